@@ -1,0 +1,101 @@
+/**
+ * One open report in main: the authoritative Y.Doc, its awareness, and the peers that
+ * sync with it (the renderer over IPC or WebSocket; later sync links). Every update —
+ * from any peer — is handed to `persist` synchronously, before it is forwarded to the
+ * other peers or answered, so nothing a peer sent is acknowledged unsaved.
+ *
+ * All links speak the Yjs sync protocol and awareness (y-protocols); `messages.ts`
+ * encodes and decodes them.
+ */
+import * as Y from 'yjs';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import { Origin } from '../../shared/ydoc.ts';
+import { encodeAwareness, encodeSyncStep1, encodeUpdate, handleMessage } from './messages.ts';
+
+export interface SessionPeer {
+  /** Feeds a message received from this peer; throws when it is malformed (close the link). */
+  receive(message: Uint8Array): void;
+  /** Detaches the peer and forgets its awareness state. */
+  close(): void;
+}
+
+interface PeerLink {
+  send: (message: Uint8Array) => void;
+  /** Awareness client ids this peer announced, removed when it leaves. */
+  clientIds: Set<number>;
+  readOnly: boolean;
+}
+
+export class ReportSession {
+  readonly awareness: awarenessProtocol.Awareness;
+  private readonly peers = new Set<PeerLink>();
+
+  readonly doc: Y.Doc;
+  private readonly persist: (update: Uint8Array) => void;
+
+  constructor(doc: Y.Doc, persist: (update: Uint8Array) => void) {
+    this.doc = doc;
+    this.persist = persist;
+    this.awareness = new awarenessProtocol.Awareness(doc);
+    // Main has no cursor of its own.
+    this.awareness.setLocalState(null);
+    doc.on('update', this.onUpdate);
+    this.awareness.on('update', this.onAwareness);
+  }
+
+  private readonly onUpdate = (update: Uint8Array, origin: unknown): void => {
+    if (origin !== Origin.load) this.persist(update);
+    const message = encodeUpdate(update);
+    for (const peer of this.peers) {
+      if (peer !== origin) peer.send(message);
+    }
+  };
+
+  private readonly onAwareness = (
+    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ): void => {
+    const changed = [...added, ...updated, ...removed];
+    if (origin && this.peers.has(origin as PeerLink)) {
+      const link = origin as PeerLink;
+      for (const id of added) link.clientIds.add(id);
+      for (const id of removed) link.clientIds.delete(id);
+    }
+    const message = encodeAwareness(this.awareness, changed);
+    for (const peer of this.peers) {
+      if (peer !== origin) peer.send(message);
+    }
+  };
+
+  /** Attaches a peer; it is sent sync step 1 and the current awareness at once. */
+  connect(send: (message: Uint8Array) => void, options: { readOnly?: boolean } = {}): SessionPeer {
+    const link: PeerLink = { send, clientIds: new Set(), readOnly: options.readOnly ?? false };
+    this.peers.add(link);
+    send(encodeSyncStep1(this.doc));
+    const states = [...this.awareness.getStates().keys()];
+    if (states.length > 0) send(encodeAwareness(this.awareness, states));
+    return {
+      receive: (message) => {
+        const reply = handleMessage(message, this.doc, this.awareness, link, link.readOnly);
+        if (reply) send(reply);
+      },
+      close: () => {
+        if (!this.peers.delete(link)) return;
+        awarenessProtocol.removeAwarenessStates(this.awareness, [...link.clientIds], link);
+      },
+    };
+  }
+
+  get peerCount(): number {
+    return this.peers.size;
+  }
+
+  destroy(): void {
+    for (const link of [...this.peers]) {
+      this.peers.delete(link);
+    }
+    this.doc.off('update', this.onUpdate);
+    this.awareness.off('update', this.onAwareness);
+    this.awareness.destroy();
+  }
+}

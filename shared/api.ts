@@ -1,0 +1,100 @@
+/**
+ * The contract between the renderer and main (DESIGN.md, "Renderer ⇄ main contract").
+ *
+ * Two kinds of traffic cross it:
+ * - requests: named methods with validated arguments and a result (`RequestMap`);
+ *   main implements every one as `RequestHandlers`, so a missing handler fails to
+ *   compile, and validates arguments with `validateRequest` before calling it;
+ * - messages: Yjs sync and awareness messages (y-protocols), binary, in both
+ *   directions. Main is the renderer's only peer.
+ *
+ * The Electron preload exposes exactly `PlenaryApi` through contextBridge; the browser
+ * host serves the same interface over one WebSocket (`web-protocol.ts`).
+ */
+
+export interface ReportSummary {
+  /** Absolute path of the report file (in the browser host: as the host sees it). */
+  path: string;
+  id: string;
+  title: string;
+}
+
+export interface RequestMap {
+  /** The report this window edits. */
+  currentReport: { args: []; result: ReportSummary };
+  /** Recently opened reports, newest first. */
+  recentReports: { args: []; result: ReportSummary[] };
+  /** Creates a new report from the template and opens it (in this or a new window). */
+  newReport: { args: []; result: ReportSummary | null };
+  /** Opens a report; with null, asks the user which (where the host has a dialog). */
+  openReport: { args: [path: string | null]; result: ReportSummary | null };
+  /** Writes a copy of the current report to a file the user picks; its path, or null. */
+  saveCopyAs: { args: [path: string | null]; result: string | null };
+}
+
+export type RequestName = keyof RequestMap;
+export type RequestArgs<K extends RequestName> = RequestMap[K]['args'];
+export type RequestResult<K extends RequestName> = RequestMap[K]['result'];
+
+export type RequestHandlers = {
+  [K in RequestName]: (...args: RequestArgs<K>) => Promise<RequestResult<K>> | RequestResult<K>;
+};
+
+/** Things main tells the renderer without being asked. */
+export type HostEvent =
+  | { type: 'menu'; command: MenuCommand }
+  | { type: 'error'; message: string };
+
+/** Commands from the application menu that the editor carries out. */
+export type MenuCommand = 'undo' | 'redo' | 'bold' | 'italic' | 'link' | 'heading-1' | 'heading-2' | 'heading-3' | 'heading-4' | 'paragraph' | 'bullet-list' | 'ordered-list' | 'blockquote';
+
+export const MENU_COMMANDS: readonly MenuCommand[] = ['undo', 'redo', 'bold', 'italic', 'link', 'heading-1', 'heading-2', 'heading-3', 'heading-4', 'paragraph', 'bullet-list', 'ordered-list', 'blockquote'];
+
+export interface PlenaryApi {
+  readonly host: 'electron' | 'web';
+  request<K extends RequestName>(name: K, ...args: RequestArgs<K>): Promise<RequestResult<K>>;
+  /** Sends a y-protocols message (sync or awareness) to main. */
+  sendMessage(message: Uint8Array): void;
+  /** Receives y-protocols messages from main; returns a function that unsubscribes. */
+  onMessage(listener: (message: Uint8Array) => void): () => void;
+  onEvent(listener: (event: HostEvent) => void): () => void;
+}
+
+/** A request main refused; `message` is written for the user. */
+export class ApiError extends Error {
+  override name = 'ApiError';
+}
+
+const MAX_PATH_LENGTH = 4096;
+
+function optionalPath(value: unknown, what: string): string | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_PATH_LENGTH || value.includes('\0')) {
+    throw new ApiError(`${what} must be a file path.`);
+  }
+  return value;
+}
+
+function noArgs(args: unknown[]): [] {
+  if (args.length !== 0) throw new ApiError('This request takes no arguments.');
+  return [];
+}
+
+const validators: { [K in RequestName]: (args: unknown[]) => RequestArgs<K> } = {
+  currentReport: noArgs,
+  recentReports: noArgs,
+  newReport: noArgs,
+  openReport: (args) => [optionalPath(args[0], 'The report to open')],
+  saveCopyAs: (args) => [optionalPath(args[0], 'The copy\'s location')],
+};
+
+export function isRequestName(name: unknown): name is RequestName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(validators, name);
+}
+
+/** Checks a request that arrived from the renderer; throws ApiError when malformed. */
+export function validateRequest(name: unknown, args: unknown): { name: RequestName; args: unknown[] } {
+  if (!isRequestName(name)) throw new ApiError(`Unknown request ${JSON.stringify(String(name)).slice(0, 80)}.`);
+  if (!Array.isArray(args)) throw new ApiError('Request arguments must be a list.');
+  return { name, args: validators[name](args) };
+}
