@@ -1,0 +1,120 @@
+/**
+ * Encoding and decoding of the y-protocols messages every Plenary link speaks: a
+ * message type (sync or awareness) followed by the y-protocols payload. The same
+ * framing as y-websocket, so stock clients interoperate.
+ *
+ * Pure (no DOM, no Node): main (`main/services/messages.ts` re-exports it) and the
+ * renderer use this one implementation on both ends of the link.
+ */
+import * as Y from 'yjs';
+import * as encoding from 'lib0/encoding';
+import * as decoding from 'lib0/decoding';
+import * as syncProtocol from 'y-protocols/sync';
+import * as awarenessProtocol from 'y-protocols/awareness';
+
+export const MessageType = { sync: 0, awareness: 1 } as const;
+
+/** Largest message a peer may send; a bigger one closes the link. */
+export const MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
+
+export class MalformedMessageError extends Error {
+  override name = 'MalformedMessageError';
+}
+
+export function encodeSyncStep1(doc: Y.Doc): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MessageType.sync);
+  syncProtocol.writeSyncStep1(encoder, doc);
+  return encoding.toUint8Array(encoder);
+}
+
+export function encodeUpdate(update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MessageType.sync);
+  syncProtocol.writeUpdate(encoder, update);
+  return encoding.toUint8Array(encoder);
+}
+
+export function encodeAwareness(awareness: awarenessProtocol.Awareness, clients: number[]): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MessageType.awareness);
+  encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(awareness, clients));
+  return encoding.toUint8Array(encoder);
+}
+
+/**
+ * Checks that bytes claiming to be a Yjs update decode as one, without touching the
+ * doc: a malformed update must be refused whole, never half-applied.
+ */
+export function assertWellFormedUpdate(update: Uint8Array): void {
+  try {
+    Y.decodeUpdate(update);
+  } catch (error) {
+    throw new MalformedMessageError(`Malformed Yjs update: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * Applies one message from a peer. Returns the reply to send back, if any. Throws
+ * MalformedMessageError for anything that is not a well-formed message; the doc is then
+ * unchanged. A read-only peer's document updates are refused.
+ */
+export function handleMessage(
+  message: Uint8Array,
+  doc: Y.Doc,
+  awareness: awarenessProtocol.Awareness,
+  origin: unknown,
+  readOnly = false,
+): Uint8Array | null {
+  if (!(message instanceof Uint8Array) || message.length === 0) throw new MalformedMessageError('Empty message.');
+  if (message.length > MAX_MESSAGE_BYTES) throw new MalformedMessageError('Message too large.');
+  try {
+    const decoder = decoding.createDecoder(message);
+    const type = decoding.readVarUint(decoder);
+    if (type === MessageType.sync) {
+      const subtype = decoding.readVarUint(decoder);
+      const payload = decoding.readVarUint8Array(decoder);
+      if (subtype === syncProtocol.messageYjsSyncStep1) {
+        const encoder = encoding.createEncoder();
+        encoding.writeVarUint(encoder, MessageType.sync);
+        syncProtocol.writeSyncStep2(encoder, doc, payload);
+        return encoding.toUint8Array(encoder);
+      }
+      if (subtype === syncProtocol.messageYjsSyncStep2 || subtype === syncProtocol.messageYjsUpdate) {
+        if (readOnly) throw new MalformedMessageError('This link is read-only.');
+        assertWellFormedUpdate(payload);
+        Y.applyUpdate(doc, payload, origin);
+        return null;
+      }
+      throw new MalformedMessageError(`Unknown sync message ${subtype}.`);
+    }
+    if (type === MessageType.awareness) {
+      awarenessProtocol.applyAwarenessUpdate(awareness, decoding.readVarUint8Array(decoder), origin);
+      return null;
+    }
+    throw new MalformedMessageError(`Unknown message type ${type}.`);
+  } catch (error) {
+    if (error instanceof MalformedMessageError) throw error;
+    throw new MalformedMessageError(`Malformed message: ${(error as Error).message}`);
+  }
+}
+
+export const SyncKind = { step1: 'step1', step2: 'step2', update: 'update', awareness: 'awareness', unknown: 'unknown' } as const;
+export type SyncKindName = (typeof SyncKind)[keyof typeof SyncKind];
+
+/** What a message is, read from its header only (no payload decoding, never throws). */
+export function messageKind(message: Uint8Array): SyncKindName {
+  try {
+    const decoder = decoding.createDecoder(message);
+    const type = decoding.readVarUint(decoder);
+    if (type === MessageType.awareness) return SyncKind.awareness;
+    if (type !== MessageType.sync) return SyncKind.unknown;
+    const subtype = decoding.readVarUint(decoder);
+    if (subtype === syncProtocol.messageYjsSyncStep1) return SyncKind.step1;
+    if (subtype === syncProtocol.messageYjsSyncStep2) return SyncKind.step2;
+    if (subtype === syncProtocol.messageYjsUpdate) return SyncKind.update;
+    return SyncKind.unknown;
+  } catch {
+    return SyncKind.unknown;
+  }
+}
