@@ -1,0 +1,31 @@
+/**
+ * Which report files a command line asks us to open. Used for our own argv at start
+ * and for the argv a second instance hands over (`second-instance`), where relative
+ * paths are relative to the second instance's working directory.
+ */
+import { isAbsolute, resolve } from 'node:path';
+
+export const REPORT_EXTENSION = '.plenary';
+
+/**
+ * Report paths in `argv`: arguments ending in .plenary (any case) that are not
+ * switches, made absolute, without duplicates. Electron's and Chromium's own arguments
+ * (`--flag=value`, the executable, the app's path) never end in .plenary or start with
+ * `-`, so they are skipped. After a literal `--`, every .plenary argument is a file,
+ * even one that starts with `-`.
+ */
+export function reportPathsFromArgv(argv: readonly string[], workingDirectory: string): string[] {
+  const paths: string[] = [];
+  let onlyFiles = false;
+  for (const arg of argv) {
+    if (!onlyFiles && arg === '--') {
+      onlyFiles = true;
+      continue;
+    }
+    if (!onlyFiles && arg.startsWith('-')) continue;
+    if (!arg.toLowerCase().endsWith(REPORT_EXTENSION) || arg.includes('\0')) continue;
+    const full = isAbsolute(arg) ? arg : resolve(workingDirectory, arg);
+    if (!paths.includes(full)) paths.push(full);
+  }
+  return paths;
+}
