@@ -1,0 +1,76 @@
+/**
+ * The standing sync server.
+ *
+ *   npm run server -- --port 4455 --host 0.0.0.0 --data /var/lib/plenary
+ *   node dist/host/sync-server.mjs --port 4455 --data /var/lib/plenary   (service managers)
+ *
+ * Flags win over the environment (PLENARY_PORT, PLENARY_HOST, PLENARY_DATA,
+ * PLENARY_REDIS, PLENARY_DURABILITY). Defaults: host 127.0.0.1, port 4455, data
+ * ./plenary-data. `--redis redis://127.0.0.1:6379` lets several processes serve the
+ * same reports. Prints `Plenary sync server at ws://HOST:N` on stdout once it accepts
+ * connections; everything else is JSON lines on stderr. SIGTERM/SIGINT stop it cleanly:
+ * every acknowledged update is already committed, files are closed, exit code 0.
+ */
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { startSyncServer } from '../services/sync/server.ts';
+import { jsonLogger } from '../services/sync/log.ts';
+
+const log = jsonLogger();
+// Hocuspocus and ioredis speak through console.*: keep stderr one JSON object a line.
+for (const level of ['log', 'info', 'warn', 'error'] as const) {
+  console[level] = (...args: unknown[]) =>
+    log(level === 'log' || level === 'info' ? 'info' : level, 'library', {
+      message: args.map((a) => (a instanceof Error ? a.stack ?? a.message : typeof a === 'string' ? a : JSON.stringify(a))).join(' '),
+    });
+}
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(2);
+}
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', short: 'p' },
+    host: { type: 'string', short: 'h' },
+    data: { type: 'string', short: 'd' },
+    redis: { type: 'string' },
+    durability: { type: 'string' },
+    help: { type: 'boolean' },
+  },
+  strict: true,
+});
+if (values.help) {
+  process.stdout.write('Usage: sync-server [--port N] [--host H] [--data DIR] [--redis redis://HOST:PORT] [--durability process|power]\n');
+  process.exit(0);
+}
+
+const port = Number(values.port ?? process.env.PLENARY_PORT ?? 4455);
+if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`Invalid port: ${values.port ?? process.env.PLENARY_PORT}`);
+const host = values.host ?? process.env.PLENARY_HOST ?? '127.0.0.1';
+const dataDir = resolve(values.data ?? process.env.PLENARY_DATA ?? 'plenary-data');
+const redisUrl = values.redis ?? process.env.PLENARY_REDIS;
+const durability = values.durability ?? process.env.PLENARY_DURABILITY ?? 'process';
+if (durability !== 'process' && durability !== 'power') fail(`Invalid durability: ${durability}`);
+if (redisUrl && !/^redis:\/\//.test(redisUrl)) fail(`Invalid Redis URL: ${redisUrl}`);
+
+try {
+  const server = await startSyncServer({ host, port, dataDir, redisUrl, durability, log });
+  process.stdout.write(`Plenary sync server at ${server.url}\n`);
+  const stop = (signal: string): void => {
+    log('info', 'server.signal', { signal });
+    server.close().then(
+      () => process.exit(0),
+      (error: Error) => {
+        log('error', 'server.stop_failed', { reason: error.message });
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+} catch (error) {
+  log('error', 'server.start_failed', { reason: (error as Error).message });
+  process.exit(1);
+}

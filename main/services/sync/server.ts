@@ -1,0 +1,248 @@
+/**
+ * The Plenary sync server: Hocuspocus (a maintained Yjs WebSocket server) behind our
+ * own `ws` endpoint, with every report stored durably in the data folder.
+ *
+ * How a client reaches a report: connect a Hocuspocus provider to the server's
+ * address and name the report —
+ *   new HocuspocusProvider({ url: 'ws://HOST:N', name: '<report id>', document })
+ * (Hocuspocus multiplexes reports over one socket and carries the name in each
+ * message). `ws://HOST:N/<report id>` is accepted as well and pins the socket to that
+ * one report.
+ *
+ * Why our own `ws` front instead of Hocuspocus's Server: every frame is validated
+ * (binary only, size-capped, fully parsed, updates decoded within a time bound) before
+ * Hocuspocus parses it, and a refused frame closes the connection with a log line.
+ */
+import { createServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket, type RawData } from 'ws';
+import { Hocuspocus, type Extension, type onAuthenticatePayload } from '@hocuspocus/server';
+import { Redis } from '@hocuspocus/extension-redis';
+import { SqlitePersistence } from './persistence.ts';
+import { checkClientFrame, CloseCode, RefusedFrameError } from './frame-guard.ts';
+import { UpdateGuard } from './update-guard.ts';
+import { isValidReportId } from './report-id.ts';
+import { jsonLogger, type Logger } from './log.ts';
+
+/** What a connection may do with a report. */
+export type Access = 'write' | 'read' | 'deny';
+
+/**
+ * Decides a connection's access from the token its provider sent
+ * (`HocuspocusProvider({ token })`). Member keys (issue 3) plug in here.
+ */
+export type Authorize = (request: { token: string; reportId: string; headers: Headers }) => Access | Promise<Access>;
+
+export interface SyncServerOptions {
+  dataDir: string;
+  /** Interface to bind; default 127.0.0.1. */
+  host?: string;
+  /** Port; 0 picks a free one (see `port` on the result). */
+  port?: number;
+  /** `redis://host:port` to share reports with other server processes. */
+  redisUrl?: string;
+  /** Largest WebSocket message accepted; bigger ones close the connection (1009). */
+  maxMessageBytes?: number;
+  /** Time bound for decoding one large update. */
+  decodeTimeoutMs?: number;
+  authorize?: Authorize;
+  log?: Logger;
+  /** 'power' fsyncs every commit; default 'process' survives a killed process. */
+  durability?: 'process' | 'power';
+  /** With Redis and a data folder per process, store relayed updates too. */
+  persistRelayed?: boolean;
+  /** Idle time before Hocuspocus runs its store hooks (compaction here). */
+  idleStoreMs?: number;
+}
+
+export interface SyncServer {
+  readonly host: string;
+  readonly port: number;
+  /** `ws://HOST:N` */
+  readonly url: string;
+  readonly hocuspocus: Hocuspocus;
+  /** Stops accepting, closes connections, waits for reports to unload, closes files. */
+  close(): Promise<void>;
+}
+
+export const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+
+function toRequest(req: IncomingMessage): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+    else if (value !== undefined) headers.set(name, value);
+  }
+  return new Request(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`, { headers });
+}
+
+/** `/` → null (any report); `/<report id>` → that id; anything else → undefined (refuse). */
+function pinnedReport(url: string | undefined): string | null | undefined {
+  const path = (url ?? '/').split('?')[0] ?? '/';
+  if (path === '/' || path === '') return null;
+  const id = decodeURIComponent(path.slice(1));
+  return isValidReportId(id) ? id : undefined;
+}
+
+function authenticationHook(authorize: Authorize | undefined): Extension {
+  return {
+    extensionName: 'PlenaryAccess',
+    async onAuthenticate(payload: onAuthenticatePayload) {
+      if (!authorize) return;
+      const access = await authorize({ token: payload.token, reportId: payload.documentName, headers: payload.requestHeaders });
+      if (access === 'deny') throw new Error('permission-denied');
+      if (access === 'read') payload.connectionConfig.readOnly = true;
+    },
+  };
+}
+
+function redisExtension(url: string): Redis {
+  const parsed = new URL(url);
+  return new Redis({ host: parsed.hostname, port: Number(parsed.port || 6379), prefix: 'plenary' });
+}
+
+export async function startSyncServer(options: SyncServerOptions): Promise<SyncServer> {
+  const log = options.log ?? jsonLogger();
+  const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  const guard = new UpdateGuard({ maxBytes: maxMessageBytes, timeoutMs: options.decodeTimeoutMs });
+  const persistence = new SqlitePersistence({
+    dataDir: options.dataDir,
+    log,
+    durability: options.durability,
+    persistRelayed: options.persistRelayed ?? false,
+  });
+  const extensions: Extension[] = [persistence, authenticationHook(options.authorize)];
+  if (options.redisUrl) extensions.push(redisExtension(options.redisUrl));
+
+  const hocuspocus = new Hocuspocus({
+    name: 'plenary',
+    quiet: true,
+    yDocOptions: { gc: false, gcFilter: () => true },
+    debounce: options.idleStoreMs ?? 2_000,
+    maxDebounce: 10_000,
+    unloadImmediately: true,
+    extensions,
+  });
+
+  const httpServer: HttpServer = createServer((req, res) => {
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify({ service: 'plenary-sync', reports: hocuspocus.getDocumentsCount(), connections: hocuspocus.getConnectionsCount() }));
+  });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes });
+  const sockets = new Set<WebSocket>();
+
+  httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const pinned = pinnedReport(req.url);
+    if (pinned === undefined) {
+      log('warn', 'connection.refused', { reason: 'invalid report id in path', remote: req.socket.remoteAddress });
+      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => accept(ws, req, pinned));
+  });
+
+  let connectionSeq = 0;
+  function accept(ws: WebSocket, req: IncomingMessage, pinned: string | null): void {
+    const id = ++connectionSeq;
+    const remote = req.socket.remoteAddress ?? '';
+    sockets.add(ws);
+    const client = hocuspocus.handleConnection(ws, toRequest(req));
+    log('info', 'connection.opened', { connection: id, remote, report: pinned ?? undefined });
+    let closed = false;
+    // Frames are handed to Hocuspocus in order; a frame whose large update is being
+    // decoded off-thread holds back the ones after it.
+    let queue: Promise<void> = Promise.resolve();
+    let queued = 0;
+
+    const refuse = (error: RefusedFrameError, bytes: number): void => {
+      if (closed) return;
+      closed = true;
+      log('warn', 'message.refused', { connection: id, remote, reason: error.message, bytes, code: error.code });
+      ws.close(error.code, error.message.slice(0, 120));
+    };
+
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      if (closed) return;
+      const frame = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(new Uint8Array(data));
+      if (!isBinary) {
+        refuse(new RefusedFrameError('Text frames are not accepted.', CloseCode.unsupportedData), frame.length);
+        return;
+      }
+      const bytes = new Uint8Array(frame.buffer, frame.byteOffset, frame.byteLength);
+      let checked;
+      try {
+        checked = checkClientFrame(bytes, maxMessageBytes);
+        if (pinned && checked.reportId !== null && checked.reportId !== pinned) {
+          throw new RefusedFrameError('This connection is for another report.', CloseCode.policyViolation);
+        }
+      } catch (error) {
+        refuse(error instanceof RefusedFrameError ? error : new RefusedFrameError(String(error)), bytes.length);
+        return;
+      }
+      if (checked.reportId === null) return;
+      if (checked.deferredUpdates.length === 0 && queued === 0) {
+        client.handleMessage(bytes);
+        return;
+      }
+      queued += 1;
+      const updates = checked.deferredUpdates;
+      queue = queue.then(async () => {
+        try {
+          for (const update of updates) await guard.check(update);
+          if (!closed) client.handleMessage(bytes);
+        } catch (error) {
+          refuse(new RefusedFrameError((error as Error).message), bytes.length);
+        } finally {
+          queued -= 1;
+        }
+      });
+    });
+    ws.on('error', (error: Error & { code?: string }) => {
+      // ws reports protocol violations (oversized frame, bad UTF-8, bad opcode) here and
+      // closes the socket itself.
+      closed = true;
+      log('warn', 'connection.error', { connection: id, remote, reason: error.message, code: error.code });
+    });
+    ws.on('close', (code: number, reason: Buffer) => {
+      closed = true;
+      sockets.delete(ws);
+      client.handleClose({ code, reason: reason.toString() });
+      log('info', 'connection.closed', { connection: id, remote, code });
+    });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = httpServer.address() as AddressInfo;
+  const host = options.host ?? '127.0.0.1';
+  const url = `ws://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  await hocuspocus.hooks('onListen', { instance: hocuspocus, configuration: hocuspocus.configuration, port: address.port });
+  log('info', 'server.listening', { url, data: options.dataDir, redis: options.redisUrl ?? null });
+
+  let closing: Promise<void> | null = null;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      log('info', 'server.stopping', { reports: hocuspocus.getDocumentsCount(), connections: sockets.size });
+      httpServer.close();
+      for (const ws of sockets) ws.close(1001, 'Server shutting down');
+      hocuspocus.closeConnections();
+      hocuspocus.flushPendingStores();
+      const deadline = Date.now() + 5_000;
+      while (hocuspocus.getDocumentsCount() > 0 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      for (const ws of sockets) ws.terminate();
+      await hocuspocus.hooks('onDestroy', { instance: hocuspocus });
+      persistence.closeAll();
+      await guard.close();
+      wss.close();
+      log('info', 'server.stopped', {});
+    })();
+    return closing;
+  };
+
+  return { host, port: address.port, url, hocuspocus, close };
+}
