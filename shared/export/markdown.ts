@@ -1,0 +1,208 @@
+/**
+ * Markdown for the report schema, through prosemirror-markdown: headings (four levels),
+ * paragraphs, bulleted and numbered lists, block quotes, bold, italic, links and hard
+ * breaks. Round-trippable: serialize → parse gives the same structure and text, and
+ * parse → serialize → parse → serialize is stable after the first pass.
+ *
+ * An exported file may carry a small front matter (title, body, place, date) and the
+ * editor's numbers written into the text ("## II. Public policy", "12\. The group…");
+ * `numbered: true` in the front matter tells the parser to strip those numbers again,
+ * since the editor derives them. Everything after the annex marker is the annex, which
+ * is a report about the text, not text: the parser ignores it.
+ *
+ * Markdown the schema cannot hold (code, rules, images, tables, raw HTML) is not parsed
+ * as such: it stays as plain text, so nothing a draft says is silently lost.
+ */
+import MarkdownIt from 'markdown-it';
+import { MarkdownParser, MarkdownSerializer, defaultMarkdownSerializer, type MarkdownSerializerState } from 'prosemirror-markdown';
+import type { Mark, Node as PMNode } from 'prosemirror-model';
+import { schema, HEADING_LEVELS } from '../schema.ts';
+import { sanitizeHref } from '../links.ts';
+import type { BlockNumbers } from './model.ts';
+
+export const ANNEX_MARKER = '<!-- plenary:annex -->';
+/** The table of contents an export may carry: generated, so never imported as text. */
+const CONTENTS_BLOCK = /<!-- plenary:contents -->[\s\S]*?<!-- \/plenary:contents -->[ \t]*\r?\n?/;
+
+export interface MarkdownFrontMatter {
+  title?: string;
+  body?: string;
+  place?: string;
+  date?: string;
+  /** The text carries the editor's numbers, which the parser strips. */
+  numbered?: boolean;
+}
+
+function tokenizer(): MarkdownIt {
+  const md = new MarkdownIt('commonmark', { html: false, linkify: false });
+  // Constructs the schema has no place for stay literal text rather than vanish.
+  md.disable(['code', 'fence', 'hr', 'html_block', 'html_inline', 'image', 'backticks'], true);
+  // Links we would not follow (javascript:, data:, relative) stay text.
+  md.validateLink = (url: string): boolean => sanitizeHref(url) !== null;
+  return md;
+}
+
+const parser = new MarkdownParser(schema, tokenizer(), {
+  blockquote: { block: 'blockquote' },
+  paragraph: { block: 'paragraph' },
+  list_item: { block: 'list_item' },
+  bullet_list: { block: 'bullet_list' },
+  ordered_list: {
+    block: 'ordered_list',
+    getAttrs: (tok) => {
+      const start = Number(tok.attrGet('start') ?? 1);
+      return { order: Number.isInteger(start) && start >= 0 ? start : 1 };
+    },
+  },
+  heading: {
+    block: 'heading',
+    getAttrs: (tok) => ({ level: Math.min(HEADING_LEVELS, Math.max(1, Number(tok.tag.slice(1)) || 1)) }),
+  },
+  hardbreak: { node: 'hard_break' },
+  em: { mark: 'em' },
+  strong: { mark: 'strong' },
+  link: {
+    mark: 'link',
+    getAttrs: (tok) => ({ href: sanitizeHref(tok.attrGet('href') ?? '') ?? '', title: tok.attrGet('title') || null }),
+  },
+});
+
+const FRONT_MATTER = /^---\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/;
+
+/** Splits front matter, body and annex; the annex is dropped. */
+export function splitMarkdownFile(text: string): { front: MarkdownFrontMatter; body: string } {
+  let rest = text.replace(/^\uFEFF/, '');
+  const front: MarkdownFrontMatter = {};
+  const match = FRONT_MATTER.exec(rest);
+  if (match) {
+    for (const line of match[1]!.split(/\r?\n/)) {
+      const kv = /^([a-z]+):\s*(.*)$/.exec(line.trim());
+      if (!kv) continue;
+      const key = kv[1]!;
+      const value = parseScalar(kv[2]!);
+      if (key === 'numbered') front.numbered = value === 'true';
+      else if (key === 'title' || key === 'body' || key === 'place' || key === 'date') front[key] = value;
+    }
+    rest = rest.slice(match[0].length);
+  }
+  rest = rest.replace(CONTENTS_BLOCK, '');
+  const annexAt = rest.indexOf(ANNEX_MARKER);
+  if (annexAt >= 0) rest = rest.slice(0, annexAt);
+  return { front, body: rest };
+}
+
+function parseScalar(raw: string): string {
+  if (raw.startsWith('"')) {
+    try {
+      const value: unknown = JSON.parse(raw);
+      return typeof value === 'string' ? value : '';
+    } catch {
+      return raw.slice(1, raw.endsWith('"') ? -1 : undefined);
+    }
+  }
+  return raw;
+}
+
+const PARAGRAPH_NUMBER = /^\d+\.\s+/;
+const HEADING_NUMBER = /^(?:(?:[IVXLCDM]+|[A-Z]|\d+)\.|\([a-z]+\))\s+/;
+
+/** Removes a leading number the exporter wrote from a top-level block's first text. */
+function stripNumber(node: PMNode, pattern: RegExp): PMNode {
+  const first = node.firstChild;
+  if (!first?.isText || !first.text) return node;
+  const match = pattern.exec(first.text);
+  if (!match) return node;
+  const rest = first.text.slice(match[0].length);
+  const children: PMNode[] = [];
+  if (rest) children.push(schema.text(rest, first.marks));
+  node.forEach((child, _offset, index) => {
+    if (index > 0) children.push(child);
+  });
+  return node.type.create(node.attrs, children, node.marks);
+}
+
+/**
+ * Parses Markdown into a report document. Block ids are left null; the importer gives
+ * every block a fresh one. Never throws on odd input: unknown constructs become text.
+ */
+export function parseMarkdown(text: string): { doc: PMNode; front: MarkdownFrontMatter } {
+  const { front, body } = splitMarkdownFile(text);
+  let doc = parser.parse(body);
+  if (front.numbered) {
+    const blocks: PMNode[] = [];
+    doc.forEach((block) => {
+      if (block.type.name === 'paragraph') blocks.push(stripNumber(block, PARAGRAPH_NUMBER));
+      else if (block.type.name === 'heading') blocks.push(stripNumber(block, HEADING_NUMBER));
+      else blocks.push(block);
+    });
+    doc = schema.node('doc', null, blocks);
+  }
+  if (doc.childCount === 0) doc = schema.node('doc', null, [schema.node('paragraph')]);
+  return { doc, front };
+}
+
+/** Links we would not follow lose their mark (their text stays), as on paste. */
+const linkMark = {
+  open: (_state: MarkdownSerializerState, mark: Mark): string => (sanitizeHref(String(mark.attrs.href)) ? '[' : ''),
+  close: (_state: MarkdownSerializerState, mark: Mark): string => {
+    const href = sanitizeHref(String(mark.attrs.href));
+    if (!href) return '';
+    const title = typeof mark.attrs.title === 'string' && mark.attrs.title ? ` "${mark.attrs.title.replace(/["\\]/g, '\\$&')}"` : '';
+    return `](${href.replace(/[()\\<> ]/g, '\\$&')}${title})`;
+  },
+};
+
+type NodeSerializer = (state: MarkdownSerializerState, node: PMNode, parent: PMNode, index: number) => void;
+
+function serializer(numbers: BlockNumbers | null): MarkdownSerializer {
+  const base = defaultMarkdownSerializer.nodes;
+  const numberOf = (parent: PMNode, index: number): string =>
+    numbers && parent.type.name === 'doc' ? numbers.get(index) ?? '' : '';
+  const nodes: Record<string, NodeSerializer> = {
+    blockquote: base.blockquote!,
+    bullet_list: base.bullet_list!,
+    ordered_list: base.ordered_list!,
+    list_item: base.list_item!,
+    hard_break: base.hard_break!,
+    text: base.text!,
+    heading(state, node, parent, index) {
+      state.write(`${'#'.repeat(node.attrs.level as number)} `);
+      const num = numberOf(parent, index);
+      if (num) state.write(`${num.replace(/^(\d+)\./, '$1\\.')} `);
+      state.renderInline(node, false);
+      state.closeBlock(node);
+    },
+    paragraph(state, node, parent, index) {
+      const num = numberOf(parent, index);
+      // "12\." so the number is text, not an ordered list.
+      if (num) state.write(`${num.replace('.', '\\.')} `);
+      state.renderInline(node);
+      state.closeBlock(node);
+    },
+  };
+  const { em, strong } = defaultMarkdownSerializer.marks;
+  return new MarkdownSerializer(nodes, { em: em!, strong: strong!, link: linkMark }, { strict: true });
+}
+
+const plainSerializer = serializer(null);
+
+/** The document's text as Markdown, without numbers: the round-trippable form. */
+export function serializeMarkdown(doc: PMNode): string {
+  return plainSerializer.serialize(doc, { tightLists: true }) + '\n';
+}
+
+/** The document with the editor's numbers written in (see the module comment). */
+export function serializeNumberedMarkdown(doc: PMNode, numbers: BlockNumbers): string {
+  return serializer(numbers).serialize(doc, { tightLists: true }) + '\n';
+}
+
+export function frontMatter(fields: MarkdownFrontMatter): string {
+  const lines = ['---'];
+  for (const key of ['title', 'body', 'place', 'date'] as const) {
+    const value = fields[key];
+    if (value) lines.push(`${key}: ${JSON.stringify(value)}`);
+  }
+  if (fields.numbered) lines.push('numbered: true');
+  lines.push('---', '');
+  return lines.join('\n');
+}
