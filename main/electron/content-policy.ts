@@ -20,15 +20,15 @@ export const RENDERER_ENTRY_URL = `${APP_ORIGIN}/index.html`;
 /**
  * The Content-Security-Policy of every page the app shows. Scripts, styles, fonts and
  * images come from our own bundle only; nothing is fetched from the network; no
- * plugins, frames, forms or <base> tricks. Style attributes stay allowed (ProseMirror
- * and the Yjs cursor widgets write them); <style> elements and remote CSS do not.
+ * plugins, frames, forms or <base> tricks; no inline script or style. It is no looser
+ * than the renderer's own <meta> policy (renderer/index.html), so the two never disagree;
+ * the header also covers `frame-ancestors`, which a <meta> policy cannot.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
   "script-src 'self'",
   "style-src 'self'",
-  "style-src-attr 'unsafe-inline'",
-  "img-src 'self' data: blob:",
+  "img-src 'self' data:",
   "font-src 'self'",
   "connect-src 'self'",
   "media-src 'none'",
@@ -99,6 +99,18 @@ export function decideExternalLink(raw: string): LinkDecision {
   // Credentials in a link are a phishing classic ("https://bank.example@evil.example").
   if (url.username !== '' || url.password !== '') return { action: 'deny', reason: 'links with credentials are not opened' };
   return { action: 'open-external', url: url.href };
+}
+
+/**
+ * Requests a window may make: our bundle, inline data, and, in development only,
+ * DevTools' own pages. Everything else (http, https, ws, file, ftp…) is cancelled.
+ */
+export function isAllowedRequestUrl(raw: string, options: { allowDevTools: boolean }): boolean {
+  if (isAppUrl(raw)) return true;
+  const url = parseUrl(raw);
+  if (url === null) return false;
+  if (url.protocol === 'data:' || url.protocol === 'blob:') return true;
+  return options.allowDevTools && (url.protocol === 'devtools:' || url.protocol === 'chrome-extension:');
 }
 
 /** Permissions our windows may use: none (camera, geolocation, notifications, …). */

@@ -29,3 +29,11 @@ export function reportPathsFromArgv(argv: readonly string[], workingDirectory: s
   }
   return paths;
 }
+
+/**
+ * A report path the renderer named itself (not picked in one of our dialogs): it must be
+ * absolute and end in .plenary, so a page cannot point main at arbitrary files.
+ */
+export function isRendererNamedReportPath(path: string): boolean {
+  return isAbsolute(path) && path.toLowerCase().endsWith(REPORT_EXTENSION) && !path.includes('\0');
+}

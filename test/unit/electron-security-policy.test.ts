@@ -6,6 +6,7 @@ import {
   CONTENT_SECURITY_POLICY,
   RENDERER_ENTRY_URL,
   decideExternalLink,
+  isAllowedRequestUrl,
   isAppUrl,
   isPermissionAllowed,
   isRendererPageUrl,
@@ -13,7 +14,8 @@ import {
   withSecurityHeaders,
 } from '../../main/electron/content-policy.ts';
 import { asBinaryMessage, checkSender } from '../../main/electron/ipc-guard.ts';
-import { reportPathsFromArgv } from '../../main/electron/launch-args.ts';
+import { isRendererNamedReportPath, reportPathsFromArgv } from '../../main/electron/launch-args.ts';
+import { windowTitle } from '../../main/electron/window-title.ts';
 
 function directives(csp: string): Map<string, string[]> {
   return new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name!, values]));
@@ -174,5 +176,44 @@ describe('report files on the command line', () => {
 
   it('treats everything after -- as files', () => {
     expect(reportPathsFromArgv(['app', '--', '-odd.plenary'], '/w')).toEqual([resolve('/w/-odd.plenary')]);
+  });
+});
+
+describe('requests a window may make', () => {
+  it('allows our bundle and inline data, and DevTools only in development', () => {
+    const production = { allowDevTools: false };
+    expect(isAllowedRequestUrl('plenary://app/app.js', production)).toBe(true);
+    expect(isAllowedRequestUrl('data:image/png;base64,AAAA', production)).toBe(true);
+    expect(isAllowedRequestUrl('devtools://devtools/bundled/inspector.html', production)).toBe(false);
+    expect(isAllowedRequestUrl('devtools://devtools/bundled/inspector.html', { allowDevTools: true })).toBe(true);
+  });
+
+  it('cancels everything remote or on disk', () => {
+    for (const url of ['https://example.org/a.js', 'http://127.0.0.1:8080/', 'ws://127.0.0.1:1/', 'file:///etc/passwd', 'ftp://x/', 'plenary://elsewhere/x.js']) {
+      expect(isAllowedRequestUrl(url, { allowDevTools: true }), url).toBe(false);
+    }
+  });
+});
+
+describe('window titles', () => {
+  it('shows the report title, then the app', () => {
+    expect(windowTitle('Report of the Working Group on Internet Governance')).toBe('Report of the Working Group on Internet Governance — Plenary');
+  });
+
+  it('names an untitled report and keeps a title on one short line', () => {
+    expect(windowTitle('   ')).toBe('Untitled report — Plenary');
+    expect(windowTitle('Draft\nwith\u0000breaks\u2028here')).toBe('Draft with breaks here — Plenary');
+    const long = windowTitle('x'.repeat(500));
+    expect(long.length).toBeLessThan(140);
+    expect(long.endsWith('… — Plenary')).toBe(true);
+  });
+});
+
+describe('paths the renderer names', () => {
+  it('must be absolute .plenary files', () => {
+    expect(isRendererNamedReportPath('/home/chair/Report.plenary')).toBe(true);
+    expect(isRendererNamedReportPath('Report.plenary')).toBe(false);
+    expect(isRendererNamedReportPath('/home/chair/.bashrc')).toBe(false);
+    expect(isRendererNamedReportPath('/etc/passwd\u0000.plenary')).toBe(false);
   });
 });
