@@ -2,8 +2,9 @@
  * Bounded validation of untrusted Yjs updates, before any of them touches a document.
  *
  * - Size: anything above `maxBytes` is refused unread.
- * - Structure: the update must decode whole (`Y.decodeUpdate`), so a malformed update
- *   is refused entirely, never half-applied. Empty input is refused (yjs#498).
+ * - Structure: the update must decode whole and exactly (`Y.decodeUpdate`, no bytes
+ *   left over), so a malformed update is refused entirely, never half-applied. Empty
+ *   input is refused (yjs#498).
  * - Time: Yjs's v1 decoder consumes at least one byte per struct, so decoding is linear
  *   in the size (measured here: ~0.2 ms per kB of a realistic report, ~2 ms worst case
  *   for random 300-byte inputs). Small updates are therefore decoded in-process; larger
@@ -27,11 +28,31 @@ export const INLINE_DECODE_LIMIT = 64 * 1024;
 export function assertWellFormedSmallUpdate(update: Uint8Array, maxBytes = INLINE_DECODE_LIMIT): void {
   if (!(update instanceof Uint8Array) || update.length === 0) throw new MalformedUpdateError('Empty update.');
   if (update.length > maxBytes) throw new MalformedUpdateError(`Update of ${update.length} bytes exceeds ${maxBytes}.`);
+  let trailing: number;
   try {
-    Y.decodeUpdate(update);
+    trailing = decodeV1Exactly(update);
   } catch (error) {
     throw new MalformedUpdateError(`Malformed Yjs update: ${(error as Error).message}`);
   }
+  if (trailing !== 0) throw new MalformedUpdateError(`Malformed Yjs update: ${trailing} bytes after its end.`);
+}
+
+/**
+ * Decodes a v1 update and returns how many bytes were left unread. Yjs ignores bytes
+ * after an update's delete set; a correct encoder never writes any, so leftovers mean
+ * the bytes are something else (yjs#687's v2 payload reads as an empty v1 update).
+ */
+function decodeV1Exactly(update: Uint8Array): number {
+  let rest: { arr: Uint8Array; pos: number } | null = null;
+  class MeasuringDecoder extends Y.UpdateDecoderV1 {
+    constructor(decoder: { arr: Uint8Array; pos: number }) {
+      super(decoder as ConstructorParameters<typeof Y.UpdateDecoderV1>[0]);
+      rest = decoder;
+    }
+  }
+  Y.decodeUpdateV2(update, MeasuringDecoder);
+  const decoder = rest as { arr: Uint8Array; pos: number } | null;
+  return decoder ? decoder.arr.length - decoder.pos : 0;
 }
 
 // The worker is plain JavaScript evaluated from a string so it works both from sources
@@ -41,7 +62,10 @@ const { parentPort, workerData } = require('node:worker_threads');
 const Y = require(workerData.yjsPath);
 parentPort.on('message', ({ id, bytes, format }) => {
   try {
-    if (format === 'v2') Y.decodeUpdateV2(bytes); else Y.decodeUpdate(bytes);
+    let rest = null;
+    class MeasuringDecoder extends Y.UpdateDecoderV1 { constructor(d) { super(d); rest = d; } }
+    if (format === 'v2') Y.decodeUpdateV2(bytes); else Y.decodeUpdateV2(bytes, MeasuringDecoder);
+    if (rest && rest.pos !== rest.arr.length) throw new Error((rest.arr.length - rest.pos) + ' bytes after its end.');
     parentPort.postMessage({ id, ok: true });
   } catch (error) {
     parentPort.postMessage({ id, ok: false, message: String(error && error.message || error) });
