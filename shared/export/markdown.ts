@@ -152,6 +152,14 @@ const linkMark = {
   },
 };
 
+/** How many siblings of the node's own type come directly before it. */
+function sameTypeRun(parent: PMNode, index: number): number {
+  const type = parent.child(index).type;
+  let run = 0;
+  for (let i = index - 1; i >= 0 && parent.child(i).type === type; i--) run++;
+  return run;
+}
+
 type NodeSerializer = (state: MarkdownSerializerState, node: PMNode, parent: PMNode, index: number) => void;
 
 function serializer(numbers: BlockNumbers | null): MarkdownSerializer {
@@ -160,8 +168,20 @@ function serializer(numbers: BlockNumbers | null): MarkdownSerializer {
     numbers && parent.type.name === 'doc' ? numbers.get(index) ?? '' : '';
   const nodes: Record<string, NodeSerializer> = {
     blockquote: base.blockquote!,
-    bullet_list: base.bullet_list!,
-    ordered_list: base.ordered_list!,
+    // Two lists in a row need different markers, or CommonMark reads them as one.
+    bullet_list(state, node, parent, index) {
+      const bullet = sameTypeRun(parent, index) % 2 === 0 ? '*' : '-';
+      state.renderList(node, '  ', () => `${bullet} `);
+    },
+    ordered_list(state, node, parent, index) {
+      const delimiter = sameTypeRun(parent, index) % 2 === 0 ? '.' : ')';
+      const start = Number(node.attrs.order) || 0;
+      const width = String(start + node.childCount - 1).length;
+      state.renderList(node, ' '.repeat(width + 2), (i) => {
+        const label = String(start + i);
+        return `${' '.repeat(width - label.length)}${label}${delimiter} `;
+      });
+    },
     list_item: base.list_item!,
     hard_break: base.hard_break!,
     text: base.text!,

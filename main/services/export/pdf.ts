@@ -1,0 +1,39 @@
+/**
+ * PDF from the one HTML rendering: the caller supplies the printer. In the desktop app
+ * the Electron shell passes one built on `webContents.printToPDF` (load the HTML in a
+ * hidden, sandboxed window with JavaScript off; `{ printBackground: true,
+ * preferCSSPageSize: true }` so the file's `@page` rules decide the page); the browser
+ * host and the tests pass the Chromium printer (`chromium-printer.ts`).
+ */
+
+/** Prints a self-contained HTML document to PDF bytes; should stop when `signal` aborts. */
+export type HtmlPrinter = (html: string, signal?: AbortSignal) => Promise<Uint8Array>;
+
+export class PdfPrintError extends Error {
+  override name = 'PdfPrintError';
+}
+
+export async function renderPdf(html: string, printer: HtmlPrinter, signal?: AbortSignal): Promise<Uint8Array> {
+  signal?.throwIfAborted();
+  let pdf: Uint8Array;
+  try {
+    pdf = await raceAbort(printer(html, signal), signal);
+  } catch (error) {
+    if (signal?.aborted) throw signal.reason;
+    throw new PdfPrintError(`Could not print the report to PDF: ${(error as Error).message}`, { cause: error });
+  }
+  // A printer that returned something else must not end up under a .pdf name.
+  if (pdf.length < 5 || String.fromCharCode(...pdf.subarray(0, 5)) !== '%PDF-') {
+    throw new PdfPrintError('Could not print the report to PDF: the printer returned no PDF.');
+  }
+  return pdf;
+}
+
+function raceAbort<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
