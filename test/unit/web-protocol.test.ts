@@ -1,0 +1,41 @@
+import { describe, expect, test } from 'vitest';
+import {
+  MAX_TEXT_FRAME, ProtocolError, encodeEvent, encodeRequest, encodeResponse, parseHostFrame, parseRequest,
+} from '../../shared/web-protocol.ts';
+
+describe('web protocol framing', () => {
+  test('a request round-trips; its name and arguments are left for validateRequest', () => {
+    expect(parseRequest(encodeRequest(7, 'openReport', ['/tmp/a.plenary']))).toEqual({ kind: 'request', id: 7, name: 'openReport', args: ['/tmp/a.plenary'] });
+    expect(parseRequest('{"kind":"request","id":1,"name":"nonsense","args":[1,2]}').name).toBe('nonsense');
+  });
+
+  test('responses and events round-trip', () => {
+    expect(parseHostFrame(encodeResponse(3, { result: { path: '/p', id: 'x', title: 'T' } }))).toEqual({ kind: 'response', id: 3, ok: true, result: { path: '/p', id: 'x', title: 'T' } });
+    expect(parseHostFrame(encodeResponse(4, { error: 'Not a report.' }))).toEqual({ kind: 'response', id: 4, ok: false, error: 'Not a report.' });
+    expect(parseHostFrame(encodeResponse(5, { result: undefined }))).toEqual({ kind: 'response', id: 5, ok: true, result: null });
+    expect(parseHostFrame(encodeEvent({ type: 'menu', command: 'bold' }))).toEqual({ kind: 'event', event: { type: 'menu', command: 'bold' } });
+    expect(parseHostFrame(encodeEvent({ type: 'error', message: 'Disk full' }))).toEqual({ kind: 'event', event: { type: 'error', message: 'Disk full' } });
+  });
+
+  test.each([
+    ['not JSON', '{'],
+    ['an array', '[]'],
+    ['no kind', '{"id":1,"name":"currentReport","args":[]}'],
+    ['a fractional id', '{"kind":"request","id":1.5,"name":"currentReport","args":[]}'],
+    ['a negative id', '{"kind":"request","id":-1,"name":"currentReport","args":[]}'],
+    ['no name', '{"kind":"request","id":1,"args":[]}'],
+    ['arguments that are not a list', '{"kind":"request","id":1,"name":"openReport","args":"/etc/passwd"}'],
+    ['a frame too large', `{"kind":"request","id":1,"name":"openReport","args":["${'x'.repeat(MAX_TEXT_FRAME)}"]}`],
+  ])('a request frame with %s is refused', (_what, text) => {
+    expect(() => parseRequest(text)).toThrow(ProtocolError);
+  });
+
+  test.each([
+    ['an unknown menu command', '{"kind":"event","event":{"type":"menu","command":"format-disk"}}'],
+    ['an unknown event', '{"kind":"event","event":{"type":"navigate","url":"https://example.com"}}'],
+    ['an error without a message', '{"kind":"response","id":1,"ok":false}'],
+    ['a request', '{"kind":"request","id":1,"name":"currentReport","args":[]}'],
+  ])('a host frame with %s is refused', (_what, text) => {
+    expect(() => parseHostFrame(text)).toThrow(ProtocolError);
+  });
+});
