@@ -43,15 +43,36 @@ export function encodeAwareness(awareness: awarenessProtocol.Awareness, clients:
 }
 
 /**
- * Checks that bytes claiming to be a Yjs update decode as one, without touching the
- * doc: a malformed update must be refused whole, never half-applied.
+ * Checks that bytes claiming to be a Yjs update decode as one, exactly, without
+ * touching the doc: a malformed update must be refused whole, never half-applied.
+ * Empty input is refused (yjs#498), and so are bytes left over after the update's
+ * delete set, which Yjs would silently ignore (yjs#687's v2 payload reads as an empty
+ * v1 update). v1 decoding reads at least one byte per struct, so its time is bounded
+ * by the size, which callers cap (MAX_MESSAGE_BYTES).
  */
 export function assertWellFormedUpdate(update: Uint8Array): void {
+  if (!(update instanceof Uint8Array) || update.length === 0) throw new MalformedMessageError('Empty Yjs update.');
+  let left: number;
   try {
-    Y.decodeUpdate(update);
+    left = unreadBytesAfterUpdate(update);
   } catch (error) {
     throw new MalformedMessageError(`Malformed Yjs update: ${(error as Error).message}`);
   }
+  if (left !== 0) throw new MalformedMessageError(`Malformed Yjs update: ${left} bytes after its end.`);
+}
+
+/** Decodes a v1 update (throws if it does not decode) and returns how many bytes were left unread. */
+export function unreadBytesAfterUpdate(update: Uint8Array): number {
+  let rest: { arr: Uint8Array; pos: number } | null = null;
+  class MeasuringDecoder extends Y.UpdateDecoderV1 {
+    constructor(decoder: { arr: Uint8Array; pos: number }) {
+      super(decoder as ConstructorParameters<typeof Y.UpdateDecoderV1>[0]);
+      rest = decoder;
+    }
+  }
+  Y.decodeUpdateV2(update, MeasuringDecoder);
+  const decoder = rest as { arr: Uint8Array; pos: number } | null;
+  return decoder ? decoder.arr.length - decoder.pos : 0;
 }
 
 /**

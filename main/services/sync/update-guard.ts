@@ -13,7 +13,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
-import * as Y from 'yjs';
+import { assertWellFormedUpdate } from '../../../shared/sync-messages.ts';
 
 export class MalformedUpdateError extends Error {
   override name = 'MalformedUpdateError';
@@ -28,31 +28,11 @@ export const INLINE_DECODE_LIMIT = 64 * 1024;
 export function assertWellFormedSmallUpdate(update: Uint8Array, maxBytes = INLINE_DECODE_LIMIT): void {
   if (!(update instanceof Uint8Array) || update.length === 0) throw new MalformedUpdateError('Empty update.');
   if (update.length > maxBytes) throw new MalformedUpdateError(`Update of ${update.length} bytes exceeds ${maxBytes}.`);
-  let trailing: number;
   try {
-    trailing = decodeV1Exactly(update);
+    assertWellFormedUpdate(update);
   } catch (error) {
-    throw new MalformedUpdateError(`Malformed Yjs update: ${(error as Error).message}`);
+    throw new MalformedUpdateError((error as Error).message);
   }
-  if (trailing !== 0) throw new MalformedUpdateError(`Malformed Yjs update: ${trailing} bytes after its end.`);
-}
-
-/**
- * Decodes a v1 update and returns how many bytes were left unread. Yjs ignores bytes
- * after an update's delete set; a correct encoder never writes any, so leftovers mean
- * the bytes are something else (yjs#687's v2 payload reads as an empty v1 update).
- */
-function decodeV1Exactly(update: Uint8Array): number {
-  let rest: { arr: Uint8Array; pos: number } | null = null;
-  class MeasuringDecoder extends Y.UpdateDecoderV1 {
-    constructor(decoder: { arr: Uint8Array; pos: number }) {
-      super(decoder as ConstructorParameters<typeof Y.UpdateDecoderV1>[0]);
-      rest = decoder;
-    }
-  }
-  Y.decodeUpdateV2(update, MeasuringDecoder);
-  const decoder = rest as { arr: Uint8Array; pos: number } | null;
-  return decoder ? decoder.arr.length - decoder.pos : 0;
 }
 
 // The worker is plain JavaScript evaluated from a string so it works both from sources

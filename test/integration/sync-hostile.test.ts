@@ -1,0 +1,216 @@
+/**
+ * Hostile input against a real sync server process: each bad frame closes its
+ * connection with a log line, the report stays exactly as it was, and the server keeps
+ * serving everyone else. Includes the known malformed-update reproductions:
+ * - yjs#479: `Buffer.from('garbagedoc', 'base64')` as an update (hung lib0 then);
+ * - yjs#498: a zero-length update;
+ * - yjs#687: the thread's v2 payload `00010000…7f0000` (run-length DoS) sent as an update;
+ * - y-websocket#82: the text "..`" sent as a text frame, and its bytes as a binary one.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+import * as encoding from 'lib0/encoding';
+import { connectClient, startServerProcess, tempDir, waitFor, type ServerProcess, type TestClient } from './fixtures/sync/harness.ts';
+import { UpdateGuard, MalformedUpdateError } from '../../main/services/sync/update-guard.ts';
+
+const REPORT = 'target-report';
+const MAX_MESSAGE_BYTES = 512 * 1024;
+const YJS_687 = Buffer.from('00010000000001000100010200001602000001fdffffffff7f0000', 'hex');
+
+let server: ServerProcess;
+let writer: TestClient;
+
+beforeAll(async () => {
+  server = await startServerProcess({ dataDir: tempDir(), args: ['--max-message-bytes', String(MAX_MESSAGE_BYTES)] });
+  writer = connectClient(server.url, REPORT);
+  writer.doc.getText('body').insert(0, 'The WGIG report.');
+  await writer.settled();
+});
+
+afterAll(async () => {
+  writer.destroy();
+  await server.stop('SIGKILL');
+});
+
+function frame(write: (encoder: encoding.Encoder) => void, name = REPORT): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarString(encoder, name);
+  write(encoder);
+  return encoding.toUint8Array(encoder);
+}
+const authFrame = frame((e) => {
+  encoding.writeVarUint(e, 2);
+  encoding.writeVarUint(e, 0);
+  encoding.writeVarString(e, '');
+});
+const updateFrame = (update: Uint8Array, subtype = 2): Uint8Array =>
+  frame((e) => {
+    encoding.writeVarUint(e, 0);
+    encoding.writeVarUint(e, subtype);
+    encoding.writeVarUint8Array(e, update);
+  });
+
+function seededBytes(seed: number, length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let x = seed;
+  for (let i = 0; i < length; i++) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    out[i] = x >>> 24;
+  }
+  return out;
+}
+
+/** Opens a raw socket, authenticates for the report, sends the bad data; resolves with the close code. */
+async function sendHostile(data: Uint8Array | string, options: { binary?: boolean; authenticate?: boolean } = {}): Promise<number> {
+  const ws = new WebSocket(server.url);
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+  ws.on('error', () => {});
+  if (options.authenticate ?? true) ws.send(authFrame, { binary: true });
+  ws.send(data, { binary: options.binary ?? typeof data !== 'string' });
+  return closed;
+}
+
+function refusals(): number {
+  return server.logLines.filter((line) => {
+    const event = JSON.parse(line).event;
+    return event === 'message.refused' || event === 'connection.error';
+  }).length;
+}
+
+const cases: Array<[string, () => Promise<number>, number[]]> = [
+  ['random bytes (short)', () => sendHostile(seededBytes(1, 7)), [1007, 1008]],
+  ['random bytes (long)', () => sendHostile(seededBytes(2, 4096)), [1007, 1008]],
+  ['random bytes before authenticating', () => sendHostile(seededBytes(3, 300), { authenticate: false }), [1007, 1008]],
+  ['an empty message', () => sendHostile(new Uint8Array(0)), [1007]],
+  ['a text frame', () => sendHostile('hello'), [1003]],
+  ['y-websocket#82: "..`" as a text frame', () => sendHostile('..`'), [1003]],
+  ['y-websocket#82: "..`" as a binary frame', () => sendHostile(new TextEncoder().encode('..`')), [1007, 1008]],
+  ['an oversized message', () => sendHostile(new Uint8Array(MAX_MESSAGE_BYTES + 1024)), [1009]],
+  ['yjs#479: garbage as an update', () => sendHostile(updateFrame(Buffer.from('garbagedoc', 'base64'))), [1007]],
+  ['yjs#498: an empty update', () => sendHostile(updateFrame(new Uint8Array(0))), [1007]],
+  ['yjs#498: an empty sync step 2', () => sendHostile(updateFrame(new Uint8Array(0), 1)), [1007]],
+  ['yjs#687: the run-length payload as an update', () => sendHostile(updateFrame(YJS_687)), [1007]],
+  ['a truncated real update', () => {
+    const d = new Y.Doc();
+    d.getText('body').insert(0, 'FORGED paragraph that is long enough');
+    const update = Y.encodeStateAsUpdate(d);
+    return sendHostile(updateFrame(update.slice(0, update.length - 5)));
+  }, [1007]],
+  ['an update followed by garbage', () => {
+    const d = new Y.Doc();
+    d.getText('body').insert(0, 'FORGED');
+    return sendHostile(updateFrame(new Uint8Array([...Y.encodeStateAsUpdate(d), 1, 2, 3])));
+  }, [1007]],
+  ['a length prefix far beyond the message', () => sendHostile(frame((e) => {
+    encoding.writeVarUint(e, 0);
+    encoding.writeVarUint(e, 2);
+    encoding.writeVarUint(e, 2 ** 40);
+  })), [1007]],
+  ['a server-internal message type', () => sendHostile(frame((e) => {
+    encoding.writeVarUint(e, 6);
+    encoding.writeVarString(e, 'x');
+  })), [1008]],
+  ['awareness that is not JSON', () => sendHostile(frame((e) => {
+    const inner = encoding.createEncoder();
+    encoding.writeVarUint(inner, 1);
+    encoding.writeVarUint(inner, 42);
+    encoding.writeVarUint(inner, 1);
+    encoding.writeVarString(inner, '{not json');
+    encoding.writeVarUint(e, 1);
+    encoding.writeVarUint8Array(e, encoding.toUint8Array(inner));
+  })), [1007]],
+];
+
+describe('hostile input to the sync server', () => {
+  for (const [name, send, codes] of cases) {
+    it(`closes the connection on ${name}, logs it, and leaves the report unchanged`, async () => {
+      const before = Y.encodeStateAsUpdate(writer.doc);
+      const logged = refusals();
+      const code = await send();
+      expect(codes).toContain(code);
+      await waitFor(() => refusals() > logged, 10_000, 'a log line');
+      // The server still serves: a fresh client gets exactly the report as it was.
+      const reader = connectClient(server.url, REPORT);
+      try {
+        await reader.settled();
+        expect(Y.encodeStateAsUpdate(reader.doc)).toEqual(before);
+        expect(reader.doc.getText('body').toString()).toBe('The WGIG report.');
+      } finally {
+        reader.destroy();
+      }
+      expect(server.child.exitCode).toBeNull();
+    });
+  }
+
+  it('keeps serving the connected writer through all of it, large updates included', async () => {
+    // A real update larger than the inline limit goes through the bounded worker check.
+    const big = 'x'.repeat(200 * 1024);
+    writer.doc.getText('appendix').insert(0, big);
+    await writer.settled();
+    const reader = connectClient(server.url, REPORT);
+    try {
+      await reader.settled();
+      await waitFor(() => reader.doc.getText('appendix').length === big.length, 20_000, 'the large update');
+    } finally {
+      reader.destroy();
+    }
+    writer.doc.getText('appendix').delete(0, big.length);
+    await writer.settled();
+  });
+});
+
+describe('bounded update decoding', () => {
+  it('stops a decode that would never end (yjs#687, v2) and stays usable', async () => {
+    const guard = new UpdateGuard({ timeoutMs: 500 });
+    try {
+      await expect(guard.check(YJS_687, 'v2')).rejects.toBeInstanceOf(MalformedUpdateError);
+      // The checker was replaced and still validates good updates of any size.
+      const d = new Y.Doc();
+      d.getText('t').insert(0, 'y'.repeat(100 * 1024));
+      await expect(guard.check(Y.encodeStateAsUpdate(d))).resolves.toBeUndefined();
+      await expect(guard.check(Y.encodeStateAsUpdateV2(d), 'v2')).resolves.toBeUndefined();
+      await expect(guard.check(new Uint8Array(guard.maxBytes + 1))).rejects.toThrow(/exceeds/);
+    } finally {
+      await guard.close();
+    }
+  });
+});
+
+describe('hostile input on the app side (main ↔ renderer link)', () => {
+  it('refuses each malformed message with a clear error and leaves the report unchanged', async () => {
+    const { ReportSession } = await import('../../main/services/report-session.ts');
+    const { MalformedMessageError } = await import('../../main/services/messages.ts');
+    const doc = new Y.Doc({ gc: false });
+    doc.getText('body').insert(0, 'The WGIG report.');
+    const stored: Uint8Array[] = [];
+    const session = new ReportSession(doc, (update) => stored.push(update));
+    const peer = session.connect(() => {});
+    const before = Y.encodeStateAsUpdate(doc);
+    const syncUpdate = (update: Uint8Array): Uint8Array => {
+      const e = encoding.createEncoder();
+      encoding.writeVarUint(e, 0);
+      encoding.writeVarUint(e, 2);
+      encoding.writeVarUint8Array(e, update);
+      return encoding.toUint8Array(e);
+    };
+    const hostile = [
+      seededBytes(7, 64),
+      new Uint8Array(0),
+      new TextEncoder().encode('..`'),
+      syncUpdate(Buffer.from('garbagedoc', 'base64')),
+      syncUpdate(new Uint8Array(0)),
+      syncUpdate(YJS_687),
+    ];
+    for (const message of hostile) {
+      expect(() => peer.receive(message)).toThrow(MalformedMessageError);
+    }
+    expect(Y.encodeStateAsUpdate(doc)).toEqual(before);
+    expect(stored).toEqual([]);
+    session.destroy();
+  });
+});
