@@ -18,6 +18,8 @@ export const Origin = {
   seed: 'plenary:seed',
   /** An update bundle imported from a file. */
   bundle: 'plenary:bundle',
+  /** A Markdown or Word draft imported from a file (File → Import…). */
+  import: 'plenary:import',
 } as const;
 
 export type OriginName = (typeof Origin)[keyof typeof Origin];
