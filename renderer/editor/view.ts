@@ -1,0 +1,63 @@
+/**
+ * The report editor: a ProseMirror view bound to the renderer's Y.Doc with y-prosemirror
+ * (the body fragment), undo/redo per user (Yjs's UndoManager through yUndoPlugin), the
+ * paragraph-identity plugin, keymap and input rules (shared/editor), margin numbers and
+ * the paste rules.
+ */
+import { EditorState, type Command, type Plugin, type Transaction } from 'prosemirror-state';
+import { EditorView } from 'prosemirror-view';
+import { keymap } from 'prosemirror-keymap';
+import { dropCursor } from 'prosemirror-dropcursor';
+import { gapCursor } from 'prosemirror-gapcursor';
+import { initProseMirrorDoc, ySyncPlugin, yUndoPlugin, undo, redo } from 'y-prosemirror';
+import type * as Y from 'yjs';
+import { schema } from '../../shared/schema.ts';
+import { bodyOf } from '../../shared/ydoc.ts';
+import { editorPlugins } from './plugins.ts';
+import { labelledBlockViews, numberingPlugin } from './numbering-view.ts';
+import { refuseOversizedClipboard, refuseOversizedPaste, tidyPastedHtml } from './paste.ts';
+
+export interface EditorOptions {
+  doc: Y.Doc;
+  mount: HTMLElement;
+  /** Called after every state change (toolbar, status). */
+  onUpdate: (view: EditorView) => void;
+  /** Shows a message to the user (paste refused…). */
+  report: (message: string) => void;
+  /** Keys bound by the page (the link dialog's Mod-k…), ahead of the editing keymap. */
+  keys?: Record<string, Command>;
+}
+
+export function createEditor(options: EditorOptions): EditorView {
+  const fragment = bodyOf(options.doc);
+  const { doc, mapping } = initProseMirrorDoc(fragment, schema);
+  const plugins: Plugin[] = [
+    ySyncPlugin(fragment, { mapping }),
+    yUndoPlugin(),
+    keymap({ 'Mod-z': undo, 'Mod-y': redo, 'Shift-Mod-z': redo, ...options.keys }),
+    ...editorPlugins(),
+    dropCursor({ color: '#1a66d2', width: 2 }),
+    gapCursor(),
+    numberingPlugin(),
+  ];
+  const state = EditorState.create({ schema, doc, plugins });
+  const view: EditorView = new EditorView(options.mount, {
+    state,
+    nodeViews: labelledBlockViews,
+    attributes: {
+      role: 'textbox',
+      'aria-multiline': 'true',
+      'aria-label': 'Report text',
+      spellcheck: 'true',
+      lang: 'en',
+    },
+    transformPastedHTML: tidyPastedHtml,
+    handlePaste: refuseOversizedPaste(options.report),
+    handleDOMEvents: { paste: refuseOversizedClipboard(options.report) },
+    dispatchTransaction(transaction: Transaction) {
+      view.updateState(view.state.apply(transaction));
+      options.onUpdate(view);
+    },
+  });
+  return view;
+}

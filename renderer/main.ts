@@ -1,0 +1,104 @@
+/**
+ * The renderer's entry point: connects to main (Electron preload or the browser host),
+ * syncs the report's Y.Doc, then builds the title field, the editor and the toolbar.
+ */
+import './styles/base.css';
+import './styles/toolbar.css';
+import './styles/report.css';
+import { createReportDoc } from '../shared/ydoc.ts';
+import { connectApi } from './api/client.ts';
+import type { ConnectionStatus } from './api/web-client.ts';
+import { DocSync } from './sync.ts';
+import { createEditor } from './editor/view.ts';
+import { EditorCommands } from './editor/commands.ts';
+import { StatusLine } from './ui/status.ts';
+import { Toolbar } from './ui/toolbar.ts';
+import { LinkDialog } from './ui/link-dialog.ts';
+import { bindTitleField } from './ui/title-field.ts';
+
+function element<T extends HTMLElement>(id: string): T {
+  const found = document.getElementById(id);
+  if (!found) throw new Error(`The page lacks #${id}.`);
+  return found as T;
+}
+
+function describe(status: ConnectionStatus): string {
+  switch (status.state) {
+    case 'open': return 'Connected · every change is saved to the report file as you type';
+    case 'connecting': return 'Connecting to the Plenary host…';
+    case 'offline': return 'Offline · reconnecting; your edits are kept and sent when the host is back';
+    case 'refused': return status.reason ?? 'The host refused this page.';
+  }
+}
+
+async function start(): Promise<void> {
+  const status = new StatusLine();
+  const loading = element('loading');
+  const { api, onStatus } = connectApi();
+  api.onEvent((event) => {
+    if (event.type === 'error') status.alert(event.message);
+  });
+
+  const doc = createReportDoc();
+  const sync = new DocSync(doc, api, (message) => status.alert(message));
+  if (onStatus) {
+    onStatus((connection) => {
+      status.show(describe(connection), connection.state);
+      if (connection.state === 'refused') {
+        loading.textContent = connection.reason ?? 'The host refused this page.';
+        status.alert(loading.textContent);
+      }
+    });
+  } else {
+    status.show('Every change is saved to the report file as you type');
+  }
+
+  await sync.whenSynced;
+  loading.hidden = true;
+  document.body.dataset.ready = 'true';
+
+  const mount = element('editor');
+  let commands: EditorCommands | null = null;
+  const toolbar = new Toolbar(element('toolbar'), (command) => commands?.run(command));
+  const view = createEditor({
+    doc,
+    mount,
+    onUpdate: () => {
+      if (commands) toolbar.update(commands);
+    },
+    report: (message) => status.alert(message),
+    keys: {
+      'Mod-k': () => {
+        commands?.run('link');
+        return true;
+      },
+    },
+  });
+  commands = new EditorCommands(view, new LinkDialog());
+  toolbar.update(commands);
+
+  const title = element<HTMLTextAreaElement>('report-title');
+  bindTitleField(title, doc, () => view.focus(), (text) => {
+    document.title = text ? `${text} — Plenary` : 'Plenary';
+  });
+
+  api.onEvent((event) => {
+    if (event.type === 'menu') commands?.run(event.command);
+  });
+  document.querySelector('.skip-link')?.addEventListener('click', (event) => {
+    event.preventDefault();
+    view.focus();
+  });
+
+  api.request('currentReport').then(
+    (summary) => status.showPath(summary.path),
+    (error: unknown) => status.alert((error as Error).message),
+  );
+}
+
+start().catch((error: unknown) => {
+  const message = `Plenary could not open the report: ${error instanceof Error ? error.message : String(error)}`;
+  const alerts = document.getElementById('alerts');
+  if (alerts) alerts.textContent = message;
+  console.error(error);
+});
