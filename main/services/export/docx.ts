@@ -172,7 +172,7 @@ function table(rows: string[][], fills?: (row: number, col: number) => string | 
   return new Table({
     width: { size: 100, type: WidthType.PERCENTAGE },
     rows: rows.map((cells, r) => new TableRow({
-      tableHeader: r === 0,
+      tableHeader: r === 0 ? true : undefined,
       cantSplit: true,
       children: cells.map((text, c) => textCell(text, { header: r === 0 || c === 0, fill: r === 0 ? 'EEEEEE' : fills?.(r - 1, c) })),
     })),

@@ -1,0 +1,161 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as Y from 'yjs';
+import {
+  Document, ExternalHyperlink, HeadingLevel, ImageRun, LevelFormat, Packer, Paragraph, Table, TableCell, TableRow, TextRun,
+} from 'docx';
+import type { Node as PMNode } from 'prosemirror-model';
+import { yXmlFragmentToProseMirrorRootNode, prosemirrorJSONToYXmlFragment } from 'y-prosemirror';
+import { schema } from '../../shared/schema.ts';
+import { bodyOf, createReportDoc } from '../../shared/ydoc.ts';
+import { blockNumbers, buildExportDocument } from '../../shared/export/model.ts';
+import { renderDocx } from '../../main/services/export/docx.ts';
+import { importFile, ImportError } from '../../main/services/import/import-file.ts';
+import { insertDraft } from '../../main/services/import/insert-draft.ts';
+import { fixtureDoc, fixtureMeta } from '../unit/export-fixture.ts';
+
+// A 1×1 transparent PNG: the schema has no images, so the import must drop it.
+const PNG = Uint8Array.from(atob('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=='), (c) => c.charCodeAt(0));
+
+async function wordDraft(): Promise<Uint8Array> {
+  const doc = new Document({
+    numbering: { config: [{ reference: 'dots', levels: [{ level: 0, format: LevelFormat.BULLET, text: '•' }, { level: 1, format: LevelFormat.BULLET, text: '◦' }] }] },
+    sections: [{
+      children: [
+        new Paragraph({ heading: HeadingLevel.HEADING_1, children: [new TextRun('Internet governance')] }),
+        new Paragraph({ children: [new TextRun('A '), new TextRun({ text: 'working', bold: true }), new TextRun(' '), new TextRun({ text: 'definition', italics: true }), new TextRun('.')] }),
+        new Paragraph({ heading: HeadingLevel.HEADING_2, children: [new TextRun('Roles')] }),
+        new Paragraph({ children: [
+          new TextRun('See '),
+          new ExternalHyperlink({ link: 'https://www.itu.int/wsis', children: [new TextRun({ text: 'WSIS', style: 'Hyperlink' })] }),
+          new TextRun(' and '),
+          new ExternalHyperlink({ link: 'file:///etc/passwd', children: [new TextRun('a local file')] }),
+          new TextRun({ text: 'second line', break: 1 }),
+        ] }),
+        new Paragraph({ numbering: { reference: 'dots', level: 0 }, children: [new TextRun('Governments')] }),
+        new Paragraph({ numbering: { reference: 'dots', level: 1 }, children: [new TextRun('National level')] }),
+        new Paragraph({ numbering: { reference: 'dots', level: 0 }, children: [new TextRun('Private sector')] }),
+        new Paragraph({ heading: HeadingLevel.HEADING_6, children: [new TextRun('Deep heading')] }),
+        new Paragraph({ children: [new ImageRun({ type: 'png', data: PNG, transformation: { width: 10, height: 10 } })] }),
+        new Table({ rows: [new TableRow({ children: [
+          new TableCell({ children: [new Paragraph('Cell one')] }),
+          new TableCell({ children: [new Paragraph('Cell two')] }),
+        ] })] }),
+        new Paragraph('After the table.'),
+      ],
+    }],
+  });
+  return new Uint8Array(await Packer.toBuffer(doc));
+}
+
+function summary(doc: PMNode): string[] {
+  const out: string[] = [];
+  doc.forEach((node) => {
+    if (node.type.name === 'heading') out.push(`h${String(node.attrs.level)} ${node.textContent}`);
+    else if (node.type.name === 'paragraph') out.push(`p ${node.textContent}`);
+    else if (node.type.name === 'bullet_list' || node.type.name === 'ordered_list') {
+      const items: string[] = [];
+      node.descendants((d) => {
+        if (d.type.name === 'list_item') items.push(d.firstChild!.textContent);
+        return true;
+      });
+      out.push(`${node.type.name} ${items.join(' / ')}`);
+    } else out.push(`${node.type.name} ${node.textContent}`);
+  });
+  return out;
+}
+
+function ids(doc: PMNode): string[] {
+  const out: string[] = [];
+  doc.descendants((node) => {
+    if ('id' in node.attrs) out.push(String(node.attrs.id));
+  });
+  return out;
+}
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'plenary-import-docx-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('DOCX import', () => {
+  it('maps a Word document made with the docx library onto the schema', async () => {
+    const path = join(dir, 'draft.docx');
+    await writeFile(path, await wordDraft());
+    const draft = await importFile(path);
+    expect(summary(draft.doc)).toEqual([
+      'h1 Internet governance',
+      'p A working definition.',
+      'h2 Roles',
+      'p See WSIS and a local filesecond line',
+      'bullet_list Governments / National level / Private sector',
+      'h4 Deep heading',
+      'p Cell one',
+      'p Cell two',
+      'p After the table.',
+    ]);
+    const json = JSON.stringify(draft.doc.toJSON());
+    expect(json).toContain('"marks":[{"type":"strong"}],"text":"working"');
+    expect(json).toContain('"marks":[{"type":"em"}],"text":"definition"');
+    expect(json).toContain('"href":"https://www.itu.int/wsis"');
+    expect(json).not.toContain('file:');
+    expect(json).toContain('"type":"hard_break"');
+    // Nested list kept as a nested list.
+    expect(json).toMatch(/"text":"Governments"\}\]\},\{"type":"bullet_list"/);
+    expect(draft.dropped).toMatchObject({ image: 1, table: 1 });
+    const all = ids(draft.doc);
+    expect(all.every((id) => /^[A-Za-z0-9_-]{12}$/.test(id))).toBe(true);
+    expect(new Set(all).size).toBe(all.length);
+  });
+
+  it('reads back our own DOCX export with its numbers stripped and quotes and lists kept', async () => {
+    const doc = fixtureDoc();
+    const model = buildExportDocument({ doc, numbers: blockNumbers(doc), meta: fixtureMeta, options: { titlePage: false, toc: false, annex: false, clean: true }, annex: null });
+    const path = join(dir, 'own.docx');
+    await writeFile(path, await renderDocx(model));
+    const draft = await importFile(path);
+    expect(summary(draft.doc)).toEqual(summary(doc));
+    // Fresh ids, none from the file.
+    expect(ids(draft.doc).some((id) => ids(doc).includes(id))).toBe(false);
+  });
+
+  it('inserts at a block index in one transaction, and refuses unreadable files leaving the report unchanged', async () => {
+    const ydoc = createReportDoc();
+    prosemirrorJSONToYXmlFragment(schema, fixtureDoc().toJSON(), bodyOf(ydoc));
+    const before = Y.encodeStateAsUpdate(ydoc);
+    const bogus: [string, Uint8Array | string][] = [
+      ['random.docx', Uint8Array.from({ length: 2000 }, (_, i) => (i * 7919) % 251)],
+      ['zip-not-word.docx', Uint8Array.from([0x50, 0x4b, 0x03, 0x04, 1, 2, 3, 4, 5, 6, 7, 8])],
+      ['empty.docx', new Uint8Array()],
+      ['legacy.doc', 'not a docx'],
+    ];
+    for (const [name, bytes] of bogus) {
+      const path = join(dir, name);
+      await writeFile(path, bytes);
+      const attempt = importFile(path).then((d) => insertDraft(ydoc, d, 1));
+      await expect(attempt).rejects.toBeInstanceOf(ImportError);
+      await expect(importFile(path)).rejects.toThrow(name);
+    }
+    await expect(importFile(join(dir, 'missing.docx'))).rejects.toThrow('missing.docx does not exist.');
+    expect(Buffer.from(Y.encodeStateAsUpdate(ydoc)).equals(Buffer.from(before))).toBe(true);
+
+    const path = join(dir, 'draft.docx');
+    await writeFile(path, await wordDraft());
+    const draft = await importFile(path);
+    let transactions = 0;
+    ydoc.on('afterTransaction', () => transactions++);
+    expect(insertDraft(ydoc, draft, 1)).toBe(draft.doc.childCount);
+    expect(transactions).toBe(1);
+    const after = yXmlFragmentToProseMirrorRootNode(bodyOf(ydoc), schema);
+    const lines = summary(after);
+    expect(lines[0]).toBe('p The Working Group was set up by the Secretary-General.');
+    expect(lines[1]).toBe('h1 Internet governance');
+    expect(lines[draft.doc.childCount + 1]).toBe('h1 Introduction');
+    expect(() => insertDraft(ydoc, draft, 10_000)).toThrow(ImportError);
+  });
+});
