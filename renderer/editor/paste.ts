@@ -10,7 +10,7 @@
  * A paste larger than MAX_PASTE_CHARS is refused whole, with a message: a half-pasted
  * document is worse than none.
  */
-import type { Slice } from 'prosemirror-model';
+import { Slice } from 'prosemirror-model';
 import type { EditorView } from 'prosemirror-view';
 
 export const MAX_PASTE_CHARS = 1_000_000;
@@ -20,6 +20,9 @@ export const MAX_PASTE_HTML = 16 * MAX_PASTE_CHARS;
 export function oversizedPasteMessage(chars: number): string {
   return `That paste is too large (${chars.toLocaleString('en')} characters; at most ${MAX_PASTE_CHARS.toLocaleString('en')} at once). Nothing was pasted: paste it in parts.`;
 }
+
+/** Where a pasted element's `style` attribute is kept while we read it (see hideStyles). */
+const PASTE_STYLE = 'data-paste-style';
 
 const ORDERED_MARKER = /^\(?([0-9]+|[a-z]{1,3}|[ivxlcdm]+)[.)]$/i;
 
@@ -32,11 +35,11 @@ interface ListParagraph {
 /** Word marks list paragraphs with `mso-list: lN levelM lfoK` in their style. */
 function listParagraph(element: Element): ListParagraph | null {
   if (element.tagName !== 'P' && !/^H[1-6]$/.test(element.tagName)) return null;
-  const style = element.getAttribute('style') ?? '';
+  const style = element.getAttribute(PASTE_STYLE) ?? '';
   const match = /mso-list:\s*l\d+\s+level(\d+)/i.exec(style);
   if (!match) return null;
   // The typed marker ("·", "o", "1.", "a)") sits in a span styled mso-list:Ignore.
-  const ignore = [...element.querySelectorAll('span')].find((span) => /mso-list:\s*ignore/i.test(span.getAttribute('style') ?? ''));
+  const ignore = [...element.querySelectorAll('span')].find((span) => /mso-list:\s*ignore/i.test(span.getAttribute(PASTE_STYLE) ?? ''));
   const marker = (ignore?.textContent ?? '').replace(/\u00a0/g, ' ').trim();
   ignore?.remove();
   return { element: element as HTMLElement, level: Math.max(1, Number(match[1])), ordered: ORDERED_MARKER.test(marker) };
@@ -80,7 +83,7 @@ function adjacent(list: HTMLElement, element: Element): boolean {
 }
 
 function stripOfficeMarkup(root: HTMLElement): void {
-  for (const element of [...root.querySelectorAll('style, script, meta, link, title, xml, template, object, embed, iframe')]) element.remove();
+  for (const element of [...root.querySelectorAll('meta, link, title, xml')]) element.remove();
   // Office namespaced elements: <o:p>, <v:shape>, <w:…>. Keep their text, if any.
   for (const element of [...root.querySelectorAll('*')]) {
     if (element.tagName.includes(':')) element.replaceWith(...element.childNodes);
@@ -89,13 +92,13 @@ function stripOfficeMarkup(root: HTMLElement): void {
   const comments: Node[] = [];
   while (walker.nextNode()) comments.push(walker.currentNode);
   for (const comment of comments) comment.parentNode?.removeChild(comment);
-  for (const element of [...root.querySelectorAll('[style]')]) {
-    const kept = (element.getAttribute('style') ?? '')
+  for (const element of [...root.querySelectorAll(`[${PASTE_STYLE}]`)]) {
+    const kept = (element.getAttribute(PASTE_STYLE) ?? '')
       .split(';')
       .filter((rule) => rule.trim() && !/^\s*mso-/i.test(rule))
       .join(';');
-    if (kept) element.setAttribute('style', kept);
-    else element.removeAttribute('style');
+    if (kept) element.setAttribute(PASTE_STYLE, kept);
+    else element.removeAttribute(PASTE_STYLE);
   }
   for (const element of [...root.querySelectorAll('[class]')]) {
     if (/^Mso/.test(element.getAttribute('class') ?? '')) element.removeAttribute('class');
@@ -113,20 +116,74 @@ function stripConditionalComments(html: string): string {
     .replace(/<!\[(?:if[^\]]*|endif)\]>/gi, '');
 }
 
+/**
+ * Our CSP forbids inline styles, so the browser would not read a pasted `style`
+ * attribute (and logs each one). Styles are renamed before parsing and the two that mean
+ * something to a report, bold and italic, become <strong> and <em>.
+ */
+function hideStyles(html: string): string {
+  return html
+    .replace(/<style[\s>][\s\S]*?<\/style\s*>/gi, '').replace(/(<[a-z][^>]*?\s)style(\s*=)/gi, `$1${PASTE_STYLE}$2`);
+}
+
+function applyStyleMarks(root: HTMLElement): void {
+  const doc = root.ownerDocument;
+  for (const element of [...root.querySelectorAll(`[${PASTE_STYLE}]`)]) {
+    const style = element.getAttribute(PASTE_STYLE) ?? '';
+    element.removeAttribute(PASTE_STYLE);
+    const weight = /(?:^|;)\s*font-weight\s*:\s*([^;]+)/i.exec(style)?.[1]?.trim().toLowerCase();
+    const fontStyle = /(?:^|;)\s*font-style\s*:\s*([^;]+)/i.exec(style)?.[1]?.trim().toLowerCase();
+    // Google Docs wraps a whole copy in <b style="font-weight:normal">: not bold.
+    if (element.tagName === 'B' && (weight === 'normal' || weight === '400')) {
+      element.replaceWith(...element.childNodes);
+      continue;
+    }
+    const wrappers: string[] = [];
+    if (weight && /^(bold|bolder|[6-9]00)$/.test(weight) && !/^(B|STRONG|H[1-6])$/.test(element.tagName)) wrappers.push('strong');
+    if (fontStyle === 'italic' && !/^(I|EM)$/.test(element.tagName)) wrappers.push('em');
+    for (const tag of wrappers) {
+      const wrapper = doc.createElement(tag);
+      wrapper.append(...element.childNodes);
+      element.append(wrapper);
+    }
+  }
+}
+
+/** Paragraphs left with no words once images and Office markup are gone. */
+function dropEmptyParagraphs(root: HTMLElement): void {
+  for (const p of [...root.querySelectorAll('p')]) {
+    if (!(p.textContent ?? '').replace(/[\s\u00a0]+/g, '') && !p.querySelector('br')) p.remove();
+  }
+}
+
 /** ProseMirror's `transformPastedHTML`: Word and browser HTML, tidied for our parser. */
 export function tidyPastedHtml(html: string): string {
   if (html.length > MAX_PASTE_HTML) return '';
   const isWord = /urn:schemas-microsoft-com|mso-|class="?Mso/i.test(html);
-  const parsed = new DOMParser().parseFromString(stripConditionalComments(html), 'text/html');
+  const parsed = new DOMParser().parseFromString(hideStyles(stripConditionalComments(html)), 'text/html');
   const body = parsed.body;
+  for (const element of [...body.querySelectorAll('style, script, template, object, embed, iframe, img, svg, video, audio, picture')]) element.remove();
   if (isWord) {
     // Lists first: they read the mso-list styles that stripping removes.
     rebuildWordLists(body);
     stripOfficeMarkup(body);
-  } else {
-    for (const element of [...body.querySelectorAll('style, script, template, object, embed, iframe')]) element.remove();
   }
+  applyStyleMarks(body);
+  dropEmptyParagraphs(body);
   return body.innerHTML;
+}
+
+/**
+ * ProseMirror's `transformPasted`: a pasted heading stays a heading. A slice open at its
+ * start would pour the heading's words into the paragraph at the caret.
+ */
+export function keepPastedHeadings(slice: Slice): Slice {
+  const first = slice.content.firstChild;
+  const last = slice.content.lastChild;
+  const openStart = first?.type.name === 'heading' ? 0 : slice.openStart;
+  const openEnd = last?.type.name === 'heading' && slice.content.childCount > 1 ? 0 : slice.openEnd;
+  if (openStart === slice.openStart && openEnd === slice.openEnd) return slice;
+  return new Slice(slice.content, openStart, openEnd);
 }
 
 /**

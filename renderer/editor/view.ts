@@ -15,7 +15,7 @@ import { schema } from '../../shared/schema.ts';
 import { bodyOf } from '../../shared/ydoc.ts';
 import { editorPlugins } from './plugins.ts';
 import { labelledBlockViews, numberingPlugin } from './numbering-view.ts';
-import { refuseOversizedClipboard, refuseOversizedPaste, tidyPastedHtml } from './paste.ts';
+import { keepPastedHeadings, refuseOversizedClipboard, refuseOversizedPaste, tidyPastedHtml } from './paste.ts';
 
 export interface EditorOptions {
   doc: Y.Doc;
@@ -52,6 +52,7 @@ export function createEditor(options: EditorOptions): EditorView {
       lang: 'en',
     },
     transformPastedHTML: tidyPastedHtml,
+    transformPasted: keepPastedHeadings,
     handlePaste: refuseOversizedPaste(options.report),
     handleDOMEvents: { paste: refuseOversizedClipboard(options.report) },
     dispatchTransaction(transaction: Transaction) {
