@@ -69,6 +69,8 @@ export interface Section {
   readonly blockIds: readonly string[];
 }
 
+const sectionCache = new WeakMap<BlockIndex, readonly Section[]>();
+
 interface RawBlock {
   id: string;
   kind: BlockKind;
@@ -261,7 +263,16 @@ export function updateBlocks(previous: BlockIndex, doc: PMNode): { index: BlockI
     if (old && !samePath(old.sectionPath, block.sectionPath)) changes.sectionsChanged = true;
   }
   for (const block of oldMiddle) if (!byId.has(block.id)) changes.removed.push(block.id);
+  carrySections(previous, index, changes);
   return { index, changes };
+}
+
+/** Typing inside blocks leaves the sections as they were: keep them rather than re-derive. */
+function carrySections(previous: BlockIndex, index: BlockIndex, changes: BlockChanges): void {
+  const sections = sectionCache.get(previous);
+  if (!sections || changes.added.length > 0 || changes.removed.length > 0 || changes.sectionsChanged) return;
+  const retitled = new Set(changes.changed.filter((id) => index.byId.get(id)?.kind === 'heading'));
+  sectionCache.set(index, retitled.size === 0 ? sections : sections.map((s) => (retitled.has(s.id) ? { ...s, title: index.byId.get(s.id)?.text ?? s.title } : s)));
 }
 
 function sum(values: readonly number[], from: number, to: number): number {
@@ -269,8 +280,6 @@ function sum(values: readonly number[], from: number, to: number): number {
   for (let i = from; i < to; i += 1) total += values[i] ?? 0;
   return total;
 }
-
-const sectionCache = new WeakMap<BlockIndex, Section[]>();
 
 /** The report's sections in document order (outer before inner), computed once per index. */
 export function sectionsOf(index: BlockIndex): readonly Section[] {

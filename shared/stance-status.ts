@@ -17,6 +17,7 @@
  */
 import type * as Y from 'yjs';
 import type { Roster } from './roster.ts';
+import { takesStances } from './stakeholders.ts';
 import { parseEndorsement, verifyEndorsement, type Endorsement } from './endorsement.ts';
 import { candidatesAt, parseEndorsementKey } from './endorsement-store.ts';
 import { textHash } from './text-hash.ts';
@@ -46,10 +47,13 @@ function sameFields(a: Endorsement, b: Endorsement): boolean {
     && a.at === b.at && a.note === b.note && a.text === b.text;
 }
 
+/** Outcomes kept per signature: the genuine record and a few altered copies of it. */
+const VARIANTS_PER_SIGNATURE = 4;
+
 /** Verifies stances of one report, each signature once. */
 export class SignatureVerifier {
   readonly reportId: string;
-  private readonly cache = new Map<string, CacheEntry>();
+  private readonly cache = new Map<string, CacheEntry[]>();
   /** Signature checks actually performed (the rest came from the cache). */
   checks = 0;
 
@@ -59,21 +63,28 @@ export class SignatureVerifier {
 
   /** True when the signature verifies against the key and the text matches its hash. */
   verify(endorsement: Endorsement, publicKey: string): boolean {
-    const cached = this.cache.get(endorsement.signature);
-    if (cached && cached.publicKey === publicKey && (cached.endorsement === endorsement || sameFields(cached.endorsement, endorsement))) {
-      return cached.ok;
+    const entries = this.cache.get(endorsement.signature);
+    if (entries) {
+      for (const cached of entries) {
+        if (cached.publicKey === publicKey && (cached.endorsement === endorsement || sameFields(cached.endorsement, endorsement))) return cached.ok;
+      }
     }
     this.checks += 1;
     const ok = textHash(endorsement.text) === endorsement.textHash && verifyEndorsement(this.reportId, endorsement, publicKey);
-    this.cache.set(endorsement.signature, { endorsement, publicKey, ok });
+    this.remember(endorsement, publicKey, ok);
     return ok;
   }
 
   /** Records an outcome known from elsewhere (a stance this process just signed). */
   remember(endorsement: Endorsement, publicKey: string, ok: boolean): void {
-    this.cache.set(endorsement.signature, { endorsement, publicKey, ok });
+    const entries = this.cache.get(endorsement.signature) ?? [];
+    entries.push({ endorsement, publicKey, ok });
+    // A peer replaying one signature with ever new fields must not grow the cache.
+    if (entries.length > VARIANTS_PER_SIGNATURE) entries.shift();
+    this.cache.set(endorsement.signature, entries);
   }
 
+  /** Signatures with a cached outcome. */
   get size(): number {
     return this.cache.size;
   }
@@ -104,6 +115,7 @@ export function classifyValue(key: string, value: unknown, context: ClassifyCont
   if (!context.verifier.verify(endorsement, member.publicKey)) {
     return unverified(key, blockId, memberId, `Its signature does not match ${member.name}'s key.`, endorsement);
   }
+  if (!takesStances(member.role)) return unverified(key, blockId, memberId, `${member.name} is not a member who takes stances (${member.role}).`, endorsement);
   const hash = context.blockHash(blockId);
   const status: StanceStatus = hash === undefined ? 'detached'
     : member.retired !== undefined ? 'retired'
@@ -125,7 +137,11 @@ function later(a: ClassifiedStance, b: ClassifiedStance): boolean {
  * unverified. Undefined when the key holds no stance.
  */
 export function classifyKey(map: Y.Map<unknown>, key: string, context: ClassifyContext): ClassifiedStance | undefined {
-  const candidates = candidatesAt(map, key);
+  return classifyCandidates(key, candidatesAt(map, key), context);
+}
+
+/** As `classifyKey`, for candidates read already (the current value first). */
+export function classifyCandidates(key: string, candidates: readonly unknown[], context: ClassifyContext): ClassifiedStance | undefined {
   if (candidates.length === 0) return undefined;
   const first = classifyValue(key, candidates[0], context);
   if (candidates.length === 1) return first;
