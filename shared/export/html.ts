@@ -144,16 +144,13 @@ function tocHtml(doc: ExportDocument): string {
 export function annexHtml(annex: AnnexData): string {
   const out: string[] = ['<section class="annex" id="annex">', '<h1>Annex</h1>', '<h2>Endorsement of the report by stakeholder group</h2>'];
   out.push(`<p>Consensus rule: ${esc(annex.ruleLabel)}. Readiness: <strong>${esc(formatReadiness(annex.readiness))}</strong> of the report's blocks are recognized by every stakeholder group. Only verified stances on the current text are counted.</p>`);
-  out.push('<table class="annex-table"><thead><tr><th scope="col">Section</th>');
-  for (const group of annex.groups) out.push(`<th scope="col">${esc(group.label)}</th>`);
-  out.push('</tr></thead><tbody>');
+  out.push(`<table class="annex-table"><thead><tr><th scope="col">Section</th>${annex.groups.map((g) => `<th scope="col">${esc(g.label)}</th>`).join('')}</tr></thead><tbody>`);
   for (const section of annex.sections) {
-    out.push(`<tr><th scope="row">${esc(sectionLabel(section))}</th>`);
-    for (const group of annex.groups) {
+    const cells = annex.groups.map((group) => {
       const status = section.cells[group.id] ?? 'none';
-      out.push(`<td class="s-${status}">${esc(ANNEX_STATUS_LABEL[status])}</td>`);
-    }
-    out.push('</tr>');
+      return `<td class="s-${status}">${esc(ANNEX_STATUS_LABEL[status])}</td>`;
+    });
+    out.push(`<tr><th scope="row">${esc(sectionLabel(section))}</th>${cells.join('')}</tr>`);
   }
   out.push('</tbody></table>');
   out.push('<h2>Standing reservations and objections</h2>');
