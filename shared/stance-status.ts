@@ -18,7 +18,8 @@
 import type * as Y from 'yjs';
 import type { Roster } from './roster.ts';
 import { takesStances } from './stakeholders.ts';
-import { parseEndorsement, verifyEndorsement, type Endorsement } from './endorsement.ts';
+import { endorsementMessage, parseEndorsement, type Endorsement } from './endorsement.ts';
+import { verifyBytes } from './signing.ts';
 import { candidatesAt, parseEndorsementKey } from './endorsement-store.ts';
 import { textHash } from './text-hash.ts';
 
@@ -47,6 +48,9 @@ function sameFields(a: Endorsement, b: Endorsement): boolean {
     && a.at === b.at && a.note === b.note && a.text === b.text;
 }
 
+/** Checks an Ed25519 signature (hex) over a message against a public key (hex); never throws. */
+export type VerifyBytes = (message: Uint8Array, signature: string, publicKey: string) => boolean;
+
 /** Outcomes kept per signature: the genuine record and a few altered copies of it. */
 const VARIANTS_PER_SIGNATURE = 4;
 
@@ -57,8 +61,16 @@ export class SignatureVerifier {
   /** Signature checks actually performed (the rest came from the cache). */
   checks = 0;
 
-  constructor(reportId: string) {
+  private readonly verifyBytes: VerifyBytes;
+
+  /**
+   * `verify` defaults to @noble/curves (pure JavaScript, ~1–3 ms a signature). Main may
+   * pass a native one (node:crypto, ~0.05 ms; see main/services/native-ed25519.ts) so
+   * that opening a report with 200,000 stances takes seconds, not minutes.
+   */
+  constructor(reportId: string, verify: VerifyBytes = verifyBytes) {
     this.reportId = reportId;
+    this.verifyBytes = verify;
   }
 
   /** True when the signature verifies against the key and the text matches its hash. */
@@ -70,7 +82,8 @@ export class SignatureVerifier {
       }
     }
     this.checks += 1;
-    const ok = textHash(endorsement.text) === endorsement.textHash && verifyEndorsement(this.reportId, endorsement, publicKey);
+    const ok = textHash(endorsement.text) === endorsement.textHash
+      && this.verifyBytes(endorsementMessage(this.reportId, endorsement), endorsement.signature, publicKey);
     this.remember(endorsement, publicKey, ok);
     return ok;
   }
