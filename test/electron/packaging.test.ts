@@ -85,6 +85,20 @@ describe('electron-builder.yml', () => {
     expect(pkg.main).toBe('dist/main/electron.cjs');
   });
 
+  it('ships every module the main bundle leaves external (node_modules is otherwise left out)', async () => {
+    const config = await loadConfig();
+    const patterns = config.files.flatMap((entry) => (typeof entry === 'string' ? [entry] : entry.filter));
+    expect(patterns).toContain('!node_modules/**/*');
+    const buildScript = readFileSync(join(root, 'scripts', 'build.mjs'), 'utf8');
+    const mainEntry = /\{[^}]*'main\/electron\/main\.ts'[^}]*external:\s*\[([^\]]*)\][^}]*\}/.exec(buildScript);
+    expect(mainEntry, 'scripts/build.mjs bundles main/electron/main.ts with an external list').not.toBeNull();
+    const externals = [...mainEntry![1]!.matchAll(/'([^']+)'/g)].map((m) => m[1]!).filter((name) => name !== 'electron');
+    expect(externals.length).toBeGreaterThan(0);
+    for (const name of externals) {
+      expect(patterns.filter((p) => p.startsWith(`node_modules/${name}/`)), `electron-builder.yml ships ${name}`).not.toEqual([]);
+    }
+  });
+
   it('points at icons that exist: square PNGs per size for Linux, an .ico and an .icns', async () => {
     const config = await loadConfig();
     for (const size of [16, 32, 48, 64, 128, 256, 512]) {
