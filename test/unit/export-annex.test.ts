@@ -1,50 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type * as Y from 'yjs';
-import { prosemirrorJSONToYXmlFragment, yXmlFragmentToProseMirrorRootNode } from 'y-prosemirror';
+import { yXmlFragmentToProseMirrorRootNode } from 'y-prosemirror';
 import { schema } from '../../shared/schema.ts';
-import { bodyOf, createReportDoc, endorsementsOf, Origin, writeMeta } from '../../shared/ydoc.ts';
-import { addCreatorAsChair, addMember } from '../../shared/roster.ts';
-import { signEndorsement, prepareStance } from '../../shared/endorsement.ts';
-import { endorsementKey } from '../../shared/endorsement-store.ts';
+import { bodyOf } from '../../shared/ydoc.ts';
 import { extractBlocks } from '../../shared/report-blocks.ts';
 import { annexOfReport } from '../../shared/export/annex-from-consensus.ts';
 import { blockNumbers, buildExportDocument, DEFAULT_EXPORT_OPTIONS } from '../../shared/export/model.ts';
 import { renderHtml } from '../../shared/export/html.ts';
-import { memberInputs, REPORT_ID, take, contextOf, setParagraphText, type TestMember } from './endorsement-fixtures.ts';
-import { fixtureJson, fixtureMeta } from './export-fixture.ts';
-
-/**
- * The fixture report with eight members (two per group: m0 government (chair), m1
- * private sector, m2 civil society, m3 international organizations, m4…m7 likewise)
- * and stances that exercise every status the annex shows.
- */
-function reportWithStances(): { doc: Y.Doc; members: TestMember[] } {
-  const doc = createReportDoc();
-  writeMeta(doc, { id: REPORT_ID, title: fixtureMeta.title, consensusRule: 'default', created: fixtureMeta.created }, Origin.seed);
-  doc.transact(() => prosemirrorJSONToYXmlFragment(schema, fixtureJson, bodyOf(doc)), Origin.seed);
-  const members = memberInputs(8).map(({ input, privateKey }) => ({
-    member: input.role === 'chair' ? addCreatorAsChair(doc, input, Origin.seed) : addMember(doc, input, Origin.seed),
-    privateKey,
-  }));
-  const [gov, priv, cs, io, gov2, priv2, cs2] = members as [TestMember, TestMember, TestMember, TestMember, TestMember, TestMember, TestMember];
-  // Section I: every group endorses every block, but civil society objects to paragraph 2.
-  for (const who of [gov, priv, io]) for (const id of ['sec-intro', 'para-two', 'para-three']) take(doc, who, id, 'endorse');
-  take(doc, cs, 'sec-intro', 'endorse');
-  take(doc, cs, 'para-three', 'endorse');
-  take(doc, cs, 'para-two', 'object', 'The "WSIS" follow-up is drawn too narrowly.');
-  // Introductory paragraph: government endorses, private sector only accepts.
-  take(doc, gov, 'pre-amble', 'endorse');
-  take(doc, priv, 'pre-amble', 'accept');
-  // Paragraph 6: a reservation that stands.
-  take(doc, priv2, 'para-six', 'reserve', 'Cost figures are needed.');
-  // Paragraph 5: an objection on an earlier text is stale and must not count.
-  take(doc, gov2, 'para-five', 'object', 'Root zone wording.');
-  setParagraphText(doc, 'para-five', 'Administration of the root zone files and system.');
-  // Paragraph 7: a forged objection (signed with another member's key) must not count.
-  const fields = prepareStance(contextOf(doc), { blockId: 'para-seven', memberId: cs2.member.id, stance: 'object', note: 'Forged.' });
-  endorsementsOf(doc).set(endorsementKey('para-seven', cs2.member.id), { ...signEndorsement(REPORT_ID, fields, gov.privateKey) });
-  return { doc, members };
-}
+import { fixtureMeta, reportWithStances } from './export-fixture.ts';
 
 describe('endorsement annex from the consensus engine', () => {
   const { doc } = reportWithStances();

@@ -3,7 +3,14 @@
  * that must be dropped, characters that need escaping, and numbers across sections.
  * Expected numbers (shared/numbering.ts): paragraphs 1.–7., headings I., II., A., 1., B.
  */
+import type * as Y from 'yjs';
+import { prosemirrorJSONToYXmlFragment } from 'y-prosemirror';
 import { schema } from '../../shared/schema.ts';
+import { bodyOf, createReportDoc, endorsementsOf, Origin, writeMeta } from '../../shared/ydoc.ts';
+import { addCreatorAsChair, addMember } from '../../shared/roster.ts';
+import { signEndorsement, prepareStance } from '../../shared/endorsement.ts';
+import { endorsementKey } from '../../shared/endorsement-store.ts';
+import { memberInputs, REPORT_ID, take, contextOf, setParagraphText, type TestMember } from './endorsement-fixtures.ts';
 import type { Node as PMNode } from 'prosemirror-model';
 import type { ExportMeta } from '../../shared/export/model.ts';
 import type { AnnexData } from '../../shared/export/annex.ts';
@@ -75,3 +82,36 @@ export const fixtureAnnex: AnnexData = {
     { stance: 'reserve', blockId: 'para-six', ref: '6.', memberName: 'Gov Member', groupLabel: 'Governments', note: 'Costs need figures.' },
   ],
 };
+
+/**
+ * The fixture report with eight members (two per group: m0 government (chair), m1
+ * private sector, m2 civil society, m3 international organizations, m4…m7 likewise)
+ * and stances that exercise every status the annex shows.
+ */
+export function reportWithStances(): { doc: Y.Doc; members: TestMember[] } {
+  const doc = createReportDoc();
+  writeMeta(doc, { ...fixtureMeta, id: REPORT_ID, consensusRule: 'default' }, Origin.seed);
+  doc.transact(() => prosemirrorJSONToYXmlFragment(schema, fixtureJson, bodyOf(doc)), Origin.seed);
+  const members = memberInputs(8).map(({ input, privateKey }) => ({
+    member: input.role === 'chair' ? addCreatorAsChair(doc, input, Origin.seed) : addMember(doc, input, Origin.seed),
+    privateKey,
+  }));
+  const [gov, priv, cs, io, gov2, priv2, cs2] = members as [TestMember, TestMember, TestMember, TestMember, TestMember, TestMember, TestMember];
+  // Section I: every group endorses every block, but civil society objects to paragraph 2.
+  for (const who of [gov, priv, io]) for (const id of ['sec-intro', 'para-two', 'para-three']) take(doc, who, id, 'endorse');
+  take(doc, cs, 'sec-intro', 'endorse');
+  take(doc, cs, 'para-three', 'endorse');
+  take(doc, cs, 'para-two', 'object', 'The "WSIS" follow-up is drawn too narrowly.');
+  // Introductory paragraph: government endorses, private sector only accepts.
+  take(doc, gov, 'pre-amble', 'endorse');
+  take(doc, priv, 'pre-amble', 'accept');
+  // Paragraph 6: a reservation that stands.
+  take(doc, priv2, 'para-six', 'reserve', 'Cost figures are needed.');
+  // Paragraph 5: an objection on an earlier text is stale and must not count.
+  take(doc, gov2, 'para-five', 'object', 'Root zone wording.');
+  setParagraphText(doc, 'para-five', 'Administration of the root zone files and system.');
+  // Paragraph 7: a forged objection (signed with another member's key) must not count.
+  const fields = prepareStance(contextOf(doc), { blockId: 'para-seven', memberId: cs2.member.id, stance: 'object', note: 'Forged.' });
+  endorsementsOf(doc).set(endorsementKey('para-seven', cs2.member.id), { ...signEndorsement(REPORT_ID, fields, gov.privateKey) });
+  return { doc, members };
+}

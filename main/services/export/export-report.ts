@@ -14,6 +14,7 @@ import { yXmlFragmentToProseMirrorRootNode } from 'y-prosemirror';
 import { schema } from '../../../shared/schema.ts';
 import { bodyOf, readMeta } from '../../../shared/ydoc.ts';
 import type { AnnexData } from '../../../shared/export/annex.ts';
+import { annexOfReport } from '../../../shared/export/annex-from-consensus.ts';
 import {
   blockNumbers, buildExportDocument, type BlockNumbers, type ExportDocument, type ExportMeta, type ExportOptions,
 } from '../../../shared/export/model.ts';
@@ -62,11 +63,13 @@ export function exportMetaOf(ydoc: Y.Doc): ExportMeta {
   return { id: meta.id, title: meta.title, body: meta.body ?? '', place: meta.place ?? '', date: meta.date ?? '', created: meta.created };
 }
 
+export type AnnexReader = (ydoc: Y.Doc, doc: PMNode) => AnnexData;
+
 /**
- * Reads a report's Y.Doc. `annexOf` computes the annex from the same doc with the
- * consensus engine; without it, the export has no annex.
+ * Reads a report's Y.Doc. With `annexOf` (by default the consensus engine over the same
+ * doc, `annexOfReport`), the annex figures too; `null` leaves them out.
  */
-export function exportSourceOf(ydoc: Y.Doc, annexOf?: (ydoc: Y.Doc, doc: PMNode) => AnnexData): ExportSource {
+export function exportSourceOf(ydoc: Y.Doc, annexOf: AnnexReader | null = annexOfReport): ExportSource {
   const doc = yXmlFragmentToProseMirrorRootNode(bodyOf(ydoc), schema);
   return { doc, meta: exportMetaOf(ydoc), annex: annexOf ? annexOf(ydoc, doc) : null };
 }
@@ -129,11 +132,17 @@ export async function exportReport(source: ExportSource, request: ExportRequest,
   return { path: request.path, bytes: data.length };
 }
 
-/** The handler-ready form: reads the open report's Y.Doc, renders, writes. */
+/**
+ * The handler-ready form: reads the open report's Y.Doc, renders, writes. The annex is
+ * computed only when asked for; pass `annexOf` built on the session's SignatureVerifier
+ * (`(y, d) => annexOfReport(y, d, verifier)`) so signatures already checked are not
+ * checked again.
+ */
 export async function exportReportFile(
   ydoc: Y.Doc,
   request: ExportRequest,
-  control: ExportControl & { annexOf?: (ydoc: Y.Doc, doc: PMNode) => AnnexData } = {},
+  control: ExportControl & { annexOf?: AnnexReader } = {},
 ): Promise<{ path: string; bytes: number }> {
-  return exportReport(exportSourceOf(ydoc, control.annexOf), request, control);
+  const source = exportSourceOf(ydoc, request.options.annex ? control.annexOf ?? annexOfReport : null);
+  return exportReport(source, request, control);
 }

@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exportReportFile, type ExportProgress } from '../../main/services/export/export-report.ts';
+import { launchChromiumPrinter, type ChromiumPrinter } from '../../main/services/export/chromium-printer.ts';
+import { DEFAULT_EXPORT_OPTIONS } from '../../shared/export/model.ts';
+import { reportWithStances } from '../unit/export-fixture.ts';
+import { FIXTURE_ANNEX, FIXTURE_PARAGRAPHS, pdfText, positionsInOrder } from './export-helpers.ts';
+
+describe('PDF export through Chromium', () => {
+  let dir: string;
+  let printer: ChromiumPrinter;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'plenary-export-pdf-'));
+    printer = await launchChromiumPrinter('/usr/bin/chromium');
+  });
+  afterAll(async () => {
+    await printer?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('prints the HTML rendering: title page, numbered paragraphs in order, annex table', async () => {
+    const path = join(dir, 'report.pdf');
+    const progress: ExportProgress[] = [];
+    const result = await exportReportFile(reportWithStances().doc, { format: 'pdf', options: DEFAULT_EXPORT_OPTIONS, path }, {
+      printer: printer.print,
+      onProgress: (p) => progress.push(p),
+    });
+    const bytes = await readFile(path);
+    expect(result.bytes).toBe(bytes.length);
+    expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
+    const text = await pdfText(path);
+    positionsInOrder(text, [/Working Group on Internet Governance/, /Report of the Working Group on Internet/, /Contents/]);
+    positionsInOrder(text.slice(text.indexOf('Draft')), FIXTURE_PARAGRAPHS);
+    positionsInOrder(text, FIXTURE_ANNEX);
+    expect(progress.map((p) => p.phase)).toEqual(expect.arrayContaining(['preparing', 'rendering', 'printing', 'writing', 'done']));
+    const fractions = progress.map((p) => p.fraction);
+    expect(fractions).toEqual([...fractions].sort((a, b) => a - b));
+    expect(fractions.at(-1)).toBe(1);
+  });
+
+  it('clean mode without title page, contents and annex prints the final text only', async () => {
+    const path = join(dir, 'clean.pdf');
+    await exportReportFile(reportWithStances().doc, { format: 'pdf', options: { titlePage: false, toc: false, annex: false, clean: true }, path }, { printer: printer.print });
+    const text = await pdfText(path);
+    positionsInOrder(text, FIXTURE_PARAGRAPHS);
+    expect(text).not.toMatch(/Draft|Contents|Annex|Standing reservations|\[1\]/);
+  });
+
+  it('a cancelled print leaves the old file under the chosen name and no temporary file', async () => {
+    const path = join(dir, 'cancelled.pdf');
+    await writeFile(path, 'previous export');
+    const controller = new AbortController();
+    const attempt = exportReportFile(reportWithStances().doc, { format: 'pdf', options: DEFAULT_EXPORT_OPTIONS, path }, {
+      printer: printer.print,
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.phase === 'printing') controller.abort();
+      },
+    });
+    await expect(attempt).rejects.toMatchObject({ name: 'AbortError' });
+    expect(await readFile(path, 'utf8')).toBe('previous export');
+    expect((await readdir(dir)).filter((f) => f.startsWith('.cancelled'))).toEqual([]);
+    // The printer still works after a cancelled job.
+    await exportReportFile(reportWithStances().doc, { format: 'pdf', options: DEFAULT_EXPORT_OPTIONS, path }, { printer: printer.print });
+    expect((await readFile(path)).subarray(0, 5).toString()).toBe('%PDF-');
+  });
+});
