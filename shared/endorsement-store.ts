@@ -103,10 +103,16 @@ export function putEndorsement(
   if (!verifyEndorsement(reportId, endorsement, member.publicKey)) {
     throw new EndorsementError(`The stance's signature does not match ${member.name}'s key.`);
   }
+  const e = endorsement;
+  // Only the known fields are stored, as a plain object (Y.Map stores those by value).
+  const record: Endorsement = {
+    blockId: e.blockId, memberId: e.memberId, stance: e.stance, textHash: e.textHash,
+    text: e.text, note: e.note, at: e.at, signature: e.signature,
+  };
   doc.transact(() => {
-    endorsementsOf(doc).set(endorsementKey(endorsement.blockId, endorsement.memberId), { ...endorsement });
+    endorsementsOf(doc).set(endorsementKey(e.blockId, e.memberId), record);
   }, origin);
-  return endorsement;
+  return record;
 }
 
 /** Withdraws a member's stance on a block; false when there was none. */

@@ -79,8 +79,10 @@ export function noteProblem(stance: Stance, note: string): string | null {
 }
 
 /**
- * Reads a stored value as an endorsement: the record with exactly the known fields, or
- * a message saying what is wrong with it. Never throws.
+ * Reads a stored value as an endorsement, or a message saying what is wrong with it.
+ * Never throws. A well-formed record is returned as it is (no copy: values read from the
+ * Y.Map keep their identity, which the signature cache relies on, and 200,000 copies
+ * would only feed the garbage collector); only the known fields are ever read from it.
  */
 export function parseEndorsement(value: unknown): Endorsement | string {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return 'A stance must be a record.';
@@ -96,10 +98,8 @@ export function parseEndorsement(value: unknown): Endorsement | string {
   if (problem) return problem;
   if (!isIsoTime(r.at)) return 'The stance\'s time is not an ISO time.';
   if (!isSignatureHex(r.signature)) return 'The stance\'s signature is not an Ed25519 signature.';
-  return {
-    blockId: r.blockId, memberId: r.memberId, stance: r.stance, textHash: r.textHash,
-    text: r.text, note, at: r.at, signature: r.signature,
-  };
+  if (r.note === undefined) return { ...(r as unknown as Endorsement), note };
+  return r as unknown as Endorsement;
 }
 
 function signedFields(fields: EndorsementFields): Record<SignedField, string> {

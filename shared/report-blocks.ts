@@ -16,8 +16,9 @@
  * `updateBlocks` is the incremental form used on every keystroke: ProseMirror shares
  * unchanged top-level nodes between the old and new doc, so comparing top-level nodes
  * by identity finds the touched range in a few microseconds, and only that range is
- * re-extracted and re-hashed. Section paths after it are recomputed only when headings
- * in the range were added, removed or changed level.
+ * re-extracted and re-hashed; the id order and the lookup are shared with the previous
+ * version when only texts changed. Section paths after the range are recomputed only
+ * when headings in it were added, removed or changed level.
  */
 import type { Node as PMNode } from 'prosemirror-model';
 import { normalizeText, textHash } from './text-hash.ts';
@@ -37,14 +38,124 @@ export interface ReportBlock {
   readonly sectionPath: readonly string[];
 }
 
+/**
+ * The blocks of one version of a report. Persistent: an update shares everything it did
+ * not touch with the version before (the id order, the lookup's base map), so typing in
+ * a paragraph costs O(1) in the report's length and old versions stay valid.
+ */
 export interface BlockIndex {
-  readonly blocks: readonly ReportBlock[];
+  /** The ProseMirror doc these blocks were read from. */
+  readonly doc: PMNode;
+  /** Block ids in document order. */
+  readonly order: readonly string[];
   readonly byId: ReadonlyMap<string, ReportBlock>;
-  /** The top-level nodes these blocks were read from, and how many blocks each gave. */
-  readonly nodes: readonly PMNode[];
+  /** The blocks in document order (built on first use for this version). */
+  readonly blocks: readonly ReportBlock[];
+  /** Per top-level node of `doc`: how many blocks it gave, and the index in `order` of its first. */
   readonly counts: readonly number[];
+  readonly starts: readonly number[];
   /** Blocks left out for repeating an earlier block's id (the id plugin repairs these). */
   readonly duplicates: number;
+}
+
+/** Overlay entries at which a lookup is flattened into a new base map. */
+const MAX_OVERLAY = 64;
+
+/** A map that shares a base with older versions and keeps its own changes on top. */
+class LayeredMap implements ReadonlyMap<string, ReportBlock> {
+  private readonly base: ReadonlyMap<string, ReportBlock>;
+  /** Changes over the base; null marks a removed key. */
+  private readonly overlay: ReadonlyMap<string, ReportBlock | null>;
+  readonly size: number;
+
+  constructor(base: ReadonlyMap<string, ReportBlock>, overlay: ReadonlyMap<string, ReportBlock | null> = new Map(), size = base.size) {
+    this.base = base;
+    this.overlay = overlay;
+    this.size = size;
+  }
+
+  get(key: string): ReportBlock | undefined {
+    const over = this.overlay.get(key);
+    if (over !== undefined) return over ?? undefined;
+    return this.base.get(key);
+  }
+
+  has(key: string): boolean {
+    return this.get(key) !== undefined;
+  }
+
+  /** A new version with `changes` applied (null removes). */
+  with(changes: ReadonlyMap<string, ReportBlock | null>): LayeredMap {
+    if (changes.size === 0) return this;
+    const overlay = new Map(this.overlay);
+    let size = this.size;
+    for (const [key, value] of changes) {
+      size += (value ? 1 : 0) - (this.has(key) ? 1 : 0);
+      overlay.set(key, value);
+    }
+    if (overlay.size <= MAX_OVERLAY) return new LayeredMap(this.base, overlay, size);
+    const flat = new Map(this.base);
+    for (const [key, value] of overlay) {
+      if (value) flat.set(key, value);
+      else flat.delete(key);
+    }
+    return new LayeredMap(flat);
+  }
+
+  *entries(): MapIterator<[string, ReportBlock]> {
+    for (const [key, value] of this.base) if (!this.overlay.has(key)) yield [key, value];
+    for (const [key, value] of this.overlay) if (value) yield [key, value];
+  }
+
+  *keys(): MapIterator<string> {
+    for (const [key] of this.entries()) yield key;
+  }
+
+  *values(): MapIterator<ReportBlock> {
+    for (const [, value] of this.entries()) yield value;
+  }
+
+  [Symbol.iterator](): MapIterator<[string, ReportBlock]> {
+    return this.entries();
+  }
+
+  forEach(callback: (value: ReportBlock, key: string, map: ReadonlyMap<string, ReportBlock>) => void): void {
+    for (const [key, value] of this.entries()) callback(value, key, this);
+  }
+}
+
+class Index implements BlockIndex {
+  readonly doc: PMNode;
+  readonly order: readonly string[];
+  readonly byId: LayeredMap;
+  readonly counts: readonly number[];
+  readonly starts: readonly number[];
+  readonly duplicates: number;
+  private list: ReportBlock[] | undefined;
+
+  constructor(doc: PMNode, order: readonly string[], byId: LayeredMap, counts: readonly number[], starts: readonly number[], duplicates: number) {
+    this.doc = doc;
+    this.order = order;
+    this.byId = byId;
+    this.counts = counts;
+    this.starts = starts;
+    this.duplicates = duplicates;
+  }
+
+  get blocks(): readonly ReportBlock[] {
+    this.list ??= this.order.map((id) => this.byId.get(id) as ReportBlock);
+    return this.list;
+  }
+}
+
+function startsOf(counts: readonly number[]): number[] {
+  const starts = new Array<number>(counts.length);
+  let at = 0;
+  counts.forEach((count, i) => {
+    starts[i] = at;
+    at += count;
+  });
+  return starts;
 }
 
 export interface BlockChanges {
@@ -140,9 +251,8 @@ function toBlock(raw: RawBlock, sectionPath: readonly string[], previous: Report
 
 /** Reads every endorsable block of a doc (top-level structure as in shared/schema.ts). */
 export function extractBlocks(doc: PMNode, previous?: BlockIndex): BlockIndex {
-  const nodes: PMNode[] = [];
   const counts: number[] = [];
-  const blocks: ReportBlock[] = [];
+  const order: string[] = [];
   const byId = new Map<string, ReportBlock>();
   const stack: SectionStack = { ids: [], levels: [] };
   let duplicates = 0;
@@ -156,14 +266,13 @@ export function extractBlocks(doc: PMNode, previous?: BlockIndex): BlockIndex {
         continue;
       }
       const block = toBlock(raw, pathFor(raw, stack), previous?.byId.get(raw.id));
-      blocks.push(block);
+      order.push(block.id);
       byId.set(block.id, block);
       count += 1;
     }
-    nodes.push(node);
     counts.push(count);
   });
-  return { blocks, byId, nodes, counts, duplicates };
+  return new Index(doc, order, new LayeredMap(byId), counts, startsOf(counts), duplicates);
 }
 
 /** What differs between two block lists, by id. */
@@ -190,39 +299,42 @@ function headingsOf(blocks: readonly (RawBlock | ReportBlock)[]): string {
   return blocks.filter((b) => b.kind === 'heading').map((b) => `${b.id}:${b.headingLevel}`).join('|');
 }
 
+function asLayered(index: BlockIndex): LayeredMap {
+  return index.byId instanceof LayeredMap ? index.byId : new LayeredMap(new Map(index.byId));
+}
+
 /**
  * The blocks of `doc` given those of an earlier version of it: only the top-level nodes
  * that are not shared with the earlier doc are read again. The result equals
- * `extractBlocks(doc)`.
+ * `extractBlocks(doc)`; `previous` stays valid.
  */
 export function updateBlocks(previous: BlockIndex, doc: PMNode): { index: BlockIndex; changes: BlockChanges } {
-  const oldNodes = previous.nodes;
-  const newCount = doc.childCount;
+  const oldNodes = previous.doc.content.content;
+  const newNodes = doc.content.content;
   const oldCount = oldNodes.length;
+  const newCount = newNodes.length;
   let start = 0;
-  while (start < oldCount && start < newCount && oldNodes[start] === doc.child(start)) start += 1;
+  while (start < oldCount && start < newCount && oldNodes[start] === newNodes[start]) start += 1;
   let end = 0;
-  while (end < oldCount - start && end < newCount - start && oldNodes[oldCount - 1 - end] === doc.child(newCount - 1 - end)) end += 1;
+  while (end < oldCount - start && end < newCount - start && oldNodes[oldCount - 1 - end] === newNodes[newCount - 1 - end]) end += 1;
+  const none: BlockChanges = { added: [], removed: [], changed: [], sectionsChanged: false };
   if (start === oldCount && start === newCount) {
-    return { index: previous, changes: { added: [], removed: [], changed: [], sectionsChanged: false } };
+    return { index: new Index(doc, previous.order, asLayered(previous), previous.counts, previous.starts, previous.duplicates), changes: none };
   }
 
-  const blockStart = sum(previous.counts, 0, start);
-  const blockEnd = previous.blocks.length - sum(previous.counts, oldCount - end, oldCount);
-  const oldMiddle = previous.blocks.slice(blockStart, blockEnd);
-  const middleNodes: PMNode[] = [];
+  const blockStart = previous.starts[start] ?? previous.order.length;
+  const blockEnd = previous.starts[oldCount - end] ?? previous.order.length;
+  const oldMiddle = previous.order.slice(blockStart, blockEnd);
   const middleCounts: number[] = [];
   const raws: RawBlock[] = [];
   for (let i = start; i < newCount - end; i += 1) {
-    const node = doc.child(i);
     const before = raws.length;
-    rawBlocksOf(node, raws);
-    middleNodes.push(node);
+    rawBlocksOf(newNodes[i] as PMNode, raws);
     middleCounts.push(raws.length - before);
   }
   // An id that also lies outside the touched range, or twice inside it, is a duplicate
   // the id plugin is about to repair: read the whole doc, which settles who keeps it.
-  const oldMiddleIds = new Set(oldMiddle.map((b) => b.id));
+  const oldMiddleIds = new Set(oldMiddle);
   const seen = new Set<string>();
   let duplicate = previous.duplicates > 0;
   for (const raw of raws) {
@@ -234,27 +346,26 @@ export function updateBlocks(previous: BlockIndex, doc: PMNode): { index: BlockI
     return { index, changes: diffBlocks(previous, index) };
   }
 
-  const stack = stackAfter(previous.blocks[blockStart - 1], previous.byId);
+  const stack = stackAfter(blockStart > 0 ? previous.byId.get(previous.order[blockStart - 1] ?? '') : undefined, previous.byId);
   const middle = raws.map((raw) => toBlock(raw, pathFor(raw, stack), previous.byId.get(raw.id)));
-  const headingsMoved = headingsOf(oldMiddle) !== headingsOf(raws);
-  const byId = new Map(previous.byId);
-  for (const block of oldMiddle) byId.delete(block.id);
-  for (const block of middle) byId.set(block.id, block);
-  let suffix = previous.blocks.slice(blockEnd);
+  const headingsMoved = headingsOf(oldMiddle.map((id) => previous.byId.get(id) as ReportBlock)) !== headingsOf(raws);
+  const updates = new Map<string, ReportBlock | null>();
+  for (const id of oldMiddle) if (!seen.has(id)) updates.set(id, null);
+  for (const block of middle) if (previous.byId.get(block.id) !== block) updates.set(block.id, block);
   if (headingsMoved) {
-    suffix = suffix.map((block) => {
+    for (let i = blockEnd; i < previous.order.length; i += 1) {
+      const block = previous.byId.get(previous.order[i] ?? '') as ReportBlock;
       const next = toBlock(block, pathFor(block, stack), block);
-      byId.set(next.id, next);
-      return next;
-    });
+      if (next !== block) updates.set(next.id, next);
+    }
   }
-  const index: BlockIndex = {
-    blocks: [...previous.blocks.slice(0, blockStart), ...middle, ...suffix],
-    byId,
-    nodes: [...oldNodes.slice(0, start), ...middleNodes, ...oldNodes.slice(oldCount - end)],
-    counts: [...previous.counts.slice(0, start), ...middleCounts, ...previous.counts.slice(oldCount - end)],
-    duplicates: 0,
-  };
+
+  const sameIds = middle.length === oldMiddle.length && middle.every((b, i) => b.id === oldMiddle[i]);
+  const order = sameIds ? previous.order : [...previous.order.slice(0, blockStart), ...middle.map((b) => b.id), ...previous.order.slice(blockEnd)];
+  const sameCounts = middleCounts.length === oldCount - end - start && middleCounts.every((c, i) => c === previous.counts[start + i]);
+  const counts = sameCounts ? previous.counts : [...previous.counts.slice(0, start), ...middleCounts, ...previous.counts.slice(oldCount - end)];
+  const index = new Index(doc, order, asLayered(previous).with(updates), counts, sameCounts ? previous.starts : startsOf(counts), 0);
+
   const changes: BlockChanges = { added: [], removed: [], changed: [], sectionsChanged: headingsMoved };
   for (const block of middle) {
     const old = previous.byId.get(block.id);
@@ -262,7 +373,7 @@ export function updateBlocks(previous: BlockIndex, doc: PMNode): { index: BlockI
     else if (!sameRaw(old, block)) changes.changed.push(block.id);
     if (old && !samePath(old.sectionPath, block.sectionPath)) changes.sectionsChanged = true;
   }
-  for (const block of oldMiddle) if (!byId.has(block.id)) changes.removed.push(block.id);
+  for (const id of oldMiddle) if (!seen.has(id)) changes.removed.push(id);
   carrySections(previous, index, changes);
   return { index, changes };
 }
@@ -273,12 +384,6 @@ function carrySections(previous: BlockIndex, index: BlockIndex, changes: BlockCh
   if (!sections || changes.added.length > 0 || changes.removed.length > 0 || changes.sectionsChanged) return;
   const retitled = new Set(changes.changed.filter((id) => index.byId.get(id)?.kind === 'heading'));
   sectionCache.set(index, retitled.size === 0 ? sections : sections.map((s) => (retitled.has(s.id) ? { ...s, title: index.byId.get(s.id)?.text ?? s.title } : s)));
-}
-
-function sum(values: readonly number[], from: number, to: number): number {
-  let total = 0;
-  for (let i = from; i < to; i += 1) total += values[i] ?? 0;
-  return total;
 }
 
 /** The report's sections in document order (outer before inner), computed once per index. */

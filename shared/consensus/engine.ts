@@ -97,6 +97,8 @@ export class ConsensusEngine {
   private recognizedCount = 0;
   private objectionCount = 0;
   private readonly listeners = new Set<(change: EngineChange) => void>();
+  /** What classification reads: the current roster and blocks (made once, kept current). */
+  private readonly context: ClassifyContext;
 
   constructor(input: EngineInput) {
     this.blockIndex = input.blocks;
@@ -106,6 +108,11 @@ export class ConsensusEngine {
     this.dimension = input.dimension ?? groupDimension();
     this.layout = columnLayout(this.dimension, this.roster);
     this.ruleValue = ruleById(input.rule);
+    this.context = {
+      roster: this.roster,
+      blockHash: (id) => this.blockIndex.byId.get(id)?.textHash,
+      verifier: this.verifier,
+    };
     this.rebuild();
   }
 
@@ -144,7 +151,7 @@ export class ConsensusEngine {
   }
 
   readiness(): Readiness {
-    const blocks = this.blockIndex.blocks.length;
+    const blocks = this.blockIndex.order.length;
     return { blocks, recognized: this.recognizedCount, share: blocks === 0 ? 0 : this.recognizedCount / blocks };
   }
 
@@ -232,6 +239,7 @@ export class ConsensusEngine {
 
   setRoster(roster: Roster): EngineChange {
     this.roster = roster;
+    this.context.roster = roster;
     this.layout = columnLayout(this.dimension, roster);
     this.rebuild();
     return this.everything();
@@ -246,16 +254,8 @@ export class ConsensusEngine {
 
   // ---- internals ----
 
-  private context(): ClassifyContext {
-    return {
-      roster: this.roster,
-      blockHash: (id) => this.blockIndex.byId.get(id)?.textHash,
-      verifier: this.verifier,
-    };
-  }
-
   private classify(key: string): ClassifiedStance | undefined {
-    return classifyCandidates(key, this.source.candidates(key), this.context());
+    return classifyCandidates(key, this.source.candidates(key), this.context);
   }
 
   private addStance(stance: ClassifiedStance): void {

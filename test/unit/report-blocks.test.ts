@@ -70,6 +70,22 @@ describe('endorsable blocks', () => {
 
   });
 
+  it('stays equal to a full read over many edits of distinct blocks (its lookup is layered)', () => {
+    let current = doc(...Array.from({ length: 200 }, (_, i) => p(`p${i}`, `text ${i}`)));
+    let index = extractBlocks(current);
+    for (let k = 0; k < 150; k += 1) {
+      const at = (k * 37) % current.childCount;
+      // Every tenth edit replaces a block by a new one (one id gone, one added).
+      const id = k % 10 === 9 ? `n${k}` : current.child(at).attrs.id as string;
+      current = current.copy(current.content.replaceChild(at, p(id, `edited ${k}`)));
+      index = updateBlocks(index, current).index;
+    }
+    const full = extractBlocks(current);
+    expect(index.blocks).toEqual(full.blocks);
+    expect(index.byId.size).toBe(full.byId.size);
+    expect(new Map(index.byId)).toEqual(new Map(full.byId));
+  });
+
   it('incremental extraction equals a full read after any sequence of edits', () => {
     const blockArb = fc.record({
       kind: fc.constantFrom('p', 'h1', 'h2', 'h3', 'list', 'quote'),
@@ -93,7 +109,9 @@ describe('endorsable blocks', () => {
         children.splice(start, remove, ...insert.map(build));
         if (children.length === 0) children.push(p('p-z', 'z'));
         current = doc(...children);
+        const previousEntries = [...index.byId.entries()].sort();
         const update = updateBlocks(index, current);
+        expect([...index.byId.entries()].sort()).toEqual(previousEntries);
         const full = extractBlocks(current);
         const expected = diffBlocks(index, full);
         for (const field of ['added', 'removed', 'changed'] as const) expect([...update.changes[field]].sort()).toEqual([...expected[field]].sort());
@@ -102,6 +120,9 @@ describe('endorsable blocks', () => {
         expect(index.blocks).toEqual(full.blocks);
         expect([...index.byId.keys()].sort()).toEqual([...full.byId.keys()].sort());
         expect(index.counts).toEqual(full.counts);
+        expect(index.starts).toEqual(full.starts);
+        expect(index.order).toEqual(full.order);
+        expect(index.byId.size).toBe(full.byId.size);
       }
     }), { numRuns: 300 });
   });
