@@ -38,7 +38,7 @@ function freshDataDir(): string {
 function environment(dataDir: string): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
-  env.PLENARY_USER_DATA_DIR = dataDir;
+  env.PLENARY_DATA = dataDir;
   delete env.ELECTRON_RUN_AS_NODE;
   return env;
 }

@@ -1,0 +1,146 @@
+/**
+ * What the desktop app does with reports: open one (focusing its window when it is
+ * already open), create one, save a copy, remember recent ones. The menu, the IPC
+ * requests and the command line all go through here, so they behave the same.
+ */
+import { app, dialog, type BrowserWindow } from 'electron';
+import { existsSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { ApiError, type RequestHandlers, type ReportSummary } from '../../shared/api.ts';
+import { ReportFileError } from '../services/report-errors.ts';
+import { isRendererNamedReportPath, REPORT_EXTENSION } from './launch-args.ts';
+import type { ReportWindow, ReportWindows } from './report-windows.ts';
+import type { ReportServices } from './report-services.ts';
+
+const REPORT_FILTERS = [{ name: 'Plenary report', extensions: [REPORT_EXTENSION.slice(1)] }];
+
+/** "Untitled report.plenary" in `folder`, or "Untitled report 2.plenary"… if taken. */
+function freshReportPath(folder: string): string {
+  for (let n = 1; ; n++) {
+    const path = join(folder, `Untitled report${n === 1 ? '' : ` ${n}`}${REPORT_EXTENSION}`);
+    if (!existsSync(path)) return path;
+  }
+}
+
+function withExtension(path: string): string {
+  return path.toLowerCase().endsWith(REPORT_EXTENSION) ? path : `${path}${REPORT_EXTENSION}`;
+}
+
+export class Desktop {
+  private readonly windows: ReportWindows;
+  private readonly services: ReportServices;
+  private readonly onRecentChanged: () => void;
+
+  constructor(windows: ReportWindows, services: ReportServices, onRecentChanged: () => void) {
+    this.windows = windows;
+    this.services = services;
+    this.onRecentChanged = onRecentChanged;
+  }
+
+  /** Opens the report at `path` in its window (an existing one is focused). */
+  openPath(path: string): ReportWindow {
+    // The store resolves the real path, so two spellings of one file share a window.
+    const report = this.services.openReportFile(path);
+    const open = this.windows.forPath(report.path);
+    if (open) {
+      this.windows.focus(open);
+      return open;
+    }
+    const entry = this.windows.show(report);
+    this.remember(report.summary());
+    return entry;
+  }
+
+  /** Opens several reports, telling the user about any that cannot be opened. */
+  openPaths(paths: readonly string[]): void {
+    for (const path of paths) {
+      try {
+        this.openPath(path);
+      } catch (error) {
+        // A recent report that has gone (an unplugged stick, a deleted file) leaves the list.
+        if (error instanceof ReportFileError && error.code === 'missing') this.services.forgetRecent(path);
+        this.onRecentChanged();
+        this.showError(`Plenary could not open ${basename(path)}`, error);
+      }
+    }
+  }
+
+  async openWithDialog(parent: BrowserWindow | undefined): Promise<ReportWindow | null> {
+    const options = { title: 'Open report', properties: ['openFile' as const], filters: REPORT_FILTERS };
+    const picked = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
+    const path = picked.canceled ? undefined : picked.filePaths[0];
+    return path ? this.openPath(path) : null;
+  }
+
+  async newReport(parent: BrowserWindow | undefined): Promise<ReportWindow | null> {
+    const options = {
+      title: 'New report',
+      buttonLabel: 'Create',
+      defaultPath: freshReportPath(app.getPath('documents')),
+      filters: REPORT_FILTERS,
+    };
+    const picked = parent ? await dialog.showSaveDialog(parent, options) : await dialog.showSaveDialog(options);
+    if (picked.canceled || !picked.filePath) return null;
+    const path = withExtension(picked.filePath);
+    const open = this.windows.forPath(path);
+    if (open) throw new ApiError(`${basename(path)} is open; close it before replacing it with a new report.`);
+    // The store refuses to create a report over an existing file, with its own message.
+    const report = this.services.createReportFile(path);
+    const entry = this.windows.show(report);
+    this.remember(report.summary());
+    return entry;
+  }
+
+  /**
+   * Saves a copy of the window's report. A path the renderer names itself must be a new
+   * .plenary file; replacing an existing file needs the user's own choice in the dialog.
+   */
+  async saveCopy(entry: ReportWindow, requested: string | null): Promise<string | null> {
+    let target: string;
+    if (requested === null) {
+      const picked = await dialog.showSaveDialog(entry.window, {
+        title: 'Save a copy as',
+        defaultPath: entry.report.path.replace(/(\.plenary)?$/i, ` (copy)${REPORT_EXTENSION}`),
+        filters: REPORT_FILTERS,
+      });
+      if (picked.canceled || !picked.filePath) return null;
+      target = withExtension(picked.filePath);
+    } else {
+      if (!isRendererNamedReportPath(requested)) throw new ApiError(`A copy must be saved as an absolute path ending in ${REPORT_EXTENSION}.`);
+      if (existsSync(requested)) throw new ApiError(`${basename(requested)} already exists; choose another name.`);
+      target = requested;
+    }
+    if (target === entry.report.path || this.windows.forPath(target)) throw new ApiError('A copy cannot replace a report that is open.');
+    return entry.report.saveCopyAs(target);
+  }
+
+  handlersFor(entry: ReportWindow): RequestHandlers {
+    return {
+      currentReport: () => entry.report.summary(),
+      recentReports: () => this.services.recentReports(),
+      newReport: async () => (await this.newReport(entry.window))?.report.summary() ?? null,
+      openReport: async (path) => {
+        if (path !== null && !isRendererNamedReportPath(path)) throw new ApiError(`Only Plenary reports (${REPORT_EXTENSION} files, absolute paths) can be opened.`);
+        const opened = path === null ? await this.openWithDialog(entry.window) : this.openPath(path);
+        return opened?.report.summary() ?? null;
+      },
+      saveCopyAs: (path) => this.saveCopy(entry, path),
+    };
+  }
+
+  showError(title: string, error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    dialog.showErrorBox(title, message);
+  }
+
+  private remember(summary: ReportSummary): void {
+    try {
+      this.services.rememberRecent(summary);
+      app.addRecentDocument(summary.path);
+    } catch (error) {
+      // The list of recent files is a convenience; never fail an open because of it.
+      console.warn(`Could not remember ${summary.path} as recent: ${(error as Error).message}`);
+    }
+    this.onRecentChanged();
+  }
+}
