@@ -10,7 +10,8 @@ import { connectApi } from './api/client.ts';
 import type { ConnectionStatus } from './api/web-client.ts';
 import { DocSync } from './sync.ts';
 import { createEditor } from './editor/view.ts';
-import { EditorCommands } from './editor/commands.ts';
+import { EditorCommands, editorDeps } from './editor/commands.ts';
+import type { EditorView } from 'prosemirror-view';
 import { StatusLine } from './ui/status.ts';
 import { Toolbar } from './ui/toolbar.ts';
 import { LinkDialog } from './ui/link-dialog.ts';
@@ -59,6 +60,8 @@ async function start(): Promise<void> {
 
   const mount = element('editor');
   let commands: EditorCommands | null = null;
+  let editor: EditorView | null = null;
+  const deps = editorDeps(new LinkDialog(), () => editor);
   const toolbar = new Toolbar(element('toolbar'), (command) => commands?.run(command));
   const view = createEditor({
     doc,
@@ -67,14 +70,10 @@ async function start(): Promise<void> {
       if (commands) toolbar.update(commands);
     },
     report: (message) => status.alert(message),
-    keys: {
-      'Mod-k': () => {
-        commands?.run('link');
-        return true;
-      },
-    },
+    deps,
   });
-  commands = new EditorCommands(view, new LinkDialog());
+  editor = view;
+  commands = new EditorCommands(view, deps);
   toolbar.update(commands);
 
   const title = element<HTMLTextAreaElement>('report-title');

@@ -5,7 +5,7 @@
  *   node dist/host/sync-server.mjs --port 4455 --data /var/lib/plenary   (service managers)
  *
  * Flags win over the environment (PLENARY_PORT, PLENARY_HOST, PLENARY_DATA,
- * PLENARY_REDIS, PLENARY_DURABILITY, PLENARY_MAX_MESSAGE_BYTES). Defaults: host 127.0.0.1, port 4455, data
+ * PLENARY_REDIS, PLENARY_MAX_MESSAGE_BYTES). Defaults: host 127.0.0.1, port 4455, data
  * ./plenary-data. `--redis redis://127.0.0.1:6379` lets several processes serve the
  * same reports. Prints `Plenary sync server at ws://HOST:N` on stdout once it accepts
  * connections; everything else is JSON lines on stderr. SIGTERM/SIGINT stop it cleanly:
@@ -36,14 +36,13 @@ const { values } = parseArgs({
     host: { type: 'string', short: 'h' },
     data: { type: 'string', short: 'd' },
     redis: { type: 'string' },
-    durability: { type: 'string' },
     'max-message-bytes': { type: 'string' },
     help: { type: 'boolean' },
   },
   strict: true,
 });
 if (values.help) {
-  process.stdout.write('Usage: sync-server [--port N] [--host H] [--data DIR] [--redis redis://HOST:PORT] [--durability process|power] [--max-message-bytes N]\n');
+  process.stdout.write('Usage: sync-server [--port N] [--host H] [--data DIR] [--redis redis://HOST:PORT] [--max-message-bytes N]\n');
   process.exit(0);
 }
 
@@ -52,14 +51,12 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`Invalid port: ${v
 const host = values.host ?? process.env.PLENARY_HOST ?? '127.0.0.1';
 const dataDir = resolve(values.data ?? process.env.PLENARY_DATA ?? 'plenary-data');
 const redisUrl = values.redis ?? process.env.PLENARY_REDIS;
-const durability = values.durability ?? process.env.PLENARY_DURABILITY ?? 'process';
-if (durability !== 'process' && durability !== 'power') fail(`Invalid durability: ${durability}`);
 const maxMessageBytes = Number(values['max-message-bytes'] ?? process.env.PLENARY_MAX_MESSAGE_BYTES ?? 16 * 1024 * 1024);
 if (!Number.isInteger(maxMessageBytes) || maxMessageBytes < 1024) fail('Invalid --max-message-bytes (at least 1024).');
 if (redisUrl && !/^redis:\/\//.test(redisUrl)) fail(`Invalid Redis URL: ${redisUrl}`);
 
 try {
-  const server = await startSyncServer({ host, port, dataDir, redisUrl, durability, maxMessageBytes, log });
+  const server = await startSyncServer({ host, port, dataDir, redisUrl, maxMessageBytes, log });
   process.stdout.write(`Plenary sync server at ${server.url}\n`);
   const stop = (signal: string): void => {
     log('info', 'server.signal', { signal });

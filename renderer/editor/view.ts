@@ -4,16 +4,16 @@
  * paragraph-identity plugin, keymap and input rules (shared/editor), margin numbers and
  * the paste rules.
  */
-import { EditorState, type Command, type Plugin, type Transaction } from 'prosemirror-state';
+import { EditorState, type Plugin, type Transaction } from 'prosemirror-state';
 import { EditorView } from 'prosemirror-view';
-import { keymap } from 'prosemirror-keymap';
 import { dropCursor } from 'prosemirror-dropcursor';
 import { gapCursor } from 'prosemirror-gapcursor';
-import { initProseMirrorDoc, ySyncPlugin, yUndoPlugin, undo, redo } from 'y-prosemirror';
+import { initProseMirrorDoc, ySyncPlugin, yUndoPlugin } from 'y-prosemirror';
 import type * as Y from 'yjs';
 import { schema } from '../../shared/schema.ts';
 import { bodyOf } from '../../shared/ydoc.ts';
-import { editorPlugins } from './plugins.ts';
+import { editorPlugins, type EditorDeps } from '../../shared/editor/index.ts';
+import { blockIdPlugin } from '../../shared/block-ids.ts';
 import { labelledBlockViews, numberingPlugin } from './numbering-view.ts';
 import { keepPastedHeadings, refuseOversizedClipboard, refuseOversizedPaste, tidyPastedHtml } from './paste.ts';
 
@@ -24,8 +24,8 @@ export interface EditorOptions {
   onUpdate: (view: EditorView) => void;
   /** Shows a message to the user (paste refused…). */
   report: (message: string) => void;
-  /** Keys bound by the page (the link dialog's Mod-k…), ahead of the editing keymap. */
-  keys?: Record<string, Command>;
+  /** Undo/redo (Yjs's) and the link dialog. */
+  deps: EditorDeps;
 }
 
 export function createEditor(options: EditorOptions): EditorView {
@@ -34,8 +34,8 @@ export function createEditor(options: EditorOptions): EditorView {
   const plugins: Plugin[] = [
     ySyncPlugin(fragment, { mapping }),
     yUndoPlugin(),
-    keymap({ 'Mod-z': undo, 'Mod-y': redo, 'Shift-Mod-z': redo, ...options.keys }),
-    ...editorPlugins(),
+    ...editorPlugins(options.deps),
+    blockIdPlugin(),
     dropCursor({ color: '#1a66d2', width: 2 }),
     gapCursor(),
     numberingPlugin(),

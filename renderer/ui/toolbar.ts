@@ -29,8 +29,8 @@ export const MOD = isMac ? '⌘' : 'Ctrl+';
 
 export const TOOLBAR_GROUPS: ToolbarItem[][] = [
   [
-    { command: 'undo', label: 'Undo', glyph: '↶', shortcut: `${MOD}Z`, toggle: false },
-    { command: 'redo', label: 'Redo', glyph: '↷', shortcut: isMac ? '⇧⌘Z' : 'Ctrl+Y', toggle: false },
+    { command: 'undo', label: 'Undo', glyph: '↶', glyphClass: 'glyph-history', shortcut: `${MOD}Z`, toggle: false },
+    { command: 'redo', label: 'Redo', glyph: '↷', glyphClass: 'glyph-history', shortcut: isMac ? '⇧⌘Z' : 'Ctrl+Y', toggle: false },
   ],
   [
     { command: 'paragraph', label: 'Body paragraph', glyph: 'Text', glyphClass: 'glyph-text', shortcut: isMac ? '⌥⌘0' : 'Ctrl+Alt+0', toggle: true },
@@ -99,12 +99,12 @@ export class Toolbar {
   /** Reflects the editor's state; called after every editor update. */
   update(state: ToolbarState): void {
     for (const { item, button } of this.buttons) {
-      const enabled = state.isEnabled(item.command);
+      const pressed = item.toggle && state.isActive(item.command);
+      // A style already applied (Text in a paragraph) has nothing to do, but it shows
+      // where the caret is: it stays pressed, not greyed out.
+      const enabled = pressed || state.isEnabled(item.command);
       if (button.disabled !== !enabled) button.disabled = !enabled;
-      if (item.toggle) {
-        const pressed = String(state.isActive(item.command));
-        if (button.getAttribute('aria-pressed') !== pressed) button.setAttribute('aria-pressed', pressed);
-      }
+      if (item.toggle && button.getAttribute('aria-pressed') !== String(pressed)) button.setAttribute('aria-pressed', String(pressed));
     }
     // A disabled button cannot hold the toolbar's tab stop.
     if (this.buttons[this.current]!.button.disabled) {

@@ -1,0 +1,38 @@
+/** Command-line arguments of the browser host (web.ts). */
+export interface WebArgs {
+  port: number;
+  dataDir: string | null;
+  report: string | null;
+  help: boolean;
+}
+
+export const WEB_USAGE = 'Usage: npm run web -- [--port N] [--data DIR] [--report FILE.plenary]';
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export function parseWebArgs(argv: readonly string[]): WebArgs {
+  const args: WebArgs = { port: 0, dataDir: null, report: null, help: false };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]!;
+    if (flag === '--help' || flag === '-h') {
+      args.help = true;
+      continue;
+    }
+    const [name, inline] = flag.includes('=') ? [flag.slice(0, flag.indexOf('=')), flag.slice(flag.indexOf('=') + 1)] : [flag, undefined];
+    const value = inline ?? argv[++i];
+    if (value === undefined || value === '') throw new UsageError(`${name} needs a value.`);
+    if (name === '--port') {
+      if (!/^\d+$/.test(value) || Number(value) > 65535) throw new UsageError(`--port must be a number from 0 to 65535, not ${JSON.stringify(value)}.`);
+      args.port = Number(value);
+    } else if (name === '--data') {
+      args.dataDir = value;
+    } else if (name === '--report') {
+      args.report = value;
+    } else {
+      throw new UsageError(`Unknown option ${JSON.stringify(name)}.`);
+    }
+  }
+  return args;
+}

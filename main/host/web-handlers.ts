@@ -1,0 +1,59 @@
+/**
+ * `RequestHandlers` for one page of the browser host. The host has no file dialogs, so
+ * requests that would ask the user for a path need one; new reports go to the data
+ * folder's Reports directory. A page that opens or creates a report navigates to it
+ * (`/?report=<path>`), as a new Electron window would.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ApiError, type RequestHandlers, type ReportSummary } from '../../shared/api.ts';
+import { REPORT_TEMPLATE } from '../../shared/report-template.ts';
+import { createReportFile, openReportFile, type OpenReport } from '../services/open-report.ts';
+import { REPORT_EXTENSION } from '../services/report-store-schema.ts';
+import { reportsDir } from '../services/user-data.ts';
+import { checkReportPath } from './report-paths.ts';
+
+export interface RecentList {
+  add(summary: ReportSummary): void;
+  list(): ReportSummary[];
+}
+
+export interface WebHandlerContext {
+  report: OpenReport;
+  dataDir: string;
+  recent: RecentList;
+}
+
+/** A file name in `folder` that does not exist yet: "Untitled report.plenary", "Untitled report 2.plenary"… */
+function freshReportPath(folder: string): string {
+  for (let n = 1; ; n++) {
+    const name = n === 1 ? `Untitled report.${REPORT_EXTENSION}` : `Untitled report ${n}.${REPORT_EXTENSION}`;
+    const path = join(folder, name);
+    if (!existsSync(path)) return path;
+  }
+}
+
+export function webHandlers({ report, dataDir, recent }: WebHandlerContext): RequestHandlers {
+  const base = reportsDir(dataDir);
+  const remember = (opened: OpenReport): ReportSummary => {
+    const summary = opened.summary();
+    recent.add(summary);
+    return summary;
+  };
+  return {
+    currentReport: () => report.summary(),
+    recentReports: () => recent.list(),
+    newReport: () => {
+      mkdirSync(base, { recursive: true });
+      return remember(createReportFile(freshReportPath(base), REPORT_TEMPLATE));
+    },
+    openReport: (path) => {
+      if (path === null) throw new ApiError('The browser host has no file dialog: give the path of a .plenary file.');
+      return remember(openReportFile(checkReportPath(path, base)));
+    },
+    saveCopyAs: (path) => {
+      if (path === null) throw new ApiError('The browser host has no file dialog: give the path for the copy.');
+      return report.saveCopyAs(checkReportPath(path, base));
+    },
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * The browser host: `npm run web -- [--port N] [--data DIR] [--report FILE]`.
+ *
+ * Runs the same main/services as the desktop app and serves the built renderer on
+ * 127.0.0.1, bridging PlenaryApi over one WebSocket per page, so the real editor can be
+ * used (and tested) in a browser. Defaults: a free port, the user's data folder, the
+ * sample report (copied there on first run). Prints `Plenary web at http://127.0.0.1:N/`
+ * once ready; on SIGTERM or SIGINT closes the sockets, flushes and closes the reports
+ * and exits 0.
+ */
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { defaultDataDir, ensureSampleReport } from '../services/user-data.ts';
+import { startWebHost } from './web-server.ts';
+import { parseWebArgs, UsageError, WEB_USAGE } from './web-args.ts';
+import { RecentReports } from '../services/recent-reports.ts';
+import { openReportFile } from '../services/open-report.ts';
+
+/** dist/host/web.mjs serves dist/renderer; run from source, the same built folder. */
+function rendererDir(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = [join(here, '..', 'renderer'), join(here, '..', '..', 'dist', 'renderer')];
+  return candidates.find((dir) => existsSync(join(dir, 'index.html'))) ?? candidates[0]!;
+}
+
+async function main(): Promise<void> {
+  let args;
+  try {
+    args = parseWebArgs(process.argv.slice(2));
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`${error.message}\n${WEB_USAGE}`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  if (args.help) {
+    console.log(WEB_USAGE);
+    return;
+  }
+  const dataDir = resolve(args.dataDir ?? defaultDataDir());
+  const defaultReport = args.report ? resolve(args.report) : ensureSampleReport(dataDir);
+  try {
+    // Refuse a bad --report now, in its own words, rather than on the first page load.
+    openReportFile(defaultReport);
+  } catch (error) {
+    console.error(`Cannot open ${defaultReport}: ${(error as Error).message}`);
+    process.exit(1);
+  }
+  const dir = rendererDir();
+  if (!existsSync(join(dir, 'index.html'))) {
+    console.error(`No built renderer in ${dir}: run \`npm run build\` first (npm run web does).`);
+    process.exit(1);
+  }
+  const host = await startWebHost({
+    port: args.port,
+    dataDir,
+    defaultReport,
+    rendererDir: dir,
+    recent: new RecentReports(dataDir),
+  });
+  console.log(`Plenary web at ${host.url}`);
+
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    console.error(`${signal}: closing reports…`);
+    host.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(`Could not close cleanly: ${(error as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  console.error(`Plenary web could not start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
