@@ -37,6 +37,8 @@ const pendingOpen: string[] = [];
 let desktop: Desktop | null = null;
 
 function startMainInstance(): void {
+  // Every renderer sandboxed, whatever a window's own options say.
+  app.enableSandbox();
   registerAppScheme();
   hardenAllWebContents();
 

@@ -4,7 +4,8 @@
  * `menu` HostEvent — Undo and Redo included, so they reach the Yjs undo manager (per
  * user) rather than Chromium's native undo, which knows nothing of the document.
  *
- * Editor shortcuts are shown on the menu items but not registered as accelerators
+ * Editor shortcuts (the same as shared/editor/keymap.ts) are shown on the menu items but
+ * not registered as accelerators
  * (`registerAccelerator: false`, Linux and Windows): the keystroke goes to the editor's
  * own keymap, so a shortcut never runs twice. On macOS the menu owns key equivalents and
  * the editor receives the menu event instead.
@@ -97,8 +98,8 @@ export function menuTemplate(state: MenuState, actions: MenuActions): MenuItemCo
       editorItem('&Paragraph', 'paragraph', 'CmdOrCtrl+Alt+0', actions),
       { type: 'separator' },
       editorItem('Bulleted li&st', 'bullet-list', 'CmdOrCtrl+Shift+8', actions),
-      editorItem('&Numbered list', 'ordered-list', 'CmdOrCtrl+Shift+7', actions),
-      editorItem('&Quote', 'blockquote', 'CmdOrCtrl+Shift+9', actions),
+      editorItem('&Numbered list', 'ordered-list', 'CmdOrCtrl+Shift+9', actions),
+      editorItem('&Quote', 'blockquote', 'CmdOrCtrl+Shift+.', actions),
     ],
   };
   const view: MenuItemConstructorOptions = {

@@ -71,6 +71,10 @@ export function createFakeElectron() {
       this.paths.set(name, value);
     },
     getVersion: () => '0.0.0-test',
+    sandboxEnabled: false,
+    enableSandbox(): void {
+      this.sandboxEnabled = true;
+    },
     requestSingleInstanceLock(): boolean {
       return this.lockGranted;
     },

@@ -111,6 +111,7 @@ describe('Electron main process (stand-in Electron)', () => {
   it('opens the sample report from the data folder in a sandboxed, isolated window on plenary://', async () => {
     const { fake, dataDir } = await startApp();
     expect(fake.app.paths.get('userData')).toBe(dataDir);
+    expect(fake.app.sandboxEnabled).toBe(true);
     expect(fake.privilegedSchemes).toEqual([expect.objectContaining({ scheme: 'plenary', privileges: expect.objectContaining({ standard: true, secure: true }) })]);
     const [window] = fake.windows();
     expect(window!.options.webPreferences).toMatchObject({
