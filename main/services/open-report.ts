@@ -7,6 +7,12 @@
  * One OpenReport per file: opening a path whose real path is already open returns the
  * same instance (the Electron shell then focuses the existing window), until it is
  * closed.
+ *
+ * When the file cannot be written (disk full, another program holding a write lock, a
+ * read-only share), edits are not dropped: they are kept in memory, listeners of
+ * `onDidFailToSave` get a message for the user, and the kept updates are retried every
+ * few seconds, on `saveCopyAs` (into the copy) and on `close` (which refuses to close,
+ * rather than lose them, unless told to discard).
  */
 import { realpathSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
@@ -16,6 +22,9 @@ import { createReportDoc, metaOf, Origin, readMeta, type ReportMeta } from '../.
 import { seedReport, type ReportTemplate } from '../../shared/report-template.ts';
 import { ReportSession } from './report-session.ts';
 import { ReportStore } from './report-store.ts';
+import { saveFailureMessage } from './report-errors.ts';
+
+const RETRY_UNSAVED_MS = 3000;
 
 export interface OpenReport {
   /** The file's real path (symlinks resolved). */
@@ -32,8 +41,18 @@ export interface OpenReport {
   saveCopyAs(path: string): string;
   /** Calls `listener` with the new title whenever the report's title changes. */
   onDidChangeTitle(listener: (title: string) => void): () => void;
-  /** Detaches every peer, flushes and closes the file. Idempotent. */
-  close(): void;
+  /**
+   * Calls `listener` when edits could not be written to the file (`message` is for the
+   * user) and again with `null` once everything kept has been saved.
+   */
+  onDidFailToSave(listener: (message: string | null) => void): () => void;
+  /** Updates made but not yet written to the file (0 in normal operation). */
+  readonly unsavedCount: number;
+  /**
+   * Detaches every peer, flushes and closes the file. Idempotent. Throws, leaving the
+   * report open, when edits could not be saved, unless `discardUnsaved` is set.
+   */
+  close(options?: { discardUnsaved?: boolean }): void;
 }
 
 const openReports = new Map<string, OpenReport>();
@@ -59,6 +78,9 @@ class OpenReportFile implements OpenReport {
   readonly session: ReportSession;
   private readonly store: ReportStore;
   private readonly titleListeners = new Set<(title: string) => void>();
+  private readonly saveListeners = new Set<(message: string | null) => void>();
+  private unsaved: Uint8Array[] = [];
+  private retryTimer: ReturnType<typeof setInterval> | undefined;
   private isClosed = false;
 
   constructor(path: string, store: ReportStore) {
@@ -66,8 +88,52 @@ class OpenReportFile implements OpenReport {
     this.store = store;
     this.doc = createReportDoc();
     Y.applyUpdate(this.doc, store.loadState(), Origin.load);
-    this.session = new ReportSession(this.doc, (update) => store.append(update));
+    this.session = new ReportSession(this.doc, (update) => this.persist(update));
     metaOf(this.doc).observe(this.onMetaChange);
+  }
+
+  /** Appends an update, or keeps it (in order) when the file cannot be written. */
+  private persist(update: Uint8Array): void {
+    if (this.unsaved.length > 0) {
+      this.unsaved.push(update);
+      return;
+    }
+    try {
+      this.store.append(update);
+    } catch (error) {
+      this.unsaved.push(update);
+      this.retryTimer = setInterval(() => this.saveUnsaved(), RETRY_UNSAVED_MS);
+      this.retryTimer.unref();
+      this.emitSaveState(saveFailureMessage(this.path, error));
+    }
+  }
+
+  /** Writes the kept updates as one; true when nothing is left unsaved. */
+  private saveUnsaved(): boolean {
+    if (this.unsaved.length === 0) return true;
+    try {
+      this.store.append(Y.mergeUpdates(this.unsaved));
+    } catch {
+      return false;
+    }
+    this.unsaved = [];
+    clearInterval(this.retryTimer);
+    this.retryTimer = undefined;
+    this.emitSaveState(null);
+    return true;
+  }
+
+  private emitSaveState(message: string | null): void {
+    for (const listener of [...this.saveListeners]) listener(message);
+  }
+
+  get unsavedCount(): number {
+    return this.unsaved.length;
+  }
+
+  onDidFailToSave(listener: (message: string | null) => void): () => void {
+    this.saveListeners.add(listener);
+    return () => this.saveListeners.delete(listener);
   }
 
   private readonly onMetaChange = (event: Y.YMapEvent<unknown>): void => {
@@ -91,7 +157,17 @@ class OpenReportFile implements OpenReport {
     if (openReports.has(target)) {
       throw new Error(`“${basename(target)}” is open; close it before replacing it with a copy.`);
     }
+    this.saveUnsaved();
     this.store.copyTo(target);
+    if (this.unsaved.length > 0) {
+      // The report's own file still cannot be written: the copy gets the kept edits.
+      const copy = ReportStore.open(target);
+      try {
+        copy.append(Y.mergeUpdates(this.unsaved));
+      } finally {
+        copy.close();
+      }
+    }
     return target;
   }
 
@@ -100,11 +176,16 @@ class OpenReportFile implements OpenReport {
     return () => this.titleListeners.delete(listener);
   }
 
-  close(): void {
+  close(options: { discardUnsaved?: boolean } = {}): void {
     if (this.isClosed) return;
+    if (!this.saveUnsaved() && !options.discardUnsaved) {
+      throw new Error(`${this.unsaved.length} change(s) to “${basename(this.path)}” could not be saved yet; the report stays open. Use “Save a copy as…”, or close it discarding them.`);
+    }
+    clearInterval(this.retryTimer);
     this.isClosed = true;
     if (openReports.get(this.path) === this) openReports.delete(this.path);
     this.titleListeners.clear();
+    this.saveListeners.clear();
     metaOf(this.doc).unobserve(this.onMetaChange);
     this.session.destroy();
     this.store.close();
@@ -163,7 +244,19 @@ export function openReportList(): OpenReport[] {
   return [...openReports.values()];
 }
 
-/** Closes every open report (on quit). */
-export function closeAllReports(): void {
-  for (const report of openReportList()) report.close();
+/**
+ * Closes every open report (on quit). A report with edits that cannot be saved is
+ * closed too when `discardUnsaved` is set; otherwise it stays open and the first such
+ * error is thrown after the others are closed.
+ */
+export function closeAllReports(options: { discardUnsaved?: boolean } = {}): void {
+  let firstError: unknown;
+  for (const report of openReportList()) {
+    try {
+      report.close(options);
+    } catch (error) {
+      firstError ??= error;
+    }
+  }
+  if (firstError) throw firstError;
 }

@@ -60,3 +60,11 @@ export function reportFileError(code: ReportFileErrorCode, path: string, detail?
   };
   return new ReportFileError(code, path, messages[code], cause === undefined ? undefined : { cause });
 }
+
+/** What the user is told when edits cannot be written to the report file. */
+export function saveFailureMessage(path: string, error: unknown): string {
+  const reason = (error as { code?: unknown }).code === 'SQLITE_BUSY'
+    ? 'another program is writing to the file'
+    : (error as Error).message ?? String(error);
+  return `Plenary cannot save your changes to ${quoted(path)} (${reason}). They are kept while Plenary stays open and saved as soon as the file can be written; free some disk space, close the other program, or use “Save a copy as…”.`;
+}

@@ -52,7 +52,11 @@ import {
 /** Rows above which opening a report merges them into one (atomically). */
 export const COMPACT_ABOVE_ROWS = 500;
 const FLUSH_INTERVAL_MS = 1000;
-const BUSY_TIMEOUT_MS = 5000;
+/**
+ * How long a write waits for another process's write lock before failing. Short, as
+ * main's thread waits: a failed append is kept by OpenReport and retried.
+ */
+const BUSY_TIMEOUT_MS = 2000;
 
 export interface ReportFileInfo {
   reportId: string;

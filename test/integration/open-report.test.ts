@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import * as Y from 'yjs';
 import { yXmlFragmentToProseMirrorRootNode } from 'y-prosemirror';
 import type { Node as PMNode } from 'prosemirror-model';
+import Database from 'better-sqlite3';
 import { closeAllReports, createReportFile, openReportFile, openReportList } from '../../main/services/open-report.ts';
 import { defaultDataDir, ensureSampleReport, reportsDir, SAMPLE_REPORT_FILE } from '../../main/services/user-data.ts';
 import { RecentReports, RECENT_LIMIT } from '../../main/services/recent-reports.ts';
@@ -123,6 +124,36 @@ describe('openReportFile', () => {
     expect(bodyNode(replaced.doc).textContent).toContain('An edit after the copy.');
     expect(readdirSync(dir).filter((name) => name.startsWith('.'))).toEqual([]);
   });
+});
+
+describe('when the file cannot be written', () => {
+  it('keeps the edits, tells the user, and saves them once the file is writable again', async () => {
+    const path = join(dir, 'locked.plenary');
+    const report = createReportFile(path, BLANK_REPORT_TEMPLATE);
+    const states: Array<string | null> = [];
+    report.onDidFailToSave((message) => states.push(message));
+    // Another program holds the write lock (a real SQLite lock, not a mock).
+    const other = new Database(path);
+    other.prepare('BEGIN IMMEDIATE').run();
+    typeInto(report.doc, 'Typed while locked.');
+    typeInto(report.doc, ' And more.');
+    expect(report.unsavedCount).toBe(2);
+    expect(states).toHaveLength(1);
+    expect(states[0]).toMatch(/cannot save your changes to “locked\.plenary” \(another program is writing to the file\)/);
+    expect(() => report.close()).toThrow(/could not be saved yet/);
+    expect(report.closed).toBe(false);
+
+    other.prepare('ROLLBACK').run();
+    other.close();
+    await new Promise((resolve) => setTimeout(resolve, 3500));
+    expect(report.unsavedCount).toBe(0);
+    expect(states).toEqual([states[0], null]);
+    const state = Y.encodeStateAsUpdate(report.doc);
+    report.close();
+    const reopened = openReportFile(path);
+    expect(bodyNode(reopened.doc).textContent).toContain('Typed while locked. And more.');
+    expect(Y.encodeStateAsUpdate(reopened.doc)).toEqual(state);
+  }, 20_000);
 });
 
 describe('the sample report', () => {
