@@ -485,15 +485,19 @@ export function blockIdPlugin(): Plugin<BlockIdState> {
       apply: (tr, prev) => applyTransaction(tr, prev),
     },
     appendTransaction: (_trs, _oldState, newState) => appendFixes(newState),
-    view: () => {
+    view: (editorView) => {
       let destroyed = false;
+      const flushIfAsked = (view: typeof editorView): void => {
+        if (!blockIdPluginKey.getState(view.state)?.flushRequested) return;
+        // After the current dispatch (y-prosemirror's mutex) has returned.
+        void Promise.resolve().then(() => {
+          if (!destroyed) view.dispatch(view.state.tr.setMeta('addToHistory', false).setMeta(blockIdPluginKey, FLUSH));
+        });
+      };
+      // A fix made while the view was being built (y-prosemirror's first render).
+      flushIfAsked(editorView);
       return {
-        update: (view) => {
-          if (!blockIdPluginKey.getState(view.state)?.flushRequested) return;
-          void Promise.resolve().then(() => {
-            if (!destroyed) view.dispatch(view.state.tr.setMeta('addToHistory', false).setMeta(blockIdPluginKey, FLUSH));
-          });
-        },
+        update: flushIfAsked,
         destroy: () => {
           destroyed = true;
         },
