@@ -152,6 +152,27 @@ describe('ReportStore', () => {
     expect(existsSync(`${path}-wal`)).toBe(false);
   });
 
+  it('still syncs the WAL on flush while another connection pins an old snapshot', () => {
+    const path = join(dir, 'pinned.plenary');
+    const store = ReportStore.create(path, { reportId: 'r-pin' });
+    const doc = persistedDoc(store);
+    edit(doc, 2);
+    store.flush();
+    const reader = new Database(path, { readonly: true });
+    reader.prepare('BEGIN').run();
+    reader.prepare('SELECT count(*) FROM updates').get(); // the read transaction starts here
+    edit(doc, 2);
+    // The checkpoint cannot copy frames past the reader's snapshot, so the flush falls
+    // back to a commit under synchronous=FULL, recorded in meta.
+    store.flush();
+    reader.prepare('COMMIT').run();
+    const flushed = new Database(path, { readonly: true });
+    expect((flushed.prepare(`SELECT value FROM meta WHERE key = 'flushed'`).get() as { value: string } | undefined)?.value).toMatch(/^\d{4}-/);
+    flushed.close();
+    reader.close();
+    store.close();
+  });
+
   it('lets another process read the file while it is open for writing', () => {
     const path = join(dir, 'shared.plenary');
     const store = ReportStore.create(path, { reportId: 'r-6' });
