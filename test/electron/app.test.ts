@@ -1,7 +1,7 @@
 // The desktop app itself, in Electron, driven by playwright-core. These tests need the
 // Electron binary, which the electron package downloads on first install; on machines
 // without internet access it is absent and the tests are skipped, saying why.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { _electron, type ElectronApplication, type Page } from 'playwright-core';
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findElectronBinary } from '../../scripts/electron-binary.mjs';
 import type { PlenaryApi, ReportSummary } from '../../shared/api.ts';
+import { needsVirtualDisplay, startDisplay, virtualDisplayAvailable, type Display } from './display.ts';
 
 type PlenaryWindow = Window & { plenary?: PlenaryApi };
 
@@ -18,11 +19,22 @@ const electron = findElectronBinary();
 const built = existsSync(join(root, 'dist', 'main', 'electron.cjs'));
 const skipReason = 'reason' in electron
   ? `no Electron binary: ${electron.reason}. The electron package downloads it on first install, which needs internet access; run \`npx install-electron\` with network, or set ELECTRON_OVERRIDE_DIST_PATH`
-  : !built ? 'dist/ is not built: run `npm run build` first (npm test does)' : '';
+  : !built ? 'dist/ is not built: run `npm run build` first (npm test does)'
+  : needsVirtualDisplay() && !virtualDisplayAvailable() ? 'no display, and no Xvfb to make one (apt-get install xvfb)' : '';
 if (skipReason) console.warn(`test/electron/app.test.ts skipped: ${skipReason}.`);
 
 const running: ElectronApplication[] = [];
 const dataDirs: string[] = [];
+let display: Display | null = null;
+// Chromium refuses to run as root with its OS sandbox on (CI containers run as root);
+// the renderer stays sandboxed in Electron's sense (sandbox: true, no Node) either way.
+const chromiumArgs = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
+
+beforeAll(async () => {
+  if (!skipReason) display = await startDisplay();
+});
+
+afterAll(() => display?.stop());
 
 afterEach(async () => {
   for (const app of running.splice(0)) await app.close().catch(() => undefined);
@@ -39,6 +51,7 @@ function environment(dataDir: string): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
   env.PLENARY_DATA = dataDir;
+  if (display?.display) env.DISPLAY = display.display;
   delete env.ELECTRON_RUN_AS_NODE;
   return env;
 }
@@ -46,7 +59,7 @@ function environment(dataDir: string): Record<string, string> {
 async function launch(dataDir: string, files: string[] = []): Promise<ElectronApplication> {
   const app = await _electron.launch({
     executablePath: electron.path!,
-    args: [root, ...files],
+    args: [...chromiumArgs, root, ...files],
     env: environment(dataDir),
   });
   running.push(app);
@@ -70,7 +83,7 @@ async function windowCount(app: ElectronApplication): Promise<number> {
 /** Runs a second instance with `file`; it hands the file to the first and exits. */
 function secondInstance(dataDir: string, file: string): Promise<number | null> {
   return new Promise((resolve, reject) => {
-    const child = spawn(electron.path!, [root, file], { env: environment(dataDir), stdio: 'ignore' });
+    const child = spawn(electron.path!, [...chromiumArgs, root, file], { env: environment(dataDir), stdio: 'ignore' });
     child.on('error', reject);
     child.on('exit', (code) => resolve(code));
   });
@@ -90,6 +103,9 @@ describe.skipIf(Boolean(skipReason))(`desktop app in Electron${skipReason ? ` (s
     await page.keyboard.press('End');
     await page.keyboard.type(` ${typed}`);
     await page.waitForFunction((text) => document.querySelector('.ProseMirror')!.textContent!.includes(text), typed);
+    // IPC from one page arrives in order: once this request is answered, main has
+    // applied (and stored) every update the typing sent before it.
+    await currentReport(page);
     await app.close();
     running.splice(running.indexOf(app), 1);
 
