@@ -132,3 +132,30 @@ catch (e) { console.log(e.name + ': ' + e.message); }`;
     }
   });
 });
+
+describe('cancelling a long export from outside', () => {
+  it('a cancel that arrives from the event loop (as an IPC message does) stops a DOCX export', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'plenary-export-cancel-'));
+    try {
+      const path = join(dir, 'long.docx');
+      const big = fixtureDoc().type.create(null, Array.from({ length: 100 }, () => {
+        const nodes: ReturnType<typeof fixtureDoc>[] = [];
+        fixtureDoc().forEach((n) => nodes.push(n));
+        return nodes;
+      }).flat());
+      const controller = new AbortController();
+      const fractions: number[] = [];
+      const attempt = exportReport({ doc: big, meta: fixtureMeta, annex: fixtureAnnex }, { format: 'docx', options: DEFAULT_EXPORT_OPTIONS, path }, {
+        signal: controller.signal,
+        onProgress: (p) => fractions.push(p.fraction),
+      });
+      setImmediate(() => controller.abort());
+      await expect(attempt).rejects.toMatchObject({ name: 'AbortError' });
+      // It stopped while building the document, long before its end (0.65).
+      expect(Math.max(...fractions)).toBeLessThan(0.3);
+      expect(await readdir(dir)).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -27,7 +27,11 @@ const STATUS_FILL: Readonly<Record<AnnexCellStatus, string>> = {
 export interface DocxProgress {
   /** Called after each chunk of blocks; may throw (an AbortError) to stop. */
   onBlocks?: (done: number, total: number) => void;
+  /** Checked between chunks, which also let the event loop turn so a cancel can arrive. */
+  signal?: AbortSignal;
 }
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 function runs(inlines: readonly Inline[], extra: { bold?: boolean; italics?: boolean } = {}): ParagraphChild[] {
   const out: ParagraphChild[] = [];
@@ -228,6 +232,8 @@ export async function renderDocx(doc: ExportDocument, progress: DocxProgress = {
   for (let i = 0; i < doc.blocks.length; i += chunk) {
     builder.blocks(doc.blocks.slice(i, i + chunk), { depth: 0, quote: false }, body);
     progress.onBlocks?.(Math.min(i + chunk, doc.blocks.length), doc.blocks.length);
+    await yieldToEventLoop();
+    progress.signal?.throwIfAborted();
   }
   const front = [...(doc.options.titlePage ? builder.titlePage() : []), ...(doc.options.toc ? builder.contents() : [])];
   if (draft) front.unshift(draft);
@@ -274,5 +280,8 @@ export async function renderDocx(doc: ExportDocument, progress: DocxProgress = {
     },
     sections,
   });
-  return new Uint8Array(await Packer.toBuffer(document));
+  progress.signal?.throwIfAborted();
+  const bytes = new Uint8Array(await Packer.toBuffer(document));
+  progress.signal?.throwIfAborted();
+  return bytes;
 }

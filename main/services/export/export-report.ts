@@ -105,7 +105,7 @@ export async function renderExport(
       return encode(text);
     }
     case 'docx':
-      return renderDocx(model, { onBlocks });
+      return renderDocx(model, { onBlocks, signal });
     case 'pdf': {
       if (!control.printer) throw new ExportError('PDF export needs a printer, and none is available here.');
       const html = renderHtml(model, onBlocks);
