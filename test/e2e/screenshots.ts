@@ -20,6 +20,15 @@ try {
   await page.keyboard.press('End');
   await page.screenshot({ path: join(out, 'editor.png') });
   console.log(`Wrote ${join(out, 'editor.png')}`);
+
+  // Further down: sub-headings (A., B.), a list, the toolbar showing the caret's style.
+  const section = page.locator('.ProseMirror > h1').nth(2);
+  await section.evaluate((element) => element.scrollIntoView({ block: 'start' }));
+  await page.mouse.wheel(0, -90);
+  await page.locator('.ProseMirror > h2').nth(1).click();
+  await page.keyboard.press('End');
+  await page.screenshot({ path: join(out, 'editor-sections.png') });
+  console.log(`Wrote ${join(out, 'editor-sections.png')}`);
 } finally {
   await browser.close();
   await host.stop();
