@@ -1,11 +1,13 @@
 /**
- * Hocuspocus extension that keeps every report in its own SQLite update log in the
- * data folder (`<data>/<report id>.sqlite`).
+ * Hocuspocus extension that keeps every report in its own report file in the data
+ * folder (`<data>/<report id>.plenary`), the same ReportStore format the desktop app
+ * opens: the secretariat can open the server's copy of a report directly.
  *
  * Durability: the extension listens to the document's own 'update' event, which Yjs
- * fires synchronously inside `applyUpdate`. Hocuspocus acknowledges an update to the
- * provider (its SyncStatus message, which clears `unsyncedChanges`) only after
- * `applyUpdate` returns, so an acknowledged update is always committed first. If the
+ * fires synchronously inside `applyUpdate`, ahead of Hocuspocus's broadcast. Hocuspocus
+ * acknowledges an update to the provider (its SyncStatus message, which clears
+ * `unsyncedChanges`) only after `applyUpdate` returns, so an update is committed before
+ * any other client sees it and before its sender is told it is stored. If the
  * commit fails, the exception aborts the message: no acknowledgement, the connection is
  * closed, and the client resends on reconnect.
  *
@@ -14,20 +16,22 @@
  * client already committed them before acknowledging).
  */
 import { join } from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import * as Y from 'yjs';
 import type { Extension, onLoadDocumentPayload, afterUnloadDocumentPayload, onStoreDocumentPayload } from '@hocuspocus/server';
 import { isTransactionOrigin } from '@hocuspocus/server';
-import { openUpdateLog, type UpdateLog, type UpdateLogOptions } from './update-log.ts';
+import { ReportStore } from '../report-store.ts';
+import { ReportFileError } from '../report-errors.ts';
+import { REPORT_EXTENSION } from '../report-store-schema.ts';
 import { assertValidReportId } from './report-id.ts';
 import type { Logger } from './log.ts';
 
-export interface PersistenceOptions extends UpdateLogOptions {
+export interface PersistenceOptions {
   dataDir: string;
   log: Logger;
   /** Also store updates relayed by Redis (set when each process has its own folder). */
   persistRelayed?: boolean;
-  /** Merge a report's log into one row once it has this many rows (on idle). */
+  /** Merge a report's rows into one once it has this many (when the report is idle). */
   compactAfterRows?: number;
 }
 
@@ -36,7 +40,7 @@ const LOAD_ORIGIN = { source: 'local', skipStoreHooks: true, context: { plenary:
 
 export class SqlitePersistence implements Extension {
   extensionName = 'PlenarySqlitePersistence';
-  private readonly logs = new Map<string, UpdateLog>();
+  private readonly logs = new Map<string, ReportStore>();
   private readonly options: PersistenceOptions;
 
   constructor(options: PersistenceOptions) {
@@ -46,19 +50,26 @@ export class SqlitePersistence implements Extension {
 
   fileOf(reportId: string): string {
     assertValidReportId(reportId);
-    return join(this.options.dataDir, `${reportId}.sqlite`);
+    return join(this.options.dataDir, `${reportId}.${REPORT_EXTENSION}`);
   }
 
   async onLoadDocument({ documentName, document }: onLoadDocumentPayload): Promise<void> {
-    const log = openUpdateLog(this.fileOf(documentName), this.options);
+    const log = openOrCreate(this.fileOf(documentName), documentName);
     this.logs.set(documentName, log);
     Y.applyUpdate(document, log.loadState(), LOAD_ORIGIN);
     let lastPending: Uint8Array | null = null;
-    document.on('update', (update: Uint8Array, origin: unknown) => {
+    const persist = (update: Uint8Array, origin: unknown): void => {
       if (origin === LOAD_ORIGIN) return;
       if (!this.options.persistRelayed && isTransactionOrigin(origin) && origin.source === 'redis') return;
       log.append(update);
-    });
+    };
+    // Run before Hocuspocus's own 'update' listener (which broadcasts to the other
+    // clients), so no client ever receives an update the server could still lose.
+    // lib0's Observable calls listeners in insertion order.
+    const earlier = [...(document._observers.get('update') ?? [])] as Array<(...args: unknown[]) => void>;
+    for (const listener of earlier) document.off('update', listener);
+    document.on('update', persist);
+    for (const listener of earlier) document.on('update', listener);
     // An update whose dependencies are missing is kept by Yjs as "pending" and fires no
     // 'update'; Hocuspocus still acknowledges it, so store the pending part as well.
     document.on('afterTransaction', () => {
@@ -66,16 +77,16 @@ export class SqlitePersistence implements Extension {
       if (pending && pending !== lastPending) log.append(pending);
       lastPending = pending;
     });
-    this.options.log('info', 'report.loaded', { report: documentName, rows: log.rowCount });
+    this.options.log('info', 'report.loaded', { report: documentName, rows: log.updateCount });
   }
 
   /** Called by Hocuspocus after a quiet period: a good moment to compact a long log. */
   async onStoreDocument({ documentName }: onStoreDocumentPayload): Promise<void> {
     const log = this.logs.get(documentName);
-    const limit = this.options.compactAfterRows ?? 5_000;
-    if (log && log.rowCount > limit) {
-      log.compact();
-      this.options.log('info', 'report.compacted', { report: documentName, rows: log.rowCount });
+    const limit = this.options.compactAfterRows ?? 500;
+    if (log && !log.isClosed && log.updateCount > limit) {
+      const { before, after } = log.compact();
+      this.options.log('info', 'report.compacted', { report: documentName, before, after });
     }
   }
 
@@ -85,9 +96,29 @@ export class SqlitePersistence implements Extension {
     this.options.log('info', 'report.unloaded', { report: documentName });
   }
 
-  /** Closes every open log (all appends are already committed). */
+  /** Flushes and closes every open report file (all appends are already committed). */
   closeAll(): void {
     for (const log of this.logs.values()) log.close();
     this.logs.clear();
   }
+}
+
+/** Opens the report's file, creating it on first use; refuses a file of another report. */
+function openOrCreate(path: string, reportId: string): ReportStore {
+  let store: ReportStore;
+  if (existsSync(path)) store = ReportStore.open(path);
+  else {
+    try {
+      store = ReportStore.create(path, { reportId });
+    } catch (error) {
+      // Another server process (same data folder) created it first.
+      if (error instanceof ReportFileError && error.code === 'exists') store = ReportStore.open(path);
+      else throw error;
+    }
+  }
+  if (store.reportId !== reportId) {
+    store.close();
+    throw new Error(`${path} holds report ${store.reportId}, not ${reportId}.`);
+  }
+  return store;
 }

@@ -1,6 +1,8 @@
 /**
  * The Plenary sync server: Hocuspocus (a maintained Yjs WebSocket server) behind our
- * own `ws` endpoint, with every report stored durably in the data folder.
+ * own `ws` endpoint, with every report stored durably in the data folder, one report
+ * file (ReportStore) per report: an update is committed before it is acknowledged
+ * (survives a killed process); committed updates are on disk within a second (power cut).
  *
  * How a client reaches a report: connect a Hocuspocus provider to the server's
  * address and name the report —
@@ -18,7 +20,6 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
 import { Hocuspocus, type Extension, type onAuthenticatePayload } from '@hocuspocus/server';
-import { Redis } from '@hocuspocus/extension-redis';
 import { SqlitePersistence } from './persistence.ts';
 import { checkClientFrame, CloseCode, RefusedFrameError } from './frame-guard.ts';
 import { UpdateGuard } from './update-guard.ts';
@@ -48,8 +49,6 @@ export interface SyncServerOptions {
   decodeTimeoutMs?: number;
   authorize?: Authorize;
   log?: Logger;
-  /** 'power' fsyncs every commit; default 'process' survives a killed process. */
-  durability?: 'process' | 'power';
   /** With Redis and a data folder per process, store relayed updates too. */
   persistRelayed?: boolean;
   /** Idle time before Hocuspocus runs its store hooks (compaction here). */
@@ -97,7 +96,9 @@ function authenticationHook(authorize: Authorize | undefined): Extension {
   };
 }
 
-function redisExtension(url: string): Redis {
+/** Loaded only when asked for: ioredis and redlock double the server's start-up time. */
+async function redisExtension(url: string): Promise<Extension> {
+  const { Redis } = await import('@hocuspocus/extension-redis');
   const parsed = new URL(url);
   return new Redis({ host: parsed.hostname, port: Number(parsed.port || 6379), prefix: 'plenary' });
 }
@@ -109,11 +110,10 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
   const persistence = new SqlitePersistence({
     dataDir: options.dataDir,
     log,
-    durability: options.durability,
     persistRelayed: options.persistRelayed ?? false,
   });
   const extensions: Extension[] = [persistence, authenticationHook(options.authorize)];
-  if (options.redisUrl) extensions.push(redisExtension(options.redisUrl));
+  if (options.redisUrl) extensions.push(await redisExtension(options.redisUrl));
 
   const hocuspocus = new Hocuspocus({
     name: 'plenary',

@@ -40,6 +40,7 @@ export function assertWellFormedSmallUpdate(update: Uint8Array, maxBytes = INLIN
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Y = require(workerData.yjsPath);
+parentPort.postMessage({ ready: true });
 parentPort.on('message', ({ id, bytes, format }) => {
   try {
     let rest = null;
@@ -53,12 +54,21 @@ parentPort.on('message', ({ id, bytes, format }) => {
 });
 `;
 
-interface Pending {
+interface Job {
   bytes: Uint8Array;
   format: UpdateFormat;
   resolve: () => void;
   reject: (error: Error) => void;
-  timer: NodeJS.Timeout;
+  timer?: NodeJS.Timeout;
+}
+
+interface WorkerState {
+  handle: Worker;
+  ready: boolean;
+  /** Jobs waiting for the worker to finish starting (their clocks have not started). */
+  queued: Job[];
+  /** Jobs being decoded, by id. */
+  running: Map<number, Job>;
 }
 
 export interface UpdateGuardOptions {
@@ -70,9 +80,8 @@ export interface UpdateGuardOptions {
 export class UpdateGuard {
   readonly maxBytes: number;
   readonly timeoutMs: number;
-  private worker: Worker | null = null;
+  private worker: WorkerState | null = null;
   private nextId = 1;
-  private readonly pending = new Map<number, Pending>();
 
   constructor(options: UpdateGuardOptions = {}) {
     this.maxBytes = options.maxBytes ?? 16 * 1024 * 1024;
@@ -89,52 +98,59 @@ export class UpdateGuard {
       assertWellFormedSmallUpdate(update);
       return;
     }
-    await this.checkInWorker(update, format);
+    await new Promise<void>((resolve, reject) => this.submit({ bytes: update, format, resolve, reject }));
   }
 
-  private checkInWorker(bytes: Uint8Array, format: UpdateFormat): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.submit({ bytes, format, resolve, reject, timer: undefined as unknown as NodeJS.Timeout });
-    });
+  private submit(job: Job): void {
+    const worker = this.ensureWorker();
+    if (worker.ready) this.start(worker, job);
+    else worker.queued.push(job);
   }
 
-  private submit(job: Pending): void {
+  private start(worker: WorkerState, job: Job): void {
     const id = this.nextId++;
+    // The clock runs from when the worker can decode, not from its start-up.
     job.timer = setTimeout(() => {
-      this.pending.delete(id);
+      worker.running.delete(id);
       job.reject(new MalformedUpdateError(`Decoding the update took longer than ${this.timeoutMs} ms.`));
       // The worker may be stuck in a loop: replace it and resubmit what else waits on it.
-      this.restartWorker();
+      this.replaceWorker(worker);
     }, this.timeoutMs);
-    this.pending.set(id, job);
-    this.ensureWorker().postMessage({ id, bytes: job.bytes, format: job.format });
+    worker.running.set(id, job);
+    worker.handle.postMessage({ id, bytes: job.bytes, format: job.format });
   }
 
-  private ensureWorker(): Worker {
+  private ensureWorker(): WorkerState {
     if (this.worker) return this.worker;
     const yjsPath = createRequire(import.meta.url).resolve('yjs');
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { yjsPath } });
-    worker.unref();
-    worker.on('message', ({ id, ok, message }: { id: number; ok: boolean; message?: string }) => {
-      const waiting = this.pending.get(id);
-      if (!waiting) return;
-      this.pending.delete(id);
-      clearTimeout(waiting.timer);
-      if (ok) waiting.resolve();
-      else waiting.reject(new MalformedUpdateError(`Malformed Yjs update: ${message}`));
+    const handle = new Worker(WORKER_SOURCE, { eval: true, workerData: { yjsPath } });
+    handle.unref();
+    const worker: WorkerState = { handle, ready: false, queued: [], running: new Map() };
+    handle.on('message', (message: { ready?: boolean; id: number; ok: boolean; message?: string }) => {
+      if (message.ready) {
+        worker.ready = true;
+        for (const job of worker.queued.splice(0)) this.start(worker, job);
+        return;
+      }
+      const job = worker.running.get(message.id);
+      if (!job) return;
+      worker.running.delete(message.id);
+      clearTimeout(job.timer);
+      if (message.ok) job.resolve();
+      else job.reject(new MalformedUpdateError(`Malformed Yjs update: ${message.message}`));
     });
-    worker.on('error', () => this.restartWorker());
+    handle.on('error', () => this.replaceWorker(worker));
     this.worker = worker;
     return worker;
   }
 
-  private restartWorker(): void {
-    const worker = this.worker;
+  private replaceWorker(worker: WorkerState): void {
+    if (this.worker !== worker) return;
     this.worker = null;
-    if (worker) void worker.terminate();
-    const waiting = [...this.pending.values()];
-    this.pending.clear();
-    for (const job of waiting) {
+    void worker.handle.terminate();
+    const again = [...worker.running.values(), ...worker.queued.splice(0)];
+    worker.running.clear();
+    for (const job of again) {
       clearTimeout(job.timer);
       this.submit(job);
     }
@@ -143,11 +159,12 @@ export class UpdateGuard {
   async close(): Promise<void> {
     const worker = this.worker;
     this.worker = null;
-    for (const job of this.pending.values()) {
+    if (!worker) return;
+    for (const job of [...worker.running.values(), ...worker.queued.splice(0)]) {
       clearTimeout(job.timer);
       job.reject(new MalformedUpdateError('The sync server is shutting down.'));
     }
-    this.pending.clear();
-    if (worker) await worker.terminate();
+    worker.running.clear();
+    await worker.handle.terminate();
   }
 }
