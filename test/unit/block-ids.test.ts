@@ -246,6 +246,23 @@ describe('the plugin in one editor', () => {
   });
 });
 
+describe('while y-prosemirror shows a named version', () => {
+  it('leaves the diff view alone (a moved paragraph shows twice) and checks everything after', () => {
+    let state = stateOf(doc(p('aaaa', 'Alpha'), p('bbbb', 'Bravo')));
+    const diffView = doc(p('aaaa', 'Alpha'), p('bbbb', 'Bravo'), p('bbbb', 'Bravo (moved)'));
+    let tr = state.tr.replace(0, state.doc.content.size, new Slice(diffView.content, 0, 0));
+    state = state.apply(tr.setMeta(ySyncPluginKey, { snapshot: {}, prevSnapshot: {} }));
+    expect(blocks(state.doc).map((b) => b.id)).toEqual(['aaaa', 'bbbb', 'bbbb']);
+    state = state.apply(state.tr.setMeta('some', 'thing'));
+    expect(blocks(state.doc).map((b) => b.id)).toEqual(['aaaa', 'bbbb', 'bbbb']);
+    // Back to the live document (y-prosemirror sends snapshot: null): a full check.
+    tr = state.tr.replace(0, state.doc.content.size, new Slice(diffView.content, 0, 0));
+    state = state.apply(tr.setMeta(ySyncPluginKey, { snapshot: null, prevSnapshot: null }));
+    expect(blocks(state.doc)[1]!.id).toBe('bbbb');
+    expectIdsSound(state);
+  });
+});
+
 describe('with Yjs: undo and two peers', () => {
   const peers: HeadlessPeer[] = [];
   afterEach(() => { for (const peer of peers.splice(0)) peer.destroy(); });
