@@ -18,6 +18,7 @@ import { bodyOf, Origin, readMeta, writeMeta } from '../../shared/ydoc.ts';
 import { encodeSyncStep1, encodeUpdate, handleMessage } from '../../shared/sync-messages.ts';
 import { openReportFile } from '../../main/services/open-report.ts';
 import { CONTENT_SECURITY_POLICY } from '../../main/electron/content-policy.ts';
+import { buildKeyBindings } from '../../shared/editor/keymap.ts';
 import { createFakeElectron, type FakeElectron, type FakeWebContents } from './fake-electron.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -268,5 +269,24 @@ describe('Electron main process (stand-in Electron)', () => {
     expect(events).toEqual([{ type: 'menu', command: 'undo' }, { type: 'menu', command: 'heading-2' }]);
     const file = menu.find((m) => m.label === '&File')!.submenu!.map((m) => m.label?.replace(/&/g, '')).filter(Boolean);
     expect(file).toEqual(expect.arrayContaining(['New report…', 'Open…', 'Open recent', 'Save a copy as…', 'Close']));
+  });
+
+  it('shows the editor\'s own shortcuts on the Edit and Format items', async () => {
+    const { fake } = await startApp();
+    type Item = { label?: string; submenu?: Item[]; accelerator?: string; registerAccelerator?: boolean };
+    const menu = fake.menu() as Item[];
+    const keys = new Set(Object.keys(buildKeyBindings({ undo: () => false, redo: () => false })));
+    const editorItems = menu
+      .filter((m) => m.label === '&Edit' || m.label === 'F&ormat')
+      .flatMap((m) => m.submenu ?? [])
+      .filter((m) => m.accelerator !== undefined && m.registerAccelerator === false);
+    // Undo, Redo; Bold, Italic, Link; Heading 1–4, Paragraph; the two lists and Quote.
+    expect(editorItems).toHaveLength(13);
+    for (const item of editorItems) {
+      // Electron's "CmdOrCtrl+Shift+9" is ProseMirror's "Mod-Shift-9" (Ctrl+Y on Linux and Windows: Mod-y).
+      const key = item.accelerator!.replace(/CmdOrCtrl|Cmd|Ctrl/, 'Mod').replace(/\+/g, '-').replace(/-([A-Z])$/, (_m, c: string) => `-${c.toLowerCase()}`);
+      const variants = [key, key.replace(/^Mod-Shift-(.)$/, 'Shift-Mod-$1'), key.replace(/^Shift-Mod-(.)$/, 'Mod-Shift-$1')];
+      expect(variants.some((k) => keys.has(k)), `${item.label}: ${item.accelerator}`).toBe(true);
+    }
   });
 });
