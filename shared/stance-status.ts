@@ -136,6 +136,20 @@ export function classifyValue(key: string, value: unknown, context: ClassifyCont
   return { key, blockId, memberId, status, endorsement };
 }
 
+/**
+ * The stance's status once its block's hash is `hash` (undefined: the block is gone),
+ * without parsing or verifying again: only current, stale and detached depend on the
+ * block's text. Returns the same object when nothing changed.
+ */
+export function withBlockHash(stance: ClassifiedStance, hash: string | undefined, memberRetired: boolean): ClassifiedStance {
+  if (stance.status === 'unverified' || !stance.endorsement) return stance;
+  const status: StanceStatus = hash === undefined ? 'detached'
+    : memberRetired ? 'retired'
+      : hash === stance.endorsement.textHash ? 'current' : 'stale';
+  if (status === stance.status) return stance;
+  return { ...stance, status };
+}
+
 function later(a: ClassifiedStance, b: ClassifiedStance): boolean {
   const ea = a.endorsement;
   const eb = b.endorsement;

@@ -22,7 +22,7 @@ import type { Roster } from '../roster.ts';
 import type { BlockChanges, BlockIndex, ReportBlock } from '../report-blocks.ts';
 import { sectionsOf } from '../report-blocks.ts';
 import { parseEndorsementKey } from '../endorsement-store.ts';
-import { classifyCandidates, type ClassifiedStance, type ClassifyContext, type SignatureVerifier } from '../stance-status.ts';
+import { classifyCandidates, withBlockHash, type ClassifiedStance, type ClassifyContext, type SignatureVerifier } from '../stance-status.ts';
 import type { Category } from '../stakeholders.ts';
 import { columnLayout, currentObjections, groupDimension, tallyBlock, type ColumnLayout, type ColumnTally, type Dimension } from './tally.ts';
 import { columnState, recognizedByAll, ruleById, type ColumnState, type ConsensusRule } from './rules.ts';
@@ -237,11 +237,30 @@ export class ConsensusEngine {
     return this.everything();
   }
 
+  /**
+   * A new roster. Only the stances of members whose record changed (or who appeared or
+   * left) are classified again; every block is recounted, since column sizes may differ.
+   */
   setRoster(roster: Roster): EngineChange {
+    const previous = this.roster;
+    const changed = new Set<string>();
+    for (const [id, member] of roster) {
+      const old = previous.get(id);
+      if (!old || old.publicKey !== member.publicKey || old.role !== member.role || old.retired !== member.retired || old.name !== member.name) changed.add(id);
+    }
+    for (const id of previous.keys()) if (!roster.has(id)) changed.add(id);
     this.roster = roster;
     this.context.roster = roster;
     this.layout = columnLayout(this.dimension, roster);
-    this.rebuild();
+    if (changed.size > 0) {
+      for (const stance of [...this.byKey.values()]) {
+        if (!changed.has(stance.memberId)) continue;
+        this.removeStance(stance);
+        const next = this.classify(stance.key);
+        if (next) this.addStance(next);
+      }
+    }
+    for (const block of this.blockIndex.blocks) this.computeBlock(block);
     return this.everything();
   }
 
@@ -272,15 +291,19 @@ export class ConsensusEngine {
     if (onBlock?.size === 0) this.byBlock.delete(stance.blockId);
   }
 
-  /** The block's text changed (or it appeared or vanished): its stances' status may differ. */
+  /**
+   * The block's text changed (or it appeared or vanished): its stances' status may
+   * differ. Only the hash comparison is redone; parsing and signatures stand.
+   */
   private reclassifyBlock(blockId: string): void {
     const onBlock = this.byBlock.get(blockId);
     if (!onBlock) return;
-    for (const key of [...onBlock.keys()]) {
-      const old = onBlock.get(key);
-      if (old) this.removeStance(old);
-      const next = this.classify(key);
-      if (next) this.addStance(next);
+    const hash = this.blockIndex.byId.get(blockId)?.textHash;
+    for (const [key, stance] of onBlock) {
+      const next = withBlockHash(stance, hash, this.roster.get(stance.memberId)?.retired !== undefined);
+      if (next === stance) continue;
+      onBlock.set(key, next);
+      this.byKey.set(key, next);
     }
   }
 

@@ -48,18 +48,19 @@ export function blocksFor(variants: readonly number[]): BlockIndex {
 
 const keys = Array.from({ length: MEMBER_COUNT }, () => generateKeyPair());
 
-export function memberOf(i: number, retired = false): Member {
+/** Member i; `rekeyed` gives them another member's key (their stances then fail to verify). */
+export function memberOf(i: number, retired = false, rekeyed = false): Member {
   const member: Member = {
     id: `m${i}`, name: `Member ${i}`, group: GROUPS[i % GROUPS.length] ?? 'government', region: 'african',
-    development: 'developing', gender: 'woman', role: i === 0 ? 'chair' : 'member', publicKey: keys[i]?.publicKey ?? '',
+    development: 'developing', gender: 'woman', role: i === 0 ? 'chair' : 'member', publicKey: keys[rekeyed ? (i + 1) % MEMBER_COUNT : i]?.publicKey ?? '',
   };
   if (retired) member.retired = '2026-11-28T00:00:00.000Z';
   return member;
 }
 
-export function rosterOf(retired: readonly boolean[], order?: readonly number[]): Roster {
+export function rosterOf(retired: readonly boolean[], order?: readonly number[], rekeyed: readonly boolean[] = []): Roster {
   const ids = order ?? Array.from({ length: MEMBER_COUNT }, (_, i) => i);
-  return new Map(ids.map((i) => [`m${i}`, memberOf(i, retired[i] ?? false)]));
+  return new Map(ids.map((i) => [`m${i}`, memberOf(i, retired[i] ?? false, rekeyed[i] ?? false)]));
 }
 
 const signed = new Map<string, Endorsement>();

@@ -129,13 +129,16 @@ describe('consensus invariants', () => {
       fc.record({ b: fc.integer({ min: 0, max: BLOCK_IDS.length - 1 }), m: fc.integer({ min: 0, max: MEMBER_COUNT - 1 }) }).map((k) => ({ op: 'delete' as const, ...k })),
       fc.record({ b: fc.integer({ min: 0, max: BLOCK_IDS.length - 1 }), v: fc.integer({ min: -1, max: 1 }) }).map((e) => ({ op: 'edit' as const, ...e })),
       fc.integer({ min: 1, max: MEMBER_COUNT - 1 }).map((m) => ({ op: 'retire' as const, m })),
+      fc.integer({ min: 1, max: MEMBER_COUNT - 1 }).map((m) => ({ op: 'rekey' as const, m })),
       fc.constantFrom(...RULES).map((rule) => ({ op: 'rule' as const, rule })),
     );
     fc.assert(fc.property(stateArb, fc.array(opArb, { minLength: 1, maxLength: 15 }), (initial, ops) => {
       const state: State = { ...initial, variants: [...initial.variants], retired: [...initial.retired] };
       const stored = storedOf(state.specs);
+      const rekeyed = new Array<boolean>(MEMBER_COUNT).fill(false);
+      const roster = () => rosterOf(state.retired, undefined, rekeyed);
       let blocks = blocksFor(state.variants);
-      const engine = engineFor(blocks, rosterOf(state.retired), stored, state.rule);
+      const engine = engineFor(blocks, roster(), stored, state.rule);
       for (const op of ops) {
         if (op.op === 'set') {
           stored.set(keyOf(op.spec), valueOf(op.spec));
@@ -150,12 +153,15 @@ describe('consensus invariants', () => {
           engine.updateBlocks(blocks, update.changes);
         } else if (op.op === 'retire') {
           state.retired[op.m] = !state.retired[op.m];
-          engine.setRoster(rosterOf(state.retired));
+          engine.setRoster(roster());
+        } else if (op.op === 'rekey') {
+          rekeyed[op.m] = !rekeyed[op.m];
+          engine.setRoster(roster());
         } else {
           state.rule = op.rule;
           engine.setRule(op.rule);
         }
-        const fresh = engineFor(blocks, rosterOf(state.retired), stored, state.rule);
+        const fresh = engineFor(blocks, roster(), stored, state.rule);
         expect(snapshot(engine)).toEqual(snapshot(fresh));
       }
     }), { numRuns: 100 });
