@@ -216,6 +216,30 @@ describe('Electron main process (stand-in Electron)', () => {
     }
   });
 
+  it('creates new reports and saves copies where the user says, never over a file the page names', async () => {
+    const { fake, dataDir } = await startApp();
+    const window = fake.windows()[0]!;
+    const ask = (name: string, ...args: unknown[]) => fake.invoke('plenary:request', pageEvent(window.webContents), name, args);
+
+    expect(await ask('newReport')).toEqual({ ok: true, value: null }); // the user cancelled the dialog
+    fake.dialogAnswers.save = join(dataDir, 'Tunis draft');
+    const created = (await ask('newReport')) as { ok: true; value: { path: string; title: string } };
+    expect(created.ok).toBe(true);
+    expect(created.value.path).toBe(join(dataDir, 'Tunis draft.plenary'));
+    expect(existsSync(created.value.path)).toBe(true);
+    expect(fake.windows()).toHaveLength(2);
+
+    const copy = join(dataDir, 'copy.plenary');
+    expect(await ask('saveCopyAs', copy)).toEqual({ ok: true, value: copy });
+    expect(existsSync(copy)).toBe(true);
+    expect(await ask('saveCopyAs', copy)).toEqual({ ok: false, message: 'copy.plenary already exists; choose another name.' });
+    fake.dialogAnswers.save = join(dataDir, 'chosen in the dialog.plenary');
+    expect(await ask('saveCopyAs', null)).toEqual({ ok: true, value: join(dataDir, 'chosen in the dialog.plenary') });
+
+    const recent = (await ask('recentReports')) as { ok: true; value: Array<{ path: string }> };
+    expect(recent.value.map((r) => r.path)).toEqual([created.value.path, expect.stringMatching(/\.plenary$/)]);
+  });
+
   it('reloads a crashed renderer and resyncs it from main', async () => {
     const { fake } = await startApp();
     const contents = fake.windows()[0]!.webContents;
