@@ -19,7 +19,8 @@ export interface ReportSummary {
   title: string;
 }
 
-export interface RequestMap {
+/** Identity and stances (stance-requests.ts): the same handlers in both hosts (main/services/report-requests.ts). */
+export interface RequestMap extends StanceRequestMap {
   /** The report this window edits. */
   currentReport: { args: []; result: ReportSummary };
   /** Recently opened reports, newest first. */
@@ -65,6 +66,8 @@ export class ApiError extends Error {
   override name = 'ApiError';
 }
 
+import { stanceValidators, type StanceRequestMap } from './stance-requests.ts';
+
 const MAX_PATH_LENGTH = 4096;
 
 function optionalPath(value: unknown, what: string): string | null {
@@ -86,6 +89,11 @@ const validators: { [K in RequestName]: (args: unknown[]) => RequestArgs<K> } = 
   newReport: noArgs,
   openReport: (args) => [optionalPath(args[0], 'The report to open')],
   saveCopyAs: (args) => [optionalPath(args[0], 'The copy\'s location')],
+  // Called lazily: stance-requests.ts imports ApiError from here.
+  identity: (args) => stanceValidators.identity(args),
+  takeStance: (args) => stanceValidators.takeStance(args),
+  withdrawStance: (args) => stanceValidators.withdrawStance(args),
+  claimMember: (args) => stanceValidators.claimMember(args),
 };
 
 export function isRequestName(name: unknown): name is RequestName {

@@ -7,7 +7,10 @@
  *   the record, shown as retired, and never count. Records are never deleted.
  * - The report's creator is its chair (`addCreatorAsChair`); there is one active chair.
  * - `publicKey` is the member's Ed25519 key (hex; base64 accepted on input) against which
- *   their stances are verified. `chairSignature` is reserved for chair-signed rosters.
+ *   their stances are verified; "" while nobody has claimed the entry yet (a member the
+ *   secretariat entered before they installed Plenary): such an entry verifies no
+ *   stance until its member says "I am …" (roster-claim.ts). `chairSignature` is
+ *   reserved for chair-signed rosters.
  *
  * Every writer validates first and throws RosterError with a message for the user; the
  * doc is then unchanged. Readers skip malformed stored entries (a peer may write
@@ -34,7 +37,7 @@ export interface Member {
   /** `GENDERS` id. */
   gender: string;
   role: RoleId;
-  /** Ed25519 public key, lower-case hex. */
+  /** Ed25519 public key, lower-case hex; "" while the entry is unclaimed. */
   publicKey: string;
   /** ISO time the member was retired; absent while active. */
   retired?: string;
@@ -86,8 +89,9 @@ export function checkMember(value: unknown, groups: readonly Category[]): { memb
   const development = oneOf(DEVELOPMENT_STATUSES, record.development, 'Development status', problems);
   const gender = oneOf(GENDERS, record.gender, 'Gender', problems);
   const role = oneOf(ROLES, record.role, 'Role', problems) as RoleId;
-  const publicKey = normalizePublicKey(record.publicKey);
-  if (!publicKey) problems.push('The public key must be an Ed25519 public key (64 hex characters or base64).');
+  const unclaimed = record.publicKey === '' || record.publicKey === undefined;
+  const publicKey = unclaimed ? '' : normalizePublicKey(record.publicKey);
+  if (publicKey === null) problems.push('The public key must be an Ed25519 public key (64 hex characters or base64).');
   const member: Member = { id, name, group, region, development, gender, role, publicKey: publicKey ?? '' };
   if (record.retired !== undefined) {
     if (isIsoTime(record.retired)) member.retired = record.retired;
@@ -145,7 +149,7 @@ export function memberByPublicKey(roster: Roster, publicKey: string): Member | u
 function assertConsistent(member: Member, roster: Roster): void {
   for (const other of roster.values()) {
     if (other.id === member.id || !isActive(other)) continue;
-    if (other.publicKey === member.publicKey) {
+    if (member.publicKey !== '' && other.publicKey === member.publicKey) {
       throw new RosterError(`That public key already belongs to ${other.name}.`);
     }
     if (member.role === 'chair' && other.role === 'chair') {
@@ -157,7 +161,7 @@ function assertConsistent(member: Member, roster: Roster): void {
 function store(doc: Y.Doc, member: Member, origin: OriginName): void {
   doc.transact(() => {
     rosterOf(doc).set(member.id, { ...member });
-    if (member.role === 'chair' && isActive(member)) metaOf(doc).set('chairPublicKey', member.publicKey);
+    if (member.role === 'chair' && isActive(member) && member.publicKey !== '') metaOf(doc).set('chairPublicKey', member.publicKey);
   }, origin);
 }
 

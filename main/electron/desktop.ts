@@ -11,6 +11,7 @@ import { ReportFileError } from '../services/report-errors.ts';
 import { isRendererNamedReportPath, REPORT_EXTENSION } from './launch-args.ts';
 import type { ReportWindow, ReportWindows } from './report-windows.ts';
 import type { ReportServices } from './report-services.ts';
+import { stanceHandlers } from '../services/report-requests.ts';
 
 const REPORT_FILTERS = [{ name: 'Plenary report', extensions: [REPORT_EXTENSION.slice(1)] }];
 
@@ -116,6 +117,7 @@ export class Desktop {
 
   handlersFor(entry: ReportWindow): RequestHandlers {
     return {
+      ...stanceHandlers(entry.report.doc, () => this.services.identity()),
       currentReport: () => entry.report.summary(),
       recentReports: () => this.services.recentReports(),
       newReport: async () => (await this.newReport(entry.window))?.report.summary() ?? null,

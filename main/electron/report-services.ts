@@ -9,6 +9,7 @@ import { REPORT_TEMPLATE } from '../../shared/report-template.ts';
 import { closeAllReports, createReportFile, openReportFile, type OpenReport } from '../services/open-report.ts';
 import { RecentReports } from '../services/recent-reports.ts';
 import { ensureSampleReport } from '../services/user-data.ts';
+import { Identity } from '../services/identity.ts';
 
 export interface ReportServices {
   /** The open report at `path` (the same instance while it is open); throws ReportFileError. */
@@ -23,11 +24,15 @@ export interface ReportServices {
   forgetRecent(path: string): void;
   clearRecent(): void;
   closeAll(): void;
+  /** The user's member identity (key pair made on first use; the private key stays in main). */
+  identity(): Identity;
 }
 
 export function reportServices(dataDir: string): ReportServices {
   const recent = new RecentReports(dataDir);
+  let identity: Identity | undefined;
   return {
+    identity: () => (identity ??= Identity.open(dataDir)),
     openReportFile: (path) => openReportFile(path),
     createReportFile: (path) => createReportFile(path, REPORT_TEMPLATE),
     ensureSampleReport: () => ensureSampleReport(dataDir),

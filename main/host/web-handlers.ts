@@ -12,6 +12,7 @@ import { createReportFile, openReportFile, type OpenReport } from '../services/o
 import { REPORT_EXTENSION } from '../services/report-store-schema.ts';
 import { reportsDir } from '../services/user-data.ts';
 import { checkReportPath } from './report-paths.ts';
+import { stanceHandlers, type Signer } from '../services/report-requests.ts';
 
 export interface RecentList {
   add(summary: ReportSummary): void;
@@ -22,6 +23,8 @@ export interface WebHandlerContext {
   report: OpenReport;
   dataDir: string;
   recent: RecentList;
+  /** The identity that signs for this page (web-identities.ts). */
+  identity: () => Signer;
 }
 
 /** A file name in `folder` that does not exist yet: "Untitled report.plenary", "Untitled report 2.plenary"… */
@@ -33,7 +36,7 @@ function freshReportPath(folder: string): string {
   }
 }
 
-export function webHandlers({ report, dataDir, recent }: WebHandlerContext): RequestHandlers {
+export function webHandlers({ report, dataDir, recent, identity }: WebHandlerContext): RequestHandlers {
   const base = reportsDir(dataDir);
   const remember = (opened: OpenReport): ReportSummary => {
     const summary = opened.summary();
@@ -41,6 +44,7 @@ export function webHandlers({ report, dataDir, recent }: WebHandlerContext): Req
     return summary;
   };
   return {
+    ...stanceHandlers(report.doc, identity),
     currentReport: () => report.summary(),
     recentReports: () => recent.list(),
     newReport: () => {

@@ -19,6 +19,7 @@ import { closeAllReports, openReportFile, type OpenReport } from '../services/op
 import { reportsDir } from '../services/user-data.ts';
 import { checkReportPath } from './report-paths.ts';
 import { webHandlers, type RecentList } from './web-handlers.ts';
+import { IDENTITY_PARAM, WebIdentities } from './web-identities.ts';
 
 export interface WebHostOptions {
   /** 0 picks a free port. */
@@ -48,6 +49,7 @@ function allowedOrigins(port: number): Set<string> {
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const log = options.log ?? ((line: string) => console.error(line));
   const sockets = new Set<WebSocket>();
+  const identities = new WebIdentities(options.dataDir);
   // Binary frames carry whole Yjs updates; a JSON frame is small.
   const wss = new WebSocketServer({ noServer: true, maxPayload: Math.max(MAX_MESSAGE_BYTES, MAX_TEXT_FRAME) });
 
@@ -77,11 +79,11 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     wss.handleUpgrade(request, socket, head, (ws) => {
       sockets.add(ws);
       ws.on('close', () => sockets.delete(ws));
-      attach(ws, url.searchParams.get(REPORT_PARAM));
+      attach(ws, url.searchParams.get(REPORT_PARAM), url.searchParams.get(IDENTITY_PARAM));
     });
   });
 
-  const attach = (ws: WebSocket, requested: string | null): void => {
+  const attach = (ws: WebSocket, requested: string | null, identityToken: string | null): void => {
     let report: OpenReport;
     try {
       const path = requested ? checkReportPath(requested, reportsDir(options.dataDir)) : options.defaultReport;
@@ -95,7 +97,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       return;
     }
     if (ws.readyState !== ws.OPEN) return;
-    bridgeSocket(ws, report, webHandlers({ report, dataDir: options.dataDir, recent: options.recent }), log);
+    const identity = (): ReturnType<WebIdentities['for']> => identities.for(identityToken);
+    bridgeSocket(ws, report, webHandlers({ report, dataDir: options.dataDir, recent: options.recent, identity }), log);
   };
 
   await new Promise<void>((resolvePromise, reject) => {

@@ -32,7 +32,33 @@ export function socketUrlFor(location: Location): string {
   url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
   const report = new URLSearchParams(location.search).get(REPORT_PARAM);
   if (report) url.searchParams.set(REPORT_PARAM, report);
+  const identity = identityToken();
+  if (identity) url.searchParams.set(IDENTITY_PARAM, identity);
   return url.toString();
+}
+
+/** Must match main/host/web-identities.ts. */
+const IDENTITY_PARAM = 'identity';
+const IDENTITY_STORAGE_KEY = 'plenary.identity';
+
+/**
+ * This browser profile's identity token: which of the host's key pairs signs for this
+ * page (main/host/web-identities.ts). Made once and kept in localStorage; the key pair
+ * itself never leaves the host.
+ */
+function identityToken(): string | null {
+  try {
+    let token = localStorage.getItem(IDENTITY_STORAGE_KEY);
+    if (!token || !/^[0-9a-f]{32}$/.test(token)) {
+      const bytes = crypto.getRandomValues(new Uint8Array(16));
+      token = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+      localStorage.setItem(IDENTITY_STORAGE_KEY, token);
+    }
+    return token;
+  } catch {
+    // Storage disabled: the host's own identity signs.
+    return null;
+  }
 }
 
 export class WebSocketApi implements PlenaryApi {
