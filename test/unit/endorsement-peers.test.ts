@@ -7,6 +7,7 @@ import { candidatesAt, endorsementKey } from '../../shared/endorsement-store.ts'
 import { classifyKey, SignatureVerifier, type ClassifyContext } from '../../shared/stance-status.ts';
 import { readRoster } from '../../shared/roster.ts';
 import { generateKeyPair } from '../../shared/signing.ts';
+import { bindConsensusToDoc } from '../../shared/consensus/doc-binding.ts';
 import type * as Y from 'yjs';
 import { blocksOf, contextOf, deleteBlock, fork, makeReport, REPORT_ID, sync, take } from './endorsement-fixtures.ts';
 
@@ -88,8 +89,14 @@ describe('stances taken offline by several peers', () => {
       const alice = members[1]!;
       take(a, alice, 'p-0001', 'endorse', undefined, '2026-11-28T10:00:00.000Z');
       take(b, alice, 'p-0001', 'object', 'Changed my mind.', '2026-11-28T11:00:00.000Z');
+      // Engines already running on each peer must follow the merge, whichever write Yjs shows.
+      const live = [a, b].map((peer) => bindConsensusToDoc(peer, blocksOf(peer), new SignatureVerifier(REPORT_ID)).engine);
       sync(a, b);
       const key = endorsementKey('p-0001', alice.member.id);
+      for (const engine of live) {
+        expect(engine.stance(key)?.endorsement?.stance).toBe('object');
+        expect(engine.objectionsStanding()).toBe(1);
+      }
       expect(candidatesAt(endorsementsOf(a), key)).toHaveLength(2);
       yjsWinners.add((endorsementsOf(a).get(key) as { stance: string }).stance);
       for (const peer of [a, b]) {
