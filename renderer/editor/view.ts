@@ -51,6 +51,9 @@ export function createEditor(options: EditorOptions): EditorView {
       spellcheck: 'true',
       lang: 'en',
     },
+    // The caret stays clear of the sticky toolbar (top) and status line (bottom).
+    scrollMargin: { top: 72, bottom: 56, left: 5, right: 5 },
+    scrollThreshold: { top: 72, bottom: 56, left: 0, right: 0 },
     transformPastedHTML: tidyPastedHtml,
     transformPasted: keepPastedHeadings,
     handlePaste: refuseOversizedPaste(options.report),

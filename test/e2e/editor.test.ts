@@ -31,6 +31,8 @@ async function labelOf(text: string): Promise<string | null> {
 /** Puts the caret at the end of the top-level block whose text contains `text`, as a user would. */
 async function caretAtEndOf(text: string): Promise<void> {
   const block = page.locator('.ProseMirror > :is(p, h1, h2, h3, h4)', { hasText: text }).first();
+  // Measure once on screen: off screen, content-visibility gives a placeholder height.
+  await block.scrollIntoViewIfNeeded();
   const box = (await block.boundingBox())!;
   // A click at the bottom right lands on the last line; End then reaches the block's end.
   await block.click({ position: { x: box.width - 2, y: box.height - 4 } });
