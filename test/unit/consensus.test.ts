@@ -15,7 +15,7 @@ import { endorsementKey } from '../../shared/endorsement-store.ts';
 import { addReportGroup } from '../../shared/stakeholders.ts';
 import { addMember, retireMember } from '../../shared/roster.ts';
 import { generateKeyPair } from '../../shared/signing.ts';
-import { blocksOf, makeReport, REPORT_ID, setParagraphText, take, type TestMember } from './endorsement-fixtures.ts';
+import { blocksOf, deleteBlock, makeReport, REPORT_ID, setParagraphText, take, type TestMember } from './endorsement-fixtures.ts';
 
 // Members 0..7: groups cycle government, private sector, civil society, international organization.
 const PARAGRAPHS: [string, string][] = [
@@ -120,6 +120,24 @@ describe('the engine bound to a report', () => {
     expect(engine.readiness().recognized).toBe(6);
     edit('Create a forum.');
     expect(engine.result('p-0004')?.recognized).toBe(true);
+  });
+
+  it('a stance whose block is deleted is listed as detached with the block\'s last text, and counts nowhere', () => {
+    const { doc, members, engine } = setup();
+    take(doc, members[1]!, 'p-0003', 'object', 'Too costly for developing countries.');
+    let blocks = engine.blocks;
+    for (const change of [() => setParagraphText(doc, 'p-0003', 'Interconnection costs, shared fairly.'), () => deleteBlock(doc, 'p-0003')]) {
+      change();
+      const update = updateBlocks(blocks, yXmlFragmentToProseMirrorRootNode(bodyOf(doc), schema));
+      blocks = update.index;
+      engine.updateBlocks(blocks, update.changes);
+    }
+    expect(engine.result('p-0003')).toBeUndefined();
+    expect(engine.detached().map((d) => [d.stance.memberId, d.stance.endorsement?.text, d.lastText])).toEqual([
+      [members[1]!.member.id, 'Interconnection costs.', 'Interconnection costs, shared fairly.'],
+    ]);
+    expect(engine.objectionsStanding()).toBe(0);
+    expect(engine.readiness().blocks).toBe(6);
   });
 
   it('retired members\' stances stay listed, marked retired, and stop counting', () => {
