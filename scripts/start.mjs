@@ -6,7 +6,7 @@
 // Native modules: better-sqlite3 13 is a Node-API module with prebuilt binaries in its
 // package, so the same binary loads in Node (tests, servers) and in Electron; nothing is
 // rebuilt here. Extra arguments are passed on (e.g. `npm start -- report.plenary`).
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -35,20 +35,27 @@ export function missingElectronMessage(reason) {
   ].join('\n');
 }
 
+/**
+ * The Electron binary's path. Where it was never downloaded (the electron package
+ * fetches it on first install or first use), one download is tried here, as
+ * `require('electron')` would, but with its error reduced to one line.
+ */
 function locateElectron() {
-  // require('electron') returns the binary's path and, on a machine with network
-  // access, downloads the binary first when it is missing.
-  let path = null;
-  let downloadFailed = false;
-  try {
-    path = require('electron');
-  } catch {
-    downloadFailed = true;
-  }
-  if (typeof path === 'string' && existsSync(path)) return path;
-  const found = findElectronBinary();
+  let found = findElectronBinary();
   if (found.path) return found.path;
-  console.error(missingElectronMessage(downloadFailed ? `${found.reason}, and downloading it just now failed` : found.reason));
+  let reason = found.reason;
+  if (!process.env.ELECTRON_OVERRIDE_DIST_PATH) {
+    console.error(`Downloading Electron ${electronVersion()} (needed once)…`);
+    const install = spawnSync(process.execPath, [require.resolve('electron/install.js')], {
+      stdio: ['ignore', 'inherit', 'pipe'],
+      encoding: 'utf8',
+    });
+    found = findElectronBinary();
+    if (found.path) return found.path;
+    const firstLine = (install.stderr ?? '').split('\n').map((line) => line.trim()).find((line) => line && !line.startsWith('at '));
+    reason = `${found.reason}; downloading it just now failed${firstLine ? ` (${firstLine})` : ''}`;
+  }
+  console.error(missingElectronMessage(reason));
   process.exit(1);
 }
 
