@@ -160,6 +160,54 @@ function sameTypeRun(parent: PMNode, index: number): number {
   return run;
 }
 
+type Escaper = (text: string, startOfLine?: boolean) => string;
+const patched = new WeakSet<object>();
+const lineStarts = new WeakSet<object>();
+
+/**
+ * prosemirror-markdown escapes most of what CommonMark would read as syntax; these it
+ * misses would turn text into structure on the way back: "+" or "1." alone on a line
+ * (an empty list item), "1) " (a list), "=" at a line start (a setext heading under the
+ * line before), "<scheme:" (an autolink) and "&name;" (an entity); and it does not
+ * treat the text after a hard break as the start of a line ("> x" there is a quote).
+ */
+function escapeFully(state: MarkdownSerializerState): void {
+  if (patched.has(state)) return;
+  patched.add(state);
+  const target = state as unknown as { esc: Escaper };
+  const original = target.esc.bind(state);
+  target.esc = (text, atStart = false) => {
+    const startOfLine = atStart || lineStarts.delete(state);
+    let out = original(text, startOfLine)
+      .replace(/<(?=[A-Za-z])/g, '\\<')
+      .replace(/&(?=#?[A-Za-z0-9]+;)/g, '\\&');
+    if (startOfLine) {
+      out = out.replace(/^\+(?=\s|$)/, '\\+').replace(/^(\d+)([.)])(?=\s|$)/, '$1\\$2').replace(/^=/, '\\=');
+    }
+    return out;
+  };
+}
+
+/**
+ * A list is written tight when each item is one paragraph, loose otherwise: in a tight
+ * item a nested numbered list would interrupt the paragraph, which CommonMark allows
+ * only for lists starting at 1, so anything else would read back as text.
+ */
+function withTightness(state: MarkdownSerializerState, list: PMNode, render: () => void): void {
+  let tight = true;
+  list.forEach((item) => {
+    if (item.childCount > 1) tight = false;
+  });
+  const options = state.options as { tightLists?: boolean };
+  const saved = options.tightLists;
+  options.tightLists = tight;
+  try {
+    render();
+  } finally {
+    options.tightLists = saved;
+  }
+}
+
 type NodeSerializer = (state: MarkdownSerializerState, node: PMNode, parent: PMNode, index: number) => void;
 
 function serializer(numbers: BlockNumbers | null): MarkdownSerializer {
@@ -171,25 +219,32 @@ function serializer(numbers: BlockNumbers | null): MarkdownSerializer {
     // Two lists in a row need different markers, or CommonMark reads them as one.
     bullet_list(state, node, parent, index) {
       const bullet = sameTypeRun(parent, index) % 2 === 0 ? '*' : '-';
-      state.renderList(node, '  ', () => `${bullet} `);
+      withTightness(state, node, () => state.renderList(node, '  ', () => `${bullet} `));
     },
     ordered_list(state, node, parent, index) {
       const delimiter = sameTypeRun(parent, index) % 2 === 0 ? '.' : ')';
       const start = Number(node.attrs.order) || 0;
       const width = String(start + node.childCount - 1).length;
-      state.renderList(node, ' '.repeat(width + 2), (i) => {
+      withTightness(state, node, () => state.renderList(node, ' '.repeat(width + 2), (i) => {
         const label = String(start + i);
         return `${' '.repeat(width - label.length)}${label}${delimiter} `;
-      });
+      }));
     },
     list_item: base.list_item!,
     hard_break: base.hard_break!,
-    text: base.text!,
+    text(state, node) {
+      escapeFully(state);
+      // After a hard break the text starts a line, which prosemirror-markdown does not see.
+      if (state.out.endsWith('\\\n')) lineStarts.add(state);
+      state.text(node.text ?? '', !(state as unknown as { inAutolink?: boolean }).inAutolink);
+    },
     heading(state, node, parent, index) {
       state.write(`${'#'.repeat(node.attrs.level as number)} `);
       const num = numberOf(parent, index);
       if (num) state.write(`${num.replace(/^(\d+)\./, '$1\\.')} `);
       state.renderInline(node, false);
+      // A heading ending in " #" would lose it as an ATX closing sequence.
+      state.out = state.out.replace(/(^|[ \t])(#+)([ \t]*)$/, '$1\\$2$3');
       state.closeBlock(node);
     },
     paragraph(state, node, parent, index) {
