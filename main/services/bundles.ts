@@ -1,0 +1,206 @@
+/**
+ * Export and import of update bundles (shared/bundle.ts) for an open report.
+ *
+ * What a recipient lacks: `bundle-peers.json` in the user's data folder remembers, per
+ * report and per person (names compared case-insensitively), the state vector they are
+ * known to have — the "after" vector of the last bundle we made for them, merged with
+ * the "after" vector of the last bundle we imported from them (which says what they had
+ * when they made it). A bundle for them holds only what goes beyond that; the first one,
+ * or one made with `complete`, holds the whole report. If a bundle never arrives, the
+ * next one refuses to import on their side with a clear message
+ * (`missing-earlier`) and a complete one fixes it.
+ *
+ * Import: the file is read whole (bounded by MAX_BUNDLE_BYTES), its framing and checksum
+ * checked, its report id compared with the open report's, its update decoded within a
+ * size and time bound (UpdateGuard, the sync server's guard for untrusted updates), and
+ * only then applied, in one transaction with Origin.bundle — so a refused bundle leaves
+ * the report (and its file) exactly as it was. Importing the same bundle again is a
+ * no-op: Yjs ignores what it already has, and no update is written.
+ */
+import { readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as Y from 'yjs';
+import {
+  BundleError, MAX_BUNDLE_BYTES, checkBundleBase, checkBundleFor, createBundle, decodeBundle, mergeStateVectors,
+} from '../../shared/bundle.ts';
+import { Origin, readMeta } from '../../shared/ydoc.ts';
+import { UpdateGuard } from './sync/update-guard.ts';
+import { writeFileAtomic } from './export/write-file.ts';
+
+export const BUNDLE_PEERS_FILE = 'bundle-peers.json';
+
+export type BundlePhase = 'reading' | 'checking' | 'decoding' | 'applying' | 'writing' | 'done';
+export type BundleProgress = (progress: { phase: BundlePhase; done: number; total: number }) => void;
+
+interface PeerRecord {
+  /** base64 state vector the person is known to have. */
+  known: string;
+  at: string;
+}
+
+type PeerFile = Record<string, Record<string, PeerRecord>>;
+
+const toBase64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
+const fromBase64 = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'base64'));
+const personKey = (name: string): string => name.trim().toLowerCase();
+
+/** What each person is known to have, per report, kept in the data folder. */
+export class BundlePeers {
+  private readonly file: string;
+  private readonly dataDir: string;
+
+  constructor(dataDir: string) {
+    this.dataDir = dataDir;
+    this.file = join(dataDir, BUNDLE_PEERS_FILE);
+  }
+
+  private readAll(): PeerFile {
+    try {
+      const parsed: unknown = JSON.parse(readFileSync(this.file, 'utf8'));
+      return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed as PeerFile : {};
+    } catch {
+      return {};
+    }
+  }
+
+  /** The state vector `person` is known to have for the report, if any. */
+  known(reportId: string, person: string): Uint8Array | undefined {
+    const record = this.readAll()[reportId]?.[personKey(person)];
+    if (!record || typeof record.known !== 'string') return undefined;
+    try {
+      const sv = fromBase64(record.known);
+      Y.decodeStateVector(sv);
+      return sv;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Records that `person` has (at least) `stateVector`. */
+  learn(reportId: string, person: string, stateVector: Uint8Array): void {
+    const key = personKey(person);
+    if (!key) return;
+    const all = this.readAll();
+    const forReport = (all[reportId] ??= {});
+    forReport[key] = { known: toBase64(mergeStateVectors(this.known(reportId, person), stateVector)), at: new Date().toISOString() };
+    mkdirSync(this.dataDir, { recursive: true });
+    const temp = `${this.file}.${process.pid}.tmp`;
+    writeFileSync(temp, `${JSON.stringify(all, null, 2)}\n`);
+    renameSync(temp, this.file);
+  }
+
+  forget(reportId: string, person: string): void {
+    const all = this.readAll();
+    if (!all[reportId]?.[personKey(person)]) return;
+    delete all[reportId][personKey(person)];
+    mkdirSync(this.dataDir, { recursive: true });
+    writeFileSync(this.file, `${JSON.stringify(all, null, 2)}\n`);
+  }
+}
+
+export interface ExportOptions {
+  doc: Y.Doc;
+  /** Where to write the bundle. */
+  path: string;
+  /** The person it is for (whose known state decides what goes in). */
+  recipient: string;
+  /** Who makes it (shown to the recipient). */
+  sender: string;
+  /** Everything, whatever the recipient is known to have. */
+  complete?: boolean;
+  peers?: BundlePeers;
+  onProgress?: BundleProgress;
+}
+
+export interface ExportResult {
+  path: string;
+  bytes: number;
+  /** True when the bundle holds the whole report rather than what the recipient lacks. */
+  complete: boolean;
+}
+
+export async function exportBundle(options: ExportOptions): Promise<ExportResult> {
+  const meta = readMeta(options.doc);
+  if (!meta.id) throw new BundleError('damaged', 'This report has no id; it cannot be exchanged.');
+  const base = options.complete ? undefined : options.peers?.known(meta.id, options.recipient);
+  options.onProgress?.({ phase: 'writing', done: 0, total: 1 });
+  const bytes = createBundle(options.doc, {
+    reportId: meta.id,
+    reportTitle: meta.title,
+    sender: options.sender,
+    recipient: options.recipient.trim(),
+    createdAt: new Date().toISOString(),
+  }, base);
+  await writeFileAtomic(options.path, bytes);
+  // Once they import it they have all we have now.
+  options.peers?.learn(meta.id, options.recipient, Y.encodeStateVector(options.doc));
+  options.onProgress?.({ phase: 'done', done: 1, total: 1 });
+  return { path: options.path, bytes: bytes.length, complete: base === undefined };
+}
+
+export interface ImportOptions {
+  doc: Y.Doc;
+  path: string;
+  peers?: BundlePeers;
+  guard?: UpdateGuard;
+  onProgress?: BundleProgress;
+}
+
+export interface ImportResult {
+  sender: string;
+  createdAt: string;
+  /** False when the report already had everything in the bundle (imported before). */
+  changed: boolean;
+  bytes: number;
+}
+
+async function readBundleFile(path: string): Promise<Uint8Array> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new BundleError('not-a-bundle', code === 'ENOENT' ? `There is no file at ${path}.` : `The changes file could not be read (${code ?? (error as Error).message}).`);
+  }
+  if (bytes.length > MAX_BUNDLE_BYTES) throw new BundleError('damaged', `This file is larger than ${MAX_BUNDLE_BYTES / 1024 / 1024} MB; it is not a report's changes.`);
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** Checks a bundle's bytes against the doc; returns it ready to apply, or throws BundleError. */
+export async function verifyBundleBytes(doc: Y.Doc, bytes: Uint8Array, guard: UpdateGuard, onProgress?: BundleProgress) {
+  const bundle = decodeBundle(bytes, (done, total) => onProgress?.({ phase: 'checking', done, total }));
+  const meta = readMeta(doc);
+  checkBundleFor(bundle, { id: meta.id, title: meta.title });
+  onProgress?.({ phase: 'decoding', done: 0, total: bundle.update.length });
+  try {
+    await guard.check(bundle.update);
+  } catch (error) {
+    throw new BundleError('damaged', `The changes in this file cannot be read (${(error as Error).message}). Nothing was imported.`);
+  }
+  checkBundleBase(bundle, Y.decodeStateVector(Y.encodeStateVector(doc)));
+  return bundle;
+}
+
+export async function importBundle(options: ImportOptions): Promise<ImportResult> {
+  options.onProgress?.({ phase: 'reading', done: 0, total: 1 });
+  const bytes = await readBundleFile(options.path);
+  const guard = options.guard ?? new UpdateGuard({ maxBytes: MAX_BUNDLE_BYTES, timeoutMs: 30_000 });
+  try {
+    const bundle = await verifyBundleBytes(options.doc, bytes, guard, options.onProgress);
+    options.onProgress?.({ phase: 'applying', done: 0, total: bundle.update.length });
+    let changed = false;
+    const mark = (): void => { changed = true; };
+    options.doc.on('update', mark);
+    try {
+      Y.applyUpdate(options.doc, bundle.update, Origin.bundle);
+    } finally {
+      options.doc.off('update', mark);
+    }
+    if (bundle.sender) options.peers?.learn(bundle.reportId, bundle.sender, bundle.after);
+    options.onProgress?.({ phase: 'done', done: bundle.update.length, total: bundle.update.length });
+    return { sender: bundle.sender, createdAt: bundle.createdAt, changed, bytes: bytes.length };
+  } finally {
+    if (!options.guard) await guard.close();
+  }
+}

@@ -1,0 +1,194 @@
+/**
+ * Update bundles ("sneakernet"): a file that carries, by e-mail or USB stick, the Yjs
+ * updates a named recipient lacks, so members with no connection still converge.
+ *
+ * Layout (all integers lib0 varuints, strings lib0 var-strings, byte runs
+ * length-prefixed):
+ *
+ *   magic       8 bytes  "PLENBNDL"
+ *   version     varuint  BUNDLE_FORMAT_VERSION (read before anything else, so a newer
+ *                        layout is named as such instead of looking damaged)
+ *   reportId    string
+ *   reportTitle string   for messages only ("this bundle is for «…»")
+ *   sender      string   who made it (a member's name)
+ *   recipient   string   whom it was made for ('' for anyone)
+ *   createdAt   string   ISO time
+ *   base        bytes    the state vector the update was computed against (empty
+ *                        vector: the whole state)
+ *   after       bytes    the sender's state vector once the update is applied
+ *   update      bytes    Y.encodeStateAsUpdate(doc, base), a v1 update
+ *   checksum    32 bytes SHA-256 of every byte before it
+ *
+ * Decoding checks, in order: magic, version, checksum (a truncated or altered file is
+ * refused as damaged), then the fields. It never touches a document; whether the update
+ * itself decodes is checked by the importer with a size and time bound (the sync
+ * server's UpdateGuard), and whether it is for this report by `checkBundleFor`.
+ */
+import * as Y from 'yjs';
+import * as encoding from 'lib0/encoding';
+import * as decoding from 'lib0/decoding';
+import { sha256 } from '@noble/hashes/sha2.js';
+
+export const BUNDLE_MAGIC = new Uint8Array([0x50, 0x4c, 0x45, 0x4e, 0x42, 0x4e, 0x44, 0x4c]); // "PLENBNDL"
+export const BUNDLE_FORMAT_VERSION = 1;
+export const BUNDLE_EXTENSION = 'plenary-changes';
+const CHECKSUM_BYTES = 32;
+/** Largest bundle read at all; a report's whole history is far smaller. */
+export const MAX_BUNDLE_BYTES = 256 * 1024 * 1024;
+const MAX_FIELD = 4096;
+
+export interface BundleHeader {
+  reportId: string;
+  reportTitle: string;
+  sender: string;
+  recipient: string;
+  createdAt: string;
+}
+
+export interface Bundle extends BundleHeader {
+  version: number;
+  /** State vector the update was computed against (encoded). */
+  base: Uint8Array;
+  /** The sender's state vector after it (encoded). */
+  after: Uint8Array;
+  update: Uint8Array;
+}
+
+export type BundleProblem = 'not-a-bundle' | 'newer-format' | 'damaged' | 'other-report' | 'missing-earlier';
+
+/** A bundle that cannot be imported; `message` is written for the user. */
+export class BundleError extends Error {
+  override name = 'BundleError';
+  readonly problem: BundleProblem;
+  constructor(problem: BundleProblem, message: string) {
+    super(message);
+    this.problem = problem;
+  }
+}
+
+/** Builds the bundle for someone whose state vector is `base` (the whole state when omitted). */
+export function createBundle(doc: Y.Doc, header: BundleHeader, base?: Uint8Array): Uint8Array {
+  const baseVector = base ?? Y.encodeStateVector(new Y.Doc());
+  const update = Y.encodeStateAsUpdate(doc, baseVector);
+  return encodeBundle({ ...header, version: BUNDLE_FORMAT_VERSION, base: baseVector, after: Y.encodeStateVector(doc), update });
+}
+
+export function encodeBundle(bundle: Bundle): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeUint8Array(encoder, BUNDLE_MAGIC);
+  encoding.writeVarUint(encoder, bundle.version);
+  for (const field of [bundle.reportId, bundle.reportTitle, bundle.sender, bundle.recipient, bundle.createdAt]) {
+    encoding.writeVarString(encoder, field.slice(0, MAX_FIELD));
+  }
+  encoding.writeVarUint8Array(encoder, bundle.base);
+  encoding.writeVarUint8Array(encoder, bundle.after);
+  encoding.writeVarUint8Array(encoder, bundle.update);
+  const body = encoding.toUint8Array(encoder);
+  const out = new Uint8Array(body.length + CHECKSUM_BYTES);
+  out.set(body, 0);
+  out.set(sha256(body), body.length);
+  return out;
+}
+
+function startsWithMagic(bytes: Uint8Array): boolean {
+  if (bytes.length < BUNDLE_MAGIC.length) return false;
+  return BUNDLE_MAGIC.every((b, i) => bytes[i] === b);
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= (a[i] ?? 0) ^ (b[i] ?? 0);
+  return diff === 0;
+}
+
+const DAMAGED = 'This changes file is damaged or incomplete (its checksum does not match): it may have been cut short in transfer or altered. Ask the sender for it again. Nothing was imported.';
+
+/** Hashes in slices so a caller can report progress on a large bundle. */
+export function checksumOf(body: Uint8Array, onProgress?: (done: number, total: number) => void): Uint8Array {
+  const hash = sha256.create();
+  const step = 4 * 1024 * 1024;
+  for (let at = 0; at < body.length; at += step) {
+    hash.update(body.subarray(at, Math.min(body.length, at + step)));
+    onProgress?.(Math.min(body.length, at + step), body.length);
+  }
+  return hash.digest();
+}
+
+/** Parses and checks a bundle's framing; throws BundleError with a message for the user. */
+export function decodeBundle(bytes: Uint8Array, onProgress?: (done: number, total: number) => void): Bundle {
+  if (!(bytes instanceof Uint8Array) || !startsWithMagic(bytes)) {
+    throw new BundleError('not-a-bundle', 'This file is not a Plenary changes file.');
+  }
+  if (bytes.length > MAX_BUNDLE_BYTES) throw new BundleError('damaged', `This changes file is larger than ${MAX_BUNDLE_BYTES / 1024 / 1024} MB; it cannot be a report's changes.`);
+  let version: number;
+  try {
+    const head = decoding.createDecoder(bytes.subarray(BUNDLE_MAGIC.length));
+    version = decoding.readVarUint(head);
+  } catch {
+    throw new BundleError('damaged', DAMAGED);
+  }
+  if (version > BUNDLE_FORMAT_VERSION) {
+    throw new BundleError('newer-format', `This changes file was made by a newer version of Plenary (format ${version}; this one reads up to ${BUNDLE_FORMAT_VERSION}). Update the app, then import it again.`);
+  }
+  if (version < 1 || bytes.length < BUNDLE_MAGIC.length + CHECKSUM_BYTES) throw new BundleError('damaged', DAMAGED);
+  const body = bytes.subarray(0, bytes.length - CHECKSUM_BYTES);
+  if (!sameBytes(checksumOf(body, onProgress), bytes.subarray(bytes.length - CHECKSUM_BYTES))) {
+    throw new BundleError('damaged', DAMAGED);
+  }
+  try {
+    const decoder = decoding.createDecoder(body.subarray(BUNDLE_MAGIC.length));
+    decoding.readVarUint(decoder);
+    const [reportId, reportTitle, sender, recipient, createdAt] = [0, 1, 2, 3, 4].map(() => decoding.readVarString(decoder)) as [string, string, string, string, string];
+    const base = decoding.readVarUint8Array(decoder);
+    const after = decoding.readVarUint8Array(decoder);
+    const update = decoding.readVarUint8Array(decoder);
+    if (decoding.hasContent(decoder)) throw new Error('trailing bytes');
+    // State vectors must decode; they are small and read in linear time.
+    Y.decodeStateVector(base);
+    Y.decodeStateVector(after);
+    return { version, reportId, reportTitle, sender, recipient, createdAt, base, after, update };
+  } catch {
+    // The checksum matched but the fields do not parse: made wrongly, not in transit.
+    throw new BundleError('damaged', 'This changes file is malformed (its fields cannot be read). Nothing was imported.');
+  }
+}
+
+/** Refuses a bundle made for another report, naming both. */
+export function checkBundleFor(bundle: Bundle, report: { id: string; title: string }): void {
+  if (bundle.reportId === report.id) return;
+  const theirs = bundle.reportTitle ? `“${bundle.reportTitle}” (${bundle.reportId})` : bundle.reportId;
+  const ours = report.title ? `“${report.title}” (${report.id})` : report.id;
+  throw new BundleError('other-report', `These changes are for the report ${theirs}, not for ${ours}, which is open. Open that report and import them there. Nothing was imported.`);
+}
+
+/**
+ * Refuses a bundle that continues from changes this copy has not got (an earlier bundle
+ * from the same sender that was never imported): Yjs would hold its updates back
+ * unapplied. Nothing is lost by refusing; the sender can send a complete bundle.
+ */
+export function checkBundleBase(bundle: Bundle, local: Map<number, number>): void {
+  const base = Y.decodeStateVector(bundle.base);
+  for (const [client, clock] of base) {
+    if ((local.get(client) ?? 0) < clock) {
+      const who = bundle.sender ? `from ${bundle.sender}` : '';
+      throw new BundleError('missing-earlier', `These changes continue from an earlier changes file ${who} that this copy has not imported. Import the earlier one first, or ask for a complete changes file. Nothing was imported.`.replace(/\s+/g, ' '));
+    }
+  }
+}
+
+/** Per-client maximum of two encoded state vectors: what someone is known to have. */
+export function mergeStateVectors(a: Uint8Array | undefined, b: Uint8Array | undefined): Uint8Array {
+  const merged = new Map<number, number>();
+  for (const sv of [a, b]) {
+    if (!sv) continue;
+    for (const [client, clock] of Y.decodeStateVector(sv)) merged.set(client, Math.max(clock, merged.get(client) ?? 0));
+  }
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, merged.size);
+  for (const [client, clock] of [...merged].sort((x, y) => y[0] - x[0])) {
+    encoding.writeVarUint(encoder, client);
+    encoding.writeVarUint(encoder, clock);
+  }
+  return encoding.toUint8Array(encoder);
+}

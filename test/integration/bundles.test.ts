@@ -1,0 +1,176 @@
+/**
+ * Update bundles between real report files: a member exports what a colleague lacks,
+ * the colleague's copy (another file of the same report) imports it; importing twice,
+ * and every refused file, leave the report and its file byte for byte as they were.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as Y from 'yjs';
+import { closeAllReports, createReportFile, openReportFile, type OpenReport } from '../../main/services/open-report.ts';
+import { BundlePeers, exportBundle, importBundle } from '../../main/services/bundles.ts';
+import { BLANK_REPORT_TEMPLATE } from '../../shared/report-template.ts';
+import { BUNDLE_FORMAT_VERSION, BundleError, decodeBundle, encodeBundle } from '../../shared/bundle.ts';
+import { bodyOf, Origin } from '../../shared/ydoc.ts';
+
+let dir: string;
+let peers: BundlePeers;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'plenary-bundles-'));
+  peers = new BundlePeers(join(dir, 'data'));
+});
+afterEach(() => {
+  closeAllReports();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function typeParagraph(doc: Y.Doc, text: string): void {
+  doc.transact(() => {
+    const body = bodyOf(doc);
+    const p = new Y.XmlElement('paragraph');
+    p.setAttribute('id', `p-${body.length}-${doc.clientID}`);
+    p.insert(0, [new Y.XmlText(text)]);
+    body.insert(body.length, [p]);
+  }, Origin.local);
+}
+
+/** Report A and a copy B of it (same report id), both open. */
+function twoCopies(): { a: OpenReport; b: OpenReport } {
+  const a = createReportFile(join(dir, 'a.plenary'), BLANK_REPORT_TEMPLATE, { title: 'Tunis draft' });
+  typeParagraph(a.doc, 'Shared start.');
+  const bPath = a.saveCopyAs(join(dir, 'b.plenary'));
+  return { a, b: openReportFile(bPath) };
+}
+
+function fileBytes(path: string): string {
+  const parts = [path, `${path}-wal`].filter(existsSync).map((p) => readFileSync(p).toString('base64'));
+  return parts.join('|');
+}
+
+async function refusal(b: OpenReport, path: string): Promise<BundleError> {
+  const before = { state: Y.encodeStateAsUpdate(b.doc), file: fileBytes(b.path) };
+  const error = await importBundle({ doc: b.doc, path, peers }).then(() => null, (e: unknown) => e);
+  expect(error).toBeInstanceOf(BundleError);
+  expect(Y.encodeStateAsUpdate(b.doc)).toEqual(before.state);
+  expect(fileBytes(b.path)).toBe(before.file);
+  return error as BundleError;
+}
+
+describe('bundles between two copies of a report', () => {
+  it('carries A\'s edits into B, which persists them; a second import changes nothing', async () => {
+    const { a, b } = twoCopies();
+    typeParagraph(a.doc, 'Written offline in Geneva.');
+    const bundlePath = join(dir, 'for-bo.plenary-changes');
+    const exported = await exportBundle({ doc: a.doc, path: bundlePath, recipient: 'Bo', sender: 'Ana', peers });
+    expect(exported.complete).toBe(true);
+    const result = await importBundle({ doc: b.doc, path: bundlePath, peers });
+    expect(result).toMatchObject({ sender: 'Ana', changed: true });
+    expect(bodyOf(b.doc).toString()).toBe(bodyOf(a.doc).toString());
+
+    const fileAfterFirst = fileBytes(b.path);
+    const again = await importBundle({ doc: b.doc, path: bundlePath, peers });
+    expect(again.changed).toBe(false);
+    expect(fileBytes(b.path)).toBe(fileAfterFirst);
+
+    const bPath = b.path;
+    b.close();
+    const reopened = openReportFile(bPath);
+    expect(bodyOf(reopened.doc).toString()).toContain('Written offline in Geneva.');
+  });
+
+  it('sends a recipient only what they lack after the first bundle', async () => {
+    const { a, b } = twoCopies();
+    for (let i = 0; i < 50; i++) typeParagraph(a.doc, `Paragraph ${i} of a long report about internet governance.`);
+    const first = await exportBundle({ doc: a.doc, path: join(dir, '1.plenary-changes'), recipient: 'Bo', sender: 'Ana', peers });
+    await importBundle({ doc: b.doc, path: first.path, peers });
+    typeParagraph(a.doc, 'One more.');
+    const second = await exportBundle({ doc: a.doc, path: join(dir, '2.plenary-changes'), recipient: 'bo ', sender: 'Ana', peers });
+    expect(second.complete).toBe(false);
+    expect(second.bytes).toBeLessThan(first.bytes / 5);
+    await importBundle({ doc: b.doc, path: second.path, peers });
+    expect(bodyOf(b.doc).toString()).toBe(bodyOf(a.doc).toString());
+  });
+
+  it('refuses a bundle that builds on one never imported, and a complete one repairs it', async () => {
+    const { a, b } = twoCopies();
+    typeParagraph(a.doc, 'First trip.');
+    await exportBundle({ doc: a.doc, path: join(dir, 'lost.plenary-changes'), recipient: 'Bo', sender: 'Ana', peers });
+    typeParagraph(a.doc, 'Second trip.');
+    const next = await exportBundle({ doc: a.doc, path: join(dir, 'next.plenary-changes'), recipient: 'Bo', sender: 'Ana', peers });
+    expect((await refusal(b, next.path)).message).toMatch(/earlier changes file from Ana/);
+    const whole = await exportBundle({ doc: a.doc, path: join(dir, 'whole.plenary-changes'), recipient: 'Bo', sender: 'Ana', peers, complete: true });
+    await importBundle({ doc: b.doc, path: whole.path, peers });
+    expect(bodyOf(b.doc).toString()).toBe(bodyOf(a.doc).toString());
+  });
+
+  it('exchanges both ways and learns what the sender has from their bundle', async () => {
+    const { a, b } = twoCopies();
+    typeParagraph(a.doc, 'From A.');
+    typeParagraph(b.doc, 'From B.');
+    const ab = await exportBundle({ doc: a.doc, path: join(dir, 'ab.plenary-changes'), recipient: 'Bo', sender: 'Ana', peers });
+    const peersB = new BundlePeers(join(dir, 'data-b'));
+    const ba = await exportBundle({ doc: b.doc, path: join(dir, 'ba.plenary-changes'), recipient: 'Ana', sender: 'Bo', peers: peersB });
+    await importBundle({ doc: b.doc, path: ab.path, peers: peersB });
+    await importBundle({ doc: a.doc, path: ba.path, peers });
+    expect(Y.encodeStateVector(a.doc)).toEqual(Y.encodeStateVector(b.doc));
+    expect(bodyOf(a.doc).toString()).toBe(bodyOf(b.doc).toString());
+    // B now knows A has B's edits and A's own: a bundle for Ana is nearly empty.
+    const back = await exportBundle({ doc: b.doc, path: join(dir, 'back.plenary-changes'), recipient: 'Ana', sender: 'Bo', peers: peersB });
+    expect(back.bytes).toBeLessThan(200);
+  });
+});
+
+describe('bundles refused, report untouched', () => {
+  it('a tampered bundle', async () => {
+    const { a, b } = twoCopies();
+    typeParagraph(a.doc, 'Original wording.');
+    const { path } = await exportBundle({ doc: a.doc, path: join(dir, 'x.plenary-changes'), recipient: 'Bo', sender: 'Ana', peers });
+    const bytes = readFileSync(path);
+    const at = bytes.indexOf(Buffer.from('Original'));
+    bytes[at] = 'X'.charCodeAt(0);
+    writeFileSync(path, bytes);
+    expect((await refusal(b, path)).message).toMatch(/damaged or incomplete/);
+  });
+
+  it('a truncated bundle', async () => {
+    const { a, b } = twoCopies();
+    typeParagraph(a.doc, 'Cut short.');
+    const { path } = await exportBundle({ doc: a.doc, path: join(dir, 't.plenary-changes'), recipient: 'Bo', sender: 'Ana', peers });
+    writeFileSync(path, readFileSync(path).subarray(0, 60));
+    expect((await refusal(b, path)).problem).toBe('damaged');
+  });
+
+  it('a bundle for another report, naming both', async () => {
+    const { b } = twoCopies();
+    const other = createReportFile(join(dir, 'other.plenary'), BLANK_REPORT_TEMPLATE, { title: 'Budget' });
+    typeParagraph(other.doc, 'Budget lines.');
+    const { path } = await exportBundle({ doc: other.doc, path: join(dir, 'o.plenary-changes'), recipient: 'Bo', sender: 'Ana', peers });
+    expect((await refusal(b, path)).message).toMatch(/“Budget”.*“Tunis draft”/);
+  });
+
+  it('a bundle from a newer Plenary', async () => {
+    const { a, b } = twoCopies();
+    const { path } = await exportBundle({ doc: a.doc, path: join(dir, 'n.plenary-changes'), recipient: 'Bo', sender: 'Ana', peers });
+    const bundle = decodeBundle(new Uint8Array(readFileSync(path)));
+    writeFileSync(path, encodeBundle({ ...bundle, version: BUNDLE_FORMAT_VERSION + 1 }));
+    expect((await refusal(b, path)).message).toMatch(/newer version of Plenary/);
+  });
+
+  it('a bundle whose checksum matches but whose update is malformed', async () => {
+    const { a, b } = twoCopies();
+    const { path } = await exportBundle({ doc: a.doc, path: join(dir, 'm.plenary-changes'), recipient: 'Bo', sender: 'Ana', peers });
+    const bundle = decodeBundle(new Uint8Array(readFileSync(path)));
+    // yjs#498-style: a struct count with nothing behind it.
+    writeFileSync(path, encodeBundle({ ...bundle, update: new Uint8Array([5, 1, 2, 3]) }));
+    expect((await refusal(b, path)).message).toMatch(/cannot be read/);
+  });
+
+  it('a file that is not a bundle, and a missing file', async () => {
+    const { b } = twoCopies();
+    const text = join(dir, 'notes.txt');
+    writeFileSync(text, 'minutes of the meeting');
+    expect((await refusal(b, text)).message).toMatch(/not a Plenary changes file/);
+    expect((await refusal(b, join(dir, 'nowhere.plenary-changes'))).message).toMatch(/no file at/);
+  });
+});
