@@ -160,6 +160,11 @@ function sameTypeRun(parent: PMNode, index: number): number {
   return run;
 }
 
+/** The serializer's output so far: public in prosemirror-markdown, missing from its typings. */
+function outOf(state: MarkdownSerializerState): { out: string } {
+  return state as unknown as { out: string };
+}
+
 type Escaper = (text: string, startOfLine?: boolean) => string;
 const patched = new WeakSet<object>();
 const lineStarts = new WeakSet<object>();
@@ -235,7 +240,7 @@ function serializer(numbers: BlockNumbers | null): MarkdownSerializer {
     text(state, node) {
       escapeFully(state);
       // After a hard break the text starts a line, which prosemirror-markdown does not see.
-      if (state.out.endsWith('\\\n')) lineStarts.add(state);
+      if (outOf(state).out.endsWith('\\\n')) lineStarts.add(state);
       state.text(node.text ?? '', !(state as unknown as { inAutolink?: boolean }).inAutolink);
     },
     heading(state, node, parent, index) {
@@ -244,7 +249,7 @@ function serializer(numbers: BlockNumbers | null): MarkdownSerializer {
       if (num) state.write(`${num.replace(/^(\d+)\./, '$1\\.')} `);
       state.renderInline(node, false);
       // A heading ending in " #" would lose it as an ATX closing sequence.
-      state.out = state.out.replace(/(^|[ \t])(#+)([ \t]*)$/, '$1\\$2$3');
+      outOf(state).out = outOf(state).out.replace(/(^|[ \t])(#+)([ \t]*)$/, '$1\\$2$3');
       state.closeBlock(node);
     },
     paragraph(state, node, parent, index) {
