@@ -11,17 +11,18 @@
  *                key (or its text not matching its hash), or stored under another key
  *                than its own fields name (a replay): never counts.
  *
- * Signature checks cost ~1–3 ms each in pure JavaScript, so `SignatureVerifier` caches
- * the outcome by signature: each stance is verified once, however often it is
- * classified again (every keystroke reclassifies the stances of the edited block).
+ * Signatures are checked by a `SignatureVerifier` (signature-verifier.ts), once each. A
+ * stance whose signature is still being checked in the background is unverified with
+ * `pending: true` until the outcome is in.
  */
 import type * as Y from 'yjs';
 import type { Roster } from './roster.ts';
 import { takesStances } from './stakeholders.ts';
-import { endorsementMessage, parseEndorsement, type Endorsement } from './endorsement.ts';
-import { verifyBytes } from './signing.ts';
+import { parseEndorsement, type Endorsement } from './endorsement.ts';
 import { candidatesAt, parseEndorsementKey } from './endorsement-store.ts';
-import { textHash } from './text-hash.ts';
+import type { SignatureVerifier } from './signature-verifier.ts';
+
+export { SignatureVerifier, subtleVerifyBytes, type SubtleLike, type VerifyBytes, type VerifyBytesAsync } from './signature-verifier.ts';
 
 export type StanceStatus = 'current' | 'stale' | 'retired' | 'detached' | 'unverified';
 
@@ -35,72 +36,8 @@ export interface ClassifiedStance {
   readonly reason?: string;
   /** The record, when it is well formed. */
   readonly endorsement?: Endorsement;
-}
-
-interface CacheEntry {
-  endorsement: Endorsement;
-  publicKey: string;
-  ok: boolean;
-}
-
-function sameFields(a: Endorsement, b: Endorsement): boolean {
-  return a.blockId === b.blockId && a.memberId === b.memberId && a.stance === b.stance && a.textHash === b.textHash
-    && a.at === b.at && a.note === b.note && a.text === b.text;
-}
-
-/** Checks an Ed25519 signature (hex) over a message against a public key (hex); never throws. */
-export type VerifyBytes = (message: Uint8Array, signature: string, publicKey: string) => boolean;
-
-/** Outcomes kept per signature: the genuine record and a few altered copies of it. */
-const VARIANTS_PER_SIGNATURE = 4;
-
-/** Verifies stances of one report, each signature once. */
-export class SignatureVerifier {
-  readonly reportId: string;
-  private readonly cache = new Map<string, CacheEntry[]>();
-  /** Signature checks actually performed (the rest came from the cache). */
-  checks = 0;
-
-  private readonly verifyBytes: VerifyBytes;
-
-  /**
-   * `verify` defaults to @noble/curves (pure JavaScript, ~1–3 ms a signature). Main may
-   * pass a native one (node:crypto, ~0.05 ms; see main/services/native-ed25519.ts) so
-   * that opening a report with 200,000 stances takes seconds, not minutes.
-   */
-  constructor(reportId: string, verify: VerifyBytes = verifyBytes) {
-    this.reportId = reportId;
-    this.verifyBytes = verify;
-  }
-
-  /** True when the signature verifies against the key and the text matches its hash. */
-  verify(endorsement: Endorsement, publicKey: string): boolean {
-    const entries = this.cache.get(endorsement.signature);
-    if (entries) {
-      for (const cached of entries) {
-        if (cached.publicKey === publicKey && (cached.endorsement === endorsement || sameFields(cached.endorsement, endorsement))) return cached.ok;
-      }
-    }
-    this.checks += 1;
-    const ok = textHash(endorsement.text) === endorsement.textHash
-      && this.verifyBytes(endorsementMessage(this.reportId, endorsement), endorsement.signature, publicKey);
-    this.remember(endorsement, publicKey, ok);
-    return ok;
-  }
-
-  /** Records an outcome known from elsewhere (a stance this process just signed). */
-  remember(endorsement: Endorsement, publicKey: string, ok: boolean): void {
-    const entries = this.cache.get(endorsement.signature) ?? [];
-    entries.push({ endorsement, publicKey, ok });
-    // A peer replaying one signature with ever new fields must not grow the cache.
-    if (entries.length > VARIANTS_PER_SIGNATURE) entries.shift();
-    this.cache.set(endorsement.signature, entries);
-  }
-
-  /** Signatures with a cached outcome. */
-  get size(): number {
-    return this.cache.size;
-  }
+  /** Unverified only because its signature is still being checked in the background. */
+  readonly pending?: boolean;
 }
 
 export interface ClassifyContext {
@@ -125,9 +62,9 @@ export function classifyValue(key: string, value: unknown, context: ClassifyCont
   }
   const member = context.roster.get(memberId);
   if (!member) return unverified(key, blockId, memberId, 'Its member is not on the roster.', endorsement);
-  if (!context.verifier.verify(endorsement, member.publicKey)) {
-    return unverified(key, blockId, memberId, `Its signature does not match ${member.name}'s key.`, endorsement);
-  }
+  const verified = context.verifier.check(endorsement, member.publicKey);
+  if (verified === undefined) return { ...unverified(key, blockId, memberId, 'Its signature is being checked.', endorsement), pending: true };
+  if (!verified) return unverified(key, blockId, memberId, `Its signature does not match ${member.name}'s key.`, endorsement);
   if (!takesStances(member.role)) return unverified(key, blockId, memberId, `${member.name} is not a member who takes stances (${member.role}).`, endorsement);
   const hash = context.blockHash(blockId);
   const status: StanceStatus = hash === undefined ? 'detached'

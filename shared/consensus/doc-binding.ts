@@ -71,6 +71,7 @@ export function bindConsensusToDoc(
       endorsements.unobserve(onStances);
       rosterOf(doc).unobserve(onRoster);
       metaOf(doc).unobserve(onMeta);
+      engine.dispose();
     },
   };
 }

@@ -99,6 +99,9 @@ export class ConsensusEngine {
   private readonly listeners = new Set<(change: EngineChange) => void>();
   /** What classification reads: the current roster and blocks (made once, kept current). */
   private readonly context: ClassifyContext;
+  /** Keys of stances whose signature is being checked in the background, by signature. */
+  private readonly awaiting = new Map<string, Set<string>>();
+  private readonly stopVerifier: () => void;
 
   constructor(input: EngineInput) {
     this.blockIndex = input.blocks;
@@ -113,7 +116,21 @@ export class ConsensusEngine {
       blockHash: (id) => this.blockIndex.byId.get(id)?.textHash,
       verifier: this.verifier,
     };
+    this.stopVerifier = this.verifier.onSettled((signatures) => this.onSignaturesSettled(signatures));
     this.rebuild();
+  }
+
+  /** Stops listening to the verifier (the engine is not used any more). */
+  dispose(): void {
+    this.stopVerifier();
+    this.listeners.clear();
+  }
+
+  /** Stances whose signature is still being checked in the background. */
+  get pendingChecks(): number {
+    let count = 0;
+    for (const keys of this.awaiting.values()) count += keys.size;
+    return count;
   }
 
   // ---- queries ----
@@ -274,7 +291,24 @@ export class ConsensusEngine {
   // ---- internals ----
 
   private classify(key: string): ClassifiedStance | undefined {
-    return classifyCandidates(key, this.source.candidates(key), this.context);
+    const stance = classifyCandidates(key, this.source.candidates(key), this.context);
+    if (stance?.pending && stance.endorsement) {
+      let keys = this.awaiting.get(stance.endorsement.signature);
+      if (!keys) this.awaiting.set(stance.endorsement.signature, (keys = new Set()));
+      keys.add(key);
+    }
+    return stance;
+  }
+
+  private onSignaturesSettled(signatures: ReadonlySet<string>): void {
+    const keys: string[] = [];
+    for (const signature of signatures) {
+      const waiting = this.awaiting.get(signature);
+      if (!waiting) continue;
+      this.awaiting.delete(signature);
+      keys.push(...waiting);
+    }
+    if (keys.length > 0) this.updateStances(keys);
   }
 
   private addStance(stance: ClassifiedStance): void {

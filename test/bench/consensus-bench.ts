@@ -21,6 +21,8 @@ import type { Member } from '../../shared/roster.ts';
 import { textHash } from '../../shared/text-hash.ts';
 import { createReportDoc, endorsementsOf } from '../../shared/ydoc.ts';
 import { nativeVerifyBytes } from '../../main/services/native-ed25519.ts';
+import { subtleVerifyBytes, type SubtleLike } from '../../shared/signature-verifier.ts';
+import { webcrypto } from 'node:crypto';
 
 const BLOCKS = 5000;
 const MEMBERS = 60;
@@ -121,6 +123,15 @@ for (const [label, verify] of [['@noble/curves', verifyBytes], ['node:crypto', n
   const [, , total] = time(() => sample.forEach(({ e, key }) => verify(endorsementMessage(REPORT, e), e.signature, key)));
   const each = total / sample.length;
   rows.push([`cold signature check, ${label} (CPU)`, `${ms(each)} each → ${(each * stored.size / 1000).toFixed(1)} s for all`]);
+}
+
+{
+  const verify = subtleVerifyBytes(webcrypto.subtle as unknown as SubtleLike);
+  await Promise.all(sample.slice(0, 20).map(({ e, key }) => verify(endorsementMessage(REPORT, e), e.signature, key)));
+  const startCpu = cpu();
+  await Promise.all(sample.map(({ e, key }) => verify(endorsementMessage(REPORT, e), e.signature, key)));
+  const each = (cpu() - startCpu) / sample.length;
+  rows.push(['cold signature check, WebCrypto (CPU)', `${ms(each)} each → ${(each * stored.size / 1000).toFixed(1)} s for all`]);
 }
 
 // One keystroke: one character more in a paragraph, then blocks and engine updated.
