@@ -16,6 +16,9 @@ import { StatusLine } from './ui/status.ts';
 import { Toolbar } from './ui/toolbar.ts';
 import { LinkDialog } from './ui/link-dialog.ts';
 import { bindTitleField } from './ui/title-field.ts';
+import { mountEndorsements, type EndorsementUi } from './endorsements/mount.ts';
+import './styles/endorsements.css';
+import './styles/roster.css';
 
 function element<T extends HTMLElement>(id: string): T {
   const found = document.getElementById(id);
@@ -61,13 +64,15 @@ async function start(): Promise<void> {
   const mount = element('editor');
   let commands: EditorCommands | null = null;
   let editor: EditorView | null = null;
+  let endorsements: EndorsementUi | null = null;
   const deps = editorDeps(new LinkDialog(), () => editor);
   const toolbar = new Toolbar(element('toolbar'), (command) => commands?.run(command));
   const view = createEditor({
     doc,
     mount,
-    onUpdate: () => {
+    onUpdate: (updated) => {
       if (commands) toolbar.update(commands);
+      endorsements?.update(updated);
     },
     report: (message) => status.alert(message),
     deps,
@@ -75,6 +80,7 @@ async function start(): Promise<void> {
   editor = view;
   commands = new EditorCommands(view, deps);
   toolbar.update(commands);
+  endorsements = mountEndorsements(doc, view, api, (message) => status.alert(message));
 
   const title = element<HTMLTextAreaElement>('report-title');
   bindTitleField(title, doc, () => view.focus(), (text) => {

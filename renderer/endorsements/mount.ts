@@ -1,0 +1,93 @@
+/**
+ * Mounts everything about stances and the roster on the editor: the gutter, the
+ * paragraph panel, the roster view (a header button), the status bar figures, and the
+ * keyboard:
+ *
+ *   Alt-Enter        open the stances panel of the block at the caret
+ *   Alt-Shift-R      open the roster
+ *   Escape           close the panel (focus back to the editor at the caret)
+ */
+import type * as Y from 'yjs';
+import type { EditorView } from 'prosemirror-view';
+import type { PlenaryApi } from '../../shared/api.ts';
+import { LiveConsensus, Me } from './live-consensus.ts';
+import { StanceGutter } from './gutter.ts';
+import { StancePanel } from './panel.ts';
+import { ReadinessStatus } from './readiness-status.ts';
+import { RosterView } from '../roster/roster-view.ts';
+
+export interface EndorsementUi {
+  live: LiveConsensus;
+  /** Call after every editor transaction. */
+  update(view: EditorView): void;
+}
+
+/** The id of the endorsable block at the caret: the innermost list item, else the top-level block. */
+export function blockAtCaret(view: EditorView): string | null {
+  const { $from } = view.state.selection;
+  let found: string | null = null;
+  for (let depth = 1; depth <= $from.depth; depth++) {
+    const node = $from.node(depth);
+    const id = node.attrs.id;
+    if (typeof id !== 'string') continue;
+    if (depth === 1 || (node.type.name === 'list_item' && depth === 2)) found = id;
+  }
+  return found;
+}
+
+function announcer(): (text: string) => void {
+  const region = document.createElement('div');
+  region.className = 'visually-hidden';
+  region.setAttribute('role', 'status');
+  region.setAttribute('aria-live', 'polite');
+  document.body.append(region);
+  return (text) => {
+    region.textContent = text;
+  };
+}
+
+export function mountEndorsements(doc: Y.Doc, view: EditorView, api: PlenaryApi, report: (message: string) => void): EndorsementUi {
+  const live = new LiveConsensus(doc, view.state.doc);
+  const me = new Me(doc, api, report);
+  const announce = announcer();
+  const roster = new RosterView(doc, me, api, announce);
+  const panel = new StancePanel(live, me, api, view, () => roster.open(), announce);
+  const host = view.dom.parentElement as HTMLElement;
+  host.closest('.report')?.classList.add('with-stance-gutter');
+  const gutter = new StanceGutter(host, view, live, (id) => panel.open(id));
+
+  const rosterButton = document.createElement('button');
+  rosterButton.type = 'button';
+  rosterButton.className = 'header-button';
+  rosterButton.id = 'open-roster';
+  rosterButton.textContent = 'Roster';
+  rosterButton.setAttribute('aria-keyshortcuts', 'Alt+Shift+R');
+  rosterButton.title = 'Members and consensus rule (Alt+Shift+R)';
+  rosterButton.addEventListener('click', () => roster.open());
+  document.querySelector('.toolbar-row')?.append(rosterButton);
+
+  const footer = document.querySelector<HTMLElement>('.status-line');
+  if (footer) new ReadinessStatus(footer, live, () => roster.open());
+
+  view.dom.setAttribute('aria-keyshortcuts', 'Alt+Enter');
+  document.addEventListener('keydown', (event) => {
+    if (event.altKey && !event.ctrlKey && !event.metaKey && event.key === 'Enter' && view.hasFocus()) {
+      const id = blockAtCaret(view);
+      if (id) {
+        event.preventDefault();
+        panel.open(id);
+      }
+    } else if (event.altKey && event.shiftKey && !event.ctrlKey && !event.metaKey && event.code === 'KeyR') {
+      event.preventDefault();
+      roster.open();
+    }
+  }, true);
+
+  return {
+    live,
+    update: (editor) => {
+      live.update(editor.state.doc);
+      gutter.schedule();
+    },
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * Helpers for the stance and roster e2e tests: what a member does with the mouse and
+ * keyboard in the real renderer.
+ */
+import { expect } from 'vitest';
+import type { Page } from 'playwright-core';
+
+export interface NewMember {
+  name: string;
+  group: string;
+  role?: string;
+  isMe?: boolean;
+}
+
+export async function openRoster(page: Page): Promise<void> {
+  await page.click('#open-roster');
+  await page.waitForSelector('#roster-dialog[open]');
+}
+
+export async function closeRoster(page: Page): Promise<void> {
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('#roster-dialog:not([open])', { state: 'attached' });
+}
+
+/** Fills the open member form and saves it. */
+export async function fillMember(page: Page, member: NewMember): Promise<void> {
+  await page.fill('#member-name', member.name);
+  await page.selectOption('#member-group', member.group);
+  if (member.role) await page.selectOption('#member-role', member.role);
+  const box = page.locator('#member-is-me');
+  if ((await box.isChecked()) !== !!member.isMe) await box.click();
+  await page.click('.member-form button[type="submit"]');
+}
+
+export async function addMember(page: Page, member: NewMember): Promise<void> {
+  await page.getByRole('button', { name: 'Add member' }).click();
+  await fillMember(page, member);
+  await page.locator('#roster-dialog tbody th', { hasText: member.name }).waitFor();
+}
+
+/** The block id of the n-th top-level paragraph. */
+export async function paragraphId(page: Page, n: number): Promise<string> {
+  return (await page.locator('.ProseMirror > p').nth(n).getAttribute('data-block-id'))!;
+}
+
+export function block(page: Page, id: string) {
+  return page.locator(`.ProseMirror [data-block-id="${id}"]`);
+}
+
+/** A group's chip state for a block, as the gutter shows it. */
+export async function chipState(page: Page, blockId: string, group: string): Promise<string | null> {
+  const chip = page.locator(`.stance-row[data-block-id="${blockId}"] .chip[data-group="${group}"]`);
+  if ((await chip.count()) === 0) return null;
+  return chip.getAttribute('data-state');
+}
+
+export async function expectChip(page: Page, blockId: string, group: string, state: string): Promise<void> {
+  await expect.poll(() => chipState(page, blockId, group), { timeout: 10_000 }).toBe(state);
+}
+
+/** Puts the caret at the end of a block and opens its stances panel by keyboard. */
+export async function openPanelByKeyboard(page: Page, blockId: string): Promise<void> {
+  const target = block(page, blockId);
+  const box = (await target.boundingBox())!;
+  await target.click({ position: { x: box.width - 4, y: box.height - 6 } });
+  await page.keyboard.press('End');
+  await page.keyboard.press('Alt+Enter');
+  await page.waitForSelector('#stance-panel:not([hidden])');
+}
+
+export async function chooseStance(page: Page, label: string, note = ''): Promise<void> {
+  await page.locator('#stance-panel .stance-option', { hasText: label }).first().click();
+  const textarea = page.locator('#stance-panel textarea');
+  await textarea.fill(note);
+  await page.locator('#stance-panel button[type="submit"]').click();
+}
+
+export async function readiness(page: Page): Promise<string> {
+  return (await page.textContent('#consensus-status .readiness')) ?? '';
+}
