@@ -12,7 +12,7 @@ import type {
   ExportFormatName, ExportProgressEvent, ExportReportResult, ImportDraftResult, ImportTarget,
 } from '../../../shared/export/export-request.ts';
 import type { ExportOptions } from '../../../shared/export/model.ts';
-import { exportReportFile, ExportError } from './export-report.ts';
+import { exportReportFile, ExportError, type AnnexReader } from './export-report.ts';
 import type { HtmlPrinter } from './pdf.ts';
 import { importFile } from '../import/import-file.ts';
 import { insertDraft, seedReportWithDraft } from '../import/insert-draft.ts';
@@ -22,6 +22,12 @@ export interface ExportJobsOptions {
   doc: Y.Doc;
   /** The session's verifier, so the annex reuses signatures already checked. */
   verifier?: SignatureVerifier;
+  /**
+   * Where the annex comes from; by default a consensus engine built for the export on
+   * `verifier`. A host that keeps a live engine passes `(_, doc) => annexFromEngine(engine, doc, roster)`,
+   * which costs milliseconds instead of a full tally.
+   */
+  annexOf?: AnnexReader;
   printer?: HtmlPrinter;
   emit: (event: ExportProgressEvent) => void;
 }
@@ -43,7 +49,7 @@ export class ExportJobs {
       return await exportReportFile(doc, { format, options, path }, {
         signal: controller.signal,
         printer,
-        annexOf: (y, d) => annexOfReport(y, d, verifier),
+        annexOf: this.options.annexOf ?? ((y, d) => annexOfReport(y, d, verifier)),
         onProgress: ({ phase, fraction }) => emit({ type: 'export-progress', jobId, phase, fraction }),
       });
     } finally {
