@@ -22,6 +22,7 @@
  */
 import type { Node as PMNode } from 'prosemirror-model';
 import { normalizeText, textHash } from './text-hash.ts';
+import { LayeredMap } from './layered-map.ts';
 
 export type BlockKind = 'heading' | 'paragraph' | 'blockquote' | 'list_item';
 
@@ -58,82 +59,16 @@ export interface BlockIndex {
   readonly duplicates: number;
 }
 
-/** Overlay entries at which a lookup is flattened into a new base map. */
-const MAX_OVERLAY = 64;
-
-/** A map that shares a base with older versions and keeps its own changes on top. */
-class LayeredMap implements ReadonlyMap<string, ReportBlock> {
-  private readonly base: ReadonlyMap<string, ReportBlock>;
-  /** Changes over the base; null marks a removed key. */
-  private readonly overlay: ReadonlyMap<string, ReportBlock | null>;
-  readonly size: number;
-
-  constructor(base: ReadonlyMap<string, ReportBlock>, overlay: ReadonlyMap<string, ReportBlock | null> = new Map(), size = base.size) {
-    this.base = base;
-    this.overlay = overlay;
-    this.size = size;
-  }
-
-  get(key: string): ReportBlock | undefined {
-    const over = this.overlay.get(key);
-    if (over !== undefined) return over ?? undefined;
-    return this.base.get(key);
-  }
-
-  has(key: string): boolean {
-    return this.get(key) !== undefined;
-  }
-
-  /** A new version with `changes` applied (null removes). */
-  with(changes: ReadonlyMap<string, ReportBlock | null>): LayeredMap {
-    if (changes.size === 0) return this;
-    const overlay = new Map(this.overlay);
-    let size = this.size;
-    for (const [key, value] of changes) {
-      size += (value ? 1 : 0) - (this.has(key) ? 1 : 0);
-      overlay.set(key, value);
-    }
-    if (overlay.size <= MAX_OVERLAY) return new LayeredMap(this.base, overlay, size);
-    const flat = new Map(this.base);
-    for (const [key, value] of overlay) {
-      if (value) flat.set(key, value);
-      else flat.delete(key);
-    }
-    return new LayeredMap(flat);
-  }
-
-  *entries(): MapIterator<[string, ReportBlock]> {
-    for (const [key, value] of this.base) if (!this.overlay.has(key)) yield [key, value];
-    for (const [key, value] of this.overlay) if (value) yield [key, value];
-  }
-
-  *keys(): MapIterator<string> {
-    for (const [key] of this.entries()) yield key;
-  }
-
-  *values(): MapIterator<ReportBlock> {
-    for (const [, value] of this.entries()) yield value;
-  }
-
-  [Symbol.iterator](): MapIterator<[string, ReportBlock]> {
-    return this.entries();
-  }
-
-  forEach(callback: (value: ReportBlock, key: string, map: ReadonlyMap<string, ReportBlock>) => void): void {
-    for (const [key, value] of this.entries()) callback(value, key, this);
-  }
-}
-
 class Index implements BlockIndex {
   readonly doc: PMNode;
   readonly order: readonly string[];
-  readonly byId: LayeredMap;
+  readonly byId: LayeredMap<ReportBlock>;
   readonly counts: readonly number[];
   readonly starts: readonly number[];
   readonly duplicates: number;
   private list: ReportBlock[] | undefined;
 
-  constructor(doc: PMNode, order: readonly string[], byId: LayeredMap, counts: readonly number[], starts: readonly number[], duplicates: number) {
+  constructor(doc: PMNode, order: readonly string[], byId: LayeredMap<ReportBlock>, counts: readonly number[], starts: readonly number[], duplicates: number) {
     this.doc = doc;
     this.order = order;
     this.byId = byId;
@@ -299,7 +234,7 @@ function headingsOf(blocks: readonly (RawBlock | ReportBlock)[]): string {
   return blocks.filter((b) => b.kind === 'heading').map((b) => `${b.id}:${b.headingLevel}`).join('|');
 }
 
-function asLayered(index: BlockIndex): LayeredMap {
+function asLayered(index: BlockIndex): LayeredMap<ReportBlock> {
   return index.byId instanceof LayeredMap ? index.byId : new LayeredMap(new Map(index.byId));
 }
 
