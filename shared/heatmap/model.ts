@@ -1,0 +1,241 @@
+/**
+ * The heatmap's figures, read from the consensus engine that feeds the gutter — one set
+ * of consensus math for every view:
+ *
+ * - stakeholder groups (the engine's own columns): the engine's block results as they are;
+ * - any other dimension (regions, development status, gender, members, one group only):
+ *   the engine's classified stances of each block counted with the engine's own
+ *   `tallyBlock` into that dimension's `columnLayout`, judged with `columnState`, and
+ *   sections summed with `sectionResult` — the same functions the engine calls.
+ *
+ * Everything is computed lazily per block and per section and kept until an engine
+ * change names that block or section, so a stance from a peer costs one block and the
+ * sections around it, and switching the columns costs only the rows on screen.
+ */
+import type { ConsensusEngine, EngineChange } from '../consensus/engine.ts';
+import { columnLayout, currentObjections, tallyBlock, type ColumnLayout, type ColumnTally, type Dimension } from '../consensus/tally.ts';
+import { columnState, recognizedByAll, type ColumnState } from '../consensus/rules.ts';
+import { sectionResult, type SectionResult } from '../consensus/sections.ts';
+import { sectionsOf, type Section } from '../report-blocks.ts';
+import { createNumberingCache } from '../numbering.ts';
+import type { ClassifiedStance } from '../stance-status.ts';
+import { endorsementKey } from '../endorsement-store.ts';
+import type { Roster } from '../roster.ts';
+import type { Category } from '../stakeholders.ts';
+import { addTally, cellOf, emptyCounts, paragraphCell, type Cell } from './cells.ts';
+import { dimensionFor, onlyGroup, type HeatmapDimensionId } from './dimensions.ts';
+
+export interface BlockFigures {
+  readonly tally: readonly ColumnTally[];
+  readonly states: readonly ColumnState[];
+  readonly recognized: boolean;
+  readonly objections: number;
+}
+
+export interface SectionFigures {
+  readonly result: SectionResult;
+  readonly cells: readonly Cell[];
+  /** recognizedByAll / blocks: the share of the section's paragraphs every column recognizes. */
+  readonly readiness: number;
+}
+
+export interface HeatmapSettings {
+  dimension: HeatmapDimensionId;
+  /** Only this stakeholder group's members, or null for everyone. */
+  group: string | null;
+}
+
+/** Blocks before the report's first heading form a section of their own in the heatmap. */
+export const PREAMBLE_ID = '(preamble)';
+
+export interface HeatmapInput {
+  engine: ConsensusEngine;
+  roster: () => Roster;
+  /** The report's stakeholder groups (reportGroups(doc)). */
+  groups: () => readonly Category[];
+}
+
+export class HeatmapModel {
+  readonly engine: ConsensusEngine;
+  private readonly rosterOf: () => Roster;
+  private readonly groupsOf: () => readonly Category[];
+  private settingsValue: HeatmapSettings = { dimension: 'group', group: null };
+  /** Null while the engine's own columns are shown. */
+  private layout: ColumnLayout | null = null;
+  private readonly blockCache = new Map<string, BlockFigures>();
+  private readonly sectionCache = new Map<string, SectionFigures>();
+  private readonly numbering = createNumberingCache();
+  private numberSource: unknown = null;
+  private numberMap = new Map<string, string>();
+  private sectionList: readonly Section[] | null = null;
+  private sectionById = new Map<string, Section>();
+  private sectionIndexSource: unknown = null;
+
+  constructor(input: HeatmapInput) {
+    this.engine = input.engine;
+    this.rosterOf = input.roster;
+    this.groupsOf = input.groups;
+  }
+
+  get settings(): Readonly<HeatmapSettings> {
+    return this.settingsValue;
+  }
+
+  /** Switches the columns; figures are recomputed as rows are asked for. */
+  configure(settings: HeatmapSettings): void {
+    this.settingsValue = { ...settings };
+    this.relayout();
+  }
+
+  get columns(): readonly Category[] {
+    return this.layout ? this.layout.columns : this.engine.columns;
+  }
+
+  /** The members counted in each column (active, taking stances). */
+  columnMembers(): readonly number[] {
+    if (this.layout) return this.layout.active;
+    return columnLayout(this.currentDimension(), this.rosterOf()).active;
+  }
+
+  /** The dimension the columns come from. */
+  currentDimension(): Dimension {
+    const base = dimensionFor(this.settingsValue.dimension, this.groupsOf());
+    return this.settingsValue.group ? onlyGroup(base, this.settingsValue.group) : base;
+  }
+
+  /** The layout of the current dimension (members → column). */
+  currentLayout(): ColumnLayout {
+    return this.layout ?? columnLayout(this.currentDimension(), this.rosterOf());
+  }
+
+  // ---- rows ----
+
+  /** The report's sections in order, with the preamble first when there is one. */
+  sections(): readonly Section[] {
+    const index = this.engine.blocks;
+    if (this.sectionList && this.sectionIndexSource === sectionsOf(index)) return this.sectionList;
+    const real = sectionsOf(index);
+    const preamble = index.blocks.filter((b) => b.sectionPath.length === 0).map((b) => b.id);
+    const list = preamble.length > 0 ? [{ id: PREAMBLE_ID, level: 1, title: 'Before the first heading', blockIds: preamble }, ...real] : real;
+    this.sectionList = list;
+    this.sectionIndexSource = real;
+    this.sectionById = new Map(list.map((s) => [s.id, s]));
+    return list;
+  }
+
+  section(id: string): Section | undefined {
+    this.sections();
+    return this.sectionById.get(id);
+  }
+
+  /** The blocks a section holds directly (its heading and paragraphs, not its subsections'). */
+  directBlocks(sectionId: string): string[] {
+    const section = this.section(sectionId);
+    if (!section) return [];
+    if (sectionId === PREAMBLE_ID) return [...section.blockIds];
+    return section.blockIds.filter((id) => {
+      const path = this.engine.blocks.byId.get(id)?.sectionPath;
+      return path !== undefined && path[path.length - 1] === sectionId;
+    });
+  }
+
+  /** UN numbers ("IV.", "12.") of headings and paragraphs; list items and quotes have none. */
+  numberOf(blockId: string): string {
+    const doc = this.engine.blocks.doc;
+    const numbered = this.numbering(doc);
+    if (numbered !== this.numberSource) {
+      this.numberSource = numbered;
+      this.numberMap = new Map(numbered.flatMap((b) => (b.id === null ? [] : [[b.id, b.label] as [string, string]])));
+    }
+    return this.numberMap.get(blockId) ?? '';
+  }
+
+  // ---- figures ----
+
+  figures(blockId: string): BlockFigures | undefined {
+    if (!this.layout) return this.engine.result(blockId);
+    const cached = this.blockCache.get(blockId);
+    if (cached) return cached;
+    if (!this.engine.blocks.byId.has(blockId)) return undefined;
+    const stances = this.stancesOf(blockId, this.layout);
+    const tally = tallyBlock(stances, this.layout);
+    const states = tally.map((column) => columnState(this.engine.rule, column, tally));
+    const figures: BlockFigures = { tally, states, recognized: recognizedByAll(states), objections: currentObjections(stances, this.layout) };
+    this.blockCache.set(blockId, figures);
+    return figures;
+  }
+
+  paragraphCells(blockId: string): Cell[] {
+    const figures = this.figures(blockId);
+    if (!figures) return [];
+    return figures.tally.map((tally, i) => paragraphCell(tally, figures.states[i] ?? 'nobody'));
+  }
+
+  sectionFigures(sectionId: string): SectionFigures | undefined {
+    const cached = this.sectionCache.get(sectionId);
+    if (cached) return cached;
+    const section = this.section(sectionId);
+    if (!section) return undefined;
+    const columns = this.columns.length;
+    const result = sectionResult(section, columns, (id) => this.figures(id));
+    const members = this.columnMembers();
+    const counts = Array.from({ length: columns }, (_, i) => emptyCounts(members[i] ?? 0, result.blocks));
+    for (const id of section.blockIds) {
+      const figures = this.figures(id);
+      if (!figures) continue;
+      figures.tally.forEach((tally, i) => {
+        const into = counts[i];
+        if (into) addTally(into, tally);
+      });
+    }
+    const cells = counts.map((c, i) => cellOf(c, result.states[i] ?? 'nobody'));
+    const figures: SectionFigures = { result, cells, readiness: result.blocks === 0 ? 0 : result.recognizedByAll / result.blocks };
+    this.sectionCache.set(sectionId, figures);
+    return figures;
+  }
+
+  /**
+   * Forgets what an engine change may have altered. Returns the rows to repaint
+   * (section and block ids), or 'all'.
+   */
+  applyChange(change: EngineChange): Set<string> | 'all' {
+    if (change.all) {
+      this.relayout();
+      return 'all';
+    }
+    const rows = new Set<string>();
+    for (const id of change.blocks) {
+      this.blockCache.delete(id);
+      rows.add(id);
+      const path = this.engine.blocks.byId.get(id)?.sectionPath;
+      if (path?.length === 0) rows.add(PREAMBLE_ID);
+    }
+    for (const id of change.sections) rows.add(id);
+    for (const id of rows) this.sectionCache.delete(id);
+    return rows;
+  }
+
+  // ---- internals ----
+
+  /** The engine's classified stances on a block from the members the layout counts. */
+  private stancesOf(blockId: string, layout: ColumnLayout): ClassifiedStance[] {
+    const out: ClassifiedStance[] = [];
+    for (const memberId of layout.memberColumn.keys()) {
+      const stance = this.engine.stance(endorsementKey(blockId, memberId));
+      if (stance) out.push(stance);
+    }
+    return out;
+  }
+
+  private relayout(): void {
+    this.blockCache.clear();
+    this.sectionCache.clear();
+    this.sectionList = null;
+    const { dimension, group } = this.settingsValue;
+    const engineColumns = this.engine.columns;
+    const groups = this.groupsOf();
+    const sameAsEngine = dimension === 'group' && group === null
+      && engineColumns.length === groups.length && engineColumns.every((c, i) => c.id === groups[i]?.id);
+    this.layout = sameAsEngine ? null : columnLayout(this.currentDimension(), this.rosterOf());
+  }
+}

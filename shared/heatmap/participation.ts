@@ -1,0 +1,106 @@
+/**
+ * Participation gaps: per column, the share of the report's paragraphs none of its
+ * members has reviewed at all (no stance, not even one on an earlier text), and per
+ * member the paragraphs they have not reviewed, for the chair's follow-up. The seed's
+ * concern: developing-country members with less time and bandwidth fall silent first.
+ *
+ * Column figures are kept per block so a stance arriving costs one block, not a recount.
+ */
+import { endorsementKey } from '../endorsement-store.ts';
+import type { Roster } from '../roster.ts';
+import type { ColumnTally } from '../consensus/tally.ts';
+import type { HeatmapModel } from './model.ts';
+
+export interface ColumnGap {
+  readonly columnId: string;
+  readonly label: string;
+  readonly members: number;
+  /** Paragraphs no member of the column has reviewed. */
+  readonly unreviewed: number;
+  readonly paragraphs: number;
+  /** unreviewed / paragraphs; 0 for a vacant column or an empty report. */
+  readonly share: number;
+}
+
+export interface MemberFollowUp {
+  readonly memberId: string;
+  readonly name: string;
+  readonly columnId: string;
+  /** Block ids in report order. */
+  readonly unreviewed: readonly string[];
+}
+
+/** Nobody in the column has any stance on the block (stances that do not verify count as none). */
+export function unreviewedByColumn(tally: ColumnTally): boolean {
+  return tally.active > 0 && tally.none + tally.unverified === tally.active;
+}
+
+/** Per-column gaps, updated block by block. */
+export class ParticipationTracker {
+  private readonly model: HeatmapModel;
+  private flags = new Map<string, readonly boolean[]>();
+  private counts: number[] = [];
+
+  constructor(model: HeatmapModel) {
+    this.model = model;
+    this.recount();
+  }
+
+  /** Everything again (columns switched, roster or structure changed). */
+  recount(): void {
+    this.flags = new Map();
+    this.counts = this.model.columns.map(() => 0);
+    for (const id of this.model.engine.blocks.order) this.add(id);
+  }
+
+  /** Blocks whose figures changed (after `model.applyChange`). */
+  update(blockIds: Iterable<string>): void {
+    for (const id of blockIds) {
+      const old = this.flags.get(id);
+      if (old) old.forEach((flag, i) => flag && (this.counts[i] = (this.counts[i] ?? 0) - 1));
+      this.flags.delete(id);
+      if (this.model.engine.blocks.byId.has(id)) this.add(id);
+    }
+  }
+
+  gaps(): ColumnGap[] {
+    const paragraphs = this.model.engine.blocks.order.length;
+    const members = this.model.columnMembers();
+    return this.model.columns.map((column, i) => {
+      const unreviewed = this.counts[i] ?? 0;
+      const active = members[i] ?? 0;
+      return {
+        columnId: column.id, label: column.label, members: active, unreviewed, paragraphs,
+        share: active === 0 || paragraphs === 0 ? 0 : unreviewed / paragraphs,
+      };
+    });
+  }
+
+  private add(id: string): void {
+    const figures = this.model.figures(id);
+    if (!figures) return;
+    const flags = figures.tally.map(unreviewedByColumn);
+    flags.forEach((flag, i) => flag && (this.counts[i] = (this.counts[i] ?? 0) + 1));
+    this.flags.set(id, flags);
+  }
+}
+
+/**
+ * Per member counted in the current columns: the paragraphs with no stance of theirs that
+ * counts as reviewed (current or stale), in report order; members with none left out.
+ */
+export function memberFollowUps(model: HeatmapModel, roster: Roster): MemberFollowUp[] {
+  const layout = model.currentLayout();
+  const order = model.engine.blocks.order;
+  const out: MemberFollowUp[] = [];
+  for (const [memberId, column] of layout.memberColumn) {
+    const unreviewed: string[] = [];
+    for (const blockId of order) {
+      const status = model.engine.stance(endorsementKey(blockId, memberId))?.status;
+      if (status !== 'current' && status !== 'stale') unreviewed.push(blockId);
+    }
+    if (unreviewed.length === 0) continue;
+    out.push({ memberId, name: roster.get(memberId)?.name ?? memberId, columnId: layout.columns[column]?.id ?? '', unreviewed });
+  }
+  return out.sort((a, b) => b.unreviewed.length - a.unreviewed.length || a.name.localeCompare(b.name));
+}

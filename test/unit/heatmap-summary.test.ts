@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { fixture, reportDoc, standardStances, TEXTS } from './heatmap-fixtures.ts';
+import { diffBlocks, extractBlocks } from '../../shared/report-blocks.ts';
+import { ParticipationTracker, memberFollowUps } from '../../shared/heatmap/participation.ts';
+import { BalanceError, balanceGaps, readBalanceTargets, rosterBalance, writeBalanceTarget } from '../../shared/heatmap/balance.ts';
+import { heatmapCsv, CSV_HEADER } from '../../shared/heatmap/csv.ts';
+import { heatmapSvg } from '../../shared/heatmap/svg.ts';
+import { DEFAULT_FILTERS, heatmapRows } from '../../shared/heatmap/rows.ts';
+import { readRoster } from '../../shared/roster.ts';
+import { reportGroups } from '../../shared/stakeholders.ts';
+import { metaOf } from '../../shared/ydoc.ts';
+import * as Y from 'yjs';
+
+describe('participation gaps', () => {
+  it('gives per column the share of paragraphs none of its members reviewed, and follows stances', () => {
+    const f = fixture();
+    standardStances(f);
+    f.model.configure({ dimension: 'group', group: null });
+    const tracker = new ParticipationTracker(f.model);
+    const share = (): Record<string, number> => Object.fromEntries(tracker.gaps().map((g) => [g.columnId, g.unreviewed]));
+    // A stale stance counts as reviewed: government has only the first heading left.
+    expect(share()).toEqual({ government: 1, 'private-sector': 2, 'civil-society': 2, 'international-organization': 2 });
+    expect(tracker.gaps()[0]!.share).toBeCloseTo(1 / 7);
+    const stop = f.engine.subscribe((change) => {
+      const rows = f.model.applyChange(change);
+      if (rows === 'all') tracker.recount();
+      else tracker.update(change.blocks);
+    });
+    f.stance('h1', 'm2', 'accept');
+    stop();
+    expect(share().government).toBe(0);
+  });
+
+  it('lists each member\'s unreviewed paragraphs in report order, most behind first', () => {
+    const f = fixture();
+    standardStances(f);
+    f.model.configure({ dimension: 'development', group: null });
+    const follow = memberFollowUps(f.model, readRoster(f.doc));
+    expect(follow.map((m) => [m.name, m.unreviewed])).toEqual([
+      ['Bernd Weber', ['h1', 'p2']],
+      ['Carla Souza', ['h1', 'p2']],
+      ['Dawit Bekele', ['h1', 'p2']],
+      ['Emi Tanaka', ['h1', 'p1']],
+      ['Amina Diallo', ['h1']],
+    ]);
+    expect(follow.find((m) => m.name === 'Dawit Bekele')!.columnId).toBe('developing');
+  });
+});
+
+describe('roster balance', () => {
+  it('counts members who take stances per category against the chair\'s targets', () => {
+    const f = fixture();
+    const groups = reportGroups(f.doc);
+    writeBalanceTarget(f.doc, groups, 'gender', 'woman', 4);
+    writeBalanceTarget(f.doc, groups, 'region', 'african', 2);
+    writeBalanceTarget(f.doc, groups, 'group', 'civil-society', 2);
+    const tables = rosterBalance(readRoster(f.doc), groups, readBalanceTargets(f.doc));
+    const line = (dimension: string, id: string) => tables.find((t) => t.dimension === dimension)!.lines.find((l) => l.category.id === id)!;
+    expect(line('group', 'government').count).toBe(2);
+    expect(line('group', 'civil-society')).toMatchObject({ count: 1, target: 2, shortBy: 1 }); // the observer does not count
+    expect(line('development', 'developing').count).toBe(3);
+    expect(line('region', 'african')).toMatchObject({ count: 2, target: 2, shortBy: 0 });
+    expect(balanceGaps(tables).map((g) => `${g.dimension}:${g.line.category.id}:${g.line.shortBy}`)).toEqual(['group:civil-society:1', 'gender:woman:1']);
+    writeBalanceTarget(f.doc, groups, 'gender', 'woman', null);
+    expect(readBalanceTargets(f.doc).gender).toEqual({});
+  });
+
+  it('refuses bad targets with a message and leaves the doc as it was', () => {
+    const f = fixture();
+    const groups = reportGroups(f.doc);
+    writeBalanceTarget(f.doc, groups, 'region', 'african', 3);
+    const before = Y.encodeStateAsUpdate(f.doc);
+    expect(() => writeBalanceTarget(f.doc, groups, 'region', 'african', -1)).toThrow(BalanceError);
+    expect(() => writeBalanceTarget(f.doc, groups, 'region', 'african', 2.5)).toThrow(/whole number/);
+    expect(() => writeBalanceTarget(f.doc, groups, 'region', 'atlantis', 2)).toThrow(/not one of the region/);
+    expect(() => writeBalanceTarget(f.doc, groups, 'shoe-size', 'x', 2)).toThrow(/no balance dimension/);
+    expect(Y.encodeStateAsUpdate(f.doc)).toEqual(before);
+    metaOf(f.doc).set('balanceTargets', { region: { african: 'many', asia: 2 }, gender: 'x' });
+    expect(readBalanceTargets(f.doc)).toEqual({ region: { asia: 2 } });
+  });
+});
+
+describe('exports', () => {
+  it('writes the counts of every section and paragraph per column as CSV', () => {
+    const f = fixture();
+    standardStances(f);
+    f.model.configure({ dimension: 'group', group: null });
+    const lines = heatmapCsv(f.model).trimEnd().split('\r\n');
+    expect(lines[0]).toBe(CSV_HEADER.join(','));
+    expect(lines).toHaveLength(1 + (3 + 7) * 4);
+    expect(lines).toContain('paragraph,1.,The Group met four times.,Civil society,1,1,0,0,0,1,0,0,objection');
+    expect(lines).toContain('section,I.,Introduction,Governments,2,3,1,1,0,0,1,3,partly');
+  });
+
+  it('quotes commas and quotes, and defuses spreadsheet formulas', () => {
+    const f = fixture();
+    const next = extractBlocks(reportDoc({ ...TEXTS, p1: '=SUM(A1), "quoted"' }));
+    f.engine.updateBlocks(next, diffBlocks(f.engine.blocks, next));
+    f.model.configure({ dimension: 'gender', group: null });
+    expect(heatmapCsv(f.model)).toContain('paragraph,1.,"\'=SUM(A1), ""quoted""",Woman');
+  });
+
+  it('draws an SVG that names every section and escapes text', () => {
+    const f = fixture();
+    standardStances(f);
+    f.model.configure({ dimension: 'region', group: null });
+    const rows = heatmapRows(f.model, DEFAULT_FILTERS, new Set());
+    const svg = heatmapSvg(f.model, rows, { title: 'Report <draft> & co', columnsLabel: 'Regions' });
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
+    for (const title of ['I. Introduction', 'II. Public policy issues', 'A. Spam']) expect(svg).toContain(title);
+    expect(svg).toContain('Report &lt;draft&gt; &amp; co');
+    expect(svg).toContain('African States');
+    expect(svg).toContain('1 endorse, 0 accept, 0 reserve, 1 object');
+  });
+});
