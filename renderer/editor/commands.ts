@@ -18,7 +18,7 @@ export function editorDeps(dialog: LinkDialog, view: () => EditorView | null): E
     requestLink: () => {
       const editor = view();
       if (!editor) return;
-      void dialog.ask(null).then((choice) => {
+      void dialog.ask().then((choice) => {
         if (choice?.action === 'apply') setLink(choice.href)(editor.state, editor.dispatch);
         editor.focus();
       });

@@ -1,11 +1,12 @@
 /**
  * The link dialog: a modal <dialog> (focus kept inside, Escape cancels, focus returns to
- * the editor) that asks for an address and accepts only what a report may carry —
+ * the editor) that asks for an address — a bare "un.org" becomes https://un.org, an
+ * e-mail address a mailto: link — and accepts only what a report may carry —
  * http, https and mailto links (shared/links.ts) — saying why otherwise.
  */
 import { sanitizeHref } from '../../shared/links.ts';
 
-export type LinkChoice = { action: 'apply'; href: string } | { action: 'remove' } | null;
+export type LinkChoice = { action: 'apply'; href: string } | null;
 
 function byId<T extends HTMLElement>(id: string): T {
   const element = document.getElementById(id);
@@ -32,7 +33,6 @@ export class LinkDialog {
   private readonly form = byId<HTMLFormElement>('link-form');
   private readonly input = byId<HTMLInputElement>('link-href');
   private readonly error = byId<HTMLElement>('link-error');
-  private readonly remove = byId<HTMLButtonElement>('link-remove');
   private readonly cancel = byId<HTMLButtonElement>('link-cancel');
   private settle: ((choice: LinkChoice) => void) | null = null;
 
@@ -44,16 +44,14 @@ export class LinkDialog {
       this.finish({ action: 'apply', href: sanitizeHref(withScheme(this.input.value))! });
     });
     this.input.addEventListener('input', () => this.showProblem(null));
-    this.remove.addEventListener('click', () => this.finish({ action: 'remove' }));
     this.cancel.addEventListener('click', () => this.finish(null));
     this.dialog.addEventListener('close', () => this.finish(null));
   }
 
-  /** Asks for a link address; `current` is the link under the cursor, if any. */
-  ask(current: string | null): Promise<LinkChoice> {
+  /** Asks for a link address (a link under the caret is removed by the link command instead). */
+  ask(): Promise<LinkChoice> {
     this.finish(null);
-    this.input.value = current ?? '';
-    this.remove.hidden = current === null;
+    this.input.value = '';
     this.showProblem(null);
     this.dialog.showModal();
     this.input.select();

@@ -187,16 +187,26 @@ describe('the report editor in a browser', () => {
     await expect.poll(() => second.locator('.ProseMirror', { hasText: 'Written just before the restart.' }).count()).toBe(1);
     await second.close();
     expect(await host.stop()).toBe(0);
+    // The page says it is offline, and keeps what is typed meanwhile.
+    await expect.poll(() => page.textContent('#status')).toMatch(/^Offline/);
+    await caretAtEndOf('Written just before the restart.');
+    await page.keyboard.type(' Typed while the host was down.');
+    const offline = await outline();
     host = await startHost({ dataDir, port: host.port });
-    // The open page reconnects by itself and keeps working.
+    // The open page reconnects by itself and hands over what it kept.
     await expect.poll(() => page.textContent('#status'), { timeout: 20_000 }).toMatch(/^Connected/);
+    const third = await context.newPage();
+    await openEditor(third, host.url);
+    await expect.poll(() => third.locator('.ProseMirror', { hasText: 'Typed while the host was down.' }).count()).toBe(1);
+    await third.close();
     await page.reload();
     await page.waitForSelector('body[data-ready="true"] .ProseMirror');
-    expect(await outline()).toEqual(before);
-    await caretAtEndOf('Written just before the restart.');
+    expect(await outline()).toEqual(offline);
+    expect(offline).not.toEqual(before);
+    await caretAtEndOf('Typed while the host was down.');
     await page.keyboard.type(' And after it.');
     await page.reload();
     await page.waitForSelector('body[data-ready="true"] .ProseMirror');
-    expect(await labelOf('Written just before the restart. And after it.')).toBe('1.');
+    expect(await labelOf('Written just before the restart. Typed while the host was down. And after it.')).toBe('1.');
   });
 });
