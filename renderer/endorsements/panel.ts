@@ -17,7 +17,7 @@ import { isActive } from '../../shared/roster.ts';
 import { shortLabelOf, takesStances } from '../../shared/stakeholders.ts';
 import { wordDiff } from '../../shared/text-diff.ts';
 import type { LiveConsensus, Me } from './live-consensus.ts';
-import { chip, legend } from './chips.ts';
+import { chip, legend, STATE_WORDS } from './chips.ts';
 import { blockLabel } from './gutter.ts';
 import { StanceForm } from './stance-form.ts';
 
@@ -78,7 +78,7 @@ export class StancePanel {
     const key = el('details', 'chip-key');
     key.append(el('summary', undefined, 'Key to the gutter'), legend());
 
-    this.element.append(header, this.excerpt, this.groups, this.form.element, stancesHeading, this.list, key);
+    this.element.append(header, this.excerpt, this.groups, stancesHeading, this.list, this.form.element, key);
     document.body.append(this.element);
 
     this.element.addEventListener('keydown', (event) => {
@@ -97,6 +97,9 @@ export class StancePanel {
 
   open(blockId: string): void {
     this.blockId = blockId;
+    // Below the header, whatever its height (the toolbar wraps on narrow windows).
+    const header = document.querySelector('.app-header');
+    this.element.style.top = `${Math.max(0, header?.getBoundingClientRect().bottom ?? 0)}px`;
     this.element.hidden = false;
     document.body.classList.add('stance-panel-open');
     this.form.reset();
@@ -141,7 +144,8 @@ export class StancePanel {
       const item = el('li');
       const mark = chip(column, state);
       mark.setAttribute('aria-hidden', 'true');
-      item.append(mark, el('span', 'group-name', column.label), el('span', 'group-state', COLUMN_STATE_LABELS[state]));
+      item.append(mark, el('span', 'group-name', column.label), el('span', 'group-state', STATE_WORDS[state]));
+      item.title = COLUMN_STATE_LABELS[state];
       item.dataset.state = state;
       return item;
     }));
