@@ -20,6 +20,8 @@ export const Origin = {
   bundle: 'plenary:bundle',
   /** A Markdown or Word draft imported from a file (File → Import…). */
   import: 'plenary:import',
+  /** An update from a guest of a meeting this app hosts (main/services/sync/meeting-host.ts). */
+  meeting: 'plenary:meeting',
 } as const;
 
 export type OriginName = (typeof Origin)[keyof typeof Origin];

@@ -2,7 +2,8 @@
  * Durability under SIGKILL: sync server processes are killed at random moments while
  * clients keep writing (at least 100 kills). After every kill, before anything else
  * touches the files, each report on disk holds every update the server had
- * acknowledged to a client (the provider's `unsyncedChanges` reaching 0). At the end
+ * acknowledged to a client (each SyncStatus the server sent, matched to the update
+ * message it answers on that socket). At the end
  * the clients' backlogs — what the server had not acknowledged — have been resent and
  * every copy is identical, with every entry every client wrote.
  *
@@ -35,17 +36,21 @@ interface Writer {
   report: string;
   client: TestClient;
   written: number;
-  /** This client's own clock at the last moment the server had acknowledged everything. */
-  acknowledgedClock: number;
+  /** Clock ranges of this client's own changes that the server acknowledged. */
+  acknowledged: Array<[number, number]>;
   timer: NodeJS.Timeout | null;
 }
 
 function startWriter(url: string, report: string, name: string, rand: () => number): Writer {
-  const client = connectClient(url, report);
-  const writer: Writer = { name, report, client, written: 0, acknowledgedClock: 0, timer: null };
-  client.provider.on('unsyncedChanges', ({ number }: { number: number }) => {
-    if (number === 0) writer.acknowledgedClock = Y.getState(client.doc.store, client.doc.clientID);
+  const acknowledged: Array<[number, number]> = [];
+  const client = connectClient(url, report, {
+    onAcknowledged: (update) => {
+      for (const s of Y.decodeUpdate(update).structs) {
+        if (s.id.client === client.doc.clientID && !(s instanceof Y.Skip)) acknowledged.push([s.id.clock, s.id.clock + s.length]);
+      }
+    },
   });
+  const writer: Writer = { name, report, client, written: 0, acknowledged, timer: null };
   const tick = (): void => {
     // Typing-sized changes into this writer's own array and a shared text.
     client.doc.transact(() => {
@@ -60,14 +65,14 @@ function startWriter(url: string, report: string, name: string, rand: () => numb
 }
 
 /**
- * How far, from clock 0, the report file holds this client's updates without a gap —
- * counting updates the server keeps as pending (their dependencies are still on their
- * way from another client's backlog): stored is stored.
+ * The clock ranges of each client's changes the report file holds — counting updates
+ * the server keeps as pending (their dependencies are still on their way in another
+ * client's backlog): stored is stored. Opened as the restarted server will open it
+ * (replaying a WAL left by the kill).
  */
-function storedPrefixes(dataDir: string, report: string): (client: number) => number {
+function storedRanges(dataDir: string, report: string): (client: number) => Array<[number, number]> {
   const path = join(dataDir, `${report}.plenary`);
-  if (!existsSync(path)) return () => 0;
-  // Opened as the restarted server will open it (replaying a WAL left by the kill).
+  if (!existsSync(path)) return () => [];
   const store = ReportStore.open(path, { compactAboveRows: Infinity });
   let state: Uint8Array;
   try {
@@ -76,18 +81,27 @@ function storedPrefixes(dataDir: string, report: string): (client: number) => nu
     store.close();
   }
   const structs = Y.decodeUpdate(state).structs.filter((s) => !(s instanceof Y.Skip));
-  return (client) => {
-    const ranges = structs
-      .filter((s) => s.id.client === client)
-      .map((s) => [s.id.clock, s.id.clock + s.length] as const)
-      .sort((a, b) => a[0] - b[0]);
-    let end = 0;
-    for (const [from, to] of ranges) {
-      if (from > end) break;
-      end = Math.max(end, to);
-    }
-    return end;
-  };
+  return (client) =>
+    merge(structs.filter((s) => s.id.client === client).map((s) => [s.id.clock, s.id.clock + s.length]));
+}
+
+function merge(ranges: Array<[number, number]>): Array<[number, number]> {
+  const sorted = [...ranges].sort((a, b) => a[0] - b[0]);
+  const out: Array<[number, number]> = [];
+  for (const [from, to] of sorted) {
+    const last = out[out.length - 1];
+    if (last && from <= last[1]) last[1] = Math.max(last[1], to);
+    else out.push([from, to]);
+  }
+  return out;
+}
+
+/** The first acknowledged range not inside the stored ones, if any. */
+function missing(acknowledged: Array<[number, number]>, stored: Array<[number, number]>): [number, number] | null {
+  for (const [from, to] of merge(acknowledged)) {
+    if (!stored.some(([sFrom, sTo]) => sFrom <= from && to <= sTo)) return [from, to];
+  }
+  return null;
 }
 
 async function runLane(lane: number, seed: number): Promise<{ kills: number; checked: number }> {
@@ -105,19 +119,19 @@ async function runLane(lane: number, seed: number): Promise<{ kills: number; che
       // Kill at a random moment after the clients are back and writing: some updates
       // acknowledged, some in flight, some not yet sent.
       const back = 1 + Math.floor(rand() * writers.length);
-      await waitFor(() => writers.filter((w) => w.client.provider.isSynced).length >= back, 60_000, 'clients to reconnect');
+      await waitFor(() => writers.filter((w) => w.client.provider.isSynced).length >= back, 60_000, 'clients to reconnect').catch((error: Error) => {
+        throw new Error(`seed ${seed}, lane ${lane}, kill ${kill}: ${error.message}; server log:\n${server.logLines.slice(-8).join('\n')}`);
+      });
       await new Promise((r) => setTimeout(r, Math.floor(rand() * 150)));
       await server.stop('SIGKILL');
       // Snapshot what the clients had been told was stored, then read the files.
-      const promised = writers.map((w) => ({ w, clock: w.acknowledgedClock }));
+      const promised = writers.map((w) => ({ w, acknowledged: [...w.acknowledged] }));
       for (const report of REPORTS) {
-        const storedPrefix = storedPrefixes(dataDir, report);
-        for (const { w, clock } of promised.filter((p) => p.w.report === report)) {
-          const have = storedPrefix(w.client.doc.clientID);
-          if (have < clock) {
-            throw new Error(`seed ${seed}, lane ${lane}, kill ${kill}: ${w.name} was acknowledged up to clock ${clock}, the file has ${have}`);
-          }
-          checked += 1;
+        const stored = storedRanges(dataDir, report);
+        for (const { w, acknowledged } of promised.filter((p) => p.w.report === report)) {
+          const gap = missing(acknowledged, stored(w.client.doc.clientID));
+          if (gap) throw new Error(`seed ${seed}, lane ${lane}, kill ${kill}: ${w.name}'s clocks ${gap[0]}..${gap[1]} were acknowledged but are not in the file (stored ${JSON.stringify(stored(w.client.doc.clientID))}, acknowledged ${JSON.stringify(merge(acknowledged))})`);
+          checked += acknowledged.length;
         }
       }
       server = await startServerProcess({ dataDir, port });

@@ -71,11 +71,16 @@ export class SqlitePersistence implements Extension {
     document.on('update', persist);
     for (const listener of earlier) document.on('update', listener);
     // An update whose dependencies are missing is kept by Yjs as "pending" and fires no
-    // 'update'; Hocuspocus still acknowledges it, so store the pending part as well.
+    // 'update'; Hocuspocus still acknowledges it, so store the pending part as well
+    // (Yjs keeps it in the v2 format; the report file holds v1).
+    let lastPendingDs: Uint8Array | null = null;
     document.on('afterTransaction', () => {
       const pending = document.store.pendingStructs?.update ?? null;
-      if (pending && pending !== lastPending) log.append(pending);
+      if (pending && pending !== lastPending) log.append(Y.convertUpdateFormatV2ToV1(pending));
       lastPending = pending;
+      const pendingDs = document.store.pendingDs;
+      if (pendingDs && pendingDs !== lastPendingDs) log.append(Y.convertUpdateFormatV2ToV1(pendingDs));
+      lastPendingDs = pendingDs;
     });
     this.options.log('info', 'report.loaded', { report: documentName, rows: log.updateCount });
   }

@@ -36,7 +36,10 @@ export type Access = 'write' | 'read' | 'deny';
 export type Authorize = (request: { token: string; reportId: string; headers: Headers }) => Access | Promise<Access>;
 
 export interface SyncServerOptions {
-  dataDir: string;
+  /** Folder of report files; required unless `storage` is given. */
+  dataDir?: string;
+  /** Replaces the report files by another store (the meeting host bridges to the open report). */
+  storage?: Extension;
   /** Interface to bind; default 127.0.0.1. */
   host?: string;
   /** Port; 0 picks a free one (see `port` on the result). */
@@ -107,12 +110,11 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
   const log = options.log ?? jsonLogger();
   const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   const guard = new UpdateGuard({ maxBytes: maxMessageBytes, timeoutMs: options.decodeTimeoutMs });
-  const persistence = new SqlitePersistence({
-    dataDir: options.dataDir,
-    log,
-    persistRelayed: options.persistRelayed ?? false,
-  });
-  const extensions: Extension[] = [persistence, authenticationHook(options.authorize)];
+  if (!options.storage && !options.dataDir) throw new Error('A sync server needs a data folder.');
+  const persistence = options.storage
+    ? null
+    : new SqlitePersistence({ dataDir: options.dataDir as string, log, persistRelayed: options.persistRelayed ?? false });
+  const extensions: Extension[] = [persistence ?? (options.storage as Extension), authenticationHook(options.authorize)];
   if (options.redisUrl) extensions.push(await redisExtension(options.redisUrl));
 
   const hocuspocus = new Hocuspocus({
@@ -220,7 +222,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
   const host = options.host ?? '127.0.0.1';
   const url = `ws://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
   await hocuspocus.hooks('onListen', { instance: hocuspocus, configuration: hocuspocus.configuration, port: address.port });
-  log('info', 'server.listening', { url, data: options.dataDir, redis: options.redisUrl ?? null });
+  log('info', 'server.listening', { url, data: options.dataDir ?? null, redis: options.redisUrl ?? null });
 
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {
@@ -236,7 +238,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       }
       for (const ws of sockets) ws.terminate();
       await hocuspocus.hooks('onDestroy', { instance: hocuspocus });
-      persistence.closeAll();
+      persistence?.closeAll();
       await guard.close();
       wss.close();
       log('info', 'server.stopped', {});

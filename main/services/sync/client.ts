@@ -1,0 +1,122 @@
+/**
+ * Main's link from an open report to a sync server: the report's Y.Doc (an
+ * OpenReport's doc, which persists every update it receives) is connected with the
+ * stock Hocuspocus provider over `ws`.
+ *
+ * Status for the UI: offline / connecting / syncing N updates / in sync, with the time
+ * of the last sync, as events. The provider reconnects by itself with exponential
+ * backoff (1 s doubling to 30 s, with jitter) without telling the user anything but the
+ * status; on reconnect the Yjs sync exchange sends the whole backlog the server lacks.
+ */
+import type * as Y from 'yjs';
+import WebSocket from 'ws';
+import { HocuspocusProvider } from '@hocuspocus/provider';
+import { isServerUrl, type ServerLinks } from './server-links.ts';
+import { assertValidReportId } from './report-id.ts';
+
+export type SyncState = 'offline' | 'connecting' | 'syncing' | 'in-sync';
+
+export interface SyncStatus {
+  state: SyncState;
+  /** Local changes the server has not acknowledged yet (the "N" in "syncing N updates"). */
+  pending: number;
+  /** Last moment everything was in sync with the server, if ever. */
+  lastSyncAt: Date | null;
+}
+
+export interface ServerLinkOptions {
+  url: string;
+  reportId: string;
+  doc: Y.Doc;
+  /** Sent to the server's access hook (member key, observer token). */
+  token?: string;
+  /** Where the link is remembered; the last sync time is updated there too. */
+  links?: ServerLinks;
+  /** Reconnect backoff; defaults suit people on flaky networks, tests shorten them. */
+  backoff?: { delayMs?: number; maxDelayMs?: number };
+}
+
+export class ServerLink {
+  readonly url: string;
+  readonly reportId: string;
+  private readonly provider: HocuspocusProvider;
+  private readonly listeners = new Set<(status: SyncStatus) => void>();
+  private readonly links: ServerLinks | undefined;
+  private socketState: 'offline' | 'connecting' | 'connected' = 'connecting';
+  private current: SyncStatus;
+  private destroyed = false;
+
+  constructor(options: ServerLinkOptions) {
+    if (!isServerUrl(options.url)) throw new Error(`Not a ws:// or wss:// address: ${options.url}`);
+    assertValidReportId(options.reportId);
+    this.url = options.url;
+    this.reportId = options.reportId;
+    this.links = options.links;
+    const remembered = this.links?.get(options.reportId);
+    const lastSyncAt = remembered?.url === options.url && remembered.lastSyncAt ? new Date(remembered.lastSyncAt) : null;
+    this.current = { state: 'connecting', pending: 0, lastSyncAt };
+    this.links?.set(options.reportId, { url: options.url, lastSyncAt: lastSyncAt?.toISOString() });
+    const delay = options.backoff?.delayMs ?? 1_000;
+    this.provider = new HocuspocusProvider({
+      url: options.url,
+      name: options.reportId,
+      document: options.doc,
+      token: options.token ?? null,
+      WebSocketPolyfill: WebSocket,
+      delay,
+      minDelay: delay,
+      factor: 2,
+      maxDelay: options.backoff?.maxDelayMs ?? 30_000,
+      jitter: true,
+      maxAttempts: 0,
+      onStatus: ({ status }: { status: string }) => {
+        this.socketState = status === 'connected' ? 'connected' : status === 'connecting' ? 'connecting' : 'offline';
+        this.update();
+      },
+      onSynced: () => this.update(),
+      onUnsyncedChanges: () => this.update(),
+    } as ConstructorParameters<typeof HocuspocusProvider>[0]);
+  }
+
+  get status(): SyncStatus {
+    return { ...this.current };
+  }
+
+  /** Calls `listener` on every status change; returns the unsubscribe function. */
+  onStatus(listener: (status: SyncStatus) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private update(): void {
+    if (this.destroyed) return;
+    const pending = this.provider.unsyncedChanges;
+    let state: SyncState;
+    if (this.socketState === 'offline') state = 'offline';
+    else if (this.socketState === 'connecting') state = 'connecting';
+    else state = this.provider.isSynced && pending === 0 ? 'in-sync' : 'syncing';
+    let lastSyncAt = this.current.lastSyncAt;
+    if (state === 'in-sync' && this.current.state !== 'in-sync') {
+      lastSyncAt = new Date();
+      this.links?.set(this.reportId, { url: this.url, lastSyncAt: lastSyncAt.toISOString() });
+    }
+    const next: SyncStatus = { state, pending, lastSyncAt };
+    if (next.state === this.current.state && next.pending === this.current.pending && next.lastSyncAt === this.current.lastSyncAt) return;
+    this.current = next;
+    for (const listener of [...this.listeners]) listener({ ...next });
+  }
+
+  /** Disconnects (the report stays complete locally); the link stays remembered. */
+  close(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.provider.destroy();
+    this.listeners.clear();
+  }
+}
+
+/** Reconnects a report to the server it was last linked to, if any. */
+export function reconnectRemembered(links: ServerLinks, reportId: string, doc: Y.Doc, options: Omit<ServerLinkOptions, 'url' | 'reportId' | 'doc' | 'links'> = {}): ServerLink | null {
+  const record = links.get(reportId);
+  return record ? new ServerLink({ ...options, url: record.url, reportId, doc, links }) : null;
+}

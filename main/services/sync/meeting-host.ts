@@ -1,0 +1,152 @@
+/**
+ * Hosting a meeting: the same sync server, started inside the app for one open report,
+ * on an interface of the host's choosing (the local network in a meeting room).
+ *
+ * The meeting's document is bridged to the host's own copy (the OpenReport's Y.Doc):
+ * a guest's update is applied to the host's doc — whose session commits it to the
+ * report file — before it is broadcast to the other guests or acknowledged, and the
+ * host's own edits flow to the guests. No other report is served.
+ *
+ * Guests need the address and a short code (6 characters from an alphabet without
+ * look-alikes), which is the token their provider sends: someone on the same network
+ * who lacks the code is refused. Stopping the meeting closes the guests' connections;
+ * every copy keeps everything it has (each guest its own edits and all it received,
+ * the host everything any guest's acknowledged edit carried).
+ */
+import { randomInt } from 'node:crypto';
+import { networkInterfaces } from 'node:os';
+import * as Y from 'yjs';
+import type { Extension, onLoadDocumentPayload } from '@hocuspocus/server';
+import { Origin } from '../../../shared/ydoc.ts';
+import { startSyncServer, type SyncServer } from './server.ts';
+import { assertValidReportId } from './report-id.ts';
+import { silentLogger, type Logger } from './log.ts';
+
+const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+export const MEETING_CODE_LENGTH = 6;
+
+export function newMeetingCode(): string {
+  let code = '';
+  for (let i = 0; i < MEETING_CODE_LENGTH; i++) code += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
+  return code;
+}
+
+/** Normalizes what a guest typed: case, spaces and dashes do not matter. */
+export function normalizeMeetingCode(typed: string): string {
+  return typed.toUpperCase().replace(/[\s-]/g, '');
+}
+
+/** IPv4 addresses of this machine a meeting could be hosted on (loopback last). */
+export function meetingInterfaces(): Array<{ name: string; address: string }> {
+  const out: Array<{ name: string; address: string; internal: boolean }> = [];
+  for (const [name, addresses] of Object.entries(networkInterfaces())) {
+    for (const a of addresses ?? []) if (a.family === 'IPv4') out.push({ name, address: a.address, internal: a.internal });
+  }
+  return out.sort((a, b) => Number(a.internal) - Number(b.internal)).map(({ name, address }) => ({ name, address }));
+}
+
+export interface MeetingOptions {
+  reportId: string;
+  /** The host's copy of the report (an OpenReport's doc). */
+  doc: Y.Doc;
+  /** Interface to listen on; tests use 127.0.0.1. */
+  host: string;
+  port?: number;
+  log?: Logger;
+}
+
+export interface Meeting {
+  /** `ws://HOST:N`: with the report id and the code, all a guest needs. */
+  readonly url: string;
+  readonly reportId: string;
+  readonly code: string;
+  /** One string to share: `ws://HOST:N/<report id>#<code>`. */
+  readonly invite: string;
+  /** Number of guest connections right now. */
+  guestCount(): number;
+  stop(): Promise<void>;
+}
+
+/** Hocuspocus origin of what the bridge applies to the meeting's document. */
+const FROM_HOST = { source: 'local', skipStoreHooks: true, context: { plenary: 'meeting-host' } } as const;
+
+class MeetingBridge implements Extension {
+  extensionName = 'PlenaryMeetingBridge';
+  private readonly reportId: string;
+  private readonly hostDoc: Y.Doc;
+  private readonly unbind: Array<() => void> = [];
+
+  constructor(reportId: string, hostDoc: Y.Doc) {
+    this.reportId = reportId;
+    this.hostDoc = hostDoc;
+  }
+
+  async onLoadDocument({ documentName, document }: onLoadDocumentPayload): Promise<void> {
+    if (documentName !== this.reportId) throw new Error(`This meeting serves report ${this.reportId} only.`);
+    Y.applyUpdate(document, Y.encodeStateAsUpdate(this.hostDoc), FROM_HOST);
+    const toHost = (update: Uint8Array, origin: unknown): void => {
+      if (origin !== FROM_HOST) Y.applyUpdate(this.hostDoc, update, Origin.meeting);
+    };
+    const toMeeting = (update: Uint8Array, origin: unknown): void => {
+      if (origin !== Origin.meeting) Y.applyUpdate(document, update, FROM_HOST);
+    };
+    // Into the host's copy (and its file) before Hocuspocus broadcasts or acknowledges.
+    const earlier = [...(document._observers.get('update') ?? [])] as Array<(...args: unknown[]) => void>;
+    for (const listener of earlier) document.off('update', listener);
+    document.on('update', toHost);
+    for (const listener of earlier) document.on('update', listener);
+    this.hostDoc.on('update', toMeeting);
+    this.unbind.push(() => {
+      document.off('update', toHost);
+      this.hostDoc.off('update', toMeeting);
+    });
+  }
+
+  async afterUnloadDocument(): Promise<void> {
+    this.detach();
+  }
+
+  detach(): void {
+    for (const unbind of this.unbind.splice(0)) unbind();
+  }
+}
+
+export async function startMeeting(options: MeetingOptions): Promise<Meeting> {
+  assertValidReportId(options.reportId);
+  const code = newMeetingCode();
+  const bridge = new MeetingBridge(options.reportId, options.doc);
+  const server: SyncServer = await startSyncServer({
+    host: options.host,
+    port: options.port ?? 0,
+    storage: bridge,
+    log: options.log ?? silentLogger,
+    authorize: ({ token, reportId }) =>
+      reportId === options.reportId && normalizeMeetingCode(token ?? '') === code ? 'write' : 'deny',
+  });
+  return {
+    url: server.url,
+    reportId: options.reportId,
+    code,
+    invite: `${server.url}/${options.reportId}#${code}`,
+    guestCount: () => server.hocuspocus.getConnectionsCount(),
+    async stop() {
+      await server.close();
+      bridge.detach();
+    },
+  };
+}
+
+/** Splits an invite (`ws://HOST:N/<report id>#<code>`) into what ServerLink needs. */
+export function parseInvite(invite: string): { url: string; reportId: string; code: string } | null {
+  try {
+    const parsed = new URL(invite.trim());
+    if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') return null;
+    const reportId = decodeURIComponent(parsed.pathname.slice(1));
+    const code = normalizeMeetingCode(decodeURIComponent(parsed.hash.slice(1)));
+    if (!reportId || code.length !== MEETING_CODE_LENGTH) return null;
+    assertValidReportId(reportId);
+    return { url: `${parsed.protocol}//${parsed.host}`, reportId, code };
+  } catch {
+    return null;
+  }
+}

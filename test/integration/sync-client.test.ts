@@ -1,0 +1,155 @@
+/**
+ * Main's side of sync: an open report (its file, its Y.Doc) linked to a standing server
+ * with status events, silent reconnection and the backlog sent on reconnect, the
+ * remembered server; and a meeting hosted from the app for one open report.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import * as Y from 'yjs';
+import { connectClient, startServerProcess, tempDir, waitFor, type ServerProcess, type TestClient } from './fixtures/sync/harness.ts';
+import { createReportFile, openReportFile, type OpenReport } from '../../main/services/open-report.ts';
+import { BLANK_REPORT_TEMPLATE } from '../../shared/report-template.ts';
+import { bodyOf, readMeta, Origin } from '../../shared/ydoc.ts';
+import { ServerLink, reconnectRemembered, type SyncState } from '../../main/services/sync/client.ts';
+import { ServerLinks, SERVER_LINKS_FILE } from '../../main/services/sync/server-links.ts';
+import { startMeeting, parseInvite, type Meeting } from '../../main/services/sync/meeting-host.ts';
+
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function openNewReport(dir = tempDir()): OpenReport {
+  const report = createReportFile(join(dir, 'report.plenary'), BLANK_REPORT_TEMPLATE);
+  cleanups.push(() => report.close());
+  return report;
+}
+
+function addParagraph(doc: Y.Doc, text: string): void {
+  doc.transact(() => {
+    const p = new Y.XmlElement('paragraph');
+    p.insert(0, [new Y.XmlText(text)]);
+    bodyOf(doc).push([p]);
+  }, Origin.local);
+}
+
+function paragraphs(doc: Y.Doc): string[] {
+  return bodyOf(doc)
+    .toArray()
+    .map((node) => (node instanceof Y.XmlElement ? node.toArray().map((t) => (t instanceof Y.XmlText ? t.toString() : '')).join('') : ''));
+}
+
+async function serve(dataDir = tempDir(), port?: number): Promise<ServerProcess> {
+  const server = await startServerProcess({ dataDir, port });
+  cleanups.push(() => server.stop('SIGKILL'));
+  return server;
+}
+
+function client(url: string, reportId: string, token?: string): TestClient {
+  const c = connectClient(url, reportId, { token });
+  cleanups.push(() => c.destroy());
+  return c;
+}
+
+describe("main's link to a sync server", () => {
+  it('reports status, reconnects silently after the server dies and sends the backlog', async () => {
+    const dataDir = tempDir();
+    const userData = tempDir();
+    let server = await serve(dataDir);
+    const report = openNewReport();
+    const reportId = readMeta(report.doc).id;
+    const links = new ServerLinks(userData);
+    const link = new ServerLink({ url: server.url, reportId, doc: report.doc, links, backoff: { delayMs: 50, maxDelayMs: 200 } });
+    cleanups.push(() => link.close());
+    const seen: SyncState[] = [];
+    link.onStatus((status) => seen.push(status.state));
+
+    await waitFor(() => link.status.state === 'in-sync', 20_000, 'in sync');
+    const firstSync = link.status.lastSyncAt;
+    expect(firstSync).toBeInstanceOf(Date);
+    expect(seen).toContain('in-sync');
+    // Remembered, with the time of the last sync.
+    const remembered = JSON.parse(readFileSync(join(userData, SERVER_LINKS_FILE), 'utf8'));
+    expect(remembered[reportId].url).toBe(server.url);
+
+    // The server dies; editing goes on; the status says so, nothing throws.
+    await server.stop('SIGKILL');
+    await waitFor(() => link.status.state === 'offline' || link.status.state === 'connecting', 20_000, 'offline');
+    addParagraph(report.doc, 'Written while the server was down.');
+    addParagraph(report.doc, 'And a second paragraph.');
+    expect(link.status.state).not.toBe('in-sync');
+
+    // Back on the same address: the link reconnects by itself and the backlog goes out.
+    server = await serve(dataDir, server.port);
+    await waitFor(() => link.status.state === 'in-sync', 30_000, 'in sync again');
+    expect(link.status.lastSyncAt!.getTime()).toBeGreaterThanOrEqual(firstSync!.getTime());
+    const other = client(server.url, reportId);
+    await other.settled();
+    await waitFor(() => paragraphs(other.doc).includes('And a second paragraph.'), 20_000, 'backlog on the server');
+    expect(paragraphs(other.doc)).toContain('Written while the server was down.');
+
+    // What another member writes arrives in the open report and in its file.
+    addParagraph(other.doc, 'From another member.');
+    await waitFor(() => paragraphs(report.doc).includes('From another member.'), 20_000, 'remote paragraph');
+    const path = report.path;
+    link.close();
+    report.close();
+    const reopened = openReportFile(path);
+    cleanups.push(() => reopened.close());
+    expect(paragraphs(reopened.doc)).toContain('From another member.');
+
+    // Next run: the remembered server is used again.
+    const again = reconnectRemembered(links, reportId, reopened.doc, { backoff: { delayMs: 50 } });
+    expect(again?.url).toBe(server.url);
+    cleanups.push(() => again?.close());
+    await waitFor(() => again!.status.state === 'in-sync', 20_000, 'remembered link in sync');
+  });
+
+  it('refuses an address that is not ws:// or wss://', () => {
+    const report = openNewReport();
+    expect(() => new ServerLink({ url: 'http://example.org', reportId: readMeta(report.doc).id, doc: report.doc })).toThrow(/ws:\/\//);
+  });
+});
+
+describe('hosting a meeting', () => {
+  it('serves the open report to guests with the code, refuses others, and leaves every copy complete when stopped', async () => {
+    const report = openNewReport();
+    const reportId = readMeta(report.doc).id;
+    addParagraph(report.doc, 'Draft before the meeting.');
+    const before = paragraphs(report.doc);
+    const meeting: Meeting = await startMeeting({ reportId, doc: report.doc, host: '127.0.0.1' });
+    cleanups.push(() => meeting.stop());
+    expect(meeting.code).toMatch(/^[A-Z2-9]{6}$/);
+    expect(parseInvite(meeting.invite)).toEqual({ url: meeting.url, reportId, code: meeting.code });
+
+    const guestA = client(meeting.url, reportId, meeting.code);
+    const guestB = client(meeting.url, reportId, meeting.code.toLowerCase());
+    await Promise.all([guestA.settled(), guestB.settled()]);
+    expect(paragraphs(guestA.doc)).toEqual(before);
+
+    addParagraph(guestA.doc, 'Guest A proposes.');
+    addParagraph(report.doc, 'The host adds.');
+    await guestA.settled();
+    await waitFor(() => paragraphs(guestB.doc).length === before.length + 2, 20_000, 'guest B to see all');
+    await waitFor(() => paragraphs(report.doc).includes('Guest A proposes.'), 20_000, 'host to see guest A');
+
+    const intruder = client(meeting.url, reportId, 'WRONG1');
+    const denied = await new Promise<string>((resolve) => intruder.provider.on('authenticationFailed', ({ reason }: { reason: string }) => resolve(reason)));
+    expect(denied).toBe('permission-denied');
+    const otherReport = client(meeting.url, 'some-other-report', meeting.code);
+    await new Promise<void>((resolve) => otherReport.provider.on('authenticationFailed', () => resolve()));
+
+    await meeting.stop();
+    // Every copy keeps everything; the host's is in its file.
+    const expected = [...before, 'Guest A proposes.', 'The host adds.'].sort();
+    expect(paragraphs(report.doc).sort()).toEqual(expected);
+    expect(paragraphs(guestA.doc).sort()).toEqual(expected);
+    expect(paragraphs(guestB.doc).sort()).toEqual(expected);
+    const path = report.path;
+    report.close();
+    const reopened = openReportFile(path);
+    cleanups.push(() => reopened.close());
+    expect(paragraphs(reopened.doc).sort()).toEqual(expected);
+  });
+});
