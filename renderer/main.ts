@@ -28,7 +28,7 @@ function element<T extends HTMLElement>(id: string): T {
 
 function describe(status: ConnectionStatus): string {
   switch (status.state) {
-    case 'open': return 'Connected · every change is saved to the report file as you type';
+    case 'open': return 'Connected · saved as you type';
     case 'connecting': return 'Connecting to the Plenary host…';
     case 'offline': return 'Offline · reconnecting; your edits are kept and sent when the host is back';
     case 'refused': return status.reason ?? 'The host refused this page.';
