@@ -7,7 +7,7 @@
  * All links speak the Yjs sync protocol and awareness (y-protocols); `messages.ts`
  * encodes and decodes them.
  */
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { Origin } from '../../shared/ydoc.ts';
 import { encodeAwareness, encodeSyncStep1, encodeUpdate, handleMessage } from './messages.ts';
@@ -24,6 +24,12 @@ interface PeerLink {
   /** Awareness client ids this peer announced, removed when it leaves. */
   clientIds: Set<number>;
   readOnly: boolean;
+  /**
+   * Set while this peer's message is applied on top of updates Yjs held back (pending
+   * structs): the resulting update then also carries others' changes this peer may
+   * lack, so it is sent back to the peer too instead of being treated as its own echo.
+   */
+  echo: boolean;
 }
 
 export class ReportSession {
@@ -47,7 +53,7 @@ export class ReportSession {
     if (origin !== Origin.load) this.persist(update);
     const message = encodeUpdate(update);
     for (const peer of this.peers) {
-      if (peer !== origin) peer.send(message);
+      if (peer !== origin || peer.echo) peer.send(message);
     }
   };
 
@@ -69,14 +75,21 @@ export class ReportSession {
 
   /** Attaches a peer; it is sent sync step 1 and the current awareness at once. */
   connect(send: (message: Uint8Array) => void, options: { readOnly?: boolean } = {}): SessionPeer {
-    const link: PeerLink = { send, clientIds: new Set(), readOnly: options.readOnly ?? false };
+    const link: PeerLink = { send, clientIds: new Set(), readOnly: options.readOnly ?? false, echo: false };
     this.peers.add(link);
     send(encodeSyncStep1(this.doc));
     const states = [...this.awareness.getStates().keys()];
     if (states.length > 0) send(encodeAwareness(this.awareness, states));
     return {
       receive: (message) => {
-        const reply = handleMessage(message, this.doc, this.awareness, link, link.readOnly);
+        const store = this.doc.store;
+        link.echo = store.pendingStructs !== null || store.pendingDs !== null;
+        let reply: Uint8Array | null;
+        try {
+          reply = handleMessage(message, this.doc, this.awareness, link, link.readOnly);
+        } finally {
+          link.echo = false;
+        }
         if (reply) send(reply);
       },
       close: () => {
