@@ -16,6 +16,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import { startWebHost, type WebHost } from '../../main/host/web-server.ts';
 import { ensureSampleReport } from '../../main/services/user-data.ts';
 import { CONTENT_SECURITY_POLICY } from '../../main/host/static-files.ts';
+import { parseWebArgs, UsageError } from '../../main/host/web-args.ts';
 
 let host: WebHost;
 let dataDir: string;
@@ -183,5 +184,19 @@ describe('the API socket', () => {
     const { code, reason } = await closed(ws);
     expect(code).toBe(CloseCode.reportUnavailable);
     expect(reason.length).toBeGreaterThan(10);
+  });
+});
+
+describe('npm run web arguments', () => {
+  test('defaults: a free port, the user data folder, the sample report', () => {
+    expect(parseWebArgs([])).toEqual({ port: 0, dataDir: null, report: null, help: false });
+  });
+
+  test('flags, with or without =', () => {
+    expect(parseWebArgs(['--port', '8123', '--data=/srv/plenary', '--report', 'a.plenary'])).toEqual({ port: 8123, dataDir: '/srv/plenary', report: 'a.plenary', help: false });
+  });
+
+  test.each([[['--port', '70000']], [['--port', '-1']], [['--port']], [['--colour', 'blue']], [['--data', '']]])('%j is a usage error', (argv) => {
+    expect(() => parseWebArgs(argv)).toThrow(UsageError);
   });
 });
