@@ -18,8 +18,14 @@
  * `gc` is off), and classification (stance-status.ts) picks the valid candidate with the
  * latest `at` (ties: the greater signature), the same on every peer. A write made after
  * seeing a stance supersedes it, whatever its `at` says, so a wrong clock cannot revive a
- * replaced stance. Known limit: a withdrawal on one device concurrent with a new stance
- * of the same member on another is not a head, so the stance wins.
+ * replaced stance.
+ *
+ * Known limit, from withdrawal by deletion (Yjs does not record who deleted an item, so
+ * a stance withdrawn on one device looks like one that lost a concurrent write): when
+ * one member works offline on two devices at once, withdraws a stance on one of them and
+ * takes an *older* stance on the same block on the other, the withdrawn stance is shown
+ * again after merging. Signed withdrawal records would settle it at the cost of keeping
+ * a record per withdrawal; for a member's own two devices this was judged not worth it.
  */
 import type * as Y from 'yjs';
 import type { Item } from 'yjs';
