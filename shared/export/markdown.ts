@@ -249,7 +249,9 @@ function serializer(numbers: BlockNumbers | null): MarkdownSerializer {
       if (num) state.write(`${num.replace(/^(\d+)\./, '$1\\.')} `);
       state.renderInline(node, false);
       // A heading ending in " #" would lose it as an ATX closing sequence.
-      outOf(state).out = outOf(state).out.replace(/(^|[ \t])(#+)([ \t]*)$/, '$1\\$2$3');
+      const output = outOf(state);
+      const lineStart = output.out.lastIndexOf('\n') + 1;
+      output.out = output.out.slice(0, lineStart) + output.out.slice(lineStart).replace(/(^|[ \t])(#+)([ \t]*)$/, '$1\\$2$3');
       state.closeBlock(node);
     },
     paragraph(state, node, parent, index) {
@@ -266,14 +268,49 @@ function serializer(numbers: BlockNumbers | null): MarkdownSerializer {
 
 const plainSerializer = serializer(null);
 
+/** Top-level blocks per serializer run; see `serializeInChunks`. */
+const CHUNK_BLOCKS = 50;
+
+/**
+ * prosemirror-markdown tests its whole output with end-anchored regular expressions at
+ * every block, which grows with the square of the document (16 s for a 100-page report
+ * here). Serializing runs of top-level blocks separately and joining them with the blank
+ * line the serializer puts between top-level blocks gives the same text in linear time.
+ * A run only ends before a paragraph or heading, so two adjacent lists (which need
+ * alternating markers) are always written by the same run.
+ */
+function serializeInChunks(doc: PMNode, numbers: BlockNumbers | null): string {
+  const parts: string[] = [];
+  let start = 0;
+  const count = doc.childCount;
+  for (let end = 1; end <= count; end++) {
+    const boundary = end === count || (end - start >= CHUNK_BLOCKS && ['paragraph', 'heading'].includes(doc.child(end).type.name));
+    if (!boundary) continue;
+    const blocks: PMNode[] = [];
+    for (let i = start; i < end; i++) blocks.push(doc.child(i));
+    let chunkSerializer = plainSerializer;
+    if (numbers) {
+      const local = new Map<number, string>();
+      for (let i = start; i < end; i++) {
+        const label = numbers.get(i);
+        if (label) local.set(i - start, label);
+      }
+      chunkSerializer = serializer(local);
+    }
+    parts.push(chunkSerializer.serialize(doc.type.create(doc.attrs, blocks), { tightLists: true }));
+    start = end;
+  }
+  return parts.join('\n\n') + '\n';
+}
+
 /** The document's text as Markdown, without numbers: the round-trippable form. */
 export function serializeMarkdown(doc: PMNode): string {
-  return plainSerializer.serialize(doc, { tightLists: true }) + '\n';
+  return serializeInChunks(doc, null);
 }
 
 /** The document with the editor's numbers written in (see the module comment). */
 export function serializeNumberedMarkdown(doc: PMNode, numbers: BlockNumbers): string {
-  return serializer(numbers).serialize(doc, { tightLists: true }) + '\n';
+  return serializeInChunks(doc, numbers);
 }
 
 export function frontMatter(fields: MarkdownFrontMatter): string {

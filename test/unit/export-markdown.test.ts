@@ -88,6 +88,21 @@ describe('Markdown', () => {
     expect(shape(back)).toEqual(shape(fixtureWithoutUnsafeLinks()));
   });
 
+  it('a long document (written in runs of blocks) round-trips, adjacent lists included', () => {
+    const blocks: unknown[] = [];
+    for (let i = 0; i < 40; i++) {
+      blocks.push(...fixtureWithoutUnsafeLinks().toJSON().content);
+      // Two lists in a row around every run boundary: they need alternating markers.
+      blocks.push({ type: 'bullet_list', content: [{ type: 'list_item', content: [{ type: 'paragraph', content: [{ type: 'text', text: `a${i}` }] }] }] });
+      blocks.push({ type: 'bullet_list', content: [{ type: 'list_item', content: [{ type: 'paragraph', content: [{ type: 'text', text: `b${i}` }] }] }] });
+    }
+    const doc = schema.nodeFromJSON({ type: 'doc', content: blocks });
+    expect(doc.childCount).toBeGreaterThan(500);
+    const md = serializeMarkdown(doc);
+    expect(shape(parseMarkdown(md).doc)).toEqual(shape(doc));
+    expect(serializeMarkdown(parseMarkdown(md).doc)).toBe(md);
+  });
+
   it('an empty file parses to one empty paragraph', () => {
     const { doc } = parseMarkdown('');
     expect(doc.childCount).toBe(1);
