@@ -17,6 +17,7 @@ import { Toolbar } from './ui/toolbar.ts';
 import { LinkDialog } from './ui/link-dialog.ts';
 import { bindTitleField } from './ui/title-field.ts';
 import { mountEndorsements, type EndorsementUi } from './endorsements/mount.ts';
+import { mountHeatmap } from './heatmap/mount.ts';
 import './styles/endorsements.css';
 import './styles/roster.css';
 
@@ -82,6 +83,7 @@ async function start(): Promise<void> {
   commands = new EditorCommands(view, deps);
   toolbar.update(commands);
   endorsements = mountEndorsements(doc, view, api, (message) => status.alert(message));
+  mountHeatmap({ doc, editor: view, engine: endorsements.live.engine, api, report: (message) => status.alert(message) });
   performance.mark('plenary:editor-ready');
   // test/bench/keystroke-bench.ts times view.dispatch; only a `?bench` page exposes the view.
   if (new URLSearchParams(location.search).has('bench')) Object.assign(window, { plenaryBenchView: view });

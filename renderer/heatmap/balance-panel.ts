@@ -1,0 +1,110 @@
+/**
+ * Roster balance: members per stakeholder group, region, development status and gender
+ * against the chair's targets; lines short of their target are marked (a word and a
+ * colour). The chair edits targets in place; others see them read-only.
+ */
+import type * as Y from 'yjs';
+import { metaOf, rosterOf } from '../../shared/ydoc.ts';
+import { readRoster } from '../../shared/roster.ts';
+import { reportGroups } from '../../shared/stakeholders.ts';
+import {
+  BalanceError, META_BALANCE_KEY, MAX_TARGET, balanceGaps, readBalanceTargets, rosterBalance, writeBalanceTarget,
+} from '../../shared/heatmap/balance.ts';
+
+export class BalancePanel {
+  readonly element: HTMLDetailsElement;
+  private readonly doc: Y.Doc;
+  private readonly isChair: () => boolean;
+  private readonly report: (message: string) => void;
+  private readonly body: HTMLElement;
+  private readonly summary: HTMLElement;
+
+  constructor(doc: Y.Doc, isChair: () => boolean, report: (message: string) => void) {
+    this.doc = doc;
+    this.isChair = isChair;
+    this.report = report;
+    this.element = document.createElement('details');
+    this.element.className = 'hm-side-panel hm-balance';
+    this.summary = document.createElement('summary');
+    this.body = document.createElement('div');
+    this.element.append(this.summary, this.body);
+    this.element.addEventListener('toggle', () => this.render());
+    rosterOf(doc).observe(() => this.render());
+    metaOf(doc).observe((event) => {
+      if (event.keysChanged.has(META_BALANCE_KEY)) this.render();
+    });
+    this.render();
+  }
+
+  render(): void {
+    const groups = reportGroups(this.doc);
+    const tables = rosterBalance(readRoster(this.doc), groups, readBalanceTargets(this.doc));
+    const gaps = balanceGaps(tables);
+    this.summary.textContent = gaps.length === 0 ? 'Roster balance: all targets met' : `Roster balance: ${gaps.length} short of target`;
+    this.summary.classList.toggle('hm-alert-text', gaps.length > 0);
+    if (!this.element.open) return;
+    const focused = document.activeElement instanceof HTMLInputElement && this.body.contains(document.activeElement) ? document.activeElement.id : null;
+    const chair = this.isChair();
+    const out: HTMLElement[] = [];
+    if (!chair) {
+      const note = document.createElement('p');
+      note.className = 'hm-note';
+      note.textContent = 'Only the chair sets targets.';
+      out.push(note);
+    }
+    for (const table of tables) {
+      const element = document.createElement('table');
+      element.className = 'hm-balance-table';
+      const caption = document.createElement('caption');
+      caption.textContent = `${table.label} (${table.total} members)`;
+      const head = document.createElement('tr');
+      for (const text of ['', 'Members', 'Target', '']) {
+        const th = document.createElement('th');
+        th.scope = 'col';
+        th.textContent = text;
+        head.append(th);
+      }
+      element.append(caption, head);
+      for (const line of table.lines) {
+        const row = document.createElement('tr');
+        if (line.shortBy > 0) row.className = 'hm-short';
+        const name = document.createElement('th');
+        name.scope = 'row';
+        name.textContent = line.category.label;
+        const count = document.createElement('td');
+        count.textContent = String(line.count);
+        const target = document.createElement('td');
+        const input = document.createElement('input');
+        input.type = 'number';
+        input.min = '0';
+        input.max = String(MAX_TARGET);
+        input.step = '1';
+        input.id = `balance-${table.dimension}-${line.category.id}`;
+        input.value = line.target === null ? '' : String(line.target);
+        input.placeholder = '—';
+        input.disabled = !chair;
+        input.setAttribute('aria-label', `Target for ${line.category.label}`);
+        input.addEventListener('change', () => this.save(table.dimension, line.category.id, input));
+        target.append(input);
+        const gap = document.createElement('td');
+        gap.textContent = line.shortBy > 0 ? `${line.shortBy} short` : line.target === null ? '' : 'met';
+        row.append(name, count, target, gap);
+        element.append(row);
+      }
+      out.push(element);
+    }
+    this.body.replaceChildren(...out);
+    if (focused) document.getElementById(focused)?.focus();
+  }
+
+  private save(dimension: string, categoryId: string, input: HTMLInputElement): void {
+    const text = input.value.trim();
+    try {
+      writeBalanceTarget(this.doc, reportGroups(this.doc), dimension, categoryId, text === '' ? null : Number(text));
+    } catch (error) {
+      if (!(error instanceof BalanceError)) throw error;
+      this.report(error.message);
+      this.render();
+    }
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * The summary band above the grid: report readiness, sections every stakeholder group
+ * recognizes and standing objections (from the gutter's engine, the groups' view), and
+ * per column of the heatmap the participation gap; below it, on request, the
+ * unreviewed paragraphs per member for the chair's follow-up.
+ */
+import type { ConsensusEngine, EngineChange } from '../../shared/consensus/engine.ts';
+import { sectionResult } from '../../shared/consensus/sections.ts';
+import { sectionsOf } from '../../shared/report-blocks.ts';
+import type { HeatmapModel } from '../../shared/heatmap/model.ts';
+import { memberFollowUps, type ParticipationTracker } from '../../shared/heatmap/participation.ts';
+import type { Roster } from '../../shared/roster.ts';
+
+function percent(share: number): string {
+  return `${Math.round(share * 100)}%`;
+}
+
+function figure(label: string): { box: HTMLElement; value: HTMLElement } {
+  const box = document.createElement('div');
+  box.className = 'hm-figure';
+  const value = document.createElement('span');
+  value.className = 'hm-figure-value';
+  const caption = document.createElement('span');
+  caption.className = 'hm-figure-label';
+  caption.textContent = label;
+  box.append(value, caption);
+  return { box, value };
+}
+
+const FOLLOW_UP_SHOWN = 12;
+
+export class SummaryBand {
+  readonly element: HTMLElement;
+  private readonly groups: ConsensusEngine;
+  private readonly model: HeatmapModel;
+  private readonly tracker: ParticipationTracker;
+  private readonly roster: () => Roster;
+  private readonly open: (blockId: string) => void;
+  private readonly readiness = figure('report readiness');
+  private readonly sectionsDone = figure('sections recognized by every group');
+  private readonly objections = figure('standing objections');
+  private readonly gaps: HTMLElement;
+  readonly followUp: HTMLDetailsElement;
+  private readonly followList: HTMLElement;
+  /** Section id → recognized by every group, kept per change. */
+  private recognized = new Map<string, boolean>();
+
+  constructor(groups: ConsensusEngine, model: HeatmapModel, tracker: ParticipationTracker, roster: () => Roster, open: (blockId: string) => void) {
+    this.groups = groups;
+    this.model = model;
+    this.tracker = tracker;
+    this.roster = roster;
+    this.open = open;
+    this.element = document.createElement('section');
+    this.element.className = 'hm-summary';
+    this.element.setAttribute('aria-label', 'Where the report stands');
+    const figures = document.createElement('div');
+    figures.className = 'hm-figures';
+    figures.append(this.readiness.box, this.sectionsDone.box, this.objections.box);
+    this.gaps = document.createElement('div');
+    this.gaps.className = 'hm-gaps';
+    this.element.append(figures, this.gaps);
+    this.followUp = document.createElement('details');
+    this.followUp.className = 'hm-side-panel hm-follow-up';
+    const summary = document.createElement('summary');
+    summary.textContent = 'Follow-up: unreviewed paragraphs per member';
+    this.followList = document.createElement('div');
+    this.followUp.append(summary, this.followList);
+    this.followUp.addEventListener('toggle', () => this.followUp.open && this.renderFollowUp());
+    this.recountSections();
+  }
+
+  /** After an engine change of the groups' engine (the gutter's). */
+  groupsChanged(change: EngineChange): void {
+    if (change.all) this.recountSections();
+    else for (const id of change.sections) this.recountSection(id);
+  }
+
+  render(): void {
+    const readiness = this.groups.readiness();
+    this.readiness.value.textContent = percent(readiness.share);
+    this.readiness.box.title = `${readiness.recognized} of ${readiness.blocks} paragraphs recognized by every group`;
+    let done = 0;
+    for (const value of this.recognized.values()) if (value) done += 1;
+    this.sectionsDone.value.textContent = `${done} of ${this.recognized.size}`;
+    const objections = this.groups.objectionsStanding();
+    this.objections.value.textContent = String(objections);
+    this.objections.box.classList.toggle('hm-alert', objections > 0);
+    const title = document.createElement('span');
+    title.className = 'hm-gaps-title';
+    title.textContent = 'Not reviewed at all, per column:';
+    const list = document.createElement('ul');
+    list.setAttribute('aria-label', 'Participation gaps: share of paragraphs no member of the column has reviewed');
+    for (const gap of this.tracker.gaps()) {
+      const item = document.createElement('li');
+      item.className = gap.members === 0 ? 'hm-gap hm-gap-vacant' : gap.share >= 0.5 ? 'hm-gap hm-gap-high' : 'hm-gap';
+      item.title = gap.members === 0 ? `${gap.label}: no active members` : `${gap.label}: ${gap.unreviewed} of ${gap.paragraphs} paragraphs not reviewed by any of its ${gap.members} members`;
+      const name = document.createElement('span');
+      name.textContent = gap.label;
+      const value = document.createElement('strong');
+      value.textContent = gap.members === 0 ? '—' : percent(gap.share);
+      item.append(name, value);
+      list.append(item);
+    }
+    this.gaps.replaceChildren(title, list);
+    if (this.followUp.open) this.renderFollowUp();
+  }
+
+  private recountSections(): void {
+    this.recognized = new Map();
+    for (const section of sectionsOf(this.groups.blocks)) this.recountSection(section.id);
+  }
+
+  private recountSection(id: string): void {
+    const section = sectionsOf(this.groups.blocks).find((s) => s.id === id);
+    if (!section) {
+      this.recognized.delete(id);
+      return;
+    }
+    this.recognized.set(id, sectionResult(section, this.groups.columns.length, (b) => this.groups.result(b)).recognized);
+  }
+
+  private renderFollowUp(): void {
+    const follow = memberFollowUps(this.model, this.roster());
+    const columns = new Map(this.model.columns.map((c) => [c.id, c.label]));
+    const list = document.createElement('ul');
+    list.className = 'hm-follow-list';
+    for (const member of follow) {
+      const item = document.createElement('li');
+      const head = document.createElement('div');
+      head.className = 'hm-follow-head';
+      head.textContent = `${member.name} (${columns.get(member.columnId) ?? member.columnId}) — ${member.unreviewed.length} not reviewed`;
+      const links = document.createElement('div');
+      links.className = 'hm-follow-links';
+      for (const id of member.unreviewed.slice(0, FOLLOW_UP_SHOWN)) {
+        const button = document.createElement('button');
+        button.type = 'button';
+        button.className = 'hm-link';
+        const number = this.model.numberOf(id);
+        const text = this.model.engine.blocks.byId.get(id)?.text ?? '';
+        button.textContent = number || text.slice(0, 24) || id;
+        button.title = text;
+        button.addEventListener('click', () => this.open(id));
+        links.append(button);
+      }
+      if (member.unreviewed.length > FOLLOW_UP_SHOWN) links.append(` and ${member.unreviewed.length - FOLLOW_UP_SHOWN} more`);
+      item.append(head, links);
+      list.append(item);
+    }
+    if (follow.length === 0) {
+      const none = document.createElement('p');
+      none.textContent = 'Every member has reviewed every paragraph.';
+      this.followList.replaceChildren(none);
+    } else {
+      this.followList.replaceChildren(list);
+    }
+  }
+}
