@@ -6,7 +6,17 @@
  * host and the tests pass the Chromium printer (`chromium-printer.ts`).
  */
 
-/** Prints a self-contained HTML document to PDF bytes; should stop when `signal` aborts. */
+/**
+ * Prints a self-contained HTML document to PDF bytes; should stop when `signal` aborts.
+ *
+ * In Electron (main/electron only), roughly:
+ *   const win = new BrowserWindow({ show: false, webPreferences: { javascript: false, sandbox: true } });
+ *   signal?.addEventListener('abort', () => win.destroy(), { once: true });
+ *   await win.loadURL(`data:text/html;charset=utf-8;base64,${Buffer.from(html).toString('base64')}`);
+ *   const pdf = await win.webContents.printToPDF({ printBackground: true, preferCSSPageSize: true });
+ *   win.destroy(); return new Uint8Array(pdf);
+ * (a data: URL must be allowed for that one hidden window; no network is needed).
+ */
 export type HtmlPrinter = (html: string, signal?: AbortSignal) => Promise<Uint8Array>;
 
 export class PdfPrintError extends Error {
