@@ -226,6 +226,8 @@ export class ConsensusEngine {
   updateStances(keys: Iterable<string>): EngineChange {
     const touched = new Set<string>();
     for (const key of keys) {
+      // A key that names no block and member holds nothing a view could show.
+      if (!parseEndorsementKey(key)) continue;
       const old = this.byKey.get(key);
       if (old) this.removeStance(old);
       const next = this.classify(key);

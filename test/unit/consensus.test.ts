@@ -161,6 +161,8 @@ describe('the engine bound to a report', () => {
       map.set(endorsementKey('p-0002', members[3]!.member.id), { ...honest, memberId: members[3]!.member.id });
       map.set(endorsementKey('p-0003', members[1]!.member.id), { ...honest, blockId: 'p-0003', memberId: members[1]!.member.id, signature: forger.publicKey.repeat(2) });
     }, Origin.remote);
+    doc.transact(() => endorsementsOf(doc).set('no-colon-here', honest), Origin.remote);
+    expect(engine.stance('no-colon-here')).toBeUndefined();
     expect(engine.unverified().map((s) => s.key).sort()).toEqual([
       endorsementKey('p-0001', members[2]!.member.id), endorsementKey('p-0002', members[3]!.member.id), endorsementKey('p-0003', members[1]!.member.id),
     ].sort());
