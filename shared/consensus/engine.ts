@@ -9,7 +9,9 @@
  * | blocks edited/added/removed         | those blocks' stances (hash check) and tally |
  * | endorsement keys set/deleted        | those keys and their blocks' tallies         |
  * | rule switched                       | every block's states, from kept tallies      |
- * | roster or columns changed           | everything (rare); signatures stay cached    |
+ * | roster changed                      | changed members' stances; every tally        |
+ * | columns (dimension) changed         | every tally                                  |
+ * | background signature checks settled | those stances and their blocks               |
  *
  * Each call returns (and emits to subscribers) an `EngineChange` naming the blocks and
  * sections whose figures may differ, so views redraw only those.
