@@ -191,7 +191,9 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       const updates = checked.deferredUpdates;
       queue = queue.then(async () => {
         try {
+          const started = Date.now();
           for (const update of updates) await guard.check(update);
+          if (updates.length > 0) log('debug', 'message.checked', { connection: id, bytes: bytes.length, ms: Date.now() - started });
           if (!closed) client.handleMessage(bytes);
         } catch (error) {
           refuse(new RefusedFrameError((error as Error).message), bytes.length);
