@@ -49,6 +49,10 @@ export class StanceGutter {
   private readonly rows = new Map<string, Row>();
   private frame = 0;
   private readonly resize: ResizeObserver;
+  /** First-line offsets by tag: reading computed styles for every row each frame would cost a style pass. */
+  private readonly offsets = new Map<string, number>();
+  /** The block whose panel is open, marked in its row. */
+  private openId: string | null = null;
 
   constructor(host: HTMLElement, view: EditorView, live: LiveConsensus, open: (blockId: string) => void) {
     this.view = view;
@@ -66,7 +70,7 @@ export class StanceGutter {
     this.renderHead();
     live.subscribe(this.onChange);
     window.addEventListener('scroll', this.schedule, { passive: true });
-    window.addEventListener('resize', this.schedule);
+    window.addEventListener('resize', this.onResize);
     this.resize = new ResizeObserver(this.schedule);
     this.resize.observe(view.dom);
     this.schedule();
@@ -80,6 +84,17 @@ export class StanceGutter {
       this.layout();
     });
   };
+
+  private readonly onResize = (): void => {
+    this.offsets.clear();
+    this.schedule();
+  };
+
+  /** Marks the row of the block whose panel is open (null: none). */
+  markOpen(blockId: string | null): void {
+    this.openId = blockId;
+    for (const [id, row] of this.rows) row.element.classList.toggle('is-open', id === blockId);
+  }
 
   private readonly onChange = (change: EngineChange): void => {
     if (change.all) {
@@ -161,10 +176,16 @@ export class StanceGutter {
 
   /** Centres the chips on the block's first line. */
   private lineOffset(block: HTMLElement): number {
-    const style = getComputedStyle(block);
-    const line = parseFloat(style.lineHeight) || 28;
-    const padding = parseFloat(style.paddingTop) || 0;
-    return padding + Math.max(0, (line - 20) / 2);
+    const tag = block.tagName;
+    let offset = this.offsets.get(tag);
+    if (offset === undefined) {
+      const style = getComputedStyle(block);
+      const line = parseFloat(style.lineHeight) || 28;
+      const padding = parseFloat(style.paddingTop) || 0;
+      offset = padding + Math.max(0, (line - 20) / 2);
+      this.offsets.set(tag, offset);
+    }
+    return offset;
   }
 
   private createRow(id: string): Row {
@@ -173,6 +194,7 @@ export class StanceGutter {
     element.className = 'stance-row';
     element.tabIndex = -1;
     element.dataset.blockId = id;
+    if (id === this.openId) element.classList.add('is-open');
     element.addEventListener('click', () => this.open(id));
     this.element.append(element);
     return { element, shown: '', top: Number.NaN };
@@ -195,7 +217,7 @@ export class StanceGutter {
   destroy(): void {
     cancelAnimationFrame(this.frame);
     window.removeEventListener('scroll', this.schedule);
-    window.removeEventListener('resize', this.schedule);
+    window.removeEventListener('resize', this.onResize);
     this.resize.disconnect();
     this.element.remove();
   }

@@ -22,8 +22,26 @@ export interface EndorsementUi {
   update(view: EditorView): void;
 }
 
-/** The id of the endorsable block at the caret: the innermost list item, else the top-level block. */
+/**
+ * The id of the endorsable block at the caret: a top-level block, or the item of a
+ * top-level list. Read from the DOM selection first: right after a click, ProseMirror
+ * may not have read the new selection yet.
+ */
 export function blockAtCaret(view: EditorView): string | null {
+  const anchor = document.getSelection()?.anchorNode ?? null;
+  const start = anchor instanceof Element ? anchor : anchor?.parentElement ?? null;
+  if (start && view.dom.contains(start)) {
+    const top = start.closest('.ProseMirror > *');
+    if (top instanceof HTMLElement && top.parentElement === view.dom) {
+      if (top.tagName === 'UL' || top.tagName === 'OL') {
+        let item: Element | null = start.closest('li');
+        while (item && item.parentElement !== top) item = item.parentElement?.closest('li') ?? null;
+        if (item instanceof HTMLElement && item.dataset.blockId) return item.dataset.blockId;
+      } else if (top.dataset.blockId) {
+        return top.dataset.blockId;
+      }
+    }
+  }
   const { $from } = view.state.selection;
   let found: string | null = null;
   for (let depth = 1; depth <= $from.depth; depth++) {
@@ -50,11 +68,12 @@ export function mountEndorsements(doc: Y.Doc, view: EditorView, api: PlenaryApi,
   const live = new LiveConsensus(doc, view.state.doc);
   const me = new Me(doc, api, report);
   const announce = announcer();
-  const roster = new RosterView(doc, me, api, announce);
+  const roster = new RosterView(doc, me, api, live, announce);
   const panel = new StancePanel(live, me, api, view, () => roster.open(), announce);
   const host = view.dom.parentElement as HTMLElement;
   host.closest('.report')?.classList.add('with-stance-gutter');
   const gutter = new StanceGutter(host, view, live, (id) => panel.open(id));
+  panel.onOpenChange = (id) => gutter.markOpen(id);
 
   const rosterButton = document.createElement('button');
   rosterButton.type = 'button';

@@ -47,6 +47,8 @@ export class StancePanel {
   private readonly me: Me;
   private readonly view: EditorView;
   private blockId: string | null = null;
+  /** Told when the panel opens on a block or closes (the gutter marks that block's row). */
+  onOpenChange: (blockId: string | null) => void = () => {};
 
   constructor(live: LiveConsensus, me: Me, api: PlenaryApi, view: EditorView, openRoster: () => void, announce: (text: string) => void) {
     this.live = live;
@@ -97,6 +99,7 @@ export class StancePanel {
 
   open(blockId: string): void {
     this.blockId = blockId;
+    this.element.dataset.blockId = blockId;
     // Below the header, whatever its height (the toolbar wraps on narrow windows).
     const header = document.querySelector('.app-header');
     this.element.style.top = `${Math.max(0, header?.getBoundingClientRect().bottom ?? 0)}px`;
@@ -104,6 +107,7 @@ export class StancePanel {
     document.body.classList.add('stance-panel-open');
     this.form.reset();
     this.render();
+    this.onOpenChange(blockId);
     this.title.focus();
   }
 
@@ -111,6 +115,8 @@ export class StancePanel {
     if (this.element.hidden) return;
     this.element.hidden = true;
     this.blockId = null;
+    delete this.element.dataset.blockId;
+    this.onOpenChange(null);
     document.body.classList.remove('stance-panel-open');
     this.view.focus();
   }

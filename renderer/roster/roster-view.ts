@@ -18,6 +18,8 @@ import { DEVELOPMENT_STATUSES, GENDERS, REGIONS, ROLES, labelOf, reportGroups } 
 import { metaOf, Origin, readMeta, rosterOf, writeMeta } from '../../shared/ydoc.ts';
 import type { Me } from '../endorsements/live-consensus.ts';
 import { MemberForm } from './member-form.ts';
+import type { LiveConsensus } from '../endorsements/live-consensus.ts';
+import { StanceRecords } from '../endorsements/stance-records.ts';
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);
@@ -47,8 +49,9 @@ export class RosterView {
   private readonly me: Me;
   private readonly api: PlenaryApi;
   private confirmingRetire: string | null = null;
+  private readonly records: StanceRecords;
 
-  constructor(doc: Y.Doc, me: Me, api: PlenaryApi, announce: (text: string) => void) {
+  constructor(doc: Y.Doc, me: Me, api: PlenaryApi, live: LiveConsensus, announce: (text: string) => void) {
     this.doc = doc;
     this.me = me;
     this.api = api;
@@ -56,7 +59,7 @@ export class RosterView {
     this.dialog.id = 'roster-dialog';
     this.dialog.setAttribute('aria-labelledby', 'roster-title');
     const header = el('header', 'roster-header');
-    const title = el('h2', undefined, 'Roster');
+    const title = el('h2', undefined, 'Roster and consensus rule');
     title.id = 'roster-title';
     header.append(title, button('×', 'icon-button', () => this.dialog.close(), 'Close the roster'));
     this.whoAmI = el('p', 'who-am-i');
@@ -104,7 +107,8 @@ export class RosterView {
     const footer = el('div', 'dialog-buttons');
     footer.append(this.addButton, el('span', 'spacer'), button('Close', '', () => this.dialog.close()));
 
-    this.dialog.append(header, this.whoAmI, ruleRow, scroller, this.error, this.form.element, footer);
+    this.records = new StanceRecords(live);
+    this.dialog.append(header, this.whoAmI, ruleRow, scroller, this.error, this.form.element, this.records.element, footer);
     document.body.append(this.dialog);
     this.dialog.addEventListener('close', () => {
       this.form.close();
@@ -151,6 +155,7 @@ export class RosterView {
     const description = ruleById(this.rule.value).description;
     this.ruleHelp.textContent = chairOnly ? description : `${description} Only the chair${chair ? `, ${chair.name},` : ''} can change the rule.`;
 
+    this.records.render(roster);
     const groups = reportGroups(this.doc);
     const members = [...roster.values()].sort((a, b) => Number(!isActive(a)) - Number(!isActive(b)) || a.name.localeCompare(b.name));
     this.tbody.replaceChildren(...members.map((member) => {

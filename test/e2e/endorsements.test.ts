@@ -153,6 +153,24 @@ describe('stances in the editor', () => {
       await block(member, id).scrollIntoViewIfNeeded();
       await expectChip(member, id, 'government', 'recognized');
     }
+  });
+
+  test('a stance on a deleted paragraph is kept, listed with the paragraph\'s text', async () => {
+    const doomed = await paragraphId(member, 2);
+    const text = (await block(member, doomed).textContent())!;
+    await openPanelByKeyboard(member, doomed);
+    await chooseStance(member, 'Accept');
+    await expectChip(chair, doomed, 'private-sector', 'partly');
+    await member.keyboard.press('Escape');
+    await block(chair, doomed).click({ clickCount: 3 });
+    await chair.keyboard.press('Backspace');
+    if ((await block(chair, doomed).count()) > 0) await chair.keyboard.press('Backspace');
+    await expect.poll(() => block(member, doomed).count()).toBe(0);
+    await openRoster(member);
+    const records = member.locator('.stance-records details', { hasText: 'Stances on deleted paragraphs (1)' });
+    await records.locator('summary').click();
+    expect(await records.textContent()).toContain(`Bruno Costa accept on: ${text.trim().slice(0, 60)}`);
+    await closeRoster(member);
     expect(errors).toEqual([]);
   });
 });

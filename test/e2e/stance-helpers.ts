@@ -65,7 +65,7 @@ export async function openPanelByKeyboard(page: Page, blockId: string): Promise<
   await target.click({ position: { x: box.width - 4, y: box.height - 6 } });
   await page.keyboard.press('End');
   await page.keyboard.press('Alt+Enter');
-  await page.waitForSelector('#stance-panel:not([hidden])');
+  await page.waitForSelector(`#stance-panel:not([hidden])[data-block-id="${blockId}"]`);
 }
 
 export async function chooseStance(page: Page, label: string, note = ''): Promise<void> {
