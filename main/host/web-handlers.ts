@@ -40,7 +40,11 @@ export function webHandlers({ report, dataDir, recent, identity }: WebHandlerCon
   const base = reportsDir(dataDir);
   const remember = (opened: OpenReport): ReportSummary => {
     const summary = opened.summary();
-    recent.add(summary);
+    try {
+      recent.add(summary);
+    } catch {
+      // The list is a convenience; the report itself opened.
+    }
     return summary;
   };
   return {

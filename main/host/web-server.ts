@@ -89,12 +89,17 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       const path = requested ? checkReportPath(requested, reportsDir(options.dataDir)) : options.defaultReport;
       // One OpenReport per file, shared by every page that edits it; open until the host stops.
       report = openReportFile(path);
-      options.recent.add(report.summary());
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       log(`Could not open ${requested ?? options.defaultReport}: ${message}`);
       closeWithReason(ws, CloseCode.reportUnavailable, message);
       return;
+    }
+    try {
+      options.recent.add(report.summary());
+    } catch (error) {
+      // A recent-reports list that cannot be written must not keep anyone from the report.
+      log(`Could not update the recent reports: ${(error as Error).message}`);
     }
     if (ws.readyState !== ws.OPEN) return;
     const identity = (): ReturnType<WebIdentities['for']> => identities.for(identityToken);
