@@ -30,6 +30,16 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, t
   return element;
 }
 
+/** Context kept around a change: long unchanged runs are shortened to their ends. */
+const CONTEXT_CHARS = 60;
+
+function context(text: string, before: boolean, after: boolean): string {
+  if (text.length <= CONTEXT_CHARS * 2 + 10) return text;
+  const head = before ? text.slice(0, CONTEXT_CHARS).replace(/\s\S*$/, ' ') : '';
+  const tail = after ? text.slice(-CONTEXT_CHARS).replace(/^\S*\s/, ' ') : '';
+  return `${head}…${tail}`;
+}
+
 export function formatTime(iso: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
@@ -208,9 +218,11 @@ export class StancePanel {
     if (stance.status === 'stale' && e) {
       item.append(el('p', 'stale-note', `${PAST[e.stance] ?? 'Took a stance on'} an earlier text. Changes since:`));
       const diff = el('p', 'text-diff');
-      for (const part of wordDiff(e.text, currentText)) {
-        diff.append(part.kind === 'same' ? document.createTextNode(part.text) : el(part.kind === 'added' ? 'ins' : 'del', undefined, part.text));
-      }
+      const parts = wordDiff(e.text, currentText);
+      parts.forEach((part, i) => {
+        if (part.kind !== 'same') diff.append(el(part.kind === 'added' ? 'ins' : 'del', undefined, part.text));
+        else diff.append(document.createTextNode(context(part.text, i > 0, i < parts.length - 1)));
+      });
       item.append(diff);
       if (stance.memberId === myId) {
         const renew = el('button', 'button-small', 'Renew on current text');
