@@ -100,14 +100,24 @@ export function encodeEvent(event: HostEvent): string {
   return JSON.stringify(frame);
 }
 
+/**
+ * Menu commands and errors are checked here. Event kinds added to HostEvent later pass
+ * through with their `type`; their listeners check their own fields (the host is our
+ * own process, but a page never acts on a field it has not checked).
+ */
 function parseEvent(value: unknown): HostEvent {
-  if (typeof value !== 'object' || value === null) throw new ProtocolError('Event is not an object.');
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ProtocolError('Event is not an object.');
   const event = value as Record<string, unknown>;
-  if (event.type === 'menu' && MENU_COMMANDS.includes(event.command as MenuCommand)) {
-    return { type: 'menu', command: event.command as MenuCommand };
+  if (event.type === 'menu') {
+    if (MENU_COMMANDS.includes(event.command as MenuCommand)) return { type: 'menu', command: event.command as MenuCommand };
+    throw new ProtocolError('Unknown menu command.');
   }
-  if (event.type === 'error' && typeof event.message === 'string') return { type: 'error', message: event.message };
-  throw new ProtocolError('Unknown event.');
+  if (event.type === 'error') {
+    if (typeof event.message === 'string') return { type: 'error', message: event.message };
+    throw new ProtocolError('An error event needs a message.');
+  }
+  if (typeof event.type !== 'string' || event.type.length === 0) throw new ProtocolError('Event has no type.');
+  return event as unknown as HostEvent;
 }
 
 /** Parses a host's text frame. */

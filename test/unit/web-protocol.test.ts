@@ -15,6 +15,8 @@ describe('web protocol framing', () => {
     expect(parseHostFrame(encodeResponse(5, { result: undefined }))).toEqual({ kind: 'response', id: 5, ok: true, result: null });
     expect(parseHostFrame(encodeEvent({ type: 'menu', command: 'bold' }))).toEqual({ kind: 'event', event: { type: 'menu', command: 'bold' } });
     expect(parseHostFrame(encodeEvent({ type: 'error', message: 'Disk full' }))).toEqual({ kind: 'event', event: { type: 'error', message: 'Disk full' } });
+    // Event kinds added to HostEvent later reach their listeners, which check their fields.
+    expect(parseHostFrame('{"kind":"event","event":{"type":"later-kind","detail":1}}')).toEqual({ kind: 'event', event: { type: 'later-kind', detail: 1 } });
   });
 
   test.each([
@@ -32,7 +34,8 @@ describe('web protocol framing', () => {
 
   test.each([
     ['an unknown menu command', '{"kind":"event","event":{"type":"menu","command":"format-disk"}}'],
-    ['an unknown event', '{"kind":"event","event":{"type":"navigate","url":"https://example.com"}}'],
+    ['an event without a type', '{"kind":"event","event":{"url":"https://example.com"}}'],
+    ['an error event without a message', '{"kind":"event","event":{"type":"error"}}'],
     ['an error without a message', '{"kind":"response","id":1,"ok":false}'],
     ['a request', '{"kind":"request","id":1,"name":"currentReport","args":[]}'],
   ])('a host frame with %s is refused', (_what, text) => {
