@@ -55,7 +55,7 @@ async function start(): Promise<void> {
       }
     });
   } else {
-    status.show('Every change is saved to the report file as you type');
+    status.show('Saved as you type');
   }
 
   await sync.whenSynced;
