@@ -90,6 +90,29 @@ describe('the page around the report', () => {
     await wrongKind.close();
   });
 
+  test('paste from a browser (Google Docs style markup) keeps bold, italic and headings, not the wrapper', async () => {
+    const html = '<meta charset="utf-8"><b style="font-weight:normal;" id="docs-internal-guid-1234">'
+      + '<h3 dir="ltr" style="line-height:1.38;margin-top:14pt"><span style="font-size:13pt;font-family:Arial;color:#434343;font-weight:400">Follow-up mechanisms</span></h3>'
+      + '<p dir="ltr" style="line-height:1.38"><span style="font-family:Arial;font-weight:400">Members asked for a </span>'
+      + '<span style="font-family:Arial;font-weight:700">light</span><span style="font-family:Arial;font-weight:400"> and </span>'
+      + '<span style="font-family:Arial;font-style:italic;font-weight:400">open</span><span style="font-family:Arial;font-weight:400"> forum.</span></p></b>';
+    const last = page.locator('.ProseMirror > p').last();
+    await last.scrollIntoViewIfNeeded();
+    const box = (await last.boundingBox())!;
+    await last.click({ position: { x: box.width - 2, y: box.height - 4 } });
+    await page.keyboard.press('End');
+    await page.evaluate((h) => {
+      const data = new DataTransfer();
+      data.setData('text/html', h);
+      data.setData('text/plain', 'Follow-up mechanisms');
+      document.querySelector('.ProseMirror')!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    }, html);
+    const heading = page.locator('.ProseMirror > h3', { hasText: 'Follow-up mechanisms' });
+    await expect.poll(() => heading.count()).toBe(1);
+    const pasted = page.locator('.ProseMirror > p', { hasText: 'Members asked for a light and open forum.' });
+    expect(await pasted.innerHTML()).toBe('Members asked for a <strong>light</strong> and <em>open</em> forum.');
+  });
+
   test('a paste too large is refused whole, with a message', async () => {
     const before = await blockTexts();
     await page.locator('.ProseMirror > p').first().click();
