@@ -11,7 +11,8 @@ import {
 import { isLineBreak, type ExportBlock, type ExportDocument, type Inline } from './model.ts';
 
 const CSS = `
-@page { size: A4; margin: 25mm 22mm 22mm 22mm; }
+@page { size: A4; margin: 25mm 22mm 22mm 22mm; @bottom-center { content: counter(page); font: 9pt "Times New Roman", "Liberation Serif", serif; } }
+@page :first { @bottom-center { content: none; } }
 @page annex { size: A4 landscape; margin: 18mm 15mm; }
 :root { color-scheme: light; }
 html { background: #fff; color: #111; }

@@ -7,8 +7,8 @@
  * landscape section. Opens in Word and LibreOffice and stays editable there.
  */
 import {
-  AlignmentType, BorderStyle, Document, ExternalHyperlink, HeadingLevel, LevelFormat, Packer, PageBreak,
-  PageOrientation, Paragraph, ShadingType, Table, TableCell, TableRow, TextRun, WidthType,
+  AlignmentType, BorderStyle, Document, ExternalHyperlink, Footer, HeadingLevel, LevelFormat, Packer, PageBreak,
+  PageNumber, PageOrientation, Paragraph, ShadingType, Table, TableCell, TableRow, TextRun, WidthType,
   type ParagraphChild,
 } from 'docx';
 import {
@@ -237,13 +237,20 @@ export async function renderDocx(doc: ExportDocument, progress: DocxProgress = {
   }
   const front = [...(doc.options.titlePage ? builder.titlePage() : []), ...(doc.options.toc ? builder.contents() : [])];
   if (draft) front.unshift(draft);
+  const pageNumbers = {
+    default: new Footer({ children: [new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ children: [PageNumber.CURRENT], size: 18 })] })] }),
+    // The title page carries no number.
+    first: new Footer({ children: [] }),
+  };
   const sections: ConstructorParameters<typeof Document>[0]['sections'][number][] = [{
-    properties: { page: { margin: { top: 1417, bottom: 1247, left: 1247, right: 1247 } } },
+    properties: { page: { margin: { top: 1417, bottom: 1247, left: 1247, right: 1247 } }, titlePage: doc.options.titlePage },
+    footers: pageNumbers,
     children: [...front, ...body],
   }];
   if (doc.annex) {
     sections.push({
       properties: { page: { size: { orientation: PageOrientation.LANDSCAPE }, margin: { top: 1020, bottom: 1020, left: 850, right: 850 } } },
+      footers: { default: pageNumbers.default },
       children: annexChildren(doc.annex),
     });
   }
