@@ -16,6 +16,7 @@ import { StatusLine } from './ui/status.ts';
 import { Toolbar } from './ui/toolbar.ts';
 import { LinkDialog } from './ui/link-dialog.ts';
 import { bindTitleField } from './ui/title-field.ts';
+import { mountSyncUi } from './sync-ui/mount.ts';
 import { mountEndorsements, type EndorsementUi } from './endorsements/mount.ts';
 import { mountHeatmap } from './heatmap/mount.ts';
 import './styles/endorsements.css';
@@ -73,7 +74,7 @@ async function start(): Promise<void> {
     doc,
     mount,
     onUpdate: (updated) => {
-      if (commands) toolbar.update(commands);
+      if (commands) toolbar.scheduleUpdate(commands);
       endorsements?.update(updated);
     },
     report: (message) => status.alert(message),
@@ -84,6 +85,7 @@ async function start(): Promise<void> {
   toolbar.update(commands);
   endorsements = mountEndorsements(doc, view, api, (message) => status.alert(message));
   mountHeatmap({ doc, editor: view, engine: endorsements.live.engine, api, report: (message) => status.alert(message) });
+  mountSyncUi({ api, doc, view, awareness: sync.awareness, statusLine: element('status').parentElement ?? document.body, alert: (message) => status.alert(message) });
   performance.mark('plenary:editor-ready');
   // test/bench/keystroke-bench.ts times view.dispatch; only a `?bench` page exposes the view.
   if (new URLSearchParams(location.search).has('bench')) Object.assign(window, { plenaryBenchView: view });

@@ -20,7 +20,7 @@ export interface ReportSummary {
 }
 
 /** Identity and stances (stance-requests.ts): the same handlers in both hosts (main/services/report-requests.ts). */
-export interface RequestMap extends StanceRequestMap {
+export interface RequestMap extends StanceRequestMap, SyncRequestMap, ExportRequestMap {
   /** The report this window edits. */
   currentReport: { args: []; result: ReportSummary };
   /** Recently opened reports, newest first. */
@@ -44,12 +44,21 @@ export type RequestHandlers = {
 /** Things main tells the renderer without being asked. */
 export type HostEvent =
   | { type: 'menu'; command: MenuCommand }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  /** The report's link to its sync server or meeting changed (sync-requests.ts). */
+  | { type: 'syncStatus'; status: SyncStatusView }
+  /** File → Export changes…, Import changes…, Connect to server…, Host a meeting… (Electron menu). */
+  | { type: 'syncDialog'; dialog: SyncDialog }
+  /** An export's progress (shared/export/export-request.ts). */
+  | ExportProgressEvent;
+
+export type SyncDialog = 'export-changes' | 'import-changes' | 'connect' | 'meeting';
+export const SYNC_DIALOGS: readonly SyncDialog[] = ['export-changes', 'import-changes', 'connect', 'meeting'];
 
 /** Commands from the application menu that the editor carries out. */
-export type MenuCommand = 'undo' | 'redo' | 'bold' | 'italic' | 'link' | 'heading-1' | 'heading-2' | 'heading-3' | 'heading-4' | 'paragraph' | 'bullet-list' | 'ordered-list' | 'blockquote';
+export type MenuCommand = 'export' | 'import' | 'undo' | 'redo' | 'bold' | 'italic' | 'link' | 'heading-1' | 'heading-2' | 'heading-3' | 'heading-4' | 'paragraph' | 'bullet-list' | 'ordered-list' | 'blockquote';
 
-export const MENU_COMMANDS: readonly MenuCommand[] = ['undo', 'redo', 'bold', 'italic', 'link', 'heading-1', 'heading-2', 'heading-3', 'heading-4', 'paragraph', 'bullet-list', 'ordered-list', 'blockquote'];
+export const MENU_COMMANDS: readonly MenuCommand[] = ['export', 'import', 'undo', 'redo', 'bold', 'italic', 'link', 'heading-1', 'heading-2', 'heading-3', 'heading-4', 'paragraph', 'bullet-list', 'ordered-list', 'blockquote'];
 
 export interface PlenaryApi {
   readonly host: 'electron' | 'web';
@@ -67,6 +76,30 @@ export class ApiError extends Error {
 }
 
 import { stanceValidators, type StanceRequestMap } from './stance-requests.ts';
+import { syncValidators, type SyncRequestMap, type SyncStatusView } from './sync-requests.ts';
+import {
+  ExportRequestError, validateExportReportArgs, validateImportDraftArgs, validateJobId,
+  type ExportProgressEvent, type ExportReportArgs, type ExportReportResult, type ImportDraftArgs, type ImportDraftResult,
+} from './export/export-request.ts';
+
+/** File → Export… and Import… (main/services/export-requests.ts serves them in both hosts). */
+export interface ExportRequestMap {
+  /** Exports the report; a null path asks where (browser host: its Exports folder). Null: cancelled. */
+  exportReport: { args: ExportReportArgs; result: ExportReportResult | null };
+  /** Stops a running export; false when no export has that id. */
+  cancelExport: { args: [jobId: string]; result: boolean };
+  /** Imports a Markdown or DOCX file; a null path asks which (Electron). Null: cancelled. */
+  importDraft: { args: ImportDraftArgs; result: ImportDraftResult | null };
+}
+
+function exportRefusal<T>(validate: () => T): T {
+  try {
+    return validate();
+  } catch (error) {
+    if (error instanceof ExportRequestError) throw new ApiError(error.message);
+    throw error;
+  }
+}
 
 const MAX_PATH_LENGTH = 4096;
 
@@ -94,6 +127,16 @@ const validators: { [K in RequestName]: (args: unknown[]) => RequestArgs<K> } = 
   takeStance: (args) => stanceValidators.takeStance(args),
   withdrawStance: (args) => stanceValidators.withdrawStance(args),
   claimMember: (args) => stanceValidators.claimMember(args),
+  exportChanges: (args) => syncValidators.exportChanges(args),
+  importChanges: (args) => syncValidators.importChanges(args),
+  connectServer: (args) => syncValidators.connectServer(args),
+  disconnectServer: (args) => syncValidators.disconnectServer(args),
+  syncStatus: (args) => syncValidators.syncStatus(args),
+  hostMeeting: (args) => syncValidators.hostMeeting(args),
+  stopMeeting: (args) => syncValidators.stopMeeting(args),
+  exportReport: (args) => exportRefusal(() => validateExportReportArgs(args)),
+  cancelExport: (args) => exportRefusal(() => [validateJobId(args[0])]),
+  importDraft: (args) => exportRefusal(() => validateImportDraftArgs(args)),
 };
 
 export function isRequestName(name: unknown): name is RequestName {

@@ -13,7 +13,8 @@
  * Pure: both the host and the page parse with these functions, and neither trusts the
  * other's frames further than these checks.
  */
-import { MENU_COMMANDS, type HostEvent, type MenuCommand, type RequestName } from './api.ts';
+import { MENU_COMMANDS, SYNC_DIALOGS, type HostEvent, type MenuCommand, type RequestName, type SyncDialog } from './api.ts';
+import { parseSyncStatus } from './sync-requests.ts';
 
 /** The WebSocket endpoint's path. */
 export const SOCKET_PATH = '/api';
@@ -115,6 +116,15 @@ function parseEvent(value: unknown): HostEvent {
   if (event.type === 'error') {
     if (typeof event.message === 'string') return { type: 'error', message: event.message };
     throw new ProtocolError('An error event needs a message.');
+  }
+  if (event.type === 'syncStatus') {
+    const status = parseSyncStatus(event.status);
+    if (status) return { type: 'syncStatus', status };
+    throw new ProtocolError('Malformed sync status.');
+  }
+  if (event.type === 'syncDialog') {
+    if (SYNC_DIALOGS.includes(event.dialog as SyncDialog)) return { type: 'syncDialog', dialog: event.dialog as SyncDialog };
+    throw new ProtocolError('Unknown sync dialog.');
   }
   if (typeof event.type !== 'string' || event.type.length === 0) throw new ProtocolError('Event has no type.');
   return event as unknown as HostEvent;

@@ -12,6 +12,7 @@ import { isRendererNamedReportPath, REPORT_EXTENSION } from './launch-args.ts';
 import type { ReportWindow, ReportWindows } from './report-windows.ts';
 import type { ReportServices } from './report-services.ts';
 import { stanceHandlers } from '../services/report-requests.ts';
+import { desktopSyncHandlers } from './sync-dialogs.ts';
 
 const REPORT_FILTERS = [{ name: 'Plenary report', extensions: [REPORT_EXTENSION.slice(1)] }];
 
@@ -118,6 +119,7 @@ export class Desktop {
   handlersFor(entry: ReportWindow): RequestHandlers {
     return {
       ...stanceHandlers(entry.report.doc, () => this.services.identity()),
+      ...desktopSyncHandlers(entry, this.services),
       currentReport: () => entry.report.summary(),
       recentReports: () => this.services.recentReports(),
       newReport: async () => (await this.newReport(entry.window))?.report.summary() ?? null,

@@ -13,6 +13,8 @@ import { REPORT_EXTENSION } from '../services/report-store-schema.ts';
 import { reportsDir } from '../services/user-data.ts';
 import { checkReportPath } from './report-paths.ts';
 import { stanceHandlers, type Signer } from '../services/report-requests.ts';
+import { syncHandlers } from '../services/sync-handlers.ts';
+import { checkBundlePath } from './bundle-paths.ts';
 
 export interface RecentList {
   add(summary: ReportSummary): void;
@@ -49,6 +51,7 @@ export function webHandlers({ report, dataDir, recent, identity }: WebHandlerCon
   };
   return {
     ...stanceHandlers(report.doc, identity),
+    ...syncHandlers({ report, dataDir, publicKey: () => identity().publicKey(), choosePath: (kind, path) => checkBundlePath(kind, path, base) }),
     currentReport: () => report.summary(),
     recentReports: () => recent.list(),
     newReport: () => {

@@ -11,7 +11,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { CloseCode, MAX_TEXT_FRAME, REPORT_PARAM, SOCKET_PATH } from '../../shared/web-protocol.ts';
+import { CloseCode, MAX_TEXT_FRAME, REPORT_PARAM, SOCKET_PATH, encodeEvent } from '../../shared/web-protocol.ts';
+import { ReportLinks } from '../services/report-links.ts';
 import { MAX_MESSAGE_BYTES } from '../../shared/sync-messages.ts';
 import { serveStatic } from './static-files.ts';
 import { bridgeSocket, closeWithReason, type Log } from './socket-link.ts';
@@ -104,6 +105,11 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     if (ws.readyState !== ws.OPEN) return;
     const identity = (): ReturnType<WebIdentities['for']> => identities.for(identityToken);
     bridgeSocket(ws, report, webHandlers({ report, dataDir: options.dataDir, recent: options.recent, identity }), log);
+    // The report's server and meeting status, pushed to the page (renderer/sync-ui).
+    const stopStatus = ReportLinks.for(report, options.dataDir).onStatus((status) => {
+      if (ws.readyState === ws.OPEN) ws.send(encodeEvent({ type: 'syncStatus', status }));
+    });
+    ws.on('close', stopStatus);
   };
 
   await new Promise<void>((resolvePromise, reject) => {

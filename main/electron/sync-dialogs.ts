@@ -1,0 +1,41 @@
+/**
+ * The sync requests for a desktop window (main/services/sync-handlers.ts) with native
+ * file dialogs: File → Export changes… asks where to save the changes file, Import
+ * changes… which file to read. Paths the renderer names itself must be absolute
+ * `.plenary-changes` files.
+ */
+import { app, dialog } from 'electron';
+import { isAbsolute } from 'node:path';
+import { ApiError } from '../../shared/api.ts';
+import { BUNDLE_EXTENSION } from '../../shared/bundle.ts';
+import { syncHandlers, type SyncHandlers } from '../services/sync-handlers.ts';
+import type { ReportWindow } from './report-windows.ts';
+import type { ReportServices } from './report-services.ts';
+
+const FILTERS = [{ name: 'Plenary changes', extensions: [BUNDLE_EXTENSION] }];
+
+function withExtension(path: string): string {
+  return path.toLowerCase().endsWith(`.${BUNDLE_EXTENSION}`) ? path : `${path}.${BUNDLE_EXTENSION}`;
+}
+
+export function desktopSyncHandlers(entry: ReportWindow, services: ReportServices): SyncHandlers {
+  return syncHandlers({
+    report: entry.report,
+    dataDir: app.getPath('userData'),
+    publicKey: () => services.identity().publicKey(),
+    choosePath: async (kind, requested, suggestedName) => {
+      if (requested !== null) {
+        if (!isAbsolute(requested) || !requested.toLowerCase().endsWith(`.${BUNDLE_EXTENSION}`)) {
+          throw new ApiError(`A changes file is named by an absolute path ending in .${BUNDLE_EXTENSION}.`);
+        }
+        return requested;
+      }
+      if (kind === 'export') {
+        const picked = await dialog.showSaveDialog(entry.window, { title: 'Export changes', defaultPath: suggestedName, filters: FILTERS });
+        return picked.canceled || !picked.filePath ? null : withExtension(picked.filePath);
+      }
+      const picked = await dialog.showOpenDialog(entry.window, { title: 'Import changes', filters: FILTERS, properties: ['openFile'] });
+      return picked.canceled ? null : picked.filePaths[0] ?? null;
+    },
+  });
+}

@@ -1,0 +1,18 @@
+/**
+ * Which changes files a page of the browser host may name (it has no file dialog):
+ * `.plenary-changes` files, by absolute path or relative to the Reports folder.
+ */
+import { extname, isAbsolute, resolve } from 'node:path';
+import { ApiError } from '../../shared/api.ts';
+import { BUNDLE_EXTENSION } from '../../shared/bundle.ts';
+
+export function checkBundlePath(kind: 'export' | 'import', path: string | null, base: string): string {
+  if (path === null) {
+    throw new ApiError(`The browser host has no file dialog: give the name of the changes file to ${kind === 'export' ? 'write' : 'read'}.`);
+  }
+  const full = isAbsolute(path) ? resolve(path) : resolve(base, path);
+  if (extname(full).toLowerCase() !== `.${BUNDLE_EXTENSION}`) {
+    throw new ApiError(`Changes files end in .${BUNDLE_EXTENSION}.`);
+  }
+  return full;
+}

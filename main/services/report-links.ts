@@ -1,0 +1,146 @@
+/**
+ * An open report's links beyond this machine, for the UI: the sync server it is
+ * connected to (H6's ServerLink, remembered per report in the data folder and
+ * reconnected when the report opens again) and the meeting this app hosts for it
+ * (H6's startMeeting). One ReportLinks per OpenReport, shared by every window or page
+ * that edits it; its status is pushed to them as `syncStatus` HostEvents.
+ *
+ * Loss of the network is silent: the link retries with backoff and only the status
+ * changes; edits go on into the report file and reach the server on reconnect.
+ */
+import { basename } from 'node:path';
+import type { SyncStatusView, MeetingInfo } from '../../shared/sync-requests.ts';
+import { ApiError } from '../../shared/api.ts';
+import { readMeta } from '../../shared/ydoc.ts';
+import type { OpenReport } from './open-report.ts';
+import { ServerLink, type SyncStatus } from './sync/client.ts';
+import { ServerLinks } from './sync/server-links.ts';
+import { meetingInterfaces, startMeeting, type Meeting } from './sync/meeting-host.ts';
+import { isValidReportId } from './sync/report-id.ts';
+
+const byReport = new WeakMap<OpenReport, ReportLinks>();
+
+export class ReportLinks {
+  private readonly report: OpenReport;
+  private readonly remembered: ServerLinks;
+  private link: ServerLink | null = null;
+  private linkStatus: SyncStatus | null = null;
+  private meeting: Meeting | null = null;
+  private readonly listeners = new Set<(status: SyncStatusView) => void>();
+  /** Interface a meeting listens on; tests use 127.0.0.1. */
+  private readonly meetingHost: string | undefined;
+
+  private constructor(report: OpenReport, dataDir: string, meetingHost?: string) {
+    this.report = report;
+    this.remembered = new ServerLinks(dataDir);
+    this.meetingHost = meetingHost;
+  }
+
+  /** The links of `report`, made (and its remembered server reconnected) on first use. */
+  static for(report: OpenReport, dataDir: string, options: { meetingHost?: string; reconnect?: boolean } = {}): ReportLinks {
+    let links = byReport.get(report);
+    if (!links) {
+      links = new ReportLinks(report, dataDir, options.meetingHost);
+      byReport.set(report, links);
+      if (options.reconnect !== false) links.reconnectRemembered();
+    }
+    return links;
+  }
+
+  private reportId(): string {
+    const id = readMeta(this.report.doc).id || this.report.summary().id;
+    if (!isValidReportId(id)) throw new ApiError(`“${basename(this.report.path)}” has no report id a server can use.`);
+    return id;
+  }
+
+  private reconnectRemembered(): void {
+    try {
+      const record = this.remembered.get(this.reportId());
+      if (record) this.connect(record.url);
+    } catch {
+      // No usable id or list: the report simply stays unlinked.
+    }
+  }
+
+  status(): SyncStatusView {
+    const meeting: MeetingInfo | null = this.meeting ? { url: this.meeting.url, code: this.meeting.code, invite: this.meeting.invite } : null;
+    if (!this.link || !this.linkStatus) {
+      const record = this.safeRemembered();
+      return { state: 'not-connected', pending: 0, lastSyncAt: record?.lastSyncAt ?? null, server: null, meeting };
+    }
+    const s = this.linkStatus;
+    return { state: s.state, pending: s.pending, lastSyncAt: s.lastSyncAt?.toISOString() ?? null, server: this.link.url, meeting };
+  }
+
+  private safeRemembered(): { lastSyncAt?: string } | undefined {
+    try {
+      return this.remembered.get(this.reportId());
+    } catch {
+      return undefined;
+    }
+  }
+
+  onStatus(listener: (status: SyncStatusView) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(): void {
+    const status = this.status();
+    for (const listener of [...this.listeners]) listener(status);
+  }
+
+  connect(url: string): SyncStatusView {
+    const reportId = this.reportId();
+    this.link?.close();
+    const link = new ServerLink({ url, reportId, doc: this.report.doc, links: this.remembered });
+    this.link = link;
+    this.linkStatus = link.status;
+    link.onStatus((status) => {
+      if (this.link !== link) return;
+      this.linkStatus = status;
+      this.emit();
+    });
+    this.emit();
+    return this.status();
+  }
+
+  disconnect(): SyncStatusView {
+    this.link?.close();
+    this.link = null;
+    this.linkStatus = null;
+    try {
+      this.remembered.forget(this.reportId());
+    } catch {
+      // Nothing remembered.
+    }
+    this.emit();
+    return this.status();
+  }
+
+  async hostMeeting(): Promise<MeetingInfo> {
+    if (this.meeting) return { url: this.meeting.url, code: this.meeting.code, invite: this.meeting.invite };
+    // The local network's first address, so people in the room can reach it.
+    const host = this.meetingHost ?? meetingInterfaces()[0]?.address ?? '127.0.0.1';
+    this.meeting = await startMeeting({ reportId: this.reportId(), doc: this.report.doc, host });
+    this.emit();
+    return { url: this.meeting.url, code: this.meeting.code, invite: this.meeting.invite };
+  }
+
+  async stopMeeting(): Promise<SyncStatusView> {
+    const meeting = this.meeting;
+    this.meeting = null;
+    await meeting?.stop();
+    this.emit();
+    return this.status();
+  }
+
+  /** Closes every link (the report is closing); nothing is forgotten. */
+  async close(): Promise<void> {
+    this.link?.close();
+    this.link = null;
+    await this.stopMeeting();
+    this.listeners.clear();
+    byReport.delete(this.report);
+  }
+}

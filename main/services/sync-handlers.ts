@@ -1,0 +1,77 @@
+/**
+ * The sync requests (shared/sync-requests.ts) for one open report, the same in the
+ * Electron shell and the browser host; each host says how a path is chosen (a dialog,
+ * or a name the page gave, checked) and who the user is.
+ */
+import { BundleError } from '../../shared/bundle.ts';
+import { ApiError } from '../../shared/api.ts';
+import type { SyncRequestMap } from '../../shared/sync-requests.ts';
+import { memberByPublicKey, readRoster } from '../../shared/roster.ts';
+import type { OpenReport } from './open-report.ts';
+import { BundlePeers, exportBundle, importBundle } from './bundles.ts';
+import { ReportLinks } from './report-links.ts';
+
+export type SyncHandlers = {
+  [K in keyof SyncRequestMap]: (...args: SyncRequestMap[K]['args']) => Promise<SyncRequestMap[K]['result']> | SyncRequestMap[K]['result'];
+};
+
+export interface SyncHandlerContext {
+  report: OpenReport;
+  dataDir: string;
+  /** The user's public key, to name them as a bundle's sender. */
+  publicKey: () => string;
+  /**
+   * The file to write (export) or read (import): `requested` checked, or chosen by the
+   * user when null; null when the user cancelled.
+   */
+  choosePath: (kind: 'export' | 'import', requested: string | null, suggestedName: string) => Promise<string | null> | string | null;
+  /** Where a meeting listens (tests: 127.0.0.1); default the local network. */
+  meetingHost?: string;
+}
+
+/** A refusal's message is for the user; keep it as an ApiError so hosts pass it on. */
+function asApiError(error: unknown): never {
+  if (error instanceof BundleError) throw new ApiError(error.message);
+  throw error;
+}
+
+export function syncHandlers(context: SyncHandlerContext): SyncHandlers {
+  const { report, dataDir } = context;
+  const peers = new BundlePeers(dataDir);
+  const links = (): ReportLinks => ReportLinks.for(report, dataDir, { meetingHost: context.meetingHost });
+  const senderName = (): string => {
+    try {
+      return memberByPublicKey(readRoster(report.doc), context.publicKey())?.name ?? 'A Plenary user';
+    } catch {
+      return 'A Plenary user';
+    }
+  };
+  return {
+    exportChanges: async (recipient, requested, complete) => {
+      const safe = recipient.replace(/[^\p{L}\p{N} _-]/gu, '').trim() || 'colleague';
+      const path = await context.choosePath('export', requested, `Changes for ${safe}.plenary-changes`);
+      if (path === null) return null;
+      try {
+        const result = await exportBundle({ doc: report.doc, path, recipient, sender: senderName(), complete, peers });
+        return { path: result.path, bytes: result.bytes, complete: result.complete };
+      } catch (error) {
+        return asApiError(error);
+      }
+    },
+    importChanges: async (requested) => {
+      const path = await context.choosePath('import', requested, '');
+      if (path === null) return null;
+      try {
+        const result = await importBundle({ doc: report.doc, path, peers });
+        return { sender: result.sender, changed: result.changed };
+      } catch (error) {
+        return asApiError(error);
+      }
+    },
+    connectServer: (url) => links().connect(url),
+    disconnectServer: () => links().disconnect(),
+    syncStatus: () => links().status(),
+    hostMeeting: () => links().hostMeeting(),
+    stopMeeting: () => links().stopMeeting(),
+  };
+}

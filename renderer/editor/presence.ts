@@ -1,0 +1,64 @@
+/**
+ * Presence in the text: the cursors and selections of everyone else editing the report,
+ * with y-prosemirror's cursor plugin over the renderer's awareness (which main relays to
+ * the other windows, pages and meeting guests of the report).
+ *
+ * The page's Content-Security-Policy forbids inline style attributes, so colours come
+ * from a fixed palette of classes (sync-ui.css), chosen from the person's key; the
+ * caret's colour is set through the CSSOM, which the policy allows.
+ */
+import type { Plugin } from 'prosemirror-state';
+import type { EditorView } from 'prosemirror-view';
+import { yCursorPlugin } from 'y-prosemirror';
+import type * as awarenessProtocol from 'y-protocols/awareness';
+
+export const PRESENCE_COLOURS = 8;
+
+export interface PresenceUser {
+  name: string;
+  /** Stakeholder group label, if the person is on the roster. */
+  group: string;
+  /** 0 … PRESENCE_COLOURS - 1. */
+  colour: number;
+}
+
+/** A stable colour index for a key (or any string). */
+export function colourFor(key: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 16777619);
+  return (h >>> 0) % PRESENCE_COLOURS;
+}
+
+export function readUser(state: Record<string, unknown> | undefined): PresenceUser | null {
+  const user = state?.user as Partial<PresenceUser> | undefined;
+  if (!user || typeof user.name !== 'string' || !user.name) return null;
+  const colour = Number.isInteger(user.colour) && (user.colour as number) >= 0 && (user.colour as number) < PRESENCE_COLOURS ? user.colour as number : 0;
+  return { name: user.name.slice(0, 80), group: typeof user.group === 'string' ? user.group.slice(0, 80) : '', colour };
+}
+
+function cursorBuilder(user: Record<string, unknown>): HTMLElement {
+  const who = readUser({ user }) ?? { name: 'Someone', group: '', colour: 0 };
+  const caret = document.createElement('span');
+  caret.className = `presence-caret presence-c${who.colour}`;
+  caret.setAttribute('aria-hidden', 'true');
+  const label = document.createElement('span');
+  label.className = 'presence-label';
+  label.textContent = who.name;
+  caret.append('\u2060', label, '\u2060');
+  return caret;
+}
+
+function selectionBuilder(user: Record<string, unknown>): { class: string } {
+  const who = readUser({ user });
+  return { class: `presence-selection presence-c${who?.colour ?? 0}` };
+}
+
+export function presencePlugin(awareness: awarenessProtocol.Awareness): Plugin {
+  return yCursorPlugin(awareness, { cursorBuilder, selectionBuilder } as Parameters<typeof yCursorPlugin>[1]);
+}
+
+/** Adds the presence plugin to a running editor and announces who this user is. */
+export function attachPresence(view: EditorView, awareness: awarenessProtocol.Awareness, user: PresenceUser): void {
+  awareness.setLocalStateField('user', user);
+  view.updateState(view.state.reconfigure({ plugins: [...view.state.plugins, presencePlugin(awareness)] }));
+}

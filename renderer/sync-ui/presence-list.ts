@@ -1,0 +1,56 @@
+/**
+ * Who else has the report open right now (name, stakeholder group, colour), from the
+ * awareness states main relays; shown in the status line and read out politely when it
+ * changes.
+ */
+import type * as awarenessProtocol from 'y-protocols/awareness';
+import { readUser, type PresenceUser } from '../editor/presence.ts';
+
+export class PresenceList {
+  readonly element: HTMLElement;
+  private readonly awareness: awarenessProtocol.Awareness;
+
+  constructor(awareness: awarenessProtocol.Awareness) {
+    this.awareness = awareness;
+    this.element = document.createElement('span');
+    this.element.className = 'presence-list';
+    this.element.id = 'presence-list';
+    this.element.setAttribute('role', 'status');
+    this.element.setAttribute('aria-label', 'Who else is here');
+    awareness.on('change', this.render);
+    this.render();
+  }
+
+  others(): PresenceUser[] {
+    const out: PresenceUser[] = [];
+    for (const [clientId, state] of this.awareness.getStates()) {
+      if (clientId === this.awareness.clientID) continue;
+      const user = readUser(state);
+      if (user) out.push(user);
+    }
+    return out.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  private readonly render = (): void => {
+    const others = this.others();
+    this.element.replaceChildren();
+    this.element.hidden = others.length === 0;
+    if (others.length === 0) return;
+    this.element.append(document.createTextNode('Also here: '));
+    others.forEach((user, i) => {
+      const item = document.createElement('span');
+      item.className = 'presence-person';
+      item.dataset.name = user.name;
+      const dot = document.createElement('span');
+      dot.className = `presence-dot presence-c${user.colour}`;
+      dot.setAttribute('aria-hidden', 'true');
+      item.append(dot, document.createTextNode(user.group ? `${user.name} (${user.group})` : user.name));
+      if (i > 0) this.element.append(document.createTextNode(', '));
+      this.element.append(item);
+    });
+  };
+
+  destroy(): void {
+    this.awareness.off('change', this.render);
+  }
+}

@@ -1,0 +1,239 @@
+/**
+ * The sync dialogs: Export changes… (a changes file for a named colleague), Import
+ * changes…, Connect to server… and Host a meeting…. The Electron menu opens them with a
+ * `syncDialog` event; the status line's "Sync" button offers the same four (the browser
+ * host has no menu). In the browser host there is no file dialog, so the file name is
+ * typed; in Electron main shows the native one.
+ */
+import type { PlenaryApi, SyncDialog } from '../../shared/api.ts';
+import { checkPersonName, checkServerAddress, type SyncStatusView } from '../../shared/sync-requests.ts';
+
+type Field = { input: HTMLInputElement; row: HTMLElement };
+
+function field(label: string, id: string, type = 'text', hint = ''): Field {
+  const row = document.createElement('div');
+  row.className = 'sync-field';
+  const l = document.createElement('label');
+  l.htmlFor = id;
+  l.textContent = label;
+  const input = document.createElement('input');
+  input.id = id;
+  input.type = type;
+  input.autocomplete = 'off';
+  input.spellcheck = false;
+  row.append(l, input);
+  if (hint) {
+    const p = document.createElement('p');
+    p.className = 'sync-hint';
+    p.textContent = hint;
+    row.append(p);
+  }
+  return { input, row };
+}
+
+function button(text: string, primary = false): HTMLButtonElement {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.textContent = text;
+  if (primary) b.className = 'button-primary';
+  return b;
+}
+
+export class SyncDialogs {
+  private readonly api: PlenaryApi;
+  private readonly dialog: HTMLDialogElement;
+  private readonly body: HTMLElement;
+  private readonly message: HTMLElement;
+  private readonly buttons: HTMLElement;
+  private readonly notify: (text: string) => void;
+  private status: SyncStatusView | null = null;
+
+  constructor(api: PlenaryApi, notify: (text: string) => void) {
+    this.api = api;
+    this.notify = notify;
+    this.dialog = document.createElement('dialog');
+    this.dialog.className = 'dialog sync-dialog';
+    this.dialog.id = 'sync-dialog';
+    this.dialog.setAttribute('aria-labelledby', 'sync-dialog-title');
+    const title = document.createElement('h2');
+    title.id = 'sync-dialog-title';
+    this.body = document.createElement('div');
+    this.message = document.createElement('p');
+    this.message.className = 'field-error sync-message';
+    this.message.id = 'sync-dialog-message';
+    this.message.setAttribute('role', 'alert');
+    this.buttons = document.createElement('div');
+    this.buttons.className = 'dialog-buttons';
+    this.dialog.append(title, this.body, this.message, this.buttons);
+    document.body.append(this.dialog);
+  }
+
+  setStatus(status: SyncStatusView): void {
+    this.status = status;
+  }
+
+  private open(heading: string, content: HTMLElement[], actions: HTMLButtonElement[]): void {
+    (this.dialog.querySelector('h2') as HTMLElement).textContent = heading;
+    this.body.replaceChildren(...content);
+    this.message.textContent = '';
+    const close = button('Close');
+    close.addEventListener('click', () => this.dialog.close());
+    this.buttons.replaceChildren(close, ...actions);
+    if (!this.dialog.open) this.dialog.showModal();
+    (content.find((el) => el.querySelector('input'))?.querySelector('input') ?? actions[0] ?? close).focus();
+  }
+
+  private async run(action: () => Promise<string | null>): Promise<void> {
+    this.message.textContent = '';
+    this.dialog.setAttribute('aria-busy', 'true');
+    try {
+      const done = await action();
+      if (done !== null) {
+        this.dialog.close();
+        this.notify(done);
+      }
+    } catch (error) {
+      this.message.textContent = error instanceof Error ? error.message : String(error);
+    } finally {
+      this.dialog.removeAttribute('aria-busy');
+    }
+  }
+
+  show(which: SyncDialog): void {
+    if (which === 'export-changes') this.exportChanges();
+    else if (which === 'import-changes') this.importChanges();
+    else if (which === 'connect') this.connect();
+    else this.meeting();
+  }
+
+  private exportChanges(): void {
+    const who = field('For whom (their name)', 'sync-recipient', 'text', 'The file holds what they lack since the last changes file you made for them.');
+    const everything = document.createElement('label');
+    everything.className = 'sync-check';
+    const box = document.createElement('input');
+    box.type = 'checkbox';
+    box.id = 'sync-complete';
+    everything.append(box, ' Include the whole report (if an earlier file never arrived)');
+    const file = field('File name', 'sync-export-path', 'text', 'Saved in the Reports folder unless you give a full path.');
+    const content = [who.row, everything];
+    if (this.api.host === 'web') content.push(file.row);
+    const go = button('Export', true);
+    go.addEventListener('click', () => void this.run(async () => {
+      const recipient = checkPersonName(who.input.value);
+      const path = this.api.host === 'web' ? file.input.value.trim() || `Changes for ${recipient}.plenary-changes` : null;
+      const result = await this.api.request('exportChanges', recipient, path, box.checked);
+      if (!result) return null;
+      return `Changes for ${recipient} saved to ${result.path} (${(result.bytes / 1024).toFixed(1)} kB${result.complete ? ', the whole report' : ''}).`;
+    }));
+    this.open('Export changes', content, [go]);
+  }
+
+  private importChanges(): void {
+    const file = field('Changes file', 'sync-import-path', 'text', 'A .plenary-changes file a colleague sent you.');
+    const go = button(this.api.host === 'web' ? 'Import' : 'Choose file…', true);
+    go.addEventListener('click', () => void this.run(async () => {
+      const path = this.api.host === 'web' ? file.input.value.trim() : null;
+      const result = await this.api.request('importChanges', path);
+      if (!result) return null;
+      const from = result.sender ? ` from ${result.sender}` : '';
+      return result.changed ? `Changes${from} imported.` : `The changes${from} were already in this report; nothing changed.`;
+    }));
+    this.open('Import changes', this.api.host === 'web' ? [file.row] : [], [go]);
+  }
+
+  private connect(): void {
+    const address = field('Server address', 'sync-server-url', 'url', 'ws:// or wss://, as the secretariat gave it; remembered for this report.');
+    address.input.value = this.status?.server ?? '';
+    const go = button('Connect', true);
+    go.addEventListener('click', () => void this.run(async () => {
+      const url = checkServerAddress(address.input.value);
+      await this.api.request('connectServer', url);
+      return `Syncing with ${url}.`;
+    }));
+    const actions = [go];
+    if (this.status?.server) {
+      const off = button('Disconnect');
+      off.addEventListener('click', () => void this.run(async () => {
+        await this.api.request('disconnectServer');
+        return 'Disconnected from the server; the report stays complete here.';
+      }));
+      actions.unshift(off);
+    }
+    this.open('Connect to a server', [address.row], actions);
+  }
+
+  private meeting(): void {
+    const info = document.createElement('div');
+    info.className = 'sync-meeting';
+    const render = (m: SyncStatusView['meeting']): void => {
+      info.replaceChildren();
+      const p = document.createElement('p');
+      if (!m) {
+        p.textContent = 'Others on this network can join the report while the meeting runs; everyone keeps a complete copy when it stops.';
+        info.append(p);
+        return;
+      }
+      p.textContent = 'Guests choose Connect to server… and enter this invitation:';
+      const invite = document.createElement('output');
+      invite.id = 'sync-meeting-invite';
+      invite.textContent = m.invite;
+      const code = document.createElement('p');
+      code.append('Address ', Object.assign(document.createElement('code'), { textContent: m.url }), ' · code ', Object.assign(document.createElement('strong'), { id: 'sync-meeting-code', textContent: m.code }));
+      info.append(p, invite, code);
+    };
+    render(this.status?.meeting ?? null);
+    const start = button('Start the meeting', true);
+    start.addEventListener('click', () => void this.run(async () => {
+      const m = await this.api.request('hostMeeting');
+      render(m);
+      return null;
+    }));
+    const stop = button('Stop the meeting');
+    stop.addEventListener('click', () => void this.run(async () => {
+      await this.api.request('stopMeeting');
+      return 'The meeting has stopped; every copy keeps what it has.';
+    }));
+    this.open('Host a meeting', [info], this.status?.meeting ? [stop] : [start, stop]);
+  }
+}
+
+/** The status line's "Sync" button: a small menu of the four dialogs. */
+export function syncMenuButton(dialogs: SyncDialogs): HTMLElement {
+  const wrap = document.createElement('span');
+  wrap.className = 'sync-menu';
+  const toggle = button('Sync');
+  toggle.id = 'sync-menu-button';
+  toggle.setAttribute('aria-haspopup', 'menu');
+  toggle.setAttribute('aria-expanded', 'false');
+  const menu = document.createElement('div');
+  menu.className = 'sync-menu-items';
+  menu.setAttribute('role', 'menu');
+  menu.hidden = true;
+  const items: [SyncDialog, string][] = [['export-changes', 'Export changes…'], ['import-changes', 'Import changes…'], ['connect', 'Connect to server…'], ['meeting', 'Host a meeting…']];
+  const close = (): void => {
+    menu.hidden = true;
+    toggle.setAttribute('aria-expanded', 'false');
+  };
+  for (const [which, label] of items) {
+    const item = button(label);
+    item.setAttribute('role', 'menuitem');
+    item.addEventListener('click', () => {
+      close();
+      dialogs.show(which);
+    });
+    menu.append(item);
+  }
+  toggle.addEventListener('click', () => {
+    menu.hidden = !menu.hidden;
+    toggle.setAttribute('aria-expanded', String(!menu.hidden));
+    if (!menu.hidden) (menu.firstElementChild as HTMLElement | null)?.focus();
+  });
+  menu.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') {
+      close();
+      toggle.focus();
+    }
+  });
+  wrap.append(toggle, menu);
+  return wrap;
+}

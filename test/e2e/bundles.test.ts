@@ -1,0 +1,84 @@
+/**
+ * Update bundles from the UI of the browser host: Ana exports the changes Bo lacks from
+ * her copy of the report; Bo imports them into his copy (another file of the same
+ * report); a tampered file is refused with its message shown and Bo's text untouched.
+ */
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, newPage, openEditor, startHost, tempDataDir, type Host } from './harness.ts';
+import { closeAllReports, createReportFile } from '../../main/services/open-report.ts';
+import { REPORT_TEMPLATE } from '../../shared/report-template.ts';
+
+let host: Host;
+let browser: Browser;
+let ana: Page;
+let bo: Page;
+let reports: string;
+
+beforeAll(async () => {
+  const dataDir = tempDataDir();
+  reports = join(dataDir, 'Reports');
+  mkdirSync(reports, { recursive: true });
+  const original = createReportFile(join(reports, 'ana.plenary'), REPORT_TEMPLATE, { title: 'Tunis draft' });
+  original.saveCopyAs(join(reports, 'bo.plenary'));
+  closeAllReports();
+  host = await startHost({ dataDir, report: join(reports, 'ana.plenary') });
+  browser = await launchBrowser();
+  ana = (await newPage(browser)).page;
+  bo = (await newPage(browser)).page;
+  await openEditor(ana, host.url);
+  await openEditor(bo, `${host.url}?report=${encodeURIComponent(join(reports, 'bo.plenary'))}`);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await host?.stop();
+});
+
+async function openSyncDialog(page: Page, item: string): Promise<void> {
+  await page.click('#sync-menu-button');
+  await page.getByRole('menuitem', { name: item }).click();
+  await page.waitForSelector('#sync-dialog[open]');
+}
+
+async function importFile(page: Page, name: string): Promise<void> {
+  await openSyncDialog(page, 'Import changes…');
+  await page.fill('#sync-import-path', name);
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+}
+
+describe('changes files', () => {
+  test('Ana exports her changes for Bo, Bo imports them into his copy', async () => {
+    await ana.locator('.ProseMirror p').first().click();
+    await ana.keyboard.press('End');
+    await ana.keyboard.type(' Agreed in Geneva.');
+    await openSyncDialog(ana, 'Export changes…');
+    await ana.fill('#sync-recipient', 'Bo');
+    await ana.fill('#sync-export-path', 'for-bo.plenary-changes');
+    await ana.getByRole('button', { name: 'Export', exact: true }).click();
+    await ana.waitForFunction(() => /saved to .*for-bo\.plenary-changes/.test(document.querySelector('#sync-notice')?.textContent ?? ''));
+
+    expect(await bo.textContent('.ProseMirror')).not.toContain('Agreed in Geneva.');
+    await importFile(bo, 'for-bo.plenary-changes');
+    await bo.waitForFunction(() => /imported/.test(document.querySelector('#sync-notice')?.textContent ?? ''));
+    await bo.waitForFunction(() => document.querySelector('.ProseMirror')?.textContent?.includes('Agreed in Geneva.'));
+
+    await importFile(bo, 'for-bo.plenary-changes');
+    await bo.waitForFunction(() => /already in this report/.test(document.querySelector('#sync-notice')?.textContent ?? ''));
+  });
+
+  test('a tampered changes file is refused with its message, Bo\'s report unchanged', async () => {
+    const bytes = readFileSync(join(reports, 'for-bo.plenary-changes'));
+    const at = bytes.indexOf(Buffer.from('Geneva'));
+    expect(at).toBeGreaterThan(0);
+    bytes[at] = 'X'.charCodeAt(0);
+    writeFileSync(join(reports, 'tampered.plenary-changes'), bytes);
+    const before = await bo.textContent('.ProseMirror');
+    await importFile(bo, 'tampered.plenary-changes');
+    await bo.waitForFunction(() => /damaged or incomplete/.test(document.querySelector('#sync-dialog-message')?.textContent ?? ''));
+    expect(await bo.isVisible('#sync-dialog[open]')).toBe(true);
+    expect(await bo.textContent('.ProseMirror')).toBe(before);
+  });
+});

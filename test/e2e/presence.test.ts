@@ -1,0 +1,62 @@
+/**
+ * Presence through the browser host: two people (two browser profiles, so two
+ * identities) on the same report see each other in the status line and each other's
+ * caret, labelled with the name, in the text.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, newPage, openEditor, startHost, tempDataDir, type Host } from './harness.ts';
+
+let host: Host;
+let browser: Browser;
+let ana: Page;
+let bo: Page;
+
+beforeAll(async () => {
+  host = await startHost({ dataDir: tempDataDir() });
+  browser = await launchBrowser();
+  ana = (await newPage(browser)).page;
+  bo = (await newPage(browser)).page;
+  await openEditor(ana, host.url);
+  await openEditor(bo, host.url);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await host?.stop();
+});
+
+const othersIn = (page: Page): Promise<string[]> =>
+  page.$$eval('#presence-list .presence-person', (items) => items.map((i) => (i as HTMLElement).dataset.name ?? ''));
+
+describe('presence', () => {
+  test('each sees the other in the status line, by name', async () => {
+    await ana.waitForFunction(() => document.querySelectorAll('#presence-list .presence-person').length === 1);
+    await bo.waitForFunction(() => document.querySelectorAll('#presence-list .presence-person').length === 1);
+    const [anaSees] = await othersIn(ana);
+    const [boSees] = await othersIn(bo);
+    expect(anaSees).toMatch(/^Guest [0-9a-f]{4}$/);
+    expect(boSees).toMatch(/^Guest [0-9a-f]{4}$/);
+    expect(anaSees).not.toBe(boSees);
+  });
+
+  test('a caret placed in the text appears in the other\'s editor with the name', async () => {
+    const [boSeesAnaAs] = await othersIn(bo);
+    const paragraph = ana.locator('.ProseMirror p').nth(1);
+    await paragraph.click();
+    await ana.keyboard.press('End');
+    await bo.waitForSelector('.ProseMirror .presence-caret .presence-label');
+    expect(await bo.textContent('.ProseMirror .presence-caret .presence-label')).toBe(boSeesAnaAs);
+    // The caret is inside the paragraph Ana clicked.
+    const anaText = (await paragraph.textContent()) ?? '';
+    const caretParagraph = await bo.$eval('.ProseMirror .presence-caret', (caret) => caret.closest('p')?.textContent ?? '');
+    expect(caretParagraph.startsWith(anaText.slice(0, 20))).toBe(true);
+  });
+
+  test('a selection shows as the other\'s highlight, and leaving removes them', async () => {
+    await ana.keyboard.press('Shift+Home');
+    await bo.waitForSelector('.ProseMirror .presence-selection');
+    await ana.close();
+    await bo.waitForFunction(() => document.querySelectorAll('#presence-list .presence-person').length === 0 && !document.querySelector('.ProseMirror .presence-caret'));
+  });
+});
