@@ -96,7 +96,23 @@ export class Toolbar {
     });
   }
 
-  /** Reflects the editor's state; called after every editor update. */
+  private pending: ToolbarState | null = null;
+
+  /**
+   * Reflects the editor's state at the next frame: several transactions in one frame
+   * (a remote update, the id plugin's follow-up) cost one toolbar update, outside the
+   * keystroke's dispatch.
+   */
+  scheduleUpdate(state: ToolbarState): void {
+    if (this.pending === null) requestAnimationFrame(() => {
+      const latest = this.pending;
+      this.pending = null;
+      if (latest) this.update(latest);
+    });
+    this.pending = state;
+  }
+
+  /** Reflects the editor's state now. */
   update(state: ToolbarState): void {
     for (const { item, button } of this.buttons) {
       const pressed = item.toggle && state.isActive(item.command);

@@ -133,7 +133,7 @@ describe('the page around the report', () => {
     const toolbar = page.locator('#toolbar');
     expect(await toolbar.getAttribute('role')).toBe('toolbar');
     expect(await toolbar.locator('button[tabindex="0"]').count()).toBe(1);
-    expect(await toolbar.locator('button[data-command="heading-1"]').getAttribute('aria-pressed')).toBe('true');
+    await expect.poll(() => toolbar.locator('button[data-command="heading-1"]').getAttribute('aria-pressed')).toBe('true');
     expect(await toolbar.locator('button[data-command="paragraph"]').getAttribute('aria-pressed')).toBe('false');
 
     // The whole toolbar is one stop in the tab order: Tab from the button before it lands
