@@ -11,7 +11,7 @@
  * the editor receives the menu event instead.
  */
 import { Menu, app, type BrowserWindow, type MenuItemConstructorOptions } from 'electron';
-import type { MenuCommand, ReportSummary } from '../../shared/api.ts';
+import type { MenuCommand, ReportSummary, SyncDialog } from '../../shared/api.ts';
 import { APP_NAME } from './window-title.ts';
 
 export interface MenuActions {
@@ -20,6 +20,8 @@ export interface MenuActions {
   openRecent(path: string): void;
   clearRecent(): void;
   saveCopyAs(window: BrowserWindow | undefined): void;
+  /** Opens one of the renderer's sync dialogs (Export/Import changes, Connect, Host a meeting). */
+  syncDialog(window: BrowserWindow | undefined, dialog: SyncDialog): void;
   /** Sends an editing command to the window's editor. */
   command(window: BrowserWindow | undefined, command: MenuCommand): void;
   about(window: BrowserWindow | undefined): void;
@@ -66,6 +68,11 @@ export function menuTemplate(state: MenuState, actions: MenuActions): MenuItemCo
       { label: 'Open &recent', submenu: recentSubmenu(state, actions) },
       { type: 'separator' },
       { label: 'Save a &copy as…', accelerator: 'CmdOrCtrl+Shift+S', click: (_i, w) => actions.saveCopyAs(win(w)) },
+      { type: 'separator' },
+      { label: '&Export changes…', click: (_i, w) => actions.syncDialog(win(w), 'export-changes') },
+      { label: '&Import changes…', click: (_i, w) => actions.syncDialog(win(w), 'import-changes') },
+      { label: 'Connect to &server…', click: (_i, w) => actions.syncDialog(win(w), 'connect') },
+      { label: '&Host a meeting…', click: (_i, w) => actions.syncDialog(win(w), 'meeting') },
       { type: 'separator' },
       { label: '&Close', role: 'close' },
       ...(isMac ? [] : [{ type: 'separator' } as const, { label: '&Quit', role: 'quit' } as const]),

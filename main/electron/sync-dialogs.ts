@@ -9,6 +9,8 @@ import { isAbsolute } from 'node:path';
 import { ApiError } from '../../shared/api.ts';
 import { BUNDLE_EXTENSION } from '../../shared/bundle.ts';
 import { syncHandlers, type SyncHandlers } from '../services/sync-handlers.ts';
+import { ReportLinks } from '../services/report-links.ts';
+import { IpcChannel } from './ipc-channels.ts';
 import type { ReportWindow } from './report-windows.ts';
 import type { ReportServices } from './report-services.ts';
 
@@ -18,7 +20,20 @@ function withExtension(path: string): string {
   return path.toLowerCase().endsWith(`.${BUNDLE_EXTENSION}`) ? path : `${path}.${BUNDLE_EXTENSION}`;
 }
 
+const watched = new WeakSet<ReportWindow>();
+
+/** Sends the report's sync status to its window whenever it changes, until the window closes. */
+function watchStatus(entry: ReportWindow, dataDir: string): void {
+  if (watched.has(entry)) return;
+  watched.add(entry);
+  const stop = ReportLinks.for(entry.report, dataDir).onStatus((status) => {
+    if (!entry.window.isDestroyed()) entry.window.webContents.send(IpcChannel.event, { type: 'syncStatus', status });
+  });
+  entry.window.once('closed', stop);
+}
+
 export function desktopSyncHandlers(entry: ReportWindow, services: ReportServices): SyncHandlers {
+  watchStatus(entry, app.getPath('userData'));
   return syncHandlers({
     report: entry.report,
     dataDir: app.getPath('userData'),
