@@ -73,6 +73,7 @@ async function start(): Promise<void> {
   const view = createEditor({
     doc,
     mount,
+    awareness: sync.awareness,
     onUpdate: (updated) => {
       if (commands) toolbar.scheduleUpdate(commands);
       endorsements?.update(updated);

@@ -57,8 +57,11 @@ export function presencePlugin(awareness: awarenessProtocol.Awareness): Plugin {
   return yCursorPlugin(awareness, { cursorBuilder, selectionBuilder } as Parameters<typeof yCursorPlugin>[1]);
 }
 
-/** Adds the presence plugin to a running editor and announces who this user is. */
-export function attachPresence(view: EditorView, awareness: awarenessProtocol.Awareness, user: PresenceUser): void {
+/**
+ * Announces who this user is. The editor is built with `presencePlugin` (view.ts):
+ * reconfiguring a running editor would recreate y-prosemirror's plugin views, and the
+ * undo plugin's destroys its UndoManager — undo would silently stop working.
+ */
+export function attachPresence(_view: EditorView, awareness: awarenessProtocol.Awareness, user: PresenceUser): void {
   awareness.setLocalStateField('user', user);
-  view.updateState(view.state.reconfigure({ plugins: [...view.state.plugins, presencePlugin(awareness)] }));
 }

@@ -15,6 +15,8 @@ import { bodyOf } from '../../shared/ydoc.ts';
 import { editorPlugins, type EditorDeps } from '../../shared/editor/index.ts';
 import { blockIdPlugin } from '../../shared/block-ids.ts';
 import { labelledBlockViews, numberingPlugin } from './numbering-view.ts';
+import { presencePlugin } from './presence.ts';
+import type { Awareness } from 'y-protocols/awareness';
 import { keepPastedHeadings, refuseOversizedClipboard, refuseOversizedPaste, tidyPastedHtml } from './paste.ts';
 
 export interface EditorOptions {
@@ -26,6 +28,8 @@ export interface EditorOptions {
   report: (message: string) => void;
   /** Undo/redo (Yjs's) and the link dialog. */
   deps: EditorDeps;
+  /** Other people's carets and selections (presence.ts). */
+  awareness: Awareness;
 }
 
 export function createEditor(options: EditorOptions): EditorView {
@@ -39,6 +43,8 @@ export function createEditor(options: EditorOptions): EditorView {
     dropCursor({ color: '#1a66d2', width: 2 }),
     gapCursor(),
     numberingPlugin(),
+    // Every plugin is here from the start: reconfiguring later would destroy the undo manager.
+    presencePlugin(options.awareness),
   ];
   const state = EditorState.create({ schema, doc, plugins });
   const view: EditorView = new EditorView(options.mount, {
