@@ -54,6 +54,12 @@ parentPort.on('message', ({ id, bytes, format }) => {
 });
 `;
 
+/** Where yjs lives, for the worker; bundled as CommonJS (Electron main) there is no import.meta.url. */
+function resolveYjs(): string {
+  if (typeof require === 'function') return require.resolve('yjs');
+  return createRequire(import.meta.url).resolve('yjs');
+}
+
 interface Job {
   bytes: Uint8Array;
   format: UpdateFormat;
@@ -122,7 +128,7 @@ export class UpdateGuard {
 
   private ensureWorker(): WorkerState {
     if (this.worker) return this.worker;
-    const yjsPath = createRequire(import.meta.url).resolve('yjs');
+    const yjsPath = resolveYjs();
     const handle = new Worker(WORKER_SOURCE, { eval: true, workerData: { yjsPath } });
     handle.unref();
     const worker: WorkerState = { handle, ready: false, queued: [], running: new Map() };
