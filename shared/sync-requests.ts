@@ -85,10 +85,13 @@ export function checkPersonName(value: unknown): string {
   return name;
 }
 
-/** A sync server's address: ws:// or wss://, a host (name, IPv4 or [IPv6]), an optional port and path. */
+/**
+ * A sync server's address: ws:// or wss://, a host (name, IPv4 or [IPv6]), an optional
+ * port and path; a meeting's invitation adds `#<code>` (meeting-host.ts).
+ */
 export function checkServerAddress(value: unknown): string {
   const text = typeof value === 'string' ? value.trim() : '';
-  const shape = /^wss?:\/\/(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?(?:\/[^\s#?]*)?$/i;
+  const shape = /^wss?:\/\/(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?(?:\/[^\s#?]*)?(?:#[A-Za-z0-9 -]{1,16})?$/i;
   if (text.length > MAX_URL || !shape.test(text)) {
     throw new ApiError('A server address starts with ws:// or wss:// and names a host, e.g. wss://sync.example.org or ws://192.168.1.20:4455.');
   }

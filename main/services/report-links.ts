@@ -15,7 +15,7 @@ import { readMeta } from '../../shared/ydoc.ts';
 import type { OpenReport } from './open-report.ts';
 import { ServerLink, type SyncStatus } from './sync/client.ts';
 import { ServerLinks } from './sync/server-links.ts';
-import { meetingInterfaces, startMeeting, type Meeting } from './sync/meeting-host.ts';
+import { meetingInterfaces, parseInvite, startMeeting, type Meeting } from './sync/meeting-host.ts';
 import { isValidReportId } from './sync/report-id.ts';
 
 const byReport = new WeakMap<OpenReport, ReportLinks>();
@@ -90,10 +90,22 @@ export class ReportLinks {
     for (const listener of [...this.listeners]) listener(status);
   }
 
-  connect(url: string): SyncStatusView {
+  /** Links to a server, or to a meeting by its invitation (`ws://HOST:N/<report id>#<code>`). */
+  connect(address: string): SyncStatusView {
     const reportId = this.reportId();
+    let url = address;
+    let token: string | undefined;
+    const invite = address.includes('#') ? parseInvite(address) : null;
+    if (address.includes('#') && !invite) throw new ApiError('This meeting invitation is not complete: it ends with # and the 6-character code.');
+    if (invite) {
+      if (invite.reportId !== reportId) {
+        throw new ApiError(`This invitation is for another report (${invite.reportId}); open that report to join the meeting.`);
+      }
+      url = invite.url;
+      token = invite.code;
+    }
     this.link?.close();
-    const link = new ServerLink({ url, reportId, doc: this.report.doc, links: this.remembered });
+    const link = new ServerLink({ url, reportId, doc: this.report.doc, token, links: invite ? undefined : this.remembered });
     this.link = link;
     this.linkStatus = link.status;
     link.onStatus((status) => {
