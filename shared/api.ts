@@ -49,16 +49,20 @@ export type HostEvent =
   | { type: 'syncStatus'; status: SyncStatusView }
   /** File → Export changes…, Import changes…, Connect to server…, Host a meeting… (Electron menu). */
   | { type: 'syncDialog'; dialog: SyncDialog }
+  /** File → Export… or Import… (Electron menu): the renderer opens its dialog. */
+  | { type: 'fileDialog'; dialog: FileDialog }
   /** An export's progress (shared/export/export-request.ts). */
   | ExportProgressEvent;
+
+export type FileDialog = 'export' | 'import';
 
 export type SyncDialog = 'export-changes' | 'import-changes' | 'connect' | 'meeting';
 export const SYNC_DIALOGS: readonly SyncDialog[] = ['export-changes', 'import-changes', 'connect', 'meeting'];
 
 /** Commands from the application menu that the editor carries out. */
-export type MenuCommand = 'export' | 'import' | 'undo' | 'redo' | 'bold' | 'italic' | 'link' | 'heading-1' | 'heading-2' | 'heading-3' | 'heading-4' | 'paragraph' | 'bullet-list' | 'ordered-list' | 'blockquote';
+export type MenuCommand = 'undo' | 'redo' | 'bold' | 'italic' | 'link' | 'heading-1' | 'heading-2' | 'heading-3' | 'heading-4' | 'paragraph' | 'bullet-list' | 'ordered-list' | 'blockquote';
 
-export const MENU_COMMANDS: readonly MenuCommand[] = ['export', 'import', 'undo', 'redo', 'bold', 'italic', 'link', 'heading-1', 'heading-2', 'heading-3', 'heading-4', 'paragraph', 'bullet-list', 'ordered-list', 'blockquote'];
+export const MENU_COMMANDS: readonly MenuCommand[] = ['undo', 'redo', 'bold', 'italic', 'link', 'heading-1', 'heading-2', 'heading-3', 'heading-4', 'paragraph', 'bullet-list', 'ordered-list', 'blockquote'];
 
 export interface PlenaryApi {
   readonly host: 'electron' | 'web';

@@ -13,6 +13,7 @@ import type { ReportWindow, ReportWindows } from './report-windows.ts';
 import type { ReportServices } from './report-services.ts';
 import { stanceHandlers } from '../services/report-requests.ts';
 import { desktopSyncHandlers } from './sync-dialogs.ts';
+import { desktopExportHandlers } from './export-dialogs.ts';
 
 const REPORT_FILTERS = [{ name: 'Plenary report', extensions: [REPORT_EXTENSION.slice(1)] }];
 
@@ -120,6 +121,7 @@ export class Desktop {
     return {
       ...stanceHandlers(entry.report.doc, () => this.services.identity()),
       ...desktopSyncHandlers(entry, this.services),
+      ...desktopExportHandlers(entry, this.windows, this.services),
       currentReport: () => entry.report.summary(),
       recentReports: () => this.services.recentReports(),
       newReport: async () => (await this.newReport(entry.window))?.report.summary() ?? null,

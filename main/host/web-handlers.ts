@@ -15,6 +15,9 @@ import { checkReportPath } from './report-paths.ts';
 import { stanceHandlers, type Signer } from '../services/report-requests.ts';
 import { syncHandlers } from '../services/sync-handlers.ts';
 import { checkBundlePath } from './bundle-paths.ts';
+import type { HostEvent } from '../../shared/api.ts';
+import { exportHandlers, exportJobsFor } from '../services/export-requests.ts';
+import type { WebExports } from './web-exports.ts';
 
 export interface RecentList {
   add(summary: ReportSummary): void;
@@ -27,6 +30,10 @@ export interface WebHandlerContext {
   recent: RecentList;
   /** The identity that signs for this page (web-identities.ts). */
   identity: () => Signer;
+  /** Export folders, downloads and the PDF printer (web-exports.ts). */
+  exports: WebExports;
+  /** Sends an event to this page (export progress). */
+  emit: (event: HostEvent) => void;
 }
 
 /** A file name in `folder` that does not exist yet: "Untitled report.plenary", "Untitled report 2.plenary"… */
@@ -38,7 +45,7 @@ function freshReportPath(folder: string): string {
   }
 }
 
-export function webHandlers({ report, dataDir, recent, identity }: WebHandlerContext): RequestHandlers {
+export function webHandlers({ report, dataDir, recent, identity, exports, emit }: WebHandlerContext): RequestHandlers {
   const base = reportsDir(dataDir);
   const remember = (opened: OpenReport): ReportSummary => {
     const summary = opened.summary();
@@ -52,6 +59,18 @@ export function webHandlers({ report, dataDir, recent, identity }: WebHandlerCon
   return {
     ...stanceHandlers(report.doc, identity),
     ...syncHandlers({ report, dataDir, publicKey: () => identity().publicKey(), choosePath: (kind, path) => checkBundlePath(kind, path, base) }),
+    ...exportHandlers({
+      doc: report.doc,
+      jobs: exportJobsFor({ doc: report.doc, emit, printer: exports.printer }),
+      exportPath: (requested, suggested, format) => exports.exportPath(requested, suggested, format),
+      importPath: (requested) => exports.importPath(requested),
+      seedNewReport: () => {
+        mkdirSync(base, { recursive: true });
+        const created = createReportFile(freshReportPath(base), REPORT_TEMPLATE);
+        remember(created);
+        return Promise.resolve({ doc: created.doc, path: created.path });
+      },
+    }),
     currentReport: () => report.summary(),
     recentReports: () => recent.list(),
     newReport: () => {

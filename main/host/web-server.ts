@@ -11,6 +11,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type { HostEvent } from '../../shared/api.ts';
 import { CloseCode, MAX_TEXT_FRAME, REPORT_PARAM, SOCKET_PATH, encodeEvent } from '../../shared/web-protocol.ts';
 import { ReportLinks } from '../services/report-links.ts';
 import { MAX_MESSAGE_BYTES } from '../../shared/sync-messages.ts';
@@ -21,6 +22,7 @@ import { reportsDir } from '../services/user-data.ts';
 import { checkReportPath } from './report-paths.ts';
 import { webHandlers, type RecentList } from './web-handlers.ts';
 import { IDENTITY_PARAM, WebIdentities } from './web-identities.ts';
+import { WebExports } from './web-exports.ts';
 
 export interface WebHostOptions {
   /** 0 picks a free port. */
@@ -51,6 +53,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const log = options.log ?? ((line: string) => console.error(line));
   const sockets = new Set<WebSocket>();
   const identities = new WebIdentities(options.dataDir);
+  const exports = new WebExports(options.dataDir);
   // Binary frames carry whole Yjs updates; a JSON frame is small.
   const wss = new WebSocketServer({ noServer: true, maxPayload: Math.max(MAX_MESSAGE_BYTES, MAX_TEXT_FRAME) });
 
@@ -59,6 +62,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       response.writeHead(421, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Misdirected request');
       return;
     }
+    if (exports.handle(request, response, (origin) => allowedOrigins(port).has(origin ?? ''))) return;
     void serveStatic(options.rendererDir, request, response);
   });
 
@@ -104,7 +108,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
     if (ws.readyState !== ws.OPEN) return;
     const identity = (): ReturnType<WebIdentities['for']> => identities.for(identityToken);
-    bridgeSocket(ws, report, webHandlers({ report, dataDir: options.dataDir, recent: options.recent, identity }), log);
+    const emit = (event: HostEvent): void => {
+      if (ws.readyState === ws.OPEN) ws.send(encodeEvent(event));
+    };
+    bridgeSocket(ws, report, webHandlers({ report, dataDir: options.dataDir, recent: options.recent, identity, exports, emit }), log);
     // The report's server and meeting status, pushed to the page (renderer/sync-ui).
     const stopStatus = ReportLinks.for(report, options.dataDir).onStatus((status) => {
       if (ws.readyState === ws.OPEN) ws.send(encodeEvent({ type: 'syncStatus', status }));
@@ -132,6 +139,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         wss.close();
         closeAllReports();
         await serverClosed;
+        await exports.close();
       })();
       return closing;
     },
