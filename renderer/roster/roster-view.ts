@@ -18,6 +18,7 @@ import { DEVELOPMENT_STATUSES, GENDERS, REGIONS, ROLES, labelOf, reportGroups } 
 import { metaOf, Origin, readMeta, rosterOf, writeMeta } from '../../shared/ydoc.ts';
 import type { Me } from '../endorsements/live-consensus.ts';
 import { MemberForm } from './member-form.ts';
+import sampleRoster from '../../resources/sample-roster.json' with { type: 'json' };
 import type { LiveConsensus } from '../endorsements/live-consensus.ts';
 import { StanceRecords } from '../endorsements/stance-records.ts';
 
@@ -50,6 +51,7 @@ export class RosterView {
   private readonly api: PlenaryApi;
   private confirmingRetire: string | null = null;
   private readonly records: StanceRecords;
+  private readonly sampleButton: HTMLButtonElement;
 
   constructor(doc: Y.Doc, me: Me, api: PlenaryApi, live: LiveConsensus, announce: (text: string) => void) {
     this.doc = doc;
@@ -104,8 +106,9 @@ export class RosterView {
     this.error.setAttribute('role', 'alert');
     this.form = new MemberForm(doc, me, (input, editing) => this.save(input, editing), () => this.addButton.focus());
     this.addButton = button('Add member', 'button-small', () => this.form.open(null, !activeChair(this.me.roster())));
+    this.sampleButton = button('Start from the sample roster', 'button-small', () => this.loadSample());
     const footer = el('div', 'dialog-buttons');
-    footer.append(this.addButton, el('span', 'spacer'), button('Close', '', () => this.dialog.close()));
+    footer.append(this.addButton, this.sampleButton, el('span', 'spacer'), button('Close', '', () => this.dialog.close()));
 
     this.records = new StanceRecords(live);
     this.dialog.append(header, this.whoAmI, ruleRow, scroller, this.error, this.form.element, this.records.element, footer);
@@ -156,6 +159,8 @@ export class RosterView {
     this.ruleHelp.textContent = chairOnly ? description : `${description} Only the chair${chair ? `, ${chair.name},` : ''} can change the rule.`;
 
     this.records.render(roster);
+    // Only an empty roster can start from the sample (a fictional group to try Plenary with).
+    this.sampleButton.hidden = roster.size > 0;
     const groups = reportGroups(this.doc);
     const members = [...roster.values()].sort((a, b) => Number(!isActive(a)) - Number(!isActive(b)) || a.name.localeCompare(b.name));
     this.tbody.replaceChildren(...members.map((member) => {
@@ -219,6 +224,22 @@ export class RosterView {
     }
     this.render();
     this.addButton.focus();
+  }
+
+  /** Fills an empty roster with resources/sample-roster.json, every entry unclaimed, in one transaction. */
+  private loadSample(): void {
+    if (this.me.roster().size > 0) return;
+    try {
+      this.doc.transact(() => {
+        for (const entry of sampleRoster.members) addMember(this.doc, { ...entry, role: entry.role as MemberInput['role'], publicKey: '' }, Origin.local);
+      }, Origin.local);
+      this.form.close();
+      this.error.textContent = '';
+    } catch (error) {
+      this.error.textContent = (error as Error).message;
+    }
+    this.render();
+    this.tbody.querySelector<HTMLButtonElement>('.row-actions button')?.focus();
   }
 
   private async claim(member: Member): Promise<void> {

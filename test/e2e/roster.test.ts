@@ -123,3 +123,25 @@ describe('the roster', () => {
     expect(errors).toEqual([]);
   });
 });
+
+describe('the sample roster', () => {
+  test('an empty roster can start from the sample group, every entry unclaimed; claiming the chair entry makes one the chair', async () => {
+    const second = await startHost({ dataDir: tempDataDir() });
+    const { context, page } = await newPage(browser);
+    try {
+      await openEditor(page, second.url);
+      await openRoster(page);
+      await page.getByRole('button', { name: 'Start from the sample roster' }).click();
+      await expect.poll(() => page.locator('#roster-dialog tbody tr').count()).toBe(9);
+      expect(await page.locator('#roster-dialog tbody .quiet-badge', { hasText: 'unclaimed' }).count()).toBe(9);
+      expect(await page.getByRole('button', { name: 'Start from the sample roster' }).isHidden()).toBe(true);
+      expect(await page.isDisabled('#consensus-rule')).toBe(true);
+      await page.getByRole('button', { name: 'I am Chair of the Working Group' }).click();
+      await expect.poll(() => page.isDisabled('#consensus-rule')).toBe(false);
+      expect(await page.textContent('.who-am-i')).toMatch(/You are Chair of the Working Group \(chair, Governments\)/);
+    } finally {
+      await context.close();
+      expect(await second.stop()).toBe(0);
+    }
+  });
+});
