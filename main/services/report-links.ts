@@ -17,6 +17,7 @@ import { ServerLink, type SyncStatus } from './sync/client.ts';
 import { ServerLinks } from './sync/server-links.ts';
 import { meetingInterfaces, parseInvite, startMeeting, type Meeting } from './sync/meeting-host.ts';
 import { isValidReportId } from './sync/report-id.ts';
+import { relayAwareness, type AwarenessRelay } from './awareness-relay.ts';
 
 const byReport = new WeakMap<OpenReport, ReportLinks>();
 
@@ -24,6 +25,7 @@ export class ReportLinks {
   private readonly report: OpenReport;
   private readonly remembered: ServerLinks;
   private link: ServerLink | null = null;
+  private relay: AwarenessRelay | null = null;
   private linkStatus: SyncStatus | null = null;
   private meeting: Meeting | null = null;
   private readonly listeners = new Set<(status: SyncStatusView) => void>();
@@ -104,12 +106,16 @@ export class ReportLinks {
       url = invite.url;
       token = invite.code;
     }
-    this.link?.close();
+    this.closeLink();
     const link = new ServerLink({ url, reportId, doc: this.report.doc, token, links: invite ? undefined : this.remembered });
     this.link = link;
+    const remote = link.awareness;
+    if (remote) this.relay = relayAwareness(this.report.session.awareness, remote);
     this.linkStatus = link.status;
     link.onStatus((status) => {
       if (this.link !== link) return;
+      // A (re)connected link learns who is here again.
+      if ((status.state === 'syncing' || status.state === 'in-sync') && this.linkStatus?.state !== 'syncing' && this.linkStatus?.state !== 'in-sync') this.relay?.announce();
       this.linkStatus = status;
       this.emit();
     });
@@ -117,9 +123,15 @@ export class ReportLinks {
     return this.status();
   }
 
-  disconnect(): SyncStatusView {
+  private closeLink(): void {
+    this.relay?.stop();
+    this.relay = null;
     this.link?.close();
     this.link = null;
+  }
+
+  disconnect(): SyncStatusView {
+    this.closeLink();
     this.linkStatus = null;
     try {
       this.remembered.forget(this.reportId());
@@ -149,8 +161,7 @@ export class ReportLinks {
 
   /** Closes every link (the report is closing); nothing is forgotten. */
   async close(): Promise<void> {
-    this.link?.close();
-    this.link = null;
+    this.closeLink();
     await this.stopMeeting();
     this.listeners.clear();
     byReport.delete(this.report);

@@ -19,6 +19,28 @@ import { BLANK_REPORT_TEMPLATE } from '../../shared/report-template.ts';
 import { bodyOf, Origin } from '../../shared/ydoc.ts';
 import { ApiError, validateRequest } from '../../shared/api.ts';
 import type { SyncStatusView } from '../../shared/sync-requests.ts';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import { encodeAwareness, handleMessage } from '../../shared/sync-messages.ts';
+
+/** A window's renderer attached to a report's session: its own doc and awareness. */
+function rendererOf(report: OpenReport, name?: string): awarenessProtocol.Awareness {
+  const doc = new Y.Doc();
+  const awareness = new awarenessProtocol.Awareness(doc);
+  if (name) awareness.setLocalStateField('user', { name, group: 'civil society', colour: 2 });
+  else awareness.setLocalState(null);
+  const peer = report.session.connect((message) => {
+    handleMessage(message, doc, awareness, 'main');
+  });
+  if (name) peer.receive(encodeAwareness(awareness, [doc.clientID]));
+  cleanups.push(() => {
+    peer.close();
+    awareness.destroy();
+  });
+  return awareness;
+}
+
+const namesIn = (awareness: awarenessProtocol.Awareness): string[] =>
+  [...awareness.getStates().values()].map((state) => (state.user as { name?: string } | undefined)?.name ?? '').filter(Boolean);
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -101,6 +123,20 @@ describe('Connect to server…', () => {
     const off = await ha.disconnectServer();
     expect(off.state).toBe('not-connected');
     expect(bodyOf(a.doc).toString()).toContain('Sent through the server.');
+  });
+
+  it('relays presence: a window on one copy sees who is in the other copy through the server', async () => {
+    const s = await server();
+    const { a, b, dataA, dataB } = twoCopies();
+    const ana = rendererOf(a, 'Ana');
+    const boWindow = rendererOf(b);
+    await handlersFor(a, dataA).connectServer(s.url);
+    await handlersFor(b, dataB).connectServer(s.url);
+    await until(() => namesIn(boWindow).includes('Ana'), "Ana's presence in Bo's window");
+    rendererOf(b, 'Bo');
+    await until(() => namesIn(ana).includes('Bo'), "Bo's presence in Ana's window");
+    await handlersFor(b, dataB).disconnectServer();
+    await until(() => !namesIn(boWindow).includes('Ana'), "Ana's presence withdrawn when B disconnects");
   });
 
   it('refuses addresses that are not ws:// or wss:// before anything connects', () => {

@@ -78,6 +78,11 @@ export class ServerLink {
     } as ConstructorParameters<typeof HocuspocusProvider>[0]);
   }
 
+  /** The provider's awareness (presence on the server), for main to relay to its windows. */
+  get awareness(): HocuspocusProvider['awareness'] {
+    return this.provider.awareness;
+  }
+
   get status(): SyncStatus {
     return { ...this.current };
   }
