@@ -102,10 +102,14 @@ export function mountEndorsements(doc: Y.Doc, view: EditorView, api: PlenaryApi,
     }
   }, true);
 
+  let lastDoc = view.state.doc;
   return {
     live,
     update: (editor) => {
-      live.update(editor.state.doc);
+      // Selection-only transactions move no block: nothing to recount or re-place.
+      if (editor.state.doc === lastDoc) return;
+      lastDoc = editor.state.doc;
+      live.update(lastDoc);
       gutter.schedule();
     },
   };
