@@ -19,6 +19,7 @@ import { bindTitleField } from './ui/title-field.ts';
 import { mountSyncUi } from './sync-ui/mount.ts';
 import { mountEndorsements, type EndorsementUi } from './endorsements/mount.ts';
 import { mountHeatmap } from './heatmap/mount.ts';
+import { mountExportUi } from './export-ui/mount.ts';
 import './styles/endorsements.css';
 import './styles/roster.css';
 
@@ -86,6 +87,7 @@ async function start(): Promise<void> {
   toolbar.update(commands);
   endorsements = mountEndorsements(doc, view, api, (message) => status.alert(message));
   mountHeatmap({ doc, editor: view, engine: endorsements.live.engine, api, report: (message) => status.alert(message) });
+  mountExportUi({ api, view, bar: element('toolbar').parentElement ?? document.body, notify: (text) => status.show(text) });
   mountSyncUi({ api, doc, view, awareness: sync.awareness, statusLine: element('status').parentElement ?? document.body, alert: (message) => status.alert(message) });
   performance.mark('plenary:editor-ready');
   // test/bench/keystroke-bench.ts times view.dispatch; only a `?bench` page exposes the view.
