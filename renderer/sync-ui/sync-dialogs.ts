@@ -45,6 +45,7 @@ export class SyncDialogs {
   private readonly body: HTMLElement;
   private readonly message: HTMLElement;
   private readonly buttons: HTMLElement;
+  private readonly progress: HTMLElement;
   private readonly notify: (text: string) => void;
   private status: SyncStatusView | null = null;
 
@@ -62,9 +63,12 @@ export class SyncDialogs {
     this.message.className = 'field-error sync-message';
     this.message.id = 'sync-dialog-message';
     this.message.setAttribute('role', 'alert');
+    this.progress = document.createElement('p');
+    this.progress.className = 'sync-progress';
+    this.progress.setAttribute('role', 'status');
     this.buttons = document.createElement('div');
     this.buttons.className = 'dialog-buttons';
-    this.dialog.append(title, this.body, this.message, this.buttons);
+    this.dialog.append(title, this.body, this.progress, this.message, this.buttons);
     document.body.append(this.dialog);
   }
 
@@ -83,9 +87,14 @@ export class SyncDialogs {
     (content.find((el) => el.querySelector('input'))?.querySelector('input') ?? actions[0] ?? close).focus();
   }
 
-  private async run(action: () => Promise<string | null>): Promise<void> {
+  private async run(action: () => Promise<string | null>, working = 'Working…'): Promise<void> {
     this.message.textContent = '';
     this.dialog.setAttribute('aria-busy', 'true');
+    // A large changes file takes a moment to check and merge: say so, and keep the buttons from a second click.
+    const progress = setTimeout(() => {
+      this.progress.textContent = working;
+    }, 300);
+    for (const b of this.buttons.querySelectorAll('button')) b.disabled = true;
     try {
       const done = await action();
       if (done !== null) {
@@ -95,6 +104,9 @@ export class SyncDialogs {
     } catch (error) {
       this.message.textContent = error instanceof Error ? error.message : String(error);
     } finally {
+      clearTimeout(progress);
+      this.progress.textContent = '';
+      for (const b of this.buttons.querySelectorAll('button')) b.disabled = false;
       this.dialog.removeAttribute('aria-busy');
     }
   }
@@ -124,7 +136,7 @@ export class SyncDialogs {
       const result = await this.api.request('exportChanges', recipient, path, box.checked);
       if (!result) return null;
       return `Changes for ${recipient} saved to ${result.path} (${(result.bytes / 1024).toFixed(1)} kB${result.complete ? ', the whole report' : ''}).`;
-    }));
+    }, 'Writing the changes file…'));
     this.open('Export changes', content, [go]);
   }
 
@@ -137,7 +149,7 @@ export class SyncDialogs {
       if (!result) return null;
       const from = result.sender ? ` from ${result.sender}` : '';
       return result.changed ? `Changes${from} imported.` : `The changes${from} were already in this report; nothing changed.`;
-    }));
+    }, 'Checking and merging the changes…'));
     this.open('Import changes', this.api.host === 'web' ? [file.row] : [], [go]);
   }
 
