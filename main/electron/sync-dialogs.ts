@@ -26,10 +26,16 @@ const watched = new WeakSet<ReportWindow>();
 function watchStatus(entry: ReportWindow, dataDir: string): void {
   if (watched.has(entry)) return;
   watched.add(entry);
-  const stop = ReportLinks.for(entry.report, dataDir).onStatus((status) => {
+  const links = ReportLinks.for(entry.report, dataDir);
+  const stop = links.onStatus((status) => {
     if (!entry.window.isDestroyed()) entry.window.webContents.send(IpcChannel.event, { type: 'syncStatus', status });
   });
-  entry.window.once('closed', stop);
+  // One window per report: closing it closes the report, so its server link and meeting
+  // stop too (the server stays remembered for next time).
+  entry.window.once('closed', () => {
+    stop();
+    void links.close();
+  });
 }
 
 export function desktopSyncHandlers(entry: ReportWindow, services: ReportServices): SyncHandlers {
