@@ -122,6 +122,10 @@ const menuActions: MenuActions = {
     const entry = windows?.forBrowserWindow(window) ?? windows?.current();
     if (entry) void desktop?.saveCopy(entry, null).catch(reportError('Plenary could not save the copy'));
   },
+  fileDialog: (window, dialog) => {
+    const entry = windows?.forBrowserWindow(window) ?? windows?.current();
+    if (entry) windows!.sendEvent(entry, { type: 'fileDialog', dialog });
+  },
   syncDialog: (window, dialog) => {
     const entry = windows?.forBrowserWindow(window) ?? windows?.current();
     if (entry) windows!.sendEvent(entry, { type: 'syncDialog', dialog });

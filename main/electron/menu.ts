@@ -11,7 +11,7 @@
  * the editor receives the menu event instead.
  */
 import { Menu, app, type BrowserWindow, type MenuItemConstructorOptions } from 'electron';
-import type { MenuCommand, ReportSummary, SyncDialog } from '../../shared/api.ts';
+import type { FileDialog, MenuCommand, ReportSummary, SyncDialog } from '../../shared/api.ts';
 import { APP_NAME } from './window-title.ts';
 
 export interface MenuActions {
@@ -22,6 +22,8 @@ export interface MenuActions {
   saveCopyAs(window: BrowserWindow | undefined): void;
   /** Opens one of the renderer's sync dialogs (Export/Import changes, Connect, Host a meeting). */
   syncDialog(window: BrowserWindow | undefined, dialog: SyncDialog): void;
+  /** Opens the renderer's Export… or Import… dialog. */
+  fileDialog(window: BrowserWindow | undefined, dialog: FileDialog): void;
   /** Sends an editing command to the window's editor. */
   command(window: BrowserWindow | undefined, command: MenuCommand): void;
   about(window: BrowserWindow | undefined): void;
@@ -68,6 +70,9 @@ export function menuTemplate(state: MenuState, actions: MenuActions): MenuItemCo
       { label: 'Open &recent', submenu: recentSubmenu(state, actions) },
       { type: 'separator' },
       { label: 'Save a &copy as…', accelerator: 'CmdOrCtrl+Shift+S', click: (_i, w) => actions.saveCopyAs(win(w)) },
+      { type: 'separator' },
+      { label: 'Expor&t report…', click: (_i, w) => actions.fileDialog(win(w), 'export') },
+      { label: 'Import a &draft…', click: (_i, w) => actions.fileDialog(win(w), 'import') },
       { type: 'separator' },
       { label: '&Export changes…', click: (_i, w) => actions.syncDialog(win(w), 'export-changes') },
       { label: '&Import changes…', click: (_i, w) => actions.syncDialog(win(w), 'import-changes') },
