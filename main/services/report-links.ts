@@ -146,7 +146,7 @@ export class ReportLinks {
     if (this.meeting) return { url: this.meeting.url, code: this.meeting.code, invite: this.meeting.invite };
     // The local network's first address, so people in the room can reach it.
     const host = this.meetingHost ?? meetingInterfaces()[0]?.address ?? '127.0.0.1';
-    this.meeting = await startMeeting({ reportId: this.reportId(), doc: this.report.doc, host });
+    this.meeting = await startMeeting({ reportId: this.reportId(), doc: this.report.doc, host, awareness: this.report.session.awareness });
     this.emit();
     return { url: this.meeting.url, code: this.meeting.code, invite: this.meeting.invite };
   }

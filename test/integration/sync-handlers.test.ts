@@ -158,7 +158,10 @@ describe('Host a meeting…', () => {
     expect((await host.syncStatus()).meeting?.code).toBe(meeting.code);
 
     await expect(Promise.resolve().then(() => guest.connectServer(`${meeting.url}/someone-else#${meeting.code}`))).rejects.toThrow(/another report/);
+    const hostWindow = rendererOf(a, 'Ana');
+    const guestWindow = rendererOf(b, 'Bo');
     await guest.connectServer(meeting.invite);
+    await until(() => namesIn(guestWindow).includes('Ana') && namesIn(hostWindow).includes('Bo'), 'host and guest to see each other');
     addParagraph(a.doc, 'From the host.');
     addParagraph(b.doc, 'From the guest.');
     await until(() => bodyOf(b.doc).toString().includes('From the host.') && bodyOf(a.doc).toString().includes('From the guest.'), 'both ways');

@@ -21,6 +21,8 @@ import { Origin } from '../../../shared/ydoc.ts';
 import { startSyncServer, type SyncServer } from './server.ts';
 import { assertValidReportId } from './report-id.ts';
 import { silentLogger, type Logger } from './log.ts';
+import type { Awareness } from 'y-protocols/awareness';
+import { relayAwareness } from '../awareness-relay.ts';
 
 const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 export const MEETING_CODE_LENGTH = 6;
@@ -53,6 +55,8 @@ export interface MeetingOptions {
   host: string;
   port?: number;
   log?: Logger;
+  /** The host's presence (its session's awareness), relayed to and from the guests. */
+  awareness?: Awareness;
 }
 
 export interface Meeting {
@@ -75,10 +79,12 @@ class MeetingBridge implements Extension {
   private readonly reportId: string;
   private readonly hostDoc: Y.Doc;
   private readonly unbind: Array<() => void> = [];
+  private readonly hostAwareness: Awareness | undefined;
 
-  constructor(reportId: string, hostDoc: Y.Doc) {
+  constructor(reportId: string, hostDoc: Y.Doc, hostAwareness?: Awareness) {
     this.reportId = reportId;
     this.hostDoc = hostDoc;
+    this.hostAwareness = hostAwareness;
   }
 
   async onLoadDocument({ documentName, document }: onLoadDocumentPayload): Promise<void> {
@@ -100,6 +106,10 @@ class MeetingBridge implements Extension {
       document.off('update', toHost);
       this.hostDoc.off('update', toMeeting);
     });
+    if (this.hostAwareness) {
+      const relay = relayAwareness(this.hostAwareness, document.awareness);
+      this.unbind.push(() => relay.stop());
+    }
   }
 
   async afterUnloadDocument(): Promise<void> {
@@ -114,7 +124,7 @@ class MeetingBridge implements Extension {
 export async function startMeeting(options: MeetingOptions): Promise<Meeting> {
   assertValidReportId(options.reportId);
   const code = newMeetingCode();
-  const bridge = new MeetingBridge(options.reportId, options.doc);
+  const bridge = new MeetingBridge(options.reportId, options.doc, options.awareness);
   const server: SyncServer = await startSyncServer({
     host: options.host,
     port: options.port ?? 0,
