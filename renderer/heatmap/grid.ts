@@ -15,7 +15,7 @@ import { COLUMN_STATE_LABELS } from '../../shared/consensus/rules.ts';
 import { VACANT_FILL, darkFill, fillFor } from '../../shared/heatmap/scale.ts';
 
 export const ROW_HEIGHT = 30;
-const OVERSCAN = 12;
+const OVERSCAN = 6;
 
 export interface GridCallbacks {
   toggle(sectionId: string): void;
@@ -172,7 +172,7 @@ export class HeatmapGrid {
 
   private buildRow(row: HeatmapRow, index: number): HTMLElement {
     const element = document.createElement('div');
-    element.className = `hm-row hm-${row.kind} hm-level-${Math.min(row.level, 5)}`;
+    element.className = `hm-row hm-${row.kind} hm-level-${Math.min(row.level, 5)}${index % 2 ? ' hm-odd' : ''}`;
     element.setAttribute('role', 'row');
     element.setAttribute('aria-rowindex', String(index + 2));
     element.dataset.index = String(index);
@@ -354,7 +354,8 @@ export class HeatmapGrid {
     const rowHead = cell.parentElement?.firstElementChild as HTMLElement | null;
     this.tooltip.replaceChildren();
     const strong = document.createElement('strong');
-    strong.textContent = `${rowHead?.title ?? ''} · ${header?.title ?? ''}`;
+    const rowName = rowHead?.title ?? '';
+    strong.textContent = `${rowName.length > 70 ? `${rowName.slice(0, 69)}…` : rowName} · ${header?.title ?? ''}`;
     const counts = document.createElement('div');
     counts.textContent = cell.dataset.counts;
     this.tooltip.append(strong, counts);

@@ -14,9 +14,9 @@ import { ParticipationTracker } from '../../shared/heatmap/participation.ts';
 import { heatmapSvg } from '../../shared/heatmap/svg.ts';
 import { heatmapCsv } from '../../shared/heatmap/csv.ts';
 import { legendStops } from '../../shared/heatmap/scale.ts';
-import { readRoster } from '../../shared/roster.ts';
+import { readRoster, type Roster } from '../../shared/roster.ts';
 import { reportGroups } from '../../shared/stakeholders.ts';
-import { readMeta } from '../../shared/ydoc.ts';
+import { readMeta, rosterOf } from '../../shared/ydoc.ts';
 import { HeatmapGrid } from './grid.ts';
 import { SummaryBand } from './summary.ts';
 import { BalancePanel } from './balance-panel.ts';
@@ -66,11 +66,20 @@ export class HeatmapView {
   private visible = false;
   /** Changes that arrived while hidden: repainted on show. */
   private stale = false;
+  private recountHandle = 0;
 
   constructor(options: HeatmapViewOptions) {
     this.options = options;
     const { doc, engine } = options;
-    this.model = new HeatmapModel({ engine, roster: () => readRoster(doc), groups: () => reportGroups(doc) });
+    // Reading the roster checks every member's key (tens of ms for 60): read once per change.
+    // Dropped before observers run, so the engine's own roster observer already sees it new.
+    let roster: Roster | null = null;
+    const rosterMap: unknown = rosterOf(doc);
+    doc.on('beforeObserverCalls', (transaction: Y.Transaction) => {
+      for (const type of transaction.changed.keys()) if (type === rosterMap) roster = null;
+    });
+    const currentRoster = (): Roster => (roster ??= readRoster(doc));
+    this.model = new HeatmapModel({ engine, roster: currentRoster, groups: () => reportGroups(doc) });
     this.model.configure({ dimension: 'group', group: null });
     this.tracker = new ParticipationTracker(this.model);
     this.element = document.createElement('section');
@@ -118,7 +127,7 @@ export class HeatmapView {
     controls.append(exports);
     top.append(title, controls);
 
-    this.summary = new SummaryBand(engine, this.model, this.tracker, () => readRoster(doc), options.openBlock);
+    this.summary = new SummaryBand(engine, this.model, this.tracker, currentRoster, options.openBlock);
     this.balance = new BalancePanel(doc, options.isChair, options.report);
 
     const main = document.createElement('div');
@@ -154,7 +163,7 @@ export class HeatmapView {
     this.element.hidden = false;
     if (this.stale) {
       this.stale = false;
-      this.tracker.recount();
+      this.recountLater();
     }
     this.rebuildRows();
     this.summary.render();
@@ -174,9 +183,23 @@ export class HeatmapView {
     const dimension = this.dimensionSelect.value;
     const group = this.groupSelect.value || null;
     this.model.configure({ dimension: isHeatmapDimension(dimension) ? dimension : 'group', group });
-    this.tracker.recount();
+    this.recountLater();
     this.rebuildRows();
     this.summary.render();
+  }
+
+  /**
+   * Participation gaps visit every block: counted after the grid is painted, so a
+   * column switch shows its rows at once and the gaps a moment later.
+   */
+  private recountLater(): void {
+    this.tracker.invalidate();
+    if (this.recountHandle) cancelIdleCallback(this.recountHandle);
+    this.recountHandle = requestIdleCallback(() => {
+      this.recountHandle = 0;
+      this.tracker.recount();
+      if (this.visible) this.summary.render();
+    }, { timeout: 300 });
   }
 
   setDimension(id: HeatmapDimensionId): void {
@@ -214,7 +237,7 @@ export class HeatmapView {
         this.stale = true;
         return;
       }
-      this.tracker.recount();
+      this.recountLater();
       this.rebuildRows();
       this.summary.render();
       return;

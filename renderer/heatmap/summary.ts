@@ -78,7 +78,8 @@ export class SummaryBand {
 
   render(): void {
     const readiness = this.groups.readiness();
-    this.readiness.value.textContent = percent(readiness.share);
+    // Rounded down, as the status bar does: never more ready than it is.
+    this.readiness.value.textContent = `${Math.floor(readiness.share * 100)}%`;
     this.readiness.box.title = `${readiness.recognized} of ${readiness.blocks} paragraphs recognized by every group`;
     let done = 0;
     for (const value of this.recognized.values()) if (value) done += 1;
@@ -88,7 +89,7 @@ export class SummaryBand {
     this.objections.box.classList.toggle('hm-alert', objections > 0);
     const title = document.createElement('span');
     title.className = 'hm-gaps-title';
-    title.textContent = 'Not reviewed at all, per column:';
+    title.textContent = this.tracker.ready ? 'Not reviewed at all, per column:' : 'Not reviewed at all, per column: counting…';
     const list = document.createElement('ul');
     list.setAttribute('aria-label', 'Participation gaps: share of paragraphs no member of the column has reviewed');
     for (const gap of this.tracker.gaps()) {

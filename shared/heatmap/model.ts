@@ -13,7 +13,7 @@
  * sections around it, and switching the columns costs only the rows on screen.
  */
 import type { ConsensusEngine, EngineChange } from '../consensus/engine.ts';
-import { columnLayout, currentObjections, tallyBlock, type ColumnLayout, type ColumnTally, type Dimension } from '../consensus/tally.ts';
+import { columnLayout, currentObjections, memberDimension, tallyBlock, type ColumnLayout, type ColumnTally, type Dimension } from '../consensus/tally.ts';
 import { columnState, recognizedByAll, type ColumnState } from '../consensus/rules.ts';
 import { sectionResult, type SectionResult } from '../consensus/sections.ts';
 import { sectionsOf, type Section } from '../report-blocks.ts';
@@ -62,8 +62,13 @@ export class HeatmapModel {
   private settingsValue: HeatmapSettings = { dimension: 'group', group: null };
   /** Null while the engine's own columns are shown. */
   private layout: ColumnLayout | null = null;
+  /** The current dimension's layout, also when the engine's results are used. */
+  private counting: ColumnLayout | null = null;
   private readonly blockCache = new Map<string, BlockFigures>();
   private readonly sectionCache = new Map<string, SectionFigures>();
+  private readonly stanceCache = new Map<string, ClassifiedStance[]>();
+  /** Ids of the active members who take stances, or null until needed. */
+  private voters: string[] | null = null;
   private readonly numbering = createNumberingCache();
   private numberSource: unknown = null;
   private numberMap = new Map<string, string>();
@@ -93,8 +98,7 @@ export class HeatmapModel {
 
   /** The members counted in each column (active, taking stances). */
   columnMembers(): readonly number[] {
-    if (this.layout) return this.layout.active;
-    return columnLayout(this.currentDimension(), this.rosterOf()).active;
+    return this.currentLayout().active;
   }
 
   /** The dimension the columns come from. */
@@ -105,7 +109,8 @@ export class HeatmapModel {
 
   /** The layout of the current dimension (members → column). */
   currentLayout(): ColumnLayout {
-    return this.layout ?? columnLayout(this.currentDimension(), this.rosterOf());
+    this.counting ??= columnLayout(this.currentDimension(), this.rosterOf());
+    return this.counting;
   }
 
   // ---- rows ----
@@ -157,7 +162,7 @@ export class HeatmapModel {
     const cached = this.blockCache.get(blockId);
     if (cached) return cached;
     if (!this.engine.blocks.byId.has(blockId)) return undefined;
-    const stances = this.stancesOf(blockId, this.layout);
+    const stances = this.stancesOf(blockId);
     const tally = tallyBlock(stances, this.layout);
     const states = tally.map((column) => columnState(this.engine.rule, column, tally));
     const figures: BlockFigures = { tally, states, recognized: recognizedByAll(states), objections: currentObjections(stances, this.layout) };
@@ -200,12 +205,15 @@ export class HeatmapModel {
    */
   applyChange(change: EngineChange): Set<string> | 'all' {
     if (change.all) {
+      this.stanceCache.clear();
+      this.voters = null;
       this.relayout();
       return 'all';
     }
     const rows = new Set<string>();
     for (const id of change.blocks) {
       this.blockCache.delete(id);
+      this.stanceCache.delete(id);
       rows.add(id);
       const path = this.engine.blocks.byId.get(id)?.sectionPath;
       if (path?.length === 0) rows.add(PREAMBLE_ID);
@@ -217,13 +225,21 @@ export class HeatmapModel {
 
   // ---- internals ----
 
-  /** The engine's classified stances on a block from the members the layout counts. */
-  private stancesOf(blockId: string, layout: ColumnLayout): ClassifiedStance[] {
+  /**
+   * The engine's classified stances on a block from every member who counts in any
+   * column (kept across column switches: each layout's tally skips members it has no
+   * column for).
+   */
+  private stancesOf(blockId: string): ClassifiedStance[] {
+    const cached = this.stanceCache.get(blockId);
+    if (cached) return cached;
+    this.voters ??= [...columnLayout(memberDimension, this.rosterOf()).memberColumn.keys()];
     const out: ClassifiedStance[] = [];
-    for (const memberId of layout.memberColumn.keys()) {
+    for (const memberId of this.voters) {
       const stance = this.engine.stance(endorsementKey(blockId, memberId));
       if (stance) out.push(stance);
     }
+    this.stanceCache.set(blockId, out);
     return out;
   }
 
@@ -236,6 +252,7 @@ export class HeatmapModel {
     const groups = this.groupsOf();
     const sameAsEngine = dimension === 'group' && group === null
       && engineColumns.length === groups.length && engineColumns.every((c, i) => c.id === groups[i]?.id);
-    this.layout = sameAsEngine ? null : columnLayout(this.currentDimension(), this.rosterOf());
+    this.counting = columnLayout(this.currentDimension(), this.rosterOf());
+    this.layout = sameAsEngine ? null : this.counting;
   }
 }

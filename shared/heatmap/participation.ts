@@ -40,6 +40,8 @@ export class ParticipationTracker {
   private readonly model: HeatmapModel;
   private flags = new Map<string, readonly boolean[]>();
   private counts: number[] = [];
+  /** False between `invalidate` and the next `recount`: the figures are not known. */
+  ready = false;
 
   constructor(model: HeatmapModel) {
     this.model = model;
@@ -48,13 +50,22 @@ export class ParticipationTracker {
 
   /** Everything again (columns switched, roster or structure changed). */
   recount(): void {
+    this.ready = true;
     this.flags = new Map();
     this.counts = this.model.columns.map(() => 0);
     for (const id of this.model.engine.blocks.order) this.add(id);
   }
 
+  /** The columns changed; `recount` later (it visits every block). */
+  invalidate(): void {
+    this.ready = false;
+    this.flags = new Map();
+    this.counts = [];
+  }
+
   /** Blocks whose figures changed (after `model.applyChange`). */
   update(blockIds: Iterable<string>): void {
+    if (!this.ready) return;
     for (const id of blockIds) {
       const old = this.flags.get(id);
       if (old) old.forEach((flag, i) => flag && (this.counts[i] = (this.counts[i] ?? 0) - 1));
@@ -63,7 +74,9 @@ export class ParticipationTracker {
     }
   }
 
+  /** Per column; empty while not `ready`. */
   gaps(): ColumnGap[] {
+    if (!this.ready) return [];
     const paragraphs = this.model.engine.blocks.order.length;
     const members = this.model.columnMembers();
     return this.model.columns.map((column, i) => {
