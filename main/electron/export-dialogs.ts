@@ -4,7 +4,8 @@
  * loaded into a hidden, sandboxed window with JavaScript off and printed with
  * `webContents.printToPDF`. Paths the renderer names itself must be absolute.
  */
-import { app, BrowserWindow, dialog } from 'electron';
+import { app, BrowserWindow, dialog, session } from 'electron';
+import { hardenSession } from './harden.ts';
 import { basename, extname, isAbsolute, join } from 'node:path';
 import { ApiError } from '../../shared/api.ts';
 import { EXPORT_FORMAT_LABELS, type ExportFormatName } from '../../shared/export/export-request.ts';
@@ -14,21 +15,26 @@ import type { HtmlPrinter } from '../services/export/pdf.ts';
 import type { ReportWindow, ReportWindows } from './report-windows.ts';
 import type { ReportServices } from './report-services.ts';
 
+const PRINT_PARTITION = 'plenary-export-print';
+let printSessionHardened = false;
+
 /** Prints self-contained HTML to PDF in a hidden window that runs no script and loads nothing else. */
 export const electronPrinter: HtmlPrinter = async (html, signal) => {
   signal?.throwIfAborted();
+  if (!printSessionHardened) {
+    hardenSession(session.fromPartition(PRINT_PARTITION), { allowDevTools: false });
+    printSessionHardened = true;
+  }
   const win = new BrowserWindow({
     show: false,
-    // Its own in-memory session, so blocking its requests touches no report window.
-    webPreferences: { javascript: false, sandbox: true, contextIsolation: true, nodeIntegration: false, partition: 'plenary-export-print' },
+    // Its own in-memory session, hardened like the app's: the export is self-contained, nothing remote loads.
+    webPreferences: { javascript: false, sandbox: true, contextIsolation: true, nodeIntegration: false, partition: PRINT_PARTITION },
   });
   const destroy = (): void => {
     if (!win.isDestroyed()) win.destroy();
   };
   signal?.addEventListener('abort', destroy, { once: true });
   try {
-    // The export is self-contained: refuse every request but the document itself.
-    win.webContents.session.webRequest.onBeforeRequest({ urls: ['http://*/*', 'https://*/*', 'ws://*/*', 'wss://*/*', 'file://*/*'] }, (_details, callback) => callback({ cancel: true }));
     await win.loadURL(`data:text/html;charset=utf-8;base64,${Buffer.from(html, 'utf8').toString('base64')}`);
     const pdf = await win.webContents.printToPDF({ printBackground: true, preferCSSPageSize: true });
     return new Uint8Array(pdf);
