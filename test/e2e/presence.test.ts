@@ -6,6 +6,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, newPage, openEditor, startHost, tempDataDir, type Host } from './harness.ts';
+import { startSyncServer, type SyncServer } from '../../main/services/sync/server.ts';
+import { silentLogger } from '../../main/services/sync/log.ts';
 
 let host: Host;
 let browser: Browser;
@@ -21,13 +23,39 @@ beforeAll(async () => {
   await openEditor(bo, host.url);
 });
 
+let server: SyncServer | undefined;
+
 afterAll(async () => {
   await browser?.close();
   await host?.stop();
+  await server?.close();
 });
 
 const othersIn = (page: Page): Promise<string[]> =>
   page.$$eval('#presence-list .presence-person', (items) => items.map((i) => (i as HTMLElement).dataset.name ?? ''));
+
+describe('sync status and Connect to server…', () => {
+  test('the status line says the report is not connected; a bad address is refused in the dialog', async () => {
+    await bo.waitForFunction(() => document.querySelector('#sync-status')?.textContent === 'Not connected to a server');
+    await bo.click('#sync-menu-button');
+    await bo.getByRole('menuitem', { name: 'Connect to server…' }).click();
+    await bo.fill('#sync-server-url', 'http://example.org');
+    await bo.getByRole('button', { name: 'Connect', exact: true }).click();
+    await bo.waitForFunction(() => /starts with ws:\/\/ or wss:\/\//.test(document.querySelector('#sync-dialog-message')?.textContent ?? ''));
+    await bo.getByRole('button', { name: 'Close', exact: true }).click();
+  });
+
+  test('connecting to a real server shows in sync with the time, in every page of the report', async () => {
+    server = await startSyncServer({ dataDir: tempDataDir(), host: '127.0.0.1', port: 0, log: silentLogger });
+    await bo.click('#sync-menu-button');
+    await bo.getByRole('menuitem', { name: 'Connect to server…' }).click();
+    await bo.fill('#sync-server-url', server.url);
+    await bo.getByRole('button', { name: 'Connect', exact: true }).click();
+    for (const page of [bo, ana]) {
+      await page.waitForFunction(() => /^In sync · \d/.test(document.querySelector('#sync-status')?.textContent ?? ''));
+    }
+  });
+});
 
 describe('presence', () => {
   test('each sees the other in the status line, by name', async () => {
