@@ -14,6 +14,18 @@ import { HocuspocusProvider } from '@hocuspocus/provider';
 import { isServerUrl, type ServerLinks } from './server-links.ts';
 import { assertValidReportId } from './report-id.ts';
 
+/**
+ * `ws` emits 'error' when a socket is closed while still connecting, which the provider
+ * does on close and between retries after removing its own listeners; with no listener
+ * left that error would be an uncaught exception in the main process.
+ */
+class QuietWebSocket extends WebSocket {
+  constructor(address: string, protocols?: string | string[]) {
+    super(address, protocols);
+    this.on('error', () => {});
+  }
+}
+
 export type SyncState = 'offline' | 'connecting' | 'syncing' | 'in-sync';
 
 export interface SyncStatus {
@@ -62,7 +74,7 @@ export class ServerLink {
       name: options.reportId,
       document: options.doc,
       token: options.token ?? null,
-      WebSocketPolyfill: WebSocket,
+      WebSocketPolyfill: QuietWebSocket,
       delay,
       minDelay: delay,
       factor: 2,
