@@ -1,0 +1,89 @@
+/**
+ * The browser host's export downloads and import uploads (main/host/web-exports.ts):
+ * only this host's pages may upload, only Markdown and DOCX names, never a path, never
+ * more than the import cap; downloads serve plain names from the Exports folder only.
+ */
+import { request } from 'node:http';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startWebHost, type WebHost } from '../../main/host/web-server.ts';
+import { ensureSampleReport } from '../../main/services/user-data.ts';
+
+let host: WebHost;
+let dataDir: string;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'plenary-web-exports-'));
+  const rendererDir = join(dataDir, 'renderer');
+  mkdirSync(rendererDir);
+  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>t</title>');
+  const sample = await ensureSampleReport(dataDir);
+  host = await startWebHost({ port: 0, dataDir, defaultReport: sample, rendererDir, recent: { add: () => {}, list: () => [] }, log: () => {} });
+});
+
+afterAll(async () => {
+  await host?.close();
+});
+
+function post(path: string, body: Buffer | string, origin: string | undefined): Promise<{ status: number; json: { name?: string; error?: string } }> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string> = { 'Content-Type': 'application/octet-stream' };
+    if (origin) headers.Origin = origin;
+    const req = request(new URL(path, host.url), { method: 'POST', headers }, (res) => {
+      let text = '';
+      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: text.startsWith('{') ? JSON.parse(text) : {} }));
+    });
+    // The host may cut an oversized upload off before the client reads its answer.
+    req.on('error', (error) => (/EPIPE|ECONNRESET/.test(error.message) ? resolve({ status: -1, json: {} }) : reject(error)));
+    req.end(body);
+  });
+}
+
+describe('uploads for import', () => {
+  test('a page of this host uploads a Markdown file; it is stored under a fresh name in Imports', async () => {
+    const own = host.url.replace(/\/$/, '');
+    const answer = await post('/imports?name=draft.md', '# Draft\n\nText.\n', own);
+    expect(answer.status).toBe(200);
+    expect(answer.json.name).toMatch(/^[0-9a-f]{12}-draft\.md$/);
+    expect(readFileSync(join(dataDir, 'Imports', answer.json.name!), 'utf8')).toBe('# Draft\n\nText.\n');
+  });
+
+  test('another origin, a path for a name, or another kind of file is refused and nothing is stored', async () => {
+    const own = host.url.replace(/\/$/, '');
+    const before = readdirSync(join(dataDir, 'Imports'));
+    expect((await post('/imports?name=draft.md', 'x', 'http://evil.example')).status).toBe(403);
+    expect((await post('/imports?name=draft.md', 'x', undefined)).status).toBe(403);
+    const path = await post(`/imports?name=${encodeURIComponent('../Reports/x.md')}`, 'x', own);
+    expect(path.status).toBe(400);
+    expect(path.json.error).toMatch(/plain file name/);
+    const kind = await post('/imports?name=tool.exe', 'x', own);
+    expect(kind.status).toBe(400);
+    expect(kind.json.error).toMatch(/only Markdown \(\.md\) and Word \(\.docx\)/);
+    expect(readdirSync(join(dataDir, 'Imports'))).toEqual(before);
+  });
+
+  test('a file over the cap is refused (413, or the connection cut) and not stored', async () => {
+    const own = host.url.replace(/\/$/, '');
+    const before = readdirSync(join(dataDir, 'Imports'));
+    const answer = await post('/imports?name=huge.md', Buffer.alloc(50 * 1024 * 1024 + 1, 0x61), own);
+    expect([413, -1]).toContain(answer.status);
+    expect(readdirSync(join(dataDir, 'Imports'))).toEqual(before);
+  });
+});
+
+describe('downloads of exports', () => {
+  test('a file in Exports is served as an attachment; names outside it are not found', async () => {
+    mkdirSync(join(dataDir, 'Exports'), { recursive: true });
+    writeFileSync(join(dataDir, 'Exports', 'Report.html'), '<p>report</p>');
+    const ok = await fetch(new URL('/exports/Report.html', host.url));
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('content-disposition')).toMatch(/^attachment/);
+    expect(await ok.text()).toBe('<p>report</p>');
+    for (const bad of ['/exports/..%2FImports', '/exports/missing.pdf', '/exports/.hidden', '/exports/']) {
+      expect((await fetch(new URL(bad, host.url))).status, bad).toBe(404);
+    }
+  });
+});
