@@ -112,6 +112,12 @@ describe('sync server process', () => {
       ws.on('open', () => resolve(101));
     });
     expect(status).toBe(400);
+    const malformed = await new Promise<number>((resolve) => {
+      const ws = new WebSocket(`${server.url}/%E0%A4%A`);
+      ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      ws.on('open', () => resolve(101));
+    });
+    expect(malformed).toBe(400);
     const bad = client(server.url, '../outside');
     await waitFor(() => server.logLines.some((l) => JSON.parse(l).event === 'message.refused'), 10_000, 'refusal log');
     expect(bad.provider.isSynced).toBe(false);

@@ -83,7 +83,12 @@ function toRequest(req: IncomingMessage): Request {
 function pinnedReport(url: string | undefined): string | null | undefined {
   const path = (url ?? '/').split('?')[0] ?? '/';
   if (path === '/' || path === '') return null;
-  const id = decodeURIComponent(path.slice(1));
+  let id: string;
+  try {
+    id = decodeURIComponent(path.slice(1));
+  } catch {
+    return undefined; // a malformed %-escape
+  }
   return isValidReportId(id) ? id : undefined;
 }
 
