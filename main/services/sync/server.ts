@@ -76,7 +76,8 @@ function toRequest(req: IncomingMessage): Request {
     if (Array.isArray(value)) for (const v of value) headers.append(name, v);
     else if (value !== undefined) headers.set(name, value);
   }
-  return new Request(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`, { headers });
+  // The Host header is the client's to write: build the URL on a fixed origin.
+  return new Request(new URL(req.url ?? '/', 'http://localhost'), { headers });
 }
 
 /** `/` → null (any report); `/<report id>` → that id; anything else → undefined (refuse). */
@@ -146,7 +147,14 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => accept(ws, req, pinned));
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      try {
+        accept(ws, req, pinned);
+      } catch (error) {
+        log('warn', 'connection.refused', { reason: (error as Error).message, remote: req.socket.remoteAddress });
+        ws.close(CloseCode.policyViolation, 'Bad request');
+      }
+    });
   });
 
   let connectionSeq = 0;
