@@ -7,7 +7,7 @@
  * folders is read or written. PDF is printed by Chromium when it is installed.
  */
 import { randomBytes } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { stat, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -65,6 +65,11 @@ export class WebExports {
     const path = join(this.importsDir, plainName(requested, 'The file to import'));
     if (!existsSync(path)) throw new ApiError(`${requested} has not been uploaded (or was removed); choose the file again.`);
     return path;
+  }
+
+  /** An upload is read once: removed after its import, whatever came of it. */
+  discardUpload(path: string): void {
+    rmSync(path, { force: true });
   }
 
   readonly printer = (): Promise<HtmlPrinter> => {

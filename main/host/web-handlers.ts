@@ -64,6 +64,7 @@ export function webHandlers({ report, dataDir, recent, identity, exports, emit }
       jobs: exportJobsFor({ doc: report.doc, emit, printer: exports.printer }),
       exportPath: (requested, suggested, format) => exports.exportPath(requested, suggested, format),
       importPath: (requested) => exports.importPath(requested),
+      importDone: (path) => exports.discardUpload(path),
       seedNewReport: () => {
         mkdirSync(base, { recursive: true });
         const created = createReportFile(freshReportPath(base), REPORT_TEMPLATE);

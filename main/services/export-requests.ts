@@ -27,6 +27,8 @@ export interface ExportHandlerContext {
   exportPath: (requested: string | null, suggestedName: string, format: ExportFormatName) => Promise<string | null> | string | null;
   /** The file to import: `requested` checked, or chosen; null when cancelled. */
   importPath: (requested: string | null) => Promise<string | null> | string | null;
+  /** Called once an import has read `path`, whatever came of it (the browser host removes its upload). */
+  importDone?: (path: string) => void;
   /** Creates and opens a new report for "Import into a new report". */
   seedNewReport?: () => Promise<{ doc: Y.Doc; path: string }>;
 }
@@ -80,6 +82,8 @@ export function exportHandlers(context: ExportHandlerContext): ExportHandlers {
         return await importDraftInto(doc, path, target, context.seedNewReport);
       } catch (error) {
         return asApiError(error);
+      } finally {
+        context.importDone?.(path);
       }
     },
   };

@@ -20,6 +20,13 @@ const PHASES: Record<ExportProgressEvent['phase'], string> = {
   preparing: 'Preparing…', rendering: 'Laying out…', printing: 'Printing the PDF…', writing: 'Writing the file…', done: 'Done',
 };
 
+/** What to try next, after main's own message (which says what went wrong). */
+function adviceAfter(message: string): string {
+  if (/write|permission|space|disk|read-only/i.test(message)) return 'No file was written under that name: choose a folder with free space that you may write to, and export again.';
+  if (/PDF/.test(message)) return 'No file was written: export HTML and print it to PDF from a browser, or try again.';
+  return 'No file was written; try again, or another format.';
+}
+
 export class ExportDialog {
   private readonly api: PlenaryApi;
   private readonly parts: DialogParts;
@@ -139,7 +146,7 @@ export class ExportDialog {
       const message = error instanceof Error ? error.message : String(error);
       this.parts.message.textContent = /cancel/i.test(message)
         ? 'The export was cancelled; no file was written.'
-        : `${message} Nothing was written under that name; check the folder has room and you may write there, or try another format.`;
+        : `${message} ${adviceAfter(message)}`;
     } finally {
       this.jobId = null;
       this.busy(false);

@@ -6,7 +6,7 @@
  * heading and paragraphs in the report, numbered; an unreadable file changes nothing.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -117,6 +117,8 @@ describe('import from the UI', () => {
     expect(await first.getAttribute('data-num')).toBe('1.');
     expect(await support.getAttribute('data-num')).toBe('2.');
     expect(await yearly.getAttribute('data-num')).toBe('3.');
+    // The upload is read once and not kept on the host.
+    expect(readdirSync(join(host.dataDir, 'Imports'))).toEqual([]);
   });
 
   test('a file that is not Markdown is refused with a message; the report does not change', async () => {
