@@ -21,7 +21,7 @@ import { isIsoTime } from './roster.ts';
 import { takesStances } from './stakeholders.ts';
 import { canonicalStanceBytes, type SignedField } from './canonical.ts';
 import { isSignatureHex, signBytes, verifyBytes } from './signing.ts';
-import { isSha256Hex, normalizeText, textHash } from './text-hash.ts';
+import { isSha256Hex, normalizeText, textHash, wellFormed } from './text-hash.ts';
 
 export const STANCES = ['endorse', 'accept', 'reserve', 'object'] as const;
 export type Stance = (typeof STANCES)[number];
@@ -155,8 +155,9 @@ export function prepareStance(context: StanceContext, request: StanceRequest): E
   if (member.retired !== undefined) throw new EndorsementError(`${member.name} is retired from the working group and can no longer take stances.`);
   if (!takesStances(member.role)) throw new EndorsementError(`As ${member.role === 'observer' ? 'an observer' : 'the secretariat'}, ${member.name} does not take stances.`);
   if (!isStance(request.stance)) throw new EndorsementError(`A stance is one of ${STANCES.join(', ')}.`);
-  const note = request.note === undefined || request.note === null ? '' : request.note;
-  if (typeof note !== 'string') throw new EndorsementError('A note must be text.');
+  const rawNote = request.note === undefined || request.note === null ? '' : request.note;
+  if (typeof rawNote !== 'string') throw new EndorsementError('A note must be text.');
+  const note = wellFormed(rawNote);
   const problem = noteProblem(request.stance, note);
   if (problem) throw new EndorsementError(problem);
   const normalized = normalizeText(text);

@@ -7,12 +7,23 @@
  * Normalization: Unicode NFC, every run of white space (including no-break and other
  * Unicode spaces) collapsed to one ASCII space, trimmed. Formatting (bold, links) is not
  * part of the text: a stance is on what the paragraph says.
+ *
+ * Lone UTF-16 surrogates (half an emoji left by a deletion) become U+FFFD first: Yjs
+ * stores strings as UTF-8, which replaces them anyway, so a signed text or note that kept
+ * one would change in storage and its signature would fail on every other peer.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** The string with every lone surrogate replaced by U+FFFD, as UTF-8 encoding does. */
+export function wellFormed(text: string): string {
+  return text.replace(LONE_SURROGATE, '\uFFFD');
+}
+
 export function normalizeText(text: string): string {
-  return text.normalize('NFC').replace(/\s+/gu, ' ').trim();
+  return wellFormed(text).normalize('NFC').replace(/\s+/gu, ' ').trim();
 }
 
 /** SHA-256 (lower-case hex) of the UTF-8 bytes of the normalized text. */

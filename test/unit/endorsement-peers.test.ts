@@ -144,3 +144,14 @@ describe('stances taken offline by several peers', () => {
     }
   });
 });
+
+describe('text with half an emoji (a lone UTF-16 surrogate left by a deletion)', () => {
+  it('a stance signed on it still verifies on another peer after Yjs stored it as UTF-8', () => {
+    const { doc, members } = makeReport([['p-0001', 'Agreed \uD83D text.']], 2);
+    const [, alice] = members as [typeof members[0], typeof members[0]];
+    take(doc, alice, 'p-0001', 'reserve', 'Only \uDE00 if funded.');
+    const other = fork(doc);
+    expect(statusOf(other, 'p-0001', alice.member.id)).toBe('current');
+    expect(statusOf(doc, 'p-0001', alice.member.id)).toBe('current');
+  });
+});
