@@ -6,78 +6,11 @@
  * cancelled dialog writes nothing, and an import lands in the window's report.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { build } from 'esbuild';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createFakeElectron, type FakeElectron, type FakeWebContents } from './fake-electron.ts';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cleanupApps, pageEvent, startApp } from './main-harness.ts';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-let bundle: Promise<string> | null = null;
-const cleanups: Array<() => void> = [];
-
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0).reverse()) cleanup();
-});
-
-function mainBundle(): Promise<string> {
-  bundle ??= build({
-    entryPoints: [join(root, 'main/electron/main.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node22',
-    external: ['electron', 'better-sqlite3'],
-    write: false,
-    logLevel: 'silent',
-  }).then((result) => result.outputFiles[0]!.text);
-  return bundle;
-}
-
-async function until(condition: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 500 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-  if (!condition()) throw new Error(`Gave up waiting for ${what}`);
-}
-
-/** Starts the app's main process in a fresh data folder; resolves once its first window exists. */
-async function startApp(argv: string[] = []): Promise<{ fake: FakeElectron; dataDir: string }> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'plenary-main-'));
-  const fake = createFakeElectron();
-  const savedEnv = process.env.PLENARY_DATA;
-  const savedArgv = process.argv;
-  process.env.PLENARY_DATA = dataDir;
-  process.argv = [...savedArgv.slice(0, 1), root, ...argv];
-  const realRequire = createRequire(join(root, 'dist', 'main', 'electron.cjs'));
-  const module = { exports: {} };
-  try {
-    new Function('require', 'module', 'exports', '__dirname', '__filename', await mainBundle())(
-      (name: string) => (name === 'electron' ? fake.electron : realRequire(name)),
-      module,
-      module.exports,
-      join(root, 'dist', 'main'),
-      join(root, 'dist', 'main', 'electron.cjs'),
-    );
-  } finally {
-    process.argv = savedArgv;
-  }
-  cleanups.push(() => {
-    for (const window of fake.windows()) window.close();
-    fake.app.emit('will-quit', { preventDefault() {} });
-    if (savedEnv === undefined) delete process.env.PLENARY_DATA;
-    else process.env.PLENARY_DATA = savedEnv;
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-  fake.app.readyResolve!();
-  await until(() => fake.windows().length > 0, 'the first window');
-  return { fake, dataDir };
-}
-
-function pageEvent(contents: FakeWebContents, frame: Partial<FakeWebContents['mainFrame']> = {}) {
-  return { sender: contents, senderFrame: { ...contents.mainFrame, ...frame } };
-}
-
+afterEach(cleanupApps);
 
 const OPTIONS = { titlePage: true, toc: false, annex: true, clean: false };
 
