@@ -34,6 +34,8 @@ await build({
     join(import.meta.dirname, '..', '..', 'renderer', 'styles', 'heatmap.css'),
   ],
   outdir: dir,
+  // Flat names (heatmap-page.js, base.css, heatmap.css) whatever folders the entries are in.
+  entryNames: '[name]',
   bundle: true,
   platform: 'browser',
   format: 'iife',
