@@ -16,6 +16,7 @@ import { editorPlugins, type EditorDeps } from '../../shared/editor/index.ts';
 import { blockIdPlugin } from '../../shared/block-ids.ts';
 import { labelledBlockViews, numberingPlugin } from './numbering-view.ts';
 import { presencePlugin } from './presence.ts';
+import { caretBlockPlugin } from './caret-block.ts';
 import type { Awareness } from 'y-protocols/awareness';
 import { keepPastedHeadings, refuseOversizedClipboard, refuseOversizedPaste, tidyPastedHtml } from './paste.ts';
 
@@ -43,6 +44,7 @@ export function createEditor(options: EditorOptions): EditorView {
     dropCursor({ color: '#1a66d2', width: 2 }),
     gapCursor(),
     numberingPlugin(),
+    caretBlockPlugin(),
     // Every plugin is here from the start: reconfiguring later would destroy the undo manager.
     presencePlugin(options.awareness),
   ];
