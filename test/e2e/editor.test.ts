@@ -33,7 +33,16 @@ async function caretAtEndOf(text: string): Promise<void> {
   const block = page.locator('.ProseMirror > :is(p, h1, h2, h3, h4)', { hasText: text }).first();
   // Measure once on screen: off screen, content-visibility gives a placeholder height.
   await block.scrollIntoViewIfNeeded();
-  const box = (await block.boundingBox())!;
+  // Blocks scrolled into view take their real heights over a frame or two; measure once
+  // the box has stopped moving, or the click lands in the next block.
+  let box = (await block.boundingBox())!;
+  for (let tries = 0; tries < 20; tries++) {
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    const next = (await block.boundingBox())!;
+    const settled = next.y === box.y && next.height === box.height;
+    box = next;
+    if (settled) break;
+  }
   // A click at the bottom right lands on the last line; End then reaches the block's end.
   await block.click({ position: { x: box.width - 2, y: box.height - 4 } });
   await page.keyboard.press('End');
