@@ -7,9 +7,9 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, newPage, openEditor, startHost, tempDataDir, type Host } from './harness.ts';
+import type { Host } from './harness.ts';
 import {
-  addMember, block, chooseStance, closeRoster, expectChip, fillMember, openPanelByKeyboard, openRoster, paragraphId,
+  block, chooseStance, closeRoster, expectChip, openAsChairAndMember, openPanelByKeyboard, openRoster, paragraphId,
 } from './stance-helpers.ts';
 
 const MOD = process.platform === 'darwin' ? 'Meta' : 'Control';
@@ -24,23 +24,7 @@ const errors: string[] = [];
 let first: string;
 
 beforeAll(async () => {
-  host = await startHost({ dataDir: tempDataDir() });
-  browser = await launchBrowser();
-  ({ context: chairContext, page: chair } = await newPage(browser));
-  ({ context: memberContext, page: member } = await newPage(browser));
-  for (const page of [chair, member]) page.on('pageerror', (error) => errors.push(error.message));
-  await openEditor(chair, host.url);
-  await openEditor(member, host.url);
-
-  // The creator enters the roster as its chair, adds a colleague, who claims the entry.
-  await openRoster(chair);
-  await fillMember(chair, { name: 'Amina Diallo', group: 'government', role: 'chair', isMe: true });
-  await addMember(chair, { name: 'Bruno Costa', group: 'private-sector' });
-  await closeRoster(chair);
-  await openRoster(member);
-  await member.getByRole('button', { name: 'I am Bruno Costa' }).click();
-  await member.locator('.who-am-i', { hasText: 'You are Bruno Costa' }).waitFor();
-  await closeRoster(member);
+  ({ host, browser, chairContext, memberContext, chair, member } = await openAsChairAndMember(errors));
   first = await paragraphId(chair, 0);
 }, 120_000);
 

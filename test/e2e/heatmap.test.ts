@@ -7,8 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, newPage, openEditor, startHost, tempDataDir, type Host } from './harness.ts';
-import { addMember, chooseStance, closeRoster, fillMember, openPanelByKeyboard, openRoster, paragraphId } from './stance-helpers.ts';
+import type { Host } from './harness.ts';
+import { chooseStance, openAsChairAndMember, openPanelByKeyboard, paragraphId } from './stance-helpers.ts';
 
 let host: Host;
 let browser: Browser;
@@ -34,21 +34,7 @@ async function sectionRows(page: Page): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  host = await startHost({ dataDir: tempDataDir() });
-  browser = await launchBrowser();
-  ({ context: chairContext, page: chair } = await newPage(browser, { width: 1400, height: 900 }));
-  ({ context: memberContext, page: member } = await newPage(browser));
-  for (const page of [chair, member]) page.on('pageerror', (error) => errors.push(error.message));
-  await openEditor(chair, host.url);
-  await openEditor(member, host.url);
-  await openRoster(chair);
-  await fillMember(chair, { name: 'Amina Diallo', group: 'government', role: 'chair', isMe: true });
-  await addMember(chair, { name: 'Bruno Costa', group: 'private-sector' });
-  await closeRoster(chair);
-  await openRoster(member);
-  await member.getByRole('button', { name: 'I am Bruno Costa' }).click();
-  await member.locator('.who-am-i', { hasText: 'You are Bruno Costa' }).waitFor();
-  await closeRoster(member);
+  ({ host, browser, chairContext, memberContext, chair, member } = await openAsChairAndMember(errors, { width: 1400, height: 900 }));
   first = await paragraphId(chair, 0);
   headings = (await chair.locator('.ProseMirror > h1, .ProseMirror > h2, .ProseMirror > h3, .ProseMirror > h4').allTextContents()).map((t) => t.trim());
   // The chair endorses the first paragraph; the other member objects to it.

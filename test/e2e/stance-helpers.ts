@@ -3,7 +3,8 @@
  * keyboard in the real renderer.
  */
 import { expect } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchBrowser, newPage, openEditor, startHost, tempDataDir, type Host } from './harness.ts';
 
 export interface NewMember {
   name: string;
@@ -47,10 +48,17 @@ export function block(page: Page, id: string) {
   return page.locator(`.ProseMirror [data-block-id="${id}"]`);
 }
 
-/** A group's chip state for a block, as the gutter shows it. */
+/**
+ * A group's chip state for a block, as the gutter shows it. The gutter draws rows only
+ * for blocks on screen, so, as a reader would, scroll the block into view when its row
+ * is not there (a panel or an edit may have scrolled the page).
+ */
 export async function chipState(page: Page, blockId: string, group: string): Promise<string | null> {
   const chip = page.locator(`.stance-row[data-block-id="${blockId}"] .chip[data-group="${group}"]`);
-  if ((await chip.count()) === 0) return null;
+  if ((await chip.count()) === 0) {
+    await block(page, blockId).first().scrollIntoViewIfNeeded();
+    return null;
+  }
   return chip.getAttribute('data-state');
 }
 
@@ -77,4 +85,37 @@ export async function chooseStance(page: Page, label: string, note = ''): Promis
 
 export async function readiness(page: Page): Promise<string> {
   return (await page.textContent('#consensus-status .readiness')) ?? '';
+}
+
+export interface ChairAndMember {
+  host: Host;
+  browser: Browser;
+  chairContext: BrowserContext;
+  memberContext: BrowserContext;
+  chair: Page;
+  member: Page;
+}
+
+/**
+ * The sample report open in two browser profiles: its creator enters the roster as chair
+ * (Amina Diallo, governments) and adds a colleague (Bruno Costa, private sector), whom
+ * the second profile claims with "I am …". Page errors are collected into `errors`.
+ */
+export async function openAsChairAndMember(errors: string[], chairViewport?: { width: number; height: number }): Promise<ChairAndMember> {
+  const host = await startHost({ dataDir: tempDataDir() });
+  const browser = await launchBrowser();
+  const { context: chairContext, page: chair } = await newPage(browser, chairViewport);
+  const { context: memberContext, page: member } = await newPage(browser);
+  for (const page of [chair, member]) page.on('pageerror', (error) => errors.push(error.message));
+  await openEditor(chair, host.url);
+  await openEditor(member, host.url);
+  await openRoster(chair);
+  await fillMember(chair, { name: 'Amina Diallo', group: 'government', role: 'chair', isMe: true });
+  await addMember(chair, { name: 'Bruno Costa', group: 'private-sector' });
+  await closeRoster(chair);
+  await openRoster(member);
+  await member.getByRole('button', { name: 'I am Bruno Costa' }).click();
+  await member.locator('.who-am-i', { hasText: 'You are Bruno Costa' }).waitFor();
+  await closeRoster(member);
+  return { host, browser, chairContext, memberContext, chair, member };
 }
