@@ -6,8 +6,8 @@
  * length-prefixed):
  *
  *   magic       8 bytes  "PLENBNDL"
- *   version     varuint  BUNDLE_FORMAT_VERSION (read before anything else, so a newer
- *                        layout is named as such instead of looking damaged)
+ *   version     varuint  format version (read before anything else, so a newer layout
+ *                        is named as such instead of looking damaged)
  *   reportId    string
  *   reportTitle string   for messages only ("this bundle is for «…»")
  *   sender      string   who made it (a member's name)
@@ -16,26 +16,41 @@
  *   base        bytes    the state vector the update was computed against (empty
  *                        vector: the whole state)
  *   after       bytes    the sender's state vector once the update is applied
- *   update      bytes    Y.encodeStateAsUpdate(doc, base), a v1 update
+ *   version 1:
+ *     update    bytes    Y.encodeStateAsUpdate(doc, base), a v1 update
+ *   version 2 (written since 2026-11-28; a day's typing is ~5× smaller):
+ *     size      varuint  length of the update once inflated
+ *     update    bytes    Y.encodeStateAsUpdateV2(doc, base), raw DEFLATE (RFC 1951)
  *   checksum    32 bytes SHA-256 of every byte before it
  *
  * Decoding checks, in order: magic, version, checksum (a truncated or altered file is
- * refused as damaged), then the fields. It never touches a document; whether the update
- * itself decodes is checked by the importer with a size and time bound (the sync
- * server's UpdateGuard), and whether it is for this report by `checkBundleFor`.
+ * refused as damaged), then the fields; a version 2 update is inflated only up to its
+ * declared size, which itself is bounded (a "zip bomb" is refused without being
+ * unpacked). It never touches a document; whether the update itself decodes is checked
+ * by the importer with a size and time bound (the sync server's UpdateGuard, which
+ * decodes v2 updates in a worker it can stop), and whether it is for this report by
+ * `checkBundleFor`.
  */
 import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import { sha256 } from '@noble/hashes/sha2.js';
+import { deflateSync, Inflate } from 'fflate';
 
 export const BUNDLE_MAGIC = new Uint8Array([0x50, 0x4c, 0x45, 0x4e, 0x42, 0x4e, 0x44, 0x4c]); // "PLENBNDL"
-export const BUNDLE_FORMAT_VERSION = 1;
+/** The version written; every version from 1 up to it is read. */
+export const BUNDLE_FORMAT_VERSION = 2;
 export const BUNDLE_EXTENSION = 'plenary-changes';
 const CHECKSUM_BYTES = 32;
 /** Largest bundle read at all; a report's whole history is far smaller. */
 export const MAX_BUNDLE_BYTES = 256 * 1024 * 1024;
+/** Largest update a version 2 bundle may inflate to (the guard's bound for a bundle's update). */
+export const MAX_UPDATE_BYTES = 256 * 1024 * 1024;
+/** Compressed bytes fed to the inflater at a time: bounds what one step can produce (DEFLATE expands at most ~1,032×). */
+const INFLATE_STEP = 4 * 1024;
 const MAX_FIELD = 4096;
+
+export type BundleUpdateFormat = 'v1' | 'v2';
 
 export interface BundleHeader {
   reportId: string;
@@ -51,7 +66,15 @@ export interface Bundle extends BundleHeader {
   base: Uint8Array;
   /** The sender's state vector after it (encoded). */
   after: Uint8Array;
+  /** The update, inflated; Yjs's v1 encoding in format 1, v2 in format 2. */
   update: Uint8Array;
+  updateFormat: BundleUpdateFormat;
+}
+
+export interface DecodeOptions {
+  onProgress?: (done: number, total: number) => void;
+  /** Largest inflated update accepted (default MAX_UPDATE_BYTES). */
+  maxUpdateBytes?: number;
 }
 
 export type BundleProblem = 'not-a-bundle' | 'newer-format' | 'damaged' | 'other-report' | 'missing-earlier';
@@ -69,8 +92,14 @@ export class BundleError extends Error {
 /** Builds the bundle for someone whose state vector is `base` (the whole state when omitted). */
 export function createBundle(doc: Y.Doc, header: BundleHeader, base?: Uint8Array): Uint8Array {
   const baseVector = base ?? Y.encodeStateVector(new Y.Doc());
-  const update = Y.encodeStateAsUpdate(doc, baseVector);
-  return encodeBundle({ ...header, version: BUNDLE_FORMAT_VERSION, base: baseVector, after: Y.encodeStateVector(doc), update });
+  const update = Y.encodeStateAsUpdateV2(doc, baseVector);
+  return encodeBundle({ ...header, version: BUNDLE_FORMAT_VERSION, base: baseVector, after: Y.encodeStateVector(doc), update, updateFormat: 'v2' });
+}
+
+/** Applies a decoded (and checked) bundle's update in its own encoding. */
+export function applyBundleUpdate(doc: Y.Doc, bundle: Pick<Bundle, 'update' | 'updateFormat'>, origin: unknown): void {
+  if (bundle.updateFormat === 'v2') Y.applyUpdateV2(doc, bundle.update, origin);
+  else Y.applyUpdate(doc, bundle.update, origin);
 }
 
 export function encodeBundle(bundle: Bundle): Uint8Array {
@@ -82,7 +111,14 @@ export function encodeBundle(bundle: Bundle): Uint8Array {
   }
   encoding.writeVarUint8Array(encoder, bundle.base);
   encoding.writeVarUint8Array(encoder, bundle.after);
-  encoding.writeVarUint8Array(encoder, bundle.update);
+  if (bundle.version === 1) {
+    if (bundle.updateFormat !== 'v1') throw new Error('A format 1 bundle holds a v1 update.');
+    encoding.writeVarUint8Array(encoder, bundle.update);
+  } else {
+    // Format 2 (and, for tests of refusal, anything newer) inflates to `update`.
+    encoding.writeVarUint(encoder, bundle.update.length);
+    encoding.writeVarUint8Array(encoder, deflateSync(bundle.update, { level: 9 }));
+  }
   const body = encoding.toUint8Array(encoder);
   const out = new Uint8Array(body.length + CHECKSUM_BYTES);
   out.set(body, 0);
@@ -115,8 +151,35 @@ export function checksumOf(body: Uint8Array, onProgress?: (done: number, total: 
   return hash.digest();
 }
 
+const MALFORMED = 'This changes file is malformed (its fields cannot be read). Nothing was imported.';
+
+/**
+ * Inflates raw DEFLATE data that must come to exactly `size` bytes, never producing more
+ * than `size` plus one step's worth: a bomb is stopped as soon as it overshoots.
+ */
+function inflateExactly(compressed: Uint8Array, size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  let written = 0;
+  let overflow = false;
+  const inflater = new Inflate((chunk) => {
+    if (overflow || written + chunk.length > size) {
+      overflow = true;
+      return;
+    }
+    out.set(chunk, written);
+    written += chunk.length;
+  });
+  for (let at = 0; at < compressed.length && !overflow; at += INFLATE_STEP) {
+    const end = Math.min(compressed.length, at + INFLATE_STEP);
+    inflater.push(compressed.subarray(at, end), end === compressed.length);
+  }
+  if (overflow || written !== size) throw new Error('inflated size differs from the declared size');
+  return out;
+}
+
 /** Parses and checks a bundle's framing; throws BundleError with a message for the user. */
-export function decodeBundle(bytes: Uint8Array, onProgress?: (done: number, total: number) => void): Bundle {
+export function decodeBundle(bytes: Uint8Array, options: DecodeOptions | DecodeOptions['onProgress'] = {}): Bundle {
+  const { onProgress, maxUpdateBytes = MAX_UPDATE_BYTES } = typeof options === 'function' ? { onProgress: options } : options;
   if (!(bytes instanceof Uint8Array) || !startsWithMagic(bytes)) {
     throw new BundleError('not-a-bundle', 'This file is not a Plenary changes file.');
   }
@@ -136,22 +199,36 @@ export function decodeBundle(bytes: Uint8Array, onProgress?: (done: number, tota
   if (!sameBytes(checksumOf(body, onProgress), bytes.subarray(bytes.length - CHECKSUM_BYTES))) {
     throw new BundleError('damaged', DAMAGED);
   }
+  let fields: Omit<Bundle, 'update'> & { update?: Uint8Array };
+  let compressed: { size: number; bytes: Uint8Array } | undefined;
   try {
     const decoder = decoding.createDecoder(body.subarray(BUNDLE_MAGIC.length));
     decoding.readVarUint(decoder);
     const [reportId, reportTitle, sender, recipient, createdAt] = [0, 1, 2, 3, 4].map(() => decoding.readVarString(decoder)) as [string, string, string, string, string];
     const base = decoding.readVarUint8Array(decoder);
     const after = decoding.readVarUint8Array(decoder);
-    const update = decoding.readVarUint8Array(decoder);
+    fields = { version, reportId, reportTitle, sender, recipient, createdAt, base, after, updateFormat: version === 1 ? 'v1' : 'v2' };
+    if (version === 1) fields.update = decoding.readVarUint8Array(decoder);
+    else compressed = { size: decoding.readVarUint(decoder), bytes: decoding.readVarUint8Array(decoder) };
     if (decoding.hasContent(decoder)) throw new Error('trailing bytes');
     // State vectors must decode; they are small and read in linear time.
     Y.decodeStateVector(base);
     Y.decodeStateVector(after);
-    return { version, reportId, reportTitle, sender, recipient, createdAt, base, after, update };
   } catch {
     // The checksum matched but the fields do not parse: made wrongly, not in transit.
-    throw new BundleError('damaged', 'This changes file is malformed (its fields cannot be read). Nothing was imported.');
+    throw new BundleError('damaged', MALFORMED);
   }
+  if (compressed) {
+    if (compressed.size > maxUpdateBytes) {
+      throw new BundleError('damaged', `This changes file would unpack to ${(compressed.size / 1024 / 1024).toFixed(0)} MB, more than the ${(maxUpdateBytes / 1024 / 1024).toFixed(0)} MB a report's changes may take; it was not unpacked. Nothing was imported.`);
+    }
+    try {
+      fields.update = inflateExactly(compressed.bytes, compressed.size);
+    } catch {
+      throw new BundleError('damaged', 'The changes in this file cannot be unpacked (they do not inflate to the size the file declares). Nothing was imported.');
+    }
+  }
+  return fields as Bundle;
 }
 
 /** Refuses a bundle made for another report, naming both. */

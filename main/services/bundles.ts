@@ -11,7 +11,7 @@
  * (`missing-earlier`) and a complete one fixes it.
  *
  * Import: the file is read whole (bounded by MAX_BUNDLE_BYTES), its framing and checksum
- * checked, its report id compared with the open report's, its update decoded within a
+ * checked, its update inflated within a bound (format 2), its report id compared with the open report's, its update decoded within a
  * size and time bound (UpdateGuard, the sync server's guard for untrusted updates), and
  * only then applied, in one transaction with Origin.bundle — so a refused bundle leaves
  * the report (and its file) exactly as it was. Importing the same bundle again is a
@@ -22,7 +22,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as Y from 'yjs';
 import {
-  BundleError, MAX_BUNDLE_BYTES, checkBundleBase, checkBundleFor, createBundle, decodeBundle, mergeStateVectors,
+  BundleError, MAX_BUNDLE_BYTES, applyBundleUpdate, checkBundleBase, checkBundleFor, createBundle, decodeBundle, mergeStateVectors,
 } from '../../shared/bundle.ts';
 import { Origin, readMeta } from '../../shared/ydoc.ts';
 import { UpdateGuard } from './sync/update-guard.ts';
@@ -174,7 +174,7 @@ export async function verifyBundleBytes(doc: Y.Doc, bytes: Uint8Array, guard: Up
   checkBundleFor(bundle, { id: meta.id, title: meta.title });
   onProgress?.({ phase: 'decoding', done: 0, total: bundle.update.length });
   try {
-    await guard.check(bundle.update);
+    await guard.check(bundle.update, bundle.updateFormat);
   } catch (error) {
     throw new BundleError('damaged', `The changes in this file cannot be read (${(error as Error).message}). Nothing was imported.`);
   }
@@ -193,7 +193,7 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
     const mark = (): void => { changed = true; };
     options.doc.on('update', mark);
     try {
-      Y.applyUpdate(options.doc, bundle.update, Origin.bundle);
+      applyBundleUpdate(options.doc, bundle, Origin.bundle);
     } finally {
       options.doc.off('update', mark);
     }

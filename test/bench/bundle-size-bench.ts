@@ -3,10 +3,13 @@
 // conversion, one Yjs transaction per keystroke as in the app): 12,000 characters
 // (≈ 2,000 words) with 8 % backspaces, a new paragraph every ≈ 500 characters, and 20
 // signed stances. The evening's bundle for a colleague who has the morning's report
-// holds exactly that day. Compared against the bare text typed (baseline) and the whole
+// holds exactly that day. The text typed does not repeat: words drawn with Zipf's law from
+// 5,000 made-up words (about the entropy of English prose), so compression is not
+// flattered by a repeated sentence. Compared against the bare text typed, that text
+// deflated (no encoding of the day can be much smaller), format 1 bundles and the whole
 // report. Prints a table; never fails.
 // Run: `npm run bench -- bundle-size` (or `node test/bench/bundle-size-bench.ts`).
-import { gzipSync } from 'node:zlib';
+import { deflateRawSync, gzipSync } from 'node:zlib';
 import * as Y from 'yjs';
 import { TextSelection } from 'prosemirror-state';
 import { splitBlock } from 'prosemirror-commands';
@@ -20,7 +23,7 @@ import { prepareStance, signEndorsement } from '../../shared/endorsement.ts';
 import { putEndorsement } from '../../shared/endorsement-store.ts';
 import { extractBlocks } from '../../shared/report-blocks.ts';
 import { readRoster } from '../../shared/roster.ts';
-import { createBundle } from '../../shared/bundle.ts';
+import { createBundle, encodeBundle, type BundleHeader } from '../../shared/bundle.ts';
 import { HeadlessPeer } from '../unit/helpers/headless-peer.ts';
 import { reportBody } from './report-generator.ts';
 
@@ -31,7 +34,22 @@ const random = (): number => {
   seed = (seed * 1103515245 + 12345) & 0x7fffffff;
   return seed / 0x7fffffff;
 };
-const PROSE = 'The working group recommends that the forum be open, inclusive and transparent, with the full involvement of governments, the private sector, civil society and international organizations in their respective roles. ';
+// Made-up words (2–4 syllables) drawn by Zipf's law: frequent short words, a long tail.
+const SYLLABLES = ['ta', 'ne', 'ro', 'mi', 'ka', 'lu', 'se', 'do', 'vi', 'pa', 'gor', 'nis', 'tel', 'mar', 'bu', 'fe', 'zan', 'qui', 'ly', 'os', 'ent', 'ion', 'al', 'der'];
+const VOCABULARY = Array.from({ length: 5000 }, () => Array.from({ length: 2 + Math.floor(random() * 3) }, () => SYLLABLES[Math.floor(random() * SYLLABLES.length)]).join(''));
+const ZIPF = VOCABULARY.map((_, rank) => 1 / (rank + 1));
+const ZIPF_TOTAL = ZIPF.reduce((a, b) => a + b, 0);
+function word(): string {
+  let r = random() * ZIPF_TOTAL;
+  for (let rank = 0; rank < ZIPF.length; rank++) {
+    r -= ZIPF[rank]!;
+    if (r <= 0) return VOCABULARY[rank]!;
+  }
+  return VOCABULARY[0]!;
+}
+let prose = '';
+while (prose.length < CHARACTERS + 100) prose += random() < 0.07 ? `${word()}. ` : `${word()} `;
+const PROSE = prose;
 
 const keys = generateKeyPair();
 const doc = createReportDoc();
@@ -74,7 +92,7 @@ while (typed < CHARACTERS) {
   cursor += 1;
   typed++;
 }
-const typingOnly = Y.encodeStateAsUpdate(doc, morning);
+const typingOnlyV2 = Y.encodeStateAsUpdateV2(doc, morning);
 const blocks = extractBlocks(editor.state.doc);
 for (let s = 0; s < 20; s++) {
   const blockId = blocks.order[s * 7]!;
@@ -84,19 +102,27 @@ for (let s = 0; s < 20; s++) {
 }
 const typingMs = performance.now() - t0;
 
-const header = { reportId: REPORT_ID, reportTitle: 'Bundle bench', sender: 'Ana', recipient: 'Bo', createdAt: new Date().toISOString() };
+const header: BundleHeader = { reportId: REPORT_ID, reportTitle: 'Bundle bench', sender: 'Ana', recipient: 'Bo', createdAt: new Date().toISOString() };
 const bundle = createBundle(doc, header, morning);
 const update = Y.encodeStateAsUpdate(doc, morning);
 const v2 = Y.encodeStateAsUpdateV2(doc, morning);
+const formatOne = (base?: Uint8Array): Uint8Array => {
+  const baseVector = base ?? Y.encodeStateVector(new Y.Doc());
+  return encodeBundle({ ...header, version: 1, base: baseVector, after: Y.encodeStateVector(doc), update: Y.encodeStateAsUpdate(doc, baseVector), updateFormat: 'v1' });
+};
+const typedText = new TextEncoder().encode(PROSE.slice(0, typed));
+const kB = (bytes: number): string => `${(bytes / 1024).toFixed(1)} kB`;
 const rows: [string, string][] = [
   ['characters typed (keystrokes, one transaction each)', `${typed.toLocaleString('en')} + ${backspaces} backspaces, ${paragraphs} new paragraphs`],
   ['signed stances taken', '20'],
-  ['baseline: the text typed, as UTF-8', `${(typed / 1024).toFixed(1)} kB`],
-  ['**the evening\'s bundle (what the colleague lacks)**', `**${(bundle.length / 1024).toFixed(1)} kB**`],
-  ['of which the typing (before the stances), v1 update', `${(typingOnly.length / 1024).toFixed(1)} kB`],
-  ['the day\'s update in Yjs\'s v2 encoding instead of v1', `${(v2.length / 1024).toFixed(1)} kB (v1: ${(update.length / 1024).toFixed(1)} kB)`],
-  ['the same bundle gzipped (e-mail attachments often are)', `${(gzipSync(bundle).length / 1024).toFixed(1)} kB`],
-  ['a complete bundle (whole report) instead', `${(createBundle(doc, header).length / 1024).toFixed(0)} kB (the morning's report: ${(wholeMorning / 1024).toFixed(0)} kB)`],
+  ['baseline: the text typed, as UTF-8', kB(typedText.length)],
+  ['baseline: the text typed, deflated (what the words alone cost compressed)', kB(deflateRawSync(typedText, { level: 9 }).length)],
+  ['**the evening\'s bundle, format 2 (v2 update, deflated)**', `**${kB(bundle.length)}**`],
+  ['of which the typing alone (before the stances), v2 deflated', kB(deflateRawSync(typingOnlyV2, { level: 9 }).length)],
+  ['the same day as a format 1 bundle (v1 update, as before)', kB(formatOne(morning).length)],
+  ['the day\'s update: v1 / v2 encoding, uncompressed', `${kB(update.length)} / ${kB(v2.length)}`],
+  ['the format 1 bundle gzipped (e-mail attachments often are)', kB(gzipSync(formatOne(morning)).length)],
+  ['a complete bundle (whole report), format 2 / format 1', `${kB(createBundle(doc, header).length)} / ${kB(formatOne().length)} (the morning's report: ${kB(wholeMorning)})`],
   ['time to type the day through the editor binding', `${(typingMs / 1000).toFixed(1)} s`],
 ];
 console.log('\n| measure | result |\n| --- | --- |');

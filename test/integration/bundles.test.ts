@@ -8,11 +8,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as Y from 'yjs';
+import Database from 'better-sqlite3';
 import { closeAllReports, createReportFile, openReportFile, type OpenReport } from '../../main/services/open-report.ts';
 import { BundlePeers, exportBundle, importBundle } from '../../main/services/bundles.ts';
 import { BLANK_REPORT_TEMPLATE } from '../../shared/report-template.ts';
-import { BUNDLE_FORMAT_VERSION, BundleError, decodeBundle, encodeBundle } from '../../shared/bundle.ts';
-import { bodyOf, Origin } from '../../shared/ydoc.ts';
+import { BUNDLE_FORMAT_VERSION, BundleError, MAX_UPDATE_BYTES, decodeBundle, encodeBundle } from '../../shared/bundle.ts';
+import { bodyOf, Origin, readMeta } from '../../shared/ydoc.ts';
+import { encodeBundleDeclaring } from '../unit/helpers/bundle-bomb.ts';
 
 let dir: string;
 let peers: BundlePeers;
@@ -48,6 +50,16 @@ function fileBytes(path: string): string {
   return parts.join('|');
 }
 
+/** The report file's stored updates (count and last sequence number), read beside the open store. */
+function updateRows(path: string): { count: number; last: number } {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare('SELECT count(*) AS count, max(seq) AS last FROM updates').get() as { count: number; last: number };
+  } finally {
+    db.close();
+  }
+}
+
 async function refusal(b: OpenReport, path: string): Promise<BundleError> {
   const before = { state: Y.encodeStateAsUpdate(b.doc), file: fileBytes(b.path) };
   const error = await importBundle({ doc: b.doc, path, peers }).then(() => null, (e: unknown) => e);
@@ -68,10 +80,11 @@ describe('bundles between two copies of a report', () => {
     expect(result).toMatchObject({ sender: 'Ana', changed: true });
     expect(bodyOf(b.doc).toString()).toBe(bodyOf(a.doc).toString());
 
-    const fileAfterFirst = fileBytes(b.path);
+    // Rows, not file bytes: the store's once-a-second flush may checkpoint meanwhile.
+    const rowsAfterFirst = updateRows(b.path);
     const again = await importBundle({ doc: b.doc, path: bundlePath, peers });
     expect(again.changed).toBe(false);
-    expect(fileBytes(b.path)).toBe(fileAfterFirst);
+    expect(updateRows(b.path)).toEqual(rowsAfterFirst);
 
     const bPath = b.path;
     b.close();
@@ -87,7 +100,8 @@ describe('bundles between two copies of a report', () => {
     typeParagraph(a.doc, 'One more.');
     const second = await exportBundle({ doc: a.doc, path: join(dir, '2.plenary-changes'), recipient: 'bo ', sender: 'Ana', peers });
     expect(second.complete).toBe(false);
-    expect(second.bytes).toBeLessThan(first.bytes / 5);
+    const updateBytes = (path: string): number => decodeBundle(new Uint8Array(readFileSync(path))).update.length;
+    expect(updateBytes(second.path)).toBeLessThan(updateBytes(first.path) / 5);
     await importBundle({ doc: b.doc, path: second.path, peers });
     expect(bodyOf(b.doc).toString()).toBe(bodyOf(a.doc).toString());
   });
@@ -127,8 +141,9 @@ describe('bundles refused, report untouched', () => {
     typeParagraph(a.doc, 'Original wording.');
     const { path } = await exportBundle({ doc: a.doc, path: join(dir, 'x.plenary-changes'), recipient: 'Bo', sender: 'Ana', peers });
     const bytes = readFileSync(path);
-    const at = bytes.indexOf(Buffer.from('Original'));
-    bytes[at] = 'X'.charCodeAt(0);
+    // The update is compressed: alter a byte of it (just before the 32-byte checksum).
+    const at = bytes.length - 40;
+    bytes[at] = bytes[at]! ^ 0x20;
     writeFileSync(path, bytes);
     expect((await refusal(b, path)).message).toMatch(/damaged or incomplete/);
   });
@@ -164,6 +179,36 @@ describe('bundles refused, report untouched', () => {
     // yjs#498-style: a struct count with nothing behind it.
     writeFileSync(path, encodeBundle({ ...bundle, update: new Uint8Array([5, 1, 2, 3]) }));
     expect((await refusal(b, path)).message).toMatch(/cannot be read/);
+  });
+
+  it('a bundle that would unpack to more than it declares (a zip bomb)', async () => {
+    const { a, b } = twoCopies();
+    const { path } = await exportBundle({ doc: a.doc, path: join(dir, 'z.plenary-changes'), recipient: 'Bo', sender: 'Ana', peers });
+    const bundle = decodeBundle(new Uint8Array(readFileSync(path)));
+    // 16 MB of zeros deflate to ~16 kB; the file declares 1 kB and is stopped at once.
+    writeFileSync(path, encodeBundleDeclaring(bundle, 1024, new Uint8Array(16 * 1024 * 1024)));
+    expect((await refusal(b, path)).message).toMatch(/cannot be unpacked/);
+  });
+
+  it('a bundle that declares more than a report can hold', async () => {
+    const { a, b } = twoCopies();
+    const { path } = await exportBundle({ doc: a.doc, path: join(dir, 'h.plenary-changes'), recipient: 'Bo', sender: 'Ana', peers });
+    const bundle = decodeBundle(new Uint8Array(readFileSync(path)));
+    writeFileSync(path, encodeBundleDeclaring(bundle, MAX_UPDATE_BYTES + 1, bundle.update));
+    expect((await refusal(b, path)).message).toMatch(/would unpack to 256 MB, more than the 256 MB/);
+  });
+
+  it('imports a format 1 bundle (made before compression) as before', async () => {
+    const { a, b } = twoCopies();
+    typeParagraph(a.doc, 'Sent in the old format.');
+    const v1 = encodeBundle({
+      version: 1, reportId: readMeta(a.doc).id, reportTitle: 'Tunis draft', sender: 'Ana', recipient: 'Bo', createdAt: '2026-11-28T00:00:00.000Z',
+      base: Y.encodeStateVector(b.doc), after: Y.encodeStateVector(a.doc), update: Y.encodeStateAsUpdate(a.doc, Y.encodeStateVector(b.doc)), updateFormat: 'v1',
+    });
+    const path = join(dir, 'old.plenary-changes');
+    writeFileSync(path, v1);
+    expect((await importBundle({ doc: b.doc, path, peers })).changed).toBe(true);
+    expect(bodyOf(b.doc).toString()).toBe(bodyOf(a.doc).toString());
   });
 
   it('a file that is not a bundle, and a missing file', async () => {

@@ -36,7 +36,7 @@ import { extractBlocks } from '../../../shared/report-blocks.ts';
 import { prepareStance, signEndorsement, type Endorsement } from '../../../shared/endorsement.ts';
 import { putEndorsement } from '../../../shared/endorsement-store.ts';
 import { encodeSyncStep1, encodeUpdate, handleMessage, assertWellFormedUpdate } from '../../../shared/sync-messages.ts';
-import { BundleError, checkBundleBase, checkBundleFor, createBundle, decodeBundle, mergeStateVectors } from '../../../shared/bundle.ts';
+import { applyBundleUpdate, BundleError, checkBundleBase, checkBundleFor, createBundle, decodeBundle, mergeStateVectors } from '../../../shared/bundle.ts';
 import {
   liftListItemCommand, setHeading, setParagraph, sinkListItemCommand, splitListItemCommand, toggleBlockquote,
   toggleBold, toggleBulletList, toggleOrderedList,
@@ -296,9 +296,9 @@ export async function runConvergenceSession(seed: number, options: { steps?: num
       count('bundle-refused-missing-earlier');
       return;
     }
-    assertWellFormedUpdate(decoded.update);
+    assertWellFormedUpdate(decoded.updateFormat === 'v2' ? Y.convertUpdateFormatV2ToV1(decoded.update) : decoded.update);
     const times = fate === 2 ? 2 : 1;
-    for (let i = 0; i < times; i++) Y.applyUpdate(to.doc, decoded.update, Origin.bundle);
+    for (let i = 0; i < times; i++) applyBundleUpdate(to.doc, decoded, Origin.bundle);
     known[to.index]![from.index] = mergeStateVectors(known[to.index]![from.index], decoded.after);
     count(complete ? 'bundle-complete' : 'bundle-incremental');
   }
