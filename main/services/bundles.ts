@@ -22,7 +22,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as Y from 'yjs';
 import {
-  BundleError, MAX_BUNDLE_BYTES, applyBundleUpdate, checkBundleBase, checkBundleFor, createBundle, decodeBundle, mergeStateVectors,
+  type Bundle, BundleError, MAX_BUNDLE_BYTES, applyBundleUpdate, checkBundleBase, checkBundleFor, createBundle, decodeBundle, mergeStateVectors,
 } from '../../shared/bundle.ts';
 import { Origin, readMeta } from '../../shared/ydoc.ts';
 import { UpdateGuard } from './sync/update-guard.ts';
@@ -167,39 +167,114 @@ async function readBundleFile(path: string): Promise<Uint8Array> {
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-/** Checks a bundle's bytes against the doc; returns it ready to apply, or throws BundleError. */
-export async function verifyBundleBytes(doc: Y.Doc, bytes: Uint8Array, guard: UpdateGuard, onProgress?: BundleProgress) {
+/**
+ * Checks a bundle's bytes against the doc; returns it ready to apply, or throws
+ * BundleError. `known` is what the doc will have before this bundle is applied (its own
+ * state vector unless other bundles are imported with it).
+ */
+export async function verifyBundleBytes(doc: Y.Doc, bytes: Uint8Array, guard: UpdateGuard, onProgress?: BundleProgress, known?: Map<number, number>): Promise<Bundle> {
   const bundle = decodeBundle(bytes, (done, total) => onProgress?.({ phase: 'checking', done, total }));
   const meta = readMeta(doc);
   checkBundleFor(bundle, { id: meta.id, title: meta.title });
   onProgress?.({ phase: 'decoding', done: 0, total: bundle.update.length });
+  await checkUpdate(bundle, guard);
+  checkBundleBase(bundle, known ?? Y.decodeStateVector(Y.encodeStateVector(doc)));
+  return bundle;
+}
+
+async function checkUpdate(bundle: Bundle, guard: UpdateGuard): Promise<void> {
   try {
     await guard.check(bundle.update, bundle.updateFormat);
   } catch (error) {
     throw new BundleError('damaged', `The changes in this file cannot be read (${(error as Error).message}). Nothing was imported.`);
   }
-  checkBundleBase(bundle, Y.decodeStateVector(Y.encodeStateVector(doc)));
-  return bundle;
 }
 
 export async function importBundle(options: ImportOptions): Promise<ImportResult> {
-  options.onProgress?.({ phase: 'reading', done: 0, total: 1 });
-  const bytes = await readBundleFile(options.path);
+  const { path, ...rest } = options;
+  const result = await importBundles({ ...rest, paths: [path] });
+  const [only] = result.bundles;
+  return { sender: only?.sender ?? '', createdAt: only?.createdAt ?? '', changed: result.changed, bytes: only?.bytes ?? 0 };
+}
+
+export interface ImportManyOptions extends Omit<ImportOptions, 'path'> {
+  paths: string[];
+}
+
+export interface ImportManyResult {
+  /** False when the report already had everything in every bundle. */
+  changed: boolean;
+  bundles: { path: string; sender: string; createdAt: string; bytes: number }[];
+}
+
+/**
+ * Refuses the import if some bundle continues from changes neither the report nor the
+ * other bundles supply: bundles are accepted one by one when what is known so far covers
+ * their base, each adding what its sender had; one left over is missing something.
+ */
+function checkBasesInOrder(bundles: Bundle[], local: Uint8Array): void {
+  let known = local;
+  const waiting = new Set(bundles);
+  let progress = true;
+  while (waiting.size > 0 && progress) {
+    progress = false;
+    const have = Y.decodeStateVector(known);
+    for (const bundle of waiting) {
+      try {
+        checkBundleBase(bundle, have);
+      } catch {
+        continue;
+      }
+      waiting.delete(bundle);
+      known = mergeStateVectors(known, bundle.after);
+      progress = true;
+    }
+  }
+  const [stuck] = waiting;
+  if (stuck) checkBundleBase(stuck, Y.decodeStateVector(known));
+}
+
+/**
+ * Imports several bundles at once (members back from a week offline): every file is
+ * read and checked first — a refused one refuses the whole import, the report untouched
+ * — then all updates are applied in ONE transaction, so observers, the renderer link and
+ * the report file each see one update instead of one per file. A bundle may continue
+ * from another one in the same import (both are checked against what the report will
+ * have). The guard decodes the next file's update while this thread inflates and
+ * hashes the others.
+ */
+export async function importBundles(options: ImportManyOptions): Promise<ImportManyResult> {
+  options.onProgress?.({ phase: 'reading', done: 0, total: options.paths.length });
+  const files = await Promise.all(options.paths.map(async (path) => ({ path, bytes: await readBundleFile(path) })));
   const guard = options.guard ?? new UpdateGuard({ maxBytes: MAX_BUNDLE_BYTES, timeoutMs: 30_000 });
   try {
-    const bundle = await verifyBundleBytes(options.doc, bytes, guard, options.onProgress);
-    options.onProgress?.({ phase: 'applying', done: 0, total: bundle.update.length });
+    const meta = readMeta(options.doc);
+    const bundles = files.map(({ bytes }, index) => {
+      const bundle = decodeBundle(bytes, (done, total) => options.onProgress?.({ phase: 'checking', done: done + index, total: total + files.length - 1 }));
+      checkBundleFor(bundle, { id: meta.id, title: meta.title });
+      return bundle;
+    });
+    options.onProgress?.({ phase: 'decoding', done: 0, total: bundles.length });
+    await Promise.all(bundles.map((bundle) => checkUpdate(bundle, guard)));
+    checkBasesInOrder(bundles, Y.encodeStateVector(options.doc));
+    const total = bundles.reduce((n, b) => n + b.update.length, 0);
+    options.onProgress?.({ phase: 'applying', done: 0, total });
     let changed = false;
     const mark = (): void => { changed = true; };
     options.doc.on('update', mark);
     try {
-      applyBundleUpdate(options.doc, bundle, Origin.bundle);
+      options.doc.transact(() => {
+        for (const bundle of bundles) applyBundleUpdate(options.doc, bundle, Origin.bundle);
+      }, Origin.bundle);
     } finally {
       options.doc.off('update', mark);
     }
-    if (bundle.sender) options.peers?.learn(bundle.reportId, bundle.sender, bundle.after);
-    options.onProgress?.({ phase: 'done', done: bundle.update.length, total: bundle.update.length });
-    return { sender: bundle.sender, createdAt: bundle.createdAt, changed, bytes: bytes.length };
+    for (const bundle of bundles) if (bundle.sender) options.peers?.learn(bundle.reportId, bundle.sender, bundle.after);
+    options.onProgress?.({ phase: 'done', done: total, total });
+    return {
+      changed,
+      bundles: bundles.map((bundle, i) => ({ path: files[i]!.path, sender: bundle.sender, createdAt: bundle.createdAt, bytes: files[i]!.bytes.length })),
+    };
   } finally {
     if (!options.guard) await guard.close();
   }

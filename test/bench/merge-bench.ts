@@ -2,13 +2,13 @@
 // report for a week (500 edits — typing bursts, deletions, new paragraphs — and 50 signed
 // stances each), then their changes meet in one report. Measured three ways:
 // - Yjs alone: the 40 updates applied to the report's Y.Doc (baseline);
-// - Y.mergeUpdates of the 40, then one apply;
-// - end to end: each member's update bundle file imported into the report file
-//   (main/services/bundles.ts: checksum, decode bound, apply, SQLite commit), and the
-//   resulting file size (and after reopening, which compacts).
+// - in one transaction, merged with Y.mergeUpdates, and as v2 updates;
+// - end to end: the members' update bundle files imported into the report file
+//   (main/services/bundles.ts: checksum, inflate, decode bound, apply, SQLite commit),
+//   one by one and all at once, and the resulting file size (and after reopening).
 // Target: merge < 200 ms. Prints a table; never fails on timing.
 // Run: `npm run bench -- merge` (or `node test/bench/merge-bench.ts`).
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as Y from 'yjs';
@@ -22,7 +22,7 @@ import { endorsementKey } from '../../shared/endorsement-store.ts';
 import { textHash } from '../../shared/text-hash.ts';
 import { ReportStore } from '../../main/services/report-store.ts';
 import { closeAllReports, openReportFile } from '../../main/services/open-report.ts';
-import { exportBundle, importBundle } from '../../main/services/bundles.ts';
+import { exportBundle, importBundle, importBundles } from '../../main/services/bundles.ts';
 import { ensureUniqueIds } from '../../shared/block-ids.ts';
 import { BundlePeers } from '../../main/services/bundles.ts';
 import { UpdateGuard } from '../../main/services/sync/update-guard.ts';
@@ -102,7 +102,7 @@ function ms(from: number): number {
   return performance.now() - from;
 }
 
-/** Wall and CPU time of `run` (CPU includes Yjs's own work only; no worker here). */
+/** Wall and CPU time of `run` (CPU is the whole process's: the guard's worker thread included). */
 async function timed(run: () => unknown): Promise<string> {
   const cpu = process.cpuUsage();
   const t0 = performance.now();
@@ -128,16 +128,44 @@ for (let m = 0; m < MEMBERS; m++) {
 }
 const updateBytes = updates.reduce((n, u) => n + u.length, 0);
 
-// Yjs alone.
-const sequential = createReportDoc();
-Y.applyUpdate(sequential, baseUpdate, Origin.load);
-const sequentialTime = await timed(() => {
-  for (const update of updates) Y.applyUpdate(sequential, update, Origin.bundle);
+// Yjs alone, four ways, each on a fresh copy of the base report, 3 runs (the first runs
+// before the JIT has warmed up for it: a merge in the app is usually cold).
+const updatesV2 = updates.map((u) => Y.convertUpdateFormatV1ToV2(u));
+const fresh = (): Y.Doc => {
+  const doc = createReportDoc();
+  Y.applyUpdate(doc, baseUpdate, Origin.load);
+  return doc;
+};
+interface Sample { wall: number; cpu: number }
+async function sample(run: (doc: Y.Doc) => void): Promise<Sample> {
+  const doc = fresh();
+  const cpu = process.cpuUsage();
+  const t0 = performance.now();
+  run(doc);
+  const wall = ms(t0);
+  const used = process.cpuUsage(cpu);
+  return { wall, cpu: (used.user + used.system) / 1000 };
+}
+async function runs(run: (doc: Y.Doc) => void): Promise<string> {
+  const samples: Sample[] = [];
+  for (let i = 0; i < 3; i++) samples.push(await sample(run));
+  const fmt = (x: Sample): string => `${x.wall.toFixed(0)} (CPU ${x.cpu.toFixed(0)})`;
+  return `${samples.map(fmt).join(', ')} ms`;
+}
+const sequentialTime = await runs((doc) => {
+  for (const update of updates) Y.applyUpdate(doc, update, Origin.bundle);
 });
-
-const merged = createReportDoc();
-Y.applyUpdate(merged, baseUpdate, Origin.load);
-const mergedTime = await timed(() => Y.applyUpdate(merged, Y.mergeUpdates(updates), Origin.bundle));
+const oneTransactionTime = await runs((doc) => doc.transact(() => {
+  for (const update of updates) Y.applyUpdate(doc, update, Origin.bundle);
+}, Origin.bundle));
+const mergedTime = await runs((doc) => Y.applyUpdate(doc, Y.mergeUpdates(updates), Origin.bundle));
+const v2Time = await runs((doc) => doc.transact(() => {
+  for (const update of updatesV2) Y.applyUpdateV2(doc, update, Origin.bundle);
+}, Origin.bundle));
+const sequential = fresh();
+for (const update of updates) Y.applyUpdate(sequential, update, Origin.bundle);
+const merged = fresh();
+Y.applyUpdate(merged, Y.mergeUpdates(updates), Origin.bundle);
 
 // End to end through bundle files into a report file.
 const dir = mkdtempSync(join(tmpdir(), 'plenary-merge-bench-'));
@@ -153,14 +181,23 @@ try {
     await exportBundle({ doc: memberDocs[m]!, path, recipient: 'Secretariat', sender: `Member ${m}`, peers });
     bundlePaths.push(path);
   }
-  const report = openReportFile(reportPath);
   const guard = new UpdateGuard({ maxBytes: 256 * 1024 * 1024, timeoutMs: 30_000 });
   await guard.check(new Uint8Array(70 * 1024).fill(0)).catch(() => {}); // start the decode worker outside the timing
+  // One by one (Import changes… forty times), then all at once (importBundles), each
+  // into its own copy of the report file.
+  const oneByOnePath = join(dir, 'one-by-one.plenary');
+  copyFileSync(reportPath, oneByOnePath);
+  const oneByOne = openReportFile(oneByOnePath);
   const importTime = await timed(async () => {
-    for (const path of bundlePaths) await importBundle({ doc: report.doc, path, guard });
+    for (const path of bundlePaths) await importBundle({ doc: oneByOne.doc, path, guard });
   });
+  oneByOne.close();
+  const report = openReportFile(reportPath);
+  const importAllTime = await timed(() => importBundles({ doc: report.doc, paths: bundlePaths, guard }));
   await guard.close();
   const stances = endorsementsOf(report.doc).size;
+  const sv = (doc: Y.Doc): string => [...Y.decodeStateVector(Y.encodeStateVector(doc))].sort().join();
+  const same = sv(sequential) === sv(merged) && sv(sequential) === sv(report.doc);
   report.close();
   const fileBytes = statSync(reportPath).size;
   const reopened = openReportFile(reportPath);
@@ -172,18 +209,20 @@ try {
   const rows: [string, string][] = [
     ['members × (edits + stances)', `${MEMBERS} × (${EDITS} + ${STANCES})`],
     ['the 40 members\' updates (total)', `${(updateBytes / 1024).toFixed(0)} kB`],
-    ['**apply 40 updates to the report doc (Yjs)**', `**${sequentialTime}**`],
+    ['apply the 40 updates one by one (Yjs; 3 runs, ms wall (CPU))', sequentialTime],
+    ['**apply the 40 updates in one transaction (Y.transact around the applies)**', `**${oneTransactionTime}**`],
     ['Y.mergeUpdates of the 40, then one apply', mergedTime],
-    ['40 bundle files, each a member\'s week (total)', `${(bundleBytes / 1024).toFixed(0)} kB`],
-    ['import 40 bundle files into the report file (checksum, bounded decode, apply, SQLite commit)', importTime],
+    ['the 40 as v2 updates, applied in one transaction', v2Time],
+    ['40 bundle files (format 2), each a member\'s week (total)', `${(bundleBytes / 1024).toFixed(0)} kB`],
+    ['import the 40 bundle files one by one (checksum, inflate, bounded decode in the worker, apply, SQLite commit each)', importTime],
+    ['**import the 40 bundle files at once (importBundles: checks, then one transaction and one commit)**', `**${importAllTime}**`],
     ['stances in the merged report', String(stances)],
     ['report file after the merge / after reopening', `${(fileBytes / 1024).toFixed(0)} kB / ${(compactedBytes / 1024).toFixed(0)} kB`],
     ['base report file (300 paragraphs, 40 members)', `${(baseUpdate.length / 1024).toFixed(0)} kB of Yjs state`],
   ];
   console.log('\n| measure | result |\n| --- | --- |');
   for (const [k, v] of rows) console.log(`| ${k} | ${v} |`);
-  const same = Y.encodeStateVector(sequential).length === Y.encodeStateVector(merged).length;
-  console.log(`\nBoth merges reach the same state vector: ${same}. Load average while running: ${(await import('node:os')).loadavg()[0]!.toFixed(1)}`);
+  console.log(`\nEvery merge (Yjs one by one, merged, and the imported report file) reaches the same state vector: ${same}. Load average while running: ${(await import('node:os')).loadavg()[0]!.toFixed(1)}`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import * as Y from 'yjs';
 import Database from 'better-sqlite3';
 import { closeAllReports, createReportFile, openReportFile, type OpenReport } from '../../main/services/open-report.ts';
-import { BundlePeers, exportBundle, importBundle } from '../../main/services/bundles.ts';
+import { BundlePeers, exportBundle, importBundle, importBundles } from '../../main/services/bundles.ts';
 import { BLANK_REPORT_TEMPLATE } from '../../shared/report-template.ts';
 import { BUNDLE_FORMAT_VERSION, BundleError, MAX_UPDATE_BYTES, decodeBundle, encodeBundle } from '../../shared/bundle.ts';
 import { bodyOf, Origin, readMeta } from '../../shared/ydoc.ts';
@@ -132,6 +132,44 @@ describe('bundles between two copies of a report', () => {
     // B now knows A has B's edits and A's own: a bundle for Ana is nearly empty.
     const back = await exportBundle({ doc: b.doc, path: join(dir, 'back.plenary-changes'), recipient: 'Ana', sender: 'Bo', peers: peersB });
     expect(back.bytes).toBeLessThan(200);
+  });
+});
+
+describe('several bundles imported at once', () => {
+  it('merges every member\'s week in one transaction, a chain of bundles from one sender included', async () => {
+    const { a, b } = twoCopies();
+    const c = openReportFile(a.saveCopyAs(join(dir, 'c.plenary')));
+    typeParagraph(a.doc, 'Monday, from A.');
+    const first = await exportBundle({ doc: a.doc, path: join(dir, 'a1.plenary-changes'), recipient: 'Bo', sender: 'Ana', peers });
+    typeParagraph(a.doc, 'Tuesday, from A.');
+    const second = await exportBundle({ doc: a.doc, path: join(dir, 'a2.plenary-changes'), recipient: 'Bo', sender: 'Ana', peers });
+    expect(second.complete).toBe(false);
+    typeParagraph(c.doc, 'From C.');
+    const fromC = await exportBundle({ doc: c.doc, path: join(dir, 'c.plenary-changes'), recipient: 'Bo', sender: 'Cy', peers: new BundlePeers(join(dir, 'data-c')) });
+    let updates = 0;
+    b.doc.on('update', () => updates++);
+    // The later bundle first: it continues from the earlier one in the same import.
+    const result = await importBundles({ doc: b.doc, paths: [second.path, fromC.path, first.path], peers });
+    expect(result.changed).toBe(true);
+    expect(result.bundles.map((x) => x.sender)).toEqual(['Ana', 'Cy', 'Ana']);
+    expect(updates).toBe(1);
+    for (const text of ['Monday, from A.', 'Tuesday, from A.', 'From C.']) expect(bodyOf(b.doc).toString()).toContain(text);
+    expect((await importBundles({ doc: b.doc, paths: [first.path, fromC.path], peers })).changed).toBe(false);
+  });
+
+  it('refuses the whole import, report untouched, when one file is bad or continues from a missing one', async () => {
+    const { a, b } = twoCopies();
+    typeParagraph(a.doc, 'Monday.');
+    await exportBundle({ doc: a.doc, path: join(dir, 'm1.plenary-changes'), recipient: 'Bo', sender: 'Ana', peers });
+    typeParagraph(a.doc, 'Tuesday.');
+    const second = await exportBundle({ doc: a.doc, path: join(dir, 'm2.plenary-changes'), recipient: 'Bo', sender: 'Ana', peers });
+    const notes = join(dir, 'notes.txt');
+    writeFileSync(notes, 'minutes');
+    const before = Y.encodeStateAsUpdate(b.doc);
+    const refused = async (paths: string[]) => importBundles({ doc: b.doc, paths, peers }).then(() => null, (e: unknown) => e as BundleError);
+    expect((await refused([second.path, notes]))?.problem).toBe('not-a-bundle');
+    expect((await refused([second.path]))?.problem).toBe('missing-earlier');
+    expect(Y.encodeStateAsUpdate(b.doc)).toEqual(before);
   });
 });
 
