@@ -60,6 +60,8 @@ export function desktopExportHandlers(entry: ReportWindow, windows: ReportWindow
       doc: entry.report.doc,
       emit: (event) => windows.sendEvent(entry, event),
       printer: () => Promise.resolve(electronPrinter),
+      // The report's live consensus: the annex costs milliseconds after the first export.
+      annexOf: entry.report.session.consensus.annexOf,
     });
     jobsByWindow.set(entry, jobs);
     entry.window.once('closed', () => jobs?.cancelAll());

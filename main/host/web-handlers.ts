@@ -61,7 +61,7 @@ export function webHandlers({ report, dataDir, recent, identity, exports, emit }
     ...syncHandlers({ report, dataDir, publicKey: () => identity().publicKey(), choosePath: (kind, path) => checkBundlePath(kind, path, base) }),
     ...exportHandlers({
       doc: report.doc,
-      jobs: exportJobsFor({ doc: report.doc, emit, printer: exports.printer }),
+      jobs: exportJobsFor({ doc: report.doc, emit, printer: exports.printer, annexOf: report.session.consensus.annexOf }),
       exportPath: (requested, suggested, format) => exports.exportPath(requested, suggested, format),
       importPath: (requested) => exports.importPath(requested),
       importDone: (path) => exports.discardUpload(path),

@@ -11,6 +11,7 @@ import type * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { Origin } from '../../shared/ydoc.ts';
 import { encodeAwareness, encodeSyncStep1, encodeUpdate, handleMessage } from './messages.ts';
+import { ReportConsensus } from './report-consensus.ts';
 
 export interface SessionPeer {
   /** Feeds a message received from this peer; throws when it is malformed (close the link). */
@@ -103,6 +104,14 @@ export class ReportSession {
     return this.peers.size;
   }
 
+  private liveConsensus: ReportConsensus | null = null;
+
+  /** The report's consensus for export annexes; its engine is built on first use and kept up to date. */
+  get consensus(): ReportConsensus {
+    this.liveConsensus ??= new ReportConsensus(this.doc);
+    return this.liveConsensus;
+  }
+
   destroy(): void {
     for (const link of [...this.peers]) {
       this.peers.delete(link);
@@ -110,5 +119,6 @@ export class ReportSession {
     this.doc.off('update', this.onUpdate);
     this.awareness.off('update', this.onAwareness);
     this.awareness.destroy();
+    this.liveConsensus?.stop();
   }
 }
