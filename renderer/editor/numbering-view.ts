@@ -8,48 +8,23 @@
  * block structure changed (`sameNumbering`); otherwise only the blocks a transaction
  * replaced are checked, in case ProseMirror redrew their DOM.
  *
- * Top-level paragraphs and headings get a thin node view whose only job is to tell
- * ProseMirror that a `data-num` change is ours, not the user's editing — otherwise
- * every label write would be read back as a DOM change and re-parsed.
+ * Blocks far from the viewport are placeholders (block-window.ts); when they are
+ * rendered again — a transaction that changes which blocks are rendered but not the
+ * document — their fresh DOM gets its label here too. block-views.ts tells ProseMirror
+ * that `data-num` changes are ours, not the user's editing.
  */
 import { Plugin, PluginKey } from 'prosemirror-state';
-import { DOMSerializer, type Node as PMNode } from 'prosemirror-model';
-import type { EditorView, NodeView, ViewMutationRecord } from 'prosemirror-view';
+import type { Node as PMNode } from 'prosemirror-model';
+import type { EditorState } from 'prosemirror-state';
+import type { EditorView } from 'prosemirror-view';
 import { numberBlocks, sameNumbering, type NumberedBlock } from '../../shared/numbering.ts';
 
-export const NUMBER_ATTRIBUTE = 'data-num';
+import { NUMBER_ATTRIBUTE } from './block-views.ts';
+import { blockWindowKey, renderedBlocks } from './block-window.ts';
+
+export { NUMBER_ATTRIBUTE };
 
 export const numberingKey = new PluginKey('plenary-numbering');
-
-/** Renders a paragraph or heading as its schema does, but lets us label it. */
-class LabelledBlockView implements NodeView {
-  dom: HTMLElement;
-  contentDOM: HTMLElement;
-  private node: PMNode;
-
-  constructor(node: PMNode) {
-    this.node = node;
-    const spec = node.type.spec.toDOM!(node);
-    const rendered = DOMSerializer.renderSpec(document, spec);
-    this.dom = rendered.dom as HTMLElement;
-    this.contentDOM = (rendered.contentDOM ?? rendered.dom) as HTMLElement;
-  }
-
-  update(node: PMNode): boolean {
-    const same = node.type === this.node.type && node.attrs.id === this.node.attrs.id && node.attrs.level === this.node.attrs.level;
-    if (same) this.node = node;
-    return same;
-  }
-
-  ignoreMutation(mutation: ViewMutationRecord): boolean {
-    return mutation.type === 'attributes' && mutation.attributeName === NUMBER_ATTRIBUTE;
-  }
-}
-
-export const labelledBlockViews = {
-  paragraph: (node: PMNode) => new LabelledBlockView(node),
-  heading: (node: PMNode) => new LabelledBlockView(node),
-};
 
 function setLabel(dom: Node | null, label: string | null): void {
   if (!(dom instanceof HTMLElement)) return;
@@ -74,9 +49,12 @@ class NumberingView {
     this.relabelAll(view);
   }
 
-  update(view: EditorView, previous: { doc: PMNode }): void {
+  update(view: EditorView, previous: EditorState): void {
     const doc = view.state.doc;
-    if (previous.doc === doc) return;
+    if (previous.doc === doc) {
+      if (blockWindowKey.getState(previous)?.live !== blockWindowKey.getState(view.state)?.live) this.relabelRendered(view);
+      return;
+    }
     if (!sameNumbering(previous.doc, doc)) {
       this.relabelAll(view);
       return;
@@ -96,6 +74,20 @@ class NumberingView {
     let pos = 0;
     for (let i = 0; i < doc.childCount; i++) {
       setLabel(view.nodeDOM(pos), this.labels[i] ?? null);
+      pos += doc.child(i).nodeSize;
+    }
+  }
+
+  private relabelRendered(view: EditorView): void {
+    const doc = view.state.doc;
+    const rendered = renderedBlocks(view.state);
+    let pos = 0;
+    let k = 0;
+    for (let i = 0; i < doc.childCount && k < rendered.length; i++) {
+      if (i === rendered[k]) {
+        setLabel(view.nodeDOM(pos), this.labels[i] ?? null);
+        k++;
+      }
       pos += doc.child(i).nodeSize;
     }
   }

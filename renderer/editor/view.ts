@@ -14,9 +14,11 @@ import { schema } from '../../shared/schema.ts';
 import { bodyOf } from '../../shared/ydoc.ts';
 import { editorPlugins, type EditorDeps } from '../../shared/editor/index.ts';
 import { blockIdPlugin } from '../../shared/block-ids.ts';
-import { labelledBlockViews, numberingPlugin } from './numbering-view.ts';
+import { numberingPlugin } from './numbering-view.ts';
+import { blockViews } from './block-views.ts';
+import { blockWindowPlugin, windowKeys } from './block-window.ts';
+import { keymap } from 'prosemirror-keymap';
 import { presencePlugin } from './presence.ts';
-import { caretBlockPlugin } from './caret-block.ts';
 import type { Awareness } from 'y-protocols/awareness';
 import { keepPastedHeadings, refuseOversizedClipboard, refuseOversizedPaste, tidyPastedHtml } from './paste.ts';
 
@@ -44,14 +46,15 @@ export function createEditor(options: EditorOptions): EditorView {
     dropCursor({ color: '#1a66d2', width: 2 }),
     gapCursor(),
     numberingPlugin(),
-    caretBlockPlugin(),
+    blockWindowPlugin(),
+    keymap(windowKeys),
     // Every plugin is here from the start: reconfiguring later would destroy the undo manager.
     presencePlugin(options.awareness),
   ];
   const state = EditorState.create({ schema, doc, plugins });
   const view: EditorView = new EditorView(options.mount, {
     state,
-    nodeViews: labelledBlockViews,
+    nodeViews: blockViews,
     attributes: {
       role: 'textbox',
       'aria-multiline': 'true',

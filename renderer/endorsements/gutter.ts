@@ -14,6 +14,7 @@ import type { ColumnState } from '../../shared/consensus/rules.ts';
 import type { EngineChange } from '../../shared/consensus/engine.ts';
 import type { LiveConsensus } from './live-consensus.ts';
 import { chip, stateSentence } from './chips.ts';
+import { renderedBlocks } from '../editor/block-window.ts';
 
 /** Rows are kept this far above and below the viewport, so scrolling shows no gaps. */
 const MARGIN_PX = 600;
@@ -118,21 +119,35 @@ export class StanceGutter {
     }));
   }
 
-  /** Visible top-level blocks: binary search for the first, then walk down the screen. */
+  /**
+   * Visible top-level blocks: binary search among the rendered ones (block-window.ts;
+   * placeholders have no box) for the first, then walk down the screen.
+   */
   private visibleBlocks(): HTMLElement[] {
     const children = this.view.dom.children;
+    const rendered = renderedBlocks(this.view.state);
+    const direct = children.length === this.view.state.doc.childCount;
+    const elementAt = (k: number): HTMLElement | null => {
+      const index = rendered[k]!;
+      if (direct) return children[index] as HTMLElement;
+      let pos = 0;
+      for (let i = 0; i < index; i++) pos += this.view.state.doc.child(i).nodeSize;
+      const dom = this.view.nodeDOM(pos);
+      return dom instanceof HTMLElement ? dom : null;
+    };
     const low = -MARGIN_PX;
     const high = window.innerHeight + MARGIN_PX;
     let lo = 0;
-    let hi = children.length;
+    let hi = rendered.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if ((children[mid] as HTMLElement).getBoundingClientRect().bottom < low) lo = mid + 1;
+      if ((elementAt(mid)?.getBoundingClientRect().bottom ?? 0) < low) lo = mid + 1;
       else hi = mid;
     }
     const out: HTMLElement[] = [];
-    for (let i = lo; i < children.length; i++) {
-      const child = children[i] as HTMLElement;
+    for (let k = lo; k < rendered.length; k++) {
+      const child = elementAt(k);
+      if (!child) continue;
       if (child.getBoundingClientRect().top > high) break;
       if (child.dataset.blockId) out.push(child);
       else if (child.tagName === 'UL' || child.tagName === 'OL') {

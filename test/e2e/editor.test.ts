@@ -31,7 +31,7 @@ async function labelOf(text: string): Promise<string | null> {
 /** Puts the caret at the end of the top-level block whose text contains `text`, as a user would. */
 async function caretAtEndOf(text: string): Promise<void> {
   const block = page.locator('.ProseMirror > :is(p, h1, h2, h3, h4)', { hasText: text }).first();
-  // Measure once on screen: off screen, content-visibility gives a placeholder height.
+  // Measure once on screen: a block far from the viewport is only a placeholder.
   await block.scrollIntoViewIfNeeded();
   // Blocks scrolled into view take their real heights over a frame or two; measure once
   // the box has stopped moving, or the click lands in the next block.

@@ -1,0 +1,292 @@
+/**
+ * Renders only the top-level blocks near the viewport (and the ones holding the
+ * selection); every other block is an empty placeholder (block-views.ts).
+ *
+ * Why: typing cost in a contenteditable grows with the number of top-level elements the
+ * browser lays out — at 5,000 paragraphs, Chromium's native edit, style, layout and
+ * `content-visibility` bookkeeping cost ~40 ms a key against ~10 at 500 (RESULTS.md,
+ * "Editor"). With ~100 rendered blocks and hidden placeholders, a 5,000-paragraph
+ * report types like a 500-paragraph one.
+ *
+ * How: the plugin state holds the rendered range of top-level indices; a node decoration
+ * (spec `LIVE_BLOCK`) marks each rendered block, so a block entering or leaving the range
+ * is redrawn by ProseMirror itself. Placeholders are `display: none`, except the last one
+ * of each run, which becomes a spacer as tall as the run (BlockHeights: measured where the
+ * block was once rendered, estimated from its length otherwise), so the page keeps its
+ * height and the scroll bar its meaning. The range follows scrolling (one pass per
+ * animation frame) and is re-measured whenever the block structure changes.
+ *
+ * Limits: text far from the viewport is not in the DOM, so the browser's own find in
+ * page and a screen reader's virtual cursor see the rendered part only (the caret moving
+ * through the report brings its surroundings in).
+ */
+import { Plugin, PluginKey, TextSelection, type EditorState, type Transaction } from 'prosemirror-state';
+import { Decoration, DecorationSet, type EditorView } from 'prosemirror-view';
+import type { Node as PMNode } from 'prosemirror-model';
+import { ySyncPluginKey } from 'y-prosemirror';
+import { BlockHeights } from './block-heights.ts';
+import { LIVE_BLOCK, PLACEHOLDER_CLASS } from './block-views.ts';
+
+/** Top-level block indices [from, to). */
+export interface BlockRange { from: number; to: number }
+
+interface WindowState {
+  range: BlockRange;
+  /** Rendered block indices, ascending: the range plus the selection's blocks. */
+  live: number[];
+  decorations: DecorationSet;
+}
+
+export const blockWindowKey = new PluginKey<WindowState>('plenary-block-window');
+
+/** Blocks rendered before the first measurement (a screenful and more on any display). */
+const INITIAL_BLOCKS = 60;
+/**
+ * Reports up to this length are rendered whole: they type fast anyway, and the browser's
+ * find in page and screen readers see all of their text.
+ */
+export const RENDER_WHOLE_UP_TO = 200;
+const WHOLE: BlockRange = { from: 0, to: Number.MAX_SAFE_INTEGER };
+/** Rendered beyond the viewport on each side, in viewport heights. */
+const MARGIN_SCREENS = 1;
+/** The range is moved once the viewport comes closer than this to its edge. */
+const SLACK_SCREENS = 0.4;
+const SPACER_CLASS = 'block-spacer';
+
+function liveIndices(doc: PMNode, range: BlockRange, state: Pick<EditorState, 'selection'>): number[] {
+  if (doc.childCount <= RENDER_WHOLE_UP_TO) range = WHOLE;
+  const from = Math.min(range.from, doc.childCount);
+  const to = Math.min(range.to, doc.childCount);
+  const live = new Set<number>();
+  for (let i = from; i < to; i++) live.add(i);
+  const { $anchor, $head } = state.selection;
+  for (const index of [$anchor.index(0), $head.index(0)]) if (index < doc.childCount) live.add(index);
+  return [...live].sort((a, b) => a - b);
+}
+
+function decorationsFor(doc: PMNode, live: number[]): DecorationSet {
+  const decorations: Decoration[] = [];
+  let pos = 0;
+  let k = 0;
+  for (let i = 0; i < doc.childCount && k < live.length; i++) {
+    const size = doc.child(i).nodeSize;
+    if (i === live[k]) {
+      decorations.push(Decoration.node(pos, pos + size, {}, { [LIVE_BLOCK]: true }));
+      k++;
+    }
+    pos += size;
+  }
+  return DecorationSet.create(doc, decorations);
+}
+
+function stateFor(doc: PMNode, range: BlockRange, selectionState: Pick<EditorState, 'selection'>): WindowState {
+  const live = liveIndices(doc, range, selectionState);
+  return { range, live, decorations: decorationsFor(doc, live) };
+}
+
+function sameList(a: number[], b: number[]): boolean {
+  return a.length === b.length && a.every((value, i) => value === b[i]);
+}
+
+function applyWindow(tr: Transaction, value: WindowState, _old: EditorState, state: EditorState): WindowState {
+  const range = (tr.getMeta(blockWindowKey) as BlockRange | undefined) ?? value.range;
+  const live = liveIndices(state.doc, range, state);
+  if (!tr.docChanged && range === value.range && sameList(live, value.live)) return value;
+  // Rebuilt rather than mapped: a change from another peer replaces the whole document
+  // in one step (y-prosemirror), which would map every decoration away.
+  return { range, live: sameList(live, value.live) ? value.live : live, decorations: decorationsFor(state.doc, live) };
+}
+
+/** The rendered top-level blocks' indices, ascending (for views that draw beside them). */
+export function renderedBlocks(state: EditorState): readonly number[] {
+  return blockWindowKey.getState(state)?.live ?? [];
+}
+
+class WindowView {
+  private readonly view: EditorView;
+  private readonly heights: BlockHeights;
+  private frame = 0;
+  private spacers = new Set<HTMLElement>();
+  private readonly onScroll = (): void => this.schedule();
+
+  constructor(view: EditorView) {
+    this.view = view;
+    const style = getComputedStyle(view.dom);
+    const fontSize = parseFloat(style.fontSize) || 18;
+    const lineHeight = parseFloat(style.lineHeight) || fontSize * 1.6;
+    const measure = view.dom.clientWidth || fontSize * 34;
+    this.heights = new BlockHeights({ lineHeight, gap: fontSize * 0.85, charsPerLine: Math.max(20, Math.round(measure / (fontSize * 0.47))) });
+    window.addEventListener('scroll', this.onScroll, { passive: true });
+    window.addEventListener('resize', this.onScroll, { passive: true });
+    this.schedule();
+  }
+
+  update(view: EditorView, previous: EditorState): void {
+    const before = blockWindowKey.getState(previous);
+    const now = blockWindowKey.getState(view.state);
+    if (now && before?.live !== now.live) {
+      // Before ProseMirror scrolls to the selection (right after this): a block that just
+      // became rendered far from the others must already stand at its place in the page.
+      const doc = view.state.doc;
+      this.sizeSpacers(doc, now.live, doc.childCount <= RENDER_WHOLE_UP_TO ? [] : this.modelTops(doc));
+      this.schedule();
+    } else if (spacersStale(view.state, previous)) this.schedule();
+  }
+
+  destroy(): void {
+    cancelAnimationFrame(this.frame);
+    window.removeEventListener('scroll', this.onScroll);
+    window.removeEventListener('resize', this.onScroll);
+  }
+
+  private schedule(): void {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.refresh();
+    });
+  }
+
+  /** Measures the rendered blocks, moves the range if the viewport neared its edge, and sizes the spacers. */
+  private refresh(): void {
+    const { view } = this;
+    if (!view.dom.isConnected) return;
+    const state = blockWindowKey.getState(view.state);
+    if (!state) return;
+    const doc = view.state.doc;
+    if (doc.childCount <= RENDER_WHOLE_UP_TO) {
+      this.sizeSpacers(doc, state.live, []);
+      return;
+    }
+    this.measure(doc, state.live);
+    const tops = this.modelTops(doc);
+    const editorTop = view.dom.getBoundingClientRect().top;
+    const screen = window.innerHeight;
+    const visibleFrom = -editorTop;
+    const visibleTo = visibleFrom + screen;
+    const covered = (low: number, high: number): boolean =>
+      tops[state.range.from]! <= Math.max(0, low) && tops[Math.min(state.range.to, doc.childCount)]! >= Math.min(tops[doc.childCount]!, high);
+    if (!covered(visibleFrom - SLACK_SCREENS * screen, visibleTo + SLACK_SCREENS * screen)) {
+      const range = rangeFor(tops, visibleFrom - MARGIN_SCREENS * screen, visibleTo + MARGIN_SCREENS * screen);
+      if (range.from !== state.range.from || range.to !== state.range.to) {
+        view.dispatch(view.state.tr.setMeta(blockWindowKey, range).setMeta('addToHistory', false));
+        // Sized now from the model, so no frame shows a gap; the next frame measures the
+        // newly rendered blocks (scheduled by update()) and corrects the estimates.
+        this.sizeSpacers(doc, blockWindowKey.getState(view.state)!.live, tops);
+        return;
+      }
+    }
+    this.sizeSpacers(doc, state.live, tops);
+  }
+
+  /** The DOM element of top-level block `i` (a widget between blocks, like the gap cursor, shifts the children). */
+  private elementAt(doc: PMNode, i: number): HTMLElement | undefined {
+    const children = this.view.dom.children;
+    if (children.length === doc.childCount) return children[i] as HTMLElement | undefined;
+    let pos = 0;
+    for (let k = 0; k < i; k++) pos += doc.child(k).nodeSize;
+    const element = this.view.nodeDOM(pos);
+    return element instanceof HTMLElement ? element : undefined;
+  }
+
+  private measure(doc: PMNode, live: number[]): void {
+    const elements = live.map((i) => (i < doc.childCount ? this.elementAt(doc, i) : undefined));
+    const boxes = elements.map((element) => element?.getBoundingClientRect());
+    for (let k = 0; k < live.length; k++) {
+      const i = live[k]!;
+      const element = elements[k];
+      const box = boxes[k];
+      if (!box || !element || element.classList.contains(PLACEHOLDER_CLASS)) continue;
+      let nextTop = box.bottom + this.heights.metrics.gap;
+      if (live[k + 1] === i + 1 && boxes[k + 1]) nextTop = boxes[k + 1]!.top;
+      else if (i + 1 < doc.childCount) {
+        const next = this.elementAt(doc, i + 1);
+        if (next && this.spacers.has(next)) nextTop = next.getBoundingClientRect().top;
+      }
+      this.heights.record(doc.child(i), nextTop - box.top);
+    }
+  }
+
+  /** Top of every block in the height model, plus the end (index childCount). */
+  private modelTops(doc: PMNode): number[] {
+    const tops = new Array<number>(doc.childCount + 1);
+    let y = 0;
+    for (let i = 0; i < doc.childCount; i++) {
+      tops[i] = y;
+      y += this.heights.heightOf(doc.child(i));
+    }
+    tops[doc.childCount] = y;
+    return tops;
+  }
+
+  /**
+   * Placeholders are hidden by CSS; the last one of each run of them becomes a spacer as
+   * tall as the whole run.
+   */
+  private sizeSpacers(doc: PMNode, live: number[], tops: number[]): void {
+    const wanted = new Set<HTMLElement>();
+    let runStart = 0;
+    for (const i of [...live, doc.childCount]) {
+      if (i > runStart) {
+        const spacer = this.elementAt(doc, i - 1);
+        if (spacer?.classList.contains(PLACEHOLDER_CLASS)) {
+          wanted.add(spacer);
+          const height = `${Math.round(tops[i]! - tops[runStart]!)}px`;
+          if (!spacer.classList.contains(SPACER_CLASS)) spacer.classList.add(SPACER_CLASS);
+          if (spacer.style.height !== height) spacer.style.height = height;
+        }
+      }
+      runStart = i + 1;
+    }
+    for (const old of this.spacers) {
+      if (!wanted.has(old)) {
+        old.classList.remove(SPACER_CLASS);
+        old.style.height = '';
+      }
+    }
+    this.spacers = wanted;
+  }
+}
+
+/**
+ * Whether the spacers may need new heights: the block structure changed, or another
+ * peer's (or undo's) change arrived, which may have touched blocks that are not rendered.
+ * Local typing happens in a rendered block and needs nothing.
+ */
+function spacersStale(state: EditorState, previous: EditorState): boolean {
+  if (state.doc === previous.doc) return false;
+  return state.doc.childCount !== previous.doc.childCount || Boolean((ySyncPluginKey.getState(state) as { isChangeOrigin?: boolean } | undefined)?.isChangeOrigin);
+}
+
+/** The blocks whose model boxes meet [low, high]. */
+function rangeFor(tops: number[], low: number, high: number): BlockRange {
+  const count = tops.length - 1;
+  let from = 0;
+  while (from < count - 1 && tops[from + 1]! <= low) from++;
+  let to = from;
+  while (to < count && tops[to]! < high) to++;
+  return { from, to: Math.max(to, from + 1) };
+}
+
+/** Ctrl+Home / Ctrl+End reach the report's ends, not just the rendered part's. */
+function moveToEnd(toEnd: boolean) {
+  return (state: EditorState, dispatch?: (tr: Transaction) => void): boolean => {
+    const selection = toEnd ? TextSelection.atEnd(state.doc) : TextSelection.atStart(state.doc);
+    dispatch?.(state.tr.setSelection(selection).scrollIntoView());
+    return true;
+  };
+}
+
+export const windowKeys = { 'Mod-Home': moveToEnd(false), 'Mod-End': moveToEnd(true) };
+
+export function blockWindowPlugin(): Plugin<WindowState> {
+  return new Plugin<WindowState>({
+    key: blockWindowKey,
+    state: {
+      init: (_config, state) => stateFor(state.doc, { from: 0, to: INITIAL_BLOCKS }, state),
+      apply: applyWindow,
+    },
+    props: { decorations: (state) => blockWindowKey.getState(state)?.decorations },
+    view: (view) => new WindowView(view),
+  });
+}
