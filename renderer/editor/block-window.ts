@@ -91,10 +91,21 @@ function sameList(a: number[], b: number[]): boolean {
 function applyWindow(tr: Transaction, value: WindowState, _old: EditorState, state: EditorState): WindowState {
   const range = (tr.getMeta(blockWindowKey) as BlockRange | undefined) ?? value.range;
   const live = liveIndices(state.doc, range, state);
-  if (!tr.docChanged && range === value.range && sameList(live, value.live)) return value;
-  // Rebuilt rather than mapped: a change from another peer replaces the whole document
-  // in one step (y-prosemirror), which would map every decoration away.
-  return { range, live: sameList(live, value.live) ? value.live : live, decorations: decorationsFor(state.doc, live) };
+  const same = range === value.range && sameList(live, value.live);
+  if (same && !tr.docChanged) return value;
+  // Typing inside rendered blocks only moves the decorations (mapping is O(rendered);
+  // DecorationSet.create walks every top-level block). A change from another peer
+  // replaces the whole document in one step (y-prosemirror), which would map every
+  // decoration away, so it is rebuilt, as is any change of the block structure.
+  if (same && state.doc.childCount === tr.before.childCount && !fromPeer(tr)) {
+    const mapped = value.decorations.map(tr.mapping, state.doc);
+    if (mapped.find().length === live.length) return { range, live: value.live, decorations: mapped };
+  }
+  return { range, live: same ? value.live : live, decorations: decorationsFor(state.doc, live) };
+}
+
+function fromPeer(tr: Transaction): boolean {
+  return Boolean((tr.getMeta(ySyncPluginKey) as { isChangeOrigin?: boolean } | undefined)?.isChangeOrigin);
 }
 
 /** The rendered top-level blocks' indices, ascending (for views that draw beside them). */
