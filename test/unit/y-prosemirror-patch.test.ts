@@ -8,7 +8,11 @@
  * - moving the caret does not change the report (no Yjs update), typing after it does;
  * - undo puts the caret back where it was before the undone typing: right after typing,
  *   after a pause longer than the undo step's capture time, after stopCapturing;
- * - text arriving from another peer leaves the local caret at the same place in the text.
+ * - text arriving from another peer leaves the local caret at the same place in the text;
+ * - whatever the edits (typing, splits, joins, deletions across blocks, new and removed
+ *   blocks at either end, marks, attributes, a peer's edits, undo), the Y.Doc holds
+ *   exactly the editor's document: the patch writes only the top-level blocks that
+ *   changed since its last write instead of comparing all of them.
  *
  * ProseMirror's EditorView needs a DOM, which unit tests (Node) do not have, so plugin
  * views get a minimal host: state, dispatch (apply, then every plugin view's update, as
@@ -21,6 +25,7 @@ import { EditorState, TextSelection, type Transaction } from 'prosemirror-state'
 import type { Node as PMNode } from 'prosemirror-model';
 import {
   initProseMirrorDoc, prosemirrorJSONToYXmlFragment, redo, undo, ySyncPlugin, yUndoPlugin, yUndoPluginKey,
+  yXmlFragmentToProseMirrorRootNode,
 } from 'y-prosemirror';
 import { schema } from '../../shared/schema.ts';
 import { bodyOf, createReportDoc, Origin } from '../../shared/ydoc.ts';
@@ -267,4 +272,124 @@ describe('changes from another peer', () => {
     expect(host.state.doc.child(2).textContent).toBe('and the private sector too and civil society');
     expect(caretContext(host.state).before).toBe('and the private sector too');
   });
+});
+
+/** A small deterministic PRNG (mulberry32), so a failure replays. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let r = Math.imul(a ^ (a >>> 15), 1 | a);
+    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
+    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('the Y.Doc holds the editor\'s document', () => {
+  for (const seed of [1, 2, 3]) {
+    it(`after 250 random local and remote edits and undos (seed ${seed})`, () => {
+      const next = random(seed);
+      const pick = (n: number): number => Math.floor(next() * n);
+      const host = open();
+      const peer = new Y.Doc();
+      Y.applyUpdate(peer, Y.encodeStateAsUpdate(host.ydoc));
+      let ids = 0;
+      const paragraph = (text: string): PMNode => schema.node('paragraph', { id: `n${seed}x${ids++}` }, text ? schema.text(text) : []);
+      /** Positions inside textblocks, where text can go. */
+      const textPositions = (doc: PMNode): number[] => {
+        const out: number[] = [];
+        doc.descendants((node, pos) => {
+          if (node.isTextblock) for (let i = 0; i <= node.content.size; i++) out.push(pos + 1 + i);
+          return !node.isTextblock;
+        });
+        return out;
+      };
+      const anyText = (doc: PMNode): number => { const all = textPositions(doc); return all[pick(all.length)]!; };
+      const edits: Array<() => void> = [
+        // typing, several keys at one place
+        () => { host.caretAt(anyText(host.state.doc)); host.type('abc '.slice(0, 1 + pick(4))); },
+        // deleting a range, possibly across blocks
+        () => {
+          const a = anyText(host.state.doc);
+          const b = Math.min(host.state.doc.content.size - 1, a + pick(120));
+          host.dispatch(host.state.tr.delete(a, Math.max(a, b)));
+        },
+        // Enter inside a paragraph
+        () => {
+          const at = anyText(host.state.doc);
+          const $at = host.state.doc.resolve(at);
+          if ($at.parent.type.name === 'paragraph') host.dispatch(host.state.tr.split(at, 1, [{ type: schema.nodes.paragraph!, attrs: { id: `s${seed}x${ids++}` } }]));
+        },
+        // a new block at the start, the end or a random top-level boundary
+        () => {
+          const doc = host.state.doc;
+          const index = [0, doc.childCount, pick(doc.childCount + 1)][pick(3)]!;
+          let pos = 0;
+          for (let i = 0; i < index; i++) pos += doc.child(i).nodeSize;
+          host.dispatch(host.state.tr.insert(pos, paragraph(['New block', '', 'Another'][pick(3)]!)));
+        },
+        // removing the first, the last or a random top-level block (keeping one)
+        () => {
+          const doc = host.state.doc;
+          if (doc.childCount < 2) return;
+          const index = [0, doc.childCount - 1, pick(doc.childCount)][pick(3)]!;
+          let pos = 0;
+          for (let i = 0; i < index; i++) pos += doc.child(i).nodeSize;
+          host.dispatch(host.state.tr.delete(pos, pos + doc.child(index).nodeSize));
+        },
+        // a paragraph becomes a heading or back (attributes)
+        () => {
+          const doc = host.state.doc;
+          const index = pick(doc.childCount);
+          let pos = 0;
+          for (let i = 0; i < index; i++) pos += doc.child(i).nodeSize;
+          const node = doc.child(index);
+          if (node.type.name === 'paragraph') host.dispatch(host.state.tr.setNodeMarkup(pos, schema.nodes.heading, { id: node.attrs.id, level: 1 + pick(4) }));
+          else if (node.type.name === 'heading') host.dispatch(host.state.tr.setNodeMarkup(pos, schema.nodes.paragraph, { id: node.attrs.id }));
+        },
+        // bold over a range
+        () => {
+          const a = anyText(host.state.doc);
+          host.dispatch(host.state.tr.addMark(a, Math.min(a + pick(30), host.state.doc.content.size - 1), schema.marks.strong!.create()));
+        },
+        // the whole document replaced
+        () => {
+          if (pick(4) > 0) return;
+          host.dispatch(host.state.tr.replaceWith(0, host.state.doc.content.size, [paragraph('Replaced'), paragraph('All of it')]));
+        },
+        // a caret move only
+        () => host.caretAt(anyText(host.state.doc)),
+        // undo, redo
+        () => { undo(host.state); },
+        () => { redo(host.state); },
+        // a peer's edit: text in a block, a block inserted or removed
+        () => {
+          Y.applyUpdate(peer, Y.encodeStateAsUpdate(host.ydoc, Y.encodeStateVector(peer)));
+          const body = bodyOf(peer);
+          peer.transact(() => {
+            const index = pick(body.length);
+            const block = body.get(index) as Y.XmlElement;
+            const first = block.get(0);
+            if (pick(3) === 0 && body.length > 1) body.delete(index, 1);
+            else if (first instanceof Y.XmlText) first.insert(pick(first.length + 1), 'peer ');
+            else {
+              const added = new Y.XmlElement('paragraph');
+              added.setAttribute('id', `p${seed}x${ids++}`);
+              added.insert(0, [new Y.XmlText('From the peer')]);
+              body.insert(index, [added]);
+            }
+          });
+          Y.applyUpdate(host.ydoc, Y.encodeStateAsUpdate(peer, Y.encodeStateVector(host.ydoc)), Origin.remote);
+        },
+      ];
+      for (let step = 0; step < 250; step++) {
+        const edit = pick(edits.length);
+        edits[edit]!();
+        const inY = yXmlFragmentToProseMirrorRootNode(bodyOf(host.ydoc), schema);
+        expect(inY.eq(host.state.doc), `step ${step} (edit ${edit}): Yjs ${JSON.stringify(inY.toJSON())}\neditor ${JSON.stringify(host.state.doc.toJSON())}`).toBe(true);
+      }
+      Y.applyUpdate(peer, Y.encodeStateAsUpdate(host.ydoc, Y.encodeStateVector(peer)));
+      expect(yXmlFragmentToProseMirrorRootNode(bodyOf(peer), schema).eq(host.state.doc)).toBe(true);
+    });
+  }
 });
