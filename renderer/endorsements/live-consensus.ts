@@ -5,6 +5,11 @@
  * just the block's text hash), stances, roster and rule from the Y.Doc
  * (bindConsensusToDoc). One engine feeds the gutter, the panel and the status bar.
  *
+ * The re-read runs on a microtask after the transaction, not inside the keystroke's
+ * dispatch: several transactions of one task cost one re-read, and it is done before
+ * any other event or frame. Whoever reads `blocks` or `engine` sooner (code that
+ * dispatches and reads at once) gets it done first, so no reader sees an old text.
+ *
  * Also knows who the user is: their public key (asked of main once; the private key
  * stays there) and their roster entry, which follows roster edits.
  */
@@ -20,37 +25,56 @@ import { readRoster, type Member, type Roster } from '../../shared/roster.ts';
 import { isChair, ownMember } from '../../shared/roster-claim.ts';
 
 export class LiveConsensus {
-  readonly engine: ConsensusEngine;
   readonly doc: Y.Doc;
+  private readonly consensus: ConsensusEngine;
   private index: BlockIndex;
+  /** The editor's latest doc, when it is newer than `index`. */
+  private pending: PMNode | null = null;
   private readonly stopBinding: () => void;
 
   constructor(doc: Y.Doc, editorDoc: PMNode) {
     this.doc = doc;
     this.index = extractBlocks(editorDoc);
     const { engine, stop } = bindConsensusToDoc(doc, this.index, new SignatureVerifier(readMeta(doc).id));
-    this.engine = engine;
+    this.consensus = engine;
     this.stopBinding = stop;
   }
 
+  get engine(): ConsensusEngine {
+    this.flush();
+    return this.consensus;
+  }
+
   get blocks(): BlockIndex {
+    this.flush();
     return this.index;
   }
 
-  /** After every editor transaction: re-reads only the blocks it touched. */
+  /** After every editor transaction: the blocks it touched are re-read on a microtask. */
   update(editorDoc: PMNode): void {
+    const queued = this.pending !== null;
+    this.pending = editorDoc;
+    if (!queued) queueMicrotask(() => this.flush());
+  }
+
+  /** Re-reads the blocks changed since the last re-read, now. */
+  flush(): void {
+    const editorDoc = this.pending;
+    if (editorDoc === null) return;
+    this.pending = null;
     if (editorDoc === this.index.doc) return;
     const { index, changes } = updateBlocks(this.index, editorDoc);
     this.index = index;
     // With no block changed (a mark, a selection) the engine only takes the new index.
-    this.engine.updateBlocks(index, changes);
+    this.consensus.updateBlocks(index, changes);
   }
 
   subscribe(listener: (change: EngineChange) => void): () => void {
-    return this.engine.subscribe(listener);
+    return this.consensus.subscribe(listener);
   }
 
   destroy(): void {
+    this.pending = null;
     this.stopBinding();
   }
 }

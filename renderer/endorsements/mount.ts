@@ -103,6 +103,7 @@ export function mountEndorsements(doc: Y.Doc, view: EditorView, api: PlenaryApi,
   }, true);
 
   let lastDoc = view.state.doc;
+  let placing = false;
   return {
     live,
     update: (editor) => {
@@ -110,7 +111,13 @@ export function mountEndorsements(doc: Y.Doc, view: EditorView, api: PlenaryApi,
       if (editor.state.doc === lastDoc) return;
       lastDoc = editor.state.doc;
       live.update(lastDoc);
-      gutter.schedule();
+      // Out of the keystroke's dispatch too, after the re-read (queued first).
+      if (placing) return;
+      placing = true;
+      queueMicrotask(() => {
+        placing = false;
+        gutter.schedule();
+      });
     },
   };
 }
