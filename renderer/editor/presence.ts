@@ -6,8 +6,13 @@
  * The page's Content-Security-Policy forbids inline style attributes, so colours come
  * from a fixed palette of classes (sync-ui.css), chosen from the person's key; the
  * caret's colour is set through the CSSOM, which the policy allows.
+ *
+ * The cursor plugin re-reads the local caret's position in Yjs (two walks of the body
+ * from its start) after every transaction to update our own awareness. Others need it
+ * once a frame, not inside each keystroke's dispatch: that update runs at the next
+ * animation frame, once for all the transactions before it.
  */
-import type { Plugin } from 'prosemirror-state';
+import { Plugin, type EditorState, type PluginView } from 'prosemirror-state';
 import type { EditorView } from 'prosemirror-view';
 import { yCursorPlugin } from 'y-prosemirror';
 import type * as awarenessProtocol from 'y-protocols/awareness';
@@ -54,7 +59,32 @@ function selectionBuilder(user: Record<string, unknown>): { class: string } {
 }
 
 export function presencePlugin(awareness: awarenessProtocol.Awareness): Plugin {
-  return yCursorPlugin(awareness, { cursorBuilder, selectionBuilder } as Parameters<typeof yCursorPlugin>[1]);
+  const cursors: Plugin = yCursorPlugin(awareness, { cursorBuilder, selectionBuilder } as Parameters<typeof yCursorPlugin>[1]);
+  const cursorView = cursors.spec.view!;
+  return new Plugin({
+    ...cursors.spec,
+    view: (view) => {
+      const inner = cursorView(view);
+      let frame = 0;
+      let since: EditorState | null = null;
+      return {
+        update: (_view, prevState) => {
+          since ??= prevState;
+          if (frame) return;
+          frame = requestAnimationFrame(() => {
+            frame = 0;
+            const prev = since!;
+            since = null;
+            inner.update?.(view, prev);
+          });
+        },
+        destroy: () => {
+          if (frame) cancelAnimationFrame(frame);
+          inner.destroy?.();
+        },
+      } satisfies PluginView;
+    },
+  });
 }
 
 /**
