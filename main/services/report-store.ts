@@ -344,6 +344,16 @@ export class ReportStore {
     return this.closed;
   }
 
+  /**
+   * Stops the once-a-second flush on this thread: the caller takes over making commits
+   * safe from a power cut (the sync server fsyncs the -wal file on libuv's thread pool,
+   * so a busy disk does not stall its event loop; see sync/persistence.ts). `close()`
+   * still flushes.
+   */
+  stopFlushTimer(): void {
+    clearInterval(this.flushTimer);
+  }
+
   /** Flushes and closes; the file is then one self-contained report. Idempotent. */
   close(): void {
     if (this.closed) return;

@@ -5,10 +5,17 @@
 // member of the report has it, and the server processes' resident memory.
 //   node test/bench/sync-server-bench.mjs                 100, 500, 1000 members
 //   node test/bench/sync-server-bench.mjs --members 40,100 --seconds 10
+//   --client provider   members are stock Hocuspocus providers (a Y.Doc each) instead of
+//                       raw sockets (see sync-load.mjs)
+//   --no-redis          skip the two-process runs
+//   --dist              run dist/host/sync-server.mjs (the build) instead of the sources
+//   --profile DIR       write V8 CPU profiles of the servers and generators to DIR
+// CPU is the processes' user+system time over the measured seconds (servers summed,
+// generators summed); load avg is the machine's 1-minute load at the end of the row.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -21,13 +28,19 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '20' },
     generators: { type: 'string', default: '2' },
     redis: { type: 'boolean', default: true },
+    client: { type: 'string', default: 'raw' },
+    dist: { type: 'boolean', default: false },
+    profile: { type: 'string' },
   },
+  allowNegative: true,
 });
 const sizes = values.members.split(',').map(Number);
 const perReport = Number(values['per-report']);
 const seconds = Number(values.seconds);
 const generators = Number(values.generators);
-const serverEntry = existsSync(join(root, 'dist/host/sync-server.mjs')) ? join(root, 'dist/host/sync-server.mjs') : join(root, 'main/host/sync-server.ts');
+const profileArgs = (name) => (values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`, `--cpu-prof-name=${name}-${Date.now()}-\${pid}.cpuprofile`] : []);
+const serverEntry = values.dist ? join(root, 'dist/host/sync-server.mjs') : join(root, 'main/host/sync-server.ts');
+if (!existsSync(serverEntry)) throw new Error(`${serverEntry} is missing${values.dist ? ' (npm run build)' : ''}`);
 
 function freePort() {
   return new Promise((resolve) => {
@@ -41,7 +54,7 @@ function freePort() {
 
 async function startServer(dataDir, redisUrl) {
   const args = [serverEntry, '--port', '0', '--data', dataDir, ...(redisUrl ? ['--redis', redisUrl] : [])];
-  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn(process.execPath, [...profileArgs('server'), ...args], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] });
   const url = await new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (c) => {
@@ -52,6 +65,16 @@ async function startServer(dataDir, redisUrl) {
     child.once('exit', (code) => reject(new Error(`server exited ${code}`)));
   });
   return { child, url };
+}
+
+/** User + system CPU of a process so far, in ms (from /proc; clock ticks are 10 ms). */
+function cpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
 }
 
 function rssMb(pid) {
@@ -77,11 +100,14 @@ async function startRedis() {
   return { child, url: `redis://127.0.0.1:${port}` };
 }
 
-function runGenerator(config) {
+function runGenerator(config, onPhase) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'test/bench/sync-load.mjs'), JSON.stringify(config)], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...profileArgs('generator'), join(root, 'test/bench/sync-load.mjs'), JSON.stringify(config)], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
-    child.stdout.on('data', (c) => (out += c));
+    child.stdout.on('data', (c) => {
+      out += c;
+      for (const phase of ['measuring', 'measured']) if (out.includes(`"phase":"${phase}"`)) onPhase?.(phase);
+    });
     child.once('exit', () => {
       try {
         const result = JSON.parse(out.trim().split('\n').pop());
@@ -105,10 +131,16 @@ async function scenario(label, members, servers) {
     peak = Math.max(peak, servers.reduce((sum, s) => sum + rssMb(s.child.pid), 0));
   }, 500);
   try {
-    const results = await Promise.all(share.map((r) => runGenerator({ urls, reports: r, perReport, seconds })));
+    // Server CPU over the measured seconds (from the first generator's start of measuring to its end).
+    const serverCpuNow = () => servers.reduce((sum, s) => sum + cpuMs(s.child.pid), 0);
+    const marks = {};
+    const onPhase = (phase) => (marks[phase] ??= serverCpuNow());
+    const results = await Promise.all(share.map((r) => runGenerator({ urls, reports: r, perReport, seconds, client: values.client }, onPhase)));
+    const serverCpu = (marks.measured ?? NaN) - (marks.measuring ?? NaN);
+    const generatorCpu = results.reduce((sum, r) => sum + (r.cpuMs ?? NaN), 0);
     const latencies = results.flatMap((r) => r.latencies).sort((a, b) => a - b);
     const lost = results.reduce((n, r) => n + r.lost, 0);
-    return { label, members: reports.length * perReport, reports: reports.length, updates: latencies.length, lost, p50: percentile(latencies, 50), p99: percentile(latencies, 99), rss: peak };
+    return { label, members: reports.length * perReport, reports: reports.length, updates: latencies.length, lost, p50: percentile(latencies, 50), p99: percentile(latencies, 99), rss: peak, serverCpu, generatorCpu, load: loadavg()[0] };
   } finally {
     clearInterval(sample);
   }
@@ -120,6 +152,7 @@ try {
   for (const n of sizes) rows.push(await scenario('1 process', n, [single]));
 } finally {
   single.child.kill('SIGTERM');
+  await new Promise((r) => single.child.once('exit', r));
 }
 if (values.redis && existsSync('/usr/bin/redis-server')) {
   const redis = await startRedis();
@@ -134,9 +167,9 @@ if (values.redis && existsSync('/usr/bin/redis-server')) {
   }
 }
 
-console.log(`\nSync server fan-out: ${perReport} members a report, 1 update/s each, ${seconds} s measured, ${generators} load-generator processes`);
-console.log('| servers | members | reports | updates measured | not delivered | p50 ms | p99 ms | server RSS MB (peak, sum) |');
-console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+console.log(`\nSync server fan-out: ${perReport} members a report, 1 update/s each, ${seconds} s measured, ${generators} load-generator processes (${values.client} clients), server from ${values.dist ? 'dist' : 'sources'}`);
+console.log('| servers | members | reports | updates measured | not delivered | p50 ms | p99 ms | server RSS MB (peak, sum) | server CPU | generators CPU | load avg |');
+console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const r of rows) {
-  console.log(`| ${r.label} | ${r.members} | ${r.reports} | ${r.updates} | ${r.lost} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.rss.toFixed(0)} |`);
+  console.log(`| ${r.label} | ${r.members} | ${r.reports} | ${r.updates} | ${r.lost} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.rss.toFixed(0)} | ${(r.serverCpu / 1000).toFixed(1)} s | ${(r.generatorCpu / 1000).toFixed(1)} s | ${r.load.toFixed(1)} |`);
 }
