@@ -19,7 +19,7 @@ import { createServer, type IncomingMessage, type Server as HttpServer } from 'n
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
-import { Hocuspocus, type Extension, type onAuthenticatePayload } from '@hocuspocus/server';
+import { Hocuspocus, isTransactionOrigin, type Extension, type onAuthenticatePayload, type onChangePayload } from '@hocuspocus/server';
 import { SqlitePersistence } from './persistence.ts';
 import { checkClientFrame, CloseCode, RefusedFrameError } from './frame-guard.ts';
 import { UpdateGuard } from './update-guard.ts';
@@ -105,11 +105,56 @@ function authenticationHook(authorize: Authorize | undefined): Extension {
   };
 }
 
-/** Loaded only when asked for: ioredis and redlock double the server's start-up time. */
+/** At most this often a report's processes compare state vectors through Redis (repair). */
+const REDIS_REPAIR_MS = 1_000;
+
+/**
+ * The Hocuspocus Redis extension, sending each update a client made straight to the
+ * other processes. As published (4.7), it announces every change with a state vector
+ * (sync step 1) and each other process answers with its own; only the third message,
+ * computed against that answer, carries the update: three Redis hops and two state
+ * diffs per change. Here a client's update is published as a sync "update" message
+ * (what the clients themselves receive) that the other processes apply and fan out on
+ * arrival: one hop. The extension's state-vector exchange still runs, at most once a
+ * second per report, so an update lost on the way (Redis pub/sub delivers at most
+ * once, e.g. across a reconnect) is repaired within about a second.
+ * Loaded only when asked for: ioredis and redlock double the server's start-up time.
+ */
 async function redisExtension(url: string): Promise<Extension> {
   const { Redis } = await import('@hocuspocus/extension-redis');
+  const { OutgoingMessage } = await import('@hocuspocus/server');
   const parsed = new URL(url);
-  return new Redis({ host: parsed.hostname, port: Number(parsed.port || 6379), prefix: 'plenary' });
+  const prefix = 'plenary';
+
+  class UpdateRelayingRedis extends Redis {
+    private readonly repairs = new Map<string, ReturnType<typeof setTimeout>>();
+
+    override async onChange(data: onChangePayload): Promise<void> {
+      const origin = data.transactionOrigin;
+      if (!isTransactionOrigin(origin) || origin.source !== 'connection') {
+        await super.onChange(data); // loads, relayed updates, server-side edits: as published
+        return;
+      }
+      const identifier = Buffer.from(this.configuration.identifier, 'utf-8');
+      const message = new OutgoingMessage(data.documentName).createSyncMessage().writeUpdate(data.update).toUint8Array();
+      // The extension's framing: identifier length, identifier, message.
+      const framed = Buffer.concat([Buffer.from([identifier.length]), identifier, message]);
+      if (!this.repairs.has(data.documentName)) {
+        this.repairs.set(data.documentName, setTimeout(() => {
+          this.repairs.delete(data.documentName);
+          void super.onChange(data);
+        }, REDIS_REPAIR_MS));
+      }
+      await this.pub.publish(`${prefix}:${data.documentName}`, framed);
+    }
+
+    override async onDestroy(): Promise<void> {
+      for (const timer of this.repairs.values()) clearTimeout(timer);
+      this.repairs.clear();
+      await super.onDestroy();
+    }
+  }
+  return new UpdateRelayingRedis({ host: parsed.hostname, port: Number(parsed.port || 6379), prefix });
 }
 
 export async function startSyncServer(options: SyncServerOptions): Promise<SyncServer> {
