@@ -160,6 +160,11 @@ export class ConsensusEngine {
     return stances.sort((a, b) => name(a).localeCompare(name(b)) || a.key.localeCompare(b.key));
   }
 
+  /** The stances stored on a block, unordered and uncopied (for recounting them in other columns). */
+  blockStances(blockId: string): Iterable<ClassifiedStance> {
+    return this.byBlock.get(blockId)?.values() ?? [];
+  }
+
   stance(key: string): ClassifiedStance | undefined {
     return this.byKey.get(key);
   }

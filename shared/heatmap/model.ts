@@ -13,17 +13,18 @@
  * sections around it, and switching the columns costs only the rows on screen.
  */
 import type { ConsensusEngine, EngineChange } from '../consensus/engine.ts';
-import { columnLayout, currentObjections, memberDimension, tallyBlock, type ColumnLayout, type ColumnTally, type Dimension } from '../consensus/tally.ts';
+import { columnLayout, currentObjections, tallyBlock, type ColumnLayout, type ColumnTally, type Dimension } from '../consensus/tally.ts';
 import { columnState, recognizedByAll, type ColumnState } from '../consensus/rules.ts';
 import { sectionResult, type SectionResult } from '../consensus/sections.ts';
 import { sectionsOf, type Section } from '../report-blocks.ts';
 import { createNumberingCache } from '../numbering.ts';
 import type { ClassifiedStance } from '../stance-status.ts';
-import { endorsementKey } from '../endorsement-store.ts';
 import type { Roster } from '../roster.ts';
 import type { Category } from '../stakeholders.ts';
 import { addTally, cellOf, emptyCounts, paragraphCell, type Cell } from './cells.ts';
-import { dimensionFor, onlyGroup, type HeatmapDimensionId } from './dimensions.ts';
+import { HEATMAP_DIMENSIONS, dimensionFor, onlyGroup, type HeatmapDimensionId } from './dimensions.ts';
+
+const HEATMAP_DIMENSION_IDS = HEATMAP_DIMENSIONS.map((d) => d.id);
 
 export interface BlockFigures {
   readonly tally: readonly ColumnTally[];
@@ -64,11 +65,11 @@ export class HeatmapModel {
   private layout: ColumnLayout | null = null;
   /** The current dimension's layout, also when the engine's results are used. */
   private counting: ColumnLayout | null = null;
+  /** Layouts per dimension, for the roster they were made from. */
+  private readonly layouts = new Map<string, ColumnLayout>();
+  private layoutRoster: Roster | null = null;
   private readonly blockCache = new Map<string, BlockFigures>();
   private readonly sectionCache = new Map<string, SectionFigures>();
-  private readonly stanceCache = new Map<string, ClassifiedStance[]>();
-  /** Ids of the active members who take stances, or null until needed. */
-  private voters: string[] | null = null;
   private readonly numbering = createNumberingCache();
   private numberSource: unknown = null;
   private numberMap = new Map<string, string>();
@@ -109,8 +110,28 @@ export class HeatmapModel {
 
   /** The layout of the current dimension (members → column). */
   currentLayout(): ColumnLayout {
-    this.counting ??= columnLayout(this.currentDimension(), this.rosterOf());
+    this.counting ??= this.layoutFor(this.currentDimension());
     return this.counting;
+  }
+
+  /**
+   * Makes the layouts of every column switch position ahead of time (sorting members by
+   * name is the slow part), so a later switch finds them ready; for idle time.
+   */
+  prepareLayouts(): void {
+    for (const id of HEATMAP_DIMENSION_IDS) this.layoutFor(dimensionFor(id, this.groupsOf()));
+  }
+
+  private layoutFor(dimension: Dimension): ColumnLayout {
+    const roster = this.rosterOf();
+    if (roster !== this.layoutRoster) {
+      this.layouts.clear();
+      this.layoutRoster = roster;
+    }
+    const key = dimension.id.startsWith('group') ? `${dimension.id}:${this.groupsOf().map((g) => g.id).join(',')}` : dimension.id;
+    let layout = this.layouts.get(key);
+    if (!layout) this.layouts.set(key, (layout = columnLayout(dimension, roster)));
+    return layout;
   }
 
   // ---- rows ----
@@ -205,15 +226,12 @@ export class HeatmapModel {
    */
   applyChange(change: EngineChange): Set<string> | 'all' {
     if (change.all) {
-      this.stanceCache.clear();
-      this.voters = null;
       this.relayout();
       return 'all';
     }
     const rows = new Set<string>();
     for (const id of change.blocks) {
       this.blockCache.delete(id);
-      this.stanceCache.delete(id);
       rows.add(id);
       const path = this.engine.blocks.byId.get(id)?.sectionPath;
       if (path?.length === 0) rows.add(PREAMBLE_ID);
@@ -226,21 +244,11 @@ export class HeatmapModel {
   // ---- internals ----
 
   /**
-   * The engine's classified stances on a block from every member who counts in any
-   * column (kept across column switches: each layout's tally skips members it has no
-   * column for).
+   * The engine's classified stances on a block, as the engine keeps them per block (each
+   * layout's tally skips members it has no column for, as the engine's own does).
    */
   private stancesOf(blockId: string): ClassifiedStance[] {
-    const cached = this.stanceCache.get(blockId);
-    if (cached) return cached;
-    this.voters ??= [...columnLayout(memberDimension, this.rosterOf()).memberColumn.keys()];
-    const out: ClassifiedStance[] = [];
-    for (const memberId of this.voters) {
-      const stance = this.engine.stance(endorsementKey(blockId, memberId));
-      if (stance) out.push(stance);
-    }
-    this.stanceCache.set(blockId, out);
-    return out;
+    return [...this.engine.blockStances(blockId)];
   }
 
   private relayout(): void {
@@ -252,7 +260,7 @@ export class HeatmapModel {
     const groups = this.groupsOf();
     const sameAsEngine = dimension === 'group' && group === null
       && engineColumns.length === groups.length && engineColumns.every((c, i) => c.id === groups[i]?.id);
-    this.counting = columnLayout(this.currentDimension(), this.rosterOf());
+    this.counting = this.layoutFor(this.currentDimension());
     this.layout = sameAsEngine ? null : this.counting;
   }
 }
