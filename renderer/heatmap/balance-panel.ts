@@ -5,7 +5,7 @@
  */
 import type * as Y from 'yjs';
 import { metaOf, rosterOf } from '../../shared/ydoc.ts';
-import { readRoster } from '../../shared/roster.ts';
+import { readRoster, type Roster } from '../../shared/roster.ts';
 import { reportGroups } from '../../shared/stakeholders.ts';
 import {
   BalanceError, META_BALANCE_KEY, MAX_TARGET, balanceGaps, readBalanceTargets, rosterBalance, writeBalanceTarget,
@@ -18,9 +18,12 @@ export class BalancePanel {
   private readonly report: (message: string) => void;
   private readonly body: HTMLElement;
   private readonly summary: HTMLElement;
+  private readonly roster: () => Roster;
 
-  constructor(doc: Y.Doc, isChair: () => boolean, report: (message: string) => void) {
+  /** `roster`: the current roster (the view reads it once per change; reading checks every key). */
+  constructor(doc: Y.Doc, isChair: () => boolean, report: (message: string) => void, roster: () => Roster = () => readRoster(doc)) {
     this.doc = doc;
+    this.roster = roster;
     this.isChair = isChair;
     this.report = report;
     this.element = document.createElement('details');
@@ -38,7 +41,7 @@ export class BalancePanel {
 
   render(): void {
     const groups = reportGroups(this.doc);
-    const tables = rosterBalance(readRoster(this.doc), groups, readBalanceTargets(this.doc));
+    const tables = rosterBalance(this.roster(), groups, readBalanceTargets(this.doc));
     const gaps = balanceGaps(tables);
     this.summary.textContent = gaps.length === 0 ? 'Roster balance: all targets met' : `Roster balance: ${gaps.length} short of target`;
     this.summary.classList.toggle('hm-alert-text', gaps.length > 0);

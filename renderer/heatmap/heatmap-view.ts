@@ -81,7 +81,8 @@ export class HeatmapView {
     const currentRoster = (): Roster => (roster ??= readRoster(doc));
     this.model = new HeatmapModel({ engine, roster: currentRoster, groups: () => reportGroups(doc) });
     this.model.configure({ dimension: 'group', group: null });
-    this.tracker = new ParticipationTracker(this.model);
+    // Counted in idle time once the view is shown (it visits every block).
+    this.tracker = new ParticipationTracker(this.model, { deferred: true });
     this.element = document.createElement('section');
     this.element.id = 'heatmap';
     this.element.className = 'heatmap-view';
@@ -128,7 +129,7 @@ export class HeatmapView {
     top.append(title, controls);
 
     this.summary = new SummaryBand(engine, this.model, this.tracker, currentRoster, options.openBlock);
-    this.balance = new BalancePanel(doc, options.isChair, options.report);
+    this.balance = new BalancePanel(doc, options.isChair, options.report, currentRoster);
 
     const main = document.createElement('div');
     main.className = 'hm-main';
@@ -161,7 +162,7 @@ export class HeatmapView {
   show(): void {
     this.visible = true;
     this.element.hidden = false;
-    if (this.stale) {
+    if (this.stale || !this.tracker.ready) {
       this.stale = false;
       this.recountLater();
     }
@@ -189,17 +190,25 @@ export class HeatmapView {
   }
 
   /**
-   * Participation gaps visit every block: counted after the grid is painted, so a
-   * column switch shows its rows at once and the gaps a moment later.
+   * Participation gaps visit every block: counted in idle slices after the grid is
+   * painted, so a column switch shows its rows at once and the gaps a moment later, and
+   * input is never held up by the count. The first slice also makes the other column
+   * layouts, so later switches find them ready.
    */
   private recountLater(): void {
     this.tracker.invalidate();
     if (this.recountHandle) cancelIdleCallback(this.recountHandle);
-    this.recountHandle = requestIdleCallback(() => {
+    const slice = (deadline: IdleDeadline): void => {
       this.recountHandle = 0;
-      this.tracker.recount();
+      this.model.prepareLayouts();
+      const end = performance.now() + (deadline.didTimeout ? 8 : Math.max(2, deadline.timeRemaining()));
+      if (!this.tracker.recountSome(() => performance.now() >= end)) {
+        this.recountHandle = requestIdleCallback(slice, { timeout: 300 });
+        return;
+      }
       if (this.visible) this.summary.render();
-    }, { timeout: 300 });
+    };
+    this.recountHandle = requestIdleCallback(slice, { timeout: 300 });
   }
 
   setDimension(id: HeatmapDimensionId): void {

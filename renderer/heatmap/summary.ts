@@ -5,10 +5,10 @@
  * unreviewed paragraphs per member for the chair's follow-up.
  */
 import type { ConsensusEngine, EngineChange } from '../../shared/consensus/engine.ts';
-import { sectionResult } from '../../shared/consensus/sections.ts';
-import { sectionsOf } from '../../shared/report-blocks.ts';
+import { sectionRecognizedByAll } from '../../shared/consensus/sections.ts';
+import { sectionsOf, type Section } from '../../shared/report-blocks.ts';
 import type { HeatmapModel } from '../../shared/heatmap/model.ts';
-import { memberFollowUps, type ParticipationTracker } from '../../shared/heatmap/participation.ts';
+import { memberFollowUps, type ColumnGap, type ParticipationTracker } from '../../shared/heatmap/participation.ts';
 import type { Roster } from '../../shared/roster.ts';
 
 function percent(share: number): string {
@@ -29,6 +29,11 @@ function figure(label: string): { box: HTMLElement; value: HTMLElement } {
 
 const FOLLOW_UP_SHOWN = 12;
 
+/** Writes text only when it differs (an unchanged figure costs no relayout of the band). */
+function setText(element: HTMLElement, text: string): void {
+  if (element.textContent !== text) element.textContent = text;
+}
+
 export class SummaryBand {
   readonly element: HTMLElement;
   private readonly groups: ConsensusEngine;
@@ -44,6 +49,8 @@ export class SummaryBand {
   private readonly followList: HTMLElement;
   /** Section id → recognized by every group, kept per change. */
   private recognized = new Map<string, boolean>();
+  /** What the participation gaps list shows now. */
+  private gapsShown = '';
 
   constructor(groups: ConsensusEngine, model: HeatmapModel, tracker: ParticipationTracker, roster: () => Roster, open: (blockId: string) => void) {
     this.groups = groups;
@@ -79,20 +86,31 @@ export class SummaryBand {
   render(): void {
     const readiness = this.groups.readiness();
     // Rounded down, as the status bar does: never more ready than it is.
-    this.readiness.value.textContent = `${Math.floor(readiness.share * 100)}%`;
+    setText(this.readiness.value, `${Math.floor(readiness.share * 100)}%`);
     this.readiness.box.title = `${readiness.recognized} of ${readiness.blocks} paragraphs recognized by every group`;
     let done = 0;
     for (const value of this.recognized.values()) if (value) done += 1;
-    this.sectionsDone.value.textContent = `${done} of ${this.recognized.size}`;
+    setText(this.sectionsDone.value, `${done} of ${this.recognized.size}`);
     const objections = this.groups.objectionsStanding();
-    this.objections.value.textContent = String(objections);
+    setText(this.objections.value, String(objections));
     this.objections.box.classList.toggle('hm-alert', objections > 0);
+    const gaps = this.tracker.gaps();
+    // A stance arriving rarely changes a gap: rebuild the list only when something shows differently.
+    const shown = `${this.tracker.ready}|${gaps.map((g) => `${g.label}:${g.members}:${g.unreviewed}:${g.paragraphs}`).join('|')}`;
+    if (shown !== this.gapsShown) {
+      this.gapsShown = shown;
+      this.renderGaps(gaps);
+    }
+    if (this.followUp.open) this.renderFollowUp();
+  }
+
+  private renderGaps(gaps: readonly ColumnGap[]): void {
     const title = document.createElement('span');
     title.className = 'hm-gaps-title';
     title.textContent = this.tracker.ready ? 'Not reviewed at all, per column:' : 'Not reviewed at all, per column: counting…';
     const list = document.createElement('ul');
     list.setAttribute('aria-label', 'Participation gaps: share of paragraphs no member of the column has reviewed');
-    for (const gap of this.tracker.gaps()) {
+    for (const gap of gaps) {
       const item = document.createElement('li');
       item.className = gap.members === 0 ? 'hm-gap hm-gap-vacant' : gap.share >= 0.5 ? 'hm-gap hm-gap-high' : 'hm-gap';
       item.title = gap.members === 0 ? `${gap.label}: no active members` : `${gap.label}: ${gap.unreviewed} of ${gap.paragraphs} paragraphs not reviewed by any of its ${gap.members} members`;
@@ -104,21 +122,21 @@ export class SummaryBand {
       list.append(item);
     }
     this.gaps.replaceChildren(title, list);
-    if (this.followUp.open) this.renderFollowUp();
   }
 
   private recountSections(): void {
     this.recognized = new Map();
-    for (const section of sectionsOf(this.groups.blocks)) this.recountSection(section.id);
+    for (const section of sectionsOf(this.groups.blocks)) this.countSection(section);
   }
 
   private recountSection(id: string): void {
     const section = sectionsOf(this.groups.blocks).find((s) => s.id === id);
-    if (!section) {
-      this.recognized.delete(id);
-      return;
-    }
-    this.recognized.set(id, sectionResult(section, this.groups.columns.length, (b) => this.groups.result(b)).recognized);
+    if (section) this.countSection(section);
+    else this.recognized.delete(id);
+  }
+
+  private countSection(section: Section): void {
+    this.recognized.set(section.id, sectionRecognizedByAll(section, (b) => this.groups.result(b)));
   }
 
   private renderFollowUp(): void {

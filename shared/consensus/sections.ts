@@ -55,3 +55,19 @@ export function sectionResult(section: Section, columnCount: number, resultOf: (
   });
   return { id: section.id, blocks, recognizedBlocks, states, recognizedByAll, recognized: blocks > 0 && recognizedByAll === blocks, objections };
 }
+
+/**
+ * `sectionResult(...).recognized` alone — every block with a result is recognized by every
+ * column, and there is one — without building the per-column figures (for counting
+ * recognized sections across a whole report).
+ */
+export function sectionRecognizedByAll(section: Section, resultOf: (blockId: string) => BlockFigures | undefined): boolean {
+  let blocks = 0;
+  for (const id of section.blockIds) {
+    const result = resultOf(id);
+    if (!result) continue;
+    if (!result.recognized) return false;
+    blocks += 1;
+  }
+  return blocks > 0;
+}

@@ -35,37 +35,60 @@ export function unreviewedByColumn(tally: ColumnTally): boolean {
   return tally.active > 0 && tally.none + tally.unverified === tally.active;
 }
 
-/** Per-column gaps, updated block by block. */
+/**
+ * Per-column gaps, updated block by block. A recount visits every block; it can run in
+ * slices (`invalidate`, then `recountSome` until it returns true) so the page stays
+ * responsive while it counts.
+ */
 export class ParticipationTracker {
   private readonly model: HeatmapModel;
   private flags = new Map<string, readonly boolean[]>();
   private counts: number[] = [];
-  /** False between `invalidate` and the next `recount`: the figures are not known. */
+  /** Blocks a sliced recount still has to visit, from `cursor` on. */
+  private pending: readonly string[] = [];
+  private cursor = 0;
+  /** False between `invalidate` and the end of the recount: the figures are not known. */
   ready = false;
 
-  constructor(model: HeatmapModel) {
+  /** `deferred`: count nothing yet (call `recountSome` or `recount` later). */
+  constructor(model: HeatmapModel, options: { deferred?: boolean } = {}) {
     this.model = model;
-    this.recount();
+    if (options.deferred) this.invalidate();
+    else this.recount();
   }
 
   /** Everything again (columns switched, roster or structure changed). */
   recount(): void {
-    this.ready = true;
-    this.flags = new Map();
-    this.counts = this.model.columns.map(() => 0);
-    for (const id of this.model.engine.blocks.order) this.add(id);
+    this.invalidate();
+    this.recountSome(() => false);
   }
 
-  /** The columns changed; `recount` later (it visits every block). */
+  /** The columns changed: forget the figures; `recountSome` (or `recount`) counts them again. */
   invalidate(): void {
     this.ready = false;
     this.flags = new Map();
-    this.counts = [];
+    this.counts = this.model.columns.map(() => 0);
+    this.pending = [...this.model.engine.blocks.order];
+    this.cursor = 0;
   }
 
-  /** Blocks whose figures changed (after `model.applyChange`). */
+  /** Counts blocks until `stop()` says so (asked after each block); true once every block is counted. */
+  recountSome(stop: () => boolean): boolean {
+    while (this.cursor < this.pending.length) {
+      const id = this.pending[this.cursor] ?? '';
+      this.cursor += 1;
+      if (!this.flags.has(id)) this.add(id);
+      if (this.cursor < this.pending.length && stop()) return false;
+    }
+    this.pending = [];
+    this.cursor = 0;
+    this.ready = true;
+    return true;
+  }
+
+  /** Blocks whose figures changed (after `model.applyChange`); also during a sliced recount. */
   update(blockIds: Iterable<string>): void {
-    if (!this.ready) return;
+    if (!this.ready && this.pending.length === 0) return;
     for (const id of blockIds) {
       const old = this.flags.get(id);
       if (old) old.forEach((flag, i) => flag && (this.counts[i] = (this.counts[i] ?? 0) - 1));

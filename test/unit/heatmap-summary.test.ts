@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fixture, reportDoc, standardStances, TEXTS } from './heatmap-fixtures.ts';
-import { diffBlocks, extractBlocks } from '../../shared/report-blocks.ts';
+import { diffBlocks, extractBlocks, sectionsOf } from '../../shared/report-blocks.ts';
+import { sectionRecognizedByAll, sectionResult } from '../../shared/consensus/sections.ts';
 import { ParticipationTracker, memberFollowUps } from '../../shared/heatmap/participation.ts';
 import { BalanceError, balanceGaps, readBalanceTargets, rosterBalance, writeBalanceTarget } from '../../shared/heatmap/balance.ts';
 import { heatmapCsv, CSV_HEADER } from '../../shared/heatmap/csv.ts';
@@ -31,6 +32,30 @@ describe('participation gaps', () => {
     expect(share().government).toBe(0);
   });
 
+  it('counts the same in slices as at once, with a stance arriving in the middle of the count', () => {
+    const f = fixture();
+    standardStances(f);
+    f.model.configure({ dimension: 'region', group: null });
+    const sliced = new ParticipationTracker(f.model, { deferred: true });
+    expect(sliced.ready).toBe(false);
+    expect(sliced.gaps()).toEqual([]);
+    let asked = 0;
+    // Two blocks counted, then a pause.
+    expect(f.engine.blocks.order.length).toBeGreaterThan(3);
+    expect(sliced.recountSome(() => ++asked >= 2)).toBe(false);
+    expect(sliced.ready).toBe(false);
+    const stop = f.engine.subscribe((change) => {
+      const rows = f.model.applyChange(change);
+      if (rows !== 'all') sliced.update(change.blocks);
+    });
+    f.stance('h1', 'm2', 'accept');
+    f.stance('p2', 'm3', 'endorse');
+    stop();
+    while (!sliced.recountSome(() => true));
+    expect(sliced.ready).toBe(true);
+    expect(sliced.gaps()).toEqual(new ParticipationTracker(f.model).gaps());
+  });
+
   it('lists each member\'s unreviewed paragraphs in report order, most behind first', () => {
     const f = fixture();
     standardStances(f);
@@ -44,6 +69,24 @@ describe('participation gaps', () => {
       ['Amina Diallo', ['h1']],
     ]);
     expect(follow.find((m) => m.name === 'Dawit Bekele')!.columnId).toBe('developing');
+  });
+});
+
+describe('sections recognized by every group (the summary band)', () => {
+  it('counts a section as sectionResult does, before and after it becomes recognized', () => {
+    const f = fixture();
+    standardStances(f);
+    const same = (): void => {
+      for (const section of sectionsOf(f.engine.blocks)) {
+        const full = sectionResult(section, f.engine.columns.length, (id) => f.engine.result(id)).recognized;
+        expect(sectionRecognizedByAll(section, (id) => f.engine.result(id))).toBe(full);
+      }
+    };
+    same();
+    expect(sectionsOf(f.engine.blocks).every((s) => sectionRecognizedByAll(s, (id) => f.engine.result(id)))).toBe(false);
+    for (const id of f.engine.blocks.order) for (const m of ['m1', 'm2', 'm3', 'm4', 'm5']) f.stance(id, m, 'endorse');
+    same();
+    expect(sectionsOf(f.engine.blocks).every((s) => sectionRecognizedByAll(s, (id) => f.engine.result(id)))).toBe(true);
   });
 });
 
