@@ -10,12 +10,11 @@
  */
 import type { HeatmapModel } from '../../shared/heatmap/model.ts';
 import type { HeatmapRow } from '../../shared/heatmap/rows.ts';
-import { describeCounts, describeMarks, type Cell } from '../../shared/heatmap/cells.ts';
-import { COLUMN_STATE_LABELS } from '../../shared/consensus/rules.ts';
-import { VACANT_FILL, darkFill, fillFor } from '../../shared/heatmap/scale.ts';
+import type { Cell } from '../../shared/heatmap/cells.ts';
+import { paintRowElement, rowBuild, styleRow, type RowBuild, type RowContext } from './grid-cells.ts';
+import { CELL_NARROW, CELL_WIDE, GridViewport, LABEL_WIDTH, NARROW_ABOVE, ROW_HEIGHT, type Span } from './grid-viewport.ts';
 
-export const ROW_HEIGHT = 30;
-const OVERSCAN = 6;
+export { ROW_HEIGHT } from './grid-viewport.ts';
 
 export interface GridCallbacks {
   toggle(sectionId: string): void;
@@ -26,10 +25,6 @@ function rowKey(row: HeatmapRow): string {
   return `${row.kind}:${row.id}`;
 }
 
-function percent(share: number): string {
-  return `${Math.round(share * 100)}%`;
-}
-
 export class HeatmapGrid {
   readonly element: HTMLElement;
   private readonly scroller: HTMLElement;
@@ -38,9 +33,13 @@ export class HeatmapGrid {
   private readonly tooltip: HTMLElement;
   private readonly model: HeatmapModel;
   private readonly callbacks: GridCallbacks;
+  private readonly viewport: GridViewport;
+  private readonly template = document.createElement('template');
   private rows: HeatmapRow[] = [];
   private expanded: ReadonlySet<string> = new Set();
   private readonly rendered = new Map<string, HTMLElement>();
+  /** The columns the rendered rows have cells for. */
+  private span: Span = { first: 0, last: -1 };
   /** Focus position: row index (−1 = the header row) and column (0 = row header). */
   private focusRow = 0;
   private focusCol = 0;
@@ -54,6 +53,8 @@ export class HeatmapGrid {
     this.element.className = 'hm-grid';
     this.element.setAttribute('role', 'grid');
     this.element.setAttribute('aria-label', 'Consensus heatmap');
+    this.element.style.setProperty('--hm-label', `${LABEL_WIDTH}px`);
+    this.element.style.setProperty('--hm-row', `${ROW_HEIGHT}px`);
     this.head = document.createElement('div');
     this.head.className = 'hm-head';
     this.head.setAttribute('role', 'rowgroup');
@@ -67,7 +68,8 @@ export class HeatmapGrid {
     this.tooltip.setAttribute('role', 'tooltip');
     this.tooltip.hidden = true;
     scroller.append(this.element, this.tooltip);
-    scroller.addEventListener('scroll', () => this.schedule());
+    this.viewport = new GridViewport(scroller, this.head, () => this.renderWindow());
+    scroller.addEventListener('scroll', () => this.schedule(), { passive: true });
     this.element.addEventListener('keydown', (event) => this.onKey(event));
     this.element.addEventListener('click', (event) => this.onClick(event));
     this.element.addEventListener('focusin', (event) => this.onFocus(event.target as HTMLElement));
@@ -80,15 +82,39 @@ export class HeatmapGrid {
     return this.rows;
   }
 
+  private get narrow(): boolean {
+    return this.model.columns.length > NARROW_ABOVE;
+  }
+
+  private get cellWidth(): number {
+    return this.narrow ? CELL_NARROW : CELL_WIDE;
+  }
+
   /** New rows or columns: rebuilds the header and the rows on screen. */
   setRows(rows: HeatmapRow[], expanded: ReadonlySet<string>): void {
+    const hadFocus = this.element.contains(document.activeElement);
     this.rows = rows;
     this.expanded = expanded;
     const columns = this.model.columns;
     this.element.style.setProperty('--hm-columns', String(columns.length));
-    this.element.classList.toggle('hm-narrow', columns.length > 12);
+    this.element.style.setProperty('--hm-cell', `${this.cellWidth}px`);
+    this.element.classList.toggle('hm-narrow', this.narrow);
     this.element.setAttribute('aria-rowcount', String(rows.length + 1));
     this.element.setAttribute('aria-colcount', String(columns.length + 1));
+    this.body.style.height = `${rows.length * ROW_HEIGHT}px`;
+    this.body.replaceChildren();
+    this.rendered.clear();
+    this.focusRow = Math.min(this.focusRow, Math.max(rows.length - 1, 0));
+    this.focusCol = Math.min(this.focusCol, columns.length);
+    this.span = { first: 0, last: -1 };
+    this.renderWindow();
+    if (hadFocus && !this.element.contains(document.activeElement)) this.focusedElement()?.focus();
+  }
+
+  /** The header row: the corner and the column headers of the columns in `span`. */
+  private buildHeader(): void {
+    const columns = this.model.columns;
+    const narrow = this.narrow;
     const header = document.createElement('div');
     header.className = 'hm-row hm-header-row';
     header.setAttribute('role', 'row');
@@ -98,40 +124,40 @@ export class HeatmapGrid {
     corner.setAttribute('role', 'columnheader');
     corner.textContent = 'Section';
     header.append(corner);
-    columns.forEach((column, i) => {
+    for (let i = this.span.first; i <= this.span.last; i++) {
+      const column = columns[i];
+      if (!column) continue;
       const th = document.createElement('div');
       th.className = 'hm-colhead';
       th.setAttribute('role', 'columnheader');
       th.setAttribute('aria-colindex', String(i + 2));
+      if (i === this.span.first) th.style.gridColumnStart = String(i + 2);
       th.title = column.label;
       const label = document.createElement('span');
-      label.textContent = columns.length > 12 ? column.label : column.short;
+      label.textContent = narrow ? column.label : column.short;
       label.setAttribute('aria-label', column.label);
       th.append(label);
       header.append(th);
-    });
+    }
     this.head.replaceChildren(header);
-    this.body.style.height = `${rows.length * ROW_HEIGHT}px`;
-    for (const element of this.rendered.values()) element.remove();
-    this.rendered.clear();
-    this.focusRow = Math.min(this.focusRow, Math.max(rows.length - 1, 0));
-    this.focusCol = Math.min(this.focusCol, columns.length);
-    this.renderWindow();
   }
 
   /** Repaints the rows (section or block ids) a change named, if they are on screen. */
   repaint(ids: Iterable<string>): void {
+    const context = { model: this.model, columns: this.model.columns, narrow: this.narrow };
     for (const id of ids) {
       for (const kind of ['section', 'paragraph']) {
         const element = this.rendered.get(`${kind}:${id}`);
         const row = element ? this.rows[Number(element.dataset.index)] : undefined;
-        if (element && row) this.paintRow(element, row);
+        if (!element || !row) continue;
+        paintRowElement(element, row, this.cellsOf(row), context);
+        if (this.tipFor && element.contains(this.tipFor)) this.fillTip(this.tipFor);
       }
     }
   }
 
   focus(): void {
-    this.ensureVisible(this.focusRow);
+    this.ensureVisible(this.focusRow, this.focusCol);
     this.focusedElement()?.focus();
   }
 
@@ -143,125 +169,83 @@ export class HeatmapGrid {
     });
   }
 
-  /** Puts the rows near the viewport into the DOM and takes the others out. */
+  /** The columns to give cells: those on screen or near it, and the focused one. */
+  private wantedSpan(): Span {
+    const count = this.model.columns.length;
+    const span = this.viewport.columns(count, this.cellWidth);
+    const focus = this.focusCol - 1;
+    if (focus < 0 || focus >= count) return span;
+    return { first: Math.min(span.first, focus), last: Math.max(span.last, focus) };
+  }
+
+  /**
+   * Puts the rows near the viewport into the DOM (with cells for the columns near it)
+   * and takes the others out. Rows are built as markup in one parse; nothing here reads
+   * layout.
+   */
   renderWindow(): void {
-    const top = Math.max(0, this.scroller.scrollTop - this.body.offsetTop);
-    const height = this.scroller.clientHeight || 800;
-    const first = Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN);
-    const last = Math.min(this.rows.length - 1, Math.ceil((top + height) / ROW_HEIGHT) + OVERSCAN);
+    const wantedSpan = this.wantedSpan();
+    const rows = this.viewport.rows(this.rows.length);
+    // Rebuild every row when the columns on screen move out of what the rows hold.
+    if (wantedSpan.first < this.span.first || wantedSpan.last > this.span.last) {
+      const hadFocus = this.body.contains(document.activeElement);
+      this.span = wantedSpan;
+      this.buildHeader();
+      this.body.replaceChildren();
+      this.rendered.clear();
+      this.buildRows(rows);
+      if (hadFocus) this.focusedElement()?.focus();
+      return;
+    }
+    this.buildRows(rows);
+  }
+
+  private buildRows(span: Span): void {
     const wanted = new Set<string>();
-    for (let i = first; i <= last; i++) {
+    const columns = this.model.columns;
+    const builds: { key: string; build: RowBuild }[] = [];
+    for (let i = span.first; i <= span.last; i++) {
       const row = this.rows[i];
       if (!row) continue;
       const key = rowKey(row);
       wanted.add(key);
-      let element = this.rendered.get(key);
-      if (!element || Number(element.dataset.index) !== i) {
-        element?.remove();
-        element = this.buildRow(row, i);
-        this.rendered.set(key, element);
-        this.body.append(element);
-      }
+      const element = this.rendered.get(key);
+      if (element && Number(element.dataset.index) === i) continue;
+      element?.remove();
+      this.rendered.delete(key);
+      const context: RowContext = {
+        model: this.model, columns, narrow: this.narrow, span: this.span, expanded: this.expanded.has(row.id), odd: i % 2 === 1,
+        tabStop: i === this.focusRow ? this.focusCol : -1,
+      };
+      builds.push({ key, build: rowBuild(row, i, this.cellsOf(row), context) });
     }
     for (const [key, element] of this.rendered) {
       if (wanted.has(key) || element.contains(document.activeElement)) continue;
       element.remove();
       this.rendered.delete(key);
     }
-  }
-
-  private buildRow(row: HeatmapRow, index: number): HTMLElement {
-    const element = document.createElement('div');
-    element.className = `hm-row hm-${row.kind} hm-level-${Math.min(row.level, 5)}${index % 2 ? ' hm-odd' : ''}`;
-    element.setAttribute('role', 'row');
-    element.setAttribute('aria-rowindex', String(index + 2));
-    element.dataset.index = String(index);
-    element.dataset.id = row.id;
-    element.dataset.kind = row.kind;
-    element.style.transform = `translateY(${index * ROW_HEIGHT}px)`;
-    const header = document.createElement('div');
-    header.className = 'hm-rowhead';
-    header.setAttribute('role', 'rowheader');
-    header.setAttribute('aria-colindex', '1');
-    header.tabIndex = -1;
-    if (row.kind === 'section') {
-      const open = this.expanded.has(row.id);
-      header.setAttribute('aria-expanded', String(open));
-      const twisty = document.createElement('span');
-      twisty.className = 'hm-twisty';
-      twisty.setAttribute('aria-hidden', 'true');
-      twisty.textContent = open ? '▾' : '▸';
-      header.append(twisty);
-    }
-    const number = document.createElement('span');
-    number.className = 'hm-number';
-    const title = document.createElement('span');
-    title.className = 'hm-title';
-    header.append(number, title);
-    element.append(header);
-    for (let i = 0; i < this.model.columns.length; i++) {
-      const cell = document.createElement('div');
-      cell.className = 'hm-cell';
-      cell.setAttribute('role', 'gridcell');
-      cell.setAttribute('aria-colindex', String(i + 2));
-      cell.tabIndex = -1;
-      cell.dataset.col = String(i + 1);
-      const bar = document.createElement('span');
-      bar.className = 'hm-accept';
-      const share = document.createElement('span');
-      share.className = 'hm-share';
-      share.setAttribute('aria-hidden', 'true');
-      cell.append(share, bar);
-      element.append(cell);
-    }
-    header.dataset.col = '0';
-    this.paintRow(element, row);
-    if (index === this.focusRow) this.focusedIn(element)?.setAttribute('tabindex', '0');
-    return element;
+    if (builds.length === 0) return;
+    // One parse for every new row, then their positions and fills through the CSSOM.
+    this.template.innerHTML = builds.map((b) => b.build.html).join('');
+    const parsed = this.template.content.children;
+    builds.forEach(({ key, build }, i) => {
+      const element = parsed[i] as HTMLElement | undefined;
+      if (!element) return;
+      styleRow(element, build);
+      this.rendered.set(key, element);
+    });
+    this.body.append(this.template.content);
   }
 
   private cellsOf(row: HeatmapRow): readonly Cell[] {
     return row.kind === 'section' ? this.model.sectionFigures(row.id)?.cells ?? [] : this.model.paragraphCells(row.id);
   }
 
-  private paintRow(element: HTMLElement, row: HeatmapRow): void {
-    const header = element.firstElementChild as HTMLElement;
-    const number = header.querySelector('.hm-number') as HTMLElement;
-    const title = header.querySelector('.hm-title') as HTMLElement;
-    const block = row.kind === 'paragraph' ? this.model.engine.blocks.byId.get(row.id) : undefined;
-    const text = row.kind === 'section' ? this.model.section(row.id)?.title ?? row.title : block && block.kind !== 'heading' ? block.text : row.title;
-    number.textContent = row.number;
-    title.textContent = text || '(empty)';
-    header.title = `${row.number} ${text}`.trim();
-    const cells = this.cellsOf(row);
-    const columns = this.model.columns;
-    const name = `${row.kind === 'section' ? 'Section' : 'Paragraph'} ${row.number || ''} ${row.kind === 'section' ? text : ''}`.replace(/\s+/g, ' ').trim();
-    for (let i = 0; i < columns.length; i++) {
-      const element_ = element.children[i + 1] as HTMLElement | undefined;
-      const cell = cells[i];
-      if (!element_ || !cell) continue;
-      const vacant = cell.counts.members === 0;
-      const fill = vacant ? VACANT_FILL : fillFor(cell.endorseShare);
-      if (element_.style.backgroundColor !== fill) element_.style.backgroundColor = fill;
-      element_.classList.toggle('hm-dark', !vacant && darkFill(cell.endorseShare));
-      element_.classList.toggle('hm-objection', cell.marks.objection);
-      element_.classList.toggle('hm-reservation', cell.marks.reservation);
-      element_.classList.toggle('hm-stale', cell.marks.stale);
-      element_.classList.toggle('hm-vacant', vacant);
-      (element_.lastElementChild as HTMLElement).style.width = percent(cell.acceptShare);
-      (element_.firstElementChild as HTMLElement).textContent = vacant || columns.length > 12 ? '' : percent(cell.endorseShare);
-      const marks = describeMarks(cell.marks);
-      const label = `${name}, ${columns[i]?.label ?? ''}: ${vacant ? 'no active members' : `${percent(cell.endorseShare)} endorse; ${describeCounts(cell.counts)}; ${COLUMN_STATE_LABELS[cell.state]}${marks ? `; ${marks}` : ''}`}`;
-      element_.setAttribute('aria-label', label);
-      element_.dataset.counts = vacant ? 'no active members' : describeCounts(cell.counts);
-    }
-    if (this.tipFor && element.contains(this.tipFor)) this.showTip(this.tipFor);
-  }
-
   // ---- focus and keys ----
 
   private focusedIn(rowElement: HTMLElement): HTMLElement | null {
-    return rowElement.children[this.focusCol] as HTMLElement | null;
+    if (this.focusCol === 0) return rowElement.firstElementChild as HTMLElement | null;
+    return rowElement.querySelector<HTMLElement>(`[data-col="${this.focusCol}"]`);
   }
 
   private focusedElement(): HTMLElement | null {
@@ -270,11 +254,22 @@ export class HeatmapGrid {
     return element ? this.focusedIn(element) : null;
   }
 
-  private ensureVisible(index: number): void {
-    const top = this.body.offsetTop + index * ROW_HEIGHT;
-    const headHeight = this.head.offsetHeight;
-    if (top - headHeight < this.scroller.scrollTop) this.scroller.scrollTop = top - headHeight;
-    else if (top + ROW_HEIGHT > this.scroller.scrollTop + this.scroller.clientHeight) this.scroller.scrollTop = top + ROW_HEIGHT - this.scroller.clientHeight;
+  /** Scrolls the row and column into view (from known geometry: no layout read) and renders them. */
+  private ensureVisible(index: number, col: number): void {
+    const { viewport } = this;
+    const head = viewport.head;
+    const top = head + index * ROW_HEIGHT;
+    let scrollTop = viewport.scrollTop;
+    if (top - head < scrollTop) scrollTop = top - head;
+    else if (top + ROW_HEIGHT > scrollTop + viewport.viewHeight) scrollTop = top + ROW_HEIGHT - viewport.viewHeight;
+    let scrollLeft = viewport.scrollLeft;
+    if (col > 0) {
+      const width = this.cellWidth;
+      const left = LABEL_WIDTH + (col - 1) * width;
+      if (left < scrollLeft + LABEL_WIDTH) scrollLeft = left - LABEL_WIDTH;
+      else if (left + width > scrollLeft + viewport.viewWidth) scrollLeft = left + width - viewport.viewWidth;
+    }
+    viewport.scrollTo(scrollTop, scrollLeft);
     this.renderWindow();
   }
 
@@ -284,7 +279,7 @@ export class HeatmapGrid {
     this.focusedElement()?.setAttribute('tabindex', '-1');
     this.focusRow = Math.max(0, Math.min(rows - 1, row));
     this.focusCol = Math.max(0, Math.min(this.model.columns.length, col));
-    this.ensureVisible(this.focusRow);
+    this.ensureVisible(this.focusRow, this.focusCol);
     const target = this.focusedElement();
     if (target) {
       target.tabIndex = 0;
@@ -307,7 +302,7 @@ export class HeatmapGrid {
   }
 
   private onKey(event: KeyboardEvent): void {
-    const page = Math.max(1, Math.floor(this.scroller.clientHeight / ROW_HEIGHT) - 1);
+    const page = Math.max(1, Math.floor(this.viewport.viewHeight / ROW_HEIGHT) - 1);
     const row = this.rows[this.focusRow];
     switch (event.key) {
       case 'ArrowDown': this.moveTo(this.focusRow + 1, this.focusCol); break;
@@ -349,23 +344,27 @@ export class HeatmapGrid {
   private showTip(target: HTMLElement): void {
     const cell = target.closest<HTMLElement>('.hm-cell');
     if (!cell || !cell.dataset.counts) return this.hideTip();
-    this.tipFor = cell;
-    const header = this.head.querySelector<HTMLElement>(`[aria-colindex="${cell.getAttribute('aria-colindex')}"]`);
-    const rowHead = cell.parentElement?.firstElementChild as HTMLElement | null;
-    this.tooltip.replaceChildren();
-    const strong = document.createElement('strong');
-    const rowName = rowHead?.title ?? '';
-    strong.textContent = `${rowName.length > 70 ? `${rowName.slice(0, 69)}…` : rowName} · ${header?.title ?? ''}`;
-    const counts = document.createElement('div');
-    counts.textContent = cell.dataset.counts;
-    this.tooltip.append(strong, counts);
-    this.tooltip.hidden = false;
+    this.fillTip(cell);
     const box = cell.getBoundingClientRect();
     const host = this.scroller.getBoundingClientRect();
     const left = Math.min(box.left - host.left + this.scroller.scrollLeft, this.scroller.scrollWidth - 300);
     this.tooltip.style.left = `${Math.max(0, left)}px`;
     this.tooltip.style.top = `${box.bottom - host.top + this.scroller.scrollTop + 4}px`;
     cell.setAttribute('aria-describedby', this.tooltip.id);
+  }
+
+  /** The tooltip's words for a cell (its place is set by showTip; a repaint keeps it). */
+  private fillTip(cell: HTMLElement): void {
+    this.tipFor = cell;
+    const header = this.head.querySelector<HTMLElement>(`[aria-colindex="${cell.getAttribute('aria-colindex')}"]`);
+    const rowHead = cell.parentElement?.firstElementChild as HTMLElement | null;
+    const strong = document.createElement('strong');
+    const rowName = rowHead?.title ?? '';
+    strong.textContent = `${rowName.length > 70 ? `${rowName.slice(0, 69)}…` : rowName} · ${header?.title ?? ''}`;
+    const counts = document.createElement('div');
+    counts.textContent = cell.dataset.counts ?? '';
+    this.tooltip.replaceChildren(strong, counts);
+    this.tooltip.hidden = false;
   }
 
   private hideTip(): void {

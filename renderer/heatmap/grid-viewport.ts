@@ -1,0 +1,112 @@
+/**
+ * Where the heatmap's scroller is looking, without asking layout for it while rendering.
+ *
+ * Reading scrollTop, clientHeight or offsetTop right after the grid's DOM was changed
+ * forces a synchronous layout (tens of ms on a full screen of cells). So the scroll
+ * offsets are taken from scroll events and the sizes from ResizeObserver (both report
+ * after layout); until they are known (the view was just shown), generous estimates
+ * (the window's size) give a superset of the rows and columns on screen, and the
+ * observer asks for a re-window once the real sizes arrive.
+ *
+ * Geometry is fixed in CSS pixels (heatmap.css reads the same values as variables):
+ * rows are ROW_HEIGHT tall, the row header LABEL_WIDTH wide, cells CELL_WIDE or
+ * CELL_NARROW wide (narrow when there are more than NARROW_ABOVE columns).
+ */
+export const ROW_HEIGHT = 30;
+export const LABEL_WIDTH = 384;
+export const CELL_WIDE = 74;
+export const CELL_NARROW = 32;
+export const NARROW_ABOVE = 12;
+
+/** Rows and columns kept beyond the visible ones, so small scrolls need no rebuild. */
+const ROW_OVERSCAN = 4;
+const COLUMN_OVERSCAN = 3;
+/** The tallest header row (vertical member names), for a top bound before it is measured. */
+const MAX_HEAD = 160;
+
+export interface Span {
+  readonly first: number;
+  readonly last: number;
+}
+
+export class GridViewport {
+  private readonly scroller: HTMLElement;
+  private top = 0;
+  private left = 0;
+  private height = 0;
+  private width = 0;
+  private headHeight = -1;
+  private readonly observer: ResizeObserver;
+
+  /** `changed` runs when a size becomes known or changes (after layout, before paint). */
+  constructor(scroller: HTMLElement, head: HTMLElement, changed: () => void) {
+    this.scroller = scroller;
+    scroller.addEventListener('scroll', () => {
+      this.top = scroller.scrollTop;
+      this.left = scroller.scrollLeft;
+    }, { passive: true });
+    this.observer = new ResizeObserver((entries) => {
+      let moved = false;
+      for (const entry of entries) {
+        const box = entry.borderBoxSize[0];
+        if (entry.target === head) {
+          const next = box ? box.blockSize : head.offsetHeight;
+          moved ||= next !== this.headHeight;
+          this.headHeight = next;
+        } else {
+          const height = scroller.clientHeight;
+          const width = scroller.clientWidth;
+          moved ||= height !== this.height || width !== this.width;
+          this.height = height;
+          this.width = width;
+        }
+      }
+      if (moved) changed();
+    });
+    this.observer.observe(scroller);
+    this.observer.observe(head);
+  }
+
+  get scrollTop(): number {
+    return this.top;
+  }
+
+  get viewHeight(): number {
+    return this.height || window.innerHeight;
+  }
+
+  get head(): number {
+    return this.headHeight >= 0 ? this.headHeight : MAX_HEAD;
+  }
+
+  /** Rows (by index) on screen or near it, out of `count`. */
+  rows(count: number): Span {
+    const headLow = this.headHeight >= 0 ? this.headHeight : 0;
+    const headHigh = this.headHeight >= 0 ? this.headHeight : MAX_HEAD;
+    const first = Math.max(0, Math.floor((this.top - headHigh) / ROW_HEIGHT) - ROW_OVERSCAN);
+    const last = Math.min(count - 1, Math.ceil((this.top - headLow + this.viewHeight) / ROW_HEIGHT) + ROW_OVERSCAN);
+    return { first, last };
+  }
+
+  /** Columns (zero-based) on screen or near it, out of `count` columns `cellWidth` wide. */
+  columns(count: number, cellWidth: number): Span {
+    const width = this.width || window.innerWidth;
+    const first = Math.max(0, Math.floor(this.left / cellWidth) - COLUMN_OVERSCAN);
+    const last = Math.min(count - 1, Math.ceil((this.left + width - LABEL_WIDTH) / cellWidth) + COLUMN_OVERSCAN);
+    return { first, last: Math.max(first, last) };
+  }
+
+  /** Scrolls (and remembers) a new offset; used to bring the focused cell into view. */
+  scrollTo(top: number, left: number): void {
+    if (top !== this.top) this.scroller.scrollTop = this.top = Math.max(0, top);
+    if (left !== this.left) this.scroller.scrollLeft = this.left = Math.max(0, left);
+  }
+
+  get scrollLeft(): number {
+    return this.left;
+  }
+
+  get viewWidth(): number {
+    return this.width || window.innerWidth;
+  }
+}
