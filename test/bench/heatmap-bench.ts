@@ -42,7 +42,10 @@ await build({
   target: 'chrome130',
   logLevel: 'warning',
 });
-writeFileSync(join(dir, 'index.html'), '<!doctype html><html><head><meta charset="utf-8"><link rel="stylesheet" href="base.css"><link rel="stylesheet" href="heatmap.css"></head><body><script src="heatmap-page.js"></script></body></html>');
+// The app's Content-Security-Policy (renderer/index.html), so the page renders as the app does
+// (style attributes in parsed markup are dropped under style-src 'self').
+const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'";
+writeFileSync(join(dir, 'index.html'), `<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${CSP}"><link rel="stylesheet" href="base.css"><link rel="stylesheet" href="heatmap.css"></head><body><script src="heatmap-page.js"></script></body></html>`);
 
 const browser = await launchBrowser();
 const RUNS = Number(process.env.HEATMAP_BENCH_RUNS ?? 3);
