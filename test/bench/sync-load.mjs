@@ -169,6 +169,7 @@ for (const member of members) clearInterval(member.timer);
 for (const t of timers) clearInterval(t);
 await wait(2000);
 const lost = [...pending.values()].filter((e) => e.measured).length;
-process.stdout.write(`${JSON.stringify({ latencies, lost, members: members.length, cpuMs: (cpu.user + cpu.system) / 1000 })}\n`);
 for (const member of members) member.close();
-process.exit(0);
+const result = { latencies: latencies.map((ms) => Math.round(ms * 10) / 10), lost, members: members.length, cpuMs: (cpu.user + cpu.system) / 1000 };
+// A pipe is written asynchronously: exit only once the (long) line is out.
+process.stdout.write(`${JSON.stringify(result)}\n`, () => process.exit(0));
