@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportReportFile, type ExportProgress } from '../../main/services/export/export-report.ts';
 import { launchChromiumPrinter, type ChromiumPrinter } from '../../main/services/export/chromium-printer.ts';
+import { renderPdf } from '../../main/services/export/pdf.ts';
 import { DEFAULT_EXPORT_OPTIONS } from '../../shared/export/model.ts';
 import { reportWithStances } from '../unit/export-fixture.ts';
 import { FIXTURE_ANNEX, FIXTURE_PARAGRAPHS, pdfText, positionsInOrder } from './export-helpers.ts';
@@ -47,6 +48,19 @@ describe('PDF export through Chromium', () => {
     const text = await pdfText(path);
     positionsInOrder(text, FIXTURE_PARAGRAPHS);
     expect(text).not.toMatch(/Draft|Contents|Annex|Standing reservations|\[1\]/);
+  });
+
+  it('prints asked for at once come out one after the other on the warm page, each with its own text', async () => {
+    const html = (text: string): string => `<!DOCTYPE html><html><head><title>${text}</title></head><body><p>${text}</p></body></html>`;
+    const texts = ['First report in the queue', 'Second report in the queue', 'Third report in the queue'];
+    const pdfs = await Promise.all(texts.map((text) => renderPdf(html(text), printer.print)));
+    for (const [i, pdf] of pdfs.entries()) {
+      const path = join(dir, `queued-${i}.pdf`);
+      await writeFile(path, pdf);
+      const text = await pdfText(path);
+      expect(text).toContain(texts[i]);
+      for (const other of texts.filter((_, j) => j !== i)) expect(text).not.toContain(other);
+    }
   });
 
   it('a cancelled print leaves the old file under the chosen name and no temporary file', async () => {
