@@ -20,9 +20,10 @@
 import { readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { inflateRawSync } from 'node:zlib';
 import * as Y from 'yjs';
 import {
-  type Bundle, BundleError, MAX_BUNDLE_BYTES, applyBundleUpdate, checkBundleBase, checkBundleFor, createBundle, decodeBundle, mergeStateVectors,
+  type Bundle, type Inflater, BundleError, MAX_BUNDLE_BYTES, applyBundleUpdate, checkBundleBase, checkBundleFor, createBundle, decodeBundle, mergeStateVectors,
 } from '../../shared/bundle.ts';
 import { Origin, readMeta } from '../../shared/ydoc.ts';
 import { UpdateGuard } from './sync/update-guard.ts';
@@ -44,6 +45,16 @@ type PeerFile = Record<string, Record<string, PeerRecord>>;
 const toBase64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
 const fromBase64 = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'base64'));
 const personKey = (name: string): string => name.trim().toLowerCase();
+
+/**
+ * Node's zlib instead of the bundle module's pure-JavaScript inflater (≈ 5× faster on a
+ * cold start); `maxOutputLength` makes it stop as soon as the output passes the
+ * declared size, so a "zip bomb" costs no more than its declared size.
+ */
+export const inflateNative: Inflater = (compressed, size) => {
+  const out = inflateRawSync(compressed, { maxOutputLength: Math.max(1, size) });
+  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+};
 
 /** What each person is known to have, per report, kept in the data folder. */
 export class BundlePeers {
@@ -173,7 +184,7 @@ async function readBundleFile(path: string): Promise<Uint8Array> {
  * state vector unless other bundles are imported with it).
  */
 export async function verifyBundleBytes(doc: Y.Doc, bytes: Uint8Array, guard: UpdateGuard, onProgress?: BundleProgress, known?: Map<number, number>): Promise<Bundle> {
-  const bundle = decodeBundle(bytes, (done, total) => onProgress?.({ phase: 'checking', done, total }));
+  const bundle = decodeBundle(bytes, { onProgress: (done, total) => onProgress?.({ phase: 'checking', done, total }), inflate: inflateNative });
   const meta = readMeta(doc);
   checkBundleFor(bundle, { id: meta.id, title: meta.title });
   onProgress?.({ phase: 'decoding', done: 0, total: bundle.update.length });
@@ -250,7 +261,7 @@ export async function importBundles(options: ImportManyOptions): Promise<ImportM
   try {
     const meta = readMeta(options.doc);
     const bundles = files.map(({ bytes }, index) => {
-      const bundle = decodeBundle(bytes, (done, total) => options.onProgress?.({ phase: 'checking', done: done + index, total: total + files.length - 1 }));
+      const bundle = decodeBundle(bytes, { onProgress: (done, total) => options.onProgress?.({ phase: 'checking', done: done + index, total: total + files.length - 1 }), inflate: inflateNative });
       checkBundleFor(bundle, { id: meta.id, title: meta.title });
       return bundle;
     });
