@@ -260,13 +260,23 @@ export async function importBundles(options: ImportManyOptions): Promise<ImportM
   const guard = options.guard ?? new UpdateGuard({ maxBytes: MAX_BUNDLE_BYTES, timeoutMs: 30_000 });
   try {
     const meta = readMeta(options.doc);
-    const bundles = files.map(({ bytes }, index) => {
-      const bundle = decodeBundle(bytes, { onProgress: (done, total) => options.onProgress?.({ phase: 'checking', done: done + index, total: total + files.length - 1 }), inflate: inflateNative });
-      checkBundleFor(bundle, { id: meta.id, title: meta.title });
-      return bundle;
-    });
+    const bundles: Bundle[] = [];
+    // Each update goes to the guard's worker as soon as its file is read, so the worker
+    // decodes one while this thread inflates the next.
+    const checks: Promise<void>[] = [];
+    try {
+      files.forEach(({ bytes }, index) => {
+        const bundle = decodeBundle(bytes, { onProgress: (done, total) => options.onProgress?.({ phase: 'checking', done: done + index, total: total + files.length - 1 }), inflate: inflateNative });
+        checkBundleFor(bundle, { id: meta.id, title: meta.title });
+        bundles.push(bundle);
+        checks.push(checkUpdate(bundle, guard));
+      });
+    } catch (error) {
+      await Promise.allSettled(checks);
+      throw error;
+    }
     options.onProgress?.({ phase: 'decoding', done: 0, total: bundles.length });
-    await Promise.all(bundles.map((bundle) => checkUpdate(bundle, guard)));
+    await Promise.all(checks);
     checkBasesInOrder(bundles, Y.encodeStateVector(options.doc));
     const total = bundles.reduce((n, b) => n + b.update.length, 0);
     options.onProgress?.({ phase: 'applying', done: 0, total });
