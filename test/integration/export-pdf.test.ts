@@ -2,10 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exportReportFile, type ExportProgress } from '../../main/services/export/export-report.ts';
+import { exportReportFile, exportSourceOf, type ExportProgress } from '../../main/services/export/export-report.ts';
 import { launchChromiumPrinter, type ChromiumPrinter } from '../../main/services/export/chromium-printer.ts';
-import { renderPdf } from '../../main/services/export/pdf.ts';
-import { DEFAULT_EXPORT_OPTIONS } from '../../shared/export/model.ts';
+import { printableHtml, renderPdf } from '../../main/services/export/pdf.ts';
+import { renderHtml } from '../../shared/export/html.ts';
+import { blockNumbers, buildExportDocument, DEFAULT_EXPORT_OPTIONS } from '../../shared/export/model.ts';
 import { reportWithStances } from '../unit/export-fixture.ts';
 import { FIXTURE_ANNEX, FIXTURE_PARAGRAPHS, pdfText, positionsInOrder } from './export-helpers.ts';
 
@@ -48,6 +49,18 @@ describe('PDF export through Chromium', () => {
     const text = await pdfText(path);
     positionsInOrder(text, FIXTURE_PARAGRAPHS);
     expect(text).not.toMatch(/Draft|Contents|Annex|Standing reservations|\[1\]/);
+  });
+
+  it('the rule that skips throw-away layouts leaves the printed pages as they were', async () => {
+    const { doc, meta, annex } = exportSourceOf(reportWithStances().doc);
+    const html = renderHtml(buildExportDocument({ doc, numbers: blockNumbers(doc), meta, options: DEFAULT_EXPORT_OPTIONS, annex }));
+    const plain = join(dir, 'plain.pdf');
+    const printable = join(dir, 'printable.pdf');
+    await writeFile(plain, await printer.print(html));
+    await writeFile(printable, await printer.print(printableHtml(html)));
+    const [plainText, printableText] = [await pdfText(plain), await pdfText(printable)];
+    expect(printableText).toContain('Standing reservations and objections');
+    expect(printableText).toBe(plainText);
   });
 
   it('prints asked for at once come out one after the other on the warm page, each with its own text', async () => {

@@ -11,7 +11,7 @@
  * reused — and the next print opens a fresh one.
  */
 import type { Browser, Page } from 'playwright-core';
-import type { HtmlPrinter } from './pdf.ts';
+import { WIDE_PRINTER_VIEWPORT, type HtmlPrinter } from './pdf.ts';
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
@@ -35,7 +35,8 @@ export async function launchChromiumPrinter(executablePath = process.env.PLENARY
   const openPage = (): Promise<Page> => {
     if (!warm) {
       const opening = (async () => {
-        const context = await browser.newContext({ javaScriptEnabled: false, offline: true });
+        // Wide: the report is laid out once, for the printed pages (pdf.ts, printableHtml).
+        const context = await browser.newContext({ javaScriptEnabled: false, offline: true, viewport: WIDE_PRINTER_VIEWPORT });
         const page = await context.newPage();
         await page.route('**/*', (route) => route.abort());
         return page;
