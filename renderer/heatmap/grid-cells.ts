@@ -14,7 +14,7 @@ import type { HeatmapRow } from '../../shared/heatmap/rows.ts';
 import { describeCounts, describeMarks, type Cell } from '../../shared/heatmap/cells.ts';
 import { COLUMN_STATE_LABELS } from '../../shared/consensus/rules.ts';
 import { VACANT_FILL, darkFill, fillFor } from '../../shared/heatmap/scale.ts';
-import { ROW_HEIGHT } from './grid-viewport.ts';
+import { LABEL_WIDTH, ROW_HEIGHT } from './grid-viewport.ts';
 
 export function percent(share: number): string {
   return `${Math.round(share * 100)}%`;
@@ -77,17 +77,14 @@ export function cellLook(cell: Cell, rowName: string, columnLabel: string, narro
   };
 }
 
-/** Which columns a row has cells for: [first, last], zero-based, inclusive. */
-export interface ColumnSpan {
-  readonly first: number;
-  readonly last: number;
-}
-
 export interface RowContext {
   readonly model: HeatmapModel;
   readonly columns: readonly { readonly label: string }[];
   readonly narrow: boolean;
-  readonly span: ColumnSpan;
+  /** Width of a column in CSS pixels. */
+  readonly cellWidth: number;
+  /** The columns (zero-based, ascending) that get cells: those near the viewport, and the focused one. */
+  readonly shown: readonly number[];
   readonly expanded: boolean;
   readonly odd: boolean;
   /** Column (0 = row header, i + 1 = column i) that holds the grid's tab stop, or −1. */
@@ -102,34 +99,35 @@ export interface RowContext {
 export interface RowBuild {
   readonly html: string;
   readonly top: number;
-  /** Grid column (1-based) of the first cell. */
-  readonly firstColumn: number;
-  /** Per cell, in order: its fill and its accept-bar width (null: no bar). */
+  /** Per cell, in order: its left edge in the row (px), its fill and its accept-bar width (null: no bar). */
+  readonly lefts: readonly number[];
   readonly fills: readonly string[];
   readonly accepts: readonly (string | null)[];
 }
 
-/** One row's markup: the row header and the cells of the columns in `span`. */
+/** One row's markup: the row header and the cells of the columns in `context.shown`. */
 export function rowBuild(row: HeatmapRow, index: number, cells: readonly Cell[], context: RowContext): RowBuild {
   const head = rowHeadOf(context.model, row);
-  const { span, tabStop } = context;
+  const { shown, tabStop } = context;
   let html = `<div class="hm-row hm-${row.kind} hm-level-${Math.min(row.level, 5)}${context.odd ? ' hm-odd' : ''}" role="row" aria-rowindex="${index + 2}"`
     + ` data-index="${index}" data-id="${escapeHtml(row.id)}" data-kind="${row.kind}">`
     + `<div class="hm-rowhead" role="rowheader" aria-colindex="1" tabindex="${tabStop === 0 ? 0 : -1}" data-col="0" title="${escapeHtml(head.title)}"`
     + (row.kind === 'section' ? ` aria-expanded="${context.expanded}"><span class="hm-twisty" aria-hidden="true">${context.expanded ? '▾' : '▸'}</span>` : '>')
     + `<span class="hm-number">${escapeHtml(head.number)}</span><span class="hm-title">${escapeHtml(head.text)}</span></div>`;
+  const lefts: number[] = [];
   const fills: string[] = [];
   const accepts: (string | null)[] = [];
-  for (let i = span.first; i <= span.last; i++) {
+  for (const i of shown) {
     const cell = cells[i];
     if (!cell) continue;
+    lefts.push(LABEL_WIDTH + i * context.cellWidth + 1);
     const look = cellLook(cell, head.name, context.columns[i]?.label ?? '', context.narrow);
     fills.push(look.fill);
     accepts.push(cell.acceptShare > 0 ? look.accept : null);
     html += `<div class="${look.className}" role="gridcell" aria-colindex="${i + 2}" tabindex="${tabStop === i + 1 ? 0 : -1}" data-col="${i + 1}"`
       + ` aria-label="${escapeHtml(look.label)}" data-counts="${escapeHtml(look.counts)}">${look.text}</div>`;
   }
-  return { html: `${html}</div>`, top: index * ROW_HEIGHT, firstColumn: span.first + 2, fills, accepts };
+  return { html: `${html}</div>`, top: index * ROW_HEIGHT, lefts, fills, accepts };
 }
 
 /** Sets the styles of a row parsed from `build.html`. */
@@ -138,7 +136,7 @@ export function styleRow(element: HTMLElement, build: RowBuild): void {
   let i = 0;
   for (let child = element.firstElementChild?.nextElementSibling; child; child = child.nextElementSibling, i++) {
     const style = (child as HTMLElement).style;
-    if (i === 0) style.gridColumnStart = String(build.firstColumn);
+    style.left = `${build.lefts[i] ?? 0}px`;
     style.backgroundColor = build.fills[i] ?? '';
     const accept = build.accepts[i];
     if (accept) style.setProperty('--hm-accept', accept);

@@ -34,7 +34,6 @@ export class HeatmapGrid {
   private readonly model: HeatmapModel;
   private readonly callbacks: GridCallbacks;
   private readonly viewport: GridViewport;
-  private readonly template = document.createElement('template');
   private rows: HeatmapRow[] = [];
   private expanded: ReadonlySet<string> = new Set();
   private readonly rendered = new Map<string, HTMLElement>();
@@ -108,7 +107,7 @@ export class HeatmapGrid {
     this.focusCol = Math.min(this.focusCol, columns.length);
     this.span = { first: 0, last: -1 };
     this.renderWindow();
-    if (hadFocus && !this.element.contains(document.activeElement)) this.focusedElement()?.focus();
+    if (hadFocus && !this.element.contains(document.activeElement)) this.focusedElement()?.focus({ preventScroll: true });
   }
 
   /** The header row: the corner and the column headers of the columns in `span`. */
@@ -169,13 +168,9 @@ export class HeatmapGrid {
     });
   }
 
-  /** The columns to give cells: those on screen or near it, and the focused one. */
+  /** The columns to give cells: those on screen or near it. */
   private wantedSpan(): Span {
-    const count = this.model.columns.length;
-    const span = this.viewport.columns(count, this.cellWidth);
-    const focus = this.focusCol - 1;
-    if (focus < 0 || focus >= count) return span;
-    return { first: Math.min(span.first, focus), last: Math.max(span.last, focus) };
+    return this.viewport.columns(this.model.columns.length, this.cellWidth);
   }
 
   /**
@@ -194,17 +189,30 @@ export class HeatmapGrid {
       this.body.replaceChildren();
       this.rendered.clear();
       this.buildRows(rows);
-      if (hadFocus) this.focusedElement()?.focus();
+      if (hadFocus) this.focusedElement()?.focus({ preventScroll: true });
       return;
     }
     this.buildRows(rows);
   }
 
+  /**
+   * Builds the rows in `span` that are not in the DOM yet, and the focused row wherever
+   * it is (it holds the grid's tab stop; it also gets the focused column's cell).
+   */
   private buildRows(span: Span): void {
     const wanted = new Set<string>();
     const columns = this.model.columns;
+    const shown: number[] = [];
+    for (let i = this.span.first; i <= this.span.last; i++) shown.push(i);
+    const focusColumn = this.focusCol - 1;
+    const shownWithFocus = focusColumn < 0 || (focusColumn >= this.span.first && focusColumn <= this.span.last) || focusColumn >= columns.length
+      ? shown
+      : [...shown, focusColumn].sort((a, b) => a - b);
+    const indexes: number[] = [];
+    for (let i = span.first; i <= span.last; i++) indexes.push(i);
+    if (this.focusRow < span.first || this.focusRow > span.last) indexes.push(this.focusRow);
     const builds: { key: string; build: RowBuild }[] = [];
-    for (let i = span.first; i <= span.last; i++) {
+    for (const i of indexes) {
       const row = this.rows[i];
       if (!row) continue;
       const key = rowKey(row);
@@ -213,9 +221,10 @@ export class HeatmapGrid {
       if (element && Number(element.dataset.index) === i) continue;
       element?.remove();
       this.rendered.delete(key);
+      const focused = i === this.focusRow;
       const context: RowContext = {
-        model: this.model, columns, narrow: this.narrow, span: this.span, expanded: this.expanded.has(row.id), odd: i % 2 === 1,
-        tabStop: i === this.focusRow ? this.focusCol : -1,
+        model: this.model, columns, narrow: this.narrow, cellWidth: this.cellWidth, shown: focused ? shownWithFocus : shown, expanded: this.expanded.has(row.id), odd: i % 2 === 1,
+        tabStop: focused ? this.focusCol : -1,
       };
       builds.push({ key, build: rowBuild(row, i, this.cellsOf(row), context) });
     }
@@ -225,16 +234,17 @@ export class HeatmapGrid {
       this.rendered.delete(key);
     }
     if (builds.length === 0) return;
-    // One parse for every new row, then their positions and fills through the CSSOM.
-    this.template.innerHTML = builds.map((b) => b.build.html).join('');
-    const parsed = this.template.content.children;
+    // One parse for every new row, straight into the body (no adoption from another
+    // document), then their positions and fills through the CSSOM.
+    const before = this.body.childElementCount;
+    this.body.insertAdjacentHTML('beforeend', builds.map((b) => b.build.html).join(''));
+    const parsed = this.body.children;
     builds.forEach(({ key, build }, i) => {
-      const element = parsed[i] as HTMLElement | undefined;
+      const element = parsed[before + i] as HTMLElement | undefined;
       if (!element) return;
       styleRow(element, build);
       this.rendered.set(key, element);
     });
-    this.body.append(this.template.content);
   }
 
   private cellsOf(row: HeatmapRow): readonly Cell[] {

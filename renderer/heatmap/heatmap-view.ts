@@ -14,13 +14,16 @@ import { ParticipationTracker } from '../../shared/heatmap/participation.ts';
 import { heatmapSvg } from '../../shared/heatmap/svg.ts';
 import { heatmapCsv } from '../../shared/heatmap/csv.ts';
 import { legendStops } from '../../shared/heatmap/scale.ts';
-import { readRoster, type Roster } from '../../shared/roster.ts';
+import type { Roster } from '../../shared/roster.ts';
 import { reportGroups } from '../../shared/stakeholders.ts';
-import { readMeta, rosterOf } from '../../shared/ydoc.ts';
+import { readMeta } from '../../shared/ydoc.ts';
 import { HeatmapGrid } from './grid.ts';
 import { SummaryBand } from './summary.ts';
 import { BalancePanel } from './balance-panel.ts';
 import { downloadCsv, downloadPng, downloadSvg, safeFileName } from './export.ts';
+
+/** Longest slice of the participation recount: a click or key waits at most this long for it. */
+const RECOUNT_SLICE_MS = 6;
 
 export interface HeatmapViewOptions {
   doc: Y.Doc;
@@ -71,14 +74,9 @@ export class HeatmapView {
   constructor(options: HeatmapViewOptions) {
     this.options = options;
     const { doc, engine } = options;
-    // Reading the roster checks every member's key (tens of ms for 60): read once per change.
-    // Dropped before observers run, so the engine's own roster observer already sees it new.
-    let roster: Roster | null = null;
-    const rosterMap: unknown = rosterOf(doc);
-    doc.on('beforeObserverCalls', (transaction: Y.Transaction) => {
-      for (const type of transaction.changed.keys()) if (type === rosterMap) roster = null;
-    });
-    const currentRoster = (): Roster => (roster ??= readRoster(doc));
+    // The engine's roster: reading the roster checks every member's key (tens of ms for 60),
+    // and the engine's binding already does it once per change, before anything else hears of it.
+    const currentRoster = (): Roster => engine.currentRoster;
     this.model = new HeatmapModel({ engine, roster: currentRoster, groups: () => reportGroups(doc) });
     this.model.configure({ dimension: 'group', group: null });
     // Counted in idle time once the view is shown (it visits every block).
@@ -201,7 +199,7 @@ export class HeatmapView {
     const slice = (deadline: IdleDeadline): void => {
       this.recountHandle = 0;
       this.model.prepareLayouts();
-      const end = performance.now() + (deadline.didTimeout ? 8 : Math.max(2, deadline.timeRemaining()));
+      const end = performance.now() + Math.min(RECOUNT_SLICE_MS, Math.max(2, deadline.timeRemaining()));
       if (!this.tracker.recountSome(() => performance.now() >= end)) {
         this.recountHandle = requestIdleCallback(slice, { timeout: 300 });
         return;
