@@ -145,6 +145,11 @@ export class ConsensusEngine {
     return this.layout.columns;
   }
 
+  /** The roster the engine counts with (read once per roster change by its binding). */
+  get currentRoster(): Roster {
+    return this.roster;
+  }
+
   get rule(): ConsensusRule {
     return this.ruleValue;
   }
