@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { Page } from 'playwright-core';
 import { launchBrowser } from '../e2e/harness.ts';
 import { machineFacts, median, table } from './fixtures/bench-browser.ts';
 
@@ -49,17 +50,58 @@ writeFileSync(join(dir, 'index.html'), `<!doctype html><html><head><meta charset
 
 const browser = await launchBrowser();
 const RUNS = Number(process.env.HEATMAP_BENCH_RUNS ?? 3);
+/** More page loads with a Chromium trace around every step, for main-thread CPU time (tracing slows the wall figures a little, so those loads are not in the wall columns). */
+const CPU_RUNS = Number(process.env.HEATMAP_BENCH_CPU_RUNS ?? 2);
 const rows: (string | number)[][] = [];
-const fmt = (values: number[]): string => `${median(values).toFixed(1)} (${Math.min(...values).toFixed(1)}–${Math.max(...values).toFixed(1)})`;
-const results: Record<string, { sync: number[]; paint: number[] }> = {};
-const add = (name: string, t: Timed): void => {
-  results[name] ??= { sync: [], paint: [] };
-  results[name].sync.push(t.sync);
-  results[name].paint.push(t.paint);
-};
+const fmt = (values: number[]): string => values.length === 0 ? '—' : `${median(values).toFixed(1)} (${Math.min(...values).toFixed(1)}–${Math.max(...values).toFixed(1)})`;
+const results: Record<string, { sync: number[]; paint: number[]; cpu: number[] }> = {};
+
+interface TraceEvent { name: string; ph: string; ts: number; dur?: number; tdur?: number; pid: number; tid: number }
+
+/**
+ * Main-thread CPU time between the page's step marks: the thread time of every task that
+ * overlaps the step (the step itself, its frame's style, layout and paint, and whatever
+ * else ran before that frame, such as an idle slice). Waiting for a core or for the
+ * frame's turn is not in it.
+ */
+function stepCpu(trace: Buffer): number {
+  const events = (JSON.parse(trace.toString()) as { traceEvents: TraceEvent[] }).traceEvents;
+  const start = events.find((e) => e.name === 'heatmap-step-start');
+  const end = events.find((e) => e.name === 'heatmap-step-end');
+  if (!start || !end) return Number.NaN;
+  let cpu = 0;
+  for (const e of events) {
+    if (e.name !== 'RunTask' || e.ph !== 'X' || e.pid !== start.pid || e.tid !== start.tid) continue;
+    if (e.ts > end.ts || e.ts + (e.dur ?? 0) < start.ts) continue;
+    cpu += (e.tdur ?? e.dur ?? 0) / 1000;
+  }
+  return cpu;
+}
+
+async function step(page: Page, name: string, traced: boolean, run: (page: Page) => Promise<Timed>): Promise<void> {
+  results[name] ??= { sync: [], paint: [], cpu: [] };
+  if (!traced) {
+    const t = await run(page);
+    results[name].sync.push(t.sync);
+    results[name].paint.push(t.paint);
+    return;
+  }
+  await browser.startTracing(page, { categories: ['toplevel', 'disabled-by-default-devtools.timeline', 'blink.user_timing'] });
+  await run(page);
+  results[name].cpu.push(stepCpu(await browser.stopTracing()));
+}
+
+const bench = (page: Page) => ({
+  firstRender: () => page.evaluate(() => (window as unknown as BenchWindow).heatmapBench.firstRender()),
+  stance: (n: number) => page.evaluate((i) => (window as unknown as BenchWindow).heatmapBench.stance(i), n),
+  edit: (n: number) => page.evaluate((i) => (window as unknown as BenchWindow).heatmapBench.edit(i), n),
+  dimension: (id: string) => page.evaluate((d) => (window as unknown as BenchWindow).heatmapBench.dimension(d), id),
+});
+
 let facts = { blocks: 0, stances: 0, setup: 0, rendered: 0, cells: 0, memberCells: 0 };
 try {
-  for (let run = 0; run < RUNS; run++) {
+  for (let run = 0; run < RUNS + CPU_RUNS; run++) {
+    const traced = run >= RUNS;
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(pathToFileURL(join(dir, 'index.html')).href, { waitUntil: 'commit' });
     await page.waitForSelector('body[data-ready="true"]', { timeout: 600_000 });
@@ -67,22 +109,24 @@ try {
       const b = (window as unknown as { heatmapBench: { setupMs: number; blocks: number; stances: number } }).heatmapBench;
       return { setup: b.setupMs, blocks: b.blocks, stances: b.stances };
     });
-    add('first render (build view, rows on screen, summary)', await page.evaluate(() => (window as unknown as BenchWindow).heatmapBench.firstRender()));
+    const b = bench(page);
+    await step(page, 'first render (build view, rows on screen, summary)', traced, () => b.firstRender());
     const rendered = await page.evaluate(() => (window as unknown as BenchWindow).heatmapBench.rendered());
     const cells = await page.evaluate(() => (window as unknown as BenchWindow).heatmapBench.cells());
-    for (let i = 0; i < 20; i++) add('one stance arrives (engine + repaint)', await page.evaluate((n) => (window as unknown as BenchWindow).heatmapBench.stance(n), i + run * 20));
-    for (let i = 0; i < 20; i++) add('one paragraph edited (block re-read + engine + repaint)', await page.evaluate((n) => (window as unknown as BenchWindow).heatmapBench.edit(n), i + run * 20));
-    for (const id of ['region', 'development', 'gender', 'member', 'group']) add(`switch columns → ${id}`, await page.evaluate((d) => (window as unknown as BenchWindow).heatmapBench.dimension(d), id));
-    await page.evaluate(() => (window as unknown as BenchWindow).heatmapBench.dimension('member'));
+    for (let i = 0; i < 20; i++) await step(page, 'one stance arrives (engine + repaint)', traced, () => b.stance(i + run * 20));
+    for (let i = 0; i < 20; i++) await step(page, 'one paragraph edited (block re-read + engine + repaint)', traced, () => b.edit(i + run * 20));
+    for (const id of ['region', 'development', 'gender', 'member', 'group']) await step(page, `switch columns → ${id}`, traced, () => b.dimension(id));
+    await b.dimension('member');
     const memberCells = await page.evaluate(() => (window as unknown as BenchWindow).heatmapBench.cells());
-    for (let i = 0; i < 10; i++) add('one stance arrives, member columns', await page.evaluate((n) => (window as unknown as BenchWindow).heatmapBench.stance(n), 100 + i + run * 20));
+    for (let i = 0; i < 10; i++) await step(page, 'one stance arrives, member columns', traced, () => b.stance(100 + i + run * 20));
     facts = { ...info, rendered, cells, memberCells };
     await page.close();
   }
-  for (const [name, r] of Object.entries(results)) rows.push([name, fmt(r.sync), fmt(r.paint), r.sync.length]);
+  for (const [name, r] of Object.entries(results)) rows.push([name, fmt(r.sync), fmt(r.paint), fmt(r.cpu), `${r.sync.length} / ${r.cpu.length}`]);
   console.log(`Heatmap bench: ${facts.blocks} blocks, ${facts.stances} stances, 60 members; page setup (report, engine) ${facts.setup.toFixed(0)} ms, not timed below.`);
   console.log(`Rows in the DOM after first render: ${facts.rendered} (cells ${facts.cells}); with member columns: ${facts.memberCells} cells.`);
-  console.log(table(['step', 'sync ms, median (min–max)', 'to next paint ms, median (min–max)', 'n'], rows));
+  console.log(`Wall figures from ${RUNS} page loads; main-thread CPU (step to its painted frame, thread time, from a trace) from ${CPU_RUNS} more.`);
+  console.log(table(['step', 'sync ms, median (min–max)', 'to next paint ms, median (min–max)', 'main-thread CPU to paint ms, median (min–max)', 'n wall / cpu'], rows));
   console.log(machineFacts(browser.version()));
 } finally {
   await browser.close();
