@@ -71,12 +71,21 @@ async function start(): Promise<void> {
   let endorsements: EndorsementUi | null = null;
   const deps = editorDeps(new LinkDialog(), () => editor);
   const toolbar = new Toolbar(element('toolbar'), (command) => commands?.run(command));
+  let toolbarQueued = false;
   const view = createEditor({
     doc,
     mount,
     awareness: sync.awareness,
     onUpdate: (updated) => {
-      if (commands) toolbar.scheduleUpdate(commands);
+      // The toolbar is redrawn at the next frame; that frame is asked for after the
+      // keystroke's dispatch (a microtask), not inside it.
+      if (commands && !toolbarQueued) {
+        toolbarQueued = true;
+        queueMicrotask(() => {
+          toolbarQueued = false;
+          if (commands) toolbar.scheduleUpdate(commands);
+        });
+      }
       endorsements?.update(updated);
     },
     report: (message) => status.alert(message),

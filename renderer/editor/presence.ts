@@ -66,19 +66,25 @@ export function presencePlugin(awareness: awarenessProtocol.Awareness): Plugin {
     view: (view) => {
       const inner = cursorView(view);
       let frame = 0;
+      let destroyed = false;
       let since: EditorState | null = null;
+      const run = (): void => {
+        frame = 0;
+        const prev = since!;
+        since = null;
+        inner.update?.(view, prev);
+      };
       return {
         update: (_view, prevState) => {
-          since ??= prevState;
-          if (frame) return;
-          frame = requestAnimationFrame(() => {
-            frame = 0;
-            const prev = since!;
-            since = null;
-            inner.update?.(view, prev);
+          if (since) return;
+          since = prevState;
+          // Even asking for the frame costs a keystroke's dispatch a little: ask after it.
+          queueMicrotask(() => {
+            if (!destroyed) frame = requestAnimationFrame(run);
           });
         },
         destroy: () => {
+          destroyed = true;
           if (frame) cancelAnimationFrame(frame);
           inner.destroy?.();
         },
