@@ -15,6 +15,66 @@ import { renderDocx } from '../../main/services/export/docx.ts';
 import { importFile, ImportError } from '../../main/services/import/import-file.ts';
 import { insertDraft } from '../../main/services/import/insert-draft.ts';
 import { fixtureDoc, fixtureMeta } from '../unit/export-fixture.ts';
+import { crc32, createDeflateRaw, deflateRawSync } from 'node:zlib';
+import { MAX_DOCX_UNPACKED_BYTES } from '../../main/services/import/docx-package.ts';
+
+interface ZipPart { name: string; packed: Uint8Array; size: number; crc: number }
+
+/** A deflated part; `declare` overrides the size the package claims for it. */
+function deflatedPart(name: string, data: Uint8Array, declare = data.length): ZipPart {
+  return { name, packed: deflateRawSync(data), size: declare, crc: crc32(data) };
+}
+
+/**
+ * A zip package written by hand, so it can lie: each directory entry names the local part
+ * it points at (by default its own), so several entries may share one compressed stream.
+ */
+function zipPackage(parts: ZipPart[], directory: { part: number; name: string }[] = parts.map((p, i) => ({ part: i, name: p.name }))): Uint8Array {
+  const chunks: Buffer[] = [];
+  const offsets: number[] = [];
+  let offset = 0;
+  for (const part of parts) {
+    const name = Buffer.from(part.name);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0); local.writeUInt16LE(20, 4); local.writeUInt16LE(8, 8);
+    local.writeUInt32LE(part.crc, 14); local.writeUInt32LE(part.packed.length, 18); local.writeUInt32LE(part.size, 22);
+    local.writeUInt16LE(name.length, 26);
+    offsets.push(offset);
+    chunks.push(local, name, Buffer.from(part.packed));
+    offset += 30 + name.length + part.packed.length;
+  }
+  const start = offset;
+  for (const entry of directory) {
+    const part = parts[entry.part]!;
+    const name = Buffer.from(entry.name);
+    const header = Buffer.alloc(46);
+    header.writeUInt32LE(0x02014b50, 0); header.writeUInt16LE(20, 4); header.writeUInt16LE(20, 6); header.writeUInt16LE(8, 10);
+    header.writeUInt32LE(part.crc, 16); header.writeUInt32LE(part.packed.length, 20); header.writeUInt32LE(part.size, 24);
+    header.writeUInt16LE(name.length, 28); header.writeUInt32LE(offsets[entry.part]!, 42);
+    chunks.push(header, name);
+    offset += 46 + name.length;
+  }
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0); end.writeUInt16LE(directory.length, 8); end.writeUInt16LE(directory.length, 10);
+  end.writeUInt32LE(offset - start, 12); end.writeUInt32LE(start, 16);
+  chunks.push(end);
+  return new Uint8Array(Buffer.concat(chunks));
+}
+
+/** `megabytes` of zeros, deflated as a stream (never held unpacked in memory). */
+async function deflatedZeros(megabytes: number): Promise<Uint8Array> {
+  const deflate = createDeflateRaw();
+  const out: Buffer[] = [];
+  deflate.on('data', (chunk: Buffer) => out.push(chunk));
+  const done = new Promise((resolve) => deflate.on('end', resolve));
+  const zeros = Buffer.alloc(1 << 20);
+  for (let i = 0; i < megabytes; i++) {
+    if (!deflate.write(zeros)) await new Promise((resolve) => deflate.once('drain', resolve));
+  }
+  deflate.end();
+  await done;
+  return new Uint8Array(Buffer.concat(out));
+}
 
 // A 1×1 transparent PNG: the schema has no images, so the import must drop it.
 const PNG = Uint8Array.from(atob('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=='), (c) => c.charCodeAt(0));
@@ -81,6 +141,34 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
+});
+
+describe('DOCX import refuses zip bombs before unpacking them', () => {
+  const CONTENT_TYPES = deflatedPart('[Content_Types].xml', new TextEncoder().encode('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>'));
+
+  it('a package that unpacks to more than the limit, honestly declared', async () => {
+    const megabytes = MAX_DOCX_UNPACKED_BYTES / 1048576 + 10;
+    const packed = await deflatedZeros(megabytes);
+    const path = join(dir, 'bomb.docx');
+    await writeFile(path, zipPackage([CONTENT_TYPES, { name: 'word/document.xml', packed, size: megabytes * 1048576, crc: 0 }]));
+    expect(packed.length).toBeLessThan(1 << 20);
+    await expect(importFile(path)).rejects.toThrow(new ImportError('bomb.docx cannot be imported: it would unpack to more than 200 MB, far more than any report (a damaged or malicious file).'));
+  });
+
+  it('a part that holds more than it declares', async () => {
+    const path = join(dir, 'liar.docx');
+    const part = deflatedPart('word/document.xml', new Uint8Array(4 << 20), 1000);
+    await writeFile(path, zipPackage([CONTENT_TYPES, part]));
+    await expect(importFile(path)).rejects.toThrow(/liar\.docx cannot be imported: a part of its zip package holds more than it declares/);
+  });
+
+  it('entries that overlap, each honest, together over the limit', async () => {
+    const path = join(dir, 'overlap.docx');
+    const part = deflatedPart('word/document.xml', new Uint8Array(1 << 20));
+    const copies = MAX_DOCX_UNPACKED_BYTES / (1 << 20) + 1;
+    await writeFile(path, zipPackage([CONTENT_TYPES, part], [{ part: 0, name: '[Content_Types].xml' }, ...Array.from({ length: copies }, (_, i) => ({ part: 1, name: `word/media/copy${i}.xml` }))]));
+    await expect(importFile(path)).rejects.toThrow(/overlap\.docx cannot be imported: it would unpack to more than 200 MB/);
+  });
 });
 
 describe('DOCX import', () => {

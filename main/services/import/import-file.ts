@@ -11,6 +11,7 @@ import { basename, extname } from 'node:path';
 import mammoth from 'mammoth';
 import type { Node as PMNode } from 'prosemirror-model';
 import { parseMarkdown, type MarkdownFrontMatter } from '../../../shared/export/markdown.ts';
+import { docxPackageProblem } from './docx-package.ts';
 import { giveFreshIds } from './fresh-ids.ts';
 import { htmlToDoc, type DroppedCounts } from './html-to-doc.ts';
 
@@ -56,6 +57,9 @@ export async function importDocxBytes(bytes: Uint8Array, name = 'The file'): Pro
   if (!ZIP_MAGIC.every((b, i) => bytes[i] === b)) {
     throw new ImportError(`${name} is not a Word document (.docx): it is not a .docx package. Old .doc files must be saved as .docx first.`);
   }
+  // Checked before mammoth unpacks it in memory (docx-package.ts).
+  const problem = await docxPackageProblem(bytes);
+  if (problem) throw new ImportError(`${name} cannot be imported: ${problem}`);
   let html: string;
   try {
     const result = await mammoth.convertToHtml({ buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) }, {
