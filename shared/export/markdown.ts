@@ -103,6 +103,32 @@ function parseScalar(raw: string): string {
   return raw;
 }
 
+/**
+ * An empty paragraph (a blank line the drafters kept, perhaps numbered) is written as
+ * `&nbsp;`, as Markdown authors do: it shows as a blank paragraph wherever the file is
+ * read, and a paragraph holding nothing but that one no-break space reads back as empty.
+ * (A paragraph whose whole text is one no-break space therefore comes back empty; Markdown
+ * trims such a paragraph away entirely in any case.)
+ */
+const EMPTY_PARAGRAPH = '&nbsp;';
+const NO_BREAK_SPACE = '\u00a0';
+
+/** Paragraphs that hold only the stand-in become empty again, at any depth. */
+function restoreEmptyParagraphs(node: PMNode): PMNode {
+  if (node.type.name === 'paragraph') {
+    return node.childCount === 1 && node.firstChild!.isText && node.firstChild!.text === NO_BREAK_SPACE ? node.type.create(node.attrs) : node;
+  }
+  if (node.isTextblock || node.isLeaf) return node;
+  let changed = false;
+  const children: PMNode[] = [];
+  node.forEach((child) => {
+    const restored = restoreEmptyParagraphs(child);
+    changed ||= restored !== child;
+    children.push(restored);
+  });
+  return changed ? node.type.create(node.attrs, children, node.marks) : node;
+}
+
 const PARAGRAPH_NUMBER = /^\d+\.\s+/;
 const HEADING_NUMBER = /^(?:(?:[IVXLCDM]+|[A-Z]|\d+)\.|\([a-z]+\))\s+/;
 
@@ -137,6 +163,7 @@ export function parseMarkdown(text: string): { doc: PMNode; front: MarkdownFront
     });
     doc = schema.node('doc', null, blocks);
   }
+  doc = restoreEmptyParagraphs(doc);
   if (doc.childCount === 0) doc = schema.node('doc', null, [schema.node('paragraph')]);
   return { doc, front };
 }
@@ -258,7 +285,9 @@ function serializer(numbers: BlockNumbers | null): MarkdownSerializer {
       const num = numberOf(parent, index);
       // "12\." so the number is text, not an ordered list.
       if (num) state.write(`${num.replace('.', '\\.')} `);
-      state.renderInline(node);
+      // Markdown has no empty paragraph: write the usual stand-in, which reads back as one.
+      if (node.content.size === 0) state.write(EMPTY_PARAGRAPH);
+      else state.renderInline(node);
       state.closeBlock(node);
     },
   };

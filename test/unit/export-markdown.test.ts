@@ -103,6 +103,25 @@ describe('Markdown', () => {
     expect(serializeMarkdown(parseMarkdown(md).doc)).toBe(md);
   });
 
+  it('keeps empty paragraphs, numbered or not, at the top level, in lists and in quotes', () => {
+    const p = (text?: string) => ({ type: 'paragraph', attrs: { id: null }, ...(text ? { content: [{ type: 'text', text }] } : {}) });
+    const doc = schema.nodeFromJSON({ type: 'doc', content: [
+      p(), p('First.'), p(), p(), p('After two blank ones.'),
+      { type: 'bullet_list', content: [{ type: 'list_item', content: [p()] }, { type: 'list_item', content: [p('Item.'), p()] }] },
+      { type: 'blockquote', content: [p(), p('Quoted.')] },
+      { type: 'heading', attrs: { level: 1 }, content: [{ type: 'text', text: 'End' }] },
+      p(),
+    ] });
+    const md = serializeMarkdown(doc);
+    expect(md).toContain('&nbsp;\n\nFirst.\n\n&nbsp;\n\n&nbsp;\n\nAfter two blank ones.');
+    expect(shape(parseMarkdown(md).doc)).toEqual(shape(doc));
+    expect(serializeMarkdown(parseMarkdown(md).doc)).toBe(md);
+    // The export writes the editor's numbers; empty paragraphs have theirs too, and lose them on import.
+    const exported = renderMarkdownExport(doc, blockNumbers(doc), buildExportDocument({ doc, numbers: blockNumbers(doc), meta: fixtureMeta, options: { ...DEFAULT_EXPORT_OPTIONS, toc: false, annex: false }, annex: null }));
+    expect(exported).toContain('1\\. &nbsp;\n\n2\\. First.\n\n3\\. &nbsp;');
+    expect(shape(parseMarkdown(exported).doc)).toEqual(shape(doc));
+  });
+
   it('an empty file parses to one empty paragraph', () => {
     const { doc } = parseMarkdown('');
     expect(doc.childCount).toBe(1);
