@@ -4,10 +4,10 @@
  * and setAttribute calls) and as property writes for repainting a row in place (a live
  * stance keeps focus, hover and the tooltip where they are).
  *
- * A cell is one element: the fill is its background colour, the accept share a bar
- * (its ::after, `--hm-accept` wide), the reservation ring its ::before, the objection
- * triangle a small background, the stale mark a "⁄" before the share in its text
- * (heatmap.css). Its aria-label names the row, the column and every count.
+ * A cell is one element: the fill is its background colour and the stale mark a "⁄"
+ * before the share in its text; the accept bar, the objection triangle and the
+ * reservation ring are drawn on the marks canvas (grid-marks.ts), and named by classes.
+ * Its aria-label names the row, the column and every count.
  */
 import type { HeatmapModel } from '../../shared/heatmap/model.ts';
 import type { HeatmapRow } from '../../shared/heatmap/rows.ts';
@@ -46,8 +46,6 @@ export function rowHeadOf(model: HeatmapModel, row: HeatmapRow): RowHead {
 export interface CellLook {
   readonly className: string;
   readonly fill: string;
-  /** Width of the accept bar, as a CSS percentage. */
-  readonly accept: string;
   readonly text: string;
   readonly label: string;
   /** The counts in words, for the tooltip. */
@@ -60,7 +58,6 @@ export function cellLook(cell: Cell, rowName: string, columnLabel: string, narro
   let className = 'hm-cell';
   if (vacant) className += ' hm-vacant';
   else if (darkFill(cell.endorseShare)) className += ' hm-dark';
-  if (cell.acceptShare > 0) className += ' hm-acc';
   if (marks.objection) className += ' hm-objection';
   if (marks.reservation) className += ' hm-reservation';
   if (marks.stale) className += ' hm-stale';
@@ -70,7 +67,6 @@ export function cellLook(cell: Cell, rowName: string, columnLabel: string, narro
   return {
     className,
     fill: vacant ? VACANT_FILL : fillFor(cell.endorseShare),
-    accept: percent(cell.acceptShare),
     text: vacant ? '' : `${marks.stale ? (narrow ? '⁄' : '⁄ ') : ''}${narrow ? '' : share}`,
     label: `${rowName}, ${columnLabel}: ${vacant ? 'no active members' : `${share} endorse; ${counts}; ${COLUMN_STATE_LABELS[cell.state]}${markWords ? `; ${markWords}` : ''}`}`,
     counts,
@@ -99,10 +95,9 @@ export interface RowContext {
 export interface RowBuild {
   readonly html: string;
   readonly top: number;
-  /** Per cell, in order: its left edge in the row (px), its fill and its accept-bar width (null: no bar). */
+  /** Per cell, in order: its left edge in the row (px) and its fill. */
   readonly lefts: readonly number[];
   readonly fills: readonly string[];
-  readonly accepts: readonly (string | null)[];
 }
 
 /** One row's markup: the row header and the cells of the columns in `context.shown`. */
@@ -116,18 +111,16 @@ export function rowBuild(row: HeatmapRow, index: number, cells: readonly Cell[],
     + `<span class="hm-number">${escapeHtml(head.number)}</span><span class="hm-title">${escapeHtml(head.text)}</span></div>`;
   const lefts: number[] = [];
   const fills: string[] = [];
-  const accepts: (string | null)[] = [];
   for (const i of shown) {
     const cell = cells[i];
     if (!cell) continue;
     lefts.push(LABEL_WIDTH + i * context.cellWidth + 1);
     const look = cellLook(cell, head.name, context.columns[i]?.label ?? '', context.narrow);
     fills.push(look.fill);
-    accepts.push(cell.acceptShare > 0 ? look.accept : null);
     html += `<div class="${look.className}" role="gridcell" aria-colindex="${i + 2}" tabindex="${tabStop === i + 1 ? 0 : -1}" data-col="${i + 1}"`
       + ` aria-label="${escapeHtml(look.label)}" data-counts="${escapeHtml(look.counts)}">${look.text}</div>`;
   }
-  return { html: `${html}</div>`, top: index * ROW_HEIGHT, lefts, fills, accepts };
+  return { html: `${html}</div>`, top: index * ROW_HEIGHT, lefts, fills };
 }
 
 /** Sets the styles of a row parsed from `build.html`. */
@@ -138,8 +131,6 @@ export function styleRow(element: HTMLElement, build: RowBuild): void {
     const style = (child as HTMLElement).style;
     style.left = `${build.lefts[i] ?? 0}px`;
     style.backgroundColor = build.fills[i] ?? '';
-    const accept = build.accepts[i];
-    if (accept) style.setProperty('--hm-accept', accept);
   }
 }
 
@@ -160,7 +151,6 @@ export function paintRowElement(element: HTMLElement, row: HeatmapRow, cells: re
     const look = cellLook(cell, head.name, context.columns[i]?.label ?? '', context.narrow);
     if (cellElement.className !== look.className) cellElement.className = look.className;
     if (cellElement.style.backgroundColor !== look.fill) cellElement.style.backgroundColor = look.fill;
-    if (cellElement.style.getPropertyValue('--hm-accept') !== look.accept) cellElement.style.setProperty('--hm-accept', look.accept);
     if (cellElement.textContent !== look.text) cellElement.textContent = look.text;
     if (cellElement.getAttribute('aria-label') !== look.label) cellElement.setAttribute('aria-label', look.label);
     if (cellElement.dataset.counts !== look.counts) cellElement.dataset.counts = look.counts;

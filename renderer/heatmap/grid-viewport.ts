@@ -19,8 +19,8 @@ export const CELL_NARROW = 32;
 export const NARROW_ABOVE = 12;
 
 /** Rows and columns kept beyond the visible ones, so small scrolls need no rebuild. */
-const ROW_OVERSCAN = 4;
-const COLUMN_OVERSCAN = 3;
+const ROW_OVERSCAN = 2;
+const COLUMN_OVERSCAN = 2;
 /** The tallest header row (vertical member names), for a top bound before it is measured. */
 const MAX_HEAD = 160;
 

@@ -12,6 +12,7 @@ import type { HeatmapModel } from '../../shared/heatmap/model.ts';
 import type { HeatmapRow } from '../../shared/heatmap/rows.ts';
 import type { Cell } from '../../shared/heatmap/cells.ts';
 import { paintRowElement, rowBuild, styleRow, type RowBuild, type RowContext } from './grid-cells.ts';
+import { GridMarks } from './grid-marks.ts';
 import { CELL_NARROW, CELL_WIDE, GridViewport, LABEL_WIDTH, NARROW_ABOVE, ROW_HEIGHT, type Span } from './grid-viewport.ts';
 
 export { ROW_HEIGHT } from './grid-viewport.ts';
@@ -34,6 +35,7 @@ export class HeatmapGrid {
   private readonly model: HeatmapModel;
   private readonly callbacks: GridCallbacks;
   private readonly viewport: GridViewport;
+  private readonly marks = new GridMarks();
   private rows: HeatmapRow[] = [];
   private expanded: ReadonlySet<string> = new Set();
   private readonly rendered = new Map<string, HTMLElement>();
@@ -60,6 +62,7 @@ export class HeatmapGrid {
     this.body = document.createElement('div');
     this.body.className = 'hm-body';
     this.body.setAttribute('role', 'rowgroup');
+    this.body.append(this.marks.canvas);
     this.element.append(this.head, this.body);
     this.tooltip = document.createElement('div');
     this.tooltip.className = 'hm-tooltip';
@@ -101,7 +104,7 @@ export class HeatmapGrid {
     this.element.setAttribute('aria-rowcount', String(rows.length + 1));
     this.element.setAttribute('aria-colcount', String(columns.length + 1));
     this.body.style.height = `${rows.length * ROW_HEIGHT}px`;
-    this.body.replaceChildren();
+    this.body.replaceChildren(this.marks.canvas);
     this.rendered.clear();
     this.focusRow = Math.min(this.focusRow, Math.max(rows.length - 1, 0));
     this.focusCol = Math.min(this.focusCol, columns.length);
@@ -149,7 +152,9 @@ export class HeatmapGrid {
         const element = this.rendered.get(`${kind}:${id}`);
         const row = element ? this.rows[Number(element.dataset.index)] : undefined;
         if (!element || !row) continue;
-        paintRowElement(element, row, this.cellsOf(row), context);
+        const cells = this.cellsOf(row);
+        paintRowElement(element, row, cells, context);
+        this.marks.redrawRow(Number(element.dataset.index), cells);
         if (this.tipFor && element.contains(this.tipFor)) this.fillTip(this.tipFor);
       }
     }
@@ -186,13 +191,17 @@ export class HeatmapGrid {
       const hadFocus = this.body.contains(document.activeElement);
       this.span = wantedSpan;
       this.buildHeader();
-      this.body.replaceChildren();
+      this.body.replaceChildren(this.marks.canvas);
       this.rendered.clear();
       this.buildRows(rows);
       if (hadFocus) this.focusedElement()?.focus({ preventScroll: true });
-      return;
+    } else {
+      this.buildRows(rows);
     }
-    this.buildRows(rows);
+    this.marks.draw(rows, this.span, this.cellWidth, (index) => {
+      const row = this.rows[index];
+      return row ? this.cellsOf(row) : undefined;
+    });
   }
 
   /**
