@@ -162,7 +162,8 @@ export class HeatmapGrid {
 
   focus(): void {
     this.ensureVisible(this.focusRow, this.focusCol);
-    this.focusedElement()?.focus();
+    // Already scrolled into view: focusing without scrolling asks layout nothing.
+    this.focusedElement()?.focus({ preventScroll: true });
   }
 
   private schedule(): void {
@@ -302,7 +303,7 @@ export class HeatmapGrid {
     const target = this.focusedElement();
     if (target) {
       target.tabIndex = 0;
-      target.focus();
+      target.focus({ preventScroll: true });
     }
   }
 
@@ -360,16 +361,26 @@ export class HeatmapGrid {
 
   private tipFor: HTMLElement | null = null;
 
+  private tipFrame = 0;
+
   private showTip(target: HTMLElement): void {
     const cell = target.closest<HTMLElement>('.hm-cell');
     if (!cell || !cell.dataset.counts) return this.hideTip();
     this.fillTip(cell);
-    const box = cell.getBoundingClientRect();
-    const host = this.scroller.getBoundingClientRect();
-    const left = Math.min(box.left - host.left + this.scroller.scrollLeft, this.scroller.scrollWidth - 300);
-    this.tooltip.style.left = `${Math.max(0, left)}px`;
-    this.tooltip.style.top = `${box.bottom - host.top + this.scroller.scrollTop + 4}px`;
     cell.setAttribute('aria-describedby', this.tooltip.id);
+    // Placed at the next frame: measuring now, right after a key moved the focus and
+    // re-rendered rows, would force a layout of its own.
+    if (this.tipFrame) return;
+    this.tipFrame = requestAnimationFrame(() => {
+      this.tipFrame = 0;
+      const shown = this.tipFor;
+      if (!shown || !shown.isConnected) return;
+      const box = shown.getBoundingClientRect();
+      const host = this.scroller.getBoundingClientRect();
+      const left = Math.min(box.left - host.left + this.scroller.scrollLeft, this.scroller.scrollWidth - 300);
+      this.tooltip.style.left = `${Math.max(0, left)}px`;
+      this.tooltip.style.top = `${box.bottom - host.top + this.scroller.scrollTop + 4}px`;
+    });
   }
 
   /** The tooltip's words for a cell (its place is set by showTip; a repaint keeps it). */
