@@ -13,6 +13,7 @@ import type { HeatmapRow } from '../../shared/heatmap/rows.ts';
 import type { Cell } from '../../shared/heatmap/cells.ts';
 import { paintRowElement, rowBuild, styleRow, type RowBuild, type RowContext } from './grid-cells.ts';
 import { GridMarks } from './grid-marks.ts';
+import { CellTooltip } from './grid-tooltip.ts';
 import { CELL_NARROW, CELL_WIDE, GridViewport, LABEL_WIDTH, NARROW_ABOVE, ROW_HEIGHT, type Span } from './grid-viewport.ts';
 
 export { ROW_HEIGHT } from './grid-viewport.ts';
@@ -31,7 +32,7 @@ export class HeatmapGrid {
   private readonly scroller: HTMLElement;
   private readonly head: HTMLElement;
   private readonly body: HTMLElement;
-  private readonly tooltip: HTMLElement;
+  private readonly tooltip: CellTooltip;
   private readonly model: HeatmapModel;
   private readonly callbacks: GridCallbacks;
   private readonly viewport: GridViewport;
@@ -64,20 +65,16 @@ export class HeatmapGrid {
     this.body.setAttribute('role', 'rowgroup');
     this.body.append(this.marks.canvas);
     this.element.append(this.head, this.body);
-    this.tooltip = document.createElement('div');
-    this.tooltip.className = 'hm-tooltip';
-    this.tooltip.id = 'heatmap-tooltip';
-    this.tooltip.setAttribute('role', 'tooltip');
-    this.tooltip.hidden = true;
-    scroller.append(this.element, this.tooltip);
+    this.tooltip = new CellTooltip(scroller, (colIndex) => this.model.columns[colIndex - 2]?.label ?? '');
+    scroller.append(this.element, this.tooltip.element);
     this.viewport = new GridViewport(scroller, this.head, () => this.renderWindow());
     scroller.addEventListener('scroll', () => this.schedule(), { passive: true });
     this.element.addEventListener('keydown', (event) => this.onKey(event));
     this.element.addEventListener('click', (event) => this.onClick(event));
     this.element.addEventListener('focusin', (event) => this.onFocus(event.target as HTMLElement));
-    this.element.addEventListener('mouseover', (event) => this.showTip(event.target as HTMLElement));
-    this.element.addEventListener('mouseleave', () => this.hideTip());
-    this.element.addEventListener('focusout', () => this.hideTip());
+    this.element.addEventListener('mouseover', (event) => this.tooltip.show(event.target as HTMLElement));
+    this.element.addEventListener('mouseleave', () => this.tooltip.hide());
+    this.element.addEventListener('focusout', () => this.tooltip.hide());
   }
 
   get rowList(): readonly HeatmapRow[] {
@@ -155,7 +152,7 @@ export class HeatmapGrid {
         const cells = this.cellsOf(row);
         paintRowElement(element, row, cells, context);
         this.marks.redrawRow(Number(element.dataset.index), cells);
-        if (this.tipFor && element.contains(this.tipFor)) this.fillTip(this.tipFor);
+        this.tooltip.refresh(element);
       }
     }
   }
@@ -318,7 +315,7 @@ export class HeatmapGrid {
       this.focusCol = col;
       target.tabIndex = 0;
     }
-    this.showTip(target);
+    this.tooltip.show(target);
   }
 
   private onKey(event: KeyboardEvent): void {
@@ -355,51 +352,5 @@ export class HeatmapGrid {
     } else {
       this.callbacks.open(row);
     }
-  }
-
-  // ---- tooltip ----
-
-  private tipFor: HTMLElement | null = null;
-
-  private tipFrame = 0;
-
-  private showTip(target: HTMLElement): void {
-    const cell = target.closest<HTMLElement>('.hm-cell');
-    if (!cell || !cell.dataset.counts) return this.hideTip();
-    this.fillTip(cell);
-    cell.setAttribute('aria-describedby', this.tooltip.id);
-    // Placed at the next frame: measuring now, right after a key moved the focus and
-    // re-rendered rows, would force a layout of its own.
-    if (this.tipFrame) return;
-    this.tipFrame = requestAnimationFrame(() => {
-      this.tipFrame = 0;
-      const shown = this.tipFor;
-      if (!shown || !shown.isConnected) return;
-      const box = shown.getBoundingClientRect();
-      const host = this.scroller.getBoundingClientRect();
-      const left = Math.min(box.left - host.left + this.scroller.scrollLeft, this.scroller.scrollWidth - 300);
-      this.tooltip.style.left = `${Math.max(0, left)}px`;
-      this.tooltip.style.top = `${box.bottom - host.top + this.scroller.scrollTop + 4}px`;
-    });
-  }
-
-  /** The tooltip's words for a cell (its place is set by showTip; a repaint keeps it). */
-  private fillTip(cell: HTMLElement): void {
-    this.tipFor = cell;
-    const header = this.head.querySelector<HTMLElement>(`[aria-colindex="${cell.getAttribute('aria-colindex')}"]`);
-    const rowHead = cell.parentElement?.firstElementChild as HTMLElement | null;
-    const strong = document.createElement('strong');
-    const rowName = rowHead?.title ?? '';
-    strong.textContent = `${rowName.length > 70 ? `${rowName.slice(0, 69)}…` : rowName} · ${header?.title ?? ''}`;
-    const counts = document.createElement('div');
-    counts.textContent = cell.dataset.counts ?? '';
-    this.tooltip.replaceChildren(strong, counts);
-    this.tooltip.hidden = false;
-  }
-
-  private hideTip(): void {
-    this.tipFor?.removeAttribute('aria-describedby');
-    this.tipFor = null;
-    this.tooltip.hidden = true;
   }
 }
