@@ -151,6 +151,9 @@ export class HeatmapView {
     sort.addEventListener('change', () => this.setFilters({ sort: sort.value === 'readiness' ? 'readiness' : 'report' }));
     engine.subscribe((change) => this.onChange(change));
     this.fillGroups();
+    // Built at start-up and opened later: the section list, numbers and layouts are made
+    // while the page is idle, so opening the view finds them ready.
+    requestIdleCallback(() => this.model.prepare(), { timeout: 2000 });
   }
 
   get isVisible(): boolean {

