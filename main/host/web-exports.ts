@@ -43,10 +43,13 @@ export class WebExports {
   private printerStarted: Promise<ChromiumPrinter> | null = null;
   private readonly chromiumPath: string;
 
-  constructor(dataDir: string, chromiumPath = process.env.PLENARY_CHROMIUM ?? '/usr/bin/chromium') {
+  private readonly launch: (chromiumPath: string) => Promise<ChromiumPrinter>;
+
+  constructor(dataDir: string, chromiumPath = process.env.PLENARY_CHROMIUM ?? '/usr/bin/chromium', launch = launchChromiumPrinter) {
     this.exportsDir = join(dataDir, 'Exports');
     this.importsDir = join(dataDir, 'Imports');
     this.chromiumPath = chromiumPath;
+    this.launch = launch;
   }
 
   /** Where an export goes: the page's file name, or a fresh one from the report's title. */
@@ -72,13 +75,27 @@ export class WebExports {
     rmSync(path, { force: true });
   }
 
-  readonly printer = (): Promise<HtmlPrinter> => {
+  readonly printer = async (): Promise<HtmlPrinter> => {
     if (!existsSync(this.chromiumPath)) {
-      return Promise.reject(new Error(`the browser host prints PDF with Chromium, which is not installed at ${this.chromiumPath}. Install the chromium package (or set PLENARY_CHROMIUM), or export HTML and print it from your browser.`));
+      throw new Error(`the browser host prints PDF with Chromium, which is not installed at ${this.chromiumPath}. Install the chromium package (or set PLENARY_CHROMIUM), or export HTML and print it from your browser.`);
     }
-    this.printerStarted ??= launchChromiumPrinter(this.chromiumPath);
-    this.printerStarted.catch(() => (this.printerStarted = null));
-    return this.printerStarted.then((printer) => printer.print);
+    // The printer is kept warm between exports; a Chromium that has gone since (crashed, killed) is started again, once.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const started = (this.printerStarted ??= this.launch(this.chromiumPath));
+      const forget = (): void => {
+        if (this.printerStarted === started) this.printerStarted = null;
+      };
+      let printer: ChromiumPrinter;
+      try {
+        printer = await started;
+      } catch (error) {
+        forget();
+        throw error;
+      }
+      if (printer.connected) return printer.print;
+      forget();
+    }
+    throw new Error('Chromium stopped as soon as it was started. Export HTML and print it from your browser.');
   };
 
   async close(): Promise<void> {

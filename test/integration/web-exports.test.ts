@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startWebHost, type WebHost } from '../../main/host/web-server.ts';
 import { ensureSampleReport } from '../../main/services/user-data.ts';
+import { WebExports } from '../../main/host/web-exports.ts';
+import { launchChromiumPrinter, type ChromiumPrinter } from '../../main/services/export/chromium-printer.ts';
 
 let host: WebHost;
 let dataDir: string;
@@ -84,6 +86,31 @@ describe('downloads of exports', () => {
     expect(await ok.text()).toBe('<p>report</p>');
     for (const bad of ['/exports/..%2FImports', '/exports/missing.pdf', '/exports/.hidden', '/exports/']) {
       expect((await fetch(new URL(bad, host.url))).status, bad).toBe(404);
+    }
+  });
+});
+
+describe('the browser host\'s PDF printer', () => {
+  test('is kept warm between exports, and started again when Chromium has gone', async () => {
+    const launched: ChromiumPrinter[] = [];
+    const exports = new WebExports(mkdtempSync(join(tmpdir(), 'plenary-web-printer-')), '/usr/bin/chromium', async (path) => {
+      const printer = await launchChromiumPrinter(path);
+      launched.push(printer);
+      return printer;
+    });
+    try {
+      const html = '<!DOCTYPE html><html><head><title>t</title></head><body><p>Warm printer</p></body></html>';
+      const first = await exports.printer();
+      expect((await first(html)).subarray(0, 5)).toEqual(new TextEncoder().encode('%PDF-'));
+      expect(await exports.printer()).toBe(first);
+      expect(launched).toHaveLength(1);
+      // Chromium goes away (crash, kill): the next export starts a new one instead of failing for good.
+      await launched[0]!.close();
+      const second = await exports.printer();
+      expect(launched).toHaveLength(2);
+      expect((await second(html)).subarray(0, 5)).toEqual(new TextEncoder().encode('%PDF-'));
+    } finally {
+      await exports.close();
     }
   });
 });

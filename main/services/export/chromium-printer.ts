@@ -23,6 +23,8 @@ const BLANK = '<!DOCTYPE html><title></title>';
 
 export interface ChromiumPrinter {
   print: HtmlPrinter;
+  /** False once the browser has gone (crashed, killed or closed): launch a new printer. */
+  readonly connected: boolean;
   close(): Promise<void>;
 }
 
@@ -84,5 +86,11 @@ export async function launchChromiumPrinter(executablePath = process.env.PLENARY
     );
     return job;
   };
-  return { print, close: () => browser.close() };
+  return {
+    print,
+    get connected() {
+      return browser.isConnected();
+    },
+    close: () => browser.close(),
+  };
 }
