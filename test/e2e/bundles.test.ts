@@ -71,9 +71,10 @@ describe('changes files', () => {
 
   test('a tampered changes file is refused with its message, Bo\'s report unchanged', async () => {
     const bytes = readFileSync(join(reports, 'for-bo.plenary-changes'));
-    const at = bytes.indexOf(Buffer.from('Geneva'));
+    // The update is compressed (bundle format 2): alter a byte of it, just before the 32-byte checksum.
+    const at = bytes.length - 40;
     expect(at).toBeGreaterThan(0);
-    bytes[at] = 'X'.charCodeAt(0);
+    bytes[at] = bytes[at]! ^ 0x20;
     writeFileSync(join(reports, 'tampered.plenary-changes'), bytes);
     const before = await bo.textContent('.ProseMirror');
     await importFile(bo, 'tampered.plenary-changes');

@@ -56,7 +56,8 @@ parentPort.on('message', ({ id, bytes, format }) => {
 
 /** Where yjs lives, for the worker; bundled as CommonJS (Electron main) there is no import.meta.url. */
 function resolveYjs(): string {
-  if (typeof require === 'function') return require.resolve('yjs');
+  // esbuild's ESM output defines a `require` shim without `resolve`: use import.meta there.
+  if (typeof require === 'function' && typeof require.resolve === 'function') return require.resolve('yjs');
   return createRequire(import.meta.url).resolve('yjs');
 }
 
