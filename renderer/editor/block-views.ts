@@ -1,21 +1,22 @@
 /**
  * Node views for the report's blocks: a top-level block is either rendered ("live", as
  * its schema draws it) or a placeholder — an empty, non-editable element that stands for
- * it while it is far from the viewport (block-window.ts decides which, through a node
- * decoration on each live block). Blocks inside lists and quotes are always rendered
- * with their parent.
+ * it while it is far from the viewport (block-window.ts decides which; a view asks it
+ * when built and whenever ProseMirror updates it). Blocks inside lists and quotes are
+ * always rendered with their parent.
  *
  * Rendered paragraphs and headings also carry the margin number in `data-num`
  * (numbering-view.ts); the view tells ProseMirror that this attribute is ours, not the
  * user's editing — otherwise every label write would be read back as a DOM change.
  */
 import { DOMSerializer, type Node as PMNode } from 'prosemirror-model';
-import type { Decoration, EditorView, NodeView, ViewMutationRecord } from 'prosemirror-view';
+import type { EditorState } from 'prosemirror-state';
+import type { EditorView, NodeView, ViewMutationRecord } from 'prosemirror-view';
 
 export const NUMBER_ATTRIBUTE = 'data-num';
 export const PLACEHOLDER_CLASS = 'block-placeholder';
-/** Key in a node decoration's spec that marks a top-level block as rendered. */
-export const LIVE_BLOCK = 'plenaryLiveBlock';
+/** Whether a top-level block is to be rendered now. */
+export type RenderedTest = (state: EditorState, node: PMNode) => boolean;
 
 const topLevelStarts = new WeakMap<PMNode, Set<number>>();
 
@@ -34,11 +35,6 @@ function isTopLevel(doc: PMNode, pos: number): boolean {
   return starts.has(pos);
 }
 
-function isLive(decorations: readonly Decoration[]): boolean {
-  for (const decoration of decorations) if ((decoration.spec as Record<string, unknown>)[LIVE_BLOCK]) return true;
-  return false;
-}
-
 class BlockView implements NodeView {
   dom: HTMLElement;
   contentDOM?: HTMLElement;
@@ -46,10 +42,14 @@ class BlockView implements NodeView {
   /** Nested blocks are rendered by their parent's view and never become placeholders. */
   private readonly windowed: boolean;
   private readonly live: boolean;
+  private readonly view: EditorView;
+  private readonly rendered: RenderedTest;
 
-  constructor(node: PMNode, view: EditorView, getPos: () => number | undefined, decorations: readonly Decoration[]) {
+  constructor(node: PMNode, view: EditorView, getPos: () => number | undefined, rendered: RenderedTest) {
     this.node = node;
-    this.live = isLive(decorations);
+    this.view = view;
+    this.rendered = rendered;
+    this.live = rendered(view.state, node);
     const pos = getPos();
     this.windowed = this.live || (pos !== undefined && isTopLevel(view.state.doc, pos));
     if (this.live || !this.windowed) {
@@ -69,9 +69,9 @@ class BlockView implements NodeView {
     return this.contentDOM === undefined;
   }
 
-  update(node: PMNode, decorations: readonly Decoration[]): boolean {
+  update(node: PMNode): boolean {
     if (node.type !== this.node.type) return false;
-    if (this.windowed && isLive(decorations) !== this.live) return false;
+    if (this.windowed && this.rendered(this.view.state, node) !== this.live) return false;
     // A placeholder shows nothing of its content; a rendered block redraws itself when
     // its id, level or list start changes (they are in its DOM attributes).
     if (!this.isPlaceholder && !node.sameMarkup(this.node)) return false;
@@ -85,14 +85,8 @@ class BlockView implements NodeView {
   }
 }
 
-const blockView = (node: PMNode, view: EditorView, getPos: () => number | undefined, decorations: readonly Decoration[]): NodeView =>
-  new BlockView(node, view, getPos, decorations);
-
 /** The node views of every block type that can stand at the top level of a report. */
-export const blockViews = {
-  paragraph: blockView,
-  heading: blockView,
-  blockquote: blockView,
-  bullet_list: blockView,
-  ordered_list: blockView,
-};
+export function blockViews(rendered: RenderedTest): Record<string, (node: PMNode, view: EditorView, getPos: () => number | undefined) => NodeView> {
+  const view = (node: PMNode, editor: EditorView, getPos: () => number | undefined): NodeView => new BlockView(node, editor, getPos, rendered);
+  return { paragraph: view, heading: view, blockquote: view, bullet_list: view, ordered_list: view };
+}

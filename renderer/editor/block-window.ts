@@ -8,9 +8,10 @@
  * "Editor"). With ~100 rendered blocks and hidden placeholders, a 5,000-paragraph
  * report types like a 500-paragraph one.
  *
- * How: the plugin state holds the rendered range of top-level indices; a node decoration
- * (spec `LIVE_BLOCK`) marks each rendered block, so a block entering or leaving the range
- * is redrawn by ProseMirror itself. Placeholders are `display: none`, except the last one
+ * How: the plugin state holds the rendered range of top-level indices and the rendered
+ * blocks' nodes, which the node views consult; when a block enters or leaves the range,
+ * a one-transaction node decoration on it makes ProseMirror ask its view to update, and
+ * the view redraws itself. Placeholders are `display: none`, except the last one
  * of each run, which becomes a spacer as tall as the run (BlockHeights: measured where the
  * block was once rendered, estimated from its length otherwise), so the page keeps its
  * height and the scroll bar its meaning. The range follows scrolling (one pass per
@@ -25,7 +26,7 @@ import { Decoration, DecorationSet, type EditorView } from 'prosemirror-view';
 import type { Node as PMNode } from 'prosemirror-model';
 import { ySyncPluginKey } from 'y-prosemirror';
 import { BlockHeights } from './block-heights.ts';
-import { LIVE_BLOCK, PLACEHOLDER_CLASS } from './block-views.ts';
+import { PLACEHOLDER_CLASS } from './block-views.ts';
 
 /** Top-level block indices [from, to). */
 export interface BlockRange { from: number; to: number }
@@ -34,6 +35,15 @@ interface WindowState {
   range: BlockRange;
   /** Rendered block indices, ascending: the range plus the selection's blocks. */
   live: number[];
+  /** The rendered blocks' nodes, which is what a node view asks (block-views.ts). */
+  liveNodes: ReadonlySet<PMNode>;
+  /**
+   * Only for the transaction that changed which blocks are rendered: a node decoration
+   * on each block that changes mode without changing itself, so that ProseMirror asks its
+   * view to update (and the view redraws itself as block or placeholder). Empty while
+   * typing: decorations on top-level blocks cost ProseMirror a pass over all of them for
+   * every block on every update (DecorationSet.forChild).
+   */
   decorations: DecorationSet;
 }
 
@@ -52,6 +62,7 @@ const MARGIN_SCREENS = 1;
 /** The range is moved once the viewport comes closer than this to its edge. */
 const SLACK_SCREENS = 0.4;
 const SPACER_CLASS = 'block-spacer';
+const POKE = 'plenaryRenderModeChanged';
 
 function liveIndices(doc: PMNode, range: BlockRange, state: Pick<EditorState, 'selection'>): number[] {
   if (doc.childCount <= RENDER_WHOLE_UP_TO) range = WHOLE;
@@ -64,24 +75,26 @@ function liveIndices(doc: PMNode, range: BlockRange, state: Pick<EditorState, 's
   return [...live].sort((a, b) => a - b);
 }
 
-function decorationsFor(doc: PMNode, live: number[]): DecorationSet {
+let generation = 0;
+
+/** Pokes every block whose rendered mode differs from what its node view was drawn as. */
+function pokes(doc: PMNode, live: number[], before: ReadonlySet<PMNode>): DecorationSet {
   const decorations: Decoration[] = [];
+  const wanted = new Set(live);
+  const spec = { [POKE]: ++generation };
   let pos = 0;
-  let k = 0;
-  for (let i = 0; i < doc.childCount && k < live.length; i++) {
-    const size = doc.child(i).nodeSize;
-    if (i === live[k]) {
-      decorations.push(Decoration.node(pos, pos + size, {}, { [LIVE_BLOCK]: true }));
-      k++;
-    }
-    pos += size;
+  for (let i = 0; i < doc.childCount; i++) {
+    const node = doc.child(i);
+    // An unchanged node keeps its view: poke it if its mode flips. A changed node gets
+    // update() from ProseMirror anyway; poking a newly rendered one does no harm.
+    if (wanted.has(i) !== before.has(node)) decorations.push(Decoration.node(pos, pos + node.nodeSize, {}, spec));
+    pos += node.nodeSize;
   }
-  return DecorationSet.create(doc, decorations);
+  return decorations.length ? DecorationSet.create(doc, decorations) : DecorationSet.empty;
 }
 
-function stateFor(doc: PMNode, range: BlockRange, selectionState: Pick<EditorState, 'selection'>): WindowState {
-  const live = liveIndices(doc, range, selectionState);
-  return { range, live, decorations: decorationsFor(doc, live) };
+function nodesAt(doc: PMNode, live: number[]): Set<PMNode> {
+  return new Set(live.map((i) => doc.child(i)));
 }
 
 function sameList(a: number[], b: number[]): boolean {
@@ -92,20 +105,21 @@ function applyWindow(tr: Transaction, value: WindowState, _old: EditorState, sta
   const range = (tr.getMeta(blockWindowKey) as BlockRange | undefined) ?? value.range;
   const live = liveIndices(state.doc, range, state);
   const same = range === value.range && sameList(live, value.live);
-  if (same && !tr.docChanged) return value;
-  // Typing inside rendered blocks only moves the decorations (mapping is O(rendered);
-  // DecorationSet.create walks every top-level block). A change from another peer
-  // replaces the whole document in one step (y-prosemirror), which would map every
-  // decoration away, so it is rebuilt, as is any change of the block structure.
+  if (same && !tr.docChanged) return value.decorations === DecorationSet.empty ? value : { ...value, decorations: DecorationSet.empty };
+  // Typing inside rendered blocks: the same blocks stay rendered, only their nodes change.
   if (same && state.doc.childCount === tr.before.childCount && !fromPeer(tr)) {
-    const mapped = value.decorations.map(tr.mapping, state.doc);
-    if (mapped.find().length === live.length) return { range, live: value.live, decorations: mapped };
+    return { range, live: value.live, liveNodes: nodesAt(state.doc, live), decorations: DecorationSet.empty };
   }
-  return { range, live: same ? value.live : live, decorations: decorationsFor(state.doc, live) };
+  return { range, live: same ? value.live : live, liveNodes: nodesAt(state.doc, live), decorations: pokes(state.doc, live, value.liveNodes) };
 }
 
 function fromPeer(tr: Transaction): boolean {
   return Boolean((tr.getMeta(ySyncPluginKey) as { isChangeOrigin?: boolean } | undefined)?.isChangeOrigin);
+}
+
+/** Whether `node` is a top-level block that is rendered now (block-views.ts asks). */
+export function isRenderedBlock(state: EditorState, node: PMNode): boolean {
+  return blockWindowKey.getState(state)?.liveNodes.has(node) ?? true;
 }
 
 /** The rendered top-level blocks' indices, ascending (for views that draw beside them). */
@@ -294,7 +308,11 @@ export function blockWindowPlugin(): Plugin<WindowState> {
   return new Plugin<WindowState>({
     key: blockWindowKey,
     state: {
-      init: (_config, state) => stateFor(state.doc, { from: 0, to: INITIAL_BLOCKS }, state),
+      init: (_config, state) => {
+        const range = { from: 0, to: INITIAL_BLOCKS };
+        const live = liveIndices(state.doc, range, state);
+        return { range, live, liveNodes: nodesAt(state.doc, live), decorations: DecorationSet.empty };
+      },
       apply: applyWindow,
     },
     props: { decorations: (state) => blockWindowKey.getState(state)?.decorations },

@@ -16,7 +16,7 @@ import { editorPlugins, type EditorDeps } from '../../shared/editor/index.ts';
 import { blockIdPlugin } from '../../shared/block-ids.ts';
 import { numberingPlugin } from './numbering-view.ts';
 import { blockViews } from './block-views.ts';
-import { blockWindowPlugin, windowKeys } from './block-window.ts';
+import { blockWindowPlugin, isRenderedBlock, windowKeys } from './block-window.ts';
 import { keymap } from 'prosemirror-keymap';
 import { presencePlugin } from './presence.ts';
 import type { Awareness } from 'y-protocols/awareness';
@@ -54,7 +54,7 @@ export function createEditor(options: EditorOptions): EditorView {
   const state = EditorState.create({ schema, doc, plugins });
   const view: EditorView = new EditorView(options.mount, {
     state,
-    nodeViews: blockViews,
+    nodeViews: blockViews(isRenderedBlock),
     attributes: {
       role: 'textbox',
       'aria-multiline': 'true',
