@@ -5,7 +5,7 @@
  * self-contained and must print the same offline.
  *
  * The printer stays warm: one browser and one page, reused by every print (a new
- * context and page cost 0.4–0.9 s of a 60-page report's export on these machines).
+ * context and page cost 0.3–0.9 s of each export on these machines).
  * Prints run one after the other on that page. A cancelled or failed print closes the
  * page — the only way to stop Chromium mid-print, and a page in an unknown state is not
  * reused — and the next print opens a fresh one.
