@@ -112,10 +112,23 @@ export class ParticipationTracker {
     });
   }
 
+  /**
+   * A block's flags straight from its stances (as `unreviewedByColumn` reads a tally: a
+   * column is unreviewed when it has active members and none has a current or stale
+   * stance), without building the block's figures: a recount visits every block, and
+   * with one column per member full figures would be 60 tallies for each.
+   */
   private add(id: string): void {
-    const figures = this.model.figures(id);
-    if (!figures) return;
-    const flags = figures.tally.map(unreviewedByColumn);
+    const { engine } = this.model;
+    if (!engine.blocks.byId.has(id)) return;
+    const layout = this.model.currentLayout();
+    const reviewed = new Array<boolean>(layout.columns.length).fill(false);
+    for (const stance of engine.blockStances(id)) {
+      if (!((stance.status === 'current' && stance.endorsement) || stance.status === 'stale')) continue;
+      const column = layout.memberColumn.get(stance.memberId);
+      if (column !== undefined) reviewed[column] = true;
+    }
+    const flags = reviewed.map((seen, i) => !seen && (layout.active[i] ?? 0) > 0);
     flags.forEach((flag, i) => flag && (this.counts[i] = (this.counts[i] ?? 0) + 1));
     this.flags.set(id, flags);
   }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fixture, reportDoc, standardStances, TEXTS } from './heatmap-fixtures.ts';
 import { diffBlocks, extractBlocks, sectionsOf } from '../../shared/report-blocks.ts';
 import { sectionRecognizedByAll, sectionResult } from '../../shared/consensus/sections.ts';
-import { ParticipationTracker, memberFollowUps } from '../../shared/heatmap/participation.ts';
+import { ParticipationTracker, memberFollowUps, unreviewedByColumn } from '../../shared/heatmap/participation.ts';
 import { BalanceError, balanceGaps, readBalanceTargets, rosterBalance, writeBalanceTarget } from '../../shared/heatmap/balance.ts';
 import { heatmapCsv, CSV_HEADER } from '../../shared/heatmap/csv.ts';
 import { heatmapSvg } from '../../shared/heatmap/svg.ts';
@@ -30,6 +30,22 @@ describe('participation gaps', () => {
     f.stance('h1', 'm2', 'accept');
     stop();
     expect(share().government).toBe(0);
+  });
+
+  it('agrees with the engine tallies of every dimension (unreviewedByColumn on each block)', () => {
+    const f = fixture();
+    standardStances(f);
+    f.stance('p3', 'm4', 'object');
+    for (const dimension of ['group', 'region', 'development', 'gender', 'member'] as const) {
+      f.model.configure({ dimension, group: null });
+      const expected = f.model.columns.map(() => 0);
+      for (const id of f.engine.blocks.order) {
+        f.model.figures(id)!.tally.forEach((tally, i) => {
+          if (unreviewedByColumn(tally)) expected[i] = (expected[i] ?? 0) + 1;
+        });
+      }
+      expect(new ParticipationTracker(f.model).gaps().map((g) => g.unreviewed)).toEqual(expected);
+    }
   });
 
   it('counts the same in slices as at once, with a stance arriving in the middle of the count', () => {
