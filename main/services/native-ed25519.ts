@@ -36,3 +36,20 @@ export function nativeVerifyBytes(message: Uint8Array, signature: string, public
     return false;
   }
 }
+
+/**
+ * As `nativeVerifyBytes`, on libuv's thread pool: many checks run on every core and none
+ * holds up the event loop (main's first consensus engine over a large report checks
+ * tens of thousands). For `new SignatureVerifier(reportId, { verifyAsync })`.
+ */
+export function nativeVerifyBytesAsync(message: Uint8Array, signature: string, publicKey: string): Promise<boolean> {
+  const key = keyObject(publicKey);
+  if (!key || !HEX_SIGNATURE.test(signature)) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    try {
+      verify(null, message, key, Buffer.from(signature, 'hex'), (error, ok) => resolve(!error && ok));
+    } catch {
+      resolve(false);
+    }
+  });
+}

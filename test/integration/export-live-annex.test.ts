@@ -5,7 +5,7 @@
  * stance change, an edit or a new paragraph shows the report as it stands then.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as Y from 'yjs';
@@ -152,6 +152,14 @@ describe('export annex from the session\'s live consensus', () => {
     expect(annexRow(reserved, sectionTitle)[0]).toBe('partly');
     expect(reserved.match(/Premature\./g)).toHaveLength(2);
     expect(report.session.consensus.live).toBe(true);
+
+    // Cancelled while the new stance's signature is still being checked: no file.
+    takeStance(member, 'p-live-new', 'endorse');
+    const cancelled = join(dir, 'cancelled.html');
+    const attempt = jobs.exportReport('html', DEFAULT_EXPORT_OPTIONS, cancelled, 'job-cancelled');
+    expect(jobs.cancel('job-cancelled')).toBe(true);
+    await expect(attempt).rejects.toMatchObject({ name: 'AbortError' });
+    expect(existsSync(cancelled)).toBe(false);
     laptop.disconnect();
   });
 });

@@ -63,13 +63,20 @@ export function exportMetaOf(ydoc: Y.Doc): ExportMeta {
   return { id: meta.id, title: meta.title, body: meta.body ?? '', place: meta.place ?? '', date: meta.date ?? '', created: meta.created };
 }
 
-export type AnnexReader = (ydoc: Y.Doc, doc: PMNode) => AnnexData;
+/** The annex of the report as it stands, computed at once. */
+export type SyncAnnexReader = (ydoc: Y.Doc, doc: PMNode) => AnnexData;
+
+/**
+ * The annex for an export: at once, or once the reader is ready (a live engine still
+ * checking signatures in the background); should stop when `signal` aborts.
+ */
+export type AnnexReader = (ydoc: Y.Doc, doc: PMNode, signal?: AbortSignal) => AnnexData | Promise<AnnexData>;
 
 /**
  * Reads a report's Y.Doc. With `annexOf` (by default the consensus engine over the same
  * doc, `annexOfReport`), the annex figures too; `null` leaves them out.
  */
-export function exportSourceOf(ydoc: Y.Doc, annexOf: AnnexReader | null = annexOfReport): ExportSource {
+export function exportSourceOf(ydoc: Y.Doc, annexOf: SyncAnnexReader | null = annexOfReport): ExportSource {
   const doc = yXmlFragmentToProseMirrorRootNode(bodyOf(ydoc), schema);
   return { doc, meta: exportMetaOf(ydoc), annex: annexOf ? annexOf(ydoc, doc) : null };
 }
@@ -143,6 +150,12 @@ export async function exportReportFile(
   request: ExportRequest,
   control: ExportControl & { annexOf?: AnnexReader } = {},
 ): Promise<{ path: string; bytes: number }> {
-  const source = exportSourceOf(ydoc, request.options.annex ? control.annexOf ?? annexOfReport : null);
-  return exportReport(source, request, control);
+  const { doc, meta } = exportSourceOf(ydoc, null);
+  let annex: AnnexData | null = null;
+  if (request.options.annex) {
+    control.onProgress?.({ phase: 'preparing', fraction: 0 });
+    annex = await (control.annexOf ?? ((y: Y.Doc, d: PMNode) => annexOfReport(y, d)))(ydoc, doc, control.signal);
+    control.signal?.throwIfAborted();
+  }
+  return exportReport({ doc, meta, annex }, request, control);
 }
