@@ -19,7 +19,7 @@ import { createServer, type IncomingMessage, type Server as HttpServer } from 'n
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
-import { Hocuspocus, isTransactionOrigin, type Extension, type onAuthenticatePayload, type onChangePayload } from '@hocuspocus/server';
+import { Hocuspocus, isTransactionOrigin, OutgoingMessage, type Extension, type onAuthenticatePayload, type onChangePayload } from '@hocuspocus/server';
 import { SqlitePersistence } from './persistence.ts';
 import { checkClientFrame, CloseCode, RefusedFrameError } from './frame-guard.ts';
 import { UpdateGuard } from './update-guard.ts';
@@ -122,7 +122,6 @@ const REDIS_REPAIR_MS = 1_000;
  */
 async function redisExtension(url: string): Promise<Extension> {
   const { Redis } = await import('@hocuspocus/extension-redis');
-  const { OutgoingMessage } = await import('@hocuspocus/server');
   const parsed = new URL(url);
   const prefix = 'plenary';
 
