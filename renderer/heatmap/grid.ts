@@ -46,6 +46,7 @@ export class HeatmapGrid {
   private focusRow = 0;
   private focusCol = 0;
   private frame = 0;
+  private focusFrame = 0;
 
   constructor(scroller: HTMLElement, model: HeatmapModel, callbacks: GridCallbacks) {
     this.scroller = scroller;
@@ -55,6 +56,8 @@ export class HeatmapGrid {
     this.element.className = 'hm-grid';
     this.element.setAttribute('role', 'grid');
     this.element.setAttribute('aria-label', 'Consensus heatmap');
+    // Focus waits here while the rows under it are rebuilt (parkFocus).
+    this.element.tabIndex = -1;
     this.element.style.setProperty('--hm-label', `${LABEL_WIDTH}px`);
     this.element.style.setProperty('--hm-row', `${ROW_HEIGHT}px`);
     this.head = document.createElement('div');
@@ -91,7 +94,7 @@ export class HeatmapGrid {
 
   /** New rows or columns: rebuilds the header and the rows on screen. */
   setRows(rows: HeatmapRow[], expanded: ReadonlySet<string>): void {
-    const hadFocus = this.element.contains(document.activeElement);
+    const hadFocus = this.parkFocus();
     this.rows = rows;
     this.expanded = expanded;
     const columns = this.model.columns;
@@ -107,7 +110,7 @@ export class HeatmapGrid {
     this.focusCol = Math.min(this.focusCol, columns.length);
     this.span = { first: 0, last: -1 };
     this.renderWindow();
-    if (hadFocus && !this.element.contains(document.activeElement)) this.focusedElement()?.focus({ preventScroll: true });
+    if (hadFocus) this.restoreFocus();
   }
 
   /** The header row: the corner and the column headers of the columns in `span`. */
@@ -157,6 +160,26 @@ export class HeatmapGrid {
     }
   }
 
+  /**
+   * Moves focus from a cell about to be removed to the grid itself (its keys still work):
+   * removing a focused element makes the browser lay out the page there and then, in the
+   * middle of the rebuild. Returns whether the grid had focus.
+   */
+  private parkFocus(): boolean {
+    if (!this.element.contains(document.activeElement)) return false;
+    if (document.activeElement !== this.element) this.element.focus({ preventScroll: true });
+    return true;
+  }
+
+  /** Focus back on the focused cell at the next frame, whose style and layout it needs anyway. */
+  private restoreFocus(): void {
+    if (this.focusFrame) return;
+    this.focusFrame = requestAnimationFrame(() => {
+      this.focusFrame = 0;
+      if (document.activeElement === this.element) this.focusedElement()?.focus({ preventScroll: true });
+    });
+  }
+
   focus(): void {
     this.ensureVisible(this.focusRow, this.focusCol);
     // Already scrolled into view: focusing without scrolling asks layout nothing.
@@ -186,13 +209,13 @@ export class HeatmapGrid {
     const rows = this.viewport.rows(this.rows.length);
     // Rebuild every row when the columns on screen move out of what the rows hold.
     if (wantedSpan.first < this.span.first || wantedSpan.last > this.span.last) {
-      const hadFocus = this.body.contains(document.activeElement);
+      const hadFocus = this.body.contains(document.activeElement) && this.parkFocus();
       this.span = wantedSpan;
       this.buildHeader();
       this.body.replaceChildren(this.marks.canvas);
       this.rendered.clear();
       this.buildRows(rows);
-      if (hadFocus) this.focusedElement()?.focus({ preventScroll: true });
+      if (hadFocus) this.restoreFocus();
     } else {
       this.buildRows(rows);
     }
