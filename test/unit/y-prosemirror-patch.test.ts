@@ -15,6 +15,13 @@
  *   changed since its last write instead of comparing all of them. (Run over 300 seeds
  *   with and without the patch, the final documents, carets and undo stacks were the
  *   same; the tests keep 8.)
+ * - ySyncPlugin writes to Yjs in a microtask after the dispatch (one Yjs transaction for
+ *   all the transactions of a task), not inside it. Nothing is lost or reordered by
+ *   that: a peer's update applied in the same task as typing, undo or redo right after
+ *   typing, stopCapturing, a change kept out of history after one that is not, and
+ *   destroying the editor all write the queued typing first; undo steps stay as they
+ *   were. The random runs check the Y.Doc when the task's microtasks have run, and
+ *   chain edits within one task.
  *
  * ProseMirror's EditorView needs a DOM, which unit tests (Node) do not have, so plugin
  * views get a minimal host: state, dispatch (apply, then every plugin view's update, as
@@ -67,6 +74,11 @@ class EditorHost {
   /** Types text one character per transaction, as keystrokes do. */
   type(text: string): void {
     for (const ch of text) this.dispatch(this.state.tr.insertText(ch));
+  }
+
+  /** Lets the writes queued for Yjs after this task's dispatches happen (a microtask). */
+  async settle(): Promise<void> {
+    await Promise.resolve();
   }
 
   caretAt(pos: number): void {
@@ -131,28 +143,94 @@ function countUpdates(ydoc: Y.Doc): { updates: number; transactions: number } {
 }
 
 describe('caret moves and typing', () => {
-  it('a caret or selection move writes nothing to the Y.Doc; typing after it is written', () => {
+  it('a caret or selection move writes nothing to the Y.Doc; typing after it is written', async () => {
     const host = open();
     host.caretAt(after(host.state.doc, 'governance'));
     host.type(' X');
+    await host.settle();
     const counts = countUpdates(host.ydoc);
     host.caretAt(after(host.state.doc, 'application'));
     host.dispatch(host.state.tr.setSelection(TextSelection.create(host.state.doc, 1, after(host.state.doc, 'is the'))));
     host.caretAt(after(host.state.doc, 'private'));
+    await host.settle();
     expect(counts).toEqual({ updates: 0, transactions: 0 });
     host.type('!');
+    await host.settle();
     expect(counts.updates).toBe(1);
     expect(texts(host.ydoc)).toEqual([
       'Internet governance X is the development', 'and application by governments', 'the private! sector and civil society',
     ]);
   });
 
-  it('a transaction that changes the document and is kept out of history still reaches Yjs', () => {
+  it('a transaction that changes the document and is kept out of history still reaches Yjs', async () => {
     const host = open();
     host.caretAt(after(host.state.doc, 'society'));
     host.dispatch(host.state.tr.insertText('.').setMeta('addToHistory', false));
+    await host.settle();
     expect(texts(host.ydoc)[2]).toBe('the private sector and civil society.');
     expect(host.undoManager.undoStack.length).toBe(0);
+  });
+
+  it('the write happens after the dispatch, once for all the keystrokes of a task, and nothing is written twice', async () => {
+    const host = open();
+    host.caretAt(after(host.state.doc, 'governance'));
+    const counts = countUpdates(host.ydoc);
+    host.type(' of the Internet');
+    expect(texts(host.ydoc)).toEqual(PARAGRAPHS);
+    await host.settle();
+    expect(counts).toEqual({ updates: 1, transactions: 1 });
+    expect(texts(host.ydoc)[0]).toBe('Internet governance of the Internet is the development');
+    await host.settle();
+    expect(counts).toEqual({ updates: 1, transactions: 1 });
+  });
+
+  it('typing kept out of history after typing that is not (and the reverse) stays out of the undo step', async () => {
+    const host = open();
+    host.caretAt(after(host.state.doc, 'governance'));
+    host.type(' A');
+    host.dispatch(host.state.tr.insertText(' B').setMeta('addToHistory', false));
+    host.type(' C');
+    await host.settle();
+    expect(texts(host.ydoc)[0]).toBe('Internet governance A B C is the development');
+    // ' A' and ' C' are two undo steps (the change kept out of history ended the first);
+    // undoing both leaves ' B'.
+    expect(host.undoManager.undoStack.length).toBe(2);
+    host.undo();
+    host.undo();
+    expect(texts(host.ydoc)[0]).toBe('Internet governance B is the development');
+  });
+
+  it('a peer\'s update applied in the same task as typing keeps both, in both documents', async () => {
+    const host = open();
+    const peer = new Y.Doc();
+    Y.applyUpdate(peer, Y.encodeStateAsUpdate(host.ydoc));
+    const sent: Uint8Array[] = [];
+    host.ydoc.on('update', (update: Uint8Array, origin: unknown) => {
+      if (origin !== Origin.remote) sent.push(update);
+    });
+    host.caretAt(after(host.state.doc, 'application'));
+    host.type(' and use');
+    ((bodyOf(peer).get(1) as Y.XmlElement).get(0) as Y.XmlText).insert(0, 'both ');
+    Y.applyUpdate(host.ydoc, Y.encodeStateAsUpdate(peer, Y.encodeStateVector(host.ydoc)), Origin.remote);
+    // The typing went to Yjs (as its own update, for the peer) before the peer's change.
+    expect(host.state.doc.child(1).textContent).toBe('both and application and use by governments');
+    expect(caretContext(host.state)).toEqual({ before: 'both and application and use', after: ' by governments' });
+    expect(texts(host.ydoc)[1]).toBe('both and application and use by governments');
+    for (const update of sent) Y.applyUpdate(peer, update);
+    expect(texts(peer)[1]).toBe('both and application and use by governments');
+    // The typing is one undo step of its own, and undo leaves the peer's text.
+    await host.settle();
+    host.undo();
+    expect(texts(host.ydoc)[1]).toBe('both and application by governments');
+  });
+
+  it('destroying the editor right after typing writes the typing', () => {
+    const ydoc = reportDoc();
+    const host = new EditorHost(ydoc);
+    host.caretAt(after(host.state.doc, 'society'));
+    host.type(' at large');
+    host.destroy();
+    expect(texts(ydoc)[2]).toBe('the private sector and civil society at large');
   });
 });
 
@@ -183,6 +261,7 @@ describe('undo restores the caret', () => {
     // A caret move, then typing elsewhere: a new undo step that starts at the new caret.
     host.caretAt(after(host.state.doc, 'governments'));
     host.type(' alike');
+    await host.settle();
     expect(host.undoManager.undoStack.length).toBe(2);
 
     host.undo();
@@ -197,26 +276,32 @@ describe('undo restores the caret', () => {
     expect(texts(host.ydoc)[0]).toBe('Internet governance today is the development');
   });
 
-  it('typing soon after a caret move is one undo step; after stopCapturing a new step starts at the new caret', () => {
-    const host = open();
-    host.caretAt(after(host.state.doc, 'Internet'));
-    host.type(' IG');
-    host.caretAt(after(host.state.doc, 'civil'));
-    host.type(' and');
-    expect(host.undoManager.undoStack.length).toBe(1);
+  for (const settled of [true, false]) {
+    it(`typing soon after a caret move is one undo step; after stopCapturing a new step starts at the new caret (${settled ? 'between tasks' : 'all in one task'})`, async () => {
+      const host = open();
+      host.caretAt(after(host.state.doc, 'Internet'));
+      host.type(' IG');
+      host.caretAt(after(host.state.doc, 'civil'));
+      host.type(' and');
+      if (settled) {
+        await host.settle();
+        expect(host.undoManager.undoStack.length).toBe(1);
+      }
 
-    host.caretAt(after(host.state.doc, 'private'));
-    host.undoManager.stopCapturing();
-    host.type(' business');
-    expect(host.undoManager.undoStack.length).toBe(2);
-    host.undo();
-    expect(texts(host.ydoc)[2]).toBe('the private sector and civil and society');
-    expect(caretContext(host.state)).toEqual({ before: 'the private ', after: 'sector and civil and society' });
-    host.undo();
-    expect(texts(host.ydoc)).toEqual(PARAGRAPHS);
-    // The caret saved with the ' business' step: where that typing began, not where ' IG' did.
-    expect(caretContext(host.state)).toEqual({ before: 'the private', after: ' sector and civil society' });
-  });
+      host.caretAt(after(host.state.doc, 'private'));
+      host.undoManager.stopCapturing();
+      host.type(' business');
+      expect(host.undoManager.canUndo()).toBe(true);
+      expect(host.undoManager.undoStack.length).toBe(2);
+      host.undo();
+      expect(texts(host.ydoc)[2]).toBe('the private sector and civil and society');
+      expect(caretContext(host.state)).toEqual({ before: 'the private ', after: 'sector and civil and society' });
+      host.undo();
+      expect(texts(host.ydoc)).toEqual(PARAGRAPHS);
+      // The caret saved with the ' business' step: where that typing began, not where ' IG' did.
+      expect(caretContext(host.state)).toEqual({ before: 'the private', after: ' sector and civil society' });
+    });
+  }
 
   it('after an undo and a caret move, text a peer inserts before the caret leaves the caret in place', () => {
     const host = open();
@@ -234,7 +319,7 @@ describe('undo restores the caret', () => {
 });
 
 describe('changes from another peer', () => {
-  it('text a peer inserts before the caret leaves the caret at the same place in the text', () => {
+  it('text a peer inserts before the caret leaves the caret at the same place in the text', async () => {
     const local = open();
     const peer = new Y.Doc();
     Y.applyUpdate(peer, Y.encodeStateAsUpdate(local.ydoc));
@@ -260,6 +345,7 @@ describe('changes from another peer', () => {
 
     // Typing goes on at the caret, and the peer gets it.
     local.type('!');
+    await local.settle();
     Y.applyUpdate(peer, Y.encodeStateAsUpdate(local.ydoc, Y.encodeStateVector(peer)), Origin.remote);
     expect(texts(peer)[2]).toBe('both the development and application and use! by governments');
   });
@@ -316,7 +402,7 @@ function random(seed: number): () => number {
 
 describe('the Y.Doc holds the editor\'s document', () => {
   for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
-    it(`after 250 random local and remote edits and undos (seed ${seed})`, () => {
+    it(`after 250 random local and remote edits and undos (seed ${seed})`, async () => {
       const next = random(seed);
       const pick = (n: number): number => Math.floor(next() * n);
       // Fixed client ids and no capture timeout: the same seed, the same run.
@@ -397,7 +483,13 @@ describe('the Y.Doc holds the editor\'s document', () => {
         () => { undo(host.state); },
         () => { redo(host.state); },
         // a peer's edit: text in a block, a block inserted or removed
-        () => {
+        () => peerEdit(),
+        // typing, then in the same task a peer's edit applied, or undo
+        () => { host.caretAt(anyText(host.state.doc)); host.type('xy'); peerEdit(); },
+        () => { host.caretAt(anyText(host.state.doc)); host.type('xy'); undo(host.state); },
+      ];
+      function peerEdit(): void {
+        {
           Y.applyUpdate(peer, Y.encodeStateAsUpdate(host.ydoc, Y.encodeStateVector(peer)));
           const body = bodyOf(peer);
           peer.transact(() => {
@@ -413,14 +505,23 @@ describe('the Y.Doc holds the editor\'s document', () => {
             }
           });
           Y.applyUpdate(host.ydoc, Y.encodeStateAsUpdate(peer, Y.encodeStateVector(host.ydoc)), Origin.remote);
-        },
-      ];
+        }
+      }
+      let checked = 0;
       for (let step = 0; step < 250; step++) {
         const edit = pick(edits.length);
         edits[edit]!();
+        // One edit in three is followed, in the same task, by the next.
+        if (pick(3) === 0) continue;
+        await host.settle();
+        checked++;
         const inY = bodyAsDoc(host.ydoc);
         expect(sameDocument(inY, host.state.doc), `step ${step} (edit ${edit}): Yjs ${JSON.stringify(inY.toJSON())}\neditor ${JSON.stringify(host.state.doc.toJSON())}`).toBe(true);
       }
+      expect(checked).toBeGreaterThan(100);
+      // The peer, sent everything, has the same document.
+      Y.applyUpdate(peer, Y.encodeStateAsUpdate(host.ydoc, Y.encodeStateVector(peer)));
+      expect(bodyAsDoc(peer).eq(bodyAsDoc(host.ydoc))).toBe(true);
     });
   }
 });
