@@ -15,132 +15,22 @@
  *   changed since its last write instead of comparing all of them. (Run over 300 seeds
  *   with and without the patch, the final documents, carets and undo stacks were the
  *   same; the tests keep 8.)
- * - ySyncPlugin writes to Yjs in a microtask after the dispatch (one Yjs transaction for
- *   all the transactions of a task), not inside it. Nothing is lost or reordered by
- *   that: a peer's update applied in the same task as typing, undo or redo right after
- *   typing, stopCapturing, a change kept out of history after one that is not, and
- *   destroying the editor all write the queued typing first; undo steps stay as they
- *   were. The random runs check the Y.Doc when the task's microtasks have run, and
- *   chain edits within one task.
+ * - ySyncPlugin writes to Yjs in a microtask after the dispatch (tested in
+ *   y-prosemirror-deferred-write.test.ts); the tests here read the Y.Doc once the task's
+ *   microtasks have run, and the random runs also chain edits within one task.
  *
- * ProseMirror's EditorView needs a DOM, which unit tests (Node) do not have, so plugin
- * views get a minimal host: state, dispatch (apply, then every plugin view's update, as
- * EditorView.updateState does) and hasFocus. y-prosemirror reads nothing else of the
- * view on these paths (it reads the DOM selection only for a focused view).
+ * The editor host: y-prosemirror-host.ts.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { EditorState, TextSelection, type Transaction } from 'prosemirror-state';
+import { TextSelection } from 'prosemirror-state';
 import type { Node as PMNode } from 'prosemirror-model';
-import {
-  initProseMirrorDoc, prosemirrorJSONToYXmlFragment, redo, undo, ySyncPlugin, yUndoPlugin, yUndoPluginKey,
-} from 'y-prosemirror';
+import { redo, undo } from 'y-prosemirror';
 import { schema } from '../../shared/schema.ts';
-import { bodyOf, createReportDoc, Origin } from '../../shared/ydoc.ts';
+import { bodyOf, Origin } from '../../shared/ydoc.ts';
+import { PARAGRAPHS, after, caretContext, countUpdates, destroyOpenHosts, open, pause, reportDoc, texts } from './y-prosemirror-host.ts';
 
-interface PluginViewLike { update?: (view: never, prevState: EditorState) => void; destroy?: () => void }
-
-/** Real ySyncPlugin and yUndoPlugin (as renderer/editor/view.ts sets them up) on a DOM-free host. */
-class EditorHost {
-  state: EditorState;
-  readonly ydoc: Y.Doc;
-  private readonly views: PluginViewLike[] = [];
-
-  constructor(ydoc: Y.Doc) {
-    this.ydoc = ydoc;
-    const fragment = bodyOf(ydoc);
-    const { doc, mapping } = initProseMirrorDoc(fragment, schema);
-    this.state = EditorState.create({ schema, doc, plugins: [ySyncPlugin(fragment, { mapping }), yUndoPlugin()] });
-    for (const plugin of this.state.plugins) {
-      const view = plugin.spec.view?.(this as never);
-      if (view) this.views.push(view as PluginViewLike);
-    }
-  }
-
-  dispatch(tr: Transaction): void {
-    const prev = this.state;
-    this.state = this.state.apply(tr);
-    for (const view of this.views) view.update?.(this as never, prev);
-  }
-
-  hasFocus(): boolean {
-    return false;
-  }
-
-  get undoManager(): Y.UndoManager {
-    return (yUndoPluginKey.getState(this.state) as { undoManager: Y.UndoManager }).undoManager;
-  }
-
-  /** Types text one character per transaction, as keystrokes do. */
-  type(text: string): void {
-    for (const ch of text) this.dispatch(this.state.tr.insertText(ch));
-  }
-
-  /** Lets the writes queued for Yjs after this task's dispatches happen (a microtask). */
-  async settle(): Promise<void> {
-    await Promise.resolve();
-  }
-
-  caretAt(pos: number): void {
-    this.dispatch(this.state.tr.setSelection(TextSelection.create(this.state.doc, pos)));
-  }
-
-  undo(): void {
-    expect(undo(this.state)).toBe(true);
-  }
-
-  destroy(): void {
-    for (const view of this.views) view.destroy?.();
-  }
-}
-
-const hosts: EditorHost[] = [];
-afterEach(() => {
-  for (const host of hosts.splice(0)) host.destroy();
-});
-
-const PARAGRAPHS = ['Internet governance is the development', 'and application by governments', 'the private sector and civil society'];
-
-function reportDoc(clientID?: number): Y.Doc {
-  const ydoc = createReportDoc();
-  if (clientID !== undefined) ydoc.clientID = clientID;
-  const json = schema.node('doc', null, PARAGRAPHS.map((text, i) => schema.node('paragraph', { id: `para${i}` }, schema.text(text)))).toJSON();
-  ydoc.transact(() => prosemirrorJSONToYXmlFragment(schema, json, bodyOf(ydoc)), Origin.seed);
-  return ydoc;
-}
-
-function open(ydoc = reportDoc()): EditorHost {
-  const host = new EditorHost(ydoc);
-  hosts.push(host);
-  return host;
-}
-
-/** Position just after `text` (first occurrence) in the ProseMirror doc. */
-function after(doc: PMNode, text: string): number {
-  let found = -1;
-  doc.descendants((node, pos) => {
-    if (found < 0 && node.isText && node.text!.includes(text)) found = pos + node.text!.indexOf(text) + text.length;
-  });
-  if (found < 0) throw new Error(`no "${text}"`);
-  return found;
-}
-
-/** The text on each side of the caret, within its paragraph: where a user sees it. */
-function caretContext(state: EditorState): { before: string; after: string } {
-  const $head = state.selection.$head;
-  const text = $head.parent.textContent;
-  return { before: text.slice(0, $head.parentOffset), after: text.slice($head.parentOffset) };
-}
-
-const texts = (ydoc: Y.Doc): string[] => bodyOf(ydoc).toArray().map((el) => (el as Y.XmlElement).toArray().map((t) => t.toString()).join(''));
-const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-function countUpdates(ydoc: Y.Doc): { updates: number; transactions: number } {
-  const counts = { updates: 0, transactions: 0 };
-  ydoc.on('update', () => { counts.updates++; });
-  ydoc.on('afterTransaction', () => { counts.transactions++; });
-  return counts;
-}
+afterEach(destroyOpenHosts);
 
 describe('caret moves and typing', () => {
   it('a caret or selection move writes nothing to the Y.Doc; typing after it is written', async () => {
@@ -170,69 +60,8 @@ describe('caret moves and typing', () => {
     expect(texts(host.ydoc)[2]).toBe('the private sector and civil society.');
     expect(host.undoManager.undoStack.length).toBe(0);
   });
-
-  it('the write happens after the dispatch, once for all the keystrokes of a task, and nothing is written twice', async () => {
-    const host = open();
-    host.caretAt(after(host.state.doc, 'governance'));
-    const counts = countUpdates(host.ydoc);
-    host.type(' of the Internet');
-    expect(texts(host.ydoc)).toEqual(PARAGRAPHS);
-    await host.settle();
-    expect(counts).toEqual({ updates: 1, transactions: 1 });
-    expect(texts(host.ydoc)[0]).toBe('Internet governance of the Internet is the development');
-    await host.settle();
-    expect(counts).toEqual({ updates: 1, transactions: 1 });
-  });
-
-  it('typing kept out of history after typing that is not (and the reverse) stays out of the undo step', async () => {
-    const host = open();
-    host.caretAt(after(host.state.doc, 'governance'));
-    host.type(' A');
-    host.dispatch(host.state.tr.insertText(' B').setMeta('addToHistory', false));
-    host.type(' C');
-    await host.settle();
-    expect(texts(host.ydoc)[0]).toBe('Internet governance A B C is the development');
-    // ' A' and ' C' are two undo steps (the change kept out of history ended the first);
-    // undoing both leaves ' B'.
-    expect(host.undoManager.undoStack.length).toBe(2);
-    host.undo();
-    host.undo();
-    expect(texts(host.ydoc)[0]).toBe('Internet governance B is the development');
-  });
-
-  it('a peer\'s update applied in the same task as typing keeps both, in both documents', async () => {
-    const host = open();
-    const peer = new Y.Doc();
-    Y.applyUpdate(peer, Y.encodeStateAsUpdate(host.ydoc));
-    const sent: Uint8Array[] = [];
-    host.ydoc.on('update', (update: Uint8Array, origin: unknown) => {
-      if (origin !== Origin.remote) sent.push(update);
-    });
-    host.caretAt(after(host.state.doc, 'application'));
-    host.type(' and use');
-    ((bodyOf(peer).get(1) as Y.XmlElement).get(0) as Y.XmlText).insert(0, 'both ');
-    Y.applyUpdate(host.ydoc, Y.encodeStateAsUpdate(peer, Y.encodeStateVector(host.ydoc)), Origin.remote);
-    // The typing went to Yjs (as its own update, for the peer) before the peer's change.
-    expect(host.state.doc.child(1).textContent).toBe('both and application and use by governments');
-    expect(caretContext(host.state)).toEqual({ before: 'both and application and use', after: ' by governments' });
-    expect(texts(host.ydoc)[1]).toBe('both and application and use by governments');
-    for (const update of sent) Y.applyUpdate(peer, update);
-    expect(texts(peer)[1]).toBe('both and application and use by governments');
-    // The typing is one undo step of its own, and undo leaves the peer's text.
-    await host.settle();
-    host.undo();
-    expect(texts(host.ydoc)[1]).toBe('both and application by governments');
-  });
-
-  it('destroying the editor right after typing writes the typing', () => {
-    const ydoc = reportDoc();
-    const host = new EditorHost(ydoc);
-    host.caretAt(after(host.state.doc, 'society'));
-    host.type(' at large');
-    host.destroy();
-    expect(texts(ydoc)[2]).toBe('the private sector and civil society at large');
-  });
 });
+
 
 /*
  * Where y-prosemirror 1.3.7 (with yjs 13.6) puts the caret after an undo, with or without
