@@ -6,10 +6,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as Y from 'yjs';
-import { Awareness } from 'y-protocols/awareness';
 import { ReportSession } from '../../main/services/report-session.ts';
 import { ReportStore } from '../../main/services/report-store.ts';
-import { encodeSyncStep1, encodeUpdate, handleMessage } from '../../main/services/messages.ts';
+import { connectToSession as connect } from './session-peer.ts';
 import { createReportDoc, endorsementsOf, Origin } from '../../shared/ydoc.ts';
 import { bindConsensusToDoc } from '../../shared/consensus/doc-binding.ts';
 import type { ConsensusEngine } from '../../shared/consensus/engine.ts';
@@ -35,33 +34,6 @@ function openHost(name: string, seed: Y.Doc): { session: ReportSession; store: R
   const doc = createReportDoc();
   Y.applyUpdate(doc, store.loadState(), Origin.load);
   return { session: new ReportSession(doc, (update) => store.append(update)), store, path };
-}
-
-/** Connects a laptop's doc to main's session as the renderer or a sync link does; returns the disconnect. */
-function connect(session: ReportSession, doc: Y.Doc): () => void {
-  const awareness = new Awareness(doc);
-  const fromSession = Symbol('session');
-  let peer: ReturnType<ReportSession['connect']> | null = null;
-  const queue: Uint8Array[] = [];
-  const toSession = (message: Uint8Array): void => {
-    if (peer) peer.receive(message);
-    else queue.push(message);
-  };
-  peer = session.connect((message) => {
-    const reply = handleMessage(message, doc, awareness, fromSession);
-    if (reply) toSession(reply);
-  });
-  for (const message of queue.splice(0)) peer.receive(message);
-  const onUpdate = (update: Uint8Array, origin: unknown): void => {
-    if (origin !== fromSession) toSession(encodeUpdate(update));
-  };
-  doc.on('update', onUpdate);
-  toSession(encodeSyncStep1(doc));
-  return () => {
-    doc.off('update', onUpdate);
-    peer?.close();
-    awareness.destroy();
-  };
 }
 
 function engineOf(doc: Y.Doc): ConsensusEngine {

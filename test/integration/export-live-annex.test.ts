@@ -9,10 +9,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as Y from 'yjs';
-import { Awareness } from 'y-protocols/awareness';
 import { closeAllReports, openReportFile, writeReportFile } from '../../main/services/open-report.ts';
 import type { ReportSession } from '../../main/services/report-session.ts';
-import { encodeSyncStep1, encodeUpdate, handleMessage } from '../../main/services/messages.ts';
+import { connectToSession } from './session-peer.ts';
 import { exportJobsFor } from '../../main/services/export-requests.ts';
 import { REPORT_TEMPLATE } from '../../shared/report-template.ts';
 import { addCreatorAsChair, addMember } from '../../shared/roster.ts';
@@ -31,32 +30,7 @@ afterAll(() => {
 /** A laptop's doc synced with main's session, as the renderer or a sync link is. */
 function connectLaptop(session: ReportSession): { doc: Y.Doc; disconnect: () => void } {
   const doc = createReportDoc();
-  const awareness = new Awareness(doc);
-  const fromSession = Symbol('session');
-  const queue: Uint8Array[] = [];
-  let peer: ReturnType<ReportSession['connect']> | null = null;
-  const toSession = (message: Uint8Array): void => {
-    if (peer) peer.receive(message);
-    else queue.push(message);
-  };
-  peer = session.connect((message) => {
-    const reply = handleMessage(message, doc, awareness, fromSession);
-    if (reply) toSession(reply);
-  });
-  for (const message of queue.splice(0)) peer.receive(message);
-  const onUpdate = (update: Uint8Array, origin: unknown): void => {
-    if (origin !== fromSession) toSession(encodeUpdate(update));
-  };
-  doc.on('update', onUpdate);
-  toSession(encodeSyncStep1(doc));
-  return {
-    doc,
-    disconnect: () => {
-      doc.off('update', onUpdate);
-      peer?.close();
-      awareness.destroy();
-    },
-  };
+  return { doc, disconnect: connectToSession(session, doc) };
 }
 
 /** The ids of the first paragraphs of the template under its first heading. */
