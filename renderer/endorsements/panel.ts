@@ -152,7 +152,9 @@ export class StancePanel {
       this.form.render(null);
       return;
     }
-    this.title.textContent = `Stances on ${blockLabel(this.blockElement()).toLowerCase()}`;
+    const label = blockLabel(this.blockElement());
+    // "Stances on heading B.", not "heading b.": only the kind is lower-cased, never the number.
+    this.title.textContent = `Stances on ${label.charAt(0).toLowerCase()}${label.slice(1)}`;
     this.excerpt.textContent = block.text.length > 240 ? `${block.text.slice(0, 240)}…` : block.text || '(empty)';
     const columns = this.live.engine.columns;
     this.groups.replaceChildren(...columns.map((column, i) => {

@@ -113,6 +113,8 @@ describe('stances in the editor', () => {
     const heading = chair.locator('.ProseMirror > h1').nth(1);
     const headingId = (await heading.getAttribute('data-block-id'))!;
     await openPanelByKeyboard(chair, headingId);
+    // The panel names the heading by its number as the margin shows it: "heading II.".
+    expect(await chair.textContent('#stance-panel-title')).toBe(`Stances on heading ${await heading.getAttribute('data-num')}`);
     await chair.locator('#stance-panel .section-box input').check();
     await chair.locator('#stance-panel .stance-option', { hasText: 'Endorse' }).first().click();
     await expect.poll(() => chair.textContent('#stance-panel button[type="submit"]')).toBe('Endorse section');
