@@ -203,6 +203,25 @@ const lineStarts = new WeakSet<object>();
  * line before), "<scheme:" (an autolink) and "&name;" (an entity); and it does not
  * treat the text after a hard break as the start of a line ("> x" there is a quote).
  */
+/**
+ * Every underscore not yet escaped. prosemirror-markdown leaves an underscore between two
+ * word characters as it is (intraword), but counts "_" itself as a word character, so in
+ * "___" the middle one stays bare and CommonMark can read it, with its neighbours, as
+ * emphasis (found by the round-trip property with the text "___+___").
+ */
+function escapeUnderscores(escaped: string): string {
+  let out = '';
+  for (let i = 0; i < escaped.length; i++) {
+    const char = escaped[i]!;
+    if (char === '\\' && i + 1 < escaped.length) {
+      out += char + escaped[++i]!;
+    } else {
+      out += char === '_' ? '\\_' : char;
+    }
+  }
+  return out;
+}
+
 function escapeFully(state: MarkdownSerializerState): void {
   if (patched.has(state)) return;
   patched.add(state);
@@ -210,7 +229,7 @@ function escapeFully(state: MarkdownSerializerState): void {
   const original = target.esc.bind(state);
   target.esc = (text, atStart = false) => {
     const startOfLine = atStart || lineStarts.delete(state);
-    let out = original(text, startOfLine)
+    let out = escapeUnderscores(original(text, startOfLine))
       .replace(/<(?=[A-Za-z])/g, '\\<')
       .replace(/&(?=#?[A-Za-z0-9]+;)/g, '\\&');
     if (startOfLine) {

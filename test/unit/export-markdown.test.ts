@@ -122,6 +122,18 @@ describe('Markdown', () => {
     expect(shape(parseMarkdown(exported).doc)).toEqual(shape(doc));
   });
 
+  it('underscores in text stay text, also in runs and next to emphasis', () => {
+    const em = schema.marks.em!.create();
+    const doc = schema.node('doc', null, [
+      schema.node('paragraph', null, [schema.text('___+___ ` _')]),
+      schema.node('paragraph', null, [schema.text('__'), schema.text('0 0', [em]), schema.text('__ a a')]),
+      schema.node('paragraph', null, [schema.text('snake_case and __init__')]),
+    ]);
+    const md = serializeMarkdown(doc);
+    expect(shape(parseMarkdown(md).doc)).toEqual(shape(doc));
+    expect(serializeMarkdown(parseMarkdown(md).doc)).toBe(md);
+  });
+
   it('an empty file parses to one empty paragraph', () => {
     const { doc } = parseMarkdown('');
     expect(doc.childCount).toBe(1);
