@@ -204,18 +204,8 @@ class WindowView {
     this.sizeSpacers(doc, state.live, tops);
   }
 
-  /** The DOM element of top-level block `i` (a widget between blocks, like the gap cursor, shifts the children). */
-  private elementAt(doc: PMNode, i: number): HTMLElement | undefined {
-    const children = this.view.dom.children;
-    if (children.length === doc.childCount) return children[i] as HTMLElement | undefined;
-    let pos = 0;
-    for (let k = 0; k < i; k++) pos += doc.child(k).nodeSize;
-    const element = this.view.nodeDOM(pos);
-    return element instanceof HTMLElement ? element : undefined;
-  }
-
   private measure(doc: PMNode, live: number[]): void {
-    const elements = live.map((i) => (i < doc.childCount ? this.elementAt(doc, i) : undefined));
+    const elements = live.map((i) => (i < doc.childCount ? topLevelElement(this.view, doc, i) : undefined));
     const boxes = elements.map((element) => element?.getBoundingClientRect());
     for (let k = 0; k < live.length; k++) {
       const i = live[k]!;
@@ -225,7 +215,7 @@ class WindowView {
       let nextTop = box.bottom + this.heights.metrics.gap;
       if (live[k + 1] === i + 1 && boxes[k + 1]) nextTop = boxes[k + 1]!.top;
       else if (i + 1 < doc.childCount) {
-        const next = this.elementAt(doc, i + 1);
+        const next = topLevelElement(this.view, doc, i + 1);
         if (next && this.spacers.has(next)) nextTop = next.getBoundingClientRect().top;
       }
       this.heights.record(doc.child(i), nextTop - box.top);
@@ -253,7 +243,7 @@ class WindowView {
     let runStart = 0;
     for (const i of [...live, doc.childCount]) {
       if (i > runStart) {
-        const spacer = this.elementAt(doc, i - 1);
+        const spacer = topLevelElement(this.view, doc, i - 1);
         if (spacer?.classList.contains(PLACEHOLDER_CLASS)) {
           wanted.add(spacer);
           const height = `${Math.round(tops[i]! - tops[runStart]!)}px`;
@@ -271,6 +261,19 @@ class WindowView {
     }
     this.spacers = wanted;
   }
+}
+
+/**
+ * The DOM element of top-level block `index`: the editor's child of that index, unless a
+ * widget between blocks (the gap cursor) shifts the children.
+ */
+export function topLevelElement(view: EditorView, doc: PMNode, index: number): HTMLElement | undefined {
+  const children = view.dom.children;
+  if (children.length === doc.childCount) return children[index] as HTMLElement | undefined;
+  let pos = 0;
+  for (let k = 0; k < index; k++) pos += doc.child(k).nodeSize;
+  const element = view.nodeDOM(pos);
+  return element instanceof HTMLElement ? element : undefined;
 }
 
 /**

@@ -14,7 +14,7 @@ import type { ColumnState } from '../../shared/consensus/rules.ts';
 import type { EngineChange } from '../../shared/consensus/engine.ts';
 import type { LiveConsensus } from './live-consensus.ts';
 import { chip, stateSentence } from './chips.ts';
-import { renderedBlocks } from '../editor/block-window.ts';
+import { renderedBlocks, topLevelElement } from '../editor/block-window.ts';
 
 /** Rows are kept this far above and below the viewport, so scrolling shows no gaps. */
 const MARGIN_PX = 600;
@@ -124,17 +124,8 @@ export class StanceGutter {
    * placeholders have no box) for the first, then walk down the screen.
    */
   private visibleBlocks(): HTMLElement[] {
-    const children = this.view.dom.children;
     const rendered = renderedBlocks(this.view.state);
-    const direct = children.length === this.view.state.doc.childCount;
-    const elementAt = (k: number): HTMLElement | null => {
-      const index = rendered[k]!;
-      if (direct) return children[index] as HTMLElement;
-      let pos = 0;
-      for (let i = 0; i < index; i++) pos += this.view.state.doc.child(i).nodeSize;
-      const dom = this.view.nodeDOM(pos);
-      return dom instanceof HTMLElement ? dom : null;
-    };
+    const elementAt = (k: number): HTMLElement | undefined => topLevelElement(this.view, this.view.state.doc, rendered[k]!);
     const low = -MARGIN_PX;
     const high = window.innerHeight + MARGIN_PX;
     let lo = 0;
