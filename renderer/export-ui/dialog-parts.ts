@@ -38,6 +38,28 @@ export function radio(name: string, id: string, value: string, label: string, ch
   return { row, input };
 }
 
+/** A labelled control on its own row; the control carries `id`. */
+export function field(id: string, label: string, control: HTMLElement): HTMLElement {
+  const row = document.createElement('div');
+  row.className = 'export-field';
+  const text = document.createElement('label');
+  text.htmlFor = id;
+  text.textContent = label;
+  control.id = id;
+  row.append(text, control);
+  return row;
+}
+
+/** A group of options under a legend. */
+export function optionGroup(legend: string, rows: HTMLElement[]): HTMLFieldSetElement {
+  const group = document.createElement('fieldset');
+  group.className = 'export-options';
+  const title = document.createElement('legend');
+  title.textContent = legend;
+  group.append(title, ...rows);
+  return group;
+}
+
 /** The last part of a path, whichever separator the host uses. */
 export function fileNameOf(path: string): string {
   return path.split(/[\\/]/).pop() ?? path;

@@ -7,7 +7,7 @@
 import type { HostEvent, PlenaryApi } from '../../shared/api.ts';
 import { EXPORT_FORMAT_LABELS, EXPORT_FORMAT_NAMES, type ExportFormatName, type ExportProgressEvent } from '../../shared/export/export-request.ts';
 import { DEFAULT_EXPORT_OPTIONS, type ExportOptions } from '../../shared/export/model.ts';
-import { button, checkbox, fileNameOf, makeDialog, type DialogParts } from './dialog-parts.ts';
+import { button, checkbox, field, fileNameOf, makeDialog, optionGroup, type DialogParts } from './dialog-parts.ts';
 
 const OPTION_LABELS: Record<keyof ExportOptions, string> = {
   titlePage: 'Title page (title, body, place and date)',
@@ -42,26 +42,16 @@ export class ExportDialog {
   constructor(api: PlenaryApi) {
     this.api = api;
     this.parts = makeDialog('export-dialog', 'Export the report');
-    const formatRow = document.createElement('div');
-    formatRow.className = 'export-field';
-    const formatLabel = document.createElement('label');
-    formatLabel.htmlFor = 'export-format';
-    formatLabel.textContent = 'Format';
     this.format = document.createElement('select');
-    this.format.id = 'export-format';
     for (const name of EXPORT_FORMAT_NAMES) this.format.add(new Option(EXPORT_FORMAT_LABELS[name].label, name));
     this.format.value = 'pdf';
-    formatRow.append(formatLabel, this.format);
-    const fieldset = document.createElement('fieldset');
-    fieldset.className = 'export-options';
-    const legend = document.createElement('legend');
-    legend.textContent = 'Include';
-    fieldset.append(legend);
-    for (const key of Object.keys(OPTION_LABELS) as (keyof ExportOptions)[]) {
+    const formatRow = field('export-format', 'Format', this.format);
+    const optionRows = (Object.keys(OPTION_LABELS) as (keyof ExportOptions)[]).map((key) => {
       const { row, input } = checkbox(`export-${key}`, OPTION_LABELS[key], DEFAULT_EXPORT_OPTIONS[key]);
       this.options.set(key, input);
-      fieldset.append(row);
-    }
+      return row;
+    });
+    const fieldset = optionGroup('Include', optionRows);
     const progressRow = document.createElement('div');
     progressRow.className = 'export-progress';
     this.progress = document.createElement('progress');

@@ -6,7 +6,7 @@
  */
 import type { PlenaryApi } from '../../shared/api.ts';
 import type { ImportDraftResult, ImportTarget } from '../../shared/export/export-request.ts';
-import { button, makeDialog, radio, type DialogParts } from './dialog-parts.ts';
+import { button, field, makeDialog, optionGroup, radio, type DialogParts } from './dialog-parts.ts';
 
 /** Same cap as main's (import-file.ts MAX_IMPORT_BYTES), checked here to spare the upload. */
 const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
@@ -41,26 +41,16 @@ export class ImportDialog {
     this.notify = options.notify;
     this.openReport = options.openReport;
     this.parts = makeDialog('import-dialog', 'Import a draft');
-    const fileRow = document.createElement('div');
-    fileRow.className = 'export-field';
-    const fileLabel = document.createElement('label');
-    fileLabel.htmlFor = 'import-file';
-    fileLabel.textContent = 'Markdown (.md) or Word (.docx) file';
     this.file = document.createElement('input');
     this.file.type = 'file';
-    this.file.id = 'import-file';
     this.file.accept = '.md,.markdown,.txt,.docx,text/markdown,application/vnd.openxmlformats-officedocument.wordprocessingml.document';
-    fileRow.append(fileLabel, this.file);
+    const fileRow = field('import-file', 'Markdown (.md) or Word (.docx) file', this.file);
     // Electron's sandboxed page gets no file paths: main shows its own open dialog.
     fileRow.hidden = api.host !== 'web';
-    const where = document.createElement('fieldset');
-    where.className = 'export-options';
-    const legend = document.createElement('legend');
-    legend.textContent = 'Where';
     const cursor = radio('import-target', 'import-at-cursor', 'cursor', 'Into this report, after the paragraph with the cursor', true);
     const fresh = radio('import-target', 'import-new', 'new', 'Into a new report', false);
     this.atCursor = cursor.input;
-    where.append(legend, cursor.row, fresh.row);
+    const where = optionGroup('Where', [cursor.row, fresh.row]);
     this.parts.body.append(fileRow, where);
     this.go = button(api.host === 'web' ? 'Import' : 'Choose file and import…', true);
     this.go.id = 'import-go';
