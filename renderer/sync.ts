@@ -8,10 +8,8 @@
  * included) and ask for main's state with our own step 1. `whenSynced` resolves at the
  * first step 2 from main, so the editor is built on the report, not on an empty doc.
  *
- * Messages go out in order from one queue, sent on a microtask: a keystroke's Yjs update
- * is emitted inside the editor's dispatch, and handing it to the socket or IPC there
- * would make every keystroke wait for it. The microtask runs before any other event,
- * message or frame, so nothing is held longer than the task that made it.
+ * A keystroke's Yjs update is not emitted inside the editor's dispatch: the patched
+ * y-prosemirror writes it on a microtask after (patches/), so it is sent as it comes.
  */
 import type * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
@@ -27,8 +25,6 @@ export class DocSync {
   private readonly api: PlenaryApi;
   private readonly unsubscribe: () => void;
   private readonly onError: (message: string) => void;
-  private readonly outgoing: Uint8Array[] = [];
-  private flushQueued = false;
 
   constructor(doc: Y.Doc, api: PlenaryApi, onError: (message: string) => void) {
     this.doc = doc;
@@ -40,21 +36,8 @@ export class DocSync {
     this.awareness.on('update', this.onLocalAwareness);
     this.unsubscribe = api.onMessage(this.onMessage);
     // In Electron main has sent its step 1 before we listened; ask for its state anyway.
-    this.send(encodeSyncStep1(doc));
+    this.api.sendMessage(encodeSyncStep1(doc));
   }
-
-  private send(message: Uint8Array): void {
-    this.outgoing.push(message);
-    if (this.flushQueued) return;
-    this.flushQueued = true;
-    queueMicrotask(this.flush);
-  }
-
-  /** Hands every queued message to main, oldest first. */
-  readonly flush = (): void => {
-    this.flushQueued = false;
-    for (const message of this.outgoing.splice(0)) this.api.sendMessage(message);
-  };
 
   private readonly onMessage = (message: Uint8Array): void => {
     const kind = messageKind(message);
@@ -65,12 +48,12 @@ export class DocSync {
       this.onError(`A change from the report could not be applied: ${(error as Error).message}`);
       return;
     }
-    if (reply) this.send(reply);
+    if (reply) this.api.sendMessage(reply);
     if (kind === SyncKind.step1) {
       // A (re)opened link: ask for main's state and announce our cursor again.
-      this.send(encodeSyncStep1(this.doc));
+      this.api.sendMessage(encodeSyncStep1(this.doc));
       if (this.awareness.getLocalState() !== null) {
-        this.send(encodeAwareness(this.awareness, [this.doc.clientID]));
+        this.api.sendMessage(encodeAwareness(this.awareness, [this.doc.clientID]));
       }
     }
     if (kind === SyncKind.step2) this.markSynced();
@@ -78,7 +61,7 @@ export class DocSync {
 
   private readonly onLocalUpdate = (update: Uint8Array, origin: unknown): void => {
     if (origin === Origin.remote) return;
-    this.send(encodeUpdate(update));
+    this.api.sendMessage(encodeUpdate(update));
   };
 
   private readonly onLocalAwareness = (
@@ -86,11 +69,10 @@ export class DocSync {
     origin: unknown,
   ): void => {
     if (origin === Origin.remote) return;
-    this.send(encodeAwareness(this.awareness, [...added, ...updated, ...removed]));
+    this.api.sendMessage(encodeAwareness(this.awareness, [...added, ...updated, ...removed]));
   };
 
   destroy(): void {
-    this.flush();
     this.unsubscribe();
     this.doc.off('update', this.onLocalUpdate);
     this.awareness.off('update', this.onLocalAwareness);
