@@ -184,6 +184,7 @@ export class ReportStore {
   readonly reportId: string;
   private readonly db: Database.Database;
   private readonly insertUpdate: Database.Statement<[Uint8Array]>;
+  private insertMany: ((rows: readonly Uint8Array[]) => void) | null = null;
   private dirty = false;
   private closed = false;
   private cachedStateVector: Uint8Array | null = null;
@@ -273,11 +274,31 @@ export class ReportStore {
    * on the update survives the process being killed (see the module doc).
    */
   append(update: Uint8Array): void {
+    this.appendAll([update]);
+  }
+
+  /**
+   * Appends several updates, one row each, in ONE transaction (group commit: one WAL
+   * commit for all of them). Returns only after it has committed; if it throws, none
+   * of them is stored.
+   */
+  appendAll(updates: readonly Uint8Array[]): void {
     this.assertOpen();
-    if (!(update instanceof Uint8Array) || update.length === 0) throw new TypeError('An update must be a non-empty Uint8Array.');
-    this.insertUpdate.run(update);
+    for (const update of updates) {
+      if (!(update instanceof Uint8Array) || update.length === 0) throw new TypeError('An update must be a non-empty Uint8Array.');
+    }
+    if (updates.length === 0) return;
+    if (updates.length === 1) this.insertUpdate.run(updates[0]!);
+    else this.insertAll(updates);
     this.dirty = true;
     this.cachedStateVector = null;
+  }
+
+  private insertAll(updates: readonly Uint8Array[]): void {
+    this.insertMany ??= this.db.transaction((rows: readonly Uint8Array[]) => {
+      for (const row of rows) this.insertUpdate.run(row);
+    });
+    this.insertMany(updates);
   }
 
   /**

@@ -3,13 +3,22 @@
  * folder (`<data>/<report id>.plenary`), the same ReportStore format the desktop app
  * opens: the secretariat can open the server's copy of a report directly.
  *
- * Durability: the extension listens to the document's own 'update' event, which Yjs
- * fires synchronously inside `applyUpdate`, ahead of Hocuspocus's broadcast. Hocuspocus
- * acknowledges an update to the provider (its SyncStatus message, which clears
- * `unsyncedChanges`) only after `applyUpdate` returns, so an update is committed before
- * any other client sees it and before its sender is told it is stored. If the
- * commit fails, the exception aborts the message: no acknowledgement, the connection is
- * closed, and the client resends on reconnect.
+ * Durability, with group commit: the extension listens to the document's own 'update'
+ * event, which Yjs fires synchronously inside `applyUpdate`, ahead of Hocuspocus's
+ * broadcast. The updates of one event-loop turn are collected per report and appended
+ * in ONE transaction per report at the end of the turn (setImmediate, queued before
+ * Hocuspocus's own end-of-turn broadcast): a busy server that reads many messages in a
+ * turn commits once per report instead of once per update. From the first update of a
+ * turn until that commit, the server's outbox (durable-outbox.ts) holds every message
+ * to a socket and every Redis publish — the sender's acknowledgement (SyncStatus, which
+ * clears the provider's `unsyncedChanges`), the broadcast, a new client's sync step 2 —
+ * so an update is committed before any client or other process sees it and before its
+ * sender is told it is stored. If a commit fails, that report's connections are closed
+ * before the outbox is released (their held messages go nowhere), and until the report
+ * has been unloaded every message for it is refused: its in-memory copy holds updates
+ * the file lacks, and a client's resend of one of them would change nothing in it,
+ * so it would be acknowledged without ever being stored. Reloaded from the file, the
+ * report takes the clients' resends of what was never acknowledged.
  *
  * Power cut: the report files are in WAL mode with synchronous=NORMAL (see ReportStore);
  * instead of each store's once-a-second checkpoint on the event loop (two fsyncs per
@@ -27,13 +36,14 @@ import { join } from 'node:path';
 import { existsSync, mkdirSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import * as Y from 'yjs';
-import type { Extension, onLoadDocumentPayload, afterUnloadDocumentPayload, onStoreDocumentPayload } from '@hocuspocus/server';
+import type { Extension, onLoadDocumentPayload, afterUnloadDocumentPayload, onStoreDocumentPayload, beforeHandleMessagePayload } from '@hocuspocus/server';
 import { isTransactionOrigin } from '@hocuspocus/server';
 import { ReportStore } from '../report-store.ts';
 import { ReportFileError } from '../report-errors.ts';
 import { REPORT_EXTENSION } from '../report-store-schema.ts';
 import { assertValidReportId } from './report-id.ts';
 import type { Logger } from './log.ts';
+import type { DurableOutbox } from './durable-outbox.ts';
 
 export interface PersistenceOptions {
   dataDir: string;
@@ -44,6 +54,10 @@ export interface PersistenceOptions {
   compactAfterRows?: number;
   /** How often written reports' WALs are fsynced (ms). */
   syncEveryMs?: number;
+  /** Held while a group commit is open (the server's sockets and Redis send through it). */
+  outbox?: DurableOutbox;
+  /** A report's commit failed: close its connections (before the outbox is released). */
+  onCommitFailed?: (reportId: string, error: Error) => void;
 }
 
 /** Makes a file's written data durable without blocking the event loop (libuv thread pool). */
@@ -67,6 +81,11 @@ export class SqlitePersistence implements Extension {
   private readonly unsynced = new Set<string>();
   private syncing: Promise<void> = Promise.resolve();
   private readonly syncTimer: ReturnType<typeof setInterval>;
+  /** Updates of the current turn not yet committed, per report, in arrival order. */
+  private readonly batches = new Map<string, Uint8Array[]>();
+  private commitScheduled = false;
+  /** Reports whose commit failed: refused until unloaded (see the module doc). */
+  private readonly failed = new Set<string>();
 
   constructor(options: PersistenceOptions) {
     this.options = options;
@@ -108,8 +127,7 @@ export class SqlitePersistence implements Extension {
     const persist = (update: Uint8Array, origin: unknown): void => {
       if (origin === LOAD_ORIGIN) return;
       if (!this.options.persistRelayed && isTransactionOrigin(origin) && origin.source === 'redis') return;
-      log.append(update);
-      this.unsynced.add(documentName);
+      this.enqueue(documentName, update);
     };
     // Run before Hocuspocus's own 'update' listener (which broadcasts to the other
     // clients), so no client ever receives an update the server could still lose.
@@ -124,19 +142,62 @@ export class SqlitePersistence implements Extension {
     let lastPendingDs: Uint8Array | null = null;
     document.on('afterTransaction', () => {
       const pending = document.store.pendingStructs?.update ?? null;
-      if (pending && pending !== lastPending) {
-        log.append(Y.convertUpdateFormatV2ToV1(pending));
-        this.unsynced.add(documentName);
-      }
+      if (pending && pending !== lastPending) this.enqueue(documentName, Y.convertUpdateFormatV2ToV1(pending));
       lastPending = pending;
       const pendingDs = document.store.pendingDs;
-      if (pendingDs && pendingDs !== lastPendingDs) {
-        log.append(Y.convertUpdateFormatV2ToV1(pendingDs));
-        this.unsynced.add(documentName);
-      }
+      if (pendingDs && pendingDs !== lastPendingDs) this.enqueue(documentName, Y.convertUpdateFormatV2ToV1(pendingDs));
       lastPendingDs = pendingDs;
     });
     this.options.log('info', 'report.loaded', { report: documentName, rows: log.updateCount });
+  }
+
+  /**
+   * Queues an update for this turn's commit. Without an outbox to hold the
+   * acknowledgements until then (a bare extension, as in tests), it commits at once.
+   */
+  private enqueue(reportId: string, update: Uint8Array): void {
+    const outbox = this.options.outbox;
+    if (!outbox) {
+      this.commitReport(reportId, [update]);
+      return;
+    }
+    const batch = this.batches.get(reportId);
+    if (batch) batch.push(update);
+    else this.batches.set(reportId, [update]);
+    outbox.hold();
+    if (!this.commitScheduled) {
+      this.commitScheduled = true;
+      setImmediate(() => this.commitPending());
+    }
+  }
+
+  /** Commits every report's queued updates (one transaction each), then releases the outbox. */
+  commitPending(): void {
+    this.commitScheduled = false;
+    const batches = [...this.batches];
+    this.batches.clear();
+    for (const [reportId, updates] of batches) {
+      try {
+        this.commitReport(reportId, updates);
+      } catch (error) {
+        this.options.log('error', 'report.commit_failed', { report: reportId, updates: updates.length, reason: (error as Error).message });
+        this.failed.add(reportId);
+        this.options.onCommitFailed?.(reportId, error as Error);
+      }
+    }
+    this.options.outbox?.release();
+  }
+
+  private commitReport(reportId: string, updates: Uint8Array[]): void {
+    const log = this.logs.get(reportId);
+    if (!log || log.isClosed) throw new Error(`The report file of ${reportId} is closed.`);
+    log.appendAll(updates);
+    this.unsynced.add(reportId);
+  }
+
+  /** Refuses every message for a report whose in-memory copy is ahead of its file. */
+  async beforeHandleMessage({ documentName }: beforeHandleMessagePayload): Promise<void> {
+    if (this.failed.has(documentName)) throw Object.assign(new Error('The report could not be stored.'), { code: 1011, reason: 'The report could not be stored.' });
   }
 
   /** Called by Hocuspocus after a quiet period: a good moment to compact a long log. */
@@ -150,13 +211,16 @@ export class SqlitePersistence implements Extension {
   }
 
   async afterUnloadDocument({ documentName }: afterUnloadDocumentPayload): Promise<void> {
+    if (this.batches.has(documentName)) this.commitPending(); // nothing queued is dropped by a close
+    this.failed.delete(documentName);
     this.logs.get(documentName)?.close();
     this.logs.delete(documentName);
     this.options.log('info', 'report.unloaded', { report: documentName });
   }
 
-  /** Flushes and closes every open report file (all appends are already committed). */
+  /** Commits what is queued, then flushes and closes every open report file. */
   closeAll(): void {
+    if (this.batches.size > 0) this.commitPending();
     clearInterval(this.syncTimer);
     for (const log of this.logs.values()) log.close();
     this.logs.clear();
