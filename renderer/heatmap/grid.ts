@@ -1,8 +1,11 @@
 /**
  * The heatmap grid: an ARIA grid (row headers are sections and paragraphs, column headers
  * the columns) with one tab stop and arrow-key navigation. Only the rows near the
- * viewport are in the DOM (fixed row height), so 300 sections × 60 members costs what
- * is on screen; a change repaints just the cells of the rows it names.
+ * viewport are in the DOM (fixed row height), and of those only the row headers: the
+ * cells are drawn on one canvas (grid-canvas.ts), and the focused and hovered cells are
+ * made real elements over it (grid-probe.ts) — so a column switch or a live stance costs
+ * canvas rectangles, not Blink style and layout of hundreds of cells. A change repaints
+ * just the cells of the rows it names.
  *
  * Keys: arrows move; Home/End go to the row's ends; PageUp/PageDown move a screen;
  * Enter or Space on a row header expands or collapses a section; Enter on a cell opens
@@ -11,9 +14,11 @@
 import type { HeatmapModel } from '../../shared/heatmap/model.ts';
 import type { HeatmapRow } from '../../shared/heatmap/rows.ts';
 import type { Cell } from '../../shared/heatmap/cells.ts';
-import { paintRowElement, rowBuild, styleRow, type RowBuild, type RowContext } from './grid-cells.ts';
-import { GridMarks } from './grid-marks.ts';
+import { paintRowHead, rowHeadOf, rowMarkup, styleRow } from './grid-cells.ts';
+import { GridCanvas } from './grid-canvas.ts';
+import { CellProbe } from './grid-probe.ts';
 import { CellTooltip } from './grid-tooltip.ts';
+import { buildHeaderRow } from './grid-header.ts';
 import { CELL_NARROW, CELL_WIDE, GridViewport, LABEL_WIDTH, NARROW_ABOVE, ROW_HEIGHT, type Span } from './grid-viewport.ts';
 
 export { ROW_HEIGHT } from './grid-viewport.ts';
@@ -27,36 +32,44 @@ function rowKey(row: HeatmapRow): string {
   return `${row.kind}:${row.id}`;
 }
 
+/** The cells' font: 0.72rem of the UI face (heatmap.css had it on each cell element). */
+function cellFont(): string {
+  const rem = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
+  return `${(0.72 * rem).toFixed(2)}px ${getComputedStyle(document.body).fontFamily || 'sans-serif'}`;
+}
+
 export class HeatmapGrid {
   readonly element: HTMLElement;
-  private readonly scroller: HTMLElement;
   private readonly head: HTMLElement;
   private readonly body: HTMLElement;
-  private readonly tooltip: CellTooltip;
+  private readonly tooltip = new CellTooltip();
   private readonly model: HeatmapModel;
   private readonly callbacks: GridCallbacks;
   private readonly viewport: GridViewport;
-  private readonly marks = new GridMarks();
+  private readonly canvas = new GridCanvas();
+  /** The focused cell (the tab stop when a cell has it); replaced, not moved, while it holds focus. */
+  private focusProbe = new CellProbe('hm-focus-cell');
+  private readonly hoverProbe = new CellProbe('hm-hover-cell');
   private rows: HeatmapRow[] = [];
   private expanded: ReadonlySet<string> = new Set();
   private readonly rendered = new Map<string, HTMLElement>();
-  /** The columns the rendered rows have cells for. */
+  /** The columns the header has cells for (and the canvas draws). */
   private span: Span = { first: 0, last: -1 };
-  /** Focus position: row index (−1 = the header row) and column (0 = row header). */
+  /** Focus position: row index and column (0 = row header, i + 1 = column i). */
   private focusRow = 0;
   private focusCol = 0;
   private frame = 0;
   private focusFrame = 0;
+  private font = '';
 
   constructor(scroller: HTMLElement, model: HeatmapModel, callbacks: GridCallbacks) {
-    this.scroller = scroller;
     this.model = model;
     this.callbacks = callbacks;
     this.element = document.createElement('div');
     this.element.className = 'hm-grid';
     this.element.setAttribute('role', 'grid');
     this.element.setAttribute('aria-label', 'Consensus heatmap');
-    // Focus waits here while the rows under it are rebuilt (parkFocus).
+    // Focus waits here while the row under it is rebuilt (parkFocus).
     this.element.tabIndex = -1;
     this.element.style.setProperty('--hm-label', `${LABEL_WIDTH}px`);
     this.element.style.setProperty('--hm-row', `${ROW_HEIGHT}px`);
@@ -66,18 +79,19 @@ export class HeatmapGrid {
     this.body = document.createElement('div');
     this.body.className = 'hm-body';
     this.body.setAttribute('role', 'rowgroup');
-    this.body.append(this.marks.canvas);
+    this.body.append(this.canvas.canvas);
     this.element.append(this.head, this.body);
-    this.tooltip = new CellTooltip(scroller, (colIndex) => this.model.columns[colIndex - 2]?.label ?? '');
     scroller.append(this.element, this.tooltip.element);
     this.viewport = new GridViewport(scroller, this.head, () => this.renderWindow());
     scroller.addEventListener('scroll', () => this.schedule(), { passive: true });
     this.element.addEventListener('keydown', (event) => this.onKey(event));
     this.element.addEventListener('click', (event) => this.onClick(event));
     this.element.addEventListener('focusin', (event) => this.onFocus(event.target as HTMLElement));
-    this.element.addEventListener('mouseover', (event) => this.tooltip.show(event.target as HTMLElement));
-    this.element.addEventListener('mouseleave', () => this.tooltip.hide());
     this.element.addEventListener('focusout', () => this.tooltip.hide());
+    const canvas = this.canvas.canvas;
+    canvas.addEventListener('mousemove', (event) => this.hover(this.canvas.cellAt(event.offsetX, event.offsetY)));
+    canvas.addEventListener('mouseleave', () => this.hover(null));
+    canvas.addEventListener('click', (event) => this.onCanvasClick(event));
   }
 
   get rowList(): readonly HeatmapRow[] {
@@ -92,11 +106,18 @@ export class HeatmapGrid {
     return this.narrow ? CELL_NARROW : CELL_WIDE;
   }
 
-  /** New rows or columns: rebuilds the header and the rows on screen. */
+  /** New rows or columns: keeps the row elements that still fit, rebuilds the header and redraws the cells. */
   setRows(rows: HeatmapRow[], expanded: ReadonlySet<string>): void {
-    const hadFocus = this.parkFocus();
     this.rows = rows;
     this.expanded = expanded;
+    let hadFocus = false;
+    for (const [key, element] of this.rendered) {
+      const row = rows[Number(element.dataset.index)];
+      if (row && rowKey(row) === key && element.dataset.expanded === String(expanded.has(row.id))) continue;
+      if (element.contains(document.activeElement)) hadFocus = this.parkFocus() || hadFocus;
+      element.remove();
+      this.rendered.delete(key);
+    }
     const columns = this.model.columns;
     this.element.style.setProperty('--hm-columns', String(columns.length));
     this.element.style.setProperty('--hm-cell', `${this.cellWidth}px`);
@@ -104,64 +125,44 @@ export class HeatmapGrid {
     this.element.setAttribute('aria-rowcount', String(rows.length + 1));
     this.element.setAttribute('aria-colcount', String(columns.length + 1));
     this.body.style.height = `${rows.length * ROW_HEIGHT}px`;
-    this.body.replaceChildren(this.marks.canvas);
-    this.rendered.clear();
     this.focusRow = Math.min(this.focusRow, Math.max(rows.length - 1, 0));
     this.focusCol = Math.min(this.focusCol, columns.length);
     this.span = { first: 0, last: -1 };
+    this.canvas.invalidate();
+    this.hover(null);
     this.renderWindow();
     if (hadFocus) this.restoreFocus();
   }
 
-  /** The header row: the corner and the column headers of the columns in `span`. */
-  private buildHeader(): void {
-    const columns = this.model.columns;
-    const narrow = this.narrow;
-    const header = document.createElement('div');
-    header.className = 'hm-row hm-header-row';
-    header.setAttribute('role', 'row');
-    header.setAttribute('aria-rowindex', '1');
-    const corner = document.createElement('div');
-    corner.className = 'hm-corner';
-    corner.setAttribute('role', 'columnheader');
-    corner.textContent = 'Section';
-    header.append(corner);
-    for (let i = this.span.first; i <= this.span.last; i++) {
-      const column = columns[i];
-      if (!column) continue;
-      const th = document.createElement('div');
-      th.className = 'hm-colhead';
-      th.setAttribute('role', 'columnheader');
-      th.setAttribute('aria-colindex', String(i + 2));
-      if (i === this.span.first) th.style.gridColumnStart = String(i + 2);
-      th.title = column.label;
-      const label = document.createElement('span');
-      label.textContent = narrow ? column.label : column.short;
-      label.setAttribute('aria-label', column.label);
-      th.append(label);
-      header.append(th);
-    }
-    this.head.replaceChildren(header);
-  }
-
-  /** Repaints the rows (section or block ids) a change named, if they are on screen. */
+  /** Repaints the rows (section or block ids) a change named, if they are on screen: their changed cells on the canvas, their headers and probes. */
   repaint(ids: Iterable<string>): void {
-    const context = { model: this.model, columns: this.model.columns, narrow: this.narrow };
     for (const id of ids) {
       for (const kind of ['section', 'paragraph']) {
         const element = this.rendered.get(`${kind}:${id}`);
-        const row = element ? this.rows[Number(element.dataset.index)] : undefined;
+        const index = Number(element?.dataset.index);
+        const row = this.rows[index];
         if (!element || !row) continue;
         const cells = this.cellsOf(row);
-        paintRowElement(element, row, cells, context);
-        this.marks.redrawRow(Number(element.dataset.index), cells);
-        this.tooltip.refresh(element);
+        const head = rowHeadOf(this.model, row);
+        paintRowHead(element, head);
+        this.canvas.redrawRow(index, cells);
+        for (const probe of [this.focusProbe, this.hoverProbe]) {
+          const column = probe.place?.column ?? -1;
+          if (!probe.isOn(index)) continue;
+          probe.paint(cells[column], head.name, this.columnLabel(column));
+          if (this.tooltip.describes === probe.element) this.tooltip.refresh(this.tooltipHeading(head.title, column), probe.countsText);
+        }
       }
     }
   }
 
+  /** The cells of a row on screen, as drawn (for tests and the bench). */
+  get cellsDrawn(): number {
+    return this.canvas.cellsDrawn;
+  }
+
   /**
-   * Moves focus from a cell about to be removed to the grid itself (its keys still work):
+   * Moves focus from a row about to be removed to the grid itself (its keys still work):
    * removing a focused element makes the browser lay out the page there and then, in the
    * middle of the rebuild. Returns whether the grid had focus.
    */
@@ -194,54 +195,36 @@ export class HeatmapGrid {
     });
   }
 
-  /** The columns to give cells: those on screen or near it. */
-  private wantedSpan(): Span {
-    return this.viewport.columns(this.model.columns.length, this.cellWidth);
-  }
-
   /**
-   * Puts the rows near the viewport into the DOM (with cells for the columns near it)
-   * and takes the others out. Rows are built as markup in one parse; nothing here reads
-   * layout.
+   * Puts the row headers near the viewport into the DOM and takes the others out, builds
+   * the column headers near it, puts the focused cell on its row and draws the cells.
+   * Nothing here reads layout.
    */
   renderWindow(): void {
-    const wantedSpan = this.wantedSpan();
+    const wanted = this.viewport.columns(this.model.columns.length, this.cellWidth);
     const rows = this.viewport.rows(this.rows.length);
-    // Rebuild every row when the columns on screen move out of what the rows hold.
-    if (wantedSpan.first < this.span.first || wantedSpan.last > this.span.last) {
-      const hadFocus = this.body.contains(document.activeElement) && this.parkFocus();
-      this.span = wantedSpan;
-      this.buildHeader();
-      this.body.replaceChildren(this.marks.canvas);
-      this.rendered.clear();
-      this.buildRows(rows);
-      if (hadFocus) this.restoreFocus();
-    } else {
-      this.buildRows(rows);
+    if (wanted.first < this.span.first || wanted.last > this.span.last) {
+      this.span = wanted;
+      this.head.replaceChildren(buildHeaderRow(this.model.columns, this.span, this.narrow));
     }
-    this.marks.draw(rows, this.span, this.cellWidth, (index) => {
+    this.buildRows(rows);
+    this.placeFocusProbe();
+    if (this.hoverProbe.place && !this.hoverProbe.element.isConnected) this.hover(null);
+    this.font ||= cellFont();
+    this.canvas.draw(rows, this.span, this.cellWidth, this.narrow, this.font, (index) => {
       const row = this.rows[index];
       return row ? this.cellsOf(row) : undefined;
     });
   }
 
-  /**
-   * Builds the rows in `span` that are not in the DOM yet, and the focused row wherever
-   * it is (it holds the grid's tab stop; it also gets the focused column's cell).
-   */
+  /** Builds the rows in `span` that are not in the DOM yet, and the focused row wherever it is (it holds the grid's tab stop). */
   private buildRows(span: Span): void {
     const wanted = new Set<string>();
-    const columns = this.model.columns;
-    const shown: number[] = [];
-    for (let i = this.span.first; i <= this.span.last; i++) shown.push(i);
-    const focusColumn = this.focusCol - 1;
-    const shownWithFocus = focusColumn < 0 || (focusColumn >= this.span.first && focusColumn <= this.span.last) || focusColumn >= columns.length
-      ? shown
-      : [...shown, focusColumn].sort((a, b) => a - b);
     const indexes: number[] = [];
     for (let i = span.first; i <= span.last; i++) indexes.push(i);
     if (this.focusRow < span.first || this.focusRow > span.last) indexes.push(this.focusRow);
-    const builds: { key: string; build: RowBuild }[] = [];
+    let html = '';
+    const built: { key: string; index: number }[] = [];
     for (const i of indexes) {
       const row = this.rows[i];
       if (!row) continue;
@@ -249,32 +232,100 @@ export class HeatmapGrid {
       wanted.add(key);
       const element = this.rendered.get(key);
       if (element && Number(element.dataset.index) === i) continue;
+      if (element?.contains(document.activeElement)) this.parkFocus();
       element?.remove();
       this.rendered.delete(key);
-      const focused = i === this.focusRow;
-      const context: RowContext = {
-        model: this.model, columns, narrow: this.narrow, cellWidth: this.cellWidth, shown: focused ? shownWithFocus : shown, expanded: this.expanded.has(row.id), odd: i % 2 === 1,
-        tabStop: focused ? this.focusCol : -1,
-      };
-      builds.push({ key, build: rowBuild(row, i, this.cellsOf(row), context) });
+      html += rowMarkup(row, i, { model: this.model, expanded: this.expanded.has(row.id), odd: i % 2 === 1, tabStop: i === this.focusRow && this.focusCol === 0 });
+      built.push({ key, index: i });
     }
     for (const [key, element] of this.rendered) {
       if (wanted.has(key) || element.contains(document.activeElement)) continue;
       element.remove();
       this.rendered.delete(key);
     }
-    if (builds.length === 0) return;
+    if (built.length === 0) return;
     // One parse for every new row, straight into the body (no adoption from another
-    // document), then their positions and fills through the CSSOM.
+    // document), then their places through the CSSOM.
     const before = this.body.childElementCount;
-    this.body.insertAdjacentHTML('beforeend', builds.map((b) => b.build.html).join(''));
+    this.body.insertAdjacentHTML('beforeend', html);
     const parsed = this.body.children;
-    builds.forEach(({ key, build }, i) => {
+    built.forEach(({ key, index }, i) => {
       const element = parsed[before + i] as HTMLElement | undefined;
       if (!element) return;
-      styleRow(element, build);
+      styleRow(element, index);
       this.rendered.set(key, element);
     });
+  }
+
+  /**
+   * Puts the focus probe on the focused cell (nothing when a row header has the focus).
+   * A probe that holds the focus is never moved to another row (removing a focused
+   * element forces a layout): a new one takes its place and the focus first.
+   */
+  private placeFocusProbe(): void {
+    const probe = this.focusProbe;
+    const row = this.rows[this.focusRow];
+    const rowElement = row ? this.rendered.get(rowKey(row)) : undefined;
+    const column = this.focusCol - 1;
+    const holds = document.activeElement === probe.element;
+    if (!row || !rowElement || column < 0) {
+      if (holds) this.parkFocus();
+      probe.remove();
+      return;
+    }
+    const target = holds && probe.place?.rowElement !== rowElement ? new CellProbe('hm-focus-cell') : probe;
+    const head = rowHeadOf(this.model, row);
+    target.show({ rowElement, index: this.focusRow, column }, this.cellsOf(row)[column], head.name, this.columnLabel(column), this.cellWidth);
+    target.element.tabIndex = 0;
+    if (target !== probe) {
+      this.focusProbe = target;
+      target.element.focus({ preventScroll: true });
+      probe.remove();
+    }
+    if (this.tooltip.describes === probe.element || this.tooltip.describes === target.element) this.showTooltip(target);
+  }
+
+  /** The mouse is over a cell (or none): the hover probe and the tooltip follow it. */
+  private hover(at: { row: number; column: number } | null): void {
+    const probe = this.hoverProbe;
+    const row = at ? this.rows[at.row] : undefined;
+    const rowElement = row ? this.rendered.get(rowKey(row)) : undefined;
+    const onFocused = at !== null && at.row === this.focusRow && at.column === this.focusCol - 1 && this.focusProbe.element.isConnected;
+    this.focusProbe.element.classList.toggle('hm-hovered', onFocused);
+    if (!at || !row || !rowElement || onFocused) {
+      const had = probe.place !== null;
+      probe.remove();
+      if (onFocused) this.showTooltip(this.focusProbe);
+      else if (had) this.tooltipToFocus();
+      return;
+    }
+    if (probe.place?.index === at.row && probe.place.column === at.column && probe.element.isConnected) return;
+    const head = rowHeadOf(this.model, row);
+    probe.show({ rowElement, index: at.row, column: at.column }, this.cellsOf(row)[at.column], head.name, this.columnLabel(at.column), this.cellWidth);
+    this.showTooltip(probe);
+  }
+
+  /** The tooltip goes back to the focused cell when the grid has focus, or away. */
+  private tooltipToFocus(): void {
+    if (document.activeElement === this.focusProbe.element) this.showTooltip(this.focusProbe);
+    else this.tooltip.hide();
+  }
+
+  private showTooltip(probe: CellProbe): void {
+    const place = probe.place;
+    const row = place ? this.rows[place.index] : undefined;
+    if (!place || !row || !probe.countsText) return this.tooltip.hide();
+    const left = Math.min(LABEL_WIDTH + place.column * this.cellWidth, LABEL_WIDTH + this.model.columns.length * this.cellWidth - 300);
+    const top = this.viewport.head + (place.index + 1) * ROW_HEIGHT + 2;
+    this.tooltip.show(probe.element, this.tooltipHeading(rowHeadOf(this.model, row).title, place.column), probe.countsText, left, top);
+  }
+
+  private tooltipHeading(rowTitle: string, column: number): string {
+    return `${rowTitle.length > 70 ? `${rowTitle.slice(0, 69)}…` : rowTitle} · ${this.columnLabel(column)}`;
+  }
+
+  private columnLabel(column: number): string {
+    return this.model.columns[column]?.label ?? '';
   }
 
   private cellsOf(row: HeatmapRow): readonly Cell[] {
@@ -283,15 +334,11 @@ export class HeatmapGrid {
 
   // ---- focus and keys ----
 
-  private focusedIn(rowElement: HTMLElement): HTMLElement | null {
-    if (this.focusCol === 0) return rowElement.firstElementChild as HTMLElement | null;
-    return rowElement.querySelector<HTMLElement>(`[data-col="${this.focusCol}"]`);
-  }
-
   private focusedElement(): HTMLElement | null {
+    if (this.focusCol > 0) return this.focusProbe.element.isConnected ? this.focusProbe.element : null;
     const row = this.rows[this.focusRow];
     const element = row ? this.rendered.get(rowKey(row)) : undefined;
-    return element ? this.focusedIn(element) : null;
+    return (element?.firstElementChild as HTMLElement | null | undefined) ?? null;
   }
 
   /** Scrolls the row and column into view (from known geometry: no layout read) and renders them. */
@@ -316,7 +363,7 @@ export class HeatmapGrid {
   private moveTo(row: number, col: number): void {
     const rows = this.rows.length;
     if (rows === 0) return;
-    this.focusedElement()?.setAttribute('tabindex', '-1');
+    if (this.focusCol === 0) this.focusedElement()?.setAttribute('tabindex', '-1');
     this.focusRow = Math.max(0, Math.min(rows - 1, row));
     this.focusCol = Math.max(0, Math.min(this.model.columns.length, col));
     this.ensureVisible(this.focusRow, this.focusCol);
@@ -328,17 +375,18 @@ export class HeatmapGrid {
   }
 
   private onFocus(target: HTMLElement): void {
+    if (target === this.focusProbe.element) return this.showTooltip(this.focusProbe);
     const rowElement = target.closest<HTMLElement>('.hm-row');
-    if (!rowElement || rowElement.dataset.index === undefined) return;
+    if (!target.classList.contains('hm-rowhead') || !rowElement || rowElement.dataset.index === undefined) return;
     const row = Number(rowElement.dataset.index);
-    const col = Number(target.dataset.col ?? 0);
-    if (row !== this.focusRow || col !== this.focusCol) {
+    if (row !== this.focusRow || this.focusCol !== 0) {
       this.focusedElement()?.setAttribute('tabindex', '-1');
       this.focusRow = row;
-      this.focusCol = col;
+      this.focusCol = 0;
       target.tabIndex = 0;
+      this.placeFocusProbe();
     }
-    this.tooltip.show(target);
+    this.tooltip.hide();
   }
 
   private onKey(event: KeyboardEvent): void {
@@ -365,15 +413,20 @@ export class HeatmapGrid {
     event.preventDefault();
   }
 
+  /** A click on a row header expands or collapses its section. */
   private onClick(event: MouseEvent): void {
-    const target = (event.target as HTMLElement).closest<HTMLElement>('.hm-rowhead, .hm-cell');
+    const target = (event.target as HTMLElement).closest<HTMLElement>('.hm-rowhead');
     const rowElement = target?.closest<HTMLElement>('.hm-row');
     const row = rowElement ? this.rows[Number(rowElement.dataset.index)] : undefined;
-    if (!target || !row) return;
-    if (target.classList.contains('hm-rowhead')) {
-      if (row.kind === 'section') this.callbacks.toggle(row.id);
-    } else {
-      this.callbacks.open(row);
-    }
+    if (target && row?.kind === 'section') this.callbacks.toggle(row.id);
+  }
+
+  /** A click on a cell focuses it and opens the report there. */
+  private onCanvasClick(event: MouseEvent): void {
+    const at = this.canvas.cellAt(event.offsetX, event.offsetY);
+    const row = at ? this.rows[at.row] : undefined;
+    if (!at || !row) return;
+    this.moveTo(at.row, at.column + 1);
+    this.callbacks.open(row);
   }
 }

@@ -131,7 +131,7 @@ try {
   }
   for (const [name, r] of Object.entries(results)) rows.push([name, fmt(r.sync), fmt(r.paint), fmt(r.cpu), `${r.sync.length} / ${r.cpu.length}`]);
   console.log(`Heatmap bench: ${facts.blocks} blocks, ${facts.stances} stances, 60 members; page setup (report, engine) ${facts.setup.toFixed(0)} ms, not timed below.`);
-  console.log(`Rows in the DOM after first render: ${facts.rendered} (cells ${facts.cells}); with member columns: ${facts.memberCells} cells.`);
+  console.log(`Rows in the DOM after first render: ${facts.rendered} (elements in the grid body ${facts.cells}; cells are drawn on a canvas); with member columns: ${facts.memberCells} elements.`);
   console.log(`Wall figures from ${RUNS} page loads; main-thread CPU (step to its painted frame, thread time, from a trace) from ${CPU_RUNS} more.`);
   console.log(table(['step', 'sync ms, median (min–max)', 'to next paint ms, median (min–max)', 'main-thread CPU to paint ms, median (min–max)', 'n wall / cpu'], rows));
   console.log(machineFacts(browser.version()));

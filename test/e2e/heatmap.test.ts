@@ -2,13 +2,17 @@
  * The chair's heatmap in the real renderer through the browser host, with two members in
  * two browser profiles: open it, switch the columns, filter to blocking rows, click a
  * cell and land on the paragraph with its panel, see a stance set in the other profile
- * change the cell, and export an SVG that names every section.
+ * change the cell, and export an SVG that names every section. The cells are drawn on a
+ * canvas: they are found where they are drawn (heatmap-helpers.ts), hovered and clicked
+ * there, and their colours read from its pixels.
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Host } from './harness.ts';
 import { chooseStance, openAsChairAndMember, openPanelByKeyboard, paragraphId } from './stance-helpers.ts';
+import { canvasPixel, cellPoint, hoveredCellLabel, near, rgb } from './heatmap-helpers.ts';
+import { OBJECTION_MARK, fillFor } from '../../shared/heatmap/scale.ts';
 
 let host: Host;
 let browser: Browser;
@@ -20,10 +24,8 @@ const errors: string[] = [];
 let first: string;
 let headings: string[];
 
-/** The row header text and cell labels of a row of the grid. */
-async function cellLabel(page: Page, kind: 'section' | 'paragraph', id: string, column: number): Promise<string> {
-  return (await page.getAttribute(`.hm-row[data-kind="${kind}"][data-id="${id}"] [role="gridcell"][aria-colindex="${column + 1}"]`, 'aria-label')) ?? '';
-}
+/** A cell's accessible name, read from the cell element that appears where the mouse hovers it. */
+const cellLabel = hoveredCellLabel;
 
 async function columnHeaders(page: Page): Promise<string[]> {
   return page.locator('.hm-colhead').evaluateAll((nodes) => nodes.map((n) => (n as HTMLElement).title));
@@ -78,11 +80,54 @@ describe('the consensus heatmap', () => {
 
   test('a stance set in another profile changes the cell live', async () => {
     expect(await cellLabel(chair, 'paragraph', first, 2)).toMatch(/0 object, 0 stale, 1 no stance/);
+    // The cells as drawn: the chair's column full (endorsed), the other member's empty, no triangle.
+    // Points on the fill (left of the share's figures, below the ring, above the accept bar) and in the top right corner.
+    const fillOf = (p: { x: number; y: number }) => ({ x: p.x - 24, y: p.y + 2 });
+    const mine = fillOf(await cellPoint(chair, 'paragraph', first, 1));
+    const theirs = fillOf(await cellPoint(chair, 'paragraph', first, 2));
+    const corner = { x: theirs.x + 24 + 33, y: theirs.y - 2 - 10 };
+    expect(near(await canvasPixel(chair, mine), rgb(fillFor(1)))).toBe(true);
+    expect(near(await canvasPixel(chair, theirs), rgb(fillFor(0)))).toBe(true);
+    expect(near(await canvasPixel(chair, corner), rgb(fillFor(0)))).toBe(true);
     await openPanelByKeyboard(member, first);
     await chooseStance(member, 'Objection', 'The costs fall on developing countries.');
     await expect.poll(() => cellLabel(chair, 'paragraph', first, 2), { timeout: 15_000 }).toMatch(/1 object, 0 stale, 0 no stance of 1 member.*standing objection/);
     expect(await chair.getAttribute(`.hm-row[data-kind="paragraph"][data-id="${first}"] [aria-colindex="3"]`, 'class')).toMatch(/hm-objection/);
+    // Repainted on the canvas: the objection's triangle in that cell's corner, and only there.
+    await expect.poll(async () => near(await canvasPixel(chair, corner), rgb(OBJECTION_MARK), 40)).toBe(true);
+    expect(near(await canvasPixel(chair, theirs), rgb(fillFor(0)))).toBe(true);
+    expect(near(await canvasPixel(chair, mine), rgb(fillFor(1)))).toBe(true);
+    expect(near(await canvasPixel(chair, { x: mine.x + 24 + 33, y: mine.y - 2 - 10 }), rgb(fillFor(1)))).toBe(true);
     await expect.poll(() => chair.textContent('.hm-figure.hm-alert .hm-figure-value')).toBe('1');
+  });
+
+  test('the hovered cell shows its counts in a tooltip; the keyboard moves one focused cell, named for screen readers', async () => {
+    await chair.mouse.move((await cellPoint(chair, 'paragraph', first, 2)).x, (await cellPoint(chair, 'paragraph', first, 2)).y);
+    await expect.poll(() => chair.textContent('#heatmap-tooltip')).toMatch(/Bruno Costa|Private sector/);
+    expect(await chair.textContent('#heatmap-tooltip')).toMatch(/1 object, 0 stale, 0 no stance of 1 member/);
+    await chair.mouse.move(5, 5);
+    // Focus on the paragraph's row header, then right: its first cell, the grid's only tab stop.
+    await chair.focus(`.hm-row[data-kind="paragraph"][data-id="${first}"] .hm-rowhead`);
+    await chair.keyboard.press('ArrowRight');
+    await chair.keyboard.press('ArrowRight');
+    const focused = await chair.evaluate(() => {
+      const cell = document.activeElement as HTMLElement;
+      const row = cell.closest('[role="row"]') as HTMLElement;
+      return { role: cell.getAttribute('role'), col: cell.getAttribute('aria-colindex'), label: cell.getAttribute('aria-label'), row: row.dataset.id, described: cell.getAttribute('aria-describedby'),
+        stops: document.querySelectorAll('.hm-grid [tabindex="0"]').length };
+    });
+    expect(focused).toMatchObject({ role: 'gridcell', col: '3', row: first, described: 'heatmap-tooltip', stops: 1 });
+    expect(focused.label).toMatch(/^Paragraph 1\., .*: 0% endorse; 0 endorse, 0 accept, 0 reserve, 1 object/);
+    expect(await chair.isVisible('#heatmap-tooltip')).toBe(true);
+    // Up: the same column one row higher, still one tab stop.
+    const place = () => chair.evaluate(() => {
+      const cell = document.activeElement as HTMLElement;
+      return { col: cell.getAttribute('aria-colindex'), row: Number(cell.closest('[role="row"]')?.getAttribute('aria-rowindex')), stops: document.querySelectorAll('.hm-grid [tabindex="0"]').length };
+    });
+    const before = await place();
+    await chair.keyboard.press('ArrowUp');
+    expect(await place()).toEqual({ col: '3', row: before.row - 1, stops: 1 });
+    expect(await chair.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toMatch(/, Private sector: \d+% endorse;/);
   });
 
   test('switches the columns to members and to regions', async () => {
@@ -117,7 +162,9 @@ describe('the consensus heatmap', () => {
   });
 
   test('clicking a cell opens the report at that paragraph with its panel', async () => {
-    await chair.click(`.hm-row[data-kind="paragraph"][data-id="${first}"] [aria-colindex="3"]`);
+    // Where the cell is drawn (the canvas takes the click and finds the cell under it).
+    const point = await cellPoint(chair, 'paragraph', first, 2);
+    await chair.mouse.click(point.x, point.y);
     await chair.waitForSelector('#heatmap', { state: 'hidden' });
     await chair.waitForSelector('#stance-panel:not([hidden])');
     const caretBlock = await chair.evaluate(() => {

@@ -1,0 +1,273 @@
+/**
+ * The heatmap's cells, drawn on one canvas that covers only the rows and columns on
+ * screen (and a little overscan): each cell's fill, its share in figures (wide columns),
+ * the stale "⁄", the accept bar at its foot, the objection's corner triangle and the
+ * reservation's ring. A DOM element per cell cost Blink style, layout and paint for every
+ * cell of a column switch (≈ 60 ms for a screen of member columns) and for every row a
+ * stance repainted; the canvas costs a few hundred rectangles. What must be DOM — the
+ * focused cell (its label for screen readers, the keyboard's tab stop), the hovered cell's
+ * ring and the tooltip — is placed over the canvas by grid-probe.ts.
+ *
+ * The canvas is aria-hidden; it takes the pointer (grid.ts turns its offsets into a cell
+ * with `cellAt`). A repaint redraws only the cells whose look changed.
+ */
+import type { Cell } from '../../shared/heatmap/cells.ts';
+import { ACCEPT_BAR, OBJECTION_MARK, VACANT_FILL, darkFill, fillFor } from '../../shared/heatmap/scale.ts';
+import { LABEL_WIDTH, ROW_HEIGHT, type Span } from './grid-viewport.ts';
+import { percent } from './grid-cells.ts';
+
+/** Cell box inside its row and column slot: 2 px above and below, 1 px each side. */
+const INSET_X = 1;
+const INSET_Y = 2;
+const RADIUS = 4;
+const BAR = 4;
+const TRIANGLE = 11;
+/** The ring: 6 px inside a 1.5 px line, 3 px from the cell's top left corner. */
+const RING = 3.75;
+const RING_CENTRE = 7.5;
+const INK = '#1f2430';
+const INK_ON_DARK = '#ffffff';
+/** The hatching of a vacant cell: a 5 px diagonal stripe of 5 % black. */
+const HATCH = 'rgba(0, 0, 0, 0.05)';
+
+/** What a cell looks like, as one string: a cell is redrawn only when it changes. */
+function lookKey(cell: Cell | undefined, narrow: boolean): string {
+  if (!cell) return '';
+  if (cell.counts.members === 0) return 'vacant';
+  const { marks } = cell;
+  return `${fillOf(cell.endorseShare)}|${narrow ? '' : percent(cell.endorseShare)}|${cell.acceptShare}|${marks.objection ? 'o' : ''}${marks.reservation ? 'r' : ''}${marks.stale ? 's' : ''}`;
+}
+
+/** The text a cell shows: its share (wide columns) after a "⁄" when stale. */
+export function cellText(cell: Cell, narrow: boolean): string {
+  if (cell.counts.members === 0) return '';
+  const stale = cell.marks.stale ? (narrow ? '⁄' : '⁄ ') : '';
+  return `${stale}${narrow ? '' : percent(cell.endorseShare)}`;
+}
+
+export class GridCanvas {
+  readonly canvas: HTMLCanvasElement;
+  private rows: Span = { first: 0, last: -1 };
+  private columns: Span = { first: 0, last: -1 };
+  private cellWidth = 0;
+  private narrow = false;
+  /** Per drawn row, the look of each drawn column's cell. */
+  private drawn = new Map<number, string[]>();
+  private font = '';
+  private sprites: Sprites | null = null;
+  private dirty = true;
+  /** Cells drawn by the last full draw (for the bench and tests). */
+  cellsDrawn = 0;
+
+  constructor() {
+    this.canvas = document.createElement('canvas');
+    this.canvas.className = 'hm-canvas';
+    this.canvas.setAttribute('aria-hidden', 'true');
+  }
+
+  /** The cell (row index, zero-based column) under a point given in the canvas's own CSS pixels. */
+  cellAt(x: number, y: number): { row: number; column: number } | null {
+    if (this.cellWidth <= 0 || x < 0 || y < 0) return null;
+    const row = this.rows.first + Math.floor(y / ROW_HEIGHT);
+    const column = this.columns.first + Math.floor(x / this.cellWidth);
+    if (row > this.rows.last || column > this.columns.last) return null;
+    return { row, column };
+  }
+
+  /**
+   * Covers rows × columns (cells `cellWidth` wide) and draws every cell. `font` is the
+   * cells' CSS font (read once from the page's styles by the grid).
+   */
+  draw(rows: Span, columns: Span, cellWidth: number, narrow: boolean, font: string, cellsOfRow: (index: number) => readonly Cell[] | undefined): void {
+    // What is drawn still covers what is asked for (a small scroll, a header that found
+    // its height): nothing to do.
+    if (!this.dirty && rows.first >= this.rows.first && rows.last <= this.rows.last && columns.first === this.columns.first
+      && columns.last === this.columns.last && cellWidth === this.cellWidth && narrow === this.narrow) return;
+    this.dirty = false;
+    this.rows = rows;
+    this.columns = columns;
+    this.cellWidth = cellWidth;
+    this.narrow = narrow;
+    this.font = font;
+    this.drawn.clear();
+    const width = Math.max(0, columns.last - columns.first + 1) * cellWidth;
+    const height = Math.max(0, rows.last - rows.first + 1) * ROW_HEIGHT;
+    const ratio = window.devicePixelRatio || 1;
+    const style = this.canvas.style;
+    style.left = `${LABEL_WIDTH + columns.first * cellWidth}px`;
+    style.top = `${rows.first * ROW_HEIGHT}px`;
+    style.width = `${width}px`;
+    style.height = `${height}px`;
+    const pixelsWide = Math.ceil(width * ratio);
+    const pixelsHigh = Math.ceil(height * ratio);
+    if (this.canvas.width !== pixelsWide || this.canvas.height !== pixelsHigh) {
+      this.canvas.width = pixelsWide;
+      this.canvas.height = pixelsHigh;
+    }
+    const context = this.context();
+    if (!context) return;
+    context.clearRect(0, 0, width, height);
+    this.cellsDrawn = 0;
+    for (let row = rows.first; row <= rows.last; row++) this.drawRow(context, row, cellsOfRow(row), true);
+  }
+
+  /** The rows or columns changed meaning (new rows, other columns): the next draw draws everything. */
+  invalidate(): void {
+    this.dirty = true;
+  }
+
+  /** Redraws the cells of one row whose look changed (a stance or an edit changed its figures). */
+  redrawRow(index: number, cells: readonly Cell[]): void {
+    if (index < this.rows.first || index > this.rows.last) return;
+    const context = this.context();
+    if (context) this.drawRow(context, index, cells, false);
+  }
+
+  private context(): CanvasRenderingContext2D | null {
+    const context = this.canvas.getContext('2d');
+    if (!context) return null;
+    const ratio = window.devicePixelRatio || 1;
+    context.setTransform(ratio, 0, 0, ratio, 0, 0);
+    return context;
+  }
+
+  /** Draws a row's cells; unless `all`, only those whose look differs from what is drawn. */
+  private drawRow(context: CanvasRenderingContext2D, index: number, cells: readonly Cell[] | undefined, all: boolean): void {
+    const y = (index - this.rows.first) * ROW_HEIGHT;
+    const before = this.drawn.get(index);
+    const looks: string[] = [];
+    for (let column = this.columns.first; column <= this.columns.last; column++) {
+      const cell = cells?.[column];
+      const look = lookKey(cell, this.narrow);
+      const slot = column - this.columns.first;
+      looks.push(look);
+      if (!all && before?.[slot] === look) continue;
+      const x = slot * this.cellWidth;
+      if (!all) context.clearRect(x, y, this.cellWidth, ROW_HEIGHT);
+      if (cell) {
+        this.drawCell(context, cell, x + INSET_X, y + INSET_Y);
+        this.cellsDrawn += all ? 1 : 0;
+      }
+    }
+    this.drawn.set(index, looks);
+  }
+
+  /**
+   * One cell, in the order that lets the cheapest operations do it: the fill and the
+   * accept bar as plain rectangles, the triangle as a three-point path, the ring as a
+   * ready-drawn image, the text, and last the frame — white rounded-off corners over the
+   * square, as the grid's background is white. Anti-aliased round rectangles, clips and
+   * arcs per cell cost Skia twice the raster time for a screen of member columns.
+   */
+  private drawCell(context: CanvasRenderingContext2D, cell: Cell, x: number, y: number): void {
+    const width = this.cellWidth - 2 * INSET_X;
+    const height = ROW_HEIGHT - 2 * INSET_Y;
+    const sprites = this.spritesFor(width, height);
+    if (cell.counts.members === 0) {
+      context.fillStyle = VACANT_FILL;
+      context.fillRect(x, y, width, height);
+      if (sprites.hatch) {
+        context.fillStyle = sprites.hatch;
+        context.fillRect(x, y, width, height);
+      }
+      context.drawImage(sprites.frame, x, y, width, height);
+      return;
+    }
+    context.fillStyle = fillOf(cell.endorseShare);
+    context.fillRect(x, y, width, height);
+    const dark = darkFill(cell.endorseShare);
+    if (cell.acceptShare > 0) {
+      context.fillStyle = ACCEPT_BAR;
+      context.fillRect(x, y + height - BAR, Math.max(1, Math.round(width * cell.acceptShare)), BAR);
+    }
+    if (cell.marks.objection) {
+      context.fillStyle = OBJECTION_MARK;
+      context.beginPath();
+      context.moveTo(x + width - TRIANGLE, y);
+      context.lineTo(x + width, y);
+      context.lineTo(x + width, y + TRIANGLE);
+      context.closePath();
+      context.fill();
+    }
+    if (cell.marks.reservation) context.drawImage(dark ? sprites.ringOnDark : sprites.ring, x, y, RING_BOX, RING_BOX);
+    const text = cellText(cell, this.narrow);
+    if (text) {
+      context.font = this.font;
+      context.fillStyle = dark ? INK_ON_DARK : INK;
+      context.textAlign = 'center';
+      context.textBaseline = 'middle';
+      context.fillText(text, x + width / 2, y + height / 2 + 0.5);
+    }
+    context.drawImage(sprites.frame, x, y, width, height);
+  }
+
+  /** The images every cell of this size reuses, drawn once at the screen's pixel ratio. */
+  private spritesFor(width: number, height: number): Sprites {
+    const ratio = window.devicePixelRatio || 1;
+    const key = `${width}x${height}@${ratio}`;
+    if (this.sprites?.key === key) return this.sprites;
+    const frame = spriteCanvas(width, height, ratio, (c) => {
+      c.fillStyle = '#ffffff';
+      c.fillRect(0, 0, width, height);
+      c.globalCompositeOperation = 'destination-out';
+      c.beginPath();
+      c.roundRect(0, 0, width, height, RADIUS);
+      c.fill();
+    });
+    const ring = (colour: string): ImageBitmap => spriteCanvas(RING_BOX, RING_BOX, ratio, (c) => {
+      c.strokeStyle = colour;
+      c.lineWidth = 1.5;
+      c.beginPath();
+      c.arc(RING_CENTRE, RING_CENTRE, RING, 0, 2 * Math.PI);
+      c.stroke();
+    });
+    const tile = spriteCanvas(5, 5, 1, (c) => {
+      c.strokeStyle = HATCH;
+      c.lineWidth = 1;
+      c.beginPath();
+      c.moveTo(-1, 6);
+      c.lineTo(6, -1);
+      c.stroke();
+    });
+    const hatch = this.canvas.getContext('2d')?.createPattern(tile, 'repeat') ?? null;
+    this.sprites = { key, frame, ring: ring(INK), ringOnDark: ring(INK_ON_DARK), hatch };
+    return this.sprites;
+  }
+}
+
+interface Sprites {
+  readonly key: string;
+  /** White outside the cell's rounded corners, clear inside. */
+  readonly frame: ImageBitmap;
+  readonly ring: ImageBitmap;
+  readonly ringOnDark: ImageBitmap;
+  readonly hatch: CanvasPattern | null;
+}
+
+/** The ring's image: a square from the cell's top left corner that holds it. */
+const RING_BOX = 12;
+
+/**
+ * A small image drawn once. An ImageBitmap, not a canvas: drawing from a canvas element
+ * makes Chromium snapshot it on every drawImage.
+ */
+function spriteCanvas(width: number, height: number, ratio: number, draw: (context: OffscreenCanvasRenderingContext2D) => void): ImageBitmap {
+  const canvas = new OffscreenCanvas(Math.ceil(width * ratio), Math.ceil(height * ratio));
+  const context = canvas.getContext('2d');
+  if (context) {
+    context.scale(ratio, ratio);
+    draw(context);
+  }
+  return canvas.transferToImageBitmap();
+}
+
+/** Fills by share, made once each (d3's interpolation builds a new string every call). */
+const fills = new Map<number, string>();
+function fillOf(share: number): string {
+  let fill = fills.get(share);
+  if (fill === undefined) {
+    if (fills.size > 4096) fills.clear();
+    fills.set(share, (fill = fillFor(share)));
+  }
+  return fill;
+}
