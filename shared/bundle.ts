@@ -13,14 +13,22 @@
  *   sender      string   who made it (a member's name)
  *   recipient   string   whom it was made for ('' for anyone)
  *   createdAt   string   ISO time
+ *   version 3:
+ *     bundleId  string   random, names this bundle
+ *     continues string   the bundle (for the same recipient) whose deletions this one
+ *                        leaves out, '' when it carries all of them (see below)
  *   base        bytes    the state vector the update was computed against (empty
- *                        vector: the whole state)
- *   after       bytes    the sender's state vector once the update is applied
+ *                        vector: the whole state); since version 3 only for the
+ *                        clients the update carries items of
+ *   after       bytes    the sender's state vector once the update is applied (since
+ *                        version 3 only for the clients the update carries items of)
  *   version 1:
  *     update    bytes    Y.encodeStateAsUpdate(doc, base), a v1 update
- *   version 2 (written since 2026-11-28; a day's typing is ~5× smaller):
+ *   version 2 and 3 (a day's typing is ~5× smaller than version 1):
  *     size      varuint  length of the update once inflated
- *     update    bytes    Y.encodeStateAsUpdateV2(doc, base), raw DEFLATE (RFC 1951)
+ *     update    bytes    a v2 update (Y.encodeStateAsUpdateV2(doc, base)), raw DEFLATE
+ *                        (RFC 1951); in version 3 with only the deletions the
+ *                        recipient lacks when `continues` is set
  *   checksum    32 bytes SHA-256 of every byte before it
  *
  * Decoding checks, in order: magic, version, checksum (a truncated or altered file is
@@ -30,16 +38,26 @@
  * by the importer with a size and time bound (the sync server's UpdateGuard, which
  * decodes v2 updates in a worker it can stop), and whether it is for this report by
  * `checkBundleFor`.
+ *
+ * Version 3 (2026-11-28 12:00 UTC) keeps a day's bundle to the day's work in a report
+ * with a long history (shared/bundle-deletions.ts): a Yjs update carries the document's
+ * whole delete set and the state vectors name every editing session there ever was.
+ * A bundle made for someone we made one for before leaves out the deletions that earlier
+ * one carried and names it (`continues`); the importer refuses it unless it has imported
+ * that one (`checkBundleContinues`) — as a lost bundle's items are caught by `base`, so
+ * are its deletions, which no state vector shows. Versions 1 and 2 still import.
  */
 import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import { sha256 } from '@noble/hashes/sha2.js';
+import { randomBytes } from '@noble/hashes/utils.js';
 import { deflateSync, Inflate } from 'fflate';
+import { encodeUpdateForRecipient, vectorsForUpdate, type Deletions } from './bundle-deletions.ts';
 
 export const BUNDLE_MAGIC = new Uint8Array([0x50, 0x4c, 0x45, 0x4e, 0x42, 0x4e, 0x44, 0x4c]); // "PLENBNDL"
 /** The version written; every version from 1 up to it is read. */
-export const BUNDLE_FORMAT_VERSION = 2;
+export const BUNDLE_FORMAT_VERSION = 3;
 export const BUNDLE_EXTENSION = 'plenary-changes';
 const CHECKSUM_BYTES = 32;
 /** Largest bundle read at all; a report's whole history is far smaller. */
@@ -66,6 +84,10 @@ export interface BundleHeader {
 
 export interface Bundle extends BundleHeader {
   version: number;
+  /** Names this bundle (version 3; '' before). */
+  bundleId: string;
+  /** The earlier bundle whose deletions this one leaves out ('' when it has all). */
+  continues: string;
   /** State vector the update was computed against (encoded). */
   base: Uint8Array;
   /** The sender's state vector after it (encoded). */
@@ -98,11 +120,38 @@ export class BundleError extends Error {
   }
 }
 
+export interface BundleOptions {
+  /** Names the bundle (random when omitted). */
+  bundleId?: string;
+  /**
+   * Deletions the recipient is known to have (`deletionsOfSnapshot` of the snapshot taken
+   * when `bundleId` was made for them): they are left out, and the bundle continues that one.
+   */
+  known?: { deletions: Deletions; bundleId: string };
+}
+
+const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/** A fresh bundle id: 96 random bits as 16 URL-safe characters (it travels in every bundle). */
+export function newBundleId(): string {
+  const bytes = randomBytes(12);
+  let id = '';
+  for (let i = 0; i < bytes.length; i += 3) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    for (const shift of [18, 12, 6, 0]) id += ID_ALPHABET[(n >> shift) & 63];
+  }
+  return id;
+}
+
 /** Builds the bundle for someone whose state vector is `base` (the whole state when omitted). */
-export function createBundle(doc: Y.Doc, header: BundleHeader, base?: Uint8Array): Uint8Array {
+export function createBundle(doc: Y.Doc, header: BundleHeader, base?: Uint8Array, options: BundleOptions = {}): Uint8Array {
   const baseVector = base ?? Y.encodeStateVector(new Y.Doc());
-  const update = Y.encodeStateAsUpdateV2(doc, baseVector);
-  return encodeBundle({ ...header, version: BUNDLE_FORMAT_VERSION, base: baseVector, after: Y.encodeStateVector(doc), update, updateFormat: 'v2' });
+  const { update, trimmed } = encodeUpdateForRecipient(doc, baseVector, options.known?.deletions);
+  const vectors = vectorsForUpdate(baseVector, Y.encodeStateVector(doc));
+  return encodeBundle({
+    ...header, version: BUNDLE_FORMAT_VERSION, bundleId: options.bundleId ?? newBundleId(), continues: trimmed ? options.known!.bundleId : '',
+    ...vectors, update, updateFormat: 'v2',
+  });
 }
 
 /** Applies a decoded (and checked) bundle's update in its own encoding. */
@@ -115,9 +164,9 @@ export function encodeBundle(bundle: Bundle): Uint8Array {
   const encoder = encoding.createEncoder();
   encoding.writeUint8Array(encoder, BUNDLE_MAGIC);
   encoding.writeVarUint(encoder, bundle.version);
-  for (const field of [bundle.reportId, bundle.reportTitle, bundle.sender, bundle.recipient, bundle.createdAt]) {
-    encoding.writeVarString(encoder, field.slice(0, MAX_FIELD));
-  }
+  const fields = [bundle.reportId, bundle.reportTitle, bundle.sender, bundle.recipient, bundle.createdAt];
+  if (bundle.version >= 3) fields.push(bundle.bundleId, bundle.continues);
+  for (const field of fields) encoding.writeVarString(encoder, field.slice(0, MAX_FIELD));
   encoding.writeVarUint8Array(encoder, bundle.base);
   encoding.writeVarUint8Array(encoder, bundle.after);
   if (bundle.version === 1) {
@@ -214,9 +263,10 @@ export function decodeBundle(bytes: Uint8Array, options: DecodeOptions | DecodeO
     const decoder = decoding.createDecoder(body.subarray(BUNDLE_MAGIC.length));
     decoding.readVarUint(decoder);
     const [reportId, reportTitle, sender, recipient, createdAt] = [0, 1, 2, 3, 4].map(() => decoding.readVarString(decoder)) as [string, string, string, string, string];
+    const [bundleId, continues] = version >= 3 ? [decoding.readVarString(decoder), decoding.readVarString(decoder)] : ['', ''];
     const base = decoding.readVarUint8Array(decoder);
     const after = decoding.readVarUint8Array(decoder);
-    fields = { version, reportId, reportTitle, sender, recipient, createdAt, base, after, updateFormat: version === 1 ? 'v1' : 'v2' };
+    fields = { version, reportId, reportTitle, sender, recipient, createdAt, bundleId, continues, base, after, updateFormat: version === 1 ? 'v1' : 'v2' };
     if (version === 1) fields.update = decoding.readVarUint8Array(decoder);
     else compressed = { size: decoding.readVarUint(decoder), bytes: decoding.readVarUint8Array(decoder) };
     if (decoding.hasContent(decoder)) throw new Error('trailing bytes');
@@ -262,6 +312,17 @@ export function checkBundleBase(bundle: Bundle, local: Map<number, number>): voi
       throw new BundleError('missing-earlier', `These changes continue from an earlier changes file ${who} that this copy has not imported. Import the earlier one first, or ask for a complete changes file. Nothing was imported.`.replace(/\s+/g, ' '));
     }
   }
+}
+
+/**
+ * Refuses a bundle that leaves out deletions an earlier bundle (`continues`) brought,
+ * unless that one has been imported (`imported`), here or in the same import: a lost
+ * bundle's deletions would otherwise never arrive. A complete bundle fixes it.
+ */
+export function checkBundleContinues(bundle: Bundle, imported: (bundleId: string) => boolean): void {
+  if (!bundle.continues || imported(bundle.continues)) return;
+  const who = bundle.sender ? `from ${bundle.sender}` : '';
+  throw new BundleError('missing-earlier', `These changes continue from an earlier changes file ${who} that this copy has not imported. Import the earlier one first, or ask for a complete changes file. Nothing was imported.`.replace(/\s+/g, ' '));
 }
 
 /** Per-client maximum of two encoded state vectors: what someone is known to have. */

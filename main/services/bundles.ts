@@ -10,6 +10,11 @@
  * next one refuses to import on their side with a clear message
  * (`missing-earlier`) and a complete one fixes it.
  *
+ * Deletions: the record also keeps a snapshot of the report when the last bundle for
+ * them was made, and that bundle's id; the next one leaves out the deletions they got
+ * with it and names it (`continues`). The importer remembers the ids of the bundles it
+ * imported from each person and refuses one that continues from a bundle it never got.
+ *
  * Import: the file is read whole (bounded by MAX_BUNDLE_BYTES), its framing and checksum
  * checked, its update inflated within a bound (format 2), its report id compared with the open report's, its update decoded within a
  * size and time bound (UpdateGuard, the sync server's guard for untrusted updates), and
@@ -23,8 +28,10 @@ import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import * as Y from 'yjs';
 import {
-  type Bundle, type Inflater, BundleError, MAX_BUNDLE_BYTES, applyBundleUpdate, checkBundleBase, checkBundleFor, createBundle, decodeBundle, mergeStateVectors,
+  type Bundle, type BundleOptions, type Inflater, BundleError, MAX_BUNDLE_BYTES, applyBundleUpdate, checkBundleBase, checkBundleContinues, checkBundleFor, createBundle,
+  decodeBundle, mergeStateVectors, newBundleId,
 } from '../../shared/bundle.ts';
+import { deletionsOfSnapshot } from '../../shared/bundle-deletions.ts';
 import { Origin, readMeta } from '../../shared/ydoc.ts';
 import { UpdateGuard } from './sync/update-guard.ts';
 import { writeFileAtomic } from './export/write-file.ts';
@@ -38,9 +45,22 @@ interface PeerRecord {
   /** base64 state vector the person is known to have. */
   known: string;
   at: string;
+  /** The last bundle made for them: its id and a snapshot (base64, Y.encodeSnapshotV2) of the report then. */
+  sent?: { bundleId: string; snapshot: string };
+  /** Ids of the latest bundles imported from them (at most RECEIVED_KEPT). */
+  received?: string[];
 }
 
+/** Bundle ids remembered per sender: a bundle continues from the one before it. */
+const RECEIVED_KEPT = 50;
+const UNNAMED_SENDER = '(unnamed sender)';
+
 type PeerFile = Record<string, Record<string, PeerRecord>>;
+
+interface PeerNews {
+  sent?: { bundleId: string; snapshot: Uint8Array };
+  received?: string;
+}
 
 const toBase64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
 const fromBase64 = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'base64'));
@@ -77,7 +97,10 @@ export class BundlePeers {
 
   /** The state vector `person` is known to have for the report, if any. */
   known(reportId: string, person: string): Uint8Array | undefined {
-    const record = this.readAll()[reportId]?.[personKey(person)];
+    return this.knownIn(this.readAll()[reportId]?.[personKey(person)]);
+  }
+
+  private knownIn(record: PeerRecord | undefined): Uint8Array | undefined {
     if (!record || typeof record.known !== 'string') return undefined;
     try {
       const sv = fromBase64(record.known);
@@ -88,13 +111,43 @@ export class BundlePeers {
     }
   }
 
-  /** Records that `person` has (at least) `stateVector`. */
-  learn(reportId: string, person: string, stateVector: Uint8Array): void {
-    const key = personKey(person);
-    if (!key) return;
+  /** The last bundle made for `person`, with the deletions it carried, if known. */
+  sent(reportId: string, person: string): BundleOptions['known'] {
+    const sent = this.readAll()[reportId]?.[personKey(person)]?.sent;
+    if (!sent || typeof sent.bundleId !== 'string' || typeof sent.snapshot !== 'string') return undefined;
+    const deletions = deletionsOfSnapshot(fromBase64(sent.snapshot));
+    return deletions ? { deletions, bundleId: sent.bundleId } : undefined;
+  }
+
+  /** Whether a bundle with this id was imported (from anyone) into the report. */
+  received(reportId: string, bundleId: string): boolean {
+    return Object.values(this.readAll()[reportId] ?? {}).some((record) => Array.isArray(record.received) && record.received.includes(bundleId));
+  }
+
+  /**
+   * Records that `person` has (at least) `stateVector`; with `sent`, that the bundle
+   * `sent.bundleId` was made for them from the report as `sent.snapshot` shows it; with
+   * `received`, that the bundle of that id from them was imported.
+   */
+  learn(reportId: string, person: string, stateVector: Uint8Array, news: PeerNews = {}): void {
+    this.learnAll(reportId, [{ person, stateVector, ...news }]);
+  }
+
+  /** `learn` for several people at once: the file is written once (an import of 40 bundles). */
+  learnAll(reportId: string, entries: readonly ({ person: string; stateVector: Uint8Array } & PeerNews)[]): void {
     const all = this.readAll();
     const forReport = (all[reportId] ??= {});
-    forReport[key] = { known: toBase64(mergeStateVectors(this.known(reportId, person), stateVector)), at: new Date().toISOString() };
+    for (const { person, stateVector, sent, received } of entries) {
+      const key = personKey(person);
+      if (!key) continue;
+      const previous = forReport[key];
+      const record: PeerRecord = { known: toBase64(mergeStateVectors(this.knownIn(previous), stateVector)), at: new Date().toISOString() };
+      const sentRecord = sent ? { bundleId: sent.bundleId, snapshot: toBase64(sent.snapshot) } : previous?.sent;
+      if (sentRecord) record.sent = sentRecord;
+      const receivedIds = [...(Array.isArray(previous?.received) ? previous.received : []), ...(received ? [received] : [])].slice(-RECEIVED_KEPT);
+      if (receivedIds.length > 0) record.received = receivedIds;
+      forReport[key] = record;
+    }
     mkdirSync(this.dataDir, { recursive: true });
     const temp = `${this.file}.${process.pid}.tmp`;
     writeFileSync(temp, `${JSON.stringify(all, null, 2)}\n`);
@@ -135,17 +188,22 @@ export async function exportBundle(options: ExportOptions): Promise<ExportResult
   const meta = readMeta(options.doc);
   if (!meta.id) throw new BundleError('damaged', 'This report has no id; it cannot be exchanged.');
   const base = options.complete ? undefined : options.peers?.known(meta.id, options.recipient);
+  const known = options.complete || !base ? undefined : options.peers?.sent(meta.id, options.recipient);
   options.onProgress?.({ phase: 'writing', done: 0, total: 1 });
+  const bundleId = newBundleId();
   const bytes = createBundle(options.doc, {
     reportId: meta.id,
     reportTitle: meta.title,
     sender: options.sender,
     recipient: options.recipient.trim(),
     createdAt: new Date().toISOString(),
-  }, base);
+  }, base, { bundleId, known });
+  // What the bundle holds, taken before the write (the report may change meanwhile).
+  const stateVector = Y.encodeStateVector(options.doc);
+  const snapshot = Y.encodeSnapshotV2(Y.snapshot(options.doc));
   await writeFileAtomic(options.path, bytes);
   // Once they import it they have all we have now.
-  options.peers?.learn(meta.id, options.recipient, Y.encodeStateVector(options.doc));
+  options.peers?.learn(meta.id, options.recipient, stateVector, { sent: { bundleId, snapshot } });
   options.onProgress?.({ phase: 'done', done: 1, total: 1 });
   return { path: options.path, bytes: bytes.length, complete: base === undefined };
 }
@@ -176,21 +234,6 @@ async function readBundleFile(path: string): Promise<Uint8Array> {
   }
   if (bytes.length > MAX_BUNDLE_BYTES) throw new BundleError('damaged', `This file is larger than ${MAX_BUNDLE_BYTES / 1024 / 1024} MB; it is not a report's changes.`);
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
-
-/**
- * Checks a bundle's bytes against the doc; returns it ready to apply, or throws
- * BundleError. `known` is what the doc will have before this bundle is applied (its own
- * state vector unless other bundles are imported with it).
- */
-export async function verifyBundleBytes(doc: Y.Doc, bytes: Uint8Array, guard: UpdateGuard, onProgress?: BundleProgress, known?: Map<number, number>): Promise<Bundle> {
-  const bundle = decodeBundle(bytes, { onProgress: (done, total) => onProgress?.({ phase: 'checking', done, total }), inflate: inflateNative });
-  const meta = readMeta(doc);
-  checkBundleFor(bundle, { id: meta.id, title: meta.title });
-  onProgress?.({ phase: 'decoding', done: 0, total: bundle.update.length });
-  await checkUpdate(bundle, guard);
-  checkBundleBase(bundle, known ?? Y.decodeStateVector(Y.encodeStateVector(doc)));
-  return bundle;
 }
 
 async function checkUpdate(bundle: Bundle, guard: UpdateGuard): Promise<void> {
@@ -278,6 +321,10 @@ export async function importBundles(options: ImportManyOptions): Promise<ImportM
     options.onProgress?.({ phase: 'decoding', done: 0, total: bundles.length });
     await Promise.all(checks);
     checkBasesInOrder(bundles, Y.encodeStateVector(options.doc));
+    const inThisImport = new Set(bundles.map((bundle) => bundle.bundleId).filter(Boolean));
+    for (const bundle of bundles) {
+      checkBundleContinues(bundle, (id) => inThisImport.has(id) || (options.peers?.received(bundle.reportId, id) ?? false));
+    }
     const total = bundles.reduce((n, b) => n + b.update.length, 0);
     options.onProgress?.({ phase: 'applying', done: 0, total });
     let changed = false;
@@ -290,7 +337,8 @@ export async function importBundles(options: ImportManyOptions): Promise<ImportM
     } finally {
       options.doc.off('update', mark);
     }
-    for (const bundle of bundles) if (bundle.sender) options.peers?.learn(bundle.reportId, bundle.sender, bundle.after);
+    // An unnamed sender's bundle ids are kept too: the next one may continue from it.
+    options.peers?.learnAll(meta.id, bundles.map((bundle) => ({ person: bundle.sender || UNNAMED_SENDER, stateVector: bundle.after, received: bundle.bundleId || undefined })));
     options.onProgress?.({ phase: 'done', done: total, total });
     return {
       changed,

@@ -118,6 +118,39 @@ describe('bundles between two copies of a report', () => {
     expect(bodyOf(b.doc).toString()).toBe(bodyOf(a.doc).toString());
   });
 
+  it('leaves out the deletions the previous bundle carried; one that only deleted, if lost, is caught', async () => {
+    const { a, b } = twoCopies();
+    for (let i = 0; i < 40; i++) typeParagraph(a.doc, `Paragraph ${i}, to be cut down over the week.`);
+    const first = bodyOf(a.doc).length - 40;
+    const deleteWords = (from: number, to: number): void => a.doc.transact(() => {
+      for (let i = first + from; i < first + to; i++) ((bodyOf(a.doc).get(i) as Y.XmlElement).get(0) as Y.XmlText).delete(0, 10);
+    }, Origin.local);
+    deleteWords(1, 40);
+    const monday = await exportBundle({ doc: a.doc, path: join(dir, 'mon.plenary-changes'), recipient: 'Bo', sender: 'Ana', peers });
+    await importBundle({ doc: b.doc, path: monday.path, peers });
+    // Tuesday: only deletions (no state vector moves); the file never reaches Bo.
+    deleteWords(1, 3);
+    const tuesday = await exportBundle({ doc: a.doc, path: join(dir, 'tue.plenary-changes'), recipient: 'Bo', sender: 'Ana', peers });
+    const tuesdayState = Y.encodeStateVector(a.doc);
+    typeParagraph(a.doc, 'Wednesday.');
+    const wednesday = await exportBundle({ doc: a.doc, path: join(dir, 'wed.plenary-changes'), recipient: 'Bo', sender: 'Ana', peers });
+    const read = (path: string) => decodeBundle(new Uint8Array(readFileSync(path)));
+    expect(read(wednesday.path).continues).toBe(read(tuesday.path).bundleId);
+    expect(read(tuesday.path).continues).toBe(read(monday.path).bundleId);
+    // Monday's and Tuesday's deletions are not sent again (Yjs's own diff would carry them all).
+    expect(read(wednesday.path).update.length).toBeLessThan(Y.encodeStateAsUpdateV2(a.doc, tuesdayState).length / 2);
+    const before = fileBytes(b.path);
+    const refused = await refusal(b, wednesday.path);
+    expect(refused.problem).toBe('missing-earlier');
+    expect(refused.message).toMatch(/earlier changes file from Ana/);
+    expect(fileBytes(b.path)).toBe(before);
+    // Tuesday's file turns up: both import, and nothing is missing.
+    await importBundle({ doc: b.doc, path: tuesday.path, peers });
+    await importBundle({ doc: b.doc, path: wednesday.path, peers });
+    expect(bodyOf(b.doc).toString()).toBe(bodyOf(a.doc).toString());
+    expect(Y.encodeStateAsUpdate(b.doc)).toEqual(Y.encodeStateAsUpdate(a.doc));
+  });
+
   it('exchanges both ways and learns what the sender has from their bundle', async () => {
     const { a, b } = twoCopies();
     typeParagraph(a.doc, 'From A.');
@@ -240,7 +273,7 @@ describe('bundles refused, report untouched', () => {
     const { a, b } = twoCopies();
     typeParagraph(a.doc, 'Sent in the old format.');
     const v1 = encodeBundle({
-      version: 1, reportId: readMeta(a.doc).id, reportTitle: 'Tunis draft', sender: 'Ana', recipient: 'Bo', createdAt: '2026-11-28T00:00:00.000Z',
+      version: 1, reportId: readMeta(a.doc).id, reportTitle: 'Tunis draft', sender: 'Ana', recipient: 'Bo', createdAt: '2026-11-28T00:00:00.000Z', bundleId: '', continues: '',
       base: Y.encodeStateVector(b.doc), after: Y.encodeStateVector(a.doc), update: Y.encodeStateAsUpdate(a.doc, Y.encodeStateVector(b.doc)), updateFormat: 'v1',
     });
     const path = join(dir, 'old.plenary-changes');

@@ -3,9 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import {
-  applyBundleUpdate, BUNDLE_FORMAT_VERSION, BUNDLE_MAGIC, BundleError, checkBundleBase, checkBundleFor, createBundle,
+  applyBundleUpdate, BUNDLE_FORMAT_VERSION, BUNDLE_MAGIC, BundleError, checkBundleBase, checkBundleContinues, checkBundleFor, createBundle,
   decodeBundle, encodeBundle, mergeStateVectors, type BundleHeader,
 } from '../../shared/bundle.ts';
+import { deletionsOfSnapshot, subtractDeletions } from '../../shared/bundle-deletions.ts';
 import { encodeBundleDeclaring } from './helpers/bundle-bomb.ts';
 import { bodyOf, createReportDoc, Origin, writeMeta } from '../../shared/ydoc.ts';
 
@@ -13,6 +14,12 @@ const HEADER: BundleHeader = { reportId: 'rep-1', reportTitle: 'WGIG report', se
 
 /** Made by format 1's createBundle (shared/bundle.ts before 2026-11-28 08:10 UTC). */
 const FORMAT_1_BUNDLE = 'UExFTkJOREwBBXJlcC0xC1dHSUcgcmVwb3J0A0FuYQJCbxgyMDI2LTExLTI4VDAwOjAwOjAwLjAwMFoBAAQBkiEUYQEFkiEAKAEEbWV0YQJpZAF3BXJlcC0xKAEEbWV0YQV0aXRsZQF3C1dHSUcgcmVwb3J0BwEEYm9keQMJcGFyYWdyYXBoBwCSIQIGBACSIQMQTWFkZSBieSBmb3JtYXQgMQC2qz0KtFZpAcgBHKGbmuUEgSDdwc7XIUIjNRwtTVI+cQ==';
+
+/**
+ * Made by format 2's createBundle (shared/bundle.ts at 565e04c): a paragraph typed, then
+ * its last 22 characters deleted, so the update carries a delete set.
+ */
+const FORMAT_2_BUNDLE = 'UExFTkJOREwCBXJlcC0xC1dHSUcgcmVwb3J0A0FuYQJCbxgyMDI2LTExLTI4VDAwOjAwOjAwLjAwMFoBAAcBmeGRpgQpjAGKAWNgZGC7eWjxGQ4mZhYmBQZ2DUZ2RhaGFi/H3NSSxMwUEFmSWZKTmpSfUlmQWJSYXpRYkOGbmJKqkFSpkJZflJtYomCko1CSkZqnAJQvyalUSEnNSS1JTWFhYmFl4RQQZWZkYmBiZmNyZGBkYyhnLUot0DUs5w5393RXALLzi0oYZz6cuIyFUUQEAJtGTaY1ZVinN1eenjgZGrypMmDJH3VlJlrq2oZlTtvr';
 
 function report(): Y.Doc {
   const doc = createReportDoc();
@@ -57,7 +64,8 @@ describe('bundle format', () => {
     const bytes = createBundle(doc, HEADER);
     expect([...bytes.subarray(0, 8)]).toEqual([...BUNDLE_MAGIC]);
     const bundle = decodeBundle(bytes);
-    expect(bundle).toMatchObject({ ...HEADER, version: BUNDLE_FORMAT_VERSION });
+    expect(bundle).toMatchObject({ ...HEADER, version: BUNDLE_FORMAT_VERSION, continues: '' });
+    expect(bundle.bundleId).toMatch(/^[\w-]{16}$/);
     expect(bundle.after).toEqual(Y.encodeStateVector(doc));
     expect(bundle.updateFormat).toBe('v2');
     const copy = createReportDoc();
@@ -101,7 +109,7 @@ describe('bundle format', () => {
 
   it('names a newer format as such, asking to update the app', () => {
     const doc = report();
-    const newer = encodeBundle({ ...HEADER, version: BUNDLE_FORMAT_VERSION + 1, base: Y.encodeStateVector(new Y.Doc()), after: Y.encodeStateVector(doc), update: Y.encodeStateAsUpdate(doc), updateFormat: 'v2' });
+    const newer = encodeBundle({ ...HEADER, version: BUNDLE_FORMAT_VERSION + 1, bundleId: 'x', continues: '', base: Y.encodeStateVector(new Y.Doc()), after: Y.encodeStateVector(doc), update: Y.encodeStateAsUpdate(doc), updateFormat: 'v2' });
     expect(() => decodeBundle(newer)).toThrow(/newer version of Plenary.*Update the app/);
   });
 
@@ -121,6 +129,21 @@ describe('bundle format', () => {
     expect(bodyOf(copy).toString()).toContain('Made by format 1');
     // Writing format 1 again gives the same bytes.
     expect(encodeBundle(bundle)).toEqual(Uint8Array.from(atob(FORMAT_1_BUNDLE), (c) => c.charCodeAt(0)));
+  });
+
+  it('still reads a format 2 bundle (deflated v2 update, whole delete set)', () => {
+    const bytes = Uint8Array.from(atob(FORMAT_2_BUNDLE), (c) => c.charCodeAt(0));
+    const bundle = decodeBundle(bytes);
+    expect(bundle).toMatchObject({ ...HEADER, version: 2, updateFormat: 'v2', bundleId: '', continues: '' });
+    const copy = createReportDoc();
+    applyBundleUpdate(copy, bundle, Origin.bundle);
+    expect(bodyOf(copy).toString()).toBe('<paragraph>Made by format 2</paragraph>');
+    expect(encodeBundle(bundle)).toEqual(bytes);
+    for (let at = BUNDLE_MAGIC.length + 1; at < bytes.length; at += 5) {
+      const tampered = bytes.slice();
+      tampered[at] = (tampered[at] ?? 0) ^ 0x01;
+      expect(problemOf(() => decodeBundle(tampered)), `byte ${at}`).toBe('damaged');
+    }
   });
 
   it('refuses a bundle that inflates past its declared size, without inflating it all', () => {
@@ -170,5 +193,133 @@ describe('bundle format', () => {
     const merged = Y.decodeStateVector(mergeStateVectors(Y.encodeStateVector(a), Y.encodeStateVector(b)));
     expect(merged.get(a.clientID)).toBe(3);
     expect(merged.get(b.clientID)).toBe(1);
+  });
+});
+
+/** A report with a long history: a paragraph with many deletions in it, by several sessions. */
+function reportWithHistory(): Y.Doc {
+  const doc = report();
+  type(doc, noise(6000));
+  for (let session = 0; session < 30; session++) {
+    const editor = createReportDoc();
+    Y.applyUpdate(editor, Y.encodeStateAsUpdate(doc));
+    const text = (bodyOf(editor).get(0) as Y.XmlElement).get(0) as Y.XmlText;
+    for (let d = 0; d < 20; d++) text.delete((session * 181 + d * 97) % (text.length - 3), 2);
+    text.insert(session * 11, `s${session}`);
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(editor, Y.encodeStateVector(doc)));
+  }
+  return doc;
+}
+
+function textOf(doc: Y.Doc): Y.XmlText {
+  return (bodyOf(doc).get(0) as Y.XmlElement).get(0) as Y.XmlText;
+}
+
+describe('bundles for someone who got the previous one (format 3)', () => {
+  it('leave out the deletions the previous bundle carried and the sessions they have, and still converge', () => {
+    const doc = reportWithHistory();
+    const recipient = createReportDoc();
+    const first = decodeBundle(createBundle(doc, HEADER, undefined, { bundleId: 'first' }));
+    applyBundleUpdate(recipient, first, Origin.bundle);
+    const known = { deletions: deletionsOfSnapshot(Y.encodeSnapshotV2(Y.snapshot(doc)))!, bundleId: 'first' };
+    const base = Y.encodeStateVector(doc);
+    // The day's work: a deletion of older text, and a few words.
+    textOf(doc).delete(5000, 7);
+    textOf(doc).insert(100, 'a few words');
+    const whole = createBundle(doc, HEADER, base);
+    const bytes = createBundle(doc, HEADER, base, { bundleId: 'second', known });
+    const second = decodeBundle(bytes);
+    expect(second.continues).toBe('first');
+    expect(Y.decodeStateVector(second.after).size).toBe(1);
+    expect(Y.decodeStateVector(second.base).size).toBe(1);
+    expect(Y.decodeStateVector(base).size).toBeGreaterThan(30);
+    expect(bytes.length).toBeLessThan(whole.length / 4);
+    applyBundleUpdate(recipient, second, Origin.bundle);
+    expect(Y.encodeStateAsUpdate(recipient)).toEqual(Y.encodeStateAsUpdate(doc));
+    expect(textOf(recipient).toString()).toBe(textOf(doc).toString());
+  });
+
+  it('are refused unless the bundle they continue from was imported, here or in the same import', () => {
+    const doc = reportWithHistory();
+    const known = { deletions: deletionsOfSnapshot(Y.encodeSnapshotV2(Y.snapshot(doc)))!, bundleId: 'lost' };
+    // Only a deletion since the lost bundle: no state vector would show it is missing.
+    textOf(doc).delete(10, 3);
+    const next = decodeBundle(createBundle(doc, HEADER, Y.encodeStateVector(doc), { known }));
+    expect(next.continues).toBe('lost');
+    expect(problemOf(() => checkBundleContinues(next, (id) => id === 'other'))).toBe('missing-earlier');
+    expect(() => checkBundleContinues(next, (id) => id === 'other')).toThrow(/earlier changes file from Ana/);
+    expect(() => checkBundleContinues(next, (id) => id === 'lost')).not.toThrow();
+    // A bundle with every deletion continues from nothing.
+    expect(decodeBundle(createBundle(doc, HEADER, Y.encodeStateVector(doc))).continues).toBe('');
+  });
+
+  it('subtract deleted ranges exactly, range by range', () => {
+    const now = new Map([[1, [{ clock: 0, len: 10 }, { clock: 20, len: 5 }, { clock: 30, len: 10 }]], [2, [{ clock: 4, len: 2 }]]]);
+    const known = new Map([[1, [{ clock: 2, len: 3 }, { clock: 8, len: 14 }, { clock: 31, len: 1 }, { clock: 35, len: 20 }]], [3, [{ clock: 0, len: 9 }]]]);
+    expect(subtractDeletions(now, known)).toEqual(new Map([
+      [1, [{ clock: 0, len: 2 }, { clock: 5, len: 3 }, { clock: 22, len: 3 }, { clock: 30, len: 1 }, { clock: 32, len: 3 }]],
+      [2, [{ clock: 4, len: 2 }]],
+    ]));
+    expect(subtractDeletions(known, known)).toEqual(new Map());
+  });
+});
+
+describe('bundles that leave out known deletions, exchanged at random', () => {
+  it('never let a recipient accept a bundle and miss a deletion the sender had (seeded; lost bundles included)', () => {
+    for (let seed = 1; seed <= 12; seed++) {
+      let state = seed;
+      const random = (): number => {
+        state = (state * 1103515245 + 12345) & 0x7fffffff;
+        return state / 0x7fffffff;
+      };
+      const origin = report();
+      type(origin, noise(400));
+      const docs = [0, 1, 2].map(() => {
+        const doc = createReportDoc();
+        Y.applyUpdate(doc, Y.encodeStateAsUpdate(origin));
+        return doc;
+      });
+      // What each sender knows of each recipient, and the bundle ids each recipient imported.
+      const known = docs.map(() => docs.map(() => ({ vector: undefined as Uint8Array | undefined, sent: undefined as { snapshot: Uint8Array; bundleId: string } | undefined })));
+      const imported = docs.map(() => new Set<string>());
+      let accepted = 0;
+      for (let step = 0; step < 120; step++) {
+        const from = Math.floor(random() * 3);
+        const doc = docs[from]!;
+        const roll = random();
+        if (roll < 0.6) {
+          const text = textOf(doc);
+          if (random() < 0.5 && text.length > 20) text.delete(Math.floor(random() * (text.length - 10)), 1 + Math.floor(random() * 8));
+          else text.insert(Math.floor(random() * text.length), `w${step}`);
+          continue;
+        }
+        const to = (from + 1 + Math.floor(random() * 2)) % 3;
+        const record = known[from]![to]!;
+        const sentKnown = record.vector && record.sent ? { deletions: deletionsOfSnapshot(record.sent.snapshot)!, bundleId: record.sent.bundleId } : undefined;
+        const bundleId = `b${seed}-${step}`;
+        const bytes = createBundle(doc, HEADER, record.vector, { bundleId, known: sentKnown });
+        const senderSnapshot = Y.snapshot(doc);
+        record.vector = mergeStateVectors(record.vector, Y.encodeStateVector(doc));
+        record.sent = { snapshot: Y.encodeSnapshotV2(senderSnapshot), bundleId };
+        if (random() < 0.2) continue; // lost on the way
+        const bundle = decodeBundle(bytes);
+        const target = docs[to]!;
+        try {
+          checkBundleBase(bundle, Y.decodeStateVector(Y.encodeStateVector(target)));
+          checkBundleContinues(bundle, (id) => imported[to]!.has(id));
+        } catch (error) {
+          expect((error as BundleError).problem).toBe('missing-earlier');
+          continue;
+        }
+        applyBundleUpdate(target, bundle, Origin.bundle);
+        imported[to]!.add(bundleId);
+        accepted++;
+        const lacking = subtractDeletions(senderSnapshot.ds.clients, Y.snapshot(target).ds.clients);
+        expect(lacking, `seed ${seed}, step ${step}`).toEqual(new Map());
+        const targetVector = Y.decodeStateVector(Y.encodeStateVector(target));
+        for (const [client, clock] of senderSnapshot.sv) expect(targetVector.get(client) ?? 0).toBeGreaterThanOrEqual(clock);
+      }
+      expect(accepted).toBeGreaterThan(5);
+    }
   });
 });
