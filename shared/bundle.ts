@@ -106,6 +106,8 @@ export interface DecodeOptions {
   maxUpdateBytes?: number;
   /** Replaces the pure-JavaScript inflater (main passes Node's zlib, which is faster). */
   inflate?: Inflater;
+  /** Replaces the pure-JavaScript SHA-256 (main passes node:crypto's, ~30× faster). */
+  sha256?: (bytes: Uint8Array) => Uint8Array;
 }
 
 export type BundleProblem = 'not-a-bundle' | 'newer-format' | 'damaged' | 'other-report' | 'missing-earlier';
@@ -237,7 +239,7 @@ export function inflateExactly(compressed: Uint8Array, size: number): Uint8Array
 
 /** Parses and checks a bundle's framing; throws BundleError with a message for the user. */
 export function decodeBundle(bytes: Uint8Array, options: DecodeOptions | DecodeOptions['onProgress'] = {}): Bundle {
-  const { onProgress, maxUpdateBytes = MAX_UPDATE_BYTES, inflate = inflateExactly } = typeof options === 'function' ? { onProgress: options } : options;
+  const { onProgress, maxUpdateBytes = MAX_UPDATE_BYTES, inflate = inflateExactly, sha256: hash } = typeof options === 'function' ? { onProgress: options } : options;
   if (!(bytes instanceof Uint8Array) || !startsWithMagic(bytes)) {
     throw new BundleError('not-a-bundle', 'This file is not a Plenary changes file.');
   }
@@ -254,7 +256,8 @@ export function decodeBundle(bytes: Uint8Array, options: DecodeOptions | DecodeO
   }
   if (version < 1 || bytes.length < BUNDLE_MAGIC.length + CHECKSUM_BYTES) throw new BundleError('damaged', DAMAGED);
   const body = bytes.subarray(0, bytes.length - CHECKSUM_BYTES);
-  if (!sameBytes(checksumOf(body, onProgress), bytes.subarray(bytes.length - CHECKSUM_BYTES))) {
+  const digest = hash ? hash(body) : checksumOf(body, onProgress);
+  if (!sameBytes(digest, bytes.subarray(bytes.length - CHECKSUM_BYTES))) {
     throw new BundleError('damaged', DAMAGED);
   }
   let fields: Omit<Bundle, 'update'> & { update?: Uint8Array };
