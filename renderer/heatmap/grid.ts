@@ -315,7 +315,9 @@ export class HeatmapGrid {
     const place = probe.place;
     const row = place ? this.rows[place.index] : undefined;
     if (!place || !row || !probe.countsText) return this.tooltip.hide();
-    const left = Math.min(LABEL_WIDTH + place.column * this.cellWidth, LABEL_WIDTH + this.model.columns.length * this.cellWidth - 300);
+    // Under the cell, kept inside the scroller's content (as wide as the grid or the view, whichever is wider).
+    const contentWidth = Math.max(LABEL_WIDTH + this.model.columns.length * this.cellWidth, this.viewport.viewWidth);
+    const left = Math.min(LABEL_WIDTH + place.column * this.cellWidth, contentWidth - 300);
     const top = this.viewport.head + (place.index + 1) * ROW_HEIGHT + 2;
     this.tooltip.show(probe.element, this.tooltipHeading(rowHeadOf(this.model, row).title, place.column), probe.countsText, left, top);
   }

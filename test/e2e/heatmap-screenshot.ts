@@ -8,6 +8,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, launchBrowser, newPage, openEditor, startHost, tempDataDir } from './harness.ts';
 import { writeHeatmapReport } from './fixtures/heatmap-report.ts';
+import { cellPoint } from './heatmap-helpers.ts';
 
 const out = join(ROOT, 'docs', 'screenshots');
 mkdirSync(out, { recursive: true });
@@ -31,7 +32,10 @@ try {
   }
   await page.locator('.hm-row.hm-section .hm-rowhead').nth(4).click();
   await page.locator('.hm-balance summary').click();
-  await page.locator('.hm-row.hm-paragraph [role="gridcell"]').nth(5).hover();
+  // The cells are drawn on a canvas: hover one where it is drawn (a paragraph's, second column).
+  const paragraph = await page.locator('.hm-body .hm-row.hm-paragraph').nth(1).getAttribute('data-id');
+  const point = await cellPoint(page, 'paragraph', paragraph!, 2);
+  await page.mouse.move(point.x, point.y);
   await page.screenshot({ path: join(out, 'heatmap.png') });
   console.log(`Wrote ${join(out, 'heatmap.png')}`);
 } finally {
