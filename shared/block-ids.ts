@@ -51,6 +51,7 @@
  * diff view legitimately shows a moved paragraph twice.
  */
 import { Plugin, PluginKey, type EditorState, type Transaction } from 'prosemirror-state';
+import { AddMarkStep, RemoveMarkStep, ReplaceStep } from 'prosemirror-transform';
 import type { Node as PMNode } from 'prosemirror-model';
 import { ySyncPluginKey } from 'y-prosemirror';
 import * as random from 'lib0/random';
@@ -183,7 +184,11 @@ function applyTransaction(tr: Transaction, prev: BlockIdState): BlockIdState {
   let inspected = isRoot ? 0 : prev.inspected;
   let pendingBlocks = isRoot ? null : prev.pendingBlocks;
 
-  if (tr.docChanged) {
+  if (tr.docChanged && !sync && !isFix && changesInlineOnly(tr)) {
+    // Typing: no block node appeared, disappeared or changed its attributes, so the
+    // counts and the batch's origins stand and there is nothing new to check.
+    if (pending.length > 0) pendingBlocks = null; // their nodes may be older than this doc
+  } else if (tr.docChanged) {
     const { before, after } = sync ? diffRanges(tr.before, tr.doc) : stepRanges(tr);
     const removed = blocksIn(tr.before, before);
     // One step: the docs agree before its start, so the new doc's path comes for free.
@@ -217,6 +222,35 @@ function applyTransaction(tr: Transaction, prev: BlockIdState): BlockIdState {
   if (isFix) next.remote = false;
   index.owner = next;
   return next;
+}
+
+/**
+ * Whether every step only rewrites inline content inside one textblock (typing,
+ * deleting within a paragraph, marks): then no block-id node is added, removed or given
+ * other attributes. Positions are resolved in the step's own start doc, which
+ * ProseMirror has usually just resolved while reading the edit.
+ */
+export function changesInlineOnly(tr: Transaction): boolean {
+  let known = inlineOnlyByTransaction.get(tr);
+  if (known === undefined) inlineOnlyByTransaction.set(tr, (known = stepsChangeInlineOnly(tr)));
+  return known;
+}
+
+/** Several plugins ask about the same transaction. */
+const inlineOnlyByTransaction = new WeakMap<Transaction, boolean>();
+
+function stepsChangeInlineOnly(tr: Transaction): boolean {
+  for (let i = 0; i < tr.steps.length; i++) {
+    const step = tr.steps[i];
+    if (step instanceof AddMarkStep || step instanceof RemoveMarkStep) continue;
+    if (!(step instanceof ReplaceStep)) return false;
+    const { slice, from, to } = step;
+    if (slice.openStart > 0 || slice.openEnd > 0) return false;
+    for (let k = 0; k < slice.content.childCount; k++) if (!slice.content.child(k).isInline) return false;
+    const $from = tr.docs[i]!.resolve(from);
+    if (!$from.parent.isTextblock || to > $from.end()) return false;
+  }
+  return true;
 }
 
 function mapOrigins(origins: Map<string, number>, tr: Transaction): Map<string, number> {
