@@ -103,6 +103,10 @@ function sameList(a: number[], b: number[]): boolean {
 
 function applyWindow(tr: Transaction, value: WindowState, _old: EditorState, state: EditorState): WindowState {
   const range = (tr.getMeta(blockWindowKey) as BlockRange | undefined) ?? value.range;
+  if (range === value.range && tr.docChanged && state.doc.childCount === tr.before.childCount && !fromPeer(tr) && holdsOnlyRange(value, state)) {
+    // Typing: the caret's blocks are inside the range, so the same blocks stay rendered.
+    return { range, live: value.live, liveNodes: replaceChanged(value, tr.before, state.doc), decorations: DecorationSet.empty };
+  }
   const live = liveIndices(state.doc, range, state);
   const same = range === value.range && sameList(live, value.live);
   if (same && !tr.docChanged) return value.decorations === DecorationSet.empty ? value : { ...value, decorations: DecorationSet.empty };
@@ -111,6 +115,33 @@ function applyWindow(tr: Transaction, value: WindowState, _old: EditorState, sta
     return { range, live: value.live, liveNodes: nodesAt(state.doc, live), decorations: DecorationSet.empty };
   }
   return { range, live: same ? value.live : live, liveNodes: nodesAt(state.doc, live), decorations: pokes(state.doc, live, value.liveNodes) };
+}
+
+/** Whether the rendered blocks are exactly the range, and it holds the selection's blocks. */
+function holdsOnlyRange(value: WindowState, state: EditorState): boolean {
+  const count = state.doc.childCount;
+  const range = count <= RENDER_WHOLE_UP_TO ? WHOLE : value.range;
+  const from = Math.min(range.from, count);
+  const to = Math.min(range.to, count);
+  if (value.live.length !== to - from || value.live[0] !== from) return false;
+  const { $anchor, $head } = state.selection;
+  const anchor = $anchor.index(0);
+  const head = $head.index(0);
+  return anchor >= from && anchor < to && head >= from && head < to;
+}
+
+/** The rendered nodes, with the blocks this transaction replaced swapped for their new versions. */
+function replaceChanged(value: WindowState, before: PMNode, doc: PMNode): ReadonlySet<PMNode> {
+  let nodes: Set<PMNode> | null = null;
+  for (const i of value.live) {
+    const node = doc.child(i);
+    const old = before.child(i);
+    if (node === old) continue;
+    nodes ??= new Set(value.liveNodes);
+    nodes.delete(old);
+    nodes.add(node);
+  }
+  return nodes ?? value.liveNodes;
 }
 
 function fromPeer(tr: Transaction): boolean {
