@@ -129,7 +129,7 @@ export function numberReport(doc: PMNode): Map<string, string> {
 }
 
 /** True when the two top-level nodes contribute the same to the numbering. */
-function sameNumberingRole(a: PMNode, b: PMNode): boolean {
+export function sameNumberingRole(a: PMNode, b: PMNode): boolean {
   if (a === b) return true;
   if (a.type !== b.type) return false;
   const name = a.type.name;

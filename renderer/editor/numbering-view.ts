@@ -17,14 +17,15 @@ import { Plugin, PluginKey } from 'prosemirror-state';
 import type { Node as PMNode } from 'prosemirror-model';
 import type { EditorState } from 'prosemirror-state';
 import type { EditorView } from 'prosemirror-view';
-import { numberBlocks, sameNumbering, type NumberedBlock } from '../../shared/numbering.ts';
+import { numberBlocks, sameNumberingRole, type NumberedBlock } from '../../shared/numbering.ts';
+import { changesInlineOnly } from '../../shared/block-ids.ts';
 
 import { NUMBER_ATTRIBUTE } from './block-views.ts';
-import { blockWindowKey, renderedBlocks } from './block-window.ts';
+import { blockWindowKey, renderedBlocks, topLevelElement } from './block-window.ts';
 
 export { NUMBER_ATTRIBUTE };
 
-export const numberingKey = new PluginKey('plenary-numbering');
+export const numberingKey = new PluginKey<number>('plenary-numbering');
 
 function setLabel(dom: Node | null, label: string | null): void {
   if (!(dom instanceof HTMLElement)) return;
@@ -33,6 +34,22 @@ function setLabel(dom: Node | null, label: string | null): void {
   } else if (dom.getAttribute(NUMBER_ATTRIBUTE) !== label) {
     dom.setAttribute(NUMBER_ATTRIBUTE, label);
   }
+}
+
+/**
+ * The top-level indices [from, to) outside which `doc` shares every block with `previous`,
+ * when the two number alike; null when the numbering may differ. Typing changes one
+ * block, so this compares node identities and checks the changed blocks only.
+ */
+function changedBlocks(previous: PMNode, doc: PMNode): { from: number; to: number } | null {
+  const count = doc.childCount;
+  if (count !== previous.childCount) return null;
+  let from = 0;
+  while (from < count && doc.child(from) === previous.child(from)) from++;
+  let to = count;
+  while (to > from && doc.child(to - 1) === previous.child(to - 1)) to--;
+  for (let i = from; i < to; i++) if (!sameNumberingRole(previous.child(i), doc.child(i))) return null;
+  return { from, to };
 }
 
 /** Labels by top-level index (null where a block is not numbered). */
@@ -51,44 +68,33 @@ class NumberingView {
 
   update(view: EditorView, previous: EditorState): void {
     const doc = view.state.doc;
-    if (previous.doc === doc) {
-      if (blockWindowKey.getState(previous)?.live !== blockWindowKey.getState(view.state)?.live) this.relabelRendered(view);
-      return;
+    const renderedChanged = blockWindowKey.getState(previous)?.live !== blockWindowKey.getState(view.state)?.live;
+    if (previous.doc !== doc && numberingKey.getState(previous) !== numberingKey.getState(view.state)) {
+      const changed = changedBlocks(previous.doc, doc);
+      if (!changed) {
+        this.relabelAll(view);
+        return;
+      }
+      // Same numbering: only blocks this transaction replaced may have fresh DOM.
+      for (let i = changed.from; i < changed.to; i++) {
+        if (doc.child(i) !== previous.doc.child(i)) setLabel(topLevelElement(view, doc, i) ?? null, this.labels[i] ?? null);
+      }
     }
-    if (!sameNumbering(previous.doc, doc)) {
-      this.relabelAll(view);
-      return;
-    }
-    // Same structure: only blocks this transaction replaced may have fresh DOM.
-    let pos = 0;
-    for (let i = 0; i < doc.childCount; i++) {
-      const child = doc.child(i);
-      if (child !== previous.doc.child(i)) setLabel(view.nodeDOM(pos), this.labels[i] ?? null);
-      pos += child.nodeSize;
-    }
+    // Blocks that have just been rendered have fresh DOM.
+    if (renderedChanged) this.relabelRendered(view);
   }
 
   private relabelAll(view: EditorView): void {
     const doc = view.state.doc;
     this.labels = labelsByIndex(doc, numberBlocks(doc));
-    let pos = 0;
-    for (let i = 0; i < doc.childCount; i++) {
-      setLabel(view.nodeDOM(pos), this.labels[i] ?? null);
-      pos += doc.child(i).nodeSize;
-    }
+    // By index, not view.nodeDOM(pos): that walks the blocks before pos, once per block.
+    for (let i = 0; i < doc.childCount; i++) setLabel(topLevelElement(view, doc, i) ?? null, this.labels[i] ?? null);
   }
 
   private relabelRendered(view: EditorView): void {
     const doc = view.state.doc;
-    const rendered = renderedBlocks(view.state);
-    let pos = 0;
-    let k = 0;
-    for (let i = 0; i < doc.childCount && k < rendered.length; i++) {
-      if (i === rendered[k]) {
-        setLabel(view.nodeDOM(pos), this.labels[i] ?? null);
-        k++;
-      }
-      pos += doc.child(i).nodeSize;
+    for (const i of renderedBlocks(view.state)) {
+      if (i < doc.childCount) setLabel(topLevelElement(view, doc, i) ?? null, this.labels[i] ?? null);
     }
   }
 
@@ -98,6 +104,19 @@ class NumberingView {
   }
 }
 
-export function numberingPlugin(): Plugin {
-  return new Plugin({ key: numberingKey, view: (view) => new NumberingView(view) });
+/**
+ * The plugin's state counts the transactions that may have changed a block's type or
+ * attributes (anything but typing inside a paragraph). While the count stands, the
+ * numbering stands, and so does every block's DOM with its label: a block view keeps
+ * its element when only its text changed (block-views.ts).
+ */
+export function numberingPlugin(): Plugin<number> {
+  return new Plugin<number>({
+    key: numberingKey,
+    state: {
+      init: () => 0,
+      apply: (tr, structuralChanges) => (tr.docChanged && !changesInlineOnly(tr) ? structuralChanges + 1 : structuralChanges),
+    },
+    view: (view) => new NumberingView(view),
+  });
 }
