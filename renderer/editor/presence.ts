@@ -10,12 +10,15 @@
  * The cursor plugin re-reads the local caret's position in Yjs (two walks of the body
  * from its start) after every transaction to update our own awareness. Others need it
  * once a frame, not inside each keystroke's dispatch: that update runs at the next
- * animation frame, once for all the transactions before it.
+ * animation frame, once for all the transactions before it. The plugin also redraws every
+ * other person's cursor (a whole transaction) whenever awareness changes; it is told only
+ * of changes that concern someone else, not of our own caret moving as we type.
  */
 import { Plugin, type EditorState, type PluginView } from 'prosemirror-state';
 import type { EditorView } from 'prosemirror-view';
 import { yCursorPlugin } from 'y-prosemirror';
 import type * as awarenessProtocol from 'y-protocols/awareness';
+import { afterDispatch } from './after-dispatch.ts';
 
 export const PRESENCE_COLOURS = 8;
 
@@ -58,8 +61,44 @@ function selectionBuilder(user: Record<string, unknown>): { class: string } {
   return { class: `presence-selection presence-c${who?.colour ?? 0}` };
 }
 
+interface AwarenessChanges { added: number[]; updated: number[]; removed: number[] }
+type ChangeListener = (changes: AwarenessChanges, origin: unknown) => void;
+
+/**
+ * The awareness as the cursor plugin sees it: the same object, except that its 'change'
+ * listeners hear only of changes that involve another client.
+ */
+export function othersChangesOnly(awareness: awarenessProtocol.Awareness): awarenessProtocol.Awareness {
+  const wrapped = new Map<ChangeListener, ChangeListener>();
+  const aboutOthers = ({ added, updated, removed }: AwarenessChanges): boolean =>
+    [added, updated, removed].some((ids) => ids.some((id) => id !== awareness.clientID));
+  return new Proxy(awareness, {
+    get(target, property) {
+      if (property === 'on') {
+        return (name: string, listener: ChangeListener) => {
+          if (name !== 'change') return target.on(name, listener);
+          const filtered: ChangeListener = (changes, origin) => {
+            if (aboutOthers(changes)) listener(changes, origin);
+          };
+          wrapped.set(listener, filtered);
+          return target.on(name, filtered);
+        };
+      }
+      if (property === 'off') {
+        return (name: string, listener: ChangeListener) => {
+          const filtered = name === 'change' ? wrapped.get(listener) : undefined;
+          wrapped.delete(listener);
+          return target.off(name, filtered ?? listener);
+        };
+      }
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
 export function presencePlugin(awareness: awarenessProtocol.Awareness): Plugin {
-  const cursors: Plugin = yCursorPlugin(awareness, { cursorBuilder, selectionBuilder } as Parameters<typeof yCursorPlugin>[1]);
+  const cursors: Plugin = yCursorPlugin(othersChangesOnly(awareness), { cursorBuilder, selectionBuilder } as Parameters<typeof yCursorPlugin>[1]);
   const cursorView = cursors.spec.view!;
   return new Plugin({
     ...cursors.spec,
@@ -79,7 +118,7 @@ export function presencePlugin(awareness: awarenessProtocol.Awareness): Plugin {
           if (since) return;
           since = prevState;
           // Even asking for the frame costs a keystroke's dispatch a little: ask after it.
-          queueMicrotask(() => {
+          afterDispatch(() => {
             if (!destroyed) frame = requestAnimationFrame(run);
           });
         },
