@@ -20,6 +20,7 @@ import { mountSyncUi } from './sync-ui/mount.ts';
 import { mountEndorsements, type EndorsementUi } from './endorsements/mount.ts';
 import { mountHeatmap } from './heatmap/mount.ts';
 import { mountExportUi } from './export-ui/mount.ts';
+import { afterDispatch } from './editor/after-dispatch.ts';
 import './styles/endorsements.css';
 import './styles/roster.css';
 
@@ -81,7 +82,7 @@ async function start(): Promise<void> {
       // keystroke's dispatch (a microtask), not inside it.
       if (commands && !toolbarQueued) {
         toolbarQueued = true;
-        queueMicrotask(() => {
+        afterDispatch(() => {
           toolbarQueued = false;
           if (commands) toolbar.scheduleUpdate(commands);
         });

@@ -23,6 +23,7 @@ import { bindConsensusToDoc } from '../../shared/consensus/doc-binding.ts';
 import type { ConsensusEngine, EngineChange } from '../../shared/consensus/engine.ts';
 import { readRoster, type Member, type Roster } from '../../shared/roster.ts';
 import { isChair, ownMember } from '../../shared/roster-claim.ts';
+import { afterDispatch } from '../editor/after-dispatch.ts';
 
 export class LiveConsensus {
   readonly doc: Y.Doc;
@@ -54,7 +55,7 @@ export class LiveConsensus {
   update(editorDoc: PMNode): void {
     const queued = this.pending !== null;
     this.pending = editorDoc;
-    if (!queued) queueMicrotask(() => this.flush());
+    if (!queued) afterDispatch(() => this.flush());
   }
 
   /** Re-reads the blocks changed since the last re-read, now. */

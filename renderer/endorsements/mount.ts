@@ -15,6 +15,7 @@ import { StanceGutter } from './gutter.ts';
 import { StancePanel } from './panel.ts';
 import { ReadinessStatus } from './readiness-status.ts';
 import { RosterView } from '../roster/roster-view.ts';
+import { afterDispatch } from '../editor/after-dispatch.ts';
 
 export interface EndorsementUi {
   live: LiveConsensus;
@@ -114,7 +115,7 @@ export function mountEndorsements(doc: Y.Doc, view: EditorView, api: PlenaryApi,
       // Out of the keystroke's dispatch too, after the re-read (queued first).
       if (placing) return;
       placing = true;
-      queueMicrotask(() => {
+      afterDispatch(() => {
         placing = false;
         gutter.schedule();
       });
