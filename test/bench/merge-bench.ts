@@ -1,228 +1,204 @@
 // Merge after a week offline: 40 members, each working alone on a copy of a 300-paragraph
 // report for a week (500 edits — typing bursts, deletions, new paragraphs — and 50 signed
-// stances each), then their changes meet in one report. Measured three ways:
-// - Yjs alone: the 40 updates applied to the report's Y.Doc (baseline);
-// - in one transaction, merged with Y.mergeUpdates, and as v2 updates;
-// - end to end: the members' update bundle files imported into the report file
-//   (main/services/bundles.ts: checksum, inflate, decode bound, apply, SQLite commit),
-//   one by one and all at once, and the resulting file size (and after reopening).
-// Target: merge < 200 ms. Prints a table; never fails on timing.
+// stances each), then their changes meet in one report. Target: merge < 200 ms.
+// The week is made two ways (week-of-edits.ts): typed through the editor binding, keystroke
+// by keystroke, as the app makes it (the headline), and written straight into Yjs, one
+// item per burst (the bench's first workload, kept for comparison). Measured:
+// - Yjs alone: the 40 updates applied to the report's Y.Doc in one transaction (v1 and v2
+//   updates), and merged first with Y.mergeUpdatesV2; 3 runs each on fresh copies, the
+//   first cold (a merge in the app usually is), wall and CPU, and the garbage collector's
+//   share of the span (V8's gc performance entries);
+// - where the time goes: decoding alone, and the same apply with an 'update' listener
+//   (an open report has one: Yjs then encodes the transaction's update for the file and
+//   the renderer);
+// - end to end: the members' bundle files imported into the report file
+//   (main/services/bundles.ts: checksum, inflate, bounded decode, apply, SQLite commit),
+//   one by one and all at once, and the resulting file size.
+// The weeks are made first and written to a temporary folder; the measurements run in a
+// fresh process that only reads them (the heap of typing 20,000 edits would otherwise
+// bill its garbage collection to the merge). MERGE_BENCH_NODE_FLAGS passes V8 flags to
+// that process (e.g. --max-semi-space-size=32 to try a larger young generation).
+// Prints tables; never fails on timing. Typing the 40 weeks through the binding takes a
+// few minutes; MERGE_BENCH_WORKLOAD=direct skips it.
 // Run: `npm run bench -- merge` (or `node test/bench/merge-bench.ts`).
-import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
 import * as Y from 'yjs';
-import { prosemirrorJSONToYXmlFragment } from 'y-prosemirror';
-import { schema } from '../../shared/schema.ts';
-import { bodyOf, createReportDoc, endorsementsOf, Origin, writeMeta } from '../../shared/ydoc.ts';
-import { addCreatorAsChair, addMember } from '../../shared/roster.ts';
-import { generateKeyPair } from '../../shared/signing.ts';
-import { signEndorsement, type EndorsementFields } from '../../shared/endorsement.ts';
-import { endorsementKey } from '../../shared/endorsement-store.ts';
-import { textHash } from '../../shared/text-hash.ts';
+import { createReportDoc, endorsementsOf, Origin } from '../../shared/ydoc.ts';
 import { ReportStore } from '../../main/services/report-store.ts';
 import { closeAllReports, openReportFile } from '../../main/services/open-report.ts';
-import { exportBundle, importBundle, importBundles } from '../../main/services/bundles.ts';
-import { ensureUniqueIds } from '../../shared/block-ids.ts';
-import { BundlePeers } from '../../main/services/bundles.ts';
+import { BundlePeers, exportBundle, importBundle, importBundles } from '../../main/services/bundles.ts';
 import { UpdateGuard } from '../../main/services/sync/update-guard.ts';
-import { reportBody } from './report-generator.ts';
+import { EDITS, MEMBERS, PARAGRAPHS, REPORT_ID, STANCES, baseReport, directWeek, members, typedWeek } from './week-of-edits.ts';
 
-const MEMBERS = 40;
-const EDITS = 500;
-const STANCES = 50;
-const PARAGRAPHS = 300;
-const REPORT_ID = 'merge-bench';
+const gcPauses: { start: number; duration: number }[] = [];
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) gcPauses.push({ start: entry.startTime, duration: entry.duration });
+}).observe({ entryTypes: ['gc'] });
+// V8 hands gc entries to observers a little later than the pause itself.
+const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 50));
 
-let seed = 7;
-const random = (): number => {
-  seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-  return seed / 0x7fffffff;
-};
-const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
-const WORDS = 'the forum should be open inclusive and transparent with governments private sector civil society'.split(' ');
-
-function baseReport(keys: { publicKey: string }[]): Y.Doc {
-  const doc = createReportDoc();
-  writeMeta(doc, { id: REPORT_ID, title: 'Merge bench', consensusRule: 'default', created: '2026-11-28T00:00:00.000Z' }, Origin.seed);
-  doc.transact(() => prosemirrorJSONToYXmlFragment(schema, ensureUniqueIds(reportBody(PARAGRAPHS), (() => { let n = 0; return () => `blk-${n++}`; })()).doc, bodyOf(doc)), Origin.seed);
-  keys.forEach((key, i) => {
-    const input = { id: `m${i}`, name: `Member ${i}`, group: pick(['government', 'private-sector', 'civil-society', 'international-organization']), region: 'african', development: 'developing', gender: 'woman', publicKey: key.publicKey };
-    if (i === 0) addCreatorAsChair(doc, input, Origin.seed);
-    else addMember(doc, { ...input, role: 'member' }, Origin.seed);
-  });
-  return doc;
-}
-
-function paragraphs(doc: Y.Doc): Y.XmlElement[] {
-  return bodyOf(doc).toArray().filter((n): n is Y.XmlElement => n instanceof Y.XmlElement && n.nodeName === 'paragraph');
-}
-
-function textOf(p: Y.XmlElement): Y.XmlText | null {
-  const first = p.get(0);
-  return first instanceof Y.XmlText ? first : null;
-}
-
-/** A week of one member's work on their own copy. */
-function week(doc: Y.Doc, member: number, privateKey: string): void {
-  for (let e = 0; e < EDITS; e++) {
-    const ps = paragraphs(doc);
-    const p = pick(ps);
-    const text = textOf(p);
-    const roll = random();
-    doc.transact(() => {
-      if (roll < 0.7 && text) {
-        const burst = Array.from({ length: 1 + Math.floor(random() * 6) }, () => pick(WORDS)).join(' ') + ' ';
-        text.insert(Math.floor(random() * (text.length + 1)), burst);
-      } else if (roll < 0.9 && text && text.length > 10) {
-        const at = Math.floor(random() * (text.length - 5));
-        text.delete(at, Math.min(text.length - at, 1 + Math.floor(random() * 30)));
-      } else {
-        const fresh = new Y.XmlElement('paragraph');
-        fresh.setAttribute('id', `p-${member}-${e}`);
-        fresh.insert(0, [new Y.XmlText(`New paragraph by member ${member}.`)]);
-        const body = bodyOf(doc);
-        body.insert(Math.floor(random() * body.length), [fresh]);
-      }
-    }, Origin.local);
-  }
-  const ps = paragraphs(doc);
-  for (let s = 0; s < STANCES; s++) {
-    const p = ps[(member * 7 + s) % ps.length]!;
-    const text = textOf(p)?.toString() ?? '';
-    const fields: EndorsementFields = {
-      blockId: String(p.getAttribute('id')), memberId: `m${member}`, stance: 'endorse', textHash: textHash(text), text, note: '',
-      at: new Date(Date.UTC(2026, 10, 20 + (s % 7))).toISOString(),
-    };
-    doc.transact(() => endorsementsOf(doc).set(endorsementKey(fields.blockId, fields.memberId), signEndorsement(REPORT_ID, fields, privateKey)), Origin.local);
-  }
-}
-
-function ms(from: number): number {
-  return performance.now() - from;
-}
-
-/** Wall and CPU time of `run` (CPU is the whole process's: the guard's worker thread included). */
-async function timed(run: () => unknown): Promise<string> {
+interface Sample { wall: number; cpu: number; gc: number }
+async function measure(run: () => unknown): Promise<Sample> {
   const cpu = process.cpuUsage();
   const t0 = performance.now();
   await run();
-  const wall = ms(t0);
+  const t1 = performance.now();
   const used = process.cpuUsage(cpu);
-  return `${wall.toFixed(0)} ms (CPU ${((used.user + used.system) / 1000).toFixed(0)} ms)`;
+  await settle();
+  const gc = gcPauses.filter((p) => p.start >= t0 && p.start < t1).reduce((n, p) => n + p.duration, 0);
+  return { wall: t1 - t0, cpu: (used.user + used.system) / 1000, gc };
 }
+const fmt = (x: Sample): string => `${x.wall.toFixed(0)} (CPU ${x.cpu.toFixed(0)}, GC ${x.gc.toFixed(0)})`;
 
-const keys = Array.from({ length: MEMBERS }, () => generateKeyPair());
-const base = baseReport(keys);
-const baseUpdate = Y.encodeStateAsUpdate(base);
-const baseVector = Y.encodeStateVector(base);
-console.log(`Setting up: ${MEMBERS} members × (${EDITS} edits + ${STANCES} signed stances) on a ${PARAGRAPHS}-paragraph report…`);
-const updates: Uint8Array[] = [];
-const memberDocs: Y.Doc[] = [];
-for (let m = 0; m < MEMBERS; m++) {
-  const doc = createReportDoc();
-  Y.applyUpdate(doc, baseUpdate, Origin.load);
-  week(doc, m, keys[m]!.privateKey);
-  updates.push(Y.encodeStateAsUpdate(doc, baseVector));
-  memberDocs.push(doc);
+const measureDir = process.argv[2] === '--measure' ? process.argv[3]! : null;
+const workDir = measureDir ?? mkdtempSync(join(tmpdir(), 'plenary-merge-weeks-'));
+if (!measureDir) {
+  const roster = members();
+  const start = Y.encodeStateAsUpdate(baseReport(roster));
+  writeFileSync(join(workDir, 'base.bin'), start);
+  if (process.env.MERGE_BENCH_WORKLOAD !== 'direct') {
+    const t0 = performance.now();
+    console.log(`Typing ${MEMBERS} weeks through the editor binding (a few minutes)…`);
+    roster.forEach((member, i) => writeFileSync(join(workDir, `typed-${i}.bin`), typedWeek(start, i, member)));
+    console.log(`  done in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  }
+  roster.forEach((member, i) => writeFileSync(join(workDir, `direct-${i}.bin`), directWeek(start, i, member)));
+  try {
+    const flags = (process.env.MERGE_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+    console.log(`\nMeasuring in a fresh process${flags.length ? ` with ${flags.join(' ')}` : ''}…`);
+    spawnSync(process.execPath, [...flags, fileURLToPath(import.meta.url), '--measure', workDir], { stdio: 'inherit', env: process.env });
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+  process.exit(0);
 }
-const updateBytes = updates.reduce((n, u) => n + u.length, 0);
-
-// Yjs alone, four ways, each on a fresh copy of the base report, 3 runs (the first runs
-// before the JIT has warmed up for it: a merge in the app is usually cold).
-const updatesV2 = updates.map((u) => Y.convertUpdateFormatV1ToV2(u));
+const read = (name: string): Uint8Array => new Uint8Array(readFileSync(join(workDir, name)));
+const baseUpdate = read('base.bin');
+const baseVector = Y.encodeStateVectorFromUpdate(baseUpdate);
 const fresh = (): Y.Doc => {
   const doc = createReportDoc();
   Y.applyUpdate(doc, baseUpdate, Origin.load);
   return doc;
 };
-interface Sample { wall: number; cpu: number }
-async function sample(run: (doc: Y.Doc) => void): Promise<Sample> {
-  const doc = fresh();
-  const cpu = process.cpuUsage();
-  const t0 = performance.now();
-  run(doc);
-  const wall = ms(t0);
-  const used = process.cpuUsage(cpu);
-  return { wall, cpu: (used.user + used.system) / 1000 };
-}
+
+/** 3 runs on fresh copies of the base report, the first cold for this way of merging. */
 async function runs(run: (doc: Y.Doc) => void): Promise<string> {
   const samples: Sample[] = [];
-  for (let i = 0; i < 3; i++) samples.push(await sample(run));
-  const fmt = (x: Sample): string => `${x.wall.toFixed(0)} (CPU ${x.cpu.toFixed(0)})`;
+  for (let i = 0; i < 3; i++) {
+    const doc = fresh();
+    samples.push(await measure(() => run(doc)));
+  }
   return `${samples.map(fmt).join(', ')} ms`;
 }
-const sequentialTime = await runs((doc) => {
-  for (const update of updates) Y.applyUpdate(doc, update, Origin.bundle);
-});
-const oneTransactionTime = await runs((doc) => doc.transact(() => {
-  for (const update of updates) Y.applyUpdate(doc, update, Origin.bundle);
-}, Origin.bundle));
-const mergedTime = await runs((doc) => Y.applyUpdate(doc, Y.mergeUpdates(updates), Origin.bundle));
-const v2Time = await runs((doc) => doc.transact(() => {
-  for (const update of updatesV2) Y.applyUpdateV2(doc, update, Origin.bundle);
-}, Origin.bundle));
-const sequential = fresh();
-for (const update of updates) Y.applyUpdate(sequential, update, Origin.bundle);
-const merged = fresh();
-Y.applyUpdate(merged, Y.mergeUpdates(updates), Origin.bundle);
 
-// End to end through bundle files into a report file.
-const dir = mkdtempSync(join(tmpdir(), 'plenary-merge-bench-'));
-try {
-  const reportPath = join(dir, 'report.plenary');
-  ReportStore.create(reportPath, { reportId: REPORT_ID, created: '2026-11-28T00:00:00.000Z', initialUpdate: baseUpdate }).close();
-  const bundlePaths: string[] = [];
-  for (let m = 0; m < MEMBERS; m++) {
-    const path = join(dir, `m${m}.plenary-changes`);
-    // Each member sends what the secretariat lacks: their week (the report they left with is known).
-    const peers = new BundlePeers(join(dir, `data-${m}`));
-    peers.learn(REPORT_ID, 'Secretariat', baseVector);
-    await exportBundle({ doc: memberDocs[m]!, path, recipient: 'Secretariat', sender: `Member ${m}`, peers });
-    bundlePaths.push(path);
+function items(updates: Uint8Array[]): { strings: number; all: number; deleted: number } {
+  let strings = 0;
+  let all = 0;
+  let deleted = 0;
+  for (const update of updates) {
+    const { structs, ds } = Y.decodeUpdate(update);
+    all += structs.length;
+    strings += structs.filter((s) => s instanceof Y.Item && s.content instanceof Y.ContentString).length;
+    for (const ranges of ds.clients.values()) deleted += ranges.length;
   }
-  const guard = new UpdateGuard({ maxBytes: 256 * 1024 * 1024, timeoutMs: 30_000 });
-  await guard.check(new Uint8Array(70 * 1024).fill(0)).catch(() => {}); // start the decode worker outside the timing
-  // One by one (Import changes… forty times), then all at once (importBundles), each
-  // into its own copy of the report file.
-  const oneByOnePath = join(dir, 'one-by-one.plenary');
-  copyFileSync(reportPath, oneByOnePath);
-  const oneByOne = openReportFile(oneByOnePath);
-  const importTime = await timed(async () => {
-    for (const path of bundlePaths) await importBundle({ doc: oneByOne.doc, path, guard });
-  });
-  oneByOne.close();
-  const report = openReportFile(reportPath);
-  const importAllTime = await timed(() => importBundles({ doc: report.doc, paths: bundlePaths, guard }));
-  await guard.close();
-  const stances = endorsementsOf(report.doc).size;
-  const sv = (doc: Y.Doc): string => [...Y.decodeStateVector(Y.encodeStateVector(doc))].sort().join();
-  const same = sv(sequential) === sv(merged) && sv(sequential) === sv(report.doc);
-  report.close();
-  const fileBytes = statSync(reportPath).size;
-  const reopened = openReportFile(reportPath);
-  reopened.close();
-  closeAllReports();
-  const compactedBytes = statSync(reportPath).size;
-  const bundleBytes = bundlePaths.reduce((n, p) => n + statSync(p).size, 0);
-
-  const rows: [string, string][] = [
-    ['members × (edits + stances)', `${MEMBERS} × (${EDITS} + ${STANCES})`],
-    ['the 40 members\' updates (total)', `${(updateBytes / 1024).toFixed(0)} kB`],
-    ['apply the 40 updates one by one (Yjs; 3 runs, ms wall (CPU))', sequentialTime],
-    ['**apply the 40 updates in one transaction (Y.transact around the applies)**', `**${oneTransactionTime}**`],
-    ['Y.mergeUpdates of the 40, then one apply', mergedTime],
-    ['the 40 as v2 updates, applied in one transaction', v2Time],
-    ['40 bundle files (format 2), each a member\'s week (total)', `${(bundleBytes / 1024).toFixed(0)} kB`],
-    ['import the 40 bundle files one by one (checksum, inflate, bounded decode in the worker, apply, SQLite commit each)', importTime],
-    ['**import the 40 bundle files at once (importBundles: checks, then one transaction and one commit)**', `**${importAllTime}**`],
-    ['stances in the merged report', String(stances)],
-    ['report file after the merge / after reopening', `${(fileBytes / 1024).toFixed(0)} kB / ${(compactedBytes / 1024).toFixed(0)} kB`],
-    ['base report file (300 paragraphs, 40 members)', `${(baseUpdate.length / 1024).toFixed(0)} kB of Yjs state`],
-  ];
-  console.log('\n| measure | result |\n| --- | --- |');
-  for (const [k, v] of rows) console.log(`| ${k} | ${v} |`);
-  console.log(`\nEvery merge (Yjs one by one, merged, and the imported report file) reaches the same state vector: ${same}. Load average while running: ${(await import('node:os')).loadavg()[0]!.toFixed(1)}`);
-} finally {
-  rmSync(dir, { recursive: true, force: true });
+  return { strings, all, deleted };
 }
+
+async function yjsAlone(name: string, updates: Uint8Array[]): Promise<[string, string][]> {
+  const v2 = updates.map((u) => Y.convertUpdateFormatV1ToV2(u));
+  const count = items(updates);
+  const oneTransaction = await runs((doc) => doc.transact(() => {
+    for (const update of updates) Y.applyUpdate(doc, update, Origin.bundle);
+  }, Origin.bundle));
+  const v2Transaction = await runs((doc) => doc.transact(() => {
+    for (const update of v2) Y.applyUpdateV2(doc, update, Origin.bundle);
+  }, Origin.bundle));
+  const merged = await runs((doc) => Y.applyUpdateV2(doc, Y.mergeUpdatesV2(v2), Origin.bundle));
+  const decodeOnly = await runs(() => {
+    for (const update of v2) Y.decodeUpdateV2(update);
+  });
+  const withListener = await runs((doc) => {
+    doc.on('update', () => {});
+    doc.transact(() => {
+      for (const update of v2) Y.applyUpdateV2(doc, update, Origin.bundle);
+    }, Origin.bundle);
+  });
+  const target = fresh();
+  target.transact(() => {
+    for (const update of v2) Y.applyUpdateV2(target, update, Origin.bundle);
+  }, Origin.bundle);
+  let structsAfter = 0;
+  for (const structs of target.store.clients.values()) structsAfter += structs.length;
+  return [
+    [`${name}: the 40 updates (v1, total)`, `${(updates.reduce((n, u) => n + u.length, 0) / 1024).toFixed(0)} kB; ${count.all.toLocaleString('en')} items (${count.strings.toLocaleString('en')} of text), ${count.deleted.toLocaleString('en')} deleted ranges`],
+    [`${name}: items in the report after the merge`, structsAfter.toLocaleString('en')],
+    [`**${name}: apply the 40 (v1) in one transaction**`, `**${oneTransaction}**`],
+    [`${name}: the 40 as v2 updates, one transaction`, v2Transaction],
+    [`${name}: Y.mergeUpdatesV2 of the 40, then one apply`, merged],
+    [`${name}: decoding the 40 v2 updates alone (Y.decodeUpdateV2)`, decodeOnly],
+    [`${name}: v2 in one transaction with an 'update' listener (as in an open report)`, withListener],
+  ];
+}
+
+async function endToEnd(memberUpdates: Uint8Array[]): Promise<[string, string][]> {
+  const dir = mkdtempSync(join(tmpdir(), 'plenary-merge-bench-'));
+  try {
+    const reportPath = join(dir, 'report.plenary');
+    ReportStore.create(reportPath, { reportId: REPORT_ID, created: '2026-11-28T00:00:00.000Z', initialUpdate: baseUpdate }).close();
+    const bundlePaths: string[] = [];
+    for (let m = 0; m < MEMBERS; m++) {
+      const doc = fresh();
+      Y.applyUpdate(doc, memberUpdates[m]!, Origin.load);
+      const path = join(dir, `m${m}.plenary-changes`);
+      // Each member sends what the secretariat lacks: their week (the report they left with is known).
+      const peers = new BundlePeers(join(dir, `data-${m}`));
+      peers.learn(REPORT_ID, 'Secretariat', baseVector);
+      await exportBundle({ doc, path, recipient: 'Secretariat', sender: `Member ${m}`, peers });
+      bundlePaths.push(path);
+    }
+    const guard = new UpdateGuard({ maxBytes: 256 * 1024 * 1024, timeoutMs: 30_000 });
+    await guard.check(new Uint8Array(70 * 1024).fill(0)).catch(() => {}); // start the decode worker outside the timing
+    const oneByOnePath = join(dir, 'one-by-one.plenary');
+    copyFileSync(reportPath, oneByOnePath);
+    const oneByOne = openReportFile(oneByOnePath);
+    const importTime = await measure(async () => {
+      for (const path of bundlePaths) await importBundle({ doc: oneByOne.doc, path, guard });
+    });
+    oneByOne.close();
+    const report = openReportFile(reportPath);
+    const importAllTime = await measure(() => importBundles({ doc: report.doc, paths: bundlePaths, guard }));
+    await guard.close();
+    const stances = endorsementsOf(report.doc).size;
+    report.close();
+    const fileBytes = statSync(reportPath).size;
+    openReportFile(reportPath).close();
+    closeAllReports();
+    const compactedBytes = statSync(reportPath).size;
+    const bundleBytes = bundlePaths.reduce((n, p) => n + statSync(p).size, 0);
+    return [
+      ['typed: 40 bundle files, each a member\'s week (total)', `${(bundleBytes / 1024).toFixed(0)} kB`],
+      ['typed: import the 40 files one by one (checksum, inflate, bounded decode in the worker, apply, SQLite commit each)', `${fmt(importTime)} ms`],
+      ['**typed: import the 40 files at once (importBundles: checks, then one transaction and one commit)**', `**${fmt(importAllTime)} ms**`],
+      ['stances in the merged report', String(stances)],
+      ['report file after the merge / after reopening', `${(fileBytes / 1024).toFixed(0)} kB / ${(compactedBytes / 1024).toFixed(0)} kB`],
+    ];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const rows: [string, string][] = [['members × (edits + stances), report', `${MEMBERS} × (${EDITS} + ${STANCES}), ${PARAGRAPHS} paragraphs`]];
+const typedToo = process.env.MERGE_BENCH_WORKLOAD !== 'direct';
+const weeks = (kind: string): Uint8Array[] => Array.from({ length: MEMBERS }, (_, i) => read(`${kind}-${i}.bin`));
+if (typedToo) rows.push(...await yjsAlone('typed', weeks('typed')));
+rows.push(...await yjsAlone('direct', weeks('direct')));
+if (typedToo) rows.push(...await endToEnd(weeks('typed')));
+console.log('\nWall ms (CPU ms, garbage collector ms within the span); three runs, the first cold.');
+console.log('\n| measure | result |\n| --- | --- |');
+for (const [k, v] of rows) console.log(`| ${k} | ${v} |`);
+console.log(`\nLoad average while running: ${loadavg().map((x) => x.toFixed(1)).join(' / ')}`);
