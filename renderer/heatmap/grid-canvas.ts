@@ -55,6 +55,7 @@ export class GridCanvas {
   private drawn = new Map<number, string[]>();
   private font = '';
   private sprites: Sprites | null = null;
+  private readonly texts = new Map<string, TextImage>();
   private dirty = true;
   /** Cells drawn by the last full draw (for the bench and tests). */
   cellsDrawn = 0;
@@ -131,25 +132,30 @@ export class GridCanvas {
     return context;
   }
 
-  /** Draws a row's cells; unless `all`, only those whose look differs from what is drawn. */
+  /**
+   * Draws a row's cells. A full draw keeps no record of the looks (building them for
+   * every cell of a column switch is work no one reads); a repaint redraws the cells whose
+   * look differs from the last repaint's, or the whole row the first time.
+   */
   private drawRow(context: CanvasRenderingContext2D, index: number, cells: readonly Cell[] | undefined, all: boolean): void {
     const y = (index - this.rows.first) * ROW_HEIGHT;
-    const before = this.drawn.get(index);
+    const before = all ? undefined : this.drawn.get(index);
     const looks: string[] = [];
     for (let column = this.columns.first; column <= this.columns.last; column++) {
       const cell = cells?.[column];
-      const look = lookKey(cell, this.narrow);
       const slot = column - this.columns.first;
-      looks.push(look);
-      if (!all && before?.[slot] === look) continue;
+      if (!all) {
+        const look = lookKey(cell, this.narrow);
+        looks.push(look);
+        if (before?.[slot] === look) continue;
+      }
       const x = slot * this.cellWidth;
       if (!all) context.clearRect(x, y, this.cellWidth, ROW_HEIGHT);
-      if (cell) {
-        this.drawCell(context, cell, x + INSET_X, y + INSET_Y);
-        this.cellsDrawn += all ? 1 : 0;
-      }
+      if (!cell) continue;
+      this.drawCell(context, cell, x + INSET_X, y + INSET_Y);
+      if (all) this.cellsDrawn += 1;
     }
-    this.drawn.set(index, looks);
+    if (!all) this.drawn.set(index, looks);
   }
 
   /**
@@ -192,13 +198,38 @@ export class GridCanvas {
     if (cell.marks.reservation) context.drawImage(dark ? sprites.ringOnDark : sprites.ring, x, y, RING_BOX, RING_BOX);
     const text = cellText(cell, this.narrow);
     if (text) {
-      context.font = this.font;
-      context.fillStyle = dark ? INK_ON_DARK : INK;
-      context.textAlign = 'center';
-      context.textBaseline = 'middle';
-      context.fillText(text, x + width / 2, y + height / 2 + 0.5);
+      const image = this.textImage(text, dark ? INK_ON_DARK : INK);
+      context.drawImage(image.bitmap, Math.round(x + (width - image.width) / 2), y, image.width, height);
     }
     context.drawImage(sprites.frame, x, y, width, height);
+  }
+
+  /**
+   * A cell's figures as a ready-drawn image (cell-high, centred on the cell's middle), made
+   * once per text and colour on an offscreen canvas: setting a font on the grid's own
+   * canvas makes Chromium bring the page's style up to date there and then, in the middle
+   * of a column switch, and a hundred kinds of figure serve every cell.
+   */
+  private textImage(text: string, colour: string): TextImage {
+    const ratio = window.devicePixelRatio || 1;
+    const key = `${text}|${colour}|${ratio}|${this.font}`;
+    let image = this.texts.get(key);
+    if (image) return image;
+    if (this.texts.size > 1024) this.texts.clear();
+    const measure = new OffscreenCanvas(1, 1).getContext('2d');
+    if (measure) measure.font = this.font;
+    const width = Math.ceil(measure?.measureText(text).width ?? 0) + 2;
+    const height = ROW_HEIGHT - 2 * INSET_Y;
+    const bitmap = spriteCanvas(width, height, ratio, (c) => {
+      c.font = this.font;
+      c.fillStyle = colour;
+      c.textAlign = 'center';
+      c.textBaseline = 'middle';
+      c.fillText(text, width / 2, height / 2 + 0.5);
+    });
+    image = { bitmap, width };
+    this.texts.set(key, image);
+    return image;
   }
 
   /** The images every cell of this size reuses, drawn once at the screen's pixel ratio. */
@@ -233,6 +264,12 @@ export class GridCanvas {
     this.sprites = { key, frame, ring: ring(INK), ringOnDark: ring(INK_ON_DARK), hatch };
     return this.sprites;
   }
+}
+
+interface TextImage {
+  readonly bitmap: ImageBitmap;
+  /** Width in CSS pixels. */
+  readonly width: number;
 }
 
 interface Sprites {
