@@ -39,7 +39,7 @@
  * decodes v2 updates in a worker it can stop), and whether it is for this report by
  * `checkBundleFor`.
  *
- * Version 3 (2026-11-28 12:00 UTC) keeps a day's bundle to the day's work in a report
+ * Version 3 (2026-11-28 11:00 UTC) keeps a day's bundle to the day's work in a report
  * with a long history (shared/bundle-deletions.ts): a Yjs update carries the document's
  * whole delete set and the state vectors name every editing session there ever was.
  * A bundle made for someone we made one for before leaves out the deletions that earlier

@@ -123,9 +123,13 @@ export class BundlePeers {
     return deletions ? { deletions, bundleId: sent.bundleId } : undefined;
   }
 
-  /** Whether a bundle with this id was imported (from anyone) into the report. */
-  received(reportId: string, bundleId: string): boolean {
-    return Object.values(this.readAll()[reportId] ?? {}).some((record) => Array.isArray(record.received) && record.received.includes(bundleId));
+  /** Ids of the bundles imported (from anyone) into the report, as far as remembered. */
+  received(reportId: string): Set<string> {
+    const ids = new Set<string>();
+    for (const record of Object.values(this.readAll()[reportId] ?? {})) {
+      if (Array.isArray(record.received)) for (const id of record.received) if (typeof id === 'string') ids.add(id);
+    }
+    return ids;
   }
 
   /**
@@ -325,10 +329,9 @@ export async function importBundles(options: ImportManyOptions): Promise<ImportM
     options.onProgress?.({ phase: 'decoding', done: 0, total: bundles.length });
     await Promise.all(checks);
     checkBasesInOrder(bundles, Y.encodeStateVector(options.doc));
-    const inThisImport = new Set(bundles.map((bundle) => bundle.bundleId).filter(Boolean));
-    for (const bundle of bundles) {
-      checkBundleContinues(bundle, (id) => inThisImport.has(id) || (options.peers?.received(bundle.reportId, id) ?? false));
-    }
+    const imported = options.peers?.received(meta.id) ?? new Set<string>();
+    for (const bundle of bundles) if (bundle.bundleId) imported.add(bundle.bundleId);
+    for (const bundle of bundles) checkBundleContinues(bundle, (id) => imported.has(id));
     const total = bundles.reduce((n, b) => n + b.update.length, 0);
     options.onProgress?.({ phase: 'applying', done: 0, total });
     let changed = false;
