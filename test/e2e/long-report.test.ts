@@ -122,4 +122,30 @@ describe('a 2,000-paragraph report', () => {
     await block.scrollIntoViewIfNeeded();
     expect((await block.textContent())!.startsWith(target[1].slice(0, 40))).toBe(true);
   });
+
+  test('a new paragraph renumbers the ones after it, near and far', async () => {
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight * 0.9));
+    const far = (await screen()).onScreen.find(([label]) => /^\d+\.$/.test(label ?? ''))!;
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight * 0.4));
+    const near = (await screen()).onScreen.find(([label]) => /^\d+\.$/.test(label ?? ''))!;
+    const nearBlock = page.locator('.ProseMirror > p', { hasText: near[1].slice(0, 40) }).first();
+    const box = (await nearBlock.boundingBox())!;
+    // Past the end of its last line: the caret lands at the paragraph's end.
+    await nearBlock.click({ position: { x: box.width - 4, y: box.height - 6 } });
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('A new paragraph from the chair.');
+    const after = await screen();
+    const added = after.onScreen.findIndex(([, text]) => text === 'A new paragraph from the chair.');
+    expect(after.onScreen[added]![0]).toBe(`${Number(near[0]!.slice(0, -1)) + 1}.`);
+    const numbers = paragraphNumbers(after);
+    numbers.forEach((n, i) => expect(n).toBe(numbers[0]! + i));
+
+    // Far below, the paragraph seen before now carries the next number.
+    const farBlock = page.locator('.ProseMirror > p', { hasText: far[1].slice(0, 40) }).first();
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight * 0.9));
+    await screen();
+    await farBlock.scrollIntoViewIfNeeded();
+    await screen();
+    expect(await farBlock.getAttribute('data-num')).toBe(`${Number(far[0]!.slice(0, -1)) + 1}.`);
+  });
 });
