@@ -19,6 +19,9 @@
 // pages are opened once and typed into in ROUNDS alternating rounds so that load from
 // other processes on the shared cores falls on every configuration alike.
 //
+// Then, in each configuration, ENTERS new paragraphs (Enter, then a letter) where the caret
+// is, mid-report: the keystroke that renumbers everything after it.
+//
 // When renderer/endorsements/gutter.ts exists, a further configuration runs the same
 // renderer built with the stance gutter stubbed out (draws nothing), to price it.
 import { spawn } from 'node:child_process';
@@ -32,16 +35,18 @@ import { generateReport } from './report-generator.ts';
 import { dispatchCpuFromTrace, docJsonOf, keystrokeProbe, machineFacts, percentile, ROOT, serveBarePage, table } from './fixtures/bench-browser.ts';
 
 const SIZES = (process.env.BENCH_SIZES ?? '500,5000').split(',').map(Number);
-const KEYS = 400;
+const KEYS = Number(process.env.BENCH_KEYS ?? 400);
 const ROUNDS = 4;
 const WARMUP = 10;
 const GAP_MS = 40;
+/** New paragraphs made mid-report in each configuration after the typing (Enter, then a letter in it). */
+const ENTERS = 20;
 const TEXT = 'the group agrees that internet governance is open and inclusive ';
 
 interface Sample { frame: number; dispatch: number; dispatches: number }
 /** Per key, from the renderer's main thread (CDP Performance metrics in thread time). */
 interface Cpu { thread: number; layout: number; script: number }
-interface Config { name: string; size: number; url: string; tag: string; page?: Page; cdp?: CDPSession; samples: Sample[]; cpu: Cpu[]; dispatchCpu: number[] }
+interface Config { name: string; size: number; url: string; tag: string; page?: Page; cdp?: CDPSession; samples: Sample[]; cpu: Cpu[]; dispatchCpu: number[]; enterIndices: number[]; enter: Sample[]; enterCpu: number[] }
 type Probe = { plenaryKeystrokes: { count(): number; whenCount(n: number): Promise<void>; samples: Sample[]; reset(): void; calibrate(pairs: number): void } };
 
 /** Starts a browser host from `webMjs` serving `report`; resolves with its URL and a stop function. */
@@ -146,6 +151,22 @@ async function typeKeys(config: Config, count: number): Promise<void> {
   config.samples.push(...await page.evaluate((from) => (window as unknown as Probe).plenaryKeystrokes.samples.slice(from), start));
 }
 
+/** Makes ENTERS new paragraphs where the caret is, recording which probe samples are the Enter keys. */
+async function pressEnters(config: Config): Promise<void> {
+  const page = config.page!;
+  for (let i = 0; i < ENTERS; i++) {
+    for (const key of ['Enter', 'x']) {
+      const n = await page.evaluate(() => (window as unknown as Probe).plenaryKeystrokes.count());
+      if (key === 'Enter') config.enterIndices.push(n);
+      await page.keyboard.press(key);
+      await page.evaluate((count) => (window as unknown as Probe).plenaryKeystrokes.whenCount(count), n + 1);
+      await new Promise((resolve) => setTimeout(resolve, GAP_MS));
+    }
+  }
+  const all = await page.evaluate(() => (window as unknown as Probe).plenaryKeystrokes.samples);
+  config.enter = config.enterIndices.map((i) => all[i]!);
+}
+
 const work = mkdtempSync(join(tmpdir(), 'plenary-keystroke-bench-'));
 const variantDir = join(ROOT, 'test-results', `bench-no-gutter-${process.pid}`);
 const browser = await launchBrowser();
@@ -166,16 +187,16 @@ try {
     };
     const plenary = await startHostFrom(webMjs, report('plenary'));
     hosts.push(plenary);
-    configs.push({ name: 'Plenary', size, url: `${plenary.url}?bench`, tag: `c${configs.length}`, samples: [], cpu: [], dispatchCpu: [] });
+    configs.push({ name: 'Plenary', size, url: `${plenary.url}?bench`, tag: `c${configs.length}`, samples: [], cpu: [], dispatchCpu: [], enterIndices: [], enter: [], enterCpu: [] });
     if (variantWebMjs) {
       const variant = await startHostFrom(variantWebMjs, report('variant'));
       hosts.push(variant);
-      configs.push({ name: 'Plenary without stance gutter', size, url: `${variant.url}?bench`, tag: `c${configs.length}`, samples: [], cpu: [], dispatchCpu: [] });
+      configs.push({ name: 'Plenary without stance gutter', size, url: `${variant.url}?bench`, tag: `c${configs.length}`, samples: [], cpu: [], dispatchCpu: [], enterIndices: [], enter: [], enterCpu: [] });
     }
     // Each bare page reads doc.json when it loads, so set it before opening.
     bare.setDoc(docJsonOf(report('bare')));
     for (const [name, query] of [['bare ProseMirror', ''], ['bare ProseMirror + content-visibility', '?cv']] as const) {
-      const config: Config = { name, size, url: `${bare.url}${query}`, tag: `c${configs.length}`, samples: [], cpu: [], dispatchCpu: [] };
+      const config: Config = { name, size, url: `${bare.url}${query}`, tag: `c${configs.length}`, samples: [], cpu: [], dispatchCpu: [], enterIndices: [], enter: [], enterCpu: [] };
       await openConfig(browser, config);
       configs.push(config);
     }
@@ -192,12 +213,20 @@ try {
       await typeKeys(config, KEYS / ROUNDS);
     }
   }
+  for (const config of configs) {
+    await config.page!.bringToFront();
+    await pressEnters(config);
+  }
   for (const config of configs) await config.page!.evaluate(() => (window as unknown as Probe).plenaryKeystrokes.calibrate(200));
   const traced = new Promise((resolve) => tracing.once('Tracing.tracingComplete', resolve));
   await tracing.send('Tracing.end');
   await traced;
   traceEvents.sort((a, b) => a.ts - b.ts);
-  for (const config of configs) config.dispatchCpu = dispatchCpuFromTrace(traceEvents, config.tag);
+  for (const config of configs) {
+    const cpuByKey = dispatchCpuFromTrace(traceEvents, config.tag);
+    config.dispatchCpu = config.samples.map((_, i) => cpuByKey.get(i) ?? 0);
+    config.enterCpu = config.enterIndices.map((i) => cpuByKey.get(i) ?? 0);
+  }
 
   const rows = configs.map((c) => {
     const frames = c.samples.map((s) => s.frame);
@@ -221,6 +250,11 @@ try {
   console.log('\nRenderer main-thread CPU time per key (ms; CDP Performance metrics in thread time, from before the key to 40 ms after its frame;')
   console.log('includes the DevTools protocol\'s own handling of the key and of the probe, alike for every row)');
   console.log(table(['editor', 'paragraphs', 'CPU p50', 'CPU p95', 'script p50', 'style+layout p50'], cpuRows));
+  console.log(`\nNew paragraph mid-report (ms; Enter where the caret is after the typing above, splitting that paragraph, then a letter; ${ENTERS} per row)`);
+  console.log(table(['editor', 'paragraphs', 'frame p50', 'frame p95', 'dispatch p50', 'dispatch p95', 'dispatch CPU p50', 'dispatch CPU p95'], configs.map((c) => [
+    c.name, `${c.size}`, percentile(c.enter.map((e) => e.frame), 50), percentile(c.enter.map((e) => e.frame), 95),
+    percentile(c.enter.map((e) => e.dispatch), 50), percentile(c.enter.map((e) => e.dispatch), 95), percentile(c.enterCpu, 50), percentile(c.enterCpu, 95),
+  ])));
   console.log('\nTargets (issue 2)');
   console.log(table(['target', 'measured', 'ratio', 'limit'], [
     ...(SIZES.includes(500) && SIZES.includes(5000)
