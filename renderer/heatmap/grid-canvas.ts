@@ -45,6 +45,12 @@ export function cellText(cell: Cell, narrow: boolean): string {
   return `${stale}${narrow ? '' : percent(cell.endorseShare)}`;
 }
 
+/** The cells' font: 0.72rem of the UI face (read once from the page's styles). */
+export function cellFont(): string {
+  const rem = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
+  return `${(0.72 * rem).toFixed(2)}px ${getComputedStyle(document.body).fontFamily || 'sans-serif'}`;
+}
+
 export class GridCanvas {
   readonly canvas: HTMLCanvasElement;
   private rows: Span = { first: 0, last: -1 };
@@ -57,8 +63,6 @@ export class GridCanvas {
   private sprites: Sprites | null = null;
   private readonly texts = new Map<string, TextImage>();
   private dirty = true;
-  /** Cells drawn by the last full draw (for the bench and tests). */
-  cellsDrawn = 0;
 
   constructor() {
     this.canvas = document.createElement('canvas');
@@ -108,7 +112,6 @@ export class GridCanvas {
     const context = this.context();
     if (!context) return;
     context.clearRect(0, 0, width, height);
-    this.cellsDrawn = 0;
     for (let row = rows.first; row <= rows.last; row++) this.drawRow(context, row, cellsOfRow(row), true);
   }
 
@@ -153,7 +156,6 @@ export class GridCanvas {
       if (!all) context.clearRect(x, y, this.cellWidth, ROW_HEIGHT);
       if (!cell) continue;
       this.drawCell(context, cell, x + INSET_X, y + INSET_Y);
-      if (all) this.cellsDrawn += 1;
     }
     if (!all) this.drawn.set(index, looks);
   }

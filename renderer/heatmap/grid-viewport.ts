@@ -96,6 +96,22 @@ export class GridViewport {
     return { first, last: Math.max(first, last) };
   }
 
+  /** Scrolls just enough to show row `index` and column `col` (0 = the row header, i + 1 = column i). */
+  reveal(index: number, col: number, cellWidth: number): void {
+    const head = this.head;
+    const top = head + index * ROW_HEIGHT;
+    let scrollTop = this.top;
+    if (top - head < scrollTop) scrollTop = top - head;
+    else if (top + ROW_HEIGHT > scrollTop + this.viewHeight) scrollTop = top + ROW_HEIGHT - this.viewHeight;
+    let scrollLeft = this.left;
+    if (col > 0) {
+      const left = LABEL_WIDTH + (col - 1) * cellWidth;
+      if (left < scrollLeft + LABEL_WIDTH) scrollLeft = left - LABEL_WIDTH;
+      else if (left + cellWidth > scrollLeft + this.viewWidth) scrollLeft = left + cellWidth - this.viewWidth;
+    }
+    this.scrollTo(scrollTop, scrollLeft);
+  }
+
   /** Scrolls (and remembers) a new offset; used to bring the focused cell into view. */
   scrollTo(top: number, left: number): void {
     if (top !== this.top) this.scroller.scrollTop = this.top = Math.max(0, top);

@@ -15,10 +15,11 @@ import type { HeatmapModel } from '../../shared/heatmap/model.ts';
 import type { HeatmapRow } from '../../shared/heatmap/rows.ts';
 import type { Cell } from '../../shared/heatmap/cells.ts';
 import { paintRowHead, rowHeadOf, rowMarkup, styleRow } from './grid-cells.ts';
-import { GridCanvas } from './grid-canvas.ts';
+import { GridCanvas, cellFont } from './grid-canvas.ts';
 import { CellProbe } from './grid-probe.ts';
 import { CellTooltip } from './grid-tooltip.ts';
 import { buildHeaderRow } from './grid-header.ts';
+import { keyAction } from './grid-keys.ts';
 import { CELL_NARROW, CELL_WIDE, GridViewport, LABEL_WIDTH, NARROW_ABOVE, ROW_HEIGHT, type Span } from './grid-viewport.ts';
 
 export { ROW_HEIGHT } from './grid-viewport.ts';
@@ -30,12 +31,6 @@ export interface GridCallbacks {
 
 function rowKey(row: HeatmapRow): string {
   return `${row.kind}:${row.id}`;
-}
-
-/** The cells' font: 0.72rem of the UI face (heatmap.css had it on each cell element). */
-function cellFont(): string {
-  const rem = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
-  return `${(0.72 * rem).toFixed(2)}px ${getComputedStyle(document.body).fontFamily || 'sans-serif'}`;
 }
 
 export class HeatmapGrid {
@@ -154,11 +149,6 @@ export class HeatmapGrid {
         }
       }
     }
-  }
-
-  /** The cells of a row on screen, as drawn (for tests and the bench). */
-  get cellsDrawn(): number {
-    return this.canvas.cellsDrawn;
   }
 
   /**
@@ -345,20 +335,7 @@ export class HeatmapGrid {
 
   /** Scrolls the row and column into view (from known geometry: no layout read) and renders them. */
   private ensureVisible(index: number, col: number): void {
-    const { viewport } = this;
-    const head = viewport.head;
-    const top = head + index * ROW_HEIGHT;
-    let scrollTop = viewport.scrollTop;
-    if (top - head < scrollTop) scrollTop = top - head;
-    else if (top + ROW_HEIGHT > scrollTop + viewport.viewHeight) scrollTop = top + ROW_HEIGHT - viewport.viewHeight;
-    let scrollLeft = viewport.scrollLeft;
-    if (col > 0) {
-      const width = this.cellWidth;
-      const left = LABEL_WIDTH + (col - 1) * width;
-      if (left < scrollLeft + LABEL_WIDTH) scrollLeft = left - LABEL_WIDTH;
-      else if (left + width > scrollLeft + viewport.viewWidth) scrollLeft = left + width - viewport.viewWidth;
-    }
-    viewport.scrollTo(scrollTop, scrollLeft);
+    this.viewport.reveal(index, col, this.cellWidth);
     this.renderWindow();
   }
 
@@ -393,25 +370,14 @@ export class HeatmapGrid {
 
   private onKey(event: KeyboardEvent): void {
     const page = Math.max(1, Math.floor(this.viewport.viewHeight / ROW_HEIGHT) - 1);
+    const action = keyAction(event, { row: this.focusRow, col: this.focusCol }, this.rows.length, this.model.columns.length, page);
     const row = this.rows[this.focusRow];
-    switch (event.key) {
-      case 'ArrowDown': this.moveTo(this.focusRow + 1, this.focusCol); break;
-      case 'ArrowUp': this.moveTo(this.focusRow - 1, this.focusCol); break;
-      case 'ArrowRight': this.moveTo(this.focusRow, this.focusCol + 1); break;
-      case 'ArrowLeft': this.moveTo(this.focusRow, this.focusCol - 1); break;
-      case 'Home': this.moveTo(event.ctrlKey ? 0 : this.focusRow, 0); break;
-      case 'End': this.moveTo(event.ctrlKey ? this.rows.length - 1 : this.focusRow, this.model.columns.length); break;
-      case 'PageDown': this.moveTo(this.focusRow + page, this.focusCol); break;
-      case 'PageUp': this.moveTo(this.focusRow - page, this.focusCol); break;
-      case 'Enter':
-      case ' ':
-        if (!row) return;
-        if (this.focusCol === 0 && row.kind === 'section') this.callbacks.toggle(row.id);
-        else if (event.key === 'Enter') this.callbacks.open(row);
-        else return;
-        break;
-      default: return;
-    }
+    if (!action) return;
+    if ('move' in action) this.moveTo(action.move.row, action.move.col);
+    else if (!row) return;
+    else if (this.focusCol === 0 && row.kind === 'section') this.callbacks.toggle(row.id);
+    else if (action.activate === 'enter') this.callbacks.open(row);
+    else return;
     event.preventDefault();
   }
 
