@@ -32,7 +32,7 @@
  *   checksum    32 bytes SHA-256 of every byte before it
  *
  * Decoding checks, in order: magic, version, checksum (a truncated or altered file is
- * refused as damaged), then the fields; a version 2 update is inflated only up to its
+ * refused as damaged), then the fields; a version 2 or 3 update is inflated only up to its
  * declared size, which itself is bounded (a "zip bomb" is refused without being
  * unpacked). It never touches a document; whether the update itself decodes is checked
  * by the importer with a size and time bound (the sync server's UpdateGuard, which

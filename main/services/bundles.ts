@@ -16,7 +16,7 @@
  * imported from each person and refuses one that continues from a bundle it never got.
  *
  * Import: the file is read whole (bounded by MAX_BUNDLE_BYTES), its framing and checksum
- * checked, its update inflated within a bound (format 2), its report id compared with the open report's, its update decoded within a
+ * checked, its update inflated within a bound (formats 2 and 3), its report id compared with the open report's, its update decoded within a
  * size and time bound (UpdateGuard, the sync server's guard for untrusted updates), and
  * only then applied, in one transaction with Origin.bundle — so a refused bundle leaves
  * the report (and its file) exactly as it was. Importing the same bundle again is a
