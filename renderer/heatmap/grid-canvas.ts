@@ -155,19 +155,43 @@ export class GridCanvas {
       const x = slot * this.cellWidth;
       if (!all) context.clearRect(x, y, this.cellWidth, ROW_HEIGHT);
       if (!cell) continue;
-      this.drawCell(context, cell, x + INSET_X, y + INSET_Y);
+      this.drawCell(context, cell, x + INSET_X, y + INSET_Y, !all);
     }
     if (!all) this.drawn.set(index, looks);
+    // A full row's rounded corners in one image, not one per cell.
+    else context.drawImage(this.rowFrame(), 0, y, this.rowFrameWidth, ROW_HEIGHT);
+  }
+
+  private rowFrameWidth = 0;
+  private rowFrameImage: ImageBitmap | null = null;
+  private rowFrameKey = '';
+
+  /** The frames of a whole row of cells (white outside each cell's rounded corners), made once per size. */
+  private rowFrame(): ImageBitmap {
+    const count = this.columns.last - this.columns.first + 1;
+    const ratio = window.devicePixelRatio || 1;
+    const key = `${count}x${this.cellWidth}@${ratio}`;
+    if (this.rowFrameImage && this.rowFrameKey === key) return this.rowFrameImage;
+    const width = this.cellWidth - 2 * INSET_X;
+    const height = ROW_HEIGHT - 2 * INSET_Y;
+    const frame = this.spritesFor(width, height).frame;
+    this.rowFrameWidth = Math.max(1, count * this.cellWidth);
+    this.rowFrameImage?.close();
+    this.rowFrameImage = spriteCanvas(this.rowFrameWidth, ROW_HEIGHT, ratio, (c) => {
+      for (let slot = 0; slot < count; slot++) c.drawImage(frame, slot * this.cellWidth + INSET_X, INSET_Y, width, height);
+    });
+    this.rowFrameKey = key;
+    return this.rowFrameImage;
   }
 
   /**
    * One cell, in the order that lets the cheapest operations do it: the fill and the
    * accept bar as plain rectangles, the triangle as a three-point path, the ring as a
    * ready-drawn image, the text, and last the frame — white rounded-off corners over the
-   * square, as the grid's background is white. Anti-aliased round rectangles, clips and
+   * square, as the grid's background is white (a full draw frames a whole row at once). Anti-aliased round rectangles, clips and
    * arcs per cell cost Skia twice the raster time for a screen of member columns.
    */
-  private drawCell(context: CanvasRenderingContext2D, cell: Cell, x: number, y: number): void {
+  private drawCell(context: CanvasRenderingContext2D, cell: Cell, x: number, y: number, framed: boolean): void {
     const width = this.cellWidth - 2 * INSET_X;
     const height = ROW_HEIGHT - 2 * INSET_Y;
     const sprites = this.spritesFor(width, height);
@@ -178,7 +202,7 @@ export class GridCanvas {
         context.fillStyle = sprites.hatch;
         context.fillRect(x, y, width, height);
       }
-      context.drawImage(sprites.frame, x, y, width, height);
+      if (framed) context.drawImage(sprites.frame, x, y, width, height);
       return;
     }
     context.fillStyle = fillOf(cell.endorseShare);
@@ -203,7 +227,7 @@ export class GridCanvas {
       const image = this.textImage(text, dark ? INK_ON_DARK : INK);
       context.drawImage(image.bitmap, Math.round(x + (width - image.width) / 2), y, image.width, height);
     }
-    context.drawImage(sprites.frame, x, y, width, height);
+    if (framed) context.drawImage(sprites.frame, x, y, width, height);
   }
 
   /**
