@@ -64,7 +64,7 @@ if (!measureDir) {
   if (process.env.MERGE_BENCH_WORKLOAD !== 'direct') {
     const t0 = performance.now();
     console.log(`Typing ${MEMBERS} weeks through the editor binding (a few minutes)…`);
-    roster.forEach((member, i) => writeFileSync(join(workDir, `typed-${i}.bin`), typedWeek(start, i, member)));
+    for (const [i, member] of roster.entries()) writeFileSync(join(workDir, `typed-${i}.bin`), await typedWeek(start, i, member));
     console.log(`  done in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   }
   roster.forEach((member, i) => writeFileSync(join(workDir, `direct-${i}.bin`), directWeek(start, i, member)));

@@ -4,17 +4,18 @@
 // paragraphs), then 50 Ed25519-signed stances. Made two ways:
 // - `typedWeek` (the realistic one): through the editor binding, as the app makes them —
 //   y-prosemirror's updateYFragment with the block-id plugin, one Yjs transaction per
-//   keystroke, a deletion as a selection deleted, a new paragraph as Enter at the end of
-//   one (splitBlock) and then typed. y-prosemirror finds what changed by diffing the
-//   paragraph's text, and when the key typed equals the character after the caret it
-//   places the insertion after that character: a typed run then splits into several
-//   Yjs items (≈ 3.5× as many items as runs; see RESULTS.md).
+//   keystroke at the caret (placed first, as a click does), a deletion as a selection
+//   deleted, a new paragraph as Enter at the end of one (splitBlock) and then typed.
+//   y-prosemirror finds what changed by diffing the paragraph's text; unpatched, when the
+//   key typed equalled the character after the caret it placed the insertion after that
+//   character, and a typed run split into several Yjs items (≈ 3.5× as many items as
+//   runs; see RESULTS.md). Our patch places the change at the caret.
 // - `directWeek` (the first version of the bench): each burst inserted with one
 //   Y.XmlText.insert, each new paragraph built as a Y.XmlElement; one item per burst.
 // Both deterministic (seeded). Each member's result is returned as a v1 update against the
 // base report.
 import * as Y from 'yjs';
-import { TextSelection } from 'prosemirror-state';
+import { TextSelection, type Transaction } from 'prosemirror-state';
 import { splitBlock } from 'prosemirror-commands';
 import type { Node as PMNode } from 'prosemirror-model';
 import { prosemirrorJSONToYXmlFragment } from 'y-prosemirror';
@@ -26,7 +27,7 @@ import { signEndorsement, type EndorsementFields } from '../../shared/endorsemen
 import { endorsementKey } from '../../shared/endorsement-store.ts';
 import { textHash } from '../../shared/text-hash.ts';
 import { blockIdPlugin, ensureUniqueIds } from '../../shared/block-ids.ts';
-import { HeadlessPeer } from '../unit/helpers/headless-peer.ts';
+import { EditorHost } from '../unit/y-prosemirror-host.ts';
 import { reportBody } from './report-generator.ts';
 
 export const MEMBERS = 40;
@@ -83,13 +84,21 @@ function stances(doc: Y.Doc, index: number, member: Member, paragraphs: { id: st
   }
 }
 
-/** A week typed through the editor binding, keystroke by keystroke. */
-export function typedWeek(base: Uint8Array, index: number, member: Member): Uint8Array {
+/**
+ * A week typed through the editor binding (y-prosemirror's real ySyncPlugin, patched, on
+ * a DOM-free host), keystroke by keystroke, each written to Yjs before the next as the
+ * app does between key events.
+ */
+export async function typedWeek(base: Uint8Array, index: number, member: Member): Promise<Uint8Array> {
   const random = seeded(1000 + index);
   const doc = createReportDoc();
   Y.applyUpdate(doc, base, Origin.load);
   const before = Y.encodeStateVector(doc);
-  const editor = new HeadlessPeer(doc, [blockIdPlugin()]);
+  const editor = new EditorHost(doc, [blockIdPlugin()]);
+  const keystroke = async (tr: Transaction): Promise<void> => {
+    editor.dispatch(tr);
+    await editor.settle();
+  };
   const paragraphs = (): { node: PMNode; offset: number }[] => {
     const out: { node: PMNode; offset: number }[] = [];
     editor.state.doc.forEach((node, offset) => {
@@ -97,8 +106,9 @@ export function typedWeek(base: Uint8Array, index: number, member: Member): Uint
     });
     return out;
   };
-  const type = (at: number, text: string): void => {
-    for (const ch of text) editor.dispatch(editor.state.tr.insertText(ch, at++));
+  const type = async (at: number, text: string): Promise<void> => {
+    await keystroke(editor.state.tr.setSelection(TextSelection.create(editor.state.doc, at)));
+    for (const ch of text) await keystroke(editor.state.tr.insertText(ch));
   };
   for (let e = 0; e < EDITS; e++) {
     const all = paragraphs();
@@ -106,14 +116,18 @@ export function typedWeek(base: Uint8Array, index: number, member: Member): Uint
     const length = node.content.size;
     const roll = random();
     if (roll < 0.7) {
-      type(offset + 1 + Math.floor(random() * (length + 1)), burst(random));
+      await type(offset + 1 + Math.floor(random() * (length + 1)), burst(random));
     } else if (roll < 0.9 && length > 10) {
       const at = Math.floor(random() * (length - 5));
-      editor.dispatch(editor.state.tr.delete(offset + 1 + at, offset + 1 + at + Math.min(length - at, 1 + Math.floor(random() * 30))));
+      const from = offset + 1 + at;
+      await keystroke(editor.state.tr.setSelection(TextSelection.create(editor.state.doc, from, from + Math.min(length - at, 1 + Math.floor(random() * 30)))));
+      await keystroke(editor.state.tr.deleteSelection());
     } else {
-      editor.dispatch(editor.state.tr.setSelection(TextSelection.create(editor.state.doc, offset + 1 + length)));
-      splitBlock(editor.state, (tr) => editor.dispatch(tr));
-      type(editor.state.selection.from, `New paragraph by member ${index}.`);
+      await keystroke(editor.state.tr.setSelection(TextSelection.create(editor.state.doc, offset + 1 + length)));
+      let split: Transaction | null = null;
+      splitBlock(editor.state, (tr) => (split = tr));
+      if (split) await keystroke(split);
+      await type(editor.state.selection.from, `New paragraph by member ${index}.`);
     }
   }
   stances(doc, index, member, paragraphs().map(({ node }) => ({ id: String(node.attrs.id), text: node.textContent })));

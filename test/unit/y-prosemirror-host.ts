@@ -10,7 +10,7 @@
  */
 import { expect } from 'vitest';
 import type * as Y from 'yjs';
-import { EditorState, TextSelection, type Transaction } from 'prosemirror-state';
+import { EditorState, TextSelection, type Plugin, type Transaction } from 'prosemirror-state';
 import type { Node as PMNode } from 'prosemirror-model';
 import { initProseMirrorDoc, prosemirrorJSONToYXmlFragment, undo, ySyncPlugin, yUndoPlugin, yUndoPluginKey } from 'y-prosemirror';
 import { schema } from '../../shared/schema.ts';
@@ -24,11 +24,11 @@ export class EditorHost {
   readonly ydoc: Y.Doc;
   private readonly views: PluginViewLike[] = [];
 
-  constructor(ydoc: Y.Doc) {
+  constructor(ydoc: Y.Doc, plugins: Plugin[] = []) {
     this.ydoc = ydoc;
     const fragment = bodyOf(ydoc);
     const { doc, mapping } = initProseMirrorDoc(fragment, schema);
-    this.state = EditorState.create({ schema, doc, plugins: [ySyncPlugin(fragment, { mapping }), yUndoPlugin()] });
+    this.state = EditorState.create({ schema, doc, plugins: [ySyncPlugin(fragment, { mapping }), yUndoPlugin(), ...plugins] });
     for (const plugin of this.state.plugins) {
       const view = plugin.spec.view?.(this as never);
       if (view) this.views.push(view as PluginViewLike);
