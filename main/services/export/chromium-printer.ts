@@ -67,9 +67,9 @@ export async function launchChromiumPrinter(executablePath = process.env.PLENARY
       // The HTML loads nothing (scripts off, requests refused): 'load' comes right after parsing.
       await page.setContent(html, { waitUntil: 'load' });
       // Untagged and without outline, as Electron's printToPDF prints by default: a tagged PDF
-      // (Chromium builds the outline only from tags) made the 264-page bench report 3× larger (1.14 → 3.4 MB)
-      // and cost ~0.7 s more Chromium CPU per print (test/bench/RESULTS.md); the HTML export is the
-      // accessible rendering.
+      // (Chromium builds the outline only from tags) made the 264-page bench report 3× larger
+      // (1.14 → 3.4 MB) and its print ~0.7 s (~45 %) slower (test/bench/RESULTS.md); the HTML
+      // export is the accessible rendering.
       const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true, format: 'A4', tagged: false, outline: false });
       return new Uint8Array(pdf);
     } catch (error) {
