@@ -19,6 +19,7 @@ import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import WebSocket from 'ws';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 const { urls, reports, perReport, seconds, warmupSeconds = 3, client = 'raw' } = JSON.parse(process.argv[2]);
 const now = () => performance.timeOrigin + performance.now();
@@ -161,7 +162,13 @@ await wait(warmupSeconds * 1000);
 measuring = true;
 process.stdout.write('{"phase":"measuring"}\n'); // the bench samples the servers' CPU here…
 const cpuBefore = process.cpuUsage();
+// This process's own event-loop delay while measuring: a late loop here would read
+// arrivals late and charge it to the server (the generator is not the bottleneck when
+// its p99 delay is a small part of the measured latency).
+const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+loopDelay.enable();
 await wait(seconds * 1000);
+loopDelay.disable();
 const cpu = process.cpuUsage(cpuBefore);
 measuring = false;
 process.stdout.write('{"phase":"measured"}\n'); // …and here
@@ -170,6 +177,9 @@ for (const t of timers) clearInterval(t);
 await wait(2000);
 const lost = [...pending.values()].filter((e) => e.measured).length;
 for (const member of members) member.close();
-const result = { latencies: latencies.map((ms) => Math.round(ms * 10) / 10), lost, members: members.length, cpuMs: (cpu.user + cpu.system) / 1000 };
+const result = {
+  latencies: latencies.map((ms) => Math.round(ms * 10) / 10), lost, members: members.length, cpuMs: (cpu.user + cpu.system) / 1000,
+  loopDelayP99Ms: loopDelay.percentile(99) / 1e6, loopDelayMaxMs: loopDelay.max / 1e6,
+};
 // A pipe is written asynchronously: exit only once the (long) line is out.
 process.stdout.write(`${JSON.stringify(result)}\n`, () => process.exit(0));

@@ -11,7 +11,11 @@
 //   --dist              run dist/host/sync-server.mjs (the build) instead of the sources
 //   --profile DIR       write V8 CPU profiles of the servers and generators to DIR
 // CPU is the processes' user+system time over the measured seconds (servers summed,
-// generators summed); load avg is the machine's 1-minute load at the end of the row.
+// generators summed, redis-server); load avg is the machine's 1-minute load at the end
+// of the row. "gen. loop p99" is the load generators' own event-loop delay (p99, worst
+// of them) while measuring: when it is a large part of the fan-out p99, the generator
+// — not the server — is what is late.
+// Run it under the shared lock: flock /tmp/plenary/bench.lock node test/bench/sync-server-bench.mjs
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -122,7 +126,7 @@ function runGenerator(config, onPhase) {
 
 const percentile = (sorted, p) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN);
 
-async function scenario(label, members, servers) {
+async function scenario(label, members, servers, redis = null) {
   const reports = Array.from({ length: Math.ceil(members / perReport) }, (_, i) => `bench-${members}-${i}`);
   const urls = servers.map((s) => s.url);
   const share = Array.from({ length: generators }, (_, g) => reports.filter((_, i) => i % generators === g)).filter((r) => r.length);
@@ -134,13 +138,19 @@ async function scenario(label, members, servers) {
     // Server CPU over the measured seconds (from the first generator's start of measuring to its end).
     const serverCpuNow = () => servers.reduce((sum, s) => sum + cpuMs(s.child.pid), 0);
     const marks = {};
-    const onPhase = (phase) => (marks[phase] ??= serverCpuNow());
+    const redisMarks = {};
+    const onPhase = (phase) => {
+      marks[phase] ??= serverCpuNow();
+      if (redis) redisMarks[phase] ??= cpuMs(redis.child.pid);
+    };
     const results = await Promise.all(share.map((r) => runGenerator({ urls, reports: r, perReport, seconds, client: values.client }, onPhase)));
     const serverCpu = (marks.measured ?? NaN) - (marks.measuring ?? NaN);
+    const redisCpu = redis ? (redisMarks.measured ?? NaN) - (redisMarks.measuring ?? NaN) : NaN;
+    const loopP99 = Math.max(...results.map((r) => r.loopDelayP99Ms ?? NaN));
     const generatorCpu = results.reduce((sum, r) => sum + (r.cpuMs ?? NaN), 0);
     const latencies = results.flatMap((r) => r.latencies).sort((a, b) => a - b);
     const lost = results.reduce((n, r) => n + r.lost, 0);
-    return { label, members: reports.length * perReport, reports: reports.length, updates: latencies.length, lost, p50: percentile(latencies, 50), p99: percentile(latencies, 99), rss: peak, serverCpu, generatorCpu, load: loadavg()[0] };
+    return { label, members: reports.length * perReport, reports: reports.length, updates: latencies.length, lost, p50: percentile(latencies, 50), p99: percentile(latencies, 99), rss: peak, serverCpu, generatorCpu, redisCpu, loopP99, load: loadavg()[0] };
   } finally {
     clearInterval(sample);
   }
@@ -159,7 +169,7 @@ if (values.redis && existsSync('/usr/bin/redis-server')) {
   const dataDir = mkdtempSync(join(tmpdir(), 'plenary-bench-redis-'));
   const pair = [await startServer(dataDir, redis.url), await startServer(dataDir, redis.url)];
   try {
-    for (const n of sizes) rows.push(await scenario('2 processes + Redis', n, pair));
+    for (const n of sizes) rows.push(await scenario('2 processes + Redis', n, pair, redis));
   } finally {
     for (const s of pair) s.child.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 500));
@@ -168,8 +178,9 @@ if (values.redis && existsSync('/usr/bin/redis-server')) {
 }
 
 console.log(`\nSync server fan-out: ${perReport} members a report, 1 update/s each, ${seconds} s measured, ${generators} load-generator processes (${values.client} clients), server from ${values.dist ? 'dist' : 'sources'}`);
-console.log('| servers | members | reports | updates measured | not delivered | p50 ms | p99 ms | server RSS MB (peak, sum) | server CPU | generators CPU | load avg |');
-console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+console.log('| servers | members | reports | updates measured | not delivered | p50 ms | p99 ms | server RSS MB (peak, sum) | server CPU | generators CPU | redis CPU | gen. loop p99 ms | load avg |');
+console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const r of rows) {
-  console.log(`| ${r.label} | ${r.members} | ${r.reports} | ${r.updates} | ${r.lost} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.rss.toFixed(0)} | ${(r.serverCpu / 1000).toFixed(1)} s | ${(r.generatorCpu / 1000).toFixed(1)} s | ${r.load.toFixed(1)} |`);
+  const redisCpu = Number.isNaN(r.redisCpu) ? '–' : `${(r.redisCpu / 1000).toFixed(1)} s`;
+  console.log(`| ${r.label} | ${r.members} | ${r.reports} | ${r.updates} | ${r.lost} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.rss.toFixed(0)} | ${(r.serverCpu / 1000).toFixed(1)} s | ${(r.generatorCpu / 1000).toFixed(1)} s | ${redisCpu} | ${r.loopP99.toFixed(1)} | ${r.load.toFixed(1)} |`);
 }
