@@ -72,7 +72,9 @@ async function start(): Promise<void> {
   let endorsements: EndorsementUi | null = null;
   const deps = editorDeps(new LinkDialog(), () => editor);
   const toolbar = new Toolbar(element('toolbar'), (command) => commands?.run(command));
-  let toolbarQueued = false;
+  const redrawToolbar = (): void => {
+    if (commands) toolbar.scheduleUpdate(commands);
+  };
   const view = createEditor({
     doc,
     mount,
@@ -80,13 +82,7 @@ async function start(): Promise<void> {
     onUpdate: (updated) => {
       // The toolbar is redrawn at the next frame; that frame is asked for after the
       // keystroke's dispatch (a microtask), not inside it.
-      if (commands && !toolbarQueued) {
-        toolbarQueued = true;
-        afterDispatch(() => {
-          toolbarQueued = false;
-          if (commands) toolbar.scheduleUpdate(commands);
-        });
-      }
+      afterDispatch(redrawToolbar);
       endorsements?.update(updated);
     },
     report: (message) => status.alert(message),

@@ -112,7 +112,7 @@ function applyWindow(tr: Transaction, value: WindowState, _old: EditorState, sta
   if (same && !tr.docChanged) return value.decorations === DecorationSet.empty ? value : { ...value, decorations: DecorationSet.empty };
   // Typing inside rendered blocks: the same blocks stay rendered, only their nodes change.
   if (same && state.doc.childCount === tr.before.childCount && !fromPeer(tr)) {
-    return { range, live: value.live, liveNodes: nodesAt(state.doc, live), decorations: DecorationSet.empty };
+    return { range, live: value.live, liveNodes: replaceChanged(value, tr.before, state.doc), decorations: DecorationSet.empty };
   }
   return { range, live: same ? value.live : live, liveNodes: nodesAt(state.doc, live), decorations: pokes(state.doc, live, value.liveNodes) };
 }

@@ -53,10 +53,11 @@ export class LiveConsensus {
 
   /** After every editor transaction: the blocks it touched are re-read on a microtask. */
   update(editorDoc: PMNode): void {
-    const queued = this.pending !== null;
     this.pending = editorDoc;
-    if (!queued) afterDispatch(() => this.flush());
+    afterDispatch(this.flushLater);
   }
+
+  private readonly flushLater = (): void => this.flush();
 
   /** Re-reads the blocks changed since the last re-read, now. */
   flush(): void {

@@ -104,7 +104,7 @@ export function mountEndorsements(doc: Y.Doc, view: EditorView, api: PlenaryApi,
   }, true);
 
   let lastDoc = view.state.doc;
-  let placing = false;
+  const placeGutter = (): void => gutter.schedule();
   return {
     live,
     update: (editor) => {
@@ -113,12 +113,7 @@ export function mountEndorsements(doc: Y.Doc, view: EditorView, api: PlenaryApi,
       lastDoc = editor.state.doc;
       live.update(lastDoc);
       // Out of the keystroke's dispatch too, after the re-read (queued first).
-      if (placing) return;
-      placing = true;
-      afterDispatch(() => {
-        placing = false;
-        gutter.schedule();
-      });
+      afterDispatch(placeGutter);
     },
   };
 }
