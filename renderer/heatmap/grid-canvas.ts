@@ -39,14 +39,14 @@ function lookKey(cell: Cell | undefined, narrow: boolean): string {
 }
 
 /** The text a cell shows: its share (wide columns) after a "⁄" when stale. */
-export function cellText(cell: Cell, narrow: boolean): string {
+function cellText(cell: Cell, narrow: boolean): string {
   if (cell.counts.members === 0) return '';
   const stale = cell.marks.stale ? (narrow ? '⁄' : '⁄ ') : '';
   return `${stale}${narrow ? '' : percent(cell.endorseShare)}`;
 }
 
 /** The cells' font: 0.72rem of the UI face (read once from the page's styles). */
-export function cellFont(): string {
+function cellFont(): string {
   const rem = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
   return `${(0.72 * rem).toFixed(2)}px ${getComputedStyle(document.body).fontFamily || 'sans-serif'}`;
 }
@@ -80,20 +80,22 @@ export class GridCanvas {
   }
 
   /**
-   * Covers rows × columns (cells `cellWidth` wide) and draws every cell. `font` is the
-   * cells' CSS font (read once from the page's styles by the grid).
+   * Makes sure the rows in `needed` are drawn: when what is drawn does not cover them,
+   * covers `rows` × `columns` (cells `cellWidth` wide) and draws every cell. `rows` holds
+   * `needed` with a margin, so that a small scroll finds its rows already drawn.
    */
-  draw(rows: Span, columns: Span, cellWidth: number, narrow: boolean, font: string, cellsOfRow: (index: number) => readonly Cell[] | undefined): void {
-    // What is drawn still covers what is asked for (a small scroll, a header that found
+  draw(needed: Span, rows: Span, columns: Span, cellWidth: number, narrow: boolean, cellsOfRow: (index: number) => readonly Cell[] | undefined): void {
+    // What is drawn still covers what is needed (a small scroll, a header that found
     // its height): nothing to do.
-    if (!this.dirty && rows.first >= this.rows.first && rows.last <= this.rows.last && columns.first === this.columns.first
+    if (!this.dirty && needed.first >= this.rows.first && needed.last <= this.rows.last && columns.first === this.columns.first
       && columns.last === this.columns.last && cellWidth === this.cellWidth && narrow === this.narrow) return;
     this.dirty = false;
     this.rows = rows;
     this.columns = columns;
     this.cellWidth = cellWidth;
     this.narrow = narrow;
-    this.font = font;
+    // Read once from the page's styles, and never set on this canvas (see textImage).
+    this.font ||= cellFont();
     this.drawn.clear();
     const width = Math.max(0, columns.last - columns.first + 1) * cellWidth;
     const height = Math.max(0, rows.last - rows.first + 1) * ROW_HEIGHT;

@@ -67,10 +67,6 @@ export class GridViewport {
     this.observer.observe(head);
   }
 
-  get scrollTop(): number {
-    return this.top;
-  }
-
   get viewHeight(): number {
     return this.height || window.innerHeight;
   }
@@ -79,12 +75,12 @@ export class GridViewport {
     return this.headHeight >= 0 ? this.headHeight : MAX_HEAD;
   }
 
-  /** Rows (by index) on screen or near it, out of `count`. */
-  rows(count: number): Span {
+  /** Rows (by index) on screen, and `overscan` more on each side, out of `count`. */
+  rows(count: number, overscan = ROW_OVERSCAN): Span {
     const headLow = this.headHeight >= 0 ? this.headHeight : 0;
     const headHigh = this.headHeight >= 0 ? this.headHeight : MAX_HEAD;
-    const first = Math.max(0, Math.floor((this.top - headHigh) / ROW_HEIGHT) - ROW_OVERSCAN);
-    const last = Math.min(count - 1, Math.ceil((this.top - headLow + this.viewHeight) / ROW_HEIGHT) + ROW_OVERSCAN);
+    const first = Math.max(0, Math.floor((this.top - headHigh) / ROW_HEIGHT) - overscan);
+    const last = Math.min(count - 1, Math.ceil((this.top - headLow + this.viewHeight) / ROW_HEIGHT) + overscan);
     return { first, last };
   }
 
@@ -113,13 +109,9 @@ export class GridViewport {
   }
 
   /** Scrolls (and remembers) a new offset; used to bring the focused cell into view. */
-  scrollTo(top: number, left: number): void {
+  private scrollTo(top: number, left: number): void {
     if (top !== this.top) this.scroller.scrollTop = this.top = Math.max(0, top);
     if (left !== this.left) this.scroller.scrollLeft = this.left = Math.max(0, left);
-  }
-
-  get scrollLeft(): number {
-    return this.left;
   }
 
   get viewWidth(): number {

@@ -15,7 +15,7 @@ import type { HeatmapModel } from '../../shared/heatmap/model.ts';
 import type { HeatmapRow } from '../../shared/heatmap/rows.ts';
 import type { Cell } from '../../shared/heatmap/cells.ts';
 import { paintRowHead, rowHeadOf, rowMarkup, styleRow } from './grid-cells.ts';
-import { GridCanvas, cellFont } from './grid-canvas.ts';
+import { GridCanvas } from './grid-canvas.ts';
 import { CellProbe } from './grid-probe.ts';
 import { CellTooltip } from './grid-tooltip.ts';
 import { buildHeaderRow } from './grid-header.ts';
@@ -55,7 +55,6 @@ export class HeatmapGrid {
   private focusCol = 0;
   private frame = 0;
   private focusFrame = 0;
-  private font = '';
 
   constructor(scroller: HTMLElement, model: HeatmapModel, callbacks: GridCallbacks) {
     this.model = model;
@@ -200,8 +199,7 @@ export class HeatmapGrid {
     this.buildRows(rows);
     this.placeFocusProbe();
     if (this.hoverProbe.place && !this.hoverProbe.element.isConnected) this.hover(null);
-    this.font ||= cellFont();
-    this.canvas.draw(rows, this.span, this.cellWidth, this.narrow, this.font, (index) => {
+    this.canvas.draw(this.viewport.rows(this.rows.length, 0), rows, this.span, this.cellWidth, this.narrow, (index) => {
       const row = this.rows[index];
       return row ? this.cellsOf(row) : undefined;
     });
