@@ -99,17 +99,6 @@ export function encodeUpdateForRecipient(doc: Y.Doc, stateVector: Uint8Array, kn
   return { update: out, trimmed: true };
 }
 
-function encodeVector(entries: Iterable<[number, number]>): Uint8Array {
-  const list = [...entries].sort((a, b) => b[0] - a[0]);
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, list.length);
-  for (const [client, clock] of list) {
-    encoding.writeVarUint(encoder, client);
-    encoding.writeVarUint(encoder, clock);
-  }
-  return encoding.toUint8Array(encoder);
-}
-
 /**
  * The recipient's and the sender's state vectors, restricted to the clients the update
  * carries items of (`now` beyond `base`): `base` keeps the clients whose items continue
@@ -120,7 +109,7 @@ export function vectorsForUpdate(base: Uint8Array, now: Uint8Array): { base: Uin
   const to = Y.decodeStateVector(now);
   const carried = [...to].filter(([client, clock]) => clock > (from.get(client) ?? 0));
   return {
-    base: encodeVector(carried.filter(([client]) => (from.get(client) ?? 0) > 0).map(([client]) => [client, from.get(client)!] as [number, number])),
-    after: encodeVector(carried),
+    base: Y.encodeStateVector(new Map(carried.filter(([client]) => (from.get(client) ?? 0) > 0).map(([client]) => [client, from.get(client)!]))),
+    after: Y.encodeStateVector(new Map(carried)),
   };
 }

@@ -335,11 +335,5 @@ export function mergeStateVectors(a: Uint8Array | undefined, b: Uint8Array | und
     if (!sv) continue;
     for (const [client, clock] of Y.decodeStateVector(sv)) merged.set(client, Math.max(clock, merged.get(client) ?? 0));
   }
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, merged.size);
-  for (const [client, clock] of [...merged].sort((x, y) => y[0] - x[0])) {
-    encoding.writeVarUint(encoder, client);
-    encoding.writeVarUint(encoder, clock);
-  }
-  return encoding.toUint8Array(encoder);
+  return Y.encodeStateVector(merged);
 }

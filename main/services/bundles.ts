@@ -196,7 +196,7 @@ export async function exportBundle(options: ExportOptions): Promise<ExportResult
   const meta = readMeta(options.doc);
   if (!meta.id) throw new BundleError('damaged', 'This report has no id; it cannot be exchanged.');
   const base = options.complete ? undefined : options.peers?.known(meta.id, options.recipient);
-  const known = options.complete || !base ? undefined : options.peers?.sent(meta.id, options.recipient);
+  const known = base && options.peers?.sent(meta.id, options.recipient);
   options.onProgress?.({ phase: 'writing', done: 0, total: 1 });
   const bundleId = newBundleId();
   const bytes = createBundle(options.doc, {
@@ -335,8 +335,9 @@ export async function importBundles(options: ImportManyOptions): Promise<ImportM
     const total = bundles.reduce((n, b) => n + b.update.length, 0);
     options.onProgress?.({ phase: 'applying', done: 0, total });
     let changed = false;
-    // Whether anything was new, read off the transaction: an 'update' listener would make
-    // Yjs encode the whole merge once more just to say so.
+    // Whether anything was new, read off the transaction (an 'update' listener would make
+    // Yjs encode the merge for a doc that has no other such listener, as in the merge bench;
+    // an open report's session listens anyway, and Yjs encodes once for all listeners).
     const mark = (transaction: Y.Transaction): void => {
       changed = transaction.deleteSet.clients.size > 0 || [...transaction.afterState].some(([client, clock]) => clock !== (transaction.beforeState.get(client) ?? 0));
     };

@@ -197,13 +197,6 @@ const patched = new WeakSet<object>();
 const lineStarts = new WeakSet<object>();
 
 /**
- * prosemirror-markdown escapes most of what CommonMark would read as syntax; these it
- * misses would turn text into structure on the way back: "+" or "1." alone on a line
- * (an empty list item), "1) " (a list), "=" at a line start (a setext heading under the
- * line before), "<scheme:" (an autolink) and "&name;" (an entity); and it does not
- * treat the text after a hard break as the start of a line ("> x" there is a quote).
- */
-/**
  * Every underscore not yet escaped. prosemirror-markdown leaves an underscore between two
  * word characters as it is (intraword), but counts "_" itself as a word character, so in
  * "___" the middle one stays bare and CommonMark can read it, with its neighbours, as
@@ -222,6 +215,13 @@ function escapeUnderscores(escaped: string): string {
   return out;
 }
 
+/**
+ * prosemirror-markdown escapes most of what CommonMark would read as syntax; these it
+ * misses would turn text into structure on the way back: "+" or "1." alone on a line
+ * (an empty list item), "1) " (a list), "=" at a line start (a setext heading under the
+ * line before), "<scheme:" (an autolink) and "&name;" (an entity); and it does not
+ * treat the text after a hard break as the start of a line ("> x" there is a quote).
+ */
 function escapeFully(state: MarkdownSerializerState): void {
   if (patched.has(state)) return;
   patched.add(state);

@@ -18,7 +18,8 @@ const WORDS = ('the working group recommends that governance of the internet be 
   'respective roles development capacity building multilingualism security stability interconnection costs spam ' +
   'data protection freedom of expression access rights intellectual property dispute resolution forum').split(' ');
 
-function seeded(seed: number): () => number {
+/** A small deterministic generator (the benches' reports and weeks are seeded). */
+export function seeded(seed: number): () => number {
   let state = seed;
   return () => {
     state = (state * 1103515245 + 12345) & 0x7fffffff;

@@ -28,7 +28,7 @@ import { endorsementKey } from '../../shared/endorsement-store.ts';
 import { textHash } from '../../shared/text-hash.ts';
 import { blockIdPlugin, ensureUniqueIds } from '../../shared/block-ids.ts';
 import { EditorHost } from '../unit/y-prosemirror-host.ts';
-import { reportBody } from './report-generator.ts';
+import { reportBody, seeded } from './report-generator.ts';
 
 export const MEMBERS = 40;
 export const EDITS = 500;
@@ -37,14 +37,6 @@ export const PARAGRAPHS = 300;
 export const REPORT_ID = 'merge-bench';
 
 const WORDS = 'the forum should be open inclusive and transparent with governments private sector civil society'.split(' ');
-
-function seeded(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1103515245 + 12345) & 0x7fffffff;
-    return state / 0x7fffffff;
-  };
-}
 
 export interface Member { id: string; publicKey: string; privateKey: string }
 
