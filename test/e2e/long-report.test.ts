@@ -129,9 +129,18 @@ describe('a 2,000-paragraph report', () => {
     await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight * 0.4));
     const near = (await screen()).onScreen.find(([label]) => /^\d+\.$/.test(label ?? ''))!;
     const nearBlock = page.locator('.ProseMirror > p', { hasText: near[1].slice(0, 40) }).first();
-    const box = (await nearBlock.boundingBox())!;
-    // Past the end of its last line: the caret lands at the paragraph's end.
-    await nearBlock.click({ position: { x: box.width - 4, y: box.height - 6 } });
+    // Past the end of its last line: the caret lands at the paragraph's end. The window
+    // may re-render blocks between measuring and clicking (a busy machine), so the click
+    // is repeated until the caret is really there.
+    const caretInNear = (): Promise<boolean> => nearBlock.evaluate((block) => {
+      const { focusNode, focusOffset } = getSelection()!;
+      return block.contains(focusNode) && focusNode!.nodeType === Node.TEXT_NODE && focusOffset === focusNode!.textContent!.length && block.lastChild === focusNode;
+    });
+    for (let attempt = 0; attempt < 5 && !(await caretInNear()); attempt++) {
+      const box = (await nearBlock.boundingBox())!;
+      await nearBlock.click({ position: { x: box.width - 4, y: box.height - 6 } });
+      await screen();
+    }
     await page.keyboard.press('Enter');
     await page.keyboard.type('A new paragraph from the chair.');
     const after = await screen();
