@@ -10,10 +10,17 @@ import {
 } from './annex.ts';
 import { isLineBreak, type ExportBlock, type ExportDocument, type Inline } from './model.ts';
 
+/**
+ * Where the printed page numbers sit: the bottom margins of the body's pages (A4 portrait)
+ * and of the annex's (A4 landscape), and the numbers' size. A split print stamps its page
+ * numbers itself (main/services/export/pdf-join.ts) and reads them from here.
+ */
+export const PAGE_NUMBERS = { fontSizePt: 9, bodyBottomMarginMm: 22, annexBottomMarginMm: 18 } as const;
+
 const CSS = `
-@page { size: A4; margin: 25mm 22mm 22mm 22mm; @bottom-center { content: counter(page); font: 9pt "Times New Roman", "Liberation Serif", serif; } }
+@page { size: A4; margin: 25mm 22mm ${PAGE_NUMBERS.bodyBottomMarginMm}mm 22mm; @bottom-center { content: counter(page); font: ${PAGE_NUMBERS.fontSizePt}pt "Times New Roman", "Liberation Serif", serif; } }
 @page :first { @bottom-center { content: none; } }
-@page annex { size: A4 landscape; margin: 18mm 15mm; }
+@page annex { size: A4 landscape; margin: ${PAGE_NUMBERS.annexBottomMarginMm}mm 15mm; }
 :root { color-scheme: light; }
 html { background: #fff; color: #111; }
 body { font-family: "Times New Roman", "Liberation Serif", Tinos, serif; font-size: 12pt; line-height: 1.4; max-width: 44em; margin: 2.5em auto; padding: 0 1.5em; }
@@ -172,35 +179,62 @@ export function annexHtml(annex: AnnexData): string {
   return out.join('\n');
 }
 
-/** Progress is reported per chunk of blocks; `onBlocks` may throw to cancel. */
-export function renderHtml(doc: ExportDocument, onBlocks?: (done: number, total: number) => void): string {
-  const out: string[] = [];
-  out.push('<!DOCTYPE html>');
-  out.push('<html lang="en">');
-  out.push('<head>');
-  out.push('<meta charset="utf-8">');
+/**
+ * The HTML file in pieces: everything before the body's blocks, each top-level block's
+ * markup, and the annex. `renderHtml` joins them; a split print (`print-parts.ts`) cuts
+ * the blocks in two. Progress is reported per chunk of blocks; `onBlocks` may throw to cancel.
+ */
+export interface HtmlPieces {
+  /** `<!DOCTYPE html>` … `<style>` (without `</head>`). */
+  head: string[];
+  /** Draft banner, title page, contents: the start of the body, before `<main>`. */
+  front: string[];
+  /** One string per top-level block, in order. */
+  blocks: string[];
+  /** The annex section, or '' without one. */
+  annex: string;
+}
+
+export function renderHtmlPieces(doc: ExportDocument, onBlocks?: (done: number, total: number) => void): HtmlPieces {
+  const head: string[] = [];
+  head.push('<!DOCTYPE html>');
+  head.push('<html lang="en">');
+  head.push('<head>');
+  head.push('<meta charset="utf-8">');
   // No network, no scripts: the file must open the same anywhere, forever.
-  out.push('<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'; img-src data:">');
-  out.push('<meta name="viewport" content="width=device-width, initial-scale=1">');
-  out.push(`<title>${esc(doc.meta.title || 'Untitled report')}</title>`);
-  out.push(`<style>\n${CSS}\n</style>`);
-  out.push('</head>');
-  out.push('<body>');
+  head.push('<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'; img-src data:">');
+  head.push('<meta name="viewport" content="width=device-width, initial-scale=1">');
+  head.push(`<title>${esc(doc.meta.title || 'Untitled report')}</title>`);
+  head.push(`<style>\n${CSS}\n</style>`);
+  const front: string[] = [];
   if (!doc.options.clean) {
     const markers = doc.annex && doc.annex.standing.length > 0 ? ' Markers [n] point to standing reservations and objections in the annex.' : '';
-    out.push(`<p class="draft-banner">Draft — not the final text.${markers}</p>`);
+    front.push(`<p class="draft-banner">Draft — not the final text.${markers}</p>`);
   }
-  if (doc.options.titlePage) out.push(titlePageHtml(doc));
-  if (doc.options.toc && (doc.toc.length > 0 || doc.annex)) out.push(tocHtml(doc));
-  out.push('<main>');
+  if (doc.options.titlePage) front.push(titlePageHtml(doc));
+  if (doc.options.toc && (doc.toc.length > 0 || doc.annex)) front.push(tocHtml(doc));
+  const blocks: string[] = [];
   const chunk = 200;
   for (let i = 0; i < doc.blocks.length; i += chunk) {
-    blocksToHtml(doc.blocks.slice(i, i + chunk), doc, out);
+    for (const block of doc.blocks.slice(i, i + chunk)) {
+      const lines: string[] = [];
+      blocksToHtml([block], doc, lines);
+      blocks.push(lines.join('\n'));
+    }
     onBlocks?.(Math.min(i + chunk, doc.blocks.length), doc.blocks.length);
   }
-  out.push('</main>');
-  if (doc.annex) out.push(annexHtml(doc.annex));
-  out.push('</body>');
-  out.push('</html>');
+  return { head, front, blocks, annex: doc.annex ? annexHtml(doc.annex) : '' };
+}
+
+/** The whole file from its pieces. */
+export function joinHtmlPieces({ head, front, blocks, annex }: HtmlPieces): string {
+  const out = [...head, '</head>', '<body>', ...front, '<main>', ...blocks, '</main>'];
+  if (annex) out.push(annex);
+  out.push('</body>', '</html>');
   return out.join('\n') + '\n';
+}
+
+/** Progress is reported per chunk of blocks; `onBlocks` may throw to cancel. */
+export function renderHtml(doc: ExportDocument, onBlocks?: (done: number, total: number) => void): string {
+  return joinHtmlPieces(renderHtmlPieces(doc, onBlocks));
 }

@@ -63,7 +63,7 @@ describe('PDF export through Chromium', () => {
     expect(printableText).toBe(plainText);
   });
 
-  it('prints asked for at once come out one after the other on the warm page, each with its own text', async () => {
+  it('prints asked for at once (two at a time, on the two warm pages; the third waits) each come out with their own text', async () => {
     const html = (text: string): string => `<!DOCTYPE html><html><head><title>${text}</title></head><body><p>${text}</p></body></html>`;
     const texts = ['First report in the queue', 'Second report in the queue', 'Third report in the queue'];
     const pdfs = await Promise.all(texts.map((text) => renderPdf(html(text), printer.print)));

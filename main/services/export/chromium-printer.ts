@@ -4,11 +4,13 @@
  * runs with JavaScript off and every network request refused: the export is
  * self-contained and must print the same offline.
  *
- * The printer stays warm: one browser and one page, reused by every print (a new
- * context and page cost 0.3–0.9 s of each export on these machines).
- * Prints run one after the other on that page. A cancelled or failed print closes the
- * page — the only way to stop Chromium mid-print, and a page in an unknown state is not
- * reused — and the next print opens a fresh one.
+ * The printer stays warm: one browser and two pages, each in a context of its own (so
+ * each has its own renderer process), reused by every print (a new context and page cost
+ * 0.3–0.9 s of each export on these machines). Two prints run at once, one per page —
+ * the two halves of a split print (pdf.ts, `renderPdfParts`); more wait for a free page,
+ * first come first served. A cancelled or failed print closes its page — the only way to
+ * stop Chromium mid-print, and a page in an unknown state is not reused — and the next
+ * print on that slot opens a fresh one.
  */
 import type { Browser, Page } from 'playwright-core';
 import { WIDE_PRINTER_VIEWPORT, type HtmlPrinter } from './pdf.ts';
@@ -28,14 +30,22 @@ export interface ChromiumPrinter {
   close(): Promise<void>;
 }
 
+/** Pages printing at once: the halves of a split print. */
+const PAGES = 2;
+
+interface Slot {
+  warm: Promise<Page> | null;
+  /** The blanking of the last print's page, which the next print on it waits for. */
+  cleared: Promise<unknown>;
+}
+
 export async function launchChromiumPrinter(executablePath = process.env.PLENARY_CHROMIUM ?? '/usr/bin/chromium'): Promise<ChromiumPrinter> {
   // Loaded on demand: the desktop bundle never needs playwright.
   const { chromium } = await import('playwright-core');
   const browser: Browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true });
 
-  let warm: Promise<Page> | null = null;
-  const openPage = (): Promise<Page> => {
-    if (!warm) {
+  const openPage = (slot: Slot): Promise<Page> => {
+    if (!slot.warm) {
       const opening = (async () => {
         // Wide: the report is laid out once, for the printed pages (pdf.ts, printableHtml).
         const context = await browser.newContext({ javaScriptEnabled: false, offline: true, viewport: WIDE_PRINTER_VIEWPORT });
@@ -45,22 +55,22 @@ export async function launchChromiumPrinter(executablePath = process.env.PLENARY
       })();
       // A page that could not be opened is not kept: the next print tries again.
       opening.catch(() => {
-        if (warm === opening) warm = null;
+        if (slot.warm === opening) slot.warm = null;
       });
-      warm = opening;
+      slot.warm = opening;
     }
-    return warm;
+    return slot.warm;
   };
-  const discard = (page: Page, opened: Promise<Page>): void => {
-    if (warm === opened) warm = null;
+  const discard = (slot: Slot, page: Page, opened: Promise<Page>): void => {
+    if (slot.warm === opened) slot.warm = null;
     void page.context().close().catch(() => undefined);
   };
 
-  const printOnce = async (html: string, signal?: AbortSignal): Promise<Uint8Array> => {
+  const printOnce = async (slot: Slot, html: string, signal?: AbortSignal): Promise<Uint8Array> => {
     signal?.throwIfAborted();
-    const opened = openPage();
+    const opened = openPage(slot);
     const page = await opened;
-    const stop = (): void => discard(page, opened);
+    const stop = (): void => discard(slot, page, opened);
     signal?.throwIfAborted();
     signal?.addEventListener('abort', stop, { once: true });
     try {
@@ -80,15 +90,29 @@ export async function launchChromiumPrinter(executablePath = process.env.PLENARY
     }
   };
 
-  // One print at a time on the one page; a print that fails does not stop the ones queued after it.
-  let queue: Promise<unknown> = Promise.resolve();
-  const print: HtmlPrinter = (html, signal) => {
-    const job = queue.then(() => printOnce(html, signal));
-    queue = job.then(
-      () => warm?.then((page) => page.setContent(BLANK)).catch(() => undefined),
-      () => undefined,
-    );
-    return job;
+  const free: Slot[] = Array.from({ length: PAGES }, () => ({ warm: null, cleared: Promise.resolve() }));
+  const waiting: ((slot: Slot) => void)[] = [];
+  const take = (): Promise<Slot> => {
+    const slot = free.shift();
+    return slot ? Promise.resolve(slot) : new Promise((resolve) => waiting.push(resolve));
+  };
+  const give = (slot: Slot): void => {
+    const next = waiting.shift();
+    if (next) next(slot);
+    else free.push(slot);
+  };
+
+  // A print that fails does not stop the ones waiting after it.
+  const print: HtmlPrinter = async (html, signal) => {
+    const slot = await take();
+    try {
+      await slot.cleared;
+      return await printOnce(slot, html, signal);
+    } finally {
+      // The page is blanked before its next print, not on this one's path.
+      slot.cleared = slot.warm ? slot.warm.then((page) => page.setContent(BLANK)).catch(() => undefined) : Promise.resolve();
+      give(slot);
+    }
   };
   return {
     print,

@@ -8,6 +8,7 @@
  * PDF needs an `HtmlPrinter`: Electron's printToPDF in the desktop app, Chromium
  * (`chromium-printer.ts`) in the browser host and tests.
  */
+import { availableParallelism } from 'node:os';
 import type * as Y from 'yjs';
 import type { Node as PMNode } from 'prosemirror-model';
 import { yXmlFragmentToProseMirrorRootNode } from 'y-prosemirror';
@@ -22,7 +23,8 @@ import { renderHtml } from '../../../shared/export/html.ts';
 import { renderAkomaNtoso } from '../../../shared/export/akoma-ntoso.ts';
 import { renderMarkdownExport } from '../../../shared/export/markdown-export.ts';
 import { renderDocx } from './docx.ts';
-import { renderPdf, type HtmlPrinter } from './pdf.ts';
+import { printParts, type PrintSplit } from '../../../shared/export/print-parts.ts';
+import { renderPdfParts, type HtmlPrinter } from './pdf.ts';
 import { writeFileAtomic } from './write-file.ts';
 
 export const EXPORT_FORMATS = ['docx', 'pdf', 'html', 'markdown', 'akn'] as const;
@@ -45,6 +47,16 @@ export interface ExportControl {
   onProgress?: (progress: ExportProgress) => void;
   /** Required for PDF. */
   printer?: HtmlPrinter;
+  /**
+   * PDF: how a long report is printed: in two halves at once when the machine has two
+   * cores or more (`printParts`, `renderPdfParts`); `{ parts: 1 }` prints whole.
+   */
+  pdfSplit?: { parts: number; split?: PrintSplit };
+}
+
+/** Two halves at once where there are two cores to print them on. */
+export function defaultPdfParts(): number {
+  return Math.min(2, availableParallelism());
 }
 
 /** What an export reads: the document, its meta and (when known) the annex figures. */
@@ -115,9 +127,9 @@ export async function renderExport(
       return renderDocx(model, { onBlocks, signal });
     case 'pdf': {
       if (!control.printer) throw new ExportError('PDF export needs a printer, and none is available here.');
-      const html = renderHtml(model, onBlocks);
+      const parts = printParts(model, control.pdfSplit ?? { parts: defaultPdfParts() }, onBlocks);
       report('printing', 0.4);
-      return renderPdf(html, control.printer, signal);
+      return renderPdfParts(parts, control.printer, signal);
     }
   }
 }

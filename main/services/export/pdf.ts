@@ -3,8 +3,11 @@
  * the Electron shell passes one built on `webContents.printToPDF` (load the HTML in a
  * hidden, sandboxed window with JavaScript off; `{ printBackground: true,
  * preferCSSPageSize: true }` so the file's `@page` rules decide the page); the browser
- * host and the tests pass the Chromium printer (`chromium-printer.ts`).
+ * host and the tests pass the Chromium printer (`chromium-printer.ts`). A long report
+ * prints in two halves at once, joined afterwards (`renderPdfParts`).
  */
+import type { PrintParts } from '../../../shared/export/print-parts.ts';
+import { joinPrintedHalves, loadPrinted } from './pdf-join.ts';
 
 /**
  * Prints a self-contained HTML document to PDF bytes; should stop when `signal` aborts.
@@ -16,6 +19,8 @@
  *   const pdf = await win.webContents.printToPDF({ printBackground: true, preferCSSPageSize: true });
  *   win.destroy(); return new Uint8Array(pdf);
  * (a data: URL must be allowed for that one hidden window; no network is needed).
+ * A split print calls it twice without waiting: each call needs a renderer of its own
+ * (a page, a window) for the halves to print in parallel.
  */
 export type HtmlPrinter = (html: string, signal?: AbortSignal) => Promise<Uint8Array>;
 
@@ -59,6 +64,38 @@ export async function renderPdf(html: string, printer: HtmlPrinter, signal?: Abo
     throw new PdfPrintError('Could not print the report to PDF: the printer returned no PDF.');
   }
   return pdf;
+}
+
+/**
+ * Prints `printParts`' output: a whole document as `renderPdf` does; two halves at once
+ * (the printer is called twice without waiting: Chromium's has a page for each, Electron's
+ * a window for each, so each half has a renderer process and a core of its own), each half
+ * parsed as soon as it arrives, then joined and numbered (`pdf-join.ts`). One half failing
+ * stops the other.
+ */
+export async function renderPdfParts(parts: PrintParts, printer: HtmlPrinter, signal?: AbortSignal): Promise<Uint8Array> {
+  if (!parts.split) return renderPdf(parts.html[0] ?? '', printer, signal);
+  signal?.throwIfAborted();
+  const both = new AbortController();
+  const stopBoth = (): void => both.abort(signal?.reason);
+  signal?.addEventListener('abort', stopBoth, { once: true });
+  try {
+    const halves = await Promise.all(parts.html.map(async (html) => {
+      try {
+        return await loadPrinted(await renderPdf(html, printer, both.signal));
+      } catch (error) {
+        both.abort(error);
+        throw error;
+      }
+    }));
+    return await joinPrintedHalves(halves);
+  } catch (error) {
+    if (signal?.aborted) throw signal.reason;
+    if (error instanceof PdfPrintError) throw error;
+    throw new PdfPrintError(`Could not print the report to PDF: ${(error as Error).message}`, { cause: error });
+  } finally {
+    signal?.removeEventListener('abort', stopBoth);
+  }
 }
 
 function raceAbort<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
