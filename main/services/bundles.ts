@@ -25,11 +25,11 @@
 import { readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { inflateRawSync } from 'node:zlib';
+import { brotliCompressSync, brotliDecompressSync, constants as zlib, inflateRawSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import * as Y from 'yjs';
 import {
-  type Bundle, type BundleOptions, type Inflater, BundleError, MAX_BUNDLE_BYTES, applyBundleUpdate, checkBundleBase, checkBundleContinues, checkBundleFor, createBundle,
+  type Bundle, type BrotliCodec, type BundleOptions, type Inflater, BundleError, MAX_BUNDLE_BYTES, applyBundleUpdate, checkBundleBase, checkBundleContinues, checkBundleFor, createBundle,
   decodeBundle, mergeStateVectors, newBundleId,
 } from '../../shared/bundle.ts';
 import { deletionsOfSnapshot } from '../../shared/bundle-deletions.ts';
@@ -75,6 +75,34 @@ const personKey = (name: string): string => name.trim().toLowerCase();
 export const inflateNative: Inflater = (compressed, size) => {
   const out = inflateRawSync(compressed, { maxOutputLength: Math.max(1, size) });
   return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+};
+
+/**
+ * Brotli quality by size: 11 (the densest) packs a day's update (tens of kB) in well
+ * under a second, but takes ~3 ms per kB, so a complete report or a week (megabytes)
+ * gets 9 (≈ 0.25 ms per kB, still ≈ 30 % smaller than DEFLATE) and anything huge 5.
+ */
+function brotliQuality(bytes: number): number {
+  if (bytes <= 128 * 1024) return 11;
+  return bytes <= 8 * 1024 * 1024 ? 9 : 5;
+}
+
+/** Format 4's compression (shared/bundle.ts): Node's Brotli, bounded on the way back like inflateNative. */
+export const brotliCodec: BrotliCodec = {
+  compress: (update) => {
+    const out = brotliCompressSync(update, {
+      params: {
+        [zlib.BROTLI_PARAM_QUALITY]: brotliQuality(update.length),
+        [zlib.BROTLI_PARAM_LGWIN]: update.length > 4 * 1024 * 1024 ? 24 : 22,
+        [zlib.BROTLI_PARAM_SIZE_HINT]: update.length,
+      },
+    });
+    return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+  },
+  decompress: (compressed, size) => {
+    const out = brotliDecompressSync(compressed, { maxOutputLength: Math.max(1, size) });
+    return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+  },
 };
 
 /** node:crypto's SHA-256 for the bundle checksum (the shared code's is pure JavaScript, ~30× slower). */
@@ -205,7 +233,7 @@ export async function exportBundle(options: ExportOptions): Promise<ExportResult
     sender: options.sender,
     recipient: options.recipient.trim(),
     createdAt: new Date().toISOString(),
-  }, base, { bundleId, known });
+  }, base, { bundleId, known, brotli: brotliCodec });
   // What the bundle holds, taken before the write (the report may change meanwhile).
   const stateVector = Y.encodeStateVector(options.doc);
   const snapshot = Y.encodeSnapshotV2(Y.snapshot(options.doc));
@@ -242,6 +270,19 @@ async function readBundleFile(path: string): Promise<Uint8Array> {
   }
   if (bytes.length > MAX_BUNDLE_BYTES) throw new BundleError('damaged', `This file is larger than ${MAX_BUNDLE_BYTES / 1024 / 1024} MB; it is not a report's changes.`);
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+let sharedGuard: UpdateGuard | null = null;
+const EMPTY_V2_UPDATE = Y.encodeStateAsUpdateV2(new Y.Doc());
+
+/**
+ * The guard every import without its own shares. Its worker takes 80–95 ms to start
+ * (it loads Yjs); one guard per import paid that on every File → Import changes…. The
+ * worker is unref'd: it keeps no process alive.
+ */
+function importGuard(): UpdateGuard {
+  sharedGuard ??= new UpdateGuard({ maxBytes: MAX_BUNDLE_BYTES, timeoutMs: 30_000 });
+  return sharedGuard;
 }
 
 async function checkUpdate(bundle: Bundle, guard: UpdateGuard): Promise<void> {
@@ -306,57 +347,55 @@ function checkBasesInOrder(bundles: Bundle[], local: Uint8Array): void {
  * hashes the others.
  */
 export async function importBundles(options: ImportManyOptions): Promise<ImportManyResult> {
+  const guard = options.guard ?? importGuard();
+  // Its worker (if not running yet) starts while the files are read.
+  guard.check(EMPTY_V2_UPDATE, 'v2').catch(() => {});
   options.onProgress?.({ phase: 'reading', done: 0, total: options.paths.length });
   const files = await Promise.all(options.paths.map(async (path) => ({ path, bytes: await readBundleFile(path) })));
-  const guard = options.guard ?? new UpdateGuard({ maxBytes: MAX_BUNDLE_BYTES, timeoutMs: 30_000 });
+  const meta = readMeta(options.doc);
+  const bundles: Bundle[] = [];
+  // Each update goes to the guard's worker as soon as its file is read, so the worker
+  // decodes one while this thread inflates the next.
+  const checks: Promise<void>[] = [];
   try {
-    const meta = readMeta(options.doc);
-    const bundles: Bundle[] = [];
-    // Each update goes to the guard's worker as soon as its file is read, so the worker
-    // decodes one while this thread inflates the next.
-    const checks: Promise<void>[] = [];
-    try {
-      files.forEach(({ bytes }, index) => {
-        const bundle = decodeBundle(bytes, { onProgress: (done, total) => options.onProgress?.({ phase: 'checking', done: done + index, total: total + files.length - 1 }), inflate: inflateNative, sha256: sha256Native });
-        checkBundleFor(bundle, { id: meta.id, title: meta.title });
-        bundles.push(bundle);
-        checks.push(checkUpdate(bundle, guard));
-      });
-    } catch (error) {
-      await Promise.allSettled(checks);
-      throw error;
-    }
-    options.onProgress?.({ phase: 'decoding', done: 0, total: bundles.length });
-    await Promise.all(checks);
-    checkBasesInOrder(bundles, Y.encodeStateVector(options.doc));
-    const imported = options.peers?.received(meta.id) ?? new Set<string>();
-    for (const bundle of bundles) if (bundle.bundleId) imported.add(bundle.bundleId);
-    for (const bundle of bundles) checkBundleContinues(bundle, (id) => imported.has(id));
-    const total = bundles.reduce((n, b) => n + b.update.length, 0);
-    options.onProgress?.({ phase: 'applying', done: 0, total });
-    let changed = false;
-    // Whether anything was new, read off the transaction (an 'update' listener would make
-    // Yjs encode the merge for a doc that has no other such listener, as in the merge bench;
-    // an open report's session listens anyway, and Yjs encodes once for all listeners).
-    const mark = (transaction: Y.Transaction): void => {
-      changed = transaction.deleteSet.clients.size > 0 || [...transaction.afterState].some(([client, clock]) => clock !== (transaction.beforeState.get(client) ?? 0));
-    };
-    options.doc.on('afterTransaction', mark);
-    try {
-      options.doc.transact(() => {
-        for (const bundle of bundles) applyBundleUpdate(options.doc, bundle, Origin.bundle);
-      }, Origin.bundle);
-    } finally {
-      options.doc.off('afterTransaction', mark);
-    }
-    // An unnamed sender's bundle ids are kept too: the next one may continue from it.
-    options.peers?.learnAll(meta.id, bundles.map((bundle) => ({ person: bundle.sender || UNNAMED_SENDER, stateVector: bundle.after, received: bundle.bundleId || undefined })));
-    options.onProgress?.({ phase: 'done', done: total, total });
-    return {
-      changed,
-      bundles: bundles.map((bundle, i) => ({ path: files[i]!.path, sender: bundle.sender, createdAt: bundle.createdAt, bytes: files[i]!.bytes.length })),
-    };
-  } finally {
-    if (!options.guard) await guard.close();
+    files.forEach(({ bytes }, index) => {
+      const bundle = decodeBundle(bytes, { onProgress: (done, total) => options.onProgress?.({ phase: 'checking', done: done + index, total: total + files.length - 1 }), inflate: inflateNative, sha256: sha256Native, brotli: brotliCodec.decompress });
+      checkBundleFor(bundle, { id: meta.id, title: meta.title });
+      bundles.push(bundle);
+      checks.push(checkUpdate(bundle, guard));
+    });
+  } catch (error) {
+    await Promise.allSettled(checks);
+    throw error;
   }
+  options.onProgress?.({ phase: 'decoding', done: 0, total: bundles.length });
+  await Promise.all(checks);
+  checkBasesInOrder(bundles, Y.encodeStateVector(options.doc));
+  const imported = options.peers?.received(meta.id) ?? new Set<string>();
+  for (const bundle of bundles) if (bundle.bundleId) imported.add(bundle.bundleId);
+  for (const bundle of bundles) checkBundleContinues(bundle, (id) => imported.has(id));
+  const total = bundles.reduce((n, b) => n + b.update.length, 0);
+  options.onProgress?.({ phase: 'applying', done: 0, total });
+  let changed = false;
+  // Whether anything was new, read off the transaction (an 'update' listener would make
+  // Yjs encode the merge for a doc that has no other such listener, as in the merge bench;
+  // an open report's session listens anyway, and Yjs encodes once for all listeners).
+  const mark = (transaction: Y.Transaction): void => {
+    changed = transaction.deleteSet.clients.size > 0 || [...transaction.afterState].some(([client, clock]) => clock !== (transaction.beforeState.get(client) ?? 0));
+  };
+  options.doc.on('afterTransaction', mark);
+  try {
+    options.doc.transact(() => {
+      for (const bundle of bundles) applyBundleUpdate(options.doc, bundle, Origin.bundle);
+    }, Origin.bundle);
+  } finally {
+    options.doc.off('afterTransaction', mark);
+  }
+  // An unnamed sender's bundle ids are kept too: the next one may continue from it.
+  options.peers?.learnAll(meta.id, bundles.map((bundle) => ({ person: bundle.sender || UNNAMED_SENDER, stateVector: bundle.after, received: bundle.bundleId || undefined })));
+  options.onProgress?.({ phase: 'done', done: total, total });
+  return {
+    changed,
+    bundles: bundles.map((bundle, i) => ({ path: files[i]!.path, sender: bundle.sender, createdAt: bundle.createdAt, bytes: files[i]!.bytes.length })),
+  };
 }

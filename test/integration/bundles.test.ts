@@ -4,15 +4,16 @@
  * and every refused file, leave the report and its file byte for byte as they were.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as diagnostics from 'node:diagnostics_channel';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as Y from 'yjs';
 import Database from 'better-sqlite3';
 import { closeAllReports, createReportFile, openReportFile, type OpenReport } from '../../main/services/open-report.ts';
-import { BundlePeers, exportBundle, importBundle, importBundles } from '../../main/services/bundles.ts';
+import { BundlePeers, brotliCodec, exportBundle, importBundle, importBundles } from '../../main/services/bundles.ts';
 import { BLANK_REPORT_TEMPLATE } from '../../shared/report-template.ts';
-import { BUNDLE_FORMAT_VERSION, BundleError, MAX_UPDATE_BYTES, decodeBundle, encodeBundle } from '../../shared/bundle.ts';
+import { BUNDLE_FORMAT_VERSION, BundleError, MAX_UPDATE_BYTES, createBundle, decodeBundle, encodeBundle, type Bundle } from '../../shared/bundle.ts';
 import { bodyOf, Origin, readMeta } from '../../shared/ydoc.ts';
 import { encodeBundleDeclaring } from '../unit/helpers/bundle-bomb.ts';
 
@@ -43,6 +44,11 @@ function twoCopies(): { a: OpenReport; b: OpenReport } {
   typeParagraph(a.doc, 'Shared start.');
   const bPath = a.saveCopyAs(join(dir, 'b.plenary'));
   return { a, b: openReportFile(bPath) };
+}
+
+/** A bundle file as the app reads it (format 4 is Brotli, which main supplies). */
+function readBundle(path: string): Bundle {
+  return decodeBundle(new Uint8Array(readFileSync(path)), { brotli: brotliCodec.decompress });
 }
 
 function fileBytes(path: string): string {
@@ -100,7 +106,7 @@ describe('bundles between two copies of a report', () => {
     typeParagraph(a.doc, 'One more.');
     const second = await exportBundle({ doc: a.doc, path: join(dir, '2.plenary-changes'), recipient: 'bo ', sender: 'Ana', peers });
     expect(second.complete).toBe(false);
-    const updateBytes = (path: string): number => decodeBundle(new Uint8Array(readFileSync(path))).update.length;
+    const updateBytes = (path: string): number => readBundle(path).update.length;
     expect(updateBytes(second.path)).toBeLessThan(updateBytes(first.path) / 5);
     await importBundle({ doc: b.doc, path: second.path, peers });
     expect(bodyOf(b.doc).toString()).toBe(bodyOf(a.doc).toString());
@@ -134,7 +140,7 @@ describe('bundles between two copies of a report', () => {
     const tuesdayState = Y.encodeStateVector(a.doc);
     typeParagraph(a.doc, 'Wednesday.');
     const wednesday = await exportBundle({ doc: a.doc, path: join(dir, 'wed.plenary-changes'), recipient: 'Bo', sender: 'Ana', peers });
-    const read = (path: string) => decodeBundle(new Uint8Array(readFileSync(path)));
+    const read = (path: string) => readBundle(path);
     expect(read(wednesday.path).continues).toBe(read(tuesday.path).bundleId);
     expect(read(tuesday.path).continues).toBe(read(monday.path).bundleId);
     // Monday's and Tuesday's deletions are not sent again (Yjs's own diff would carry them all).
@@ -165,6 +171,45 @@ describe('bundles between two copies of a report', () => {
     // B now knows A has B's edits and A's own: a bundle for Ana is nearly empty.
     const back = await exportBundle({ doc: b.doc, path: join(dir, 'back.plenary-changes'), recipient: 'Ana', sender: 'Bo', peers: peersB });
     expect(back.bytes).toBeLessThan(200);
+  });
+});
+
+describe('bundle format 4 (Brotli)', () => {
+  it('is what the app writes, and a format 3 bundle (DEFLATE, from an older app) still imports next to it', async () => {
+    const { a, b } = twoCopies();
+    typeParagraph(a.doc, 'Sent by the new app.');
+    const exported = await exportBundle({ doc: a.doc, path: join(dir, 'new.plenary-changes'), recipient: 'Bo', sender: 'Ana', peers });
+    expect(new Uint8Array(readFileSync(exported.path))[8]).toBe(4);
+    expect(readBundle(exported.path).version).toBe(4);
+    const c = openReportFile(a.saveCopyAs(join(dir, 'c.plenary')));
+    typeParagraph(c.doc, 'Sent by an older app.');
+    const oldPath = join(dir, 'old3.plenary-changes');
+    // What an app that writes format 3 makes: shared/bundle.ts without a Brotli codec.
+    writeFileSync(oldPath, createBundle(c.doc, { reportId: readMeta(c.doc).id, reportTitle: 'Tunis draft', sender: 'Cy', recipient: 'Bo', createdAt: '2026-11-28T00:00:00.000Z' }, Y.encodeStateVector(b.doc)));
+    expect(readBundle(oldPath).version).toBe(3);
+    const result = await importBundles({ doc: b.doc, paths: [exported.path, oldPath], peers });
+    expect(result.changed).toBe(true);
+    for (const text of ['Sent by the new app.', 'Sent by an older app.']) expect(bodyOf(b.doc).toString()).toContain(text);
+  });
+
+  it('imports share one decoding worker instead of starting one per import', async () => {
+    const { a, b } = twoCopies();
+    let started = 0;
+    const count = (): void => {
+      started++;
+    };
+    diagnostics.subscribe('worker_threads', count);
+    try {
+      for (let i = 0; i < 3; i++) {
+        typeParagraph(a.doc, `Import ${i}.`);
+        const { path } = await exportBundle({ doc: a.doc, path: join(dir, `w${i}.plenary-changes`), recipient: 'Bo', sender: 'Ana', peers });
+        expect((await importBundle({ doc: b.doc, path, peers })).changed).toBe(true);
+      }
+    } finally {
+      diagnostics.unsubscribe('worker_threads', count);
+    }
+    // At most one (none when an earlier test of this file started it already).
+    expect(started).toBeLessThanOrEqual(1);
   });
 });
 
@@ -238,24 +283,24 @@ describe('bundles refused, report untouched', () => {
   it('a bundle from a newer Plenary', async () => {
     const { a, b } = twoCopies();
     const { path } = await exportBundle({ doc: a.doc, path: join(dir, 'n.plenary-changes'), recipient: 'Bo', sender: 'Ana', peers });
-    const bundle = decodeBundle(new Uint8Array(readFileSync(path)));
-    writeFileSync(path, encodeBundle({ ...bundle, version: BUNDLE_FORMAT_VERSION + 1 }));
+    const bundle = readBundle(path);
+    writeFileSync(path, encodeBundle({ ...bundle, version: BUNDLE_FORMAT_VERSION + 1 }, brotliCodec));
     expect((await refusal(b, path)).message).toMatch(/newer version of Plenary/);
   });
 
   it('a bundle whose checksum matches but whose update is malformed', async () => {
     const { a, b } = twoCopies();
     const { path } = await exportBundle({ doc: a.doc, path: join(dir, 'm.plenary-changes'), recipient: 'Bo', sender: 'Ana', peers });
-    const bundle = decodeBundle(new Uint8Array(readFileSync(path)));
+    const bundle = readBundle(path);
     // yjs#498-style: a struct count with nothing behind it.
-    writeFileSync(path, encodeBundle({ ...bundle, update: new Uint8Array([5, 1, 2, 3]) }));
+    writeFileSync(path, encodeBundle({ ...bundle, update: new Uint8Array([5, 1, 2, 3]) }, brotliCodec));
     expect((await refusal(b, path)).message).toMatch(/cannot be read/);
   });
 
   it('a bundle that would unpack to more than it declares (a zip bomb)', async () => {
     const { a, b } = twoCopies();
     const { path } = await exportBundle({ doc: a.doc, path: join(dir, 'z.plenary-changes'), recipient: 'Bo', sender: 'Ana', peers });
-    const bundle = decodeBundle(new Uint8Array(readFileSync(path)));
+    const bundle = readBundle(path);
     // 16 MB of zeros deflate to ~16 kB; the file declares 1 kB and is stopped at once.
     writeFileSync(path, encodeBundleDeclaring(bundle, 1024, new Uint8Array(16 * 1024 * 1024)));
     expect((await refusal(b, path)).message).toMatch(/cannot be unpacked/);
@@ -264,7 +309,7 @@ describe('bundles refused, report untouched', () => {
   it('a bundle that declares more than a report can hold', async () => {
     const { a, b } = twoCopies();
     const { path } = await exportBundle({ doc: a.doc, path: join(dir, 'h.plenary-changes'), recipient: 'Bo', sender: 'Ana', peers });
-    const bundle = decodeBundle(new Uint8Array(readFileSync(path)));
+    const bundle = readBundle(path);
     writeFileSync(path, encodeBundleDeclaring(bundle, MAX_UPDATE_BYTES + 1, bundle.update));
     expect((await refusal(b, path)).message).toMatch(/would unpack to 256 MB, more than the 256 MB/);
   });

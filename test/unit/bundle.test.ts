@@ -1,13 +1,15 @@
 // The update-bundle format (shared/bundle.ts): what a recipient gets, and every way a
 // file can be wrong — each refused with its own message before anything is applied.
 import { describe, expect, it } from 'vitest';
+import { brotliCompressSync, brotliDecompressSync } from 'node:zlib';
 import * as Y from 'yjs';
 import {
-  applyBundleUpdate, BUNDLE_FORMAT_VERSION, BUNDLE_MAGIC, BundleError, checkBundleBase, checkBundleContinues, checkBundleFor, createBundle,
+  applyBundleUpdate, BUNDLE_FORMAT_DEFLATE, BUNDLE_FORMAT_VERSION, BUNDLE_MAGIC, type BrotliCodec, BundleError, checkBundleBase, checkBundleContinues, checkBundleFor, createBundle,
   decodeBundle, encodeBundle, mergeStateVectors, type BundleHeader,
 } from '../../shared/bundle.ts';
 import { deletionsOfSnapshot, subtractDeletions } from '../../shared/bundle-deletions.ts';
 import { encodeBundleDeclaring } from './helpers/bundle-bomb.ts';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { bodyOf, createReportDoc, Origin, writeMeta } from '../../shared/ydoc.ts';
 
 const HEADER: BundleHeader = { reportId: 'rep-1', reportTitle: 'WGIG report', sender: 'Ana', recipient: 'Bo', createdAt: '2026-11-28T00:00:00.000Z' };
@@ -20,6 +22,19 @@ const FORMAT_1_BUNDLE = 'UExFTkJOREwBBXJlcC0xC1dHSUcgcmVwb3J0A0FuYQJCbxgyMDI2LTE
  * its last 22 characters deleted, so the update carries a delete set.
  */
 const FORMAT_2_BUNDLE = 'UExFTkJOREwCBXJlcC0xC1dHSUcgcmVwb3J0A0FuYQJCbxgyMDI2LTExLTI4VDAwOjAwOjAwLjAwMFoBAAcBmeGRpgQpjAGKAWNgZGC7eWjxGQ4mZhYmBQZ2DUZ2RhaGFi/H3NSSxMwUEFmSWZKTmpSfUlmQWJSYXpRYkOGbmJKqkFSpkJZflJtYomCko1CSkZqnAJQvyalUSEnNSS1JTWFhYmFl4RQQZWZkYmBiZmNyZGBkYyhnLUot0DUs5w5393RXALLzi0oYZz6cuIyFUUQEAJtGTaY1ZVinN1eenjgZGrypMmDJH3VlJlrq2oZlTtvr';
+
+/**
+ * Made by format 3's createBundle (shared/bundle.ts at ffc79ad, DEFLATE): a paragraph
+ * typed ('Made by format 3, and then some'), its last 16 characters deleted; bundle id
+ * 'format3bundle-id'.
+ */
+const FORMAT_3_BUNDLE = 'UExFTkJOREwDBXJlcC0xC1dHSUcgcmVwb3J0A0FuYQJCbxgyMDI2LTExLTI4VDAwOjAwOjAwLjAwMFoQZm9ybWF0M2J1bmRsZS1pZAABAAcB7tTxrQ8jhgGFAWNgZGB7t/LxbTkmZhYmOQZ2DUZ2RhaGFhfr3NSSxMwUEFmSWZKTmpSfUlmQWJSYXpRYkOGbmJKqkFSpkJZflJtYomCso5CYl6JQkpGap1Ccn5vKwsTCysLJL8DMyMTAxMzG5MjAyMZQzlqUWqBrWM4d7u7prgBk5xeVML678nEtP6MwPwAh9MW/LXjWh1//vRUsjEhdgaT8Qe2kx0eE1xOFiXq33g==';
+
+/** Format 4's codec as main supplies it (Node's Brotli, bounded on the way back). */
+const BROTLI: BrotliCodec = {
+  compress: (update) => new Uint8Array(brotliCompressSync(update)),
+  decompress: (compressed, size) => new Uint8Array(brotliDecompressSync(compressed, { maxOutputLength: Math.max(1, size) })),
+};
 
 function report(): Y.Doc {
   const doc = createReportDoc();
@@ -47,6 +62,23 @@ function noise(length: number): string {
   return text;
 }
 
+/** The same bundle with its declared update size replaced (and the checksum made to match, as a forger would). */
+function redeclare(bytes: Uint8Array, from: number, to: number): Uint8Array {
+  const body = bytes.subarray(0, bytes.length - 32);
+  const size = (n: number): number[] => {
+    const out: number[] = [];
+    for (; n > 127; n = Math.floor(n / 128)) out.push((n & 127) | 128);
+    return [...out, n];
+  };
+  const old = size(from);
+  // The declared size is followed by the compressed bytes' length and the bytes.
+  const hex = (a: ArrayLike<number>): string => Array.from(a, (b) => b.toString(16).padStart(2, '0')).join('');
+  const at = hex(body).lastIndexOf(hex(old)) / 2;
+  expect(Number.isInteger(at) && at > 0).toBe(true);
+  const changed = new Uint8Array([...body.subarray(0, at), ...size(to), ...body.subarray(at + old.length)]);
+  return new Uint8Array([...changed, ...sha256(changed)]);
+}
+
 function problemOf(fn: () => unknown): string | undefined {
   try {
     fn();
@@ -64,7 +96,8 @@ describe('bundle format', () => {
     const bytes = createBundle(doc, HEADER);
     expect([...bytes.subarray(0, 8)]).toEqual([...BUNDLE_MAGIC]);
     const bundle = decodeBundle(bytes);
-    expect(bundle).toMatchObject({ ...HEADER, version: BUNDLE_FORMAT_VERSION, continues: '' });
+    // Without a Brotli codec (shared/ has none) the DEFLATE format is written.
+    expect(bundle).toMatchObject({ ...HEADER, version: BUNDLE_FORMAT_DEFLATE, continues: '' });
     expect(bundle.bundleId).toMatch(/^[\w-]{16}$/);
     expect(bundle.after).toEqual(Y.encodeStateVector(doc));
     expect(bundle.updateFormat).toBe('v2');
@@ -144,6 +177,46 @@ describe('bundle format', () => {
       tampered[at] = (tampered[at] ?? 0) ^ 0x01;
       expect(problemOf(() => decodeBundle(tampered)), `byte ${at}`).toBe('damaged');
     }
+  });
+
+  it('still reads a format 3 bundle (DEFLATE), byte for byte as version 3 wrote it', () => {
+    const bytes = Uint8Array.from(atob(FORMAT_3_BUNDLE), (c) => c.charCodeAt(0));
+    const bundle = decodeBundle(bytes, { brotli: BROTLI.decompress });
+    expect(bundle).toMatchObject({ ...HEADER, version: 3, updateFormat: 'v2', bundleId: 'format3bundle-id', continues: '' });
+    const copy = createReportDoc();
+    applyBundleUpdate(copy, bundle, Origin.bundle);
+    expect(bodyOf(copy).toString()).toBe('<paragraph>Made by format </paragraph>');
+    expect(encodeBundle(bundle)).toEqual(bytes);
+  });
+
+  it('writes format 4 (Brotli) when given a codec: the same update, smaller, read back exactly', () => {
+    const doc = report();
+    for (let i = 0; i < 40; i++) type(doc, `Paragraph ${i}: ${noise(200)} the forum should be open, inclusive and transparent`);
+    const deflated = createBundle(doc, HEADER, undefined, { bundleId: 'same' });
+    const bytes = createBundle(doc, HEADER, undefined, { bundleId: 'same', brotli: BROTLI });
+    const bundle = decodeBundle(bytes, { brotli: BROTLI.decompress });
+    expect(bundle).toMatchObject({ ...HEADER, version: 4, updateFormat: 'v2', bundleId: 'same' });
+    expect(bundle.update).toEqual(decodeBundle(deflated).update);
+    expect(bytes.length).toBeLessThan(deflated.length);
+    const copy = createReportDoc();
+    applyBundleUpdate(copy, bundle, Origin.bundle);
+    expect(bodyOf(copy).toString()).toBe(bodyOf(doc).toString());
+    expect(encodeBundle(bundle, BROTLI)).toEqual(bytes);
+  });
+
+  it('refuses format 4 without a Brotli decompressor, and a Brotli bomb, both as damaged', () => {
+    const doc = report();
+    type(doc, 'Hello');
+    const bytes = createBundle(doc, HEADER, undefined, { brotli: BROTLI });
+    expect(() => decodeBundle(bytes)).toThrow(/format 4, Brotli\) cannot be unpacked here/);
+    expect(problemOf(() => decodeBundle(bytes))).toBe('damaged');
+    const bundle = decodeBundle(bytes, { brotli: BROTLI.decompress });
+    // 8 MB of zeros packed by Brotli into a few bytes, declared as 100 bytes.
+    const bomb = encodeBundle({ ...bundle, update: new Uint8Array(8 * 1024 * 1024) }, BROTLI);
+    const declaring100 = redeclare(bomb, 8 * 1024 * 1024, 100);
+    expect(declaring100.length).toBeLessThan(1024);
+    expect(() => decodeBundle(declaring100, { brotli: BROTLI.decompress })).toThrow(/cannot be unpacked/);
+    expect(() => decodeBundle(bomb, { brotli: BROTLI.decompress, maxUpdateBytes: 1024 * 1024 })).toThrow(/would unpack to 8 MB, more than the 1 MB/);
   });
 
   it('refuses a bundle that inflates past its declared size, without inflating it all', () => {
