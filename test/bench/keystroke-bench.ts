@@ -25,19 +25,19 @@
 // When renderer/endorsements/gutter.ts exists, a further configuration runs the same
 // renderer built with the stance gutter stubbed out (draws nothing), to price it.
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { build, type Plugin } from 'esbuild';
 import type { Browser, CDPSession, Page } from 'playwright-core';
 import { builtHost, launchBrowser, tempDataDir } from '../e2e/harness.ts';
 import { generateReport } from './report-generator.ts';
-import { dispatchCpuFromTrace, docJsonOf, keystrokeProbe, machineFacts, percentile, ROOT, serveBarePage, table } from './fixtures/bench-browser.ts';
+import { dispatchTimesFromTrace, docJsonOf, keystrokeProbe, machineFacts, percentile, ROOT, serveBarePage, table } from './fixtures/bench-browser.ts';
 
 const SIZES = (process.env.BENCH_SIZES ?? '500,5000').split(',').map(Number);
 const KEYS = Number(process.env.BENCH_KEYS ?? 400);
 const ROUNDS = 4;
-const WARMUP = 10;
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 10);
 const GAP_MS = 40;
 /** New paragraphs made mid-report in each configuration after the typing (Enter, then a letter in it). */
 const ENTERS = 20;
@@ -206,7 +206,11 @@ try {
   const tracing = await browser.newBrowserCDPSession();
   const traceEvents: Array<{ name: string; ts: number; tts?: number }> = [];
   tracing.on('Tracing.dataCollected', ({ value }) => traceEvents.push(...(value as unknown as typeof traceEvents)));
-  await tracing.send('Tracing.start', { categories: 'blink.user_timing', transferMode: 'ReportEvents' });
+  // BENCH_TRACE_FILE=path also records what the main thread did around each dispatch (GC,
+  // tasks, scheduling) and writes the whole trace there, for chrome://tracing or Perfetto.
+  const traceFile = process.env.BENCH_TRACE_FILE;
+  const categories = traceFile ? 'blink.user_timing,v8.gc,v8,toplevel,devtools.timeline,disabled-by-default-v8.gc' : 'blink.user_timing';
+  await tracing.send('Tracing.start', { categories, transferMode: 'ReportEvents' });
   for (let round = 0; round < ROUNDS; round++) {
     for (const config of configs) {
       await config.page!.bringToFront();
@@ -222,10 +226,14 @@ try {
   await tracing.send('Tracing.end');
   await traced;
   traceEvents.sort((a, b) => a.ts - b.ts);
+  if (traceFile) writeFileSync(traceFile, JSON.stringify({ traceEvents }));
   for (const config of configs) {
-    const cpuByKey = dispatchCpuFromTrace(traceEvents, config.tag);
-    config.dispatchCpu = config.samples.map((_, i) => cpuByKey.get(i) ?? 0);
-    config.enterCpu = config.enterIndices.map((i) => cpuByKey.get(i) ?? 0);
+    const byKey = dispatchTimesFromTrace(traceEvents, config.tag);
+    config.dispatchCpu = config.samples.map((_, i) => byKey.cpu.get(i) ?? 0);
+    config.enterCpu = config.enterIndices.map((i) => byKey.cpu.get(i) ?? 0);
+    // The trace's clock reads microseconds; the page's performance.now() only tenths of a ms.
+    config.samples.forEach((sample, i) => (sample.dispatch = byKey.wall.get(i) ?? sample.dispatch));
+    config.enter.forEach((sample, i) => (sample.dispatch = byKey.wall.get(config.enterIndices[i]!) ?? sample.dispatch));
   }
 
   const rows = configs.map((c) => {
