@@ -17,8 +17,11 @@
 // PDF: the printer (Chromium through playwright-core) is launched before the timed runs,
 // as the browser host keeps it (and the desktop app keeps Electron): browser launch is
 // not in the PDF rows; one row times a print on a freshly launched printer instead.
-// The "pdf split" rows time the steps of the same export one by one: our HTML, the
-// printer (load into the page, layout, print, read the PDF back) and the write.
+// A long report prints in two halves at once, joined afterwards (pdf.ts, renderPdfParts):
+// the "pdf" rows are that, as the app does it on two cores. The "pdf steps" rows time
+// the same export's steps one by one: our HTML, the printer (both halves at once: load
+// into the page, layout, print, read the PDF back), the join and the write; "pdf printed
+// whole" is the export with one renderer, as before the split.
 // "live engine" is the session's ReportConsensus (main/services/report-consensus.ts), as
 // both hosts pass it: built by the first export, then re-read against each export's body.
 import { readdirSync, readFileSync } from 'node:fs';
@@ -39,10 +42,11 @@ import { SignatureVerifier } from '../../shared/stance-status.ts';
 import { annexOfReport } from '../../shared/export/annex-from-consensus.ts';
 import { ReportConsensus } from '../../main/services/report-consensus.ts';
 import { blockNumbers, buildExportDocument, DEFAULT_EXPORT_OPTIONS } from '../../shared/export/model.ts';
-import { renderHtml } from '../../shared/export/html.ts';
+import { printParts, type PrintParts } from '../../shared/export/print-parts.ts';
 import { printableHtml } from '../../main/services/export/pdf.ts';
+import { joinPrintedHalves } from '../../main/services/export/pdf-join.ts';
 import { writeFileAtomic } from '../../main/services/export/write-file.ts';
-import { exportReportFile, exportSourceOf, EXPORT_FORMATS, type ExportFormat } from '../../main/services/export/export-report.ts';
+import { defaultPdfParts, exportReportFile, exportSourceOf, EXPORT_FORMATS, type ExportFormat } from '../../main/services/export/export-report.ts';
 import { launchChromiumPrinter } from '../../main/services/export/chromium-printer.ts';
 
 const PARAGRAPHS = Number(process.env.BENCH_PARAGRAPHS ?? 1500);
@@ -262,26 +266,45 @@ try {
   });
   rows.push(['pdf, live engine, printer launched for it', both([cold]), await sizeOf(coldPath, 'pdf')]);
 
-  // The PDF export's steps one by one, annex from the live engine as in the app.
-  const steps = { html: [] as Awaited<ReturnType<typeof measure>>[], print: [] as Awaited<ReturnType<typeof measure>>[], write: [] as Awaited<ReturnType<typeof measure>>[] };
+  // The PDF export's steps one by one, annex from the live engine as in the app: the
+  // HTML (cut in two halves, print-parts.ts), the printer (both halves at once, each on
+  // its own page and renderer: load, layout, print, read back), the join (pdf-lib: parse,
+  // append, destinations, page numbers, save) and the write.
+  type Run = Awaited<ReturnType<typeof measure>>;
+  const steps = { html: [] as Run[], print: [] as Run[], join: [] as Run[], write: [] as Run[] };
   let htmlBytes = 0;
+  let halves: number[] = [];
   for (let run = 0; run < RUNS; run++) {
-    let html = '';
+    let parts: PrintParts = { html: [], split: false };
+    let printed: Uint8Array[] = [];
     let pdf: Uint8Array = new Uint8Array();
     steps.html.push(await measure(async () => {
       const { doc, meta } = exportSourceOf(ydoc, null);
       const annex = await live(ydoc, doc);
-      html = renderHtml(buildExportDocument({ doc, numbers: blockNumbers(doc), meta, options: DEFAULT_EXPORT_OPTIONS, annex }));
+      parts = printParts(buildExportDocument({ doc, numbers: blockNumbers(doc), meta, options: DEFAULT_EXPORT_OPTIONS, annex }), { parts: defaultPdfParts() });
     }));
-    htmlBytes = html.length;
+    htmlBytes = parts.html.reduce((n, h) => n + h.length, 0);
     steps.print.push(await measure(async () => {
-      pdf = await printer.print(printableHtml(html));
+      printed = await Promise.all(parts.html.map((h) => printer.print(printableHtml(h))));
+    }));
+    halves = printed.map(pdfPages);
+    steps.join.push(await measure(async () => {
+      pdf = parts.split ? await joinPrintedHalves(printed) : printed[0]!;
     }));
     steps.write.push(await measure(() => writeFileAtomic(join(dir, 'split.pdf'), pdf)));
   }
-  rows.push(['pdf split: Y.Doc → annex → HTML', both(steps.html), kb(htmlBytes)]);
-  rows.push(['pdf split: printer (load, layout, print, read back)', both(steps.print), '']);
-  rows.push(['pdf split: write (fsync, rename)', both(steps.write), await sizeOf(join(dir, 'split.pdf'), 'pdf')]);
+  rows.push([`pdf steps: Y.Doc → annex → HTML in ${halves.length} part(s)`, both(steps.html), kb(htmlBytes)]);
+  rows.push([`pdf steps: printer, ${halves.length} part(s) at once (${halves.join(' + ')} pages)`, both(steps.print), '']);
+  rows.push(['pdf steps: join and number the pages (pdf-lib)', both(steps.join), '']);
+  rows.push(['pdf steps: write (fsync, rename)', both(steps.write), await sizeOf(join(dir, 'split.pdf'), 'pdf')]);
+
+  // The same export printed whole by one renderer (as before the split), for comparison.
+  const wholeRuns = [];
+  const wholePath = join(dir, 'whole.pdf');
+  for (let run = 0; run < RUNS; run++) {
+    wholeRuns.push(await measure(() => exportReportFile(ydoc, { format: 'pdf', options: DEFAULT_EXPORT_OPTIONS, path: wholePath }, { annexOf: live, printer: printer.print, pdfSplit: { parts: 1 } })));
+  }
+  rows.push(['pdf printed whole (one renderer), live engine', both(wholeRuns), await sizeOf(wholePath, 'pdf')]);
 
   for (const [label, reader] of [['new engine', annexOf], ['live engine', live]] as const) {
     for (const format of FORMATS) {
