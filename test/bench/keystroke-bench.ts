@@ -1,6 +1,7 @@
-// Keystroke cost in Chromium (issue 2): 200 keystrokes typed into the middle of a
+// Keystroke cost in Chromium (issue 2): 400 keystrokes typed into the middle of a
 // 500- and a 5,000-paragraph report, in the real renderer through the browser host with
-// all our plugins, against bare ProseMirror on the same content in the same run (and
+// all our plugins, against bare ProseMirror on the same content in the same run (stock
+// ProseMirror: our patches to its packages are taken back out of the bare page; and
 // bare ProseMirror with `content-visibility: auto`, the CSS the renderer uses, to tell
 // the browser's share from ours). Prints tables; never fails on timing.
 // Run: `npm run bench -- keystroke` (or `node test/bench/keystroke-bench.ts`).
