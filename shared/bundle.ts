@@ -32,6 +32,10 @@
  *   version 4 (the update as in version 3, compressed with Brotli instead):
  *     size      varuint  length of the update once decompressed
  *     update    bytes    the same v2 update, Brotli (RFC 7932)
+ *   version 5 (as 4, with stance texts by reference, shared/bundle-stances.ts):
+ *     size      varuint  length of the payload once decompressed
+ *     payload   bytes    Brotli of: the stance references (encodeStanceRefs), then the
+ *                        v2 update with the referenced records' text and hash emptied
  *   checksum    32 bytes SHA-256 of every byte before it
  *
  * Decoding checks, in order: magic, version, checksum (a truncated or altered file is
@@ -57,18 +61,28 @@
  * codec is passed in (`BrotliCodec`; main uses Node's zlib, the only place bundles are
  * made and read). Without one, `createBundle` writes version 3 and `decodeBundle`
  * refuses a version 4 file with a message.
+ *
+ * Version 5 (2026-11-28 14:10 UTC) leaves out of the update the texts (and their hashes)
+ * of stances on paragraphs the recipient already has, naming the Yjs items they are made
+ * of instead (shared/bundle-stances.ts): a day's 20 stances went from ≈ 0.28 to ≈ 0.1 kB
+ * each. `decodeBundle` returns such a bundle with `stanceRefs`; the importer rebuilds the
+ * records from its own items (`restoreBundleStances`) before checking and applying it.
  */
 import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { randomBytes } from '@noble/hashes/utils.js';
-import { deflateSync, Inflate } from 'fflate';
+import { deflateSync } from 'fflate';
 import { encodeUpdateForRecipient, vectorsForUpdate, type Deletions } from './bundle-deletions.ts';
+import { decodeStanceRefs, EMPTIED_RECORD_BYTES, encodeStanceRefs, MissingItemsError, restoreStanceTexts, stripStanceTexts, type ItemText, type StanceTextRef } from './bundle-stances.ts';
+import { textHash } from './text-hash.ts';
+import { checksumOf, inflateExactly, newBundleId } from './bundle-bytes.ts';
+
+export { checksumOf, inflateExactly, newBundleId } from './bundle-bytes.ts';
 
 export const BUNDLE_MAGIC = new Uint8Array([0x50, 0x4c, 0x45, 0x4e, 0x42, 0x4e, 0x44, 0x4c]); // "PLENBNDL"
 /** The newest version: written when a Brotli codec is at hand; every version from 1 up to it is read. */
-export const BUNDLE_FORMAT_VERSION = 4;
+export const BUNDLE_FORMAT_VERSION = 5;
 /** The version written without a Brotli codec (DEFLATE, pure JavaScript). */
 export const BUNDLE_FORMAT_DEFLATE = 3;
 export const BUNDLE_EXTENSION = 'plenary-changes';
@@ -77,12 +91,6 @@ const CHECKSUM_BYTES = 32;
 export const MAX_BUNDLE_BYTES = 256 * 1024 * 1024;
 /** Largest update a version 2 bundle may inflate to (the guard's bound for a bundle's update). */
 export const MAX_UPDATE_BYTES = 256 * 1024 * 1024;
-/**
- * Compressed bytes fed to the inflater at a time: bounds what one step can produce
- * (DEFLATE expands at most ~1,032×, so ≤ 33 MB); fflate is several times slower with
- * steps of a few kB.
- */
-const INFLATE_STEP = 32 * 1024;
 const MAX_FIELD = 4096;
 
 export type BundleUpdateFormat = 'v1' | 'v2';
@@ -105,9 +113,14 @@ export interface Bundle extends BundleHeader {
   base: Uint8Array;
   /** The sender's state vector after it (encoded). */
   after: Uint8Array;
-  /** The update, inflated; Yjs's v1 encoding in format 1, v2 in format 2. */
+  /** The update, inflated; Yjs's v1 encoding in format 1, v2 since format 2. */
   update: Uint8Array;
   updateFormat: BundleUpdateFormat;
+  /**
+   * Format 5: stance records emptied in `update`, to rebuild before it is checked or
+   * applied (`restoreBundleStances`); empty otherwise. Optional when encoding.
+   */
+  stanceRefs?: StanceTextRef[];
 }
 
 /** Inflates raw DEFLATE data to exactly `size` bytes, stopping early (throwing) past it. */
@@ -158,32 +171,22 @@ export interface BundleOptions {
   brotli?: BrotliCodec;
 }
 
-const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-
-/** A fresh bundle id: 96 random bits as 16 URL-safe characters (it travels in every bundle). */
-export function newBundleId(): string {
-  const bytes = randomBytes(12);
-  let id = '';
-  for (let i = 0; i < bytes.length; i += 3) {
-    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
-    for (const shift of [18, 12, 6, 0]) id += ID_ALPHABET[(n >> shift) & 63];
-  }
-  return id;
-}
-
 /** Builds the bundle for someone whose state vector is `base` (the whole state when omitted). */
 export function createBundle(doc: Y.Doc, header: BundleHeader, base?: Uint8Array, options: BundleOptions = {}): Uint8Array {
   const baseVector = base ?? Y.encodeStateVector(new Y.Doc());
   const { update, trimmed } = encodeUpdateForRecipient(doc, baseVector, options.known?.deletions);
   const vectors = vectorsForUpdate(baseVector, Y.encodeStateVector(doc));
+  // Format 5 comes with Brotli; without a codec, format 3 (it has no stance references).
+  const stripped = options.brotli ? stripStanceTexts(doc, update, Y.decodeStateVector(baseVector)) : { update, refs: [] };
   return encodeBundle({
     ...header, version: options.brotli ? BUNDLE_FORMAT_VERSION : BUNDLE_FORMAT_DEFLATE, bundleId: options.bundleId ?? newBundleId(), continues: trimmed ? options.known!.bundleId : '',
-    ...vectors, update, updateFormat: 'v2',
+    ...vectors, update: stripped.update, updateFormat: 'v2', stanceRefs: stripped.refs,
   }, options.brotli);
 }
 
 /** Applies a decoded (and checked) bundle's update in its own encoding. */
-export function applyBundleUpdate(doc: Y.Doc, bundle: Pick<Bundle, 'update' | 'updateFormat'>, origin: unknown): void {
+export function applyBundleUpdate(doc: Y.Doc, bundle: Pick<Bundle, 'update' | 'updateFormat' | 'stanceRefs'>, origin: unknown): void {
+  if (bundle.stanceRefs?.length) throw new Error('A format 5 bundle is applied after restoreBundleStances.');
   if (bundle.updateFormat === 'v2') Y.applyUpdateV2(doc, bundle.update, origin);
   else Y.applyUpdate(doc, bundle.update, origin);
 }
@@ -201,10 +204,17 @@ export function encodeBundle(bundle: Bundle, brotli?: BrotliCodec): Uint8Array {
   if (bundle.version === 1) {
     if (bundle.updateFormat !== 'v1') throw new Error('A format 1 bundle holds a v1 update.');
     encoding.writeVarUint8Array(encoder, bundle.update);
-  } else if (bundle.version === 4) {
-    if (!brotli) throw new Error('A format 4 bundle is written with a Brotli codec.');
-    encoding.writeVarUint(encoder, bundle.update.length);
-    encoding.writeVarUint8Array(encoder, brotli.compress(bundle.update));
+  } else if (bundle.version === 4 || bundle.version === 5) {
+    if (!brotli) throw new Error(`A format ${bundle.version} bundle is written with a Brotli codec.`);
+    let payload = bundle.update;
+    if (bundle.version === 5) {
+      const refs = encodeStanceRefs(bundle.stanceRefs ?? []);
+      payload = new Uint8Array(refs.length + bundle.update.length);
+      payload.set(refs, 0);
+      payload.set(bundle.update, refs.length);
+    } else if (bundle.stanceRefs?.length) throw new Error('Only format 5 carries stance references.');
+    encoding.writeVarUint(encoder, payload.length);
+    encoding.writeVarUint8Array(encoder, brotli.compress(payload));
   } else {
     // Formats 2 and 3 (and, for tests of refusal, anything newer) inflate to `update`.
     encoding.writeVarUint(encoder, bundle.update.length);
@@ -231,42 +241,7 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 
 const DAMAGED = 'This changes file is damaged or incomplete (its checksum does not match): it may have been cut short in transfer or altered. Ask the sender for it again. Nothing was imported.';
 
-/** Hashes in slices so a caller can report progress on a large bundle. */
-export function checksumOf(body: Uint8Array, onProgress?: (done: number, total: number) => void): Uint8Array {
-  const hash = sha256.create();
-  const step = 4 * 1024 * 1024;
-  for (let at = 0; at < body.length; at += step) {
-    hash.update(body.subarray(at, Math.min(body.length, at + step)));
-    onProgress?.(Math.min(body.length, at + step), body.length);
-  }
-  return hash.digest();
-}
-
 const MALFORMED = 'This changes file is malformed (its fields cannot be read). Nothing was imported.';
-
-/**
- * Inflates raw DEFLATE data that must come to exactly `size` bytes, never producing more
- * than `size` plus one step's worth: a bomb is stopped as soon as it overshoots.
- */
-export function inflateExactly(compressed: Uint8Array, size: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let written = 0;
-  let overflow = false;
-  const inflater = new Inflate((chunk) => {
-    if (overflow || written + chunk.length > size) {
-      overflow = true;
-      return;
-    }
-    out.set(chunk, written);
-    written += chunk.length;
-  });
-  for (let at = 0; at < compressed.length && !overflow; at += INFLATE_STEP) {
-    const end = Math.min(compressed.length, at + INFLATE_STEP);
-    inflater.push(compressed.subarray(at, end), end === compressed.length);
-  }
-  if (overflow || written !== size) throw new Error('inflated size differs from the declared size');
-  return out;
-}
 
 /** Parses and checks a bundle's framing; throws BundleError with a message for the user. */
 export function decodeBundle(bytes: Uint8Array, options: DecodeOptions | DecodeOptions['onProgress'] = {}): Bundle {
@@ -315,17 +290,50 @@ export function decodeBundle(bytes: Uint8Array, options: DecodeOptions | DecodeO
     if (compressed.size > maxUpdateBytes) {
       throw new BundleError('damaged', `This changes file would unpack to ${(compressed.size / 1024 / 1024).toFixed(0)} MB, more than the ${(maxUpdateBytes / 1024 / 1024).toFixed(0)} MB a report's changes may take; it was not unpacked. Nothing was imported.`);
     }
-    if (version === 4 && !brotli) {
-      throw new BundleError('damaged', 'This changes file (format 4, Brotli) cannot be unpacked here: no Brotli decompressor was given. Import it in the Plenary app. Nothing was imported.');
+    if (version >= 4 && !brotli) {
+      throw new BundleError('damaged', `This changes file (format ${version}, Brotli) cannot be unpacked here: no Brotli decompressor was given. Import it in the Plenary app. Nothing was imported.`);
     }
+    let payload: Uint8Array;
     try {
-      fields.update = version === 4 ? brotli!(compressed.bytes, compressed.size) : inflate(compressed.bytes, compressed.size);
-      if (fields.update.length !== compressed.size) throw new Error('inflated size differs from the declared size');
+      payload = version >= 4 ? brotli!(compressed.bytes, compressed.size) : inflate(compressed.bytes, compressed.size);
+      if (payload.length !== compressed.size) throw new Error('inflated size differs from the declared size');
     } catch {
       throw new BundleError('damaged', 'The changes in this file cannot be unpacked (they do not inflate to the size the file declares). Nothing was imported.');
     }
+    fields.update = payload;
+    fields.stanceRefs = [];
+    if (version === 5) {
+      try {
+        const decoder = decoding.createDecoder(payload);
+        fields.stanceRefs = decodeStanceRefs(decoder, payload.length);
+        fields.update = payload.subarray(decoder.pos);
+        const last = fields.stanceRefs[fields.stanceRefs.length - 1];
+        if (last && last.offset + EMPTIED_RECORD_BYTES > fields.update.length) throw new Error('stance reference past the update');
+      } catch {
+        throw new BundleError('damaged', MALFORMED);
+      }
+    }
   }
   return fields as Bundle;
+}
+
+/**
+ * A format 5 bundle with its stance records whole again, rebuilt from the items of
+ * `itemText` (the report's own, or those of other bundles of the same import): the update
+ * the sender's Yjs wrote. Throws BundleError: 'missing-earlier' when the items are not
+ * there, 'damaged' when the update does not hold what the references say.
+ */
+export function restoreBundleStances(bundle: Bundle, itemText: ItemText, hashHex: (text: string) => string = textHash): Bundle {
+  if (!bundle.stanceRefs?.length) return bundle;
+  try {
+    return { ...bundle, update: restoreStanceTexts(bundle.update, bundle.stanceRefs, itemText, hashHex), stanceRefs: [] };
+  } catch (error) {
+    if (error instanceof MissingItemsError) {
+      const who = bundle.sender ? `from ${bundle.sender}` : '';
+      throw new BundleError('missing-earlier', `These changes refer to text this copy does not have: they continue from an earlier changes file ${who} that was not imported. Import the earlier one first, or ask for a complete changes file. Nothing was imported.`.replace(/\s+/g, ' '));
+    }
+    throw new BundleError('damaged', MALFORMED);
+  }
 }
 
 /** Refuses a bundle made for another report, naming both. */

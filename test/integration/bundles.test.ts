@@ -14,7 +14,14 @@ import { closeAllReports, createReportFile, openReportFile, type OpenReport } fr
 import { BundlePeers, brotliCodec, exportBundle, importBundle, importBundles } from '../../main/services/bundles.ts';
 import { BLANK_REPORT_TEMPLATE } from '../../shared/report-template.ts';
 import { BUNDLE_FORMAT_VERSION, BundleError, MAX_UPDATE_BYTES, createBundle, decodeBundle, encodeBundle, type Bundle } from '../../shared/bundle.ts';
-import { bodyOf, Origin, readMeta } from '../../shared/ydoc.ts';
+import { bodyOf, endorsementsOf, Origin, readMeta } from '../../shared/ydoc.ts';
+import { yXmlFragmentToProseMirrorRootNode } from 'y-prosemirror';
+import { schema } from '../../shared/schema.ts';
+import { extractBlocks } from '../../shared/report-blocks.ts';
+import { addCreatorAsChair, readRoster } from '../../shared/roster.ts';
+import { generateKeyPair } from '../../shared/signing.ts';
+import { prepareStance, signEndorsement } from '../../shared/endorsement.ts';
+import { putEndorsement } from '../../shared/endorsement-store.ts';
 import { encodeBundleDeclaring } from '../unit/helpers/bundle-bomb.ts';
 
 let dir: string;
@@ -174,13 +181,13 @@ describe('bundles between two copies of a report', () => {
   });
 });
 
-describe('bundle format 4 (Brotli)', () => {
+describe('bundle format 5 (Brotli, stance texts by reference)', () => {
   it('is what the app writes, and a format 3 bundle (DEFLATE, from an older app) still imports next to it', async () => {
     const { a, b } = twoCopies();
     typeParagraph(a.doc, 'Sent by the new app.');
     const exported = await exportBundle({ doc: a.doc, path: join(dir, 'new.plenary-changes'), recipient: 'Bo', sender: 'Ana', peers });
-    expect(new Uint8Array(readFileSync(exported.path))[8]).toBe(4);
-    expect(readBundle(exported.path).version).toBe(4);
+    expect(new Uint8Array(readFileSync(exported.path))[8]).toBe(5);
+    expect(readBundle(exported.path).version).toBe(5);
     const c = openReportFile(a.saveCopyAs(join(dir, 'c.plenary')));
     typeParagraph(c.doc, 'Sent by an older app.');
     const oldPath = join(dir, 'old3.plenary-changes');
@@ -190,6 +197,29 @@ describe('bundle format 4 (Brotli)', () => {
     const result = await importBundles({ doc: b.doc, paths: [exported.path, oldPath], peers });
     expect(result.changed).toBe(true);
     for (const text of ['Sent by the new app.', 'Sent by an older app.']) expect(bodyOf(b.doc).toString()).toContain(text);
+  });
+
+  it('carries a stance on a paragraph the recipient has by reference, also when that paragraph comes in the same import', async () => {
+    const { a, b } = twoCopies();
+    const before = openReportFile(a.saveCopyAs(join(dir, 'before-monday.plenary')));
+    const keys = generateKeyPair();
+    addCreatorAsChair(a.doc, { id: 'ana', name: 'Ana', group: 'civil-society', region: 'african', development: 'developing', gender: 'woman', publicKey: keys.publicKey }, Origin.local);
+    typeParagraph(a.doc, 'Monday: the forum should be open, inclusive and transparent.');
+    const monday = await exportBundle({ doc: a.doc, path: join(dir, 'mon.plenary-changes'), recipient: 'Bo', sender: 'Ana', peers });
+    // Tuesday Ana endorses Monday's paragraph: Bo will have its text (from Monday's file).
+    const blocks = extractBlocks(yXmlFragmentToProseMirrorRootNode(bodyOf(a.doc), schema));
+    const context = { blockText: (id: string) => blocks.byId.get(id)?.text, roster: readRoster(a.doc) };
+    const blockId = blocks.order[blocks.order.length - 1]!;
+    putEndorsement(a.doc, readMeta(a.doc).id, signEndorsement(readMeta(a.doc).id, prepareStance(context, { blockId, memberId: 'ana', stance: 'endorse' }), keys.privateKey), context, Origin.local);
+    const tuesday = await exportBundle({ doc: a.doc, path: join(dir, 'tue.plenary-changes'), recipient: 'Bo', sender: 'Ana', peers });
+    expect(readBundle(tuesday.path).stanceRefs).toHaveLength(1);
+    // Both at once, Tuesday's first: its stance text is rebuilt from Monday's items.
+    const result = await importBundles({ doc: b.doc, paths: [tuesday.path, monday.path], peers });
+    expect(result.changed).toBe(true);
+    expect(Y.encodeStateAsUpdate(b.doc)).toEqual(Y.encodeStateAsUpdate(a.doc));
+    expect(endorsementsOf(b.doc).get(`${blockId}:ana`)).toEqual(endorsementsOf(a.doc).get(`${blockId}:ana`));
+    // Tuesday's alone, on a copy without Monday's: refused, nothing changed.
+    expect((await refusal(before, tuesday.path)).problem).toBe('missing-earlier');
   });
 
   it('imports share one decoding worker instead of starting one per import', async () => {

@@ -189,30 +189,34 @@ describe('bundle format', () => {
     expect(encodeBundle(bundle)).toEqual(bytes);
   });
 
-  it('writes format 4 (Brotli) when given a codec: the same update, smaller, read back exactly', () => {
+  it('writes format 5 (Brotli) when given a codec: the same update, smaller, read back exactly', () => {
     const doc = report();
     for (let i = 0; i < 40; i++) type(doc, `Paragraph ${i}: ${noise(200)} the forum should be open, inclusive and transparent`);
     const deflated = createBundle(doc, HEADER, undefined, { bundleId: 'same' });
     const bytes = createBundle(doc, HEADER, undefined, { bundleId: 'same', brotli: BROTLI });
     const bundle = decodeBundle(bytes, { brotli: BROTLI.decompress });
-    expect(bundle).toMatchObject({ ...HEADER, version: 4, updateFormat: 'v2', bundleId: 'same' });
+    expect(bundle).toMatchObject({ ...HEADER, version: 5, updateFormat: 'v2', bundleId: 'same', stanceRefs: [] });
     expect(bundle.update).toEqual(decodeBundle(deflated).update);
     expect(bytes.length).toBeLessThan(deflated.length);
     const copy = createReportDoc();
     applyBundleUpdate(copy, bundle, Origin.bundle);
     expect(bodyOf(copy).toString()).toBe(bodyOf(doc).toString());
     expect(encodeBundle(bundle, BROTLI)).toEqual(bytes);
+    // Format 4 (Brotli, no stance references) still reads.
+    const four = decodeBundle(encodeBundle({ ...bundle, version: 4 }, BROTLI), { brotli: BROTLI.decompress });
+    expect(four).toMatchObject({ version: 4, stanceRefs: [] });
+    expect(four.update).toEqual(bundle.update);
   });
 
-  it('refuses format 4 without a Brotli decompressor, and a Brotli bomb, both as damaged', () => {
+  it('refuses format 5 without a Brotli decompressor, and a Brotli bomb, both as damaged', () => {
     const doc = report();
     type(doc, 'Hello');
     const bytes = createBundle(doc, HEADER, undefined, { brotli: BROTLI });
-    expect(() => decodeBundle(bytes)).toThrow(/format 4, Brotli\) cannot be unpacked here/);
+    expect(() => decodeBundle(bytes)).toThrow(/format 5, Brotli\) cannot be unpacked here/);
     expect(problemOf(() => decodeBundle(bytes))).toBe('damaged');
     const bundle = decodeBundle(bytes, { brotli: BROTLI.decompress });
     // 8 MB of zeros packed by Brotli into a few bytes, declared as 100 bytes.
-    const bomb = encodeBundle({ ...bundle, update: new Uint8Array(8 * 1024 * 1024) }, BROTLI);
+    const bomb = encodeBundle({ ...bundle, version: 4, update: new Uint8Array(8 * 1024 * 1024) }, BROTLI);
     const declaring100 = redeclare(bomb, 8 * 1024 * 1024, 100);
     expect(declaring100.length).toBeLessThan(1024);
     expect(() => decodeBundle(declaring100, { brotli: BROTLI.decompress })).toThrow(/cannot be unpacked/);

@@ -1,0 +1,238 @@
+/**
+ * Import of update bundles into an open report (the checks are described in bundles.ts).
+ * Format 5 bundles name the Yjs items their stance texts are made of instead of carrying
+ * them (shared/bundle-stances.ts): they are rebuilt from the report's own items, or,
+ * for a bundle that continues from another one in the same import, from that one's.
+ */
+import { readFile } from 'node:fs/promises';
+import * as Y from 'yjs';
+import {
+  type Bundle, BundleError, MAX_BUNDLE_BYTES, applyBundleUpdate, checkBundleBase, checkBundleContinues, checkBundleFor, decodeBundle, mergeStateVectors,
+  restoreBundleStances,
+} from '../../shared/bundle.ts';
+import { itemTextFrom, type ItemText } from '../../shared/bundle-stances.ts';
+import { Origin, readMeta } from '../../shared/ydoc.ts';
+import { UpdateGuard } from './sync/update-guard.ts';
+import { brotliCodec, inflateNative, sha256Native, textHashNative } from './bundle-codecs.ts';
+import type { BundlePeers, BundleProgress } from './bundles.ts';
+
+const UNNAMED_SENDER = '(unnamed sender)';
+
+export interface ImportOptions {
+  doc: Y.Doc;
+  path: string;
+  peers?: BundlePeers;
+  guard?: UpdateGuard;
+  onProgress?: BundleProgress;
+}
+
+export interface ImportResult {
+  sender: string;
+  createdAt: string;
+  /** False when the report already had everything in the bundle (imported before). */
+  changed: boolean;
+  bytes: number;
+}
+
+async function readBundleFile(path: string): Promise<Uint8Array> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new BundleError('not-a-bundle', code === 'ENOENT' ? `There is no file at ${path}.` : `The changes file could not be read (${code ?? (error as Error).message}).`);
+  }
+  if (bytes.length > MAX_BUNDLE_BYTES) throw new BundleError('damaged', `This file is larger than ${MAX_BUNDLE_BYTES / 1024 / 1024} MB; it is not a report's changes.`);
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+let sharedGuard: UpdateGuard | null = null;
+const EMPTY_V2_UPDATE = Y.encodeStateAsUpdateV2(new Y.Doc());
+
+/**
+ * The guard every import without its own shares. Its worker takes 80–95 ms to start
+ * (it loads Yjs); one guard per import paid that on every File → Import changes…. The
+ * worker is unref'd: it keeps no process alive.
+ */
+function importGuard(): UpdateGuard {
+  sharedGuard ??= new UpdateGuard({ maxBytes: MAX_BUNDLE_BYTES, timeoutMs: 30_000 });
+  return sharedGuard;
+}
+
+async function checkUpdate(bundle: Bundle, guard: UpdateGuard): Promise<void> {
+  try {
+    await guard.check(bundle.update, bundle.updateFormat);
+  } catch (error) {
+    throw new BundleError('damaged', `The changes in this file cannot be read (${(error as Error).message}). Nothing was imported.`);
+  }
+}
+
+export async function importBundle(options: ImportOptions): Promise<ImportResult> {
+  const { path, ...rest } = options;
+  const result = await importBundles({ ...rest, paths: [path] });
+  const [only] = result.bundles;
+  return { sender: only?.sender ?? '', createdAt: only?.createdAt ?? '', changed: result.changed, bytes: only?.bytes ?? 0 };
+}
+
+export interface ImportManyOptions extends Omit<ImportOptions, 'path'> {
+  paths: string[];
+}
+
+export interface ImportManyResult {
+  /** False when the report already had everything in every bundle. */
+  changed: boolean;
+  bundles: { path: string; sender: string; createdAt: string; bytes: number }[];
+}
+
+/** The bundle with its stance records rebuilt from `items`; null when it needs items they lack. */
+function restoredOrNull(bundle: Bundle, items: ItemText): Bundle | null {
+  try {
+    return restoreBundleStances(bundle, items, textHashNative);
+  } catch (error) {
+    if (error instanceof BundleError && error.problem === 'missing-earlier') return null;
+    throw error;
+  }
+}
+
+/** Reads item ranges from the (checked) updates of other bundles. */
+function itemTextOf(updates: Uint8Array[]): ItemText {
+  const strings = new Map<number, { clock: number; str: string }[]>();
+  for (const update of updates) {
+    for (const struct of Y.decodeUpdateV2(update).structs) {
+      if (struct instanceof Y.Item && struct.content instanceof Y.ContentString) {
+        const list = strings.get(struct.id.client) ?? [];
+        list.push({ clock: struct.id.clock, str: struct.content.str });
+        strings.set(struct.id.client, list);
+      }
+    }
+  }
+  return ({ client, clock, len }) => {
+    let text = '';
+    for (const item of strings.get(client) ?? []) {
+      const at = clock + text.length;
+      if (item.clock <= at && at < item.clock + item.str.length) text += item.str.slice(at - item.clock, at - item.clock + len - text.length);
+    }
+    return text.length === len ? text : null;
+  };
+}
+
+/**
+ * Rebuilds the stance texts of the `waiting` bundles from the items of the others (a
+ * chain of bundles from one sender imported at once), each checked by the guard before
+ * its items are read; a bundle still lacking items refuses the import ('missing-earlier').
+ */
+async function restoreFromEachOther(bundles: Bundle[], waiting: number[], own: ItemText, guard: UpdateGuard): Promise<void> {
+  let left = waiting;
+  while (left.length > 0) {
+    const ready = bundles.filter((_, i) => !left.includes(i)).map((b) => b.update);
+    const theirs = itemTextOf(ready);
+    const items: ItemText = (range) => own(range) ?? theirs(range);
+    const still: number[] = [];
+    for (const index of left) {
+      const whole = restoredOrNull(bundles[index]!, items);
+      if (!whole) still.push(index);
+      else {
+        await checkUpdate(whole, guard);
+        bundles[index] = whole;
+      }
+    }
+    if (still.length === left.length) restoreBundleStances(bundles[still[0]!]!, items, textHashNative);
+    left = still;
+  }
+}
+
+/**
+ * Refuses the import if some bundle continues from changes neither the report nor the
+ * other bundles supply: bundles are accepted one by one when what is known so far covers
+ * their base, each adding what its sender had; one left over is missing something.
+ */
+function checkBasesInOrder(bundles: Bundle[], local: Uint8Array): void {
+  let known = local;
+  const waiting = new Set(bundles);
+  let progress = true;
+  while (waiting.size > 0 && progress) {
+    progress = false;
+    const have = Y.decodeStateVector(known);
+    for (const bundle of waiting) {
+      try {
+        checkBundleBase(bundle, have);
+      } catch {
+        continue;
+      }
+      waiting.delete(bundle);
+      known = mergeStateVectors(known, bundle.after);
+      progress = true;
+    }
+  }
+  const [stuck] = waiting;
+  if (stuck) checkBundleBase(stuck, Y.decodeStateVector(known));
+}
+
+/**
+ * Imports several bundles at once (members back from a week offline): every file is
+ * read and checked first — a refused one refuses the whole import, the report untouched
+ * — then all updates are applied in ONE transaction, so observers, the renderer link and
+ * the report file each see one update instead of one per file. A bundle may continue
+ * from another one in the same import (both are checked against what the report will
+ * have). The guard decodes the next file's update while this thread inflates and
+ * hashes the others.
+ */
+export async function importBundles(options: ImportManyOptions): Promise<ImportManyResult> {
+  const guard = options.guard ?? importGuard();
+  // Its worker (if not running yet) starts while the files are read.
+  guard.check(EMPTY_V2_UPDATE, 'v2').catch(() => {});
+  options.onProgress?.({ phase: 'reading', done: 0, total: options.paths.length });
+  const files = await Promise.all(options.paths.map(async (path) => ({ path, bytes: await readBundleFile(path) })));
+  const meta = readMeta(options.doc);
+  const bundles: Bundle[] = [];
+  // Each update goes to the guard's worker as soon as its file is read, so the worker
+  // decodes one while this thread inflates the next.
+  const checks: Promise<void>[] = [];
+  const own = itemTextFrom(options.doc);
+  // Bundles whose stance texts are made of items another bundle of this import brings.
+  const waiting: number[] = [];
+  try {
+    files.forEach(({ bytes }, index) => {
+      const bundle = decodeBundle(bytes, { onProgress: (done, total) => options.onProgress?.({ phase: 'checking', done: done + index, total: total + files.length - 1 }), inflate: inflateNative, sha256: sha256Native, brotli: brotliCodec.decompress });
+      checkBundleFor(bundle, { id: meta.id, title: meta.title });
+      const whole = restoredOrNull(bundle, own);
+      bundles.push(whole ?? bundle);
+      if (whole) checks.push(checkUpdate(whole, guard));
+      else waiting.push(index);
+    });
+    options.onProgress?.({ phase: 'decoding', done: 0, total: bundles.length });
+    await Promise.all(checks);
+    if (waiting.length > 0) await restoreFromEachOther(bundles, waiting, own, guard);
+  } catch (error) {
+    await Promise.allSettled(checks);
+    throw error;
+  }
+  checkBasesInOrder(bundles, Y.encodeStateVector(options.doc));
+  const imported = options.peers?.received(meta.id) ?? new Set<string>();
+  for (const bundle of bundles) if (bundle.bundleId) imported.add(bundle.bundleId);
+  for (const bundle of bundles) checkBundleContinues(bundle, (id) => imported.has(id));
+  const total = bundles.reduce((n, b) => n + b.update.length, 0);
+  options.onProgress?.({ phase: 'applying', done: 0, total });
+  let changed = false;
+  // Whether anything was new, read off the transaction (an 'update' listener would make
+  // Yjs encode the merge for a doc that has no other such listener, as in the merge bench;
+  // an open report's session listens anyway, and Yjs encodes once for all listeners).
+  const mark = (transaction: Y.Transaction): void => {
+    changed = transaction.deleteSet.clients.size > 0 || [...transaction.afterState].some(([client, clock]) => clock !== (transaction.beforeState.get(client) ?? 0));
+  };
+  options.doc.on('afterTransaction', mark);
+  try {
+    options.doc.transact(() => {
+      for (const bundle of bundles) applyBundleUpdate(options.doc, bundle, Origin.bundle);
+    }, Origin.bundle);
+  } finally {
+    options.doc.off('afterTransaction', mark);
+  }
+  // An unnamed sender's bundle ids are kept too: the next one may continue from it.
+  options.peers?.learnAll(meta.id, bundles.map((bundle) => ({ person: bundle.sender || UNNAMED_SENDER, stateVector: bundle.after, received: bundle.bundleId || undefined })));
+  options.onProgress?.({ phase: 'done', done: total, total });
+  return {
+    changed,
+    bundles: bundles.map((bundle, i) => ({ path: files[i]!.path, sender: bundle.sender, createdAt: bundle.createdAt, bytes: files[i]!.bytes.length })),
+  };
+}
