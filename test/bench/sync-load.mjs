@@ -28,6 +28,7 @@ const members = [];
 const pending = new Map(); // `${report}:${member}:${seq}` → { sentAt, remaining, measured }
 const latencies = [];
 let measuring = false;
+let sent = 0; // updates sent in all, warm-up included
 
 function arrived(id, at) {
   const entry = pending.get(id);
@@ -156,6 +157,7 @@ const timers = members.map((member, i) => setTimeout(() => {
   member.timer = setInterval(() => {
     pending.set(`${member.report}:${member.index}:${member.seq + 1}`, { sentAt: now(), remaining: perReport - 1, measured: measuring });
     member.send();
+    sent += 1;
   }, 1000);
 }, (i * 997) % 1000));
 await wait(warmupSeconds * 1000);
@@ -178,7 +180,7 @@ await wait(2000);
 const lost = [...pending.values()].filter((e) => e.measured).length;
 for (const member of members) member.close();
 const result = {
-  latencies: latencies.map((ms) => Math.round(ms * 10) / 10), lost, members: members.length, cpuMs: (cpu.user + cpu.system) / 1000,
+  latencies: latencies.map((ms) => Math.round(ms * 10) / 10), lost, members: members.length, sent, cpuMs: (cpu.user + cpu.system) / 1000,
   loopDelayP99Ms: loopDelay.percentile(99) / 1e6, loopDelayMaxMs: loopDelay.max / 1e6,
 };
 // A pipe is written asynchronously: exit only once the (long) line is out.

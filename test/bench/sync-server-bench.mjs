@@ -8,13 +8,18 @@
 //   --client provider   members are stock Hocuspocus providers (a Y.Doc each) instead of
 //                       raw sockets (see sync-load.mjs)
 //   --no-redis          skip the two-process runs
+//   --no-single         skip the one-process runs (e.g. to iterate on the Redis rows alone:
+//                       --no-single --members 1000 --seconds 10)
 //   --dist              run dist/host/sync-server.mjs (the build) instead of the sources
 //   --profile DIR       write V8 CPU profiles of the servers and generators to DIR
 // CPU is the processes' user+system time over the measured seconds (servers summed,
 // generators summed, redis-server); load avg is the machine's 1-minute load at the end
 // of the row. "gen. loop p99" is the load generators' own event-loop delay (p99, worst
 // of them) while measuring: when it is a large part of the fan-out p99, the generator
-// — not the server — is what is late.
+// — not the server — is what is late. "server µs / update" is the servers' CPU over the
+// whole row (connecting, warm-up, measuring, draining) divided by the updates sent: a
+// per-update cost that a busy machine does not hide (work starved out of the measured
+// seconds is still counted once done).
 // Run it under the shared lock: flock /tmp/plenary/bench.lock node test/bench/sync-server-bench.mjs
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
@@ -32,6 +37,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '20' },
     generators: { type: 'string', default: '2' },
     redis: { type: 'boolean', default: true },
+    single: { type: 'boolean', default: true },
     client: { type: 'string', default: 'raw' },
     dist: { type: 'boolean', default: false },
     profile: { type: 'string' },
@@ -143,26 +149,31 @@ async function scenario(label, members, servers, redis = null) {
       marks[phase] ??= serverCpuNow();
       if (redis) redisMarks[phase] ??= cpuMs(redis.child.pid);
     };
+    const cpuAtStart = serverCpuNow();
     const results = await Promise.all(share.map((r) => runGenerator({ urls, reports: r, perReport, seconds, client: values.client }, onPhase)));
+    const rowCpu = serverCpuNow() - cpuAtStart;
+    const sent = results.reduce((n, r) => n + (r.sent ?? NaN), 0);
     const serverCpu = (marks.measured ?? NaN) - (marks.measuring ?? NaN);
     const redisCpu = redis ? (redisMarks.measured ?? NaN) - (redisMarks.measuring ?? NaN) : NaN;
     const loopP99 = Math.max(...results.map((r) => r.loopDelayP99Ms ?? NaN));
     const generatorCpu = results.reduce((sum, r) => sum + (r.cpuMs ?? NaN), 0);
     const latencies = results.flatMap((r) => r.latencies).sort((a, b) => a - b);
     const lost = results.reduce((n, r) => n + r.lost, 0);
-    return { label, members: reports.length * perReport, reports: reports.length, updates: latencies.length, lost, p50: percentile(latencies, 50), p99: percentile(latencies, 99), rss: peak, serverCpu, generatorCpu, redisCpu, loopP99, load: loadavg()[0] };
+    return { label, members: reports.length * perReport, reports: reports.length, updates: latencies.length, lost, p50: percentile(latencies, 50), p99: percentile(latencies, 99), rss: peak, serverCpu, cpuPerUpdateUs: (rowCpu * 1000) / sent, generatorCpu, redisCpu, loopP99, load: loadavg()[0] };
   } finally {
     clearInterval(sample);
   }
 }
 
 const rows = [];
-const single = await startServer(mkdtempSync(join(tmpdir(), 'plenary-bench-')));
-try {
-  for (const n of sizes) rows.push(await scenario('1 process', n, [single]));
-} finally {
-  single.child.kill('SIGTERM');
-  await new Promise((r) => single.child.once('exit', r));
+if (values.single) {
+  const single = await startServer(mkdtempSync(join(tmpdir(), 'plenary-bench-')));
+  try {
+    for (const n of sizes) rows.push(await scenario('1 process', n, [single]));
+  } finally {
+    single.child.kill('SIGTERM');
+    await new Promise((r) => single.child.once('exit', r));
+  }
 }
 if (values.redis && existsSync('/usr/bin/redis-server')) {
   const redis = await startRedis();
@@ -178,9 +189,9 @@ if (values.redis && existsSync('/usr/bin/redis-server')) {
 }
 
 console.log(`\nSync server fan-out: ${perReport} members a report, 1 update/s each, ${seconds} s measured, ${generators} load-generator processes (${values.client} clients), server from ${values.dist ? 'dist' : 'sources'}`);
-console.log('| servers | members | reports | updates measured | not delivered | p50 ms | p99 ms | server RSS MB (peak, sum) | server CPU | generators CPU | redis CPU | gen. loop p99 ms | load avg |');
-console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+console.log('| servers | members | reports | updates measured | not delivered | p50 ms | p99 ms | server RSS MB (peak, sum) | server CPU | server µs / update | generators CPU | redis CPU | gen. loop p99 ms | load avg |');
+console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const r of rows) {
   const redisCpu = Number.isNaN(r.redisCpu) ? '–' : `${(r.redisCpu / 1000).toFixed(1)} s`;
-  console.log(`| ${r.label} | ${r.members} | ${r.reports} | ${r.updates} | ${r.lost} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.rss.toFixed(0)} | ${(r.serverCpu / 1000).toFixed(1)} s | ${(r.generatorCpu / 1000).toFixed(1)} s | ${redisCpu} | ${r.loopP99.toFixed(1)} | ${r.load.toFixed(1)} |`);
+  console.log(`| ${r.label} | ${r.members} | ${r.reports} | ${r.updates} | ${r.lost} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.rss.toFixed(0)} | ${(r.serverCpu / 1000).toFixed(1)} s | ${r.cpuPerUpdateUs.toFixed(0)} | ${(r.generatorCpu / 1000).toFixed(1)} s | ${redisCpu} | ${r.loopP99.toFixed(1)} | ${r.load.toFixed(1)} |`);
 }

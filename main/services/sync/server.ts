@@ -19,10 +19,10 @@ import { createServer, type IncomingMessage, type Server as HttpServer } from 'n
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
-import { Hocuspocus, isTransactionOrigin, OutgoingMessage, type Extension, type onAuthenticatePayload, type onChangePayload } from '@hocuspocus/server';
-import * as Y from 'yjs';
+import { Hocuspocus, type Extension, type onAuthenticatePayload } from '@hocuspocus/server';
 import { SqlitePersistence } from './persistence.ts';
 import { DurableOutbox } from './durable-outbox.ts';
+import { redisExtension } from './redis-relay.ts';
 import { checkClientFrame, CloseCode, RefusedFrameError } from './frame-guard.ts';
 import { UpdateGuard } from './update-guard.ts';
 import { isValidReportId } from './report-id.ts';
@@ -112,92 +112,6 @@ function authenticationHook(authorize: Authorize | undefined): Extension {
   };
 }
 
-/** At most this often a report's processes compare state vectors through Redis (repair). */
-const REDIS_REPAIR_MS = 1_000;
-
-/**
- * The Hocuspocus Redis extension, sending each update a client made straight to the
- * other processes. As published (4.7), it announces every change with a state vector
- * (sync step 1) and each other process answers with its own; only the third message,
- * computed against that answer, carries the update: three Redis hops and two state
- * diffs per change. Here a client's update is published as a sync "update" message
- * (what the clients themselves receive) that the other processes apply and fan out on
- * arrival: one hop. The extension's state-vector exchange still runs, at most once a
- * second per report, so an update lost on the way (Redis pub/sub delivers at most
- * once, e.g. across a reconnect) is repaired within about a second.
- * The updates of one event-loop turn are relayed together at the end of the turn: one
- * message per report (merged), all reports' messages in one pipeline (one write to
- * Redis), since each publish costs ~0.1 ms of CPU here in ioredis, redis-server and the
- * receivers. Every publish goes through the outbox: no other process sees an update
- * before this one has committed it.
- * Loaded only when asked for: ioredis and redlock double the server's start-up time.
- */
-async function redisExtension(url: string, outbox: DurableOutbox): Promise<Extension> {
-  const { Redis } = await import('@hocuspocus/extension-redis');
-  const parsed = new URL(url);
-  const prefix = 'plenary';
-
-  class UpdateRelayingRedis extends Redis {
-    private readonly repairs = new Map<string, ReturnType<typeof setTimeout>>();
-    /** Clients' updates of this turn, per report, relayed at its end. */
-    private readonly relays = new Map<string, Uint8Array[]>();
-
-    constructor(configuration: ConstructorParameters<typeof Redis>[0]) {
-      super(configuration);
-      // The extension's own publishes (state vectors, replies, awareness) wait for the
-      // open commit as well.
-      const publish = this.pub.publish.bind(this.pub) as (channel: string, message: Buffer) => Promise<number>;
-      this.pub.publish = ((channel: string, message: Buffer) => new Promise<number>((resolve, reject) => {
-        outbox.send(() => void publish(channel, message).then(resolve, reject));
-      })) as typeof this.pub.publish;
-    }
-
-    override async onChange(data: onChangePayload): Promise<void> {
-      const origin = data.transactionOrigin;
-      if (!isTransactionOrigin(origin) || origin.source !== 'connection') {
-        await super.onChange(data); // loads, relayed updates, server-side edits: as published
-        return;
-      }
-      if (!this.repairs.has(data.documentName)) {
-        this.repairs.set(data.documentName, setTimeout(() => {
-          this.repairs.delete(data.documentName);
-          void super.onChange(data);
-        }, REDIS_REPAIR_MS));
-      }
-      const queued = this.relays.get(data.documentName);
-      if (queued) {
-        queued.push(data.update);
-        return;
-      }
-      this.relays.set(data.documentName, [data.update]);
-      if (this.relays.size === 1) setImmediate(() => this.relayTurn());
-    }
-
-    /** One message per report (its updates merged), all in one pipeline, once committed. */
-    private relayTurn(): void {
-      const identifier = Buffer.from(this.configuration.identifier, 'utf-8');
-      const pipeline = this.pub.pipeline();
-      for (const [documentName, updates] of this.relays) {
-        const update = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
-        const message = new OutgoingMessage(documentName).createSyncMessage().writeUpdate(update).toUint8Array();
-        // The extension's framing: identifier length, identifier, message.
-        pipeline.publish(`${prefix}:${documentName}`, Buffer.concat([Buffer.from([identifier.length]), identifier, message]));
-      }
-      this.relays.clear();
-      outbox.send(() => {
-        pipeline.exec().catch((error: Error) => console.error('Redis: relaying updates failed', error));
-      });
-    }
-
-    override async onDestroy(): Promise<void> {
-      for (const timer of this.repairs.values()) clearTimeout(timer);
-      this.repairs.clear();
-      await super.onDestroy();
-    }
-  }
-  return new UpdateRelayingRedis({ host: parsed.hostname, port: Number(parsed.port || 6379), prefix });
-}
-
 export async function startSyncServer(options: SyncServerOptions): Promise<SyncServer> {
   const log = options.log ?? jsonLogger();
   const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
@@ -220,7 +134,9 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       },
     });
   const extensions: Extension[] = [persistence ?? (options.storage as Extension), authenticationHook(options.authorize)];
-  if (options.redisUrl) extensions.push(await redisExtension(options.redisUrl, outbox));
+  if (options.redisUrl) {
+    extensions.push(await redisExtension(options.redisUrl, outbox, (reason) => log('warn', 'redis.relay_refused', { reason })));
+  }
 
   const hocuspocus = new Hocuspocus({
     name: 'plenary',
