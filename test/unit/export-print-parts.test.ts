@@ -23,8 +23,8 @@ describe('HTML cut in two for a split print', () => {
     }
   });
 
-  it('cuts before the chapter nearest the middle: front matter and chapter I. first, chapter II. on and the annex second', () => {
-    const m = model();
+  it('without the annex, cuts before the chapter nearest the middle: front matter and chapter I. first, chapter II. on second', () => {
+    const m = model({ annex: false });
     expect(cutIndex(m, renderHtmlPieces(m), ANY_SIZE)).toBe(4);
     const { html: [first, second], split } = printParts(m, { parts: 2, split: ANY_SIZE });
     expect(split).toBe(true);
@@ -36,11 +36,25 @@ describe('HTML cut in two for a split print', () => {
     // Numbers carry on: the second half starts at chapter II. and paragraph 4.
     expect(second).toMatch(/<main>\n<h1 id="h-sec-policy"><span class="hnum">II\.<\/span>/);
     expect(second).toContain('<span class="pnum">4.</span>');
-    expect(second).toContain('<section class="annex" id="annex">');
     // Every block is in exactly one half.
     const body = (html: string): string => html.slice(html.indexOf('<main>') + 7, html.indexOf('\n</main>'));
-    const whole = renderHtml(m);
-    expect(`${body(first!)}\n${body(second!)}`).toBe(body(whole));
+    expect(`${body(first!)}\n${body(second!)}`).toBe(body(renderHtml(m)));
+  });
+
+  it('cuts before a section when no chapter balances the halves nearly as well', () => {
+    const m = model({ annex: false, toc: false });
+    expect(cutIndex(m, renderHtmlPieces(m), ANY_SIZE)).toBe(5);
+    expect(printParts(m, { parts: 2, split: ANY_SIZE }).html[1]).toMatch(/<main>\n<h2 id="h-sec-infra"><span class="hnum">A\.<\/span>/);
+  });
+
+  it('with the annex (its tables weigh double), cuts before the annex, which starts a page anyway, with no empty body before it', () => {
+    const m = model();
+    expect(cutIndex(m, renderHtmlPieces(m), ANY_SIZE)).toBe(m.blocks.length);
+    const { html: [first, second] } = printParts(m, { parts: 2, split: ANY_SIZE });
+    expect(first).toContain('<span class="pnum">7.</span>');
+    expect(first).not.toContain('<section class="annex"');
+    expect(second).toMatch(/<body>\n<section class="annex" id="annex">/);
+    expect(second).not.toContain('<main>');
   });
 
   it('leaves page numbers to the joiner: neither half prints any', () => {
@@ -49,29 +63,29 @@ describe('HTML cut in two for a split print', () => {
   });
 
   it('gives each half a hidden stand-in for every target in the other half it links to, and a hidden link to each of its own the other links to', () => {
-    const { html: [first, second] } = printParts(model(), { parts: 2, split: ANY_SIZE });
     const hidden = (html: string): string => html.slice(html.lastIndexOf('<div hidden>'));
-    // The contents and the [1] marker of paragraph 2 (first half) point into the second.
-    const across = ['h-sec-policy', 'h-sec-infra', 'h-sec-costs', 'h-sec-security', 'annex', 'standing-para-two'];
-    expect(ids(hidden(first!)).sort()).toEqual([...across].sort());
-    expect(links(hidden(second!)).sort()).toEqual([...across].sort());
-    // No id twice in a half, and every link in a half has its target there.
-    for (const half of [first!, second!]) {
-      expect(new Set(ids(half)).size).toBe(ids(half).length);
-      for (const target of links(half)) expect(ids(half)).toContain(target);
+    const cases = [
+      // The contents (first half) lists chapter II. and its sections (second half).
+      { options: { annex: false }, across: ['h-sec-policy', 'h-sec-infra', 'h-sec-costs', 'h-sec-security'] },
+      // The contents' annex entry and the [1] markers of paragraphs 2 and 6 point into the annex.
+      { options: {}, across: ['annex', 'standing-para-two', 'standing-para-six'] },
+    ];
+    for (const { options, across } of cases) {
+      const { html: [first, second] } = printParts(model(options), { parts: 2, split: ANY_SIZE });
+      expect(ids(hidden(first!)).sort()).toEqual([...across].sort());
+      expect(links(hidden(second!)).sort()).toEqual([...across].sort());
+      // No id twice in a half, and every link in a half has its target there.
+      for (const half of [first!, second!]) {
+        expect(new Set(ids(half)).size).toBe(ids(half).length);
+        for (const target of links(half)) expect(ids(half)).toContain(target);
+      }
     }
   });
 
   it('prints whole when no chapter or section falls near the middle', () => {
-    const m = model();
+    const m = model({ annex: false });
     expect(cutIndex(m, renderHtmlPieces(m), { minChars: 0, maxShare: 0.5 })).toBe(-1);
     expect(printParts(m, { parts: 2, split: { minChars: 0, maxShare: 0.5 } }).split).toBe(false);
   });
 
-  it('can cut before the annex, which starts a page anyway', () => {
-    const m = model({ toc: false, titlePage: false });
-    const pieces = renderHtmlPieces(m);
-    const bigAnnex = { ...pieces, annex: pieces.annex.repeat(3) };
-    expect(cutIndex(m, bigAnnex, ANY_SIZE)).toBe(m.blocks.length);
-  });
 });
