@@ -11,18 +11,21 @@
  * in order. An item's content never changes once written, so anyone who has those items
  * rebuilds the same text (normalized, as a stance's text is) and its hash, and puts both
  * back: the update applied is the one the sender's Yjs wrote.
+ * (A string is written by lib0 as its UTF-8 length and bytes, which fieldBytes repeats.)
  *
  * The sender references a text only when that is safe: the record's text is the
- * block's current text, made only of plain string items that the recipient has (below
- * the state vector the bundle is made against) and free of UTF-16 surrogates (Yjs
- * replaces half a surrogate pair when it splits an item there, so two copies could hold
- * different code units). Otherwise the text stays in the record. The recipient checks
- * every rebuilt text against nothing less than the bytes it replaces: the record's
- * `textHash` and `text` fields must be present and empty at the stated place.
+ * block's current text exactly (already normalized, so the recipient need not normalize
+ * it again), its hash is that text's, it is made only of plain string items that the
+ * recipient has (below the state vector the bundle is made against), and it is free of
+ * UTF-16 surrogates (Yjs replaces half a surrogate pair when it splits an item there, so
+ * two copies could hold different code units). Otherwise the text stays in the record.
+ * The recipient checks that every reference points at an emptied record; the rebuilt
+ * update then goes through the same bounded decode as any other.
  */
 import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
+import { encodeUtf8 } from 'lib0/string';
 import { bodyOf } from './ydoc.ts';
 import { normalizeText, textHash } from './text-hash.ts';
 
@@ -52,15 +55,17 @@ function isStanceRecord(value: unknown): value is StanceShape {
   return typeof r.blockId === 'string' && typeof r.textHash === 'string' && typeof r.text === 'string' && typeof r.signature === 'string';
 }
 
-/** The two fields as Yjs's encoder writes them inside the record. */
+/** The two fields as Yjs's encoder writes them inside the record (lib0's writeAny of two strings). */
 function fieldBytes(textHash: string, text: string): Uint8Array {
+  const hash = encodeUtf8(textHash);
+  const body = encodeUtf8(text);
   const encoder = encoding.createEncoder();
   encoding.writeUint8Array(encoder, new Uint8Array(KEY_HASH));
   encoding.writeUint8(encoder, ANY_STRING);
-  encoding.writeVarString(encoder, textHash);
+  encoding.writeVarUint8Array(encoder, hash);
   encoding.writeUint8Array(encoder, new Uint8Array(KEY_TEXT));
   encoding.writeUint8(encoder, ANY_STRING);
-  encoding.writeVarString(encoder, text);
+  encoding.writeVarUint8Array(encoder, body);
   return encoding.toUint8Array(encoder);
 }
 
@@ -127,7 +132,7 @@ export function stripStanceTexts(doc: Y.Doc, update: Uint8Array, base: Map<numbe
     searchFrom = at + fields.length;
     const block = blocks.get(record.blockId);
     // The hash is rebuilt from the text on the other side: only a record whose hash is its text's.
-    const usable = block && block.text.length > 0 && hashHex(record.text) === record.textHash && !SURROGATE.test(block.text) && normalizeText(block.text) === record.text
+    const usable = block && block.text.length > 0 && block.text === record.text && normalizeText(record.text) === record.text && hashHex(record.text) === record.textHash && !SURROGATE.test(block.text)
       && block.ranges.every((r) => r.clock + r.len <= (base.get(r.client) ?? 0));
     if (!usable) continue;
     parts.push(update.subarray(read, at), EMPTIED);
@@ -209,26 +214,28 @@ export class MissingItemsError extends Error {
  */
 export function restoreStanceTexts(update: Uint8Array, refs: readonly StanceTextRef[], itemText: ItemText, hashHex: (text: string) => string): Uint8Array {
   if (refs.length === 0) return update;
-  const parts: Uint8Array[] = [];
-  let read = 0;
+  const fields: Uint8Array[] = [];
   for (const ref of refs) {
     for (let j = 0; j < EMPTIED.length; j++) if (update[ref.offset + j] !== EMPTIED[j]) throw new Error('no emptied stance where a reference points');
-    let raw = '';
+    let text = '';
     for (const range of ref.ranges) {
       const piece = itemText(range);
       if (piece === null) throw new MissingItemsError('The text of a stance is made of items this copy does not have.');
-      raw += piece;
+      text += piece;
     }
-    const text = normalizeText(raw);
-    parts.push(update.subarray(read, ref.offset), fieldBytes(hashHex(text), text));
-    read = ref.offset + EMPTIED.length;
+    // The sender referenced only texts that are normalized as they stand (stripStanceTexts).
+    fields.push(fieldBytes(hashHex(text), text));
   }
-  parts.push(update.subarray(read));
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  const out = new Uint8Array(update.length + fields.reduce((n, f) => n + f.length - EMPTIED.length, 0));
+  let read = 0;
   let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
+  refs.forEach((ref, i) => {
+    out.set(update.subarray(read, ref.offset), at);
+    at += ref.offset - read;
+    out.set(fields[i]!, at);
+    at += fields[i]!.length;
+    read = ref.offset + EMPTIED.length;
+  });
+  out.set(update.subarray(read), at);
   return out;
 }

@@ -12,8 +12,13 @@
 // straight into Yjs): there Yjs's own diff update also carries the document's whole
 // delete set and every client's state, which format 3 leaves out for a recipient who got
 // the previous bundle. Prints tables; never fails.
+// Since format 4/5 (2026-11-28 14:00 UTC) the headline is the bundle the app writes:
+// Brotli (main's codec, bundle-codecs.ts) and, in format 5, stance texts by reference to
+// the paragraphs' items the recipient has (shared/bundle-stances.ts); format 3 (DEFLATE,
+// every stance whole) is printed beside it. A "typical day" table (600 words, 5 stances)
+// is added beside the heavy 2,000-word day, which stays the headline workload.
 // Run: `npm run bench -- bundle-size` (or `node test/bench/bundle-size-bench.ts`).
-import { brotliCompressSync, constants as zlibConstants, deflateRawSync } from 'node:zlib';
+import { deflateRawSync } from 'node:zlib';
 import * as Y from 'yjs';
 import { TextSelection } from 'prosemirror-state';
 import { splitBlock } from 'prosemirror-commands';
@@ -27,13 +32,17 @@ import { prepareStance, signEndorsement } from '../../shared/endorsement.ts';
 import { putEndorsement } from '../../shared/endorsement-store.ts';
 import { extractBlocks } from '../../shared/report-blocks.ts';
 import { readRoster } from '../../shared/roster.ts';
-import { createBundle, encodeBundle, type BundleHeader } from '../../shared/bundle.ts';
+import { createBundle, decodeBundle, encodeBundle, type BundleHeader } from '../../shared/bundle.ts';
+import { brotliCodec } from '../../main/services/bundles.ts';
 import { deletionsOfSnapshot } from '../../shared/bundle-deletions.ts';
 import { baseReport, directWeek, members, REPORT_ID as HISTORY_REPORT_ID } from './week-of-edits.ts';
 import { HeadlessPeer } from '../unit/helpers/headless-peer.ts';
 import { reportBody } from './report-generator.ts';
 
 const CHARACTERS = 12_000;
+/** A typical day beside the heavy one: about 600 words and 5 stances. */
+const TYPICAL_CHARACTERS = 3_600;
+const TYPICAL_STANCES = 5;
 const REPORT_ID = 'bundle-bench';
 let seed = 11;
 const random = (): number => {
@@ -63,7 +72,7 @@ const deflated = (bytes: Uint8Array): number => deflateRawSync(bytes, { level: 9
 interface Day { typed: number; backspaces: number; paragraphs: number; typingOnly: Uint8Array; ms: number }
 
 /** A day of typing through the editor binding from the middle of the report, then 20 signed stances. */
-function typeADay(doc: Y.Doc, reportId: string, memberId: string, privateKey: string, morning: Uint8Array): Day {
+function typeADay(doc: Y.Doc, reportId: string, memberId: string, privateKey: string, morning: Uint8Array, characters = CHARACTERS, stanceCount = 20): Day {
   const editor = new HeadlessPeer(doc, [blockIdPlugin()]);
   const t0 = performance.now();
   let cursor = 0;
@@ -73,7 +82,7 @@ function typeADay(doc: Y.Doc, reportId: string, memberId: string, privateKey: st
   let typed = 0;
   let backspaces = 0;
   let paragraphs = 0;
-  while (typed < CHARACTERS) {
+  while (typed < characters) {
     const roll = random();
     if (roll < 0.08 && cursor > 1) {
       const $c = editor.state.doc.resolve(cursor);
@@ -97,7 +106,7 @@ function typeADay(doc: Y.Doc, reportId: string, memberId: string, privateKey: st
   }
   const typingOnly = Y.encodeStateAsUpdateV2(doc, morning);
   const blocks = extractBlocks(editor.state.doc);
-  for (let s = 0; s < 20; s++) {
+  for (let s = 0; s < stanceCount; s++) {
     const blockId = blocks.order[s * 7]!;
     const context = { blockText: (id: string) => blocks.byId.get(id)?.text, roster: readRoster(doc) };
     const fields = prepareStance(context, { blockId, memberId, stance: 'endorse' });
@@ -120,34 +129,50 @@ function print(title: string, rows: [string, string][]): void {
 }
 
 // 1. A fresh report (no history): the morning's report is the generated one.
-const keys = generateKeyPair();
-const doc = createReportDoc();
-writeMeta(doc, { id: REPORT_ID, title: 'Bundle bench', consensusRule: 'default', created: '2026-11-28T00:00:00.000Z' }, Origin.seed);
-let n = 0;
-doc.transact(() => prosemirrorJSONToYXmlFragment(schema, ensureUniqueIds(reportBody(300), () => `blk-${n++}`).doc, bodyOf(doc)), Origin.seed);
-addCreatorAsChair(doc, { id: 'm0', name: 'Ana', group: 'civil-society', region: 'african', development: 'developing', gender: 'woman', publicKey: keys.publicKey }, Origin.seed);
-const morning = Y.encodeStateVector(doc);
-const wholeMorning = Y.encodeStateAsUpdate(doc).length;
-const day = typeADay(doc, REPORT_ID, 'm0', keys.privateKey, morning);
-const header: BundleHeader = { reportId: REPORT_ID, reportTitle: 'Bundle bench', sender: 'Ana', recipient: 'Bo', createdAt: new Date().toISOString() };
-const bundle = createBundle(doc, header, morning);
-const v2 = Y.encodeStateAsUpdateV2(doc, morning);
-const typedText = new TextEncoder().encode(PROSE.slice(0, day.typed));
-print('A day of typing on a fresh report', [
-  ['characters typed (keystrokes, one transaction each)', `${day.typed.toLocaleString('en')} + ${day.backspaces} backspaces, ${day.paragraphs} new paragraphs`],
-  ['signed stances taken', '20'],
-  ['baseline: the text typed, as UTF-8', kB(typedText.length)],
-  ['**floor: the text typed, deflated (what the words alone cost compressed)**', `**${kB(deflated(typedText))}**`],
-  ['**the evening\'s bundle, format 3 (v2 update, deflated)**', `**${kB(bundle.length)}**`],
-  ['of which the typing alone (before the stances), v2 deflated', kB(deflated(day.typingOnly))],
-  ['of which the 20 stances (each carries its paragraph\'s text, a 64-byte signature, a SHA-256)', kB(bundle.length - deflated(day.typingOnly))],
-  ['deleted text the bundle still carries (backspaced characters; the doc keeps them, gc: false)', `${day.backspaces} characters`],
-  ['the same day as a format 2 / format 1 bundle', `${kB(formatTwo(doc, header, morning).length)} / ${kB(formatOne(doc, header, morning).length)}`],
-  ['the day\'s update: v1 / v2 encoding, uncompressed', `${kB(Y.encodeStateAsUpdate(doc, morning).length)} / ${kB(v2.length)}`],
-  ['the day\'s v2 update with Brotli (quality 11) instead of DEFLATE (not a bundle format: Node has it, the pure-JavaScript shared code does not)', kB(brotliCompressSync(v2, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11 } }).length)],
-  ['a complete bundle (whole report), format 3 / format 1', `${kB(createBundle(doc, header).length)} / ${kB(formatOne(doc, header).length)} (the morning's report: ${kB(wholeMorning)})`],
-  ['time to type the day through the editor binding', `${(day.ms / 1000).toFixed(1)} s`],
-]);
+const brotli = (bytes: Uint8Array): number => brotliCodec.compress(bytes).length;
+function freshDay(title: string, characters: number, stanceCount: number, full: boolean): void {
+  const keys = generateKeyPair();
+  const doc = createReportDoc();
+  writeMeta(doc, { id: REPORT_ID, title: 'Bundle bench', consensusRule: 'default', created: '2026-11-28T00:00:00.000Z' }, Origin.seed);
+  let n = 0;
+  doc.transact(() => prosemirrorJSONToYXmlFragment(schema, ensureUniqueIds(reportBody(300), () => `blk-${n++}`).doc, bodyOf(doc)), Origin.seed);
+  addCreatorAsChair(doc, { id: 'm0', name: 'Ana', group: 'civil-society', region: 'african', development: 'developing', gender: 'woman', publicKey: keys.publicKey }, Origin.seed);
+  const morning = Y.encodeStateVector(doc);
+  const wholeMorning = Y.encodeStateAsUpdate(doc).length;
+  const day = typeADay(doc, REPORT_ID, 'm0', keys.privateKey, morning, characters, stanceCount);
+  const header: BundleHeader = { reportId: REPORT_ID, reportTitle: 'Bundle bench', sender: 'Ana', recipient: 'Bo', createdAt: new Date().toISOString() };
+  const five = createBundle(doc, header, morning, { brotli: brotliCodec });
+  const decoded = decodeBundle(five, { brotli: brotliCodec.decompress });
+  const four = encodeBundle({ ...decoded, version: 4, update: Y.encodeStateAsUpdateV2(doc, morning), stanceRefs: [] }, brotliCodec);
+  const three = createBundle(doc, header, morning);
+  const v2 = Y.encodeStateAsUpdateV2(doc, morning);
+  const typedText = new TextEncoder().encode(PROSE.slice(0, day.typed));
+  const typing = brotli(day.typingOnly);
+  const items = Y.decodeUpdateV2(day.typingOnly).structs.length;
+  const rows: [string, string][] = [
+    ['characters typed (keystrokes, one transaction each)', `${day.typed.toLocaleString('en')} + ${day.backspaces} backspaces, ${day.paragraphs} new paragraphs`],
+    ['signed stances taken (on paragraphs of the morning\'s report)', String(stanceCount)],
+    ['baseline: the text typed, as UTF-8', kB(typedText.length)],
+    ['**floor: the text typed, deflated / Brotli (what the words alone cost compressed)**', `**${kB(deflated(typedText))} / ${kB(brotli(typedText))}**`],
+    ['**the evening\'s bundle, format 5 (as the app writes it: Brotli, stance texts by reference)**', `**${kB(five.length)}**`],
+    ['of which the typing alone (v2 update before the stances, Brotli)', `${kB(typing)} (${items.toLocaleString('en')} Yjs items)`],
+    [`of which the ${stanceCount} stances (signature, stance, time, block and member ids; text and hash by reference: ${decoded.stanceRefs?.length ?? 0} of ${stanceCount})`, `${kB(five.length - typing)} (${((five.length - typing) / stanceCount / 1024).toFixed(2)} kB each)`],
+    ['the same day, format 4 (Brotli, every stance whole: what a stance on a paragraph typed that day costs)', `${kB(four.length)} (stances ${((four.length - typing) / stanceCount / 1024).toFixed(2)} kB each)`],
+    ['the same day, format 3 (DEFLATE, every stance whole; before 2026-11-28 14:00 UTC)', kB(three.length)],
+  ];
+  if (full) {
+    rows.push(
+      ['deleted text the bundle still carries (backspaced characters; the doc keeps them, gc: false)', `${day.backspaces} characters`],
+      ['the same day as a format 2 / format 1 bundle', `${kB(formatTwo(doc, header, morning).length)} / ${kB(formatOne(doc, header, morning).length)}`],
+      ['the day\'s update: v1 / v2 encoding, uncompressed', `${kB(Y.encodeStateAsUpdate(doc, morning).length)} / ${kB(v2.length)}`],
+      ['a complete bundle (whole report), format 5 / format 3 / format 1', `${kB(createBundle(doc, header, undefined, { brotli: brotliCodec }).length)} / ${kB(createBundle(doc, header).length)} / ${kB(formatOne(doc, header).length)} (the morning's report: ${kB(wholeMorning)})`],
+      ['time to type the day through the editor binding', `${(day.ms / 1000).toFixed(1)} s`],
+    );
+  }
+  print(title, rows);
+}
+freshDay('A heavy day of typing on a fresh report (2,000 words, 20 stances)', CHARACTERS, 20, true);
+freshDay(`A typical day on a fresh report (${TYPICAL_CHARACTERS / 6} words, ${TYPICAL_STANCES} stances; added 2026-11-28, beside the heavy day)`, TYPICAL_CHARACTERS, TYPICAL_STANCES, false);
 
 // 2. The same day on a report with a history: the morning's report is the one after the
 // merge bench's week (40 members × 500 edits, merged); Bo got Ana's bundle yesterday.
@@ -163,14 +188,17 @@ const historyMorning = Y.encodeStateVector(history);
 const historyBytes = Y.encodeStateAsUpdate(history).length;
 const yesterday = { deletions: deletionsOfSnapshot(Y.encodeSnapshotV2(Y.snapshot(history)))!, bundleId: 'yesterday' };
 typeADay(history, HISTORY_REPORT_ID, roster[0]!.id, roster[0]!.privateKey, historyMorning);
-const historyHeader: BundleHeader = { ...header, reportId: HISTORY_REPORT_ID };
-const withHistory = createBundle(history, historyHeader, historyMorning, { known: yesterday });
+const historyHeader: BundleHeader = { reportId: HISTORY_REPORT_ID, reportTitle: 'Bundle bench', sender: 'Ana', recipient: 'Bo', createdAt: new Date().toISOString() };
+const withHistory = createBundle(history, historyHeader, historyMorning, { known: yesterday, brotli: brotliCodec });
+const withHistoryThree = createBundle(history, historyHeader, historyMorning, { known: yesterday });
+const typedText = new TextEncoder().encode(PROSE.slice(0, CHARACTERS));
 let deletedRanges = 0;
 for (const ranges of Y.createDeleteSetFromStructStore(history.store).clients.values()) deletedRanges += ranges.length;
 print('The same day on a report with a week of 40 members\' history', [
   ['the morning\'s report', `${kB(historyBytes)} of Yjs state, ${Y.decodeStateVector(historyMorning).size} clients, ${deletedRanges.toLocaleString('en')} deleted ranges by evening`],
-  ['**floor: the text typed, deflated**', `**${kB(deflated(typedText))}**`],
-  ['**the evening\'s bundle for Bo, format 3 (he got yesterday\'s)**', `**${kB(withHistory.length)}**`],
+  ['**floor: the text typed, deflated / Brotli**', `**${kB(deflated(typedText))} / ${kB(brotli(typedText))}**`],
+  ['**the evening\'s bundle for Bo, format 5 (he got yesterday\'s)**', `**${kB(withHistory.length)}** (stance texts by reference: ${decodeBundle(withHistory, { brotli: brotliCodec.decompress }).stanceRefs?.length ?? 0} of 20)`],
+  ['the same, format 3 (DEFLATE, stances whole)', kB(withHistoryThree.length)],
   ['the same, format 2 (Yjs\'s diff: the whole delete set, both state vectors in full)', kB(formatTwo(history, historyHeader, historyMorning).length)],
-  ['a first bundle for someone (format 3, nothing known of their deletions)', kB(createBundle(history, historyHeader, historyMorning).length)],
+  ['a first bundle for someone (format 5 / format 3, nothing known of their deletions)', `${kB(createBundle(history, historyHeader, historyMorning, { brotli: brotliCodec }).length)} / ${kB(createBundle(history, historyHeader, historyMorning).length)}`],
 ]);

@@ -21,7 +21,8 @@ const BROTLI: BrotliCodec = {
 const LONG = 'The Working Group recommends that the governance of the Internet be open, inclusive and transparent, with the full involvement of governments, the private sector, civil society and international organizations.';
 
 function paragraphs(): [string, string][] {
-  return Array.from({ length: 12 }, (_, i) => [`p${i}`, `${i}. ${LONG} Paragraph ${i} says so in its own words, at  some length.`]);
+  // p11 holds a double space: its stored text is not its normalized text.
+  return Array.from({ length: 12 }, (_, i) => [`p${i}`, `${i}. ${LONG} Paragraph ${i} says so in its own words,${i === 11 ? '  ' : ' '}at some length.`]);
 }
 
 /** The morning's report, a member's copy of it, and the recipient's copy. */
@@ -61,9 +62,10 @@ describe('stance texts by reference (format 5)', () => {
     expect(bytes.length).toBeLessThan(four.length - 8 * 32);
   });
 
-  it('keep the text of a stance on a paragraph changed since, typed since the base, or sent whole', () => {
+  it('keep the text of a stance on a paragraph changed since, typed since the base, not stored normalized, or sent whole', () => {
     const { sender, recipient, members, base } = morning();
     take(sender, members[0]!, 'p0', 'endorse');
+    take(sender, members[0]!, 'p11', 'object', 'Two spaces.');
     take(sender, members[1]!, 'p1', 'endorse');
     setParagraphText(sender, 'p1', 'Rewritten after the stance: the stance is stale and keeps its own text.');
     setParagraphText(sender, 'p2', 'Typed today, after the morning.');
