@@ -15,20 +15,15 @@ import type { Cell } from '../../shared/heatmap/cells.ts';
 import { ACCEPT_BAR, OBJECTION_MARK, VACANT_FILL, darkFill, fillFor } from '../../shared/heatmap/scale.ts';
 import { LABEL_WIDTH, ROW_HEIGHT, type Span } from './grid-viewport.ts';
 import { percent } from './grid-cells.ts';
+import { GlyphAtlas, RING_BOX, makeFrame, makeMarks, makeRowFrame, type Marks } from './grid-sprites.ts';
 
 /** Cell box inside its row and column slot: 2 px above and below, 1 px each side. */
 const INSET_X = 1;
 const INSET_Y = 2;
-const RADIUS = 4;
 const BAR = 4;
 const TRIANGLE = 11;
-/** The ring: 6 px inside a 1.5 px line, 3 px from the cell's top left corner. */
-const RING = 3.75;
-const RING_CENTRE = 7.5;
 const INK = '#1f2430';
 const INK_ON_DARK = '#ffffff';
-/** The hatching of a vacant cell: a 5 px diagonal stripe of 5 % black. */
-const HATCH = 'rgba(0, 0, 0, 0.05)';
 
 /** What a cell looks like, as one string: a cell is redrawn only when it changes. */
 function lookKey(cell: Cell | undefined, narrow: boolean): string {
@@ -60,9 +55,8 @@ export class GridCanvas {
   /** Per drawn row, the look of each drawn column's cell. */
   private drawn = new Map<number, string[]>();
   private font = '';
-  private sprites: Sprites | null = null;
-  private readonly texts = new Map<string, TextImage>();
   private dirty = true;
+  private context2d: CanvasRenderingContext2D | null = null;
 
   constructor() {
     this.canvas = document.createElement('canvas');
@@ -94,7 +88,7 @@ export class GridCanvas {
     this.columns = columns;
     this.cellWidth = cellWidth;
     this.narrow = narrow;
-    // Read once from the page's styles, and never set on this canvas (see textImage).
+    // Read once from the page's styles, and never set on this canvas (see atlas).
     this.font ||= cellFont();
     this.drawn.clear();
     const width = Math.max(0, columns.last - columns.first + 1) * cellWidth;
@@ -113,6 +107,7 @@ export class GridCanvas {
     }
     const context = this.context();
     if (!context) return;
+    context.setTransform(ratio, 0, 0, ratio, 0, 0);
     context.clearRect(0, 0, width, height);
     for (let row = rows.first; row <= rows.last; row++) this.drawRow(context, row, cellsOfRow(row), true);
   }
@@ -129,12 +124,10 @@ export class GridCanvas {
     if (context) this.drawRow(context, index, cells, false);
   }
 
+  /** The canvas's context, scaled to CSS pixels (the scale is set again by every full draw: resizing resets it). */
   private context(): CanvasRenderingContext2D | null {
-    const context = this.canvas.getContext('2d');
-    if (!context) return null;
-    const ratio = window.devicePixelRatio || 1;
-    context.setTransform(ratio, 0, 0, ratio, 0, 0);
-    return context;
+    this.context2d ??= this.canvas.getContext('2d');
+    return this.context2d;
   }
 
   /**
@@ -159,52 +152,36 @@ export class GridCanvas {
       if (!cell) continue;
       this.drawCell(context, cell, x + INSET_X, y + INSET_Y, !all);
     }
-    if (!all) this.drawn.set(index, looks);
-    // A full row's rounded corners in one image, not one per cell.
-    else context.drawImage(this.rowFrame(), 0, y, this.rowFrameWidth, ROW_HEIGHT);
-  }
-
-  private rowFrameWidth = 0;
-  private rowFrameImage: ImageBitmap | null = null;
-  private rowFrameKey = '';
-
-  /** The frames of a whole row of cells (white outside each cell's rounded corners), made once per size. */
-  private rowFrame(): ImageBitmap {
-    const count = this.columns.last - this.columns.first + 1;
+    if (!all) {
+      this.drawn.set(index, looks);
+      return;
+    }
+    // A full row's rounded corners in one image (its first slots), not one per cell.
+    const frames = this.frameFor();
     const ratio = window.devicePixelRatio || 1;
-    const key = `${count}x${this.cellWidth}@${ratio}`;
-    if (this.rowFrameImage && this.rowFrameKey === key) return this.rowFrameImage;
-    const width = this.cellWidth - 2 * INSET_X;
-    const height = ROW_HEIGHT - 2 * INSET_Y;
-    const frame = this.spritesFor(width, height).frame;
-    this.rowFrameWidth = Math.max(1, count * this.cellWidth);
-    this.rowFrameImage?.close();
-    this.rowFrameImage = spriteCanvas(this.rowFrameWidth, ROW_HEIGHT, ratio, (c) => {
-      for (let slot = 0; slot < count; slot++) c.drawImage(frame, slot * this.cellWidth + INSET_X, INSET_Y, width, height);
-    });
-    this.rowFrameKey = key;
-    return this.rowFrameImage;
+    context.drawImage(frames.row, 0, 0, frames.rowWidth * ratio, ROW_HEIGHT * ratio, 0, y, frames.rowWidth, ROW_HEIGHT);
   }
 
   /**
    * One cell, in the order that lets the cheapest operations do it: the fill and the
    * accept bar as plain rectangles, the triangle as a three-point path, the ring as a
-   * ready-drawn image, the text, and last the frame — white rounded-off corners over the
-   * square, as the grid's background is white (a full draw frames a whole row at once). Anti-aliased round rectangles, clips and
-   * arcs per cell cost Skia twice the raster time for a screen of member columns.
+   * ready-drawn image, the text stamped from a glyph atlas, and last the frame — white
+   * rounded-off corners over the square, as the grid's background is white (a full draw
+   * frames a whole row at once). Anti-aliased round rectangles, clips and arcs per cell
+   * cost Skia twice the raster time for a screen of member columns.
    */
   private drawCell(context: CanvasRenderingContext2D, cell: Cell, x: number, y: number, framed: boolean): void {
     const width = this.cellWidth - 2 * INSET_X;
     const height = ROW_HEIGHT - 2 * INSET_Y;
-    const sprites = this.spritesFor(width, height);
     if (cell.counts.members === 0) {
       context.fillStyle = VACANT_FILL;
       context.fillRect(x, y, width, height);
-      if (sprites.hatch) {
-        context.fillStyle = sprites.hatch;
+      const hatch = this.marks(context).hatch;
+      if (hatch) {
+        context.fillStyle = hatch;
         context.fillRect(x, y, width, height);
       }
-      if (framed) context.drawImage(sprites.frame, x, y, width, height);
+      if (framed) context.drawImage(this.frameFor().cell, x, y, width, height);
       return;
     }
     context.fillStyle = fillOf(cell.endorseShare);
@@ -223,107 +200,59 @@ export class GridCanvas {
       context.closePath();
       context.fill();
     }
-    if (cell.marks.reservation) context.drawImage(dark ? sprites.ringOnDark : sprites.ring, x, y, RING_BOX, RING_BOX);
-    const text = cellText(cell, this.narrow);
-    if (text) {
-      const image = this.textImage(text, dark ? INK_ON_DARK : INK);
-      context.drawImage(image.bitmap, Math.round(x + (width - image.width) / 2), y, image.width, height);
+    if (cell.marks.reservation) {
+      const marks = this.marks(context);
+      context.drawImage(dark ? marks.ringOnDark : marks.ring, x, y, RING_BOX, RING_BOX);
     }
-    if (framed) context.drawImage(sprites.frame, x, y, width, height);
+    const text = cellText(cell, this.narrow);
+    if (text) this.atlas(dark ? INK_ON_DARK : INK).draw(context, text, x, y, width);
+    if (framed) context.drawImage(this.frameFor().cell, x, y, width, height);
   }
+
+  /** The frames of one cell and of a row of cells, per cell width (wide and narrow columns each keep theirs). */
+  private frameFor(): { cell: ImageBitmap; row: ImageBitmap; rowWidth: number } {
+    const ratio = window.devicePixelRatio || 1;
+    const count = Math.max(1, this.columns.last - this.columns.first + 1);
+    const key = `${this.cellWidth}@${ratio}`;
+    let frames = this.frames.get(key);
+    if (!frames || frames.count < count) {
+      const cell = frames?.cell ?? makeFrame(this.cellWidth - 2 * INSET_X, ROW_HEIGHT - 2 * INSET_Y, ratio);
+      frames?.row.close();
+      // Room for a few more columns than now, so a wider window does not remake it.
+      const slots = count + 8;
+      frames = { cell, count: slots, row: makeRowFrame(cell, slots, this.cellWidth, INSET_X, INSET_Y, ROW_HEIGHT, ratio) };
+      this.frames.set(key, frames);
+    }
+    return { cell: frames.cell, row: frames.row, rowWidth: count * this.cellWidth };
+  }
+
+  private readonly frames = new Map<string, { cell: ImageBitmap; row: ImageBitmap; count: number }>();
+  private marksMade: Marks | null = null;
+  private marksRatio = 0;
+
+  private marks(context: CanvasRenderingContext2D): Marks {
+    const ratio = window.devicePixelRatio || 1;
+    if (!this.marksMade || this.marksRatio !== ratio) {
+      this.marksMade = makeMarks(ratio, INK, INK_ON_DARK, context);
+      this.marksRatio = ratio;
+    }
+    return this.marksMade;
+  }
+
+  private readonly atlases = new Map<string, GlyphAtlas>();
 
   /**
-   * A cell's figures as a ready-drawn image (cell-high, centred on the cell's middle), made
-   * once per text and colour on an offscreen canvas: setting a font on the grid's own
-   * canvas makes Chromium bring the page's style up to date there and then, in the middle
-   * of a column switch, and a hundred kinds of figure serve every cell.
+   * The figures' glyphs in a colour, made once per font and pixel ratio: setting a font on
+   * the grid's own canvas makes Chromium bring the page's style up to date there and then,
+   * in the middle of a column switch, so text is drawn on an offscreen canvas and stamped.
    */
-  private textImage(text: string, colour: string): TextImage {
+  private atlas(colour: string): GlyphAtlas {
     const ratio = window.devicePixelRatio || 1;
-    const key = `${text}|${colour}|${ratio}|${this.font}`;
-    let image = this.texts.get(key);
-    if (image) return image;
-    if (this.texts.size > 1024) this.texts.clear();
-    const measure = new OffscreenCanvas(1, 1).getContext('2d');
-    if (measure) measure.font = this.font;
-    const width = Math.ceil(measure?.measureText(text).width ?? 0) + 2;
-    const height = ROW_HEIGHT - 2 * INSET_Y;
-    const bitmap = spriteCanvas(width, height, ratio, (c) => {
-      c.font = this.font;
-      c.fillStyle = colour;
-      c.textAlign = 'center';
-      c.textBaseline = 'middle';
-      c.fillText(text, width / 2, height / 2 + 0.5);
-    });
-    image = { bitmap, width };
-    this.texts.set(key, image);
-    return image;
+    const key = `${colour}|${ratio}|${this.font}`;
+    let atlas = this.atlases.get(key);
+    if (!atlas) this.atlases.set(key, (atlas = new GlyphAtlas(this.font, colour, ROW_HEIGHT - 2 * INSET_Y, ratio)));
+    return atlas;
   }
-
-  /** The images every cell of this size reuses, drawn once at the screen's pixel ratio. */
-  private spritesFor(width: number, height: number): Sprites {
-    const ratio = window.devicePixelRatio || 1;
-    const key = `${width}x${height}@${ratio}`;
-    if (this.sprites?.key === key) return this.sprites;
-    const frame = spriteCanvas(width, height, ratio, (c) => {
-      c.fillStyle = '#ffffff';
-      c.fillRect(0, 0, width, height);
-      c.globalCompositeOperation = 'destination-out';
-      c.beginPath();
-      c.roundRect(0, 0, width, height, RADIUS);
-      c.fill();
-    });
-    const ring = (colour: string): ImageBitmap => spriteCanvas(RING_BOX, RING_BOX, ratio, (c) => {
-      c.strokeStyle = colour;
-      c.lineWidth = 1.5;
-      c.beginPath();
-      c.arc(RING_CENTRE, RING_CENTRE, RING, 0, 2 * Math.PI);
-      c.stroke();
-    });
-    const tile = spriteCanvas(5, 5, 1, (c) => {
-      c.strokeStyle = HATCH;
-      c.lineWidth = 1;
-      c.beginPath();
-      c.moveTo(-1, 6);
-      c.lineTo(6, -1);
-      c.stroke();
-    });
-    const hatch = this.canvas.getContext('2d')?.createPattern(tile, 'repeat') ?? null;
-    this.sprites = { key, frame, ring: ring(INK), ringOnDark: ring(INK_ON_DARK), hatch };
-    return this.sprites;
-  }
-}
-
-interface TextImage {
-  readonly bitmap: ImageBitmap;
-  /** Width in CSS pixels. */
-  readonly width: number;
-}
-
-interface Sprites {
-  readonly key: string;
-  /** White outside the cell's rounded corners, clear inside. */
-  readonly frame: ImageBitmap;
-  readonly ring: ImageBitmap;
-  readonly ringOnDark: ImageBitmap;
-  readonly hatch: CanvasPattern | null;
-}
-
-/** The ring's image: a square from the cell's top left corner that holds it. */
-const RING_BOX = 12;
-
-/**
- * A small image drawn once. An ImageBitmap, not a canvas: drawing from a canvas element
- * makes Chromium snapshot it on every drawImage.
- */
-function spriteCanvas(width: number, height: number, ratio: number, draw: (context: OffscreenCanvasRenderingContext2D) => void): ImageBitmap {
-  const canvas = new OffscreenCanvas(Math.ceil(width * ratio), Math.ceil(height * ratio));
-  const context = canvas.getContext('2d');
-  if (context) {
-    context.scale(ratio, ratio);
-    draw(context);
-  }
-  return canvas.transferToImageBitmap();
 }
 
 /** Fills by share, made once each (d3's interpolation builds a new string every call). */

@@ -18,7 +18,6 @@ import { columnState, recognizedByAll, type ColumnState } from '../consensus/rul
 import { sectionResult, type SectionResult } from '../consensus/sections.ts';
 import { sectionsOf, type Section } from '../report-blocks.ts';
 import { createNumberingCache } from '../numbering.ts';
-import type { ClassifiedStance } from '../stance-status.ts';
 import type { Roster } from '../roster.ts';
 import type { Category } from '../stakeholders.ts';
 import { addTally, cellOf, emptyCounts, paragraphCell, type Cell } from './cells.ts';
@@ -193,10 +192,11 @@ export class HeatmapModel {
     const cached = this.blockCache.get(blockId);
     if (cached) return cached;
     if (!this.engine.blocks.byId.has(blockId)) return undefined;
-    const stances = this.stancesOf(blockId);
-    const tally = tallyBlock(stances, this.layout);
+    // The engine's classified stances on the block, as it keeps them (each layout's tally
+    // skips members it has no column for, as the engine's own does); read twice, not copied.
+    const tally = tallyBlock(this.engine.blockStances(blockId), this.layout);
     const states = tally.map((column) => columnState(this.engine.rule, column, tally));
-    const figures: BlockFigures = { tally, states, recognized: recognizedByAll(states), objections: currentObjections(stances, this.layout) };
+    const figures: BlockFigures = { tally, states, recognized: recognizedByAll(states), objections: currentObjections(this.engine.blockStances(blockId), this.layout) };
     this.blockCache.set(blockId, figures);
     return figures;
   }
@@ -252,14 +252,6 @@ export class HeatmapModel {
   }
 
   // ---- internals ----
-
-  /**
-   * The engine's classified stances on a block, as the engine keeps them per block (each
-   * layout's tally skips members it has no column for, as the engine's own does).
-   */
-  private stancesOf(blockId: string): ClassifiedStance[] {
-    return [...this.engine.blockStances(blockId)];
-  }
 
   private relayout(): void {
     this.blockCache.clear();
