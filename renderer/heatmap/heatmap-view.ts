@@ -185,19 +185,23 @@ export class HeatmapView {
     const dimension = this.dimensionSelect.value;
     const group = this.groupSelect.value || null;
     this.model.configure({ dimension: isHeatmapDimension(dimension) ? dimension : 'group', group });
-    this.recountLater();
+    // The gaps of the new columns come from what the tracker keeps; only a reading of the
+    // stances still under way (the view was just opened) goes on in idle time.
+    if (!this.tracker.columnsChanged()) this.recountLater(false);
     this.rebuildRows();
     this.summary.render();
   }
 
   /**
-   * Participation gaps visit every block: counted in idle slices after the grid is
-   * painted, so a column switch shows its rows at once and the gaps a moment later, and
-   * input is never held up by the count. The first slice also makes the other column
-   * layouts, so later switches find them ready.
+   * Reading every block's stances for the participation gaps: in idle slices after the
+   * grid is painted, so opening the view (or a change to the roster or the sections)
+   * shows its rows at once and the gaps a moment later, and input is never held up by
+   * the reading. `afresh`: forget what was read (the stances may all have changed); else
+   * go on with a reading under way. The first slice also makes the other column layouts,
+   * so later switches find them ready.
    */
-  private recountLater(): void {
-    this.tracker.invalidate();
+  private recountLater(afresh = true): void {
+    if (afresh) this.tracker.invalidate();
     if (this.recountHandle) cancelIdleCallback(this.recountHandle);
     const slice = (deadline: IdleDeadline): void => {
       this.recountHandle = 0;

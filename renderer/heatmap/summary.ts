@@ -29,6 +29,20 @@ function figure(label: string): { box: HTMLElement; value: HTMLElement } {
 
 const FOLLOW_UP_SHOWN = 12;
 
+interface GapItem {
+  readonly item: HTMLElement;
+  readonly value: HTMLElement;
+}
+
+/** Brings one participation gap's item up to date, writing only what differs. */
+function paintGap(shown: GapItem, gap: ColumnGap): void {
+  const className = gap.members === 0 ? 'hm-gap hm-gap-vacant' : gap.share >= 0.5 ? 'hm-gap hm-gap-high' : 'hm-gap';
+  const title = gap.members === 0 ? `${gap.label}: no active members` : `${gap.label}: ${gap.unreviewed} of ${gap.paragraphs} paragraphs not reviewed by any of its ${gap.members} members`;
+  if (shown.item.className !== className) shown.item.className = className;
+  if (shown.item.title !== title) shown.item.title = title;
+  setText(shown.value, gap.members === 0 ? '—' : percent(gap.share));
+}
+
 /** Writes text only when it differs (an unchanged figure costs no relayout of the band). */
 function setText(element: HTMLElement, text: string): void {
   if (element.textContent !== text) element.textContent = text;
@@ -49,8 +63,9 @@ export class SummaryBand {
   private readonly followList: HTMLElement;
   /** Section id → recognized by every group, kept per change. */
   private recognized = new Map<string, boolean>();
-  /** What the participation gaps list shows now. */
-  private gapsShown = '';
+  /** Which columns the participation gaps list has items for (and whether it is counted). */
+  private gapColumns = '';
+  private gapItems: GapItem[] = [];
 
   constructor(groups: ConsensusEngine, model: HeatmapModel, tracker: ParticipationTracker, roster: () => Roster, open: (blockId: string) => void) {
     this.groups = groups;
@@ -87,7 +102,8 @@ export class SummaryBand {
     const readiness = this.groups.readiness();
     // Rounded down, as the status bar does: never more ready than it is.
     setText(this.readiness.value, `${Math.floor(readiness.share * 100)}%`);
-    this.readiness.box.title = `${readiness.recognized} of ${readiness.blocks} paragraphs recognized by every group`;
+    const readinessTitle = `${readiness.recognized} of ${readiness.blocks} paragraphs recognized by every group`;
+    if (this.readiness.box.title !== readinessTitle) this.readiness.box.title = readinessTitle;
     let done = 0;
     for (const value of this.recognized.values()) if (value) done += 1;
     setText(this.sectionsDone.value, `${done} of ${this.recognized.size}`);
@@ -95,11 +111,18 @@ export class SummaryBand {
     setText(this.objections.value, String(objections));
     this.objections.box.classList.toggle('hm-alert', objections > 0);
     const gaps = this.tracker.gaps();
-    // A stance arriving rarely changes a gap: rebuild the list only when something shows differently.
-    const shown = `${this.tracker.ready}|${gaps.map((g) => `${g.label}:${g.members}:${g.unreviewed}:${g.paragraphs}`).join('|')}`;
-    if (shown !== this.gapsShown) {
-      this.gapsShown = shown;
+    // The list is rebuilt only for other columns; a stance that moves a gap rewrites that
+    // item's figure (a member view has 60 items: rebuilding them restyled and laid out the
+    // whole band for one figure).
+    const columns = `${this.tracker.ready}|${gaps.map((g) => g.columnId).join('|')}`;
+    if (columns !== this.gapColumns) {
+      this.gapColumns = columns;
       this.renderGaps(gaps);
+    } else {
+      gaps.forEach((gap, i) => {
+        const shown = this.gapItems[i];
+        if (shown) paintGap(shown, gap);
+      });
     }
     if (this.followUp.open) this.renderFollowUp();
   }
@@ -110,17 +133,17 @@ export class SummaryBand {
     title.textContent = this.tracker.ready ? 'Not reviewed at all, per column:' : 'Not reviewed at all, per column: counting…';
     const list = document.createElement('ul');
     list.setAttribute('aria-label', 'Participation gaps: share of paragraphs no member of the column has reviewed');
-    for (const gap of gaps) {
+    this.gapItems = gaps.map((gap) => {
       const item = document.createElement('li');
-      item.className = gap.members === 0 ? 'hm-gap hm-gap-vacant' : gap.share >= 0.5 ? 'hm-gap hm-gap-high' : 'hm-gap';
-      item.title = gap.members === 0 ? `${gap.label}: no active members` : `${gap.label}: ${gap.unreviewed} of ${gap.paragraphs} paragraphs not reviewed by any of its ${gap.members} members`;
       const name = document.createElement('span');
       name.textContent = gap.label;
       const value = document.createElement('strong');
-      value.textContent = gap.members === 0 ? '—' : percent(gap.share);
       item.append(name, value);
       list.append(item);
-    }
+      const shown = { item, value };
+      paintGap(shown, gap);
+      return shown;
+    });
     this.gaps.replaceChildren(title, list);
   }
 

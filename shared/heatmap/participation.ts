@@ -8,7 +8,7 @@
  */
 import { endorsementKey } from '../endorsement-store.ts';
 import type { Roster } from '../roster.ts';
-import type { ColumnTally } from '../consensus/tally.ts';
+import type { ColumnLayout, ColumnTally } from '../consensus/tally.ts';
 import type { HeatmapModel } from './model.ts';
 
 export interface ColumnGap {
@@ -36,18 +36,33 @@ export function unreviewedByColumn(tally: ColumnTally): boolean {
 }
 
 /**
- * Per-column gaps, updated block by block. A recount visits every block; it can run in
- * slices (`invalidate`, then `recountSome` until it returns true) so the page stays
- * responsive while it counts.
+ * Per-column gaps, updated block by block. What it keeps does not depend on the columns:
+ * per block, the set of members who reviewed it (a bit per member), and per member the
+ * blocks they reviewed. So switching the columns recounts from those at once — a column
+ * of one member (the member view) is that member's count, a column of several is a pass
+ * over the blocks' bits — instead of visiting every stance again (≈ 212,000 for the
+ * issue's report), which had to run in idle slices that still competed with the first
+ * stances after a switch.
+ *
+ * Reading the stances the first time (and after `invalidate`) visits every block; it
+ * can run in slices (`recountSome` until it returns true) so the page stays responsive.
  */
 export class ParticipationTracker {
   private readonly model: HeatmapModel;
-  private flags = new Map<string, readonly boolean[]>();
+  /** Member id → bit index (kept for good: indexes never move). */
+  private readonly memberBits = new Map<string, number>();
+  /** Block → bits of the members who reviewed it (current or stale stance). */
+  private reviewers = new Map<string, Uint32Array>();
+  /** Per member bit: blocks they reviewed. */
+  private reviewedBy: number[] = [];
+  /** Per column of `layout`: its members' bits, and how many blocks none of them reviewed. */
+  private layout: ColumnLayout | null = null;
+  private columnBits: Uint32Array[] = [];
   private counts: number[] = [];
-  /** Blocks a sliced recount still has to visit, from `cursor` on. */
+  /** Blocks the reading still has to visit, from `cursor` on. */
   private pending: readonly string[] = [];
   private cursor = 0;
-  /** False between `invalidate` and the end of the recount: the figures are not known. */
+  /** False until every block's stances were read (and after `invalidate`): the figures are not known. */
   ready = false;
 
   /** `deferred`: count nothing yet (call `recountSome` or `recount` later). */
@@ -57,49 +72,73 @@ export class ParticipationTracker {
     else this.recount();
   }
 
-  /** Everything again (columns switched, roster or structure changed). */
+  /** Everything again (roster or structure changed). */
   recount(): void {
     this.invalidate();
     this.recountSome(() => false);
   }
 
-  /** The columns changed: forget the figures; `recountSome` (or `recount`) counts them again. */
+  /** Stances may have changed anywhere (roster, structure): forget them; `recountSome` (or `recount`) reads them again. */
   invalidate(): void {
     this.ready = false;
-    this.flags = new Map();
-    this.counts = this.model.columns.map(() => 0);
+    this.reviewers = new Map();
+    this.reviewedBy = [];
+    this.layout = null;
     this.pending = [...this.model.engine.blocks.order];
     this.cursor = 0;
   }
 
-  /** Counts blocks until `stop()` says so (asked after each block); true once every block is counted. */
+  /**
+   * The columns switched: recounted from what is kept (no stance is read), so the gaps
+   * are known at once once the stances were read. Returns `ready`.
+   */
+  columnsChanged(): boolean {
+    this.layout = null;
+    if (this.ready) this.countColumns();
+    return this.ready;
+  }
+
+  /** Reads blocks until `stop()` says so (asked after each block); true once every block is read. */
   recountSome(stop: () => boolean): boolean {
     while (this.cursor < this.pending.length) {
       const id = this.pending[this.cursor] ?? '';
       this.cursor += 1;
-      if (!this.flags.has(id)) this.add(id);
+      if (!this.reviewers.has(id)) this.read(id);
       if (this.cursor < this.pending.length && stop()) return false;
     }
     this.pending = [];
     this.cursor = 0;
+    if (!this.ready || !this.layout) this.countColumns();
     this.ready = true;
     return true;
   }
 
-  /** Blocks whose figures changed (after `model.applyChange`); also during a sliced recount. */
+  /** Blocks whose stances changed (after `model.applyChange`); also while the reading is under way. */
   update(blockIds: Iterable<string>): void {
     if (!this.ready && this.pending.length === 0) return;
     for (const id of blockIds) {
-      const old = this.flags.get(id);
-      if (old) old.forEach((flag, i) => flag && (this.counts[i] = (this.counts[i] ?? 0) - 1));
-      this.flags.delete(id);
-      if (this.model.engine.blocks.byId.has(id)) this.add(id);
+      const old = this.reviewers.get(id);
+      const next = this.model.engine.blocks.byId.has(id) ? this.read(id) : undefined;
+      if (!next) this.forget(id);
+      if (!this.ready) continue;
+      // The counts follow the block's columns: each column's "nobody reviewed" flag, before and after.
+      for (let column = 0; column < this.counts.length; column++) {
+        const change = Number(this.unreviewedIn(next, column)) - Number(this.unreviewedIn(old, column));
+        if (change !== 0) this.counts[column] = (this.counts[column] ?? 0) + change;
+      }
     }
+  }
+
+  /** Whether a block (its reviewers, or undefined when it does not exist) counts as unreviewed in a column. */
+  private unreviewedIn(reviewers: Uint32Array | undefined, column: number): boolean {
+    const bits = this.columnBits[column];
+    return reviewers !== undefined && bits !== undefined && (this.layout?.active[column] ?? 0) > 0 && !intersects(reviewers, bits);
   }
 
   /** Per column; empty while not `ready`. */
   gaps(): ColumnGap[] {
     if (!this.ready) return [];
+    if (this.layout !== this.model.currentLayout()) this.countColumns();
     const paragraphs = this.model.engine.blocks.order.length;
     const members = this.model.columnMembers();
     return this.model.columns.map((column, i) => {
@@ -112,25 +151,94 @@ export class ParticipationTracker {
     });
   }
 
+  private bitOf(memberId: string): number {
+    let bit = this.memberBits.get(memberId);
+    if (bit === undefined) this.memberBits.set(memberId, (bit = this.memberBits.size));
+    return bit;
+  }
+
   /**
-   * A block's flags straight from its stances (as `unreviewedByColumn` reads a tally: a
-   * column is unreviewed when it has active members and none has a current or stale
-   * stance), without building the block's figures: a recount visits every block, and
-   * with one column per member full figures would be 60 tallies for each.
+   * A block's reviewers straight from its stances (as `unreviewedByColumn` reads a tally:
+   * a current or a stale stance counts as reviewed), without building the block's figures.
+   * Keeps them, moves the members' counts, and returns them.
    */
-  private add(id: string): void {
-    const { engine } = this.model;
-    if (!engine.blocks.byId.has(id)) return;
-    const layout = this.model.currentLayout();
-    const reviewed = new Array<boolean>(layout.columns.length).fill(false);
-    for (const stance of engine.blockStances(id)) {
+  private read(id: string): Uint32Array {
+    const bits = new Uint32Array(Math.max(1, Math.ceil((this.memberBits.size + 1) / 32)) + 1);
+    let mask = bits;
+    for (const stance of this.model.engine.blockStances(id)) {
       if (!((stance.status === 'current' && stance.endorsement) || stance.status === 'stale')) continue;
-      const column = layout.memberColumn.get(stance.memberId);
-      if (column !== undefined) reviewed[column] = true;
+      const bit = this.bitOf(stance.memberId);
+      if ((bit >>> 5) >= mask.length) {
+        const wider = new Uint32Array((bit >>> 5) + 2);
+        wider.set(mask);
+        mask = wider;
+      }
+      mask[bit >>> 5] = (mask[bit >>> 5] ?? 0) | (1 << (bit & 31));
     }
-    const flags = reviewed.map((seen, i) => !seen && (layout.active[i] ?? 0) > 0);
-    flags.forEach((flag, i) => flag && (this.counts[i] = (this.counts[i] ?? 0) + 1));
-    this.flags.set(id, flags);
+    this.forget(id);
+    this.reviewers.set(id, mask);
+    eachBit(mask, (bit) => (this.reviewedBy[bit] = (this.reviewedBy[bit] ?? 0) + 1));
+    return mask;
+  }
+
+  private forget(id: string): void {
+    const old = this.reviewers.get(id);
+    if (!old) return;
+    this.reviewers.delete(id);
+    eachBit(old, (bit) => (this.reviewedBy[bit] = (this.reviewedBy[bit] ?? 0) - 1));
+  }
+
+  /** The current columns' counts from the kept bits. */
+  private countColumns(): void {
+    const layout = this.model.currentLayout();
+    this.layout = layout;
+    const members: string[][] = layout.columns.map(() => []);
+    for (const [memberId, column] of layout.memberColumn) {
+      // A bit for every member counted, also for those who have reviewed nothing yet.
+      this.bitOf(memberId);
+      members[column]?.push(memberId);
+    }
+    this.columnBits = members.map((ids) => {
+      const bits = new Uint32Array(Math.max(1, Math.ceil(this.memberBits.size / 32)) + 1);
+      for (const memberId of ids) {
+        const bit = this.memberBits.get(memberId);
+        if (bit !== undefined && (bit >>> 5) < bits.length) bits[bit >>> 5] = (bits[bit >>> 5] ?? 0) | (1 << (bit & 31));
+      }
+      return bits;
+    });
+    const order = this.model.engine.blocks.order;
+    this.counts = members.map((ids, column) => {
+      if (ids.length === 0 || (layout.active[column] ?? 0) === 0) return 0;
+      if (ids.length === 1) {
+        // One member: the blocks they did not review.
+        const bit = this.memberBits.get(ids[0] ?? '');
+        return order.length - (bit === undefined ? 0 : this.reviewedBy[bit] ?? 0);
+      }
+      const bits = this.columnBits[column] ?? new Uint32Array(1);
+      let unreviewed = 0;
+      for (const id of order) {
+        const reviewers = this.reviewers.get(id);
+        if (!reviewers || !intersects(reviewers, bits)) unreviewed += 1;
+      }
+      return unreviewed;
+    });
+  }
+}
+
+function intersects(a: Uint32Array, b: Uint32Array): boolean {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (((a[i] ?? 0) & (b[i] ?? 0)) !== 0) return true;
+  return false;
+}
+
+function eachBit(bits: Uint32Array, visit: (bit: number) => void): void {
+  for (let word = 0; word < bits.length; word++) {
+    let rest = bits[word] ?? 0;
+    while (rest !== 0) {
+      const low = rest & -rest;
+      visit(word * 32 + 31 - Math.clz32(low));
+      rest ^= low;
+    }
   }
 }
 

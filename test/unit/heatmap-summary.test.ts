@@ -72,6 +72,46 @@ describe('participation gaps', () => {
     expect(sliced.gaps()).toEqual(new ParticipationTracker(f.model).gaps());
   });
 
+  it('switches columns at once from what it read (no recount), and keeps following stances and edits', () => {
+    const f = fixture();
+    standardStances(f);
+    f.model.configure({ dimension: 'group', group: null });
+    const tracker = new ParticipationTracker(f.model);
+    const stop = f.engine.subscribe((change) => {
+      const rows = f.model.applyChange(change);
+      if (rows === 'all') tracker.recount();
+      else tracker.update(change.blocks);
+    });
+    const fresh = (): number[] => new ParticipationTracker(f.model).gaps().map((g) => g.unreviewed);
+    for (const dimension of ['member', 'region', 'development', 'gender', 'group'] as const) {
+      f.model.configure({ dimension, group: null });
+      // Known at once: the view shows the new columns' gaps with the switch, not "counting…".
+      expect(tracker.columnsChanged()).toBe(true);
+      expect(tracker.ready).toBe(true);
+      expect(tracker.gaps().map((g) => g.unreviewed)).toEqual(fresh());
+    }
+    f.model.configure({ dimension: 'member', group: 'government' });
+    tracker.columnsChanged();
+    expect(tracker.gaps().map((g) => g.unreviewed)).toEqual(fresh());
+    f.model.configure({ dimension: 'member', group: null });
+    tracker.columnsChanged();
+    const before = tracker.gaps().map((g) => g.unreviewed);
+    // Emi Tanaka (m5) reviews the first heading: her column loses one gap.
+    f.stance('h1', 'm5', 'endorse');
+    const emi = f.model.columns.findIndex((c) => c.id === 'm5');
+    expect(tracker.gaps()[emi]!.unreviewed).toBe(before[emi]! - 1);
+    expect(tracker.gaps().map((g) => g.unreviewed)).toEqual(fresh());
+    // A paragraph reviewed by nobody but m1 and m5 (p2) is deleted: every other column loses a gap.
+    const texts = { ...TEXTS };
+    const withoutP2 = reportDoc(texts);
+    const next = extractBlocks(withoutP2.copy(withoutP2.content.cut(0, withoutP2.child(0).nodeSize + withoutP2.child(1).nodeSize).append(withoutP2.content.cut(withoutP2.child(0).nodeSize + withoutP2.child(1).nodeSize + withoutP2.child(2).nodeSize))));
+    expect(next.byId.has('p2')).toBe(false);
+    f.engine.updateBlocks(next, diffBlocks(f.engine.blocks, next));
+    stop();
+    expect(tracker.gaps().map((g) => g.unreviewed)).toEqual(fresh());
+    expect(tracker.gaps()[0]!.paragraphs).toBe(6);
+  });
+
   it('lists each member\'s unreviewed paragraphs in report order, most behind first', () => {
     const f = fixture();
     standardStances(f);
