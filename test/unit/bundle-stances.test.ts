@@ -114,3 +114,66 @@ describe('stance texts by reference (format 5)', () => {
     expect((endorsementsOf(recipient).get(`p4:${members[0]!.member.id}`) as { text: string }).text).toBe(text);
   });
 });
+
+describe('stance references, exchanged at random', () => {
+  it('leave every copy byte-identical with every stance verifying (seeded; stale knowledge of the recipient included)', () => {
+    const seed = Number(process.env.PLENARY_BUNDLE_SEED ?? 20261128);
+    let state = seed;
+    const random = (): number => {
+      state = (state * 1103515245 + 12345) & 0x7fffffff;
+      return state / 0x7fffffff;
+    };
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
+    const { doc, members } = makeReport(paragraphs(), 3);
+    const peers = [fork(doc), fork(doc), fork(doc)];
+    // What each peer last knew of each other peer's state (possibly out of date).
+    const known = peers.map(() => peers.map(() => Y.encodeStateVector(doc)));
+    let referenced = 0;
+    for (let round = 0; round < 60; round++) {
+      const p = Math.floor(random() * 3);
+      const peer = peers[p]!;
+      const texts = (peer.getXmlFragment('body')).toArray().filter((n): n is Y.XmlElement => n instanceof Y.XmlElement).map((n) => n.get(0)).filter((t): t is Y.XmlText => t instanceof Y.XmlText);
+      const roll = random();
+      if (roll < 0.4 && texts.length > 0) {
+        const text = pick(texts);
+        peer.transact(() => text.insert(Math.floor(random() * (text.length + 1)), pick(['the forum ', 'should ', 'be open ', 'é ', 'transparent '])), Origin.local);
+      } else if (roll < 0.55 && texts.length > 0) {
+        const text = pick(texts);
+        if (text.length > 4) peer.transact(() => text.delete(Math.floor(random() * (text.length - 3)), 3), Origin.local);
+      } else if (roll < 0.8) {
+        try {
+          take(peer, members[p]!, `p${Math.floor(random() * 12)}`, pick(['endorse', 'accept']));
+        } catch {
+          // A block removed or emptied on this copy: no stance.
+        }
+      } else {
+        const to = (p + 1 + Math.floor(random() * 2)) % 3;
+        const recipient = peers[to]!;
+        const base = random() < 0.5 ? Y.encodeStateVector(recipient) : known[p]![to]!;
+        const bundle = decodeBundle(createBundle(peer, HEADER, base, { brotli: BROTLI }), { brotli: BROTLI.decompress });
+        referenced += bundle.stanceRefs?.length ?? 0;
+        applyBundleUpdate(recipient, restoreBundleStances(bundle, itemTextFrom(recipient)), Origin.bundle);
+        known[p]![to] = Y.encodeStateVector(recipient);
+      }
+    }
+    // Everyone sends everyone a bundle against what they know: all converge.
+    for (let p = 0; p < 3; p++) {
+      for (let to = 0; to < 3; to++) {
+        if (p === to) continue;
+        const bundle = decodeBundle(createBundle(peers[p]!, HEADER, known[p]![to]!, { brotli: BROTLI }), { brotli: BROTLI.decompress });
+        referenced += bundle.stanceRefs?.length ?? 0;
+        applyBundleUpdate(peers[to]!, restoreBundleStances(bundle, itemTextFrom(peers[to]!)), Origin.bundle);
+      }
+    }
+    for (let p = 0; p < 3; p++) for (let to = 0; to < 3; to++) if (p !== to) Y.applyUpdate(peers[to]!, Y.encodeStateAsUpdate(peers[p]!), Origin.remote);
+    expect(referenced, `seed ${seed}`).toBeGreaterThan(0);
+    const states = peers.map((peer) => Y.encodeStateAsUpdate(peer));
+    expect(states[1], `seed ${seed}`).toEqual(states[0]);
+    expect(states[2], `seed ${seed}`).toEqual(states[0]);
+    for (const value of endorsementsOf(peers[0]!).values()) {
+      const record = parseEndorsement(value);
+      if (typeof record === 'string') throw new Error(record);
+      expect(verifyEndorsement(REPORT_ID, record, members.find((m) => m.member.id === record.memberId)!.member.publicKey), `seed ${seed}`).toBe(true);
+    }
+  });
+});
