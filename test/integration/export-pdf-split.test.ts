@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PDFArray, PDFDict, PDFDocument, PDFName, type PDFRef } from 'pdf-lib';
 import { exportReportFile } from '../../main/services/export/export-report.ts';
 import { launchChromiumPrinter, type ChromiumPrinter } from '../../main/services/export/chromium-printer.ts';
+import type { HtmlPrinter } from '../../main/services/export/pdf.ts';
 import { DEFAULT_EXPORT_OPTIONS } from '../../shared/export/model.ts';
 import { reportWithStances } from '../unit/export-fixture.ts';
 import { FIXTURE_ANNEX, FIXTURE_PARAGRAPHS, pdfText, positionsInOrder } from './export-helpers.ts';
@@ -147,3 +148,55 @@ describe.each(CASES)('PDF export printed in two halves at once, $name', ({ optio
     expect(s.getProducer()).toBe(w.getProducer());
   });
 });
+
+describe('a split print cancelled or failing', () => {
+  let dir: string;
+  let printer: ChromiumPrinter;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'plenary-export-split-stop-'));
+    printer = await launchChromiumPrinter('/usr/bin/chromium');
+  });
+  afterAll(async () => {
+    await printer?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('cancelled while the halves print: the old file stays, and the printer prints the next export', async () => {
+    const path = join(dir, 'cancelled.pdf');
+    await writeFile(path, 'previous export');
+    const controller = new AbortController();
+    const attempt = exportReportFile(reportWithStances().doc, { format: 'pdf', options: DEFAULT_EXPORT_OPTIONS, path }, {
+      printer: printer.print,
+      pdfSplit: ALWAYS_SPLIT,
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.phase === 'printing') controller.abort();
+      },
+    });
+    await expect(attempt).rejects.toMatchObject({ name: 'AbortError' });
+    expect(await readFile(path, 'utf8')).toBe('previous export');
+    expect((await readdir(dir)).filter((f) => f.startsWith('.cancelled'))).toEqual([]);
+    await exportReportFile(reportWithStances().doc, { format: 'pdf', options: DEFAULT_EXPORT_OPTIONS, path }, { printer: printer.print, pdfSplit: ALWAYS_SPLIT });
+    expect(pageNumberOf((await pageTexts(path)).at(-1)!)).toMatch(/^\d+$/);
+  });
+
+  it('one half failing fails the export with a clear message, and stops the other half', async () => {
+    const path = join(dir, 'failed.pdf');
+    let calls = 0;
+    let otherStopped = false;
+    const failingSecond: HtmlPrinter = (html, signal) => {
+      calls += 1;
+      if (calls === 2) return Promise.reject(new Error('the renderer crashed'));
+      signal?.addEventListener('abort', () => {
+        otherStopped = true;
+      });
+      return printer.print(html, signal);
+    };
+    await expect(exportReportFile(reportWithStances().doc, { format: 'pdf', options: DEFAULT_EXPORT_OPTIONS, path }, { printer: failingSecond, pdfSplit: ALWAYS_SPLIT }))
+      .rejects.toThrow(/Could not print the report to PDF: the renderer crashed/);
+    expect(otherStopped).toBe(true);
+    expect((await readdir(dir)).filter((f) => f.includes('failed'))).toEqual([]);
+  });
+});
+
