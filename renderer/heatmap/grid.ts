@@ -45,7 +45,7 @@ export class HeatmapGrid {
   /** The focused cell (the tab stop when a cell has it); replaced, not moved, while it holds focus. */
   private focusProbe = new CellProbe('hm-focus-cell');
   private readonly hoverProbe = new CellProbe('hm-hover-cell');
-  private rows: HeatmapRow[] = [];
+  private rows: readonly HeatmapRow[] = [];
   private expanded: ReadonlySet<string> = new Set();
   private readonly rendered = new Map<string, HTMLElement>();
   /** The columns the header has cells for (and the canvas draws). */
@@ -101,7 +101,7 @@ export class HeatmapGrid {
   }
 
   /** New rows or columns: keeps the row elements that still fit, rebuilds the header and redraws the cells. */
-  setRows(rows: HeatmapRow[], expanded: ReadonlySet<string>): void {
+  setRows(rows: readonly HeatmapRow[], expanded: ReadonlySet<string>): void {
     this.rows = rows;
     this.expanded = expanded;
     let hadFocus = false;

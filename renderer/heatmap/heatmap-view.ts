@@ -188,7 +188,10 @@ export class HeatmapView {
     // The gaps of the new columns come from what the tracker keeps; only a reading of the
     // stances still under way (the view was just opened) goes on in idle time.
     if (!this.tracker.columnsChanged()) this.recountLater(false);
-    this.rebuildRows();
+    // The rows (sections, their numbers, the open ones) do not depend on the columns
+    // unless a filter or the order reads the figures: the grid keeps them and redraws.
+    if (this.visible && !this.rowsReadFigures()) this.grid.setRows(this.grid.rowList, this.expanded);
+    else this.rebuildRows();
     this.summary.render();
   }
 
@@ -263,9 +266,14 @@ export class HeatmapView {
     this.summary.render();
   }
 
+  /** Whether the rows shown depend on the figures: a filter or the readiness order. */
+  private rowsReadFigures(): boolean {
+    return this.filters.blockingOnly || this.filters.hideRecognized || this.filters.sort === 'readiness';
+  }
+
   /** Filters and the readiness order depend on figures; new paragraphs in an open section add rows. */
   private rowsMayChange(change: EngineChange): boolean {
-    if (this.filters.blockingOnly || this.filters.hideRecognized || this.filters.sort === 'readiness') return true;
+    if (this.rowsReadFigures()) return true;
     for (const id of change.blocks) {
       const path = this.model.engine.blocks.byId.get(id)?.sectionPath;
       const section = path?.[path.length - 1];

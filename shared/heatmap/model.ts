@@ -254,9 +254,9 @@ export class HeatmapModel {
   // ---- internals ----
 
   private relayout(): void {
+    // The section list stays: sections() remakes it when the engine's sections change.
     this.blockCache.clear();
     this.sectionCache.clear();
-    this.sectionList = null;
     const { dimension, group } = this.settingsValue;
     const engineColumns = this.engine.columns;
     const groups = this.groupsOf();
