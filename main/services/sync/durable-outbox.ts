@@ -17,6 +17,7 @@
 export class DurableOutbox {
   private held: Array<() => void> = [];
   private holding = false;
+  private readonly firsts: Array<() => void> = [];
 
   /** True while a commit is open: sends wait for it. */
   get isHolding(): boolean {
@@ -35,11 +36,28 @@ export class DurableOutbox {
   }
 
   /**
+   * `send` runs at every release, before the held messages: for what should leave
+   * first once a commit is done (the Redis relay: the other processes' members wait
+   * for it, and this process's own fan-out of a busy turn takes milliseconds).
+   */
+  onRelease(send: () => void): void {
+    this.firsts.push(send);
+  }
+
+  /**
    * The commit is done (or failed, and its reports' connections have been closed, so
-   * what was held for them goes nowhere): sends everything held, in order.
+   * what was held for them goes nowhere): runs the `onRelease` senders, then sends
+   * everything held, in order.
    */
   release(): void {
     this.holding = false;
+    for (const send of this.firsts) {
+      try {
+        send();
+      } catch (error) {
+        console.error('Sending after a commit failed', error);
+      }
+    }
     const held = this.held;
     this.held = [];
     for (const send of held) {
