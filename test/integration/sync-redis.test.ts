@@ -7,6 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import * as Y from 'yjs';
 import { connectClient, freePort, startServerProcess, tempDir, waitFor, type ServerProcess, type TestClient } from './fixtures/sync/harness.ts';
@@ -17,6 +19,7 @@ const hasRedis = existsSync(REDIS);
 
 let redis: ChildProcess | null = null;
 let redisUrl = '';
+let sharedDataDir = '';
 const servers: ServerProcess[] = [];
 const clients: TestClient[] = [];
 
@@ -33,8 +36,8 @@ beforeAll(async () => {
     redis!.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${out}`)));
   });
   redisUrl = `redis://127.0.0.1:${port}`;
-  const dataDir = tempDir();
-  for (let i = 0; i < 2; i++) servers.push(await startServerProcess({ dataDir, args: ['--redis', redisUrl] }));
+  sharedDataDir = tempDir();
+  for (let i = 0; i < 2; i++) servers.push(await startServerProcess({ dataDir: sharedDataDir, args: ['--redis', redisUrl] }));
 });
 
 afterAll(async () => {
@@ -80,6 +83,38 @@ describe.skipIf(!hasRedis)('two server processes through Redis', () => {
     const late = client(two.url, 'late-report');
     await late.settled();
     await waitFor(() => late.doc.getMap('meta').get('title') === 'Report of the WGIG', 30_000, 'title on the other process');
+  });
+});
+
+describe.skipIf(!hasRedis)('an update its process could not store', () => {
+  it('never reaches the other process; the writer\'s resend does once the file takes writes', { timeout: 60_000 }, async () => {
+    const [one, two] = servers as [ServerProcess, ServerProcess];
+    const writer = client(one.url, 'locked-report');
+    const reader = client(two.url, 'locked-report');
+    await Promise.all([writer.settled(), reader.settled()]);
+    // Another program holds the report file's write lock for longer than the servers wait.
+    const blocker = new Database(join(sharedDataDir, 'locked-report.plenary'));
+    blocker.exec('BEGIN IMMEDIATE');
+    try {
+      let writerDropped = 0;
+      writer.provider.on('close', () => (writerDropped += 1));
+      writer.doc.getText('t').insert(0, 'typed while the file was locked');
+      await waitFor(() => writerDropped > 0, 30_000, 'the writer\'s process to drop it');
+      // Time for a relay, had there been one, to reach the other process and its client.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(reader.doc.getText('t').toString()).toBe('');
+    } finally {
+      blocker.exec('ROLLBACK');
+      blocker.close();
+    }
+    // The writer comes back later (the app's backoff: 1 s, then 2 s…) once its process
+    // has dropped the report it could not store; it resends what was never acknowledged.
+    writer.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const back = connectClient(one.url, 'locked-report', { doc: writer.doc });
+    clients.push(back);
+    await waitFor(() => reader.doc.getText('t').toString() === 'typed while the file was locked', 30_000, 'the resent update on the other process');
+    await back.settled();
   });
 });
 

@@ -195,6 +195,11 @@ export class SqlitePersistence implements Extension {
     this.unsynced.add(reportId);
   }
 
+  /** True when the report's last commit failed and it has not been reloaded since: nothing of it may leave. */
+  hasFailed(reportId: string): boolean {
+    return this.failed.has(reportId);
+  }
+
   /** Refuses every message for a report whose in-memory copy is ahead of its file. */
   async beforeHandleMessage({ documentName }: beforeHandleMessagePayload): Promise<void> {
     if (this.failed.has(documentName)) throw Object.assign(new Error('The report could not be stored.'), { code: 1011, reason: 'The report could not be stored.' });

@@ -112,7 +112,17 @@ interface RedisInternals {
 }
 
 /** Loaded only when asked for: ioredis and redlock double the server's start-up time. */
-export async function redisExtension(url: string, outbox: DurableOutbox, onRelayRefused: (reason: string) => void): Promise<Extension> {
+export interface RedisRelayOptions {
+  url: string;
+  /** Holds every publish while a commit is open. */
+  outbox: DurableOutbox;
+  /** False for a report whose commit failed: its updates are not relayed (they are not stored). */
+  isStored: (reportId: string) => boolean;
+  /** A batch could not be read or applied, or resubscribing failed (logged). */
+  onRelayRefused: (reason: string) => void;
+}
+
+export async function redisExtension({ url, outbox, isStored, onRelayRefused }: RedisRelayOptions): Promise<Extension> {
   const { Redis } = await import('@hocuspocus/extension-redis');
   const parsed = new URL(url);
   const prefix = 'plenary';
@@ -193,6 +203,7 @@ export async function redisExtension(url: string, outbox: DurableOutbox, onRelay
       if (this.relays.size === 0) return;
       const pipeline = this.pub.pipeline();
       for (const [reportId, updates] of this.relays) {
+        if (!isStored(reportId)) continue; // its writer's connection was closed; the resend is relayed
         const seq = (this.published.get(reportId) ?? 0) + 1;
         this.published.set(reportId, seq);
         const batch = encodeRelayBatch({ sender: this.configuration.identifier, reportId, seq, updates });

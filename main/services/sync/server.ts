@@ -135,7 +135,12 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     });
   const extensions: Extension[] = [persistence ?? (options.storage as Extension), authenticationHook(options.authorize)];
   if (options.redisUrl) {
-    extensions.push(await redisExtension(options.redisUrl, outbox, (reason) => log('warn', 'redis.relay_refused', { reason })));
+    extensions.push(await redisExtension({
+      url: options.redisUrl,
+      outbox,
+      isStored: (reportId) => !persistence?.hasFailed(reportId),
+      onRelayRefused: (reason) => log('warn', 'redis.relay_refused', { reason }),
+    }));
   }
 
   const hocuspocus = new Hocuspocus({
