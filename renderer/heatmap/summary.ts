@@ -114,7 +114,7 @@ export class SummaryBand {
     // The list is rebuilt only for other columns; a stance that moves a gap rewrites that
     // item's figure (a member view has 60 items: rebuilding them restyled and laid out the
     // whole band for one figure).
-    const columns = `${this.tracker.ready}|${gaps.map((g) => g.columnId).join('|')}`;
+    const columns = `${this.tracker.ready}|${gaps.map((g) => `${g.columnId}:${g.label}`).join('|')}`;
     if (columns !== this.gapColumns) {
       this.gapColumns = columns;
       this.renderGaps(gaps);
