@@ -136,41 +136,99 @@ export class GridCanvas {
    * look differs from the last repaint's, or the whole row the first time.
    */
   private drawRow(context: CanvasRenderingContext2D, index: number, cells: readonly Cell[] | undefined, all: boolean): void {
+    if (all) return this.drawFullRow(context, index, cells);
     const y = (index - this.rows.first) * ROW_HEIGHT;
-    const before = all ? undefined : this.drawn.get(index);
+    const before = this.drawn.get(index);
     const looks: string[] = [];
     for (let column = this.columns.first; column <= this.columns.last; column++) {
       const cell = cells?.[column];
       const slot = column - this.columns.first;
-      if (!all) {
-        const look = lookKey(cell, this.narrow);
-        looks.push(look);
-        if (before?.[slot] === look) continue;
-      }
+      const look = lookKey(cell, this.narrow);
+      looks.push(look);
+      if (before?.[slot] === look) continue;
       const x = slot * this.cellWidth;
-      if (!all) context.clearRect(x, y, this.cellWidth, ROW_HEIGHT);
-      if (!cell) continue;
-      this.drawCell(context, cell, x + INSET_X, y + INSET_Y, !all);
+      context.clearRect(x, y, this.cellWidth, ROW_HEIGHT);
+      if (cell) this.drawCell(context, cell, x + INSET_X, y + INSET_Y);
     }
-    if (!all) {
-      this.drawn.set(index, looks);
-      return;
+    this.drawn.set(index, looks);
+  }
+
+  /**
+   * A whole row, layer by layer as drawCell draws one cell (fills, hatching, accept bars,
+   * triangles, rings, figures, frames; the marks of one cell never overlap another's), so
+   * a colour is set once per row rather than once per cell and the row's triangles are
+   * one path: a screen of member columns is ≈ 500 cells.
+   */
+  private drawFullRow(context: CanvasRenderingContext2D, index: number, cells: readonly Cell[] | undefined): void {
+    if (!cells) return;
+    const y = (index - this.rows.first) * ROW_HEIGHT + INSET_Y;
+    const width = this.cellWidth - 2 * INSET_X;
+    const height = ROW_HEIGHT - 2 * INSET_Y;
+    const first = this.columns.first;
+    const last = Math.min(this.columns.last, cells.length - 1);
+    const xOf = (column: number): number => (column - first) * this.cellWidth + INSET_X;
+    let vacant = false;
+    let bars = false;
+    let triangles = false;
+    for (let column = first; column <= last; column++) {
+      const cell = cells[column];
+      if (!cell) continue;
+      const empty = cell.counts.members === 0;
+      vacant ||= empty;
+      bars ||= !empty && cell.acceptShare > 0;
+      triangles ||= !empty && cell.marks.objection;
+      context.fillStyle = empty ? VACANT_FILL : fillOf(cell.endorseShare);
+      context.fillRect(xOf(column), y, width, height);
+    }
+    const marks = this.marks(context);
+    if (vacant && marks.hatch) {
+      context.fillStyle = marks.hatch;
+      for (let column = first; column <= last; column++) if (cells[column]?.counts.members === 0) context.fillRect(xOf(column), y, width, height);
+    }
+    if (bars) {
+      context.fillStyle = ACCEPT_BAR;
+      for (let column = first; column <= last; column++) {
+        const cell = cells[column];
+        if (!cell || cell.counts.members === 0 || cell.acceptShare <= 0) continue;
+        context.fillRect(xOf(column), y + height - BAR, Math.max(1, Math.round(width * cell.acceptShare)), BAR);
+      }
+    }
+    if (triangles) {
+      context.fillStyle = OBJECTION_MARK;
+      context.beginPath();
+      for (let column = first; column <= last; column++) {
+        const cell = cells[column];
+        if (!cell || cell.counts.members === 0 || !cell.marks.objection) continue;
+        const right = xOf(column) + width;
+        context.moveTo(right - TRIANGLE, y);
+        context.lineTo(right, y);
+        context.lineTo(right, y + TRIANGLE);
+        context.closePath();
+      }
+      context.fill();
+    }
+    for (let column = first; column <= last; column++) {
+      const cell = cells[column];
+      if (!cell || cell.counts.members === 0) continue;
+      const dark = darkFill(cell.endorseShare);
+      if (cell.marks.reservation) context.drawImage(dark ? marks.ringOnDark : marks.ring, xOf(column), y, RING_BOX, RING_BOX);
+      const text = cellText(cell, this.narrow);
+      if (text) this.atlas(dark ? INK_ON_DARK : INK).draw(context, text, xOf(column), y, width);
     }
     // A full row's rounded corners in one image (its first slots), not one per cell.
     const frames = this.frameFor();
     const ratio = window.devicePixelRatio || 1;
-    context.drawImage(frames.row, 0, 0, frames.rowWidth * ratio, ROW_HEIGHT * ratio, 0, y, frames.rowWidth, ROW_HEIGHT);
+    context.drawImage(frames.row, 0, 0, frames.rowWidth * ratio, ROW_HEIGHT * ratio, 0, y - INSET_Y, frames.rowWidth, ROW_HEIGHT);
   }
 
   /**
-   * One cell, in the order that lets the cheapest operations do it: the fill and the
-   * accept bar as plain rectangles, the triangle as a three-point path, the ring as a
-   * ready-drawn image, the text stamped from a glyph atlas, and last the frame — white
-   * rounded-off corners over the square, as the grid's background is white (a full draw
-   * frames a whole row at once). Anti-aliased round rectangles, clips and arcs per cell
+   * One cell (a repaint), in the order that lets the cheapest operations do it: the fill
+   * and the accept bar as plain rectangles, the triangle as a three-point path, the ring
+   * as a ready-drawn image, the text stamped from a glyph atlas, and last the frame —
+   * white rounded-off corners over the square, as the grid's background is white. Anti-aliased round rectangles, clips and arcs per cell
    * cost Skia twice the raster time for a screen of member columns.
    */
-  private drawCell(context: CanvasRenderingContext2D, cell: Cell, x: number, y: number, framed: boolean): void {
+  private drawCell(context: CanvasRenderingContext2D, cell: Cell, x: number, y: number): void {
     const width = this.cellWidth - 2 * INSET_X;
     const height = ROW_HEIGHT - 2 * INSET_Y;
     if (cell.counts.members === 0) {
@@ -181,7 +239,7 @@ export class GridCanvas {
         context.fillStyle = hatch;
         context.fillRect(x, y, width, height);
       }
-      if (framed) context.drawImage(this.frameFor().cell, x, y, width, height);
+      context.drawImage(this.frameFor().cell, x, y, width, height);
       return;
     }
     context.fillStyle = fillOf(cell.endorseShare);
@@ -206,7 +264,7 @@ export class GridCanvas {
     }
     const text = cellText(cell, this.narrow);
     if (text) this.atlas(dark ? INK_ON_DARK : INK).draw(context, text, x, y, width);
-    if (framed) context.drawImage(this.frameFor().cell, x, y, width, height);
+    context.drawImage(this.frameFor().cell, x, y, width, height);
   }
 
   /** The frames of one cell and of a row of cells, per cell width (wide and narrow columns each keep theirs). */
