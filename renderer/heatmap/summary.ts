@@ -66,6 +66,8 @@ export class SummaryBand {
   /** Which columns the participation gaps list has items for (and whether it is counted). */
   private gapColumns = '';
   private gapItems: GapItem[] = [];
+  /** The tracker's revision the gaps list shows. */
+  private gapRevision = -1;
 
   constructor(groups: ConsensusEngine, model: HeatmapModel, tracker: ParticipationTracker, roster: () => Roster, open: (blockId: string) => void) {
     this.groups = groups;
@@ -115,15 +117,17 @@ export class SummaryBand {
     // item's figure (a member view has 60 items: rebuilding them restyled and laid out the
     // whole band for one figure).
     const columns = `${this.tracker.ready}|${gaps.map((g) => `${g.columnId}:${g.label}`).join('|')}`;
+    const revision = this.tracker.revision;
     if (columns !== this.gapColumns) {
       this.gapColumns = columns;
       this.renderGaps(gaps);
-    } else {
+    } else if (this.tracker.revision !== this.gapRevision) {
       gaps.forEach((gap, i) => {
         const shown = this.gapItems[i];
         if (shown) paintGap(shown, gap);
       });
     }
+    this.gapRevision = revision;
     if (this.followUp.open) this.renderFollowUp();
   }
 

@@ -64,6 +64,8 @@ export class ParticipationTracker {
   private cursor = 0;
   /** False until every block's stances were read (and after `invalidate`): the figures are not known. */
   ready = false;
+  /** Goes up whenever a column's count may have changed (so a view can skip redrawing the same gaps). */
+  revision = 0;
 
   /** `deferred`: count nothing yet (call `recountSome` or `recount` later). */
   constructor(model: HeatmapModel, options: { deferred?: boolean } = {}) {
@@ -81,6 +83,7 @@ export class ParticipationTracker {
   /** Stances may have changed anywhere (roster, structure): forget them; `recountSome` (or `recount`) reads them again. */
   invalidate(): void {
     this.ready = false;
+    this.revision += 1;
     this.reviewers = new Map();
     this.reviewedBy = [];
     this.layout = null;
@@ -121,10 +124,14 @@ export class ParticipationTracker {
       const next = this.model.engine.blocks.byId.has(id) ? this.read(id) : undefined;
       if (!next) this.forget(id);
       if (!this.ready) continue;
+      // A block come or gone changes every share (the paragraphs counted), whatever the counts do.
+      if (!old || !next) this.revision += 1;
       // The counts follow the block's columns: each column's "nobody reviewed" flag, before and after.
       for (let column = 0; column < this.counts.length; column++) {
         const change = Number(this.unreviewedIn(next, column)) - Number(this.unreviewedIn(old, column));
-        if (change !== 0) this.counts[column] = (this.counts[column] ?? 0) + change;
+        if (change === 0) continue;
+        this.counts[column] = (this.counts[column] ?? 0) + change;
+        this.revision += 1;
       }
     }
   }
@@ -190,6 +197,7 @@ export class ParticipationTracker {
 
   /** The current columns' counts from the kept bits. */
   private countColumns(): void {
+    this.revision += 1;
     const layout = this.model.currentLayout();
     this.layout = layout;
     const members: string[][] = layout.columns.map(() => []);

@@ -96,8 +96,14 @@ describe('participation gaps', () => {
     f.model.configure({ dimension: 'member', group: null });
     tracker.columnsChanged();
     const before = tracker.gaps().map((g) => g.unreviewed);
+    // A stance that leaves every gap as it was keeps the revision (the view redraws nothing).
+    let revision = tracker.revision;
+    f.stance('p1', 'm1', 'object');
+    expect(tracker.revision).toBe(revision);
     // Emi Tanaka (m5) reviews the first heading: her column loses one gap.
     f.stance('h1', 'm5', 'endorse');
+    expect(tracker.revision).toBeGreaterThan(revision);
+    revision = tracker.revision;
     const emi = f.model.columns.findIndex((c) => c.id === 'm5');
     expect(tracker.gaps()[emi]!.unreviewed).toBe(before[emi]! - 1);
     expect(tracker.gaps().map((g) => g.unreviewed)).toEqual(fresh());
@@ -108,6 +114,7 @@ describe('participation gaps', () => {
     expect(next.byId.has('p2')).toBe(false);
     f.engine.updateBlocks(next, diffBlocks(f.engine.blocks, next));
     stop();
+    expect(tracker.revision).toBeGreaterThan(revision);
     expect(tracker.gaps().map((g) => g.unreviewed)).toEqual(fresh());
     expect(tracker.gaps()[0]!.paragraphs).toBe(6);
   });
