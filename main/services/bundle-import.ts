@@ -46,17 +46,32 @@ async function readBundleFile(path: string): Promise<Uint8Array> {
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-let sharedGuard: UpdateGuard | null = null;
 const EMPTY_V2_UPDATE = Y.encodeStateAsUpdateV2(new Y.Doc());
+/** How long the shared guard outlives the last import (a quick run of imports reuses it). */
+const GUARD_IDLE_MS = 1_000;
+let sharedGuard: UpdateGuard | null = null;
+let guardUsers = 0;
+let guardIdle: ReturnType<typeof setTimeout> | undefined;
 
 /**
- * The guard every import without its own shares. Its worker takes 80–95 ms to start
- * (it loads Yjs); one guard per import paid that on every File → Import changes…. The
- * worker is unref'd: it keeps no process alive.
+ * The guard imports without their own share. Its worker takes 80–95 ms to start (it
+ * loads Yjs), so imports in a row use one; it is closed a second after the last one
+ * ends, because a worker listened to keeps its process alive even when unref'd.
  */
-function importGuard(): UpdateGuard {
+function acquireGuard(): UpdateGuard {
+  clearTimeout(guardIdle);
+  guardUsers++;
   sharedGuard ??= new UpdateGuard({ maxBytes: MAX_BUNDLE_BYTES, timeoutMs: 30_000 });
   return sharedGuard;
+}
+
+function releaseGuard(): void {
+  if (--guardUsers > 0) return;
+  guardIdle = setTimeout(() => {
+    const guard = sharedGuard;
+    sharedGuard = null;
+    void guard?.close();
+  }, GUARD_IDLE_MS);
 }
 
 async function checkUpdate(bundle: Bundle, guard: UpdateGuard): Promise<void> {
@@ -178,8 +193,17 @@ function checkBasesInOrder(bundles: Bundle[], local: Uint8Array): void {
  * hashes the others.
  */
 export async function importBundles(options: ImportManyOptions): Promise<ImportManyResult> {
-  const guard = options.guard ?? importGuard();
-  // Its worker (if not running yet) starts while the files are read.
+  if (options.guard) return importWith(options, options.guard);
+  const guard = acquireGuard();
+  try {
+    return await importWith(options, guard);
+  } finally {
+    releaseGuard();
+  }
+}
+
+async function importWith(options: ImportManyOptions, guard: UpdateGuard): Promise<ImportManyResult> {
+  // The worker (if not running yet) starts while the files are read.
   guard.check(EMPTY_V2_UPDATE, 'v2').catch(() => {});
   options.onProgress?.({ phase: 'reading', done: 0, total: options.paths.length });
   const files = await Promise.all(options.paths.map(async (path) => ({ path, bytes: await readBundleFile(path) })));

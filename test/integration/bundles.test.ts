@@ -6,6 +6,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as diagnostics from 'node:diagnostics_channel';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as Y from 'yjs';
@@ -240,6 +242,31 @@ describe('bundle format 5 (Brotli, stance texts by reference)', () => {
     }
     // At most one (none when an earlier test of this file started it already).
     expect(started).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('a process that imports bundles', () => {
+  it('ends by itself once its imports are done (the shared decoding worker does not hold it)', async () => {
+    const { a, b } = twoCopies();
+    typeParagraph(a.doc, 'Imported by a script.');
+    const { path } = await exportBundle({ doc: a.doc, path: join(dir, 's.plenary-changes'), recipient: 'Bo', sender: 'Ana', peers });
+    const bPath = b.path;
+    b.close();
+    const script = join(dir, 'import-script.ts');
+    const services = fileURLToPath(new URL('../../main/services/', import.meta.url));
+    writeFileSync(script, [
+      `import { openReportFile, closeAllReports } from '${join(services, 'open-report.ts')}';`,
+      `import { importBundle } from '${join(services, 'bundles.ts')}';`,
+      `const report = openReportFile(${JSON.stringify(bPath)});`,
+      `const result = await importBundle({ doc: report.doc, path: ${JSON.stringify(path)} });`,
+      'closeAllReports();',
+      'console.log(result.changed ? "imported" : "unchanged");',
+    ].join('\n'));
+    const child = spawnSync(process.execPath, [script], { encoding: 'utf8', timeout: 60_000 });
+    expect(child.stderr).not.toMatch(/Error/);
+    expect(child.stdout.trim()).toBe('imported');
+    expect(child.signal).toBeNull();
+    expect(child.status).toBe(0);
   });
 });
 
