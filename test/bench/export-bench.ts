@@ -298,13 +298,17 @@ try {
   rows.push(['pdf steps: join and number the pages (pdf-lib)', both(steps.join), '']);
   rows.push(['pdf steps: write (fsync, rename)', both(steps.write), await sizeOf(join(dir, 'split.pdf'), 'pdf')]);
 
-  // The same export printed whole by one renderer (as before the split), for comparison.
-  const wholeRuns = [];
-  const wholePath = join(dir, 'whole.pdf');
+  // The same export printed whole by one renderer (as before the split) and split,
+  // alternating run by run, so both see the same load on this shared machine.
+  const pairs = { whole: [] as Run[], split: [] as Run[] };
+  const pairPath = (kind: string): string => join(dir, `${kind}.pdf`);
   for (let run = 0; run < RUNS; run++) {
-    wholeRuns.push(await measure(() => exportReportFile(ydoc, { format: 'pdf', options: DEFAULT_EXPORT_OPTIONS, path: wholePath }, { annexOf: live, printer: printer.print, pdfSplit: { parts: 1 } })));
+    for (const [kind, parts] of [['whole', 1], ['split', defaultPdfParts()]] as const) {
+      pairs[kind].push(await measure(() => exportReportFile(ydoc, { format: 'pdf', options: DEFAULT_EXPORT_OPTIONS, path: pairPath(kind) }, { annexOf: live, printer: printer.print, pdfSplit: { parts } })));
+    }
   }
-  rows.push(['pdf printed whole (one renderer), live engine', both(wholeRuns), await sizeOf(wholePath, 'pdf')]);
+  rows.push(['pdf printed whole (one renderer), live engine; alternating with ↓', both(pairs.whole), await sizeOf(pairPath('whole'), 'pdf')]);
+  rows.push([`pdf in ${defaultPdfParts()} part(s) at once, live engine; alternating with ↑`, both(pairs.split), await sizeOf(pairPath('split'), 'pdf')]);
 
   for (const [label, reader] of [['new engine', annexOf], ['live engine', live]] as const) {
     for (const format of FORMATS) {
