@@ -15,12 +15,17 @@
  * with it and names it (`continues`). The importer remembers the ids of the bundles it
  * imported from each person and refuses one that continues from a bundle it never got.
  *
- * Import: the file is read whole (bounded by MAX_BUNDLE_BYTES), its framing and checksum
- * checked, its update inflated within a bound (formats 2 and 3), its report id compared with the open report's, its update decoded within a
- * size and time bound (UpdateGuard, the sync server's guard for untrusted updates), and
- * only then applied, in one transaction with Origin.bundle — so a refused bundle leaves
- * the report (and its file) exactly as it was. Importing the same bundle again is a
- * no-op: Yjs ignores what it already has, and no update is written.
+ * Export writes format 5 (shared/bundle.ts): the update compressed with Brotli
+ * (bundle-codecs.ts) and the texts of stances on paragraphs the recipient has named by
+ * their Yjs items instead of carried (shared/bundle-stances.ts).
+ *
+ * Import (bundle-import.ts): the file is read whole (bounded by MAX_BUNDLE_BYTES), its
+ * framing and checksum checked, its update decompressed within a bound (formats 2 to 5),
+ * its report id compared with the open report's, its stance texts rebuilt (format 5), its
+ * update decoded within a size and time bound (UpdateGuard, the sync server's guard for
+ * untrusted updates), and only then applied, in one transaction with Origin.bundle — so a
+ * refused bundle leaves the report (and its file) exactly as it was. Importing the same
+ * bundle again is a no-op: Yjs ignores what it already has, and no update is written.
  */
 import { readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
