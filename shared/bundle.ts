@@ -54,15 +54,14 @@
  * that one (`checkBundleContinues`) — as a lost bundle's items are caught by `base`, so
  * are its deletions, which no state vector shows. Versions 1 and 2 still import.
  *
- * Version 4 (2026-11-28 14:00 UTC) changes only the compression: Brotli packs the same
- * v2 update ≈ 18 % smaller than DEFLATE for a day's typing (its context modelling suits
- * the update's columns of small numbers and the stances' hex signatures) and ≈ 30–40 %
- * smaller for a complete report or a week. This module stays pure (no node:), so the
- * codec is passed in (`BrotliCodec`; main uses Node's zlib, the only place bundles are
- * made and read). Without one, `createBundle` writes version 3 and `decodeBundle`
- * refuses a version 4 file with a message.
+ * Version 4 (2026-11-28 13:35 UTC) changes only the compression: Brotli packs the same
+ * v2 update ≈ 17 % smaller than DEFLATE for a day's typing and ≈ 26 % for a complete
+ * report (measured in test/bench/bundle-size-bench.ts). This module stays pure (no
+ * node:), so the codec is passed in (`BrotliCodec`; main uses Node's zlib, the only
+ * place bundles are made and read). Without one, `createBundle` writes version 3 and
+ * `decodeBundle` refuses a version 4 or 5 file with a message.
  *
- * Version 5 (2026-11-28 14:10 UTC) leaves out of the update the texts (and their hashes)
+ * Version 5 (2026-11-28 13:42 UTC) leaves out of the update the texts (and their hashes)
  * of stances on paragraphs the recipient already has, naming the Yjs items they are made
  * of instead (shared/bundle-stances.ts): a day's 20 stances went from ≈ 0.28 to ≈ 0.1 kB
  * each. `decodeBundle` returns such a bundle with `stanceRefs`; the importer rebuilds the

@@ -12,7 +12,7 @@
 // straight into Yjs): there Yjs's own diff update also carries the document's whole
 // delete set and every client's state, which format 3 leaves out for a recipient who got
 // the previous bundle. Prints tables; never fails.
-// Since format 4/5 (2026-11-28 14:00 UTC) the headline is the bundle the app writes:
+// Since formats 4 and 5 (2026-11-28 13:35 and 13:42 UTC) the headline is the bundle the app writes:
 // Brotli (main's codec, bundle-codecs.ts) and, in format 5, stance texts by reference to
 // the paragraphs' items the recipient has (shared/bundle-stances.ts); format 3 (DEFLATE,
 // every stance whole) is printed beside it. A "typical day" table (600 words, 5 stances)
@@ -158,7 +158,7 @@ function freshDay(title: string, characters: number, stanceCount: number, full: 
     ['of which the typing alone (v2 update before the stances, Brotli)', `${kB(typing)} (${items.toLocaleString('en')} Yjs items)`],
     [`of which the ${stanceCount} stances (signature, stance, time, block and member ids; text and hash by reference: ${decoded.stanceRefs?.length ?? 0} of ${stanceCount})`, `${kB(five.length - typing)} (${((five.length - typing) / stanceCount / 1024).toFixed(2)} kB each)`],
     ['the same day, format 4 (Brotli, every stance whole: what a stance on a paragraph typed that day costs)', `${kB(four.length)} (stances ${((four.length - typing) / stanceCount / 1024).toFixed(2)} kB each)`],
-    ['the same day, format 3 (DEFLATE, every stance whole; before 2026-11-28 14:00 UTC)', kB(three.length)],
+    ['the same day, format 3 (DEFLATE, every stance whole; before 2026-11-28 13:35 UTC)', kB(three.length)],
   ];
   if (full) {
     rows.push(
