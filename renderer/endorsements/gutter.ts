@@ -21,8 +21,10 @@ const MARGIN_PX = 600;
 
 interface Row {
   element: HTMLButtonElement;
-  /** States the chips show, to skip redundant rebuilds. */
+  /** Columns and states the chips show, to skip redundant rebuilds. */
   shown: string;
+  /** Label and states the accessible name was made from. */
+  named: string;
   top: number;
 }
 
@@ -169,7 +171,7 @@ export class StanceGutter {
       const label = blockLabel(block);
       if (row.element.dataset.label !== label) {
         row.element.dataset.label = label;
-        this.fill(id, row, true);
+        this.fill(id, row);
       }
     }
     for (const [id, row] of this.rows) {
@@ -203,21 +205,28 @@ export class StanceGutter {
     if (id === this.openId) element.classList.add('is-open');
     element.addEventListener('click', () => this.open(id));
     this.element.append(element);
-    return { element, shown: '', top: Number.NaN };
+    return { element, shown: '', named: '', top: Number.NaN };
   }
 
-  private fill(id: string, row: Row, force = false): void {
+  /**
+   * Chips are rebuilt only when the states change; a block renumbered by an edit above it
+   * (every visible block after a new paragraph) only gets its accessible name redone.
+   */
+  private fill(id: string, row: Row): void {
     const result = this.live.engine.result(id);
     const columns = this.live.engine.columns;
     const states: readonly ColumnState[] = result?.states ?? columns.map(() => 'nobody');
-    const shown = states.join(',');
-    if (!force && shown === row.shown) return;
-    row.shown = shown;
-    row.element.replaceChildren(...columns.map((column, i) => chip(column, states[i] ?? 'nobody')));
+    const shown = columns.map((column, i) => `${column.id}:${column.label}:${states[i] ?? 'nobody'}`).join('|');
+    const named = `${row.element.dataset.label ?? 'Block'}|${shown}`;
+    if (named === row.named) return;
+    row.named = named;
+    if (shown !== row.shown) {
+      row.shown = shown;
+      row.element.replaceChildren(...columns.map((column, i) => chip(column, states[i] ?? 'nobody')));
+      row.element.dataset.states = states.join(',');
+    }
     const sentences = columns.map((column, i) => stateSentence(column, states[i] ?? 'nobody'));
-    const label = `${row.element.dataset.label ?? 'Block'}, stances: ${sentences.join('; ')}. Open the stances panel.`;
-    row.element.setAttribute('aria-label', label);
-    row.element.dataset.states = shown;
+    row.element.setAttribute('aria-label', `${row.element.dataset.label ?? 'Block'}, stances: ${sentences.join('; ')}. Open the stances panel.`);
   }
 
   destroy(): void {

@@ -159,6 +159,26 @@ describe('stances in the editor', () => {
     await closeRoster(member);
     expect(errors).toEqual([]);
   });
+
+  test('a new paragraph renumbers the rows below it for screen readers; their chips stay as they were', async () => {
+    const below = await paragraphId(chair, 3);
+    const row = chair.locator(`.stance-row[data-block-id="${below}"]`);
+    await block(chair, below).scrollIntoViewIfNeeded();
+    const before = (await row.getAttribute('aria-label'))!;
+    const number = Number(/^Paragraph (\d+)\./.exec(before)?.[1]);
+    expect(number).toBeGreaterThan(0);
+    // An expando, not an attribute: marks the chip elements themselves.
+    await row.locator('.chip').evaluateAll((chips) => chips.forEach((chip) => ((chip as Element & { kept?: boolean }).kept = true)));
+    const above = await paragraphId(chair, 1);
+    await block(chair, above).click();
+    await chair.keyboard.press('End');
+    await chair.keyboard.press('Enter');
+    await chair.keyboard.type('A new paragraph above.');
+    await expect.poll(() => row.getAttribute('aria-label')).toMatch(new RegExp(`^Paragraph ${number + 1}\\., stances: `));
+    expect((await row.getAttribute('aria-label'))!.replace(/^Paragraph \d+\./, '')).toBe(before.replace(/^Paragraph \d+\./, ''));
+    expect(await row.locator('.chip').evaluateAll((chips) => chips.map((chip) => (chip as Element & { kept?: boolean }).kept === true))).toEqual([true, true, true, true]);
+    expect(errors).toEqual([]);
+  });
 });
 
 async function chipStateOf(page: Page, group: string): Promise<string | null> {
