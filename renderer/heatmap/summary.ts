@@ -32,15 +32,20 @@ const FOLLOW_UP_SHOWN = 12;
 interface GapItem {
   readonly item: HTMLElement;
   readonly value: HTMLElement;
+  /** What the item shows now (compared here, not read back from the DOM: 60 items in a member view). */
+  shown: string;
 }
 
-/** Brings one participation gap's item up to date, writing only what differs. */
-function paintGap(shown: GapItem, gap: ColumnGap): void {
+/** Brings one participation gap's item up to date, writing only when it shows something else. */
+function paintGap(gapItem: GapItem, gap: ColumnGap): void {
   const className = gap.members === 0 ? 'hm-gap hm-gap-vacant' : gap.share >= 0.5 ? 'hm-gap hm-gap-high' : 'hm-gap';
-  const title = gap.members === 0 ? `${gap.label}: no active members` : `${gap.label}: ${gap.unreviewed} of ${gap.paragraphs} paragraphs not reviewed by any of its ${gap.members} members`;
-  if (shown.item.className !== className) shown.item.className = className;
-  if (shown.item.title !== title) shown.item.title = title;
-  setText(shown.value, gap.members === 0 ? '—' : percent(gap.share));
+  const value = gap.members === 0 ? '—' : percent(gap.share);
+  const shown = `${className}|${value}|${gap.members}|${gap.unreviewed}|${gap.paragraphs}`;
+  if (gapItem.shown === shown) return;
+  gapItem.shown = shown;
+  gapItem.item.className = className;
+  gapItem.item.title = gap.members === 0 ? `${gap.label}: no active members` : `${gap.label}: ${gap.unreviewed} of ${gap.paragraphs} paragraphs not reviewed by any of its ${gap.members} members`;
+  setText(gapItem.value, value);
 }
 
 /** Writes text only when it differs (an unchanged figure costs no relayout of the band). */
@@ -144,7 +149,7 @@ export class SummaryBand {
       const value = document.createElement('strong');
       item.append(name, value);
       list.append(item);
-      const shown = { item, value };
+      const shown: GapItem = { item, value, shown: '' };
       paintGap(shown, gap);
       return shown;
     });
