@@ -210,6 +210,7 @@ const setupMs = performance.now() - setupStart;
 const dir = await mkdtemp(join(tmpdir(), 'plenary-export-bench-'));
 const printer = await launchChromiumPrinter();
 const rows: string[][] = [];
+let pairLine = '';
 try {
   const annexOf = (y: Y.Doc, d: Parameters<typeof annexOfReport>[1]) => annexOfReport(y, d, verifier);
   // Baselines in the same process: the Y.Doc read alone, and the plain text written out.
@@ -307,6 +308,7 @@ try {
       pairs[kind].push(await measure(() => exportReportFile(ydoc, { format: 'pdf', options: DEFAULT_EXPORT_OPTIONS, path: pairPath(kind) }, { annexOf: live, printer: printer.print, pdfSplit: { parts } })));
     }
   }
+  pairLine = `Alternating runs, wall ms (whole / split): ${pairs.whole.map((w, i) => `${w.wall.toFixed(0)}/${pairs.split[i]!.wall.toFixed(0)}`).join(', ')}`;
   rows.push(['pdf printed whole (one renderer), live engine; alternating with ↓', both(pairs.whole), await sizeOf(pairPath('whole'), 'pdf')]);
   rows.push([`pdf in ${defaultPdfParts()} part(s) at once, live engine; alternating with ↑`, both(pairs.split), await sizeOf(pairPath('split'), 'pdf')]);
 
@@ -334,3 +336,4 @@ const line = (r: string[]): string => `| ${r.map((cell, c) => cell.padEnd(widths
 console.log(line(['step', 'time', 'size']));
 console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
 for (const r of rows) console.log(line(r));
+if (pairLine) console.log(`\n${pairLine}`);
