@@ -74,8 +74,7 @@ export class HeatmapGrid {
     this.body.className = 'hm-body';
     this.body.setAttribute('role', 'rowgroup');
     this.body.append(this.canvas.canvas);
-    // The canvas keeps its largest size (grid-canvas.ts, fit): clipped to the rows and columns
-    // ('clip', not 'hidden', which would make the body the row headers' sticky scroller).
+    // The canvas keeps its largest size (grid-canvas.ts, fit): clipped here ('hidden' would unstick the row headers).
     this.body.style.overflow = 'clip';
     this.element.append(this.head, this.body);
     scroller.append(this.element, this.tooltip.element);
