@@ -25,12 +25,6 @@ const TRIANGLE = 11;
 const INK = '#1f2430';
 const INK_ON_DARK = '#ffffff';
 
-/** The area, in CSS pixels, a draw may have to cover on this screen (see GridCanvas.fit). */
-export interface Room {
-  readonly width: number;
-  readonly height: number;
-}
-
 /** What a cell looks like, as one string: a cell is redrawn only when it changes. */
 function lookKey(cell: Cell | undefined, narrow: boolean): string {
   if (!cell) return '';
@@ -63,8 +57,6 @@ export class GridCanvas {
   private font = '';
   private dirty = true;
   private context2d: CanvasRenderingContext2D | null = null;
-  /** The pixel ratio the canvas's size was set for. */
-  private ratio = 0;
 
   constructor() {
     this.canvas = document.createElement('canvas');
@@ -86,7 +78,7 @@ export class GridCanvas {
    * covers `rows` × `columns` (cells `cellWidth` wide) and draws every cell. `rows` holds
    * `needed` with a margin, so that a small scroll finds its rows already drawn.
    */
-  draw(needed: Span, rows: Span, columns: Span, cellWidth: number, narrow: boolean, cellsOfRow: (index: number) => readonly Cell[] | undefined, room: Room | null = null): void {
+  draw(needed: Span, rows: Span, columns: Span, cellWidth: number, narrow: boolean, cellsOfRow: (index: number) => readonly Cell[] | undefined): void {
     // What is drawn still covers what is needed (a small scroll, a header that found
     // its height): nothing to do.
     if (!this.dirty && needed.first >= this.rows.first && needed.last <= this.rows.last && columns.first === this.columns.first
@@ -102,35 +94,22 @@ export class GridCanvas {
     const width = Math.max(0, columns.last - columns.first + 1) * cellWidth;
     const height = Math.max(0, rows.last - rows.first + 1) * ROW_HEIGHT;
     const ratio = window.devicePixelRatio || 1;
-    this.fit(Math.max(width, room?.width ?? 0), Math.max(height, room?.height ?? 0), ratio);
     const style = this.canvas.style;
     style.left = `${LABEL_WIDTH + columns.first * cellWidth}px`;
     style.top = `${rows.first * ROW_HEIGHT}px`;
+    style.width = `${width}px`;
+    style.height = `${height}px`;
+    const pixelsWide = Math.ceil(width * ratio);
+    const pixelsHigh = Math.ceil(height * ratio);
+    if (this.canvas.width !== pixelsWide || this.canvas.height !== pixelsHigh) {
+      this.canvas.width = pixelsWide;
+      this.canvas.height = pixelsHigh;
+    }
     const context = this.context();
     if (!context) return;
     context.setTransform(ratio, 0, 0, ratio, 0, 0);
-    context.clearRect(0, 0, this.canvas.width / ratio, this.canvas.height / ratio);
+    context.clearRect(0, 0, width, height);
     for (let row = rows.first; row <= rows.last; row++) this.drawRow(context, row, cellsOfRow(row), true);
-  }
-
-  /**
-   * Makes the canvas at least `width` × `height` CSS pixels; it never shrinks. Resizing a
-   * canvas reallocates its memory, 2–15 ms here (measured: 3–4 ms median, against 0.1 ms
-   * for clearing it), and every column switch changed its width; so it keeps the largest
-   * size asked for — from the first draw that knows the scroller's size, what a screen
-   * of cells can need in either column width — and draws in its top left part. The grid's
-   * body clips what lies beyond its rows and columns.
-   */
-  private fit(width: number, height: number, ratio: number): void {
-    const canvas = this.canvas;
-    const wide = Math.ceil(width * ratio);
-    const high = Math.ceil(height * ratio);
-    if (ratio === this.ratio && canvas.width >= wide && canvas.height >= high) return;
-    canvas.width = ratio === this.ratio ? Math.max(canvas.width, wide) : wide;
-    canvas.height = ratio === this.ratio ? Math.max(canvas.height, high) : high;
-    this.ratio = ratio;
-    canvas.style.width = `${canvas.width / ratio}px`;
-    canvas.style.height = `${canvas.height / ratio}px`;
   }
 
   /** The rows or columns changed meaning (new rows, other columns): the next draw draws everything. */

@@ -114,19 +114,6 @@ export class GridViewport {
     if (left !== this.left) this.scroller.scrollLeft = this.left = Math.max(0, left);
   }
 
-  /**
-   * The most a window of cells can cover on this screen, in CSS pixels, in either column
-   * width (the columns on screen and their overscan; the rows likewise); null until the
-   * scroller's size is known.
-   */
-  room(): { width: number; height: number } | null {
-    if (this.width <= 0 || this.height <= 0) return null;
-    return {
-      width: Math.max(0, this.width - LABEL_WIDTH) + (2 * COLUMN_OVERSCAN + 2) * CELL_NARROW,
-      height: this.height + (2 * ROW_OVERSCAN + 2) * ROW_HEIGHT,
-    };
-  }
-
   get viewWidth(): number {
     return this.width || window.innerWidth;
   }

@@ -74,8 +74,6 @@ export class HeatmapGrid {
     this.body.className = 'hm-body';
     this.body.setAttribute('role', 'rowgroup');
     this.body.append(this.canvas.canvas);
-    // The canvas keeps its largest size (grid-canvas.ts, fit): clipped here ('hidden' would unstick the row headers).
-    this.body.style.overflow = 'clip';
     this.element.append(this.head, this.body);
     scroller.append(this.element, this.tooltip.element);
     this.viewport = new GridViewport(scroller, this.head, () => this.renderWindow());
@@ -204,7 +202,7 @@ export class HeatmapGrid {
     this.canvas.draw(this.viewport.rows(this.rows.length, 0), rows, this.span, this.cellWidth, this.narrow, (index) => {
       const row = this.rows[index];
       return row ? this.cellsOf(row) : undefined;
-    }, this.viewport.room());
+    });
   }
 
   /** Builds the rows in `span` that are not in the DOM yet, and the focused row wherever it is (it holds the grid's tab stop). */
