@@ -1,13 +1,17 @@
 /**
  * Real readers for the export tests: LibreOffice (headless, with a profile of its own
- * so parallel runs do not share a lock) and poppler's pdftotext.
+ * so parallel runs do not share a lock) and poppler's pdftotext; and the warm Chromium
+ * printer the PDF tests print with.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { afterAll, beforeAll } from 'vitest';
+import { launchChromiumPrinter, type ChromiumPrinter } from '../../main/services/export/chromium-printer.ts';
 
 const run = promisify(execFile);
 
@@ -83,3 +87,27 @@ export const FIXTURE_ANNEX: RegExp[] = [
   /2\.\s+Objection\s+Member 2\s+Civil society\s+The "WSIS" follow-up is drawn too/,
   /6\.\s+Reservation\s+Member 5\s+Private sector\s+Cost figures are needed\./,
 ];
+
+export interface PrintRoom {
+  /** A temporary folder for the block's files. */
+  dir: string;
+  printer: ChromiumPrinter;
+}
+
+/**
+ * For the tests of the describe block it is called in: a temporary folder and a warm
+ * Chromium printer, both made before the block's first test (before its own beforeAll
+ * hooks) and gone after its last.
+ */
+export function usePrintRoom(prefix: string): PrintRoom {
+  const room: Partial<PrintRoom> = {};
+  beforeAll(async () => {
+    room.dir = await mkdtemp(join(tmpdir(), prefix));
+    room.printer = await launchChromiumPrinter('/usr/bin/chromium');
+  });
+  afterAll(async () => {
+    await room.printer?.close();
+    if (room.dir) await rm(room.dir, { recursive: true, force: true });
+  });
+  return room as PrintRoom;
+}

@@ -1,16 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PDFArray, PDFDict, PDFDocument, PDFName, type PDFRef } from 'pdf-lib';
 import { exportReportFile } from '../../main/services/export/export-report.ts';
-import { launchChromiumPrinter, type ChromiumPrinter } from '../../main/services/export/chromium-printer.ts';
 import type { HtmlPrinter } from '../../main/services/export/pdf.ts';
 import { DEFAULT_EXPORT_OPTIONS } from '../../shared/export/model.ts';
 import { reportWithStances } from '../unit/export-fixture.ts';
-import { FIXTURE_ANNEX, FIXTURE_PARAGRAPHS, pdfText, positionsInOrder } from './export-helpers.ts';
+import { FIXTURE_ANNEX, FIXTURE_PARAGRAPHS, pdfText, positionsInOrder, usePrintRoom } from './export-helpers.ts';
 
 const run = promisify(execFile);
 
@@ -69,25 +67,18 @@ const CASES = [
 ];
 
 describe.each(CASES)('PDF export printed in two halves at once, $name', ({ options, secondStartsWith }) => {
-  let dir: string;
-  let printer: ChromiumPrinter;
+  const room = usePrintRoom('plenary-export-split-');
   let split: string;
   let whole: string;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'plenary-export-split-'));
-    printer = await launchChromiumPrinter('/usr/bin/chromium');
-    split = join(dir, 'split.pdf');
-    whole = join(dir, 'whole.pdf');
+    split = join(room.dir, 'split.pdf');
+    whole = join(room.dir, 'whole.pdf');
     const request = (path: string) => ({ format: 'pdf' as const, options, path });
     await Promise.all([
-      exportReportFile(reportWithStances().doc, request(split), { printer: printer.print, pdfSplit: ALWAYS_SPLIT }),
-      exportReportFile(reportWithStances().doc, request(whole), { printer: printer.print, pdfSplit: WHOLE }),
+      exportReportFile(reportWithStances().doc, request(split), { printer: room.printer.print, pdfSplit: ALWAYS_SPLIT }),
+      exportReportFile(reportWithStances().doc, request(whole), { printer: room.printer.print, pdfSplit: WHOLE }),
     ]);
-  });
-  afterAll(async () => {
-    await printer?.close();
-    await rm(dir, { recursive: true, force: true });
   });
 
   it('reads in order: title page, contents, numbered paragraphs across the cut, annex', async () => {
@@ -150,24 +141,14 @@ describe.each(CASES)('PDF export printed in two halves at once, $name', ({ optio
 });
 
 describe('a split print cancelled or failing', () => {
-  let dir: string;
-  let printer: ChromiumPrinter;
-
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'plenary-export-split-stop-'));
-    printer = await launchChromiumPrinter('/usr/bin/chromium');
-  });
-  afterAll(async () => {
-    await printer?.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  const room = usePrintRoom('plenary-export-split-stop-');
 
   it('cancelled while the halves print: the old file stays, and the printer prints the next export', async () => {
-    const path = join(dir, 'cancelled.pdf');
+    const path = join(room.dir, 'cancelled.pdf');
     await writeFile(path, 'previous export');
     const controller = new AbortController();
     const attempt = exportReportFile(reportWithStances().doc, { format: 'pdf', options: DEFAULT_EXPORT_OPTIONS, path }, {
-      printer: printer.print,
+      printer: room.printer.print,
       pdfSplit: ALWAYS_SPLIT,
       signal: controller.signal,
       onProgress: (p) => {
@@ -176,13 +157,13 @@ describe('a split print cancelled or failing', () => {
     });
     await expect(attempt).rejects.toMatchObject({ name: 'AbortError' });
     expect(await readFile(path, 'utf8')).toBe('previous export');
-    expect((await readdir(dir)).filter((f) => f.startsWith('.cancelled'))).toEqual([]);
-    await exportReportFile(reportWithStances().doc, { format: 'pdf', options: DEFAULT_EXPORT_OPTIONS, path }, { printer: printer.print, pdfSplit: ALWAYS_SPLIT });
+    expect((await readdir(room.dir)).filter((f) => f.startsWith('.cancelled'))).toEqual([]);
+    await exportReportFile(reportWithStances().doc, { format: 'pdf', options: DEFAULT_EXPORT_OPTIONS, path }, { printer: room.printer.print, pdfSplit: ALWAYS_SPLIT });
     expect(pageNumberOf((await pageTexts(path)).at(-1)!)).toMatch(/^\d+$/);
   });
 
   it('one half failing fails the export with a clear message, and stops the other half', async () => {
-    const path = join(dir, 'failed.pdf');
+    const path = join(room.dir, 'failed.pdf');
     let calls = 0;
     let otherStopped = false;
     const failingSecond: HtmlPrinter = (html, signal) => {
@@ -191,12 +172,12 @@ describe('a split print cancelled or failing', () => {
       signal?.addEventListener('abort', () => {
         otherStopped = true;
       });
-      return printer.print(html, signal);
+      return room.printer.print(html, signal);
     };
     await expect(exportReportFile(reportWithStances().doc, { format: 'pdf', options: DEFAULT_EXPORT_OPTIONS, path }, { printer: failingSecond, pdfSplit: ALWAYS_SPLIT }))
       .rejects.toThrow(/Could not print the report to PDF: the renderer crashed/);
     expect(otherStopped).toBe(true);
-    expect((await readdir(dir)).filter((f) => f.includes('failed'))).toEqual([]);
+    expect((await readdir(room.dir)).filter((f) => f.includes('failed'))).toEqual([]);
   });
 });
 

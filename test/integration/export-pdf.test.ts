@@ -1,33 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { exportReportFile, exportSourceOf, type ExportProgress } from '../../main/services/export/export-report.ts';
-import { launchChromiumPrinter, type ChromiumPrinter } from '../../main/services/export/chromium-printer.ts';
 import { printableHtml, renderPdf } from '../../main/services/export/pdf.ts';
 import { renderHtml } from '../../shared/export/html.ts';
 import { blockNumbers, buildExportDocument, DEFAULT_EXPORT_OPTIONS } from '../../shared/export/model.ts';
 import { reportWithStances } from '../unit/export-fixture.ts';
-import { FIXTURE_ANNEX, FIXTURE_PARAGRAPHS, pdfText, positionsInOrder } from './export-helpers.ts';
+import { FIXTURE_ANNEX, FIXTURE_PARAGRAPHS, pdfText, positionsInOrder, usePrintRoom } from './export-helpers.ts';
 
 describe('PDF export through Chromium', () => {
-  let dir: string;
-  let printer: ChromiumPrinter;
-
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'plenary-export-pdf-'));
-    printer = await launchChromiumPrinter('/usr/bin/chromium');
-  });
-  afterAll(async () => {
-    await printer?.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  const room = usePrintRoom('plenary-export-pdf-');
 
   it('prints the HTML rendering: title page, numbered paragraphs in order, annex table', async () => {
-    const path = join(dir, 'report.pdf');
+    const path = join(room.dir, 'report.pdf');
     const progress: ExportProgress[] = [];
     const result = await exportReportFile(reportWithStances().doc, { format: 'pdf', options: DEFAULT_EXPORT_OPTIONS, path }, {
-      printer: printer.print,
+      printer: room.printer.print,
       onProgress: (p) => progress.push(p),
     });
     const bytes = await readFile(path);
@@ -44,8 +32,8 @@ describe('PDF export through Chromium', () => {
   });
 
   it('clean mode without title page, contents and annex prints the final text only', async () => {
-    const path = join(dir, 'clean.pdf');
-    await exportReportFile(reportWithStances().doc, { format: 'pdf', options: { titlePage: false, toc: false, annex: false, clean: true }, path }, { printer: printer.print });
+    const path = join(room.dir, 'clean.pdf');
+    await exportReportFile(reportWithStances().doc, { format: 'pdf', options: { titlePage: false, toc: false, annex: false, clean: true }, path }, { printer: room.printer.print });
     const text = await pdfText(path);
     positionsInOrder(text, FIXTURE_PARAGRAPHS);
     expect(text).not.toMatch(/Draft|Contents|Annex|Standing reservations|\[1\]/);
@@ -54,10 +42,10 @@ describe('PDF export through Chromium', () => {
   it('the rule that skips throw-away layouts leaves the printed pages as they were', async () => {
     const { doc, meta, annex } = exportSourceOf(reportWithStances().doc);
     const html = renderHtml(buildExportDocument({ doc, numbers: blockNumbers(doc), meta, options: DEFAULT_EXPORT_OPTIONS, annex }));
-    const plain = join(dir, 'plain.pdf');
-    const printable = join(dir, 'printable.pdf');
-    await writeFile(plain, await printer.print(html));
-    await writeFile(printable, await printer.print(printableHtml(html)));
+    const plain = join(room.dir, 'plain.pdf');
+    const printable = join(room.dir, 'printable.pdf');
+    await writeFile(plain, await room.printer.print(html));
+    await writeFile(printable, await room.printer.print(printableHtml(html)));
     const [plainText, printableText] = [await pdfText(plain), await pdfText(printable)];
     expect(printableText).toContain('Standing reservations and objections');
     expect(printableText).toBe(plainText);
@@ -66,9 +54,9 @@ describe('PDF export through Chromium', () => {
   it('prints asked for at once (two at a time, on the two warm pages; the third waits) each come out with their own text', async () => {
     const html = (text: string): string => `<!DOCTYPE html><html><head><title>${text}</title></head><body><p>${text}</p></body></html>`;
     const texts = ['First report in the queue', 'Second report in the queue', 'Third report in the queue'];
-    const pdfs = await Promise.all(texts.map((text) => renderPdf(html(text), printer.print)));
+    const pdfs = await Promise.all(texts.map((text) => renderPdf(html(text), room.printer.print)));
     for (const [i, pdf] of pdfs.entries()) {
-      const path = join(dir, `queued-${i}.pdf`);
+      const path = join(room.dir, `queued-${i}.pdf`);
       await writeFile(path, pdf);
       const text = await pdfText(path);
       expect(text).toContain(texts[i]);
@@ -77,11 +65,11 @@ describe('PDF export through Chromium', () => {
   });
 
   it('a cancelled print leaves the old file under the chosen name and no temporary file', async () => {
-    const path = join(dir, 'cancelled.pdf');
+    const path = join(room.dir, 'cancelled.pdf');
     await writeFile(path, 'previous export');
     const controller = new AbortController();
     const attempt = exportReportFile(reportWithStances().doc, { format: 'pdf', options: DEFAULT_EXPORT_OPTIONS, path }, {
-      printer: printer.print,
+      printer: room.printer.print,
       signal: controller.signal,
       onProgress: (p) => {
         if (p.phase === 'printing') controller.abort();
@@ -89,9 +77,9 @@ describe('PDF export through Chromium', () => {
     });
     await expect(attempt).rejects.toMatchObject({ name: 'AbortError' });
     expect(await readFile(path, 'utf8')).toBe('previous export');
-    expect((await readdir(dir)).filter((f) => f.startsWith('.cancelled'))).toEqual([]);
+    expect((await readdir(room.dir)).filter((f) => f.startsWith('.cancelled'))).toEqual([]);
     // The printer still works after a cancelled job.
-    await exportReportFile(reportWithStances().doc, { format: 'pdf', options: DEFAULT_EXPORT_OPTIONS, path }, { printer: printer.print });
+    await exportReportFile(reportWithStances().doc, { format: 'pdf', options: DEFAULT_EXPORT_OPTIONS, path }, { printer: room.printer.print });
     expect((await readFile(path)).subarray(0, 5).toString()).toBe('%PDF-');
   });
 });
