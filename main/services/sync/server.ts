@@ -25,6 +25,8 @@ import { DurableOutbox } from './durable-outbox.ts';
 import { redisExtension } from './redis-relay.ts';
 import { checkClientFrame, CloseCode, RefusedFrameError } from './frame-guard.ts';
 import { UpdateGuard } from './update-guard.ts';
+import { skipEchoToSender } from './echo-free-broadcast.ts';
+import { throttleStoreDebounce } from './store-debounce.ts';
 import { isValidReportId } from './report-id.ts';
 import { jsonLogger, type Logger } from './log.ts';
 
@@ -133,7 +135,14 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
         });
       },
     });
-  const extensions: Extension[] = [persistence ?? (options.storage as Extension), authenticationHook(options.authorize)];
+  // A member's own update is not sent back to it (see echo-free-broadcast.ts).
+  const echoFree: Extension = {
+    extensionName: 'PlenaryEchoFreeBroadcast',
+    async afterLoadDocument({ document }) {
+      skipEchoToSender(document);
+    },
+  };
+  const extensions: Extension[] = [persistence ?? (options.storage as Extension), authenticationHook(options.authorize), echoFree];
   if (options.redisUrl) {
     extensions.push(await redisExtension({
       url: options.redisUrl,
@@ -143,15 +152,17 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     }));
   }
 
+  const idleStoreMs = options.idleStoreMs ?? 2_000;
   const hocuspocus = new Hocuspocus({
     name: 'plenary',
     quiet: true,
     yDocOptions: { gc: false, gcFilter: () => true },
-    debounce: options.idleStoreMs ?? 2_000,
+    debounce: idleStoreMs,
     maxDebounce: 10_000,
     unloadImmediately: true,
     extensions,
   });
+  throttleStoreDebounce(hocuspocus, idleStoreMs / 4);
 
   const httpServer: HttpServer = createServer((req, res) => {
     res.writeHead(200, { 'Content-Type': 'application/json' });
