@@ -85,11 +85,13 @@ export function deletionsOfSnapshot(snapshot: Uint8Array): Deletions | null {
 /**
  * A v2 update with the items beyond `stateVector` and the deletions beyond `knownDeletions`
  * (all deletions when it is omitted). `trimmed` says whether deletions were left out.
+ * `now` is the doc's current delete set when the caller has it already (a snapshot it
+ * takes anyway): walking every struct of a large report for it once more is then saved.
  */
-export function encodeUpdateForRecipient(doc: Y.Doc, stateVector: Uint8Array, knownDeletions?: Deletions): { update: Uint8Array; trimmed: boolean } {
+export function encodeUpdateForRecipient(doc: Y.Doc, stateVector: Uint8Array, knownDeletions?: Deletions, now?: Deletions): { update: Uint8Array; trimmed: boolean } {
   const update = Y.encodeStateAsUpdateV2(doc, stateVector);
   if (!knownDeletions) return { update, trimmed: false };
-  const all = Y.createDeleteSetFromStructStore(doc.store).clients as Deletions;
+  const all = now ?? Y.createDeleteSetFromStructStore(doc.store).clients as Deletions;
   const whole = encodeDeletionsV2(all);
   if (!endsWith(update, whole)) return { update, trimmed: false };
   const missing = encodeDeletionsV2(subtractDeletions(all, knownDeletions));

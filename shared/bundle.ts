@@ -168,13 +168,20 @@ export interface BundleOptions {
   known?: { deletions: Deletions; bundleId: string };
   /** Writes format 4 (Brotli) with this codec; format 3 (DEFLATE) without. */
   brotli?: BrotliCodec;
+  /**
+   * `Y.snapshot(doc)` taken just before, when the caller keeps it too (the exporter
+   * records it for the recipient): its delete set and state vector are then not
+   * computed again. It must be of the doc as it is now.
+   */
+  snapshot?: Y.Snapshot;
 }
 
 /** Builds the bundle for someone whose state vector is `base` (the whole state when omitted). */
 export function createBundle(doc: Y.Doc, header: BundleHeader, base?: Uint8Array, options: BundleOptions = {}): Uint8Array {
   const baseVector = base ?? Y.encodeStateVector(new Y.Doc());
-  const { update, trimmed } = encodeUpdateForRecipient(doc, baseVector, options.known?.deletions);
-  const vectors = vectorsForUpdate(baseVector, Y.encodeStateVector(doc));
+  const now = options.snapshot;
+  const { update, trimmed } = encodeUpdateForRecipient(doc, baseVector, options.known?.deletions, now?.ds.clients as Deletions | undefined);
+  const vectors = vectorsForUpdate(baseVector, Y.encodeStateVector(now?.sv ?? doc));
   // Format 5 comes with Brotli; without a codec, format 3 (it has no stance references).
   const stripped = options.brotli ? stripStanceTexts(doc, update, Y.decodeStateVector(baseVector)) : { update, refs: [] };
   return encodeBundle({

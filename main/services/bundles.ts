@@ -27,7 +27,7 @@
  * refused bundle leaves the report (and its file) exactly as it was. Importing the same
  * bundle again is a no-op: Yjs ignores what it already has, and no update is written.
  */
-import { readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, renameSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as Y from 'yjs';
 import { type BundleOptions, BundleError, createBundle, mergeStateVectors, newBundleId } from '../../shared/bundle.ts';
@@ -37,7 +37,7 @@ import { writeFileAtomic } from './export/write-file.ts';
 import { brotliCodec } from './bundle-codecs.ts';
 
 export { brotliCodec, inflateNative } from './bundle-codecs.ts';
-export { importBundle, importBundles, type ImportManyOptions, type ImportManyResult, type ImportOptions, type ImportResult } from './bundle-import.ts';
+export { importBundle, importBundles, prepareBundleImport, type ImportManyOptions, type ImportManyResult, type ImportOptions, type ImportResult } from './bundle-import.ts';
 
 export const BUNDLE_PEERS_FILE = 'bundle-peers.json';
 
@@ -68,28 +68,76 @@ const toBase64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('bas
 const fromBase64 = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'base64'));
 const personKey = (name: string): string => name.trim().toLowerCase();
 
+/** Identifies one version of the file: it is only ever replaced by a rename (a new inode). */
+const versionOf = (file: string): string | null => {
+  try {
+    const stat = statSync(file, { bigint: true });
+    return `${stat.ino}:${stat.mtimeNs}:${stat.size}`;
+  } catch {
+    return null;
+  }
+};
+
 /** What each person is known to have, per report, kept in the data folder. */
 export class BundlePeers {
   private readonly file: string;
   private readonly dataDir: string;
+  /**
+   * The file as last read or written, while it is unchanged on disk: an export consults it
+   * and then records the bundle; with snapshots of a report's deletions per person it can
+   * be large, so it is read and parsed once, not once per question.
+   */
+  private cached: { version: string; all: PeerFile } | null = null;
 
   constructor(dataDir: string) {
     this.dataDir = dataDir;
     this.file = join(dataDir, BUNDLE_PEERS_FILE);
   }
 
+  /** The parsed file, shared with the cache: a caller that changes it calls `forChange` instead. */
   private readAll(): PeerFile {
+    const version = versionOf(this.file);
+    if (version !== null && this.cached?.version === version) return this.cached.all;
+    this.cached = null;
     try {
       const parsed: unknown = JSON.parse(readFileSync(this.file, 'utf8'));
-      return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed as PeerFile : {};
+      const all = parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed as PeerFile : {};
+      if (version !== null) this.cached = { version, all };
+      return all;
     } catch {
       return {};
     }
   }
 
+  /** The parsed file to change and `write`; the cache lets go of it until then. */
+  private forChange(): PeerFile {
+    const all = this.readAll();
+    this.cached = null;
+    return all;
+  }
+
+  private write(all: PeerFile): void {
+    this.cached = null;
+    mkdirSync(this.dataDir, { recursive: true });
+    const temp = `${this.file}.${process.pid}.tmp`;
+    writeFileSync(temp, `${JSON.stringify(all, null, 2)}\n`);
+    renameSync(temp, this.file);
+    const version = versionOf(this.file);
+    if (version !== null) this.cached = { version, all };
+  }
+
   /** The state vector `person` is known to have for the report, if any. */
   known(reportId: string, person: string): Uint8Array | undefined {
     return this.knownIn(this.readAll()[reportId]?.[personKey(person)]);
+  }
+
+  /**
+   * What a bundle for `person` builds on: the state vector they are known to have and,
+   * with it, the last bundle made for them and the deletions it carried (`sent`).
+   */
+  recipient(reportId: string, person: string): { known?: Uint8Array; sent: BundleOptions['known'] } {
+    const record = this.readAll()[reportId]?.[personKey(person)];
+    return { known: this.knownIn(record), sent: this.sentIn(record) };
   }
 
   private knownIn(record: PeerRecord | undefined): Uint8Array | undefined {
@@ -105,7 +153,11 @@ export class BundlePeers {
 
   /** The last bundle made for `person`, with the deletions it carried, if known. */
   sent(reportId: string, person: string): BundleOptions['known'] {
-    const sent = this.readAll()[reportId]?.[personKey(person)]?.sent;
+    return this.sentIn(this.readAll()[reportId]?.[personKey(person)]);
+  }
+
+  private sentIn(record: PeerRecord | undefined): BundleOptions['known'] {
+    const sent = record?.sent;
     if (!sent || typeof sent.bundleId !== 'string' || typeof sent.snapshot !== 'string') return undefined;
     const deletions = deletionsOfSnapshot(fromBase64(sent.snapshot));
     return deletions ? { deletions, bundleId: sent.bundleId } : undefined;
@@ -131,7 +183,7 @@ export class BundlePeers {
 
   /** `learn` for several people at once: the file is written once (an import of 40 bundles). */
   learnAll(reportId: string, entries: readonly ({ person: string; stateVector: Uint8Array } & PeerNews)[]): void {
-    const all = this.readAll();
+    const all = this.forChange();
     const forReport = (all[reportId] ??= {});
     for (const { person, stateVector, sent, received } of entries) {
       const key = personKey(person);
@@ -144,18 +196,14 @@ export class BundlePeers {
       if (receivedIds.length > 0) record.received = receivedIds;
       forReport[key] = record;
     }
-    mkdirSync(this.dataDir, { recursive: true });
-    const temp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(temp, `${JSON.stringify(all, null, 2)}\n`);
-    renameSync(temp, this.file);
+    this.write(all);
   }
 
   forget(reportId: string, person: string): void {
-    const all = this.readAll();
+    const all = this.forChange();
     if (!all[reportId]?.[personKey(person)]) return;
     delete all[reportId][personKey(person)];
-    mkdirSync(this.dataDir, { recursive: true });
-    writeFileSync(this.file, `${JSON.stringify(all, null, 2)}\n`);
+    this.write(all);
   }
 }
 
@@ -183,20 +231,23 @@ export interface ExportResult {
 export async function exportBundle(options: ExportOptions): Promise<ExportResult> {
   const meta = readMeta(options.doc);
   if (!meta.id) throw new BundleError('damaged', 'This report has no id; it cannot be exchanged.');
-  const base = options.complete ? undefined : options.peers?.known(meta.id, options.recipient);
-  const known = base && options.peers?.sent(meta.id, options.recipient);
+  const recipient = options.complete ? undefined : options.peers?.recipient(meta.id, options.recipient);
+  const base = recipient?.known;
+  const known = base && recipient.sent;
   options.onProgress?.({ phase: 'writing', done: 0, total: 1 });
   const bundleId = newBundleId();
+  // What the bundle holds, taken before the write (the report may change meanwhile); its
+  // delete set and state vector serve the bundle too.
+  const now = Y.snapshot(options.doc);
   const bytes = createBundle(options.doc, {
     reportId: meta.id,
     reportTitle: meta.title,
     sender: options.sender,
     recipient: options.recipient.trim(),
     createdAt: new Date().toISOString(),
-  }, base, { bundleId, known, brotli: brotliCodec });
-  // What the bundle holds, taken before the write (the report may change meanwhile).
-  const stateVector = Y.encodeStateVector(options.doc);
-  const snapshot = Y.encodeSnapshotV2(Y.snapshot(options.doc));
+  }, base, { bundleId, known, brotli: brotliCodec, snapshot: now });
+  const stateVector = Y.encodeStateVector(now.sv);
+  const snapshot = Y.encodeSnapshotV2(now);
   await writeFileAtomic(options.path, bytes);
   // Once they import it they have all we have now.
   options.peers?.learn(meta.id, options.recipient, stateVector, { sent: { bundleId, snapshot } });

@@ -314,6 +314,9 @@ describe('bundles for someone who got the previous one (format 3)', () => {
     applyBundleUpdate(recipient, second, Origin.bundle);
     expect(Y.encodeStateAsUpdate(recipient)).toEqual(Y.encodeStateAsUpdate(doc));
     expect(textOf(recipient).toString()).toBe(textOf(doc).toString());
+    // The exporter's own snapshot, passed in, gives the same bundle (its delete set is reused).
+    expect(createBundle(doc, HEADER, base, { bundleId: 'second', known, snapshot: Y.snapshot(doc) })).toEqual(bytes);
+    expect(createBundle(doc, HEADER, undefined, { bundleId: 'w', snapshot: Y.snapshot(doc) })).toEqual(createBundle(doc, HEADER, undefined, { bundleId: 'w' }));
   });
 
   it('are refused unless the bundle they continue from was imported, here or in the same import', () => {
