@@ -8,7 +8,7 @@ import { ApiError } from '../../shared/api.ts';
 import type { SyncRequestMap } from '../../shared/sync-requests.ts';
 import { memberByPublicKey, readRoster } from '../../shared/roster.ts';
 import type { OpenReport } from './open-report.ts';
-import { BundlePeers, exportBundle, importBundle } from './bundles.ts';
+import { BundlePeers, exportBundle, importBundle, prepareBundleImport } from './bundles.ts';
 import { ReportLinks } from './report-links.ts';
 
 export type SyncHandlers = {
@@ -59,13 +59,17 @@ export function syncHandlers(context: SyncHandlerContext): SyncHandlers {
       }
     },
     importChanges: async (requested) => {
-      const path = await context.choosePath('import', requested, '');
-      if (path === null) return null;
+      // The decoding worker starts while the user picks the file.
+      const done = prepareBundleImport();
       try {
+        const path = await context.choosePath('import', requested, '');
+        if (path === null) return null;
         const result = await importBundle({ doc: report.doc, path, peers });
         return { sender: result.sender, changed: result.changed };
       } catch (error) {
         return asApiError(error);
+      } finally {
+        done();
       }
     },
     connectServer: (url) => links().connect(url),

@@ -25,6 +25,7 @@ import { generateKeyPair } from '../../shared/signing.ts';
 import { prepareStance, signEndorsement } from '../../shared/endorsement.ts';
 import { putEndorsement } from '../../shared/endorsement-store.ts';
 import { encodeBundleDeclaring } from '../unit/helpers/bundle-bomb.ts';
+import { connectToSession } from './session-peer.ts';
 
 let dir: string;
 let peers: BundlePeers;
@@ -119,6 +120,17 @@ describe('bundles between two copies of a report', () => {
     expect(updateBytes(second.path)).toBeLessThan(updateBytes(first.path) / 5);
     await importBundle({ doc: b.doc, path: second.path, peers });
     expect(bodyOf(b.doc).toString()).toBe(bodyOf(a.doc).toString());
+  });
+
+  it('sees what another window recorded in the peers file since it last read it', async () => {
+    const { a } = twoCopies();
+    const elsewhere = new BundlePeers(join(dir, 'data'));
+    await exportBundle({ doc: a.doc, path: join(dir, '1.plenary-changes'), recipient: 'Bo', sender: 'Ana', peers });
+    typeParagraph(a.doc, 'One more.');
+    expect((await exportBundle({ doc: a.doc, path: join(dir, '2.plenary-changes'), recipient: 'Bo', sender: 'Ana', peers })).complete).toBe(false);
+    elsewhere.forget(readMeta(a.doc).id, 'Bo');
+    expect((await exportBundle({ doc: a.doc, path: join(dir, '3.plenary-changes'), recipient: 'Bo', sender: 'Ana', peers })).complete).toBe(true);
+    expect(elsewhere.known(readMeta(a.doc).id, 'bo')).toEqual(Y.encodeStateVector(a.doc));
   });
 
   it('refuses a bundle that builds on one never imported, and a complete one repairs it', async () => {
@@ -246,7 +258,7 @@ describe('bundle format 5 (Brotli, stance texts by reference)', () => {
 });
 
 describe('a process that imports bundles', () => {
-  it('ends by itself once its imports are done (the shared decoding worker does not hold it)', async () => {
+  it('starts the decoding worker once, ahead of the import when asked, and ends by itself after (the worker does not hold it)', async () => {
     const { a, b } = twoCopies();
     typeParagraph(a.doc, 'Imported by a script.');
     const { path } = await exportBundle({ doc: a.doc, path: join(dir, 's.plenary-changes'), recipient: 'Bo', sender: 'Ana', peers });
@@ -256,15 +268,23 @@ describe('a process that imports bundles', () => {
     const services = fileURLToPath(new URL('../../main/services/', import.meta.url));
     writeFileSync(script, [
       `import { openReportFile, closeAllReports } from '${join(services, 'open-report.ts')}';`,
-      `import { importBundle } from '${join(services, 'bundles.ts')}';`,
+      `import { importBundle, prepareBundleImport } from '${join(services, 'bundles.ts')}';`,
+      "import * as diagnostics from 'node:diagnostics_channel';",
+      'let workers = 0;',
+      "diagnostics.subscribe('worker_threads', () => workers++);",
       `const report = openReportFile(${JSON.stringify(bPath)});`,
+      // As the app does when it shows the file dialog.
+      'const done = prepareBundleImport();',
+      'const early = workers;',
+      'await new Promise((resolve) => setTimeout(resolve, 200));',
       `const result = await importBundle({ doc: report.doc, path: ${JSON.stringify(path)} });`,
+      'done();',
       'closeAllReports();',
-      'console.log(result.changed ? "imported" : "unchanged");',
+      'console.log(result.changed ? "imported" : "unchanged", early, workers);',
     ].join('\n'));
     const child = spawnSync(process.execPath, [script], { encoding: 'utf8', timeout: 60_000 });
     expect(child.stderr).not.toMatch(/Error/);
-    expect(child.stdout.trim()).toBe('imported');
+    expect(child.stdout.trim()).toBe('imported 1 1');
     expect(child.signal).toBeNull();
     expect(child.status).toBe(0);
   });
@@ -290,6 +310,57 @@ describe('several bundles imported at once', () => {
     expect(updates).toBe(1);
     for (const text of ['Monday, from A.', 'Tuesday, from A.', 'From C.']) expect(bodyOf(b.doc).toString()).toContain(text);
     expect((await importBundles({ doc: b.doc, paths: [first.path, fromC.path], peers })).changed).toBe(false);
+  });
+
+  it('leaves the report, its connected editor and its file byte for byte alike after merging concurrent weeks', async () => {
+    const { a, b } = twoCopies();
+    const keys = generateKeyPair();
+    addCreatorAsChair(a.doc, { id: 'ana', name: 'Ana', group: 'civil-society', region: 'african', development: 'developing', gender: 'woman', publicKey: keys.publicKey }, Origin.local);
+    typeParagraph(a.doc, 'The forum should be open, inclusive and transparent, and meet once a year in a different region of the world.');
+    await importBundle({ doc: b.doc, path: (await exportBundle({ doc: a.doc, path: join(dir, 'start.plenary-changes'), recipient: 'Bo', sender: 'Ana', peers })).path, peers });
+    const sentence = bodyOf(a.doc).length - 1;
+    const text = (doc: Y.Doc): Y.XmlText => (bodyOf(doc).get(sentence) as Y.XmlElement).get(0) as Y.XmlText;
+    // Four members, each on a copy, edit the same sentence at once: inserts that split its
+    // items, deletions, new paragraphs, and (the chair) a stance on it.
+    const paths: string[] = [];
+    for (let m = 0; m < 4; m++) {
+      const copy = openReportFile(a.saveCopyAs(join(dir, `m${m}.plenary`)));
+      for (let i = 0; i < 12; i++) {
+        copy.doc.transact(() => {
+          const t = text(copy.doc);
+          t.insert((i * 7 + m * 13) % t.length, `[${m}.${i}]`);
+          if (i % 3 === 0) t.delete((i * 11 + m) % (t.length - 4), 3);
+        }, Origin.local);
+      }
+      typeParagraph(copy.doc, `Member ${m} adds a paragraph.`);
+      if (m === 0) {
+        const blocks = extractBlocks(yXmlFragmentToProseMirrorRootNode(bodyOf(copy.doc), schema));
+        const context = { blockText: (id: string) => blocks.byId.get(id)?.text, roster: readRoster(copy.doc) };
+        const blockId = blocks.order[0]!;
+        putEndorsement(copy.doc, readMeta(copy.doc).id, signEndorsement(readMeta(copy.doc).id, prepareStance(context, { blockId, memberId: 'ana', stance: 'endorse' }), keys.privateKey), context, Origin.local);
+      }
+      const memberPeers = new BundlePeers(join(dir, `data-m${m}`));
+      memberPeers.learn(readMeta(copy.doc).id, 'Bo', Y.encodeStateVector(b.doc));
+      paths.push((await exportBundle({ doc: copy.doc, path: join(dir, `m${m}.plenary-changes`), recipient: 'Bo', sender: `Member ${m}`, peers: memberPeers })).path);
+    }
+    const editor = new Y.Doc({ gc: false });
+    const disconnect = connectToSession(b.session, editor);
+    expect(Y.encodeStateAsUpdate(editor)).toEqual(Y.encodeStateAsUpdate(b.doc));
+    let editorUpdates = 0;
+    editor.on('update', () => editorUpdates++);
+    const rows = updateRows(b.path).count;
+    expect((await importBundles({ doc: b.doc, paths, peers })).changed).toBe(true);
+    // One transaction: one update for the editor, one row in the file.
+    expect(editorUpdates).toBe(1);
+    expect(updateRows(b.path).count).toBe(rows + 1);
+    const merged = Y.encodeStateAsUpdate(b.doc);
+    expect(text(b.doc).toString()).toContain('[3.11]');
+    expect(endorsementsOf(b.doc).size).toBe(1);
+    expect(Y.encodeStateAsUpdate(editor)).toEqual(merged);
+    disconnect();
+    const bPath = b.path;
+    b.close();
+    expect(Y.encodeStateAsUpdate(openReportFile(bPath).doc)).toEqual(merged);
   });
 
   it('refuses the whole import, report untouched, when one file is bad or continues from a missing one', async () => {
