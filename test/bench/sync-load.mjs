@@ -29,6 +29,11 @@ const pending = new Map(); // `${report}:${member}:${seq}` → { sentAt, remaini
 const latencies = [];
 let measuring = false;
 let sent = 0; // updates sent in all, warm-up included
+// Messages the members received while measuring, and updates sent meanwhile: at 20 a
+// report each update costs 19 deliveries and an acknowledgement; anything more is
+// what the server sends beyond that (an echo of the sender's own update).
+let received = 0;
+let sentMeasuring = 0;
 
 function arrived(id, at) {
   const entry = pending.get(id);
@@ -85,6 +90,7 @@ function rawMember(report, index, url) {
     socket.send(syncMessage(report, 0, Y.encodeStateVector(doc)));
   });
   socket.on('message', (data) => {
+    if (measuring) received += 1;
     if (data.length === 1 && data[0] === Wire.ping) {
       socket.send(PONG);
       return;
@@ -158,6 +164,7 @@ const timers = members.map((member, i) => setTimeout(() => {
     pending.set(`${member.report}:${member.index}:${member.seq + 1}`, { sentAt: now(), remaining: perReport - 1, measured: measuring });
     member.send();
     sent += 1;
+    if (measuring) sentMeasuring += 1;
   }, 1000);
 }, (i * 997) % 1000));
 await wait(warmupSeconds * 1000);
@@ -180,7 +187,7 @@ await wait(2000);
 const lost = [...pending.values()].filter((e) => e.measured).length;
 for (const member of members) member.close();
 const result = {
-  latencies: latencies.map((ms) => Math.round(ms * 10) / 10), lost, members: members.length, sent, cpuMs: (cpu.user + cpu.system) / 1000,
+  latencies: latencies.map((ms) => Math.round(ms * 10) / 10), lost, members: members.length, sent, received, sentMeasuring, cpuMs: (cpu.user + cpu.system) / 1000,
   loopDelayP99Ms: loopDelay.percentile(99) / 1e6, loopDelayMaxMs: loopDelay.max / 1e6,
 };
 // A pipe is written asynchronously: exit only once the (long) line is out.

@@ -19,7 +19,10 @@
 // — not the server — is what is late. "server µs / update" is the servers' CPU over the
 // whole row (connecting, warm-up, measuring, draining) divided by the updates sent: a
 // per-update cost that a busy machine does not hide (work starved out of the measured
-// seconds is still counted once done).
+// seconds is still counted once done). "messages / update" is what the members received
+// while measuring divided by the updates they sent meanwhile: 19 deliveries and one
+// acknowledgement at 20 a report (fewer when the server merges a turn's updates of a
+// report into one message), plus whatever else the server sends per update.
 // Run it under the shared lock: flock /tmp/plenary/bench.lock node test/bench/sync-server-bench.mjs
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
@@ -159,7 +162,9 @@ async function scenario(label, members, servers, redis = null) {
     const generatorCpu = results.reduce((sum, r) => sum + (r.cpuMs ?? NaN), 0);
     const latencies = results.flatMap((r) => r.latencies).sort((a, b) => a - b);
     const lost = results.reduce((n, r) => n + r.lost, 0);
-    return { label, members: reports.length * perReport, reports: reports.length, updates: latencies.length, lost, p50: percentile(latencies, 50), p99: percentile(latencies, 99), rss: peak, serverCpu, cpuPerUpdateUs: (rowCpu * 1000) / sent, generatorCpu, redisCpu, loopP99, load: loadavg()[0] };
+    const received = results.reduce((n, r) => n + (r.received ?? NaN), 0);
+    const sentMeasuring = results.reduce((n, r) => n + (r.sentMeasuring ?? NaN), 0);
+    return { label, members: reports.length * perReport, reports: reports.length, updates: latencies.length, lost, p50: percentile(latencies, 50), p99: percentile(latencies, 99), rss: peak, serverCpu, cpuPerUpdateUs: (rowCpu * 1000) / sent, messagesPerUpdate: received / sentMeasuring, generatorCpu, redisCpu, loopP99, load: loadavg()[0] };
   } finally {
     clearInterval(sample);
   }
@@ -189,9 +194,9 @@ if (values.redis && existsSync('/usr/bin/redis-server')) {
 }
 
 console.log(`\nSync server fan-out: ${perReport} members a report, 1 update/s each, ${seconds} s measured, ${generators} load-generator processes (${values.client} clients), server from ${values.dist ? 'dist' : 'sources'}`);
-console.log('| servers | members | reports | updates measured | not delivered | p50 ms | p99 ms | server RSS MB (peak, sum) | server CPU | server µs / update | generators CPU | redis CPU | gen. loop p99 ms | load avg |');
-console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+console.log('| servers | members | reports | updates measured | not delivered | p50 ms | p99 ms | server RSS MB (peak, sum) | server CPU | server µs / update | messages / update | generators CPU | redis CPU | gen. loop p99 ms | load avg |');
+console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const r of rows) {
   const redisCpu = Number.isNaN(r.redisCpu) ? '–' : `${(r.redisCpu / 1000).toFixed(1)} s`;
-  console.log(`| ${r.label} | ${r.members} | ${r.reports} | ${r.updates} | ${r.lost} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.rss.toFixed(0)} | ${(r.serverCpu / 1000).toFixed(1)} s | ${r.cpuPerUpdateUs.toFixed(0)} | ${(r.generatorCpu / 1000).toFixed(1)} s | ${redisCpu} | ${r.loopP99.toFixed(1)} | ${r.load.toFixed(1)} |`);
+  console.log(`| ${r.label} | ${r.members} | ${r.reports} | ${r.updates} | ${r.lost} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.rss.toFixed(0)} | ${(r.serverCpu / 1000).toFixed(1)} s | ${r.cpuPerUpdateUs.toFixed(0)} | ${r.messagesPerUpdate.toFixed(2)} | ${(r.generatorCpu / 1000).toFixed(1)} s | ${redisCpu} | ${r.loopP99.toFixed(1)} | ${r.load.toFixed(1)} |`);
 }
