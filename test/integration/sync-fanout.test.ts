@@ -3,17 +3,21 @@
  * gets the acknowledgement of its own update but not the update itself back, the
  * other members get it; and when an update completes one the server was holding
  * (its dependencies had not arrived), its sender gets what it completed as well.
+ * What a commit held for one member leaves in one socket write once it is released.
  * And the store hooks, whose idle timer is no longer pushed back by every keystroke,
  * still run once the typing stops, on the report as the last keystroke left it.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
+import WebSocket, { WebSocketServer } from 'ws';
+import { createServer } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import type { Extension } from '@hocuspocus/server';
 import { startSyncServer, type SyncServer } from '../../main/services/sync/server.ts';
 import { silentLogger } from '../../main/services/sync/log.ts';
+import { DurableOutbox, outboxSender } from '../../main/services/sync/durable-outbox.ts';
 import { tempDir, waitFor } from './fixtures/sync/harness.ts';
 
 const Wire = { sync: 0, auth: 2, syncStatus: 8, ping: 9, pong: 10 } as const;
@@ -178,5 +182,50 @@ describe('store hooks while members type', () => {
     typist.close();
     await waitFor(() => unloaded, 20_000, 'the report to unload');
     expect(stored.at(-1)).toBe('parting words');
+  });
+});
+
+describe('held messages to one member', () => {
+  it('leave in one socket write when the commit is done, in order; later ones at once', async () => {
+    const http = createServer();
+    const wss = new WebSocketServer({ server: http });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    const accepted = new Promise<{ ws: WebSocket; socket: Socket }>((resolve) => {
+      wss.on('connection', (ws, req) => resolve({ ws, socket: req.socket }));
+    });
+    const client = new WebSocket(`ws://127.0.0.1:${(http.address() as AddressInfo).port}`);
+    const received: string[] = [];
+    client.on('message', (data: Buffer) => received.push(data.toString()));
+    try {
+      const { ws, socket } = await accepted;
+      // Count the socket's writes to the kernel (one per _write or _writev call).
+      let writes = 0;
+      const writable = socket as unknown as Record<'_write' | '_writev', (...args: unknown[]) => unknown>;
+      for (const name of ['_write', '_writev'] as const) {
+        const original = writable[name]!.bind(socket);
+        writable[name] = (...args: unknown[]) => {
+          writes += 1;
+          return original(...args);
+        };
+      }
+      const outbox = new DurableOutbox();
+      const send = outboxSender(outbox, socket, () => ws.readyState === ws.OPEN, (data) => ws.send(data));
+      const text = (s: string): Uint8Array => new TextEncoder().encode(s);
+      outbox.hold(); // a commit is open
+      send(text('acknowledgement'));
+      send(text('broadcast'));
+      send(text('another acknowledgement'));
+      expect(writes).toBe(0);
+      outbox.release();
+      expect(writes).toBe(1);
+      send(text('after the commit'));
+      expect(writes).toBe(2);
+      await waitFor(() => received.length === 4, 20_000, 'the messages');
+      expect(received).toEqual(['acknowledgement', 'broadcast', 'another acknowledgement', 'after the commit']);
+    } finally {
+      client.close();
+      wss.close();
+      http.close();
+    }
   });
 });

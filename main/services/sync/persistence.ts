@@ -86,6 +86,8 @@ export class SqlitePersistence implements Extension {
   private commitScheduled = false;
   /** Reports whose commit failed: refused until unloaded (see the module doc). */
   private readonly failed = new Set<string>();
+  /** The loaded reports' documents (Hocuspocus's, which buffer their broadcast until the turn ends). */
+  private readonly documents = new Map<string, Y.Doc & { flush?: () => unknown }>();
 
   constructor(options: PersistenceOptions) {
     this.options = options;
@@ -122,6 +124,7 @@ export class SqlitePersistence implements Extension {
     const log = openOrCreate(this.fileOf(documentName), documentName);
     log.stopFlushTimer(); // syncWals does it off the event loop
     this.logs.set(documentName, log);
+    this.documents.set(documentName, document);
     Y.applyUpdate(document, log.loadState(), LOAD_ORIGIN);
     let lastPending: Uint8Array | null = null;
     const persist = (update: Uint8Array, origin: unknown): void => {
@@ -185,6 +188,12 @@ export class SqlitePersistence implements Extension {
         this.options.onCommitFailed?.(reportId, error as Error);
       }
     }
+    // Hocuspocus would broadcast the turn's changes of each report in an immediate of
+    // its own, after this one: flushed now, the broadcasts join the acknowledgements in
+    // the outbox and leave with them, one write per socket (durable-outbox.ts).
+    for (const [reportId] of batches) {
+      if (!this.failed.has(reportId)) this.documents.get(reportId)?.flush?.();
+    }
     this.options.outbox?.release();
   }
 
@@ -218,6 +227,7 @@ export class SqlitePersistence implements Extension {
   async afterUnloadDocument({ documentName }: afterUnloadDocumentPayload): Promise<void> {
     if (this.batches.has(documentName)) this.commitPending(); // nothing queued is dropped by a close
     this.failed.delete(documentName);
+    this.documents.delete(documentName);
     this.logs.get(documentName)?.close();
     this.logs.delete(documentName);
     this.options.log('info', 'report.unloaded', { report: documentName });

@@ -21,7 +21,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
 import { Hocuspocus, type Extension, type onAuthenticatePayload } from '@hocuspocus/server';
 import { SqlitePersistence } from './persistence.ts';
-import { DurableOutbox } from './durable-outbox.ts';
+import { DurableOutbox, outboxSender } from './durable-outbox.ts';
 import { redisExtension } from './redis-relay.ts';
 import { checkClientFrame, CloseCode, RefusedFrameError } from './frame-guard.ts';
 import { UpdateGuard } from './update-guard.ts';
@@ -193,11 +193,10 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     const id = ++connectionSeq;
     const remote = req.socket.remoteAddress ?? '';
     sockets.add(ws);
-    // Every message to this socket goes through the outbox: held while a commit is open.
+    // Every message to this socket goes through the outbox: held while a commit is open,
+    // and what one release sends it leaves in one write.
     const sendNow = ws.send.bind(ws) as (data: Uint8Array) => void;
-    ws.send = ((data: Uint8Array) => outbox.send(() => {
-      if (ws.readyState === ws.OPEN) sendNow(data);
-    })) as typeof ws.send;
+    ws.send = outboxSender(outbox, req.socket, () => ws.readyState === ws.OPEN, sendNow) as typeof ws.send;
     const client = hocuspocus.handleConnection(ws, toRequest(req));
     log('info', 'connection.opened', { connection: id, remote, report: pinned ?? undefined });
     let closed = false;
