@@ -13,13 +13,16 @@
 //   the renderer);
 // - end to end: the members' bundle files imported into the report file
 //   (main/services/bundle-import.ts: checksum, decompress, stance texts rebuilt, bounded
-//   decode, apply, SQLite commit), all at once as the process's first import (cold, the
-//   decoding worker starting inside the span, as after launching the app), one by one,
-//   and all at once again (warm), and the resulting file size.
-// The weeks are made first and written to a temporary folder; the measurements run in a
-// fresh process that only reads them (the heap of typing 20,000 edits would otherwise
-// bill its garbage collection to the merge). MERGE_BENCH_NODE_FLAGS passes V8 flags to
-// that process (e.g. --max-semi-space-size=32 to try a larger young generation).
+//   decode, apply, SQLite commit): the first import after launch, in a fresh process that
+//   only opens the report and imports (nothing of Yjs warmed up but the report's loading),
+//   once with the decoding worker starting inside the span and once started when the
+//   import dialog opened (prepareBundleImport, as the app does; the user takes a second
+//   to pick the files), 3 processes each, alternating; then one by one, and all at once
+//   again on fresh copies (warm), and the resulting file size.
+// The weeks and the bundle files are made first and written to a temporary folder; the
+// measurements run in fresh processes that only read them (the heap of typing 20,000
+// edits would otherwise bill its garbage collection to the merge). MERGE_BENCH_NODE_FLAGS
+// passes V8 flags to them (e.g. --max-semi-space-size=32 to try a larger young generation).
 // Prints tables; never fails on timing. Typing the 40 weeks through the binding takes a
 // few minutes; MERGE_BENCH_WORKLOAD=direct skips it.
 // Run: `npm run bench -- merge` (or `node test/bench/merge-bench.ts`).
@@ -33,7 +36,7 @@ import * as Y from 'yjs';
 import { createReportDoc, endorsementsOf, Origin } from '../../shared/ydoc.ts';
 import { ReportStore } from '../../main/services/report-store.ts';
 import { closeAllReports, openReportFile } from '../../main/services/open-report.ts';
-import { BundlePeers, brotliCodec, exportBundle, importBundle, importBundles } from '../../main/services/bundles.ts';
+import { BundlePeers, brotliCodec, exportBundle, importBundle, importBundles, prepareBundleImport } from '../../main/services/bundles.ts';
 import { decodeBundle } from '../../shared/bundle.ts';
 import { EDITS, MEMBERS, PARAGRAPHS, REPORT_ID, STANCES, baseReport, directWeek, members, typedWeek } from './week-of-edits.ts';
 
@@ -57,8 +60,48 @@ async function measure(run: () => unknown): Promise<Sample> {
 }
 const fmt = (x: Sample): string => `${x.wall.toFixed(0)} (CPU ${x.cpu.toFixed(0)}, GC ${x.gc.toFixed(0)})`;
 
-const measureDir = process.argv[2] === '--measure' ? process.argv[3]! : null;
+const mode = process.argv[2];
+const measureDir = mode === '--measure' || mode === '--first-import' ? process.argv[3]! : null;
 const workDir = measureDir ?? mkdtempSync(join(tmpdir(), 'plenary-merge-weeks-'));
+const bundlePaths = Array.from({ length: MEMBERS }, (_, m) => join(workDir, `m${m}.plenary-changes`));
+const reportPath = join(workDir, 'report.plenary');
+
+/** The base report file, and each member's week as the bundle they send the secretariat. */
+async function writeBundles(base: Uint8Array, memberUpdates: Uint8Array[]): Promise<void> {
+  const baseVector = Y.encodeStateVectorFromUpdate(base);
+  ReportStore.create(reportPath, { reportId: REPORT_ID, created: '2026-11-28T00:00:00.000Z', initialUpdate: base }).close();
+  for (let m = 0; m < MEMBERS; m++) {
+    const doc = createReportDoc();
+    Y.applyUpdate(doc, base, Origin.load);
+    Y.applyUpdate(doc, memberUpdates[m]!, Origin.load);
+    // Each member sends what the secretariat lacks: their week (the report they left with is known).
+    const peers = new BundlePeers(join(workDir, `data-${m}`));
+    peers.learn(REPORT_ID, 'Secretariat', baseVector);
+    await exportBundle({ doc, path: bundlePaths[m]!, recipient: 'Secretariat', sender: `Member ${m}`, peers });
+  }
+}
+
+if (mode === '--first-import') {
+  // A fresh process, as after launching the app: open the report, import the 40 at once.
+  const prepared = process.argv[4] === '--prepared';
+  const copy = join(workDir, `first-${process.pid}.plenary`);
+  copyFileSync(reportPath, copy);
+  const report = openReportFile(copy);
+  let done = (): void => {};
+  if (prepared) {
+    // The dialog opens, the user picks the files.
+    done = prepareBundleImport();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  const sample = await measure(() => importBundles({ doc: report.doc, paths: bundlePaths }));
+  done();
+  report.close();
+  closeAllReports();
+  rmSync(copy, { force: true });
+  console.log(JSON.stringify(sample));
+  process.exit(0);
+}
+
 if (!measureDir) {
   const roster = members();
   const start = Y.encodeStateAsUpdate(baseReport(roster));
@@ -72,8 +115,26 @@ if (!measureDir) {
   roster.forEach((member, i) => writeFileSync(join(workDir, `direct-${i}.bin`), directWeek(start, i, member)));
   try {
     const flags = (process.env.MERGE_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
-    console.log(`\nMeasuring in a fresh process${flags.length ? ` with ${flags.join(' ')}` : ''}…`);
-    spawnSync(process.execPath, [...flags, fileURLToPath(import.meta.url), '--measure', workDir], { stdio: 'inherit', env: process.env });
+    const script = fileURLToPath(import.meta.url);
+    const first: Record<string, Sample[]> = { inside: [], prepared: [] };
+    if (process.env.MERGE_BENCH_WORKLOAD !== 'direct') {
+      await writeBundles(start, roster.map((_, i) => new Uint8Array(readFileSync(join(workDir, `typed-${i}.bin`)))));
+      console.log(`\nFirst imports, each in a fresh process${flags.length ? ` with ${flags.join(' ')}` : ''}…`);
+      for (let i = 0; i < 3; i++) {
+        for (const kind of ['inside', 'prepared'] as const) {
+          const child = spawnSync(process.execPath, [...flags, script, '--first-import', workDir, ...(kind === 'prepared' ? ['--prepared'] : [])], { stdio: ['inherit', 'pipe', 'inherit'], env: process.env, encoding: 'utf8' });
+          first[kind]!.push(JSON.parse(child.stdout.trim().split('\n').at(-1)!) as Sample);
+        }
+      }
+    }
+    console.log(`\nMeasuring the rest in a fresh process${flags.length ? ` with ${flags.join(' ')}` : ''}…`);
+    spawnSync(process.execPath, [...flags, script, '--measure', workDir], { stdio: 'inherit', env: process.env });
+    if (first.inside!.length > 0) {
+      console.log('\n| first import after launch (40 files at once; a fresh process each, alternating) | wall ms (CPU, GC) |\n| --- | --- |');
+      console.log(`| **the decoding worker starts inside the span** | **${first.inside!.map(fmt).join(', ')}** |`);
+      console.log(`| **the worker started when the import dialog opened (prepareBundleImport, 1 s before)** | **${first.prepared!.map(fmt).join(', ')}** |`);
+      console.log(`\nLoad average at the end: ${loadavg().map((x) => x.toFixed(1)).join(' / ')}`);
+    }
   } finally {
     rmSync(workDir, { recursive: true, force: true });
   }
@@ -81,7 +142,6 @@ if (!measureDir) {
 }
 const read = (name: string): Uint8Array => new Uint8Array(readFileSync(join(workDir, name)));
 const baseUpdate = read('base.bin');
-const baseVector = Y.encodeStateVectorFromUpdate(baseUpdate);
 const fresh = (): Y.Doc => {
   const doc = createReportDoc();
   Y.applyUpdate(doc, baseUpdate, Origin.load);
@@ -147,29 +207,9 @@ async function yjsAlone(name: string, updates: Uint8Array[]): Promise<[string, s
   ];
 }
 
-async function endToEnd(memberUpdates: Uint8Array[]): Promise<[string, string][]> {
+async function endToEnd(): Promise<[string, string][]> {
   const dir = mkdtempSync(join(tmpdir(), 'plenary-merge-bench-'));
   try {
-    const reportPath = join(dir, 'report.plenary');
-    ReportStore.create(reportPath, { reportId: REPORT_ID, created: '2026-11-28T00:00:00.000Z', initialUpdate: baseUpdate }).close();
-    const bundlePaths: string[] = [];
-    for (let m = 0; m < MEMBERS; m++) {
-      const doc = fresh();
-      Y.applyUpdate(doc, memberUpdates[m]!, Origin.load);
-      const path = join(dir, `m${m}.plenary-changes`);
-      // Each member sends what the secretariat lacks: their week (the report they left with is known).
-      const peers = new BundlePeers(join(dir, `data-${m}`));
-      peers.learn(REPORT_ID, 'Secretariat', baseVector);
-      await exportBundle({ doc, path, recipient: 'Secretariat', sender: `Member ${m}`, peers });
-      bundlePaths.push(path);
-    }
-    // First, as the app's first import after launch: cold code, and the import's decoding
-    // worker (shared by later imports) starting inside the span.
-    const coldPath = join(dir, 'cold.plenary');
-    copyFileSync(reportPath, coldPath);
-    const cold = openReportFile(coldPath);
-    const coldTime = await measure(() => importBundles({ doc: cold.doc, paths: bundlePaths }));
-    cold.close();
     const oneByOnePath = join(dir, 'one-by-one.plenary');
     copyFileSync(reportPath, oneByOnePath);
     const oneByOne = openReportFile(oneByOnePath);
@@ -177,22 +217,27 @@ async function endToEnd(memberUpdates: Uint8Array[]): Promise<[string, string][]
       for (const path of bundlePaths) await importBundle({ doc: oneByOne.doc, path });
     });
     oneByOne.close();
-    const report = openReportFile(reportPath);
-    const importAllTime = await measure(() => importBundles({ doc: report.doc, paths: bundlePaths }));
-    const stances = endorsementsOf(report.doc).size;
-    report.close();
-    const fileBytes = statSync(reportPath).size;
-    openReportFile(reportPath).close();
+    const importAll: Sample[] = [];
+    let stances = 0;
+    const mergedPath = join(dir, 'merged.plenary');
+    for (let i = 0; i < 3; i++) {
+      copyFileSync(reportPath, mergedPath);
+      const report = openReportFile(mergedPath);
+      importAll.push(await measure(() => importBundles({ doc: report.doc, paths: bundlePaths })));
+      stances = endorsementsOf(report.doc).size;
+      report.close();
+    }
+    const fileBytes = statSync(mergedPath).size;
+    openReportFile(mergedPath).close();
     closeAllReports();
-    const compactedBytes = statSync(reportPath).size;
+    const compactedBytes = statSync(mergedPath).size;
     const bundleBytes = bundlePaths.reduce((n, p) => n + statSync(p).size, 0);
     const refs = bundlePaths.reduce((n, p) => n + (decodeBundle(new Uint8Array(readFileSync(p)), { brotli: brotliCodec.decompress }).stanceRefs?.length ?? 0), 0);
     return [
       ['typed: 40 bundle files, each a member\'s week (total)', `${(bundleBytes / 1024).toFixed(0)} kB`],
       ['typed: stance texts sent by reference (format 5) / stances in the bundles', `${refs.toLocaleString('en')} / ${(MEMBERS * STANCES).toLocaleString('en')}`],
-      ['**typed: import the 40 files at once, first import of the process (cold code; the decoding worker starts inside)**', `**${fmt(coldTime)} ms**`],
       ['typed: import the 40 files one by one (checksum, decompress, rebuild stance texts, bounded decode in the worker, apply, SQLite commit each)', `${fmt(importTime)} ms`],
-      ['**typed: import the 40 files at once, again on a fresh copy (importBundles: checks, then one transaction and one commit)**', `**${fmt(importAllTime)} ms**`],
+      ['**typed: import the 40 files at once, on fresh copies, warm (importBundles: checks, then one transaction and one commit)**', `**${importAll.map(fmt).join(', ')} ms**`],
       ['stances in the merged report', String(stances)],
       ['report file after the merge / after reopening', `${(fileBytes / 1024).toFixed(0)} kB / ${(compactedBytes / 1024).toFixed(0)} kB`],
     ];
@@ -206,7 +251,7 @@ const typedToo = process.env.MERGE_BENCH_WORKLOAD !== 'direct';
 const weeks = (kind: string): Uint8Array[] => Array.from({ length: MEMBERS }, (_, i) => read(`${kind}-${i}.bin`));
 if (typedToo) rows.push(...await yjsAlone('typed', weeks('typed')));
 rows.push(...await yjsAlone('direct', weeks('direct')));
-if (typedToo) rows.push(...await endToEnd(weeks('typed')));
+if (typedToo) rows.push(...await endToEnd());
 console.log('\nWall ms (CPU ms, garbage collector ms within the span); three runs, the first cold.');
 console.log('\n| measure | result |\n| --- | --- |');
 for (const [k, v] of rows) console.log(`| ${k} | ${v} |`);
