@@ -21,7 +21,7 @@ import * as decoding from 'lib0/decoding';
 import WebSocket from 'ws';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 
-const { urls, reports, perReport, seconds, warmupSeconds = 3, client = 'raw' } = JSON.parse(process.argv[2]);
+const { urls, reports, perReport, seconds, warmupSeconds = 3, client = 'raw', spread = false } = JSON.parse(process.argv[2]);
 const now = () => performance.timeOrigin + performance.now();
 
 const members = [];
@@ -158,7 +158,16 @@ while (members.some((m) => !m.synced)) {
   await wait(50);
 }
 
-// Each member types once a second, at its own phase.
+// Each member types once a second, at its own phase. By default (the figures recorded
+// since 2026-11-28 morning) member i of this process starts at (i × 997) mod 1000 ms:
+// consecutive members — those of one report — 3 ms apart, so a report's 20 updates
+// arrive within ~60 ms each second and the server often merges two or more into one
+// broadcast. `spread` puts a report's members 1000 / perReport ms apart (and the
+// reports at offsets of their own), as members typing independently would be: every
+// update then tends to be its own broadcast (more messages per update).
+const phaseOf = (member, i) => (spread
+  ? Math.floor((member.index * 1000) / perReport + (reports.indexOf(member.report) * 997) / reports.length) % 1000
+  : (i * 997) % 1000);
 const timers = members.map((member, i) => setTimeout(() => {
   member.timer = setInterval(() => {
     pending.set(`${member.report}:${member.index}:${member.seq + 1}`, { sentAt: now(), remaining: perReport - 1, measured: measuring });
@@ -166,7 +175,7 @@ const timers = members.map((member, i) => setTimeout(() => {
     sent += 1;
     if (measuring) sentMeasuring += 1;
   }, 1000);
-}, (i * 997) % 1000));
+}, phaseOf(member, i)));
 await wait(warmupSeconds * 1000);
 measuring = true;
 process.stdout.write('{"phase":"measuring"}\n'); // the bench samples the servers' CPU here…

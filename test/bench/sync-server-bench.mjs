@@ -12,6 +12,8 @@
 //                       --no-single --members 1000 --seconds 10)
 //   --dist              run dist/host/sync-server.mjs (the build) instead of the sources
 //   --profile DIR       write V8 CPU profiles of the servers and generators to DIR
+//   --spread            members of a report type at phases spread over the second (see
+//                       sync-load.mjs) instead of 3 ms apart
 // CPU is the processes' user+system time over the measured seconds (servers summed,
 // generators summed, redis-server); load avg is the machine's 1-minute load at the end
 // of the row. "gen. loop p99" is the load generators' own event-loop delay (p99, worst
@@ -22,7 +24,9 @@
 // seconds is still counted once done). "messages / update" is what the members received
 // while measuring divided by the updates they sent meanwhile: 19 deliveries and one
 // acknowledgement at 20 a report (fewer when the server merges a turn's updates of a
-// report into one message), plus whatever else the server sends per update.
+// report into one message), plus whatever else the server sends per update. "server
+// writes / update" is the servers' write system calls over the whole row (/proc/PID/io
+// syscw: socket writes to members and Redis, report-file writes) per update sent.
 // Run it under the shared lock: flock /tmp/plenary/bench.lock node test/bench/sync-server-bench.mjs
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
@@ -44,6 +48,7 @@ const { values } = parseArgs({
     client: { type: 'string', default: 'raw' },
     dist: { type: 'boolean', default: false },
     profile: { type: 'string' },
+    spread: { type: 'boolean', default: false },
   },
   allowNegative: true,
 });
@@ -85,6 +90,15 @@ function cpuMs(pid) {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
     return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Write system calls (write, writev) a process has made so far: its socket and file writes. */
+function writeCalls(pid) {
+  try {
+    return Number(/^syscw: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))[1]);
   } catch {
     return NaN;
   }
@@ -153,8 +167,11 @@ async function scenario(label, members, servers, redis = null) {
       if (redis) redisMarks[phase] ??= cpuMs(redis.child.pid);
     };
     const cpuAtStart = serverCpuNow();
-    const results = await Promise.all(share.map((r) => runGenerator({ urls, reports: r, perReport, seconds, client: values.client }, onPhase)));
+    const serverWritesNow = () => servers.reduce((sum, s) => sum + writeCalls(s.child.pid), 0);
+    const writesAtStart = serverWritesNow();
+    const results = await Promise.all(share.map((r) => runGenerator({ urls, reports: r, perReport, seconds, client: values.client, spread: values.spread }, onPhase)));
     const rowCpu = serverCpuNow() - cpuAtStart;
+    const rowWrites = serverWritesNow() - writesAtStart;
     const sent = results.reduce((n, r) => n + (r.sent ?? NaN), 0);
     const serverCpu = (marks.measured ?? NaN) - (marks.measuring ?? NaN);
     const redisCpu = redis ? (redisMarks.measured ?? NaN) - (redisMarks.measuring ?? NaN) : NaN;
@@ -164,7 +181,7 @@ async function scenario(label, members, servers, redis = null) {
     const lost = results.reduce((n, r) => n + r.lost, 0);
     const received = results.reduce((n, r) => n + (r.received ?? NaN), 0);
     const sentMeasuring = results.reduce((n, r) => n + (r.sentMeasuring ?? NaN), 0);
-    return { label, members: reports.length * perReport, reports: reports.length, updates: latencies.length, lost, p50: percentile(latencies, 50), p99: percentile(latencies, 99), rss: peak, serverCpu, cpuPerUpdateUs: (rowCpu * 1000) / sent, messagesPerUpdate: received / sentMeasuring, generatorCpu, redisCpu, loopP99, load: loadavg()[0] };
+    return { label, members: reports.length * perReport, reports: reports.length, updates: latencies.length, lost, p50: percentile(latencies, 50), p99: percentile(latencies, 99), rss: peak, serverCpu, cpuPerUpdateUs: (rowCpu * 1000) / sent, messagesPerUpdate: received / sentMeasuring, writesPerUpdate: rowWrites / sent, generatorCpu, redisCpu, loopP99, load: loadavg()[0] };
   } finally {
     clearInterval(sample);
   }
@@ -193,10 +210,10 @@ if (values.redis && existsSync('/usr/bin/redis-server')) {
   }
 }
 
-console.log(`\nSync server fan-out: ${perReport} members a report, 1 update/s each, ${seconds} s measured, ${generators} load-generator processes (${values.client} clients), server from ${values.dist ? 'dist' : 'sources'}`);
-console.log('| servers | members | reports | updates measured | not delivered | p50 ms | p99 ms | server RSS MB (peak, sum) | server CPU | server µs / update | messages / update | generators CPU | redis CPU | gen. loop p99 ms | load avg |');
-console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+console.log(`\nSync server fan-out: ${perReport} members a report, 1 update/s each${values.spread ? ' (phases spread)' : ''}, ${seconds} s measured, ${generators} load-generator processes (${values.client} clients), server from ${values.dist ? 'dist' : 'sources'}`);
+console.log('| servers | members | reports | updates measured | not delivered | p50 ms | p99 ms | server RSS MB (peak, sum) | server CPU | server µs / update | server writes / update | messages / update | generators CPU | redis CPU | gen. loop p99 ms | load avg |');
+console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const r of rows) {
   const redisCpu = Number.isNaN(r.redisCpu) ? '–' : `${(r.redisCpu / 1000).toFixed(1)} s`;
-  console.log(`| ${r.label} | ${r.members} | ${r.reports} | ${r.updates} | ${r.lost} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.rss.toFixed(0)} | ${(r.serverCpu / 1000).toFixed(1)} s | ${r.cpuPerUpdateUs.toFixed(0)} | ${r.messagesPerUpdate.toFixed(2)} | ${(r.generatorCpu / 1000).toFixed(1)} s | ${redisCpu} | ${r.loopP99.toFixed(1)} | ${r.load.toFixed(1)} |`);
+  console.log(`| ${r.label} | ${r.members} | ${r.reports} | ${r.updates} | ${r.lost} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.rss.toFixed(0)} | ${(r.serverCpu / 1000).toFixed(1)} s | ${r.cpuPerUpdateUs.toFixed(0)} | ${r.writesPerUpdate.toFixed(1)} | ${r.messagesPerUpdate.toFixed(2)} | ${(r.generatorCpu / 1000).toFixed(1)} s | ${redisCpu} | ${r.loopP99.toFixed(1)} | ${r.load.toFixed(1)} |`);
 }
