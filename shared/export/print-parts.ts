@@ -1,23 +1,22 @@
 /**
  * The report's HTML cut in two for a split print: Chromium lays out and paints one
  * document on one thread, so two halves printed by two renderers at once take about half
- * the time of the whole on a machine with two cores. A report with an annex cut within
- * its body prints the annex as a third document, after the shorter half (`printParts`).
- * The PDFs are joined and numbered afterwards (main/services/export/pdf-join.ts).
+ * the time of the whole on a machine with two cores. The PDFs are joined and numbered
+ * afterwards (main/services/export/pdf-join.ts).
  *
  * What the cut must keep:
  * - Pagination: the cut is made only before a chapter or a section (a level-1 or level-2
  *   heading), so the one difference from a single print is that this heading starts a
  *   new page; or before the annex, which starts a page anyway.
- * - Numbers: paragraph and heading numbers come from the model, so later parts
- *   continue them. Page numbers would restart, so no part prints any
+ * - Numbers: paragraph and heading numbers come from the model, so the second half
+ *   continues them. Page numbers would restart, so neither half prints any
  *   (`NO_PAGE_NUMBERS`): the joiner stamps them on the joined pages.
  * - Links: Chromium drops a link whose target is not in the same document, and writes a
- *   named destination only for an element some link points to. So each part carries a
- *   hidden block with an empty stand-in for every id it links to that lives in another
- *   part (the link is written, pointing at the name), and a hidden link to every id of
- *   its own that another part links to (the destination is written). The joiner merges
- *   the parts' destinations.
+ *   named destination only for an element some link points to. So each half carries a
+ *   hidden block with an empty stand-in for every id it links to that lives in the other
+ *   half (the link is written, pointing at the name), and a hidden link to every id of
+ *   its own that the other half links to (the destination is written). The joiner merges
+ *   the two halves' destinations.
  */
 import { joinHtmlPieces, renderHtmlPieces, type HtmlPieces } from './html.ts';
 import type { ExportDocument } from './model.ts';
@@ -30,16 +29,14 @@ export interface PrintSplit {
   minChars: number;
   /** The larger half may hold at most this share of the HTML, or the report prints whole. */
   maxShare: number;
-  /** What a character of the annex's HTML costs to print, a body character's being 1 (default `ANNEX_WEIGHT`). */
-  annexWeight?: number;
 }
 
 export const DEFAULT_PRINT_SPLIT: Readonly<PrintSplit> = { minChars: 300_000, maxShare: 0.7 };
 
 export interface PrintParts {
-  /** One document (print it whole, as `renderHtml` writes it) or two or three parts, in order (`printParts`). */
+  /** One document (print it whole, as `renderHtml` writes it) or two halves, in order. */
   html: string[];
-  /** True when `html` holds parts: print them with no page numbers, join, then number. */
+  /** True when `html` holds halves: print them with no page numbers, join, then number. */
   split: boolean;
 }
 
@@ -76,7 +73,7 @@ export function cutIndex(doc: ExportDocument, pieces: HtmlPieces, split: PrintSp
     before.push(sum);
     sum += block.length + 1;
   }
-  const body = sum + (split.annexWeight ?? ANNEX_WEIGHT) * pieces.annex.length;
+  const body = sum + ANNEX_WEIGHT * pieces.annex.length;
   const share = (at: number): number => Math.max(at, body - at) / body;
   // Before the annex: a page break already, so nothing moves.
   const candidates: { index: number; at: number; level: number }[] = pieces.annex ? [{ index: pieces.blocks.length, at: sum, level: 1 }] : [];
@@ -99,33 +96,7 @@ function closeWith(html: string, hiddenTargets: string[], hiddenLinks: string[])
   return `${html}${hidden.length ? `\n<div hidden>${hidden.join('')}</div>` : ''}\n</body>\n</html>\n`;
 }
 
-/**
- * Closes each part with its hidden stand-ins (ids it links to that live in another part)
- * and hidden links (its own ids another part links to).
- */
-function closeParts(parts: string[]): string[] {
-  const ids = parts.map((html) => namesIn(html, ID));
-  const links = parts.map((html) => namesIn(html, HREF));
-  return parts.map((html, i) => {
-    const elsewhere = (id: string): boolean => ids.some((own, j) => j !== i && own.has(id));
-    const linkedFromElsewhere = (id: string): boolean => links.some((theirs, j) => j !== i && theirs.has(id));
-    const standIns = [...links[i]!].filter((id) => !ids[i]!.has(id) && elsewhere(id));
-    const hiddenLinks = [...ids[i]!].filter(linkedFromElsewhere);
-    return closeWith(html, standIns, hiddenLinks);
-  });
-}
-
-/**
- * The HTML to print: whole, or in parts when the report is long enough and a chapter
- * falls near its middle. Cut within the body, a report with an annex prints in three
- * documents: the front matter and the body up to the cut; the rest of the body; the
- * annex. The printer prints the first two at once and the annex after the shorter one,
- * so the work is still halved; the annex stands alone because Chromium, on every page it
- * prints, looks up the position of every in-document link target of the document
- * (Blink's PrintContext::OutputLinkedDestinations): the annex's ~600 targets (the [n]
- * markers' rows) cost ~1.8 ms a page, so the body's pages printed in the same document
- * as the annex cost a quarter more (test/bench/RESULTS.md).
- */
+/** The HTML to print: whole, or in two halves when the report is long enough and a chapter falls near its middle. */
 export function printParts(
   doc: ExportDocument,
   options: { parts: number; split?: PrintSplit },
@@ -134,12 +105,18 @@ export function printParts(
   const pieces = renderHtmlPieces(doc, onBlocks);
   const cut = options.parts >= 2 ? cutIndex(doc, pieces, options.split) : -1;
   if (cut < 0) return { html: [joinHtmlPieces(pieces)], split: false };
-  const start = [...pieces.head, NO_PAGE_NUMBERS, '</head>', '<body>'].join('\n');
-  const body = (blocks: string[]): string => ['<main>', ...blocks, '</main>'].join('\n');
-  const parts = [[start, ...pieces.front, body(pieces.blocks.slice(0, cut))].join('\n')];
+  const start = [...pieces.head, NO_PAGE_NUMBERS, '</head>', '<body>'];
+  const first = [...start, ...pieces.front, '<main>', ...pieces.blocks.slice(0, cut), '</main>'].join('\n');
   // No empty <main> before the annex: Chromium would give it a blank page of its own.
   const rest = pieces.blocks.slice(cut);
-  if (rest.length) parts.push(`${start}\n${body(rest)}`);
-  if (pieces.annex) parts.push(`${start}\n${pieces.annex}`);
-  return { html: closeParts(parts), split: true };
+  const second = [...start, ...(rest.length ? ['<main>', ...rest, '</main>'] : []), ...(pieces.annex ? [pieces.annex] : [])].join('\n');
+  const [firstIds, secondIds] = [namesIn(first, ID), namesIn(second, ID)];
+  const [firstLinks, secondLinks] = [namesIn(first, HREF), namesIn(second, HREF)];
+  const across = (links: Set<string>, own: Set<string>, other: Set<string>): string[] => [...links].filter((id) => !own.has(id) && other.has(id));
+  const firstToSecond = across(firstLinks, firstIds, secondIds);
+  const secondToFirst = across(secondLinks, secondIds, firstIds);
+  return {
+    html: [closeWith(first, firstToSecond, secondToFirst), closeWith(second, secondToFirst, firstToSecond)],
+    split: true,
+  };
 }

@@ -57,26 +57,6 @@ describe('HTML cut in two for a split print', () => {
     expect(second).not.toContain('<main>');
   });
 
-  it('cut within the body of a report with an annex, prints the annex as a third part: front and chapter I., chapter II., annex', () => {
-    const m = model();
-    const bodyOnly = { ...ANY_SIZE, annexWeight: 0 };
-    expect(cutIndex(m, renderHtmlPieces(m), bodyOnly)).toBe(4);
-    const { html, split } = printParts(m, { parts: 2, split: bodyOnly });
-    expect(split).toBe(true);
-    expect(html).toHaveLength(3);
-    const [first, second, annex] = html as [string, string, string];
-    expect(first).toContain('<nav class="toc"');
-    expect(first).toContain('<span class="pnum">3.</span>');
-    expect(first).not.toContain('Public policy issues</h1>');
-    expect(second).toMatch(/<body>\n<main>\n<h1 id="h-sec-policy"><span class="hnum">II\.<\/span>/);
-    expect(second).toContain('<span class="pnum">7.</span>');
-    expect(annex).toMatch(/<body>\n<section class="annex" id="annex">/);
-    expect(annex).not.toContain('<main>');
-    for (const part of [first, second]) expect(part).not.toContain('<section class="annex"');
-    const body = (part: string): string => part.slice(part.indexOf('<main>') + 7, part.indexOf('\n</main>'));
-    expect(`${body(first)}\n${body(second)}`).toBe(body(renderHtml(m)));
-  });
-
   it('leaves page numbers to the joiner: neither half prints any', () => {
     const { html } = printParts(model(), { parts: 2, split: ANY_SIZE });
     for (const half of html) expect(half).toContain(`${NO_PAGE_NUMBERS}\n</head>`);
@@ -99,24 +79,6 @@ describe('HTML cut in two for a split print', () => {
         expect(new Set(ids(half)).size).toBe(ids(half).length);
         for (const target of links(half)) expect(ids(half)).toContain(target);
       }
-    }
-  });
-
-  it('in three parts, gives each the stand-ins for targets in the others and hidden links to its own targets the others link to', () => {
-    const hidden = (html: string): string => html.slice(html.lastIndexOf('<div hidden>'));
-    const { html } = printParts(model(), { parts: 2, split: { ...ANY_SIZE, annexWeight: 0 } });
-    const [first, second, annex] = html as [string, string, string];
-    // The contents (first) lists chapter II. and its sections (second) and the annex; the
-    // [1] markers of paragraphs 2 (first) and 6 (second) point into the annex.
-    expect(ids(hidden(first)).sort()).toEqual(['annex', 'h-sec-costs', 'h-sec-infra', 'h-sec-policy', 'h-sec-security', 'standing-para-two']);
-    expect(links(hidden(first))).toEqual([]);
-    expect(ids(hidden(second)).sort()).toEqual(['standing-para-six']);
-    expect(links(hidden(second)).sort()).toEqual(['h-sec-costs', 'h-sec-infra', 'h-sec-policy', 'h-sec-security']);
-    expect(ids(hidden(annex))).toEqual([]);
-    expect(links(hidden(annex)).sort()).toEqual(['annex', 'standing-para-six', 'standing-para-two']);
-    for (const part of html) {
-      expect(new Set(ids(part)).size).toBe(ids(part).length);
-      for (const target of links(part)) expect(ids(part)).toContain(target);
     }
   });
 

@@ -67,11 +67,11 @@ export async function renderPdf(html: string, printer: HtmlPrinter, signal?: Abo
 }
 
 /**
- * Prints `printParts`' output: a whole document as `renderPdf` does; parts at once (the
- * printer is called for each without waiting: Chromium's prints two at a time on a page
- * each, the third part, the annex, after the first to finish; Electron's opens a window
- * for each), each part parsed as soon as it arrives, then joined and numbered
- * (`pdf-join.ts`). One part failing stops the others.
+ * Prints `printParts`' output: a whole document as `renderPdf` does; two halves at once
+ * (the printer is called twice without waiting: Chromium's has a page for each, Electron's
+ * a window for each, so each half has a renderer process and a core of its own), each half
+ * parsed as soon as it arrives, then joined and numbered (`pdf-join.ts`). One half failing
+ * stops the other.
  */
 export async function renderPdfParts(parts: PrintParts, printer: HtmlPrinter, signal?: AbortSignal): Promise<Uint8Array> {
   if (!parts.split) return renderPdf(parts.html[0] ?? '', printer, signal);
