@@ -29,13 +29,16 @@ export function throttleStoreDebounce(hocuspocus: Hocuspocus, refreshMs: number)
     throw new Error('This Hocuspocus version stores differently: review store-debounce.ts.');
   }
   const stock = internals.storeDocumentHooks.bind(hocuspocus);
-  const lastPush = new WeakMap<Document, number>();
+  /** Per report: when its store was last pushed back, and Hocuspocus's debounce id for it. */
+  const pushes = new WeakMap<Document, { at: number; id: string }>();
   internals.storeDocumentHooks = (document, payload, immediately) => {
-    const now = performance.now();
-    if (!immediately && now - (lastPush.get(document) ?? -Infinity) < refreshMs && internals.debouncer.isDebounced(`onStoreDocument-${document.name}`)) {
+    const now = Date.now();
+    let push = pushes.get(document);
+    if (!immediately && push !== undefined && now - push.at < refreshMs && internals.debouncer.isDebounced(push.id)) {
       return Promise.resolve();
     }
-    lastPush.set(document, now);
+    if (push === undefined) pushes.set(document, push = { at: now, id: `onStoreDocument-${document.name}` });
+    push.at = now;
     return stock(document, payload, immediately);
   };
 }
