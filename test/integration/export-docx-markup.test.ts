@@ -1,5 +1,6 @@
 /**
- * The DOCX annex tables' look — 0.5-point #555555 borders on every side, cell margins,
+ * The DOCX markup kept small for a long report: a numbered block's number shares the
+ * first run of its text, and the annex tables' look — 0.5-point #555555 borders on every side, cell margins,
  * 9-point text, bold header row and first column, status fills — set once per table and
  * in two paragraph styles, so a long report's annex stays small: repeated on each of a
  * 264-page report's ~4,000 cells it was 70 % of document.xml and most of the export's CPU.
@@ -75,5 +76,26 @@ describe('DOCX annex tables', () => {
     const text = standing.reduce((n, s) => n + s.ref.length + 11 + s.memberName.length + 13 + s.note.length, 0);
     // Five cells a row: ~150 bytes of markup each with the look set per table, ~600 with it per cell.
     expect((table.length - text) / (standing.length * 5)).toBeLessThan(250);
+  });
+});
+
+describe('DOCX numbered blocks', () => {
+  it('carry the number and its tab in the first run when the text starts plain, in a run of their own when it starts marked', async () => {
+    const { document } = await docxParts(fixtureAnnex);
+    const paragraphs = document.match(/<w:p>.*?<\/w:p>/gs) ?? [];
+    const firstRunText = (numbered: RegExp): string => {
+      const p = paragraphs.find((x) => numbered.test(x)) ?? '';
+      return p.match(/<w:r>(?:(?!<\/w:r>).)*?<w:t[^>]*>([^<]*)<\/w:t><\/w:r>/s)?.[1] ?? '';
+    };
+    // Paragraph 3 starts with plain words; heading I. is plain; paragraph 2 starts plain too.
+    expect(firstRunText(/>3\.\t/)).toBe('3.\tMembers served in their ');
+    expect(firstRunText(/>I\.\t/)).toBe('I.\tIntroduction');
+    const doc = fixtureDoc();
+    const bold = buildExportDocument({ doc, numbers: blockNumbers(doc), meta: fixtureMeta, options: DEFAULT_EXPORT_OPTIONS, annex: null });
+    const first = bold.blocks.find((b) => b.kind === 'paragraph' && b.num === '3.');
+    if (first?.kind !== 'paragraph') throw new Error('fixture changed');
+    first.inlines = [{ text: 'Bold start', bold: true, italic: false }, ...first.inlines];
+    const xml = strFromU8(unzipSync(await renderDocx(bold))['word/document.xml']!);
+    expect(xml).toMatch(/<w:r><w:t xml:space="preserve">3\.\t<\/w:t><\/w:r><w:r><w:rPr><w:b\/>/);
   });
 });
