@@ -58,6 +58,16 @@ export function addTally(into: CellCounts, tally: ColumnTally): void {
   into.none += tally.none + tally.unverified;
 }
 
+/** Adds one cell's counts into `into` (mutates): a subsection's into its section's. */
+export function addCounts(into: CellCounts, from: CellCounts): void {
+  into.endorse += from.endorse;
+  into.accept += from.accept;
+  into.reserve += from.reserve;
+  into.object += from.object;
+  into.stale += from.stale;
+  into.none += from.none;
+}
+
 export function cellOf(counts: CellCounts, state: ColumnState): Cell {
   const pairs = counts.members * counts.paragraphs;
   return {

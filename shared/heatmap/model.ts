@@ -6,21 +6,22 @@
  * - any other dimension (regions, development status, gender, members, one group only):
  *   the engine's classified stances of each block counted with the engine's own
  *   `tallyBlock` into that dimension's `columnLayout`, judged with `columnState`, and
- *   sections summed with `sectionResult` — the same functions the engine calls.
+ *   sections summed with `SectionAccumulator` (what `sectionResult` uses) — the same
+ *   functions the engine calls.
  *
  * Everything is computed lazily per block and per section and kept until an engine
  * change names that block or section, so a stance from a peer costs one block and the
  * sections around it, and switching the columns costs only the rows on screen.
  */
 import type { ConsensusEngine, EngineChange } from '../consensus/engine.ts';
-import { columnLayout, currentObjections, tallyBlock, type ColumnLayout, type ColumnTally, type Dimension } from '../consensus/tally.ts';
+import { columnLayout, currentObjections, emptyTally, tallyBlock, tallyBlockInto, type ColumnLayout, type ColumnTally, type Dimension } from '../consensus/tally.ts';
 import { columnState, recognizedByAll, type ColumnState } from '../consensus/rules.ts';
-import { sectionResult, type SectionResult } from '../consensus/sections.ts';
+import { SectionAccumulator, type SectionResult } from '../consensus/sections.ts';
 import { sectionsOf, type Section } from '../report-blocks.ts';
 import { createNumberingCache } from '../numbering.ts';
 import type { Roster } from '../roster.ts';
 import type { Category } from '../stakeholders.ts';
-import { addTally, cellOf, emptyCounts, paragraphCell, type Cell } from './cells.ts';
+import { addCounts, addTally, cellOf, emptyCounts, paragraphCell, type Cell, type CellCounts } from './cells.ts';
 import { HEATMAP_DIMENSIONS, dimensionFor, onlyGroup, type HeatmapDimensionId } from './dimensions.ts';
 
 const HEATMAP_DIMENSION_IDS = HEATMAP_DIMENSIONS.map((d) => d.id);
@@ -43,6 +44,13 @@ export interface HeatmapSettings {
   dimension: HeatmapDimensionId;
   /** Only this stakeholder group's members, or null for everyone. */
   group: string | null;
+}
+
+/** A section's figures before they are judged: see HeatmapModel.sectionPart. */
+interface SectionPart {
+  readonly sum: SectionAccumulator;
+  /** Per column, the counts of every block of the section, subsections included. */
+  readonly counts: readonly CellCounts[];
 }
 
 /** Blocks before the report's first heading form a section of their own in the heatmap. */
@@ -69,6 +77,10 @@ export class HeatmapModel {
   private layoutRoster: Roster | null = null;
   private readonly blockCache = new Map<string, BlockFigures>();
   private readonly sectionCache = new Map<string, SectionFigures>();
+  private readonly partCache = new Map<string, SectionPart>();
+  /** Tallies and states of the block being counted (countBlock), reused from block to block. */
+  private scratch: ColumnTally[] = [];
+  private scratchStates: ColumnState[] = [];
   private readonly numbering = createNumberingCache();
   private numberSource: unknown = null;
   private numberMap = new Map<string, string>();
@@ -210,24 +222,85 @@ export class HeatmapModel {
   sectionFigures(sectionId: string): SectionFigures | undefined {
     const cached = this.sectionCache.get(sectionId);
     if (cached) return cached;
-    const section = this.section(sectionId);
-    if (!section) return undefined;
-    const columns = this.columns.length;
-    const result = sectionResult(section, columns, (id) => this.figures(id));
-    const members = this.columnMembers();
-    const counts = Array.from({ length: columns }, (_, i) => emptyCounts(members[i] ?? 0, result.blocks));
-    for (const id of section.blockIds) {
-      const figures = this.figures(id);
-      if (!figures) continue;
-      figures.tally.forEach((tally, i) => {
-        const into = counts[i];
-        if (into) addTally(into, tally);
-      });
-    }
-    const cells = counts.map((c, i) => cellOf(c, result.states[i] ?? 'nobody'));
+    const part = this.sectionPart(sectionId);
+    if (!part) return undefined;
+    const result = part.sum.result(sectionId);
+    const cells = part.counts.map((c, i) => cellOf({ ...c, paragraphs: result.blocks }, result.states[i] ?? 'nobody'));
     const figures: SectionFigures = { result, cells, readiness: result.blocks === 0 ? 0 : result.recognizedByAll / result.blocks };
     this.sectionCache.set(sectionId, figures);
     return figures;
+  }
+
+  /**
+   * What a section's figures are made of: its own blocks counted, and its subsections'
+   * parts added (each block is counted once, not again for every section around it).
+   * A block already counted in these columns (its paragraph row is or was shown) is read
+   * back; the others are counted into scratch tallies and not kept: a column switch counts
+   * every block of the sections on screen, and keeping a figure per block and column was
+   * most of its time.
+   */
+  private sectionPart(sectionId: string): SectionPart | undefined {
+    const cached = this.partCache.get(sectionId);
+    if (cached) return cached;
+    const section = this.section(sectionId);
+    if (!section) return undefined;
+    const columns = this.columns.length;
+    const members = this.columnMembers();
+    const counts = Array.from({ length: columns }, (_, i) => emptyCounts(members[i] ?? 0, 0));
+    const sum = new SectionAccumulator(columns);
+    const addBlockTallies = (tallies: readonly ColumnTally[]): void => {
+      for (let i = 0; i < columns; i++) {
+        const tally = tallies[i];
+        if (tally) addTally(counts[i] as CellCounts, tally);
+      }
+    };
+    const subsections = new Set<string>();
+    for (const id of section.blockIds) {
+      const path = this.engine.blocks.byId.get(id)?.sectionPath;
+      if (!path) continue;
+      const at = path.indexOf(sectionId);
+      const subsection = at >= 0 && at < path.length - 1 ? path[at + 1] : undefined;
+      if (subsection !== undefined && this.section(subsection)) {
+        subsections.add(subsection);
+        continue;
+      }
+      const figures = this.layout ? this.blockCache.get(id) ?? this.countBlock(id, this.layout) : this.engine.result(id);
+      if (!figures) continue;
+      sum.addBlock(figures.states, figures.recognized, figures.objections);
+      addBlockTallies(figures.tally);
+    }
+    for (const id of subsections) {
+      const part = this.sectionPart(id);
+      if (!part) continue;
+      sum.addSection(part.sum);
+      part.counts.forEach((from, i) => {
+        const into = counts[i];
+        if (into) addCounts(into, from);
+      });
+    }
+    const part = { sum, counts };
+    this.partCache.set(sectionId, part);
+    return part;
+  }
+
+  /** A block's figures in `layout`'s columns, in the model's scratch tallies (valid until the next call). */
+  private countBlock(blockId: string, layout: ColumnLayout): { tally: readonly ColumnTally[]; states: readonly ColumnState[]; recognized: boolean; objections: number } {
+    if (this.scratch.length !== layout.active.length) {
+      this.scratch = layout.active.map(emptyTally);
+      this.scratchStates = layout.active.map((): ColumnState => 'nobody');
+    }
+    const tally = this.scratch;
+    const states = this.scratchStates;
+    tallyBlockInto(this.engine.blockStances(blockId), layout, tally);
+    let objections = 0;
+    const rule = this.engine.rule;
+    for (let i = 0; i < tally.length; i++) {
+      const column = tally[i] as ColumnTally;
+      states[i] = columnState(rule, column, tally);
+      // tallyBlock counts exactly the current objections of members with a column: currentObjections.
+      objections += column.object;
+    }
+    return { tally, states, recognized: recognizedByAll(states), objections };
   }
 
   /**
@@ -247,7 +320,10 @@ export class HeatmapModel {
       if (path?.length === 0) rows.add(PREAMBLE_ID);
     }
     for (const id of change.sections) rows.add(id);
-    for (const id of rows) this.sectionCache.delete(id);
+    for (const id of rows) {
+      this.sectionCache.delete(id);
+      this.partCache.delete(id);
+    }
     return rows;
   }
 
@@ -257,6 +333,7 @@ export class HeatmapModel {
     // The section list stays: sections() remakes it when the engine's sections change.
     this.blockCache.clear();
     this.sectionCache.clear();
+    this.partCache.clear();
     const { dimension, group } = this.settingsValue;
     const engineColumns = this.engine.columns;
     const groups = this.groupsOf();

@@ -2,6 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { fixture, standardStances } from './heatmap-fixtures.ts';
 import { describeCounts } from '../../shared/heatmap/cells.ts';
 import { DEFAULT_FILTERS, heatmapRows } from '../../shared/heatmap/rows.ts';
+import { addTally, emptyCounts } from '../../shared/heatmap/cells.ts';
+import { HEATMAP_DIMENSIONS } from '../../shared/heatmap/dimensions.ts';
+import { sectionResult } from '../../shared/consensus/sections.ts';
+import { CONSENSUS_RULES } from '../../shared/consensus/rules.ts';
+import { Origin, writeMeta } from '../../shared/ydoc.ts';
+import * as prng from 'lib0/prng';
+import type { Stance } from '../../shared/endorsement.ts';
 
 function cellsOf(f: ReturnType<typeof fixture>, blockId: string): Record<string, { e: number; a: number; r: number; o: number; s: number; n: number; of: number }> {
   const out: Record<string, { e: number; a: number; r: number; o: number; s: number; n: number; of: number }> = {};
@@ -66,6 +73,56 @@ describe('heatmap cells per dimension', () => {
     expect(policy.result.blocks).toBe(4);
     expect(policy.readiness).toBe(1);
     expect(policy.cells.every((c) => c.state === 'recognized')).toBe(true);
+  });
+
+  it('adds a section up as its paragraphs do in every dimension and rule, whether its paragraphs were read first or not', () => {
+    const f = fixture();
+    const gen = prng.create(4711);
+    const stances: Stance[] = ['endorse', 'accept', 'reserve', 'object'];
+    for (const block of ['h1', 'p1', 'p2', 'h2', 'p3', 'h3', 'p4']) {
+      for (const member of ['m1', 'm2', 'm3', 'm4', 'm5', 'm6']) {
+        const roll = prng.uint32(gen, 0, 5);
+        if (roll === 5) continue;
+        // One stance in five on an earlier text (stale).
+        f.stance(block, member, prng.oneOf(gen, stances), roll === 4 ? 'An earlier text.' : undefined);
+      }
+    }
+    const sections = f.model.sections();
+    let checked = 0;
+    for (const rule of CONSENSUS_RULES) {
+      writeMeta(f.doc, { consensusRule: rule.id }, Origin.local);
+      for (const { id: dimension } of HEATMAP_DIMENSIONS) {
+        f.model.configure({ dimension, group: null });
+        const counted = sections.map((s) => f.model.sectionFigures(s.id)!);
+        // The reference: the section result of its blocks' own figures, and their counts summed.
+        sections.forEach((section, i) => {
+          const expected = sectionResult(section, f.model.columns.length, (id) => f.model.figures(id));
+          expect(counted[i]!.result, `${rule.id} / ${dimension} / ${section.id}`).toEqual(expected);
+          const sums = f.model.columns.map((_, c) => emptyCounts(f.model.columnMembers()[c] ?? 0, expected.blocks));
+          for (const id of section.blockIds) f.model.figures(id)!.tally.forEach((t, c) => addTally(sums[c]!, t));
+          expect(counted[i]!.cells.map((cell) => cell.counts)).toEqual(sums);
+          checked += 1;
+        });
+        // Counted again with some paragraphs' own figures already made (an expanded section).
+        f.model.configure({ dimension, group: null });
+        f.model.figures('p1');
+        f.model.figures('p4');
+        sections.forEach((section, i) => expect(f.model.sectionFigures(section.id)).toEqual(counted[i]));
+      }
+    }
+    expect(checked).toBe(CONSENSUS_RULES.length * HEATMAP_DIMENSIONS.length * sections.length);
+    // A stance arriving in a subsection changes it and the section around it, and nothing else.
+    f.engine.subscribe((change) => f.model.applyChange(change));
+    f.model.configure({ dimension: 'member', group: null });
+    const before = sections.map((s) => f.model.sectionFigures(s.id)!);
+    f.stance('p4', 'm1', 'object');
+    f.stance('p4', 'm2', 'reserve');
+    sections.forEach((section, i) => {
+      const after = f.model.sectionFigures(section.id)!;
+      expect(after.result).toEqual(sectionResult(section, f.model.columns.length, (id) => f.model.figures(id)));
+      if (section.id === 'h1') expect(after).toBe(before[i]);
+      else expect(after.result.objections).toBeGreaterThan(before[i]!.result.objections);
+    });
   });
 
   it('restricts every dimension to one stakeholder group', () => {
