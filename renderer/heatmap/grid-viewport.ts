@@ -36,6 +36,9 @@ export class GridViewport {
   private height = 0;
   private width = 0;
   private headHeight = -1;
+  /** The header's measured height per kind of header (wide or narrow columns), and the kind shown. */
+  private readonly headHeights = new Map<string, number>();
+  private headKind = '';
   private readonly observer: ResizeObserver;
 
   /** `changed` runs when a size becomes known or changes (after layout, before paint). */
@@ -53,6 +56,7 @@ export class GridViewport {
           const next = box ? box.blockSize : head.offsetHeight;
           moved ||= next !== this.headHeight;
           this.headHeight = next;
+          this.headHeights.set(this.headKind, next);
         } else {
           const height = scroller.clientHeight;
           const width = scroller.clientWidth;
@@ -65,6 +69,18 @@ export class GridViewport {
     });
     this.observer.observe(scroller);
     this.observer.observe(head);
+  }
+
+  /**
+   * The header is about to change kind (member names stand rotated in a taller header):
+   * the rows on screen are worked out from that kind's height as last measured, or from
+   * bounds until it is, so the observer's report of the new height asks for no second
+   * drawing of the cells in the same frame.
+   */
+  setHeadKind(kind: string): void {
+    if (kind === this.headKind) return;
+    this.headKind = kind;
+    this.headHeight = this.headHeights.get(kind) ?? -1;
   }
 
   get viewHeight(): number {

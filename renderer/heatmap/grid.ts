@@ -116,6 +116,7 @@ export class HeatmapGrid {
     this.element.style.setProperty('--hm-columns', String(columns.length));
     this.element.style.setProperty('--hm-cell', `${this.cellWidth}px`);
     this.element.classList.toggle('hm-narrow', this.narrow);
+    this.viewport.setHeadKind(this.narrow ? 'narrow' : 'wide');
     this.element.setAttribute('aria-rowcount', String(rows.length + 1));
     this.element.setAttribute('aria-colcount', String(columns.length + 1));
     this.body.style.height = `${rows.length * ROW_HEIGHT}px`;
