@@ -57,6 +57,31 @@ function withBuildLock<T>(action: () => T): T {
 
 let snapshot: string | null = null;
 
+/**
+ * Snapshots whose test process is gone. A worker stopped by a signal never runs its
+ * 'exit' cleanup, and each left-behind copy of the build is ~5 MB: hundreds of runs filled
+ * test-results with more than a gigabyte.
+ */
+function removeOrphanSnapshots(): void {
+  const folder = join(ROOT, 'test-results');
+  if (!existsSync(folder)) return;
+  for (const name of readdirSync(folder)) {
+    const pid = Number(/^e2e-dist-(\d+)-/.exec(name)?.[1]);
+    if (!pid || pid === process.pid || processAlive(pid)) continue;
+    rmSync(join(folder, name), { recursive: true, force: true });
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: alive, someone else's.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** Builds if stale, then copies dist/host and dist/renderer to a private folder; returns its web.mjs. */
 export function builtHost(): string {
   if (snapshot) return join(snapshot, 'host', 'web.mjs');
@@ -65,6 +90,7 @@ export function builtHost(): string {
       const result = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, encoding: 'utf8' });
       if (result.status !== 0) throw new Error(`Build failed:\n${result.stdout}\n${result.stderr}`);
     }
+    removeOrphanSnapshots();
     // Under the checkout, so the host's bare imports (yjs, ws…) resolve from node_modules.
     const dir = join(ROOT, 'test-results', `e2e-dist-${process.pid}-${Date.now()}`);
     cpSync(join(ROOT, 'dist', 'host'), join(dir, 'host'), { recursive: true });
