@@ -48,24 +48,21 @@ export function emptyCounts(members: number, paragraphs: number): CellCounts {
   return { members, paragraphs, endorse: 0, accept: 0, reserve: 0, object: 0, stale: 0, none: 0 };
 }
 
-/** Adds one block's tally of a column into `into` (mutates). */
+type Stances = Pick<CellCounts, 'endorse' | 'accept' | 'reserve' | 'object' | 'stale' | 'none'>;
+
+/** Adds one block's tally of a column into `into` (mutates); stances that do not verify count as none. */
 export function addTally(into: CellCounts, tally: ColumnTally): void {
-  into.endorse += tally.endorse;
-  into.accept += tally.accept;
-  into.reserve += tally.reserve;
-  into.object += tally.object;
-  into.stale += tally.stale;
-  into.none += tally.none + tally.unverified;
+  addCounts(into, tally, tally.unverified);
 }
 
-/** Adds one cell's counts into `into` (mutates): a subsection's into its section's. */
-export function addCounts(into: CellCounts, from: CellCounts): void {
+/** Adds counts into `into` (mutates): a subsection's into its section's, or a block's tally (with `moreNone`). */
+export function addCounts(into: CellCounts, from: Stances, moreNone = 0): void {
   into.endorse += from.endorse;
   into.accept += from.accept;
   into.reserve += from.reserve;
   into.object += from.object;
   into.stale += from.stale;
-  into.none += from.none;
+  into.none += from.none + moreNone;
 }
 
 export function cellOf(counts: CellCounts, state: ColumnState): Cell {
