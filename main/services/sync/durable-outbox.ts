@@ -68,33 +68,16 @@ export class DurableOutbox {
     this.holding = false;
     this.releasing = true;
     try {
-      for (const send of this.firsts) {
-        try {
-          send();
-        } catch (error) {
-          console.error('Sending after a commit failed', error);
-        }
-      }
+      runEach(this.firsts, (error) => console.error('Sending after a commit failed', error));
       const held = this.held;
       this.held = [];
-      for (const send of held) {
-        try {
-          send();
-        } catch {
-          // A socket that closed meanwhile: its messages go nowhere, the others still go.
-        }
-      }
+      // A socket that closed meanwhile: its messages go nowhere, the others still go.
+      runEach(held, () => undefined);
     } finally {
       this.releasing = false;
       const lasts = this.lasts;
       this.lasts = [];
-      for (const done of lasts) {
-        try {
-          done();
-        } catch {
-          // As above: a socket gone meanwhile.
-        }
-      }
+      runEach(lasts, () => undefined);
     }
   }
 }
@@ -121,4 +104,15 @@ export function outboxSender(outbox: DurableOutbox, socket: { cork(): void; unco
     }
     sendNow(data);
   });
+}
+
+/** Runs every task, in order, whatever one of them throws. */
+function runEach(tasks: readonly (() => void)[], failed: (error: unknown) => void): void {
+  for (const task of tasks) {
+    try {
+      task();
+    } catch (error) {
+      failed(error);
+    }
+  }
 }
