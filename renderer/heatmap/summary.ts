@@ -29,6 +29,14 @@ function figure(label: string): { box: HTMLElement; value: HTMLElement } {
 
 const FOLLOW_UP_SHOWN = 12;
 
+/**
+ * Gap items made with the columns; the list shows two lines of them (it scrolls), and
+ * more than a wide window's two lines hold are made when the page is next idle. Sixty
+ * items for member columns were ~9 ms of style and layout in the column switch's frame,
+ * for items that first show when the list is scrolled.
+ */
+const GAPS_AT_ONCE = 24;
+
 interface GapItem {
   readonly item: HTMLElement;
   readonly value: HTMLElement;
@@ -73,6 +81,9 @@ export class SummaryBand {
   private gapItems: GapItem[] = [];
   /** The tracker's revision the gaps list shows. */
   private gapRevision = -1;
+  /** The gaps list being shown, and the idle callback that makes the rest of its items. */
+  private gapList: HTMLElement | null = null;
+  private gapRest = 0;
 
   constructor(groups: ConsensusEngine, model: HeatmapModel, tracker: ParticipationTracker, roster: () => Roster, open: (blockId: string) => void) {
     this.groups = groups;
@@ -142,7 +153,25 @@ export class SummaryBand {
     title.textContent = this.tracker.ready ? 'Not reviewed at all, per column:' : 'Not reviewed at all, per column: counting…';
     const list = document.createElement('ul');
     list.setAttribute('aria-label', 'Participation gaps: share of paragraphs no member of the column has reviewed');
-    this.gapItems = gaps.map((gap) => {
+    this.gapList = list;
+    this.gapItems = [];
+    this.addGapItems(gaps.slice(0, GAPS_AT_ONCE));
+    this.gaps.replaceChildren(title, list);
+    if (this.gapRest) cancelIdleCallback(this.gapRest);
+    this.gapRest = 0;
+    if (gaps.length > GAPS_AT_ONCE) {
+      this.gapRest = requestIdleCallback(() => {
+        this.gapRest = 0;
+        // The tracker's gaps as they are now (stances may have come meanwhile), same columns.
+        if (this.gapList === list) this.addGapItems(this.tracker.gaps().slice(this.gapItems.length));
+      }, { timeout: 250 });
+    }
+  }
+
+  private addGapItems(gaps: readonly ColumnGap[]): void {
+    const list = this.gapList;
+    if (!list) return;
+    for (const gap of gaps) {
       const item = document.createElement('li');
       const name = document.createElement('span');
       name.textContent = gap.label;
@@ -151,9 +180,8 @@ export class SummaryBand {
       list.append(item);
       const shown: GapItem = { item, value, shown: '' };
       paintGap(shown, gap);
-      return shown;
-    });
-    this.gaps.replaceChildren(title, list);
+      this.gapItems.push(shown);
+    }
   }
 
   private recountSections(): void {
