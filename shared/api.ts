@@ -92,6 +92,8 @@ export interface ExportRequestMap {
   exportReport: { args: ExportReportArgs; result: ExportReportResult | null };
   /** Stops a running export; false when no export has that id. */
   cancelExport: { args: [jobId: string]; result: boolean };
+  /** The Export dialog opened: start what an export will need (the browser host's PDF printer) while the user picks. */
+  prepareExport: { args: []; result: void };
   /** Imports a Markdown or DOCX file; a null path asks which (Electron). Null: cancelled. */
   importDraft: { args: ImportDraftArgs; result: ImportDraftResult | null };
 }
@@ -140,6 +142,7 @@ const validators: { [K in RequestName]: (args: unknown[]) => RequestArgs<K> } = 
   stopMeeting: (args) => syncValidators.stopMeeting(args),
   exportReport: (args) => exportRefusal(() => validateExportReportArgs(args)),
   cancelExport: (args) => exportRefusal(() => [validateJobId(args[0])]),
+  prepareExport: noArgs,
   importDraft: (args) => exportRefusal(() => validateImportDraftArgs(args)),
 };
 

@@ -65,6 +65,7 @@ export function webHandlers({ report, dataDir, recent, identity, exports, emit }
       exportPath: (requested, suggested, format) => exports.exportPath(requested, suggested, format),
       importPath: (requested) => exports.importPath(requested),
       importDone: (path) => exports.discardUpload(path),
+      prepare: () => exports.prepare(),
       seedNewReport: () => {
         mkdirSync(base, { recursive: true });
         const created = createReportFile(freshReportPath(base), REPORT_TEMPLATE);

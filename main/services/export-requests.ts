@@ -31,6 +31,8 @@ export interface ExportHandlerContext {
   importDone?: (path: string) => void;
   /** Creates and opens a new report for "Import into a new report". */
   seedNewReport?: () => Promise<{ doc: Y.Doc; path: string }>;
+  /** Starts what an export will need, when the Export dialog opens (the browser host launches its PDF printer). */
+  prepare?: () => void;
 }
 
 const USER_ERRORS = [ExportError, ExportWriteError, PdfPrintError, ImportError];
@@ -74,6 +76,7 @@ export function exportHandlers(context: ExportHandlerContext): ExportHandlers {
       }
     },
     cancelExport: (jobId) => jobs.cancel(jobId),
+    prepareExport: () => context.prepare?.(),
     importDraft: async (requested, target) => {
       const path = await context.importPath(requested);
       if (path === null) return null;

@@ -88,7 +88,11 @@ export class ExportDialog {
       this.result.replaceChildren();
       (this.progress.parentElement as HTMLElement).hidden = true;
     }
-    if (!this.parts.dialog.open) this.parts.dialog.showModal();
+    if (!this.parts.dialog.open) {
+      this.parts.dialog.showModal();
+      // The host starts its PDF printer while the user picks (a few seconds the first time).
+      void this.api.request('prepareExport').catch(() => undefined);
+    }
     this.format.focus();
   }
 

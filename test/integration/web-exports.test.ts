@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startWebHost, type WebHost } from '../../main/host/web-server.ts';
 import { ensureSampleReport } from '../../main/services/user-data.ts';
+import * as Y from 'yjs';
 import { WebExports } from '../../main/host/web-exports.ts';
+import { exportHandlers, exportJobsFor } from '../../main/services/export-requests.ts';
 import { launchChromiumPrinter, type ChromiumPrinter } from '../../main/services/export/chromium-printer.ts';
 
 let host: WebHost;
@@ -91,6 +93,35 @@ describe('downloads of exports', () => {
 });
 
 describe('the browser host\'s PDF printer', () => {
+  test('starts when the Export dialog opens, and the export then prints on it without a second launch', async () => {
+    const launched: string[] = [];
+    const exports = new WebExports(mkdtempSync(join(tmpdir(), 'plenary-web-printer-')), '/usr/bin/chromium', (path) => {
+      launched.push(String(path));
+      return launchChromiumPrinter(path);
+    });
+    try {
+      const doc = new Y.Doc();
+      const handlers = exportHandlers({
+        doc, jobs: exportJobsFor({ doc, emit: () => undefined, printer: exports.printer }),
+        exportPath: () => null, importPath: () => null, prepare: () => exports.prepare(),
+      });
+      await handlers.prepareExport();
+      // Launching, before any export asked for it.
+      expect(launched).toEqual(['/usr/bin/chromium']);
+      const print = await exports.printer();
+      expect((await print('<!DOCTYPE html><title>t</title><p>Ready</p>')).subarray(0, 5)).toEqual(new TextEncoder().encode('%PDF-'));
+      expect(launched).toHaveLength(1);
+    } finally {
+      await exports.close();
+    }
+  });
+
+  test('a printer that cannot start when the dialog opens is reported by the export, not before', async () => {
+    const exports = new WebExports(mkdtempSync(join(tmpdir(), 'plenary-web-printer-')), '/nonexistent/chromium');
+    exports.prepare();
+    await expect(exports.printer()).rejects.toThrow(/not installed at \/nonexistent\/chromium/);
+  });
+
   test('is kept warm between exports, and started again when Chromium has gone', async () => {
     const launched: ChromiumPrinter[] = [];
     const exports = new WebExports(mkdtempSync(join(tmpdir(), 'plenary-web-printer-')), '/usr/bin/chromium', async (path) => {
