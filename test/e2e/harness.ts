@@ -11,6 +11,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSy
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -162,4 +163,18 @@ export async function newPage(browser: Browser, viewport = { width: 1280, height
 export async function openEditor(page: Page, url: string): Promise<void> {
   await page.goto(url);
   await page.waitForSelector('body[data-ready="true"] .ProseMirror');
+}
+
+/** A test page's script (a file under the checkout) bundled for the browser, in memory, for `page.addScriptTag`. */
+export async function bundleForPage(entry: string): Promise<string> {
+  const bundle = await build({
+    entryPoints: [join(ROOT, entry)],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    platform: 'browser',
+    target: 'chrome130',
+    logLevel: 'warning',
+  });
+  return bundle.outputFiles[0]!.text;
 }

@@ -6,11 +6,9 @@
  * switch and every column is listed, in order, a moment later. Runs the heatmap bench
  * page, smaller.
  */
-import { join } from 'node:path';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { ROOT, launchBrowser, newPage } from './harness.ts';
+import { bundleForPage, launchBrowser, newPage } from './harness.ts';
 
 const MEMBERS = 40;
 let browser: Browser;
@@ -23,20 +21,12 @@ const gapItems = (p: Page): Promise<GapItem[]> => p.evaluate(() => [...document.
 })));
 
 beforeAll(async () => {
-  const bundle = await build({
-    entryPoints: [join(ROOT, 'test/bench/fixtures/heatmap-page.ts')],
-    bundle: true,
-    write: false,
-    format: 'iife',
-    platform: 'browser',
-    target: 'chrome130',
-    logLevel: 'warning',
-  });
+  const script = await bundleForPage('test/bench/fixtures/heatmap-page.ts');
   browser = await launchBrowser();
   ({ page } = await newPage(browser));
   await page.setContent('<!doctype html><html><body></body></html>');
   await page.addScriptTag({ content: `window.heatmapPageSize = { sections: 20, paragraphs: 200, members: ${MEMBERS}, stances: 12 };` });
-  await page.addScriptTag({ content: bundle.outputFiles[0]!.text });
+  await page.addScriptTag({ content: script });
   await page.evaluate(async () => {
     const bench = (window as unknown as { heatmapBench: { build(): Promise<unknown>; show(): Promise<unknown> } }).heatmapBench;
     await bench.build();

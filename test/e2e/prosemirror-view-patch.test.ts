@@ -5,11 +5,9 @@
  * relies on: whatever the edits, the editor shows exactly the document, as a fresh render
  * of it would, and a keystroke leaves every other block's element alone.
  */
-import { join } from 'node:path';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { ROOT, launchBrowser, newPage } from './harness.ts';
+import { bundleForPage, launchBrowser, newPage } from './harness.ts';
 
 interface PmPatch {
   open(blocks: number): void;
@@ -25,19 +23,11 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  const bundle = await build({
-    entryPoints: [join(ROOT, 'test/e2e/fixtures/pm-view-page.ts')],
-    bundle: true,
-    write: false,
-    format: 'iife',
-    platform: 'browser',
-    target: 'chrome130',
-    logLevel: 'warning',
-  });
+  const script = await bundleForPage('test/e2e/fixtures/pm-view-page.ts');
   browser = await launchBrowser();
   ({ page } = await newPage(browser));
   await page.setContent('<div id="live"></div><div id="fresh"></div>');
-  await page.addScriptTag({ content: bundle.outputFiles[0]!.text });
+  await page.addScriptTag({ content: script });
 });
 
 afterAll(async () => {
