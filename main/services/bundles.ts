@@ -151,11 +151,7 @@ export class BundlePeers {
     }
   }
 
-  /** The last bundle made for `person`, with the deletions it carried, if known. */
-  sent(reportId: string, person: string): BundleOptions['known'] {
-    return this.sentIn(this.readAll()[reportId]?.[personKey(person)]);
-  }
-
+  /** The last bundle made for a person, with the deletions it carried, if known. */
   private sentIn(record: PeerRecord | undefined): BundleOptions['known'] {
     const sent = record?.sent;
     if (!sent || typeof sent.bundleId !== 'string' || typeof sent.snapshot !== 'string') return undefined;

@@ -109,7 +109,7 @@ export class GridCanvas {
     if (!context) return;
     context.setTransform(ratio, 0, 0, ratio, 0, 0);
     context.clearRect(0, 0, width, height);
-    for (let row = rows.first; row <= rows.last; row++) this.drawRow(context, row, cellsOfRow(row), true);
+    for (let row = rows.first; row <= rows.last; row++) this.drawFullRow(context, row, cellsOfRow(row));
   }
 
   /** The rows or columns changed meaning (new rows, other columns): the next draw draws everything. */
@@ -121,7 +121,7 @@ export class GridCanvas {
   redrawRow(index: number, cells: readonly Cell[]): void {
     if (index < this.rows.first || index > this.rows.last) return;
     const context = this.context();
-    if (context) this.drawRow(context, index, cells, false);
+    if (context) this.drawChangedCells(context, index, cells);
   }
 
   /** The canvas's context, scaled to CSS pixels (the scale is set again by every full draw: resizing resets it). */
@@ -131,17 +131,16 @@ export class GridCanvas {
   }
 
   /**
-   * Draws a row's cells. A full draw keeps no record of the looks (building them for
-   * every cell of a column switch is work no one reads); a repaint redraws the cells whose
-   * look differs from the last repaint's, or the whole row the first time.
+   * A repaint of one row: redraws the cells whose look differs from the last repaint's, or
+   * the whole row the first time. (A full draw, drawFullRow, keeps no record of the looks:
+   * building them for every cell of a column switch is work no one reads.)
    */
-  private drawRow(context: CanvasRenderingContext2D, index: number, cells: readonly Cell[] | undefined, all: boolean): void {
-    if (all) return this.drawFullRow(context, index, cells);
+  private drawChangedCells(context: CanvasRenderingContext2D, index: number, cells: readonly Cell[]): void {
     const y = (index - this.rows.first) * ROW_HEIGHT;
     const before = this.drawn.get(index);
     const looks: string[] = [];
     for (let column = this.columns.first; column <= this.columns.last; column++) {
-      const cell = cells?.[column];
+      const cell = cells[column];
       const slot = column - this.columns.first;
       const look = lookKey(cell, this.narrow);
       looks.push(look);

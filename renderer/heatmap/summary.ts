@@ -137,7 +137,7 @@ export class SummaryBand {
     if (columns !== this.gapColumns) {
       this.gapColumns = columns;
       this.renderGaps(gaps);
-    } else if (this.tracker.revision !== this.gapRevision) {
+    } else if (revision !== this.gapRevision) {
       gaps.forEach((gap, i) => {
         const shown = this.gapItems[i];
         if (shown) paintGap(shown, gap);

@@ -14,7 +14,7 @@
  * sections around it, and switching the columns costs only the rows on screen.
  */
 import type { ConsensusEngine, EngineChange } from '../consensus/engine.ts';
-import { columnLayout, currentObjections, emptyTally, tallyBlock, tallyBlockInto, type ColumnLayout, type ColumnTally, type Dimension } from '../consensus/tally.ts';
+import { columnLayout, emptyTally, tallyBlock, tallyBlockInto, type ColumnLayout, type ColumnTally, type Dimension } from '../consensus/tally.ts';
 import { columnState, recognizedByAll, type ColumnState } from '../consensus/rules.ts';
 import { SectionAccumulator, type SectionResult } from '../consensus/sections.ts';
 import { sectionsOf, type Section } from '../report-blocks.ts';
@@ -205,10 +205,9 @@ export class HeatmapModel {
     if (cached) return cached;
     if (!this.engine.blocks.byId.has(blockId)) return undefined;
     // The engine's classified stances on the block, as it keeps them (each layout's tally
-    // skips members it has no column for, as the engine's own does); read twice, not copied.
+    // skips members it has no column for, as the engine's own does), not copied.
     const tally = tallyBlock(this.engine.blockStances(blockId), this.layout);
-    const states = tally.map((column) => columnState(this.engine.rule, column, tally));
-    const figures: BlockFigures = { tally, states, recognized: recognizedByAll(states), objections: currentObjections(this.engine.blockStances(blockId), this.layout) };
+    const figures: BlockFigures = this.judge(tally, new Array<ColumnState>(tally.length));
     this.blockCache.set(blockId, figures);
     return figures;
   }
@@ -284,20 +283,23 @@ export class HeatmapModel {
   }
 
   /** A block's figures in `layout`'s columns, in the model's scratch tallies (valid until the next call). */
-  private countBlock(blockId: string, layout: ColumnLayout): { tally: readonly ColumnTally[]; states: readonly ColumnState[]; recognized: boolean; objections: number } {
+  private countBlock(blockId: string, layout: ColumnLayout): BlockFigures {
     if (this.scratch.length !== layout.active.length) {
       this.scratch = layout.active.map(emptyTally);
       this.scratchStates = layout.active.map((): ColumnState => 'nobody');
     }
-    const tally = this.scratch;
-    const states = this.scratchStates;
-    tallyBlockInto(this.engine.blockStances(blockId), layout, tally);
+    tallyBlockInto(this.engine.blockStances(blockId), layout, this.scratch);
+    return this.judge(this.scratch, this.scratchStates);
+  }
+
+  /** A block's states under the rule (written into `states`), and its current objections, from its tally. */
+  private judge(tally: readonly ColumnTally[], states: ColumnState[]): BlockFigures {
     let objections = 0;
     const rule = this.engine.rule;
     for (let i = 0; i < tally.length; i++) {
       const column = tally[i] as ColumnTally;
       states[i] = columnState(rule, column, tally);
-      // tallyBlock counts exactly the current objections of members with a column: currentObjections.
+      // The tally counts exactly the current objections of members with a column (currentObjections).
       objections += column.object;
     }
     return { tally, states, recognized: recognizedByAll(states), objections };
