@@ -18,7 +18,13 @@
  * has been unloaded every message for it is refused: its in-memory copy holds updates
  * the file lacks, and a client's resend of one of them would change nothing in it,
  * so it would be acknowledged without ever being stored. Reloaded from the file, the
- * report takes the clients' resends of what was never acknowledged.
+ * report takes the clients' resends of what was never acknowledged. A client that
+ * reconnects before the stale copy is unloaded waits for that (onConnect) instead of
+ * being attached to it: with Redis, Hocuspocus unloads a report only a second after
+ * its last connection left, and not at all if one arrives meanwhile, while the
+ * provider's first retry is immediate. A refused connection's socket is closed, so its
+ * provider reconnects: Hocuspocus alone would close only the report's side of it and
+ * leave the provider on an open socket, never syncing again.
  *
  * Power cut: the report files are in WAL mode with synchronous=NORMAL (see ReportStore);
  * instead of each store's once-a-second checkpoint on the event loop (two fsyncs per
@@ -36,7 +42,7 @@ import { join } from 'node:path';
 import { existsSync, mkdirSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import * as Y from 'yjs';
-import type { Extension, onLoadDocumentPayload, afterUnloadDocumentPayload, onStoreDocumentPayload, beforeHandleMessagePayload } from '@hocuspocus/server';
+import type { Extension, onConnectPayload, onLoadDocumentPayload, afterUnloadDocumentPayload, onStoreDocumentPayload, beforeHandleMessagePayload } from '@hocuspocus/server';
 import { isTransactionOrigin } from '@hocuspocus/server';
 import { ReportStore } from '../report-store.ts';
 import { ReportFileError } from '../report-errors.ts';
@@ -56,9 +62,16 @@ export interface PersistenceOptions {
   syncEveryMs?: number;
   /** Held while a group commit is open (the server's sockets and Redis send through it). */
   outbox?: DurableOutbox;
-  /** A report's commit failed: close its connections (before the outbox is released). */
-  onCommitFailed?: (reportId: string, error: Error) => void;
+  /**
+   * Closes the sockets connected to a report (a closing socket sends nothing, and its
+   * provider reconnects and resends): when its commit failed (before the outbox is
+   * released), and when a message for it is refused.
+   */
+  dropConnections?: (reportId: string) => void;
 }
+
+/** How often a connection waiting for a stale report to be unloaded looks again (ms). */
+const STALE_UNLOAD_POLL_MS = 20;
 
 /** Makes a file's written data durable without blocking the event loop (libuv thread pool). */
 async function fsyncFile(path: string): Promise<void> {
@@ -185,7 +198,7 @@ export class SqlitePersistence implements Extension {
       } catch (error) {
         this.options.log('error', 'report.commit_failed', { report: reportId, updates: updates.length, reason: (error as Error).message });
         this.failed.add(reportId);
-        this.options.onCommitFailed?.(reportId, error as Error);
+        this.options.dropConnections?.(reportId);
       }
     }
     // Hocuspocus would broadcast the turn's changes of each report in an immediate of
@@ -209,9 +222,32 @@ export class SqlitePersistence implements Extension {
     return this.failed.has(reportId);
   }
 
-  /** Refuses every message for a report whose in-memory copy is ahead of its file. */
+  /**
+   * A connection to a report whose commit failed waits, before it is attached, until
+   * the stale copy is unloaded (its connections closed, its unload asked for); it then
+   * loads the report afresh from its file.
+   */
+  async onConnect({ documentName, instance }: onConnectPayload): Promise<void> {
+    if (!this.failed.has(documentName)) return; // a report being unloaded otherwise is kept for this connection
+    while (this.failed.has(documentName)) {
+      const stale = instance.documents.get(documentName);
+      if (stale) {
+        if (stale.getConnectionsCount() > 0) this.options.dropConnections?.(documentName);
+        await instance.unloadDocument(stale); // the unload under way, or a new one; nothing while a store runs
+      }
+      if (this.failed.has(documentName)) await new Promise((resolve) => setTimeout(resolve, STALE_UNLOAD_POLL_MS));
+    }
+    await instance.unloadingDocuments.get(documentName); // its other extensions' unload hooks
+  }
+
+  /**
+   * Refuses every message for a report whose in-memory copy is ahead of its file, and
+   * closes the sockets on that copy: their providers reconnect (and wait in onConnect).
+   */
   async beforeHandleMessage({ documentName }: beforeHandleMessagePayload): Promise<void> {
-    if (this.failed.has(documentName)) throw Object.assign(new Error('The report could not be stored.'), { code: 1011, reason: 'The report could not be stored.' });
+    if (!this.failed.has(documentName)) return;
+    this.options.dropConnections?.(documentName);
+    throw Object.assign(new Error('The report could not be stored.'), { code: 1011, reason: 'The report could not be stored.' });
   }
 
   /** Called by Hocuspocus after a quiet period: a good moment to compact a long log. */

@@ -127,9 +127,9 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       log,
       persistRelayed: options.persistRelayed ?? false,
       outbox,
-      // Its held acknowledgements must never go out: close the report's sockets now
-      // (a closing socket sends nothing), so the clients reconnect and resend.
-      onCommitFailed: (reportId) => {
+      // A failed commit's held acknowledgements must never go out: close the report's
+      // sockets now (a closing socket sends nothing), so the clients reconnect and resend.
+      dropConnections: (reportId) => {
         hocuspocus.documents.get(reportId)?.connections.forEach((_clients, connection) => {
           (connection.webSocket as WebSocket).close(1011, 'The report could not be stored.');
         });
