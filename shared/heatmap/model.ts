@@ -9,9 +9,10 @@
  *   sections summed with `SectionAccumulator` (what `sectionResult` uses) — the same
  *   functions the engine calls.
  *
- * Everything is computed lazily per block and per section and kept until an engine
- * change names that block or section, so a stance from a peer costs one block and the
- * sections around it, and switching the columns costs only the rows on screen.
+ * Everything is computed lazily per block and per section and kept, per set of columns,
+ * until an engine change names that block or section, so a stance from a peer costs one
+ * block and the sections around it, and switching the columns costs only the rows on
+ * screen — or nothing, when `prepareFigures` made them in idle time before the switch.
  */
 import type { ConsensusEngine, EngineChange } from '../consensus/engine.ts';
 import { columnLayout, emptyTally, tallyBlock, tallyBlockInto, type ColumnLayout, type ColumnTally, type Dimension } from '../consensus/tally.ts';
@@ -53,6 +54,22 @@ interface SectionPart {
   readonly counts: readonly CellCounts[];
 }
 
+/** Figures made in one set of columns. */
+class FigureCache {
+  readonly blocks = new Map<string, BlockFigures>();
+  readonly sections = new Map<string, SectionFigures>();
+  readonly parts = new Map<string, SectionPart>();
+
+  /** Forgets what a change to these blocks, and to these rows (blocks and sections), may have altered. */
+  forget(blocks: Iterable<string>, rows: Iterable<string>): void {
+    for (const id of blocks) this.blocks.delete(id);
+    for (const id of rows) {
+      this.sections.delete(id);
+      this.parts.delete(id);
+    }
+  }
+}
+
 /** Blocks before the report's first heading form a section of their own in the heatmap. */
 export const PREAMBLE_ID = '(preamble)';
 
@@ -75,9 +92,10 @@ export class HeatmapModel {
   /** Layouts per dimension, for the roster they were made from. */
   private readonly layouts = new Map<string, ColumnLayout>();
   private layoutRoster: Roster | null = null;
-  private readonly blockCache = new Map<string, BlockFigures>();
-  private readonly sectionCache = new Map<string, SectionFigures>();
-  private readonly partCache = new Map<string, SectionPart>();
+  /** Figures per set of columns (null: the engine's own), kept across column switches. */
+  private readonly caches = new Map<ColumnLayout | null, FigureCache>();
+  /** The current columns' figures. */
+  private cache = new FigureCache();
   /** Tallies and states of the block being counted (countBlock), reused from block to block. */
   private scratch: ColumnTally[] = [];
   private scratchStates: ColumnState[] = [];
@@ -101,7 +119,7 @@ export class HeatmapModel {
   /** Switches the columns; figures are recomputed as rows are asked for. */
   configure(settings: HeatmapSettings): void {
     this.settingsValue = { ...settings };
-    this.relayout();
+    this.useColumns(settings.dimension);
   }
 
   get columns(): readonly Category[] {
@@ -115,7 +133,12 @@ export class HeatmapModel {
 
   /** The dimension the columns come from. */
   currentDimension(): Dimension {
-    const base = dimensionFor(this.settingsValue.dimension, this.groupsOf());
+    return this.dimensionOf(this.settingsValue.dimension);
+  }
+
+  /** A switch position's dimension, narrowed to the group chosen, if any. */
+  private dimensionOf(id: HeatmapDimensionId): Dimension {
+    const base = dimensionFor(id, this.groupsOf());
     return this.settingsValue.group ? onlyGroup(base, this.settingsValue.group) : base;
   }
 
@@ -147,6 +170,8 @@ export class HeatmapModel {
     const roster = this.rosterOf();
     if (roster !== this.layoutRoster) {
       this.layouts.clear();
+      // Figures are kept per layout: the old layouts' figures go with them.
+      for (const key of this.caches.keys()) if (key) this.caches.delete(key);
       this.layoutRoster = roster;
     }
     const key = dimension.id.startsWith('group') ? `${dimension.id}:${this.groupsOf().map((g) => g.id).join(',')}` : dimension.id;
@@ -201,14 +226,14 @@ export class HeatmapModel {
 
   figures(blockId: string): BlockFigures | undefined {
     if (!this.layout) return this.engine.result(blockId);
-    const cached = this.blockCache.get(blockId);
+    const cached = this.cache.blocks.get(blockId);
     if (cached) return cached;
     if (!this.engine.blocks.byId.has(blockId)) return undefined;
     // The engine's classified stances on the block, as it keeps them (each layout's tally
     // skips members it has no column for, as the engine's own does), not copied.
     const tally = tallyBlock(this.engine.blockStances(blockId), this.layout);
     const figures: BlockFigures = this.judge(tally, new Array<ColumnState>(tally.length));
-    this.blockCache.set(blockId, figures);
+    this.cache.blocks.set(blockId, figures);
     return figures;
   }
 
@@ -219,14 +244,14 @@ export class HeatmapModel {
   }
 
   sectionFigures(sectionId: string): SectionFigures | undefined {
-    const cached = this.sectionCache.get(sectionId);
+    const cached = this.cache.sections.get(sectionId);
     if (cached) return cached;
     const part = this.sectionPart(sectionId);
     if (!part) return undefined;
     const result = part.sum.result(sectionId);
     const cells = part.counts.map((c, i) => cellOf({ ...c, paragraphs: result.blocks }, result.states[i] ?? 'nobody'));
     const figures: SectionFigures = { result, cells, readiness: result.blocks === 0 ? 0 : result.recognizedByAll / result.blocks };
-    this.sectionCache.set(sectionId, figures);
+    this.cache.sections.set(sectionId, figures);
     return figures;
   }
 
@@ -239,7 +264,7 @@ export class HeatmapModel {
    * most of its time.
    */
   private sectionPart(sectionId: string): SectionPart | undefined {
-    const cached = this.partCache.get(sectionId);
+    const cached = this.cache.parts.get(sectionId);
     if (cached) return cached;
     const section = this.section(sectionId);
     if (!section) return undefined;
@@ -263,7 +288,7 @@ export class HeatmapModel {
         subsections.add(subsection);
         continue;
       }
-      const figures = this.layout ? this.blockCache.get(id) ?? this.countBlock(id, this.layout) : this.engine.result(id);
+      const figures = this.layout ? this.cache.blocks.get(id) ?? this.countBlock(id, this.layout) : this.engine.result(id);
       if (!figures) continue;
       sum.addBlock(figures.states, figures.recognized, figures.objections);
       addBlockTallies(figures.tally);
@@ -278,7 +303,7 @@ export class HeatmapModel {
       });
     }
     const part = { sum, counts };
-    this.partCache.set(sectionId, part);
+    this.cache.parts.set(sectionId, part);
     return part;
   }
 
@@ -311,37 +336,57 @@ export class HeatmapModel {
    */
   applyChange(change: EngineChange): Set<string> | 'all' {
     if (change.all) {
-      this.relayout();
+      // The section list stays: sections() remakes it when the engine's sections change.
+      this.caches.clear();
+      this.useColumns(this.settingsValue.dimension);
       return 'all';
     }
     const rows = new Set<string>();
     for (const id of change.blocks) {
-      this.blockCache.delete(id);
       rows.add(id);
       const path = this.engine.blocks.byId.get(id)?.sectionPath;
       if (path?.length === 0) rows.add(PREAMBLE_ID);
     }
     for (const id of change.sections) rows.add(id);
-    for (const id of rows) {
-      this.sectionCache.delete(id);
-      this.partCache.delete(id);
-    }
+    for (const cache of this.caches.values()) cache.forget(change.blocks, rows);
     return rows;
+  }
+
+  /**
+   * Makes the figures of these rows in the columns of every other switch position (with
+   * the current group choice), so that a later switch finds them made; for idle time.
+   * `stop` is asked between positions; returns whether every position was done.
+   */
+  prepareFigures(rows: readonly { readonly kind: 'section' | 'paragraph'; readonly id: string }[], stop: () => boolean): boolean {
+    const current = this.settingsValue.dimension;
+    try {
+      for (const dimension of HEATMAP_DIMENSION_IDS) {
+        if (dimension === current) continue;
+        if (stop()) return false;
+        this.useColumns(dimension);
+        for (const row of rows) {
+          if (row.kind === 'section') this.sectionFigures(row.id);
+          else this.figures(row.id);
+        }
+      }
+      return true;
+    } finally {
+      this.useColumns(current);
+    }
   }
 
   // ---- internals ----
 
-  private relayout(): void {
-    // The section list stays: sections() remakes it when the engine's sections change.
-    this.blockCache.clear();
-    this.sectionCache.clear();
-    this.partCache.clear();
-    const { dimension, group } = this.settingsValue;
+  /** Counts in a dimension's columns (with the current group choice) from now on, with the figures kept for them. */
+  private useColumns(dimension: HeatmapDimensionId): void {
     const engineColumns = this.engine.columns;
     const groups = this.groupsOf();
-    const sameAsEngine = dimension === 'group' && group === null
+    const sameAsEngine = dimension === 'group' && this.settingsValue.group === null
       && engineColumns.length === groups.length && engineColumns.every((c, i) => c.id === groups[i]?.id);
-    this.counting = this.layoutFor(this.currentDimension());
+    this.counting = this.layoutFor(this.dimensionOf(dimension));
     this.layout = sameAsEngine ? null : this.counting;
+    let cache = this.caches.get(this.layout);
+    if (!cache) this.caches.set(this.layout, (cache = new FigureCache()));
+    this.cache = cache;
   }
 }

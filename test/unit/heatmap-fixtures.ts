@@ -5,7 +5,7 @@ import * as Y from 'yjs';
 import type { Node as PMNode } from 'prosemirror-model';
 import { schema } from '../../shared/schema.ts';
 import { endorsementsOf, Origin, writeMeta } from '../../shared/ydoc.ts';
-import { addMember, readRoster, type MemberInput } from '../../shared/roster.ts';
+import { addMember, type MemberInput } from '../../shared/roster.ts';
 import { generateKeyPair } from '../../shared/signing.ts';
 import { signEndorsement, type Stance } from '../../shared/endorsement.ts';
 import { endorsementKey } from '../../shared/endorsement-store.ts';
@@ -56,7 +56,9 @@ export function fixture(): Fixture {
   for (const person of people) addMember(doc, { ...person, publicKey: keys.get(person.id)!.publicKey }, Origin.seed);
   const blocks = extractBlocks(reportDoc());
   const { engine } = bindConsensusToDoc(doc, blocks, new SignatureVerifier(REPORT_ID));
-  const model = new HeatmapModel({ engine, roster: () => readRoster(doc), groups: () => reportGroups(doc) });
+  const model = new HeatmapModel({ engine, roster: () => engine.currentRoster, groups: () => reportGroups(doc) });
+  // As the view does: the model keeps figures per set of columns until a change names them.
+  engine.subscribe((change) => model.applyChange(change));
   const stance = (blockId: string, memberId: string, s: Stance, text = TEXTS[blockId] ?? ''): void => {
     const endorsement = signEndorsement(REPORT_ID, {
       blockId, memberId, stance: s, textHash: textHash(text), text, note: s === 'reserve' || s === 'object' ? 'Because.' : '', at: '2026-11-28T10:00:00.000Z',

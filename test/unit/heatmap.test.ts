@@ -1,5 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { fixture, standardStances } from './heatmap-fixtures.ts';
+import { generateKeyPair } from '../../shared/signing.ts';
+import { addMember } from '../../shared/roster.ts';
 import { describeCounts } from '../../shared/heatmap/cells.ts';
 import { DEFAULT_FILTERS, heatmapRows } from '../../shared/heatmap/rows.ts';
 import { addTally, emptyCounts } from '../../shared/heatmap/cells.ts';
@@ -112,7 +114,6 @@ describe('heatmap cells per dimension', () => {
     }
     expect(checked).toBe(CONSENSUS_RULES.length * HEATMAP_DIMENSIONS.length * sections.length);
     // A stance arriving in a subsection changes it and the section around it, and nothing else.
-    f.engine.subscribe((change) => f.model.applyChange(change));
     f.model.configure({ dimension: 'member', group: null });
     const before = sections.map((s) => f.model.sectionFigures(s.id)!);
     f.stance('p4', 'm1', 'object');
@@ -123,6 +124,53 @@ describe('heatmap cells per dimension', () => {
       if (section.id === 'h1') expect(after).toBe(before[i]);
       else expect(after.result.objections).toBeGreaterThan(before[i]!.result.objections);
     });
+  });
+
+  it('keeps each set of columns\' figures across switches, made ahead in idle time, until a stance or a roster change names them', () => {
+    const f = fixture();
+    standardStances(f);
+    const rows = [...f.model.sections().map((s) => ({ kind: 'section' as const, id: s.id })), { kind: 'paragraph' as const, id: 'p1' }];
+    // What each switch position shows, counted by a model that never prepared anything.
+    const fresh = (): Map<string, unknown> => {
+      const other = fixture();
+      standardStances(other);
+      return new Map(HEATMAP_DIMENSIONS.map(({ id }) => {
+        other.model.configure({ dimension: id, group: null });
+        return [id, rows.map((r) => (r.kind === 'section' ? other.model.sectionFigures(r.id) : other.model.paragraphCells(r.id)))];
+      }));
+    };
+    const shown = (): Map<string, unknown> => new Map(HEATMAP_DIMENSIONS.map(({ id }) => {
+      f.model.configure({ dimension: id, group: null });
+      return [id, rows.map((r) => (r.kind === 'section' ? f.model.sectionFigures(r.id) : f.model.paragraphCells(r.id)))];
+    }));
+    f.model.configure({ dimension: 'group', group: null });
+    // Asked to stop at once, it makes nothing and says it is not done; then everything.
+    expect(f.model.prepareFigures(rows, () => true)).toBe(false);
+    expect(f.model.prepareFigures(rows, () => false)).toBe(true);
+    expect(f.model.settings.dimension).toBe('group');
+    // The switch reads no stance: every row's figures were made ahead.
+    const reads = vi.spyOn(f.engine, 'blockStances');
+    f.model.configure({ dimension: 'member', group: null });
+    for (const row of rows) if (row.kind === 'section') f.model.sectionFigures(row.id);
+    f.model.paragraphCells('p1');
+    expect(reads).not.toHaveBeenCalled();
+    reads.mockRestore();
+    const prepared = f.model.sectionFigures('h1');
+    expect(shown()).toEqual(fresh());
+    // The same objects: made ahead, not counted again at the switch.
+    f.model.configure({ dimension: 'member', group: null });
+    expect(f.model.sectionFigures('h1')).toBe(prepared);
+    // A stance arriving while other columns are shown reaches the kept figures of every set.
+    f.model.configure({ dimension: 'region', group: null });
+    f.stance('p1', 'm5', 'object');
+    f.model.configure({ dimension: 'member', group: null });
+    expect(f.model.sectionFigures('h1')).not.toBe(prepared);
+    expect(f.model.sectionFigures('h1')!.result.objections).toBe(prepared!.result.objections + 1);
+    // A new member (the roster changed) is a new column in the member set.
+    addMember(f.doc, { id: 'm7', name: 'Grace Okafor', group: 'government', region: 'african', development: 'developing', gender: 'woman', role: 'member', publicKey: generateKeyPair().publicKey }, Origin.seed);
+    f.model.configure({ dimension: 'member', group: null });
+    expect(f.model.columns.map((c) => c.id)).toContain('m7');
+    expect(f.model.sectionFigures('h1')!.cells).toHaveLength(f.model.columns.length);
   });
 
   it('restricts every dimension to one stakeholder group', () => {
