@@ -1,29 +1,26 @@
 /**
- * The heatmap's cells, drawn on one canvas that covers only the rows and columns on
- * screen (and a little overscan): each cell's fill, its share in figures (wide columns),
- * the stale "⁄", the accept bar at its foot, the objection's corner triangle and the
- * reservation's ring. A DOM element per cell cost Blink style, layout and paint for every
+ * The heatmap's cells, drawn on canvases (a band of rows each, grid-bands.ts) that cover
+ * only the rows and columns on screen (and a little overscan): each cell's fill, its
+ * share in figures (wide columns), the stale "⁄", the accept bar at its foot, the
+ * objection's corner triangle and the reservation's ring. A DOM element per cell cost Blink style, layout and paint for every
  * cell of a column switch (≈ 60 ms for a screen of member columns) and for every row a
  * stance repainted; the canvas costs a few hundred rectangles. What must be DOM — the
  * focused cell (its label for screen readers, the keyboard's tab stop), the hovered cell's
  * ring and the tooltip — is placed over the canvas by grid-probe.ts.
  *
- * The canvas is aria-hidden; it takes the pointer (grid.ts turns its offsets into a cell
- * with `cellAt`). A repaint redraws only the cells whose look changed.
+ * The canvases are aria-hidden; they take the pointer (grid.ts turns its offsets into a
+ * cell with `cellAt`). A repaint redraws only the cells whose look changed.
  */
 import type { Cell } from '../../shared/heatmap/cells.ts';
 import { ACCEPT_BAR, OBJECTION_MARK, VACANT_FILL, darkFill, fillFor } from '../../shared/heatmap/scale.ts';
 import { LABEL_WIDTH, ROW_HEIGHT, type Span } from './grid-viewport.ts';
 import { percent } from './grid-cells.ts';
-import { GlyphAtlas, RING_BOX, makeFrame, makeMarks, makeRowFrame, type Marks } from './grid-sprites.ts';
+import { RING_BOX } from './grid-sprites.ts';
+import { INK, INK_ON_DARK, INSET_X, INSET_Y, type CellSprites, type Frames } from './grid-sprite-cache.ts';
+import { BAND_ROWS, CanvasBands } from './grid-bands.ts';
 
-/** Cell box inside its row and column slot: 2 px above and below, 1 px each side. */
-const INSET_X = 1;
-const INSET_Y = 2;
 const BAR = 4;
 const TRIANGLE = 11;
-const INK = '#1f2430';
-const INK_ON_DARK = '#ffffff';
 
 /** What a cell looks like, as one string: a cell is redrawn only when it changes. */
 function lookKey(cell: Cell | undefined, narrow: boolean): string {
@@ -40,43 +37,43 @@ function cellText(cell: Cell, narrow: boolean): string {
   return `${stale}${narrow ? '' : percent(cell.endorseShare)}`;
 }
 
-/** The cells' font: 0.72rem of the UI face (read once from the page's styles). */
-function cellFont(): string {
-  const rem = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
-  return `${(0.72 * rem).toFixed(2)}px ${getComputedStyle(document.body).fontFamily || 'sans-serif'}`;
-}
-
 export class GridCanvas {
-  readonly canvas: HTMLCanvasElement;
+  private readonly bands = new CanvasBands();
+  private readonly sprites: CellSprites;
+  /** The rows the bands shown cover (some past the last row, left blank). */
   private rows: Span = { first: 0, last: -1 };
   private columns: Span = { first: 0, last: -1 };
   private cellWidth = 0;
   private narrow = false;
   /** Per drawn row, the look of each drawn column's cell. */
   private drawn = new Map<number, string[]>();
-  private font = '';
   private dirty = true;
-  private context2d: CanvasRenderingContext2D | null = null;
+  /** The least width (CSS pixels) the bands are made (see `reserve`). */
+  private room = 0;
 
-  constructor() {
-    this.canvas = document.createElement('canvas');
-    this.canvas.className = 'hm-canvas';
-    this.canvas.setAttribute('aria-hidden', 'true');
+  constructor(sprites: CellSprites) {
+    this.sprites = sprites;
   }
 
-  /** The cell (row index, zero-based column) under a point given in the canvas's own CSS pixels. */
-  cellAt(x: number, y: number): { row: number; column: number } | null {
-    if (this.cellWidth <= 0 || x < 0 || y < 0) return null;
-    const row = this.rows.first + Math.floor(y / ROW_HEIGHT);
+  /** What the grid puts in its body: the band canvases, aria-hidden; they take the pointer (see `cellAt`). */
+  get element(): HTMLElement {
+    return this.bands.element;
+  }
+
+  /** The cell (row index, zero-based column) under a point of one of the canvases, given in its own CSS pixels. */
+  cellAt(target: EventTarget | null, x: number, y: number): { row: number; column: number } | null {
+    const row = this.bands.rowAt(target, y);
+    if (row === null || this.cellWidth <= 0 || x < 0) return null;
     const column = this.columns.first + Math.floor(x / this.cellWidth);
-    if (row > this.rows.last || column > this.columns.last) return null;
+    if (row < this.rows.first || row > this.rows.last || column > this.columns.last) return null;
     return { row, column };
   }
 
   /**
    * Makes sure the rows in `needed` are drawn: when what is drawn does not cover them,
-   * covers `rows` × `columns` (cells `cellWidth` wide) and draws every cell. `rows` holds
-   * `needed` with a margin, so that a small scroll finds its rows already drawn.
+   * covers `rows` × `columns` (cells `cellWidth` wide), widened to whole bands, and draws
+   * every cell. `rows` holds `needed` with a margin, so that a small scroll finds its rows
+   * already drawn.
    */
   draw(needed: Span, rows: Span, columns: Span, cellWidth: number, narrow: boolean, cellsOfRow: (index: number) => readonly Cell[] | undefined): void {
     // What is drawn still covers what is needed (a small scroll, a header that found
@@ -84,32 +81,30 @@ export class GridCanvas {
     if (!this.dirty && needed.first >= this.rows.first && needed.last <= this.rows.last && columns.first === this.columns.first
       && columns.last === this.columns.last && cellWidth === this.cellWidth && narrow === this.narrow) return;
     this.dirty = false;
-    this.rows = rows;
+    const firstBand = Math.floor(rows.first / BAND_ROWS);
+    const lastBand = Math.floor(Math.max(rows.first, rows.last) / BAND_ROWS);
+    this.rows = { first: firstBand * BAND_ROWS, last: (lastBand + 1) * BAND_ROWS - 1 };
     this.columns = columns;
     this.cellWidth = cellWidth;
     this.narrow = narrow;
-    // Read once from the page's styles, and never set on this canvas (see atlas).
-    this.font ||= cellFont();
     this.drawn.clear();
-    const width = Math.max(0, columns.last - columns.first + 1) * cellWidth;
-    const height = Math.max(0, rows.last - rows.first + 1) * ROW_HEIGHT;
-    const ratio = window.devicePixelRatio || 1;
-    const style = this.canvas.style;
-    style.left = `${LABEL_WIDTH + columns.first * cellWidth}px`;
-    style.top = `${rows.first * ROW_HEIGHT}px`;
-    style.width = `${width}px`;
-    style.height = `${height}px`;
-    const pixelsWide = Math.ceil(width * ratio);
-    const pixelsHigh = Math.ceil(height * ratio);
-    if (this.canvas.width !== pixelsWide || this.canvas.height !== pixelsHigh) {
-      this.canvas.width = pixelsWide;
-      this.canvas.height = pixelsHigh;
+    this.bands.element.style.left = `${LABEL_WIDTH + columns.first * cellWidth}px`;
+    this.bands.cover(firstBand, lastBand, Math.max(this.room, Math.max(0, columns.last - columns.first + 1) * cellWidth));
+    for (let row = this.rows.first; row <= this.rows.last; row++) {
+      const place = this.bands.at(row);
+      if (place) this.drawFullRow(place.context, place.y, cellsOfRow(row));
     }
-    const context = this.context();
-    if (!context) return;
-    context.setTransform(ratio, 0, 0, ratio, 0, 0);
-    context.clearRect(0, 0, width, height);
-    for (let row = rows.first; row <= rows.last; row++) this.drawFullRow(context, row, cellsOfRow(row));
+  }
+
+  /**
+   * Makes the canvases for `rows` rows, `width` CSS pixels wide, before they are shown
+   * (for idle time, for the columns not shown yet): a column switch then draws on
+   * canvases whose bitmaps exist. Later draws make them no narrower.
+   */
+  reserve(rows: number, width: number, cellWidth: number): void {
+    this.room = Math.max(this.room, Math.ceil(width));
+    const count = Math.ceil(this.room / cellWidth);
+    this.bands.reserve(Math.ceil(rows / BAND_ROWS) + 1, this.room, (context) => this.sprites.warm(context, cellWidth, count));
   }
 
   /** The rows or columns changed meaning (new rows, other columns): the next draw draws everything. */
@@ -120,14 +115,8 @@ export class GridCanvas {
   /** Redraws the cells of one row whose look changed (a stance or an edit changed its figures). */
   redrawRow(index: number, cells: readonly Cell[]): void {
     if (index < this.rows.first || index > this.rows.last) return;
-    const context = this.context();
-    if (context) this.drawChangedCells(context, index, cells);
-  }
-
-  /** The canvas's context, scaled to CSS pixels (the scale is set again by every full draw: resizing resets it). */
-  private context(): CanvasRenderingContext2D | null {
-    this.context2d ??= this.canvas.getContext('2d');
-    return this.context2d;
+    const place = this.bands.at(index);
+    if (place) this.drawChangedCells(place.context, place.y, index, cells);
   }
 
   /**
@@ -135,8 +124,7 @@ export class GridCanvas {
    * the whole row the first time. (A full draw, drawFullRow, keeps no record of the looks:
    * building them for every cell of a column switch is work no one reads.)
    */
-  private drawChangedCells(context: CanvasRenderingContext2D, index: number, cells: readonly Cell[]): void {
-    const y = (index - this.rows.first) * ROW_HEIGHT;
+  private drawChangedCells(context: CanvasRenderingContext2D, y: number, index: number, cells: readonly Cell[]): void {
     const before = this.drawn.get(index);
     const looks: string[] = [];
     for (let column = this.columns.first; column <= this.columns.last; column++) {
@@ -158,9 +146,9 @@ export class GridCanvas {
    * a colour is set once per row rather than once per cell and the row's triangles are
    * one path: a screen of member columns is ≈ 500 cells.
    */
-  private drawFullRow(context: CanvasRenderingContext2D, index: number, cells: readonly Cell[] | undefined): void {
+  private drawFullRow(context: CanvasRenderingContext2D, top: number, cells: readonly Cell[] | undefined): void {
     if (!cells) return;
-    const y = (index - this.rows.first) * ROW_HEIGHT + INSET_Y;
+    const y = top + INSET_Y;
     const width = this.cellWidth - 2 * INSET_X;
     const height = ROW_HEIGHT - 2 * INSET_Y;
     const first = this.columns.first;
@@ -179,7 +167,7 @@ export class GridCanvas {
       context.fillStyle = empty ? VACANT_FILL : fillOf(cell.endorseShare);
       context.fillRect(xOf(column), y, width, height);
     }
-    const marks = this.marks(context);
+    const marks = this.sprites.marks(context);
     if (vacant && marks.hatch) {
       context.fillStyle = marks.hatch;
       for (let column = first; column <= last; column++) if (cells[column]?.counts.members === 0) context.fillRect(xOf(column), y, width, height);
@@ -212,7 +200,7 @@ export class GridCanvas {
       const dark = darkFill(cell.endorseShare);
       if (cell.marks.reservation) context.drawImage(dark ? marks.ringOnDark : marks.ring, xOf(column), y, RING_BOX, RING_BOX);
       const text = cellText(cell, this.narrow);
-      if (text) this.atlas(dark ? INK_ON_DARK : INK).draw(context, text, xOf(column), y, width);
+      if (text) this.sprites.atlas(dark ? INK_ON_DARK : INK).draw(context, text, xOf(column), y, width);
     }
     // A full row's rounded corners in one image (its first slots), not one per cell.
     const frames = this.frameFor();
@@ -233,7 +221,7 @@ export class GridCanvas {
     if (cell.counts.members === 0) {
       context.fillStyle = VACANT_FILL;
       context.fillRect(x, y, width, height);
-      const hatch = this.marks(context).hatch;
+      const hatch = this.sprites.marks(context).hatch;
       if (hatch) {
         context.fillStyle = hatch;
         context.fillRect(x, y, width, height);
@@ -258,57 +246,17 @@ export class GridCanvas {
       context.fill();
     }
     if (cell.marks.reservation) {
-      const marks = this.marks(context);
+      const marks = this.sprites.marks(context);
       context.drawImage(dark ? marks.ringOnDark : marks.ring, x, y, RING_BOX, RING_BOX);
     }
     const text = cellText(cell, this.narrow);
-    if (text) this.atlas(dark ? INK_ON_DARK : INK).draw(context, text, x, y, width);
+    if (text) this.sprites.atlas(dark ? INK_ON_DARK : INK).draw(context, text, x, y, width);
     context.drawImage(this.frameFor().cell, x, y, width, height);
   }
 
-  /** The frames of one cell and of a row of cells, per cell width (wide and narrow columns each keep theirs). */
-  private frameFor(): { cell: ImageBitmap; row: ImageBitmap; rowWidth: number } {
-    const ratio = window.devicePixelRatio || 1;
-    const count = Math.max(1, this.columns.last - this.columns.first + 1);
-    const key = `${this.cellWidth}@${ratio}`;
-    let frames = this.frames.get(key);
-    if (!frames || frames.count < count) {
-      const cell = frames?.cell ?? makeFrame(this.cellWidth - 2 * INSET_X, ROW_HEIGHT - 2 * INSET_Y, ratio);
-      frames?.row.close();
-      // Room for a few more columns than now, so a wider window does not remake it.
-      const slots = count + 8;
-      frames = { cell, count: slots, row: makeRowFrame(cell, slots, this.cellWidth, INSET_X, INSET_Y, ROW_HEIGHT, ratio) };
-      this.frames.set(key, frames);
-    }
-    return { cell: frames.cell, row: frames.row, rowWidth: count * this.cellWidth };
-  }
 
-  private readonly frames = new Map<string, { cell: ImageBitmap; row: ImageBitmap; count: number }>();
-  private marksMade: Marks | null = null;
-  private marksRatio = 0;
-
-  private marks(context: CanvasRenderingContext2D): Marks {
-    const ratio = window.devicePixelRatio || 1;
-    if (!this.marksMade || this.marksRatio !== ratio) {
-      this.marksMade = makeMarks(ratio, INK, INK_ON_DARK, context);
-      this.marksRatio = ratio;
-    }
-    return this.marksMade;
-  }
-
-  private readonly atlases = new Map<string, GlyphAtlas>();
-
-  /**
-   * The figures' glyphs in a colour, made once per font and pixel ratio: setting a font on
-   * the grid's own canvas makes Chromium bring the page's style up to date there and then,
-   * in the middle of a column switch, so text is drawn on an offscreen canvas and stamped.
-   */
-  private atlas(colour: string): GlyphAtlas {
-    const ratio = window.devicePixelRatio || 1;
-    const key = `${colour}|${ratio}|${this.font}`;
-    let atlas = this.atlases.get(key);
-    if (!atlas) this.atlases.set(key, (atlas = new GlyphAtlas(this.font, colour, ROW_HEIGHT - 2 * INSET_Y, ratio)));
-    return atlas;
+  private frameFor(): Frames {
+    return this.sprites.frameFor(this.cellWidth, Math.max(1, this.columns.last - this.columns.first + 1));
   }
 }
 

@@ -108,6 +108,14 @@ export class GridViewport {
     return { first, last: Math.max(first, last) };
   }
 
+  /** The most rows, and the widest area (CSS pixels), that cells `cellWidth` wide can cover on screen with their overscan. */
+  cellsRoom(cellWidth: number): { rows: number; width: number } {
+    return {
+      rows: Math.ceil(this.viewHeight / ROW_HEIGHT) + 2 * ROW_OVERSCAN + 2,
+      width: (Math.ceil((this.viewWidth - LABEL_WIDTH) / cellWidth) + 2 * COLUMN_OVERSCAN + 1) * cellWidth,
+    };
+  }
+
   /** Scrolls just enough to show row `index` and column `col` (0 = the row header, i + 1 = column i). */
   reveal(index: number, col: number, cellWidth: number): void {
     const head = this.head;

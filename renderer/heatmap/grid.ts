@@ -2,7 +2,7 @@
  * The heatmap grid: an ARIA grid (row headers are sections and paragraphs, column headers
  * the columns) with one tab stop and arrow-key navigation. Only the rows near the
  * viewport are in the DOM (fixed row height), and of those only the row headers: the
- * cells are drawn on one canvas (grid-canvas.ts), and the focused and hovered cells are
+ * cells are drawn on canvases (grid-canvas.ts), and the focused and hovered cells are
  * made real elements over it (grid-probe.ts) — so a column switch or a live stance costs
  * canvas rectangles, not Blink style and layout of hundreds of cells. A change repaints
  * just the cells of the rows it names.
@@ -16,6 +16,7 @@ import type { HeatmapRow } from '../../shared/heatmap/rows.ts';
 import type { Cell } from '../../shared/heatmap/cells.ts';
 import { paintRowHead, rowHeadOf, rowMarkup, styleRow } from './grid-cells.ts';
 import { GridCanvas } from './grid-canvas.ts';
+import { CellSprites } from './grid-sprite-cache.ts';
 import { CellProbe } from './grid-probe.ts';
 import { CellTooltip } from './grid-tooltip.ts';
 import { buildHeaderRow } from './grid-header.ts';
@@ -27,6 +28,8 @@ export { ROW_HEIGHT } from './grid-viewport.ts';
 export interface GridCallbacks {
   toggle(sectionId: string): void;
   open(row: HeatmapRow): void;
+  /** Rows were drawn (new rows, new columns, a scroll). */
+  drawn(): void;
 }
 
 function rowKey(row: HeatmapRow): string {
@@ -41,7 +44,9 @@ export class HeatmapGrid {
   private readonly model: HeatmapModel;
   private readonly callbacks: GridCallbacks;
   private readonly viewport: GridViewport;
-  private readonly canvas = new GridCanvas();
+  /** The cells' canvases for wide and for narrow columns: each keeps its size, so a switch between them resizes none. */
+  private readonly sprites = new CellSprites();
+  private readonly canvases = { wide: new GridCanvas(this.sprites), narrow: new GridCanvas(this.sprites) };
   /** The focused cell (the tab stop when a cell has it); replaced, not moved, while it holds focus. */
   private focusProbe = new CellProbe('hm-focus-cell');
   private readonly hoverProbe = new CellProbe('hm-hover-cell');
@@ -73,7 +78,7 @@ export class HeatmapGrid {
     this.body = document.createElement('div');
     this.body.className = 'hm-body';
     this.body.setAttribute('role', 'rowgroup');
-    this.body.append(this.canvas.canvas);
+    this.body.append(this.canvases.wide.element, this.canvases.narrow.element);
     this.element.append(this.head, this.body);
     scroller.append(this.element, this.tooltip.element);
     this.viewport = new GridViewport(scroller, this.head, () => this.renderWindow());
@@ -82,10 +87,26 @@ export class HeatmapGrid {
     this.element.addEventListener('click', (event) => this.onClick(event));
     this.element.addEventListener('focusin', (event) => this.onFocus(event.target as HTMLElement));
     this.element.addEventListener('focusout', () => this.tooltip.hide());
-    const canvas = this.canvas.canvas;
-    canvas.addEventListener('mousemove', (event) => this.hover(this.canvas.cellAt(event.offsetX, event.offsetY)));
-    canvas.addEventListener('mouseleave', () => this.hover(null));
-    canvas.addEventListener('click', (event) => this.onCanvasClick(event));
+    for (const cells of [this.canvases.wide.element, this.canvases.narrow.element]) {
+      cells.addEventListener('mousemove', (event) => this.hover(this.canvas.cellAt(event.target, event.offsetX, event.offsetY)));
+      cells.addEventListener('mouseleave', () => this.hover(null));
+      cells.addEventListener('click', (event) => this.onCanvasClick(event));
+    }
+  }
+
+  /** The canvas of the columns shown. */
+  private get canvas(): GridCanvas {
+    return this.narrow ? this.canvases.narrow : this.canvases.wide;
+  }
+
+  /**
+   * Makes the canvases for narrow columns (members) ahead of a first switch to them, as
+   * large as this viewport needs; for idle time.
+   */
+  prepareCanvases(): void {
+    if (this.narrow) return;
+    const room = this.viewport.cellsRoom(CELL_NARROW);
+    this.canvases.narrow.reserve(room.rows, room.width, CELL_NARROW);
   }
 
   get rowList(): readonly HeatmapRow[] {
@@ -124,6 +145,8 @@ export class HeatmapGrid {
     this.focusCol = Math.min(this.focusCol, columns.length);
     this.span = { first: 0, last: -1 };
     this.canvas.invalidate();
+    this.canvases.wide.element.hidden = this.narrow;
+    this.canvases.narrow.element.hidden = !this.narrow;
     this.hover(null);
     this.renderWindow();
     if (hadFocus) this.restoreFocus();
@@ -204,6 +227,17 @@ export class HeatmapGrid {
       const row = this.rows[index];
       return row ? this.cellsOf(row) : undefined;
     });
+    this.callbacks.drawn();
+  }
+
+  /** The rows whose headers are in the DOM: those on screen and a few around them. */
+  shownRows(): HeatmapRow[] {
+    const shown: HeatmapRow[] = [];
+    for (const element of this.rendered.values()) {
+      const row = this.rows[Number(element.dataset.index)];
+      if (row) shown.push(row);
+    }
+    return shown;
   }
 
   /** Builds the rows in `span` that are not in the DOM yet, and the focused row wherever it is (it holds the grid's tab stop). */
@@ -390,7 +424,7 @@ export class HeatmapGrid {
 
   /** A click on a cell focuses it and opens the report there. */
   private onCanvasClick(event: MouseEvent): void {
-    const at = this.canvas.cellAt(event.offsetX, event.offsetY);
+    const at = this.canvas.cellAt(event.target, event.offsetX, event.offsetY);
     const row = at ? this.rows[at.row] : undefined;
     if (!at || !row) return;
     this.moveTo(at.row, at.column + 1);

@@ -70,6 +70,7 @@ export class HeatmapView {
   /** Changes that arrived while hidden: repainted on show. */
   private stale = false;
   private recountHandle = 0;
+  private prepareHandle = 0;
 
   constructor(options: HeatmapViewOptions) {
     this.options = options;
@@ -136,6 +137,7 @@ export class HeatmapView {
     this.grid = new HeatmapGrid(scroller, this.model, {
       toggle: (id) => this.toggle(id),
       open: (row) => this.openRow(row),
+      drawn: () => this.prepareLater(),
     });
     const side = document.createElement('aside');
     side.className = 'hm-side';
@@ -219,6 +221,28 @@ export class HeatmapView {
     this.recountHandle = requestIdleCallback(slice, { timeout: 300 });
   }
 
+  /**
+   * Making the figures of the rows on screen in every other set of columns, so that a
+   * switch finds them made: in idle time after the next frame (never between a change and
+   * its paint), one set of columns at a time, again after stances or edits named rows.
+   */
+  private prepareLater(): void {
+    if (this.prepareHandle) return;
+    const slice = (deadline: IdleDeadline): void => {
+      if (!this.visible) {
+        this.prepareHandle = 0;
+        return;
+      }
+      const end = performance.now() + Math.min(RECOUNT_SLICE_MS, Math.max(2, deadline.timeRemaining()));
+      this.grid.prepareCanvases();
+      if (this.model.prepareFigures(this.grid.shownRows(), () => performance.now() >= end)) this.prepareHandle = 0;
+      else this.prepareHandle = requestIdleCallback(slice, { timeout: 1000 });
+    };
+    this.prepareHandle = requestAnimationFrame(() => {
+      this.prepareHandle = requestIdleCallback(slice, { timeout: 1000 });
+    });
+  }
+
   setDimension(id: HeatmapDimensionId): void {
     this.dimensionSelect.value = id;
     this.configure();
@@ -262,7 +286,10 @@ export class HeatmapView {
     this.tracker.update(change.blocks);
     if (!this.visible) return;
     if (this.rowsMayChange(change)) this.rebuildRows();
-    else this.grid.repaint(rows);
+    else {
+      this.grid.repaint(rows);
+      this.prepareLater();
+    }
     this.summary.render();
   }
 

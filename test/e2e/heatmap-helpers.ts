@@ -24,10 +24,11 @@ export async function hoveredCellLabel(page: Page, kind: 'section' | 'paragraph'
   return (await cell.getAttribute('aria-label', { timeout: 5_000 })) ?? '';
 }
 
-/** The canvas's colour (r, g, b) at a point of the page. */
+/** The cells' colour (r, g, b) at a point of the page, read from the canvas drawn there. */
 export async function canvasPixel(page: Page, point: Point): Promise<[number, number, number]> {
   return page.evaluate(({ x, y }) => {
-    const canvas = document.querySelector<HTMLCanvasElement>('.hm-canvas')!;
+    const canvas = document.elementsFromPoint(x, y).find((e): e is HTMLCanvasElement => e instanceof HTMLCanvasElement && e.matches('.hm-canvas'));
+    if (!canvas) throw new Error(`No cells' canvas at ${x}, ${y}`);
     const box = canvas.getBoundingClientRect();
     const scale = canvas.width / box.width;
     const data = canvas.getContext('2d')!.getImageData(Math.floor((x - box.left) * scale), Math.floor((y - box.top) * scale), 1, 1).data;
