@@ -17,6 +17,7 @@ import type { Cell } from '../../shared/heatmap/cells.ts';
 import { paintRowHead, rowHeadOf, rowMarkup, styleRow } from './grid-cells.ts';
 import { GridCanvas } from './grid-canvas.ts';
 import { CellSprites } from './grid-sprite-cache.ts';
+import { HeadNames } from './grid-head-names.ts';
 import { CellProbe } from './grid-probe.ts';
 import { CellTooltip } from './grid-tooltip.ts';
 import { buildHeaderRow } from './grid-header.ts';
@@ -46,6 +47,7 @@ export class HeatmapGrid {
   private readonly viewport: GridViewport;
   /** The cells' canvases for wide and for narrow columns: each keeps its size, so a switch between them resizes none. */
   private readonly sprites = new CellSprites();
+  private readonly headNames = new HeadNames();
   private readonly canvases = { wide: new GridCanvas(this.sprites), narrow: new GridCanvas(this.sprites) };
   /** The focused cell (the tab stop when a cell has it); replaced, not moved, while it holds focus. */
   private focusProbe = new CellProbe('hm-focus-cell');
@@ -100,13 +102,14 @@ export class HeatmapGrid {
   }
 
   /**
-   * Makes the canvases for narrow columns (members) ahead of a first switch to them, as
-   * large as this viewport needs; for idle time.
+   * Makes the canvases for narrow columns (members) and their names ahead of a first
+   * switch to them, as large as this viewport needs; for idle time.
    */
   prepareCanvases(): void {
     if (this.narrow) return;
     const room = this.viewport.cellsRoom(CELL_NARROW);
     this.canvases.narrow.reserve(room.rows, room.width, CELL_NARROW);
+    this.headNames.prepare(this.model.columnsOf('member').map((c) => c.label));
   }
 
   get rowList(): readonly HeatmapRow[] {
@@ -218,7 +221,7 @@ export class HeatmapGrid {
     const rows = this.viewport.rows(this.rows.length);
     if (wanted.first < this.span.first || wanted.last > this.span.last) {
       this.span = wanted;
-      this.head.replaceChildren(buildHeaderRow(this.model.columns, this.span, this.narrow));
+      this.head.replaceChildren(buildHeaderRow(this.model.columns, this.span, this.narrow ? this.headNames : null));
     }
     this.buildRows(rows);
     this.placeFocusProbe();

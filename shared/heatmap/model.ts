@@ -126,6 +126,11 @@ export class HeatmapModel {
     return this.layout ? this.layout.columns : this.engine.columns;
   }
 
+  /** The columns a switch position shows (with the current group choice). */
+  columnsOf(dimension: HeatmapDimensionId): readonly Category[] {
+    return this.layoutFor(this.dimensionOf(dimension)).columns;
+  }
+
   /** The members counted in each column (active, taking stances). */
   columnMembers(): readonly number[] {
     return this.currentLayout().active;
