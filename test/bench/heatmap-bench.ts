@@ -57,7 +57,7 @@ const RUNS = Number(process.env.HEATMAP_BENCH_RUNS ?? 3);
 const CPU_RUNS = Number(process.env.HEATMAP_BENCH_CPU_RUNS ?? 2);
 const rows: (string | number)[][] = [];
 const fmt = (values: number[]): string => values.length === 0 ? '—' : `${median(values).toFixed(1)} (${Math.min(...values).toFixed(1)}–${Math.max(...values).toFixed(1)})`;
-const results: Record<string, { sync: number[]; paint: number[]; cpu: number[] }> = {};
+const results: Record<string, { sync: number[]; paint: number[]; cpu: number[]; idle: number[]; fromStart: number[] }> = {};
 
 interface TraceEvent { name: string; ph: string; ts: number; dur?: number; tdur?: number; pid: number; tid: number }
 
@@ -65,33 +65,48 @@ interface TraceEvent { name: string; ph: string; ts: number; dur?: number; tdur?
  * Main-thread CPU time between the page's step marks: the thread time of every task that
  * overlaps the step (the step itself, its frame's style, layout and paint, and whatever
  * else ran before that frame, such as an idle slice). Waiting for a core or for the
- * frame's turn is not in it.
+ * frame's turn is not in it. `idle`: the part of it spent in tasks that ran an idle
+ * callback (background work of the page that happened to fall inside the step).
+ * `fromStart`: the same without the part of the first task before the start mark — the
+ * DevTools protocol's evaluation of the runner's call (parsing the message, compiling the
+ * expression) that precedes the step; a stance reaches the app as an IPC or WebSocket
+ * message instead. That task's thread time is prorated by its wall time after the mark.
  */
-function stepCpu(trace: Buffer): number {
+function stepCpu(trace: Buffer): { cpu: number; idle: number; fromStart: number } {
   const events = (JSON.parse(trace.toString()) as { traceEvents: TraceEvent[] }).traceEvents;
   const start = events.find((e) => e.name === 'heatmap-step-start');
   const end = events.find((e) => e.name === 'heatmap-step-end');
-  if (!start || !end) return Number.NaN;
+  if (!start || !end) return { cpu: Number.NaN, idle: Number.NaN, fromStart: Number.NaN };
+  const idleCallbacks = events.filter((e) => e.name === 'FireIdleCallback' && e.pid === start.pid && e.tid === start.tid);
   let cpu = 0;
+  let idle = 0;
+  let fromStart = 0;
   for (const e of events) {
     if (e.name !== 'RunTask' || e.ph !== 'X' || e.pid !== start.pid || e.tid !== start.tid) continue;
-    if (e.ts > end.ts || e.ts + (e.dur ?? 0) < start.ts) continue;
-    cpu += (e.tdur ?? e.dur ?? 0) / 1000;
+    const taskEnd = e.ts + (e.dur ?? 0);
+    if (e.ts > end.ts || taskEnd < start.ts) continue;
+    const time = (e.tdur ?? e.dur ?? 0) / 1000;
+    cpu += time;
+    fromStart += e.ts >= start.ts || !e.dur ? time : time * (taskEnd - start.ts) / e.dur;
+    if (idleCallbacks.some((c) => c.ts >= e.ts && c.ts <= taskEnd)) idle += time;
   }
-  return cpu;
+  return { cpu, idle, fromStart };
 }
 
 async function step(page: Page, name: string, traced: boolean, run: (page: Page) => Promise<Timed>): Promise<void> {
-  results[name] ??= { sync: [], paint: [], cpu: [] };
+  results[name] ??= { sync: [], paint: [], cpu: [], idle: [], fromStart: [] };
   if (!traced) {
     const t = await run(page);
     results[name].sync.push(t.sync);
     results[name].paint.push(t.paint);
     return;
   }
-  await browser.startTracing(page, { categories: ['toplevel', 'disabled-by-default-devtools.timeline', 'blink.user_timing'] });
+  await browser.startTracing(page, { categories: ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing'] });
   await run(page);
-  results[name].cpu.push(stepCpu(await browser.stopTracing()));
+  const { cpu, idle, fromStart } = stepCpu(await browser.stopTracing());
+  results[name].cpu.push(cpu);
+  results[name].idle.push(idle);
+  results[name].fromStart.push(fromStart);
 }
 
 const bench = (page: Page) => ({
@@ -133,11 +148,11 @@ try {
     facts = { ...info, rendered, cells, memberCells };
     await page.close();
   }
-  for (const [name, r] of Object.entries(results)) rows.push([name, fmt(r.sync), fmt(r.paint), fmt(r.cpu), `${r.sync.length} / ${r.cpu.length}`]);
+  for (const [name, r] of Object.entries(results)) rows.push([name, fmt(r.sync), fmt(r.paint), fmt(r.cpu), fmt(r.fromStart), fmt(r.idle), `${r.sync.length} / ${r.cpu.length}`]);
   console.log(`Heatmap bench: ${facts.blocks} blocks, ${facts.stances} stances, 60 members; page setup (report, engine) ${facts.setup.toFixed(0)} ms, not timed below.`);
   console.log(`Rows in the DOM after first render: ${facts.rendered} (elements in the grid body ${facts.cells}; cells are drawn on a canvas); with member columns: ${facts.memberCells} elements.`);
   console.log(`Wall figures from ${RUNS} page loads; main-thread CPU (step to its painted frame, thread time, from a trace) from ${CPU_RUNS} more.`);
-  console.log(table(['step', 'sync ms, median (min–max)', 'to next paint ms, median (min–max)', 'main-thread CPU to paint ms, median (min–max)', 'n wall / cpu'], rows));
+  console.log(table(['step', 'sync ms, median (min–max)', 'to next paint ms, median (min–max)', 'main-thread CPU to paint ms, median (min–max)', 'the same from the step\'s start ms', 'of which idle callbacks ms', 'n wall / cpu'], rows));
   console.log(machineFacts(browser.version()));
 } finally {
   await browser.close();
