@@ -1,10 +1,15 @@
 /**
- * The participation gaps of member columns: the summary band lists every column's gap,
- * in column order. A list of 60 items was most of a member switch's frame, so only the
- * first items are made with the switch (the list shows two lines and scrolls) and the
- * rest when the page is next idle. What a user relies on: the first items come with the
- * switch and every column is listed, in order, a moment later. Runs the heatmap bench
- * page, smaller.
+ * Many member columns (narrow), on the heatmap bench page, smaller.
+ *
+ * The participation gaps: the summary band lists every column's gap, in column order. A
+ * list of 60 items was most of a member switch's frame, so only the first items are made
+ * with the switch (the list shows two lines and scrolls) and the rest when the page is
+ * next idle. What a user relies on: the first items come with the switch and every
+ * column is listed, in order, a moment later.
+ *
+ * The names over the columns: drawn rotated on a canvas (as text boxes they were most of
+ * a switch's layout), so what is checked is that a screen reader finds each column
+ * header by the member's name and that each column's slot of the canvas has ink.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -57,5 +62,32 @@ describe('participation gaps of many columns', () => {
     expect(all.slice(0, columns.length).map((g) => g.label)).toEqual(columns);
     expect(new Set(all.map((g) => g.label)).size).toBe(MEMBERS);
     expect(all.every((g) => /^\d+%$/.test(g.value))).toBe(true);
+  });
+
+  test('each member column is named for screen readers and tooltips, and its name is drawn over it', async () => {
+    const headers = page.locator('.hm-colhead');
+    const count = await headers.count();
+    expect(count).toBeGreaterThan(10);
+    const titles = await headers.evaluateAll((nodes) => nodes.map((n) => (n as HTMLElement).title));
+    for (const title of titles.slice(0, 5)) expect(await page.getByRole('columnheader', { name: title, exact: true }).count()).toBe(1);
+    // Ink in every column's slot of the names canvas, none past the last column drawn.
+    const ink = await page.evaluate((columns) => {
+      const canvas = document.querySelector<HTMLCanvasElement>('.hm-head-names')!;
+      const context = canvas.getContext('2d')!;
+      const slot = canvas.width / (canvas.getBoundingClientRect().width / 32);
+      const inked = (from: number): number => {
+        const data = context.getImageData(Math.round(from), 0, Math.round(slot), canvas.height).data;
+        let n = 0;
+        for (let i = 3; i < data.length; i += 4) if ((data[i] ?? 0) > 128) n += 1;
+        return n;
+      };
+      return { columns: Array.from({ length: columns }, (_, i) => inked(i * slot)), after: inked(columns * slot) };
+    }, count);
+    expect(ink.columns.every((n) => n > 20)).toBe(true);
+    expect(ink.after).toBe(0);
+    // Back to wide columns: names as text again, the canvas gone with the narrow header.
+    await page.evaluate(() => (window as unknown as { heatmapBench: { dimension(id: string): Promise<unknown> } }).heatmapBench.dimension('group'));
+    expect(await page.locator('.hm-head-names').count()).toBe(0);
+    expect(await page.locator('.hm-colhead span').count()).toBeGreaterThan(0);
   });
 });
