@@ -72,6 +72,8 @@ export interface PersistenceOptions {
 
 /** How often a connection waiting for a stale report to be unloaded looks again (ms). */
 const STALE_UNLOAD_POLL_MS = 20;
+/** How long it waits at most: then it is refused, and its provider retries later. */
+const STALE_UNLOAD_WAIT_MS = 10_000;
 
 /** Makes a file's written data durable without blocking the event loop (libuv thread pool). */
 async function fsyncFile(path: string): Promise<void> {
@@ -229,7 +231,9 @@ export class SqlitePersistence implements Extension {
    */
   async onConnect({ documentName, instance }: onConnectPayload): Promise<void> {
     if (!this.failed.has(documentName)) return; // a report being unloaded otherwise is kept for this connection
+    const giveUpAt = Date.now() + STALE_UNLOAD_WAIT_MS;
     while (this.failed.has(documentName)) {
+      if (Date.now() > giveUpAt) throw Object.assign(new Error('The report is being reloaded from its file; try again.'), { code: 1013, reason: 'The report is being reloaded; try again.' });
       const stale = instance.documents.get(documentName);
       if (stale) {
         if (stale.getConnectionsCount() > 0) this.options.dropConnections?.(documentName);
