@@ -15,20 +15,16 @@
  * servers in this process sharing one data folder, real clients over WebSockets.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import * as Y from 'yjs';
-import { connectClient, freePort, tempDir, waitFor, type TestClient } from './fixtures/sync/harness.ts';
+import { connectClient, hasRedis, startRedis, tempDir, waitFor, type RedisProcess, type TestClient } from './fixtures/sync/harness.ts';
 import { startSyncServer, type Access, type Authorize, type SyncServer } from '../../main/services/sync/server.ts';
 import { ServerLink } from '../../main/services/sync/client.ts';
 import { ReportStore } from '../../main/services/report-store.ts';
 
-const REDIS = '/usr/bin/redis-server';
-const hasRedis = existsSync(REDIS);
 
-let redis: ChildProcess | null = null;
+let redis: RedisProcess | null = null;
 let redisUrl = '';
 let dataDir = '';
 /** Every server's log, in order: `<server> <event> <report>`. */
@@ -41,17 +37,8 @@ const cleanups: Array<() => unknown> = [];
 
 beforeAll(async () => {
   if (!hasRedis) return;
-  const port = await freePort();
-  redis = spawn(REDIS, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    redis!.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (out.includes('Ready to accept connections')) resolve();
-    });
-    redis!.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${out}`)));
-  });
-  redisUrl = `redis://127.0.0.1:${port}`;
+  redis = await startRedis();
+  redisUrl = redis.url;
   dataDir = tempDir();
   const authorize: Authorize = async ({ token }): Promise<Access> => {
     if (token === 'slow') {
@@ -64,6 +51,9 @@ beforeAll(async () => {
     servers.push(await startSyncServer({
       dataDir,
       redisUrl,
+      // Longer than the default second, so that a member's reconnect still comes within it
+      // when the machine is busy (the case under test).
+      redisUnloadDelayMs: 5_000,
       authorize,
       log: (_level, event, fields) => log.push(`${name} ${event} ${fields?.report ?? ''}`),
     }));
@@ -73,10 +63,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   for (const server of servers) await server.close();
-  if (redis && redis.exitCode === null) {
-    redis.kill('SIGKILL');
-    await new Promise((resolve) => redis!.once('exit', resolve));
-  }
+  await redis?.stop();
 });
 
 function client(url: string, reportId: string, options: Parameters<typeof connectClient>[2] = {}): TestClient {

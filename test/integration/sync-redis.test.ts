@@ -5,19 +5,15 @@
  * also when one process's link to Redis was cut while an update went by.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import * as Y from 'yjs';
-import { connectClient, freePort, startServerProcess, tempDir, waitFor, type ServerProcess, type TestClient } from './fixtures/sync/harness.ts';
+import { connectClient, hasRedis, startRedis, startServerProcess, tempDir, waitFor, type RedisProcess, type ServerProcess, type TestClient } from './fixtures/sync/harness.ts';
 import { decodeRelayBatch, encodeRelayBatch, RelaySequences } from '../../main/services/sync/redis-relay.ts';
 
-const REDIS = '/usr/bin/redis-server';
-const hasRedis = existsSync(REDIS);
 
-let redis: ChildProcess | null = null;
+let redis: RedisProcess | null = null;
 let redisUrl = '';
 let sharedDataDir = '';
 const servers: ServerProcess[] = [];
@@ -25,17 +21,8 @@ const clients: TestClient[] = [];
 
 beforeAll(async () => {
   if (!hasRedis) return;
-  const port = await freePort();
-  redis = spawn(REDIS, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    redis!.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (out.includes('Ready to accept connections')) resolve();
-    });
-    redis!.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${out}`)));
-  });
-  redisUrl = `redis://127.0.0.1:${port}`;
+  redis = await startRedis();
+  redisUrl = redis.url;
   sharedDataDir = tempDir();
   for (let i = 0; i < 2; i++) servers.push(await startServerProcess({ dataDir: sharedDataDir, args: ['--redis', redisUrl] }));
 });
@@ -43,10 +30,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const c of clients) c.destroy();
   for (const s of servers) await s.stop('SIGTERM');
-  if (redis && redis.exitCode === null) {
-    redis.kill('SIGKILL');
-    await new Promise((resolve) => redis!.once('exit', resolve));
-  }
+  await redis?.stop();
 });
 
 function client(url: string, report: string): TestClient {

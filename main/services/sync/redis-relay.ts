@@ -120,9 +120,11 @@ export interface RedisRelayOptions {
   isStored: (reportId: string) => boolean;
   /** A batch could not be read or applied, or resubscribing failed (logged). */
   onRelayRefused: (reason: string) => void;
+  /** How long a report stays loaded after its last connection left (the extension's default: 1 s). */
+  unloadDelayMs?: number;
 }
 
-export async function redisExtension({ url, outbox, isStored, onRelayRefused }: RedisRelayOptions): Promise<Extension> {
+export async function redisExtension({ url, outbox, isStored, onRelayRefused, unloadDelayMs }: RedisRelayOptions): Promise<Extension> {
   const { Redis } = await import('@hocuspocus/extension-redis');
   const parsed = new URL(url);
   const prefix = 'plenary';
@@ -246,5 +248,5 @@ export async function redisExtension({ url, outbox, isStored, onRelayRefused }: 
       if (!data.instance.documents.has(data.documentName)) this.received.forget(data.documentName);
     }
   }
-  return new UpdateRelayingRedis({ host: parsed.hostname, port: Number(parsed.port || 6379), prefix });
+  return new UpdateRelayingRedis({ host: parsed.hostname, port: Number(parsed.port || 6379), prefix, ...(unloadDelayMs === undefined ? {} : { disconnectDelay: unloadDelayMs }) });
 }

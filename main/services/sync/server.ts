@@ -50,6 +50,8 @@ export interface SyncServerOptions {
   port?: number;
   /** `redis://host:port` to share reports with other server processes. */
   redisUrl?: string;
+  /** Through Redis: how long a report stays loaded after its last connection left (default 1 s). */
+  redisUnloadDelayMs?: number;
   /** Largest WebSocket message accepted; bigger ones close the connection (1009). */
   maxMessageBytes?: number;
   /** Time bound for decoding one large update. */
@@ -149,6 +151,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       outbox,
       isStored: (reportId) => !persistence?.hasFailed(reportId),
       onRelayRefused: (reason) => log('warn', 'redis.relay_refused', { reason }),
+      unloadDelayMs: options.redisUnloadDelayMs,
     }));
   }
 
