@@ -15,9 +15,8 @@ import type { HeatmapModel } from '../../shared/heatmap/model.ts';
 import type { HeatmapRow } from '../../shared/heatmap/rows.ts';
 import type { Cell } from '../../shared/heatmap/cells.ts';
 import { paintRowHead, rowHeadOf, rowMarkup, styleRow } from './grid-cells.ts';
-import { GridCanvas } from './grid-canvas.ts';
-import { CellSprites } from './grid-sprite-cache.ts';
-import { HeadNames } from './grid-head-names.ts';
+import type { GridCanvas } from './grid-canvas.ts';
+import { GridSurfaces } from './grid-surfaces.ts';
 import { CellProbe } from './grid-probe.ts';
 import { CellTooltip } from './grid-tooltip.ts';
 import { buildHeaderRow } from './grid-header.ts';
@@ -45,10 +44,7 @@ export class HeatmapGrid {
   private readonly model: HeatmapModel;
   private readonly callbacks: GridCallbacks;
   private readonly viewport: GridViewport;
-  /** The cells' canvases for wide and for narrow columns: each keeps its size, so a switch between them resizes none. */
-  private readonly sprites = new CellSprites();
-  private readonly headNames = new HeadNames();
-  private readonly canvases = { wide: new GridCanvas(this.sprites), narrow: new GridCanvas(this.sprites) };
+  private readonly surfaces: GridSurfaces;
   /** The focused cell (the tab stop when a cell has it); replaced, not moved, while it holds focus. */
   private focusProbe = new CellProbe('hm-focus-cell');
   private readonly hoverProbe = new CellProbe('hm-hover-cell');
@@ -80,7 +76,11 @@ export class HeatmapGrid {
     this.body = document.createElement('div');
     this.body.className = 'hm-body';
     this.body.setAttribute('role', 'rowgroup');
-    this.body.append(this.canvases.wide.element, this.canvases.narrow.element);
+    this.surfaces = new GridSurfaces(this.body, {
+      move: (at) => this.hover(at),
+      leave: () => this.hover(null),
+      click: (at) => this.onCanvasClick(at),
+    });
     this.element.append(this.head, this.body);
     scroller.append(this.element, this.tooltip.element);
     this.viewport = new GridViewport(scroller, this.head, () => this.renderWindow());
@@ -89,16 +89,11 @@ export class HeatmapGrid {
     this.element.addEventListener('click', (event) => this.onClick(event));
     this.element.addEventListener('focusin', (event) => this.onFocus(event.target as HTMLElement));
     this.element.addEventListener('focusout', () => this.tooltip.hide());
-    for (const cells of [this.canvases.wide.element, this.canvases.narrow.element]) {
-      cells.addEventListener('mousemove', (event) => this.hover(this.canvas.cellAt(event.target, event.offsetX, event.offsetY)));
-      cells.addEventListener('mouseleave', () => this.hover(null));
-      cells.addEventListener('click', (event) => this.onCanvasClick(event));
-    }
   }
 
-  /** The canvas of the columns shown. */
+  /** The cells' canvas of the columns shown. */
   private get canvas(): GridCanvas {
-    return this.narrow ? this.canvases.narrow : this.canvases.wide;
+    return this.surfaces.cells;
   }
 
   /**
@@ -108,8 +103,7 @@ export class HeatmapGrid {
   prepareCanvases(): void {
     if (this.narrow) return;
     const room = this.viewport.cellsRoom(CELL_NARROW);
-    this.canvases.narrow.reserve(room.rows, room.width, CELL_NARROW);
-    this.headNames.prepare(this.model.columnsOf('member').map((c) => c.label));
+    this.surfaces.prepareNarrow(room.rows, room.width, this.model.columnsOf('member').map((c) => c.label));
   }
 
   get rowList(): readonly HeatmapRow[] {
@@ -147,9 +141,8 @@ export class HeatmapGrid {
     this.focusRow = Math.min(this.focusRow, Math.max(rows.length - 1, 0));
     this.focusCol = Math.min(this.focusCol, columns.length);
     this.span = { first: 0, last: -1 };
+    this.surfaces.show(this.narrow);
     this.canvas.invalidate();
-    this.canvases.wide.element.hidden = this.narrow;
-    this.canvases.narrow.element.hidden = !this.narrow;
     this.hover(null);
     this.renderWindow();
     if (hadFocus) this.restoreFocus();
@@ -221,7 +214,7 @@ export class HeatmapGrid {
     const rows = this.viewport.rows(this.rows.length);
     if (wanted.first < this.span.first || wanted.last > this.span.last) {
       this.span = wanted;
-      this.head.replaceChildren(buildHeaderRow(this.model.columns, this.span, this.narrow ? this.headNames : null));
+      this.head.replaceChildren(buildHeaderRow(this.model.columns, this.span, this.narrow ? this.surfaces.headNames : null));
     }
     this.buildRows(rows);
     this.placeFocusProbe();
@@ -426,8 +419,7 @@ export class HeatmapGrid {
   }
 
   /** A click on a cell focuses it and opens the report there. */
-  private onCanvasClick(event: MouseEvent): void {
-    const at = this.canvas.cellAt(event.target, event.offsetX, event.offsetY);
+  private onCanvasClick(at: { row: number; column: number } | null): void {
     const row = at ? this.rows[at.row] : undefined;
     if (!at || !row) return;
     this.moveTo(at.row, at.column + 1);
