@@ -88,54 +88,72 @@ export function makeRowFrame(frame: ImageBitmap, count: number, slot: number, in
 }
 
 /**
- * The figures' characters in one colour, side by side in one image, with their advances:
- * a cell's text is stamped glyph by glyph from it, at the advances the font gives, centred
- * as `fillText` with `textAlign = 'center'` would place the whole string.
+ * The figures' characters in one colour, side by side in one image, with their advances,
+ * and after them every share a cell can show ("0%" to "100%") as a whole: a cell's text
+ * is stamped from it — its share in one piece, a stale mark glyph by glyph — at the
+ * advances the font gives, centred as `fillText` with `textAlign = 'center'` would place
+ * the whole string. (Glyph by glyph, a share was four or five images per cell, and each
+ * drawImage costs ≈ 10 µs.)
  */
 export class GlyphAtlas {
   readonly image: ImageBitmap;
   private readonly ratio: number;
   private readonly height: number;
-  private readonly slots = new Map<string, { x: number; advance: number }>();
-  private readonly slotWidth: number;
+  /** Where each glyph or whole share is in the image (CSS pixels), how wide its box is, and how far it advances. */
+  private readonly slots = new Map<string, { x: number; box: number; advance: number }>();
 
   constructor(font: string, colour: string, height: number, ratio: number) {
     this.ratio = ratio;
     this.height = height;
     const measure = new OffscreenCanvas(1, 1).getContext('2d');
     if (measure) measure.font = font;
-    const advances = [...GLYPHS].map((g) => measure?.measureText(g).width ?? 0);
-    this.slotWidth = Math.ceil(Math.max(...advances)) + 2 * GLYPH_PAD;
-    [...GLYPHS].forEach((glyph, i) => this.slots.set(glyph, { x: i * this.slotWidth, advance: advances[i] ?? 0 }));
-    this.image = spriteImage(this.slotWidth * GLYPHS.length, height, ratio, (c) => {
+    const pieces = [...GLYPHS, ...Array.from({ length: 101 }, (_, n) => `${n}%`)];
+    let x = 0;
+    for (const piece of pieces) {
+      const advance = measure?.measureText(piece).width ?? 0;
+      const box = Math.ceil(advance) + 2 * GLYPH_PAD;
+      this.slots.set(piece, { x, box, advance });
+      x += box;
+    }
+    this.image = spriteImage(x, height, ratio, (c) => {
       c.font = font;
       c.fillStyle = colour;
       c.textAlign = 'left';
       c.textBaseline = 'middle';
-      [...GLYPHS].forEach((glyph, i) => c.fillText(glyph, i * this.slotWidth + GLYPH_PAD, height / 2 + 0.5));
+      for (const [piece, slot] of this.slots) c.fillText(piece, slot.x + GLYPH_PAD, height / 2 + 0.5);
     });
+  }
+
+  /** The pieces `text` is stamped from: a whole share where it can be, else glyphs. */
+  private pieces(text: string): string[] {
+    if (this.slots.has(text)) return [text];
+    const stale = /^(⁄ ?)(\d+%)?$/.exec(text);
+    if (stale && (stale[2] === undefined || this.slots.has(stale[2]))) return [...(stale[1] ?? ''), ...(stale[2] ? [stale[2]] : [])];
+    return [...text];
   }
 
   /** Width of `text` in CSS pixels, as the font advances it. */
   width(text: string): number {
     let width = 0;
-    for (const glyph of text) width += this.slots.get(glyph)?.advance ?? 0;
+    for (const piece of this.pieces(text)) width += this.slots.get(piece)?.advance ?? 0;
     return width;
   }
 
   /** Stamps `text` centred in the box from `x`, `y`, `width` wide and the atlas's height tall. */
   draw(context: CanvasRenderingContext2D, text: string, x: number, y: number, width: number): void {
     const ratio = this.ratio;
-    // Each glyph on a whole device pixel, so it is copied rather than resampled.
-    let pen = x + (width - this.width(text)) / 2;
-    const sourceWidth = this.slotWidth * ratio;
+    const pieces = this.pieces(text);
+    let advances = 0;
+    for (const piece of pieces) advances += this.slots.get(piece)?.advance ?? 0;
+    // Each piece on a whole device pixel, so it is copied rather than resampled.
+    let pen = x + (width - advances) / 2;
     const sourceHeight = this.height * ratio;
-    for (const glyph of text) {
-      const slot = this.slots.get(glyph);
+    for (const piece of pieces) {
+      const slot = this.slots.get(piece);
       if (!slot) continue;
-      if (glyph !== ' ') {
+      if (piece !== ' ') {
         const left = Math.round((pen - GLYPH_PAD) * ratio) / ratio;
-        context.drawImage(this.image, slot.x * ratio, 0, sourceWidth, sourceHeight, left, y, this.slotWidth, this.height);
+        context.drawImage(this.image, slot.x * ratio, 0, slot.box * ratio, sourceHeight, left, y, slot.box, this.height);
       }
       pen += slot.advance;
     }
