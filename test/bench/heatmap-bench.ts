@@ -52,9 +52,9 @@ const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 's
 writeFileSync(join(dir, 'index.html'), `<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${CSP}"><link rel="stylesheet" href="base.css"><link rel="stylesheet" href="heatmap.css"></head><body><script src="heatmap-page.js"></script></body></html>`);
 
 const browser = await launchBrowser();
-const RUNS = Number(process.env.HEATMAP_BENCH_RUNS ?? 3);
+const RUNS = Number(process.env.HEATMAP_BENCH_RUNS ?? 8);
 /** More page loads with a Chromium trace around every step, for main-thread CPU time (tracing slows the wall figures a little, so those loads are not in the wall columns). */
-const CPU_RUNS = Number(process.env.HEATMAP_BENCH_CPU_RUNS ?? 2);
+const CPU_RUNS = Number(process.env.HEATMAP_BENCH_CPU_RUNS ?? 4);
 const rows: (string | number)[][] = [];
 const fmt = (values: number[]): string => values.length === 0 ? '—' : `${median(values).toFixed(1)} (${Math.min(...values).toFixed(1)}–${Math.max(...values).toFixed(1)})`;
 const results: Record<string, { sync: number[]; paint: number[]; cpu: number[]; idle: number[]; fromStart: number[] }> = {};
