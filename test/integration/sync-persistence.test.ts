@@ -19,8 +19,7 @@ import type { LogLevel } from '../../main/services/sync/log.ts';
 import { silentLogger } from '../../main/services/sync/log.ts';
 import { DurableOutbox } from '../../main/services/sync/durable-outbox.ts';
 import { startSyncServer } from '../../main/services/sync/server.ts';
-import Database from 'better-sqlite3';
-import { connectClient, waitFor } from './fixtures/sync/harness.ts';
+import { connectClient, lockReportFile, storedText, waitFor } from './fixtures/sync/harness.ts';
 
 let dir: string;
 let lines: { level: LogLevel; event: string }[];
@@ -39,14 +38,6 @@ async function load(name: string, into = persistence): Promise<Y.Doc> {
   const document = new Y.Doc();
   await into.onLoadDocument({ documentName: name, document } as unknown as onLoadDocumentPayload);
   return document;
-}
-
-function storedText(name: string): string {
-  const store = ReportStore.open(join(dir, `${name}.plenary`), { compactAboveRows: Infinity });
-  const copy = new Y.Doc();
-  Y.applyUpdate(copy, store.loadState());
-  store.close();
-  return copy.getText('t').toString();
 }
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -87,10 +78,10 @@ describe('sync server report files', () => {
       // Held, and not in the file yet.
       expect(sent).toEqual(['before the turn']);
       expect(outbox.isHolding).toBe(true);
-      expect(storedText('report-turn')).toBe('');
+      expect(storedText(dir, 'report-turn')).toBe('');
       await nextTurn();
       expect(sent).toEqual(['before the turn', 'acknowledgement']);
-      expect(storedText('report-turn')).toBe('01234567');
+      expect(storedText(dir, 'report-turn')).toBe('01234567');
       // One commit: one WAL frame for the page the eight rows share (eight commits write eight).
       const frames = (statSync(wal).size - Math.max(walBefore, 32)) / (4096 + 24);
       expect(frames).toBeLessThanOrEqual(2);
@@ -114,8 +105,7 @@ describe('sync server report files', () => {
       await writer.settled();
       await reader.settled();
       // Another process holds the report file's write lock for longer than the server waits.
-      const blocker = new Database(join(dir, 'report-locked.plenary'));
-      blocker.exec('BEGIN IMMEDIATE');
+      const unlock = lockReportFile(dir, 'report-locked');
       let writerDropped = 0;
       writer.provider.on('disconnect', () => (writerDropped += 1));
       writer.provider.on('close', () => (writerDropped += 1));
@@ -124,8 +114,7 @@ describe('sync server report files', () => {
       expect(acknowledged.filter((text) => text.includes('locked'))).toEqual([]);
       expect(reader.doc.getText('t').toString()).toBe('');
       expect(writer.provider.unsyncedChanges).toBeGreaterThan(0);
-      blocker.exec('ROLLBACK');
-      blocker.close();
+      unlock();
       await waitFor(() => reader.doc.getText('t').toString() === 'typed while the file was locked', 30_000, 'the resent update to reach the reader');
       await writer.settled(30_000);
     } finally {
@@ -133,6 +122,6 @@ describe('sync server report files', () => {
       reader.destroy();
       await server.close();
     }
-    expect(storedText('report-locked')).toBe('typed while the file was locked');
+    expect(storedText(dir, 'report-locked')).toBe('typed while the file was locked');
   });
 });

@@ -15,13 +15,10 @@
  * servers in this process sharing one data folder, real clients over WebSockets.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import * as Y from 'yjs';
-import { connectClient, hasRedis, startRedis, tempDir, waitFor, type RedisProcess, type TestClient } from './fixtures/sync/harness.ts';
+import { connectClient, hasRedis, lockReportFile, startRedis, storedText, tempDir, waitFor, type RedisProcess, type TestClient } from './fixtures/sync/harness.ts';
 import { startSyncServer, type Access, type Authorize, type SyncServer } from '../../main/services/sync/server.ts';
 import { ServerLink } from '../../main/services/sync/client.ts';
-import { ReportStore } from '../../main/services/report-store.ts';
 
 
 let redis: RedisProcess | null = null;
@@ -72,24 +69,6 @@ function client(url: string, reportId: string, options: Parameters<typeof connec
   return c;
 }
 
-function storedText(reportId: string): string {
-  const store = ReportStore.open(join(dataDir, `${reportId}.plenary`), { compactAboveRows: Infinity });
-  const copy = new Y.Doc();
-  Y.applyUpdate(copy, store.loadState());
-  store.close();
-  return copy.getText('t').toString();
-}
-
-/** Another program holds the report file's write lock for longer than the servers wait. */
-function lockReportFile(reportId: string): () => void {
-  const blocker = new Database(join(dataDir, `${reportId}.plenary`));
-  blocker.exec('BEGIN IMMEDIATE');
-  return () => {
-    blocker.exec('ROLLBACK');
-    blocker.close();
-  };
-}
-
 /** Index of the first log line from `from` on that matches. */
 function logIndex(line: string, from = 0): number {
   const index = log.indexOf(line, from);
@@ -106,7 +85,7 @@ describe.skipIf(!hasRedis)('a member reconnecting within the unload delay', () =
     await waitFor(() => link.status.state === 'in-sync', 20_000, 'the link to sync');
     await reader.settled();
 
-    const unlock = lockReportFile('failed-then-back');
+    const unlock = lockReportFile(dataDir, 'failed-then-back');
     const failedAt = log.length;
     doc.getText('t').insert(0, 'typed while the file was locked. ');
     try {
@@ -118,7 +97,7 @@ describe.skipIf(!hasRedis)('a member reconnecting within the unload delay', () =
 
     await waitFor(() => link.status.state === 'in-sync' && link.status.pending === 0, 20_000, 'the link to be in sync again');
     await waitFor(() => reader.doc.getText('t').toString() === doc.getText('t').toString(), 20_000, 'both edits on the other process');
-    expect(storedText('failed-then-back')).toBe('typed while the file was locked. Typed after.');
+    expect(storedText(dataDir, 'failed-then-back')).toBe('typed while the file was locked. Typed after.');
     // It did come back while the stale copy was still loaded (the case under test)…
     const failed = logIndex('one report.commit_failed failed-then-back', failedAt);
     const reconnected = logIndex('one connection.opened ', failed);
@@ -143,7 +122,7 @@ describe.skipIf(!hasRedis)('a member reconnecting within the unload delay', () =
     const late = client(one.url, 'stale-copy', { token: 'slow' });
     await waitFor(() => slowWaiting, 20_000, 'the late connection to be authenticating');
 
-    const unlock = lockReportFile('stale-copy');
+    const unlock = lockReportFile(dataDir, 'stale-copy');
     let writerDropped = false;
     writer.provider.on('close', () => (writerDropped = true));
     writer.doc.getText('t').insert(0, 'Never acknowledged. ');
@@ -164,7 +143,7 @@ describe.skipIf(!hasRedis)('a member reconnecting within the unload delay', () =
     late.doc.getText('t').insert(late.doc.getText('t').length, 'Late.');
     await late.settled();
     await waitFor(() => reader.doc.getText('t').toString() === 'Stored. Late.', 20_000, 'the late edit on the other process');
-    expect(storedText('stale-copy')).toBe('Stored. Late.');
+    expect(storedText(dataDir, 'stale-copy')).toBe('Stored. Late.');
     expect(failedAt).toBeGreaterThan(-1);
   });
 
@@ -184,7 +163,7 @@ describe.skipIf(!hasRedis)('a member reconnecting within the unload delay', () =
     doc.getText('t').insert(doc.getText('t').length, 'Two.');
     await back.settled();
     await waitFor(() => reader.doc.getText('t').toString() === 'One. Two.', 20_000, 'the edit after the return on the other process');
-    expect(storedText('quick-return')).toBe('One. Two.');
+    expect(storedText(dataDir, 'quick-return')).toBe('One. Two.');
     expect(log.slice(leftAt).filter((line) => line.includes('quick-return') && !line.startsWith('two '))).toEqual([]);
   });
 });

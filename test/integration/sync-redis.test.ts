@@ -5,11 +5,9 @@
  * also when one process's link to Redis was cut while an update went by.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import * as Y from 'yjs';
-import { connectClient, hasRedis, startRedis, startServerProcess, tempDir, waitFor, type RedisProcess, type ServerProcess, type TestClient } from './fixtures/sync/harness.ts';
+import { connectClient, hasRedis, lockReportFile, startRedis, startServerProcess, tempDir, waitFor, type RedisProcess, type ServerProcess, type TestClient } from './fixtures/sync/harness.ts';
 import { decodeRelayBatch, encodeRelayBatch, RelaySequences } from '../../main/services/sync/redis-relay.ts';
 
 
@@ -77,8 +75,7 @@ describe.skipIf(!hasRedis)('an update its process could not store', () => {
     const reader = client(two.url, 'locked-report');
     await Promise.all([writer.settled(), reader.settled()]);
     // Another program holds the report file's write lock for longer than the servers wait.
-    const blocker = new Database(join(sharedDataDir, 'locked-report.plenary'));
-    blocker.exec('BEGIN IMMEDIATE');
+    const unlock = lockReportFile(sharedDataDir, 'locked-report');
     try {
       let writerDropped = 0;
       writer.provider.on('close', () => (writerDropped += 1));
@@ -88,8 +85,7 @@ describe.skipIf(!hasRedis)('an update its process could not store', () => {
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect(reader.doc.getText('t').toString()).toBe('');
     } finally {
-      blocker.exec('ROLLBACK');
-      blocker.close();
+      unlock();
     }
     // The writer comes back later (the app's backoff: 1 s, then 2 s…) once its process
     // has dropped the report it could not store; it resends what was never acknowledged.
