@@ -11,6 +11,7 @@
  */
 import { CELL_NARROW } from './grid-viewport.ts';
 import type { Span } from './grid-viewport.ts';
+import { pageType } from './grid-sprite-cache.ts';
 
 /** The names' box: 8rem tall, from 0.4rem above the header's foot (as the cells' font, in rem of the page). */
 const NAMES_REM = 8;
@@ -19,10 +20,9 @@ const FONT_REM = 0.78;
 
 /** The names' font and colour, read from the page's styles (once: it forces a style update). */
 function nameStyle(): { font: string; colour: string; rem: number } {
-  const root = getComputedStyle(document.documentElement);
-  const rem = parseFloat(root.fontSize) || 16;
-  const colour = root.getPropertyValue('--ink-soft').trim() || '#4a4f57';
-  return { font: `500 ${(FONT_REM * rem).toFixed(2)}px ${getComputedStyle(document.body).fontFamily || 'sans-serif'}`, colour, rem };
+  const { rem, family } = pageType();
+  const colour = getComputedStyle(document.documentElement).getPropertyValue('--ink-soft').trim() || '#4a4f57';
+  return { font: `500 ${(FONT_REM * rem).toFixed(2)}px ${family}`, colour, rem };
 }
 
 /** `text`, cut with an ellipsis to fit `width` as `measure` measures it. */

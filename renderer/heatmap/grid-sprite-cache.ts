@@ -14,10 +14,18 @@ export const INSET_Y = 2;
 export const INK = '#1f2430';
 export const INK_ON_DARK = '#ffffff';
 
-/** The cells' font: 0.72rem of the UI face (read from the page's styles). */
+/** The page's rem in CSS pixels and its UI font family (reading them forces a style update: read once). */
+export function pageType(): { rem: number; family: string } {
+  return {
+    rem: parseFloat(getComputedStyle(document.documentElement).fontSize) || 16,
+    family: getComputedStyle(document.body).fontFamily || 'sans-serif',
+  };
+}
+
+/** The cells' font: 0.72rem of the UI face. */
 function cellFont(): string {
-  const rem = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
-  return `${(0.72 * rem).toFixed(2)}px ${getComputedStyle(document.body).fontFamily || 'sans-serif'}`;
+  const { rem, family } = pageType();
+  return `${(0.72 * rem).toFixed(2)}px ${family}`;
 }
 
 export interface Frames {

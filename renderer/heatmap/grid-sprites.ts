@@ -132,13 +132,6 @@ export class GlyphAtlas {
     return [...text];
   }
 
-  /** Width of `text` in CSS pixels, as the font advances it. */
-  width(text: string): number {
-    let width = 0;
-    for (const piece of this.pieces(text)) width += this.slots.get(piece)?.advance ?? 0;
-    return width;
-  }
-
   /** Stamps `text` centred in the box from `x`, `y`, `width` wide and the atlas's height tall. */
   draw(context: CanvasRenderingContext2D, text: string, x: number, y: number, width: number): void {
     const ratio = this.ratio;
