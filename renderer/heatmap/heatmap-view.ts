@@ -2,7 +2,8 @@
  * The chair's consensus dashboard: controls (columns, one group, filters, sort,
  * exports), the summary band, the grid, a legend, the follow-up list and the roster
  * balance. It reads the gutter's engine through a HeatmapModel and follows its change
- * events: a stance or an edit repaints only the rows it names (and the summary figures);
+ * events: a stance or an edit repaints only the rows it names (the summary figures follow
+ * in the next idle time);
  * only changes the engine marks as `all` (rule, roster, sections) rebuild the rows.
  */
 import type * as Y from 'yjs';
@@ -290,7 +291,7 @@ export class HeatmapView {
       this.grid.repaint(rows);
       this.prepareLater();
     }
-    this.summary.render();
+    this.summary.renderSoon();
   }
 
   /** Whether the rows shown depend on the figures: a filter or the readiness order. */

@@ -84,6 +84,8 @@ export class SummaryBand {
   /** The gaps list being shown, and the idle callback that makes the rest of its items. */
   private gapList: HTMLElement | null = null;
   private gapRest = 0;
+  /** The idle callback that brings the figures up to date after stances or edits (renderSoon). */
+  private pending = 0;
 
   constructor(groups: ConsensusEngine, model: HeatmapModel, tracker: ParticipationTracker, roster: () => Roster, open: (blockId: string) => void) {
     this.groups = groups;
@@ -116,7 +118,23 @@ export class SummaryBand {
     else for (const id of change.sections) this.recountSection(id);
   }
 
+  /**
+   * After stances or edits from peers: the figures follow in the first idle time after
+   * the cells are painted (within 100 ms), once for a burst of changes. Rewriting a
+   * figure costs Blink a style, layout and paint pass of the band — about as much as the
+   * cells' repaint itself — and a backlog arriving from a sync would pay it per change.
+   */
+  renderSoon(): void {
+    if (this.pending) return;
+    this.pending = requestIdleCallback(() => {
+      this.pending = 0;
+      this.render();
+    }, { timeout: 100 });
+  }
+
   render(): void {
+    if (this.pending) cancelIdleCallback(this.pending);
+    this.pending = 0;
     const readiness = this.groups.readiness();
     // Rounded down, as the status bar does: never more ready than it is.
     setText(this.readiness.value, `${Math.floor(readiness.share * 100)}%`);

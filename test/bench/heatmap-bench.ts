@@ -21,8 +21,8 @@ interface BenchWindow {
   heatmapBench: {
     build(): Promise<Timed>;
     show(): Promise<Timed>;
-    stance(n: number): Promise<Timed>;
-    edit(n: number): Promise<Timed>;
+    stance(n: number, andSummary?: boolean): Promise<Timed>;
+    edit(n: number, andSummary?: boolean): Promise<Timed>;
     dimension(id: string): Promise<Timed>;
     nothing(): Promise<Timed>;
     rendered(): number;
@@ -112,8 +112,8 @@ async function step(page: Page, name: string, traced: boolean, run: (page: Page)
 const bench = (page: Page) => ({
   build: () => page.evaluate(() => (window as unknown as BenchWindow).heatmapBench.build()),
   show: () => page.evaluate(() => (window as unknown as BenchWindow).heatmapBench.show()),
-  stance: (n: number) => page.evaluate((i) => (window as unknown as BenchWindow).heatmapBench.stance(i), n),
-  edit: (n: number) => page.evaluate((i) => (window as unknown as BenchWindow).heatmapBench.edit(i), n),
+  stance: (n: number, andSummary = false) => page.evaluate(([i, s]) => (window as unknown as BenchWindow).heatmapBench.stance(i, s), [n, andSummary] as const),
+  edit: (n: number, andSummary = false) => page.evaluate(([i, s]) => (window as unknown as BenchWindow).heatmapBench.edit(i, s), [n, andSummary] as const),
   dimension: (id: string) => page.evaluate((d) => (window as unknown as BenchWindow).heatmapBench.dimension(d), id),
   nothing: () => page.evaluate(() => (window as unknown as BenchWindow).heatmapBench.nothing()),
 });
@@ -141,10 +141,15 @@ try {
     for (let i = 0; i < 20; i++) await step(page, 'nothing (the call into the page, its marks, an idle frame)', traced, () => b.nothing());
     for (let i = 0; i < 20; i++) await step(page, 'one stance arrives (engine + repaint)', traced, () => b.stance(i + run * 20));
     for (let i = 0; i < 20; i++) await step(page, 'one paragraph edited (block re-read + engine + repaint)', traced, () => b.edit(i + run * 20));
+    // The summary band's figures follow a stance or an edit in the next idle time: the
+    // whole of it, to the frame that shows them.
+    for (let i = 0; i < 10; i++) await step(page, 'one stance, on to the summary band\'s update and its frame', traced, () => b.stance(200 + i + run * 20, true));
+    for (let i = 0; i < 10; i++) await step(page, 'one edit, on to the summary band\'s update and its frame', traced, () => b.edit(200 + i + run * 20, true));
     for (const id of ['region', 'development', 'gender', 'member', 'group']) await step(page, `switch columns → ${id}`, traced, () => b.dimension(id));
     await b.dimension('member');
     const memberCells = await page.evaluate(() => (window as unknown as BenchWindow).heatmapBench.cells());
     for (let i = 0; i < 10; i++) await step(page, 'one stance arrives, member columns', traced, () => b.stance(100 + i + run * 20));
+    for (let i = 0; i < 10; i++) await step(page, 'one stance, member columns, on to the summary band\'s update and its frame', traced, () => b.stance(300 + i + run * 20, true));
     facts = { ...info, rendered, cells, memberCells };
     await page.close();
   }
