@@ -9,7 +9,9 @@
  * member's link came back to the stale copy, was refused, and was left on an open
  * socket with the report closed: "syncing 1 update" for good, nothing it typed stored
  * or relayed. Now a connection waits for the stale copy to go and loads the report
- * afresh, and a connection refused anyway has its socket closed, so it reconnects.
+ * afresh, and a connection refused anyway has its socket closed, so it reconnects. A
+ * stale copy that cannot go (something on the server holds it) is waited for 10 s; then
+ * the member's socket is closed with "try again" (1013) and its provider retries.
  *
  * Real redis-server on 127.0.0.1 (a port picked at run time, no persistence), two
  * servers in this process sharing one data folder, real clients over WebSockets.
@@ -145,6 +147,43 @@ describe.skipIf(!hasRedis)('a member reconnecting within the unload delay', () =
     await waitFor(() => reader.doc.getText('t').toString() === 'Stored. Late.', 20_000, 'the late edit on the other process');
     expect(storedText(dataDir, 'stale-copy')).toBe('Stored. Late.');
     expect(failedAt).toBeGreaterThan(-1);
+  });
+
+  it('a stale copy that cannot be unloaded: the member is told to try again after 10 s, and gets in once it can', { timeout: 90_000 }, async () => {
+    const [one, two] = servers as [SyncServer, SyncServer];
+    const doc = new Y.Doc({ gc: false });
+    const writer = client(one.url, 'held-copy', { doc });
+    const reader = client(two.url, 'held-copy');
+    await Promise.all([writer.settled(), reader.settled()]);
+    doc.getText('t').insert(0, 'Stored. ');
+    await writer.settled();
+    // Something on the server holds the loaded copy (closing sockets does not end it), so
+    // the stale copy cannot be unloaded after the failure.
+    const held = await one.hocuspocus.openDirectConnection('held-copy');
+    let released = false;
+    cleanups.push(() => (released ? undefined : held.disconnect()));
+
+    const closes: number[] = [];
+    writer.provider.on('close', ({ event }: { event: { code: number } }) => closes.push(event.code));
+    const unlock = lockReportFile(dataDir, 'held-copy');
+    const failedAt = log.length;
+    doc.getText('t').insert(doc.getText('t').length, 'Typed while the file was locked.');
+    try {
+      await waitFor(() => logIndex('one report.commit_failed held-copy', failedAt) < Infinity, 20_000, 'the commit to fail');
+    } finally {
+      unlock();
+    }
+    // The writer reconnects at once and waits for the stale copy to go; it does not go.
+    const waitingSince = Date.now();
+    await waitFor(() => closes.includes(1013), 30_000, 'the writer to be told to try again');
+    expect(Date.now() - waitingSince).toBeGreaterThan(8_000);
+    expect(logIndex('one report.unloaded held-copy', failedAt)).toBe(Infinity);
+
+    await held.disconnect();
+    released = true;
+    await writer.settled(30_000);
+    await waitFor(() => reader.doc.getText('t').toString() === doc.getText('t').toString(), 20_000, 'the edit on the other process');
+    expect(storedText(dataDir, 'held-copy')).toBe('Stored. Typed while the file was locked.');
   });
 
   it('without a failure, a writer back within the delay keeps the loaded copy: nothing unloaded, nothing refused', { timeout: 60_000 }, async () => {

@@ -68,6 +68,12 @@ export interface PersistenceOptions {
    * released), and when a message for it is refused.
    */
   dropConnections?: (reportId: string) => void;
+  /**
+   * Closes the socket of a connection not yet attached to a report (by its request), with
+   * 1013 "try again": Hocuspocus answers a refused connection with a message and leaves
+   * the socket open, and the provider would then wait on it for good.
+   */
+  closeWaiting?: (request: Request, reason: string) => void;
 }
 
 /** How often a connection waiting for a stale report to be unloaded looks again (ms). */
@@ -229,11 +235,16 @@ export class SqlitePersistence implements Extension {
    * the stale copy is unloaded (its connections closed, its unload asked for); it then
    * loads the report afresh from its file.
    */
-  async onConnect({ documentName, instance }: onConnectPayload): Promise<void> {
+  async onConnect({ documentName, instance, request }: onConnectPayload): Promise<void> {
     if (!this.failed.has(documentName)) return; // a report being unloaded otherwise is kept for this connection
     const giveUpAt = Date.now() + STALE_UNLOAD_WAIT_MS;
     while (this.failed.has(documentName)) {
-      if (Date.now() > giveUpAt) throw Object.assign(new Error('The report is being reloaded from its file; try again.'), { code: 1013, reason: 'The report is being reloaded; try again.' });
+      if (Date.now() > giveUpAt) {
+        const reason = 'The report is being reloaded; try again.';
+        this.options.log('warn', 'connection.refused', { report: documentName, reason });
+        this.options.closeWaiting?.(request, reason);
+        throw Object.assign(new Error(reason), { code: 1013, reason });
+      }
       const stale = instance.documents.get(documentName);
       if (stale) {
         if (stale.getConnectionsCount() > 0) this.options.dropConnections?.(documentName);

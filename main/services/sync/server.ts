@@ -122,6 +122,8 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
   const guard = new UpdateGuard({ maxBytes: maxMessageBytes, timeoutMs: options.decodeTimeoutMs });
   if (!options.storage && !options.dataDir) throw new Error('A sync server needs a data folder.');
   const outbox = new DurableOutbox();
+  /** A connection's socket by the request Hocuspocus hands to its hooks. */
+  const socketOf = new WeakMap<Request, WebSocket>();
   const persistence = options.storage
     ? null
     : new SqlitePersistence({
@@ -136,6 +138,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
           (connection.webSocket as WebSocket).close(1011, 'The report could not be stored.');
         });
       },
+      closeWaiting: (request, reason) => socketOf.get(request)?.close(1013, reason),
     });
   // A member's own update is not sent back to it (see echo-free-broadcast.ts).
   const echoFree: Extension = {
@@ -200,7 +203,9 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     // and what one release sends it leaves in one write.
     const sendNow = ws.send.bind(ws) as (data: Uint8Array) => void;
     ws.send = outboxSender(outbox, req.socket, () => ws.readyState === ws.OPEN, sendNow) as typeof ws.send;
-    const client = hocuspocus.handleConnection(ws, toRequest(req));
+    const request = toRequest(req);
+    socketOf.set(request, ws);
+    const client = hocuspocus.handleConnection(ws, request);
     log('info', 'connection.opened', { connection: id, remote, report: pinned ?? undefined });
     let closed = false;
     // Frames are handed to Hocuspocus in order; a frame whose large update is being
