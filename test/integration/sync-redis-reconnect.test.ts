@@ -71,6 +71,18 @@ function client(url: string, reportId: string, options: Parameters<typeof connec
   return c;
 }
 
+/** A writer on the first server and a reader on the second, in sync on a report whose text the writer began with `text`. */
+async function writerAndReader(reportId: string, text: string): Promise<{ doc: Y.Doc; writer: TestClient; reader: TestClient; one: SyncServer }> {
+  const [one, two] = servers as [SyncServer, SyncServer];
+  const doc = new Y.Doc({ gc: false });
+  const writer = client(one.url, reportId, { doc });
+  const reader = client(two.url, reportId);
+  await Promise.all([writer.settled(), reader.settled()]);
+  doc.getText('t').insert(0, text);
+  await writer.settled();
+  return { doc, writer, reader, one };
+}
+
 /** Index of the first log line from `from` on that matches. */
 function logIndex(line: string, from = 0): number {
   const index = log.indexOf(line, from);
@@ -150,13 +162,7 @@ describe.skipIf(!hasRedis)('a member reconnecting within the unload delay', () =
   });
 
   it('a stale copy that cannot be unloaded: the member is told to try again after 10 s, and gets in once it can', { timeout: 90_000 }, async () => {
-    const [one, two] = servers as [SyncServer, SyncServer];
-    const doc = new Y.Doc({ gc: false });
-    const writer = client(one.url, 'held-copy', { doc });
-    const reader = client(two.url, 'held-copy');
-    await Promise.all([writer.settled(), reader.settled()]);
-    doc.getText('t').insert(0, 'Stored. ');
-    await writer.settled();
+    const { doc, writer, reader, one } = await writerAndReader('held-copy', 'Stored. ');
     // Something on the server holds the loaded copy (closing sockets does not end it), so
     // the stale copy cannot be unloaded after the failure.
     const held = await one.hocuspocus.openDirectConnection('held-copy');
@@ -187,13 +193,7 @@ describe.skipIf(!hasRedis)('a member reconnecting within the unload delay', () =
   });
 
   it('without a failure, a writer back within the delay keeps the loaded copy: nothing unloaded, nothing refused', { timeout: 60_000 }, async () => {
-    const [one, two] = servers as [SyncServer, SyncServer];
-    const doc = new Y.Doc({ gc: false });
-    const writer = client(one.url, 'quick-return', { doc });
-    const reader = client(two.url, 'quick-return');
-    await Promise.all([writer.settled(), reader.settled()]);
-    doc.getText('t').insert(0, 'One. ');
-    await writer.settled();
+    const { doc, writer, reader, one } = await writerAndReader('quick-return', 'One. ');
     const leftAt = log.length;
     writer.destroy();
     await waitFor(() => logIndex('one connection.closed ', leftAt) < Infinity, 20_000, 'the writer to leave');
