@@ -1,9 +1,9 @@
 /**
  * The heatmap grid: an ARIA grid (row headers are sections and paragraphs, column headers
  * the columns) with one tab stop and arrow-key navigation. Only the rows near the
- * viewport are in the DOM (fixed row height), and of those only the row headers: the
- * cells are drawn on canvases (grid-canvas.ts), and the focused and hovered cells are
- * made real elements over it (grid-probe.ts) — so a column switch or a live stance costs
+ * viewport are in the DOM (fixed row height; grid-rows.ts), and of those only the row
+ * headers: the cells are drawn on canvases (grid-canvas.ts), and the focused and hovered
+ * cells are made real elements over it (grid-probe.ts) — so a column switch or a live stance costs
  * canvas rectangles, not Blink style and layout of hundreds of cells. A change repaints
  * just the cells of the rows it names.
  *
@@ -14,7 +14,8 @@
 import type { HeatmapModel } from '../../shared/heatmap/model.ts';
 import type { HeatmapRow } from '../../shared/heatmap/rows.ts';
 import type { Cell } from '../../shared/heatmap/cells.ts';
-import { paintRowHead, rowHeadOf, rowMarkup, styleRow } from './grid-cells.ts';
+import { paintRowHead, rowHeadOf } from './grid-cells.ts';
+import { RowElements } from './grid-rows.ts';
 import type { GridCanvas } from './grid-canvas.ts';
 import { GridSurfaces } from './grid-surfaces.ts';
 import { CellProbe } from './grid-probe.ts';
@@ -32,10 +33,6 @@ export interface GridCallbacks {
   drawn(): void;
 }
 
-function rowKey(row: HeatmapRow): string {
-  return `${row.kind}:${row.id}`;
-}
-
 export class HeatmapGrid {
   readonly element: HTMLElement;
   private readonly head: HTMLElement;
@@ -50,7 +47,7 @@ export class HeatmapGrid {
   private readonly hoverProbe = new CellProbe('hm-hover-cell');
   private rows: readonly HeatmapRow[] = [];
   private expanded: ReadonlySet<string> = new Set();
-  private readonly rendered = new Map<string, HTMLElement>();
+  private readonly rowElements: RowElements;
   /** The columns the header has cells for (and the canvas draws). */
   private span: Span = { first: 0, last: -1 };
   /** Focus position: row index and column (0 = row header, i + 1 = column i). */
@@ -76,6 +73,7 @@ export class HeatmapGrid {
     this.body = document.createElement('div');
     this.body.className = 'hm-body';
     this.body.setAttribute('role', 'rowgroup');
+    this.rowElements = new RowElements(this.body, model, () => this.parkFocus());
     this.surfaces = new GridSurfaces(this.body, {
       move: (at) => this.hover(at),
       leave: () => this.hover(null),
@@ -122,14 +120,7 @@ export class HeatmapGrid {
   setRows(rows: readonly HeatmapRow[], expanded: ReadonlySet<string>): void {
     this.rows = rows;
     this.expanded = expanded;
-    let hadFocus = false;
-    for (const [key, element] of this.rendered) {
-      const row = rows[Number(element.dataset.index)];
-      if (row && rowKey(row) === key && element.dataset.expanded === String(expanded.has(row.id))) continue;
-      if (element.contains(document.activeElement)) hadFocus = this.parkFocus() || hadFocus;
-      element.remove();
-      this.rendered.delete(key);
-    }
+    const hadFocus = this.rowElements.keepFitting(rows, expanded);
     const columns = this.model.columns;
     this.element.style.setProperty('--hm-columns', String(columns.length));
     this.element.style.setProperty('--hm-cell', `${this.cellWidth}px`);
@@ -151,8 +142,8 @@ export class HeatmapGrid {
   /** Repaints the rows (section or block ids) a change named, if they are on screen: their changed cells on the canvas, their headers and probes. */
   repaint(ids: Iterable<string>): void {
     for (const id of ids) {
-      for (const kind of ['section', 'paragraph']) {
-        const element = this.rendered.get(`${kind}:${id}`);
+      for (const kind of ['section', 'paragraph'] as const) {
+        const element = this.rowElements.byId(kind, id);
         const index = Number(element?.dataset.index);
         const row = this.rows[index];
         if (!element || !row) continue;
@@ -216,7 +207,7 @@ export class HeatmapGrid {
       this.span = wanted;
       this.head.replaceChildren(buildHeaderRow(this.model.columns, this.span, this.narrow ? this.surfaces.headNames : null));
     }
-    this.buildRows(rows);
+    this.rowElements.build(this.rows, rows, this.expanded, { row: this.focusRow, col: this.focusCol });
     this.placeFocusProbe();
     if (this.hoverProbe.place && !this.hoverProbe.element.isConnected) this.hover(null);
     this.canvas.draw(this.viewport.rows(this.rows.length, 0), rows, this.span, this.cellWidth, this.narrow, (index) => {
@@ -228,52 +219,7 @@ export class HeatmapGrid {
 
   /** The rows whose headers are in the DOM: those on screen and a few around them. */
   shownRows(): HeatmapRow[] {
-    const shown: HeatmapRow[] = [];
-    for (const element of this.rendered.values()) {
-      const row = this.rows[Number(element.dataset.index)];
-      if (row) shown.push(row);
-    }
-    return shown;
-  }
-
-  /** Builds the rows in `span` that are not in the DOM yet, and the focused row wherever it is (it holds the grid's tab stop). */
-  private buildRows(span: Span): void {
-    const wanted = new Set<string>();
-    const indexes: number[] = [];
-    for (let i = span.first; i <= span.last; i++) indexes.push(i);
-    if (this.focusRow < span.first || this.focusRow > span.last) indexes.push(this.focusRow);
-    let html = '';
-    const built: { key: string; index: number }[] = [];
-    for (const i of indexes) {
-      const row = this.rows[i];
-      if (!row) continue;
-      const key = rowKey(row);
-      wanted.add(key);
-      const element = this.rendered.get(key);
-      if (element && Number(element.dataset.index) === i) continue;
-      if (element?.contains(document.activeElement)) this.parkFocus();
-      element?.remove();
-      this.rendered.delete(key);
-      html += rowMarkup(row, i, { model: this.model, expanded: this.expanded.has(row.id), odd: i % 2 === 1, tabStop: i === this.focusRow && this.focusCol === 0 });
-      built.push({ key, index: i });
-    }
-    for (const [key, element] of this.rendered) {
-      if (wanted.has(key) || element.contains(document.activeElement)) continue;
-      element.remove();
-      this.rendered.delete(key);
-    }
-    if (built.length === 0) return;
-    // One parse for every new row, straight into the body (no adoption from another
-    // document), then their places through the CSSOM.
-    const before = this.body.childElementCount;
-    this.body.insertAdjacentHTML('beforeend', html);
-    const parsed = this.body.children;
-    built.forEach(({ key, index }, i) => {
-      const element = parsed[before + i] as HTMLElement | undefined;
-      if (!element) return;
-      styleRow(element, index);
-      this.rendered.set(key, element);
-    });
+    return this.rowElements.shown(this.rows);
   }
 
   /**
@@ -284,7 +230,7 @@ export class HeatmapGrid {
   private placeFocusProbe(): void {
     const probe = this.focusProbe;
     const row = this.rows[this.focusRow];
-    const rowElement = row ? this.rendered.get(rowKey(row)) : undefined;
+    const rowElement = row ? this.rowElements.of(row) : undefined;
     const column = this.focusCol - 1;
     const holds = document.activeElement === probe.element;
     if (!row || !rowElement || column < 0) {
@@ -308,7 +254,7 @@ export class HeatmapGrid {
   private hover(at: { row: number; column: number } | null): void {
     const probe = this.hoverProbe;
     const row = at ? this.rows[at.row] : undefined;
-    const rowElement = row ? this.rendered.get(rowKey(row)) : undefined;
+    const rowElement = row ? this.rowElements.of(row) : undefined;
     const onFocused = at !== null && at.row === this.focusRow && at.column === this.focusCol - 1 && this.focusProbe.element.isConnected;
     this.focusProbe.element.classList.toggle('hm-hovered', onFocused);
     if (!at || !row || !rowElement || onFocused) {
@@ -358,7 +304,7 @@ export class HeatmapGrid {
   private focusedElement(): HTMLElement | null {
     if (this.focusCol > 0) return this.focusProbe.element.isConnected ? this.focusProbe.element : null;
     const row = this.rows[this.focusRow];
-    const element = row ? this.rendered.get(rowKey(row)) : undefined;
+    const element = row ? this.rowElements.of(row) : undefined;
     return (element?.firstElementChild as HTMLElement | null | undefined) ?? null;
   }
 
