@@ -22,7 +22,8 @@ interface BenchWindow {
     build(): Promise<Timed>;
     show(): Promise<Timed>;
     stance(n: number, andSummary?: boolean): Promise<Timed>;
-    edit(n: number, andSummary?: boolean): Promise<Timed>;
+    prepareEdit(n: number): void;
+    edit(andSummary?: boolean): Promise<Timed>;
     dimension(id: string): Promise<Timed>;
     nothing(): Promise<Timed>;
     rendered(): number;
@@ -113,7 +114,9 @@ const bench = (page: Page) => ({
   build: () => page.evaluate(() => (window as unknown as BenchWindow).heatmapBench.build()),
   show: () => page.evaluate(() => (window as unknown as BenchWindow).heatmapBench.show()),
   stance: (n: number, andSummary = false) => page.evaluate(([i, s]) => (window as unknown as BenchWindow).heatmapBench.stance(i, s), [n, andSummary] as const),
-  edit: (n: number, andSummary = false) => page.evaluate(([i, s]) => (window as unknown as BenchWindow).heatmapBench.edit(i, s), [n, andSummary] as const),
+  /** The edited document, made before the step (the editor's work). */
+  prepareEdit: (n: number) => page.evaluate((i) => (window as unknown as BenchWindow).heatmapBench.prepareEdit(i), n),
+  edit: (andSummary = false) => page.evaluate((s) => (window as unknown as BenchWindow).heatmapBench.edit(s), andSummary),
   dimension: (id: string) => page.evaluate((d) => (window as unknown as BenchWindow).heatmapBench.dimension(d), id),
   nothing: () => page.evaluate(() => (window as unknown as BenchWindow).heatmapBench.nothing()),
 });
@@ -140,11 +143,17 @@ try {
     // The harness's own share of every step's figures, for reading the small ones.
     for (let i = 0; i < 20; i++) await step(page, 'nothing (the call into the page, its marks, an idle frame)', traced, () => b.nothing());
     for (let i = 0; i < 20; i++) await step(page, 'one stance arrives (engine + repaint)', traced, () => b.stance(i + run * 20));
-    for (let i = 0; i < 20; i++) await step(page, 'one paragraph edited (block re-read + engine + repaint)', traced, () => b.edit(i + run * 20));
+    for (let i = 0; i < 20; i++) {
+      await b.prepareEdit(i + run * 20);
+      await step(page, 'one paragraph edited (from the edited document: block re-read + engine + repaint)', traced, () => b.edit());
+    }
     // The summary band's figures follow a stance or an edit in the next idle time: the
     // whole of it, to the frame that shows them.
     for (let i = 0; i < 10; i++) await step(page, 'one stance, on to the summary band\'s update and its frame', traced, () => b.stance(200 + i + run * 20, true));
-    for (let i = 0; i < 10; i++) await step(page, 'one edit, on to the summary band\'s update and its frame', traced, () => b.edit(200 + i + run * 20, true));
+    for (let i = 0; i < 10; i++) {
+      await b.prepareEdit(200 + i + run * 20);
+      await step(page, 'one edit, on to the summary band\'s update and its frame', traced, () => b.edit(true));
+    }
     for (const id of ['region', 'development', 'gender', 'member', 'group']) await step(page, `switch columns → ${id}`, traced, () => b.dimension(id));
     await b.dimension('member');
     const memberCells = await page.evaluate(() => (window as unknown as BenchWindow).heatmapBench.cells());
