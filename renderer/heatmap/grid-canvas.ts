@@ -2,14 +2,15 @@
  * The heatmap's cells, drawn on canvases (a band of rows each, grid-bands.ts) that cover
  * only the rows and columns on screen (and a little overscan): each cell's fill, its
  * share in figures (wide columns), the stale "⁄", the accept bar at its foot, the
- * objection's corner triangle and the reservation's ring. A DOM element per cell cost Blink style, layout and paint for every
- * cell of a column switch (≈ 60 ms for a screen of member columns) and for every row a
- * stance repainted; the canvas costs a few hundred rectangles. What must be DOM — the
- * focused cell (its label for screen readers, the keyboard's tab stop), the hovered cell's
- * ring and the tooltip — is placed over the canvas by grid-probe.ts.
+ * objection's corner triangle and the reservation's ring. A DOM element per cell cost
+ * Blink style, layout and paint for every cell of a column switch (≈ 60 ms for a screen
+ * of member columns) and for every row a stance repainted; the canvases cost a few
+ * hundred rectangles. What must be DOM — the focused cell (its label for screen readers,
+ * the keyboard's tab stop), the hovered cell's ring and the tooltip — is placed over the
+ * canvases by grid-probe.ts.
  *
- * The canvases are aria-hidden; they take the pointer (grid.ts turns its offsets into a
- * cell with `cellAt`). A repaint redraws only the cells whose look changed.
+ * The canvases are aria-hidden; they take the pointer (grid-surfaces.ts turns its offsets
+ * into a cell with `cellAt`). A repaint redraws only the cells whose look changed.
  */
 import type { Cell } from '../../shared/heatmap/cells.ts';
 import { ACCEPT_BAR, OBJECTION_MARK, VACANT_FILL, darkFill, fillFor } from '../../shared/heatmap/scale.ts';
@@ -18,6 +19,9 @@ import { percent } from './grid-cells.ts';
 import { RING_BOX } from './grid-sprites.ts';
 import { INK, INK_ON_DARK, INSET_X, INSET_Y, type CellSprites, type Frames } from './grid-sprite-cache.ts';
 import { BAND_ROWS, CanvasBands } from './grid-bands.ts';
+
+/** A cell of the grid by row index and zero-based column, or none. */
+export type CellAt = { row: number; column: number } | null;
 
 const BAR = 4;
 const TRIANGLE = 11;
@@ -61,7 +65,7 @@ export class GridCanvas {
   }
 
   /** The cell (row index, zero-based column) under a point of one of the canvases, given in its own CSS pixels. */
-  cellAt(target: EventTarget | null, x: number, y: number): { row: number; column: number } | null {
+  cellAt(target: EventTarget | null, x: number, y: number): CellAt {
     const row = this.bands.rowAt(target, y);
     if (row === null || this.cellWidth <= 0 || x < 0) return null;
     const column = this.columns.first + Math.floor(x / this.cellWidth);
@@ -254,7 +258,7 @@ export class GridCanvas {
     context.drawImage(this.frameFor().cell, x, y, width, height);
   }
 
-
+  /** The frames for the cell width and columns drawn now. */
   private frameFor(): Frames {
     return this.sprites.frameFor(this.cellWidth, Math.max(1, this.columns.last - this.columns.first + 1));
   }

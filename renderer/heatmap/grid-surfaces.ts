@@ -4,12 +4,10 @@
  * both share, and the canvas of the member names over narrow columns. The canvases take
  * the pointer and report the cell under it.
  */
-import { GridCanvas } from './grid-canvas.ts';
+import { GridCanvas, type CellAt } from './grid-canvas.ts';
 import { CellSprites } from './grid-sprite-cache.ts';
 import { HeadNames } from './grid-head-names.ts';
 import { CELL_NARROW } from './grid-viewport.ts';
-
-type CellAt = { row: number; column: number } | null;
 
 export interface PointerHandlers {
   move(at: CellAt): void;

@@ -3,9 +3,9 @@
  * the columns) with one tab stop and arrow-key navigation. Only the rows near the
  * viewport are in the DOM (fixed row height; grid-rows.ts), and of those only the row
  * headers: the cells are drawn on canvases (grid-canvas.ts), and the focused and hovered
- * cells are made real elements over it (grid-probe.ts) — so a column switch or a live stance costs
- * canvas rectangles, not Blink style and layout of hundreds of cells. A change repaints
- * just the cells of the rows it names.
+ * cells are made real elements over them (grid-probe.ts) — so a column switch or a live
+ * stance costs canvas rectangles, not Blink style and layout of hundreds of cells. A
+ * change repaints just the cells of the rows it names.
  *
  * Keys: arrows move; Home/End go to the row's ends; PageUp/PageDown move a screen;
  * Enter or Space on a row header expands or collapses a section; Enter on a cell opens
@@ -16,7 +16,7 @@ import type { HeatmapRow } from '../../shared/heatmap/rows.ts';
 import type { Cell } from '../../shared/heatmap/cells.ts';
 import { paintRowHead, rowHeadOf } from './grid-cells.ts';
 import { RowElements } from './grid-rows.ts';
-import type { GridCanvas } from './grid-canvas.ts';
+import type { CellAt, GridCanvas } from './grid-canvas.ts';
 import { GridSurfaces } from './grid-surfaces.ts';
 import { CellProbe } from './grid-probe.ts';
 import { CellTooltip } from './grid-tooltip.ts';
@@ -251,7 +251,7 @@ export class HeatmapGrid {
   }
 
   /** The mouse is over a cell (or none): the hover probe and the tooltip follow it. */
-  private hover(at: { row: number; column: number } | null): void {
+  private hover(at: CellAt): void {
     const probe = this.hoverProbe;
     const row = at ? this.rows[at.row] : undefined;
     const rowElement = row ? this.rowElements.of(row) : undefined;
@@ -365,7 +365,7 @@ export class HeatmapGrid {
   }
 
   /** A click on a cell focuses it and opens the report there. */
-  private onCanvasClick(at: { row: number; column: number } | null): void {
+  private onCanvasClick(at: CellAt): void {
     const row = at ? this.rows[at.row] : undefined;
     if (!at || !row) return;
     this.moveTo(at.row, at.column + 1);

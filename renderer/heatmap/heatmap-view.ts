@@ -23,8 +23,17 @@ import { SummaryBand } from './summary.ts';
 import { BalancePanel } from './balance-panel.ts';
 import { downloadCsv, downloadPng, downloadSvg, safeFileName } from './export.ts';
 
-/** Longest slice of the participation recount: a click or key waits at most this long for it. */
-const RECOUNT_SLICE_MS = 6;
+/**
+ * Longest slice of background work (the participation recount, figures made ahead): a
+ * click or key waits at most this long for it.
+ */
+const IDLE_SLICE_MS = 6;
+
+/** When an idle slice must stop: within the idle period, never longer than IDLE_SLICE_MS. */
+function sliceStop(deadline: IdleDeadline): () => boolean {
+  const end = performance.now() + Math.min(IDLE_SLICE_MS, Math.max(2, deadline.timeRemaining()));
+  return () => performance.now() >= end;
+}
 
 export interface HeatmapViewOptions {
   doc: Y.Doc;
@@ -212,8 +221,7 @@ export class HeatmapView {
     const slice = (deadline: IdleDeadline): void => {
       this.recountHandle = 0;
       this.model.prepareLayouts();
-      const end = performance.now() + Math.min(RECOUNT_SLICE_MS, Math.max(2, deadline.timeRemaining()));
-      if (!this.tracker.recountSome(() => performance.now() >= end)) {
+      if (!this.tracker.recountSome(sliceStop(deadline))) {
         this.recountHandle = requestIdleCallback(slice, { timeout: 300 });
         return;
       }
@@ -234,9 +242,9 @@ export class HeatmapView {
         this.prepareHandle = 0;
         return;
       }
-      const end = performance.now() + Math.min(RECOUNT_SLICE_MS, Math.max(2, deadline.timeRemaining()));
+      const stop = sliceStop(deadline);
       this.grid.prepareCanvases();
-      if (this.model.prepareFigures(this.grid.shownRows(), () => performance.now() >= end)) this.prepareHandle = 0;
+      if (this.model.prepareFigures(this.grid.shownRows(), stop)) this.prepareHandle = 0;
       else this.prepareHandle = requestIdleCallback(slice, { timeout: 1000 });
     };
     this.prepareHandle = requestAnimationFrame(() => {
