@@ -139,6 +139,21 @@ describe('the consensus heatmap', () => {
     await chair.selectOption('#hm-dimension', 'group');
   });
 
+  test('the chair sets roster targets by keyboard: Tab goes on to the next field, and a line short of its target is marked', async () => {
+    await chair.locator('.hm-balance summary').click();
+    await chair.focus('#balance-group-government');
+    await chair.keyboard.type('3');
+    await chair.keyboard.press('Tab');
+    expect(await chair.evaluate(() => document.activeElement?.id)).toBe('balance-group-private-sector');
+    await chair.keyboard.type('1');
+    await chair.keyboard.press('Tab');
+    await expect.poll(() => chair.locator('.hm-balance tr.hm-short').allTextContents()).toEqual(['Governments12 short']);
+    expect(await chair.inputValue('#balance-group-government')).toBe('3');
+    expect(await chair.inputValue('#balance-group-private-sector')).toBe('1');
+    expect(await chair.textContent('.hm-balance summary')).toBe('Roster balance: 1 short of target');
+    await chair.locator('.hm-balance summary').click();
+  });
+
   test('filters to the rows that block consensus', async () => {
     await chair.check('#hm-blocking');
     await expect.poll(() => chair.locator('.hm-row.hm-section').count()).toBe(1);
