@@ -136,6 +136,7 @@ const validators: { [K in RequestName]: (args: unknown[]) => RequestArgs<K> } = 
   exportChanges: (args) => syncValidators.exportChanges(args),
   importChanges: (args) => syncValidators.importChanges(args),
   connectServer: (args) => syncValidators.connectServer(args),
+  joinReport: (args) => syncValidators.joinReport(args),
   disconnectServer: (args) => syncValidators.disconnectServer(args),
   syncStatus: (args) => syncValidators.syncStatus(args),
   hostMeeting: (args) => syncValidators.hostMeeting(args),

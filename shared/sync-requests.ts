@@ -4,7 +4,8 @@
  * server, and hosting a meeting; with the validators main runs before a handler sees
  * them, and the status main pushes as a `syncStatus` HostEvent.
  */
-import { ApiError } from './api.ts';
+import { ApiError, type ReportSummary } from './api.ts';
+import { isValidReportId } from './report-id.ts';
 
 export type SyncState = 'not-connected' | 'offline' | 'connecting' | 'syncing' | 'in-sync';
 
@@ -49,6 +50,13 @@ export interface SyncRequestMap {
   importChanges: { args: [path: string | null]; result: BundleImportResult | null };
   /** Links the report to a sync server (ws:// or wss://), remembered for next time. */
   connectServer: { args: [url: string]; result: SyncStatusView };
+  /**
+   * Gets a report this copy of Plenary does not have from a server
+   * (`ws://HOST:N/<report id>`) or a meeting (its invitation), keeps it as a local
+   * report file linked to that server or meeting, and opens it. A report already here
+   * is opened and linked instead of fetched again.
+   */
+  joinReport: { args: [address: string]; result: ReportSummary };
   /** Unlinks it (the report stays complete here). */
   disconnectServer: { args: []; result: SyncStatusView };
   syncStatus: { args: []; result: SyncStatusView };
@@ -98,6 +106,21 @@ export function checkServerAddress(value: unknown): string {
   return text;
 }
 
+/**
+ * The report an address names, if any: the path of `ws://HOST:N/<report id>` or of a
+ * meeting's invitation (`…/<report id>#<code>`); null for a bare server address.
+ */
+export function reportIdInAddress(address: string): string | null {
+  const path = /^wss?:\/\/[^/#]+\/([^#?]*)/i.exec(address.trim())?.[1] ?? '';
+  let id: string;
+  try {
+    id = decodeURIComponent(path);
+  } catch {
+    return null;
+  }
+  return isValidReportId(id) ? id : null;
+}
+
 export const syncValidators: { [K in keyof SyncRequestMap]: (args: unknown[]) => SyncRequestMap[K]['args'] } = {
   exportChanges: (args) => {
     if (args.length !== 3 || typeof args[2] !== 'boolean') throw new ApiError('Export takes a name, a path (or null) and whether to include everything.');
@@ -105,6 +128,7 @@ export const syncValidators: { [K in keyof SyncRequestMap]: (args: unknown[]) =>
   },
   importChanges: (args) => [optionalPath(args[0])],
   connectServer: (args) => [checkServerAddress(args[0])],
+  joinReport: (args) => [checkServerAddress(args[0])],
   disconnectServer: noArgs,
   syncStatus: noArgs,
   hostMeeting: noArgs,

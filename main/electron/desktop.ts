@@ -120,7 +120,7 @@ export class Desktop {
   handlersFor(entry: ReportWindow): RequestHandlers {
     return {
       ...stanceHandlers(entry.report.doc, () => this.services.identity()),
-      ...desktopSyncHandlers(entry, this.services),
+      ...desktopSyncHandlers(entry, this.services, (path) => this.openPath(path)),
       ...desktopExportHandlers(entry, this.windows, this.services),
       currentReport: () => entry.report.summary(),
       recentReports: () => this.services.recentReports(),

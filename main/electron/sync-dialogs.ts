@@ -38,12 +38,21 @@ function watchStatus(entry: ReportWindow, dataDir: string): void {
   });
 }
 
-export function desktopSyncHandlers(entry: ReportWindow, services: ReportServices): SyncHandlers {
+/** `openPath` opens a report's window (or focuses it), as File → Open does. */
+export function desktopSyncHandlers(entry: ReportWindow, services: ReportServices, openPath: (path: string) => void): SyncHandlers {
   watchStatus(entry, app.getPath('userData'));
   return syncHandlers({
     report: entry.report,
     dataDir: app.getPath('userData'),
     publicKey: () => services.identity().publicKey(),
+    join: {
+      folder: app.getPath('documents'),
+      recentReports: () => services.recentReports(),
+      opened: (report) => {
+        openPath(report.path);
+        return report.summary();
+      },
+    },
     choosePath: async (kind, requested, suggestedName) => {
       if (requested !== null) {
         if (!isAbsolute(requested) || !requested.toLowerCase().endsWith(`.${BUNDLE_EXTENSION}`)) {

@@ -58,7 +58,14 @@ export function webHandlers({ report, dataDir, recent, identity, exports, emit }
   };
   return {
     ...stanceHandlers(report.doc, identity),
-    ...syncHandlers({ report, dataDir, publicKey: () => identity().publicKey(), choosePath: (kind, path) => checkBundlePath(kind, path, base) }),
+    ...syncHandlers({
+      report,
+      dataDir,
+      publicKey: () => identity().publicKey(),
+      choosePath: (kind, path) => checkBundlePath(kind, path, base),
+      // The page then loads the joined report (`/?report=…`).
+      join: { folder: base, recentReports: () => recent.list(), opened: remember },
+    }),
     ...exportHandlers({
       doc: report.doc,
       jobs: exportJobsFor({ doc: report.doc, emit, printer: exports.printer, annexOf: report.session.consensus.annexOf }),

@@ -16,7 +16,7 @@ import type { OpenReport } from './open-report.ts';
 import { ServerLink, type SyncStatus } from './sync/client.ts';
 import { ServerLinks } from './sync/server-links.ts';
 import { meetingInterfaces, parseInvite, startMeeting, type Meeting } from './sync/meeting-host.ts';
-import { isValidReportId } from './sync/report-id.ts';
+import { isValidReportId } from '../../shared/report-id.ts';
 import { relayAwareness, type AwarenessRelay } from './awareness-relay.ts';
 
 const byReport = new WeakMap<OpenReport, ReportLinks>();

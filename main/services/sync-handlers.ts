@@ -4,12 +4,13 @@
  * or a name the page gave, checked) and who the user is.
  */
 import { BundleError } from '../../shared/bundle.ts';
-import { ApiError } from '../../shared/api.ts';
+import { ApiError, type ReportSummary } from '../../shared/api.ts';
 import type { SyncRequestMap } from '../../shared/sync-requests.ts';
 import { memberByPublicKey, readRoster } from '../../shared/roster.ts';
 import type { OpenReport } from './open-report.ts';
 import { BundlePeers, exportBundle, importBundle, prepareBundleImport } from './bundles.ts';
 import { ReportLinks } from './report-links.ts';
+import { joinReport } from './join-report.ts';
 
 export type SyncHandlers = {
   [K in keyof SyncRequestMap]: (...args: SyncRequestMap[K]['args']) => Promise<SyncRequestMap[K]['result']> | SyncRequestMap[K]['result'];
@@ -27,6 +28,13 @@ export interface SyncHandlerContext {
   choosePath: (kind: 'export' | 'import', requested: string | null, suggestedName: string) => Promise<string | null> | string | null;
   /** Where a meeting listens (tests: 127.0.0.1); default the local network. */
   meetingHost?: string;
+  /** Joining a report by its address: where its file goes, the reports known here, and how the host shows it. */
+  join: {
+    folder: string;
+    recentReports: () => ReportSummary[];
+    /** Records the joined report (recent list) and opens it where the host opens reports. */
+    opened: (report: OpenReport) => ReportSummary;
+  };
 }
 
 /** A refusal's message is for the user; keep it as an ApiError so hosts pass it on. */
@@ -73,6 +81,10 @@ export function syncHandlers(context: SyncHandlerContext): SyncHandlers {
       }
     },
     connectServer: (url) => links().connect(url),
+    joinReport: async (address) => {
+      const joined = await joinReport({ address, dataDir, folder: context.join.folder, recentReports: context.join.recentReports, meetingHost: context.meetingHost });
+      return context.join.opened(joined);
+    },
     disconnectServer: () => links().disconnect(),
     syncStatus: () => links().status(),
     hostMeeting: () => links().hostMeeting(),

@@ -37,6 +37,17 @@ export function socketUrlFor(location: Location): string {
   return url.toString();
 }
 
+/**
+ * Shows a report main has just opened (a draft imported as a new report, a joined
+ * report): the browser host loads it in this page; Electron has opened its window.
+ */
+export function showOpenedReport(api: PlenaryApi, path: string): void {
+  if (api.host !== 'web') return;
+  const url = new URL('/', location.href);
+  url.searchParams.set(REPORT_PARAM, path);
+  location.assign(url.toString());
+}
+
 /** Must match main/host/web-identities.ts. */
 const IDENTITY_PARAM = 'identity';
 const IDENTITY_STORAGE_KEY = 'plenary.identity';

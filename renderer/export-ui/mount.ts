@@ -8,6 +8,7 @@ import type { PlenaryApi } from '../../shared/api.ts';
 import { ExportDialog } from './export-dialog.ts';
 import { ImportDialog } from './import-dialog.ts';
 import { button } from './dialog-parts.ts';
+import { showOpenedReport } from '../api/web-client.ts';
 
 export interface ExportUiOptions {
   api: PlenaryApi;
@@ -29,9 +30,7 @@ export function mountExportUi({ api, view, bar, notify }: ExportUiOptions): void
   const importer = new ImportDialog(api, {
     cursorIndex: () => indexAfterCursor(view),
     notify,
-    openReport: (path) => {
-      if (api.host === 'web') location.assign(`/?report=${encodeURIComponent(path)}`);
-    },
+    openReport: (path) => showOpenedReport(api, path),
   });
   const exportButton = button('Export…');
   exportButton.id = 'export-button';

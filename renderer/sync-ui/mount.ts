@@ -14,6 +14,7 @@ import { attachPresence, colourFor, type PresenceUser } from '../editor/presence
 import { PresenceList } from './presence-list.ts';
 import { SyncStatusLine } from './sync-status.ts';
 import { SyncDialogs, syncMenuButton } from './sync-dialogs.ts';
+import { showOpenedReport } from '../api/web-client.ts';
 
 export interface SyncUiOptions {
   api: PlenaryApi;
@@ -52,7 +53,7 @@ export function mountSyncUi(options: SyncUiOptions): SyncDialogs {
   notice.setAttribute('role', 'status');
   const dialogs = new SyncDialogs(api, (text) => {
     notice.textContent = text;
-  });
+  }, (path) => showOpenedReport(api, path));
   statusLine.append(presence.element, notice, syncStatus.element, syncMenuButton(dialogs));
 
   api.onEvent((event) => {

@@ -4,9 +4,14 @@
  * `syncDialog` event; the status line's "Sync" button offers the same four (the browser
  * host has no menu). In the browser host there is no file dialog, so the file name is
  * typed; in Electron main shows the native one.
+ *
+ * Connect to server… also gets a report this machine does not have: an address naming
+ * another report (`ws://HOST:N/<report id>`, or a meeting's invitation) joins it — main
+ * fetches it into a report file of its own and opens it (Electron: a new window; the
+ * browser host: this page loads it).
  */
 import type { PlenaryApi, SyncDialog } from '../../shared/api.ts';
-import { checkPersonName, checkServerAddress, type SyncStatusView } from '../../shared/sync-requests.ts';
+import { checkPersonName, checkServerAddress, reportIdInAddress, type SyncStatusView } from '../../shared/sync-requests.ts';
 
 type Field = { input: HTMLInputElement; row: HTMLElement };
 
@@ -47,11 +52,14 @@ export class SyncDialogs {
   private readonly buttons: HTMLElement;
   private readonly progress: HTMLElement;
   private readonly notify: (text: string) => void;
+  private readonly openReport: (path: string) => void;
   private status: SyncStatusView | null = null;
 
-  constructor(api: PlenaryApi, notify: (text: string) => void) {
+  /** `openReport` shows a report main has opened (the browser host loads it in this page). */
+  constructor(api: PlenaryApi, notify: (text: string) => void, openReport: (path: string) => void) {
     this.api = api;
     this.notify = notify;
+    this.openReport = openReport;
     this.dialog = document.createElement('dialog');
     this.dialog.className = 'dialog sync-dialog';
     this.dialog.id = 'sync-dialog';
@@ -154,14 +162,34 @@ export class SyncDialogs {
   }
 
   private connect(): void {
-    const address = field('Server address', 'sync-server-url', 'url', 'ws:// or wss://, as the secretariat gave it; remembered for this report.');
+    const address = field('Server address or invitation', 'sync-server-url', 'url', 'ws:// or wss://, as the secretariat gave it; remembered for this report. To get a report you do not have yet, give its address (ws://HOST:N/<report id>) or a meeting\'s invitation.');
     address.input.value = this.status?.server ?? '';
+    const content = [address.row];
+    const server = this.status?.server;
+    if (server) {
+      // Others need the report's own address to fetch it.
+      const shared = document.createElement('p');
+      shared.className = 'sync-hint';
+      const code = document.createElement('code');
+      code.id = 'sync-report-address';
+      shared.append('Members who do not have this report yet connect to ', code);
+      void this.api.request('currentReport').then((report) => {
+        code.textContent = `${server}/${report.id}`;
+      }, () => undefined);
+      content.push(shared);
+    }
     const go = button('Connect', true);
     go.addEventListener('click', () => void this.run(async () => {
       const url = checkServerAddress(address.input.value);
+      const named = reportIdInAddress(url);
+      if (named && named !== (await this.api.request('currentReport')).id) {
+        const joined = await this.api.request('joinReport', url);
+        this.openReport(joined.path);
+        return `“${joined.title}” is now on this computer, linked to ${url.split('#')[0]}.`;
+      }
       await this.api.request('connectServer', url);
       return `Syncing with ${url}.`;
-    }));
+    }, 'Fetching the report…'));
     const actions = [go];
     if (this.status?.server) {
       const off = button('Disconnect');
@@ -171,7 +199,7 @@ export class SyncDialogs {
       }));
       actions.unshift(off);
     }
-    this.open('Connect to a server', [address.row], actions);
+    this.open('Connect to a server', content, actions);
   }
 
   private meeting(): void {

@@ -6,7 +6,7 @@
  * other, and addresses refused before anything connects.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as Y from 'yjs';
@@ -15,6 +15,7 @@ import { syncHandlers, type SyncHandlers } from '../../main/services/sync-handle
 import { ReportLinks } from '../../main/services/report-links.ts';
 import { startSyncServer, type SyncServer } from '../../main/services/sync/server.ts';
 import { silentLogger } from '../../main/services/sync/log.ts';
+import { startMeeting } from '../../main/services/sync/meeting-host.ts';
 import { BLANK_REPORT_TEMPLATE } from '../../shared/report-template.ts';
 import { bodyOf, Origin } from '../../shared/ydoc.ts';
 import { ApiError, validateRequest } from '../../shared/api.ts';
@@ -56,7 +57,7 @@ function tempDir(): string {
 
 function handlersFor(report: OpenReport, dataDir: string): SyncHandlers {
   cleanups.push(() => ReportLinks.for(report, dataDir, { reconnect: false }).close());
-  return syncHandlers({ report, dataDir, publicKey: () => '00'.repeat(32), choosePath: (_kind, path) => path, meetingHost: '127.0.0.1' });
+  return syncHandlers({ report, dataDir, publicKey: () => '00'.repeat(32), choosePath: (_kind, path) => path, meetingHost: '127.0.0.1', join: { folder: join(dataDir, 'Reports'), recentReports: () => [], opened: (joined) => joined.summary() } });
 }
 
 function addParagraph(doc: Y.Doc, text: string): void {
@@ -81,6 +82,12 @@ function twoCopies(): { a: OpenReport; b: OpenReport; dataA: string; dataB: stri
   const a = createReportFile(join(dir, 'a.plenary'), BLANK_REPORT_TEMPLATE, { title: 'Tunis draft' });
   const b = openReportFile(a.saveCopyAs(join(dir, 'b.plenary')));
   return { a, b, dataA: join(dir, 'data-a'), dataB: join(dir, 'data-b') };
+}
+
+/** One report (the secretariat's), with its data folder. */
+function oneReport(): { a: OpenReport; dataA: string } {
+  const dir = tempDir();
+  return { a: createReportFile(join(dir, 'a.plenary'), BLANK_REPORT_TEMPLATE, { title: 'Tunis draft' }), dataA: join(dir, 'data-a') };
 }
 
 async function server(): Promise<SyncServer> {
@@ -170,5 +177,96 @@ describe('Host a meeting…', () => {
     expect(stopped.meeting).toBeNull();
     await until(() => ReportLinks.for(b, dataB).status().state !== 'in-sync', 'the guest to notice');
     expect(Y.encodeStateVector(a.doc)).toEqual(Y.encodeStateVector(b.doc));
+  });
+});
+
+describe('Joining a report one does not have yet (Connect to server… with the report\'s address)', () => {
+  const filesIn = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.plenary')) : []);
+
+  it('fetches it from a standing server into a new report file, linked and remembered; asked again, opens that file', async () => {
+    const s = await server();
+    const { a, dataA } = oneReport();
+    const id = a.summary().id;
+    addParagraph(a.doc, 'Written before anyone joined.');
+    await handlersFor(a, dataA).connectServer(s.url);
+    await until(() => ReportLinks.for(a, dataA).status().state === 'in-sync', 'A in sync');
+    const secretariatState = Y.encodeStateAsUpdate(a.doc);
+    // The newcomer's machine has no copy: here, this process has none open either.
+    const pathA = a.path;
+    await ReportLinks.for(a, dataA).close();
+    a.close();
+
+    const home = tempDir();
+    const reports = join(home, 'Reports');
+    const other = createReportFile(join(tempDir(), 'other.plenary'), BLANK_REPORT_TEMPLATE, { title: 'Another report' });
+    const newcomer = handlersFor(other, home);
+    const joined = await newcomer.joinReport(`${s.url}/${id}`);
+    expect(joined.id).toBe(id);
+    expect(joined.title).toBe('Tunis draft');
+    expect(joined.path).toBe(join(reports, 'Tunis draft.plenary'));
+    const copy = openReportFile(joined.path);
+    cleanups.push(() => ReportLinks.for(copy, home, { reconnect: false }).close());
+    expect(Y.encodeStateAsUpdate(copy.doc)).toEqual(secretariatState);
+    const links = ReportLinks.for(copy, home);
+    await until(() => links.status().state === 'in-sync', 'the joined copy to be in sync');
+    expect(links.status().server).toBe(s.url);
+    addParagraph(copy.doc, 'From the newcomer.');
+
+    // The secretariat reopens its report: it reconnects and gets the newcomer's paragraph.
+    const reopened = openReportFile(pathA);
+    const secretariat = ReportLinks.for(reopened, dataA);
+    await until(() => bodyOf(reopened.doc).toString().includes('From the newcomer.'), "the newcomer's paragraph to reach the secretariat");
+    await secretariat.close();
+    reopened.close();
+
+    // The file is what the newcomer has from now on: asked again, no second copy, also
+    // once it is closed (found through the recent list).
+    expect((await newcomer.joinReport(`${s.url}/${id}`)).path).toBe(joined.path);
+    await links.close();
+    copy.close();
+    const fromRecent = syncHandlers({ report: other, dataDir: home, publicKey: () => '00'.repeat(32), choosePath: () => null, join: { folder: reports, recentReports: () => [joined], opened: (r) => r.summary() } });
+    const again = await fromRecent.joinReport(`${s.url}/${id}`);
+    cleanups.push(() => ReportLinks.for(openReportFile(again.path), home, { reconnect: false }).close());
+    expect(again.path).toBe(joined.path);
+    expect(filesIn(reports)).toEqual(['Tunis draft.plenary']);
+  });
+
+  it('a meeting guest without the report joins by invitation; a wrong code is refused and nothing is written', async () => {
+    // The host is another machine: a plain copy of the report, not one open here.
+    const { a } = oneReport();
+    const id = a.summary().id;
+    addParagraph(a.doc, 'Agreed in the room.');
+    const hostDoc = new Y.Doc({ gc: false });
+    Y.applyUpdate(hostDoc, Y.encodeStateAsUpdate(a.doc));
+    a.close();
+    const meeting = await startMeeting({ reportId: id, doc: hostDoc, host: '127.0.0.1' });
+    cleanups.push(() => meeting.stop());
+
+    const home = tempDir();
+    const guest = handlersFor(createReportFile(join(tempDir(), 'other.plenary'), BLANK_REPORT_TEMPLATE, { title: 'Another report' }), home);
+    const wrong = meeting.code === 'ABCDEF' ? 'ABCDEG' : 'ABCDEF';
+    await expect(guest.joinReport(`${meeting.url}/${id}#${wrong}`)).rejects.toThrow(/did not accept this invitation's code/);
+    expect(filesIn(join(home, 'Reports'))).toEqual([]);
+
+    const joined = await guest.joinReport(meeting.invite);
+    const copy = openReportFile(joined.path);
+    cleanups.push(() => ReportLinks.for(copy, home, { reconnect: false }).close());
+    expect(bodyOf(copy.doc).toString()).toContain('Agreed in the room.');
+    addParagraph(copy.doc, 'From the guest.');
+    await until(() => bodyOf(hostDoc).toString().includes('From the guest.'), "the guest's paragraph to reach the host");
+  });
+
+  it('an id the server has no report for, or a server that is not there, is refused with what to check; nothing is written', async () => {
+    const s = await server();
+    const { a } = oneReport();
+    const home = tempDir();
+    const newcomer = handlersFor(a, home);
+    await expect(newcomer.joinReport(`${s.url}/no-such-report`)).rejects.toThrow(/has no report no-such-report\. Check the report's address/);
+    await expect(newcomer.joinReport(s.url)).rejects.toThrow(/give its full address: ws:\/\/HOST:N\/<report id>/);
+    const closed = await server();
+    const gone = closed.url;
+    await closed.close();
+    await expect(newcomer.joinReport(`${gone}/some-report`)).rejects.toThrow(/Could not reach ws:\/\/127\.0\.0\.1:\d+\. Check the address/);
+    expect(filesIn(join(home, 'Reports'))).toEqual([]);
   });
 });

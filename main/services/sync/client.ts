@@ -12,14 +12,14 @@ import type * as Y from 'yjs';
 import WebSocket from 'ws';
 import { HocuspocusProvider } from '@hocuspocus/provider';
 import { isServerUrl, type ServerLinks } from './server-links.ts';
-import { assertValidReportId } from './report-id.ts';
+import { assertValidReportId } from '../../../shared/report-id.ts';
 
 /**
  * `ws` emits 'error' when a socket is closed while still connecting, which the provider
  * does on close and between retries after removing its own listeners; with no listener
  * left that error would be an uncaught exception in the main process.
  */
-class QuietWebSocket extends WebSocket {
+export class QuietWebSocket extends WebSocket {
   constructor(address: string, protocols?: string | string[]) {
     super(address, protocols);
     this.on('error', () => {});

@@ -10,7 +10,7 @@
  */
 import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
-import { isValidReportId } from './report-id.ts';
+import { isValidReportId } from '../../../shared/report-id.ts';
 import { assertWellFormedSmallUpdate, INLINE_DECODE_LIMIT } from './update-guard.ts';
 
 /** Hocuspocus message types (see @hocuspocus/server types.ts). */

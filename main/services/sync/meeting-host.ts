@@ -19,7 +19,7 @@ import * as Y from 'yjs';
 import type { Extension, onLoadDocumentPayload } from '@hocuspocus/server';
 import { Origin } from '../../../shared/ydoc.ts';
 import { startSyncServer, type SyncServer } from './server.ts';
-import { assertValidReportId } from './report-id.ts';
+import { assertValidReportId } from '../../../shared/report-id.ts';
 import { silentLogger, type Logger } from './log.ts';
 import type { Awareness } from 'y-protocols/awareness';
 import { relayAwareness } from '../awareness-relay.ts';

@@ -6,7 +6,7 @@
  */
 import { readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { isValidReportId } from './report-id.ts';
+import { isValidReportId } from '../../../shared/report-id.ts';
 
 export const SERVER_LINKS_FILE = 'sync-servers.json';
 

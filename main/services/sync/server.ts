@@ -27,7 +27,7 @@ import { checkClientFrame, CloseCode, RefusedFrameError } from './frame-guard.ts
 import { UpdateGuard } from './update-guard.ts';
 import { skipEchoToSender } from './echo-free-broadcast.ts';
 import { throttleStoreDebounce } from './store-debounce.ts';
-import { isValidReportId } from './report-id.ts';
+import { isValidReportId } from '../../../shared/report-id.ts';
 import { jsonLogger, type Logger } from './log.ts';
 
 /** What a connection may do with a report. */

@@ -1,0 +1,106 @@
+/**
+ * Joining a report from its address: a member who was sent `ws://HOST:N/<report id>`
+ * (the standing server) or a meeting's invitation (`…/<report id>#<code>`) gets the
+ * report onto their machine, as a report file of their own linked to that server or
+ * meeting, and works on it from then on like any other, offline included.
+ *
+ * A report already on this machine (open, or in the recent list) is opened and linked
+ * rather than fetched again: two files with one report id would be two copies that
+ * never learn of each other's edits. Nothing is written unless the whole report
+ * arrived and checked out (fetch-report.ts).
+ */
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import * as Y from 'yjs';
+import { ApiError, type ReportSummary } from '../../shared/api.ts';
+import { reportIdInAddress } from '../../shared/sync-requests.ts';
+import { readMeta } from '../../shared/ydoc.ts';
+import { ReportStore } from './report-store.ts';
+import { REPORT_EXTENSION } from './report-store-schema.ts';
+import { openReportFile, openReportList, type OpenReport } from './open-report.ts';
+import { parseInvite } from './sync/meeting-host.ts';
+import { FetchReportError, fetchReport } from './sync/fetch-report.ts';
+import { ReportLinks } from './report-links.ts';
+
+export interface JoinOptions {
+  /** As the user typed it, already checked by `checkServerAddress`. */
+  address: string;
+  dataDir: string;
+  /** Where a fetched report's file goes. */
+  folder: string;
+  /** Reports this machine knows, to find a copy already here. */
+  recentReports: () => ReportSummary[];
+  meetingHost?: string;
+  timeoutMs?: number;
+}
+
+/** `ws://HOST:N` and the report id (and a meeting's code) an address names. */
+function target(address: string): { url: string; reportId: string; token?: string } {
+  if (address.includes('#')) {
+    const invite = parseInvite(address);
+    if (!invite) throw new ApiError('This meeting invitation is not complete: it ends with # and the 6-character code.');
+    return { url: invite.url, reportId: invite.reportId, token: invite.code };
+  }
+  const reportId = reportIdInAddress(address);
+  if (!reportId) throw new ApiError('To get a report you do not have yet, give its full address: ws://HOST:N/<report id>, as the secretariat sent it, or a meeting invitation.');
+  const url = /^wss?:\/\/[^/#?]+/i.exec(address.trim())![0];
+  return { url, reportId };
+}
+
+/** "Report of the WGIG.plenary", or "… 2.plenary" when that name is taken. */
+function freshPathFor(folder: string, title: string): string {
+  const base = title.replace(/[^\p{L}\p{N} ._()-]/gu, '').replace(/\s+/g, ' ').trim().slice(0, 100) || 'Joined report';
+  for (let n = 1; ; n++) {
+    const path = join(folder, `${n === 1 ? base : `${base} ${n}`}.${REPORT_EXTENSION}`);
+    if (!existsSync(path)) return path;
+  }
+}
+
+function localCopy(reportId: string, recent: () => ReportSummary[]): OpenReport | null {
+  const open = openReportList().find((report) => report.summary().id === reportId);
+  if (open) return open;
+  let known: ReportSummary | undefined;
+  try {
+    known = recent().find((summary) => summary.id === reportId && existsSync(summary.path));
+  } catch {
+    // No usable list: fetch it.
+  }
+  return known ? openReportFile(known.path) : null;
+}
+
+/** Writes the fetched report to a new file and opens it; nothing stays behind on failure. */
+function keep(doc: Y.Doc, reportId: string, folder: string): OpenReport {
+  mkdirSync(folder, { recursive: true });
+  const path = freshPathFor(folder, readMeta(doc).title);
+  ReportStore.create(path, { reportId, initialUpdate: Y.encodeStateAsUpdate(doc) }).close();
+  try {
+    return openReportFile(path);
+  } catch (error) {
+    rmSync(path, { force: true });
+    throw error;
+  }
+}
+
+/** Gets (or finds) the report `options.address` names, links it there, and returns it open. */
+export async function joinReport(options: JoinOptions): Promise<OpenReport> {
+  const { url, reportId, token } = target(options.address);
+  let report = localCopy(reportId, options.recentReports);
+  if (!report) {
+    let doc: Y.Doc;
+    try {
+      doc = await fetchReport({ url, reportId, token, timeoutMs: options.timeoutMs });
+    } catch (error) {
+      if (error instanceof FetchReportError) throw new ApiError(error.message);
+      throw error;
+    }
+    try {
+      // The user may have opened it meanwhile (another window, a second try).
+      report = localCopy(reportId, options.recentReports) ?? keep(doc, reportId, options.folder);
+    } finally {
+      doc.destroy();
+    }
+  }
+  // A meeting is joined by its invitation; a server is remembered for the report.
+  ReportLinks.for(report, options.dataDir, { meetingHost: options.meetingHost }).connect(token ? options.address : url);
+  return report;
+}

@@ -1,0 +1,99 @@
+/**
+ * Fetches the whole of a report this machine does not have yet from a sync server or a
+ * meeting, into a fresh Y.Doc, with the stock Hocuspocus provider: one connection, the
+ * Yjs sync exchange, then the connection is closed. The caller decides what to keep.
+ *
+ * Every way this can fail ends in a `FetchReportError` whose message says what to do:
+ * the server cannot be reached, the meeting code was refused, nothing came in time, or
+ * what came is not the report that was asked for (a server makes an empty document for
+ * an id it has never seen, so a mistyped id looks like an empty report).
+ */
+import type * as Y from 'yjs';
+import { HocuspocusProvider } from '@hocuspocus/provider';
+import { yXmlFragmentToProseMirrorRootNode } from 'y-prosemirror';
+import { schema } from '../../../shared/schema.ts';
+import { bodyOf, createReportDoc, readMeta } from '../../../shared/ydoc.ts';
+import { assertValidReportId } from '../../../shared/report-id.ts';
+import { QuietWebSocket } from './client.ts';
+
+export class FetchReportError extends Error {
+  override name = 'FetchReportError';
+}
+
+export interface FetchReportOptions {
+  /** `ws://HOST:N` (or `wss://`). */
+  url: string;
+  reportId: string;
+  /** A meeting's code. */
+  token?: string;
+  /** How long to wait for the whole report; a large report on a slow link needs more. */
+  timeoutMs?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+
+export function fetchReport(options: FetchReportOptions): Promise<Y.Doc> {
+  assertValidReportId(options.reportId);
+  const doc = createReportDoc();
+  const where = options.url;
+  return new Promise<Y.Doc>((resolve, reject) => {
+    let settled = false;
+    let everOpen = false;
+    const finish = (error: FetchReportError | null): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      provider.destroy();
+      if (error) {
+        doc.destroy();
+        reject(error);
+      } else {
+        resolve(doc);
+      }
+    };
+    const unreachable = (): FetchReportError =>
+      new FetchReportError(`Could not reach ${where}. Check the address, that you are on the right network, and that the server or meeting is running.`);
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const timer = setTimeout(() => finish(everOpen
+      ? new FetchReportError(`${where} did not send the whole report within ${Math.round(timeoutMs / 1000)} s. Try again on a steadier connection.`)
+      : unreachable()), timeoutMs);
+    const provider = new HocuspocusProvider({
+      url: options.url,
+      name: options.reportId,
+      document: doc,
+      token: options.token ?? null,
+      WebSocketPolyfill: QuietWebSocket,
+      // One try: the user is waiting in a dialog and can try again.
+      maxAttempts: 1,
+      onOpen: () => {
+        everOpen = true;
+      },
+      onAuthenticationFailed: () => finish(new FetchReportError(options.token
+        ? 'The meeting did not accept this invitation\'s code. Ask the host for the current invitation (a new meeting has a new code).'
+        : `${where} did not let you in to this report. Ask the secretariat for access.`)),
+      onMaxAttemptsFailed: () => finish(unreachable()),
+      onClose: () => {
+        if (!everOpen) finish(unreachable());
+      },
+      onSynced: () => {
+        try {
+          checkFetched(doc, options.reportId, where);
+          finish(null);
+        } catch (error) {
+          finish(error instanceof FetchReportError ? error : new FetchReportError(`What ${where} sent is not a readable report.`));
+        }
+      },
+    } as ConstructorParameters<typeof HocuspocusProvider>[0]);
+  });
+}
+
+/** Throws unless `doc` holds the report `reportId` with a body the editor can show. */
+function checkFetched(doc: Y.Doc, reportId: string, where: string): void {
+  const meta = readMeta(doc);
+  if (!meta.id) {
+    throw new FetchReportError(`${where} has no report ${reportId}. Check the report's address (the part after the last "/") with whoever sent it.`);
+  }
+  if (meta.id !== reportId) throw new FetchReportError(`${where} sent report ${meta.id} when asked for ${reportId}; nothing was kept.`);
+  // Throws on a body outside the schema.
+  yXmlFragmentToProseMirrorRootNode(bodyOf(doc), schema).check();
+}

@@ -1,0 +1,102 @@
+/**
+ * A member who does not have the report yet gets it from the working group's server:
+ * two machines (two browser hosts, each with its own data folder, so two different
+ * sample reports), one sync server. The secretariat connects its report and reads, in
+ * the Connect dialog, the address others need; the newcomer types that address in their
+ * own Connect dialog, and their page opens the report, fetched and kept on their machine,
+ * linked both ways.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, newPage, openEditor, startHost, tempDataDir, type Host } from './harness.ts';
+import { startSyncServer, type SyncServer } from '../../main/services/sync/server.ts';
+import { silentLogger } from '../../main/services/sync/log.ts';
+
+let secretariatHost: Host;
+let newcomerHost: Host;
+let server: SyncServer;
+let browser: Browser;
+let secretariat: Page;
+let newcomer: Page;
+
+beforeAll(async () => {
+  [secretariatHost, newcomerHost, server] = await Promise.all([
+    startHost({ dataDir: tempDataDir() }),
+    startHost({ dataDir: tempDataDir() }),
+    startSyncServer({ dataDir: tempDataDir(), host: '127.0.0.1', port: 0, log: silentLogger }),
+  ]);
+  browser = await launchBrowser();
+  secretariat = (await newPage(browser)).page;
+  newcomer = (await newPage(browser)).page;
+  await openEditor(secretariat, secretariatHost.url);
+  await openEditor(newcomer, newcomerHost.url);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await Promise.all([secretariatHost?.stop(), newcomerHost?.stop(), server?.close()]);
+});
+
+async function openConnectDialog(page: Page): Promise<void> {
+  await page.click('#sync-menu-button');
+  await page.getByRole('menuitem', { name: 'Connect to server…' }).click();
+  await page.waitForSelector('#sync-server-url');
+}
+
+const bodyText = (page: Page): Promise<string> => page.$eval('.ProseMirror', (el) => el.textContent ?? '');
+
+describe('joining a report from its address', () => {
+  let reportAddress = '';
+
+  test('the secretariat connects its report and the Connect dialog gives the address members need', async () => {
+    await openConnectDialog(secretariat);
+    await secretariat.fill('#sync-server-url', server.url);
+    await secretariat.getByRole('button', { name: 'Connect', exact: true }).click();
+    await secretariat.waitForFunction(() => /^In sync/.test(document.querySelector('#sync-status')?.textContent ?? ''));
+    await secretariat.keyboard.press('Escape');
+    const paragraph = secretariat.locator('.ProseMirror p').nth(1);
+    await paragraph.click();
+    await secretariat.keyboard.press('End');
+    await secretariat.keyboard.type(' Drafted before the newcomer joined.');
+    await secretariat.waitForFunction(() => /^In sync/.test(document.querySelector('#sync-status')?.textContent ?? ''));
+
+    await openConnectDialog(secretariat);
+    await secretariat.waitForFunction(() => /\/[\w-]+$/.test(document.querySelector('#sync-report-address')?.textContent ?? ''));
+    expect(await secretariat.textContent('p:has(> #sync-report-address)')).toMatch(/^Members who do not have this report yet connect to ws:/);
+    reportAddress = (await secretariat.textContent('#sync-report-address'))!;
+    expect(reportAddress).toMatch(new RegExp(`^${server.url}/[\\w-]+$`));
+    await secretariat.keyboard.press('Escape');
+  });
+
+  test('the newcomer types that address: their page opens the report, kept in their own Reports folder', async () => {
+    await openConnectDialog(newcomer);
+    await newcomer.fill('#sync-server-url', reportAddress);
+    await newcomer.getByRole('button', { name: 'Connect', exact: true }).click();
+    await newcomer.waitForFunction(() => document.querySelector('.ProseMirror')?.textContent?.includes('Drafted before the newcomer joined.'), null, { timeout: 20_000 });
+    await newcomer.waitForSelector('body[data-ready="true"] .ProseMirror');
+    expect(await bodyText(newcomer)).toBe(await bodyText(secretariat));
+    expect(new URL(newcomer.url()).searchParams.get('report')).toMatch(/\.plenary$/);
+    expect(readdirSync(join(newcomerHost.dataDir, 'Reports')).filter((f) => f.endsWith('.plenary')).length).toBe(2);
+    await newcomer.waitForFunction(() => /^In sync/.test(document.querySelector('#sync-status')?.textContent ?? ''));
+  });
+
+  test('edits go both ways from then on', async () => {
+    const paragraph = newcomer.locator('.ProseMirror p').nth(2);
+    await paragraph.click();
+    await newcomer.keyboard.press('End');
+    await newcomer.keyboard.type(' Added by the newcomer.');
+    await secretariat.waitForFunction(() => document.querySelector('.ProseMirror')?.textContent?.includes('Added by the newcomer.'));
+  });
+
+  test('an address naming a report the server does not have is refused in the dialog, and the page stays', async () => {
+    const before = newcomer.url();
+    await openConnectDialog(newcomer);
+    await newcomer.fill('#sync-server-url', `${server.url}/no-such-report`);
+    await newcomer.getByRole('button', { name: 'Connect', exact: true }).click();
+    await newcomer.waitForFunction(() => /has no report no-such-report/.test(document.querySelector('#sync-dialog-message')?.textContent ?? ''));
+    expect(newcomer.url()).toBe(before);
+    await newcomer.keyboard.press('Escape');
+  });
+});
