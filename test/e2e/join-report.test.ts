@@ -4,7 +4,7 @@
  * sample reports), one sync server. The secretariat connects its report and reads, in
  * the Connect dialog, the address others need; the newcomer types that address in their
  * own Connect dialog, and their page opens the report, fetched and kept on their machine,
- * linked both ways.
+ * linked both ways, each seeing the other as present.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { readdirSync } from 'node:fs';
@@ -80,6 +80,18 @@ describe('joining a report from its address', () => {
     expect(new URL(newcomer.url()).searchParams.get('report')).toMatch(/\.plenary$/);
     expect(readdirSync(join(newcomerHost.dataDir, 'Reports')).filter((f) => f.endsWith('.plenary')).length).toBe(2);
     await newcomer.waitForFunction(() => /^In sync/.test(document.querySelector('#sync-status')?.textContent ?? ''));
+  });
+
+  test('each machine shows the other person as present, through the server', async () => {
+    // Both pages are guests of their own hosts: each sees exactly one other person.
+    for (const page of [secretariat, newcomer]) {
+      await page.waitForFunction(() => document.querySelectorAll('#presence-list .presence-person').length === 1);
+    }
+    const seenBySecretariat = await secretariat.$eval('#presence-list .presence-person', (el) => (el as HTMLElement).dataset.name);
+    const seenByNewcomer = await newcomer.$eval('#presence-list .presence-person', (el) => (el as HTMLElement).dataset.name);
+    expect(seenBySecretariat).toMatch(/^Guest [0-9a-f]{4}$/);
+    expect(seenByNewcomer).toMatch(/^Guest [0-9a-f]{4}$/);
+    expect(seenBySecretariat).not.toBe(seenByNewcomer);
   });
 
   test('edits go both ways from then on', async () => {

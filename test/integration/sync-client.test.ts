@@ -53,6 +53,20 @@ function client(url: string, reportId: string, token?: string): TestClient {
 }
 
 describe("main's link to a sync server", () => {
+  it('keeps the one connection it opened (a second one would drop the presence sent on the first)', async () => {
+    const server = await serve();
+    const report = openNewReport();
+    const link = new ServerLink({ url: server.url, reportId: readMeta(report.doc).id, doc: report.doc });
+    cleanups.push(() => link.close());
+    await waitFor(() => link.status.state === 'in-sync', 20_000, 'in sync');
+    // The provider retries a failed first attempt after its 1 s delay: wait past it.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const events = server.logLines.map((line) => (JSON.parse(line) as { event?: string }).event);
+    expect(events.filter((event) => event === 'connection.opened')).toHaveLength(1);
+    expect(events).not.toContain('connection.closed');
+    expect(link.status.state).toBe('in-sync');
+  });
+
   it('reports status, reconnects silently after the server dies and sends the backlog', async () => {
     const dataDir = tempDir();
     const userData = tempDir();

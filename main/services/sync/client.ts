@@ -106,7 +106,10 @@ export class ServerLink {
   }
 
   private update(): void {
-    if (this.destroyed) return;
+    // The provider reports its first status from inside its constructor, before
+    // `this.provider` is set; throwing there would fail that first connection attempt
+    // and make the provider drop it and reconnect a second later.
+    if (this.destroyed || this.provider === undefined) return;
     const pending = this.provider.unsyncedChanges;
     let state: SyncState;
     if (this.socketState === 'offline') state = 'offline';
