@@ -91,6 +91,14 @@ export class SyncDialogs {
     const close = button('Close');
     close.addEventListener('click', () => this.dialog.close());
     this.buttons.replaceChildren(close, ...actions);
+    // Enter in a field does what the dialog's main button does, as in a form.
+    const primary = actions.find((b) => b.classList.contains('button-primary'));
+    this.body.onkeydown = (event) => {
+      const target = event.target;
+      if (event.key !== 'Enter' || !primary || primary.disabled || !(target instanceof HTMLInputElement) || target.type === 'checkbox') return;
+      event.preventDefault();
+      primary.click();
+    };
     if (!this.dialog.open) this.dialog.showModal();
     (content.find((el) => el.querySelector('input'))?.querySelector('input') ?? actions[0] ?? close).focus();
   }
