@@ -3,17 +3,19 @@ export interface WebArgs {
   port: number;
   dataDir: string | null;
   report: string | null;
+  /** The interface a hosted meeting listens on (default: the first local network one). */
+  meetingHost: string | null;
   help: boolean;
 }
 
-export const WEB_USAGE = 'Usage: npm run web -- [--port N] [--data DIR] [--report FILE.plenary]';
+export const WEB_USAGE = 'Usage: npm run web -- [--port N] [--data DIR] [--report FILE.plenary] [--meeting-host ADDRESS]';
 
 export class UsageError extends Error {
   override name = 'UsageError';
 }
 
 export function parseWebArgs(argv: readonly string[]): WebArgs {
-  const args: WebArgs = { port: 0, dataDir: null, report: null, help: false };
+  const args: WebArgs = { port: 0, dataDir: null, report: null, meetingHost: null, help: false };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
     if (flag === '--help' || flag === '-h') {
@@ -30,6 +32,8 @@ export function parseWebArgs(argv: readonly string[]): WebArgs {
       args.dataDir = value;
     } else if (name === '--report') {
       args.report = value;
+    } else if (name === '--meeting-host') {
+      args.meetingHost = value;
     } else {
       throw new UsageError(`Unknown option ${JSON.stringify(name)}.`);
     }

@@ -34,6 +34,8 @@ export interface WebHandlerContext {
   exports: WebExports;
   /** Sends an event to this page (export progress). */
   emit: (event: HostEvent) => void;
+  /** The interface hosted meetings listen on. */
+  meetingHost?: string;
 }
 
 /** A file name in `folder` that does not exist yet: "Untitled report.plenary", "Untitled report 2.plenary"… */
@@ -45,7 +47,7 @@ function freshReportPath(folder: string): string {
   }
 }
 
-export function webHandlers({ report, dataDir, recent, identity, exports, emit }: WebHandlerContext): RequestHandlers {
+export function webHandlers({ report, dataDir, recent, identity, exports, emit, meetingHost }: WebHandlerContext): RequestHandlers {
   const base = reportsDir(dataDir);
   const remember = (opened: OpenReport): ReportSummary => {
     const summary = opened.summary();
@@ -63,6 +65,7 @@ export function webHandlers({ report, dataDir, recent, identity, exports, emit }
       dataDir,
       publicKey: () => identity().publicKey(),
       choosePath: (kind, path) => checkBundlePath(kind, path, base),
+      meetingHost,
       // The page then loads the joined report (`/?report=…`).
       join: { folder: base, recentReports: () => recent.list(), opened: remember },
     }),

@@ -33,6 +33,8 @@ export interface WebHostOptions {
   /** The built renderer (dist/renderer). */
   rendererDir: string;
   recent: RecentList;
+  /** The interface hosted meetings listen on (tests: 127.0.0.1); default the local network. */
+  meetingHost?: string;
   log?: Log;
 }
 
@@ -111,9 +113,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const emit = (event: HostEvent): void => {
       if (ws.readyState === ws.OPEN) ws.send(encodeEvent(event));
     };
-    bridgeSocket(ws, report, webHandlers({ report, dataDir: options.dataDir, recent: options.recent, identity, exports, emit }), log);
+    bridgeSocket(ws, report, webHandlers({ report, dataDir: options.dataDir, recent: options.recent, identity, exports, emit, meetingHost: options.meetingHost }), log);
     // The report's server and meeting status, pushed to the page (renderer/sync-ui).
-    const stopStatus = ReportLinks.for(report, options.dataDir).onStatus((status) => {
+    const stopStatus = ReportLinks.for(report, options.dataDir, { meetingHost: options.meetingHost }).onStatus((status) => {
       if (ws.readyState === ws.OPEN) ws.send(encodeEvent({ type: 'syncStatus', status }));
     });
     ws.on('close', stopStatus);

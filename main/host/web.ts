@@ -60,6 +60,7 @@ async function main(): Promise<void> {
     defaultReport,
     rendererDir: dir,
     recent: new RecentReports(dataDir),
+    meetingHost: args.meetingHost ?? undefined,
   });
   console.log(`Plenary web at ${host.url}`);
 

@@ -234,6 +234,9 @@ export class SyncDialogs {
     start.addEventListener('click', () => void this.run(async () => {
       const m = await this.api.request('hostMeeting');
       render(m);
+      // A running meeting can only be stopped.
+      start.replaceWith(stop);
+      stop.focus();
       return null;
     }));
     const stop = button('Stop the meeting');
@@ -241,7 +244,7 @@ export class SyncDialogs {
       await this.api.request('stopMeeting');
       return 'The meeting has stopped; every copy keeps what it has.';
     }));
-    this.open('Host a meeting', [info], this.status?.meeting ? [stop] : [start, stop]);
+    this.open('Host a meeting', [info], [this.status?.meeting ? stop : start]);
   }
 }
 

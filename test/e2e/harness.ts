@@ -119,7 +119,8 @@ export function tempDataDir(): string {
 }
 
 export async function startHost(options: { dataDir: string; port?: number; report?: string }): Promise<Host> {
-  const args = [builtHost(), '--port', String(options.port ?? 0), '--data', options.dataDir];
+  // Meetings hosted from a test page listen on loopback, like every server in the tests.
+  const args = [builtHost(), '--port', String(options.port ?? 0), '--data', options.dataDir, '--meeting-host', '127.0.0.1'];
   if (options.report) args.push('--report', options.report);
   const child: ChildProcess = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

@@ -16,13 +16,16 @@ import { silentLogger } from '../../main/services/sync/log.ts';
 
 let secretariatHost: Host;
 let newcomerHost: Host;
+let guestHost: Host;
 let server: SyncServer;
 let browser: Browser;
 let secretariat: Page;
 let newcomer: Page;
+let guest: Page;
 
 beforeAll(async () => {
-  [secretariatHost, newcomerHost, server] = await Promise.all([
+  [secretariatHost, newcomerHost, guestHost, server] = await Promise.all([
+    startHost({ dataDir: tempDataDir() }),
     startHost({ dataDir: tempDataDir() }),
     startHost({ dataDir: tempDataDir() }),
     startSyncServer({ dataDir: tempDataDir(), host: '127.0.0.1', port: 0, log: silentLogger }),
@@ -30,13 +33,15 @@ beforeAll(async () => {
   browser = await launchBrowser();
   secretariat = (await newPage(browser)).page;
   newcomer = (await newPage(browser)).page;
+  guest = (await newPage(browser)).page;
   await openEditor(secretariat, secretariatHost.url);
   await openEditor(newcomer, newcomerHost.url);
+  await openEditor(guest, guestHost.url);
 });
 
 afterAll(async () => {
   await browser?.close();
-  await Promise.all([secretariatHost?.stop(), newcomerHost?.stop(), server?.close()]);
+  await Promise.all([secretariatHost?.stop(), newcomerHost?.stop(), guestHost?.stop(), server?.close()]);
 });
 
 async function openConnectDialog(page: Page): Promise<void> {
@@ -110,5 +115,48 @@ describe('joining a report from its address', () => {
     await newcomer.waitForFunction(() => /has no report no-such-report/.test(document.querySelector('#sync-dialog-message')?.textContent ?? ''));
     expect(newcomer.url()).toBe(before);
     await newcomer.keyboard.press('Escape');
+  });
+});
+
+describe('a meeting hosted from the app, joined by someone without the report', () => {
+  let invite = '';
+
+  test('the host starts the meeting: the dialog shows the invitation and now offers only to stop it', async () => {
+    await newcomer.click('#sync-menu-button');
+    await newcomer.getByRole('menuitem', { name: 'Host a meeting…' }).click();
+    await newcomer.getByRole('button', { name: 'Start the meeting' }).click();
+    await newcomer.waitForSelector('#sync-meeting-invite');
+    invite = (await newcomer.textContent('#sync-meeting-invite'))!;
+    const code = (await newcomer.textContent('#sync-meeting-code'))!;
+    expect(invite).toMatch(new RegExp(`^ws://127\\.0\\.0\\.1:\\d+/[\\w-]+#${code}$`));
+    expect(await newcomer.getByRole('button', { name: 'Start the meeting' }).count()).toBe(0);
+    await expect.poll(() => newcomer.evaluate(() => document.activeElement?.textContent)).toBe('Stop the meeting');
+    await newcomer.keyboard.press('Escape');
+    await newcomer.waitForFunction((c) => (document.querySelector('#sync-status')?.textContent ?? '').includes(`hosting a meeting, code ${c}`), code);
+  });
+
+  test('a guest types the invitation: their page opens the report from the meeting, and edits go both ways', async () => {
+    await openConnectDialog(guest);
+    await guest.fill('#sync-server-url', invite);
+    await guest.keyboard.press('Enter');
+    await guest.waitForURL(/report=/, { timeout: 20_000 });
+    await guest.waitForSelector('body[data-ready="true"] .ProseMirror');
+    await guest.waitForFunction(() => document.querySelector('.ProseMirror')?.textContent?.includes('Added by the newcomer.'));
+    const paragraph = guest.locator('.ProseMirror p').nth(3);
+    await paragraph.click();
+    await guest.keyboard.press('End');
+    await guest.keyboard.type(' Said in the meeting.');
+    await newcomer.waitForFunction(() => document.querySelector('.ProseMirror')?.textContent?.includes('Said in the meeting.'));
+    // The standing server gets it too: the host's report is still linked to it.
+    await secretariat.waitForFunction(() => document.querySelector('.ProseMirror')?.textContent?.includes('Said in the meeting.'));
+  });
+
+  test('stopping the meeting tells the host, and the guest keeps the whole report', async () => {
+    await newcomer.click('#sync-menu-button');
+    await newcomer.getByRole('menuitem', { name: 'Host a meeting…' }).click();
+    await newcomer.getByRole('button', { name: 'Stop the meeting' }).click();
+    await newcomer.waitForFunction(() => /The meeting has stopped/.test(document.querySelector('#sync-notice')?.textContent ?? ''));
+    await guest.waitForFunction(() => !/^In sync/.test(document.querySelector('#sync-status')?.textContent ?? ''));
+    expect(await bodyText(guest)).toBe(await bodyText(newcomer));
   });
 });
