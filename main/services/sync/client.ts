@@ -9,21 +9,14 @@
  * status; on reconnect the Yjs sync exchange sends the whole backlog the server lacks.
  */
 import type * as Y from 'yjs';
-import WebSocket from 'ws';
 import { HocuspocusProvider } from '@hocuspocus/provider';
 import { isServerUrl, type ServerLinks } from './server-links.ts';
 import { assertValidReportId } from '../../../shared/report-id.ts';
+import { guardedWebSocket } from './guarded-socket.ts';
 
-/**
- * `ws` emits 'error' when a socket is closed while still connecting, which the provider
- * does on close and between retries after removing its own listeners; with no listener
- * left that error would be an uncaught exception in the main process.
- */
-export class QuietWebSocket extends WebSocket {
-  constructor(address: string, protocols?: string | string[]) {
-    super(address, protocols);
-    this.on('error', () => {});
-  }
+/** One JSON line on stderr (the app's log): the server sent something the link refused. */
+export function logRefusal(url: string, reportId: string, reason: string): void {
+  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'warn', event: 'link.refused', url, report: reportId, reason })}\n`);
 }
 
 export type SyncState = 'offline' | 'connecting' | 'syncing' | 'in-sync';
@@ -74,7 +67,8 @@ export class ServerLink {
       name: options.reportId,
       document: options.doc,
       token: options.token ?? null,
-      WebSocketPolyfill: QuietWebSocket,
+      // Every frame from the server is checked before the provider sees it.
+      WebSocketPolyfill: guardedWebSocket({ onRefused: (reason) => logRefusal(options.url, options.reportId, reason) }),
       delay,
       minDelay: delay,
       factor: 2,

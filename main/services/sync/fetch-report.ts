@@ -14,7 +14,8 @@ import { yXmlFragmentToProseMirrorRootNode } from 'y-prosemirror';
 import { schema } from '../../../shared/schema.ts';
 import { bodyOf, createReportDoc, readMeta } from '../../../shared/ydoc.ts';
 import { assertValidReportId } from '../../../shared/report-id.ts';
-import { QuietWebSocket } from './client.ts';
+import { logRefusal } from './client.ts';
+import { guardedWebSocket } from './guarded-socket.ts';
 
 export class FetchReportError extends Error {
   override name = 'FetchReportError';
@@ -62,7 +63,12 @@ export function fetchReport(options: FetchReportOptions): Promise<Y.Doc> {
       name: options.reportId,
       document: doc,
       token: options.token ?? null,
-      WebSocketPolyfill: QuietWebSocket,
+      WebSocketPolyfill: guardedWebSocket({
+        onRefused: (reason) => {
+          logRefusal(options.url, options.reportId, reason);
+          finish(new FetchReportError(`${where} sent something that is not part of a report (${reason}); nothing was kept.`));
+        },
+      }),
       // One try: the user is waiting in a dialog and can try again.
       maxAttempts: 1,
       onOpen: () => {

@@ -1,6 +1,7 @@
 /**
  * The first line of defence of the sync server: every WebSocket frame a client sends
- * is parsed here, completely, before Hocuspocus sees it. A frame that is not a
+ * is parsed here, completely, before Hocuspocus sees it; and of the app's link to a
+ * server, for every frame the server sends (checkServerFrame). A frame that is not a
  * well-formed Hocuspocus message about a valid report id is refused and the connection
  * closed; Hocuspocus's own parser never meets random bytes.
  *
@@ -52,12 +53,17 @@ export interface CheckedFrame {
 
 const MAX_STATELESS_CHARS = 64 * 1024;
 
-/** Parses and validates one client frame; throws RefusedFrameError when it is not acceptable. */
-export function checkClientFrame(frame: Uint8Array, maxBytes: number): CheckedFrame {
+type PayloadCheck = (type: number, decoder: decoding.Decoder, deferredUpdates: Uint8Array[]) => void;
+
+/**
+ * The frame layout both directions share: a report address, a message type, its
+ * payload (checked by `checkPayload`) and nothing after it. `loneByte` is the one-byte
+ * keep-alive frame that direction carries (a client's pong, a server's ping).
+ */
+function checkFrame(frame: Uint8Array, maxBytes: number, loneByte: number, checkPayload: PayloadCheck): CheckedFrame {
   if (frame.length === 0) throw new RefusedFrameError('Empty message.');
   if (frame.length > maxBytes) throw new RefusedFrameError(`Message of ${frame.length} bytes is too large.`, CloseCode.tooLarge);
-  // The provider answers a connection-level ping with a lone Pong byte.
-  if (frame.length === 1 && frame[0] === WireType.pong) return { reportId: null, deferredUpdates: [] };
+  if (frame.length === 1 && frame[0] === loneByte) return { reportId: null, deferredUpdates: [] };
   const deferredUpdates: Uint8Array[] = [];
   let reportId: string;
   try {
@@ -66,19 +72,39 @@ export function checkClientFrame(frame: Uint8Array, maxBytes: number): CheckedFr
     const separator = address.indexOf('\0');
     reportId = separator === -1 ? address : address.slice(0, separator);
     if (!isValidReportId(reportId)) throw new RefusedFrameError('Invalid report id.', CloseCode.policyViolation);
-    const type = decoding.readVarUint(decoder);
+    checkPayload(decoding.readVarUint(decoder), decoder, deferredUpdates);
+    if (decoding.hasContent(decoder)) throw new RefusedFrameError('Trailing bytes after the message.');
+  } catch (error) {
+    if (error instanceof RefusedFrameError) throw error;
+    throw new RefusedFrameError(`Malformed message: ${(error as Error).message}`);
+  }
+  return { reportId, deferredUpdates };
+}
+
+/** y-protocols sync: step 1 (a state vector), step 2 or update (a Yjs v1 update). */
+function checkSyncPayload(decoder: decoding.Decoder, deferredUpdates: Uint8Array[]): void {
+  const subtype = decoding.readVarUint(decoder);
+  const payload = decoding.readVarUint8Array(decoder);
+  if (subtype === 0) Y.decodeStateVector(payload);
+  else if (subtype === 1 || subtype === 2) {
+    if (payload.length > INLINE_DECODE_LIMIT) deferredUpdates.push(payload);
+    else assertWellFormedSmallUpdate(payload);
+  } else throw new RefusedFrameError(`Unknown sync message ${subtype}.`);
+}
+
+function checkText(decoder: decoding.Decoder): void {
+  if (decoding.readVarString(decoder).length > MAX_STATELESS_CHARS) throw new RefusedFrameError('Message text too large.');
+}
+
+/** Parses and validates one client frame; throws RefusedFrameError when it is not acceptable. */
+export function checkClientFrame(frame: Uint8Array, maxBytes: number): CheckedFrame {
+  // The provider answers a connection-level ping with a lone Pong byte.
+  return checkFrame(frame, maxBytes, WireType.pong, (type, decoder, deferredUpdates) => {
     switch (type) {
       case WireType.sync:
-      case WireType.syncReply: {
-        const subtype = decoding.readVarUint(decoder);
-        const payload = decoding.readVarUint8Array(decoder);
-        if (subtype === 0) Y.decodeStateVector(payload);
-        else if (subtype === 1 || subtype === 2) {
-          if (payload.length > INLINE_DECODE_LIMIT) deferredUpdates.push(payload);
-          else assertWellFormedSmallUpdate(payload);
-        } else throw new RefusedFrameError(`Unknown sync message ${subtype}.`);
+      case WireType.syncReply:
+        checkSyncPayload(decoder, deferredUpdates);
         break;
-      }
       case WireType.awareness:
         checkAwarenessUpdate(decoding.readVarUint8Array(decoder));
         break;
@@ -89,7 +115,7 @@ export function checkClientFrame(frame: Uint8Array, maxBytes: number): CheckedFr
         break;
       }
       case WireType.stateless:
-        if (decoding.readVarString(decoder).length > MAX_STATELESS_CHARS) throw new RefusedFrameError('Stateless message too large.');
+        checkText(decoder);
         break;
       case WireType.queryAwareness:
       case WireType.close:
@@ -97,12 +123,47 @@ export function checkClientFrame(frame: Uint8Array, maxBytes: number): CheckedFr
       default:
         throw new RefusedFrameError(`Message type ${type} is not accepted from a client.`, CloseCode.policyViolation);
     }
-    if (decoding.hasContent(decoder)) throw new RefusedFrameError('Trailing bytes after the message.');
-  } catch (error) {
-    if (error instanceof RefusedFrameError) throw error;
-    throw new RefusedFrameError(`Malformed message: ${(error as Error).message}`);
-  }
-  return { reportId, deferredUpdates };
+  });
+}
+
+/** Message types only a server sends (the provider's MessageType). */
+const ServerWireType = { syncStatus: 8, ping: 9 } as const;
+
+/**
+ * Parses and validates one frame a sync server (or a meeting) sent the app; throws
+ * RefusedFrameError when it is not acceptable. The app's side of the same defence: a
+ * hostile or broken server must not reach the provider's parser, nor half-apply an
+ * update followed by garbage.
+ */
+export function checkServerFrame(frame: Uint8Array, maxBytes: number): CheckedFrame {
+  return checkFrame(frame, maxBytes, ServerWireType.ping, (type, decoder, deferredUpdates) => {
+    switch (type) {
+      case WireType.sync:
+        checkSyncPayload(decoder, deferredUpdates);
+        break;
+      case WireType.awareness:
+        checkAwarenessUpdate(decoding.readVarUint8Array(decoder));
+        break;
+      case WireType.auth: {
+        // A token request (0); permission denied or authenticated (1, 2) with a reason or scope.
+        const subtype = decoding.readVarUint(decoder);
+        if (subtype === 1 || subtype === 2) decoding.readVarString(decoder);
+        else if (subtype !== 0) throw new RefusedFrameError(`Unknown auth message ${subtype}.`);
+        break;
+      }
+      case WireType.stateless:
+      case WireType.close:
+        checkText(decoder);
+        break;
+      case ServerWireType.syncStatus:
+        decoding.readVarInt(decoder);
+        break;
+      case WireType.queryAwareness:
+        break;
+      default:
+        throw new RefusedFrameError(`Message type ${type} is not expected from a server.`, CloseCode.policyViolation);
+    }
+  });
 }
 
 /** y-protocols awareness update: count, then (client id, clock, JSON state) triples. */

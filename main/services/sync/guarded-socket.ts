@@ -1,0 +1,85 @@
+/**
+ * The WebSocket the app's links to a server or meeting use (the provider's
+ * `WebSocketPolyfill`): every frame the server sends is checked (frame-guard.ts
+ * `checkServerFrame`) before the provider sees it. A frame that is not acceptable
+ * closes the connection and is logged; the report never receives any of it. Large
+ * updates (a whole report on first sync) are decoded on the update guard's worker
+ * within a time bound; frames behind one wait, so the provider still gets them in order.
+ *
+ * `ws` emits 'error' when a socket is closed while still connecting, which the provider
+ * does on close and between retries after removing its own listeners; with no listener
+ * left that error would be an uncaught exception in the main process.
+ */
+import WebSocket from 'ws';
+import { checkServerFrame, CloseCode, RefusedFrameError } from './frame-guard.ts';
+import { UpdateGuard } from './update-guard.ts';
+
+/** A whole report's first sync fits: the largest reports measured are a few MB. */
+const MAX_SERVER_FRAME_BYTES = 64 * 1024 * 1024;
+
+export interface GuardedSocketOptions {
+  /** Told why a connection was closed; the report is untouched. */
+  onRefused?: (reason: string) => void;
+  maxBytes?: number;
+}
+
+function bytesOf(data: unknown): Uint8Array {
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (Array.isArray(data)) return Buffer.concat(data as Buffer[]);
+  const view = data as Uint8Array;
+  return new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+}
+
+/** A WebSocket class for `HocuspocusProvider({ WebSocketPolyfill })`. */
+export function guardedWebSocket(options: GuardedSocketOptions = {}) {
+  const maxBytes = options.maxBytes ?? MAX_SERVER_FRAME_BYTES;
+  return class GuardedWebSocket extends WebSocket {
+    private refused = false;
+    /** Frames waiting behind an update being checked off-thread. */
+    private waiting = 0;
+    private queue: Promise<void> = Promise.resolve();
+    private guard: UpdateGuard | null = null;
+
+    constructor(address: string, protocols?: string | string[]) {
+      super(address, protocols);
+      this.on('error', () => {});
+      this.once('close', () => void this.guard?.close());
+    }
+
+    override emit(event: string | symbol, ...args: unknown[]): boolean {
+      if (event !== 'message') return super.emit(event, ...args);
+      if (this.refused) return false;
+      const [data, isBinary] = args;
+      let deferred: Uint8Array[];
+      try {
+        if (isBinary !== true) throw new RefusedFrameError('Text frame from the server.', CloseCode.unsupportedData);
+        deferred = checkServerFrame(bytesOf(data), maxBytes).deferredUpdates;
+      } catch (error) {
+        this.refuse(error);
+        return false;
+      }
+      if (deferred.length === 0 && this.waiting === 0) return super.emit('message', data, isBinary);
+      this.waiting += 1;
+      this.queue = this.queue.then(async () => {
+        try {
+          this.guard ??= new UpdateGuard({ maxBytes, timeoutMs: 30_000 });
+          for (const update of deferred) await this.guard.check(update, 'v1');
+          if (!this.refused) super.emit('message', data, isBinary);
+        } catch (error) {
+          this.refuse(error);
+        } finally {
+          this.waiting -= 1;
+        }
+      });
+      return true;
+    }
+
+    private refuse(error: unknown): void {
+      if (this.refused) return;
+      this.refused = true;
+      const reason = error instanceof Error ? error.message : String(error);
+      options.onRefused?.(reason);
+      this.close(error instanceof RefusedFrameError ? error.code : CloseCode.invalidPayload, reason.slice(0, 120));
+    }
+  };
+}

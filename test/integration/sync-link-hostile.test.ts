@@ -1,0 +1,151 @@
+/**
+ * Hostile input on the app's side of a server link: the app connects a report to a
+ * "server" (a WebSocket server on loopback) that answers with malformed frames — the
+ * same kinds the sync server refuses from clients, and the known malformed-update
+ * reproductions. Each closes the connection with a log line, the report stays exactly as
+ * it was, and nothing escapes as an uncaught error (vitest fails the run on one). Then a
+ * real server's large update (checked off-thread) still arrives, in order.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { join } from 'node:path';
+import * as Y from 'yjs';
+import * as encoding from 'lib0/encoding';
+import { createReportFile, type OpenReport } from '../../main/services/open-report.ts';
+import { ServerLink } from '../../main/services/sync/client.ts';
+import { fetchReport } from '../../main/services/sync/fetch-report.ts';
+import { BLANK_REPORT_TEMPLATE } from '../../shared/report-template.ts';
+import { bodyOf, Origin, readMeta } from '../../shared/ydoc.ts';
+import { connectClient, startServerProcess, tempDir, waitFor } from './fixtures/sync/harness.ts';
+
+const YJS_687 = Buffer.from('00010000000001000100010200001602000001fdffffffff7f0000', 'hex');
+
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  vi.restoreAllMocks();
+});
+
+function openNewReport(): OpenReport {
+  const report = createReportFile(join(tempDir(), 'report.plenary'), BLANK_REPORT_TEMPLATE);
+  cleanups.push(() => report.close());
+  return report;
+}
+
+/** A loopback "server" that sends `data` to each connection; resolves the close codes it sees. */
+async function hostileServer(data: Uint8Array | string): Promise<{ url: string; closes: number[] }> {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise((resolve) => wss.once('listening', resolve));
+  const closes: number[] = [];
+  wss.on('connection', (ws: WebSocket) => {
+    ws.on('close', (code) => closes.push(code));
+    ws.send(data, { binary: typeof data !== 'string' });
+  });
+  cleanups.push(() => new Promise((resolve) => {
+    for (const client of wss.clients) client.terminate();
+    wss.close(resolve);
+  }));
+  return { url: `ws://127.0.0.1:${(wss.address() as { port: number }).port}`, closes };
+}
+
+function frame(reportId: string, write: (encoder: encoding.Encoder) => void): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarString(encoder, reportId);
+  write(encoder);
+  return encoding.toUint8Array(encoder);
+}
+const updateFrame = (reportId: string, update: Uint8Array, subtype = 2): Uint8Array =>
+  frame(reportId, (e) => {
+    encoding.writeVarUint(e, 0);
+    encoding.writeVarUint(e, subtype);
+    encoding.writeVarUint8Array(e, update);
+  });
+function forgedParagraph(): Uint8Array {
+  const doc = new Y.Doc();
+  const p = new Y.XmlElement('paragraph');
+  p.insert(0, [new Y.XmlText('FORGED')]);
+  doc.getXmlFragment('body').insert(0, [p]);
+  return Y.encodeStateAsUpdate(doc);
+}
+
+const cases: Array<[string, (reportId: string) => Uint8Array | string, number]> = [
+  ['random bytes', () => Uint8Array.from({ length: 300 }, (_, i) => (i * 7919) & 255), 1008],
+  ['an empty message', () => new Uint8Array(0), 1007],
+  ['a text frame (y-websocket#82: "..`")', () => '..`', 1003],
+  ['yjs#479: garbage as an update', (id) => updateFrame(id, Buffer.from('garbagedoc', 'base64')), 1007],
+  ['yjs#498: an empty update', (id) => updateFrame(id, new Uint8Array(0)), 1007],
+  ['yjs#687: the run-length payload as an update', (id) => updateFrame(id, YJS_687), 1007],
+  ['a truncated update', (id) => updateFrame(id, forgedParagraph().slice(0, -5)), 1007],
+  ['an update followed by garbage', (id) => updateFrame(id, new Uint8Array([...forgedParagraph(), 1, 2, 3])), 1007],
+  ['a length far beyond the message', (id) => frame(id, (e) => {
+    encoding.writeVarUint(e, 0);
+    encoding.writeVarUint(e, 2);
+    encoding.writeVarUint(e, 2 ** 40);
+  }), 1007],
+  ['awareness that is not JSON', (id) => frame(id, (e) => {
+    const inner = encoding.createEncoder();
+    encoding.writeVarUint(inner, 1);
+    encoding.writeVarUint(inner, 42);
+    encoding.writeVarUint(inner, 1);
+    encoding.writeVarString(inner, '{not json');
+    encoding.writeVarUint(e, 1);
+    encoding.writeVarUint8Array(e, encoding.toUint8Array(inner));
+  }), 1007],
+  ['a message type only clients send', (id) => frame(id, (e) => encoding.writeVarUint(e, 10)), 1008],
+];
+
+describe('a server the app links to sends hostile frames', () => {
+  it.each(cases)('%s: the link closes the connection with a log line; the report is unchanged', async (_name, make, code) => {
+    const report = openNewReport();
+    const reportId = readMeta(report.doc).id;
+    const before = Y.encodeStateAsUpdate(report.doc);
+    const logged: string[] = [];
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      logged.push(String(chunk));
+      return true;
+    });
+    const server = await hostileServer(make(reportId));
+    const link = new ServerLink({ url: server.url, reportId, doc: report.doc, backoff: { delayMs: 5_000, maxDelayMs: 5_000 } });
+    cleanups.push(() => link.close());
+    await waitFor(() => server.closes.length > 0, 10_000, 'the link to close the connection');
+    expect(server.closes[0]).toBe(code);
+    expect(logged.some((line) => JSON.parse(line).event === 'link.refused')).toBe(true);
+    expect(Y.encodeStateAsUpdate(report.doc)).toEqual(before);
+  });
+
+  it('joining from such a server fails with a message and keeps nothing', async () => {
+    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const server = await hostileServer(updateFrame('some-report', new Uint8Array([...forgedParagraph(), 1, 2, 3])));
+    await expect(fetchReport({ url: server.url, reportId: 'some-report', timeoutMs: 10_000 })).rejects.toThrow(/sent something that is not part of a report/);
+  });
+});
+
+describe('a real server\'s large update', () => {
+  it('is checked off the main thread and applied, in order with the small one behind it', async () => {
+    const server = await startServerProcess({ dataDir: tempDir() });
+    cleanups.push(() => server.stop('SIGKILL'));
+    const report = openNewReport();
+    const reportId = readMeta(report.doc).id;
+    const link = new ServerLink({ url: server.url, reportId, doc: report.doc });
+    cleanups.push(() => link.close());
+    await waitFor(() => link.status.state === 'in-sync', 20_000, 'in sync');
+    const writer = connectClient(server.url, reportId);
+    cleanups.push(() => writer.destroy());
+    await writer.settled();
+    const large = 'The Group recommends an open forum. '.repeat(4_000); // ≈ 144 kB: above the inline limit
+    writer.doc.transact(() => {
+      const p = new Y.XmlElement('paragraph');
+      p.insert(0, [new Y.XmlText(large)]);
+      bodyOf(writer.doc).push([p]);
+    }, Origin.local);
+    writer.doc.transact(() => {
+      const p = new Y.XmlElement('paragraph');
+      p.insert(0, [new Y.XmlText('Small, right after.')]);
+      bodyOf(writer.doc).push([p]);
+    }, Origin.local);
+    await waitFor(() => bodyOf(report.doc).toString().includes('Small, right after.'), 20_000, 'both paragraphs');
+    const texts = bodyOf(report.doc).toArray().map((node) => (node as Y.XmlElement).toString());
+    expect(texts.at(-2)).toContain(large);
+    expect(texts.at(-1)).toContain('Small, right after.');
+  });
+});
