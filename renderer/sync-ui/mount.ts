@@ -9,7 +9,9 @@ import type * as Y from 'yjs';
 import type { EditorView } from 'prosemirror-view';
 import type * as awarenessProtocol from 'y-protocols/awareness';
 import type { PlenaryApi } from '../../shared/api.ts';
-import { readRoster } from '../../shared/roster.ts';
+import { readRoster, type Member } from '../../shared/roster.ts';
+import { ownMember } from '../../shared/roster-claim.ts';
+import { rosterOf } from '../../shared/ydoc.ts';
 import { attachPresence, colourFor, type PresenceUser } from '../editor/presence.ts';
 import { PresenceList } from './presence-list.ts';
 import { SyncStatusLine } from './sync-status.ts';
@@ -30,17 +32,16 @@ function groupLabel(group: string): string {
   return group.replace(/-/g, ' ');
 }
 
-async function whoAmI(api: PlenaryApi, doc: Y.Doc): Promise<PresenceUser> {
+/** This user as others see them: the roster entry their key claims, else "Guest" and the key's start. */
+function presenceUser(doc: Y.Doc, publicKey: string): PresenceUser {
+  const colour = colourFor(publicKey);
+  let member: Member | undefined;
   try {
-    const identity = await api.request('identity');
-    const member = identity.memberId ? readRoster(doc).get(identity.memberId) : undefined;
-    const colour = colourFor(identity.publicKey);
-    if (member) return { name: member.name, group: groupLabel(member.group), colour };
-    return { name: `Guest ${identity.publicKey.slice(0, 4)}`, group: '', colour };
+    member = ownMember(readRoster(doc), publicKey);
   } catch {
-    const random = Math.random().toString(16).slice(2, 6);
-    return { name: `Guest ${random}`, group: '', colour: colourFor(random) };
+    // A roster that cannot be read names nobody.
   }
+  return member ? { name: member.name, group: groupLabel(member.group), colour } : { name: `Guest ${publicKey.slice(0, 4)}`, group: '', colour };
 }
 
 export function mountSyncUi(options: SyncUiOptions): SyncDialogs {
@@ -69,6 +70,18 @@ export function mountSyncUi(options: SyncUiOptions): SyncDialogs {
     dialogs.setStatus(status);
   }, (error: unknown) => options.alert((error as Error).message));
 
-  void whoAmI(api, options.doc).then((user) => attachPresence(options.view, options.awareness, user));
+  // Who this user is changes with the roster: "I am …", a name or a group edited.
+  void api.request('identity').then(({ publicKey }) => {
+    const announce = (): void => {
+      const user = presenceUser(options.doc, publicKey);
+      const current = (options.awareness.getLocalState() as { user?: PresenceUser } | null)?.user;
+      if (JSON.stringify(current) !== JSON.stringify(user)) attachPresence(options.view, options.awareness, user);
+    };
+    announce();
+    rosterOf(options.doc).observeDeep(announce);
+  }, () => {
+    const random = Math.random().toString(16).slice(2, 6);
+    attachPresence(options.view, options.awareness, { name: `Guest ${random}`, group: '', colour: colourFor(random) });
+  });
   return dialogs;
 }

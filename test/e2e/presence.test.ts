@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, newPage, openEditor, startHost, tempDataDir, type Host } from './harness.ts';
+import { addMember, closeRoster, openRoster } from './stance-helpers.ts';
 import { startSyncServer, type SyncServer } from '../../main/services/sync/server.ts';
 import { silentLogger } from '../../main/services/sync/log.ts';
 
@@ -79,6 +80,17 @@ describe('presence', () => {
     const anaText = (await paragraph.textContent()) ?? '';
     const caretParagraph = await bo.$eval('.ProseMirror .presence-caret', (caret) => caret.closest('p')?.textContent ?? '');
     expect(caretParagraph.startsWith(anaText.slice(0, 20))).toBe(true);
+  });
+
+  test('saying who one is in the roster shows one\'s name and group to the other, without a reload', async () => {
+    await openRoster(ana);
+    await addMember(ana, { name: 'Ana Diaz', group: 'civil-society', isMe: true });
+    await closeRoster(ana);
+    await bo.waitForFunction(() => [...document.querySelectorAll('#presence-list .presence-person')].some((p) => p.textContent === 'Ana Diaz (civil society)'));
+    // Back in the text, her caret carries the name.
+    await ana.locator('.ProseMirror p').nth(1).click();
+    await ana.keyboard.press('End');
+    await bo.waitForFunction(() => document.querySelector('.ProseMirror .presence-caret .presence-label')?.textContent === 'Ana Diaz');
   });
 
   test('a selection shows as the other\'s highlight, and leaving removes them', async () => {
