@@ -17,6 +17,8 @@ export interface SyncStatusView {
   lastSyncAt: string | null;
   /** The server's address, when the report is linked to one. */
   server: string | null;
+  /** True when that link is to someone else's meeting (joined by invitation), not a standing server. */
+  inMeeting: boolean;
   /** The meeting this app hosts for the report, if any. */
   meeting: MeetingInfo | null;
 }
@@ -150,6 +152,7 @@ export function parseSyncStatus(value: unknown): SyncStatusView | null {
     pending: v.pending,
     lastSyncAt: typeof v.lastSyncAt === 'string' ? v.lastSyncAt : null,
     server: typeof v.server === 'string' ? v.server : null,
+    inMeeting: v.inMeeting === true,
     meeting: meeting ? { url: String(meeting.url), code: String(meeting.code), invite: String(meeting.invite) } : null,
   };
 }

@@ -68,10 +68,10 @@ export class ReportLinks {
     const meeting: MeetingInfo | null = this.meeting ? { url: this.meeting.url, code: this.meeting.code, invite: this.meeting.invite } : null;
     if (!this.link || !this.linkStatus) {
       const record = this.safeRemembered();
-      return { state: 'not-connected', pending: 0, lastSyncAt: record?.lastSyncAt ?? null, server: null, meeting };
+      return { state: 'not-connected', pending: 0, lastSyncAt: record?.lastSyncAt ?? null, server: null, inMeeting: false, meeting };
     }
     const s = this.linkStatus;
-    return { state: s.state, pending: s.pending, lastSyncAt: s.lastSyncAt?.toISOString() ?? null, server: this.link.url, meeting };
+    return { state: s.state, pending: s.pending, lastSyncAt: s.lastSyncAt?.toISOString() ?? null, server: this.link.url, inMeeting: this.link.token !== undefined, meeting };
   }
 
   private safeRemembered(): { lastSyncAt?: string } | undefined {

@@ -18,13 +18,17 @@ function time(iso: string | null): string {
 export function describeSync(status: SyncStatusView): string {
   const last = time(status.lastSyncAt);
   const since = last ? ` · last sync ${last}` : '';
+  // A guest of someone else's meeting: the meeting, not a server, is what comes and goes.
+  const where = status.inMeeting ? 'the meeting' : 'the server';
   let text: string;
   switch (status.state) {
     case 'not-connected': text = 'Not connected to a server'; break;
-    case 'offline': text = `Offline · edits are kept and sent when the server is back${since}`; break;
-    case 'connecting': text = `Connecting to the server…${since}`; break;
+    case 'offline': text = status.inMeeting
+      ? `Meeting not reachable (it may have ended) · edits are kept here${since}`
+      : `Offline · edits are kept and sent when the server is back${since}`; break;
+    case 'connecting': text = `Connecting to ${where}…${since}`; break;
     case 'syncing': text = status.pending > 0 ? `Syncing ${status.pending} update${status.pending === 1 ? '' : 's'}…` : 'Syncing…'; break;
-    case 'in-sync': text = `In sync${last ? ` · ${last}` : ''}`; break;
+    case 'in-sync': text = `${status.inMeeting ? 'In the meeting · in sync' : 'In sync'}${last ? ` · ${last}` : ''}`; break;
   }
   if (status.meeting) text += ` · hosting a meeting, code ${status.meeting.code}`;
   return text;

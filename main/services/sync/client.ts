@@ -44,6 +44,8 @@ export interface ServerLinkOptions {
 export class ServerLink {
   readonly url: string;
   readonly reportId: string;
+  /** The meeting code, for a link to a meeting. */
+  readonly token: string | undefined;
   private readonly provider: HocuspocusProvider;
   private readonly listeners = new Set<(status: SyncStatus) => void>();
   private readonly links: ServerLinks | undefined;
@@ -56,6 +58,7 @@ export class ServerLink {
     assertValidReportId(options.reportId);
     this.url = options.url;
     this.reportId = options.reportId;
+    this.token = options.token;
     this.links = options.links;
     const remembered = this.links?.get(options.reportId);
     const lastSyncAt = remembered?.url === options.url && remembered.lastSyncAt ? new Date(remembered.lastSyncAt) : null;
