@@ -180,6 +180,27 @@ describe('Host a meeting…', () => {
   });
 });
 
+describe('presence moving from one link to another', () => {
+  it('a member who leaves the server for a meeting is seen again at once by a host who stays on the server', async () => {
+    const s = await server();
+    const { a, b, dataA, dataB } = twoCopies();
+    const anaWindow = rendererOf(a, 'Ana');
+    const boWindow = rendererOf(b, 'Bo');
+    const ana = handlersFor(a, dataA);
+    const bo = handlersFor(b, dataB);
+    await ana.connectServer(s.url);
+    await bo.connectServer(s.url);
+    await until(() => namesIn(boWindow).includes('Ana') && namesIn(anaWindow).includes('Bo'), 'both to see each other through the server');
+    await ana.disconnectServer();
+    await until(() => !namesIn(boWindow).includes('Ana'), "Ana's presence withdrawn from Bo's window");
+    const meeting = await bo.hostMeeting();
+    await ana.connectServer(meeting.invite);
+    // Well before the 15 s in which a page renews its presence by itself.
+    await until(() => namesIn(boWindow).includes('Ana'), "Ana's presence in Bo's window through the meeting", 5_000);
+    await until(() => namesIn(anaWindow).includes('Bo'), "Bo's presence in Ana's window through the meeting", 5_000);
+  });
+});
+
 describe('Joining a report one does not have yet (Connect to server… with the report\'s address)', () => {
   const filesIn = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.plenary')) : []);
 
