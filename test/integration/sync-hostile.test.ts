@@ -13,10 +13,10 @@ import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import { connectClient, startServerProcess, tempDir, waitFor, type ServerProcess, type TestClient } from './fixtures/sync/harness.ts';
 import { UpdateGuard, MalformedUpdateError } from '../../main/services/sync/update-guard.ts';
+import { YJS_479, YJS_687, awarenessNotJsonFrame, frame, hugeLengthFrame, updateFrame as updateFrameFor } from './fixtures/sync/hostile-frames.ts';
 
 const REPORT = 'target-report';
 const MAX_MESSAGE_BYTES = 512 * 1024;
-const YJS_687 = Buffer.from('00010000000001000100010200001602000001fdffffffff7f0000', 'hex');
 
 let server: ServerProcess;
 let writer: TestClient;
@@ -33,23 +33,12 @@ afterAll(async () => {
   await server.stop('SIGKILL');
 });
 
-function frame(write: (encoder: encoding.Encoder) => void, name = REPORT): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarString(encoder, name);
-  write(encoder);
-  return encoding.toUint8Array(encoder);
-}
-const authFrame = frame((e) => {
+const authFrame = frame(REPORT, (e) => {
   encoding.writeVarUint(e, 2);
   encoding.writeVarUint(e, 0);
   encoding.writeVarString(e, '');
 });
-const updateFrame = (update: Uint8Array, subtype = 2): Uint8Array =>
-  frame((e) => {
-    encoding.writeVarUint(e, 0);
-    encoding.writeVarUint(e, subtype);
-    encoding.writeVarUint8Array(e, update);
-  });
+const updateFrame = (update: Uint8Array, subtype = 2): Uint8Array => updateFrameFor(REPORT, update, subtype);
 
 function seededBytes(seed: number, length: number): Uint8Array {
   const out = new Uint8Array(length);
@@ -91,7 +80,7 @@ const cases: Array<[string, () => Promise<number>, number[]]> = [
   ['y-websocket#82: "..`" as a text frame', () => sendHostile('..`'), [1003]],
   ['y-websocket#82: "..`" as a binary frame', () => sendHostile(new TextEncoder().encode('..`')), [1007, 1008]],
   ['an oversized message', () => sendHostile(new Uint8Array(MAX_MESSAGE_BYTES + 1024)), [1009]],
-  ['yjs#479: garbage as an update', () => sendHostile(updateFrame(Buffer.from('garbagedoc', 'base64'))), [1007]],
+  ['yjs#479: garbage as an update', () => sendHostile(updateFrame(YJS_479)), [1007]],
   ['yjs#498: an empty update', () => sendHostile(updateFrame(new Uint8Array(0))), [1007]],
   ['yjs#498: an empty sync step 2', () => sendHostile(updateFrame(new Uint8Array(0), 1)), [1007]],
   ['yjs#687: the run-length payload as an update', () => sendHostile(updateFrame(YJS_687)), [1007]],
@@ -106,24 +95,12 @@ const cases: Array<[string, () => Promise<number>, number[]]> = [
     d.getText('body').insert(0, 'FORGED');
     return sendHostile(updateFrame(new Uint8Array([...Y.encodeStateAsUpdate(d), 1, 2, 3])));
   }, [1007]],
-  ['a length prefix far beyond the message', () => sendHostile(frame((e) => {
-    encoding.writeVarUint(e, 0);
-    encoding.writeVarUint(e, 2);
-    encoding.writeVarUint(e, 2 ** 40);
-  })), [1007]],
-  ['a server-internal message type', () => sendHostile(frame((e) => {
+  ['a length prefix far beyond the message', () => sendHostile(hugeLengthFrame(REPORT)), [1007]],
+  ['a server-internal message type', () => sendHostile(frame(REPORT, (e) => {
     encoding.writeVarUint(e, 6);
     encoding.writeVarString(e, 'x');
   })), [1008]],
-  ['awareness that is not JSON', () => sendHostile(frame((e) => {
-    const inner = encoding.createEncoder();
-    encoding.writeVarUint(inner, 1);
-    encoding.writeVarUint(inner, 42);
-    encoding.writeVarUint(inner, 1);
-    encoding.writeVarString(inner, '{not json');
-    encoding.writeVarUint(e, 1);
-    encoding.writeVarUint8Array(e, encoding.toUint8Array(inner));
-  })), [1007]],
+  ['awareness that is not JSON', () => sendHostile(awarenessNotJsonFrame(REPORT)), [1007]],
 ];
 
 describe('hostile input to the sync server', () => {
@@ -202,7 +179,7 @@ describe('hostile input on the app side (main ↔ renderer link)', () => {
       seededBytes(7, 64),
       new Uint8Array(0),
       new TextEncoder().encode('..`'),
-      syncUpdate(Buffer.from('garbagedoc', 'base64')),
+      syncUpdate(YJS_479),
       syncUpdate(new Uint8Array(0)),
       syncUpdate(YJS_687),
     ];

@@ -11,14 +11,13 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { join } from 'node:path';
 import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
+import { YJS_479, YJS_687, awarenessNotJsonFrame, frame, hugeLengthFrame, updateFrame } from './fixtures/sync/hostile-frames.ts';
 import { createReportFile, type OpenReport } from '../../main/services/open-report.ts';
 import { ServerLink } from '../../main/services/sync/client.ts';
 import { fetchReport } from '../../main/services/sync/fetch-report.ts';
 import { BLANK_REPORT_TEMPLATE } from '../../shared/report-template.ts';
 import { bodyOf, Origin, readMeta } from '../../shared/ydoc.ts';
 import { connectClient, startServerProcess, tempDir, waitFor } from './fixtures/sync/harness.ts';
-
-const YJS_687 = Buffer.from('00010000000001000100010200001602000001fdffffffff7f0000', 'hex');
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -48,18 +47,6 @@ async function hostileServer(data: Uint8Array | string): Promise<{ url: string; 
   return { url: `ws://127.0.0.1:${(wss.address() as { port: number }).port}`, closes };
 }
 
-function frame(reportId: string, write: (encoder: encoding.Encoder) => void): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarString(encoder, reportId);
-  write(encoder);
-  return encoding.toUint8Array(encoder);
-}
-const updateFrame = (reportId: string, update: Uint8Array, subtype = 2): Uint8Array =>
-  frame(reportId, (e) => {
-    encoding.writeVarUint(e, 0);
-    encoding.writeVarUint(e, subtype);
-    encoding.writeVarUint8Array(e, update);
-  });
 function forgedParagraph(): Uint8Array {
   const doc = new Y.Doc();
   const p = new Y.XmlElement('paragraph');
@@ -72,25 +59,13 @@ const cases: Array<[string, (reportId: string) => Uint8Array | string, number]> 
   ['random bytes', () => Uint8Array.from({ length: 300 }, (_, i) => (i * 7919) & 255), 1008],
   ['an empty message', () => new Uint8Array(0), 1007],
   ['a text frame (y-websocket#82: "..`")', () => '..`', 1003],
-  ['yjs#479: garbage as an update', (id) => updateFrame(id, Buffer.from('garbagedoc', 'base64')), 1007],
+  ['yjs#479: garbage as an update', (id) => updateFrame(id, YJS_479), 1007],
   ['yjs#498: an empty update', (id) => updateFrame(id, new Uint8Array(0)), 1007],
   ['yjs#687: the run-length payload as an update', (id) => updateFrame(id, YJS_687), 1007],
   ['a truncated update', (id) => updateFrame(id, forgedParagraph().slice(0, -5)), 1007],
   ['an update followed by garbage', (id) => updateFrame(id, new Uint8Array([...forgedParagraph(), 1, 2, 3])), 1007],
-  ['a length far beyond the message', (id) => frame(id, (e) => {
-    encoding.writeVarUint(e, 0);
-    encoding.writeVarUint(e, 2);
-    encoding.writeVarUint(e, 2 ** 40);
-  }), 1007],
-  ['awareness that is not JSON', (id) => frame(id, (e) => {
-    const inner = encoding.createEncoder();
-    encoding.writeVarUint(inner, 1);
-    encoding.writeVarUint(inner, 42);
-    encoding.writeVarUint(inner, 1);
-    encoding.writeVarString(inner, '{not json');
-    encoding.writeVarUint(e, 1);
-    encoding.writeVarUint8Array(e, encoding.toUint8Array(inner));
-  }), 1007],
+  ['a length far beyond the message', (id) => hugeLengthFrame(id), 1007],
+  ['awareness that is not JSON', (id) => awarenessNotJsonFrame(id), 1007],
   ['a message type only clients send', (id) => frame(id, (e) => encoding.writeVarUint(e, 10)), 1008],
 ];
 

@@ -92,6 +92,14 @@ function checkSyncPayload(decoder: decoding.Decoder, deferredUpdates: Uint8Array
   } else throw new RefusedFrameError(`Unknown sync message ${subtype}.`);
 }
 
+/** The payloads both directions carry alike; false for any other type. */
+function checkSharedPayload(type: number, decoder: decoding.Decoder, deferredUpdates: Uint8Array[]): boolean {
+  if (type === WireType.sync) checkSyncPayload(decoder, deferredUpdates);
+  else if (type === WireType.awareness) checkAwarenessUpdate(decoding.readVarUint8Array(decoder));
+  else return false;
+  return true;
+}
+
 function checkText(decoder: decoding.Decoder): void {
   if (decoding.readVarString(decoder).length > MAX_STATELESS_CHARS) throw new RefusedFrameError('Message text too large.');
 }
@@ -100,13 +108,10 @@ function checkText(decoder: decoding.Decoder): void {
 export function checkClientFrame(frame: Uint8Array, maxBytes: number): CheckedFrame {
   // The provider answers a connection-level ping with a lone Pong byte.
   return checkFrame(frame, maxBytes, WireType.pong, (type, decoder, deferredUpdates) => {
+    if (checkSharedPayload(type, decoder, deferredUpdates)) return;
     switch (type) {
-      case WireType.sync:
       case WireType.syncReply:
         checkSyncPayload(decoder, deferredUpdates);
-        break;
-      case WireType.awareness:
-        checkAwarenessUpdate(decoding.readVarUint8Array(decoder));
         break;
       case WireType.auth: {
         decoding.readVarUint(decoder);
@@ -137,13 +142,8 @@ const ServerWireType = { syncStatus: 8, ping: 9 } as const;
  */
 export function checkServerFrame(frame: Uint8Array, maxBytes: number): CheckedFrame {
   return checkFrame(frame, maxBytes, ServerWireType.ping, (type, decoder, deferredUpdates) => {
+    if (checkSharedPayload(type, decoder, deferredUpdates)) return;
     switch (type) {
-      case WireType.sync:
-        checkSyncPayload(decoder, deferredUpdates);
-        break;
-      case WireType.awareness:
-        checkAwarenessUpdate(decoding.readVarUint8Array(decoder));
-        break;
       case WireType.auth: {
         // A token request (0); permission denied or authenticated (1, 2) with a reason or scope.
         const subtype = decoding.readVarUint(decoder);
