@@ -63,7 +63,15 @@ export function relayAwareness(local: awarenessProtocol.Awareness, remote: aware
       copy(changed);
     };
   const toRemote = forward(local, copyToRemote, fromLocal);
-  const toLocal = forward(remote, clockKeepingCopy(remote, local), fromRemote);
+  const fromRemoteSide = forward(remote, clockKeepingCopy(remote, local), fromRemote);
+  const toLocal = (change: Change, origin: unknown): void => {
+    if (origin === RELAY) return;
+    // The other side dropped someone who is still here: a connection of this link that
+    // the server closed late (after a reconnect), or a state it timed out. Tell it again.
+    const stillHere = change.removed.filter((id) => id !== local.clientID && !fromRemote.has(id) && local.getStates().has(id));
+    if (stillHere.length > 0) copyToRemote(stillHere);
+    fromRemoteSide({ ...change, removed: change.removed.filter((id) => !stillHere.includes(id)) }, origin);
+  };
   const announce = (): void => {
     const present = [...local.getStates().keys()].filter((id) => id !== local.clientID);
     if (present.length === 0) return;

@@ -16,6 +16,8 @@ import { ReportLinks } from '../../main/services/report-links.ts';
 import { startSyncServer, type SyncServer } from '../../main/services/sync/server.ts';
 import { silentLogger } from '../../main/services/sync/log.ts';
 import { startMeeting } from '../../main/services/sync/meeting-host.ts';
+import { guardedWebSocket } from '../../main/services/sync/guarded-socket.ts';
+import { HocuspocusProvider } from '@hocuspocus/provider';
 import { BLANK_REPORT_TEMPLATE } from '../../shared/report-template.ts';
 import { bodyOf, Origin } from '../../shared/ydoc.ts';
 import { ApiError, validateRequest } from '../../shared/api.ts';
@@ -198,6 +200,31 @@ describe('presence moving from one link to another', () => {
     // Well before the 15 s in which a page renews its presence by itself.
     await until(() => namesIn(boWindow).includes('Ana'), "Ana's presence in Bo's window through the meeting", 5_000);
     await until(() => namesIn(anaWindow).includes('Bo'), "Bo's presence in Ana's window through the meeting", 5_000);
+  });
+});
+
+describe('presence the server drops while the person is still here', () => {
+  it('is announced again at once (as when the server closes late the connection it was announced on)', async () => {
+    const s = await server();
+    const { a, b, dataA, dataB } = twoCopies();
+    const anaWindow = rendererOf(a, 'Ana');
+    const boWindow = rendererOf(b, 'Bo');
+    // Ana's state reaches the server first on a connection that is not her link's: the
+    // server binds it to that connection, as it does to an old connection of a link that
+    // reconnected before the server noticed the old one was gone.
+    const earlier = new HocuspocusProvider({ url: s.url, name: a.summary().id, document: new Y.Doc(), WebSocketPolyfill: guardedWebSocket() } as ConstructorParameters<typeof HocuspocusProvider>[0]);
+    cleanups.push(() => earlier.destroy());
+    await until(() => earlier.isSynced, 'the earlier connection to sync');
+    awarenessProtocol.applyAwarenessUpdate(earlier.awareness!, awarenessProtocol.encodeAwarenessUpdate(anaWindow, [anaWindow.clientID]), 'test');
+    await handlersFor(a, dataA).connectServer(s.url);
+    await handlersFor(b, dataB).connectServer(s.url);
+    await until(() => namesIn(boWindow).includes('Ana'), "Ana's presence in Bo's window");
+    // The server closes that connection and withdraws the states bound to it.
+    earlier.destroy();
+    const closed = Date.now();
+    await until(() => Date.now() - closed > 500, 'half a second');
+    // Well before the 15–30 s in which her page would bring it back by renewing it.
+    await until(() => namesIn(boWindow).includes('Ana'), "Ana's presence in Bo's window after the server dropped it", 3_000);
   });
 });
 
