@@ -130,13 +130,22 @@ export class ReportLinks {
     this.link = null;
   }
 
+  /**
+   * Unlinks the report. Leaving someone's meeting goes back to the report's own server,
+   * if it has one (a meeting is never remembered); leaving a server forgets it.
+   */
   disconnect(): SyncStatusView {
+    const leftMeeting = this.link?.token !== undefined;
     this.closeLink();
     this.linkStatus = null;
-    try {
-      this.remembered.forget(this.reportId());
-    } catch {
-      // Nothing remembered.
+    if (leftMeeting) {
+      this.reconnectRemembered();
+    } else {
+      try {
+        this.remembered.forget(this.reportId());
+      } catch {
+        // Nothing remembered.
+      }
     }
     this.emit();
     return this.status();

@@ -200,10 +200,12 @@ export class SyncDialogs {
     }, 'Fetching the report…'));
     const actions = [go];
     if (this.status?.server) {
-      const off = button('Disconnect');
+      const inMeeting = this.status.inMeeting;
+      const off = button(inMeeting ? 'Leave the meeting' : 'Disconnect');
       off.addEventListener('click', () => void this.run(async () => {
-        await this.api.request('disconnectServer');
-        return 'Disconnected from the server; the report stays complete here.';
+        const after = await this.api.request('disconnectServer');
+        if (!inMeeting) return 'Disconnected from the server; the report stays complete here.';
+        return after.server ? `Left the meeting; syncing with ${after.server} again.` : 'Left the meeting; the report stays complete here.';
       }));
       actions.unshift(off);
     }

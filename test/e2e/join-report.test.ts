@@ -159,5 +159,10 @@ describe('a meeting hosted from the app, joined by someone without the report', 
     await newcomer.waitForFunction(() => /The meeting has stopped/.test(document.querySelector('#sync-notice')?.textContent ?? ''));
     await guest.waitForFunction(() => /^Meeting not reachable \(it may have ended\) · edits are kept here/.test(document.querySelector('#sync-status')?.textContent ?? ''));
     expect(await bodyText(guest)).toBe(await bodyText(newcomer));
+    // The guest leaves: their copy had no server of its own, so it stays unlinked.
+    await openConnectDialog(guest);
+    await guest.getByRole('button', { name: 'Leave the meeting' }).click();
+    await guest.waitForFunction(() => document.querySelector('#sync-notice')?.textContent === 'Left the meeting; the report stays complete here.');
+    await guest.waitForFunction(() => document.querySelector('#sync-status')?.textContent === 'Not connected to a server');
   });
 });

@@ -182,6 +182,32 @@ describe('Host a meeting…', () => {
   });
 });
 
+describe('leaving a meeting', () => {
+  it('takes a guest back to the server their report is linked to, which stays remembered', async () => {
+    const s = await server();
+    const { a, b, dataA, dataB } = twoCopies();
+    const guest = handlersFor(b, dataB);
+    await guest.connectServer(s.url);
+    await until(() => ReportLinks.for(b, dataB).status().state === 'in-sync', 'the guest in sync with the server');
+    const meeting = await handlersFor(a, dataA).hostMeeting();
+    expect((await guest.connectServer(meeting.invite)).inMeeting).toBe(true);
+    await until(() => ReportLinks.for(b, dataB).status().state === 'in-sync', 'the guest in the meeting');
+    const after = await guest.disconnectServer();
+    expect(after.server).toBe(s.url);
+    expect(after.inMeeting).toBe(false);
+    await until(() => ReportLinks.for(b, dataB).status().state === 'in-sync', 'the guest back in sync with the server');
+    // Leaving a server, by contrast, forgets it.
+    expect((await guest.disconnectServer()).server).toBeNull();
+    await ReportLinks.for(b, dataB).close();
+    const path = b.path;
+    b.close();
+    const reopened = openReportFile(path);
+    const links = ReportLinks.for(reopened, dataB);
+    cleanups.push(() => links.close());
+    expect(links.status().server).toBeNull();
+  });
+});
+
 describe('presence moving from one link to another', () => {
   it('a member who leaves the server for a meeting is seen again at once by a host who stays on the server', async () => {
     const s = await server();
