@@ -13,7 +13,13 @@ const entries = [
   // The sandboxed renderer: one script and one stylesheet, no remote content.
   { src: 'renderer/main.ts', out: 'renderer/app.js', platform: 'browser', format: 'iife' },
   // Electron main and preload: CommonJS, as a sandboxed preload must be.
-  { src: 'main/electron/main.ts', out: 'main/electron.cjs', platform: 'node', format: 'cjs', external: ['electron', 'better-sqlite3'] },
+  // update-guard.ts finds Yjs for its worker with require.resolve here (packaged as files
+  // of their own, electron-builder.yml) and reaches import.meta.url only in ESM builds:
+  // esbuild's two warnings about that are expected, so they are not printed.
+  {
+    src: 'main/electron/main.ts', out: 'main/electron.cjs', platform: 'node', format: 'cjs', external: ['electron', 'better-sqlite3'],
+    logOverride: { 'empty-import-meta': 'silent', 'require-resolve-not-external': 'silent' },
+  },
   { src: 'main/electron/preload.ts', out: 'main/preload.cjs', platform: 'node', format: 'cjs', external: ['electron'] },
   // Node hosts: the browser host and the standing sync server.
   { src: 'main/host/web.ts', out: 'host/web.mjs', platform: 'node', format: 'esm', packagesExternal: true },
@@ -36,6 +42,7 @@ await Promise.all(entries.filter((e) => existsSync(join(root, e.src))).map((e) =
   sourcemap: production ? false : 'linked',
   minify: production,
   logLevel: 'warning',
+  logOverride: e.logOverride,
   legalComments: 'none',
   loader: { '.woff2': 'file', '.svg': 'text' },
 })));
