@@ -12,7 +12,7 @@ const RELAY = Symbol('plenary:awareness-relay');
 type Change = { added: number[]; updated: number[]; removed: number[] };
 
 export interface AwarenessRelay {
-  /** Sends everyone present here again (a link that just (re)connected lost what it was told offline). */
+  /** Sends this side's people again (a link that just (re)connected lost what it was told offline). */
   announce(): void;
   /** Stops relaying and withdraws the states relayed from the remote side. */
   stop(): void;
@@ -26,56 +26,77 @@ export interface AwarenessRelay {
  * and they would stay invisible until their page renewed it twice (15–30 s). Such a
  * comeback is forwarded with a clock past the removal, and so is everything after it.
  */
-function clockKeepingCopy(from: awarenessProtocol.Awareness, to: awarenessProtocol.Awareness): (ids: number[]) => void {
-  const offsets = new Map<number, number>();
-  return (ids) => {
+function clockKeepingCopy(
+  from: awarenessProtocol.Awareness,
+  to: awarenessProtocol.Awareness,
+  offsets = new Map<number, number>(),
+): (ids: number[], announcing?: boolean) => void {
+  return (ids, announcing = false) => {
     const encoder = encoding.createEncoder();
     encoding.writeVarUint(encoder, ids.length);
     for (const id of ids) {
       const state = from.getStates().get(id) ?? null;
       const clock = from.meta.get(id)?.clock ?? 0;
-      let offset = offsets.get(id) ?? 0;
+      // An announcement goes one past anything sent before: the other side may hold a
+      // removal at the last clock sent (a server that saw the connection close).
+      let offset = (offsets.get(id) ?? 0) + (announcing ? 1 : 0);
       const seen = to.meta.get(id);
-      if (state !== null && !to.getStates().has(id) && seen !== undefined && seen.clock >= clock + offset) {
-        offset = seen.clock + 1 - clock;
-        offsets.set(id, offset);
-      }
+      if (state !== null && !to.getStates().has(id) && seen !== undefined && seen.clock >= clock + offset) offset = seen.clock + 1 - clock;
       encoding.writeVarUint(encoder, id);
       encoding.writeVarUint(encoder, clock + offset);
       encoding.writeVarString(encoder, JSON.stringify(state));
       if (state === null) offsets.delete(id);
+      else offsets.set(id, offset);
     }
     awarenessProtocol.applyAwarenessUpdate(to, encoding.toUint8Array(encoder), RELAY);
   };
 }
 
+/** Per session awareness, the clock offsets its people went out with, shared by its links over time. */
+const outgoingOffsets = new WeakMap<awarenessProtocol.Awareness, Map<number, number>>();
+
+/**
+ * For each session awareness, the people its relays brought in (one set per relay). Only
+ * the others — the session's own windows or pages — are this side's to announce: a link
+ * that announced everyone would make the server hold a person's presence on its
+ * connection, and keep showing them after they left.
+ */
+const relayedIn = new WeakMap<awarenessProtocol.Awareness, Set<Set<number>>>();
+
+function ownPeople(local: awarenessProtocol.Awareness, ids: Iterable<number>): number[] {
+  const sets = [...(relayedIn.get(local) ?? [])];
+  return [...ids].filter((id) => id !== local.clientID && local.getStates().has(id) && !sets.some((set) => set.has(id)));
+}
+
 export function relayAwareness(local: awarenessProtocol.Awareness, remote: awarenessProtocol.Awareness): AwarenessRelay {
   const fromRemote = new Set<number>();
-  const fromLocal = new Set<number>();
-  const copyToRemote = clockKeepingCopy(local, remote);
-  const forward = (from: awarenessProtocol.Awareness, copy: (ids: number[]) => void, track: Set<number>) =>
+  if (!relayedIn.has(local)) relayedIn.set(local, new Set());
+  relayedIn.get(local)!.add(fromRemote);
+  if (!outgoingOffsets.has(local)) outgoingOffsets.set(local, new Map());
+  const copyToRemote = clockKeepingCopy(local, remote, outgoingOffsets.get(local));
+  const forward = (from: awarenessProtocol.Awareness, copy: (ids: number[]) => void, track?: Set<number>) =>
     ({ added, updated, removed }: Change, origin: unknown): void => {
       if (origin === RELAY) return;
       const changed = [...added, ...updated, ...removed].filter((id) => id !== from.clientID);
       if (changed.length === 0) return;
-      for (const id of added) track.add(id);
-      for (const id of removed) track.delete(id);
+      for (const id of added) track?.add(id);
+      for (const id of removed) track?.delete(id);
       copy(changed);
     };
-  const toRemote = forward(local, copyToRemote, fromLocal);
+  const toRemote = forward(local, copyToRemote);
   const fromRemoteSide = forward(remote, clockKeepingCopy(remote, local), fromRemote);
   const toLocal = (change: Change, origin: unknown): void => {
     if (origin === RELAY) return;
     // The other side dropped someone who is still here: a connection of this link that
     // the server closed late (after a reconnect), or a state it timed out. Tell it again.
-    const stillHere = change.removed.filter((id) => id !== local.clientID && !fromRemote.has(id) && local.getStates().has(id));
+    const stillHere = ownPeople(local, change.removed);
     if (stillHere.length > 0) copyToRemote(stillHere);
     fromRemoteSide({ ...change, removed: change.removed.filter((id) => !stillHere.includes(id)) }, origin);
   };
   const announce = (): void => {
-    const present = [...local.getStates().keys()].filter((id) => id !== local.clientID);
+    const present = ownPeople(local, local.getStates().keys());
     if (present.length === 0) return;
-    copyToRemote(present);
+    copyToRemote(present, true);
     // States it already holds are not news to the remote awareness, so its link would not
     // send them; an 'update' event makes the link (the provider listens to it) send them.
     const held = present.filter((id) => remote.getStates().has(id));
@@ -89,6 +110,7 @@ export function relayAwareness(local: awarenessProtocol.Awareness, remote: aware
     stop: () => {
       local.off('update', toRemote);
       remote.off('update', toLocal);
+      relayedIn.get(local)?.delete(fromRemote);
       awarenessProtocol.removeAwarenessStates(local, [...fromRemote].filter((id) => id !== local.clientID), RELAY);
     },
   };

@@ -254,6 +254,30 @@ describe('presence the server drops while the person is still here', () => {
   });
 });
 
+describe('presence across a server restart', () => {
+  it('everyone is back at once after the restart, and someone who then leaves is gone for the others at once', async () => {
+    const dataDir = tempDir();
+    let s = await startSyncServer({ dataDir, host: '127.0.0.1', port: 0, log: silentLogger });
+    const port = Number(new URL(s.url).port);
+    cleanups.push(() => s.close());
+    const { a, b, dataA, dataB } = twoCopies();
+    const anaWindow = rendererOf(a, 'Ana');
+    const boWindow = rendererOf(b, 'Bo');
+    const ana = handlersFor(a, dataA);
+    await ana.connectServer(s.url);
+    await handlersFor(b, dataB).connectServer(s.url);
+    await until(() => namesIn(boWindow).includes('Ana') && namesIn(anaWindow).includes('Bo'), 'both present');
+    await s.close();
+    s = await startSyncServer({ dataDir, host: '127.0.0.1', port, log: silentLogger });
+    // Before this fix each link's provider took the others' states for stale after its
+    // reconnect, until they had changed twice (up to 30 s).
+    await until(() => namesIn(boWindow).includes('Ana') && namesIn(anaWindow).includes('Bo'), 'both present again', 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await ana.disconnectServer();
+    await until(() => !namesIn(boWindow).includes('Ana'), "Ana gone from Bo's window", 5_000);
+  });
+});
+
 describe('Joining a report one does not have yet (Connect to server… with the report\'s address)', () => {
   const filesIn = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.plenary')) : []);
 

@@ -85,6 +85,18 @@ export class ServerLink {
       onSynced: () => this.update(),
       onUnsyncedChanges: () => this.update(),
     } as ConstructorParameters<typeof HocuspocusProvider>[0]);
+    // When its connection closes the provider removes everyone else from its awareness,
+    // which leaves their clocks behind, one past their states'. After the reconnect the
+    // server sends those same states, and y-protocols would take them for stale until
+    // each person changed theirs twice (up to 30 s). Forget the clocks with the states.
+    const awareness = this.provider.awareness;
+    // (After this event's other listeners, the relay among them, have read the removal's clock.)
+    awareness?.on('update', ({ removed }: { removed: number[] }, origin: unknown) => {
+      if (origin !== this.provider || removed.length === 0) return;
+      queueMicrotask(() => {
+        for (const id of removed) if (!awareness.getStates().has(id)) awareness.meta.delete(id);
+      });
+    });
   }
 
   /** The provider's awareness (presence on the server), for main to relay to its windows. */
