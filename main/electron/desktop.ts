@@ -5,7 +5,7 @@
  */
 import { app, dialog, type BrowserWindow } from 'electron';
 import { existsSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import { ApiError, type RequestHandlers, type ReportSummary } from '../../shared/api.ts';
 import { ReportFileError } from '../services/report-errors.ts';
 import { isRendererNamedReportPath, REPORT_EXTENSION } from './launch-args.ts';
@@ -14,16 +14,9 @@ import type { ReportServices } from './report-services.ts';
 import { stanceHandlers } from '../services/report-requests.ts';
 import { desktopSyncHandlers } from './sync-dialogs.ts';
 import { desktopExportHandlers } from './export-dialogs.ts';
+import { freshPath } from '../services/file-names.ts';
 
 const REPORT_FILTERS = [{ name: 'Plenary report', extensions: [REPORT_EXTENSION.slice(1)] }];
-
-/** "Untitled report.plenary" in `folder`, or "Untitled report 2.plenary"… if taken. */
-function freshReportPath(folder: string): string {
-  for (let n = 1; ; n++) {
-    const path = join(folder, `Untitled report${n === 1 ? '' : ` ${n}`}${REPORT_EXTENSION}`);
-    if (!existsSync(path)) return path;
-  }
-}
 
 function withExtension(path: string): string {
   return path.toLowerCase().endsWith(REPORT_EXTENSION) ? path : `${path}${REPORT_EXTENSION}`;
@@ -79,7 +72,7 @@ export class Desktop {
     const options = {
       title: 'New report',
       buttonLabel: 'Create',
-      defaultPath: freshReportPath(app.getPath('documents')),
+      defaultPath: freshPath(app.getPath('documents'), `Untitled report${REPORT_EXTENSION}`),
       filters: REPORT_FILTERS,
     };
     const picked = parent ? await dialog.showSaveDialog(parent, options) : await dialog.showSaveDialog(options);

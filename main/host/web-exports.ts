@@ -16,6 +16,7 @@ import { EXPORT_FORMAT_LABELS, type ExportFormatName } from '../../shared/export
 import { launchChromiumPrinter, type ChromiumPrinter } from '../services/export/chromium-printer.ts';
 import type { HtmlPrinter } from '../services/export/pdf.ts';
 import { importFormatOf, MAX_IMPORT_BYTES } from '../services/import/import-file.ts';
+import { freshPath } from '../services/file-names.ts';
 
 export const EXPORTS_ROUTE = '/exports/';
 export const IMPORTS_ROUTE = '/imports';
@@ -26,15 +27,6 @@ function plainName(name: string, what: string): string {
     throw new ApiError(`${what} must be a plain file name (no folders), such as "Report.pdf".`);
   }
   return name;
-}
-
-function freshPath(folder: string, name: string): string {
-  const ext = extname(name);
-  const stem = name.slice(0, name.length - ext.length);
-  for (let n = 1; ; n++) {
-    const path = join(folder, n === 1 ? name : `${stem} ${n}${ext}`);
-    if (!existsSync(path)) return path;
-  }
 }
 
 export class WebExports {

@@ -4,13 +4,13 @@
  * folder's Reports directory. A page that opens or creates a report navigates to it
  * (`/?report=<path>`), as a new Electron window would.
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
 import { ApiError, type RequestHandlers, type ReportSummary } from '../../shared/api.ts';
 import { REPORT_TEMPLATE } from '../../shared/report-template.ts';
 import { createReportFile, openReportFile, type OpenReport } from '../services/open-report.ts';
 import { REPORT_EXTENSION } from '../services/report-store-schema.ts';
 import { reportsDir } from '../services/user-data.ts';
+import { freshPath } from '../services/file-names.ts';
 import { checkReportPath } from './report-paths.ts';
 import { stanceHandlers, type Signer } from '../services/report-requests.ts';
 import { syncHandlers } from '../services/sync-handlers.ts';
@@ -36,15 +36,6 @@ export interface WebHandlerContext {
   emit: (event: HostEvent) => void;
   /** The interface hosted meetings listen on. */
   meetingHost?: string;
-}
-
-/** A file name in `folder` that does not exist yet: "Untitled report.plenary", "Untitled report 2.plenary"… */
-function freshReportPath(folder: string): string {
-  for (let n = 1; ; n++) {
-    const name = n === 1 ? `Untitled report.${REPORT_EXTENSION}` : `Untitled report ${n}.${REPORT_EXTENSION}`;
-    const path = join(folder, name);
-    if (!existsSync(path)) return path;
-  }
 }
 
 export function webHandlers({ report, dataDir, recent, identity, exports, emit, meetingHost }: WebHandlerContext): RequestHandlers {
@@ -78,7 +69,7 @@ export function webHandlers({ report, dataDir, recent, identity, exports, emit, 
       prepare: () => exports.prepare(),
       seedNewReport: () => {
         mkdirSync(base, { recursive: true });
-        const created = createReportFile(freshReportPath(base), REPORT_TEMPLATE);
+        const created = createReportFile(freshPath(base, `Untitled report.${REPORT_EXTENSION}`), REPORT_TEMPLATE);
         remember(created);
         return Promise.resolve({ doc: created.doc, path: created.path });
       },
@@ -87,7 +78,7 @@ export function webHandlers({ report, dataDir, recent, identity, exports, emit, 
     recentReports: () => recent.list(),
     newReport: () => {
       mkdirSync(base, { recursive: true });
-      return remember(createReportFile(freshReportPath(base), REPORT_TEMPLATE));
+      return remember(createReportFile(freshPath(base, `Untitled report.${REPORT_EXTENSION}`), REPORT_TEMPLATE));
     },
     openReport: (path) => {
       if (path === null) throw new ApiError('The browser host has no file dialog: give the path of a .plenary file.');

@@ -52,28 +52,36 @@ function clockKeepingCopy(
   };
 }
 
-/** Per session awareness, the clock offsets its people went out with, shared by its links over time. */
-const outgoingOffsets = new WeakMap<awarenessProtocol.Awareness, Map<number, number>>();
-
 /**
- * For each session awareness, the people its relays brought in (one set per relay). Only
- * the others — the session's own windows or pages — are this side's to announce: a link
- * that announced everyone would make the server hold a person's presence on its
- * connection, and keep showing them after they left.
+ * What a session awareness's relays share, over all its links and over time:
+ * - `relayedIn`: the people each relay brought in (one set per relay). Only the others —
+ *   the session's own windows or pages — are this side's to announce: a link that
+ *   announced everyone would make the server hold a person's presence on its
+ *   connection, and keep showing them after they left;
+ * - `outgoing`: the clock offsets its people went out with.
  */
-const relayedIn = new WeakMap<awarenessProtocol.Awareness, Set<Set<number>>>();
+interface SessionSide {
+  readonly relayedIn: Set<Set<number>>;
+  readonly outgoing: Map<number, number>;
+}
+const sides = new WeakMap<awarenessProtocol.Awareness, SessionSide>();
+
+function sideOf(local: awarenessProtocol.Awareness): SessionSide {
+  let side = sides.get(local);
+  if (!side) sides.set(local, (side = { relayedIn: new Set(), outgoing: new Map() }));
+  return side;
+}
 
 function ownPeople(local: awarenessProtocol.Awareness, ids: Iterable<number>): number[] {
-  const sets = [...(relayedIn.get(local) ?? [])];
+  const sets = [...sideOf(local).relayedIn];
   return [...ids].filter((id) => id !== local.clientID && local.getStates().has(id) && !sets.some((set) => set.has(id)));
 }
 
 export function relayAwareness(local: awarenessProtocol.Awareness, remote: awarenessProtocol.Awareness): AwarenessRelay {
+  const side = sideOf(local);
   const fromRemote = new Set<number>();
-  if (!relayedIn.has(local)) relayedIn.set(local, new Set());
-  relayedIn.get(local)!.add(fromRemote);
-  if (!outgoingOffsets.has(local)) outgoingOffsets.set(local, new Map());
-  const copyToRemote = clockKeepingCopy(local, remote, outgoingOffsets.get(local));
+  side.relayedIn.add(fromRemote);
+  const copyToRemote = clockKeepingCopy(local, remote, side.outgoing);
   const forward = (from: awarenessProtocol.Awareness, copy: (ids: number[]) => void, track?: Set<number>) =>
     ({ added, updated, removed }: Change, origin: unknown): void => {
       if (origin === RELAY) return;
@@ -110,7 +118,7 @@ export function relayAwareness(local: awarenessProtocol.Awareness, remote: aware
     stop: () => {
       local.off('update', toRemote);
       remote.off('update', toLocal);
-      relayedIn.get(local)?.delete(fromRemote);
+      side.relayedIn.delete(fromRemote);
       awarenessProtocol.removeAwarenessStates(local, [...fromRemote].filter((id) => id !== local.clientID), RELAY);
     },
   };

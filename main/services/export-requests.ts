@@ -13,6 +13,7 @@ import { ExportError, type AnnexReader } from './export/export-report.ts';
 import { ExportJobs, importDraftInto } from './export/export-jobs.ts';
 import { PdfPrintError, type HtmlPrinter } from './export/pdf.ts';
 import { ExportWriteError } from './export/write-file.ts';
+import { fileNameTitle } from './file-names.ts';
 import { ImportError } from './import/import-file.ts';
 
 export type ExportHandlers = {
@@ -45,7 +46,7 @@ function asApiError(error: unknown): never {
 
 /** "WGIG report.pdf": the report's title, without characters file systems refuse. */
 export function suggestedExportName(doc: Y.Doc, format: ExportFormatName): string {
-  const title = readMeta(doc).title.replace(/[^\p{L}\p{N} ._()-]/gu, '').replace(/\s+/g, ' ').trim().slice(0, 120);
+  const title = fileNameTitle(readMeta(doc).title, 120);
   return `${title || 'Report'}.${EXPORT_FORMAT_LABELS[format].extension}`;
 }
 

@@ -10,7 +10,6 @@
  * arrived and checked out (fetch-report.ts).
  */
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import * as Y from 'yjs';
 import { ApiError, type ReportSummary } from '../../shared/api.ts';
 import { reportIdInAddress } from '../../shared/sync-requests.ts';
@@ -21,6 +20,7 @@ import { openReportFile, openReportList, type OpenReport } from './open-report.t
 import { parseInvite } from './sync/meeting-host.ts';
 import { FetchReportError, fetchReport } from './sync/fetch-report.ts';
 import { ReportLinks } from './report-links.ts';
+import { fileNameTitle, freshPath } from './file-names.ts';
 
 export interface JoinOptions {
   /** As the user typed it, already checked by `checkServerAddress`. */
@@ -47,15 +47,6 @@ function target(address: string): { url: string; reportId: string; token?: strin
   return { url, reportId };
 }
 
-/** "Report of the WGIG.plenary", or "… 2.plenary" when that name is taken. */
-function freshPathFor(folder: string, title: string): string {
-  const base = title.replace(/[^\p{L}\p{N} ._()-]/gu, '').replace(/\s+/g, ' ').trim().slice(0, 100) || 'Joined report';
-  for (let n = 1; ; n++) {
-    const path = join(folder, `${n === 1 ? base : `${base} ${n}`}.${REPORT_EXTENSION}`);
-    if (!existsSync(path)) return path;
-  }
-}
-
 function localCopy(reportId: string, recent: () => ReportSummary[]): OpenReport | null {
   const open = openReportList().find((report) => report.summary().id === reportId);
   if (open) return open;
@@ -71,7 +62,8 @@ function localCopy(reportId: string, recent: () => ReportSummary[]): OpenReport 
 /** Writes the fetched report to a new file and opens it; nothing stays behind on failure. */
 function keep(doc: Y.Doc, reportId: string, folder: string): OpenReport {
   mkdirSync(folder, { recursive: true });
-  const path = freshPathFor(folder, readMeta(doc).title);
+  // "Report of the WGIG.plenary", or "… 2.plenary" when that name is taken.
+  const path = freshPath(folder, `${fileNameTitle(readMeta(doc).title, 100) || 'Joined report'}.${REPORT_EXTENSION}`);
   ReportStore.create(path, { reportId, initialUpdate: Y.encodeStateAsUpdate(doc) }).close();
   try {
     return openReportFile(path);

@@ -173,6 +173,9 @@ export class SyncDialogs {
     const address = field('Server address or invitation', 'sync-server-url', 'url', 'ws:// or wss://, as the secretariat gave it; remembered for this report. To get a report you do not have yet, give its address (ws://HOST:N/<report id>) or a meeting\'s invitation.');
     address.input.value = this.status?.server ?? '';
     const content = [address.row];
+    // Asked once per dialog: for the address shown to others, and to tell a join from a link.
+    const current = this.api.request('currentReport');
+    current.catch(() => undefined); // a failure shows when Connect awaits it
     const server = this.status?.server;
     if (server) {
       // Others need the report's own address to fetch it.
@@ -181,7 +184,7 @@ export class SyncDialogs {
       const code = document.createElement('code');
       code.id = 'sync-report-address';
       shared.append('Members who do not have this report yet connect to ', code);
-      void this.api.request('currentReport').then((report) => {
+      void current.then((report) => {
         code.textContent = `${server}/${report.id}`;
       }, () => undefined);
       content.push(shared);
@@ -190,7 +193,7 @@ export class SyncDialogs {
     go.addEventListener('click', () => void this.run(async () => {
       const url = checkServerAddress(address.input.value);
       const named = reportIdInAddress(url);
-      if (named && named !== (await this.api.request('currentReport')).id) {
+      if (named && named !== (await current).id) {
         const joined = await this.api.request('joinReport', url);
         this.openReport(joined.path);
         return `“${joined.title}” is now on this computer, linked to ${url.split('#')[0]}.`;

@@ -14,11 +14,6 @@ import { isServerUrl, type ServerLinks } from './server-links.ts';
 import { assertValidReportId } from '../../../shared/report-id.ts';
 import { guardedWebSocket } from './guarded-socket.ts';
 
-/** One JSON line on stderr (the app's log): the server sent something the link refused. */
-export function logRefusal(url: string, reportId: string, reason: string): void {
-  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'warn', event: 'link.refused', url, report: reportId, reason })}\n`);
-}
-
 export type SyncState = 'offline' | 'connecting' | 'syncing' | 'in-sync';
 
 export interface SyncStatus {
@@ -71,7 +66,7 @@ export class ServerLink {
       document: options.doc,
       token: options.token ?? null,
       // Every frame from the server is checked before the provider sees it.
-      WebSocketPolyfill: guardedWebSocket({ onRefused: (reason) => logRefusal(options.url, options.reportId, reason) }),
+      WebSocketPolyfill: guardedWebSocket({ url: options.url, reportId: options.reportId }),
       delay,
       minDelay: delay,
       factor: 2,

@@ -14,7 +14,6 @@ import { yXmlFragmentToProseMirrorRootNode } from 'y-prosemirror';
 import { schema } from '../../../shared/schema.ts';
 import { bodyOf, createReportDoc, readMeta } from '../../../shared/ydoc.ts';
 import { assertValidReportId } from '../../../shared/report-id.ts';
-import { logRefusal } from './client.ts';
 import { guardedWebSocket } from './guarded-socket.ts';
 
 export class FetchReportError extends Error {
@@ -64,10 +63,9 @@ export function fetchReport(options: FetchReportOptions): Promise<Y.Doc> {
       document: doc,
       token: options.token ?? null,
       WebSocketPolyfill: guardedWebSocket({
-        onRefused: (reason) => {
-          logRefusal(options.url, options.reportId, reason);
-          finish(new FetchReportError(`${where} sent something that is not part of a report (${reason}); nothing was kept.`));
-        },
+        url: options.url,
+        reportId: options.reportId,
+        onRefused: (reason) => finish(new FetchReportError(`${where} sent something that is not part of a report (${reason}); nothing was kept.`)),
       }),
       // One try: the user is waiting in a dialog and can try again.
       maxAttempts: 1,

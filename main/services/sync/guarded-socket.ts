@@ -18,9 +18,17 @@ import { UpdateGuard } from './update-guard.ts';
 const MAX_SERVER_FRAME_BYTES = 64 * 1024 * 1024;
 
 export interface GuardedSocketOptions {
-  /** Told why a connection was closed; the report is untouched. */
+  /** The server and report, for the log line a refusal writes. */
+  url: string;
+  reportId: string;
+  /** Told why a connection was closed, after the log line; the report is untouched. */
   onRefused?: (reason: string) => void;
   maxBytes?: number;
+}
+
+/** One JSON line on stderr (the app's log): the server sent something the link refused. */
+function logRefusal(url: string, reportId: string, reason: string): void {
+  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'warn', event: 'link.refused', url, report: reportId, reason })}\n`);
 }
 
 function bytesOf(data: unknown): Uint8Array {
@@ -31,7 +39,7 @@ function bytesOf(data: unknown): Uint8Array {
 }
 
 /** A WebSocket class for `HocuspocusProvider({ WebSocketPolyfill })`. */
-export function guardedWebSocket(options: GuardedSocketOptions = {}) {
+export function guardedWebSocket(options: GuardedSocketOptions) {
   const maxBytes = options.maxBytes ?? MAX_SERVER_FRAME_BYTES;
   return class GuardedWebSocket extends WebSocket {
     private refused = false;
@@ -78,6 +86,7 @@ export function guardedWebSocket(options: GuardedSocketOptions = {}) {
       if (this.refused) return;
       this.refused = true;
       const reason = error instanceof Error ? error.message : String(error);
+      logRefusal(options.url, options.reportId, reason);
       options.onRefused?.(reason);
       this.close(error instanceof RefusedFrameError ? error.code : CloseCode.invalidPayload, reason.slice(0, 120));
     }
