@@ -14,6 +14,7 @@ import { bodyOf, readMeta, Origin } from '../../shared/ydoc.ts';
 import { ServerLink, reconnectRemembered, type SyncState } from '../../main/services/sync/client.ts';
 import { ServerLinks, SERVER_LINKS_FILE } from '../../main/services/sync/server-links.ts';
 import { startMeeting, parseInvite, type Meeting } from '../../main/services/sync/meeting-host.ts';
+import { describeSync } from '../../renderer/sync-ui/sync-status.ts';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -65,6 +66,26 @@ describe("main's link to a sync server", () => {
     expect(events.filter((event) => event === 'connection.opened')).toHaveLength(1);
     expect(events).not.toContain('connection.closed');
     expect(link.status.state).toBe('in-sync');
+  });
+
+  it('counts the edits the server has not acknowledged: held while offline, "syncing N" on reconnect, none once in sync', async () => {
+    const dataDir = tempDir();
+    let server = await serve(dataDir);
+    const report = openNewReport();
+    const link = new ServerLink({ url: server.url, reportId: readMeta(report.doc).id, doc: report.doc, backoff: { delayMs: 50, maxDelayMs: 200 } });
+    cleanups.push(() => link.close());
+    const seen: string[] = [];
+    link.onStatus((status) => seen.push(`${status.state} ${status.pending}`));
+    await waitFor(() => link.status.state === 'in-sync', 20_000, 'in sync');
+    await server.stop('SIGKILL');
+    await waitFor(() => link.status.state === 'offline' || link.status.state === 'connecting', 20_000, 'offline');
+    for (let i = 1; i <= 3; i++) addParagraph(report.doc, `Offline edit ${i}.`);
+    await waitFor(() => link.status.pending === 3, 5_000, 'three edits pending');
+    server = await serve(dataDir, server.port);
+    await waitFor(() => link.status.state === 'in-sync', 30_000, 'in sync again');
+    expect(link.status.pending).toBe(0);
+    expect(seen).toContain('syncing 3');
+    expect(describeSync({ state: 'syncing', pending: 3, lastSyncAt: null, server: server.url, inMeeting: false, meeting: null })).toBe('Syncing 3 updates…');
   });
 
   it('reports status, reconnects silently after the server dies and sends the backlog', async () => {
