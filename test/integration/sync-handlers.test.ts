@@ -229,6 +229,50 @@ describe('presence moving from one link to another', () => {
   });
 });
 
+describe('presence of someone who comes back', () => {
+  // y-protocols reports a returning person as `updated`, and Hocuspocus bound to a
+  // connection only the `added` ones: the server never withdrew them when they left.
+  it('a member who reconnects to the server and then leaves is gone for the others at once', async () => {
+    const s = await server();
+    const { a, b, dataA, dataB } = twoCopies();
+    rendererOf(a, 'Ana');
+    const boWindow = rendererOf(b, 'Bo');
+    const ana = handlersFor(a, dataA);
+    await handlersFor(b, dataB).connectServer(s.url);
+    await ana.connectServer(s.url);
+    await until(() => namesIn(boWindow).includes('Ana'), "Ana's presence in Bo's window");
+    await ana.disconnectServer();
+    await until(() => !namesIn(boWindow).includes('Ana'), "Ana gone from Bo's window", 5_000);
+    await ana.connectServer(s.url);
+    await until(() => namesIn(boWindow).includes('Ana'), "Ana back in Bo's window", 5_000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await ana.disconnectServer();
+    await until(() => !namesIn(boWindow).includes('Ana'), "Ana gone from Bo's window again", 5_000);
+  });
+
+  it('a guest who comes back from a meeting to the server and then leaves is gone for the host (on both) at once', async () => {
+    const s = await server();
+    const { a, b, dataA, dataB } = twoCopies();
+    const anaWindow = rendererOf(a, 'Ana');
+    const boWindow = rendererOf(b, 'Bo');
+    const ana = handlersFor(a, dataA);
+    const bo = handlersFor(b, dataB);
+    await ana.connectServer(s.url);
+    await bo.connectServer(s.url);
+    await until(() => namesIn(boWindow).includes('Ana') && namesIn(anaWindow).includes('Bo'), 'both present through the server');
+    const meeting = await bo.hostMeeting();
+    await ana.connectServer(meeting.invite);
+    await until(() => ReportLinks.for(a, dataA).status().state === 'in-sync', 'Ana in the meeting');
+    await until(() => namesIn(boWindow).includes('Ana') && namesIn(anaWindow).includes('Bo'), 'both present through the meeting', 5_000);
+    await ana.disconnectServer();
+    await until(() => ReportLinks.for(a, dataA).status().state === 'in-sync', 'Ana back on the server');
+    await until(() => namesIn(boWindow).includes('Ana') && namesIn(anaWindow).includes('Bo'), 'both present through the server again', 5_000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await ana.disconnectServer();
+    await until(() => !namesIn(boWindow).includes('Ana'), "Ana gone from Bo's window", 5_000);
+  });
+});
+
 describe('presence the server drops while the person is still here', () => {
   it('is announced again at once (as when the server closes late the connection it was announced on)', async () => {
     const s = await server();

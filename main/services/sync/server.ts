@@ -25,6 +25,7 @@ import { DurableOutbox, outboxSender } from './durable-outbox.ts';
 import { redisExtension } from './redis-relay.ts';
 import { checkClientFrame, CloseCode, RefusedFrameError } from './frame-guard.ts';
 import { UpdateGuard } from './update-guard.ts';
+import { bindPresenceToLastSpeaker } from './presence-binding.ts';
 import { skipEchoToSender } from './echo-free-broadcast.ts';
 import { throttleStoreDebounce } from './store-debounce.ts';
 import { isValidReportId } from '../../../shared/report-id.ts';
@@ -145,6 +146,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     extensionName: 'PlenaryEchoFreeBroadcast',
     async afterLoadDocument({ document }) {
       skipEchoToSender(document);
+      bindPresenceToLastSpeaker(document);
     },
   };
   const extensions: Extension[] = [persistence ?? (options.storage as Extension), authenticationHook(options.authorize), echoFree];
