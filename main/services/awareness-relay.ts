@@ -87,7 +87,8 @@ export function relayAwareness(local: awarenessProtocol.Awareness, remote: aware
       if (origin === RELAY) return;
       const changed = [...added, ...updated, ...removed].filter((id) => id !== from.clientID);
       if (changed.length === 0) return;
-      for (const id of added) track?.add(id);
+      // Someone back after a removal comes as `updated` (y-protocols#23), not `added`.
+      for (const id of [...added, ...updated]) if (from.getStates().has(id)) track?.add(id);
       for (const id of removed) track?.delete(id);
       copy(changed);
     };

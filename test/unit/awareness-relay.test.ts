@@ -1,0 +1,56 @@
+/**
+ * The presence relay between an open report's session and its links (awareness-relay.ts),
+ * on plain y-protocols awareness instances: who a link announces as this side's own.
+ */
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import { relayAwareness } from '../../main/services/awareness-relay.ts';
+
+function awarenessWithout(): awarenessProtocol.Awareness {
+  const awareness = new awarenessProtocol.Awareness(new Y.Doc());
+  awareness.setLocalState(null);
+  return awareness;
+}
+
+/** A person's page: its own awareness, whose state is copied into `into` as a link would. */
+function person(name: string): { id: number; sendTo(into: awarenessProtocol.Awareness): void } {
+  const page = new awarenessProtocol.Awareness(new Y.Doc());
+  page.setLocalStateField('user', { name });
+  return {
+    id: page.clientID,
+    sendTo: (into) => {
+      page.setLocalStateField('user', { name }); // a page renews its state, so its clock moves on
+      awarenessProtocol.applyAwarenessUpdate(into, awarenessProtocol.encodeAwarenessUpdate(page, [page.clientID]), 'link');
+    },
+  };
+}
+
+describe('the presence relay', () => {
+  it('never announces to a server someone who came in through a meeting, also after they left it and came back', () => {
+    const session = awarenessWithout();
+    const meeting = awarenessWithout();
+    const server = awarenessWithout();
+    relayAwareness(session, meeting);
+    const serverRelay = relayAwareness(session, server);
+    const bo = person('Bo');
+    bo.sendTo(session);
+    const ana = person('Ana');
+    ana.sendTo(meeting);
+    expect(session.getStates().has(ana.id)).toBe(true);
+    // Her meeting connection closes; she comes back (y-protocols reports her as `updated`).
+    awarenessProtocol.removeAwarenessStates(meeting, [ana.id], null);
+    expect(session.getStates().has(ana.id)).toBe(false);
+    ana.sendTo(meeting);
+    expect(session.getStates().has(ana.id)).toBe(true);
+    // The server link reconnects and tells the server who is here: Bo, not Ana, whose
+    // presence is the meeting's to carry (the server would keep showing her after she left).
+    serverRelay.announce();
+    expect(server.getStates().has(bo.id)).toBe(true);
+    expect(server.getStates().has(ana.id)).toBe(false);
+    // And when the server drops her, this side does not put her back there.
+    awarenessProtocol.removeAwarenessStates(meeting, [ana.id], null);
+    expect(session.getStates().has(ana.id)).toBe(false);
+    expect(server.getStates().has(ana.id)).toBe(false);
+  });
+});
