@@ -19,6 +19,8 @@ export interface SyncStatusView {
   server: string | null;
   /** True when that link is to someone else's meeting (joined by invitation), not a standing server. */
   inMeeting: boolean;
+  /** The host ended the meeting this report was in (shown until the report is linked anew). */
+  meetingEnded: boolean;
   /** The meeting this app hosts for the report, if any. */
   meeting: MeetingInfo | null;
 }
@@ -153,6 +155,7 @@ export function parseSyncStatus(value: unknown): SyncStatusView | null {
     lastSyncAt: typeof v.lastSyncAt === 'string' ? v.lastSyncAt : null,
     server: typeof v.server === 'string' ? v.server : null,
     inMeeting: v.inMeeting === true,
+    meetingEnded: v.meetingEnded === true,
     meeting: meeting ? { url: String(meeting.url), code: String(meeting.code), invite: String(meeting.invite) } : null,
   };
 }

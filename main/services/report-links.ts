@@ -15,7 +15,7 @@ import { readMeta } from '../../shared/ydoc.ts';
 import type { OpenReport } from './open-report.ts';
 import { ServerLink, type SyncStatus } from './sync/client.ts';
 import { ServerLinks } from './sync/server-links.ts';
-import { meetingInterfaces, parseInvite, startMeeting, type Meeting } from './sync/meeting-host.ts';
+import { MEETING_ENDED, meetingInterfaces, parseInvite, startMeeting, type Meeting } from './sync/meeting-host.ts';
 import { isValidReportId } from '../../shared/report-id.ts';
 import { relayAwareness, type AwarenessRelay } from './awareness-relay.ts';
 
@@ -28,6 +28,8 @@ export class ReportLinks {
   private relay: AwarenessRelay | null = null;
   private linkStatus: SyncStatus | null = null;
   private meeting: Meeting | null = null;
+  /** The meeting this report was last linked to was ended by its host (until the next connect). */
+  private meetingEnded = false;
   private readonly listeners = new Set<(status: SyncStatusView) => void>();
   /** Interface a meeting listens on; tests use 127.0.0.1. */
   private readonly meetingHost: string | undefined;
@@ -68,10 +70,10 @@ export class ReportLinks {
     const meeting: MeetingInfo | null = this.meeting ? { url: this.meeting.url, code: this.meeting.code, invite: this.meeting.invite } : null;
     if (!this.link || !this.linkStatus) {
       const record = this.safeRemembered();
-      return { state: 'not-connected', pending: 0, lastSyncAt: record?.lastSyncAt ?? null, server: null, inMeeting: false, meeting };
+      return { state: 'not-connected', pending: 0, lastSyncAt: record?.lastSyncAt ?? null, server: null, inMeeting: false, meetingEnded: this.meetingEnded, meeting };
     }
     const s = this.linkStatus;
-    return { state: s.state, pending: s.pending, lastSyncAt: s.lastSyncAt?.toISOString() ?? null, server: this.link.url, inMeeting: this.link.token !== undefined, meeting };
+    return { state: s.state, pending: s.pending, lastSyncAt: s.lastSyncAt?.toISOString() ?? null, server: this.link.url, inMeeting: this.link.token !== undefined, meetingEnded: this.meetingEnded, meeting };
   }
 
   private safeRemembered(): { lastSyncAt?: string } | undefined {
@@ -107,7 +109,14 @@ export class ReportLinks {
       token = invite.code;
     }
     this.closeLink();
+    this.meetingEnded = false;
     const link = new ServerLink({ url, reportId, doc: this.report.doc, token, links: invite ? undefined : this.remembered });
+    if (invite) {
+      link.onClosed((code) => {
+        // (After the provider has finished handling the close it is telling us about.)
+        if (code === MEETING_ENDED.code) queueMicrotask(() => this.meetingWasEnded(link));
+      });
+    }
     this.link = link;
     const remote = link.awareness;
     if (remote) this.relay = relayAwareness(this.report.session.awareness, remote);
@@ -130,6 +139,16 @@ export class ReportLinks {
     this.link = null;
   }
 
+  /** The host ended the meeting: stop calling it, and go back to the report's own server. */
+  private meetingWasEnded(link: ServerLink): void {
+    if (this.link !== link) return;
+    this.closeLink();
+    this.linkStatus = null;
+    this.reconnectRemembered();
+    this.meetingEnded = true; // (after: linking anew clears it)
+    this.emit();
+  }
+
   /**
    * Unlinks the report. Leaving someone's meeting goes back to the report's own server,
    * if it has one (a meeting is never remembered); leaving a server forgets it.
@@ -138,6 +157,7 @@ export class ReportLinks {
     const leftMeeting = this.link?.token !== undefined;
     this.closeLink();
     this.linkStatus = null;
+    this.meetingEnded = false;
     if (leftMeeting) {
       this.reconnectRemembered();
     } else {

@@ -152,17 +152,29 @@ describe('a meeting hosted from the app, joined by someone without the report', 
     await secretariat.waitForFunction(() => document.querySelector('.ProseMirror')?.textContent?.includes('Said in the meeting.'));
   });
 
-  test('stopping the meeting tells the host, and the guest keeps the whole report', async () => {
-    await newcomer.click('#sync-menu-button');
-    await newcomer.getByRole('menuitem', { name: 'Host a meeting…' }).click();
-    await newcomer.getByRole('button', { name: 'Stop the meeting' }).click();
-    await newcomer.waitForFunction(() => /The meeting has stopped/.test(document.querySelector('#sync-notice')?.textContent ?? ''));
-    await guest.waitForFunction(() => /^Meeting not reachable \(it may have ended\) · edits are kept here/.test(document.querySelector('#sync-status')?.textContent ?? ''));
-    expect(await bodyText(guest)).toBe(await bodyText(newcomer));
-    // The guest leaves: their copy had no server of its own, so it stays unlinked.
+  test('the guest leaves the meeting (their copy has no server of its own, so it stays unlinked) and comes back', async () => {
     await openConnectDialog(guest);
     await guest.getByRole('button', { name: 'Leave the meeting' }).click();
     await guest.waitForFunction(() => document.querySelector('#sync-notice')?.textContent === 'Left the meeting; the report stays complete here.');
     await guest.waitForFunction(() => document.querySelector('#sync-status')?.textContent === 'Not connected to a server');
+    await guest.keyboard.press('Escape');
+    await openConnectDialog(guest);
+    await guest.fill('#sync-server-url', invite);
+    await guest.keyboard.press('Enter');
+    await guest.waitForFunction(() => /^In the meeting · in sync/.test(document.querySelector('#sync-status')?.textContent ?? ''));
+    await guest.keyboard.press('Escape');
+  });
+
+  test('stopping the meeting tells the host and the guest, and the guest keeps the whole report', async () => {
+    await newcomer.click('#sync-menu-button');
+    await newcomer.getByRole('menuitem', { name: 'Host a meeting…' }).click();
+    await newcomer.getByRole('button', { name: 'Stop the meeting' }).click();
+    await newcomer.waitForFunction(() => /The meeting has stopped/.test(document.querySelector('#sync-notice')?.textContent ?? ''));
+    // The guest's app is told, and stops calling the meeting: their copy had no server of its own.
+    await guest.waitForFunction(() => document.querySelector('#sync-status')?.textContent === 'The meeting has ended · your edits are kept here');
+    expect(await bodyText(guest)).toBe(await bodyText(newcomer));
+    await openConnectDialog(guest);
+    expect(await guest.getByRole('button', { name: 'Leave the meeting' }).count()).toBe(0);
+    await guest.keyboard.press('Escape');
   });
 });

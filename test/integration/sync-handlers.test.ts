@@ -21,7 +21,9 @@ import { HocuspocusProvider } from '@hocuspocus/provider';
 import { BLANK_REPORT_TEMPLATE } from '../../shared/report-template.ts';
 import { bodyOf, Origin } from '../../shared/ydoc.ts';
 import { ApiError, validateRequest } from '../../shared/api.ts';
+import { cuttableLink } from './fixtures/sync/harness.ts';
 import type { SyncStatusView } from '../../shared/sync-requests.ts';
+import { describeSync } from '../../renderer/sync-ui/sync-status.ts';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { encodeAwareness, handleMessage } from '../../shared/sync-messages.ts';
 
@@ -177,8 +179,44 @@ describe('Host a meeting…', () => {
 
     const stopped = await host.stopMeeting();
     expect(stopped.meeting).toBeNull();
-    await until(() => ReportLinks.for(b, dataB).status().state !== 'in-sync', 'the guest to notice');
+    // The guest is told it ended and stops calling it (its copy had no server of its own).
+    await until(() => ReportLinks.for(b, dataB).status().meetingEnded, 'the guest to be told the meeting ended', 5_000);
+    expect(ReportLinks.for(b, dataB).status()).toMatchObject({ state: 'not-connected', server: null, inMeeting: false });
     expect(Y.encodeStateVector(a.doc)).toEqual(Y.encodeStateVector(b.doc));
+  });
+
+  it('when the host ends it, a guest goes back to the server their report is linked to, and says why', async () => {
+    const s = await server();
+    const { a, b, dataA, dataB } = twoCopies();
+    const guest = handlersFor(b, dataB);
+    await guest.connectServer(s.url);
+    const meeting = await handlersFor(a, dataA).hostMeeting();
+    await guest.connectServer(meeting.invite);
+    await until(() => ReportLinks.for(b, dataB).status().state === 'in-sync', 'the guest in the meeting');
+    await handlersFor(a, dataA).stopMeeting();
+    await until(() => ReportLinks.for(b, dataB).status().state === 'in-sync' && ReportLinks.for(b, dataB).status().server === s.url, 'the guest back on its server', 5_000);
+    const status = ReportLinks.for(b, dataB).status();
+    expect(status).toMatchObject({ inMeeting: false, meetingEnded: true });
+    expect(describeSync(status)).toMatch(/^The meeting has ended · In sync/);
+    // Linking anew clears it.
+    expect((await guest.connectServer(s.url)).meetingEnded).toBe(false);
+  });
+
+  it('a meeting that is not reachable (the host’s laptop asleep) is not taken for ended: the guest keeps trying', async () => {
+    const { a, b, dataB } = twoCopies();
+    const meeting = await startMeeting({ reportId: a.summary().id, doc: a.doc, host: '127.0.0.1' });
+    cleanups.push(() => meeting.stop());
+    const network = await cuttableLink(Number(new URL(meeting.url).port));
+    cleanups.push(() => network.close());
+    const guest = handlersFor(b, dataB);
+    await guest.connectServer(`ws://127.0.0.1:${network.port}/${meeting.reportId}#${meeting.code}`);
+    await until(() => ReportLinks.for(b, dataB).status().state === 'in-sync', 'the guest in the meeting');
+    network.cut();
+    await until(() => ReportLinks.for(b, dataB).status().state !== 'in-sync', 'the guest to notice');
+    expect(ReportLinks.for(b, dataB).status()).toMatchObject({ inMeeting: true, meetingEnded: false });
+    expect(describeSync(ReportLinks.for(b, dataB).status())).toMatch(/^(Meeting not reachable|Connecting to the meeting)/);
+    network.restore();
+    await until(() => ReportLinks.for(b, dataB).status().state === 'in-sync', 'the guest back in the meeting once it is reachable');
   });
 });
 

@@ -5,9 +5,8 @@
  * also when one process's link to Redis was cut while an update went by.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import * as Y from 'yjs';
-import { connectClient, hasRedis, lockReportFile, startRedis, startServerProcess, tempDir, waitFor, type RedisProcess, type ServerProcess, type TestClient } from './fixtures/sync/harness.ts';
+import { connectClient, cuttableLink, hasRedis, lockReportFile, startRedis, startServerProcess, tempDir, waitFor, type RedisProcess, type ServerProcess, type TestClient } from './fixtures/sync/harness.ts';
 import { decodeRelayBatch, encodeRelayBatch, RelaySequences } from '../../main/services/sync/redis-relay.ts';
 
 
@@ -98,54 +97,13 @@ describe.skipIf(!hasRedis)('an update its process could not store', () => {
   });
 });
 
-/**
- * A TCP relay in front of Redis that can cut the link: `cut()` closes every connection
- * through it and refuses new ones until `restore()`. What Redis publishes meanwhile
- * never reaches the process behind it (pub/sub delivers at most once).
- */
-async function cuttableLink(redisPort: number): Promise<{ url: string; cut(): void; restore(): void; close(): void }> {
-  const open = new Set<Socket>();
-  let isCut = false;
-  const server: Server = createServer((downstream) => {
-    if (isCut) {
-      downstream.destroy();
-      return;
-    }
-    const upstream = createConnection({ host: '127.0.0.1', port: redisPort });
-    for (const [from, to] of [[downstream, upstream], [upstream, downstream]] as const) {
-      open.add(from);
-      from.pipe(to);
-      from.on('error', () => to.destroy());
-      from.on('close', () => {
-        open.delete(from);
-        to.destroy();
-      });
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    cut() {
-      isCut = true;
-      for (const socket of open) socket.destroy();
-    },
-    restore() {
-      isCut = false;
-    },
-    close() {
-      server.close();
-      for (const socket of open) socket.destroy();
-    },
-  };
-}
-
 describe.skipIf(!hasRedis)('a process whose link to Redis was cut', () => {
   it('gets the update it missed once the link is back, with nobody typing after it', async () => {
     const link = await cuttableLink(Number(new URL(redisUrl).port));
+    const linkUrl = `redis://127.0.0.1:${link.port}`;
     const dataDir = tempDir();
     const direct = await startServerProcess({ dataDir, args: ['--redis', redisUrl] });
-    const behindLink = await startServerProcess({ dataDir, args: ['--redis', link.url] });
+    const behindLink = await startServerProcess({ dataDir, args: ['--redis', linkUrl] });
     try {
       const writer = client(direct.url, 'cut-report');
       const reader = client(behindLink.url, 'cut-report');

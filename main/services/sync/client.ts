@@ -43,6 +43,7 @@ export class ServerLink {
   readonly token: string | undefined;
   private readonly provider: HocuspocusProvider;
   private readonly listeners = new Set<(status: SyncStatus) => void>();
+  private readonly closeListeners = new Set<(code: number) => void>();
   private readonly links: ServerLinks | undefined;
   private socketState: 'offline' | 'connecting' | 'connected' = 'connecting';
   private current: SyncStatus;
@@ -77,6 +78,10 @@ export class ServerLink {
         this.socketState = status === 'connected' ? 'connected' : status === 'connecting' ? 'connecting' : 'offline';
         this.update();
       },
+      onClose: ({ event }: { event?: { code?: number } }) => {
+        if (this.destroyed) return;
+        for (const listener of [...this.closeListeners]) listener(event?.code ?? 1006);
+      },
       onSynced: () => this.update(),
       onUnsyncedChanges: () => this.update(),
     } as ConstructorParameters<typeof HocuspocusProvider>[0]);
@@ -109,6 +114,12 @@ export class ServerLink {
     return () => this.listeners.delete(listener);
   }
 
+  /** Calls `listener` with the close code each time the server closes the connection. */
+  onClosed(listener: (code: number) => void): () => void {
+    this.closeListeners.add(listener);
+    return () => this.closeListeners.delete(listener);
+  }
+
   private update(): void {
     // The provider reports its first status from inside its constructor, before
     // `this.provider` is set; throwing there would fail that first connection attempt
@@ -136,6 +147,7 @@ export class ServerLink {
     this.destroyed = true;
     this.provider.destroy();
     this.listeners.clear();
+    this.closeListeners.clear();
   }
 }
 

@@ -71,6 +71,13 @@ export interface Meeting {
   stop(): Promise<void>;
 }
 
+/**
+ * How the host's app closes its guests' connections when the meeting is stopped (a code
+ * in RFC 6455's private range): a guest's app then stops trying to reach it and goes back
+ * to the report's own server, instead of retrying an address nobody listens on.
+ */
+export const MEETING_ENDED = { code: 4000, reason: 'The meeting has ended.' } as const;
+
 /** Hocuspocus origin of what the bridge applies to the meeting's document. */
 const FROM_HOST = { source: 'local', skipStoreHooks: true, context: { plenary: 'meeting-host' } } as const;
 
@@ -140,7 +147,7 @@ export async function startMeeting(options: MeetingOptions): Promise<Meeting> {
     invite: `${server.url}/${options.reportId}#${code}`,
     guestCount: () => server.hocuspocus.getConnectionsCount(),
     async stop() {
-      await server.close();
+      await server.close(MEETING_ENDED);
       bridge.detach();
     },
   };

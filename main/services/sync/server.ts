@@ -72,7 +72,11 @@ export interface SyncServer {
   readonly url: string;
   readonly hocuspocus: Hocuspocus;
   /** Stops accepting, closes connections, waits for reports to unload, closes files. */
-  close(): Promise<void>;
+  /**
+   * Stops accepting, closes every connection (by default 1001, "going away": clients
+   * reconnect when it is back; `goodbye` tells them something else) and stores what is due.
+   */
+  close(goodbye?: { code: number; reason: string }): Promise<void>;
 }
 
 export const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
@@ -285,11 +289,11 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
   log('info', 'server.listening', { url, data: options.dataDir ?? null, redis: options.redisUrl ?? null });
 
   let closing: Promise<void> | null = null;
-  const close = (): Promise<void> => {
+  const close = (goodbye = { code: 1001, reason: 'Server shutting down' }): Promise<void> => {
     closing ??= (async () => {
       log('info', 'server.stopping', { reports: hocuspocus.getDocumentsCount(), connections: sockets.size });
       httpServer.close();
-      for (const ws of sockets) ws.close(1001, 'Server shutting down');
+      for (const ws of sockets) ws.close(goodbye.code, goodbye.reason);
       hocuspocus.closeConnections();
       hocuspocus.flushPendingStores();
       const deadline = Date.now() + 5_000;
