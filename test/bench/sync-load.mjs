@@ -27,6 +27,9 @@ const now = () => performance.timeOrigin + performance.now();
 const members = [];
 const pending = new Map(); // `${report}:${member}:${seq}` → { sentAt, remaining, measured }
 const latencies = [];
+// Updates sent before measuring: the start, when every member begins typing at once on
+// reports just loaded (reported apart, not mixed into the steady state's figures).
+const warmupLatencies = [];
 let measuring = false;
 let sent = 0; // updates sent in all, warm-up included
 // Messages the members received while measuring, and updates sent meanwhile: at 20 a
@@ -41,7 +44,7 @@ function arrived(id, at) {
   entry.remaining -= 1;
   if (entry.remaining === 0) {
     pending.delete(id);
-    if (entry.measured) latencies.push(at - entry.sentAt);
+    (entry.measured ? latencies : warmupLatencies).push(at - entry.sentAt);
   }
 }
 
@@ -196,7 +199,7 @@ await wait(2000);
 const lost = [...pending.values()].filter((e) => e.measured).length;
 for (const member of members) member.close();
 const result = {
-  latencies: latencies.map((ms) => Math.round(ms * 10) / 10), lost, members: members.length, sent, received, sentMeasuring, cpuMs: (cpu.user + cpu.system) / 1000,
+  latencies: latencies.map((ms) => Math.round(ms * 10) / 10), warmupLatencies: warmupLatencies.map((ms) => Math.round(ms * 10) / 10), lost, members: members.length, sent, received, sentMeasuring, cpuMs: (cpu.user + cpu.system) / 1000,
   loopDelayP99Ms: loopDelay.percentile(99) / 1e6, loopDelayMaxMs: loopDelay.max / 1e6,
 };
 // A pipe is written asynchronously: exit only once the (long) line is out.

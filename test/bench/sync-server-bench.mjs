@@ -14,6 +14,11 @@
 //   --profile DIR       write V8 CPU profiles of the servers and generators to DIR
 //   --spread            members of a report type at phases spread over the second (see
 //                       sync-load.mjs) instead of 3 ms apart
+//   --warmup S          seconds of typing before measuring (default 10). Every member starts
+//                       typing at once on reports just loaded, and the first ~8 s at 1,000
+//                       members are a transient (p50 tens of ms; 3 s of warm-up, the
+//                       default until 2026-11-29, left half of it in the measured window).
+//                       "warm-up p99" is that start, reported apart.
 // CPU is the processes' user+system time over the measured seconds (servers summed,
 // generators summed, redis-server); load avg is the machine's 1-minute load at the end
 // of the row. "gen. loop p99" is the load generators' own event-loop delay (p99, worst
@@ -49,6 +54,7 @@ const { values } = parseArgs({
     dist: { type: 'boolean', default: false },
     profile: { type: 'string' },
     spread: { type: 'boolean', default: false },
+    warmup: { type: 'string', default: '10' },
   },
   allowNegative: true,
 });
@@ -169,7 +175,7 @@ async function scenario(label, members, servers, redis = null) {
     const cpuAtStart = serverCpuNow();
     const serverWritesNow = () => servers.reduce((sum, s) => sum + writeCalls(s.child.pid), 0);
     const writesAtStart = serverWritesNow();
-    const results = await Promise.all(share.map((r) => runGenerator({ urls, reports: r, perReport, seconds, client: values.client, spread: values.spread }, onPhase)));
+    const results = await Promise.all(share.map((r) => runGenerator({ urls, reports: r, perReport, seconds, warmupSeconds: Number(values.warmup), client: values.client, spread: values.spread }, onPhase)));
     const rowCpu = serverCpuNow() - cpuAtStart;
     const rowWrites = serverWritesNow() - writesAtStart;
     const sent = results.reduce((n, r) => n + (r.sent ?? NaN), 0);
@@ -178,10 +184,11 @@ async function scenario(label, members, servers, redis = null) {
     const loopP99 = Math.max(...results.map((r) => r.loopDelayP99Ms ?? NaN));
     const generatorCpu = results.reduce((sum, r) => sum + (r.cpuMs ?? NaN), 0);
     const latencies = results.flatMap((r) => r.latencies).sort((a, b) => a - b);
+    const warmupLatencies = results.flatMap((r) => r.warmupLatencies).sort((a, b) => a - b);
     const lost = results.reduce((n, r) => n + r.lost, 0);
     const received = results.reduce((n, r) => n + (r.received ?? NaN), 0);
     const sentMeasuring = results.reduce((n, r) => n + (r.sentMeasuring ?? NaN), 0);
-    return { label, members: reports.length * perReport, reports: reports.length, updates: latencies.length, lost, p50: percentile(latencies, 50), p99: percentile(latencies, 99), rss: peak, serverCpu, cpuPerUpdateUs: (rowCpu * 1000) / sent, messagesPerUpdate: received / sentMeasuring, writesPerUpdate: rowWrites / sent, generatorCpu, redisCpu, loopP99, load: loadavg()[0] };
+    return { label, members: reports.length * perReport, reports: reports.length, updates: latencies.length, lost, p50: percentile(latencies, 50), p99: percentile(latencies, 99), warmupP99: percentile(warmupLatencies, 99), rss: peak, serverCpu, cpuPerUpdateUs: (rowCpu * 1000) / sent, messagesPerUpdate: received / sentMeasuring, writesPerUpdate: rowWrites / sent, generatorCpu, redisCpu, loopP99, load: loadavg()[0] };
   } finally {
     clearInterval(sample);
   }
@@ -210,10 +217,10 @@ if (values.redis && existsSync('/usr/bin/redis-server')) {
   }
 }
 
-console.log(`\nSync server fan-out: ${perReport} members a report, 1 update/s each${values.spread ? ' (phases spread)' : ''}, ${seconds} s measured, ${generators} load-generator processes (${values.client} clients), server from ${values.dist ? 'dist' : 'sources'}`);
-console.log('| servers | members | reports | updates measured | not delivered | p50 ms | p99 ms | server RSS MB (peak, sum) | server CPU | server µs / update | server writes / update | messages / update | generators CPU | redis CPU | gen. loop p99 ms | load avg |');
-console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+console.log(`\nSync server fan-out: ${perReport} members a report, 1 update/s each${values.spread ? ' (phases spread)' : ''}, ${seconds} s measured after ${values.warmup} s of warm-up, ${generators} load-generator processes (${values.client} clients), server from ${values.dist ? 'dist' : 'sources'}`);
+console.log('| servers | members | reports | updates measured | not delivered | p50 ms | p99 ms | warm-up p99 ms | server RSS MB (peak, sum) | server CPU | server µs / update | server writes / update | messages / update | generators CPU | redis CPU | gen. loop p99 ms | load avg |');
+console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const r of rows) {
   const redisCpu = Number.isNaN(r.redisCpu) ? '–' : `${(r.redisCpu / 1000).toFixed(1)} s`;
-  console.log(`| ${r.label} | ${r.members} | ${r.reports} | ${r.updates} | ${r.lost} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.rss.toFixed(0)} | ${(r.serverCpu / 1000).toFixed(1)} s | ${r.cpuPerUpdateUs.toFixed(0)} | ${r.writesPerUpdate.toFixed(1)} | ${r.messagesPerUpdate.toFixed(2)} | ${(r.generatorCpu / 1000).toFixed(1)} s | ${redisCpu} | ${r.loopP99.toFixed(1)} | ${r.load.toFixed(1)} |`);
+  console.log(`| ${r.label} | ${r.members} | ${r.reports} | ${r.updates} | ${r.lost} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.warmupP99.toFixed(1)} | ${r.rss.toFixed(0)} | ${(r.serverCpu / 1000).toFixed(1)} s | ${r.cpuPerUpdateUs.toFixed(0)} | ${r.writesPerUpdate.toFixed(1)} | ${r.messagesPerUpdate.toFixed(2)} | ${(r.generatorCpu / 1000).toFixed(1)} s | ${redisCpu} | ${r.loopP99.toFixed(1)} | ${r.load.toFixed(1)} |`);
 }
