@@ -100,6 +100,20 @@ async function server(): Promise<SyncServer> {
   return s;
 }
 
+/** Ana's copy and Bo's, each with a window, both linked to one server and seeing each other. */
+async function anaAndBoOnAServer() {
+  const s = await server();
+  const { a, b, dataA, dataB } = twoCopies();
+  const anaWindow = rendererOf(a, 'Ana');
+  const boWindow = rendererOf(b, 'Bo');
+  const ana = handlersFor(a, dataA);
+  const bo = handlersFor(b, dataB);
+  await ana.connectServer(s.url);
+  await bo.connectServer(s.url);
+  await until(() => namesIn(boWindow).includes('Ana') && namesIn(anaWindow).includes('Bo'), 'both to see each other through the server');
+  return { a, dataA, anaWindow, boWindow, ana, bo };
+}
+
 describe('Connect to server…', () => {
   it('syncs two copies through a server, with the status the status line shows, and remembers the server', async () => {
     const s = await server();
@@ -248,15 +262,7 @@ describe('leaving a meeting', () => {
 
 describe('presence moving from one link to another', () => {
   it('a member who leaves the server for a meeting is seen again at once by a host who stays on the server', async () => {
-    const s = await server();
-    const { a, b, dataA, dataB } = twoCopies();
-    const anaWindow = rendererOf(a, 'Ana');
-    const boWindow = rendererOf(b, 'Bo');
-    const ana = handlersFor(a, dataA);
-    const bo = handlersFor(b, dataB);
-    await ana.connectServer(s.url);
-    await bo.connectServer(s.url);
-    await until(() => namesIn(boWindow).includes('Ana') && namesIn(anaWindow).includes('Bo'), 'both to see each other through the server');
+    const { anaWindow, boWindow, ana, bo } = await anaAndBoOnAServer();
     await ana.disconnectServer();
     await until(() => !namesIn(boWindow).includes('Ana'), "Ana's presence withdrawn from Bo's window");
     const meeting = await bo.hostMeeting();
@@ -289,15 +295,7 @@ describe('presence of someone who comes back', () => {
   });
 
   it('a guest who comes back from a meeting to the server and then leaves is gone for the host (on both) at once', async () => {
-    const s = await server();
-    const { a, b, dataA, dataB } = twoCopies();
-    const anaWindow = rendererOf(a, 'Ana');
-    const boWindow = rendererOf(b, 'Bo');
-    const ana = handlersFor(a, dataA);
-    const bo = handlersFor(b, dataB);
-    await ana.connectServer(s.url);
-    await bo.connectServer(s.url);
-    await until(() => namesIn(boWindow).includes('Ana') && namesIn(anaWindow).includes('Bo'), 'both present through the server');
+    const { a, dataA, anaWindow, boWindow, ana, bo } = await anaAndBoOnAServer();
     const meeting = await bo.hostMeeting();
     await ana.connectServer(meeting.invite);
     await until(() => ReportLinks.for(a, dataA).status().state === 'in-sync', 'Ana in the meeting');
