@@ -71,10 +71,10 @@ export interface SyncServer {
   /** `ws://HOST:N` */
   readonly url: string;
   readonly hocuspocus: Hocuspocus;
-  /** Stops accepting, closes connections, waits for reports to unload, closes files. */
   /**
-   * Stops accepting, closes every connection (by default 1001, "going away": clients
-   * reconnect when it is back; `goodbye` tells them something else) and stores what is due.
+   * Stops accepting, closes every connection (by default with 1001, "going away": clients
+   * reconnect when it is back; `goodbye` tells them something else), waits for reports to
+   * unload, closes files.
    */
   close(goodbye?: { code: number; reason: string }): Promise<void>;
 }
@@ -150,10 +150,16 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     extensionName: 'PlenaryEchoFreeBroadcast',
     async afterLoadDocument({ document }) {
       skipEchoToSender(document);
+    },
+  };
+  // Someone who leaves is withdrawn at once, also after a reconnect (see presence-binding.ts).
+  const presence: Extension = {
+    extensionName: 'PlenaryPresenceBinding',
+    async afterLoadDocument({ document }) {
       bindPresenceToLastSpeaker(document);
     },
   };
-  const extensions: Extension[] = [persistence ?? (options.storage as Extension), authenticationHook(options.authorize), echoFree];
+  const extensions: Extension[] = [persistence ?? (options.storage as Extension), authenticationHook(options.authorize), echoFree, presence];
   if (options.redisUrl) {
     extensions.push(await redisExtension({
       url: options.redisUrl,
