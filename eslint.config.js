@@ -10,7 +10,7 @@ const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'cr
 const forbid = (groups, message) => ({ group: groups, message });
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'release/**', 'node_modules/**', '.tools/**', 'test-results/**'] },
+  { ignores: ['dist/**', 'dist.*/**', 'release/**', 'node_modules/**', '.tools/**', 'test-results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

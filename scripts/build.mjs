@@ -1,12 +1,16 @@
 // Builds every entry point with esbuild into dist/. Main and the hosts are bundled so
 // that Yjs is loaded exactly once (a require() and an import() copy break instanceof).
 import { build } from 'esbuild';
-import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const out = join(root, 'dist');
+const dist = join(root, 'dist');
+// Built beside dist/ and swapped in at the end: `npm run server` and `npm run web` started
+// at once (two terminals) each build, and a build that emptied dist/ first took the files
+// from under the other's starting host.
+const out = join(root, `dist.building-${process.pid}`);
 const production = process.env.NODE_ENV === 'production';
 
 const entries = [
@@ -30,6 +34,7 @@ rmSync(out, { recursive: true, force: true });
 mkdirSync(join(out, 'renderer'), { recursive: true });
 
 const started = Date.now();
+process.on('exit', () => rmSync(out, { recursive: true, force: true })); // a failed build leaves nothing
 await Promise.all(entries.filter((e) => existsSync(join(root, e.src))).map((e) => build({
   entryPoints: [join(root, e.src)],
   outfile: join(out, e.out),
@@ -50,5 +55,17 @@ await Promise.all(entries.filter((e) => existsSync(join(root, e.src))).map((e) =
 if (existsSync(join(root, 'renderer/index.html'))) cpSync(join(root, 'renderer/index.html'), join(out, 'renderer/index.html'));
 for (const dir of ['renderer/assets']) {
   if (existsSync(join(root, dir))) cpSync(join(root, dir), join(out, dir), { recursive: true });
+}
+for (let attempt = 0; ; attempt++) {
+  const old = join(root, `dist.old-${process.pid}-${attempt}`);
+  try {
+    if (existsSync(dist)) renameSync(dist, old);
+    renameSync(out, dist);
+    rmSync(old, { recursive: true, force: true });
+    break;
+  } catch (error) {
+    // Another build swapped its dist/ in between: set that one aside too and try again.
+    if (attempt >= 5) throw error;
+  }
 }
 console.log(`Built dist/ in ${Date.now() - started} ms`);
