@@ -44,6 +44,9 @@ function presenceUser(doc: Y.Doc, publicKey: string): PresenceUser {
   return member ? { name: member.name, group: groupLabel(member.group), colour } : { name: `Guest ${publicKey.slice(0, 4)}`, group: '', colour };
 }
 
+/** Long enough to read a file path twice. */
+const NOTICE_MS = 20_000;
+
 export function mountSyncUi(options: SyncUiOptions): SyncDialogs {
   const { api, statusLine } = options;
   const syncStatus = new SyncStatusLine();
@@ -52,8 +55,17 @@ export function mountSyncUi(options: SyncUiOptions): SyncDialogs {
   notice.id = 'sync-notice';
   notice.className = 'sync-notice';
   notice.setAttribute('role', 'status');
-  const dialogs = new SyncDialogs(api, (text) => {
+  // A notice tells what an action did, once (role=status reads it out); it then makes
+  // room again, and its whole text stays in the tooltip while it shows.
+  let noticeTimer: ReturnType<typeof setTimeout> | undefined;
+  const dialogs = new SyncDialogs(api, (text, detail) => {
     notice.textContent = text;
+    notice.title = detail ?? text;
+    clearTimeout(noticeTimer);
+    noticeTimer = setTimeout(() => {
+      notice.textContent = '';
+      notice.title = '';
+    }, NOTICE_MS);
   }, (path) => showOpenedReport(api, path));
   statusLine.append(presence.element, notice, syncStatus.element, syncMenuButton(dialogs));
 

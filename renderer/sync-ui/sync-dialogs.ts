@@ -44,6 +44,9 @@ function button(text: string, primary = false): HTMLButtonElement {
   return b;
 }
 
+/** What an action did, for the status line; `detail` (a whole file path) goes to its tooltip. */
+type Notice = string | { text: string; detail: string };
+
 export class SyncDialogs {
   private readonly api: PlenaryApi;
   private readonly dialog: HTMLDialogElement;
@@ -51,12 +54,12 @@ export class SyncDialogs {
   private readonly message: HTMLElement;
   private readonly buttons: HTMLElement;
   private readonly progress: HTMLElement;
-  private readonly notify: (text: string) => void;
+  private readonly notify: (text: string, detail?: string) => void;
   private readonly openReport: (path: string) => void;
   private status: SyncStatusView | null = null;
 
   /** `openReport` shows a report main has opened (the browser host loads it in this page). */
-  constructor(api: PlenaryApi, notify: (text: string) => void, openReport: (path: string) => void) {
+  constructor(api: PlenaryApi, notify: (text: string, detail?: string) => void, openReport: (path: string) => void) {
     this.api = api;
     this.notify = notify;
     this.openReport = openReport;
@@ -103,7 +106,7 @@ export class SyncDialogs {
     (content.find((el) => el.querySelector('input'))?.querySelector('input') ?? actions[0] ?? close).focus();
   }
 
-  private async run(action: () => Promise<string | null>, working = 'Working…'): Promise<void> {
+  private async run(action: () => Promise<Notice | null>, working = 'Working…'): Promise<void> {
     this.message.textContent = '';
     this.dialog.setAttribute('aria-busy', 'true');
     // A large changes file takes a moment to check and merge: say so, and keep the buttons from a second click.
@@ -115,7 +118,8 @@ export class SyncDialogs {
       const done = await action();
       if (done !== null) {
         this.dialog.close();
-        this.notify(done);
+        if (typeof done === 'string') this.notify(done);
+        else this.notify(done.text, done.detail);
       }
     } catch (error) {
       this.message.textContent = error instanceof Error ? error.message : String(error);
@@ -151,7 +155,12 @@ export class SyncDialogs {
       const path = this.api.host === 'web' ? file.input.value.trim() || `Changes for ${recipient}.plenary-changes` : null;
       const result = await this.api.request('exportChanges', recipient, path, box.checked);
       if (!result) return null;
-      return `Changes for ${recipient} saved to ${result.path} (${(result.bytes / 1024).toFixed(1)} kB${result.complete ? ', the whole report' : ''}).`;
+      // The file's name fits the status line; where it went is in the notice's tooltip.
+      const name = result.path.split(/[\\/]/).pop() ?? result.path;
+      return {
+        text: `Changes for ${recipient} saved to ${name} (${(result.bytes / 1024).toFixed(1)} kB${result.complete ? ', the whole report' : ''}).`,
+        detail: result.path,
+      };
     }, 'Writing the changes file…'));
     this.open('Export changes', content, [go]);
   }
@@ -199,7 +208,9 @@ export class SyncDialogs {
         return `“${joined.title}” is now on this computer, linked to ${url.split('#')[0]}.`;
       }
       await this.api.request('connectServer', url);
-      return `Syncing with ${url}.`;
+      // An invitation's code is not for the status line; the report id is noise there.
+      const where = new URL(url.split('#')[0] ?? url);
+      return url.includes('#') ? `Joined the meeting at ${where.host}.` : `Syncing with ${where.origin}${where.pathname === '/' ? '' : where.pathname}.`;
     }, 'Fetching the report…'));
     const actions = [go];
     if (this.status?.server) {

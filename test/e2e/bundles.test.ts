@@ -59,6 +59,10 @@ describe('changes files', () => {
     await ana.fill('#sync-export-path', 'for-bo.plenary-changes');
     await ana.getByRole('button', { name: 'Export', exact: true }).click();
     await ana.waitForFunction(() => /saved to .*for-bo\.plenary-changes/.test(document.querySelector('#sync-notice')?.textContent ?? ''));
+    // A long notice (a file path) gives way in the status line; the sync status stays in the window.
+    const statusRight = await ana.evaluate(() => document.querySelector('#sync-status')!.getBoundingClientRect().right);
+    expect(statusRight).toBeLessThanOrEqual(await ana.evaluate(() => document.documentElement.clientWidth));
+    expect(await ana.getAttribute('#sync-notice', 'title')).toMatch(/^\/.*\/for-bo\.plenary-changes$/); // where it went
 
     expect(await bo.textContent('.ProseMirror')).not.toContain('Agreed in Geneva.');
     await importFile(bo, 'for-bo.plenary-changes');
