@@ -85,7 +85,7 @@ describe("main's link to a sync server", () => {
     await waitFor(() => link.status.state === 'in-sync', 30_000, 'in sync again');
     expect(link.status.pending).toBe(0);
     expect(seen).toContain('syncing 3');
-    expect(describeSync({ state: 'syncing', pending: 3, lastSyncAt: null, server: server.url, inMeeting: false, meetingEnded: false, meeting: null })).toBe('Syncing 3 updates…');
+    expect(describeSync({ state: 'syncing', pending: 3, lastSyncAt: null, server: server.url, inMeeting: false, linkEnded: null, meeting: null })).toBe('Syncing 3 updates…');
   });
 
   it('reports status, reconnects silently after the server dies and sends the backlog', async () => {
@@ -186,5 +186,22 @@ describe('hosting a meeting', () => {
     const reopened = openReportFile(path);
     cleanups.push(() => reopened.close());
     expect(paragraphs(reopened.doc).sort()).toEqual(expected);
+  });
+
+  it('rations wrong codes: after a few from one computer even the right one is refused for a while, with a reason', async () => {
+    const report = openNewReport();
+    const reportId = readMeta(report.doc).id;
+    const meeting = await startMeeting({ reportId, doc: report.doc, host: '127.0.0.1', wrongCodeLimits: { perAddress: 3, windowMs: 1_500, overall: 100, overallWindowMs: 60_000 } });
+    cleanups.push(() => meeting.stop());
+    const refusalOf = (c: TestClient) => new Promise<string>((resolve) => c.provider.on('authenticationFailed', ({ reason }: { reason: string }) => resolve(reason)));
+    const started = Date.now();
+    for (const guess of ['AAAAAA', 'BBBBBB', 'CCCCCC']) expect(await refusalOf(client(meeting.url, reportId, guess))).toBe('permission-denied');
+    const rightButTooSoon = client(meeting.url, reportId, meeting.code);
+    expect(await refusalOf(rightButTooSoon)).toMatch(/^Too many wrong meeting codes from this computer/);
+    rightButTooSoon.destroy();
+    await waitFor(() => Date.now() - started > 1_600, 5_000, 'the window to pass');
+    const guest = client(meeting.url, reportId, meeting.code);
+    await guest.settled();
+    expect(guest.provider.isSynced).toBe(true);
   });
 });

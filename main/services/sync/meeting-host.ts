@@ -9,11 +9,12 @@
  *
  * Guests need the address and a short code (6 characters from an alphabet without
  * look-alikes), which is the token their provider sends: someone on the same network
- * who lacks the code is refused. Stopping the meeting closes the guests' connections;
+ * who lacks the code is refused, and wrong codes are rationed (wrong-code-limiter.ts) so
+ * the code cannot be found by trying them all. Stopping the meeting closes the guests' connections;
  * every copy keeps everything it has (each guest its own edits and all it received,
  * the host everything any guest's acknowledged edit carried).
  */
-import { randomInt } from 'node:crypto';
+import { randomInt, timingSafeEqual } from 'node:crypto';
 import { networkInterfaces } from 'node:os';
 import * as Y from 'yjs';
 import type { Extension, onLoadDocumentPayload } from '@hocuspocus/server';
@@ -23,6 +24,7 @@ import { assertValidReportId } from '../../../shared/report-id.ts';
 import { silentLogger, type Logger } from './log.ts';
 import type { Awareness } from 'y-protocols/awareness';
 import { relayAwareness } from '../awareness-relay.ts';
+import { WrongCodeLimiter, type WrongCodeLimits } from './wrong-code-limiter.ts';
 
 const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 export const MEETING_CODE_LENGTH = 6;
@@ -31,6 +33,13 @@ export function newMeetingCode(): string {
   let code = '';
   for (let i = 0; i < MEETING_CODE_LENGTH; i++) code += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
   return code;
+}
+
+/** Compares in constant time, so the time a refusal takes says nothing about the code. */
+function sameCode(typed: string, code: string): boolean {
+  const a = Buffer.from(typed);
+  const b = Buffer.from(code);
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /** Normalizes what a guest typed: case, spaces and dashes do not matter. */
@@ -57,6 +66,8 @@ export interface MeetingOptions {
   log?: Logger;
   /** The host's presence (its session's awareness), relayed to and from the guests. */
   awareness?: Awareness;
+  /** How many wrong codes are let through (wrong-code-limiter.ts); tests shorten the windows. */
+  wrongCodeLimits?: WrongCodeLimits;
 }
 
 export interface Meeting {
@@ -132,13 +143,24 @@ export async function startMeeting(options: MeetingOptions): Promise<Meeting> {
   assertValidReportId(options.reportId);
   const code = newMeetingCode();
   const bridge = new MeetingBridge(options.reportId, options.doc, options.awareness);
+  const wrongCodes = new WrongCodeLimiter(options.wrongCodeLimits);
+  const log = options.log ?? silentLogger;
   const server: SyncServer = await startSyncServer({
     host: options.host,
     port: options.port ?? 0,
     storage: bridge,
-    log: options.log ?? silentLogger,
-    authorize: ({ token, reportId }) =>
-      reportId === options.reportId && normalizeMeetingCode(token ?? '') === code ? 'write' : 'deny',
+    log,
+    authorize: ({ token, reportId, remote }) => {
+      const refusal = wrongCodes.refusal(remote);
+      if (refusal) {
+        log('warn', 'meeting.refused', { remote, reason: refusal });
+        return { deny: refusal };
+      }
+      if (reportId === options.reportId && sameCode(normalizeMeetingCode(token ?? ''), code)) return 'write';
+      wrongCodes.wrong(remote);
+      log('warn', 'meeting.wrong_code', { remote });
+      return 'deny';
+    },
   });
   return {
     url: server.url,

@@ -38,7 +38,8 @@ export type Access = 'write' | 'read' | 'deny';
  * Decides a connection's access from the token its provider sent
  * (`HocuspocusProvider({ token })`). Member keys (issue 3) plug in here.
  */
-export type Authorize = (request: { token: string; reportId: string; headers: Headers }) => Access | Promise<Access>;
+/** `{ deny: reason }` refuses with a reason the client is shown (the provider's `onAuthenticationFailed`). */
+export type Authorize = (request: { token: string; reportId: string; headers: Headers; remote: string }) => Access | { deny: string } | Promise<Access | { deny: string }>;
 
 export interface SyncServerOptions {
   /** Folder of report files; required unless `storage` is given. */
@@ -109,13 +110,14 @@ function pinnedReport(url: string | undefined): string | null | undefined {
   return isValidReportId(id) ? id : undefined;
 }
 
-function authenticationHook(authorize: Authorize | undefined): Extension {
+function authenticationHook(authorize: Authorize | undefined, remoteOf: (request: Request) => string): Extension {
   return {
     extensionName: 'PlenaryAccess',
     async onAuthenticate(payload: onAuthenticatePayload) {
       if (!authorize) return;
-      const access = await authorize({ token: payload.token, reportId: payload.documentName, headers: payload.requestHeaders });
+      const access = await authorize({ token: payload.token, reportId: payload.documentName, headers: payload.requestHeaders, remote: remoteOf(payload.request) });
       if (access === 'deny') throw new Error('permission-denied');
+      if (typeof access === 'object') throw Object.assign(new Error('permission-denied'), { reason: access.deny });
       if (access === 'read') payload.connectionConfig.readOnly = true;
     },
   };
@@ -129,6 +131,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
   const outbox = new DurableOutbox();
   /** A connection's socket by the request Hocuspocus hands to its hooks. */
   const socketOf = new WeakMap<Request, WebSocket>();
+  const remoteOf = new WeakMap<Request, string>();
   const persistence = options.storage
     ? null
     : new SqlitePersistence({
@@ -159,7 +162,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       bindPresenceToLastSpeaker(document);
     },
   };
-  const extensions: Extension[] = [persistence ?? (options.storage as Extension), authenticationHook(options.authorize), echoFree, presence];
+  const extensions: Extension[] = [persistence ?? (options.storage as Extension), authenticationHook(options.authorize, (request) => remoteOf.get(request) ?? ''), echoFree, presence];
   if (options.redisUrl) {
     extensions.push(await redisExtension({
       url: options.redisUrl,
@@ -217,6 +220,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     ws.send = outboxSender(outbox, req.socket, () => ws.readyState === ws.OPEN, sendNow) as typeof ws.send;
     const request = toRequest(req);
     socketOf.set(request, ws);
+    remoteOf.set(request, remote);
     const client = hocuspocus.handleConnection(ws, request);
     log('info', 'connection.opened', { connection: id, remote, report: pinned ?? undefined });
     let closed = false;
