@@ -19,8 +19,11 @@ export interface SyncStatusView {
   server: string | null;
   /** True when that link is to someone else's meeting (joined by invitation), not a standing server. */
   inMeeting: boolean;
-  /** The host ended the meeting this report was in (shown until the report is linked anew). */
-  meetingEnded: boolean;
+  /**
+   * Why the last link ended by the other side's doing — "The meeting has ended", or a
+   * refusal — shown until the report is linked anew; null otherwise.
+   */
+  linkEnded: string | null;
   /** The meeting this app hosts for the report, if any. */
   meeting: MeetingInfo | null;
 }
@@ -155,7 +158,7 @@ export function parseSyncStatus(value: unknown): SyncStatusView | null {
     lastSyncAt: typeof v.lastSyncAt === 'string' ? v.lastSyncAt : null,
     server: typeof v.server === 'string' ? v.server : null,
     inMeeting: v.inMeeting === true,
-    meetingEnded: v.meetingEnded === true,
+    linkEnded: typeof v.linkEnded === 'string' ? v.linkEnded : null,
     meeting: meeting ? { url: String(meeting.url), code: String(meeting.code), invite: String(meeting.invite) } : null,
   };
 }

@@ -18,6 +18,7 @@ import { ServerLinks } from './sync/server-links.ts';
 import { MEETING_ENDED, meetingInterfaces, parseInvite, startMeeting, type Meeting } from './sync/meeting-host.ts';
 import { isValidReportId } from '../../shared/report-id.ts';
 import { relayAwareness, type AwarenessRelay } from './awareness-relay.ts';
+import { refusalNote } from './sync/refusal-message.ts';
 
 const byReport = new WeakMap<OpenReport, ReportLinks>();
 
@@ -28,8 +29,11 @@ export class ReportLinks {
   private relay: AwarenessRelay | null = null;
   private linkStatus: SyncStatus | null = null;
   private meeting: Meeting | null = null;
-  /** The meeting this report was last linked to was ended by its host (until the next connect). */
-  private meetingEnded = false;
+  /**
+   * Why the last link ended by the other side's doing (the host ended the meeting, the
+   * code or access was refused), shown until the report is linked anew.
+   */
+  private linkEnded: string | null = null;
   private readonly listeners = new Set<(status: SyncStatusView) => void>();
   /** Interface a meeting listens on; tests use 127.0.0.1. */
   private readonly meetingHost: string | undefined;
@@ -70,10 +74,10 @@ export class ReportLinks {
     const meeting: MeetingInfo | null = this.meeting ? { url: this.meeting.url, code: this.meeting.code, invite: this.meeting.invite } : null;
     if (!this.link || !this.linkStatus) {
       const record = this.safeRemembered();
-      return { state: 'not-connected', pending: 0, lastSyncAt: record?.lastSyncAt ?? null, server: null, inMeeting: false, meetingEnded: this.meetingEnded, meeting };
+      return { state: 'not-connected', pending: 0, lastSyncAt: record?.lastSyncAt ?? null, server: null, inMeeting: false, linkEnded: this.linkEnded, meeting };
     }
     const s = this.linkStatus;
-    return { state: s.state, pending: s.pending, lastSyncAt: s.lastSyncAt?.toISOString() ?? null, server: this.link.url, inMeeting: this.link.token !== undefined, meetingEnded: this.meetingEnded, meeting };
+    return { state: s.state, pending: s.pending, lastSyncAt: s.lastSyncAt?.toISOString() ?? null, server: this.link.url, inMeeting: this.link.token !== undefined, linkEnded: this.linkEnded, meeting };
   }
 
   private safeRemembered(): { lastSyncAt?: string } | undefined {
@@ -109,14 +113,18 @@ export class ReportLinks {
       token = invite.code;
     }
     this.closeLink();
-    this.meetingEnded = false;
+    this.linkEnded = null;
     const link = new ServerLink({ url, reportId, doc: this.report.doc, token, links: invite ? undefined : this.remembered });
+    // (Handled after the provider has finished with the event it is telling us about.)
     if (invite) {
       link.onClosed((code) => {
-        // (After the provider has finished handling the close it is telling us about.)
-        if (code === MEETING_ENDED.code) queueMicrotask(() => this.meetingWasEnded(link));
+        if (code === MEETING_ENDED.code) queueMicrotask(() => this.endedByOtherSide(link, 'The meeting has ended'));
       });
     }
+    link.onRefused((reason) => {
+      const note = refusalNote({ meeting: invite !== null, reason });
+      queueMicrotask(() => this.endedByOtherSide(link, note));
+    });
     this.link = link;
     const remote = link.awareness;
     if (remote) this.relay = relayAwareness(this.report.session.awareness, remote);
@@ -139,13 +147,18 @@ export class ReportLinks {
     this.link = null;
   }
 
-  /** The host ended the meeting: stop calling it, and go back to the report's own server. */
-  private meetingWasEnded(link: ServerLink): void {
+  /**
+   * The other side ended the link (the host ended the meeting, or it refused the code or
+   * the member): stop calling it, say why, and from a meeting go back to the report's
+   * own server. A refusing server stays remembered: access may be granted later.
+   */
+  private endedByOtherSide(link: ServerLink, why: string): void {
     if (this.link !== link) return;
+    const wasMeeting = link.token !== undefined;
     this.closeLink();
     this.linkStatus = null;
-    this.reconnectRemembered();
-    this.meetingEnded = true; // (after: linking anew clears it)
+    if (wasMeeting) this.reconnectRemembered();
+    this.linkEnded = why; // (after: linking anew clears it)
     this.emit();
   }
 
@@ -157,7 +170,7 @@ export class ReportLinks {
     const leftMeeting = this.link?.token !== undefined;
     this.closeLink();
     this.linkStatus = null;
-    this.meetingEnded = false;
+    this.linkEnded = null;
     if (leftMeeting) {
       this.reconnectRemembered();
     } else {

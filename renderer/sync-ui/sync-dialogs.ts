@@ -210,7 +210,7 @@ export class SyncDialogs {
       await this.api.request('connectServer', url);
       // An invitation's code is not for the status line; the report id is noise there.
       const where = new URL(url.split('#')[0] ?? url);
-      return url.includes('#') ? `Joined the meeting at ${where.host}.` : `Syncing with ${where.origin}${where.pathname === '/' ? '' : where.pathname}.`;
+      return url.includes('#') ? `Connecting to the meeting at ${where.host}.` : `Syncing with ${where.origin}${where.pathname === '/' ? '' : where.pathname}.`;
     }, 'Fetching the report…'));
     const actions = [go];
     if (this.status?.server) {

@@ -31,7 +31,7 @@ export function describeSync(status: SyncStatusView): string {
     case 'in-sync': text = `${status.inMeeting ? 'In the meeting · in sync' : 'In sync'}${last ? ` · ${last}` : ''}`; break;
   }
   // Said until the report is linked anew: a guest may not have been looking when it ended.
-  if (status.meetingEnded) text = status.state === 'not-connected' ? 'The meeting has ended · your edits are kept here' : `The meeting has ended · ${text}`;
+  if (status.linkEnded) text = status.state === 'not-connected' ? `${status.linkEnded} · your edits are kept here` : `${status.linkEnded} · ${text}`;
   if (status.meeting) text += ` · hosting a meeting, code ${status.meeting.code}`;
   return text;
 }

@@ -194,7 +194,7 @@ describe('Host a meeting…', () => {
     const stopped = await host.stopMeeting();
     expect(stopped.meeting).toBeNull();
     // The guest is told it ended and stops calling it (its copy had no server of its own).
-    await until(() => ReportLinks.for(b, dataB).status().meetingEnded, 'the guest to be told the meeting ended', 5_000);
+    await until(() => ReportLinks.for(b, dataB).status().linkEnded === 'The meeting has ended', 'the guest to be told the meeting ended', 5_000);
     expect(ReportLinks.for(b, dataB).status()).toMatchObject({ state: 'not-connected', server: null, inMeeting: false });
     expect(Y.encodeStateVector(a.doc)).toEqual(Y.encodeStateVector(b.doc));
   });
@@ -210,10 +210,33 @@ describe('Host a meeting…', () => {
     await handlersFor(a, dataA).stopMeeting();
     await until(() => ReportLinks.for(b, dataB).status().state === 'in-sync' && ReportLinks.for(b, dataB).status().server === s.url, 'the guest back on its server', 5_000);
     const status = ReportLinks.for(b, dataB).status();
-    expect(status).toMatchObject({ inMeeting: false, meetingEnded: true });
+    expect(status).toMatchObject({ inMeeting: false, linkEnded: 'The meeting has ended' });
     expect(describeSync(status)).toMatch(/^The meeting has ended · In sync/);
     // Linking anew clears it.
-    expect((await guest.connectServer(s.url)).meetingEnded).toBe(false);
+    expect((await guest.connectServer(s.url)).linkEnded).toBeNull();
+  });
+
+  it('a copy that already has the report, given a wrong code, is told so in the status line and goes back to its server', async () => {
+    const s = await server();
+    const { a, b, dataA, dataB } = twoCopies();
+    const guest = handlersFor(b, dataB);
+    await guest.connectServer(s.url);
+    const meeting = await handlersFor(a, dataA).hostMeeting();
+    const wrong = meeting.invite.replace(/#.*/, '#ZZZZZZ');
+    await guest.connectServer(wrong);
+    await until(() => ReportLinks.for(b, dataB).status().linkEnded !== null, 'the refusal', 5_000);
+    await until(() => ReportLinks.for(b, dataB).status().state === 'in-sync', 'the guest back on its server', 5_000);
+    const status = ReportLinks.for(b, dataB).status();
+    expect(status).toMatchObject({ server: s.url, inMeeting: false });
+    expect(describeSync(status)).toMatch(/^The meeting did not accept the code; ask the host for the invitation · In sync/);
+    // After five wrong codes from this computer even the right one waits, and it says so.
+    for (let i = 0; i < 4; i++) {
+      await guest.connectServer(wrong);
+      await until(() => ReportLinks.for(b, dataB).status().linkEnded !== null, 'the refusal', 5_000);
+    }
+    await guest.connectServer(meeting.invite);
+    await until(() => ReportLinks.for(b, dataB).status().linkEnded !== null, 'the refusal', 5_000);
+    expect(ReportLinks.for(b, dataB).status().linkEnded).toBe('Too many wrong meeting codes were tried; wait a minute');
   });
 
   it('a meeting that is not reachable (the host’s laptop asleep) is not taken for ended: the guest keeps trying', async () => {
@@ -227,7 +250,7 @@ describe('Host a meeting…', () => {
     await until(() => ReportLinks.for(b, dataB).status().state === 'in-sync', 'the guest in the meeting');
     network.cut();
     await until(() => ReportLinks.for(b, dataB).status().state !== 'in-sync', 'the guest to notice');
-    expect(ReportLinks.for(b, dataB).status()).toMatchObject({ inMeeting: true, meetingEnded: false });
+    expect(ReportLinks.for(b, dataB).status()).toMatchObject({ inMeeting: true, linkEnded: null });
     expect(describeSync(ReportLinks.for(b, dataB).status())).toMatch(/^(Meeting not reachable|Connecting to the meeting)/);
     network.restore();
     await until(() => ReportLinks.for(b, dataB).status().state === 'in-sync', 'the guest back in the meeting once it is reachable');

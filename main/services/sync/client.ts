@@ -44,6 +44,7 @@ export class ServerLink {
   private readonly provider: HocuspocusProvider;
   private readonly listeners = new Set<(status: SyncStatus) => void>();
   private readonly closeListeners = new Set<(code: number) => void>();
+  private readonly refusedListeners = new Set<(reason: string | undefined) => void>();
   private readonly links: ServerLinks | undefined;
   private socketState: 'offline' | 'connecting' | 'connected' = 'connecting';
   private current: SyncStatus;
@@ -81,6 +82,10 @@ export class ServerLink {
       onClose: ({ event }: { event?: { code?: number } }) => {
         if (this.destroyed) return;
         for (const listener of [...this.closeListeners]) listener(event?.code ?? 1006);
+      },
+      onAuthenticationFailed: ({ reason }: { reason?: string }) => {
+        if (this.destroyed) return;
+        for (const listener of [...this.refusedListeners]) listener(reason);
       },
       onSynced: () => this.update(),
       onUnsyncedChanges: () => this.update(),
@@ -120,6 +125,12 @@ export class ServerLink {
     return () => this.closeListeners.delete(listener);
   }
 
+  /** Calls `listener` when the server refuses this link (its access hook said no). */
+  onRefused(listener: (reason: string | undefined) => void): () => void {
+    this.refusedListeners.add(listener);
+    return () => this.refusedListeners.delete(listener);
+  }
+
   private update(): void {
     // The provider reports its first status from inside its constructor, before
     // `this.provider` is set; throwing there would fail that first connection attempt
@@ -148,6 +159,7 @@ export class ServerLink {
     this.provider.destroy();
     this.listeners.clear();
     this.closeListeners.clear();
+    this.refusedListeners.clear();
   }
 }
 

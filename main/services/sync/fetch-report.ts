@@ -14,6 +14,7 @@ import { yXmlFragmentToProseMirrorRootNode } from 'y-prosemirror';
 import { schema } from '../../../shared/schema.ts';
 import { bodyOf, createReportDoc, readMeta } from '../../../shared/ydoc.ts';
 import { assertValidReportId } from '../../../shared/report-id.ts';
+import { refusalMessage } from './refusal-message.ts';
 import { guardedWebSocket } from './guarded-socket.ts';
 
 export class FetchReportError extends Error {
@@ -72,9 +73,7 @@ export function fetchReport(options: FetchReportOptions): Promise<Y.Doc> {
       onOpen: () => {
         everOpen = true;
       },
-      onAuthenticationFailed: () => finish(new FetchReportError(options.token
-        ? 'The meeting did not accept this invitation\'s code. Ask the host for the current invitation (a new meeting has a new code).'
-        : `${where} did not let you in to this report. Ask the secretariat for access.`)),
+      onAuthenticationFailed: ({ reason }: { reason?: string }) => finish(new FetchReportError(refusalMessage({ meeting: options.token !== undefined, reason, where }))),
       onMaxAttemptsFailed: () => finish(unreachable()),
       onClose: () => {
         if (!everOpen) finish(unreachable());

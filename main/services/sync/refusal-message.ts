@@ -1,0 +1,32 @@
+/**
+ * What the app tells a member whose server or meeting refused them: in a dialog (the
+ * whole sentence) or in the status line (short). The reason a server gives is not shown
+ * as it is (a server is someone else's program): only the refusal this app's meetings
+ * send for too many wrong codes is recognized, and every text is ours.
+ */
+import { TOO_MANY_WRONG_CODES } from './wrong-code-limiter.ts';
+
+type Refusal = 'access' | 'code' | 'too-many-codes';
+
+function kindOf(meeting: boolean, reason: string | undefined): Refusal {
+  if (!meeting) return 'access';
+  return reason?.startsWith(TOO_MANY_WRONG_CODES) ? 'too-many-codes' : 'code';
+}
+
+/** For a dialog: what happened and what to do. */
+export function refusalMessage(options: { meeting: boolean; reason?: string; where: string }): string {
+  switch (kindOf(options.meeting, options.reason)) {
+    case 'access': return `${options.where} did not let you in to this report. Ask the secretariat for access.`;
+    case 'too-many-codes': return 'The meeting refused: too many wrong codes were tried. Wait a minute, check the code with the host, and try again.';
+    case 'code': return 'The meeting did not accept this invitation\'s code. Ask the host for the current invitation (a new meeting has a new code).';
+  }
+}
+
+/** For the status line. */
+export function refusalNote(options: { meeting: boolean; reason?: string }): string {
+  switch (kindOf(options.meeting, options.reason)) {
+    case 'access': return 'The server did not let you in; ask the secretariat for access';
+    case 'too-many-codes': return 'Too many wrong meeting codes were tried; wait a minute';
+    case 'code': return 'The meeting did not accept the code; ask the host for the invitation';
+  }
+}
