@@ -109,13 +109,18 @@ export async function openAsChairAndMember(errors: string[], chairViewport?: { w
   for (const page of [chair, member]) page.on('pageerror', (error) => errors.push(error.message));
   await openEditor(chair, host.url);
   await openEditor(member, host.url);
+  await nameChairAndMember(chair, member, { name: 'Amina Diallo', group: 'government' }, { name: 'Bruno Costa', group: 'private-sector' });
+  return { host, browser, chairContext, memberContext, chair, member };
+}
+
+/** The chair puts themself and one member on the roster; the member's page says "I am …". */
+export async function nameChairAndMember(chair: Page, member: Page, chairIs: { name: string; group: string }, memberIs: { name: string; group: string }): Promise<void> {
   await openRoster(chair);
-  await fillMember(chair, { name: 'Amina Diallo', group: 'government', role: 'chair', isMe: true });
-  await addMember(chair, { name: 'Bruno Costa', group: 'private-sector' });
+  await fillMember(chair, { ...chairIs, role: 'chair', isMe: true });
+  await addMember(chair, memberIs);
   await closeRoster(chair);
   await openRoster(member);
-  await member.getByRole('button', { name: 'I am Bruno Costa' }).click();
-  await member.locator('.who-am-i', { hasText: 'You are Bruno Costa' }).waitFor();
+  await member.getByRole('button', { name: `I am ${memberIs.name}` }).click();
+  await member.locator('.who-am-i', { hasText: `You are ${memberIs.name}` }).waitFor();
   await closeRoster(member);
-  return { host, browser, chairContext, memberContext, chair, member };
 }

@@ -9,7 +9,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { ROOT, launchBrowser, newPage, openEditor, startHost, tempDataDir } from './harness.ts';
-import { addMember, closeRoster, openRoster } from './stance-helpers.ts';
+import { nameChairAndMember } from './stance-helpers.ts';
 import { startSyncServer } from '../../main/services/sync/server.ts';
 import { silentLogger } from '../../main/services/sync/log.ts';
 
@@ -35,14 +35,7 @@ try {
   await ana.fill('#sync-server-url', server.url);
   await ana.keyboard.press('Enter');
   await ana.waitForFunction(() => /^In sync/.test(document.querySelector('#sync-status')?.textContent ?? ''));
-  await openRoster(ana);
-  await addMember(ana, { name: 'Ana Diaz', group: 'government', role: 'chair', isMe: true });
-  await addMember(ana, { name: 'Bo Lin', group: 'civil-society' });
-  await closeRoster(ana);
-  await openRoster(bo);
-  await bo.getByRole('button', { name: 'I am Bo Lin' }).click();
-  await bo.locator('.who-am-i', { hasText: 'You are Bo Lin' }).waitFor();
-  await closeRoster(bo);
+  await nameChairAndMember(ana, bo, { name: 'Ana Diaz', group: 'government' }, { name: 'Bo Lin', group: 'civil-society' });
   // Ana is typing in the second paragraph; Bo reads the first.
   await bo.locator('.ProseMirror > p').first().click();
   // (At the end of the paragraph's last line: End alone goes to the end of a visual line.)

@@ -114,6 +114,16 @@ async function anaAndBoOnAServer() {
   return { a, dataA, anaWindow, boWindow, ana, bo };
 }
 
+/** Bo's copy linked to a server (as a guest-to-be), and a meeting hosted from Ana's copy. */
+async function guestOnAServerAndAMeeting() {
+  const s = await server();
+  const { a, b, dataA, dataB } = twoCopies();
+  const guest = handlersFor(b, dataB);
+  await guest.connectServer(s.url);
+  const meeting = await handlersFor(a, dataA).hostMeeting();
+  return { s, a, dataA, b, dataB, guest, meeting };
+}
+
 describe('Connect to server…', () => {
   it('syncs two copies through a server, with the status the status line shows, and remembers the server', async () => {
     const s = await server();
@@ -200,11 +210,7 @@ describe('Host a meeting…', () => {
   });
 
   it('when the host ends it, a guest goes back to the server their report is linked to, and says why', async () => {
-    const s = await server();
-    const { a, b, dataA, dataB } = twoCopies();
-    const guest = handlersFor(b, dataB);
-    await guest.connectServer(s.url);
-    const meeting = await handlersFor(a, dataA).hostMeeting();
+    const { s, a, dataA, b, dataB, guest, meeting } = await guestOnAServerAndAMeeting();
     await guest.connectServer(meeting.invite);
     await until(() => ReportLinks.for(b, dataB).status().state === 'in-sync', 'the guest in the meeting');
     await handlersFor(a, dataA).stopMeeting();
@@ -217,11 +223,7 @@ describe('Host a meeting…', () => {
   });
 
   it('a copy that already has the report, given a wrong code, is told so in the status line and goes back to its server', async () => {
-    const s = await server();
-    const { a, b, dataA, dataB } = twoCopies();
-    const guest = handlersFor(b, dataB);
-    await guest.connectServer(s.url);
-    const meeting = await handlersFor(a, dataA).hostMeeting();
+    const { s, b, dataB, guest, meeting } = await guestOnAServerAndAMeeting();
     const wrong = meeting.invite.replace(/#.*/, '#ZZZZZZ');
     await guest.connectServer(wrong);
     await until(() => ReportLinks.for(b, dataB).status().linkEnded !== null, 'the refusal', 5_000);
