@@ -35,8 +35,12 @@ export class PresenceList {
     const others = this.others();
     this.element.replaceChildren();
     this.element.hidden = others.length === 0;
+    this.element.title = '';
     if (others.length === 0) return;
-    this.element.append(document.createTextNode('Also here: '));
+    // A full status line cuts the list short: the count and the tooltip still say it all.
+    const label = (user: PresenceUser): string => (user.group ? `${user.name} (${user.group})` : user.name);
+    this.element.title = others.map(label).join(', ');
+    this.element.append(document.createTextNode(others.length > 1 ? `Also here (${others.length}): ` : 'Also here: '));
     others.forEach((user, i) => {
       const item = document.createElement('span');
       item.className = 'presence-person';
@@ -44,7 +48,7 @@ export class PresenceList {
       const dot = document.createElement('span');
       dot.className = `presence-dot presence-c${user.colour}`;
       dot.setAttribute('aria-hidden', 'true');
-      item.append(dot, document.createTextNode(user.group ? `${user.name} (${user.group})` : user.name));
+      item.append(dot, document.createTextNode(label(user)));
       if (i > 0) this.element.append(document.createTextNode(', '));
       this.element.append(item);
     });

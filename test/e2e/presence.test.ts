@@ -87,6 +87,8 @@ describe('presence', () => {
     await addMember(ana, { name: 'Ana Diaz', group: 'civil-society', isMe: true });
     await closeRoster(ana);
     await bo.waitForFunction(() => [...document.querySelectorAll('#presence-list .presence-person')].some((p) => p.textContent === 'Ana Diaz (civil society)'));
+    // Whole in the tooltip, also when a full status line cuts the list short.
+    expect(await bo.getAttribute('#presence-list', 'title')).toBe('Ana Diaz (civil society)');
     // Back in the text, her caret carries the name.
     await ana.locator('.ProseMirror p').nth(1).click();
     await ana.keyboard.press('End');
