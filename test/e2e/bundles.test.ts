@@ -85,5 +85,18 @@ describe('changes files', () => {
     await bo.waitForFunction(() => /damaged or incomplete/.test(document.querySelector('#sync-dialog-message')?.textContent ?? ''));
     expect(await bo.isVisible('#sync-dialog[open]')).toBe(true);
     expect(await bo.textContent('.ProseMirror')).toBe(before);
+    await bo.getByRole('button', { name: 'Close', exact: true }).click();
+  });
+
+  test('a notice makes room again in the status line after 20 s', async () => {
+    // (Last in the file: the page's clock stays under the test's hand.)
+    await bo.clock.install();
+    await importFile(bo, 'for-bo.plenary-changes');
+    await bo.waitForFunction(() => /already in this report/.test(document.querySelector('#sync-notice')?.textContent ?? ''));
+    await bo.clock.runFor(19_000);
+    expect(await bo.textContent('#sync-notice')).toMatch(/already in this report/);
+    await bo.clock.runFor(1_500);
+    expect(await bo.textContent('#sync-notice')).toBe('');
+    expect(await bo.isVisible('#sync-notice')).toBe(false);
   });
 });
