@@ -116,8 +116,11 @@ function authenticationHook(authorize: Authorize | undefined, remoteOf: (request
     async onAuthenticate(payload: onAuthenticatePayload) {
       if (!authorize) return;
       const access = await authorize({ token: payload.token, reportId: payload.documentName, headers: payload.requestHeaders, remote: remoteOf(payload.request) });
-      if (access === 'deny') throw new Error('permission-denied');
-      if (typeof access === 'object') throw Object.assign(new Error('permission-denied'), { reason: access.deny });
+      // The reason goes to the client. No message: Hocuspocus prints a failed hook's message
+      // on stderr, once per refused attempt (an attacker's guesses too); refusals that
+      // matter are logged by whoever refused (the meeting's wrong-code lines).
+      if (access === 'deny') throw Object.assign(new Error(), { reason: 'permission-denied' });
+      if (typeof access === 'object') throw Object.assign(new Error(), { reason: access.deny });
       if (access === 'read') payload.connectionConfig.readOnly = true;
     },
   };
