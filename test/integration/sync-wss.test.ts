@@ -1,0 +1,82 @@
+/**
+ * wss://: Connect to server… takes a wss:// address, as a working group's server behind a
+ * TLS-terminating proxy has. A real TLS front (node:tls, a certificate made for the test
+ * with openssl) before a real sync server; the app's link runs in a process of its own
+ * (wss-link.ts) that trusts that certificate — and in one that does not, which must
+ * never sync: the link checks the server's certificate.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { connect, type Server as NetServer } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
+import { startSyncServer, type SyncServer } from '../../main/services/sync/server.ts';
+import { silentLogger } from '../../main/services/sync/log.ts';
+import { ROOT, connectClient, tempDir, waitFor } from './fixtures/sync/harness.ts';
+
+const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
+const LINK = join(ROOT, 'test/integration/fixtures/sync/wss-link.ts');
+
+let server: SyncServer;
+let front: NetServer;
+let certFile: string;
+let wssUrl: string;
+
+beforeAll(async () => {
+  if (!hasOpenssl) return;
+  const dir = tempDir('plenary-wss-');
+  certFile = join(dir, 'cert.pem');
+  const keyFile = join(dir, 'key.pem');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
+    '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', keyFile, '-out', certFile], { stdio: 'ignore' });
+  server = await startSyncServer({ dataDir: tempDir(), host: '127.0.0.1', port: 0, log: silentLogger });
+  // TLS ends here and the bytes go on to the sync server, as a reverse proxy would do.
+  front = createTlsServer({ key: readFileSync(keyFile), cert: readFileSync(certFile) }, (socket) => {
+    const upstream = connect(server.port, '127.0.0.1');
+    socket.pipe(upstream).pipe(socket);
+    socket.on('error', () => upstream.destroy());
+    upstream.on('error', () => socket.destroy());
+  });
+  await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+  wssUrl = `wss://127.0.0.1:${(front.address() as { port: number }).port}`;
+});
+
+afterAll(async () => {
+  front?.close();
+  await server?.close();
+});
+
+/** Runs the link in its own process (asynchronously: the TLS front lives in this one). */
+async function runLink(reportId: string, text: string, trust: boolean, waitMs: number): Promise<{ state: string }> {
+  const env = { ...process.env };
+  delete env.NODE_EXTRA_CA_CERTS;
+  if (trust) env.NODE_EXTRA_CA_CERTS = certFile;
+  const { stdout } = await promisify(execFile)(process.execPath, [LINK, wssUrl, reportId, text, String(waitMs)], { cwd: ROOT, env, encoding: 'utf8', timeout: 30_000 });
+  return JSON.parse(stdout.trim().split('\n').pop()!) as { state: string };
+}
+
+describe.skipIf(!hasOpenssl)('a sync server behind TLS (wss://)', () => {
+  it('the app links to it and syncs', async () => {
+    expect((await runLink('wss-report', 'over TLS', true, 10_000)).state).toBe('in-sync');
+    // What the link sent is on the server: a plain client on the server's own port reads it.
+    const reader = connectClient(server.url, 'wss-report');
+    try {
+      await waitFor(() => reader.doc.getMap('meta').get('wss') === 'over TLS', 10_000, 'the text on the server');
+    } finally {
+      reader.destroy();
+    }
+  });
+
+  it('a server whose certificate the computer does not trust is never synced with', async () => {
+    expect((await runLink('wss-untrusted', 'must not arrive', false, 3_000)).state).not.toBe('in-sync');
+    const reader = connectClient(server.url, 'wss-untrusted');
+    try {
+      await reader.settled();
+      expect(reader.doc.getMap('meta').get('wss')).toBeUndefined();
+    } finally {
+      reader.destroy();
+    }
+  });
+});
