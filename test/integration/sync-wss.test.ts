@@ -17,6 +17,7 @@ import { silentLogger } from '../../main/services/sync/log.ts';
 import { ROOT, connectClient, tempDir, waitFor } from './fixtures/sync/harness.ts';
 
 const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
+if (!hasOpenssl) console.warn('sync-wss: skipped, no openssl on the PATH to make the test\'s certificate (.ci/run installs it).');
 const LINK = join(ROOT, 'test/integration/fixtures/sync/wss-link.ts');
 
 let server: SyncServer;
