@@ -24,6 +24,8 @@ export interface SyncStatusView {
    * refusal — shown until the report is linked anew; null otherwise.
    */
   linkEnded: string | null;
+  /** Why the link cannot connect when retrying alone will not help (a wss:// certificate). */
+  problem: string | null;
   /** The meeting this app hosts for the report, if any. */
   meeting: MeetingInfo | null;
 }
@@ -159,6 +161,7 @@ export function parseSyncStatus(value: unknown): SyncStatusView | null {
     server: typeof v.server === 'string' ? v.server : null,
     inMeeting: v.inMeeting === true,
     linkEnded: typeof v.linkEnded === 'string' ? v.linkEnded : null,
+    problem: typeof v.problem === 'string' ? v.problem : null,
     meeting: meeting ? { url: String(meeting.url), code: String(meeting.code), invite: String(meeting.invite) } : null,
   };
 }

@@ -74,10 +74,10 @@ export class ReportLinks {
     const meeting: MeetingInfo | null = this.meeting ? { url: this.meeting.url, code: this.meeting.code, invite: this.meeting.invite } : null;
     if (!this.link || !this.linkStatus) {
       const record = this.safeRemembered();
-      return { state: 'not-connected', pending: 0, lastSyncAt: record?.lastSyncAt ?? null, server: null, inMeeting: false, linkEnded: this.linkEnded, meeting };
+      return { state: 'not-connected', pending: 0, lastSyncAt: record?.lastSyncAt ?? null, server: null, inMeeting: false, linkEnded: this.linkEnded, problem: null, meeting };
     }
     const s = this.linkStatus;
-    return { state: s.state, pending: s.pending, lastSyncAt: s.lastSyncAt?.toISOString() ?? null, server: this.link.url, inMeeting: this.link.token !== undefined, linkEnded: this.linkEnded, meeting };
+    return { state: s.state, pending: s.pending, lastSyncAt: s.lastSyncAt?.toISOString() ?? null, server: this.link.url, inMeeting: this.link.token !== undefined, linkEnded: this.linkEnded, problem: s.problem, meeting };
   }
 
   private safeRemembered(): { lastSyncAt?: string } | undefined {

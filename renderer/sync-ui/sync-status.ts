@@ -30,6 +30,9 @@ export function describeSync(status: SyncStatusView): string {
     case 'syncing': text = status.pending > 0 ? `Syncing ${status.pending} update${status.pending === 1 ? '' : 's'}…` : 'Syncing…'; break;
     case 'in-sync': text = `${status.inMeeting ? 'In the meeting · in sync' : 'In sync'}${last ? ` · ${last}` : ''}`; break;
   }
+  if (status.problem && (status.state === 'offline' || status.state === 'connecting')) {
+    text = `Cannot connect: ${status.problem}; ask whoever runs the server · edits are kept here${since}`;
+  }
   // Said until the report is linked anew: a guest may not have been looking when it ended.
   if (status.linkEnded) text = status.state === 'not-connected' ? `${status.linkEnded} · your edits are kept here` : `${status.linkEnded} · ${text}`;
   if (status.meeting) text += ` · hosting a meeting, code ${status.meeting.code}`;

@@ -13,6 +13,7 @@ import { HocuspocusProvider } from '@hocuspocus/provider';
 import { isServerUrl, type ServerLinks } from './server-links.ts';
 import { assertValidReportId } from '../../../shared/report-id.ts';
 import { guardedWebSocket } from './guarded-socket.ts';
+import { tlsProblem } from './tls-problem.ts';
 
 export type SyncState = 'offline' | 'connecting' | 'syncing' | 'in-sync';
 
@@ -22,6 +23,8 @@ export interface SyncStatus {
   pending: number;
   /** Last moment everything was in sync with the server, if ever. */
   lastSyncAt: Date | null;
+  /** Why it cannot connect, when retrying will not help by itself (a wss:// certificate). */
+  problem: string | null;
 }
 
 export interface ServerLinkOptions {
@@ -49,6 +52,7 @@ export class ServerLink {
   private socketState: 'offline' | 'connecting' | 'connected' = 'connecting';
   private current: SyncStatus;
   private destroyed = false;
+  private problem: string | null = null;
 
   constructor(options: ServerLinkOptions) {
     if (!isServerUrl(options.url)) throw new Error(`Not a ws:// or wss:// address: ${options.url}`);
@@ -59,7 +63,7 @@ export class ServerLink {
     this.links = options.links;
     const remembered = this.links?.get(options.reportId);
     const lastSyncAt = remembered?.url === options.url && remembered.lastSyncAt ? new Date(remembered.lastSyncAt) : null;
-    this.current = { state: 'connecting', pending: 0, lastSyncAt };
+    this.current = { state: 'connecting', pending: 0, lastSyncAt, problem: null };
     this.links?.set(options.reportId, { url: options.url, lastSyncAt: lastSyncAt?.toISOString() });
     const delay = options.backoff?.delayMs ?? 1_000;
     this.provider = new HocuspocusProvider({
@@ -68,7 +72,14 @@ export class ServerLink {
       document: options.doc,
       token: options.token ?? null,
       // Every frame from the server is checked before the provider sees it.
-      WebSocketPolyfill: guardedWebSocket({ url: options.url, reportId: options.reportId }),
+      WebSocketPolyfill: guardedWebSocket({
+        url: options.url,
+        reportId: options.reportId,
+        onError: (error) => {
+          this.problem = tlsProblem(error);
+          this.update();
+        },
+      }),
       delay,
       minDelay: delay,
       factor: 2,
@@ -77,6 +88,7 @@ export class ServerLink {
       maxAttempts: 0,
       onStatus: ({ status }: { status: string }) => {
         this.socketState = status === 'connected' ? 'connected' : status === 'connecting' ? 'connecting' : 'offline';
+        if (status === 'connected') this.problem = null;
         this.update();
       },
       onClose: ({ event }: { event?: { code?: number } }) => {
@@ -146,8 +158,8 @@ export class ServerLink {
       lastSyncAt = new Date();
       this.links?.set(this.reportId, { url: this.url, lastSyncAt: lastSyncAt.toISOString() });
     }
-    const next: SyncStatus = { state, pending, lastSyncAt };
-    if (next.state === this.current.state && next.pending === this.current.pending && next.lastSyncAt === this.current.lastSyncAt) return;
+    const next: SyncStatus = { state, pending, lastSyncAt, problem: this.problem };
+    if (next.state === this.current.state && next.pending === this.current.pending && next.lastSyncAt === this.current.lastSyncAt && next.problem === this.current.problem) return;
     this.current = next;
     for (const listener of [...this.listeners]) listener({ ...next });
   }

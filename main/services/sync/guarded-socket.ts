@@ -23,6 +23,8 @@ export interface GuardedSocketOptions {
   reportId: string;
   /** Told why a connection was closed, after the log line; the report is untouched. */
   onRefused?: (reason: string) => void;
+  /** Told of a connection that failed (no route, refused, a certificate not trusted…). */
+  onError?: (error: Error & { code?: string }) => void;
   maxBytes?: number;
 }
 
@@ -50,7 +52,7 @@ export function guardedWebSocket(options: GuardedSocketOptions) {
 
     constructor(address: string, protocols?: string | string[]) {
       super(address, protocols);
-      this.on('error', () => {});
+      this.on('error', (error: Error & { code?: string }) => options.onError?.(error));
       this.once('close', () => void this.guard?.close());
     }
 
