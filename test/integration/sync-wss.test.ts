@@ -50,17 +50,22 @@ afterAll(async () => {
 });
 
 /** Runs the link in its own process (asynchronously: the TLS front lives in this one). */
-async function runLink(reportId: string, text: string, trust: boolean, waitMs: number): Promise<{ state: string; problem: string | null; line: string }> {
+async function runLink(reportId: string, text: string, trust: 'computer' | 'node' | 'none', waitMs: number): Promise<{ state: string; problem: string | null; line: string }> {
   const env = { ...process.env };
   delete env.NODE_EXTRA_CA_CERTS;
-  if (trust) env.NODE_EXTRA_CA_CERTS = certFile;
+  delete env.SSL_CERT_FILE;
+  delete env.SSL_CERT_DIR;
+  // The computer's store, as OpenSSL finds it: SSL_CERT_FILE stands in for the
+  // authorities an IT department installs (the test must not touch the real store).
+  if (trust === 'computer') env.SSL_CERT_FILE = certFile;
+  if (trust === 'node') env.NODE_EXTRA_CA_CERTS = certFile;
   const { stdout } = await promisify(execFile)(process.execPath, [LINK, wssUrl, reportId, text, String(waitMs)], { cwd: ROOT, env, encoding: 'utf8', timeout: 30_000 });
   return JSON.parse(stdout.trim().split('\n').pop()!) as { state: string; problem: string | null; line: string };
 }
 
 describe.skipIf(!hasOpenssl)('a sync server behind TLS (wss://)', () => {
-  it('the app links to it and syncs', async () => {
-    const link = await runLink('wss-report', 'over TLS', true, 10_000);
+  it('the app links to it and syncs, trusting the authorities the computer trusts', async () => {
+    const link = await runLink('wss-report', 'over TLS', 'computer', 10_000);
     expect(link).toMatchObject({ state: 'in-sync', problem: null });
     // What the link sent is on the server: a plain client on the server's own port reads it.
     const reader = connectClient(server.url, 'wss-report');
@@ -71,8 +76,12 @@ describe.skipIf(!hasOpenssl)('a sync server behind TLS (wss://)', () => {
     }
   });
 
+  it('or the ones NODE_EXTRA_CA_CERTS names (a development set-up)', async () => {
+    expect((await runLink('wss-node-ca', 'over TLS', 'node', 10_000)).state).toBe('in-sync');
+  });
+
   it('a server whose certificate the computer does not trust is never synced with', async () => {
-    const link = await runLink('wss-untrusted', 'must not arrive', false, 3_000);
+    const link = await runLink('wss-untrusted', 'must not arrive', 'none', 3_000);
     expect(link.state).not.toBe('in-sync');
     // Retrying alone will not help, and the status line says why rather than "offline".
     expect(link.line).toMatch(/^Cannot connect: the server's certificate is not trusted on this computer; ask whoever runs the server · edits are kept here/);
