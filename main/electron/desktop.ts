@@ -14,7 +14,7 @@ import type { ReportServices } from './report-services.ts';
 import { stanceHandlers } from '../services/report-requests.ts';
 import { desktopSyncHandlers } from './sync-dialogs.ts';
 import { desktopExportHandlers } from './export-dialogs.ts';
-import { freshPath } from '../services/file-names.ts';
+import { untitledReportPath } from '../services/file-names.ts';
 
 const REPORT_FILTERS = [{ name: 'Plenary report', extensions: [REPORT_EXTENSION.slice(1)] }];
 
@@ -72,7 +72,7 @@ export class Desktop {
     const options = {
       title: 'New report',
       buttonLabel: 'Create',
-      defaultPath: freshPath(app.getPath('documents'), `Untitled report${REPORT_EXTENSION}`),
+      defaultPath: untitledReportPath(app.getPath('documents')),
       filters: REPORT_FILTERS,
     };
     const picked = parent ? await dialog.showSaveDialog(parent, options) : await dialog.showSaveDialog(options);

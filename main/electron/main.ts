@@ -21,7 +21,6 @@ import { installMenu, type MenuActions } from './menu.ts';
 import { reportServices, type ReportServices } from './report-services.ts';
 import { ReportWindows } from './report-windows.ts';
 import { APP_NAME } from './window-title.ts';
-import { trustSystemCertificates } from '../services/sync/system-certificates.ts';
 
 /** dist/main → the app's root (the project folder, or app.asar when packaged). */
 const appRoot = join(__dirname, '..', '..');
@@ -42,8 +41,6 @@ function startMainInstance(): void {
   app.enableSandbox();
   registerAppScheme();
   hardenAllWebContents();
-  // wss:// servers with a certificate from the organization's own authority.
-  trustSystemCertificates();
 
   app.on('open-file', (event, path) => {
     event.preventDefault();

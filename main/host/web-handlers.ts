@@ -8,9 +8,8 @@ import { mkdirSync } from 'node:fs';
 import { ApiError, type RequestHandlers, type ReportSummary } from '../../shared/api.ts';
 import { REPORT_TEMPLATE } from '../../shared/report-template.ts';
 import { createReportFile, openReportFile, type OpenReport } from '../services/open-report.ts';
-import { REPORT_EXTENSION } from '../services/report-store-schema.ts';
 import { reportsDir } from '../services/user-data.ts';
-import { freshPath } from '../services/file-names.ts';
+import { untitledReportPath } from '../services/file-names.ts';
 import { checkReportPath } from './report-paths.ts';
 import { stanceHandlers, type Signer } from '../services/report-requests.ts';
 import { syncHandlers } from '../services/sync-handlers.ts';
@@ -69,7 +68,7 @@ export function webHandlers({ report, dataDir, recent, identity, exports, emit, 
       prepare: () => exports.prepare(),
       seedNewReport: () => {
         mkdirSync(base, { recursive: true });
-        const created = createReportFile(freshPath(base, `Untitled report.${REPORT_EXTENSION}`), REPORT_TEMPLATE);
+        const created = createReportFile(untitledReportPath(base), REPORT_TEMPLATE);
         remember(created);
         return Promise.resolve({ doc: created.doc, path: created.path });
       },
@@ -78,7 +77,7 @@ export function webHandlers({ report, dataDir, recent, identity, exports, emit, 
     recentReports: () => recent.list(),
     newReport: () => {
       mkdirSync(base, { recursive: true });
-      return remember(createReportFile(freshPath(base, `Untitled report.${REPORT_EXTENSION}`), REPORT_TEMPLATE));
+      return remember(createReportFile(untitledReportPath(base), REPORT_TEMPLATE));
     },
     openReport: (path) => {
       if (path === null) throw new ApiError('The browser host has no file dialog: give the path of a .plenary file.');

@@ -13,7 +13,6 @@ import { fileURLToPath } from 'node:url';
 import { existsSync, mkdirSync } from 'node:fs';
 import { defaultDataDir, ensureSampleReport } from '../services/user-data.ts';
 import { startWebHost } from './web-server.ts';
-import { trustSystemCertificates } from '../services/sync/system-certificates.ts';
 import { parseWebArgs, UsageError, WEB_USAGE } from './web-args.ts';
 import { RecentReports } from '../services/recent-reports.ts';
 import { openReportFile } from '../services/open-report.ts';
@@ -26,7 +25,6 @@ function rendererDir(): string {
 }
 
 async function main(): Promise<void> {
-  trustSystemCertificates(); // wss:// servers with a certificate from the organization's own authority
   let args;
   try {
     args = parseWebArgs(process.argv.slice(2));

@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { extname, join } from 'node:path';
+import { REPORT_EXTENSION } from './report-store-schema.ts';
 
 /** `title` without characters file systems refuse, spaces collapsed, at most `max` characters. */
 export function fileNameTitle(title: string, max: number): string {
@@ -18,4 +19,9 @@ export function freshPath(folder: string, name: string): string {
     const path = join(folder, n === 1 ? name : `${stem} ${n}${ext}`);
     if (!existsSync(path)) return path;
   }
+}
+
+/** "Untitled report.plenary" in `folder`, or "Untitled report 2.plenary"… (New report). */
+export function untitledReportPath(folder: string): string {
+  return freshPath(folder, `Untitled report.${REPORT_EXTENSION}`);
 }

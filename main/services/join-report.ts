@@ -17,9 +17,8 @@ import { readMeta } from '../../shared/ydoc.ts';
 import { ReportStore } from './report-store.ts';
 import { REPORT_EXTENSION } from './report-store-schema.ts';
 import { openReportFile, openReportList, type OpenReport } from './open-report.ts';
-import { parseInvite } from './sync/meeting-host.ts';
 import { FetchReportError, fetchReport } from './sync/fetch-report.ts';
-import { ReportLinks } from './report-links.ts';
+import { inviteIn, ReportLinks } from './report-links.ts';
 import { fileNameTitle, freshPath } from './file-names.ts';
 
 export interface JoinOptions {
@@ -36,11 +35,8 @@ export interface JoinOptions {
 
 /** `ws://HOST:N` and the report id (and a meeting's code) an address names. */
 function target(address: string): { url: string; reportId: string; token?: string } {
-  if (address.includes('#')) {
-    const invite = parseInvite(address);
-    if (!invite) throw new ApiError('This meeting invitation is not complete: it ends with # and the 6-character code.');
-    return { url: invite.url, reportId: invite.reportId, token: invite.code };
-  }
+  const invite = inviteIn(address);
+  if (invite) return { url: invite.url, reportId: invite.reportId, token: invite.code };
   const reportId = reportIdInAddress(address);
   if (!reportId) throw new ApiError('To get a report you do not have yet, give its full address: ws://HOST:N/<report id>, as the secretariat sent it, or a meeting invitation.');
   const url = /^wss?:\/\/[^/#?]+/i.exec(address.trim())![0];

@@ -22,6 +22,14 @@ import { refusalNote } from './sync/refusal-message.ts';
 
 const byReport = new WeakMap<OpenReport, ReportLinks>();
 
+/** The meeting invitation an address is (it has a `#code`), or null for a server's; a cut-off one is refused. */
+export function inviteIn(address: string): ReturnType<typeof parseInvite> {
+  if (!address.includes('#')) return null;
+  const invite = parseInvite(address);
+  if (!invite) throw new ApiError('This meeting invitation is not complete: it ends with # and the 6-character code.');
+  return invite;
+}
+
 export class ReportLinks {
   private readonly report: OpenReport;
   private readonly remembered: ServerLinks;
@@ -103,8 +111,7 @@ export class ReportLinks {
     const reportId = this.reportId();
     let url = address;
     let token: string | undefined;
-    const invite = address.includes('#') ? parseInvite(address) : null;
-    if (address.includes('#') && !invite) throw new ApiError('This meeting invitation is not complete: it ends with # and the 6-character code.');
+    const invite = inviteIn(address);
     if (invite) {
       if (invite.reportId !== reportId) {
         throw new ApiError(`This invitation is for another report (${invite.reportId}); open that report to join the meeting.`);

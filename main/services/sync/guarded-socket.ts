@@ -13,6 +13,7 @@
 import WebSocket from 'ws';
 import { checkServerFrame, CloseCode, RefusedFrameError } from './frame-guard.ts';
 import { UpdateGuard } from './update-guard.ts';
+import { trustSystemCertificates } from './system-certificates.ts';
 
 /** A whole report's first sync fits: the largest reports measured are a few MB. */
 const MAX_SERVER_FRAME_BYTES = 64 * 1024 * 1024;
@@ -43,6 +44,7 @@ function bytesOf(data: unknown): Uint8Array {
 /** A WebSocket class for `HocuspocusProvider({ WebSocketPolyfill })`. */
 export function guardedWebSocket(options: GuardedSocketOptions) {
   const maxBytes = options.maxBytes ?? MAX_SERVER_FRAME_BYTES;
+  if (/^wss:/i.test(options.url)) trustSystemCertificates();
   return class GuardedWebSocket extends WebSocket {
     private refused = false;
     /** Frames waiting behind an update being checked off-thread. */

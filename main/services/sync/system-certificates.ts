@@ -8,8 +8,16 @@
  */
 import * as tls from 'node:tls';
 
-/** Call once at start, before any link connects; where Node cannot do it, nothing changes. */
+let done = false;
+
+/**
+ * Before the first wss:// connection (reading the store takes ~0.1 s, which no launch
+ * should pay for a link it may never make); later calls do nothing. Where Node cannot do
+ * it, nothing changes.
+ */
 export function trustSystemCertificates(): void {
+  if (done) return;
+  done = true;
   if (typeof tls.setDefaultCACertificates !== 'function' || typeof tls.getCACertificates !== 'function') return;
   try {
     tls.setDefaultCACertificates([...new Set([...tls.getCACertificates('default'), ...tls.getCACertificates('system')])]);
