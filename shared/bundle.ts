@@ -84,7 +84,6 @@ export const BUNDLE_MAGIC = new Uint8Array([0x50, 0x4c, 0x45, 0x4e, 0x42, 0x4e, 
 export const BUNDLE_FORMAT_VERSION = 5;
 /** The version written without a Brotli codec (DEFLATE, pure JavaScript). */
 export const BUNDLE_FORMAT_DEFLATE = 3;
-export const BUNDLE_EXTENSION = 'plenary-changes';
 const CHECKSUM_BYTES = 32;
 /** Largest bundle read at all; a report's whole history is far smaller. */
 export const MAX_BUNDLE_BYTES = 256 * 1024 * 1024;

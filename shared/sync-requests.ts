@@ -7,6 +7,9 @@
 import { ApiError, type ReportSummary } from './api.ts';
 import { isValidReportId } from './report-id.ts';
 
+/** A changes file's extension (without the dot). */
+export const BUNDLE_EXTENSION = 'plenary-changes';
+
 export type SyncState = 'not-connected' | 'offline' | 'connecting' | 'syncing' | 'in-sync';
 
 export interface SyncStatusView {
@@ -47,16 +50,20 @@ export interface BundleExportResult {
 }
 
 export interface BundleImportResult {
-  sender: string;
-  /** False when the report already had everything in it. */
+  /** Who sent each file, in the order given ('' when a file names nobody). */
+  senders: string[];
+  /** False when the report already had everything in them. */
   changed: boolean;
 }
 
 export interface SyncRequestMap {
   /** Writes the changes `recipient` lacks (everything when `complete`) to a file; null if cancelled. */
   exportChanges: { args: [recipient: string, path: string | null, complete: boolean]; result: BundleExportResult | null };
-  /** Merges a changes file; refused with a message when it is not for this report, damaged or newer. */
-  importChanges: { args: [path: string | null]; result: BundleImportResult | null };
+  /**
+   * Merges one or more changes files (chosen by the user when null) at once; refused as a
+   * whole, the report untouched, when one is not for this report, damaged or newer.
+   */
+  importChanges: { args: [paths: string[] | null]; result: BundleImportResult | null };
   /** Links the report to a sync server (ws:// or wss://), remembered for next time. */
   connectServer: { args: [url: string]; result: SyncStatusView };
   /**
@@ -78,18 +85,50 @@ export interface SyncRequestMap {
 const MAX_NAME = 200;
 const MAX_URL = 2048;
 const MAX_PATH = 4096;
+/** More files than a working group's members send in one round, with room to spare. */
+export const MAX_IMPORT_FILES = 500;
 
 function noArgs(args: unknown[]): [] {
   if (args.length !== 0) throw new ApiError('This request takes no arguments.');
   return [];
 }
 
-function optionalPath(value: unknown): string | null {
-  if (value === null || value === undefined) return null;
+function filePath(value: unknown): string {
   if (typeof value !== 'string' || value.length === 0 || value.length > MAX_PATH || value.includes('\0')) {
     throw new ApiError('The changes file must be a file path.');
   }
   return value;
+}
+
+function optionalPath(value: unknown): string | null {
+  return value === null || value === undefined ? null : filePath(value);
+}
+
+function optionalPaths(value: unknown): string[] | null {
+  if (value === null || value === undefined) return null;
+  if (!Array.isArray(value) || value.length === 0 || value.length > MAX_IMPORT_FILES) {
+    throw new ApiError(`Import takes from 1 to ${MAX_IMPORT_FILES} changes files at once.`);
+  }
+  return value.map(filePath);
+}
+
+/**
+ * The changes files named in one field of the browser host's Import dialog (it has no
+ * file dialog): names separated by commas; a comma counts as a separator only right
+ * after a name's extension, so "Ana, Bo.plenary-changes" stays one name.
+ */
+export function splitChangesFileNames(text: string): string[] {
+  return text.split(new RegExp(`(?<=\\.${BUNDLE_EXTENSION})\\s*,`, 'i')).map((name) => name.trim()).filter(Boolean);
+}
+
+/** What the status line says after an import: who the changes came from, and whether anything was new. */
+export function describeImport(result: BundleImportResult): string {
+  const named = [...new Set(result.senders.filter(Boolean))];
+  const files = result.senders.length;
+  const shown = named.length <= 3 ? named : [...named.slice(0, 2), `${named.length - 2} others`];
+  const from = shown.length === 0 ? '' : ` from ${shown.length === 1 ? shown[0] : `${shown.slice(0, -1).join(', ')} and ${shown.at(-1)}`}`;
+  const count = files > 1 ? ` (${files} files)` : '';
+  return result.changed ? `Changes${from} imported${count}.` : `The changes${from}${count} were already in this report; nothing changed.`;
 }
 
 /** A person's name as typed: trimmed, 1–200 characters, no control characters. */
@@ -135,7 +174,7 @@ export const syncValidators: { [K in keyof SyncRequestMap]: (args: unknown[]) =>
     if (args.length !== 3 || typeof args[2] !== 'boolean') throw new ApiError('Export takes a name, a path (or null) and whether to include everything.');
     return [checkPersonName(args[0]), optionalPath(args[1]), args[2]];
   },
-  importChanges: (args) => [optionalPath(args[0])],
+  importChanges: (args) => [optionalPaths(args[0])],
   connectServer: (args) => [checkServerAddress(args[0])],
   joinReport: (args) => [checkServerAddress(args[0])],
   disconnectServer: noArgs,

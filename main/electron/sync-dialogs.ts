@@ -1,13 +1,13 @@
 /**
  * The sync requests for a desktop window (main/services/sync-handlers.ts) with native
  * file dialogs: File → Export changes… asks where to save the changes file, Import
- * changes… which file to read. Paths the renderer names itself must be absolute
+ * changes… which files to read (one or several). Paths the renderer names itself must be absolute
  * `.plenary-changes` files.
  */
 import { app, dialog } from 'electron';
 import { isAbsolute } from 'node:path';
 import { ApiError } from '../../shared/api.ts';
-import { BUNDLE_EXTENSION } from '../../shared/bundle.ts';
+import { BUNDLE_EXTENSION } from '../../shared/sync-requests.ts';
 import { syncHandlers, type SyncHandlers } from '../services/sync-handlers.ts';
 import { ReportLinks } from '../services/report-links.ts';
 import { IpcChannel } from './ipc-channels.ts';
@@ -18,6 +18,14 @@ const FILTERS = [{ name: 'Plenary changes', extensions: [BUNDLE_EXTENSION] }];
 
 function withExtension(path: string): string {
   return path.toLowerCase().endsWith(`.${BUNDLE_EXTENSION}`) ? path : `${path}.${BUNDLE_EXTENSION}`;
+}
+
+/** A path the renderer names itself (not from a dialog). */
+function checkedPath(requested: string): string {
+  if (!isAbsolute(requested) || !requested.toLowerCase().endsWith(`.${BUNDLE_EXTENSION}`)) {
+    throw new ApiError(`A changes file is named by an absolute path ending in .${BUNDLE_EXTENSION}.`);
+  }
+  return requested;
 }
 
 const watched = new WeakSet<ReportWindow>();
@@ -53,19 +61,16 @@ export function desktopSyncHandlers(entry: ReportWindow, services: ReportService
         return report.summary();
       },
     },
-    choosePath: async (kind, requested, suggestedName) => {
-      if (requested !== null) {
-        if (!isAbsolute(requested) || !requested.toLowerCase().endsWith(`.${BUNDLE_EXTENSION}`)) {
-          throw new ApiError(`A changes file is named by an absolute path ending in .${BUNDLE_EXTENSION}.`);
-        }
-        return requested;
-      }
-      if (kind === 'export') {
-        const picked = await dialog.showSaveDialog(entry.window, { title: 'Export changes', defaultPath: suggestedName, filters: FILTERS });
-        return picked.canceled || !picked.filePath ? null : withExtension(picked.filePath);
-      }
-      const picked = await dialog.showOpenDialog(entry.window, { title: 'Import changes', filters: FILTERS, properties: ['openFile'] });
-      return picked.canceled ? null : picked.filePaths[0] ?? null;
+    chooseExportPath: async (requested, suggestedName) => {
+      if (requested !== null) return checkedPath(requested);
+      const picked = await dialog.showSaveDialog(entry.window, { title: 'Export changes', defaultPath: suggestedName, filters: FILTERS });
+      return picked.canceled || !picked.filePath ? null : withExtension(picked.filePath);
+    },
+    chooseImportPaths: async (requested) => {
+      if (requested !== null) return requested.map(checkedPath);
+      // Several at once: the secretariat imports together the files members sent after a week offline.
+      const picked = await dialog.showOpenDialog(entry.window, { title: 'Import changes', filters: FILTERS, properties: ['openFile', 'multiSelections'] });
+      return picked.canceled || picked.filePaths.length === 0 ? null : picked.filePaths;
     },
   });
 }

@@ -4,7 +4,7 @@
  */
 import { extname, isAbsolute, resolve } from 'node:path';
 import { ApiError } from '../../shared/api.ts';
-import { BUNDLE_EXTENSION } from '../../shared/bundle.ts';
+import { BUNDLE_EXTENSION } from '../../shared/sync-requests.ts';
 
 export function checkBundlePath(kind: 'export' | 'import', path: string | null, base: string): string {
   if (path === null) {
@@ -15,4 +15,10 @@ export function checkBundlePath(kind: 'export' | 'import', path: string | null, 
     throw new ApiError(`Changes files end in .${BUNDLE_EXTENSION}.`);
   }
   return full;
+}
+
+/** The files an import names (the page sends one or several names). */
+export function checkBundlePaths(paths: string[] | null, base: string): string[] {
+  // No names: refused with the message that asks for them.
+  return (paths ?? [null]).map((path) => checkBundlePath('import', path, base));
 }

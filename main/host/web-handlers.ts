@@ -13,7 +13,7 @@ import { untitledReportPath } from '../services/file-names.ts';
 import { checkReportPath } from './report-paths.ts';
 import { stanceHandlers, type Signer } from '../services/report-requests.ts';
 import { syncHandlers } from '../services/sync-handlers.ts';
-import { checkBundlePath } from './bundle-paths.ts';
+import { checkBundlePath, checkBundlePaths } from './bundle-paths.ts';
 import type { HostEvent } from '../../shared/api.ts';
 import { exportHandlers, exportJobsFor } from '../services/export-requests.ts';
 import type { WebExports } from './web-exports.ts';
@@ -54,7 +54,8 @@ export function webHandlers({ report, dataDir, recent, identity, exports, emit, 
       report,
       dataDir,
       publicKey: () => identity().publicKey(),
-      choosePath: (kind, path) => checkBundlePath(kind, path, base),
+      chooseExportPath: (path) => checkBundlePath('export', path, base),
+      chooseImportPaths: (paths) => checkBundlePaths(paths, base),
       meetingHost,
       // The page then loads the joined report (`/?report=…`).
       join: { folder: base, recentReports: () => recent.list(), opened: remember },

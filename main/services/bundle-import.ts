@@ -5,6 +5,7 @@
  * for a bundle that continues from another one in the same import, from that one's.
  */
 import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import * as Y from 'yjs';
 import {
   type Bundle, BundleError, MAX_BUNDLE_BYTES, applyBundleUpdate, checkBundleBase, checkBundleContinues, checkBundleFor, decodeBundle, mergeStateVectors,
@@ -98,6 +99,17 @@ async function checkUpdate(bundle: Bundle, guard: UpdateGuard): Promise<void> {
   }
 }
 
+/**
+ * A refusal of one of several files names that file, so the user knows which one to
+ * leave out; with one file, "this file" is clear.
+ */
+function inFile(error: unknown, paths: string[], index: number): unknown {
+  if (paths.length < 2 || !(error instanceof BundleError)) return error;
+  const path = paths[index] ?? '';
+  const named = error.message.includes(path) ? error.message : `${basename(path)}: ${error.message}`;
+  return new BundleError(error.problem, `${named} Leave that file out to import the others.`);
+}
+
 export async function importBundle(options: ImportOptions): Promise<ImportResult> {
   const { path, ...rest } = options;
   const result = await importBundles({ ...rest, paths: [path] });
@@ -152,7 +164,7 @@ function itemTextOf(updates: Uint8Array[]): ItemText {
  * chain of bundles from one sender imported at once), each checked by the guard before
  * its items are read; a bundle still lacking items refuses the import ('missing-earlier').
  */
-async function restoreFromEachOther(bundles: Bundle[], waiting: number[], own: ItemText, guard: UpdateGuard): Promise<void> {
+async function restoreFromEachOther(bundles: Bundle[], waiting: number[], own: ItemText, guard: UpdateGuard, refuse: (index: number) => (error: unknown) => never): Promise<void> {
   let left = waiting;
   while (left.length > 0) {
     const ready = bundles.filter((_, i) => !left.includes(i)).map((b) => b.update);
@@ -160,14 +172,24 @@ async function restoreFromEachOther(bundles: Bundle[], waiting: number[], own: I
     const items: ItemText = (range) => own(range) ?? theirs(range);
     const still: number[] = [];
     for (const index of left) {
-      const whole = restoredOrNull(bundles[index]!, items);
+      let whole: Bundle | null;
+      try {
+        whole = restoredOrNull(bundles[index]!, items);
+        if (whole) await checkUpdate(whole, guard);
+      } catch (error) {
+        return refuse(index)(error);
+      }
       if (!whole) still.push(index);
-      else {
-        await checkUpdate(whole, guard);
-        bundles[index] = whole;
+      else bundles[index] = whole;
+    }
+    const stuck = still[0];
+    if (stuck !== undefined && still.length === left.length) {
+      try {
+        restoreBundleStances(bundles[stuck]!, items, textHashNative);
+      } catch (error) {
+        refuse(stuck)(error);
       }
     }
-    if (still.length === left.length) restoreBundleStances(bundles[still[0]!]!, items, textHashNative);
     left = still;
   }
 }
@@ -177,7 +199,7 @@ async function restoreFromEachOther(bundles: Bundle[], waiting: number[], own: I
  * other bundles supply: bundles are accepted one by one when what is known so far covers
  * their base, each adding what its sender had; one left over is missing something.
  */
-function checkBasesInOrder(bundles: Bundle[], local: Uint8Array): void {
+function checkBasesInOrder(bundles: Bundle[], local: Uint8Array, refuse: (index: number) => (error: unknown) => never): void {
   let known = local;
   const waiting = new Set(bundles);
   let progress = true;
@@ -196,7 +218,12 @@ function checkBasesInOrder(bundles: Bundle[], local: Uint8Array): void {
     }
   }
   const [stuck] = waiting;
-  if (stuck) checkBundleBase(stuck, Y.decodeStateVector(known));
+  if (!stuck) return;
+  try {
+    checkBundleBase(stuck, Y.decodeStateVector(known));
+  } catch (error) {
+    refuse(bundles.indexOf(stuck))(error);
+  }
 }
 
 /**
@@ -222,7 +249,10 @@ async function importWith(options: ImportManyOptions, guard: UpdateGuard): Promi
   // The worker (if not running yet) starts while the files are read.
   guard.check(EMPTY_V2_UPDATE, 'v2').catch(() => {});
   options.onProgress?.({ phase: 'reading', done: 0, total: options.paths.length });
-  const files = await Promise.all(options.paths.map(async (path) => ({ path, bytes: await readBundleFile(path) })));
+  const refuse = (index: number) => (error: unknown): never => {
+    throw inFile(error, options.paths, index);
+  };
+  const files = await Promise.all(options.paths.map(async (path, index) => ({ path, bytes: await readBundleFile(path).catch(refuse(index)) })));
   const meta = readMeta(options.doc);
   const bundles: Bundle[] = [];
   // Each update goes to the guard's worker as soon as its file is read, so the worker
@@ -233,24 +263,36 @@ async function importWith(options: ImportManyOptions, guard: UpdateGuard): Promi
   const waiting: number[] = [];
   try {
     files.forEach(({ bytes }, index) => {
-      const bundle = decodeBundle(bytes, { onProgress: (done, total) => options.onProgress?.({ phase: 'checking', done: done + index, total: total + files.length - 1 }), inflate: inflateNative, sha256: sha256Native, brotli: brotliCodec.decompress });
-      checkBundleFor(bundle, { id: meta.id, title: meta.title });
-      const whole = restoredOrNull(bundle, own);
+      let bundle: Bundle;
+      let whole: Bundle | null;
+      try {
+        bundle = decodeBundle(bytes, { onProgress: (done, total) => options.onProgress?.({ phase: 'checking', done: done + index, total: total + files.length - 1 }), inflate: inflateNative, sha256: sha256Native, brotli: brotliCodec.decompress });
+        checkBundleFor(bundle, { id: meta.id, title: meta.title });
+        whole = restoredOrNull(bundle, own);
+      } catch (error) {
+        return refuse(index)(error);
+      }
       bundles.push(whole ?? bundle);
-      if (whole) checks.push(checkUpdate(whole, guard));
+      if (whole) checks.push(checkUpdate(whole, guard).catch(refuse(index)));
       else waiting.push(index);
     });
     options.onProgress?.({ phase: 'decoding', done: 0, total: bundles.length });
     await Promise.all(checks);
-    if (waiting.length > 0) await restoreFromEachOther(bundles, waiting, own, guard);
+    if (waiting.length > 0) await restoreFromEachOther(bundles, waiting, own, guard, refuse);
   } catch (error) {
     await Promise.allSettled(checks);
     throw error;
   }
-  checkBasesInOrder(bundles, Y.encodeStateVector(options.doc));
+  checkBasesInOrder(bundles, Y.encodeStateVector(options.doc), refuse);
   const imported = options.peers?.received(meta.id) ?? new Set<string>();
   for (const bundle of bundles) if (bundle.bundleId) imported.add(bundle.bundleId);
-  for (const bundle of bundles) checkBundleContinues(bundle, (id) => imported.has(id));
+  bundles.forEach((bundle, index) => {
+    try {
+      checkBundleContinues(bundle, (id) => imported.has(id));
+    } catch (error) {
+      refuse(index)(error);
+    }
+  });
   const total = bundles.reduce((n, b) => n + b.update.length, 0);
   options.onProgress?.({ phase: 'applying', done: 0, total });
   let changed = false;

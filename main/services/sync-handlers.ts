@@ -8,7 +8,7 @@ import { ApiError, type ReportSummary } from '../../shared/api.ts';
 import type { SyncRequestMap } from '../../shared/sync-requests.ts';
 import { memberByPublicKey, readRoster } from '../../shared/roster.ts';
 import type { OpenReport } from './open-report.ts';
-import { BundlePeers, exportBundle, importBundle, prepareBundleImport } from './bundles.ts';
+import { BundlePeers, exportBundle, importBundles, prepareBundleImport } from './bundles.ts';
 import { ReportLinks } from './report-links.ts';
 import { joinReport } from './join-report.ts';
 
@@ -21,11 +21,10 @@ export interface SyncHandlerContext {
   dataDir: string;
   /** The user's public key, to name them as a bundle's sender. */
   publicKey: () => string;
-  /**
-   * The file to write (export) or read (import): `requested` checked, or chosen by the
-   * user when null; null when the user cancelled.
-   */
-  choosePath: (kind: 'export' | 'import', requested: string | null, suggestedName: string) => Promise<string | null> | string | null;
+  /** The file to write: `requested` checked, or chosen by the user when null; null when the user cancelled. */
+  chooseExportPath: (requested: string | null, suggestedName: string) => Promise<string | null> | string | null;
+  /** The files to read (one or several): `requested` checked, or chosen by the user when null; null when cancelled. */
+  chooseImportPaths: (requested: string[] | null) => Promise<string[] | null> | string[] | null;
   /** Where a meeting listens (tests: 127.0.0.1); default the local network. */
   meetingHost?: string;
   /** Joining a report by its address: where its file goes, the reports known here, and how the host shows it. */
@@ -57,7 +56,7 @@ export function syncHandlers(context: SyncHandlerContext): SyncHandlers {
   return {
     exportChanges: async (recipient, requested, complete) => {
       const safe = recipient.replace(/[^\p{L}\p{N} _-]/gu, '').trim() || 'colleague';
-      const path = await context.choosePath('export', requested, `Changes for ${safe}.plenary-changes`);
+      const path = await context.chooseExportPath(requested, `Changes for ${safe}.plenary-changes`);
       if (path === null) return null;
       try {
         const result = await exportBundle({ doc: report.doc, path, recipient, sender: senderName(), complete, peers });
@@ -67,13 +66,14 @@ export function syncHandlers(context: SyncHandlerContext): SyncHandlers {
       }
     },
     importChanges: async (requested) => {
-      // The decoding worker starts while the user picks the file.
+      // The decoding worker starts while the user picks the files.
       const done = prepareBundleImport();
       try {
-        const path = await context.choosePath('import', requested, '');
-        if (path === null) return null;
-        const result = await importBundle({ doc: report.doc, path, peers });
-        return { sender: result.sender, changed: result.changed };
+        const paths = await context.chooseImportPaths(requested);
+        if (paths === null || paths.length === 0) return null;
+        // All at once, in one transaction: forty members back from a week offline merge as one change.
+        const result = await importBundles({ doc: report.doc, paths, peers });
+        return { senders: result.bundles.map((bundle) => bundle.sender), changed: result.changed };
       } catch (error) {
         return asApiError(error);
       } finally {

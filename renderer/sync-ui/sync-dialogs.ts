@@ -11,7 +11,7 @@
  * browser host: this page loads it).
  */
 import type { PlenaryApi, SyncDialog } from '../../shared/api.ts';
-import { checkPersonName, checkServerAddress, reportIdInAddress, type SyncStatusView } from '../../shared/sync-requests.ts';
+import { checkPersonName, checkServerAddress, describeImport, reportIdInAddress, splitChangesFileNames, type SyncStatusView } from '../../shared/sync-requests.ts';
 
 type Field = { input: HTMLInputElement; row: HTMLElement };
 
@@ -166,14 +166,13 @@ export class SyncDialogs {
   }
 
   private importChanges(): void {
-    const file = field('Changes file', 'sync-import-path', 'text', 'A .plenary-changes file a colleague sent you.');
-    const go = button(this.api.host === 'web' ? 'Import' : 'Choose file…', true);
+    const file = field('Changes files', 'sync-import-path', 'text', 'One or more .plenary-changes files colleagues sent you, separated by commas; they are merged together.');
+    const go = button(this.api.host === 'web' ? 'Import' : 'Choose files…', true);
     go.addEventListener('click', () => void this.run(async () => {
-      const path = this.api.host === 'web' ? file.input.value.trim() : null;
-      const result = await this.api.request('importChanges', path);
-      if (!result) return null;
-      const from = result.sender ? ` from ${result.sender}` : '';
-      return result.changed ? `Changes${from} imported.` : `The changes${from} were already in this report; nothing changed.`;
+      const names = this.api.host === 'web' ? splitChangesFileNames(file.input.value) : null;
+      if (names?.length === 0) throw new Error('Give the name of the changes file to import (several: separate them with commas).');
+      const result = await this.api.request('importChanges', names);
+      return result && describeImport(result);
     }, 'Checking and merging the changes…'));
     this.open('Import changes', this.api.host === 'web' ? [file.row] : [], [go]);
   }

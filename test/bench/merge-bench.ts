@@ -11,7 +11,8 @@
 // - where the time goes: decoding alone, and the same apply with an 'update' listener
 //   (an open report has one: Yjs then encodes the transaction's update for the file and
 //   the renderer);
-// - end to end: the members' bundle files imported into the report file
+// - end to end: the members' bundle files imported into the report file, all at once as
+//   File → Import changes… does with the files the secretariat picks together
 //   (main/services/bundle-import.ts: checksum, decompress, stance texts rebuilt, bounded
 //   decode, apply, SQLite commit): the first import after launch, in a fresh process that
 //   only opens the report and imports (nothing of Yjs warmed up but the report's loading),

@@ -88,6 +88,33 @@ describe('changes files', () => {
     await bo.getByRole('button', { name: 'Close', exact: true }).click();
   });
 
+  test('several changes files imported at once: all merged, or none when one is bad', async () => {
+    const exportFor = async (name: string, file: string, line: string): Promise<void> => {
+      await ana.locator('.ProseMirror p').first().click();
+      await ana.keyboard.press('End');
+      await ana.keyboard.type(line);
+      await openSyncDialog(ana, 'Export changes…');
+      await ana.fill('#sync-recipient', name);
+      await ana.fill('#sync-export-path', file);
+      await ana.getByRole('button', { name: 'Export', exact: true }).click();
+      await ana.waitForFunction((f) => document.querySelector('#sync-notice')?.textContent?.includes(f), file);
+    };
+    // Two files for Bo, the second continuing from the first: neither is in his copy yet.
+    await exportFor('Bo', 'monday.plenary-changes', ' Monday in Geneva.');
+    await exportFor('Bo', 'tuesday.plenary-changes', ' Tuesday in Geneva.');
+
+    const before = await bo.textContent('.ProseMirror');
+    await importFile(bo, 'tuesday.plenary-changes, tampered.plenary-changes');
+    await bo.waitForFunction(() => /^tampered\.plenary-changes: .*damaged or incomplete.*Leave that file out/.test(document.querySelector('#sync-dialog-message')?.textContent ?? ''));
+    expect(await bo.textContent('.ProseMirror')).toBe(before);
+    await bo.getByRole('button', { name: 'Close', exact: true }).click();
+
+    await importFile(bo, 'tuesday.plenary-changes, monday.plenary-changes');
+    // (Ana is not on the roster here, so her files name her "A Plenary user".)
+    await bo.waitForFunction(() => /^Changes from A Plenary user imported \(2 files\)\.$/.test(document.querySelector('#sync-notice')?.textContent ?? ''));
+    await bo.waitForFunction(() => /Monday in Geneva\. Tuesday in Geneva\./.test(document.querySelector('.ProseMirror')?.textContent ?? ''));
+  });
+
   test('a notice makes room again in the status line after 20 s', async () => {
     // (Last in the file: the page's clock stays under the test's hand.)
     await bo.clock.install();

@@ -202,7 +202,10 @@ export function createFakeElectron() {
   const externalOpened: string[] = [];
   const errorBoxes: Array<{ title: string; message: string }> = [];
   let menuTemplate: unknown[] = [];
-  const dialogAnswers = { save: null as string | null, open: null as string | null };
+  /** What the next save / open dialog answers (null: cancelled); `open` may pick several files. */
+  const dialogAnswers = { save: null as string | null, open: null as string | string[] | null };
+  /** The options each open dialog was shown with. */
+  const openDialogs: Array<{ title?: string; properties?: string[] }> = [];
 
   const electron = {
     app,
@@ -228,8 +231,9 @@ export function createFakeElectron() {
         return dialogAnswers.save ? { canceled: false, filePath: dialogAnswers.save } : { canceled: true };
       },
       async showOpenDialog(...args: unknown[]): Promise<{ canceled: boolean; filePaths: string[] }> {
-        void args;
-        return dialogAnswers.open ? { canceled: false, filePaths: [dialogAnswers.open] } : { canceled: true, filePaths: [] };
+        openDialogs.push(args.at(-1) as { title?: string; properties?: string[] });
+        const answer = dialogAnswers.open;
+        return answer ? { canceled: false, filePaths: typeof answer === 'string' ? [answer] : answer } : { canceled: true, filePaths: [] };
       },
       async showMessageBox(): Promise<{ response: number }> {
         return { response: 0 };
@@ -255,6 +259,7 @@ export function createFakeElectron() {
     externalOpened,
     errorBoxes,
     dialogAnswers,
+    openDialogs,
     menu: () => menuTemplate,
     /** Calls the app's `ipcMain.handle` handler as a page would through invoke(). */
     invoke(channel: string, event: unknown, ...args: unknown[]): unknown {

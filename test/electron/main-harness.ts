@@ -51,14 +51,16 @@ export async function startApp(argv: string[] = []): Promise<{ fake: FakeElectro
   const module = { exports: {} };
   try {
     new Function('require', 'module', 'exports', '__dirname', '__filename', await mainBundle())(
-      (name: string) => (name === 'electron' ? fake.electron : realRequire(name)),
+      // With resolve, as Node's own require has (the update guard finds Yjs for its worker with it).
+      Object.assign((name: string) => (name === 'electron' ? fake.electron : realRequire(name)), { resolve: realRequire.resolve }),
       module,
       module.exports,
       join(root, 'dist', 'main'),
       join(root, 'dist', 'main', 'electron.cjs'),
     );
-  } finally {
+  } catch (error) {
     process.argv = savedArgv;
+    throw error;
   }
   cleanups.push(() => {
     for (const window of fake.windows()) window.close();
@@ -66,9 +68,17 @@ export async function startApp(argv: string[] = []): Promise<{ fake: FakeElectro
     if (savedEnv === undefined) delete process.env.PLENARY_DATA;
     else process.env.PLENARY_DATA = savedEnv;
     rmSync(dataDir, { recursive: true, force: true });
+    // Each start evaluates the bundle, and its own Yjs, anew, as a new process would: the
+    // next one is not a second Yjs in one app (Yjs's mark of having been loaded goes).
+    delete (globalThis as Record<string, unknown>)['__ $YJS$ __'];
   });
   fake.app.readyResolve!();
-  await until(() => fake.windows().length > 0, 'the first window');
+  try {
+    // The app reads its command line once ready (the report files to open).
+    await until(() => fake.windows().length > 0, 'the first window');
+  } finally {
+    process.argv = savedArgv;
+  }
   return { fake, dataDir };
 }
 

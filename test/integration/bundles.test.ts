@@ -373,9 +373,22 @@ describe('several bundles imported at once', () => {
     writeFileSync(notes, 'minutes');
     const before = Y.encodeStateAsUpdate(b.doc);
     const refused = async (paths: string[]) => importBundles({ doc: b.doc, paths, peers }).then(() => null, (e: unknown) => e as BundleError);
-    expect((await refused([second.path, notes]))?.problem).toBe('not-a-bundle');
-    expect((await refused([second.path]))?.problem).toBe('missing-earlier');
+    const notABundle = await refused([second.path, notes]);
+    expect(notABundle?.problem).toBe('not-a-bundle');
+    // One of several: the message names the file to leave out.
+    expect(notABundle?.message).toBe('notes.txt: This file is not a Plenary changes file. Leave that file out to import the others.');
+    const missing = await refused([second.path]);
+    expect(missing?.problem).toBe('missing-earlier');
+    expect(missing?.message).toMatch(/^These changes continue from an earlier changes file/);
     expect(Y.encodeStateAsUpdate(b.doc)).toEqual(before);
+    typeParagraph(b.doc, 'Bo\'s own.');
+    const fromBo = await exportBundle({ doc: b.doc, path: join(dir, 'bo.plenary-changes'), recipient: 'Chen', sender: 'Bo', peers });
+    const before2 = Y.encodeStateAsUpdate(b.doc);
+    const missingAmongOthers = await refused([fromBo.path, second.path]);
+    expect(missingAmongOthers?.message).toMatch(/^m2\.plenary-changes: These changes continue from an earlier changes file .* Leave that file out to import the others\.$/);
+    const absent = await refused([fromBo.path, join(dir, 'absent.plenary-changes')]);
+    expect(absent?.message).toBe(`There is no file at ${join(dir, 'absent.plenary-changes')}. Leave that file out to import the others.`);
+    expect(Y.encodeStateAsUpdate(b.doc)).toEqual(before2);
   });
 });
 

@@ -1,0 +1,72 @@
+/**
+ * File → Import changes… in the desktop shell's main process, against the fake Electron
+ * module (no Electron binary here): the open dialog lets the secretariat pick several
+ * members' changes files at once and they all land in the window's report; when one of
+ * them is damaged, the refusal names that file and nothing is imported.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { cleanupApps, pageEvent, root, startApp } from './main-harness.ts';
+
+const dirs: string[] = [];
+afterEach(() => {
+  cleanupApps();
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/**
+ * The secretariat's report file, and the changes files Ana and Bo wrote on their own
+ * copies: made in a process of their own, since the app's bundle carries its own Yjs.
+ */
+function reportAndTwoMembersChanges(): { report: string; ana: string; bo: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'plenary-desktop-bundles-'));
+  dirs.push(dir);
+  const made = spawnSync(process.execPath, [join(root, 'test/electron/fixtures/members-changes.ts'), dir], { encoding: 'utf8' });
+  if (made.status !== 0) throw new Error(`Making the changes files failed: ${made.stderr}`);
+  return JSON.parse(made.stdout) as { report: string; ana: string; bo: string };
+}
+
+describe('Import changes… in the desktop shell (fake Electron)', () => {
+  it('imports several members\' files picked at once in the dialog', async () => {
+    const paths = reportAndTwoMembersChanges();
+    const { fake, dataDir } = await startApp([paths.report]);
+    const window = fake.windows()[0]!;
+    const ask = (name: string, ...args: unknown[]) => fake.invoke('plenary:request', pageEvent(window.webContents), name, args);
+    const markdown = async (name: string): Promise<string> => {
+      const out = join(dataDir, name);
+      await ask('exportReport', 'markdown', { titlePage: false, toc: false, annex: false, clean: false }, out, 'job-md');
+      return readFileSync(out, 'utf8');
+    };
+
+    fake.dialogAnswers.open = null;
+    expect(await ask('importChanges', null)).toEqual({ ok: true, value: null });
+    expect(fake.openDialogs.at(-1)?.properties).toContain('multiSelections');
+
+    fake.dialogAnswers.open = [paths.ana, paths.bo];
+    expect(await ask('importChanges', null)).toEqual({ ok: true, value: { senders: ['Ana', 'Bo'], changed: true } });
+    const text = await markdown('after.md');
+    expect(text).toContain('Written by Ana in Geneva.');
+    expect(text).toContain('Written by Bo in Nairobi.');
+  });
+
+  it('refuses the lot, naming the damaged file, and imports nothing', async () => {
+    const paths = reportAndTwoMembersChanges();
+    const bytes = readFileSync(paths.bo);
+    bytes[bytes.length - 40]! ^= 0xff;
+    writeFileSync(paths.bo, bytes);
+    const { fake, dataDir } = await startApp([paths.report]);
+    const window = fake.windows()[0]!;
+    const ask = (name: string, ...args: unknown[]) => fake.invoke('plenary:request', pageEvent(window.webContents), name, args);
+
+    fake.dialogAnswers.open = [paths.ana, paths.bo];
+    const refused = (await ask('importChanges', null)) as { ok: false; message: string };
+    expect(refused.ok).toBe(false);
+    expect(refused.message).toMatch(/^From Bo\.plenary-changes: .*damaged.* Leave that file out to import the others\.$/);
+    const out = join(dataDir, 'after.md');
+    await ask('exportReport', 'markdown', { titlePage: false, toc: false, annex: false, clean: false }, out, 'job');
+    expect(readFileSync(out, 'utf8')).not.toContain('Written by Ana');
+  });
+});

@@ -1,0 +1,40 @@
+/**
+ * Import changes… as the renderer asks for it (shared/sync-requests.ts): the browser
+ * host's field naming several files, the request's check before main acts on it, and the
+ * status line's sentence after the import.
+ */
+import { describe, expect, it } from 'vitest';
+import { ApiError } from '../../shared/api.ts';
+import { MAX_IMPORT_FILES, describeImport, splitChangesFileNames, syncValidators } from '../../shared/sync-requests.ts';
+
+describe('the names typed in the browser host\'s Import dialog', () => {
+  it('are split at commas after a changes file\'s extension, not at commas inside a name', () => {
+    expect(splitChangesFileNames(' From Ana.plenary-changes,From Bo.PLENARY-CHANGES ,  /tmp/Ana, Bo and Chen.plenary-changes ')).toEqual([
+      'From Ana.plenary-changes',
+      'From Bo.PLENARY-CHANGES',
+      '/tmp/Ana, Bo and Chen.plenary-changes',
+    ]);
+    expect(splitChangesFileNames('   ')).toEqual([]);
+  });
+});
+
+describe('the import request main accepts', () => {
+  const check = (value: unknown) => syncValidators.importChanges([value]);
+  it('is null (the user picks in a dialog) or 1 to 500 file paths', () => {
+    expect(check(null)).toEqual([null]);
+    expect(check(['/a.plenary-changes', '/b.plenary-changes'])).toEqual([['/a.plenary-changes', '/b.plenary-changes']]);
+    for (const bad of [[], '/a.plenary-changes', ['/a.plenary-changes', 7], [''], ['/a\0.plenary-changes'], Array(MAX_IMPORT_FILES + 1).fill('/a.plenary-changes')]) {
+      expect(() => check(bad), JSON.stringify(bad).slice(0, 60)).toThrow(ApiError);
+    }
+  });
+});
+
+describe('the sentence after an import', () => {
+  it('names who sent the changes, a few at most, and how many files', () => {
+    expect(describeImport({ senders: ['Ana'], changed: true })).toBe('Changes from Ana imported.');
+    expect(describeImport({ senders: [''], changed: true })).toBe('Changes imported.');
+    expect(describeImport({ senders: ['Ana', 'Bo', 'Ana'], changed: true })).toBe('Changes from Ana and Bo imported (3 files).');
+    expect(describeImport({ senders: ['Ana', 'Bo', 'Chen', 'Dede', 'Eli'], changed: true })).toBe('Changes from Ana, Bo and 3 others imported (5 files).');
+    expect(describeImport({ senders: ['Ana', 'Bo'], changed: false })).toBe('The changes from Ana and Bo (2 files) were already in this report; nothing changed.');
+  });
+});
