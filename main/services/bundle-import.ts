@@ -299,8 +299,10 @@ async function importWith(options: ImportManyOptions, guard: UpdateGuard): Promi
   // Whether anything was new, read off the transaction (an 'update' listener would make
   // Yjs encode the merge for a doc that has no other such listener, as in the merge bench;
   // an open report's session listens anyway, and Yjs encodes once for all listeners).
+  // Any of them: Yjs follows a remote change to formatted text with a transaction of its
+  // own (cleaning up formatting), which must not hide the import's.
   const mark = (transaction: Y.Transaction): void => {
-    changed = transaction.deleteSet.clients.size > 0 || [...transaction.afterState].some(([client, clock]) => clock !== (transaction.beforeState.get(client) ?? 0));
+    changed ||= transaction.deleteSet.clients.size > 0 || [...transaction.afterState].some(([client, clock]) => clock !== (transaction.beforeState.get(client) ?? 0));
   };
   options.doc.on('afterTransaction', mark);
   try {

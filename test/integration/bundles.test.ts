@@ -108,6 +108,25 @@ describe('bundles between two copies of a report', () => {
     expect(bodyOf(reopened.doc).toString()).toContain('Written offline in Geneva.');
   });
 
+  it('says it changed the report when the changes touch bold text (Yjs then cleans up formatting in a transaction of its own)', async () => {
+    const a = createReportFile(join(dir, 'a.plenary'), BLANK_REPORT_TEMPLATE, { title: 'Tunis draft' });
+    const bold = new Y.XmlText();
+    a.doc.transact(() => {
+      const p = new Y.XmlElement('paragraph');
+      p.setAttribute('id', 'p-bold');
+      p.insert(0, [bold]);
+      bodyOf(a.doc).push([p]);
+      bold.insert(0, 'Internet governance', { strong: {} });
+      bold.insert(bold.length, ' means the development and application of shared principles.');
+    }, Origin.local);
+    const b = openReportFile(a.saveCopyAs(join(dir, 'b.plenary')));
+    a.doc.transact(() => bold.insert(0, 'For this report, '), Origin.local);
+    const bundle = await exportBundle({ doc: a.doc, path: join(dir, 'bold.plenary-changes'), recipient: 'Bo', sender: 'Ana', peers });
+    const result = await importBundle({ doc: b.doc, path: bundle.path, peers });
+    expect(bodyOf(b.doc).toString()).toBe(bodyOf(a.doc).toString());
+    expect(result.changed).toBe(true);
+  });
+
   it('sends a recipient only what they lack after the first bundle', async () => {
     const { a, b } = twoCopies();
     for (let i = 0; i < 50; i++) typeParagraph(a.doc, `Paragraph ${i} of a long report about internet governance.`);
