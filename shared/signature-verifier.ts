@@ -193,3 +193,25 @@ export function subtleVerifyBytes(subtle: SubtleLike): VerifyBytesAsync {
     }
   };
 }
+
+/** RFC 8032's first Ed25519 test vector: the empty message signed with this key. */
+const PROBE = {
+  publicKey: 'd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a',
+  signature: 'e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b',
+};
+
+/**
+ * Background verification for a page: WebCrypto's Ed25519 where the browser has it
+ * (Chromium 137 and later), found out once by checking RFC 8032's first test vector;
+ * otherwise `fallback` (@noble/curves), one check per task (`nextTask`), so that a
+ * backlog — 2,000 stances merged at once — never freezes the page for seconds.
+ */
+export function backgroundVerifyBytes(subtle: SubtleLike | undefined, nextTask: () => Promise<void>, fallback: VerifyBytes = verifyBytes): VerifyBytesAsync {
+  const viaSubtle = subtle ? subtleVerifyBytes(subtle) : null;
+  const supported = viaSubtle ? viaSubtle(new Uint8Array(0), PROBE.signature, PROBE.publicKey).catch(() => false) : Promise.resolve(false);
+  return async (message, signature, publicKey) => {
+    if (viaSubtle && (await supported)) return viaSubtle(message, signature, publicKey);
+    await nextTask();
+    return fallback(message, signature, publicKey);
+  };
+}

@@ -22,7 +22,7 @@ import { parseEndorsement, type Endorsement } from './endorsement.ts';
 import { candidatesAt, parseEndorsementKey } from './endorsement-store.ts';
 import type { SignatureVerifier } from './signature-verifier.ts';
 
-export { SignatureVerifier, subtleVerifyBytes, type SubtleLike, type VerifyBytes, type VerifyBytesAsync } from './signature-verifier.ts';
+export { SignatureVerifier, backgroundVerifyBytes, subtleVerifyBytes, type SubtleLike, type VerifyBytes, type VerifyBytesAsync } from './signature-verifier.ts';
 
 export type StanceStatus = 'current' | 'stale' | 'retired' | 'detached' | 'unverified';
 

@@ -18,12 +18,19 @@ import type { Node as PMNode } from 'prosemirror-model';
 import type { PlenaryApi } from '../../shared/api.ts';
 import { readMeta, rosterOf } from '../../shared/ydoc.ts';
 import { extractBlocks, updateBlocks, type BlockIndex } from '../../shared/report-blocks.ts';
-import { SignatureVerifier } from '../../shared/stance-status.ts';
+import { SignatureVerifier, backgroundVerifyBytes, type SubtleLike } from '../../shared/stance-status.ts';
 import { bindConsensusToDoc } from '../../shared/consensus/doc-binding.ts';
 import type { ConsensusEngine, EngineChange } from '../../shared/consensus/engine.ts';
 import { readRoster, type Member, type Roster } from '../../shared/roster.ts';
 import { isChair, ownMember } from '../../shared/roster-claim.ts';
 import { afterDispatch } from '../editor/after-dispatch.ts';
+
+/**
+ * Signatures are checked in the background: checking them in line (@noble/curves, 1–3 ms
+ * each) froze the editor for seconds when a merge brought thousands of stances at once.
+ * A stance counts once its check is done, a moment later.
+ */
+const nextTask = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
 export class LiveConsensus {
   readonly doc: Y.Doc;
@@ -36,7 +43,7 @@ export class LiveConsensus {
   constructor(doc: Y.Doc, editorDoc: PMNode) {
     this.doc = doc;
     this.index = extractBlocks(editorDoc);
-    const { engine, stop } = bindConsensusToDoc(doc, this.index, new SignatureVerifier(readMeta(doc).id));
+    const { engine, stop } = bindConsensusToDoc(doc, this.index, new SignatureVerifier(readMeta(doc).id, { verifyAsync: backgroundVerifyBytes(crypto.subtle as unknown as SubtleLike, nextTask) }));
     this.consensus = engine;
     this.stopBinding = stop;
   }

@@ -207,7 +207,7 @@ export class StancePanel {
       badge.dataset.stance = e.stance;
       line.append(badge);
     }
-    if (stance.status !== 'current') line.append(el('span', 'status-badge', stance.status === 'stale' ? 'earlier text' : stance.status));
+    if (stance.status !== 'current') line.append(el('span', 'status-badge', stance.pending ? 'checking' : stance.status === 'stale' ? 'earlier text' : stance.status));
     if (e) {
       const time = el('time', 'stance-time', formatTime(e.at));
       time.dateTime = e.at;
@@ -215,7 +215,8 @@ export class StancePanel {
     }
     item.append(line);
     if (e?.note) item.append(el('p', 'stance-note', e.note));
-    if (stance.status === 'unverified') item.append(el('p', 'stance-warning', `Does not count: ${stance.reason ?? 'its signature does not verify.'}`));
+    if (stance.pending) item.append(el('p', 'quiet', 'Counts once its signature is checked, in a moment.'));
+    else if (stance.status === 'unverified') item.append(el('p', 'stance-warning', `Does not count: ${stance.reason ?? 'its signature does not verify.'}`));
     if (stance.status === 'retired') item.append(el('p', 'quiet', 'Retired from the working group: kept in the record, does not count.'));
     if (stance.status === 'stale' && e) {
       item.append(el('p', 'stale-note', `${PAST[e.stance] ?? 'Took a stance on'} an earlier text. Changes since:`));

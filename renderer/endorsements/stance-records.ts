@@ -26,7 +26,8 @@ export class StanceRecords {
 
   render(roster: Roster): void {
     const detached = this.live.engine.detached();
-    const unverified = this.live.engine.unverified();
+    // Those still being checked are not refused: they count in a moment.
+    const unverified = this.live.engine.unverified().filter((stance) => !stance.pending);
     const parts: HTMLElement[] = [];
     if (detached.length > 0) {
       const box = el('details', 'records');

@@ -2,7 +2,7 @@
 // signature is checked, and the engine updates by itself when the outcomes come in.
 import { describe, expect, it } from 'vitest';
 import { webcrypto } from 'node:crypto';
-import { SignatureVerifier, subtleVerifyBytes, type SubtleLike } from '../../shared/signature-verifier.ts';
+import { SignatureVerifier, backgroundVerifyBytes, subtleVerifyBytes, type SubtleLike } from '../../shared/signature-verifier.ts';
 import { bindConsensusToDoc } from '../../shared/consensus/doc-binding.ts';
 import type { EngineChange } from '../../shared/consensus/engine.ts';
 import { endorsementKey } from '../../shared/endorsement-store.ts';
@@ -68,5 +68,34 @@ describe('background signature checks', () => {
     expect(engine.stance(endorsementKey('p-0001', members[0]!.member.id))?.pending).toBeUndefined();
     expect(engine.stance(endorsementKey('p-0001', members[1]!.member.id))?.status).toBe('current');
     stop();
+  });
+
+  describe('the page\'s checker (backgroundVerifyBytes)', () => {
+    const keys = generateKeyPair();
+    const message = new TextEncoder().encode('Paragraph 12, endorsed');
+    const signature = signBytes(message, keys.privateKey);
+    /** A browser whose WebCrypto has no Ed25519 (before Chromium 137). */
+    const withoutEd25519: SubtleLike = {
+      importKey: () => Promise.reject(new DOMException('Unrecognized algorithm name', 'NotSupportedError')),
+      verify: () => Promise.reject(new Error('not reached')),
+    };
+
+    it('uses WebCrypto where it has Ed25519, without waiting for a task', async () => {
+      let tasks = 0;
+      const verify = backgroundVerifyBytes(subtle, async () => void tasks++);
+      expect(await verify(message, signature, keys.publicKey)).toBe(true);
+      expect(await verify(new TextEncoder().encode('Paragraph 13, endorsed'), signature, keys.publicKey)).toBe(false);
+      expect(tasks).toBe(0);
+    });
+
+    it('falls back to @noble/curves, one check per task, where WebCrypto lacks Ed25519 or is missing', async () => {
+      for (const lacking of [withoutEd25519, undefined]) {
+        let tasks = 0;
+        const verify = backgroundVerifyBytes(lacking, async () => void tasks++);
+        expect(await verify(message, signature, keys.publicKey)).toBe(true);
+        expect(await verify(message, signature, generateKeyPair().publicKey)).toBe(false);
+        expect(tasks).toBe(2);
+      }
+    });
   });
 });
