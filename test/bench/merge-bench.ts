@@ -19,7 +19,10 @@
 //   once with the decoding worker starting inside the span and once started when the
 //   import dialog opened (prepareBundleImport, as the app does; the user takes a second
 //   to pick the files), 3 processes each, alternating; then one by one, and all at once
-//   again on fresh copies (warm), and the resulting file size.
+//   again on fresh copies (warm), and the resulting file size;
+// - in the editor (merge-in-editor.ts): the 40 files imported through the real editor's
+//   Import changes… (browser host, headless Chromium): click → notice, and the page's
+//   longest task (the editor applying the merged update).
 // The weeks and the bundle files are made first and written to a temporary folder; the
 // measurements run in fresh processes that only read them (the heap of typing 20,000
 // edits would otherwise bill its garbage collection to the merge). MERGE_BENCH_NODE_FLAGS
@@ -39,6 +42,7 @@ import { ReportStore } from '../../main/services/report-store.ts';
 import { closeAllReports, openReportFile } from '../../main/services/open-report.ts';
 import { BundlePeers, brotliCodec, exportBundle, importBundle, importBundles, prepareBundleImport } from '../../main/services/bundles.ts';
 import { decodeBundle } from '../../shared/bundle.ts';
+import { mergeInEditor } from './merge-in-editor.ts';
 import { EDITS, MEMBERS, PARAGRAPHS, REPORT_ID, STANCES, baseReport, directWeek, members, typedWeek } from './week-of-edits.ts';
 
 const gcPauses: { start: number; duration: number }[] = [];
@@ -128,12 +132,16 @@ if (!measureDir) {
         }
       }
     }
+    const inEditor = process.env.MERGE_BENCH_WORKLOAD !== 'direct' ? await mergeInEditor(reportPath, bundlePaths) : [];
     console.log(`\nMeasuring the rest in a fresh process${flags.length ? ` with ${flags.join(' ')}` : ''}…`);
     spawnSync(process.execPath, [...flags, script, '--measure', workDir], { stdio: 'inherit', env: process.env });
     if (first.inside!.length > 0) {
       console.log('\n| first import after launch (40 files at once; a fresh process each, alternating) | wall ms (CPU, GC) |\n| --- | --- |');
       console.log(`| **the decoding worker starts inside the span** | **${first.inside!.map(fmt).join(', ')}** |`);
       console.log(`| **the worker started when the import dialog opened (prepareBundleImport, 1 s before)** | **${first.prepared!.map(fmt).join(', ')}** |`);
+      console.log('\n| in the editor (browser host, headless Chromium; Import changes… with the 40 files, a fresh copy each) | ms |\n| --- | --- |');
+      console.log(`| **click → "imported" notice** | **${inEditor.map((x) => x.clickToNotice.toFixed(0)).join(', ')}** |`);
+      console.log(`| the page's longest task meanwhile (the editor applying the merge) | ${inEditor.map((x) => x.longestTask.toFixed(0)).join(', ')} |`);
       console.log(`\nLoad average at the end: ${loadavg().map((x) => x.toFixed(1)).join(' / ')}`);
     }
   } finally {
