@@ -99,15 +99,28 @@ async function checkUpdate(bundle: Bundle, guard: UpdateGuard): Promise<void> {
   }
 }
 
+/** Runs one file's step; its refusal names the file when the import has several. */
+type InFile = <T>(index: number, step: () => T) => T;
+
 /**
  * A refusal of one of several files names that file, so the user knows which one to
  * leave out; with one file, "this file" is clear.
  */
-function inFile(error: unknown, paths: string[], index: number): unknown {
-  if (paths.length < 2 || !(error instanceof BundleError)) return error;
-  const path = paths[index] ?? '';
-  const named = error.message.includes(path) ? error.message : `${basename(path)}: ${error.message}`;
-  return new BundleError(error.problem, `${named} Leave that file out to import the others.`);
+function namingFilesOf(paths: string[]): InFile {
+  const rename = (index: number) => (error: unknown): never => {
+    if (paths.length < 2 || !(error instanceof BundleError)) throw error;
+    const path = paths[index] ?? '';
+    const named = error.message.includes(path) ? error.message : `${basename(path)}: ${error.message}`;
+    throw new BundleError(error.problem, `${named} Leave that file out to import the others.`);
+  };
+  return (index, step) => {
+    try {
+      const result = step();
+      return (result instanceof Promise ? result.catch(rename(index)) : result) as ReturnType<typeof step>;
+    } catch (error) {
+      return rename(index)(error);
+    }
+  };
 }
 
 export async function importBundle(options: ImportOptions): Promise<ImportResult> {
@@ -164,7 +177,7 @@ function itemTextOf(updates: Uint8Array[]): ItemText {
  * chain of bundles from one sender imported at once), each checked by the guard before
  * its items are read; a bundle still lacking items refuses the import ('missing-earlier').
  */
-async function restoreFromEachOther(bundles: Bundle[], waiting: number[], own: ItemText, guard: UpdateGuard, refuse: (index: number) => (error: unknown) => never): Promise<void> {
+async function restoreFromEachOther(bundles: Bundle[], waiting: number[], own: ItemText, guard: UpdateGuard, inFile: InFile): Promise<void> {
   let left = waiting;
   while (left.length > 0) {
     const ready = bundles.filter((_, i) => !left.includes(i)).map((b) => b.update);
@@ -172,24 +185,15 @@ async function restoreFromEachOther(bundles: Bundle[], waiting: number[], own: I
     const items: ItemText = (range) => own(range) ?? theirs(range);
     const still: number[] = [];
     for (const index of left) {
-      let whole: Bundle | null;
-      try {
-        whole = restoredOrNull(bundles[index]!, items);
-        if (whole) await checkUpdate(whole, guard);
-      } catch (error) {
-        return refuse(index)(error);
-      }
+      const whole = inFile(index, () => restoredOrNull(bundles[index]!, items));
       if (!whole) still.push(index);
-      else bundles[index] = whole;
+      else {
+        await inFile(index, () => checkUpdate(whole, guard));
+        bundles[index] = whole;
+      }
     }
     const stuck = still[0];
-    if (stuck !== undefined && still.length === left.length) {
-      try {
-        restoreBundleStances(bundles[stuck]!, items, textHashNative);
-      } catch (error) {
-        refuse(stuck)(error);
-      }
-    }
+    if (stuck !== undefined && still.length === left.length) inFile(stuck, () => restoreBundleStances(bundles[stuck]!, items, textHashNative));
     left = still;
   }
 }
@@ -199,7 +203,7 @@ async function restoreFromEachOther(bundles: Bundle[], waiting: number[], own: I
  * other bundles supply: bundles are accepted one by one when what is known so far covers
  * their base, each adding what its sender had; one left over is missing something.
  */
-function checkBasesInOrder(bundles: Bundle[], local: Uint8Array, refuse: (index: number) => (error: unknown) => never): void {
+function checkBasesInOrder(bundles: Bundle[], local: Uint8Array, inFile: InFile): void {
   let known = local;
   const waiting = new Set(bundles);
   let progress = true;
@@ -218,12 +222,7 @@ function checkBasesInOrder(bundles: Bundle[], local: Uint8Array, refuse: (index:
     }
   }
   const [stuck] = waiting;
-  if (!stuck) return;
-  try {
-    checkBundleBase(stuck, Y.decodeStateVector(known));
-  } catch (error) {
-    refuse(bundles.indexOf(stuck))(error);
-  }
+  if (stuck) inFile(bundles.indexOf(stuck), () => checkBundleBase(stuck, Y.decodeStateVector(known)));
 }
 
 /**
@@ -249,10 +248,8 @@ async function importWith(options: ImportManyOptions, guard: UpdateGuard): Promi
   // The worker (if not running yet) starts while the files are read.
   guard.check(EMPTY_V2_UPDATE, 'v2').catch(() => {});
   options.onProgress?.({ phase: 'reading', done: 0, total: options.paths.length });
-  const refuse = (index: number) => (error: unknown): never => {
-    throw inFile(error, options.paths, index);
-  };
-  const files = await Promise.all(options.paths.map(async (path, index) => ({ path, bytes: await readBundleFile(path).catch(refuse(index)) })));
+  const inFile = namingFilesOf(options.paths);
+  const files = await Promise.all(options.paths.map(async (path, index) => ({ path, bytes: await inFile(index, () => readBundleFile(path)) })));
   const meta = readMeta(options.doc);
   const bundles: Bundle[] = [];
   // Each update goes to the guard's worker as soon as its file is read, so the worker
@@ -263,36 +260,26 @@ async function importWith(options: ImportManyOptions, guard: UpdateGuard): Promi
   const waiting: number[] = [];
   try {
     files.forEach(({ bytes }, index) => {
-      let bundle: Bundle;
-      let whole: Bundle | null;
-      try {
-        bundle = decodeBundle(bytes, { onProgress: (done, total) => options.onProgress?.({ phase: 'checking', done: done + index, total: total + files.length - 1 }), inflate: inflateNative, sha256: sha256Native, brotli: brotliCodec.decompress });
-        checkBundleFor(bundle, { id: meta.id, title: meta.title });
-        whole = restoredOrNull(bundle, own);
-      } catch (error) {
-        return refuse(index)(error);
-      }
+      const { bundle, whole } = inFile(index, () => {
+        const read = decodeBundle(bytes, { onProgress: (done, total) => options.onProgress?.({ phase: 'checking', done: done + index, total: total + files.length - 1 }), inflate: inflateNative, sha256: sha256Native, brotli: brotliCodec.decompress });
+        checkBundleFor(read, { id: meta.id, title: meta.title });
+        return { bundle: read, whole: restoredOrNull(read, own) };
+      });
       bundles.push(whole ?? bundle);
-      if (whole) checks.push(checkUpdate(whole, guard).catch(refuse(index)));
+      if (whole) checks.push(inFile(index, () => checkUpdate(whole, guard)));
       else waiting.push(index);
     });
     options.onProgress?.({ phase: 'decoding', done: 0, total: bundles.length });
     await Promise.all(checks);
-    if (waiting.length > 0) await restoreFromEachOther(bundles, waiting, own, guard, refuse);
+    if (waiting.length > 0) await restoreFromEachOther(bundles, waiting, own, guard, inFile);
   } catch (error) {
     await Promise.allSettled(checks);
     throw error;
   }
-  checkBasesInOrder(bundles, Y.encodeStateVector(options.doc), refuse);
+  checkBasesInOrder(bundles, Y.encodeStateVector(options.doc), inFile);
   const imported = options.peers?.received(meta.id) ?? new Set<string>();
   for (const bundle of bundles) if (bundle.bundleId) imported.add(bundle.bundleId);
-  bundles.forEach((bundle, index) => {
-    try {
-      checkBundleContinues(bundle, (id) => imported.has(id));
-    } catch (error) {
-      refuse(index)(error);
-    }
-  });
+  bundles.forEach((bundle, index) => inFile(index, () => checkBundleContinues(bundle, (id) => imported.has(id))));
   const total = bundles.reduce((n, b) => n + b.update.length, 0);
   options.onProgress?.({ phase: 'applying', done: 0, total });
   let changed = false;
