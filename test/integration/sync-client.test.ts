@@ -10,11 +10,12 @@ import * as Y from 'yjs';
 import { connectClient, startServerProcess, tempDir, waitFor, type ServerProcess, type TestClient } from './fixtures/sync/harness.ts';
 import { createReportFile, openReportFile, type OpenReport } from '../../main/services/open-report.ts';
 import { BLANK_REPORT_TEMPLATE } from '../../shared/report-template.ts';
-import { bodyOf, readMeta, Origin } from '../../shared/ydoc.ts';
+import { bodyOf, readMeta } from '../../shared/ydoc.ts';
 import { ServerLink, reconnectRemembered, type SyncState } from '../../main/services/sync/client.ts';
 import { ServerLinks, SERVER_LINKS_FILE } from '../../main/services/sync/server-links.ts';
 import { startMeeting, parseInvite, type Meeting } from '../../main/services/sync/meeting-host.ts';
 import { describeSync } from '../../renderer/sync-ui/sync-status.ts';
+import { addParagraph } from '../unit/helpers/add-paragraph.ts';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -25,14 +26,6 @@ function openNewReport(dir = tempDir()): OpenReport {
   const report = createReportFile(join(dir, 'report.plenary'), BLANK_REPORT_TEMPLATE);
   cleanups.push(() => report.close());
   return report;
-}
-
-function addParagraph(doc: Y.Doc, text: string): void {
-  doc.transact(() => {
-    const p = new Y.XmlElement('paragraph');
-    p.insert(0, [new Y.XmlText(text)]);
-    bodyOf(doc).push([p]);
-  }, Origin.local);
 }
 
 function paragraphs(doc: Y.Doc): string[] {

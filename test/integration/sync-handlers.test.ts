@@ -19,13 +19,14 @@ import { startMeeting } from '../../main/services/sync/meeting-host.ts';
 import { guardedWebSocket } from '../../main/services/sync/guarded-socket.ts';
 import { HocuspocusProvider } from '@hocuspocus/provider';
 import { BLANK_REPORT_TEMPLATE } from '../../shared/report-template.ts';
-import { bodyOf, Origin } from '../../shared/ydoc.ts';
+import { bodyOf } from '../../shared/ydoc.ts';
 import { ApiError, validateRequest } from '../../shared/api.ts';
 import { cuttableLink } from './fixtures/sync/harness.ts';
 import type { SyncStatusView } from '../../shared/sync-requests.ts';
 import { describeSync } from '../../renderer/sync-ui/sync-status.ts';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { encodeAwareness, handleMessage } from '../../shared/sync-messages.ts';
+import { addParagraph } from '../unit/helpers/add-paragraph.ts';
 
 /** A window's renderer attached to a report's session: its own doc and awareness. */
 function rendererOf(report: OpenReport, name?: string): awarenessProtocol.Awareness {
@@ -62,14 +63,6 @@ function tempDir(): string {
 function handlersFor(report: OpenReport, dataDir: string): SyncHandlers {
   cleanups.push(() => ReportLinks.for(report, dataDir, { reconnect: false }).close());
   return syncHandlers({ report, dataDir, publicKey: () => '00'.repeat(32), chooseExportPath: (path) => path, chooseImportPaths: (paths) => paths, meetingHost: '127.0.0.1', join: { folder: join(dataDir, 'Reports'), recentReports: () => [], opened: (joined) => joined.summary() } });
-}
-
-function addParagraph(doc: Y.Doc, text: string): void {
-  doc.transact(() => {
-    const p = new Y.XmlElement('paragraph');
-    p.insert(0, [new Y.XmlText(text)]);
-    bodyOf(doc).push([p]);
-  }, Origin.local);
 }
 
 async function until(check: () => boolean, what: string, ms = 20_000): Promise<void> {

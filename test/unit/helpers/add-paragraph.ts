@@ -1,0 +1,11 @@
+/** A paragraph added at the end of a report's body, as a local edit (tests' shorthand for typing one). */
+import * as Y from 'yjs';
+import { bodyOf, Origin } from '../../../shared/ydoc.ts';
+
+export function addParagraph(doc: Y.Doc, text: string): void {
+  doc.transact(() => {
+    const p = new Y.XmlElement('paragraph');
+    p.insert(0, [new Y.XmlText(text)]);
+    bodyOf(doc).push([p]);
+  }, Origin.local);
+}
