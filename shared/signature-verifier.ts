@@ -88,11 +88,8 @@ export class SignatureVerifier {
   check(endorsement: Endorsement, publicKey: string): boolean | undefined {
     const known = this.cached(endorsement, publicKey);
     if (known !== undefined) return known;
-    if (textHash(endorsement.text) !== endorsement.textHash) {
-      this.remember(endorsement, publicKey, false);
-      return false;
-    }
     if (!this.verifyAsync) {
+      if (!this.textMatches(endorsement, publicKey)) return false;
       this.checks += 1;
       const ok = this.verifySync(endorsementMessage(this.reportId, endorsement), endorsement.signature, publicKey);
       this.remember(endorsement, publicKey, ok);
@@ -105,6 +102,13 @@ export class SignatureVerifier {
       this.pump();
     }
     return undefined;
+  }
+
+  /** False (and remembered) when the record's text does not match the hash it signs. */
+  private textMatches(endorsement: Endorsement, publicKey: string): boolean {
+    if (textHash(endorsement.text) === endorsement.textHash) return true;
+    this.remember(endorsement, publicKey, false);
+    return false;
   }
 
   /** As `check`, with "being checked" read as not (yet) verified. */
@@ -152,7 +156,12 @@ export class SignatureVerifier {
         if (this.settled.size >= this.batch || this.pending.size === 0) this.notify();
         this.pump();
       };
-      verifyAsync(endorsementMessage(this.reportId, endorsement), endorsement.signature, publicKey).then(done, () => done(false));
+      // The text's hash is checked in its turn too (thousands of stances merged at once
+      // would otherwise all be hashed in the event that brought them), and never within
+      // `check`: outcomes always arrive later, through `onSettled`.
+      Promise.resolve()
+        .then(() => this.textMatches(endorsement, publicKey) && verifyAsync(endorsementMessage(this.reportId, endorsement), endorsement.signature, publicKey))
+        .then(done, () => done(false));
     }
   }
 

@@ -70,6 +70,24 @@ describe('background signature checks', () => {
     stop();
   });
 
+  it('a stance whose text was altered after signing is found out in the background too', async () => {
+    const { doc, members } = makeReport([['p-0001', 'Text one.']], 2);
+    let verified = 0;
+    const verify = subtleVerifyBytes(subtle);
+    const verifier = new SignatureVerifier(REPORT_ID, { verifyAsync: (...args) => (verified++, verify(...args)) });
+    const { engine, stop } = bindConsensusToDoc(doc, blocksOf(doc), verifier);
+    const real = take(doc, members[1]!, 'p-0001', 'endorse');
+    const key = endorsementKey('p-0001', members[1]!.member.id);
+    doc.transact(() => endorsementsOf(doc).set(key, { ...real, text: 'Text one, amended.' }), Origin.remote);
+    expect(engine.stance(key)).toMatchObject({ status: 'unverified', pending: true });
+    await settled(verifier);
+    expect(engine.stance(key)).toMatchObject({ status: 'unverified' });
+    expect(engine.stance(key)?.pending).toBeUndefined();
+    // The altered text gave it away before any signature check.
+    expect(verified).toBe(1);
+    stop();
+  });
+
   describe('the page\'s checker (backgroundVerifyBytes)', () => {
     const keys = generateKeyPair();
     const message = new TextEncoder().encode('Paragraph 12, endorsed');
