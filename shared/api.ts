@@ -52,7 +52,9 @@ export type HostEvent =
   /** File → Export… or Import… (Electron menu): the renderer opens its dialog. */
   | { type: 'fileDialog'; dialog: FileDialog }
   /** An export's progress (shared/export/export-request.ts). */
-  | ExportProgressEvent;
+  | ExportProgressEvent
+  /** How far Import changes… has got (sync-requests.ts). */
+  | ChangesProgressEvent;
 
 export type FileDialog = 'export' | 'import';
 
@@ -80,7 +82,7 @@ export class ApiError extends Error {
 }
 
 import { stanceValidators, type StanceRequestMap } from './stance-requests.ts';
-import { syncValidators, type SyncRequestMap, type SyncStatusView } from './sync-requests.ts';
+import { syncValidators, type ChangesProgressEvent, type SyncRequestMap, type SyncStatusView } from './sync-requests.ts';
 import {
   ExportRequestError, validateExportReportArgs, validateImportDraftArgs, validateJobId,
   type ExportProgressEvent, type ExportReportArgs, type ExportReportResult, type ImportDraftArgs, type ImportDraftResult,

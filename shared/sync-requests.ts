@@ -56,6 +56,33 @@ export interface BundleImportResult {
   changed: boolean;
 }
 
+/**
+ * How far an import of changes files has got (main sends it while Import changes…
+ * runs): each file checked, then the one merge into the report.
+ */
+export interface ChangesProgressEvent {
+  type: 'changesProgress';
+  phase: 'checking' | 'merging';
+  /** Files checked so far (checking); 0 (merging). */
+  done: number;
+  /** Files in the import. */
+  total: number;
+}
+
+/** Checks a progress event received from the host. */
+export function parseChangesProgress(event: { type: string }): ChangesProgressEvent | null {
+  const e = event as Record<string, unknown>;
+  if (e.type !== 'changesProgress' || (e.phase !== 'checking' && e.phase !== 'merging')) return null;
+  if (!Number.isInteger(e.done) || !Number.isInteger(e.total) || (e.done as number) < 0 || (e.total as number) < (e.done as number)) return null;
+  return { type: 'changesProgress', phase: e.phase, done: e.done as number, total: e.total as number };
+}
+
+/** The line the Import dialog shows for it. */
+export function describeChangesProgress(progress: ChangesProgressEvent): string {
+  if (progress.phase === 'merging') return `Merging the changes of ${progress.total === 1 ? 'the file' : `${progress.total} files`} into the report…`;
+  return progress.total === 1 ? 'Checking the file…' : `Checking the files: ${progress.done} of ${progress.total}…`;
+}
+
 export interface SyncRequestMap {
   /** Writes the changes `recipient` lacks (everything when `complete`) to a file; null if cancelled. */
   exportChanges: { args: [recipient: string, path: string | null, complete: boolean]; result: BundleExportResult | null };

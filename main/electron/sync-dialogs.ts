@@ -53,6 +53,9 @@ export function desktopSyncHandlers(entry: ReportWindow, services: ReportService
     report: entry.report,
     dataDir: app.getPath('userData'),
     publicKey: () => services.identity().publicKey(),
+    progress: (event) => {
+      if (!entry.window.isDestroyed()) entry.window.webContents.send(IpcChannel.event, event);
+    },
     join: {
       folder: app.getPath('documents'),
       recentReports: () => services.recentReports(),

@@ -57,6 +57,7 @@ export function webHandlers({ report, dataDir, recent, identity, exports, emit, 
       chooseExportPath: (path) => checkBundlePath('export', path, base),
       chooseImportPaths: (paths) => checkBundlePaths(paths, base),
       meetingHost,
+      progress: emit,
       // The page then loads the joined report (`/?report=…`).
       join: { folder: base, recentReports: () => recent.list(), opened: remember },
     }),

@@ -259,16 +259,19 @@ async function importWith(options: ImportManyOptions, guard: UpdateGuard): Promi
   // Bundles whose stance texts are made of items another bundle of this import brings.
   const waiting: number[] = [];
   try {
-    files.forEach(({ bytes }, index) => {
+    for (const [index, { bytes }] of files.entries()) {
       const { bundle, whole } = inFile(index, () => {
-        const read = decodeBundle(bytes, { onProgress: (done, total) => options.onProgress?.({ phase: 'checking', done: done + index, total: total + files.length - 1 }), inflate: inflateNative, sha256: sha256Native, brotli: brotliCodec.decompress });
+        const read = decodeBundle(bytes, { inflate: inflateNative, sha256: sha256Native, brotli: brotliCodec.decompress });
         checkBundleFor(read, { id: meta.id, title: meta.title });
         return { bundle: read, whole: restoredOrNull(read, own) };
       });
       bundles.push(whole ?? bundle);
       if (whole) checks.push(inFile(index, () => checkUpdate(whole, guard)));
       else waiting.push(index);
-    });
+      options.onProgress?.({ phase: 'checking', done: index + 1, total: files.length });
+      // Lets the progress reach the window file by file (and the rest of main breathe).
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     options.onProgress?.({ phase: 'decoding', done: 0, total: bundles.length });
     await Promise.all(checks);
     if (waiting.length > 0) await restoreFromEachOther(bundles, waiting, own, guard, inFile);

@@ -5,10 +5,10 @@
  */
 import { BundleError } from '../../shared/bundle.ts';
 import { ApiError, type ReportSummary } from '../../shared/api.ts';
-import type { SyncRequestMap } from '../../shared/sync-requests.ts';
+import type { ChangesProgressEvent, SyncRequestMap } from '../../shared/sync-requests.ts';
 import { memberByPublicKey, readRoster } from '../../shared/roster.ts';
 import type { OpenReport } from './open-report.ts';
-import { BundlePeers, exportBundle, importBundles, prepareBundleImport } from './bundles.ts';
+import { BundlePeers, exportBundle, importBundles, prepareBundleImport, type BundleProgress } from './bundles.ts';
 import { ReportLinks } from './report-links.ts';
 import { joinReport } from './join-report.ts';
 
@@ -25,6 +25,8 @@ export interface SyncHandlerContext {
   chooseExportPath: (requested: string | null, suggestedName: string) => Promise<string | null> | string | null;
   /** The files to read (one or several): `requested` checked, or chosen by the user when null; null when cancelled. */
   chooseImportPaths: (requested: string[] | null) => Promise<string[] | null> | string[] | null;
+  /** Tells the window how far Import changes… has got. */
+  progress?: (event: ChangesProgressEvent) => void;
   /** Where a meeting listens (tests: 127.0.0.1); default the local network. */
   meetingHost?: string;
   /** Joining a report by its address: where its file goes, the reports known here, and how the host shows it. */
@@ -72,7 +74,12 @@ export function syncHandlers(context: SyncHandlerContext): SyncHandlers {
         const paths = await context.chooseImportPaths(requested);
         if (paths === null || paths.length === 0) return null;
         // All at once, in one transaction: forty members back from a week offline merge as one change.
-        const result = await importBundles({ doc: report.doc, paths, peers });
+        const progress = context.progress;
+        const onProgress: BundleProgress | undefined = progress && (({ phase, done, total }) => {
+          if (phase === 'checking') progress({ type: 'changesProgress', phase, done, total });
+          else if (phase === 'applying') progress({ type: 'changesProgress', phase: 'merging', done: 0, total: paths.length });
+        });
+        const result = await importBundles({ doc: report.doc, paths, peers, onProgress });
         return { senders: result.bundles.map((bundle) => bundle.sender), changed: result.changed };
       } catch (error) {
         return asApiError(error);

@@ -75,6 +75,8 @@ export function mountSyncUi(options: SyncUiOptions): SyncDialogs {
       dialogs.setStatus(event.status);
     } else if (event.type === 'syncDialog') {
       dialogs.show(event.dialog);
+    } else if (event.type === 'changesProgress') {
+      dialogs.showProgress(event);
     }
   });
   api.request('syncStatus').then((status) => {

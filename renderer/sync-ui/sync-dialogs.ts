@@ -11,7 +11,9 @@
  * browser host: this page loads it).
  */
 import type { PlenaryApi, SyncDialog } from '../../shared/api.ts';
-import { checkPersonName, checkServerAddress, describeImport, reportIdInAddress, splitChangesFileNames, type SyncStatusView } from '../../shared/sync-requests.ts';
+import {
+  checkPersonName, checkServerAddress, describeChangesProgress, describeImport, parseChangesProgress, reportIdInAddress, splitChangesFileNames, type SyncStatusView,
+} from '../../shared/sync-requests.ts';
 
 type Field = { input: HTMLInputElement; row: HTMLElement };
 
@@ -57,6 +59,9 @@ export class SyncDialogs {
   private readonly notify: (text: string, detail?: string) => void;
   private readonly openReport: (path: string) => void;
   private status: SyncStatusView | null = null;
+  /** What main last said of the running action's progress, and whether the dialog shows it yet. */
+  private progressLine: string | null = null;
+  private progressShown = false;
 
   /** `openReport` shows a report main has opened (the browser host loads it in this page). */
   constructor(api: PlenaryApi, notify: (text: string, detail?: string) => void, openReport: (path: string) => void) {
@@ -109,9 +114,12 @@ export class SyncDialogs {
   private async run(action: () => Promise<Notice | null>, working = 'Working…'): Promise<void> {
     this.message.textContent = '';
     this.dialog.setAttribute('aria-busy', 'true');
-    // A large changes file takes a moment to check and merge: say so, and keep the buttons from a second click.
+    // A large changes file takes a moment to check and merge: say so (how far, once main
+    // tells), and keep the buttons from a second click.
+    this.progressLine = null;
     const progress = setTimeout(() => {
-      this.progress.textContent = working;
+      this.progressShown = true;
+      this.progress.textContent = this.progressLine ?? working;
     }, 300);
     for (const b of this.buttons.querySelectorAll('button')) b.disabled = true;
     try {
@@ -125,10 +133,19 @@ export class SyncDialogs {
       this.message.textContent = error instanceof Error ? error.message : String(error);
     } finally {
       clearTimeout(progress);
+      this.progressShown = false;
       this.progress.textContent = '';
       for (const b of this.buttons.querySelectorAll('button')) b.disabled = false;
       this.dialog.removeAttribute('aria-busy');
     }
+  }
+
+  /** Main's word on how far Import changes… has got (a `changesProgress` event). */
+  showProgress(event: { type: string }): void {
+    const progress = parseChangesProgress(event);
+    if (!progress) return;
+    this.progressLine = describeChangesProgress(progress);
+    if (this.progressShown) this.progress.textContent = this.progressLine;
   }
 
   show(which: SyncDialog): void {

@@ -2,7 +2,8 @@
  * File → Import changes… in the desktop shell's main process, against the fake Electron
  * module (no Electron binary here): the open dialog lets the secretariat pick several
  * members' changes files at once and they all land in the window's report; when one of
- * them is damaged, the refusal names that file and nothing is imported.
+ * them is damaged, the refusal names that file and nothing is imported. The window
+ * hears how far the import has got.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -47,6 +48,13 @@ describe('Import changes… in the desktop shell (fake Electron)', () => {
 
     fake.dialogAnswers.open = [paths.ana, paths.bo];
     expect(await ask('importChanges', null)).toEqual({ ok: true, value: { senders: ['Ana', 'Bo'], changed: true } });
+    // The window was told how far the import had got, file by file, then the merge.
+    const progress = window.webContents.sent.filter((s) => s.channel === 'plenary:event').map((s) => s.args[0] as { type: string }).filter((e) => e.type === 'changesProgress');
+    expect(progress).toEqual([
+      { type: 'changesProgress', phase: 'checking', done: 1, total: 2 },
+      { type: 'changesProgress', phase: 'checking', done: 2, total: 2 },
+      { type: 'changesProgress', phase: 'merging', done: 0, total: 2 },
+    ]);
     const text = await markdown('after.md');
     expect(text).toContain('Written by Ana in Geneva.');
     expect(text).toContain('Written by Bo in Nairobi.');

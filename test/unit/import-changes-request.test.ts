@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../shared/api.ts';
-import { MAX_IMPORT_FILES, describeImport, splitChangesFileNames, syncValidators } from '../../shared/sync-requests.ts';
+import { MAX_IMPORT_FILES, describeChangesProgress, describeImport, parseChangesProgress, splitChangesFileNames, syncValidators } from '../../shared/sync-requests.ts';
 
 describe('the names typed in the browser host\'s Import dialog', () => {
   it('are split at commas after a changes file\'s extension, not at commas inside a name', () => {
@@ -36,5 +36,25 @@ describe('the sentence after an import', () => {
     expect(describeImport({ senders: ['Ana', 'Bo', 'Ana'], changed: true })).toBe('Changes from Ana and Bo imported (3 files).');
     expect(describeImport({ senders: ['Ana', 'Bo', 'Chen', 'Dede', 'Eli'], changed: true })).toBe('Changes from Ana, Bo and 3 others imported (5 files).');
     expect(describeImport({ senders: ['Ana', 'Bo'], changed: false })).toBe('The changes from Ana and Bo (2 files) were already in this report; nothing changed.');
+  });
+});
+
+describe('the progress the dialog shows while files are imported', () => {
+  it('says how many files are checked, then that they are merged', () => {
+    const line = (event: object): string | null => {
+      const parsed = parseChangesProgress({ type: 'changesProgress', ...event });
+      return parsed && describeChangesProgress(parsed);
+    };
+    expect(line({ phase: 'checking', done: 12, total: 40 })).toBe('Checking the files: 12 of 40…');
+    expect(line({ phase: 'checking', done: 0, total: 1 })).toBe('Checking the file…');
+    expect(line({ phase: 'merging', done: 0, total: 40 })).toBe('Merging the changes of 40 files into the report…');
+    expect(line({ phase: 'merging', done: 0, total: 1 })).toBe('Merging the changes of the file into the report…');
+  });
+
+  it('ignores an event it cannot read', () => {
+    for (const bad of [{ phase: 'done', done: 1, total: 1 }, { phase: 'checking', done: 3, total: 2 }, { phase: 'checking', done: -1, total: 2 }, { phase: 'checking', done: '1', total: 2 }, { phase: 'checking', done: 1 }]) {
+      expect(parseChangesProgress({ type: 'changesProgress', ...bad }), JSON.stringify(bad)).toBeNull();
+    }
+    expect(parseChangesProgress({ type: 'syncStatus' })).toBeNull();
   });
 });
