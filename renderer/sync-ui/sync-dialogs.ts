@@ -191,7 +191,9 @@ export class SyncDialogs {
       const result = await this.api.request('importChanges', names);
       return result && describeImport(result);
     }, 'Checking and merging the changes…'));
-    this.open('Import changes', this.api.host === 'web' ? [file.row] : [], [go]);
+    // The desktop app picks the files in the system's dialog; say what to pick there.
+    const pick = Object.assign(document.createElement('p'), { className: 'sync-hint', textContent: 'Choose one or more .plenary-changes files colleagues sent you; they are merged together.' });
+    this.open('Import changes', this.api.host === 'web' ? [file.row] : [pick], [go]);
   }
 
   private connect(): void {
