@@ -18,7 +18,8 @@ import { ServerLinks } from './sync/server-links.ts';
 import { MEETING_ENDED, meetingInterfaces, parseInvite, startMeeting, type Meeting } from './sync/meeting-host.ts';
 import { isValidReportId } from '../../shared/report-id.ts';
 import { relayAwareness, type AwarenessRelay } from './awareness-relay.ts';
-import { refusalNote } from './sync/refusal-message.ts';
+import { refusalNote, tooLargeNote } from './sync/refusal-message.ts';
+import { CloseCode } from './sync/frame-guard.ts';
 
 const byReport = new WeakMap<OpenReport, ReportLinks>();
 
@@ -123,11 +124,11 @@ export class ReportLinks {
     this.linkEnded = null;
     const link = new ServerLink({ url, reportId, doc: this.report.doc, token, links: invite ? undefined : this.remembered });
     // (Handled after the provider has finished with the event it is telling us about.)
-    if (invite) {
-      link.onClosed((code) => {
-        if (code === MEETING_ENDED.code) queueMicrotask(() => this.endedByOtherSide(link, 'The meeting has ended'));
-      });
-    }
+    link.onClosed((code) => {
+      if (invite && code === MEETING_ENDED.code) queueMicrotask(() => this.endedByOtherSide(link, 'The meeting has ended'));
+      // Calling again would send the same too-large message again, every time.
+      else if (code === CloseCode.tooLarge) queueMicrotask(() => this.endedByOtherSide(link, tooLargeNote(invite !== null)));
+    });
     link.onRefused((reason) => {
       const note = refusalNote({ meeting: invite !== null, reason });
       queueMicrotask(() => this.endedByOtherSide(link, note));

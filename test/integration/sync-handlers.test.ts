@@ -167,6 +167,30 @@ describe('Connect to server…', () => {
     await until(() => !namesIn(boWindow).includes('Ana'), "Ana's presence withdrawn when B disconnects");
   });
 
+  it('stops and says what to do when the report\'s changes are too large for one message to the server', async () => {
+    let connections = 0;
+    const countConnections = (_level: string, event: string): void => {
+      if (event === 'connection.opened') connections++;
+    };
+    const s = await startSyncServer({ dataDir: tempDir(), host: '127.0.0.1', port: 0, log: countConnections, maxMessageBytes: 64 * 1024 });
+    cleanups.push(() => s.close());
+    const { a, dataA } = oneReport();
+    for (let i = 0; i < 300; i++) addParagraph(a.doc, `Paragraph ${i}: ${'the stakeholders in their respective roles '.repeat(6)}`);
+    expect(Y.encodeStateAsUpdate(a.doc).length).toBeGreaterThan(64 * 1024);
+    const before = Y.encodeStateAsUpdate(a.doc);
+    await handlersFor(a, dataA).connectServer(s.url);
+    await until(() => ReportLinks.for(a, dataA).status().linkEnded !== null, 'the link to stop', 10_000);
+    const status = ReportLinks.for(a, dataA).status();
+    expect(describeSync(status)).toBe('The report\'s changes are too large for the server; use Export changes…, or have its limit raised (--max-message-bytes) · your edits are kept here');
+    expect(status.state).toBe('not-connected');
+    // It does not call again (each call would send the same message), and the report is as it was.
+    const calls = connections;
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect(connections).toBe(calls);
+    expect(ReportLinks.for(a, dataA).status().state).toBe('not-connected');
+    expect(Y.encodeStateAsUpdate(a.doc)).toEqual(before);
+  });
+
   it('refuses addresses that are not ws:// or wss:// before anything connects', () => {
     for (const bad of ['http://example.org', 'ws://', 'example.org:4455', 'ws://host name', 'javascript:alert(1)']) {
       expect(() => validateRequest('connectServer', [bad]), bad).toThrow(ApiError);

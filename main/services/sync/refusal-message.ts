@@ -1,6 +1,7 @@
 /**
  * What the app tells a member whose server or meeting refused them: in a dialog (the
- * whole sentence) or in the status line (short). The reason a server gives is not shown
+ * whole sentence) or in the status line (short); and why a link stopped on a message too
+ * large for it. The reason a server gives is not shown
  * as it is (a server is someone else's program): only the refusal this app's meetings
  * send for too many wrong codes is recognized, and every text is ours.
  */
@@ -29,4 +30,15 @@ export function refusalNote(options: { meeting: boolean; reason?: string }): str
     case 'too-many-codes': return 'Too many wrong meeting codes were tried; wait a minute';
     case 'code': return 'The meeting did not accept the code; ask the host for the invitation';
   }
+}
+
+/**
+ * For the status line, when the link closed because a message was too large for the
+ * other side (or for this app): the report's changes to exchange exceed the limit, and
+ * calling again would only send them again. A changes file carries far more.
+ */
+export function tooLargeNote(meeting: boolean): string {
+  return meeting
+    ? 'The report\'s changes are too large for the meeting; use Export changes… instead'
+    : 'The report\'s changes are too large for the server; use Export changes…, or have its limit raised (--max-message-bytes)';
 }
