@@ -15,6 +15,7 @@ import { YJS_479, YJS_687, awarenessNotJsonFrame, frame, hugeLengthFrame, update
 import { createReportFile, type OpenReport } from '../../main/services/open-report.ts';
 import { ServerLink } from '../../main/services/sync/client.ts';
 import { fetchReport } from '../../main/services/sync/fetch-report.ts';
+import { MAX_SERVER_FRAME_BYTES } from '../../main/services/sync/guarded-socket.ts';
 import { BLANK_REPORT_TEMPLATE } from '../../shared/report-template.ts';
 import { bodyOf, Origin, readMeta } from '../../shared/ydoc.ts';
 import { connectClient, startServerProcess, tempDir, waitFor } from './fixtures/sync/harness.ts';
@@ -86,6 +87,14 @@ describe('a server the app links to sends hostile frames', () => {
     expect(server.closes[0]).toBe(code);
     expect(logged.some((line) => JSON.parse(line).event === 'link.refused')).toBe(true);
     expect(Y.encodeStateAsUpdate(report.doc)).toEqual(before);
+  });
+
+  it('joining a report larger than the app takes in one message says so, and what to do instead', async () => {
+    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const server = await hostileServer(updateFrame('some-report', new Uint8Array(MAX_SERVER_FRAME_BYTES + 1024)));
+    await expect(fetchReport({ url: server.url, reportId: 'some-report', timeoutMs: 20_000 })).rejects.toThrow(
+      /^The report on ws:\/\/127\.0\.0\.1:\d+ is larger than this app takes in one message \(64 MiB\); nothing was kept\. Ask a member who has it for a copy of the report file/,
+    );
   });
 
   it('joining from such a server fails with a message and keeps nothing', async () => {

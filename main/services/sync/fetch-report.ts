@@ -15,7 +15,8 @@ import { schema } from '../../../shared/schema.ts';
 import { bodyOf, createReportDoc, readMeta } from '../../../shared/ydoc.ts';
 import { assertValidReportId } from '../../../shared/report-id.ts';
 import { refusalMessage } from './refusal-message.ts';
-import { guardedWebSocket } from './guarded-socket.ts';
+import { guardedWebSocket, MAX_SERVER_FRAME_BYTES } from './guarded-socket.ts';
+import { CloseCode } from './frame-guard.ts';
 
 export class FetchReportError extends Error {
   override name = 'FetchReportError';
@@ -66,7 +67,9 @@ export function fetchReport(options: FetchReportOptions): Promise<Y.Doc> {
       WebSocketPolyfill: guardedWebSocket({
         url: options.url,
         reportId: options.reportId,
-        onRefused: (reason) => finish(new FetchReportError(`${where} sent something that is not part of a report (${reason}); nothing was kept.`)),
+        onRefused: (reason, code) => finish(new FetchReportError(code === CloseCode.tooLarge
+          ? `The report on ${where} is larger than this app takes in one message (${MAX_SERVER_FRAME_BYTES / 1024 / 1024} MiB); nothing was kept. Ask a member who has it for a copy of the report file (File → Save a copy as…).`
+          : `${where} sent something that is not part of a report (${reason}); nothing was kept.`)),
       }),
       // One try: the user is waiting in a dialog and can try again.
       maxAttempts: 1,

@@ -16,14 +16,14 @@ import { UpdateGuard } from './update-guard.ts';
 import { trustSystemCertificates } from './system-certificates.ts';
 
 /** A whole report's first sync fits: the largest reports measured are a few MB. */
-const MAX_SERVER_FRAME_BYTES = 64 * 1024 * 1024;
+export const MAX_SERVER_FRAME_BYTES = 64 * 1024 * 1024;
 
 export interface GuardedSocketOptions {
   /** The server and report, for the log line a refusal writes. */
   url: string;
   reportId: string;
-  /** Told why a connection was closed, after the log line; the report is untouched. */
-  onRefused?: (reason: string) => void;
+  /** Told why a connection was closed (and the close code sent), after the log line; the report is untouched. */
+  onRefused?: (reason: string, code: number) => void;
   /** Told of a connection that failed (no route, refused, a certificate not trusted…). */
   onError?: (error: Error & { code?: string }) => void;
   maxBytes?: number;
@@ -91,8 +91,9 @@ export function guardedWebSocket(options: GuardedSocketOptions) {
       this.refused = true;
       const reason = error instanceof Error ? error.message : String(error);
       logRefusal(options.url, options.reportId, reason);
-      options.onRefused?.(reason);
-      this.close(error instanceof RefusedFrameError ? error.code : CloseCode.invalidPayload, reason.slice(0, 120));
+      const code = error instanceof RefusedFrameError ? error.code : CloseCode.invalidPayload;
+      options.onRefused?.(reason, code);
+      this.close(code, reason.slice(0, 120));
     }
   };
 }
