@@ -75,8 +75,8 @@ export function syncHandlers(context: SyncHandlerContext): SyncHandlers {
         if (paths === null || paths.length === 0) return null;
         // All at once, in one transaction: forty members back from a week offline merge as one change.
         const progress = context.progress;
-        const onProgress: BundleProgress | undefined = progress && (({ phase, done, total }) => {
-          if (phase === 'checking') progress({ type: 'changesProgress', phase, done, total });
+        const onProgress: BundleProgress | undefined = progress && (({ phase, done: checked, total }) => {
+          if (phase === 'checking') progress({ type: 'changesProgress', phase, done: checked, total });
           else if (phase === 'applying') progress({ type: 'changesProgress', phase: 'merging', done: 0, total: paths.length });
         });
         const result = await importBundles({ doc: report.doc, paths, peers, onProgress });
