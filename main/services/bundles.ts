@@ -26,6 +26,8 @@
  * untrusted updates), and only then applied, in one transaction with Origin.bundle — so a
  * refused bundle leaves the report (and its file) exactly as it was. Importing the same
  * bundle again is a no-op: Yjs ignores what it already has, and no update is written.
+ * Several files (Import changes… with members' files picked together) are checked first,
+ * all of them, then merged in one transaction; one refused refuses them all, naming it.
  */
 import { readFileSync, renameSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
