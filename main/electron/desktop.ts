@@ -8,7 +8,8 @@ import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { ApiError, type RequestHandlers, type ReportSummary } from '../../shared/api.ts';
 import { ReportFileError } from '../services/report-errors.ts';
-import { isRendererNamedReportPath, REPORT_EXTENSION } from './launch-args.ts';
+import { isRendererNamedReportPath, REPORT_SUFFIX } from './launch-args.ts';
+import { REPORT_EXTENSION } from '../services/report-store-schema.ts';
 import type { ReportWindow, ReportWindows } from './report-windows.ts';
 import type { ReportServices } from './report-services.ts';
 import { stanceHandlers } from '../services/report-requests.ts';
@@ -16,10 +17,10 @@ import { desktopSyncHandlers } from './sync-dialogs.ts';
 import { desktopExportHandlers } from './export-dialogs.ts';
 import { untitledReportPath } from '../services/file-names.ts';
 
-const REPORT_FILTERS = [{ name: 'Plenary report', extensions: [REPORT_EXTENSION.slice(1)] }];
+const REPORT_FILTERS = [{ name: 'Plenary report', extensions: [REPORT_EXTENSION] }];
 
 function withExtension(path: string): string {
-  return path.toLowerCase().endsWith(REPORT_EXTENSION) ? path : `${path}${REPORT_EXTENSION}`;
+  return path.toLowerCase().endsWith(REPORT_SUFFIX) ? path : `${path}${REPORT_SUFFIX}`;
 }
 
 export class Desktop {
@@ -96,13 +97,13 @@ export class Desktop {
     if (requested === null) {
       const picked = await dialog.showSaveDialog(entry.window, {
         title: 'Save a copy as',
-        defaultPath: entry.report.path.replace(/(\.plenary)?$/i, ` (copy)${REPORT_EXTENSION}`),
+        defaultPath: entry.report.path.replace(/(\.plenary)?$/i, ` (copy)${REPORT_SUFFIX}`),
         filters: REPORT_FILTERS,
       });
       if (picked.canceled || !picked.filePath) return null;
       target = withExtension(picked.filePath);
     } else {
-      if (!isRendererNamedReportPath(requested)) throw new ApiError(`A copy must be saved as an absolute path ending in ${REPORT_EXTENSION}.`);
+      if (!isRendererNamedReportPath(requested)) throw new ApiError(`A copy must be saved as an absolute path ending in ${REPORT_SUFFIX}.`);
       if (existsSync(requested)) throw new ApiError(`${basename(requested)} already exists; choose another name.`);
       target = requested;
     }
@@ -119,7 +120,7 @@ export class Desktop {
       recentReports: () => this.services.recentReports(),
       newReport: async () => (await this.newReport(entry.window))?.report.summary() ?? null,
       openReport: async (path) => {
-        if (path !== null && !isRendererNamedReportPath(path)) throw new ApiError(`Only Plenary reports (${REPORT_EXTENSION} files, absolute paths) can be opened.`);
+        if (path !== null && !isRendererNamedReportPath(path)) throw new ApiError(`Only Plenary reports (${REPORT_SUFFIX} files, absolute paths) can be opened.`);
         const opened = path === null ? await this.openWithDialog(entry.window) : this.openPath(path);
         return opened?.report.summary() ?? null;
       },

@@ -4,8 +4,10 @@
  * paths are relative to the second instance's working directory.
  */
 import { isAbsolute, resolve } from 'node:path';
+import { REPORT_EXTENSION } from '../services/report-store-schema.ts';
 
-export const REPORT_EXTENSION = '.plenary';
+/** What a report file's name ends with. */
+export const REPORT_SUFFIX = `.${REPORT_EXTENSION}`;
 
 /**
  * Report paths in `argv`: arguments ending in .plenary (any case) that are not
@@ -23,7 +25,7 @@ export function reportPathsFromArgv(argv: readonly string[], workingDirectory: s
       continue;
     }
     if (!onlyFiles && arg.startsWith('-')) continue;
-    if (!arg.toLowerCase().endsWith(REPORT_EXTENSION) || arg.includes('\0')) continue;
+    if (!arg.toLowerCase().endsWith(REPORT_SUFFIX) || arg.includes('\0')) continue;
     const full = isAbsolute(arg) ? arg : resolve(workingDirectory, arg);
     if (!paths.includes(full)) paths.push(full);
   }
@@ -35,5 +37,5 @@ export function reportPathsFromArgv(argv: readonly string[], workingDirectory: s
  * absolute and end in .plenary, so a page cannot point main at arbitrary files.
  */
 export function isRendererNamedReportPath(path: string): boolean {
-  return isAbsolute(path) && path.toLowerCase().endsWith(REPORT_EXTENSION) && !path.includes('\0');
+  return isAbsolute(path) && path.toLowerCase().endsWith(REPORT_SUFFIX) && !path.includes('\0');
 }

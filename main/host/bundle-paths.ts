@@ -6,10 +6,7 @@ import { extname, isAbsolute, resolve } from 'node:path';
 import { ApiError } from '../../shared/api.ts';
 import { BUNDLE_EXTENSION } from '../../shared/sync-requests.ts';
 
-export function checkBundlePath(kind: 'export' | 'import', path: string | null, base: string): string {
-  if (path === null) {
-    throw new ApiError(`The browser host has no file dialog: give the name of the changes file to ${kind === 'export' ? 'write' : 'read'}.`);
-  }
+export function checkBundlePath(path: string, base: string): string {
   const full = isAbsolute(path) ? resolve(path) : resolve(base, path);
   if (extname(full).toLowerCase() !== `.${BUNDLE_EXTENSION}`) {
     throw new ApiError(`Changes files end in .${BUNDLE_EXTENSION}.`);
@@ -19,6 +16,6 @@ export function checkBundlePath(kind: 'export' | 'import', path: string | null, 
 
 /** The files an import names (the page sends one or several names). */
 export function checkBundlePaths(paths: string[] | null, base: string): string[] {
-  // No names: refused with the message that asks for them.
-  return (paths ?? [null]).map((path) => checkBundlePath('import', path, base));
+  if (paths === null) throw new ApiError('The browser host has no file dialog: give the name of the changes file to read.');
+  return paths.map((path) => checkBundlePath(path, base));
 }

@@ -5,7 +5,7 @@
  */
 import { BundleError } from '../../shared/bundle.ts';
 import { ApiError, type ReportSummary } from '../../shared/api.ts';
-import type { ChangesProgressEvent, SyncRequestMap } from '../../shared/sync-requests.ts';
+import { BUNDLE_EXTENSION, type ChangesProgressEvent, type SyncRequestMap } from '../../shared/sync-requests.ts';
 import { memberByPublicKey, readRoster } from '../../shared/roster.ts';
 import type { OpenReport } from './open-report.ts';
 import { BundlePeers, exportBundle, importBundles, prepareBundleImport, type BundleProgress } from './bundles.ts';
@@ -58,7 +58,7 @@ export function syncHandlers(context: SyncHandlerContext): SyncHandlers {
   return {
     exportChanges: async (recipient, requested, complete) => {
       const safe = recipient.replace(/[^\p{L}\p{N} _-]/gu, '').trim() || 'colleague';
-      const path = await context.chooseExportPath(requested, `Changes for ${safe}.plenary-changes`);
+      const path = await context.chooseExportPath(requested, `Changes for ${safe}.${BUNDLE_EXTENSION}`);
       if (path === null) return null;
       try {
         const result = await exportBundle({ doc: report.doc, path, recipient, sender: senderName(), complete, peers });

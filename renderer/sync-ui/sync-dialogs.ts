@@ -12,7 +12,7 @@
  */
 import type { PlenaryApi, SyncDialog } from '../../shared/api.ts';
 import {
-  checkPersonName, checkServerAddress, describeChangesProgress, describeImport, parseChangesProgress, reportIdInAddress, splitChangesFileNames, type SyncStatusView,
+  BUNDLE_EXTENSION, checkPersonName, checkServerAddress, describeChangesProgress, describeImport, parseChangesProgress, reportIdInAddress, splitChangesFileNames, type SyncStatusView,
 } from '../../shared/sync-requests.ts';
 
 type Field = { input: HTMLInputElement; row: HTMLElement };
@@ -169,7 +169,8 @@ export class SyncDialogs {
     const go = button('Export', true);
     go.addEventListener('click', () => void this.run(async () => {
       const recipient = checkPersonName(who.input.value);
-      const path = this.api.host === 'web' ? file.input.value.trim() || `Changes for ${recipient}.plenary-changes` : null;
+      // Left empty, main names it after the recipient (as the desktop's save dialog suggests).
+      const path = this.api.host === 'web' ? file.input.value.trim() || null : null;
       const result = await this.api.request('exportChanges', recipient, path, box.checked);
       if (!result) return null;
       // The file's name fits the status line; where it went is in the notice's tooltip.
@@ -183,7 +184,7 @@ export class SyncDialogs {
   }
 
   private importChanges(): void {
-    const file = field('Changes files', 'sync-import-path', 'text', 'One or more .plenary-changes files colleagues sent you, separated by commas; they are merged together.');
+    const file = field('Changes files', 'sync-import-path', 'text', `One or more .${BUNDLE_EXTENSION} files colleagues sent you, separated by commas; they are merged together.`);
     const go = button(this.api.host === 'web' ? 'Import' : 'Choose files…', true);
     go.addEventListener('click', () => void this.run(async () => {
       const names = this.api.host === 'web' ? splitChangesFileNames(file.input.value) : null;
@@ -192,7 +193,7 @@ export class SyncDialogs {
       return result && describeImport(result);
     }, 'Checking and merging the changes…'));
     // The desktop app picks the files in the system's dialog; say what to pick there.
-    const pick = Object.assign(document.createElement('p'), { className: 'sync-hint', textContent: 'Choose one or more .plenary-changes files colleagues sent you; they are merged together.' });
+    const pick = Object.assign(document.createElement('p'), { className: 'sync-hint', textContent: `Choose one or more .${BUNDLE_EXTENSION} files colleagues sent you; they are merged together.` });
     this.open('Import changes', this.api.host === 'web' ? [file.row] : [pick], [go]);
   }
 

@@ -1,9 +1,9 @@
 /**
  * What the app tells a member whose server or meeting refused them: in a dialog (the
  * whole sentence) or in the status line (short); and why a link stopped on a message too
- * large for it. The reason a server gives is not shown
- * as it is (a server is someone else's program): only the refusal this app's meetings
- * send for too many wrong codes is recognized, and every text is ours.
+ * large for it. The reason a server gives is not shown as it is (a server is someone
+ * else's program): only the refusal this app's meetings send for too many wrong codes is
+ * recognized, and every text is ours.
  */
 import { TOO_MANY_WRONG_CODES } from './wrong-code-limiter.ts';
 

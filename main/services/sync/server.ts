@@ -132,9 +132,8 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
   const guard = new UpdateGuard({ maxBytes: maxMessageBytes, timeoutMs: options.decodeTimeoutMs });
   if (!options.storage && !options.dataDir) throw new Error('A sync server needs a data folder.');
   const outbox = new DurableOutbox();
-  /** A connection's socket by the request Hocuspocus hands to its hooks. */
-  const socketOf = new WeakMap<Request, WebSocket>();
-  const remoteOf = new WeakMap<Request, string>();
+  /** A connection's socket and remote address, by the request Hocuspocus hands to its hooks. */
+  const connectionOf = new WeakMap<Request, { socket: WebSocket; remote: string }>();
   const persistence = options.storage
     ? null
     : new SqlitePersistence({
@@ -149,7 +148,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
           (connection.webSocket as WebSocket).close(1011, 'The report could not be stored.');
         });
       },
-      closeWaiting: (request, reason) => socketOf.get(request)?.close(1013, reason),
+      closeWaiting: (request, reason) => connectionOf.get(request)?.socket.close(1013, reason),
     });
   // A member's own update is not sent back to it (see echo-free-broadcast.ts).
   const echoFree: Extension = {
@@ -165,7 +164,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       bindPresenceToLastSpeaker(document);
     },
   };
-  const extensions: Extension[] = [persistence ?? (options.storage as Extension), authenticationHook(options.authorize, (request) => remoteOf.get(request) ?? ''), echoFree, presence];
+  const extensions: Extension[] = [persistence ?? (options.storage as Extension), authenticationHook(options.authorize, (request) => connectionOf.get(request)?.remote ?? ''), echoFree, presence];
   if (options.redisUrl) {
     extensions.push(await redisExtension({
       url: options.redisUrl,
@@ -222,8 +221,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     const sendNow = ws.send.bind(ws) as (data: Uint8Array) => void;
     ws.send = outboxSender(outbox, req.socket, () => ws.readyState === ws.OPEN, sendNow) as typeof ws.send;
     const request = toRequest(req);
-    socketOf.set(request, ws);
-    remoteOf.set(request, remote);
+    connectionOf.set(request, { socket: ws, remote });
     const client = hocuspocus.handleConnection(ws, request);
     log('info', 'connection.opened', { connection: id, remote, report: pinned ?? undefined });
     let closed = false;
