@@ -12,7 +12,7 @@
  * y-prosemirror writes it on a microtask after (patches/), so it is sent as it comes.
  *
  * Yjs encodes a transaction for 'update' whenever anyone listens, and we only send our
- * own: main's changes would be encoded for nothing (≈ 120 ms of the page's freeze when 40
+ * own: main's changes would be encoded for nothing (tens of ms of the page's freeze when 40
  * members' files are imported). So the listener is attached only while a transaction that
  * is not main's is finishing. Yjs emits 'afterTransaction' right before it decides to
  * encode, for each transaction in turn, so an edit made in reaction to main's change (its
