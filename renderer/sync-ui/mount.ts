@@ -15,7 +15,8 @@ import { rosterOf } from '../../shared/ydoc.ts';
 import { attachPresence, colourFor, type PresenceUser } from '../editor/presence.ts';
 import { PresenceList } from './presence-list.ts';
 import { SyncStatusLine } from './sync-status.ts';
-import { SyncDialogs, syncMenuButton } from './sync-dialogs.ts';
+import { SyncDialogs } from './sync-dialogs.ts';
+import { syncMenuButton } from './sync-menu.ts';
 import { showOpenedReport } from '../api/web-client.ts';
 
 export interface SyncUiOptions {
@@ -67,7 +68,7 @@ export function mountSyncUi(options: SyncUiOptions): SyncDialogs {
       notice.title = '';
     }, NOTICE_MS);
   }, (path) => showOpenedReport(api, path));
-  statusLine.append(presence.element, notice, syncStatus.element, syncMenuButton(dialogs));
+  statusLine.append(presence.element, notice, syncStatus.element, syncMenuButton((which) => dialogs.show(which)));
 
   api.onEvent((event) => {
     if (event.type === 'syncStatus') {

@@ -1,0 +1,68 @@
+/**
+ * The status line's Sync menu from the keyboard, as a menu button: arrows move between
+ * its four dialogs, Escape closes it back to the button, and a dialog opened from it
+ * gives the focus back to the button when it closes.
+ */
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, newPage, openEditor, startHost, tempDataDir, type Host } from './harness.ts';
+
+let host: Host;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  host = await startHost({ dataDir: tempDataDir() });
+  browser = await launchBrowser();
+  page = (await newPage(browser)).page;
+  await openEditor(page, host.url);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await host?.stop();
+});
+
+const focused = (): Promise<string> => page.evaluate(() => document.activeElement?.textContent?.trim() || document.activeElement?.id || '');
+const expanded = (): Promise<string | null> => page.getAttribute('#sync-menu-button', 'aria-expanded');
+
+test('the Sync menu is worked with arrows, and a dialog from it gives the focus back to it', async () => {
+  await page.focus('#sync-menu-button');
+  await page.keyboard.press('ArrowDown');
+  expect(await expanded()).toBe('true');
+  expect(await focused()).toBe('Export changes…');
+  await page.keyboard.press('End');
+  expect(await focused()).toBe('Host a meeting…');
+  await page.keyboard.press('ArrowDown');
+  expect(await focused()).toBe('Export changes…');
+  await page.keyboard.press('ArrowUp');
+  expect(await focused()).toBe('Host a meeting…');
+  await page.keyboard.press('Home');
+  await page.keyboard.press('ArrowDown');
+  expect(await focused()).toBe('Import changes…');
+
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#sync-dialog[open]');
+  expect(await page.textContent('#sync-dialog-title')).toBe('Import changes');
+  expect(await focused()).toBe('sync-import-path');
+  expect(await expanded()).toBe('false');
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('#sync-dialog:not([open])', { state: 'attached' });
+  expect(await focused()).toBe('Sync');
+
+  // Escape in the menu closes it onto the button; ArrowUp opens it on the last item.
+  await page.keyboard.press('ArrowUp');
+  expect(await focused()).toBe('Host a meeting…');
+  await page.keyboard.press('Escape');
+  expect(await expanded()).toBe('false');
+  expect(await page.isHidden('#sync-menu')).toBe(true);
+  expect(await focused()).toBe('Sync');
+});
+
+test('a click elsewhere closes the Sync menu', async () => {
+  await page.click('#sync-menu-button');
+  expect(await page.isVisible('#sync-menu')).toBe(true);
+  await page.locator('.ProseMirror p').first().click();
+  expect(await page.isHidden('#sync-menu')).toBe(true);
+  expect(await expanded()).toBe('false');
+});
