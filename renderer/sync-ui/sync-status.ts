@@ -39,20 +39,64 @@ export function describeSync(status: SyncStatusView): string {
   return text;
 }
 
+/** A round trip of a few keystrokes is not news: "Syncing…" after "In sync" shows only once it lasts this long. */
+export const SYNCING_SHOWN_AFTER_MS = 1_000;
+
+/**
+ * The status as seen, and as heard: the line itself is not a live region (it changes with
+ * every sync, and a screen reader would read "Syncing 1 update… In sync" after each word
+ * typed); a hidden one says the status again only when what it means changes (offline,
+ * back in sync, a problem, a meeting), never for the time of the last sync, a count of
+ * updates, or each attempt to reconnect.
+ */
 export class SyncStatusLine {
   readonly element: HTMLElement;
+  private readonly text: HTMLElement;
+  private readonly announcer: HTMLElement;
+  private latest: SyncStatusView | null = null;
+  private shownState: SyncStatusView['state'] | null = null;
+  private announcedKey: string | null = null;
+  private syncingTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
     this.element = document.createElement('span');
-    this.element.id = 'sync-status';
-    this.element.className = 'sync-status';
-    this.element.setAttribute('role', 'status');
+    this.element.className = 'sync-status-wrap';
+    this.text = document.createElement('span');
+    this.text.id = 'sync-status';
+    this.text.className = 'sync-status';
+    this.announcer = document.createElement('span');
+    this.announcer.id = 'sync-status-announcer';
+    this.announcer.className = 'visually-hidden';
+    this.announcer.setAttribute('role', 'status');
+    this.element.append(this.text, this.announcer);
   }
 
   show(status: SyncStatusView): void {
+    this.latest = status;
+    if (status.state === 'syncing' && this.shownState === 'in-sync') {
+      this.syncingTimer ??= setTimeout(() => {
+        this.syncingTimer = undefined;
+        if (this.latest) this.render(this.latest);
+      }, SYNCING_SHOWN_AFTER_MS);
+      return;
+    }
+    clearTimeout(this.syncingTimer);
+    this.syncingTimer = undefined;
+    this.render(status);
+  }
+
+  private render(status: SyncStatusView): void {
     const text = describeSync(status);
-    if (this.element.textContent !== text) this.element.textContent = text;
-    this.element.dataset.state = status.state;
-    this.element.title = status.server ? `Server: ${status.server}` : '';
+    if (this.text.textContent !== text) this.text.textContent = text;
+    this.text.dataset.state = status.state;
+    this.text.title = status.server ? `Server: ${status.server}` : '';
+    this.shownState = status.state;
+    // Passing states are not said, what they lead to is: each attempt to reconnect goes
+    // through "connecting", and a backlog being sent ends in "in sync".
+    if (status.state === 'connecting' || status.state === 'syncing') return;
+    const key = [status.state, status.inMeeting, status.problem, status.linkEnded, status.meeting?.code].join('|');
+    // The first status is what the page opened with, not a change.
+    if (this.announcedKey !== null && key !== this.announcedKey) this.announcer.textContent = text;
+    this.announcedKey = key;
   }
 }
