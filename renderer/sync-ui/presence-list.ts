@@ -9,6 +9,8 @@ import { readUser, type PresenceUser } from '../editor/presence.ts';
 export class PresenceList {
   readonly element: HTMLElement;
   private readonly awareness: awarenessProtocol.Awareness;
+  /** What the list shows, so that a caret moved or a keystroke typed (an awareness change too) does not redraw it and have it read out again. */
+  private shown: string | null = null;
 
   constructor(awareness: awarenessProtocol.Awareness) {
     this.awareness = awareness;
@@ -33,6 +35,9 @@ export class PresenceList {
 
   private readonly render = (): void => {
     const others = this.others();
+    const shown = JSON.stringify(others.map((user) => [user.name, user.group, user.colour]));
+    if (shown === this.shown) return;
+    this.shown = shown;
     this.element.replaceChildren();
     this.element.hidden = others.length === 0;
     this.element.title = '';

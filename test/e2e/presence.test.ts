@@ -114,6 +114,25 @@ describe('presence', () => {
     await bo.waitForFunction((start) => document.querySelector('.ProseMirror .presence-caret')?.closest('p')?.textContent?.startsWith(start), anaText.slice(0, 20));
   });
 
+  test('the list of who is here is not redrawn (and read out again) as the other moves the caret', async () => {
+    await bo.evaluate(() => {
+      const w = window as unknown as { presenceRedraws: number };
+      w.presenceRedraws = 0;
+      new MutationObserver(() => w.presenceRedraws++).observe(document.querySelector('#presence-list')!, { childList: true, subtree: true, characterData: true });
+    });
+    const caretAt = (): string => {
+      const { left, top } = document.querySelector('.ProseMirror .presence-caret')!.getBoundingClientRect();
+      return `${left},${top}`;
+    };
+    const before = await bo.evaluate(caretAt);
+    for (let i = 0; i < 5; i++) await ana.keyboard.press('ArrowLeft');
+    await bo.waitForFunction((was) => {
+      const { left, top } = document.querySelector('.ProseMirror .presence-caret')!.getBoundingClientRect();
+      return `${left},${top}` !== was;
+    }, before);
+    expect(await bo.evaluate(() => (window as unknown as { presenceRedraws: number }).presenceRedraws)).toBe(0);
+  });
+
   test('saying who one is in the roster shows one\'s name and group to the other, without a reload', async () => {
     await openRoster(ana);
     await addMember(ana, { name: 'Ana Diaz', group: 'civil-society', isMe: true });
