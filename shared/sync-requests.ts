@@ -40,6 +40,8 @@ export interface MeetingInfo {
   code: string;
   /** One string to share: `ws://HOST:N/<report id>#<code>`. */
   invite: string;
+  /** For members who have the report already: `ws://HOST:N#<code>`. */
+  shortInvite: string;
 }
 
 export interface BundleExportResult {
@@ -218,7 +220,7 @@ export function parseSyncStatus(value: unknown): SyncStatusView | null {
   const v = value as Record<string, unknown>;
   if (!STATES.includes(v.state as SyncState) || typeof v.pending !== 'number') return null;
   const meeting = v.meeting as Record<string, unknown> | null;
-  const meetingOk = meeting === null || (typeof meeting === 'object' && typeof meeting.url === 'string' && typeof meeting.code === 'string' && typeof meeting.invite === 'string');
+  const meetingOk = meeting === null || (typeof meeting === 'object' && typeof meeting.url === 'string' && typeof meeting.code === 'string' && typeof meeting.invite === 'string' && typeof meeting.shortInvite === 'string');
   if (!meetingOk) return null;
   return {
     state: v.state as SyncState,
@@ -228,6 +230,6 @@ export function parseSyncStatus(value: unknown): SyncStatusView | null {
     inMeeting: v.inMeeting === true,
     linkEnded: typeof v.linkEnded === 'string' ? v.linkEnded : null,
     problem: typeof v.problem === 'string' ? v.problem : null,
-    meeting: meeting ? { url: String(meeting.url), code: String(meeting.code), invite: String(meeting.invite) } : null,
+    meeting: meeting ? { url: String(meeting.url), code: String(meeting.code), invite: String(meeting.invite), shortInvite: String(meeting.shortInvite) } : null,
   };
 }

@@ -36,7 +36,8 @@ export interface JoinOptions {
 /** `ws://HOST:N` and the report id (and a meeting's code) an address names. */
 function target(address: string): { url: string; reportId: string; token?: string } {
   const invite = inviteIn(address);
-  if (invite) return { url: invite.url, reportId: invite.reportId, token: invite.code };
+  if (invite?.reportId) return { url: invite.url, reportId: invite.reportId, token: invite.code };
+  if (invite) throw new ApiError('To get a report you do not have yet, enter the meeting\'s whole invitation, with the report id: ws://HOST:N/<report id>#CODE, as the host\'s screen shows it.');
   const reportId = reportIdInAddress(address);
   if (!reportId) throw new ApiError('To get a report you do not have yet, give its full address: ws://HOST:N/<report id>, as the secretariat sent it, or a meeting invitation.');
   const url = /^wss?:\/\/[^/#?]+/i.exec(address.trim())![0];

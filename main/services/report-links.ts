@@ -31,6 +31,10 @@ export function inviteIn(address: string): ReturnType<typeof parseInvite> {
   return invite;
 }
 
+function infoOf(meeting: Meeting): MeetingInfo {
+  return { url: meeting.url, code: meeting.code, invite: meeting.invite, shortInvite: meeting.shortInvite };
+}
+
 export class ReportLinks {
   private readonly report: OpenReport;
   private readonly remembered: ServerLinks;
@@ -80,7 +84,7 @@ export class ReportLinks {
   }
 
   status(): SyncStatusView {
-    const meeting: MeetingInfo | null = this.meeting ? { url: this.meeting.url, code: this.meeting.code, invite: this.meeting.invite } : null;
+    const meeting = this.meeting ? infoOf(this.meeting) : null;
     if (!this.link || !this.linkStatus) {
       const record = this.safeRemembered();
       return { state: 'not-connected', pending: 0, lastSyncAt: record?.lastSyncAt ?? null, server: null, inMeeting: false, linkEnded: this.linkEnded, problem: null, meeting };
@@ -107,14 +111,14 @@ export class ReportLinks {
     for (const listener of [...this.listeners]) listener(status);
   }
 
-  /** Links to a server, or to a meeting by its invitation (`ws://HOST:N/<report id>#<code>`). */
+  /** Links to a server, or to a meeting by its invitation (`ws://HOST:N/<report id>#<code>`, or `ws://HOST:N#<code>` for this report). */
   connect(address: string): SyncStatusView {
     const reportId = this.reportId();
     let url = address;
     let token: string | undefined;
     const invite = inviteIn(address);
     if (invite) {
-      if (invite.reportId !== reportId) {
+      if (invite.reportId !== null && invite.reportId !== reportId) {
         throw new ApiError(`This invitation is for another report (${invite.reportId}); open that report to join the meeting.`);
       }
       url = invite.url;
@@ -193,12 +197,12 @@ export class ReportLinks {
   }
 
   async hostMeeting(): Promise<MeetingInfo> {
-    if (this.meeting) return { url: this.meeting.url, code: this.meeting.code, invite: this.meeting.invite };
+    if (this.meeting) return infoOf(this.meeting);
     // The local network's first address, so people in the room can reach it.
     const host = this.meetingHost ?? meetingInterfaces()[0]?.address ?? '127.0.0.1';
     this.meeting = await startMeeting({ reportId: this.reportId(), doc: this.report.doc, host, awareness: this.report.session.awareness });
     this.emit();
-    return { url: this.meeting.url, code: this.meeting.code, invite: this.meeting.invite };
+    return infoOf(this.meeting);
   }
 
   async stopMeeting(): Promise<SyncStatusView> {

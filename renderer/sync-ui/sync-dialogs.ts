@@ -256,13 +256,15 @@ export class SyncDialogs {
         info.append(p);
         return;
       }
-      p.textContent = 'Guests choose Connect to server… and enter this invitation:';
-      const invite = document.createElement('output');
-      invite.id = 'sync-meeting-invite';
-      invite.textContent = m.invite;
+      // Most in the room have the report already: theirs is short enough to read off a screen.
+      p.textContent = 'Members who have this report choose Connect to server… and enter:';
+      const shortInvite = Object.assign(document.createElement('output'), { id: 'sync-meeting-short-invite', className: 'sync-invite-short', textContent: m.shortInvite });
+      const newcomers = Object.assign(document.createElement('p'), { textContent: 'Anyone who does not have it yet enters the whole invitation:' });
+      const invite = Object.assign(document.createElement('output'), { id: 'sync-meeting-invite', textContent: m.invite });
       const code = document.createElement('p');
+      code.className = 'sync-hint';
       code.append('Address ', Object.assign(document.createElement('code'), { textContent: m.url }), ' · code ', Object.assign(document.createElement('strong'), { id: 'sync-meeting-code', textContent: m.code }));
-      info.append(p, invite, code);
+      info.append(p, shortInvite, newcomers, invite, code);
     };
     render(this.status?.meeting ?? null);
     const start = button('Start the meeting', true);

@@ -120,6 +120,7 @@ describe('joining a report from its address', () => {
 
 describe('a meeting hosted from the app, joined by someone without the report', () => {
   let invite = '';
+  let shortInvite = '';
 
   test('the host starts the meeting: the dialog shows the invitation and now offers only to stop it', async () => {
     await newcomer.click('#sync-menu-button');
@@ -127,8 +128,10 @@ describe('a meeting hosted from the app, joined by someone without the report', 
     await newcomer.getByRole('button', { name: 'Start the meeting' }).click();
     await newcomer.waitForSelector('#sync-meeting-invite');
     invite = (await newcomer.textContent('#sync-meeting-invite'))!;
+    shortInvite = (await newcomer.textContent('#sync-meeting-short-invite'))!;
     const code = (await newcomer.textContent('#sync-meeting-code'))!;
     expect(invite).toMatch(new RegExp(`^ws://127\\.0\\.0\\.1:\\d+/[\\w-]+#${code}$`));
+    expect(shortInvite).toBe(`${invite.replace(/\/[^/]*$/, '')}#${code}`);
     expect(await newcomer.getByRole('button', { name: 'Start the meeting' }).count()).toBe(0);
     await expect.poll(() => newcomer.evaluate(() => document.activeElement?.textContent)).toBe('Stop the meeting');
     await newcomer.keyboard.press('Escape');
@@ -152,14 +155,14 @@ describe('a meeting hosted from the app, joined by someone without the report', 
     await secretariat.waitForFunction(() => document.querySelector('.ProseMirror')?.textContent?.includes('Said in the meeting.'));
   });
 
-  test('the guest leaves the meeting (their copy has no server of its own, so it stays unlinked) and comes back', async () => {
+  test('the guest leaves the meeting (their copy has no server of its own, so it stays unlinked) and comes back with the short invitation', async () => {
     await openConnectDialog(guest);
     await guest.getByRole('button', { name: 'Leave the meeting' }).click();
     await guest.waitForFunction(() => document.querySelector('#sync-notice')?.textContent === 'Left the meeting; the report stays complete here.');
     await guest.waitForFunction(() => document.querySelector('#sync-status')?.textContent === 'Not connected to a server');
     await guest.keyboard.press('Escape');
     await openConnectDialog(guest);
-    await guest.fill('#sync-server-url', invite);
+    await guest.fill('#sync-server-url', shortInvite);
     await guest.keyboard.press('Enter');
     await guest.waitForFunction(() => /^In the meeting · in sync/.test(document.querySelector('#sync-status')?.textContent ?? ''));
     // The notice names the meeting's host, not its code, and does not push the status out of the window.

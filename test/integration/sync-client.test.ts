@@ -150,6 +150,10 @@ describe('hosting a meeting', () => {
     cleanups.push(() => meeting.stop());
     expect(meeting.code).toMatch(/^[A-Z2-9]{6}$/);
     expect(parseInvite(meeting.invite)).toEqual({ url: meeting.url, reportId, code: meeting.code });
+    // The short one, for members who have the report open: its report is theirs.
+    expect(meeting.shortInvite).toBe(`${meeting.url}#${meeting.code}`);
+    expect(parseInvite(meeting.shortInvite)).toEqual({ url: meeting.url, reportId: null, code: meeting.code });
+    expect(parseInvite(`${meeting.url}#${meeting.code.slice(1)}`)).toBeNull();
 
     const guestA = client(meeting.url, reportId, meeting.code);
     const guestB = client(meeting.url, reportId, meeting.code.toLowerCase());

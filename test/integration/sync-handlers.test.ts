@@ -201,7 +201,7 @@ describe('Connect to server…', () => {
 });
 
 describe('Host a meeting…', () => {
-  it('a guest joins by invitation; stopping leaves both copies complete', async () => {
+  it('a guest who has the report joins by the short invitation; stopping leaves both copies complete', async () => {
     const { a, b, dataA, dataB } = twoCopies();
     const host = handlersFor(a, dataA);
     const guest = handlersFor(b, dataB);
@@ -212,7 +212,8 @@ describe('Host a meeting…', () => {
     await expect(Promise.resolve().then(() => guest.connectServer(`${meeting.url}/someone-else#${meeting.code}`))).rejects.toThrow(/another report/);
     const hostWindow = rendererOf(a, 'Ana');
     const guestWindow = rendererOf(b, 'Bo');
-    await guest.connectServer(meeting.invite);
+    expect(meeting.shortInvite).toBe(`${meeting.url}#${meeting.code}`);
+    expect((await guest.connectServer(meeting.shortInvite)).inMeeting).toBe(true);
     await until(() => namesIn(guestWindow).includes('Ana') && namesIn(hostWindow).includes('Bo'), 'host and guest to see each other');
     addParagraph(a.doc, 'From the host.');
     addParagraph(b.doc, 'From the guest.');
@@ -256,6 +257,23 @@ describe('Host a meeting…', () => {
     await guest.connectServer(meeting.invite);
     await until(() => ReportLinks.for(b, dataB).status().linkEnded !== null, 'the refusal', 5_000);
     expect(ReportLinks.for(b, dataB).status().linkEnded).toBe('Too many wrong meeting codes were tried; wait a minute');
+  });
+
+  it('the short invitation from a copy of another report is refused as such, and is not counted as a wrong code', async () => {
+    const { a, b, dataA, dataB } = twoCopies();
+    const meeting = await handlersFor(a, dataA).hostMeeting();
+    const other = createReportFile(join(tempDir(), 'other.plenary'), BLANK_REPORT_TEMPLATE, { title: 'Another report' });
+    const otherData = tempDir();
+    cleanups.push(() => ReportLinks.for(other, otherData, { reconnect: false }).close());
+    const stranger = handlersFor(other, otherData);
+    for (let i = 0; i < 6; i++) {
+      await stranger.connectServer(meeting.shortInvite);
+      await until(() => ReportLinks.for(other, otherData).status().linkEnded !== null, 'the refusal', 5_000);
+    }
+    expect(ReportLinks.for(other, otherData).status()).toMatchObject({ state: 'not-connected', linkEnded: 'The meeting is for another report; open that one, or enter the whole invitation' });
+    // Six refusals from this computer, and a copy of the meeting's report still gets in.
+    await handlersFor(b, dataB).connectServer(meeting.shortInvite);
+    await until(() => ReportLinks.for(b, dataB).status().state === 'in-sync', 'the guest in the meeting');
   });
 
   it('a meeting that is not reachable (the host’s laptop asleep) is not taken for ended: the guest keeps trying', async () => {
@@ -466,6 +484,8 @@ describe('Joining a report one does not have yet (Connect to server… with the 
     const guest = handlersFor(createReportFile(join(tempDir(), 'other.plenary'), BLANK_REPORT_TEMPLATE, { title: 'Another report' }), home);
     const wrong = meeting.code === 'ABCDEF' ? 'ABCDEG' : 'ABCDEF';
     await expect(guest.joinReport(`${meeting.url}/${id}#${wrong}`)).rejects.toThrow(/did not accept this invitation's code/);
+    // The short invitation names no report: fine for a copy that has it, not to fetch one.
+    await expect(guest.joinReport(`${meeting.url}#${meeting.code}`)).rejects.toThrow(/whole invitation, with the report id/);
     expect(filesIn(join(home, 'Reports'))).toEqual([]);
 
     const joined = await guest.joinReport(meeting.invite);

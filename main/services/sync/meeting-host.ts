@@ -25,6 +25,7 @@ import { silentLogger, type Logger } from './log.ts';
 import type { Awareness } from 'y-protocols/awareness';
 import { relayAwareness } from '../awareness-relay.ts';
 import { WrongCodeLimiter, type WrongCodeLimits } from './wrong-code-limiter.ts';
+import { MEETING_FOR_ANOTHER_REPORT } from './refusal-message.ts';
 
 const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 export const MEETING_CODE_LENGTH = 6;
@@ -77,6 +78,8 @@ export interface Meeting {
   readonly code: string;
   /** One string to share: `ws://HOST:N/<report id>#<code>`. */
   readonly invite: string;
+  /** For members who have the report open already: `ws://HOST:N#<code>`, short enough to read off a screen. */
+  readonly shortInvite: string;
   /** Number of guest connections right now. */
   guestCount(): number;
   stop(): Promise<void>;
@@ -156,7 +159,11 @@ export async function startMeeting(options: MeetingOptions): Promise<Meeting> {
         log('warn', 'meeting.refused', { remote, reason: refusal });
         return { deny: refusal };
       }
-      if (reportId === options.reportId && sameCode(normalizeMeetingCode(token ?? ''), code)) return 'write';
+      if (sameCode(normalizeMeetingCode(token ?? ''), code)) {
+        if (reportId === options.reportId) return 'write';
+        log('warn', 'meeting.another_report', { remote });
+        return { deny: MEETING_FOR_ANOTHER_REPORT };
+      }
       wrongCodes.wrong(remote);
       log('warn', 'meeting.wrong_code', { remote });
       return 'deny';
@@ -167,6 +174,7 @@ export async function startMeeting(options: MeetingOptions): Promise<Meeting> {
     reportId: options.reportId,
     code,
     invite: `${server.url}/${options.reportId}#${code}`,
+    shortInvite: `${server.url}#${code}`,
     guestCount: () => server.hocuspocus.getConnectionsCount(),
     async stop() {
       await server.close(MEETING_ENDED);
@@ -175,15 +183,18 @@ export async function startMeeting(options: MeetingOptions): Promise<Meeting> {
   };
 }
 
-/** Splits an invite (`ws://HOST:N/<report id>#<code>`) into what ServerLink needs. */
-export function parseInvite(invite: string): { url: string; reportId: string; code: string } | null {
+/**
+ * Splits an invite (`ws://HOST:N/<report id>#<code>`, or the short `ws://HOST:N#<code>`
+ * whose report is the one open: `reportId` null) into what ServerLink needs.
+ */
+export function parseInvite(invite: string): { url: string; reportId: string | null; code: string } | null {
   try {
     const parsed = new URL(invite.trim());
     if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') return null;
-    const reportId = decodeURIComponent(parsed.pathname.slice(1));
+    const reportId = decodeURIComponent(parsed.pathname.slice(1)) || null;
     const code = normalizeMeetingCode(decodeURIComponent(parsed.hash.slice(1)));
-    if (!reportId || code.length !== MEETING_CODE_LENGTH) return null;
-    assertValidReportId(reportId);
+    if (code.length !== MEETING_CODE_LENGTH) return null;
+    if (reportId !== null) assertValidReportId(reportId);
     return { url: `${parsed.protocol}//${parsed.host}`, reportId, code };
   } catch {
     return null;

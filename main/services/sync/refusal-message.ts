@@ -7,11 +7,19 @@
  */
 import { TOO_MANY_WRONG_CODES } from './wrong-code-limiter.ts';
 
-type Refusal = 'access' | 'code' | 'too-many-codes';
+/**
+ * A meeting's refusal of the right code for another report: a member entered the short
+ * invitation (`ws://HOST:N#CODE`) with another report open. Only someone who has the code
+ * learns it was right, and they could come in with the report's id anyway.
+ */
+export const MEETING_FOR_ANOTHER_REPORT = 'This meeting is for another report.';
+
+type Refusal = 'access' | 'code' | 'too-many-codes' | 'another-report';
 
 function kindOf(meeting: boolean, reason: string | undefined): Refusal {
   if (!meeting) return 'access';
-  return reason?.startsWith(TOO_MANY_WRONG_CODES) ? 'too-many-codes' : 'code';
+  if (reason?.startsWith(TOO_MANY_WRONG_CODES)) return 'too-many-codes';
+  return reason === MEETING_FOR_ANOTHER_REPORT ? 'another-report' : 'code';
 }
 
 /** For a dialog: what happened and what to do. */
@@ -20,6 +28,7 @@ export function refusalMessage(options: { meeting: boolean; reason?: string; whe
     case 'access': return `${options.where} did not let you in to this report. Ask the secretariat for access.`;
     case 'too-many-codes': return 'The meeting refused: too many wrong codes were tried. Wait a minute, check the code with the host, and try again.';
     case 'code': return 'The meeting did not accept this invitation\'s code. Ask the host for the current invitation (a new meeting has a new code).';
+    case 'another-report': return 'This meeting is for another report. Open that report and connect again, or enter the meeting\'s whole invitation (with the report id) to fetch it.';
   }
 }
 
@@ -29,6 +38,7 @@ export function refusalNote(options: { meeting: boolean; reason?: string }): str
     case 'access': return 'The server did not let you in; ask the secretariat for access';
     case 'too-many-codes': return 'Too many wrong meeting codes were tried; wait a minute';
     case 'code': return 'The meeting did not accept the code; ask the host for the invitation';
+    case 'another-report': return 'The meeting is for another report; open that one, or enter the whole invitation';
   }
 }
 
