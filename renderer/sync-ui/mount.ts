@@ -9,7 +9,7 @@ import type * as Y from 'yjs';
 import type { EditorView } from 'prosemirror-view';
 import type * as awarenessProtocol from 'y-protocols/awareness';
 import type { PlenaryApi } from '../../shared/api.ts';
-import { readRoster, type Member } from '../../shared/roster.ts';
+import { isActive, readRoster, type Member } from '../../shared/roster.ts';
 import { ownMember } from '../../shared/roster-claim.ts';
 import { rosterOf } from '../../shared/ydoc.ts';
 import { attachPresence, colourFor, type PresenceUser } from '../editor/presence.ts';
@@ -48,8 +48,21 @@ function presenceUser(doc: Y.Doc, publicKey: string): PresenceUser {
 /** Long enough to read a file path twice. */
 const NOTICE_MS = 20_000;
 
+/** The roster's active members but this user, by name. */
+function colleaguesOf(doc: Y.Doc, myKey: string | null): string[] {
+  try {
+    return [...readRoster(doc).values()]
+      .filter((member) => isActive(member) && (myKey === null || member.publicKey !== myKey))
+      .map((member) => member.name)
+      .sort((a, b) => a.localeCompare(b));
+  } catch {
+    return [];
+  }
+}
+
 export function mountSyncUi(options: SyncUiOptions): SyncDialogs {
   const { api, statusLine } = options;
+  let myKey: string | null = null;
   const syncStatus = new SyncStatusLine();
   const presence = new PresenceList(options.awareness);
   const notice = document.createElement('span');
@@ -67,7 +80,7 @@ export function mountSyncUi(options: SyncUiOptions): SyncDialogs {
       notice.textContent = '';
       notice.title = '';
     }, NOTICE_MS);
-  }, (path) => showOpenedReport(api, path));
+  }, (path) => showOpenedReport(api, path), () => colleaguesOf(options.doc, myKey));
   statusLine.append(presence.element, notice, syncStatus.element, syncMenuButton((which) => dialogs.show(which)));
 
   api.onEvent((event) => {
@@ -87,6 +100,7 @@ export function mountSyncUi(options: SyncUiOptions): SyncDialogs {
 
   // Who this user is changes with the roster: "I am …", a name or a group edited.
   void api.request('identity').then(({ publicKey }) => {
+    myKey = publicKey;
     const announce = (): void => {
       const user = presenceUser(options.doc, publicKey);
       const current = (options.awareness.getLocalState() as { user?: PresenceUser } | null)?.user;

@@ -58,16 +58,21 @@ export class SyncDialogs {
   private readonly progress: HTMLElement;
   private readonly notify: (text: string, detail?: string) => void;
   private readonly openReport: (path: string) => void;
+  private readonly colleagues: () => string[];
   private status: SyncStatusView | null = null;
   /** What main last said of the running action's progress, and whether the dialog shows it yet. */
   private progressLine: string | null = null;
   private progressShown = false;
 
-  /** `openReport` shows a report main has opened (the browser host loads it in this page). */
-  constructor(api: PlenaryApi, notify: (text: string, detail?: string) => void, openReport: (path: string) => void) {
+  /**
+   * `openReport` shows a report main has opened (the browser host loads it in this page);
+   * `colleagues` names the roster's other members, offered as recipients of a changes file.
+   */
+  constructor(api: PlenaryApi, notify: (text: string, detail?: string) => void, openReport: (path: string) => void, colleagues: () => string[]) {
     this.api = api;
     this.notify = notify;
     this.openReport = openReport;
+    this.colleagues = colleagues;
     this.dialog = document.createElement('dialog');
     this.dialog.className = 'dialog sync-dialog';
     this.dialog.id = 'sync-dialog';
@@ -157,6 +162,15 @@ export class SyncDialogs {
 
   private exportChanges(): void {
     const who = field('For whom (their name)', 'sync-recipient', 'text', 'The file holds what they lack since the last changes file you made for them.');
+    // The same name each time keeps the files small: offer the roster's spelling.
+    const names = this.colleagues();
+    if (names.length > 0) {
+      const list = document.createElement('datalist');
+      list.id = 'sync-recipients';
+      list.append(...names.map((name) => Object.assign(document.createElement('option'), { value: name })));
+      who.input.setAttribute('list', list.id);
+      who.row.append(list);
+    }
     const everything = document.createElement('label');
     everything.className = 'sync-check';
     const box = document.createElement('input');

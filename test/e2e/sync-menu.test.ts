@@ -1,11 +1,13 @@
 /**
  * The status line's Sync menu from the keyboard, as a menu button: arrows move between
  * its four dialogs, Escape closes it back to the button, and a dialog opened from it
- * gives the focus back to the button when it closes.
+ * gives the focus back to the button when it closes. Export changes… offers the roster's
+ * names.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, newPage, openEditor, startHost, tempDataDir, type Host } from './harness.ts';
+import { addMember, closeRoster, openRoster } from './stance-helpers.ts';
 
 let host: Host;
 let browser: Browser;
@@ -65,4 +67,18 @@ test('a click elsewhere closes the Sync menu', async () => {
   await page.locator('.ProseMirror p').first().click();
   expect(await page.isHidden('#sync-menu')).toBe(true);
   expect(await expanded()).toBe('false');
+});
+
+test("Export changes… offers the roster's other members as recipients, not oneself", async () => {
+  await openRoster(page);
+  await addMember(page, { name: 'Ana Diaz', group: 'government', role: 'chair', isMe: true });
+  await addMember(page, { name: 'Bo Lin', group: 'civil-society' });
+  await addMember(page, { name: 'Carla Mendes', group: 'private-sector' });
+  await closeRoster(page);
+  await page.click('#sync-menu-button');
+  await page.getByRole('menuitem', { name: 'Export changes…' }).click();
+  await page.waitForSelector('#sync-dialog[open]');
+  expect(await page.getAttribute('#sync-recipient', 'list')).toBe('sync-recipients');
+  expect(await page.$$eval('#sync-recipients option', (options) => options.map((o) => (o as HTMLOptionElement).value))).toEqual(['Bo Lin', 'Carla Mendes']);
+  await page.keyboard.press('Escape');
 });
