@@ -82,3 +82,27 @@ test("Export changes… offers the roster's other members as recipients, not one
   expect(await page.$$eval('#sync-recipients option', (options) => options.map((o) => (o as HTMLOptionElement).value))).toEqual(['Bo Lin', 'Carla Mendes']);
   await page.keyboard.press('Escape');
 });
+
+test('in a narrow window the status line takes more rows: the sync status and the Sync button stay in it', async () => {
+  await page.setViewportSize({ width: 820, height: 700 });
+  await page.focus('#sync-menu-button');
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('Enter');
+  await page.getByRole('button', { name: 'Start the meeting' }).click();
+  await page.waitForSelector('#sync-meeting-short-invite');
+  await page.keyboard.press('Escape');
+  await page.waitForFunction(() => /hosting a meeting, code/.test(document.querySelector('#sync-status')?.textContent ?? ''));
+  const fits = await page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const inside = (selector: string): boolean => {
+      const box = document.querySelector(selector)!.getBoundingClientRect();
+      return box.left >= 0 && box.right <= width && box.bottom <= window.innerHeight;
+    };
+    return { status: inside('#sync-status'), button: inside('#sync-menu-button'), noSideScroll: document.documentElement.scrollWidth <= width };
+  });
+  expect(fits).toEqual({ status: true, button: true, noSideScroll: true });
+  await page.click('#sync-menu-button');
+  await page.getByRole('menuitem', { name: 'Host a meeting…' }).click();
+  await page.getByRole('button', { name: 'Stop the meeting' }).click();
+  await page.setViewportSize({ width: 1280, height: 800 });
+});
