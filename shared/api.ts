@@ -137,6 +137,7 @@ const validators: { [K in RequestName]: (args: unknown[]) => RequestArgs<K> } = 
   claimMember: (args) => stanceValidators.claimMember(args),
   exportChanges: (args) => syncValidators.exportChanges(args),
   importChanges: (args) => syncValidators.importChanges(args),
+  changesFilesHere: (args) => syncValidators.changesFilesHere(args),
   connectServer: (args) => syncValidators.connectServer(args),
   joinReport: (args) => syncValidators.joinReport(args),
   disconnectServer: (args) => syncValidators.disconnectServer(args),

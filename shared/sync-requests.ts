@@ -85,6 +85,14 @@ export function describeChangesProgress(progress: ChangesProgressEvent): string 
   return progress.total === 1 ? 'Checking the file…' : `Checking the files: ${progress.done} of ${progress.total}…`;
 }
 
+/** A changes file the browser host offers to import (it has no file dialog). */
+export interface ChangesFileEntry {
+  name: string;
+  bytes: number;
+  /** ISO time of its last change. */
+  modified: string;
+}
+
 export interface SyncRequestMap {
   /** Writes the changes `recipient` lacks (everything when `complete`) to a file; null if cancelled. */
   exportChanges: { args: [recipient: string, path: string | null, complete: boolean]; result: BundleExportResult | null };
@@ -93,6 +101,11 @@ export interface SyncRequestMap {
    * whole, the report untouched, when one is not for this report, damaged or newer.
    */
   importChanges: { args: [paths: string[] | null]; result: BundleImportResult | null };
+  /**
+   * The changes files Import changes… can offer by name, newest first: the browser host's
+   * Reports folder; none in the desktop app, whose file dialog shows them.
+   */
+  changesFilesHere: { args: []; result: ChangesFileEntry[] };
   /** Links the report to a sync server (ws:// or wss://), remembered for next time. */
   connectServer: { args: [url: string]; result: SyncStatusView };
   /**
@@ -204,6 +217,7 @@ export const syncValidators: { [K in keyof SyncRequestMap]: (args: unknown[]) =>
     return [checkPersonName(args[0]), optionalPath(args[1]), args[2]];
   },
   importChanges: (args) => [optionalPaths(args[0])],
+  changesFilesHere: noArgs,
   connectServer: (args) => [checkServerAddress(args[0])],
   joinReport: (args) => [checkServerAddress(args[0])],
   disconnectServer: noArgs,

@@ -5,7 +5,7 @@
  */
 import { BundleError } from '../../shared/bundle.ts';
 import { ApiError, type ReportSummary } from '../../shared/api.ts';
-import { BUNDLE_EXTENSION, type ChangesProgressEvent, type SyncRequestMap } from '../../shared/sync-requests.ts';
+import { BUNDLE_EXTENSION, type ChangesFileEntry, type ChangesProgressEvent, type SyncRequestMap } from '../../shared/sync-requests.ts';
 import { memberByPublicKey, readRoster } from '../../shared/roster.ts';
 import type { OpenReport } from './open-report.ts';
 import { BundlePeers, exportBundle, importBundles, prepareBundleImport, type BundleProgress } from './bundles.ts';
@@ -25,6 +25,8 @@ export interface SyncHandlerContext {
   chooseExportPath: (requested: string | null, suggestedName: string) => Promise<string | null> | string | null;
   /** The files to read (one or several): `requested` checked, or chosen by the user when null; null when cancelled. */
   chooseImportPaths: (requested: string[] | null) => Promise<string[] | null> | string[] | null;
+  /** The changes files Import changes… can offer by name (the browser host); none where a file dialog shows them. */
+  changesFilesHere?: () => ChangesFileEntry[];
   /** Tells the window how far Import changes… has got. */
   progress?: (event: ChangesProgressEvent) => void;
   /** Where a meeting listens (tests: 127.0.0.1); default the local network. */
@@ -87,6 +89,7 @@ export function syncHandlers(context: SyncHandlerContext): SyncHandlers {
         done();
       }
     },
+    changesFilesHere: () => context.changesFilesHere?.() ?? [],
     connectServer: (url) => links().connect(url),
     joinReport: async (address) => {
       const joined = await joinReport({ address, dataDir, folder: context.join.folder, recentReports: context.join.recentReports, meetingHost: context.meetingHost });

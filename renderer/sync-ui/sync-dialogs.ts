@@ -15,6 +15,8 @@ import {
   BUNDLE_EXTENSION, checkPersonName, checkServerAddress, describeChangesProgress, describeImport, parseChangesProgress, reportIdInAddress, splitChangesFileNames, type SyncStatusView,
 } from '../../shared/sync-requests.ts';
 
+import { ChangesFileList } from './changes-file-list.ts';
+
 type Field = { input: HTMLInputElement; row: HTMLElement };
 
 function field(label: string, id: string, type = 'text', hint = ''): Field {
@@ -198,17 +200,25 @@ export class SyncDialogs {
   }
 
   private importChanges(): void {
+    const web = this.api.host === 'web';
     const file = field('Changes files', 'sync-import-path', 'text', `One or more .${BUNDLE_EXTENSION} files colleagues sent you, separated by commas; they are merged together.`);
-    const go = button(this.api.host === 'web' ? 'Import' : 'Choose files…', true);
+    const here = new ChangesFileList();
+    if (web) {
+      void this.api.request('changesFilesHere').then((files) => {
+        here.fill(files);
+        if (files.length > 0) (file.row.querySelector('label') as HTMLLabelElement).textContent = 'Other changes files';
+      }, () => undefined);
+    }
+    const go = button(web ? 'Import' : 'Choose files…', true);
     go.addEventListener('click', () => void this.run(async () => {
-      const names = this.api.host === 'web' ? splitChangesFileNames(file.input.value) : null;
-      if (names?.length === 0) throw new Error('Give the name of the changes file to import (several: separate them with commas).');
+      const names = web ? [...here.checked(), ...splitChangesFileNames(file.input.value)] : null;
+      if (names?.length === 0) throw new Error('Tick the changes files to import, or give their names (separated by commas).');
       const result = await this.api.request('importChanges', names);
       return result && describeImport(result);
     }, 'Checking and merging the changes…'));
     // The desktop app picks the files in the system's dialog; say what to pick there.
     const pick = Object.assign(document.createElement('p'), { className: 'sync-hint', textContent: `Choose one or more .${BUNDLE_EXTENSION} files colleagues sent you; they are merged together.` });
-    this.open('Import changes', this.api.host === 'web' ? [file.row] : [pick], [go]);
+    this.open('Import changes', web ? [here.element, file.row] : [pick], [go]);
   }
 
   private connect(): void {

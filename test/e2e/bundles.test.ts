@@ -109,7 +109,17 @@ describe('changes files', () => {
     expect(await bo.textContent('.ProseMirror')).toBe(before);
     await bo.getByRole('button', { name: 'Close', exact: true }).click();
 
-    await importFile(bo, 'tuesday.plenary-changes, monday.plenary-changes');
+    // The browser host offers its Reports folder's changes files, newest first, to tick.
+    await openSyncDialog(bo, 'Import changes…');
+    await bo.waitForSelector('#sync-import-files input[value="monday.plenary-changes"]');
+    const offered = await bo.$$eval('#sync-import-files .sync-files-list input', (boxes) => boxes.map((box) => (box as HTMLInputElement).value));
+    expect(offered).toContain('for-bo.plenary-changes');
+    expect(offered.indexOf('tuesday.plenary-changes')).toBeLessThan(offered.indexOf('monday.plenary-changes'));
+    await bo.check('#sync-import-files input[value="tuesday.plenary-changes"]');
+    await bo.focus('#sync-import-files input[value="monday.plenary-changes"]');
+    await bo.keyboard.press('Space');
+    expect(await bo.evaluate(() => (document.querySelector('#sync-import-all') as HTMLInputElement).indeterminate)).toBe(true);
+    await bo.getByRole('button', { name: 'Import', exact: true }).click();
     // (Ana is not on the roster here, so her files name her "A Plenary user".)
     await bo.waitForFunction(() => /^Changes from A Plenary user imported \(2 files\)\.$/.test(document.querySelector('#sync-notice')?.textContent ?? ''));
     await bo.waitForFunction(() => /Monday in Geneva\. Tuesday in Geneva\./.test(document.querySelector('.ProseMirror')?.textContent ?? ''));
