@@ -19,6 +19,9 @@ import { ChangesFileList } from './changes-file-list.ts';
 
 type Field = { input: HTMLInputElement; row: HTMLElement };
 
+/** How long Connect waits for a first answer before saying the address was not reached. */
+const FIRST_CONTACT_MS = 5_000;
+
 function field(label: string, id: string, type = 'text', hint = ''): Field {
   const row = document.createElement('div');
   row.className = 'sync-field';
@@ -62,6 +65,7 @@ export class SyncDialogs {
   private readonly openReport: (path: string) => void;
   private readonly colleagues: () => string[];
   private status: SyncStatusView | null = null;
+  private readonly statusWaiters = new Set<(status: SyncStatusView) => void>();
   /** What main last said of the running action's progress, and whether the dialog shows it yet. */
   private progressLine: string | null = null;
   private progressShown = false;
@@ -97,6 +101,24 @@ export class SyncDialogs {
 
   setStatus(status: SyncStatusView): void {
     this.status = status;
+    for (const waiter of [...this.statusWaiters]) waiter(status);
+  }
+
+  /** The first status (the current one included) that `reached` accepts, or null after `ms`. */
+  private waitForStatus(reached: (status: SyncStatusView) => boolean, ms: number): Promise<SyncStatusView | null> {
+    return new Promise((resolve) => {
+      const done = (status: SyncStatusView | null): void => {
+        clearTimeout(timer);
+        this.statusWaiters.delete(check);
+        resolve(status);
+      };
+      const check = (status: SyncStatusView): void => {
+        if (reached(status)) done(status);
+      };
+      const timer = setTimeout(() => done(null), ms);
+      this.statusWaiters.add(check);
+      if (this.status) check(this.status);
+    });
   }
 
   private open(heading: string, content: HTMLElement[], actions: HTMLButtonElement[]): void {
@@ -221,15 +243,16 @@ export class SyncDialogs {
     this.open('Import changes', web ? [here.element, file.row] : [pick], [go]);
   }
 
-  private connect(): void {
+  private connect(typed?: string): void {
     const address = field('Server address or invitation', 'sync-server-url', 'url', 'ws:// or wss://, as the secretariat gave it; remembered for this report. To get a report you do not have yet, give its address (ws://HOST:N/<report id>) or a meeting\'s invitation.');
-    address.input.value = this.status?.server ?? '';
+    address.input.value = typed ?? this.status?.server ?? '';
     const content = [address.row];
     // Asked once per dialog: for the address shown to others, and to tell a join from a link.
     const current = this.api.request('currentReport');
     current.catch(() => undefined); // a failure shows when Connect awaits it
     const server = this.status?.server;
-    if (server) {
+    // Only an address that has answered is worth passing on.
+    if (server && this.status?.lastSyncAt) {
       // Others need the report's own address to fetch it.
       const shared = document.createElement('p');
       shared.className = 'sync-hint';
@@ -250,11 +273,23 @@ export class SyncDialogs {
         this.openReport(joined.path);
         return `“${joined.title}” is now on this computer, linked to ${url.split('#')[0]}.`;
       }
-      await this.api.request('connectServer', url);
+      const linked = await this.api.request('connectServer', url);
+      this.setStatus(linked);
+      // A mistyped address would otherwise only ever say "Offline": say it was not reached,
+      // here, while the address is in front of the user (the link goes on trying).
+      const settled = await this.waitForStatus((s) => s.state === 'in-sync' || s.state === 'syncing' || s.linkEnded !== null || s.problem !== null, FIRST_CONTACT_MS);
+      const unreached = !settled
+        ? `${url.includes('#') ? 'The meeting' : url} could not be reached. Check the address; Plenary keeps trying meanwhile, and your edits are kept here.`
+        : settled.linkEnded ?? (settled.problem ? `Cannot connect: ${settled.problem}.` : null);
+      if (unreached) {
+        // Shown again as it now is (Disconnect offered), with what was typed.
+        this.connect(url);
+        throw new Error(unreached);
+      }
       // An invitation's code is not for the status line; the report id is noise there.
       const where = new URL(url.split('#')[0] ?? url);
       return url.includes('#') ? `Connecting to the meeting at ${where.host}.` : `Syncing with ${where.origin}${where.pathname === '/' ? '' : where.pathname}.`;
-    }, 'Fetching the report…'));
+    }, 'Connecting…'));
     const actions = [go];
     if (this.status?.server) {
       const inMeeting = this.status.inMeeting;

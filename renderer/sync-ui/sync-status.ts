@@ -25,7 +25,8 @@ export function describeSync(status: SyncStatusView): string {
     case 'not-connected': text = 'Not connected to a server'; break;
     case 'offline': text = status.inMeeting
       ? `Meeting not reachable (it may have ended) · edits are kept here${since}`
-      : `Offline · edits are kept and sent when the server is back${since}`; break;
+      // Never reached: "back" would be wrong, and a mistyped address is the likely cause.
+      : last ? `Offline · edits are kept and sent when the server is back${since}` : 'Server not reached yet (check its address) · edits are kept here'; break;
     case 'connecting': text = `Connecting to ${where}…${since}`; break;
     case 'syncing': text = status.pending > 0 ? `Syncing ${status.pending} update${status.pending === 1 ? '' : 's'}…` : 'Syncing…'; break;
     case 'in-sync': text = `${status.inMeeting ? 'In the meeting · in sync' : 'In sync'}${last ? ` · ${last}` : ''}`; break;

@@ -47,6 +47,29 @@ describe('sync status and Connect to server…', () => {
     await bo.getByRole('button', { name: 'Close', exact: true }).click();
   });
 
+  test('an address nobody answers at is said in the dialog, and the link keeps trying until the server is there', async () => {
+    // A port that was free a moment ago: the secretariat's server is not up yet.
+    const probe = await startSyncServer({ dataDir: tempDataDir(), host: '127.0.0.1', port: 0, log: silentLogger });
+    const { port, url } = probe;
+    await probe.close();
+    await bo.click('#sync-menu-button');
+    await bo.getByRole('menuitem', { name: 'Connect to server…' }).click();
+    await bo.fill('#sync-server-url', url);
+    await bo.getByRole('button', { name: 'Connect', exact: true }).click();
+    await bo.waitForFunction((u) => document.querySelector('#sync-dialog-message')?.textContent === `${u} could not be reached. Check the address; Plenary keeps trying meanwhile, and your edits are kept here.`, url, { timeout: 15_000 });
+    // Still open, with what was typed, and now with Disconnect.
+    expect(await bo.inputValue('#sync-server-url')).toBe(url);
+    expect(await bo.getByRole('button', { name: 'Disconnect', exact: true }).count()).toBe(1);
+    expect(await bo.textContent('#sync-status')).toBe('Server not reached yet (check its address) · edits are kept here');
+    await bo.getByRole('button', { name: 'Close', exact: true }).click();
+    const late = await startSyncServer({ dataDir: tempDataDir(), host: '127.0.0.1', port, log: silentLogger });
+    try {
+      await bo.waitForFunction(() => /^In sync · \d/.test(document.querySelector('#sync-status')?.textContent ?? ''), undefined, { timeout: 30_000 });
+    } finally {
+      await late.close();
+    }
+  });
+
   test('connecting to a real server shows in sync with the time, in every page of the report', async () => {
     server = await startSyncServer({ dataDir: serverData, host: '127.0.0.1', port: 0, log: silentLogger });
     await bo.click('#sync-menu-button');
