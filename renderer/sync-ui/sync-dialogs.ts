@@ -249,7 +249,8 @@ export class SyncDialogs {
     const content = [address.row];
     // Asked once per dialog: for the address shown to others, and to tell a join from a link.
     const current = this.api.request('currentReport');
-    current.catch(() => undefined); // a failure shows when Connect awaits it
+    let currentId: string | null = null;
+    current.then((report) => (currentId = report.id), () => undefined); // a failure shows when Connect awaits it
     const server = this.status?.server;
     // Only an address that has answered is worth passing on.
     if (server && this.status?.lastSyncAt) {
@@ -265,6 +266,11 @@ export class SyncDialogs {
       content.push(shared);
     }
     const go = button('Connect', true);
+    // What the wait is for: fetching a report this computer does not have, or reaching the server.
+    const fetching = (): boolean => {
+      const named = reportIdInAddress(address.input.value);
+      return named !== null && named !== currentId;
+    };
     go.addEventListener('click', () => void this.run(async () => {
       const url = checkServerAddress(address.input.value);
       const named = reportIdInAddress(url);
@@ -289,7 +295,7 @@ export class SyncDialogs {
       // An invitation's code is not for the status line; the report id is noise there.
       const where = new URL(url.split('#')[0] ?? url);
       return url.includes('#') ? `Connecting to the meeting at ${where.host}.` : `Syncing with ${where.origin}${where.pathname === '/' ? '' : where.pathname}.`;
-    }, 'Connecting…'));
+    }, fetching() ? 'Fetching the report…' : 'Connecting…'));
     const actions = [go];
     if (this.status?.server) {
       const inMeeting = this.status.inMeeting;
