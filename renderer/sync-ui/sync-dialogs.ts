@@ -66,6 +66,8 @@ export class SyncDialogs {
   private readonly colleagues: () => string[];
   private status: SyncStatusView | null = null;
   private readonly statusWaiters = new Set<(status: SyncStatusView) => void>();
+  /** Counts the dialogs opened, so a slow action can tell whether its dialog is still the one shown. */
+  private opened = 0;
   /** What main last said of the running action's progress, and whether the dialog shows it yet. */
   private progressLine: string | null = null;
   private progressShown = false;
@@ -121,7 +123,9 @@ export class SyncDialogs {
     });
   }
 
-  private open(heading: string, content: HTMLElement[], actions: HTMLButtonElement[]): void {
+  /** Shows a dialog; `again` redraws the one shown (it is still the same dialog to a running action). */
+  private open(heading: string, content: HTMLElement[], actions: HTMLButtonElement[], again = false): void {
+    if (!again) this.opened += 1;
     (this.dialog.querySelector('h2') as HTMLElement).textContent = heading;
     this.body.replaceChildren(...content);
     this.message.textContent = '';
@@ -141,6 +145,10 @@ export class SyncDialogs {
   }
 
   private async run(action: () => Promise<Notice | null>, working = 'Working…'): Promise<void> {
+    // Escape closes a dialog even while its action runs, and another may be opened: the
+    // action's outcome then goes to the status line, and leaves the other dialog alone.
+    const shown = this.opened;
+    const stillShown = (): boolean => this.opened === shown && this.dialog.open;
     this.message.textContent = '';
     this.dialog.setAttribute('aria-busy', 'true');
     // A large changes file takes a moment to check and merge: say so (how far, once main
@@ -154,18 +162,22 @@ export class SyncDialogs {
     try {
       const done = await action();
       if (done !== null) {
-        this.dialog.close();
+        if (stillShown()) this.dialog.close();
         if (typeof done === 'string') this.notify(done);
         else this.notify(done.text, done.detail);
       }
     } catch (error) {
-      this.message.textContent = error instanceof Error ? error.message : String(error);
+      const message = error instanceof Error ? error.message : String(error);
+      if (stillShown()) this.message.textContent = message;
+      else this.notify(message);
     } finally {
       clearTimeout(progress);
-      this.progressShown = false;
-      this.progress.textContent = '';
-      for (const b of this.buttons.querySelectorAll('button')) b.disabled = false;
-      this.dialog.removeAttribute('aria-busy');
+      if (this.opened === shown) {
+        this.progressShown = false;
+        this.progress.textContent = '';
+        for (const b of this.buttons.querySelectorAll('button')) b.disabled = false;
+        this.dialog.removeAttribute('aria-busy');
+      }
     }
   }
 
@@ -243,7 +255,7 @@ export class SyncDialogs {
     this.open('Import changes', web ? [here.element, file.row] : [pick], [go]);
   }
 
-  private connect(typed?: string): void {
+  private connect(typed?: string, again = false): void {
     const address = field('Server address or invitation', 'sync-server-url', 'url', 'ws:// or wss://, as the secretariat gave it; remembered for this report. To get a report you do not have yet, give its address (ws://HOST:N/<report id>) or a meeting\'s invitation.');
     address.input.value = typed ?? this.status?.server ?? '';
     const content = [address.row];
@@ -272,6 +284,7 @@ export class SyncDialogs {
       return named !== null && named !== currentId;
     };
     go.addEventListener('click', () => void this.run(async () => {
+      const shown = this.opened;
       const url = checkServerAddress(address.input.value);
       const named = reportIdInAddress(url);
       if (named && named !== (await current).id) {
@@ -288,8 +301,10 @@ export class SyncDialogs {
         ? `${url.includes('#') ? 'The meeting' : url} could not be reached. Check the address; Plenary keeps trying meanwhile, and your edits are kept here.`
         : settled.linkEnded ?? (settled.problem ? `Cannot connect: ${settled.problem}.` : null);
       if (unreached) {
+        // Closed meanwhile, or another dialog opened: the notice says it instead.
+        if (!this.dialog.open || this.opened !== shown) return unreached;
         // Shown again as it now is (Disconnect offered), with what was typed.
-        this.connect(url);
+        this.connect(url, true);
         throw new Error(unreached);
       }
       // An invitation's code is not for the status line; the report id is noise there.
@@ -307,7 +322,7 @@ export class SyncDialogs {
       }));
       actions.unshift(off);
     }
-    this.open('Connect to a server', content, actions);
+    this.open('Connect to a server', content, actions, again);
   }
 
   private meeting(): void {
