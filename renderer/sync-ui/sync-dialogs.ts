@@ -296,10 +296,13 @@ export class SyncDialogs {
       this.setStatus(linked);
       // A mistyped address would otherwise only ever say "Offline": say it was not reached,
       // here, while the address is in front of the user (the link goes on trying).
-      const settled = await this.waitForStatus((s) => s.state === 'in-sync' || s.state === 'syncing' || s.linkEnded !== null || s.problem !== null, FIRST_CONTACT_MS);
-      const unreached = !settled
+      // ("Syncing" alone is not an answer: the socket opens before the server has let us in.)
+      const settled = await this.waitForStatus((s) => s.state === 'in-sync' || s.linkEnded !== null || s.problem !== null, FIRST_CONTACT_MS);
+      // Still exchanging a large backlog after the wait: it answered.
+      const answered = settled ?? (this.status?.state === 'syncing' ? this.status : null);
+      const unreached = !answered
         ? `${url.includes('#') ? 'The meeting' : url} could not be reached. Check the address; Plenary keeps trying meanwhile, and your edits are kept here.`
-        : settled.linkEnded ?? (settled.problem ? `Cannot connect: ${settled.problem}.` : null);
+        : answered.linkEnded ?? (answered.problem ? `Cannot connect: ${answered.problem}.` : null);
       if (unreached) {
         // Closed meanwhile, or another dialog opened: the notice says it instead.
         if (!this.dialog.open || this.opened !== shown) return unreached;

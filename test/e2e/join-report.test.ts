@@ -140,6 +140,10 @@ describe('a meeting hosted from the app, joined by someone without the report', 
 
   test('a guest types the invitation: their page opens the report from the meeting, and edits go both ways', async () => {
     await openConnectDialog(guest);
+    // The short invitation links the report one has open, and theirs is another one: said in the dialog.
+    await guest.fill('#sync-server-url', shortInvite);
+    await guest.keyboard.press('Enter');
+    await guest.waitForFunction(() => /^The meeting is for another report; open that one, or enter the whole invitation$/.test(document.querySelector('#sync-dialog-message')?.textContent ?? ''), undefined, { timeout: 15_000 });
     await guest.fill('#sync-server-url', invite);
     await guest.keyboard.press('Enter');
     await guest.waitForURL(/report=/, { timeout: 20_000 });
