@@ -30,11 +30,16 @@ function element<T extends HTMLElement>(id: string): T {
   return found as T;
 }
 
+/**
+ * The page's link to its Plenary host (the browser host), worded apart from the sync
+ * status beside it: "Connected" next to "Not connected to a server" read as a
+ * contradiction, and two "Offline"s as one.
+ */
 function describe(status: ConnectionStatus): string {
   switch (status.state) {
-    case 'open': return 'Connected · saved as you type';
+    case 'open': return 'Saved as you type';
     case 'connecting': return 'Connecting to the Plenary host…';
-    case 'offline': return 'Offline · reconnecting; your edits are kept and sent when the host is back';
+    case 'offline': return 'Plenary host not reachable · reconnecting; what you type is kept and saved when it is back';
     case 'refused': return status.reason ?? 'The host refused this page.';
   }
 }

@@ -197,13 +197,13 @@ describe('the report editor in a browser', () => {
     await second.close();
     expect(await host.stop()).toBe(0);
     // The page says it is offline, and keeps what is typed meanwhile.
-    await expect.poll(() => page.textContent('#status')).toMatch(/^Offline/);
+    await expect.poll(() => page.textContent('#status')).toMatch(/^Plenary host not reachable/);
     await caretAtEndOf('Written just before the restart.');
     await page.keyboard.type(' Typed while the host was down.');
     const offline = await outline();
     host = await startHost({ dataDir, port: host.port });
     // The open page reconnects by itself and hands over what it kept.
-    await expect.poll(() => page.textContent('#status'), { timeout: 20_000 }).toMatch(/^Connected/);
+    await expect.poll(() => page.textContent('#status'), { timeout: 20_000 }).toBe('Saved as you type');
     const third = await context.newPage();
     await openEditor(third, host.url);
     await expect.poll(() => third.locator('.ProseMirror', { hasText: 'Typed while the host was down.' }).count()).toBe(1);
