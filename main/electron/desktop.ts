@@ -23,6 +23,10 @@ function withExtension(path: string): string {
   return path.toLowerCase().endsWith(REPORT_SUFFIX) ? path : `${path}${REPORT_SUFFIX}`;
 }
 
+function withoutExtension(path: string): string {
+  return path.toLowerCase().endsWith(REPORT_SUFFIX) ? path.slice(0, -REPORT_SUFFIX.length) : path;
+}
+
 export class Desktop {
   private readonly windows: ReportWindows;
   private readonly services: ReportServices;
@@ -97,7 +101,7 @@ export class Desktop {
     if (requested === null) {
       const picked = await dialog.showSaveDialog(entry.window, {
         title: 'Save a copy as',
-        defaultPath: entry.report.path.replace(/(\.plenary)?$/i, ` (copy)${REPORT_SUFFIX}`),
+        defaultPath: `${withoutExtension(entry.report.path)} (copy)${REPORT_SUFFIX}`,
         filters: REPORT_FILTERS,
       });
       if (picked.canceled || !picked.filePath) return null;

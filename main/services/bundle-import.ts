@@ -15,7 +15,8 @@ import { itemTextFrom, type ItemText } from '../../shared/bundle-stances.ts';
 import { Origin, readMeta } from '../../shared/ydoc.ts';
 import { UpdateGuard } from './sync/update-guard.ts';
 import { brotliCodec, inflateNative, sha256Native, textHashNative } from './bundle-codecs.ts';
-import type { BundlePeers, BundleProgress } from './bundles.ts';
+import type { BundlePeers } from './bundles.ts';
+import type { ChangesProgressEvent } from '../../shared/sync-requests.ts';
 
 const UNNAMED_SENDER = '(unnamed sender)';
 
@@ -24,7 +25,8 @@ export interface ImportOptions {
   path: string;
   peers?: BundlePeers;
   guard?: UpdateGuard;
-  onProgress?: BundleProgress;
+  /** How far the import has got, as the Import dialog shows it: each file checked, then the merge. */
+  onProgress?: (progress: ChangesProgressEvent) => void;
 }
 
 export interface ImportResult {
@@ -247,7 +249,6 @@ export async function importBundles(options: ImportManyOptions): Promise<ImportM
 async function importWith(options: ImportManyOptions, guard: UpdateGuard): Promise<ImportManyResult> {
   // The worker (if not running yet) starts while the files are read.
   guard.check(EMPTY_V2_UPDATE, 'v2').catch(() => {});
-  options.onProgress?.({ phase: 'reading', done: 0, total: options.paths.length });
   const inFile = namingFilesOf(options.paths);
   const files = await Promise.all(options.paths.map(async (path, index) => ({ path, bytes: await inFile(index, () => readBundleFile(path)) })));
   const meta = readMeta(options.doc);
@@ -268,11 +269,10 @@ async function importWith(options: ImportManyOptions, guard: UpdateGuard): Promi
       bundles.push(whole ?? bundle);
       if (whole) checks.push(inFile(index, () => checkUpdate(whole, guard)));
       else waiting.push(index);
-      options.onProgress?.({ phase: 'checking', done: index + 1, total: files.length });
+      options.onProgress?.({ type: 'changesProgress', phase: 'checking', done: index + 1, total: files.length });
       // Lets the progress reach the window file by file (and the rest of main breathe).
       await new Promise((resolve) => setImmediate(resolve));
     }
-    options.onProgress?.({ phase: 'decoding', done: 0, total: bundles.length });
     await Promise.all(checks);
     if (waiting.length > 0) await restoreFromEachOther(bundles, waiting, own, guard, inFile);
   } catch (error) {
@@ -283,8 +283,7 @@ async function importWith(options: ImportManyOptions, guard: UpdateGuard): Promi
   const imported = options.peers?.received(meta.id) ?? new Set<string>();
   for (const bundle of bundles) if (bundle.bundleId) imported.add(bundle.bundleId);
   bundles.forEach((bundle, index) => inFile(index, () => checkBundleContinues(bundle, (id) => imported.has(id))));
-  const total = bundles.reduce((n, b) => n + b.update.length, 0);
-  options.onProgress?.({ phase: 'applying', done: 0, total });
+  options.onProgress?.({ type: 'changesProgress', phase: 'merging', done: 0, total: files.length });
   let changed = false;
   // Whether anything was new, read off the transaction (an 'update' listener would make
   // Yjs encode the merge for a doc that has no other such listener, as in the merge bench;
@@ -304,7 +303,6 @@ async function importWith(options: ImportManyOptions, guard: UpdateGuard): Promi
   }
   // An unnamed sender's bundle ids are kept too: the next one may continue from it.
   options.peers?.learnAll(meta.id, bundles.map((bundle) => ({ person: bundle.sender || UNNAMED_SENDER, stateVector: bundle.after, received: bundle.bundleId || undefined })));
-  options.onProgress?.({ phase: 'done', done: total, total });
   return {
     changed,
     bundles: bundles.map((bundle, i) => ({ path: files[i]!.path, sender: bundle.sender, createdAt: bundle.createdAt, bytes: files[i]!.bytes.length })),

@@ -43,7 +43,8 @@ export { importBundle, importBundles, prepareBundleImport, type ImportManyOption
 
 export const BUNDLE_PEERS_FILE = 'bundle-peers.json';
 
-export type BundlePhase = 'reading' | 'checking' | 'decoding' | 'applying' | 'writing' | 'done';
+/** An export's progress (an import reports as the Import dialog shows it: bundle-import.ts). */
+export type BundlePhase = 'writing' | 'done';
 export type BundleProgress = (progress: { phase: BundlePhase; done: number; total: number }) => void;
 
 interface PeerRecord {

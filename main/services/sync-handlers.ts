@@ -8,7 +8,7 @@ import { ApiError, type ReportSummary } from '../../shared/api.ts';
 import { BUNDLE_EXTENSION, type ChangesFileEntry, type ChangesProgressEvent, type SyncRequestMap } from '../../shared/sync-requests.ts';
 import { memberByPublicKey, readRoster } from '../../shared/roster.ts';
 import type { OpenReport } from './open-report.ts';
-import { BundlePeers, exportBundle, importBundles, prepareBundleImport, type BundleProgress } from './bundles.ts';
+import { BundlePeers, exportBundle, importBundles, prepareBundleImport } from './bundles.ts';
 import { ReportLinks } from './report-links.ts';
 import { joinReport } from './join-report.ts';
 
@@ -76,12 +76,7 @@ export function syncHandlers(context: SyncHandlerContext): SyncHandlers {
         const paths = await context.chooseImportPaths(requested);
         if (paths === null || paths.length === 0) return null;
         // All at once, in one transaction: forty members back from a week offline merge as one change.
-        const progress = context.progress;
-        const onProgress: BundleProgress | undefined = progress && (({ phase, done: checked, total }) => {
-          if (phase === 'checking') progress({ type: 'changesProgress', phase, done: checked, total });
-          else if (phase === 'applying') progress({ type: 'changesProgress', phase: 'merging', done: 0, total: paths.length });
-        });
-        const result = await importBundles({ doc: report.doc, paths, peers, onProgress });
+        const result = await importBundles({ doc: report.doc, paths, peers, onProgress: context.progress });
         return { senders: result.bundles.map((bundle) => bundle.sender), changed: result.changed };
       } catch (error) {
         return asApiError(error);

@@ -15,6 +15,7 @@ import {
   BUNDLE_EXTENSION, checkPersonName, checkServerAddress, describeChangesProgress, describeImport, parseChangesProgress, reportIdInAddress, splitChangesFileNames, type SyncStatusView,
 } from '../../shared/sync-requests.ts';
 
+import { button, fileNameOf } from '../export-ui/dialog-parts.ts';
 import { ChangesFileList } from './changes-file-list.ts';
 
 type Field = { input: HTMLInputElement; row: HTMLElement };
@@ -41,14 +42,6 @@ function field(label: string, id: string, type = 'text', hint = ''): Field {
     row.append(p);
   }
   return { input, row };
-}
-
-function button(text: string, primary = false): HTMLButtonElement {
-  const b = document.createElement('button');
-  b.type = 'button';
-  b.textContent = text;
-  if (primary) b.className = 'button-primary';
-  return b;
 }
 
 /** What an action did, for the status line; `detail` (a whole file path) goes to its tooltip. */
@@ -224,7 +217,7 @@ export class SyncDialogs {
       const result = await this.api.request('exportChanges', recipient, path, box.checked);
       if (!result) return null;
       // The file's name fits the status line; where it went is in the notice's tooltip.
-      const name = result.path.split(/[\\/]/).pop() ?? result.path;
+      const name = fileNameOf(result.path);
       return {
         text: `Changes for ${recipient} saved to ${name} (${(result.bytes / 1024).toFixed(1)} kB${result.complete ? ', the whole report' : ''}).`,
         detail: result.path,
@@ -304,10 +297,9 @@ export class SyncDialogs {
         ? `${url.includes('#') ? 'The meeting' : url} could not be reached. Check the address; Plenary keeps trying meanwhile, and your edits are kept here.`
         : answered.linkEnded ?? (answered.problem ? `Cannot connect: ${answered.problem}.` : null);
       if (unreached) {
-        // Closed meanwhile, or another dialog opened: the notice says it instead.
-        if (!this.dialog.open || this.opened !== shown) return unreached;
-        // Shown again as it now is (Disconnect offered), with what was typed.
-        this.connect(url, true);
+        // Shown again as it now is (Disconnect offered), with what was typed; closed
+        // meanwhile or replaced by another dialog, the notice says it instead (run()).
+        if (this.dialog.open && this.opened === shown) this.connect(url, true);
         throw new Error(unreached);
       }
       // An invitation's code is not for the status line; the report id is noise there.

@@ -9,6 +9,7 @@
  * (it went to the page, and a keyboard user had to find their way back).
  */
 import type { SyncDialog } from '../../shared/api.ts';
+import { button } from '../export-ui/dialog-parts.ts';
 
 const ITEMS: [SyncDialog, string][] = [
   ['export-changes', 'Export changes…'],
@@ -20,9 +21,7 @@ const ITEMS: [SyncDialog, string][] = [
 export function syncMenuButton(showDialog: (which: SyncDialog) => void): HTMLElement {
   const wrap = document.createElement('span');
   wrap.className = 'sync-menu';
-  const toggle = document.createElement('button');
-  toggle.type = 'button';
-  toggle.textContent = 'Sync';
+  const toggle = button('Sync');
   toggle.id = 'sync-menu-button';
   toggle.setAttribute('aria-haspopup', 'menu');
   toggle.setAttribute('aria-expanded', 'false');
@@ -35,9 +34,7 @@ export function syncMenuButton(showDialog: (which: SyncDialog) => void): HTMLEle
   menu.hidden = true;
 
   const items = ITEMS.map(([which, label]) => {
-    const item = document.createElement('button');
-    item.type = 'button';
-    item.textContent = label;
+    const item = button(label);
     item.setAttribute('role', 'menuitem');
     item.tabIndex = -1;
     item.addEventListener('click', () => {
