@@ -267,8 +267,13 @@ async function importWith(options: ImportManyOptions, guard: UpdateGuard): Promi
         return { bundle: read, whole: restoredOrNull(read, own) };
       });
       bundles.push(whole ?? bundle);
-      if (whole) checks.push(inFile(index, () => checkUpdate(whole, guard)));
-      else waiting.push(index);
+      if (whole) {
+        const check = inFile(index, () => checkUpdate(whole, guard));
+        // Awaited with the others once every file is read; until then (the loop yields
+        // between files) a refusal must not count as unhandled, which would end main.
+        check.catch(() => {});
+        checks.push(check);
+      } else waiting.push(index);
       options.onProgress?.({ type: 'changesProgress', phase: 'checking', done: index + 1, total: files.length });
       // Lets the progress reach the window file by file (and the rest of main breathe).
       await new Promise((resolve) => setImmediate(resolve));

@@ -23,6 +23,7 @@ import { extractBlocks } from '../../shared/report-blocks.ts';
 import { addCreatorAsChair, readRoster } from '../../shared/roster.ts';
 import { generateKeyPair } from '../../shared/signing.ts';
 import { prepareStance, signEndorsement } from '../../shared/endorsement.ts';
+import { addParagraph } from '../unit/helpers/add-paragraph.ts';
 import { putEndorsement } from '../../shared/endorsement-store.ts';
 import { encodeBundleDeclaring } from '../unit/helpers/bundle-bomb.ts';
 import { connectToSession } from './session-peer.ts';
@@ -455,6 +456,33 @@ describe('bundles refused, report untouched', () => {
     // yjs#498-style: a struct count with nothing behind it.
     writeFileSync(path, encodeBundle({ ...bundle, update: new Uint8Array([5, 1, 2, 3]) }, brotliCodec));
     expect((await refusal(b, path)).message).toMatch(/cannot be read/);
+  });
+
+  it('a malformed file first among many: refused, and its failed check is never left unhandled while the others are read', async () => {
+    const { a, b } = twoCopies();
+    const unhandled: unknown[] = [];
+    const note = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', note);
+    try {
+      const { path: bad } = await exportBundle({ doc: a.doc, path: join(dir, 'first-bad.plenary-changes'), recipient: 'Bo', sender: 'Ana', peers });
+      writeFileSync(bad, encodeBundle({ ...readBundle(bad), update: new Uint8Array([5, 1, 2, 3]) }, brotliCodec));
+      const good: string[] = [];
+      for (let i = 0; i < 30; i++) {
+        addParagraph(a.doc, `Paragraph ${i}.`);
+        good.push((await exportBundle({ doc: a.doc, path: join(dir, `good-${i}.plenary-changes`), recipient: `Reader ${i}`, sender: 'Ana', peers })).path);
+      }
+      // The shared decoding worker is up (as after any import), so it answers at once.
+      await importBundles({ doc: b.doc, paths: [good[0]!], peers });
+      const before = Y.encodeStateAsUpdate(b.doc);
+      const error = await importBundles({ doc: b.doc, paths: [bad, ...good], peers }).then(() => null, (e: unknown) => e);
+      expect((error as Error).message).toMatch(/^first-bad\.plenary-changes: .*cannot be read/);
+      expect(Y.encodeStateAsUpdate(b.doc)).toEqual(before);
+      // Node reports an unhandled rejection after the turn it happened in.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', note);
+    }
   });
 
   it('a bundle that would unpack to more than it declares (a zip bomb)', async () => {
