@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { startSyncServer } from '../services/sync/server.ts';
 import { jsonLogger } from '../services/sync/log.ts';
+import { logUnhandledRejections } from './log-unhandled-rejections.ts';
 
 const log = jsonLogger();
 // Hocuspocus and ioredis speak through console.*: keep stderr one JSON object a line.
@@ -55,6 +56,7 @@ const maxMessageBytes = Number(values['max-message-bytes'] ?? process.env.PLENAR
 if (!Number.isInteger(maxMessageBytes) || maxMessageBytes < 1024) fail('Invalid --max-message-bytes (at least 1024).');
 if (redisUrl && !/^redis:\/\//.test(redisUrl)) fail(`Invalid Redis URL: ${redisUrl}`);
 
+logUnhandledRejections((reason) => log('error', 'process.unhandled_rejection', { reason }));
 try {
   const server = await startSyncServer({ host, port, dataDir, redisUrl, maxMessageBytes, log });
   process.stdout.write(`Plenary sync server at ${server.url}\n`);

@@ -16,6 +16,7 @@ import { startWebHost } from './web-server.ts';
 import { parseWebArgs, UsageError, WEB_USAGE } from './web-args.ts';
 import { RecentReports } from '../services/recent-reports.ts';
 import { openReportFile } from '../services/open-report.ts';
+import { logUnhandledRejections } from './log-unhandled-rejections.ts';
 
 /** dist/host/web.mjs serves dist/renderer; run from source, the same built folder. */
 function rendererDir(): string {
@@ -54,6 +55,7 @@ async function main(): Promise<void> {
     console.error(`No built renderer in ${dir}: run \`npm run build\` first (npm run web does).`);
     process.exit(1);
   }
+  logUnhandledRejections((reason) => console.error(`A task failed with nobody waiting on it (the host keeps running): ${reason}`));
   const host = await startWebHost({
     port: args.port,
     dataDir,
