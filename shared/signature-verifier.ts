@@ -14,6 +14,11 @@
  *   the background (at most `concurrency` at a time) and tells `onSettled` listeners
  *   which signatures got an outcome, in batches. The consensus engine listens and
  *   re-classifies those stances; until then they count for nothing.
+ *
+ * "In the background" needs `nextTask`: Chromium's WebCrypto checks on the calling
+ * thread and settles its promise at once, so checks chained in microtasks all ran in
+ * the event that brought the stances — 2,000 of them merged at once added 300 ms to
+ * the page's longest task. With `nextTask` each check starts in a task of its own.
  */
 import { endorsementMessage, type Endorsement } from './endorsement.ts';
 import { verifyBytes } from './signing.ts';
@@ -31,6 +36,8 @@ export interface VerifierOptions {
   concurrency?: number;
   /** Settled signatures reported together (default 256; fewer when the queue empties). */
   batch?: number;
+  /** Resolves in a later task; each background check waits for it (default: none). */
+  nextTask?: () => Promise<void>;
 }
 
 interface CacheEntry {
@@ -56,6 +63,7 @@ export class SignatureVerifier {
   private readonly verifyAsync: VerifyBytesAsync | undefined;
   private readonly concurrency: number;
   private readonly batch: number;
+  private readonly nextTask: () => Promise<void>;
   private readonly queue: { endorsement: Endorsement; publicKey: string }[] = [];
   /** `signature publicKey` of checks queued or in flight. */
   private readonly pending = new Set<string>();
@@ -70,6 +78,7 @@ export class SignatureVerifier {
     this.verifyAsync = opts.verifyAsync;
     this.concurrency = Math.max(1, opts.concurrency ?? 64);
     this.batch = Math.max(1, opts.batch ?? 256);
+    this.nextTask = opts.nextTask ?? (() => Promise.resolve());
   }
 
   private cached(endorsement: Endorsement, publicKey: string): boolean | undefined {
@@ -159,7 +168,7 @@ export class SignatureVerifier {
       // The text's hash is checked in its turn too (thousands of stances merged at once
       // would otherwise all be hashed in the event that brought them), and never within
       // `check`: outcomes always arrive later, through `onSettled`.
-      Promise.resolve()
+      this.nextTask()
         .then(() => this.textMatches(endorsement, publicKey) && verifyAsync(endorsementMessage(this.reportId, endorsement), endorsement.signature, publicKey))
         .then(done, () => done(false));
     }
@@ -212,15 +221,14 @@ const PROBE = {
 /**
  * Background verification for a page: WebCrypto's Ed25519 where the browser has it
  * (Chromium 137 and later), found out once by checking RFC 8032's first test vector;
- * otherwise `fallback` (@noble/curves), one check per task (`nextTask`), so that a
- * backlog — 2,000 stances merged at once — never freezes the page for seconds.
+ * otherwise `fallback` (@noble/curves). Give the verifier a `nextTask` too, so that a
+ * backlog — 2,000 stances merged at once — is checked one stance per task.
  */
-export function backgroundVerifyBytes(subtle: SubtleLike | undefined, nextTask: () => Promise<void>, fallback: VerifyBytes = verifyBytes): VerifyBytesAsync {
+export function backgroundVerifyBytes(subtle: SubtleLike | undefined, fallback: VerifyBytes = verifyBytes): VerifyBytesAsync {
   const viaSubtle = subtle ? subtleVerifyBytes(subtle) : null;
   const supported = viaSubtle ? viaSubtle(new Uint8Array(0), PROBE.signature, PROBE.publicKey).catch(() => false) : Promise.resolve(false);
   return async (message, signature, publicKey) => {
     if (viaSubtle && (await supported)) return viaSubtle(message, signature, publicKey);
-    await nextTask();
     return fallback(message, signature, publicKey);
   };
 }

@@ -28,9 +28,15 @@ import { afterDispatch } from '../editor/after-dispatch.ts';
 /**
  * Signatures are checked in the background: checking them in line (@noble/curves, 1–3 ms
  * each) froze the editor for seconds when a merge brought thousands of stances at once.
- * A stance counts once its check is done, a moment later.
+ * A stance counts once its check is done, a moment later. Each check is a task of its
+ * own, after typing and painting where the browser can tell (scheduler.postTask).
  */
-const nextTask = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+interface TaskScheduler { postTask(callback: () => void, options: { priority: 'background' }): Promise<void> }
+const nextTask = (): Promise<void> => {
+  const scheduler = (globalThis as { scheduler?: TaskScheduler }).scheduler;
+  if (scheduler) return scheduler.postTask(() => {}, { priority: 'background' });
+  return new Promise((resolve) => setTimeout(resolve, 0));
+};
 
 export class LiveConsensus {
   readonly doc: Y.Doc;
@@ -43,7 +49,7 @@ export class LiveConsensus {
   constructor(doc: Y.Doc, editorDoc: PMNode) {
     this.doc = doc;
     this.index = extractBlocks(editorDoc);
-    const { engine, stop } = bindConsensusToDoc(doc, this.index, new SignatureVerifier(readMeta(doc).id, { verifyAsync: backgroundVerifyBytes(crypto.subtle as unknown as SubtleLike, nextTask) }));
+    const { engine, stop } = bindConsensusToDoc(doc, this.index, new SignatureVerifier(readMeta(doc).id, { verifyAsync: backgroundVerifyBytes(crypto.subtle as unknown as SubtleLike), nextTask }));
     this.consensus = engine;
     this.stopBinding = stop;
   }
