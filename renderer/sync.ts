@@ -50,7 +50,7 @@ export class DocSync {
     const kind = messageKind(message);
     let reply: Uint8Array | null;
     try {
-      reply = handleMessage(message, this.doc, this.awareness, Origin.remote);
+      reply = handleMessage(message, this.doc, this.awareness, Origin.remote, { encodedByMain: true });
     } catch (error) {
       this.onError(`A change from the report could not be applied: ${(error as Error).message}`);
       return;

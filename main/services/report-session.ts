@@ -87,7 +87,7 @@ export class ReportSession {
         link.echo = store.pendingStructs !== null || store.pendingDs !== null;
         let reply: Uint8Array | null;
         try {
-          reply = handleMessage(message, this.doc, this.awareness, link, link.readOnly);
+          reply = handleMessage(message, this.doc, this.awareness, link, { readOnly: link.readOnly });
         } finally {
           link.echo = false;
         }
