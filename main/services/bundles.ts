@@ -43,10 +43,6 @@ export { importBundle, importBundles, prepareBundleImport, type ImportManyOption
 
 export const BUNDLE_PEERS_FILE = 'bundle-peers.json';
 
-/** An export's progress (an import reports as the Import dialog shows it: bundle-import.ts). */
-export type BundlePhase = 'writing' | 'done';
-export type BundleProgress = (progress: { phase: BundlePhase; done: number; total: number }) => void;
-
 interface PeerRecord {
   /** base64 state vector the person is known to have. */
   known: string;
@@ -217,7 +213,6 @@ export interface ExportOptions {
   /** Everything, whatever the recipient is known to have. */
   complete?: boolean;
   peers?: BundlePeers;
-  onProgress?: BundleProgress;
 }
 
 export interface ExportResult {
@@ -233,7 +228,6 @@ export async function exportBundle(options: ExportOptions): Promise<ExportResult
   const recipient = options.complete ? undefined : options.peers?.recipient(meta.id, options.recipient);
   const base = recipient?.known;
   const known = base && recipient.sent;
-  options.onProgress?.({ phase: 'writing', done: 0, total: 1 });
   const bundleId = newBundleId();
   // What the bundle holds, taken before the write (the report may change meanwhile); its
   // delete set and state vector serve the bundle too.
@@ -250,6 +244,5 @@ export async function exportBundle(options: ExportOptions): Promise<ExportResult
   await writeFileAtomic(options.path, bytes);
   // Once they import it they have all we have now.
   options.peers?.learn(meta.id, options.recipient, stateVector, { sent: { bundleId, snapshot } });
-  options.onProgress?.({ phase: 'done', done: 1, total: 1 });
   return { path: options.path, bytes: bytes.length, complete: base === undefined };
 }
