@@ -47,6 +47,16 @@ function field(label: string, id: string, type = 'text', hint = ''): Field {
 /** What an action did, for the status line; `detail` (a whole file path) goes to its tooltip. */
 type Notice = string | { text: string; detail: string };
 
+/** A meeting on a loopback address (the host is on no network) cannot be reached from the room. */
+function onlyThisComputer(url: string): boolean {
+  try {
+    const host = new URL(url).hostname;
+    return /^127\./.test(host) || host === 'localhost' || host === '[::1]';
+  } catch {
+    return false;
+  }
+}
+
 export class SyncDialogs {
   private readonly api: PlenaryApi;
   private readonly dialog: HTMLDialogElement;
@@ -340,6 +350,13 @@ export class SyncDialogs {
       code.className = 'sync-hint';
       code.append('Address ', Object.assign(document.createElement('code'), { textContent: m.url }), ' · code ', Object.assign(document.createElement('strong'), { id: 'sync-meeting-code', textContent: m.code }));
       info.append(p, shortInvite, newcomers, invite, code);
+      if (onlyThisComputer(m.url)) {
+        info.append(Object.assign(document.createElement('p'), {
+          id: 'sync-meeting-no-network',
+          className: 'sync-warning',
+          textContent: `${new URL(m.url).hostname} is this computer’s own address: nobody else can reach it. This computer seems to be on no network; join the room’s (Wi-Fi or cable), then stop the meeting and start it again.`,
+        }));
+      }
     };
     render(this.status?.meeting ?? null);
     const start = button('Start the meeting', true);

@@ -132,6 +132,8 @@ describe('a meeting hosted from the app, joined by someone without the report', 
     const code = (await newcomer.textContent('#sync-meeting-code'))!;
     expect(invite).toMatch(new RegExp(`^ws://127\\.0\\.0\\.1:\\d+/[\\w-]+#${code}$`));
     expect(shortInvite).toBe(`${invite.replace(/\/[^/]*$/, '')}#${code}`);
+    // Hosted on loopback (as these tests must be): the dialog says nobody else can reach it.
+    expect(await newcomer.textContent('#sync-meeting-no-network')).toMatch(/^127\.0\.0\.1 is this computer’s own address: nobody else can reach it\./);
     expect(await newcomer.getByRole('button', { name: 'Start the meeting' }).count()).toBe(0);
     await expect.poll(() => newcomer.evaluate(() => document.activeElement?.textContent)).toBe('Stop the meeting');
     await newcomer.keyboard.press('Escape');

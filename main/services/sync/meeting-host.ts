@@ -26,6 +26,7 @@ import type { Awareness } from 'y-protocols/awareness';
 import { relayAwareness } from '../awareness-relay.ts';
 import { WrongCodeLimiter, type WrongCodeLimits } from './wrong-code-limiter.ts';
 import { MEETING_FOR_ANOTHER_REPORT } from './refusal-message.ts';
+import { rankMeetingAddresses, type MeetingAddress } from './meeting-address.ts';
 
 const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 export const MEETING_CODE_LENGTH = 6;
@@ -48,13 +49,9 @@ export function normalizeMeetingCode(typed: string): string {
   return typed.toUpperCase().replace(/[\s-]/g, '');
 }
 
-/** IPv4 addresses of this machine a meeting could be hosted on (loopback last). */
-export function meetingInterfaces(): Array<{ name: string; address: string }> {
-  const out: Array<{ name: string; address: string; internal: boolean }> = [];
-  for (const [name, addresses] of Object.entries(networkInterfaces())) {
-    for (const a of addresses ?? []) if (a.family === 'IPv4') out.push({ name, address: a.address, internal: a.internal });
-  }
-  return out.sort((a, b) => Number(a.internal) - Number(b.internal)).map(({ name, address }) => ({ name, address }));
+/** IPv4 addresses of this machine a meeting could be hosted on, the room's network first. */
+export function meetingInterfaces(): MeetingAddress[] {
+  return rankMeetingAddresses(networkInterfaces());
 }
 
 export interface MeetingOptions {
