@@ -1,14 +1,37 @@
 /**
  * Who else has the report open right now (name, stakeholder group, colour), from the
- * awareness states main relays; shown in the status line and read out politely when it
- * changes.
+ * awareness states main relays; shown in the status line.
+ *
+ * A screen reader hears who joined or left ("Bo Lin (civil society) joined"), not the
+ * list again: with forty members arriving for a meeting, a list read out at every
+ * arrival would be forty names forty times. The announcer stands beside the list
+ * (mount it in the status line too), since the list is hidden when nobody else is here,
+ * which is just when "… left" must still be said.
  */
 import type * as awarenessProtocol from 'y-protocols/awareness';
 import { readUser, type PresenceUser } from '../editor/presence.ts';
 
+const label = (user: PresenceUser): string => (user.group ? `${user.name} (${user.group})` : user.name);
+
+function namesOf(labels: string[], what: 'joined' | 'left'): string {
+  if (labels.length === 0) return '';
+  if (labels.length > 3) return `${labels.length} people ${what}.`;
+  const names = labels.length === 1 ? labels[0]! : `${labels.slice(0, -1).join(', ')} and ${labels.at(-1)!}`;
+  return `${names} ${what}.`;
+}
+
+/** "Ana Diaz (government) joined.", "Ana Diaz and Bo Lin left.", "5 people joined. Bo Lin left." */
+export function whoCameAndWent(joined: string[], left: string[]): string {
+  return [namesOf(joined, 'joined'), namesOf(left, 'left')].filter(Boolean).join(' ');
+}
+
 export class PresenceList {
   readonly element: HTMLElement;
+  /** Says who joined or left (visually hidden, polite). */
+  readonly announcer: HTMLElement;
   private readonly awareness: awarenessProtocol.Awareness;
+  /** Who was shown (label by awareness client id); null before the first render. */
+  private present: Map<number, string> | null = null;
   /** What the list shows, so that a caret moved or a keystroke typed (an awareness change too) does not redraw it and have it read out again. */
   private shown: string | null = null;
 
@@ -17,33 +40,37 @@ export class PresenceList {
     this.element = document.createElement('span');
     this.element.className = 'presence-list';
     this.element.id = 'presence-list';
-    this.element.setAttribute('role', 'status');
-    this.element.setAttribute('aria-label', 'Who else is here');
+    this.announcer = document.createElement('span');
+    this.announcer.id = 'presence-announcer';
+    this.announcer.className = 'visually-hidden';
+    this.announcer.setAttribute('role', 'status');
     awareness.on('change', this.render);
     this.render();
   }
 
-  others(): PresenceUser[] {
-    const out: PresenceUser[] = [];
+  /** The others, by awareness client id, sorted by name. */
+  private othersById(): Array<[number, PresenceUser]> {
+    const out: Array<[number, PresenceUser]> = [];
     for (const [clientId, state] of this.awareness.getStates()) {
       if (clientId === this.awareness.clientID) continue;
       const user = readUser(state);
-      if (user) out.push(user);
+      if (user) out.push([clientId, user]);
     }
-    return out.sort((a, b) => a.name.localeCompare(b.name));
+    return out.sort((a, b) => a[1].name.localeCompare(b[1].name));
   }
 
   private readonly render = (): void => {
-    const others = this.others();
-    const shown = JSON.stringify(others.map((user) => [user.name, user.group, user.colour]));
+    const byId = this.othersById();
+    const others = byId.map(([, user]) => user);
+    const shown = JSON.stringify(byId.map(([id, user]) => [id, user.name, user.group, user.colour]));
     if (shown === this.shown) return;
     this.shown = shown;
+    this.announceArrivals(new Map(byId.map(([id, user]) => [id, label(user)])));
     this.element.replaceChildren();
     this.element.hidden = others.length === 0;
     this.element.title = '';
     if (others.length === 0) return;
     // A full status line cuts the list short: the count and the tooltip still say it all.
-    const label = (user: PresenceUser): string => (user.group ? `${user.name} (${user.group})` : user.name);
     this.element.title = others.map(label).join(', ');
     this.element.append(document.createTextNode(others.length > 1 ? `Also here (${others.length}): ` : 'Also here: '));
     others.forEach((user, i) => {
@@ -58,6 +85,17 @@ export class PresenceList {
       this.element.append(item);
     });
   };
+
+  /** By connection: someone who says who they are in the roster has neither joined nor left. */
+  private announceArrivals(now: Map<number, string>): void {
+    const before = this.present;
+    this.present = now;
+    if (before === null) return;
+    const joined = [...now].filter(([id]) => !before.has(id)).map(([, l]) => l);
+    const left = [...before].filter(([id]) => !now.has(id)).map(([, l]) => l);
+    const said = whoCameAndWent(joined, left);
+    if (said) this.announcer.textContent = said;
+  }
 
   destroy(): void {
     this.awareness.off('change', this.render);

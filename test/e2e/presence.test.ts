@@ -132,6 +132,14 @@ describe('presence', () => {
     expect(anaSees).toMatch(/^Guest [0-9a-f]{4}$/);
     expect(boSees).toMatch(/^Guest [0-9a-f]{4}$/);
     expect(anaSees).not.toBe(boSees);
+    // A screen reader hears who arrived, not the list again: whoever was in the report
+    // first hears the other join (one who finds someone there on opening hears nothing).
+    const heard = async (): Promise<string[]> => [(await ana.textContent('#presence-announcer')) ?? '', (await bo.textContent('#presence-announcer')) ?? ''];
+    await expect.poll(async () => {
+      const [byAna, byBo] = await heard();
+      return byAna === `${anaSees} joined.` || byBo === `${boSees} joined.`;
+    }).toBe(true);
+    for (const said of await heard()) expect(said).toMatch(/^(|Guest [0-9a-f]{4} joined\.)$/);
   });
 
   test('a caret placed in the text appears in the other\'s editor with the name', async () => {
@@ -167,10 +175,13 @@ describe('presence', () => {
   });
 
   test('saying who one is in the roster shows one\'s name and group to the other, without a reload', async () => {
+    const saidBefore = await bo.textContent('#presence-announcer');
     await openRoster(ana);
     await addMember(ana, { name: 'Ana Diaz', group: 'civil-society', isMe: true });
     await closeRoster(ana);
     await bo.waitForFunction(() => [...document.querySelectorAll('#presence-list .presence-person')].some((p) => p.textContent === 'Ana Diaz (civil society)'));
+    // She neither joined nor left.
+    expect(await bo.textContent('#presence-announcer')).toBe(saidBefore);
     // Whole in the tooltip, also when a full status line cuts the list short.
     expect(await bo.getAttribute('#presence-list', 'title')).toBe('Ana Diaz (civil society)');
     // Back in the text, her caret carries the name.
@@ -184,5 +195,6 @@ describe('presence', () => {
     await bo.waitForSelector('.ProseMirror .presence-selection');
     await ana.close();
     await bo.waitForFunction(() => document.querySelectorAll('#presence-list .presence-person').length === 0 && !document.querySelector('.ProseMirror .presence-caret'));
+    expect(await bo.textContent('#presence-announcer')).toBe('Ana Diaz (civil society) left.');
   });
 });
