@@ -32,7 +32,7 @@ export class PresenceList {
   private readonly awareness: awarenessProtocol.Awareness;
   /** Who was shown (label by awareness client id); null before the first render. */
   private present: Map<number, string> | null = null;
-  /** What the list shows, so that a caret moved or a keystroke typed (an awareness change too) does not redraw it and have it read out again. */
+  /** What the list shows, so that a caret moved or a keystroke typed (an awareness change too) does not redraw it. */
   private shown: string | null = null;
 
   constructor(awareness: awarenessProtocol.Awareness) {
