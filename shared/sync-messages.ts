@@ -90,9 +90,10 @@ export interface PeerTrust {
   /** Its document updates are refused. */
   readOnly?: boolean;
   /**
-   * The peer is the renderer's own main process. Everything it sends was encoded by Yjs
-   * from a doc that only ever took checked updates, so checking it again only costs
-   * time: ≈ 80 ms of the page's freeze for a 2.5 MB report opened or merged.
+   * The peer is the renderer's own main process. Everything it sends, Yjs encoded from
+   * main's doc (a sync step 2, or an 'update' event), so it is well formed by
+   * construction: checking it again only costs time, ≈ 80 ms of the page's freeze for a
+   * 2.5 MB report opened or merged.
    */
   encodedByMain?: boolean;
 }
@@ -100,7 +101,8 @@ export interface PeerTrust {
 /**
  * Applies one message from a peer. Returns the reply to send back, if any. Throws
  * MalformedMessageError for anything that is not a well-formed message; the doc is then
- * unchanged. A read-only peer's document updates are refused.
+ * unchanged (main's updates to the renderer, `encodedByMain`, are not checked). A
+ * read-only peer's document updates are refused.
  */
 export function handleMessage(
   message: Uint8Array,
