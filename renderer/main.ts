@@ -21,6 +21,7 @@ import { mountEndorsements, type EndorsementUi } from './endorsements/mount.ts';
 import { mountHeatmap } from './heatmap/mount.ts';
 import { mountExportUi } from './export-ui/mount.ts';
 import { afterDispatch } from './editor/after-dispatch.ts';
+import { askBeforeLeavingUnsavedEdits } from './ui/unsaved-guard.ts';
 import './styles/endorsements.css';
 import './styles/roster.css';
 
@@ -55,6 +56,7 @@ async function start(): Promise<void> {
   const doc = createReportDoc();
   const sync = new DocSync(doc, api, (message) => status.alert(message));
   if (onStatus) {
+    askBeforeLeavingUnsavedEdits(doc, onStatus);
     onStatus((connection) => {
       status.show(describe(connection), connection.state);
       if (connection.state === 'refused') {

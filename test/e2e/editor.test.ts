@@ -201,6 +201,17 @@ describe('the report editor in a browser', () => {
     await caretAtEndOf('Written just before the restart.');
     await page.keyboard.type(' Typed while the host was down.');
     const offline = await outline();
+    // Leaving the page now would lose it: the browser asks first (here: stay).
+    const asked = new Promise<string>((resolve) => {
+      page.once('dialog', (dialog) => {
+        resolve(dialog.type());
+        void dialog.dismiss();
+      });
+      setTimeout(() => resolve('no question asked'), 5_000);
+    });
+    void page.evaluate(() => location.reload()).catch(() => {});
+    expect(await asked).toBe('beforeunload');
+    expect(await outline()).toEqual(offline);
     host = await startHost({ dataDir, port: host.port });
     // The open page reconnects by itself and hands over what it kept.
     await expect.poll(() => page.textContent('#status'), { timeout: 20_000 }).toBe('Saved as you type');
@@ -208,6 +219,7 @@ describe('the report editor in a browser', () => {
     await openEditor(third, host.url);
     await expect.poll(() => third.locator('.ProseMirror', { hasText: 'Typed while the host was down.' }).count()).toBe(1);
     await third.close();
+    // Saved now: the page reloads without asking (an unanswered question would stop the reload).
     await page.reload();
     await page.waitForSelector('body[data-ready="true"] .ProseMirror');
     expect(await outline()).toEqual(offline);
