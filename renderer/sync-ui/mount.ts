@@ -81,7 +81,7 @@ export function mountSyncUi(options: SyncUiOptions): SyncDialogs {
       notice.title = '';
     }, NOTICE_MS);
   }, (path) => showOpenedReport(api, path), () => colleaguesOf(options.doc, myKey));
-  statusLine.append(presence.element, presence.announcer, notice, syncStatus.element, syncMenuButton((which) => dialogs.show(which)));
+  statusLine.append(presence.element, presence.announcer, presence.panel, notice, syncStatus.element, syncMenuButton((which) => dialogs.show(which)));
 
   api.onEvent((event) => {
     if (event.type === 'syncStatus') {

@@ -10,6 +10,7 @@
  */
 import type * as awarenessProtocol from 'y-protocols/awareness';
 import { readUser, type PresenceUser } from '../editor/presence.ts';
+import { renderPresencePanel } from './presence-panel.ts';
 
 const label = (user: PresenceUser): string => (user.group ? `${user.name} (${user.group})` : user.name);
 
@@ -29,6 +30,11 @@ export class PresenceList {
   readonly element: HTMLElement;
   /** Says who joined or left (visually hidden, polite). */
   readonly announcer: HTMLElement;
+  /** Everyone, by group (presence-panel.ts); mount it in the status line, outside the list, which clips. */
+  readonly panel: HTMLElement;
+  private readonly toggle: HTMLButtonElement;
+  private readonly names: HTMLElement;
+  private others: PresenceUser[] = [];
   private readonly awareness: awarenessProtocol.Awareness;
   /** Who was shown (label by awareness client id); null before the first render. */
   private present: Map<number, string> | null = null;
@@ -40,6 +46,35 @@ export class PresenceList {
     this.element = document.createElement('span');
     this.element.className = 'presence-list';
     this.element.id = 'presence-list';
+    this.toggle = document.createElement('button');
+    this.toggle.type = 'button';
+    this.toggle.id = 'presence-all';
+    this.toggle.className = 'presence-all';
+    this.toggle.setAttribute('aria-expanded', 'false');
+    this.toggle.setAttribute('aria-controls', 'presence-panel');
+    this.names = document.createElement('span');
+    this.element.append(this.toggle, this.names);
+    this.panel = document.createElement('div');
+    this.panel.id = 'presence-panel';
+    this.panel.className = 'presence-panel';
+    this.panel.setAttribute('role', 'region');
+    this.panel.setAttribute('aria-label', 'Who is here');
+    this.panel.tabIndex = -1;
+    this.panel.hidden = true;
+    this.toggle.addEventListener('click', () => this.showPanel(this.toggle.getAttribute('aria-expanded') !== 'true'));
+    for (const part of [this.toggle, this.panel]) {
+      part.addEventListener('keydown', (event) => {
+        if (event.key === 'Escape' && !this.panel.hidden) {
+          event.preventDefault();
+          this.showPanel(false);
+          this.toggle.focus();
+        }
+      });
+    }
+    document.addEventListener('pointerdown', (event) => {
+      const target = event.target as Node;
+      if (!this.panel.hidden && !this.panel.contains(target) && !this.toggle.contains(target)) this.showPanel(false);
+    });
     this.announcer = document.createElement('span');
     this.announcer.id = 'presence-announcer';
     this.announcer.className = 'visually-hidden';
@@ -66,13 +101,19 @@ export class PresenceList {
     if (shown === this.shown) return;
     this.shown = shown;
     this.announceArrivals(new Map(byId.map(([id, user]) => [id, label(user)])));
-    this.element.replaceChildren();
+    this.others = others;
+    this.names.replaceChildren();
     this.element.hidden = others.length === 0;
     this.element.title = '';
-    if (others.length === 0) return;
-    // A full status line cuts the list short: the count and the tooltip still say it all.
+    if (others.length === 0) {
+      this.showPanel(false);
+      return;
+    }
+    if (!this.panel.hidden) renderPresencePanel(this.panel, others);
+    // A full status line cuts the list short: the button, the count and the tooltip still say it all.
     this.element.title = others.map(label).join(', ');
-    this.element.append(document.createTextNode(others.length > 1 ? `Also here (${others.length}): ` : 'Also here: '));
+    this.toggle.textContent = others.length > 1 ? `Also here (${others.length})` : 'Also here';
+    this.names.append(document.createTextNode(': '));
     others.forEach((user, i) => {
       const item = document.createElement('span');
       item.className = 'presence-person';
@@ -81,10 +122,16 @@ export class PresenceList {
       dot.className = `presence-dot presence-c${user.colour}`;
       dot.setAttribute('aria-hidden', 'true');
       item.append(dot, document.createTextNode(label(user)));
-      if (i > 0) this.element.append(document.createTextNode(', '));
-      this.element.append(item);
+      if (i > 0) this.names.append(document.createTextNode(', '));
+      this.names.append(item);
     });
   };
+
+  private showPanel(show: boolean): void {
+    if (show) renderPresencePanel(this.panel, this.others);
+    this.panel.hidden = !show;
+    this.toggle.setAttribute('aria-expanded', String(show));
+  }
 
   /** By connection: someone who says who they are in the roster has neither joined nor left. */
   private announceArrivals(now: Map<number, string>): void {

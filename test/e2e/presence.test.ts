@@ -184,6 +184,14 @@ describe('presence', () => {
     expect(await bo.textContent('#presence-announcer')).toBe(saidBefore);
     // Whole in the tooltip, also when a full status line cuts the list short.
     expect(await bo.getAttribute('#presence-list', 'title')).toBe('Ana Diaz (civil society)');
+    // "Also here" opens everyone by group; Escape closes it, back on the button.
+    await bo.click('#presence-all');
+    await bo.waitForSelector('#presence-panel:not([hidden])');
+    expect(await bo.getAttribute('#presence-all', 'aria-expanded')).toBe('true');
+    expect(await bo.$$eval('#presence-panel :is(h2, h3, li)', (nodes) => nodes.map((n) => n.textContent))).toEqual(['Also here: 1 person', 'civil society · 1', 'Ana Diaz']);
+    await bo.keyboard.press('Escape');
+    expect(await bo.isHidden('#presence-panel')).toBe(true);
+    expect(await bo.evaluate(() => document.activeElement?.id)).toBe('presence-all');
     // Back in the text, her caret carries the name.
     await ana.locator('.ProseMirror p').nth(1).click();
     await ana.keyboard.press('End');

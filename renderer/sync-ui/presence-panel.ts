@@ -1,0 +1,44 @@
+/**
+ * Everyone else who is here, by stakeholder group: what the status line's "Also here (N)"
+ * button opens. The line itself cuts a long list short (forty members in a meeting), and
+ * a chair wants to see at a glance which groups are in the room.
+ */
+import type { PresenceUser } from '../editor/presence.ts';
+
+const NO_GROUP = 'No group given';
+
+/** Groups in alphabetical order (those who gave none last), each with its people by name. */
+export function byGroup(users: PresenceUser[]): Array<[string, PresenceUser[]]> {
+  const groups = new Map<string, PresenceUser[]>();
+  for (const user of users) {
+    const group = user.group || NO_GROUP;
+    groups.set(group, [...(groups.get(group) ?? []), user]);
+  }
+  const order = (group: string): string => (group === NO_GROUP ? '\uffff' : group.toLocaleLowerCase());
+  return [...groups]
+    .sort(([a], [b]) => order(a).localeCompare(order(b)))
+    .map(([group, people]) => [group, [...people].sort((x, y) => x.name.localeCompare(y.name))]);
+}
+
+export function renderPresencePanel(panel: HTMLElement, users: PresenceUser[]): void {
+  const title = document.createElement('h2');
+  title.className = 'presence-panel-title';
+  title.textContent = users.length === 1 ? 'Also here: 1 person' : `Also here: ${users.length} people`;
+  const sections = byGroup(users).map(([group, people]) => {
+    const section = document.createElement('section');
+    const heading = document.createElement('h3');
+    heading.textContent = `${group} · ${people.length}`;
+    const list = document.createElement('ul');
+    for (const user of people) {
+      const item = document.createElement('li');
+      const dot = document.createElement('span');
+      dot.className = `presence-dot presence-c${user.colour}`;
+      dot.setAttribute('aria-hidden', 'true');
+      item.append(dot, user.name);
+      list.append(item);
+    }
+    section.append(heading, list);
+    return section;
+  });
+  panel.replaceChildren(title, ...sections);
+}
