@@ -141,6 +141,7 @@ const validators: { [K in RequestName]: (args: unknown[]) => RequestArgs<K> } = 
   connectServer: (args) => syncValidators.connectServer(args),
   joinReport: (args) => syncValidators.joinReport(args),
   disconnectServer: (args) => syncValidators.disconnectServer(args),
+  retryNow: (args) => syncValidators.retryNow(args),
   syncStatus: (args) => syncValidators.syncStatus(args),
   hostMeeting: (args) => syncValidators.hostMeeting(args),
   stopMeeting: (args) => syncValidators.stopMeeting(args),

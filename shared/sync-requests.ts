@@ -117,6 +117,8 @@ export interface SyncRequestMap {
   joinReport: { args: [address: string]; result: ReportSummary };
   /** Unlinks it (the report stays complete here). */
   disconnectServer: { args: []; result: SyncStatusView };
+  /** The window heard that the network is back: a link waiting to reconnect tries at once. */
+  retryNow: { args: []; result: SyncStatusView };
   syncStatus: { args: []; result: SyncStatusView };
   /** Hosts a meeting for this report on the local network. */
   hostMeeting: { args: []; result: MeetingInfo };
@@ -221,6 +223,7 @@ export const syncValidators: { [K in keyof SyncRequestMap]: (args: unknown[]) =>
   connectServer: (args) => [checkServerAddress(args[0])],
   joinReport: (args) => [checkServerAddress(args[0])],
   disconnectServer: noArgs,
+  retryNow: noArgs,
   syncStatus: noArgs,
   hostMeeting: noArgs,
   stopMeeting: noArgs,

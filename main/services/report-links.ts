@@ -178,6 +178,12 @@ export class ReportLinks {
    * Unlinks the report. Leaving someone's meeting goes back to the report's own server,
    * if it has one (a meeting is never remembered); leaving a server forgets it.
    */
+  /** The network is back: the report's link, if it is waiting to reconnect, tries now. */
+  retryNow(): SyncStatusView {
+    this.link?.retryNow();
+    return this.status();
+  }
+
   disconnect(): SyncStatusView {
     const leftMeeting = this.link?.token !== undefined;
     this.closeLink();

@@ -91,6 +91,7 @@ export function syncHandlers(context: SyncHandlerContext): SyncHandlers {
       return context.join.opened(joined);
     },
     disconnectServer: () => links().disconnect(),
+    retryNow: () => links().retryNow(),
     syncStatus: () => links().status(),
     hostMeeting: () => links().hostMeeting(),
     stopMeeting: () => links().stopMeeting(),

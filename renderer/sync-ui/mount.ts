@@ -93,6 +93,9 @@ export function mountSyncUi(options: SyncUiOptions): SyncDialogs {
       dialogs.showProgress(event);
     }
   });
+  // Back on a network (Wi-Fi found again, the laptop woken): main's link tries at once
+  // instead of at the end of its backoff. The status line then says how it went.
+  window.addEventListener('online', () => void api.request('retryNow').catch(() => undefined));
   api.request('syncStatus').then((status) => {
     syncStatus.show(status);
     dialogs.setStatus(status);

@@ -81,6 +81,35 @@ describe("main's link to a sync server", () => {
     expect(describeSync({ state: 'syncing', pending: 3, lastSyncAt: null, server: server.url, inMeeting: false, linkEnded: null, problem: null, meeting: null })).toBe('Syncing 3 updates…');
   });
 
+  describe('when the window hears that the network is back', () => {
+    /** A link whose backoff has grown to 15 s (as after a while off the network), its server just back. */
+    async function waitingOutABackoff(): Promise<{ link: ServerLink; report: OpenReport }> {
+      const dataDir = tempDir();
+      let server = await serve(dataDir);
+      const report = openNewReport();
+      const link = new ServerLink({ url: server.url, reportId: readMeta(report.doc).id, doc: report.doc, backoff: { delayMs: 15_000, maxDelayMs: 15_000 } });
+      cleanups.push(() => link.close());
+      await waitFor(() => link.status.state === 'in-sync', 20_000, 'in sync');
+      await server.stop('SIGKILL');
+      await waitFor(() => link.status.state === 'offline' || link.status.state === 'connecting', 20_000, 'offline');
+      addParagraph(report.doc, 'Written off the network.');
+      server = await serve(dataDir, server.port);
+      return { link, report };
+    }
+
+    it('a link waiting out its backoff tries at once, and sends what was written meanwhile', async () => {
+      const { link } = await waitingOutABackoff();
+      link.retryNow();
+      await waitFor(() => link.status.state === 'in-sync' && link.status.pending === 0, 3_000, 'in sync within 3 s');
+    });
+
+    it('(otherwise it waits out the backoff: the reason for retryNow)', async () => {
+      const { link } = await waitingOutABackoff();
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      expect(link.status.state).not.toBe('in-sync');
+    });
+  });
+
   it('reports status, reconnects silently after the server dies and sends the backlog', async () => {
     const dataDir = tempDir();
     const userData = tempDir();

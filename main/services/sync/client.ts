@@ -164,6 +164,16 @@ export class ServerLink {
     for (const listener of [...this.listeners]) listener({ ...next });
   }
 
+  /**
+   * The network is back (a window heard so): a link waiting between attempts tries at
+   * once, rather than at the end of a backoff that has grown to as much as 30 s while
+   * the laptop was off the network or asleep.
+   */
+  retryNow(): void {
+    if (this.destroyed || this.socketState === 'connected') return;
+    void this.provider.connect();
+  }
+
   /** Disconnects (the report stays complete locally); the link stays remembered. */
   close(): void {
     if (this.destroyed) return;
