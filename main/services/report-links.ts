@@ -174,16 +174,16 @@ export class ReportLinks {
     this.emit();
   }
 
-  /**
-   * Unlinks the report. Leaving someone's meeting goes back to the report's own server,
-   * if it has one (a meeting is never remembered); leaving a server forgets it.
-   */
   /** The network is back: the report's link, if it is waiting to reconnect, tries now. */
   retryNow(): SyncStatusView {
     this.link?.retryNow();
     return this.status();
   }
 
+  /**
+   * Unlinks the report. Leaving someone's meeting goes back to the report's own server,
+   * if it has one (a meeting is never remembered); leaving a server forgets it.
+   */
   disconnect(): SyncStatusView {
     const leftMeeting = this.link?.token !== undefined;
     this.closeLink();
