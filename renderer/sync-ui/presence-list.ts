@@ -61,20 +61,7 @@ export class PresenceList {
     this.panel.setAttribute('aria-label', 'Who is here');
     this.panel.tabIndex = -1;
     this.panel.hidden = true;
-    this.toggle.addEventListener('click', () => this.showPanel(this.toggle.getAttribute('aria-expanded') !== 'true'));
-    for (const part of [this.toggle, this.panel]) {
-      part.addEventListener('keydown', (event) => {
-        if (event.key === 'Escape' && !this.panel.hidden) {
-          event.preventDefault();
-          this.showPanel(false);
-          this.toggle.focus();
-        }
-      });
-    }
-    document.addEventListener('pointerdown', (event) => {
-      const target = event.target as Node;
-      if (!this.panel.hidden && !this.panel.contains(target) && !this.toggle.contains(target)) this.showPanel(false);
-    });
+    this.wirePanel();
     this.announcer = document.createElement('span');
     this.announcer.id = 'presence-announcer';
     this.announcer.className = 'visually-hidden';
@@ -127,6 +114,26 @@ export class PresenceList {
     });
   };
 
+  /** A disclosure: the button opens and closes it; Escape, or a click elsewhere, closes it. */
+  private wirePanel(): void {
+    this.toggle.addEventListener('click', () => this.showPanel(this.toggle.getAttribute('aria-expanded') !== 'true'));
+    for (const part of [this.toggle, this.panel]) {
+      part.addEventListener('keydown', (event) => {
+        if (event.key === 'Escape' && !this.panel.hidden) {
+          event.preventDefault();
+          this.showPanel(false);
+          this.toggle.focus();
+        }
+      });
+    }
+    document.addEventListener('pointerdown', this.closeOnClickElsewhere);
+  }
+
+  private readonly closeOnClickElsewhere = (event: PointerEvent): void => {
+    const target = event.target as Node;
+    if (!this.panel.hidden && !this.panel.contains(target) && !this.toggle.contains(target)) this.showPanel(false);
+  };
+
   private showPanel(show: boolean): void {
     if (show) renderPresencePanel(this.panel, this.others);
     this.panel.hidden = !show;
@@ -146,5 +153,6 @@ export class PresenceList {
 
   destroy(): void {
     this.awareness.off('change', this.render);
+    document.removeEventListener('pointerdown', this.closeOnClickElsewhere);
   }
 }

@@ -192,6 +192,12 @@ describe('presence', () => {
     await bo.keyboard.press('Escape');
     expect(await bo.isHidden('#presence-panel')).toBe(true);
     expect(await bo.evaluate(() => document.activeElement?.id)).toBe('presence-all');
+    // A click elsewhere closes it too.
+    await bo.click('#presence-all');
+    await bo.waitForSelector('#presence-panel:not([hidden])');
+    await bo.click('#report-title');
+    expect(await bo.isHidden('#presence-panel')).toBe(true);
+    expect(await bo.getAttribute('#presence-all', 'aria-expanded')).toBe('false');
     // Back in the text, her caret carries the name.
     await ana.locator('.ProseMirror p').nth(1).click();
     await ana.keyboard.press('End');
