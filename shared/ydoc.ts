@@ -110,3 +110,13 @@ export function writeMeta(doc: Y.Doc, fields: Partial<ReportMeta>, origin: Origi
     }
   }, origin);
 }
+
+/**
+ * Whether a transaction changed the doc: it deleted something, or some client's clock
+ * moved (a transaction may also change nothing, e.g. an update that was already here).
+ */
+export function transactionChangedDoc(transaction: Y.Transaction): boolean {
+  if (transaction.deleteSet.clients.size > 0) return true;
+  for (const [client, clock] of transaction.afterState) if ((transaction.beforeState.get(client) ?? 0) !== clock) return true;
+  return false;
+}

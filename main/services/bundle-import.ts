@@ -12,7 +12,7 @@ import {
   restoreBundleStances,
 } from '../../shared/bundle.ts';
 import { itemTextFrom, type ItemText } from '../../shared/bundle-stances.ts';
-import { Origin, readMeta } from '../../shared/ydoc.ts';
+import { Origin, readMeta, transactionChangedDoc } from '../../shared/ydoc.ts';
 import { UpdateGuard } from './sync/update-guard.ts';
 import { brotliCodec, inflateNative, sha256Native, textHashNative } from './bundle-codecs.ts';
 import type { BundlePeers } from './bundles.ts';
@@ -296,7 +296,7 @@ async function importWith(options: ImportManyOptions, guard: UpdateGuard): Promi
   // Any of them: Yjs follows a remote change to formatted text with a transaction of its
   // own (cleaning up formatting), which must not hide the import's.
   const mark = (transaction: Y.Transaction): void => {
-    changed ||= transaction.deleteSet.clients.size > 0 || [...transaction.afterState].some(([client, clock]) => clock !== (transaction.beforeState.get(client) ?? 0));
+    changed ||= transactionChangedDoc(transaction);
   };
   options.doc.on('afterTransaction', mark);
   try {

@@ -204,7 +204,7 @@ export class ReportLinks {
 
   async hostMeeting(): Promise<MeetingInfo> {
     if (this.meeting) return infoOf(this.meeting);
-    // The local network's first address, so people in the room can reach it.
+    // The address people in the room can most likely reach (meeting-address.ts ranks them).
     const host = this.meetingHost ?? meetingInterfaces()[0]?.address ?? '127.0.0.1';
     this.meeting = await startMeeting({ reportId: this.reportId(), doc: this.report.doc, host, awareness: this.report.session.awareness });
     this.emit();

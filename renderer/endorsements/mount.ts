@@ -16,6 +16,7 @@ import { StancePanel } from './panel.ts';
 import { ReadinessStatus } from './readiness-status.ts';
 import { RosterView } from '../roster/roster-view.ts';
 import { afterDispatch } from '../editor/after-dispatch.ts';
+import { politeRegion } from '../ui/live-region.ts';
 
 export interface EndorsementUi {
   live: LiveConsensus;
@@ -55,10 +56,7 @@ export function blockAtCaret(view: EditorView): string | null {
 }
 
 function announcer(): (text: string) => void {
-  const region = document.createElement('div');
-  region.className = 'visually-hidden';
-  region.setAttribute('role', 'status');
-  region.setAttribute('aria-live', 'polite');
+  const region = politeRegion();
   document.body.append(region);
   return (text) => {
     region.textContent = text;

@@ -10,7 +10,8 @@
  */
 import type * as awarenessProtocol from 'y-protocols/awareness';
 import { readUser, type PresenceUser } from '../editor/presence.ts';
-import { renderPresencePanel } from './presence-panel.ts';
+import { presenceDot, renderPresencePanel } from './presence-panel.ts';
+import { politeRegion } from '../ui/live-region.ts';
 
 const label = (user: PresenceUser): string => (user.group ? `${user.name} (${user.group})` : user.name);
 
@@ -62,10 +63,7 @@ export class PresenceList {
     this.panel.tabIndex = -1;
     this.panel.hidden = true;
     this.wirePanel();
-    this.announcer = document.createElement('span');
-    this.announcer.id = 'presence-announcer';
-    this.announcer.className = 'visually-hidden';
-    this.announcer.setAttribute('role', 'status');
+    this.announcer = politeRegion('presence-announcer');
     awareness.on('change', this.render);
     this.render();
   }
@@ -105,10 +103,7 @@ export class PresenceList {
       const item = document.createElement('span');
       item.className = 'presence-person';
       item.dataset.name = user.name;
-      const dot = document.createElement('span');
-      dot.className = `presence-dot presence-c${user.colour}`;
-      dot.setAttribute('aria-hidden', 'true');
-      item.append(dot, document.createTextNode(label(user)));
+      item.append(presenceDot(user.colour), document.createTextNode(label(user)));
       if (i > 0) this.names.append(document.createTextNode(', '));
       this.names.append(item);
     });

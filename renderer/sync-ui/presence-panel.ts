@@ -7,6 +7,14 @@ import type { PresenceUser } from '../editor/presence.ts';
 
 const NO_GROUP = 'No group given';
 
+/** A person's colour as a dot beside their name (the colour of their caret in the text). */
+export function presenceDot(colour: number): HTMLElement {
+  const dot = document.createElement('span');
+  dot.className = `presence-dot presence-c${colour}`;
+  dot.setAttribute('aria-hidden', 'true');
+  return dot;
+}
+
 /** Groups in alphabetical order (those who gave none last), each with its people by name. */
 export function byGroup(users: PresenceUser[]): Array<[string, PresenceUser[]]> {
   const groups = new Map<string, PresenceUser[]>();
@@ -31,10 +39,7 @@ export function renderPresencePanel(panel: HTMLElement, users: PresenceUser[]): 
     const list = document.createElement('ul');
     for (const user of people) {
       const item = document.createElement('li');
-      const dot = document.createElement('span');
-      dot.className = `presence-dot presence-c${user.colour}`;
-      dot.setAttribute('aria-hidden', 'true');
-      item.append(dot, user.name);
+      item.append(presenceDot(user.colour), user.name);
       list.append(item);
     }
     section.append(heading, list);

@@ -47,13 +47,13 @@ function field(label: string, id: string, type = 'text', hint = ''): Field {
 /** What an action did, for the status line; `detail` (a whole file path) goes to its tooltip. */
 type Notice = string | { text: string; detail: string };
 
-/** A meeting on a loopback address (the host is on no network) cannot be reached from the room. */
-function onlyThisComputer(url: string): boolean {
+/** The host of a meeting on a loopback address (the host is on no network), which nobody in the room can reach; else null. */
+function loopbackHostOf(url: string): string | null {
   try {
     const host = new URL(url).hostname;
-    return /^127\./.test(host) || host === 'localhost' || host === '[::1]';
+    return /^127\./.test(host) || host === 'localhost' || host === '[::1]' ? host : null;
   } catch {
-    return false;
+    return null;
   }
 }
 
@@ -147,7 +147,8 @@ export class SyncDialogs {
     (content.find((el) => el.querySelector('input'))?.querySelector('input') ?? actions[0] ?? close).focus();
   }
 
-  private async run(action: () => Promise<Notice | null>, working = 'Working…'): Promise<void> {
+  /** Runs a dialog's action; `stillShown` tells it whether its dialog is still the one on screen. */
+  private async run(action: (stillShown: () => boolean) => Promise<Notice | null>, working = 'Working…'): Promise<void> {
     // Escape closes a dialog even while its action runs, and another may be opened: the
     // action's outcome then goes to the status line, and leaves the other dialog alone.
     const shown = this.opened;
@@ -163,7 +164,7 @@ export class SyncDialogs {
     }, 300);
     for (const b of this.buttons.querySelectorAll('button')) b.disabled = true;
     try {
-      const done = await action();
+      const done = await action(stillShown);
       if (done !== null) {
         if (stillShown()) this.dialog.close();
         if (typeof done === 'string') this.notify(done);
@@ -286,8 +287,7 @@ export class SyncDialogs {
       const named = reportIdInAddress(address.input.value);
       return named !== null && named !== currentId;
     };
-    go.addEventListener('click', () => void this.run(async () => {
-      const shown = this.opened;
+    go.addEventListener('click', () => void this.run(async (stillShown) => {
       const url = checkServerAddress(address.input.value);
       const named = reportIdInAddress(url);
       if (named && named !== (await current).id) {
@@ -309,7 +309,7 @@ export class SyncDialogs {
       if (unreached) {
         // Shown again as it now is (Disconnect offered), with what was typed; closed
         // meanwhile or replaced by another dialog, the notice says it instead (run()).
-        if (this.dialog.open && this.opened === shown) this.connect(url, true);
+        if (stillShown()) this.connect(url, true);
         throw new Error(unreached);
       }
       // An invitation's code is not for the status line; the report id is noise there.
@@ -350,11 +350,12 @@ export class SyncDialogs {
       code.className = 'sync-hint';
       code.append('Address ', Object.assign(document.createElement('code'), { textContent: m.url }), ' · code ', Object.assign(document.createElement('strong'), { id: 'sync-meeting-code', textContent: m.code }));
       info.append(p, shortInvite, newcomers, invite, code);
-      if (onlyThisComputer(m.url)) {
+      const loopback = loopbackHostOf(m.url);
+      if (loopback) {
         info.append(Object.assign(document.createElement('p'), {
           id: 'sync-meeting-no-network',
           className: 'sync-warning',
-          textContent: `${new URL(m.url).hostname} is this computer’s own address: nobody else can reach it. This computer seems to be on no network; join the room’s (Wi-Fi or cable), then stop the meeting and start it again.`,
+          textContent: `${loopback} is this computer’s own address: nobody else can reach it. This computer seems to be on no network; join the room’s (Wi-Fi or cable), then stop the meeting and start it again.`,
         }));
       }
     };

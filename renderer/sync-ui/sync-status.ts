@@ -4,6 +4,7 @@
  * Loss of the network is shown here only, never as an alert: editing goes on.
  */
 import type { SyncStatusView } from '../../shared/sync-requests.ts';
+import { politeRegion } from '../ui/live-region.ts';
 
 function time(iso: string | null): string {
   if (!iso) return '';
@@ -65,10 +66,7 @@ export class SyncStatusLine {
     this.text = document.createElement('span');
     this.text.id = 'sync-status';
     this.text.className = 'sync-status';
-    this.announcer = document.createElement('span');
-    this.announcer.id = 'sync-status-announcer';
-    this.announcer.className = 'visually-hidden';
-    this.announcer.setAttribute('role', 'status');
+    this.announcer = politeRegion('sync-status-announcer');
     this.element.append(this.text, this.announcer);
   }
 

@@ -10,12 +10,7 @@
  */
 import type * as Y from 'yjs';
 import type { ConnectionStatus } from '../api/web-client.ts';
-
-function changedSomething(transaction: Y.Transaction): boolean {
-  if (transaction.deleteSet.clients.size > 0) return true;
-  for (const [client, clock] of transaction.afterState) if (transaction.beforeState.get(client) !== clock) return true;
-  return false;
-}
+import { transactionChangedDoc } from '../../shared/ydoc.ts';
 
 export function askBeforeLeavingUnsavedEdits(doc: Y.Doc, onStatus: (listener: (status: ConnectionStatus) => void) => unknown): void {
   let hostAway = true;
@@ -25,7 +20,7 @@ export function askBeforeLeavingUnsavedEdits(doc: Y.Doc, onStatus: (listener: (s
     if (!hostAway) unsaved = false;
   });
   doc.on('afterTransaction', (transaction: Y.Transaction) => {
-    if (hostAway && !unsaved && changedSomething(transaction)) unsaved = true;
+    if (hostAway && !unsaved && transactionChangedDoc(transaction)) unsaved = true;
   });
   window.addEventListener('beforeunload', (event) => {
     if (unsaved) event.preventDefault();

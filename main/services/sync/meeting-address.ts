@@ -19,7 +19,7 @@ export interface MeetingAddress {
 }
 
 /** Interfaces made by virtual machines, containers and VPNs (names as Linux, macOS and Windows give them). */
-const VIRTUAL_NAME = /^(docker|br-|veth|virbr|vboxnet|vmnet|lxc|lxd|podman|cni|flannel|cali|tun|tap|utun|wg|tailscale|zt|ham|ppp|ipsec|awdl|llw|bridge)|vethernet|hyper-v|wsl|virtualbox|vmware|npcap|loopback|vpn|tailscale|zerotier|hamachi|wireguard|openvpn|anyconnect|fortinet|cisco|pangp/i;
+const VIRTUAL_NAME = /^(docker|br-|veth|virbr|vboxnet|vmnet|lxc|lxd|podman|cni|flannel|cali|tun|tap|utun|wg|zt|ham|ppp|ipsec|awdl|llw|bridge)|vethernet|hyper-v|wsl|virtualbox|vmware|npcap|loopback|vpn|tailscale|zerotier|hamachi|wireguard|openvpn|anyconnect|fortinet|cisco|pangp/i;
 
 function octets(address: string): number[] {
   return address.split('.').map(Number);
