@@ -23,10 +23,15 @@ export interface SyncStatusView {
   /** True when that link is to someone else's meeting (joined by invitation), not a standing server. */
   inMeeting: boolean;
   /**
-   * Why the last link ended by the other side's doing — "The meeting has ended", or a
+   * Why the last link ended by the other side's doing — "The meeting ended", or a
    * refusal — shown until the report is linked anew; null otherwise.
    */
   linkEnded: string | null;
+  /**
+   * ISO time the link ended, for an end that may be read long after (a host ending its
+   * meeting); null for refusals, which answer what the member has just done.
+   */
+  linkEndedAt: string | null;
   /** Why the link cannot connect when retrying alone will not help (a wss:// certificate). */
   problem: string | null;
   /** The meeting this app hosts for the report, if any. */
@@ -246,6 +251,7 @@ export function parseSyncStatus(value: unknown): SyncStatusView | null {
     server: typeof v.server === 'string' ? v.server : null,
     inMeeting: v.inMeeting === true,
     linkEnded: typeof v.linkEnded === 'string' ? v.linkEnded : null,
+    linkEndedAt: typeof v.linkEnded === 'string' && typeof v.linkEndedAt === 'string' ? v.linkEndedAt : null,
     problem: typeof v.problem === 'string' ? v.problem : null,
     meeting: meeting ? { url: String(meeting.url), code: String(meeting.code), invite: String(meeting.invite), shortInvite: String(meeting.shortInvite) } : null,
   };

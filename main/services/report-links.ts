@@ -47,6 +47,7 @@ export class ReportLinks {
    * code or access was refused), shown until the report is linked anew.
    */
   private linkEnded: string | null = null;
+  private linkEndedAt: Date | null = null;
   private readonly listeners = new Set<(status: SyncStatusView) => void>();
   /** Interface a meeting listens on; tests use 127.0.0.1. */
   private readonly meetingHost: string | undefined;
@@ -87,10 +88,10 @@ export class ReportLinks {
     const meeting = this.meeting ? infoOf(this.meeting) : null;
     if (!this.link || !this.linkStatus) {
       const record = this.safeRemembered();
-      return { state: 'not-connected', pending: 0, lastSyncAt: record?.lastSyncAt ?? null, server: null, inMeeting: false, linkEnded: this.linkEnded, problem: null, meeting };
+      return { state: 'not-connected', pending: 0, lastSyncAt: record?.lastSyncAt ?? null, server: null, inMeeting: false, linkEnded: this.linkEnded, linkEndedAt: this.linkEndedAt?.toISOString() ?? null, problem: null, meeting };
     }
     const s = this.linkStatus;
-    return { state: s.state, pending: s.pending, lastSyncAt: s.lastSyncAt?.toISOString() ?? null, server: this.link.url, inMeeting: this.link.token !== undefined, linkEnded: this.linkEnded, problem: s.problem, meeting };
+    return { state: s.state, pending: s.pending, lastSyncAt: s.lastSyncAt?.toISOString() ?? null, server: this.link.url, inMeeting: this.link.token !== undefined, linkEnded: this.linkEnded, linkEndedAt: this.linkEndedAt?.toISOString() ?? null, problem: s.problem, meeting };
   }
 
   private safeRemembered(): { lastSyncAt?: string } | undefined {
@@ -126,10 +127,11 @@ export class ReportLinks {
     }
     this.closeLink();
     this.linkEnded = null;
+    this.linkEndedAt = null;
     const link = new ServerLink({ url, reportId, doc: this.report.doc, token, links: invite ? undefined : this.remembered });
     // (Handled after the provider has finished with the event it is telling us about.)
     link.onClosed((code) => {
-      if (invite && code === MEETING_ENDED.code) queueMicrotask(() => this.endedByOtherSide(link, 'The meeting has ended'));
+      if (invite && code === MEETING_ENDED.code) queueMicrotask(() => this.endedByOtherSide(link, 'The meeting ended', new Date()));
       // Calling again would send the same too-large message again, every time.
       else if (code === CloseCode.tooLarge) queueMicrotask(() => this.endedByOtherSide(link, tooLargeNote(invite !== null)));
     });
@@ -164,13 +166,14 @@ export class ReportLinks {
    * the member): stop calling it, say why, and from a meeting go back to the report's
    * own server. A refusing server stays remembered: access may be granted later.
    */
-  private endedByOtherSide(link: ServerLink, why: string): void {
+  private endedByOtherSide(link: ServerLink, why: string, at: Date | null = null): void {
     if (this.link !== link) return;
     const wasMeeting = link.token !== undefined;
     this.closeLink();
     this.linkStatus = null;
     if (wasMeeting) this.reconnectRemembered();
     this.linkEnded = why; // (after: linking anew clears it)
+    this.linkEndedAt = at;
     this.emit();
   }
 
@@ -189,6 +192,7 @@ export class ReportLinks {
     this.closeLink();
     this.linkStatus = null;
     this.linkEnded = null;
+    this.linkEndedAt = null;
     if (leftMeeting) {
       this.reconnectRemembered();
     } else {

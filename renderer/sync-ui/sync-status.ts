@@ -35,8 +35,12 @@ export function describeSync(status: SyncStatusView): string {
   if (status.problem && (status.state === 'offline' || status.state === 'connecting')) {
     text = `Cannot connect: ${status.problem}; ask whoever runs the server · edits are kept here${since}`;
   }
-  // Said until the report is linked anew: a guest may not have been looking when it ended.
-  if (status.linkEnded) text = status.state === 'not-connected' ? `${status.linkEnded} · your edits are kept here` : `${status.linkEnded} · ${text}`;
+  // Said until the report is linked anew: a guest may not have been looking when it ended,
+  // and may read it an hour later, so an end that was not their doing says when.
+  if (status.linkEnded) {
+    const ended = status.linkEndedAt ? `${status.linkEnded} at ${time(status.linkEndedAt)}` : status.linkEnded;
+    text = status.state === 'not-connected' ? `${ended} · your edits are kept here` : `${ended} · ${text}`;
+  }
   if (status.meeting) text += ` · hosting a meeting, code ${status.meeting.code}`;
   return text;
 }

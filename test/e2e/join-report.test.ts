@@ -183,7 +183,7 @@ describe('a meeting hosted from the app, joined by someone without the report', 
     await newcomer.getByRole('button', { name: 'Stop the meeting' }).click();
     await newcomer.waitForFunction(() => /The meeting has stopped/.test(document.querySelector('#sync-notice')?.textContent ?? ''));
     // The guest's app is told, and stops calling the meeting: their copy had no server of its own.
-    await guest.waitForFunction(() => document.querySelector('#sync-status')?.textContent === 'The meeting has ended · your edits are kept here');
+    await guest.waitForFunction(() => /^The meeting ended at \d{1,2}:\d{2}( [AP]M)? · your edits are kept here$/.test(document.querySelector('#sync-status')?.textContent ?? ''));
     expect(await bodyText(guest)).toBe(await bodyText(newcomer));
     await openConnectDialog(guest);
     expect(await guest.getByRole('button', { name: 'Leave the meeting' }).count()).toBe(0);

@@ -222,7 +222,7 @@ describe('Host a meeting…', () => {
     const stopped = await host.stopMeeting();
     expect(stopped.meeting).toBeNull();
     // The guest is told it ended and stops calling it (its copy had no server of its own).
-    await until(() => ReportLinks.for(b, dataB).status().linkEnded === 'The meeting has ended', 'the guest to be told the meeting ended', 5_000);
+    await until(() => ReportLinks.for(b, dataB).status().linkEnded === 'The meeting ended', 'the guest to be told the meeting ended', 5_000);
     expect(ReportLinks.for(b, dataB).status()).toMatchObject({ state: 'not-connected', server: null, inMeeting: false });
     expect(Y.encodeStateVector(a.doc)).toEqual(Y.encodeStateVector(b.doc));
   });
@@ -231,11 +231,17 @@ describe('Host a meeting…', () => {
     const { s, a, dataA, b, dataB, guest, meeting } = await guestOnAServerAndAMeeting();
     await guest.connectServer(meeting.invite);
     await until(() => ReportLinks.for(b, dataB).status().state === 'in-sync', 'the guest in the meeting');
+    const stoppedAfter = Date.now();
     await handlersFor(a, dataA).stopMeeting();
     await until(() => ReportLinks.for(b, dataB).status().state === 'in-sync' && ReportLinks.for(b, dataB).status().server === s.url, 'the guest back on its server', 5_000);
     const status = ReportLinks.for(b, dataB).status();
-    expect(status).toMatchObject({ inMeeting: false, linkEnded: 'The meeting has ended' });
-    expect(describeSync(status)).toMatch(/^The meeting has ended · In sync/);
+    expect(status).toMatchObject({ inMeeting: false, linkEnded: 'The meeting ended' });
+    // It says when, for a guest who reads it an hour later.
+    const endedAt = Date.parse(status.linkEndedAt ?? '');
+    expect(endedAt).toBeGreaterThanOrEqual(stoppedAfter);
+    expect(endedAt).toBeLessThanOrEqual(Date.now());
+    const shownTime = new Date(endedAt).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+    expect(describeSync(status)).toMatch(new RegExp(`^The meeting ended at ${shownTime} · In sync`));
     // Linking anew clears it.
     expect((await guest.connectServer(s.url)).linkEnded).toBeNull();
   });
@@ -270,7 +276,7 @@ describe('Host a meeting…', () => {
       await stranger.connectServer(meeting.shortInvite);
       await until(() => ReportLinks.for(other, otherData).status().linkEnded !== null, 'the refusal', 5_000);
     }
-    expect(ReportLinks.for(other, otherData).status()).toMatchObject({ state: 'not-connected', linkEnded: 'The meeting is for another report; open that one, or enter the whole invitation' });
+    expect(ReportLinks.for(other, otherData).status()).toMatchObject({ state: 'not-connected', linkEnded: 'The meeting is for another report; open that one, or enter the whole invitation', linkEndedAt: null });
     // Six refusals from this computer, and a copy of the meeting's report still gets in.
     await handlersFor(b, dataB).connectServer(meeting.shortInvite);
     await until(() => ReportLinks.for(b, dataB).status().state === 'in-sync', 'the guest in the meeting');
