@@ -113,9 +113,13 @@ export function isAllowedRequestUrl(raw: string, options: { allowDevTools: boole
   return options.allowDevTools && (url.protocol === 'devtools:' || url.protocol === 'chrome-extension:');
 }
 
-/** Permissions our windows may use: none (camera, geolocation, notifications, …). */
-export function isPermissionAllowed(_permission: string): boolean {
-  return false;
+/**
+ * Permissions our windows may use: writing copied text to the clipboard on a click (a
+ * meeting's invitation's Copy button), nothing else — no reading the clipboard, camera,
+ * geolocation, notifications, ….
+ */
+export function isPermissionAllowed(permission: string): boolean {
+  return permission === 'clipboard-sanitized-write';
 }
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = {

@@ -16,6 +16,7 @@ import {
 } from '../../shared/sync-requests.ts';
 
 import { button, fileNameOf } from '../export-ui/dialog-parts.ts';
+import { copyButton } from '../ui/copy-button.ts';
 import { ChangesFileList } from './changes-file-list.ts';
 
 type Field = { input: HTMLInputElement; row: HTMLElement };
@@ -55,6 +56,15 @@ function loopbackHostOf(url: string): string | null {
   } catch {
     return null;
   }
+}
+
+/** An invitation with its Copy button beside it. */
+function withCopy(invitation: HTMLElement, label: string): HTMLElement {
+  const row = document.createElement('div');
+  row.className = 'sync-invite-row';
+  const { button: copy, said } = copyButton(invitation, label);
+  row.append(invitation, copy, said);
+  return row;
 }
 
 export class SyncDialogs {
@@ -275,7 +285,8 @@ export class SyncDialogs {
       shared.className = 'sync-hint';
       const code = document.createElement('code');
       code.id = 'sync-report-address';
-      shared.append('Members who do not have this report yet connect to ', code);
+      const { button: copy, said } = copyButton(code, 'Copy the report’s address');
+      shared.append('Members who do not have this report yet connect to ', code, ' ', copy, said);
       void current.then((report) => {
         code.textContent = `${server}/${report.id}`;
       }, () => undefined);
@@ -349,7 +360,7 @@ export class SyncDialogs {
       const code = document.createElement('p');
       code.className = 'sync-hint';
       code.append('Address ', Object.assign(document.createElement('code'), { textContent: m.url }), ' · code ', Object.assign(document.createElement('strong'), { id: 'sync-meeting-code', textContent: m.code }));
-      info.append(p, shortInvite, newcomers, invite, code);
+      info.append(p, withCopy(shortInvite, 'Copy the invitation for members who have the report'), newcomers, withCopy(invite, 'Copy the whole invitation'), code);
       const loopback = loopbackHostOf(m.url);
       if (loopback) {
         info.append(Object.assign(document.createElement('p'), {

@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, newPage, openEditor, startHost, tempDataDir, type Host } from './harness.ts';
 import { startSyncServer, type SyncServer } from '../../main/services/sync/server.ts';
 import { silentLogger } from '../../main/services/sync/log.ts';
@@ -21,6 +21,7 @@ let server: SyncServer;
 let browser: Browser;
 let secretariat: Page;
 let newcomer: Page;
+let newcomerContext: BrowserContext;
 let guest: Page;
 
 beforeAll(async () => {
@@ -32,7 +33,7 @@ beforeAll(async () => {
   ]);
   browser = await launchBrowser();
   secretariat = (await newPage(browser)).page;
-  newcomer = (await newPage(browser)).page;
+  ({ page: newcomer, context: newcomerContext } = await newPage(browser));
   guest = (await newPage(browser)).page;
   await openEditor(secretariat, secretariatHost.url);
   await openEditor(newcomer, newcomerHost.url);
@@ -138,6 +139,33 @@ describe('a meeting hosted from the app, joined by someone without the report', 
     await expect.poll(() => newcomer.evaluate(() => document.activeElement?.textContent)).toBe('Stop the meeting');
     await newcomer.keyboard.press('Escape');
     await newcomer.waitForFunction((c) => (document.querySelector('#sync-status')?.textContent ?? '').includes(`hosting a meeting, code ${c}`), code);
+  });
+
+  test('Copy puts an invitation on the clipboard, and where the clipboard is refused selects it to copy by hand', async () => {
+    await newcomerContext.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: newcomerHost.url });
+    await newcomer.click('#sync-menu-button');
+    await newcomer.getByRole('menuitem', { name: 'Host a meeting…' }).click();
+    const copyWhole = newcomer.getByRole('button', { name: 'Copy the whole invitation' });
+    await copyWhole.focus();
+    await newcomer.keyboard.press('Enter');
+    await expect.poll(() => newcomer.evaluate(() => navigator.clipboard.readText())).toBe(invite);
+    expect(await copyWhole.textContent()).toBe('Copied');
+    expect(await newcomer.locator('.sync-invite-row [role="status"]').first().textContent()).toBe('');
+    expect(await newcomer.locator('.sync-invite-row:has(#sync-meeting-invite) [role="status"]').textContent()).toBe('Copied to the clipboard.');
+
+    // As in a window whose clipboard is refused.
+    await newcomer.evaluate(() => Object.defineProperty(navigator.clipboard, 'writeText', { configurable: true, value: () => Promise.reject(new DOMException('Refused', 'NotAllowedError')) }));
+    try {
+      const copyShort = newcomer.getByRole('button', { name: 'Copy the invitation for members who have the report' });
+      await copyShort.click();
+      await expect.poll(() => newcomer.evaluate(() => getSelection()?.toString())).toBe(shortInvite);
+      expect(await copyShort.textContent()).toMatch(/^Press (Ctrl\+C|⌘C)$/);
+      expect(await newcomer.locator('.sync-invite-row:has(#sync-meeting-short-invite) [role="status"]').textContent()).toMatch(/^Selected: press (Ctrl\+C|⌘C) to copy\.$/);
+      expect(await newcomer.evaluate(() => navigator.clipboard.readText())).toBe(invite);
+    } finally {
+      await newcomer.evaluate(() => delete (navigator.clipboard as { writeText?: unknown }).writeText);
+    }
+    await newcomer.keyboard.press('Escape');
   });
 
   test('a guest types the invitation: their page opens the report from the meeting, and edits go both ways', async () => {

@@ -106,10 +106,11 @@ describe('links that leave the app', () => {
 });
 
 describe('permissions', () => {
-  it('grants none', () => {
-    for (const p of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal', 'fullscreen', 'hid', 'serial']) {
+  it('grants only writing copied text to the clipboard', () => {
+    for (const p of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal', 'fullscreen', 'hid', 'serial', 'clipboard-write']) {
       expect(isPermissionAllowed(p)).toBe(false);
     }
+    expect(isPermissionAllowed('clipboard-sanitized-write')).toBe(true);
   });
 });
 
