@@ -24,7 +24,8 @@ export function copyButton(source: HTMLElement, label: string): { button: HTMLBu
   button.addEventListener('click', () => {
     const text = source.textContent ?? '';
     clearTimeout(reset);
-    void navigator.clipboard.writeText(text).then(
+    // (Through a promise: where there is no clipboard at all, the call throws, and that too selects the text.)
+    void Promise.resolve().then(() => navigator.clipboard.writeText(text)).then(
       () => {
         button.textContent = 'Copied';
         said.textContent = 'Copied to the clipboard.';
