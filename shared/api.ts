@@ -136,6 +136,7 @@ const validators: { [K in RequestName]: (args: unknown[]) => RequestArgs<K> } = 
   withdrawStance: (args) => stanceValidators.withdrawStance(args),
   claimMember: (args) => stanceValidators.claimMember(args),
   exportChanges: (args) => syncValidators.exportChanges(args),
+  exportChangesForEveryone: (args) => syncValidators.exportChangesForEveryone(args),
   importChanges: (args) => syncValidators.importChanges(args),
   changesFilesHere: (args) => syncValidators.changesFilesHere(args),
   connectServer: (args) => syncValidators.connectServer(args),

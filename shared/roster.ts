@@ -134,6 +134,18 @@ export function isActive(member: Member): boolean {
   return member.retired === undefined;
 }
 
+/**
+ * The active members but the one holding `myKey`, by name: who the user makes changes
+ * files for. (A member with no key yet is included: they may be sent the report first.)
+ */
+export function colleagueNames(roster: Roster, myKey: string | null): string[] {
+  const mine = myKey === null ? null : normalizePublicKey(myKey);
+  return [...roster.values()]
+    .filter((member) => isActive(member) && (mine === null || member.publicKey !== mine))
+    .map((member) => member.name)
+    .sort((a, b) => a.localeCompare(b));
+}
+
 export function activeChair(roster: Roster): Member | undefined {
   for (const member of roster.values()) if (member.role === 'chair' && isActive(member)) return member;
   return undefined;

@@ -56,6 +56,15 @@ export interface BundleExportResult {
   complete: boolean;
 }
 
+/** Export changes… for everyone on the roster: one file per member, in a folder of their own. */
+export interface EveryoneExportResult {
+  folder: string;
+  files: number;
+  bytes: number;
+  /** How many of them hold the whole report (members never sent a file before, or asked for). */
+  complete: number;
+}
+
 export interface BundleImportResult {
   /** Who sent each file, in the order given ('' when a file names nobody). */
   senders: string[];
@@ -64,28 +73,29 @@ export interface BundleImportResult {
 }
 
 /**
- * How far an import of changes files has got (main sends it while Import changes…
- * runs): each file checked, then the one merge into the report.
+ * How far work on changes files has got (main sends it while it runs): an import checks
+ * each file, then merges them in one go; an export for everyone writes one file per member.
  */
 export interface ChangesProgressEvent {
   type: 'changesProgress';
-  phase: 'checking' | 'merging';
-  /** Files checked so far (checking); 0 (merging). */
+  phase: 'checking' | 'merging' | 'writing';
+  /** Files checked (checking) or written (writing) so far; 0 (merging). */
   done: number;
-  /** Files in the import. */
+  /** Files in the import, or members to write for. */
   total: number;
 }
 
 /** Checks a progress event received from the host. */
 export function parseChangesProgress(event: { type: string }): ChangesProgressEvent | null {
   const e = event as Record<string, unknown>;
-  if (e.type !== 'changesProgress' || (e.phase !== 'checking' && e.phase !== 'merging')) return null;
+  if (e.type !== 'changesProgress' || (e.phase !== 'checking' && e.phase !== 'merging' && e.phase !== 'writing')) return null;
   if (!Number.isInteger(e.done) || !Number.isInteger(e.total) || (e.done as number) < 0 || (e.total as number) < (e.done as number)) return null;
   return { type: 'changesProgress', phase: e.phase, done: e.done as number, total: e.total as number };
 }
 
-/** The line the Import dialog shows for it. */
+/** The line the Import (or Export) dialog shows for it. */
 export function describeChangesProgress(progress: ChangesProgressEvent): string {
+  if (progress.phase === 'writing') return `Writing the changes files: ${progress.done} of ${progress.total}…`;
   if (progress.phase === 'merging') return `Merging the changes of ${progress.total === 1 ? 'the file' : `${progress.total} files`} into the report…`;
   return progress.total === 1 ? 'Checking the file…' : `Checking the files: ${progress.done} of ${progress.total}…`;
 }
@@ -101,6 +111,12 @@ export interface ChangesFileEntry {
 export interface SyncRequestMap {
   /** Writes the changes `recipient` lacks (everything when `complete`) to a file; null if cancelled. */
   exportChanges: { args: [recipient: string, path: string | null, complete: boolean]; result: BundleExportResult | null };
+  /**
+   * Writes, for each other active member on the roster, the changes they lack (everything
+   * when `complete`) to a file of their own, in a new folder (chosen by the user when
+   * null); null if cancelled.
+   */
+  exportChangesForEveryone: { args: [folder: string | null, complete: boolean]; result: EveryoneExportResult | null };
   /**
    * Merges one or more changes files (chosen by the user when null) at once; refused as a
    * whole, the report untouched, when one is not for this report, damaged or newer.
@@ -222,6 +238,10 @@ export const syncValidators: { [K in keyof SyncRequestMap]: (args: unknown[]) =>
   exportChanges: (args) => {
     if (args.length !== 3 || typeof args[2] !== 'boolean') throw new ApiError('Export takes a name, a path (or null) and whether to include everything.');
     return [checkPersonName(args[0]), optionalPath(args[1]), args[2]];
+  },
+  exportChangesForEveryone: (args) => {
+    if (args.length !== 2 || typeof args[1] !== 'boolean') throw new ApiError('Export for everyone takes a folder (or null) and whether to include everything.');
+    return [optionalPath(args[0]), args[1]];
   },
   importChanges: (args) => [optionalPaths(args[0])],
   changesFilesHere: noArgs,

@@ -1,11 +1,11 @@
 /**
  * The sync requests for a desktop window (main/services/sync-handlers.ts) with native
- * file dialogs: File → Export changes… asks where to save the changes file, Import
- * changes… which files to read (one or several). Paths the renderer names itself must be absolute
- * `.plenary-changes` files.
+ * file dialogs: File → Export changes… asks where to save the changes file (or, for
+ * everyone, the folder to put theirs in), Import changes… which files to read (one or
+ * several). Paths the renderer names itself must be absolute (files: `.plenary-changes`).
  */
 import { app, dialog } from 'electron';
-import { isAbsolute } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { ApiError } from '../../shared/api.ts';
 import { BUNDLE_EXTENSION } from '../../shared/sync-requests.ts';
 import { syncHandlers, type SyncHandlers } from '../services/sync-handlers.ts';
@@ -68,6 +68,14 @@ export function desktopSyncHandlers(entry: ReportWindow, services: ReportService
       if (requested !== null) return checkedPath(requested);
       const picked = await dialog.showSaveDialog(entry.window, { title: 'Export changes', defaultPath: suggestedName, filters: FILTERS });
       return picked.canceled || !picked.filePath ? null : withExtension(picked.filePath);
+    },
+    chooseExportFolder: async (requested, suggestedName) => {
+      if (requested !== null) {
+        if (!isAbsolute(requested)) throw new ApiError('The folder for the changes files is named by an absolute path.');
+        return requested;
+      }
+      const picked = await dialog.showOpenDialog(entry.window, { title: 'Where to put the changes files', buttonLabel: 'Put them here', properties: ['openDirectory', 'createDirectory'] });
+      return picked.canceled || picked.filePaths.length === 0 ? null : join(picked.filePaths[0]!, suggestedName);
     },
     chooseImportPaths: async (requested) => {
       if (requested !== null) return requested.map(checkedPath);

@@ -1,6 +1,7 @@
 /**
  * Which changes files a page of the browser host may name (it has no file dialog):
- * `.plenary-changes` files, by absolute path or relative to the Reports folder; and the
+ * `.plenary-changes` files (and the folder of an export for everyone), by absolute path or
+ * relative to the Reports folder; and the
  * ones in that folder, which Import changes… offers to tick.
  */
 import { readdirSync, statSync } from 'node:fs';
@@ -17,6 +18,11 @@ export function checkBundlePath(path: string, base: string): string {
     throw new ApiError(`Changes files end in .${BUNDLE_EXTENSION}.`);
   }
   return full;
+}
+
+/** The folder an export for everyone writes into: absolute, or relative to the Reports folder. */
+export function checkBundleFolder(path: string, base: string): string {
+  return isAbsolute(path) ? resolve(path) : resolve(base, path);
 }
 
 /** The files an import names (the page sends one or several names). */

@@ -13,7 +13,7 @@ import { untitledReportPath } from '../services/file-names.ts';
 import { checkReportPath } from './report-paths.ts';
 import { stanceHandlers, type Signer } from '../services/report-requests.ts';
 import { syncHandlers } from '../services/sync-handlers.ts';
-import { changesFilesIn, checkBundlePath, checkBundlePaths } from './bundle-paths.ts';
+import { changesFilesIn, checkBundleFolder, checkBundlePath, checkBundlePaths } from './bundle-paths.ts';
 import type { HostEvent } from '../../shared/api.ts';
 import { exportHandlers, exportJobsFor } from '../services/export-requests.ts';
 import type { WebExports } from './web-exports.ts';
@@ -56,6 +56,7 @@ export function webHandlers({ report, dataDir, recent, identity, exports, emit, 
       publicKey: () => identity().publicKey(),
       // No name given: the one main suggests ("Changes for Bo.plenary-changes"), in the Reports folder.
       chooseExportPath: (path, suggestedName) => checkBundlePath(path ?? suggestedName, base),
+      chooseExportFolder: (path, suggestedName) => checkBundleFolder(path ?? suggestedName, base),
       chooseImportPaths: (paths) => checkBundlePaths(paths, base),
       changesFilesHere: () => changesFilesIn(base),
       meetingHost,

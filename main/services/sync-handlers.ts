@@ -5,10 +5,11 @@
  */
 import { BundleError } from '../../shared/bundle.ts';
 import { ApiError, type ReportSummary } from '../../shared/api.ts';
-import { BUNDLE_EXTENSION, type ChangesFileEntry, type ChangesProgressEvent, type SyncRequestMap } from '../../shared/sync-requests.ts';
-import { memberByPublicKey, readRoster } from '../../shared/roster.ts';
+import { type ChangesFileEntry, type ChangesProgressEvent, type SyncRequestMap } from '../../shared/sync-requests.ts';
+import { colleagueNames, memberByPublicKey, readRoster } from '../../shared/roster.ts';
 import type { OpenReport } from './open-report.ts';
 import { BundlePeers, exportBundle, importBundles, prepareBundleImport } from './bundles.ts';
+import { changesFileNameFor, exportBundlesForEveryone } from './bundle-export-everyone.ts';
 import { ReportLinks } from './report-links.ts';
 import { joinReport } from './join-report.ts';
 
@@ -23,11 +24,16 @@ export interface SyncHandlerContext {
   publicKey: () => string;
   /** The file to write: `requested` checked, or chosen by the user when null; null when the user cancelled. */
   chooseExportPath: (requested: string | null, suggestedName: string) => Promise<string | null> | string | null;
+  /**
+   * Where Export changes… for everyone puts its folder (named `suggestedName`): `requested`
+   * checked, or chosen by the user when null; null when cancelled.
+   */
+  chooseExportFolder: (requested: string | null, suggestedName: string) => Promise<string | null> | string | null;
   /** The files to read (one or several): `requested` checked, or chosen by the user when null; null when cancelled. */
   chooseImportPaths: (requested: string[] | null) => Promise<string[] | null> | string[] | null;
   /** The changes files Import changes… can offer by name (the browser host); none where a file dialog shows them. */
   changesFilesHere?: () => ChangesFileEntry[];
-  /** Tells the window how far Import changes… has got. */
+  /** Tells the window how far Import changes… (or an export for everyone) has got. */
   progress?: (event: ChangesProgressEvent) => void;
   /** Where a meeting listens (tests: 127.0.0.1); default the local network. */
   meetingHost?: string;
@@ -38,6 +44,12 @@ export interface SyncHandlerContext {
     /** Records the joined report (recent list) and opens it where the host opens reports. */
     opened: (report: OpenReport) => ReportSummary;
   };
+}
+
+/** "2026-11-29 10.42": the time in a folder's name (no colon, which Windows refuses). */
+function folderStamp(at: Date): string {
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return `${at.getFullYear()}-${two(at.getMonth() + 1)}-${two(at.getDate())} ${two(at.getHours())}.${two(at.getMinutes())}`;
 }
 
 /** A refusal's message is for the user; keep it as an ApiError so hosts pass it on. */
@@ -59,12 +71,22 @@ export function syncHandlers(context: SyncHandlerContext): SyncHandlers {
   };
   return {
     exportChanges: async (recipient, requested, complete) => {
-      const safe = recipient.replace(/[^\p{L}\p{N} _-]/gu, '').trim() || 'colleague';
-      const path = await context.chooseExportPath(requested, `Changes for ${safe}.${BUNDLE_EXTENSION}`);
+      const path = await context.chooseExportPath(requested, changesFileNameFor(recipient));
       if (path === null) return null;
       try {
         const result = await exportBundle({ doc: report.doc, path, recipient, sender: senderName(), complete, peers });
         return { path: result.path, bytes: result.bytes, complete: result.complete };
+      } catch (error) {
+        return asApiError(error);
+      }
+    },
+    exportChangesForEveryone: async (requested, complete) => {
+      const recipients = colleagueNames(readRoster(report.doc), context.publicKey());
+      if (recipients.length === 0) throw new ApiError('The roster names no one else yet: add the members in Roster, or export for one person by name.');
+      const folder = await context.chooseExportFolder(requested, `Changes for every member ${folderStamp(new Date())}`);
+      if (folder === null) return null;
+      try {
+        return await exportBundlesForEveryone({ doc: report.doc, folder, recipients, sender: senderName(), complete, peers, onProgress: context.progress });
       } catch (error) {
         return asApiError(error);
       }

@@ -9,7 +9,7 @@ import type * as Y from 'yjs';
 import type { EditorView } from 'prosemirror-view';
 import type * as awarenessProtocol from 'y-protocols/awareness';
 import type { PlenaryApi } from '../../shared/api.ts';
-import { isActive, readRoster, type Member } from '../../shared/roster.ts';
+import { colleagueNames, readRoster, type Member } from '../../shared/roster.ts';
 import { ownMember } from '../../shared/roster-claim.ts';
 import { rosterOf } from '../../shared/ydoc.ts';
 import { attachPresence, colourFor, type PresenceUser } from '../editor/presence.ts';
@@ -51,10 +51,7 @@ const NOTICE_MS = 20_000;
 /** The roster's active members but this user, by name. */
 function colleaguesOf(doc: Y.Doc, myKey: string | null): string[] {
   try {
-    return [...readRoster(doc).values()]
-      .filter((member) => isActive(member) && (myKey === null || member.publicKey !== myKey))
-      .map((member) => member.name)
-      .sort((a, b) => a.localeCompare(b));
+    return colleagueNames(readRoster(doc), myKey);
   } catch {
     return [];
   }

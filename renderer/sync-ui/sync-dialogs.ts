@@ -15,7 +15,7 @@ import {
   BUNDLE_EXTENSION, checkPersonName, checkServerAddress, describeChangesProgress, describeImport, parseChangesProgress, reportIdInAddress, splitChangesFileNames, type SyncStatusView,
 } from '../../shared/sync-requests.ts';
 
-import { button, fileNameOf } from '../export-ui/dialog-parts.ts';
+import { button, checkbox, fileNameOf } from '../export-ui/dialog-parts.ts';
 import { copyButton } from '../ui/copy-button.ts';
 import { ChangesFileList } from './changes-file-list.ts';
 
@@ -221,17 +221,25 @@ export class SyncDialogs {
       who.input.setAttribute('list', list.id);
       who.row.append(list);
     }
-    const everything = document.createElement('label');
-    everything.className = 'sync-check';
-    const box = document.createElement('input');
-    box.type = 'checkbox';
-    box.id = 'sync-complete';
-    everything.append(box, ' Include the whole report (if an earlier file never arrived)');
+    const { row: everything, input: box } = checkbox('sync-complete', 'Include the whole report (if an earlier file never arrived)', false);
     const file = field('File name', 'sync-export-path', 'text', 'Saved in the Reports folder unless you give a full path.');
-    const content = [who.row, everything];
-    if (this.api.host === 'web') content.push(file.row);
+    const folder = field('Folder name', 'sync-export-folder', 'text', 'A new folder, made in the Reports folder unless you give a full path; left empty, named after the time.');
+    const content = [who.row];
+    // After a round of changes files is merged, every member needs what the others wrote.
+    const { row: forEveryone, input: everyoneBox } = checkbox('sync-everyone', `Everyone on the roster (${names.length} ${names.length === 1 ? 'member' : 'members'}, one file each)`, false);
+    if (names.length > 0) content.push(forEveryone);
+    content.push(everything);
+    if (this.api.host === 'web') content.push(file.row, folder.row);
+    const showTarget = (): void => {
+      who.input.disabled = everyoneBox.checked;
+      file.row.hidden = everyoneBox.checked;
+      folder.row.hidden = !everyoneBox.checked;
+    };
+    everyoneBox.addEventListener('change', showTarget);
+    showTarget();
     const go = button('Export', true);
     go.addEventListener('click', () => void this.run(async () => {
+      if (everyoneBox.checked) return this.exportForEveryone(this.api.host === 'web' ? folder.input.value.trim() || null : null, box.checked);
       const recipient = checkPersonName(who.input.value);
       // Left empty, main names it after the recipient (as the desktop's save dialog suggests).
       const path = this.api.host === 'web' ? file.input.value.trim() || null : null;
@@ -243,8 +251,18 @@ export class SyncDialogs {
         text: `Changes for ${recipient} saved to ${name} (${(result.bytes / 1024).toFixed(1)} kB${result.complete ? ', the whole report' : ''}).`,
         detail: result.path,
       };
-    }, 'Writing the changes file…'));
+    }, everyoneBox.checked ? 'Writing the changes files…' : 'Writing the changes file…'));
     this.open('Export changes', content, [go]);
+  }
+
+  private async exportForEveryone(folder: string | null, complete: boolean): Promise<Notice | null> {
+    const result = await this.api.request('exportChangesForEveryone', folder, complete);
+    if (!result) return null;
+    const whole = result.complete === result.files ? ', each the whole report' : result.complete > 0 ? `; ${result.complete} of them the whole report` : '';
+    return {
+      text: `Changes for ${result.files} ${result.files === 1 ? 'member' : 'members'} saved in ${fileNameOf(result.folder)} (${(result.bytes / 1024).toFixed(1)} kB in all${whole}).`,
+      detail: result.folder,
+    };
   }
 
   private importChanges(): void {

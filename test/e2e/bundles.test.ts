@@ -1,15 +1,17 @@
 /**
  * Update bundles from the UI of the browser host: Ana exports the changes Bo lacks from
  * her copy of the report; Bo imports them into his copy (another file of the same
- * report); a tampered file is refused with its message shown and Bo's text untouched.
+ * report); a tampered file is refused with its message shown and Bo's text untouched;
+ * the secretariat's export for everyone on the roster writes one file each.
  */
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, newPage, openEditor, startHost, tempDataDir, type Host } from './harness.ts';
 import { closeAllReports, createReportFile } from '../../main/services/open-report.ts';
 import { REPORT_TEMPLATE } from '../../shared/report-template.ts';
+import { addMember } from '../../shared/roster.ts';
 
 let host: Host;
 let browser: Browser;
@@ -22,6 +24,9 @@ beforeAll(async () => {
   reports = join(dataDir, 'Reports');
   mkdirSync(reports, { recursive: true });
   const original = createReportFile(join(reports, 'ana.plenary'), REPORT_TEMPLATE, { title: 'Tunis draft' });
+  for (const name of ['Chen Wei', 'Dee Okafor']) {
+    addMember(original.doc, { name, group: 'civil-society', region: 'african', development: 'developing', gender: 'woman', role: 'member', publicKey: '' });
+  }
   original.saveCopyAs(join(reports, 'bo.plenary'));
   closeAllReports();
   host = await startHost({ dataDir, report: join(reports, 'ana.plenary') });
@@ -71,6 +76,22 @@ describe('changes files', () => {
 
     await importFile(bo, 'for-bo.plenary-changes');
     await bo.waitForFunction(() => /already in this report/.test(document.querySelector('#sync-notice')?.textContent ?? ''));
+  });
+
+  test('Export changes… for everyone writes a file per member on the roster, in a new folder', async () => {
+    await openSyncDialog(ana, 'Export changes…');
+    await ana.getByLabel('Everyone on the roster (2 members, one file each)').check();
+    expect(await ana.isDisabled('#sync-recipient')).toBe(true);
+    expect(await ana.isVisible('#sync-export-path')).toBe(false);
+    await ana.fill('#sync-export-folder', 'Round 1');
+    await ana.keyboard.press('Enter');
+    await ana.waitForFunction(() => /^Changes for 2 members saved in Round 1 \(\d+\.\d kB in all, each the whole report\)\.$/.test(document.querySelector('#sync-notice')?.textContent ?? ''));
+    expect(readdirSync(join(reports, 'Round 1')).sort()).toEqual(['Changes for Chen Wei.plenary-changes', 'Changes for Dee Okafor.plenary-changes']);
+    // Unticked again, the dialog is for one person.
+    await openSyncDialog(ana, 'Export changes…');
+    expect(await ana.isChecked('#sync-everyone')).toBe(false);
+    expect(await ana.isVisible('#sync-export-folder')).toBe(false);
+    await ana.keyboard.press('Escape');
   });
 
   test('a tampered changes file is refused with its message, Bo\'s report unchanged', async () => {

@@ -1,14 +1,14 @@
 /**
- * File → Import changes… in the desktop shell's main process, against the fake Electron
+ * File → Import changes… (and Export changes… for everyone) in the desktop shell's main process, against the fake Electron
  * module (no Electron binary here): the open dialog lets the secretariat pick several
  * members' changes files at once and they all land in the window's report; when one of
  * them is damaged, the refusal names that file and nothing is imported. The window
  * hears how far the import has got.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { cleanupApps, pageEvent, root, startApp } from './main-harness.ts';
 
@@ -76,5 +76,30 @@ describe('Import changes… in the desktop shell (fake Electron)', () => {
     const out = join(dataDir, 'after.md');
     await ask('exportReport', 'markdown', { titlePage: false, toc: false, annex: false, clean: false }, out, 'job');
     expect(readFileSync(out, 'utf8')).not.toContain('Written by Ana');
+  });
+});
+
+describe('Export changes… for everyone in the desktop shell (fake Electron)', () => {
+  it('asks for a folder, and writes each member\'s file into a new folder inside it', async () => {
+    const paths = reportAndTwoMembersChanges();
+    const { fake } = await startApp([paths.report]);
+    const window = fake.windows()[0]!;
+    const ask = (name: string, ...args: unknown[]) => fake.invoke('plenary:request', pageEvent(window.webContents), name, args);
+
+    fake.dialogAnswers.open = null;
+    expect(await ask('exportChangesForEveryone', null, false)).toEqual({ ok: true, value: null });
+    expect(fake.openDialogs.at(-1)?.properties).toEqual(['openDirectory', 'createDirectory']);
+
+    const outbox = join(dirname(paths.report), 'Outbox');
+    mkdirSync(outbox);
+    fake.dialogAnswers.open = [outbox];
+    const done = (await ask('exportChangesForEveryone', null, false)) as { ok: true; value: { folder: string; files: number; complete: number } };
+    expect(done.value).toMatchObject({ files: 2, complete: 2 });
+    expect(dirname(done.value.folder)).toBe(outbox);
+    expect(readdirSync(done.value.folder).sort()).toEqual(['Changes for Ana.plenary-changes', 'Changes for Bo.plenary-changes']);
+    const progress = window.webContents.sent.filter((s) => s.channel === 'plenary:event').map((s) => s.args[0] as { type: string }).filter((e) => e.type === 'changesProgress');
+    expect(progress).toEqual([1, 2].map((done) => ({ type: 'changesProgress', phase: 'writing', done, total: 2 })));
+    // A folder the page names itself must be absolute.
+    expect(await ask('exportChangesForEveryone', 'Outbox', false)).toMatchObject({ ok: false, message: 'The folder for the changes files is named by an absolute path.' });
   });
 });

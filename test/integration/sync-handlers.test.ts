@@ -62,7 +62,7 @@ function tempDir(): string {
 
 function handlersFor(report: OpenReport, dataDir: string): SyncHandlers {
   cleanups.push(() => ReportLinks.for(report, dataDir, { reconnect: false }).close());
-  return syncHandlers({ report, dataDir, publicKey: () => '00'.repeat(32), chooseExportPath: (path) => path, chooseImportPaths: (paths) => paths, meetingHost: '127.0.0.1', join: { folder: join(dataDir, 'Reports'), recentReports: () => [], opened: (joined) => joined.summary() } });
+  return syncHandlers({ report, dataDir, publicKey: () => '00'.repeat(32), chooseExportPath: (path) => path, chooseExportFolder: (path) => path, chooseImportPaths: (paths) => paths, meetingHost: '127.0.0.1', join: { folder: join(dataDir, 'Reports'), recentReports: () => [], opened: (joined) => joined.summary() } });
 }
 
 async function until(check: () => boolean, what: string, ms = 20_000): Promise<void> {
@@ -468,7 +468,7 @@ describe('Joining a report one does not have yet (Connect to server… with the 
     expect((await newcomer.joinReport(`${s.url}/${id}`)).path).toBe(joined.path);
     await links.close();
     copy.close();
-    const fromRecent = syncHandlers({ report: other, dataDir: home, publicKey: () => '00'.repeat(32), chooseExportPath: () => null, chooseImportPaths: () => null, join: { folder: reports, recentReports: () => [joined], opened: (r) => r.summary() } });
+    const fromRecent = syncHandlers({ report: other, dataDir: home, publicKey: () => '00'.repeat(32), chooseExportPath: () => null, chooseExportFolder: () => null, chooseImportPaths: () => null, join: { folder: reports, recentReports: () => [joined], opened: (r) => r.summary() } });
     const again = await fromRecent.joinReport(`${s.url}/${id}`);
     cleanups.push(() => ReportLinks.for(openReportFile(again.path), home, { reconnect: false }).close());
     expect(again.path).toBe(joined.path);

@@ -1,0 +1,70 @@
+/**
+ * Export changes… for everyone on the roster. After the secretariat has merged the files
+ * members sent back from a week offline, each member needs what the others wrote: one
+ * changes file per member, each holding only what that member lacks (known from the
+ * files exchanged with them before), written into a folder of their own so that a round
+ * never overwrites the last.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type * as Y from 'yjs';
+import { BUNDLE_EXTENSION, type ChangesProgressEvent, type EveryoneExportResult } from '../../shared/sync-requests.ts';
+import { exportBundle, type BundlePeers } from './bundles.ts';
+
+/** "Changes for Ana Díaz.plenary-changes": the recipient's name, without what a file name cannot hold. */
+export function changesFileNameFor(recipient: string): string {
+  const safe = recipient.replace(/[^\p{L}\p{N} _-]/gu, '').trim() || 'colleague';
+  return `Changes for ${safe}.${BUNDLE_EXTENSION}`;
+}
+
+/** `name`, or "name (2)", "name (3)"… when two members' names make the same file name. */
+function unique(name: string, taken: Set<string>): string {
+  const stem = name.slice(0, -(BUNDLE_EXTENSION.length + 1));
+  let candidate = name;
+  for (let n = 2; taken.has(candidate.toLowerCase()); n += 1) candidate = `${stem} (${n}).${BUNDLE_EXTENSION}`;
+  taken.add(candidate.toLowerCase());
+  return candidate;
+}
+
+/** Makes `folder`, or "folder (2)"… when it exists already; returns the one made. */
+function makeNewFolder(folder: string): string {
+  mkdirSync(dirname(folder), { recursive: true });
+  for (let n = 1; ; n += 1) {
+    const candidate = n === 1 ? folder : `${folder} (${n})`;
+    try {
+      mkdirSync(candidate);
+      return candidate;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+}
+
+export interface EveryoneExportOptions {
+  doc: Y.Doc;
+  /** The folder for this round's files: made here, with " (2)" added if it exists. */
+  folder: string;
+  /** The members to write for, by name. */
+  recipients: string[];
+  sender: string;
+  /** Everything for everyone, whatever each is known to have. */
+  complete: boolean;
+  peers: BundlePeers;
+  onProgress?: (progress: ChangesProgressEvent) => void;
+}
+
+export async function exportBundlesForEveryone(options: EveryoneExportOptions): Promise<EveryoneExportResult> {
+  const folder = makeNewFolder(options.folder);
+  const taken = new Set<string>();
+  const total = options.recipients.length;
+  let bytes = 0;
+  let complete = 0;
+  for (const [index, recipient] of options.recipients.entries()) {
+    const path = join(folder, unique(changesFileNameFor(recipient), taken));
+    const written = await exportBundle({ doc: options.doc, path, recipient, sender: options.sender, complete: options.complete, peers: options.peers });
+    bytes += written.bytes;
+    if (written.complete) complete += 1;
+    options.onProgress?.({ type: 'changesProgress', phase: 'writing', done: index + 1, total });
+  }
+  return { folder, files: total, bytes, complete };
+}
