@@ -12,11 +12,12 @@
  */
 import type { PlenaryApi, SyncDialog } from '../../shared/api.ts';
 import {
-  BUNDLE_EXTENSION, checkPersonName, checkServerAddress, describeChangesProgress, describeImport, parseChangesProgress, reportIdInAddress, splitChangesFileNames, type SyncStatusView,
+  BUNDLE_EXTENSION, checkPersonName, checkServerAddress, describeChangesProgress, describeImport, parseChangesProgress, reportIdInAddress, splitChangesFileNames, type MeetingInfo, type SyncStatusView,
 } from '../../shared/sync-requests.ts';
 
 import { button, checkbox, fileNameOf } from '../export-ui/dialog-parts.ts';
 import { copyButton } from '../ui/copy-button.ts';
+import { renderMeetingInfo } from './meeting-info.ts';
 import { ChangesFileList } from './changes-file-list.ts';
 
 type Field = { input: HTMLInputElement; row: HTMLElement };
@@ -47,25 +48,6 @@ function field(label: string, id: string, type = 'text', hint = ''): Field {
 
 /** What an action did, for the status line; `detail` (a whole file path) goes to its tooltip. */
 type Notice = string | { text: string; detail: string };
-
-/** The host of a meeting on a loopback address (the host is on no network), which nobody in the room can reach; else null. */
-function loopbackHostOf(url: string): string | null {
-  try {
-    const host = new URL(url).hostname;
-    return /^127\./.test(host) || host === 'localhost' || host === '[::1]' ? host : null;
-  } catch {
-    return null;
-  }
-}
-
-/** An invitation with its Copy button beside it. */
-function withCopy(invitation: HTMLElement, label: string): HTMLElement {
-  const row = document.createElement('div');
-  row.className = 'sync-invite-row';
-  const { button: copy, said } = copyButton(invitation, label);
-  row.append(invitation, copy, said);
-  return row;
-}
 
 export class SyncDialogs {
   private readonly api: PlenaryApi;
@@ -362,32 +344,7 @@ export class SyncDialogs {
   private meeting(): void {
     const info = document.createElement('div');
     info.className = 'sync-meeting';
-    const render = (m: SyncStatusView['meeting']): void => {
-      info.replaceChildren();
-      const p = document.createElement('p');
-      if (!m) {
-        p.textContent = 'Others on this network can join the report while the meeting runs; everyone keeps a complete copy when it stops.';
-        info.append(p);
-        return;
-      }
-      // Most in the room have the report already: theirs is short enough to read off a screen.
-      p.textContent = 'Members who have this report choose Connect to server… and enter:';
-      const shortInvite = Object.assign(document.createElement('output'), { id: 'sync-meeting-short-invite', className: 'sync-invite-short', textContent: m.shortInvite });
-      const newcomers = Object.assign(document.createElement('p'), { textContent: 'Anyone who does not have it yet enters the whole invitation:' });
-      const invite = Object.assign(document.createElement('output'), { id: 'sync-meeting-invite', textContent: m.invite });
-      const code = document.createElement('p');
-      code.className = 'sync-hint';
-      code.append('Address ', Object.assign(document.createElement('code'), { textContent: m.url }), ' · code ', Object.assign(document.createElement('strong'), { id: 'sync-meeting-code', textContent: m.code }));
-      info.append(p, withCopy(shortInvite, 'Copy the invitation for members who have the report'), newcomers, withCopy(invite, 'Copy the whole invitation'), code);
-      const loopback = loopbackHostOf(m.url);
-      if (loopback) {
-        info.append(Object.assign(document.createElement('p'), {
-          id: 'sync-meeting-no-network',
-          className: 'sync-warning',
-          textContent: `${loopback} is this computer’s own address: nobody else can reach it. This computer seems to be on no network; join the room’s (Wi-Fi or cable), then stop the meeting and start it again.`,
-        }));
-      }
-    };
+    const render = (m: MeetingInfo | null): void => renderMeetingInfo(info, m);
     render(this.status?.meeting ?? null);
     const start = button('Start the meeting', true);
     start.addEventListener('click', () => void this.run(async () => {

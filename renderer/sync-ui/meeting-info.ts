@@ -1,0 +1,55 @@
+/**
+ * What Host a meeting… shows of a running meeting: the short invitation (for members who
+ * have the report, short enough to read off a screen), the whole one (for anyone who does
+ * not), each with a Copy button, the address and code, and a warning when the meeting
+ * listens where nobody else can reach it.
+ */
+import type { MeetingInfo } from '../../shared/sync-requests.ts';
+import { copyButton } from '../ui/copy-button.ts';
+
+/** The host of a meeting on a loopback address (the host is on no network), which nobody in the room can reach; else null. */
+function loopbackHostOf(url: string): string | null {
+  try {
+    const host = new URL(url).hostname;
+    return /^127\./.test(host) || host === 'localhost' || host === '[::1]' ? host : null;
+  } catch {
+    return null;
+  }
+}
+
+/** An invitation with its Copy button beside it. */
+function withCopy(invitation: HTMLElement, label: string): HTMLElement {
+  const row = document.createElement('div');
+  row.className = 'sync-invite-row';
+  const { button: copy, said } = copyButton(invitation, label);
+  row.append(invitation, copy, said);
+  return row;
+}
+
+/** Fills `info` with the meeting `m`, or with what hosting one does while none runs. */
+export function renderMeetingInfo(info: HTMLElement, m: MeetingInfo | null): void {
+  info.replaceChildren();
+  const p = document.createElement('p');
+  if (!m) {
+    p.textContent = 'Others on this network can join the report while the meeting runs; everyone keeps a complete copy when it stops.';
+    info.append(p);
+    return;
+  }
+  // Most in the room have the report already: theirs is short enough to read off a screen.
+  p.textContent = 'Members who have this report choose Connect to server… and enter:';
+  const shortInvite = Object.assign(document.createElement('output'), { id: 'sync-meeting-short-invite', className: 'sync-invite-short', textContent: m.shortInvite });
+  const newcomers = Object.assign(document.createElement('p'), { textContent: 'Anyone who does not have it yet enters the whole invitation:' });
+  const invite = Object.assign(document.createElement('output'), { id: 'sync-meeting-invite', textContent: m.invite });
+  const code = document.createElement('p');
+  code.className = 'sync-hint';
+  code.append('Address ', Object.assign(document.createElement('code'), { textContent: m.url }), ' · code ', Object.assign(document.createElement('strong'), { id: 'sync-meeting-code', textContent: m.code }));
+  info.append(p, withCopy(shortInvite, 'Copy the invitation for members who have the report'), newcomers, withCopy(invite, 'Copy the whole invitation'), code);
+  const loopback = loopbackHostOf(m.url);
+  if (loopback) {
+    info.append(Object.assign(document.createElement('p'), {
+      id: 'sync-meeting-no-network',
+      className: 'sync-warning',
+      textContent: `${loopback} is this computer’s own address: nobody else can reach it. This computer seems to be on no network; join the room’s (Wi-Fi or cable), then stop the meeting and start it again.`,
+    }));
+  }
+}
