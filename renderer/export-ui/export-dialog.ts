@@ -4,6 +4,7 @@
  * it went — in the browser host a download link, as the file is written on the host's
  * data folder. Errors say what happened and what to try next; the dialog stays open.
  */
+import { fileSize } from '../ui/file-size.ts';
 import type { HostEvent, PlenaryApi } from '../../shared/api.ts';
 import { EXPORT_FORMAT_LABELS, EXPORT_FORMAT_NAMES, type ExportFormatName, type ExportProgressEvent } from '../../shared/export/export-request.ts';
 import { DEFAULT_EXPORT_OPTIONS, type ExportOptions } from '../../shared/export/model.ts';
@@ -148,8 +149,7 @@ export class ExportDialog {
   }
 
   private showResult(path: string, bytes: number): void {
-    const size = bytes >= 1048576 ? `${(bytes / 1048576).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
-    this.result.append(`Exported (${size}) to ${path}.`);
+    this.result.append(`Exported (${fileSize(bytes)}) to ${path}.`);
     if (this.api.host === 'web') {
       const link = document.createElement('a');
       link.id = 'export-download';

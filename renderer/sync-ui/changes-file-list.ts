@@ -3,12 +3,13 @@
  * Reports folder, newest first, to tick (one, several, or all of a round at once) instead
  * of typing forty names.
  */
+import { fileSize } from '../ui/file-size.ts';
 import type { ChangesFileEntry } from '../../shared/sync-requests.ts';
 
 function describeFile(file: ChangesFileEntry): string {
   const when = new Date(file.modified);
   const date = Number.isNaN(when.getTime()) ? '' : ` · ${when.toLocaleString(undefined, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' })}`;
-  return ` ${file.name} · ${(file.bytes / 1024).toFixed(1)} kB${date}`;
+  return ` ${file.name} · ${fileSize(file.bytes)}${date}`;
 }
 
 export class ChangesFileList {

@@ -17,6 +17,7 @@ import {
 
 import { button, checkbox, fileNameOf } from '../export-ui/dialog-parts.ts';
 import { copyButton } from '../ui/copy-button.ts';
+import { fileSize } from '../ui/file-size.ts';
 import { renderMeetingInfo } from './meeting-info.ts';
 import { ChangesFileList } from './changes-file-list.ts';
 
@@ -230,7 +231,7 @@ export class SyncDialogs {
       // The file's name fits the status line; where it went is in the notice's tooltip.
       const name = fileNameOf(result.path);
       return {
-        text: `Changes for ${recipient} saved to ${name} (${(result.bytes / 1024).toFixed(1)} kB${result.complete ? ', the whole report' : ''}).`,
+        text: `Changes for ${recipient} saved to ${name} (${fileSize(result.bytes)}${result.complete ? ', the whole report' : ''}).`,
         detail: result.path,
       };
     }, everyoneBox.checked ? 'Writing the changes files…' : 'Writing the changes file…'));
@@ -242,7 +243,7 @@ export class SyncDialogs {
     if (!result) return null;
     const whole = result.complete === result.files ? ', each the whole report' : result.complete > 0 ? `; ${result.complete} of them the whole report` : '';
     return {
-      text: `Changes for ${result.files} ${result.files === 1 ? 'member' : 'members'} saved in ${fileNameOf(result.folder)} (${(result.bytes / 1024).toFixed(1)} kB in all${whole}).`,
+      text: `Changes for ${result.files} ${result.files === 1 ? 'member' : 'members'} saved in ${fileNameOf(result.folder)} (${fileSize(result.bytes)} in all${whole}).`,
       detail: result.folder,
     };
   }
