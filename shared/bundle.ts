@@ -333,10 +333,7 @@ export function restoreBundleStances(bundle: Bundle, itemText: ItemText, hashHex
   try {
     return { ...bundle, update: restoreStanceTexts(bundle.update, bundle.stanceRefs, itemText, hashHex), stanceRefs: [] };
   } catch (error) {
-    if (error instanceof MissingItemsError) {
-      const who = bundle.sender ? `from ${bundle.sender}` : '';
-      throw new BundleError('missing-earlier', `These changes refer to text this copy does not have: they continue from an earlier changes file ${who} that was not imported. Import the earlier one first, or ask for a complete changes file. Nothing was imported.`.replace(/\s+/g, ' '));
-    }
+    if (error instanceof MissingItemsError) throw missingEarlier(bundle, { textMissing: true });
     throw new BundleError('damaged', MALFORMED);
   }
 }
@@ -357,10 +354,7 @@ export function checkBundleFor(bundle: Bundle, report: { id: string; title: stri
 export function checkBundleBase(bundle: Bundle, local: Map<number, number>): void {
   const base = Y.decodeStateVector(bundle.base);
   for (const [client, clock] of base) {
-    if ((local.get(client) ?? 0) < clock) {
-      const who = bundle.sender ? `from ${bundle.sender}` : '';
-      throw new BundleError('missing-earlier', `These changes continue from an earlier changes file ${who} that this copy has not imported. Import the earlier one first, or ask for a complete changes file. Nothing was imported.`.replace(/\s+/g, ' '));
-    }
+    if ((local.get(client) ?? 0) < clock) throw missingEarlier(bundle);
   }
 }
 
@@ -371,8 +365,19 @@ export function checkBundleBase(bundle: Bundle, local: Map<number, number>): voi
  */
 export function checkBundleContinues(bundle: Bundle, imported: (bundleId: string) => boolean): void {
   if (!bundle.continues || imported(bundle.continues)) return;
-  const who = bundle.sender ? `from ${bundle.sender}` : '';
-  throw new BundleError('missing-earlier', `These changes continue from an earlier changes file ${who} that this copy has not imported. Import the earlier one first, or ask for a complete changes file. Nothing was imported.`.replace(/\s+/g, ' '));
+  throw missingEarlier(bundle);
+}
+
+/**
+ * The refusal of a bundle that builds on an earlier one this copy lacks. It names whom
+ * the file was made for: a secretariat's round puts everyone's files side by side, and
+ * another member's file is the likeliest cause.
+ */
+function missingEarlier(bundle: Pick<Bundle, 'sender' | 'recipient'>, { textMissing = false } = {}): BundleError {
+  const madeFor = bundle.recipient ? ` (made for ${bundle.recipient})` : '';
+  const from = bundle.sender ? ` from ${bundle.sender}` : '';
+  const builds = textMissing ? ' refer to text this copy does not have: they continue' : ' continue';
+  return new BundleError('missing-earlier', `These changes${madeFor}${builds} from an earlier changes file${from} that this copy has not imported. If the file is meant for you, import the earlier one first, or ask for a complete changes file. Nothing was imported.`);
 }
 
 /** Per-client maximum of two encoded state vectors: what someone is known to have. */

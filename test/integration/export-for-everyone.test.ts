@@ -116,6 +116,11 @@ describe('Export changes… for everyone on the roster', () => {
     expect(filesIn(first.folder)).toHaveLength(3);
     expect(sizeOf(fileFor(second.folder, 'Ana Díaz')) * 4).toBeLessThan(sizeOf(fileFor(first.folder, 'Ana Díaz')));
 
+    // Bo picking Ana's file from the folder is told whose it is; his copy is untouched.
+    const bosBefore = Y.encodeStateAsUpdate(bo.report.doc);
+    await expect(bo.handlers.importChanges([fileFor(second.folder, 'Ana Díaz')])).rejects.toThrow(/^These changes \(made for Ana Díaz\) continue from an earlier changes file from Markus Kummer that this copy has not imported\. If the file is meant for you,/);
+    expect(Y.encodeStateAsUpdate(bo.report.doc)).toEqual(bosBefore);
+
     expect(await ana.handlers.importChanges([fileFor(second.folder, 'Ana Díaz')])).toEqual({ senders: ['Markus Kummer'], changed: true });
     expect(await bo.handlers.importChanges([fileFor(second.folder, 'Bo Lin')])).toEqual({ senders: ['Markus Kummer'], changed: true });
     for (const desk of [ana, bo]) {
