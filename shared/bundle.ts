@@ -177,16 +177,25 @@ export interface BundleOptions {
 
 /** Builds the bundle for someone whose state vector is `base` (the whole state when omitted). */
 export function createBundle(doc: Y.Doc, header: BundleHeader, base?: Uint8Array, options: BundleOptions = {}): Uint8Array {
+  return encodeBundle(prepareBundle(doc, header, base, { ...options, brotli: options.brotli !== undefined }), options.brotli);
+}
+
+/**
+ * What `createBundle` encodes, not yet encoded: format 5 (stance texts by reference) when
+ * it is to be compressed with Brotli, else format 3. Main compresses it off its thread
+ * (`brotliPayload`, then `encodeCompressedBundle`).
+ */
+export function prepareBundle(doc: Y.Doc, header: BundleHeader, base?: Uint8Array, options: Omit<BundleOptions, 'brotli'> & { brotli?: boolean } = {}): Bundle {
   const baseVector = base ?? Y.encodeStateVector(new Y.Doc());
   const now = options.snapshot;
   const { update, trimmed } = encodeUpdateForRecipient(doc, baseVector, options.known?.deletions, now?.ds.clients as Deletions | undefined);
   const vectors = vectorsForUpdate(baseVector, Y.encodeStateVector(now?.sv ?? doc));
   // Format 5 comes with Brotli; without a codec, format 3 (it has no stance references).
   const stripped = options.brotli ? stripStanceTexts(doc, update, Y.decodeStateVector(baseVector)) : { update, refs: [] };
-  return encodeBundle({
+  return {
     ...header, version: options.brotli ? BUNDLE_FORMAT_VERSION : BUNDLE_FORMAT_DEFLATE, bundleId: options.bundleId ?? newBundleId(), continues: trimmed ? options.known!.bundleId : '',
     ...vectors, update: stripped.update, updateFormat: 'v2', stanceRefs: stripped.refs,
-  }, options.brotli);
+  };
 }
 
 /** Applies a decoded (and checked) bundle's update in its own encoding. */
@@ -196,8 +205,52 @@ export function applyBundleUpdate(doc: Y.Doc, bundle: Pick<Bundle, 'update' | 'u
   else Y.applyUpdate(doc, bundle.update, origin);
 }
 
-/** Writes a bundle in its `version`'s layout; version 4 needs the Brotli codec. */
+const isBrotliFormat = (bundle: Bundle): boolean => bundle.version === 4 || bundle.version === 5;
+
+/** What a format 4 or 5 bundle compresses with Brotli: the update, after the stance references in format 5. */
+export function brotliPayload(bundle: Bundle): Uint8Array {
+  if (!isBrotliFormat(bundle)) throw new Error(`A format ${bundle.version} bundle is not compressed with Brotli.`);
+  if (bundle.version === 4) {
+    if (bundle.stanceRefs?.length) throw new Error('Only format 5 carries stance references.');
+    return bundle.update;
+  }
+  const refs = encodeStanceRefs(bundle.stanceRefs ?? []);
+  const payload = new Uint8Array(refs.length + bundle.update.length);
+  payload.set(refs, 0);
+  payload.set(bundle.update, refs.length);
+  return payload;
+}
+
+/** Writes a bundle in its `version`'s layout; versions 4 and 5 need the Brotli codec. */
 export function encodeBundle(bundle: Bundle, brotli?: BrotliCodec): Uint8Array {
+  if (isBrotliFormat(bundle)) {
+    if (!brotli) throw new Error(`A format ${bundle.version} bundle is written with a Brotli codec.`);
+    const payload = brotliPayload(bundle);
+    return encodeCompressedBundle(bundle, payload.length, brotli.compress(payload));
+  }
+  return writeBundle(bundle, (encoder) => {
+    if (bundle.version === 1) {
+      if (bundle.updateFormat !== 'v1') throw new Error('A format 1 bundle holds a v1 update.');
+      encoding.writeVarUint8Array(encoder, bundle.update);
+    } else {
+      // Formats 2 and 3 (and, for tests of refusal, anything newer) inflate to `update`.
+      encoding.writeVarUint(encoder, bundle.update.length);
+      encoding.writeVarUint8Array(encoder, deflateSync(bundle.update, { level: 9 }));
+    }
+  });
+}
+
+/** A format 4 or 5 bundle whose `brotliPayload` (of `size` bytes) the caller compressed. */
+export function encodeCompressedBundle(bundle: Bundle, size: number, compressed: Uint8Array): Uint8Array {
+  if (!isBrotliFormat(bundle)) throw new Error(`A format ${bundle.version} bundle is not compressed with Brotli.`);
+  return writeBundle(bundle, (encoder) => {
+    encoding.writeVarUint(encoder, size);
+    encoding.writeVarUint8Array(encoder, compressed);
+  });
+}
+
+/** The header, then what `writeUpdate` writes, then the checksum of it all. */
+function writeBundle(bundle: Bundle, writeUpdate: (encoder: encoding.Encoder) => void): Uint8Array {
   const encoder = encoding.createEncoder();
   encoding.writeUint8Array(encoder, BUNDLE_MAGIC);
   encoding.writeVarUint(encoder, bundle.version);
@@ -206,25 +259,7 @@ export function encodeBundle(bundle: Bundle, brotli?: BrotliCodec): Uint8Array {
   for (const field of fields) encoding.writeVarString(encoder, field.slice(0, MAX_FIELD));
   encoding.writeVarUint8Array(encoder, bundle.base);
   encoding.writeVarUint8Array(encoder, bundle.after);
-  if (bundle.version === 1) {
-    if (bundle.updateFormat !== 'v1') throw new Error('A format 1 bundle holds a v1 update.');
-    encoding.writeVarUint8Array(encoder, bundle.update);
-  } else if (bundle.version === 4 || bundle.version === 5) {
-    if (!brotli) throw new Error(`A format ${bundle.version} bundle is written with a Brotli codec.`);
-    let payload = bundle.update;
-    if (bundle.version === 5) {
-      const refs = encodeStanceRefs(bundle.stanceRefs ?? []);
-      payload = new Uint8Array(refs.length + bundle.update.length);
-      payload.set(refs, 0);
-      payload.set(bundle.update, refs.length);
-    } else if (bundle.stanceRefs?.length) throw new Error('Only format 5 carries stance references.');
-    encoding.writeVarUint(encoder, payload.length);
-    encoding.writeVarUint8Array(encoder, brotli.compress(payload));
-  } else {
-    // Formats 2 and 3 (and, for tests of refusal, anything newer) inflate to `update`.
-    encoding.writeVarUint(encoder, bundle.update.length);
-    encoding.writeVarUint8Array(encoder, deflateSync(bundle.update, { level: 9 }));
-  }
+  writeUpdate(encoder);
   const body = encoding.toUint8Array(encoder);
   const out = new Uint8Array(body.length + CHECKSUM_BYTES);
   out.set(body, 0);

@@ -32,11 +32,11 @@
 import { readFileSync, renameSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as Y from 'yjs';
-import { type BundleOptions, BundleError, createBundle, mergeStateVectors, newBundleId } from '../../shared/bundle.ts';
+import { type BundleOptions, BundleError, brotliPayload, encodeCompressedBundle, mergeStateVectors, newBundleId, prepareBundle } from '../../shared/bundle.ts';
 import { deletionsOfSnapshot } from '../../shared/bundle-deletions.ts';
 import { readMeta } from '../../shared/ydoc.ts';
 import { writeFileAtomic } from './export/write-file.ts';
-import { brotliCodec } from './bundle-codecs.ts';
+import { brotliCompressAsync } from './bundle-codecs.ts';
 
 export { brotliCodec, inflateNative } from './bundle-codecs.ts';
 export { importBundle, importBundles, prepareBundleImport, type ImportManyOptions, type ImportManyResult, type ImportOptions, type ImportResult } from './bundle-import.ts';
@@ -232,13 +232,15 @@ export async function exportBundle(options: ExportOptions): Promise<ExportResult
   // What the bundle holds, taken before the write (the report may change meanwhile); its
   // delete set and state vector serve the bundle too.
   const now = Y.snapshot(options.doc);
-  const bytes = createBundle(options.doc, {
+  const bundle = prepareBundle(options.doc, {
     reportId: meta.id,
     reportTitle: meta.title,
     sender: options.sender,
     recipient: options.recipient.trim(),
     createdAt: new Date().toISOString(),
-  }, base, { bundleId, known, brotli: brotliCodec, snapshot: now });
+  }, base, { bundleId, known, brotli: true, snapshot: now });
+  const payload = brotliPayload(bundle);
+  const bytes = encodeCompressedBundle(bundle, payload.length, await brotliCompressAsync(payload));
   const stateVector = Y.encodeStateVector(now.sv);
   const snapshot = Y.encodeSnapshotV2(now);
   await writeFileAtomic(options.path, bytes);

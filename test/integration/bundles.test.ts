@@ -15,7 +15,8 @@ import Database from 'better-sqlite3';
 import { closeAllReports, createReportFile, openReportFile, type OpenReport } from '../../main/services/open-report.ts';
 import { BundlePeers, brotliCodec, exportBundle, importBundle, importBundles } from '../../main/services/bundles.ts';
 import { BLANK_REPORT_TEMPLATE } from '../../shared/report-template.ts';
-import { BUNDLE_FORMAT_VERSION, BundleError, MAX_UPDATE_BYTES, createBundle, decodeBundle, encodeBundle, type Bundle } from '../../shared/bundle.ts';
+import { BUNDLE_FORMAT_VERSION, BundleError, MAX_UPDATE_BYTES, brotliPayload, createBundle, decodeBundle, encodeBundle, encodeCompressedBundle, prepareBundle, type Bundle } from '../../shared/bundle.ts';
+import { brotliCompressAsync } from '../../main/services/bundle-codecs.ts';
 import { bodyOf, endorsementsOf, Origin, readMeta } from '../../shared/ydoc.ts';
 import { yXmlFragmentToProseMirrorRootNode } from 'y-prosemirror';
 import { schema } from '../../shared/schema.ts';
@@ -231,6 +232,17 @@ describe('bundle format 5 (Brotli, stance texts by reference)', () => {
     const result = await importBundles({ doc: b.doc, paths: [exported.path, oldPath], peers });
     expect(result.changed).toBe(true);
     for (const text of ['Sent by the new app.', 'Sent by an older app.']) expect(bodyOf(b.doc).toString()).toContain(text);
+  });
+
+  it('main compresses off its thread exactly what the synchronous codec makes, byte for byte', async () => {
+    const { a } = twoCopies();
+    for (let n = 0; n < 30; n += 1) typeParagraph(a.doc, `Paragraph ${n}, agreed at the third meeting.`);
+    const header = { reportId: readMeta(a.doc).id, reportTitle: 'Tunis draft', sender: 'Ana', recipient: 'Bo', createdAt: '2026-11-29T00:00:00.000Z' };
+    const bundle = prepareBundle(a.doc, header, undefined, { brotli: true, bundleId: 'b1' });
+    const payload = brotliPayload(bundle);
+    const offThread = encodeCompressedBundle(bundle, payload.length, await brotliCompressAsync(payload));
+    expect(offThread).toEqual(createBundle(a.doc, header, undefined, { brotli: brotliCodec, bundleId: 'b1' }));
+    expect(decodeBundle(offThread, { brotli: brotliCodec.decompress }).update).toEqual(bundle.update);
   });
 
   it('carries a stance on a paragraph the recipient has by reference, also when that paragraph comes in the same import', async () => {
