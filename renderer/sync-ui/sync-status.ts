@@ -75,6 +75,13 @@ export class SyncStatusLine {
   }
 
   show(status: SyncStatusView): void {
+    // A link that lost its server tries again now and then, each attempt passing through
+    // "connecting": the line keeps saying offline until an attempt gets somewhere, instead
+    // of flickering at every try. (Linking anew, to another address, shows it.)
+    if (status.state === 'connecting' && this.shownState === 'offline' && status.server === this.latest?.server) {
+      this.latest = status;
+      return;
+    }
     this.latest = status;
     if (status.state === 'syncing' && this.shownState === 'in-sync') {
       this.syncingTimer ??= setTimeout(() => {

@@ -4,7 +4,8 @@
  * caret, labelled with the name, in the text.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { createServer } from 'node:net';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, newPage, openEditor, startHost, tempDataDir, type Host } from './harness.ts';
 import { addMember, closeRoster, openRoster } from './stance-helpers.ts';
 import { startSyncServer, type SyncServer } from '../../main/services/sync/server.ts';
@@ -14,12 +15,13 @@ let host: Host;
 let browser: Browser;
 let ana: Page;
 let bo: Page;
+let boContext: BrowserContext;
 
 beforeAll(async () => {
   host = await startHost({ dataDir: tempDataDir() });
   browser = await launchBrowser();
   ana = (await newPage(browser)).page;
-  bo = (await newPage(browser)).page;
+  ({ page: bo, context: boContext } = await newPage(browser));
   await openEditor(ana, host.url);
   await openEditor(bo, host.url);
 });
@@ -61,6 +63,27 @@ describe('sync status and Connect to server…', () => {
     expect(await bo.inputValue('#sync-server-url')).toBe(url);
     expect(await bo.getByRole('button', { name: 'Disconnect', exact: true }).count()).toBe(1);
     expect(await bo.textContent('#sync-status')).toBe('Server not reached yet (check its address) · edits are kept here');
+    // The link keeps trying, each try passing through "connecting": the line stays as it
+    // is meanwhile. (Something at the port that hangs up on every caller counts the tries.)
+    let tries = 0;
+    const hangUp = createServer((socket) => {
+      tries += 1;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => hangUp.listen(port, '127.0.0.1', resolve));
+    await bo.evaluate(() => {
+      const line = document.querySelector('#sync-status')!;
+      const shown: string[] = [];
+      (window as unknown as { statusShown: string[] }).statusShown = shown;
+      new MutationObserver(() => shown.push(line.textContent ?? '')).observe(line, { childList: true, characterData: true, subtree: true });
+    });
+    // (The network coming back makes the link try at once, instead of at its next backoff.)
+    await boContext.setOffline(true);
+    await boContext.setOffline(false);
+    await expect.poll(() => tries, { timeout: 20_000 }).toBeGreaterThanOrEqual(1);
+    await bo.waitForTimeout(300); // (for that try's status to reach the page)
+    await new Promise<void>((resolve) => hangUp.close(() => resolve()));
+    expect(await bo.evaluate(() => (window as unknown as { statusShown: string[] }).statusShown)).toEqual([]);
     // Tried again and the dialog closed meanwhile: the status line's notice says it.
     await bo.getByRole('button', { name: 'Connect', exact: true }).click();
     await bo.keyboard.press('Escape');
