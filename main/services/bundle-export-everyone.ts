@@ -6,10 +6,11 @@
  * never overwrites the last.
  */
 import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type * as Y from 'yjs';
 import { BUNDLE_EXTENSION, type ChangesProgressEvent, type EveryoneExportResult } from '../../shared/sync-requests.ts';
 import { exportBundle, type BundlePeers } from './bundles.ts';
+import { describeWriteError, ExportWriteError } from './export/write-file.ts';
 
 /** "Changes for Ana Díaz.plenary-changes": the recipient's name, without what a file name cannot hold. */
 export function changesFileNameFor(recipient: string): string {
@@ -26,18 +27,32 @@ function unique(name: string, taken: Set<string>): string {
   return candidate;
 }
 
-/** Makes `folder`, or "folder (2)"… when it exists already; returns the one made. */
+/** More rounds in one minute than anyone makes: past it, something else is wrong. */
+const MAX_SAME_NAMED_FOLDERS = 100;
+
+/** Makes `folder`, or "folder (2)"… when it exists already; returns the one made. A failure says what to do. */
 function makeNewFolder(folder: string): string {
-  mkdirSync(dirname(folder), { recursive: true });
-  for (let n = 1; ; n += 1) {
+  const refusal = (error: unknown, path: string): ExportWriteError => new ExportWriteError(describeWriteError(error, path), (error as NodeJS.ErrnoException).code, error);
+  // The place chosen may not exist yet (the browser host's Reports folder, or a path typed in).
+  try {
+    mkdirSync(dirname(folder), { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' || code === 'ENOTDIR') {
+      throw new ExportWriteError(`Could not make the folder ${folder}: part of that path is a file, not a folder. Choose another place.`, code, error);
+    }
+    throw refusal(error, folder);
+  }
+  for (let n = 1; n <= MAX_SAME_NAMED_FOLDERS; n += 1) {
     const candidate = n === 1 ? folder : `${folder} (${n})`;
     try {
       mkdirSync(candidate);
       return candidate;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw refusal(error, candidate);
     }
   }
+  throw new ExportWriteError(`There are already ${MAX_SAME_NAMED_FOLDERS} folders named ${basename(folder)}; choose another place.`);
 }
 
 export interface EveryoneExportOptions {

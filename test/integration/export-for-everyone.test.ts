@@ -5,9 +5,9 @@
  * copies that end identical.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import * as Y from 'yjs';
 import { closeAllReports, createReportFile, openReportFile, type OpenReport } from '../../main/services/open-report.ts';
 import { syncHandlers, type SyncHandlers } from '../../main/services/sync-handlers.ts';
@@ -151,6 +151,16 @@ describe('Export changes… for everyone on the roster', () => {
     addMember(secretariat.report.doc, member('Ana Díaz.', ''));
     const result = (await secretariat.handlers.exportChangesForEveryone(null, false))!;
     expect(filesIn(result.folder)).toEqual(['Changes for Ana Díaz (2).plenary-changes', 'Changes for Ana Díaz.plenary-changes', 'Changes for Bo Lin.plenary-changes', 'Changes for Chen Wei.plenary-changes']);
+  });
+
+  it('a folder that cannot be made is said plainly, and nobody is recorded as sent anything', async () => {
+    const { dir, secretariat } = aRound();
+    const blocked = join(dir, 'out', 'blocked');
+    mkdirSync(dirname(blocked), { recursive: true });
+    writeFileSync(blocked, 'a file where the folder would go');
+    await expect(secretariat.handlers.exportChangesForEveryone('blocked/Round', false)).rejects.toThrow(`Could not make the folder ${join(blocked, 'Round')}: part of that path is a file, not a folder. Choose another place.`);
+    // The next round is still complete for everyone: nothing was recorded as sent.
+    expect(await secretariat.handlers.exportChangesForEveryone(null, false)).toMatchObject({ files: 3, complete: 3 });
   });
 
   it('with no one else on the roster, says what to do and writes nothing', async () => {
