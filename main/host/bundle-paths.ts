@@ -5,7 +5,7 @@
  * ones in that folder, which Import changes… offers to tick.
  */
 import { readdirSync, statSync } from 'node:fs';
-import { extname, isAbsolute, join, resolve } from 'node:path';
+import { extname, join, resolve } from 'node:path';
 import { ApiError } from '../../shared/api.ts';
 import { BUNDLE_EXTENSION, type ChangesFileEntry } from '../../shared/sync-requests.ts';
 
@@ -13,7 +13,8 @@ import { BUNDLE_EXTENSION, type ChangesFileEntry } from '../../shared/sync-reque
 export const MAX_LISTED_CHANGES_FILES = 200;
 
 export function checkBundlePath(path: string, base: string): string {
-  const full = isAbsolute(path) ? resolve(path) : resolve(base, path);
+  // (An absolute `path` stays as it is: resolve() starts again from it.)
+  const full = resolve(base, path);
   if (extname(full).toLowerCase() !== `.${BUNDLE_EXTENSION}`) {
     throw new ApiError(`Changes files end in .${BUNDLE_EXTENSION}.`);
   }
@@ -22,7 +23,7 @@ export function checkBundlePath(path: string, base: string): string {
 
 /** The folder an export for everyone writes into: absolute, or relative to the Reports folder. */
 export function checkBundleFolder(path: string, base: string): string {
-  return isAbsolute(path) ? resolve(path) : resolve(base, path);
+  return resolve(base, path);
 }
 
 /** The files an import names (the page sends one or several names). */

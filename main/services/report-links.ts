@@ -44,10 +44,10 @@ export class ReportLinks {
   private meeting: Meeting | null = null;
   /**
    * Why the last link ended by the other side's doing (the host ended the meeting, the
-   * code or access was refused), shown until the report is linked anew.
+   * code or access was refused), shown until the report is linked anew; `at` only for an
+   * end the member did not cause (a meeting ended).
    */
-  private linkEnded: string | null = null;
-  private linkEndedAt: Date | null = null;
+  private ended: { why: string; at: Date | null } | null = null;
   private readonly listeners = new Set<(status: SyncStatusView) => void>();
   /** Interface a meeting listens on; tests use 127.0.0.1. */
   private readonly meetingHost: string | undefined;
@@ -86,12 +86,13 @@ export class ReportLinks {
 
   status(): SyncStatusView {
     const meeting = this.meeting ? infoOf(this.meeting) : null;
+    const ended = { linkEnded: this.ended?.why ?? null, linkEndedAt: this.ended?.at?.toISOString() ?? null };
     if (!this.link || !this.linkStatus) {
       const record = this.safeRemembered();
-      return { state: 'not-connected', pending: 0, lastSyncAt: record?.lastSyncAt ?? null, server: null, inMeeting: false, linkEnded: this.linkEnded, linkEndedAt: this.linkEndedAt?.toISOString() ?? null, problem: null, meeting };
+      return { state: 'not-connected', pending: 0, lastSyncAt: record?.lastSyncAt ?? null, server: null, inMeeting: false, ...ended, problem: null, meeting };
     }
     const s = this.linkStatus;
-    return { state: s.state, pending: s.pending, lastSyncAt: s.lastSyncAt?.toISOString() ?? null, server: this.link.url, inMeeting: this.link.token !== undefined, linkEnded: this.linkEnded, linkEndedAt: this.linkEndedAt?.toISOString() ?? null, problem: s.problem, meeting };
+    return { state: s.state, pending: s.pending, lastSyncAt: s.lastSyncAt?.toISOString() ?? null, server: this.link.url, inMeeting: this.link.token !== undefined, ...ended, problem: s.problem, meeting };
   }
 
   private safeRemembered(): { lastSyncAt?: string } | undefined {
@@ -126,8 +127,7 @@ export class ReportLinks {
       token = invite.code;
     }
     this.closeLink();
-    this.linkEnded = null;
-    this.linkEndedAt = null;
+    this.ended = null;
     const link = new ServerLink({ url, reportId, doc: this.report.doc, token, links: invite ? undefined : this.remembered });
     // (Handled after the provider has finished with the event it is telling us about.)
     link.onClosed((code) => {
@@ -172,8 +172,7 @@ export class ReportLinks {
     this.closeLink();
     this.linkStatus = null;
     if (wasMeeting) this.reconnectRemembered();
-    this.linkEnded = why; // (after: linking anew clears it)
-    this.linkEndedAt = at;
+    this.ended = { why, at }; // (after: linking anew clears it)
     this.emit();
   }
 
@@ -191,8 +190,7 @@ export class ReportLinks {
     const leftMeeting = this.link?.token !== undefined;
     this.closeLink();
     this.linkStatus = null;
-    this.linkEnded = null;
-    this.linkEndedAt = null;
+    this.ended = null;
     if (leftMeeting) {
       this.reconnectRemembered();
     } else {

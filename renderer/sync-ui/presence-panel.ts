@@ -20,12 +20,14 @@ export function byGroup(users: PresenceUser[]): Array<[string, PresenceUser[]]> 
   const groups = new Map<string, PresenceUser[]>();
   for (const user of users) {
     const group = user.group || NO_GROUP;
-    groups.set(group, [...(groups.get(group) ?? []), user]);
+    const people = groups.get(group);
+    if (people) people.push(user);
+    else groups.set(group, [user]);
   }
   const order = (group: string): string => (group === NO_GROUP ? '\uffff' : group.toLocaleLowerCase());
   return [...groups]
     .sort(([a], [b]) => order(a).localeCompare(order(b)))
-    .map(([group, people]) => [group, [...people].sort((x, y) => x.name.localeCompare(y.name))]);
+    .map(([group, people]) => [group, people.sort((x, y) => x.name.localeCompare(y.name))]);
 }
 
 export function renderPresencePanel(panel: HTMLElement, users: PresenceUser[]): void {
