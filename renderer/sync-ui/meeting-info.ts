@@ -6,6 +6,7 @@
  */
 import type { MeetingInfo } from '../../shared/sync-requests.ts';
 import { copyButton } from '../ui/copy-button.ts';
+import { setAddressText } from '../ui/address-text.ts';
 
 /** The host of a meeting on a loopback address (the host is on no network), which nobody in the room can reach; else null. */
 function loopbackHostOf(url: string): string | null {
@@ -37,12 +38,16 @@ export function renderMeetingInfo(info: HTMLElement, m: MeetingInfo | null): voi
   }
   // Most in the room have the report already: theirs is short enough to read off a screen.
   p.textContent = 'Members who have this report choose Connect to server… and enter:';
-  const shortInvite = Object.assign(document.createElement('output'), { id: 'sync-meeting-short-invite', className: 'sync-invite-short', textContent: m.shortInvite });
+  const shortInvite = Object.assign(document.createElement('output'), { id: 'sync-meeting-short-invite', className: 'sync-invite-short' });
+  setAddressText(shortInvite, m.shortInvite);
   const newcomers = Object.assign(document.createElement('p'), { textContent: 'Anyone who does not have it yet enters the whole invitation:' });
-  const invite = Object.assign(document.createElement('output'), { id: 'sync-meeting-invite', textContent: m.invite });
+  const invite = Object.assign(document.createElement('output'), { id: 'sync-meeting-invite' });
+  setAddressText(invite, m.invite);
   const code = document.createElement('p');
   code.className = 'sync-hint';
-  code.append('Address ', Object.assign(document.createElement('code'), { textContent: m.url }), ' · code ', Object.assign(document.createElement('strong'), { id: 'sync-meeting-code', textContent: m.code }));
+  const address = document.createElement('code');
+  setAddressText(address, m.url);
+  code.append('Address ', address, ' · code ', Object.assign(document.createElement('strong'), { id: 'sync-meeting-code', textContent: m.code }));
   info.append(p, withCopy(shortInvite, 'Copy the invitation for members who have the report'), newcomers, withCopy(invite, 'Copy the whole invitation'), code);
   const loopback = loopbackHostOf(m.url);
   if (loopback) {

@@ -17,6 +17,7 @@ import {
 
 import { button, checkbox, fileNameOf } from '../export-ui/dialog-parts.ts';
 import { copyButton } from '../ui/copy-button.ts';
+import { setAddressText } from '../ui/address-text.ts';
 import { fileSize } from '../ui/file-size.ts';
 import { renderMeetingInfo } from './meeting-info.ts';
 import { ChangesFileList } from './changes-file-list.ts';
@@ -289,7 +290,7 @@ export class SyncDialogs {
       const { button: copy, said } = copyButton(code, 'Copy the report’s address');
       shared.append('Members who do not have this report yet connect to ', code, ' ', copy, said);
       void current.then((report) => {
-        code.textContent = `${server}/${report.id}`;
+        setAddressText(code, `${server}/${report.id}`);
       }, () => undefined);
       content.push(shared);
     }

@@ -53,6 +53,21 @@ async function openConnectDialog(page: Page): Promise<void> {
 
 const bodyText = (page: Page): Promise<string> => page.$eval('.ProseMirror', (el) => el.textContent ?? '');
 
+/** On how many lines the characters start…end of the element's text are laid out. */
+const linesSpanned = (page: Page, selector: string, start: number, end: number): Promise<number> =>
+  page.$eval(selector, (el, [from, to]) => {
+    const range = document.createRange();
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    let seen = 0;
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const length = node.textContent!.length;
+      if (from >= seen && from <= seen + length) range.setStart(node, from - seen);
+      if (to >= seen && to <= seen + length) range.setEnd(node, to - seen);
+      seen += length;
+    }
+    return new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top))).size;
+  }, [start, end] as const);
+
 describe('joining a report from its address', () => {
   let reportAddress = '';
 
@@ -133,6 +148,13 @@ describe('a meeting hosted from the app, joined by someone without the report', 
     const code = (await newcomer.textContent('#sync-meeting-code'))!;
     expect(invite).toMatch(new RegExp(`^ws://127\\.0\\.0\\.1:\\d+/[\\w-]+#${code}$`));
     expect(shortInvite).toBe(`${invite.replace(/\/[^/]*$/, '')}#${code}`);
+    // Read off the screen or aloud, the code and the host must not be broken over two lines.
+    for (const selector of ['#sync-meeting-short-invite', '#sync-meeting-invite']) {
+      const text = (await newcomer.textContent(selector))!;
+      const host = text.match(/^ws:\/\/[^/#]+/)![0];
+      expect(await linesSpanned(newcomer, selector, text.indexOf('#'), text.length), `${selector}: the code`).toBe(1);
+      expect(await linesSpanned(newcomer, selector, 0, host.length), `${selector}: the host`).toBe(1);
+    }
     // Hosted on loopback (as these tests must be): the dialog says nobody else can reach it.
     expect(await newcomer.textContent('#sync-meeting-no-network')).toMatch(/^127\.0\.0\.1 is this computer’s own address: nobody else can reach it\./);
     expect(await newcomer.getByRole('button', { name: 'Start the meeting' }).count()).toBe(0);
