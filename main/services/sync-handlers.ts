@@ -10,6 +10,7 @@ import { colleagueNames, memberByPublicKey, readRoster } from '../../shared/rost
 import type { OpenReport } from './open-report.ts';
 import { BundlePeers, exportBundle, importBundles, prepareBundleImport } from './bundles.ts';
 import { changesFileNameFor, exportBundlesForEveryone } from './bundle-export-everyone.ts';
+import { ExportWriteError } from './export/write-file.ts';
 import { ReportLinks } from './report-links.ts';
 import { joinReport } from './join-report.ts';
 
@@ -52,9 +53,9 @@ function folderStamp(at: Date): string {
   return `${at.getFullYear()}-${two(at.getMonth() + 1)}-${two(at.getDate())} ${two(at.getHours())}.${two(at.getMinutes())}`;
 }
 
-/** A refusal's message is for the user; keep it as an ApiError so hosts pass it on. */
+/** A refusal's message is for the user; keep it as an ApiError so hosts pass it on (and do not log it as a bug). */
 function asApiError(error: unknown): never {
-  if (error instanceof BundleError) throw new ApiError(error.message);
+  if (error instanceof BundleError || error instanceof ExportWriteError) throw new ApiError(error.message);
   throw error;
 }
 

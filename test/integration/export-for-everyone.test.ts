@@ -158,7 +158,14 @@ describe('Export changes… for everyone on the roster', () => {
     const blocked = join(dir, 'out', 'blocked');
     mkdirSync(dirname(blocked), { recursive: true });
     writeFileSync(blocked, 'a file where the folder would go');
-    await expect(secretariat.handlers.exportChangesForEveryone('blocked/Round', false)).rejects.toThrow(`Could not make the folder ${join(blocked, 'Round')}: part of that path is a file, not a folder. Choose another place.`);
+    const refused = secretariat.handlers.exportChangesForEveryone('blocked/Round', false);
+    await expect(refused).rejects.toThrow(`Could not make the folder ${join(blocked, 'Round')}: part of that path is a file, not a folder. Choose another place.`);
+    // A refusal, passed on to the user as it is (and not logged by the desktop shell as a bug).
+    await expect(refused).rejects.toBeInstanceOf(ApiError);
+    // The same place for one member's file: refused the same way.
+    const single = secretariat.handlers.exportChanges('Bo Lin', join(blocked, 'For Bo.plenary-changes'), false);
+    await expect(single).rejects.toThrow(`Could not write For Bo.plenary-changes: part of the path ${blocked} is a file, not a folder. Choose another place.`);
+    await expect(single).rejects.toBeInstanceOf(ApiError);
     // The next round is still complete for everyone: nothing was recorded as sent.
     expect(await secretariat.handlers.exportChangesForEveryone(null, false)).toMatchObject({ files: 3, complete: 3 });
   });

@@ -33,8 +33,9 @@ export function describeWriteError(error: unknown, path: string): string {
     case 'EROFS':
       return `${folder} is on a read-only disk. Choose another folder.`;
     case 'ENOENT':
-    case 'ENOTDIR':
       return `The folder ${folder} does not exist.`;
+    case 'ENOTDIR':
+      return `Could not write ${basename(path)}: part of the path ${folder} is a file, not a folder. Choose another place.`;
     case 'EFBIG':
       return `The file ${basename(path)} is larger than this disk or account allows.`;
     case 'EISDIR':
