@@ -7,10 +7,8 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import * as Y from 'yjs';
-import {
-  type Bundle, BundleError, MAX_BUNDLE_BYTES, applyBundleUpdate, checkBundleBase, checkBundleContinues, checkBundleFor, decodeBundle, mergeStateVectors,
-  restoreBundleStances,
-} from '../../shared/bundle.ts';
+import { type Bundle, BundleError, MAX_BUNDLE_BYTES, applyBundleUpdate, decodeBundle, mergeStateVectors } from '../../shared/bundle.ts';
+import { checkBundleBase, checkBundleContinues, checkBundleFor, restoreBundleStances } from '../../shared/bundle-checks.ts';
 import { itemTextFrom, type ItemText } from '../../shared/bundle-stances.ts';
 import { Origin, readMeta, transactionChangedDoc } from '../../shared/ydoc.ts';
 import { UpdateGuard } from './sync/update-guard.ts';

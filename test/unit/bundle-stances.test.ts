@@ -5,8 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { brotliCompressSync, brotliDecompressSync } from 'node:zlib';
 import * as Y from 'yjs';
 import {
-  applyBundleUpdate, type BundleError, createBundle, decodeBundle, encodeBundle, restoreBundleStances, type BrotliCodec, type BundleHeader,
+  applyBundleUpdate, type BundleError, createBundle, decodeBundle, encodeBundle, type BrotliCodec, type BundleHeader,
 } from '../../shared/bundle.ts';
+import { restoreBundleStances } from '../../shared/bundle-checks.ts';
 import { itemTextFrom, restoreStanceTexts } from '../../shared/bundle-stances.ts';
 import { encodeUpdateForRecipient } from '../../shared/bundle-deletions.ts';
 import { endorsementsOf, Origin } from '../../shared/ydoc.ts';

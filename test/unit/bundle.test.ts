@@ -4,9 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { brotliCompressSync, brotliDecompressSync } from 'node:zlib';
 import * as Y from 'yjs';
 import {
-  applyBundleUpdate, BUNDLE_FORMAT_DEFLATE, BUNDLE_FORMAT_VERSION, BUNDLE_MAGIC, type BrotliCodec, BundleError, checkBundleBase, checkBundleContinues, checkBundleFor, createBundle,
+  applyBundleUpdate, BUNDLE_FORMAT_DEFLATE, BUNDLE_FORMAT_VERSION, BUNDLE_MAGIC, type BrotliCodec, BundleError, createBundle,
   decodeBundle, encodeBundle, mergeStateVectors, type BundleHeader,
 } from '../../shared/bundle.ts';
+import { checkBundleBase, checkBundleContinues, checkBundleFor } from '../../shared/bundle-checks.ts';
 import { deletionsOfSnapshot, subtractDeletions } from '../../shared/bundle-deletions.ts';
 import { encodeBundleDeclaring } from './helpers/bundle-bomb.ts';
 import { sha256 } from '@noble/hashes/sha2.js';

@@ -36,7 +36,8 @@ import { extractBlocks } from '../../../shared/report-blocks.ts';
 import { prepareStance, signEndorsement, type Endorsement } from '../../../shared/endorsement.ts';
 import { putEndorsement } from '../../../shared/endorsement-store.ts';
 import { encodeSyncStep1, encodeUpdate, handleMessage, assertWellFormedUpdate } from '../../../shared/sync-messages.ts';
-import { applyBundleUpdate, BundleError, checkBundleBase, checkBundleFor, createBundle, decodeBundle, mergeStateVectors } from '../../../shared/bundle.ts';
+import { applyBundleUpdate, BundleError, createBundle, decodeBundle, mergeStateVectors } from '../../../shared/bundle.ts';
+import { checkBundleBase, checkBundleFor } from '../../../shared/bundle-checks.ts';
 import {
   liftListItemCommand, setHeading, setParagraph, sinkListItemCommand, splitListItemCommand, toggleBlockquote,
   toggleBold, toggleBulletList, toggleOrderedList,
