@@ -54,7 +54,9 @@ export type HostEvent =
   /** An export's progress (shared/export/export-request.ts). */
   | ExportProgressEvent
   /** How far Import changes… has got (sync-requests.ts). */
-  | ChangesProgressEvent;
+  | ChangesProgressEvent
+  /** Changes files opened with the app wait for this report: the page asks for them (changesFilesToImport). */
+  | { type: 'changesFilesWaiting' };
 
 export type FileDialog = 'export' | 'import';
 
@@ -139,6 +141,7 @@ const validators: { [K in RequestName]: (args: unknown[]) => RequestArgs<K> } = 
   exportChangesForEveryone: (args) => syncValidators.exportChangesForEveryone(args),
   importChanges: (args) => syncValidators.importChanges(args),
   changesFilesHere: (args) => syncValidators.changesFilesHere(args),
+  changesFilesToImport: (args) => syncValidators.changesFilesToImport(args),
   connectServer: (args) => syncValidators.connectServer(args),
   joinReport: (args) => syncValidators.joinReport(args),
   disconnectServer: (args) => syncValidators.disconnectServer(args),

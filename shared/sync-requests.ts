@@ -127,6 +127,12 @@ export interface SyncRequestMap {
    * Reports folder; none in the desktop app, whose file dialog shows them.
    */
   changesFilesHere: { args: []; result: ChangesFileEntry[] };
+  /**
+   * Changes files the user opened with the app itself (a double-click on one received by
+   * e-mail, the command line) that are for this report, to import now; each is given
+   * once. The host announces them with a `changesFilesWaiting` event.
+   */
+  changesFilesToImport: { args: []; result: string[] };
   /** Links the report to a sync server (ws:// or wss://), remembered for next time. */
   connectServer: { args: [url: string]; result: SyncStatusView };
   /**
@@ -245,6 +251,7 @@ export const syncValidators: { [K in keyof SyncRequestMap]: (args: unknown[]) =>
   },
   importChanges: (args) => [optionalPaths(args[0])],
   changesFilesHere: noArgs,
+  changesFilesToImport: noArgs,
   connectServer: (args) => [checkServerAddress(args[0])],
   joinReport: (args) => [checkServerAddress(args[0])],
   disconnectServer: noArgs,

@@ -1,14 +1,15 @@
 /**
  * What the desktop app does with reports: open one (focusing its window when it is
- * already open), create one, save a copy, remember recent ones. The menu, the IPC
- * requests and the command line all go through here, so they behave the same.
+ * already open), create one, save a copy, remember recent ones, and open a changes file
+ * into the report it is for. The menu, the IPC requests, the command line and the
+ * system's "open with" all go through here, so they behave the same.
  */
 import { app, dialog, type BrowserWindow } from 'electron';
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { ApiError, type RequestHandlers, type ReportSummary } from '../../shared/api.ts';
 import { ReportFileError } from '../services/report-errors.ts';
-import { isRendererNamedReportPath, REPORT_SUFFIX } from './launch-args.ts';
+import { isChangesFilePath, isRendererNamedReportPath, REPORT_SUFFIX } from './launch-args.ts';
 import { REPORT_EXTENSION } from '../services/report-store-schema.ts';
 import type { ReportWindow, ReportWindows } from './report-windows.ts';
 import type { ReportServices } from './report-services.ts';
@@ -16,6 +17,7 @@ import { stanceHandlers } from '../services/report-requests.ts';
 import { desktopSyncHandlers } from './sync-dialogs.ts';
 import { desktopExportHandlers } from './export-dialogs.ts';
 import { untitledReportPath } from '../services/file-names.ts';
+import { readChangesFileTarget, reportForChangesFile, WaitingChangesFiles } from '../services/opened-changes-files.ts';
 
 const REPORT_FILTERS = [{ name: 'Plenary report', extensions: [REPORT_EXTENSION] }];
 
@@ -31,6 +33,7 @@ export class Desktop {
   private readonly windows: ReportWindows;
   private readonly services: ReportServices;
   private readonly onRecentChanged: () => void;
+  private readonly waitingChanges = new WaitingChangesFiles();
 
   constructor(windows: ReportWindows, services: ReportServices, onRecentChanged: () => void) {
     this.windows = windows;
@@ -62,6 +65,23 @@ export class Desktop {
         if (error instanceof ReportFileError && error.code === 'missing') this.services.forgetRecent(path);
         this.onRecentChanged();
         this.showError(`Plenary could not open ${basename(path)}`, error);
+      }
+    }
+  }
+
+  /** Opens reports, and changes files into the reports they are for (whose pages then import them). */
+  async openFiles(paths: readonly string[]): Promise<void> {
+    this.openPaths(paths.filter((path) => !isChangesFilePath(path)));
+    for (const path of paths.filter(isChangesFilePath)) {
+      try {
+        const target = await readChangesFileTarget(path);
+        const report = reportForChangesFile(target, () => this.services.recentReports());
+        const entry = this.openPath(report.path);
+        this.waitingChanges.add(target.reportId, path);
+        // An open page imports them now; a new one asks once it is ready.
+        this.windows.sendEvent(entry, { type: 'changesFilesWaiting' });
+      } catch (error) {
+        this.showError(`Plenary could not import ${basename(path)}`, error);
       }
     }
   }
@@ -118,7 +138,7 @@ export class Desktop {
   handlersFor(entry: ReportWindow): RequestHandlers {
     return {
       ...stanceHandlers(entry.report.doc, () => this.services.identity()),
-      ...desktopSyncHandlers(entry, this.services, (path) => this.openPath(path)),
+      ...desktopSyncHandlers(entry, this.services, (path) => this.openPath(path), () => this.waitingChanges.take(entry.report.summary().id)),
       ...desktopExportHandlers(entry, this.windows, this.services),
       currentReport: () => entry.report.summary(),
       recentReports: () => this.services.recentReports(),

@@ -6,7 +6,8 @@
  * Start-up: take the single-instance lock (a second instance hands its files over and
  * exits), make sure the sample report exists in the user's data folder, then open the
  * files named on the command line (or by macOS "open-file"), else the most recent
- * report that still exists, else the sample.
+ * report that still exists, else the sample. A changes file among them opens the report
+ * it is for, which imports it.
  */
 import { app, dialog, session, type BrowserWindow } from 'electron';
 import { existsSync } from 'node:fs';
@@ -16,7 +17,7 @@ import { registerAppScheme, serveRenderer } from './app-protocol.ts';
 import { Desktop } from './desktop.ts';
 import { hardenAllWebContents, hardenSession } from './harden.ts';
 import { registerIpc } from './ipc.ts';
-import { reportPathsFromArgv } from './launch-args.ts';
+import { filePathsFromArgv } from './launch-args.ts';
 import { installMenu, type MenuActions } from './menu.ts';
 import { reportServices, type ReportServices } from './report-services.ts';
 import { ReportWindows } from './report-windows.ts';
@@ -44,14 +45,14 @@ function startMainInstance(): void {
 
   app.on('open-file', (event, path) => {
     event.preventDefault();
-    if (desktop) desktop.openPaths([path]);
+    if (desktop) void desktop.openFiles([path]);
     else pendingOpen.push(path);
   });
 
   app.on('second-instance', (_event, argv, workingDirectory) => {
     if (!desktop) return;
-    const paths = reportPathsFromArgv(argv, workingDirectory);
-    if (paths.length > 0) desktop.openPaths(paths);
+    const paths = filePathsFromArgv(argv, workingDirectory);
+    if (paths.length > 0) void desktop.openFiles(paths);
     else focusOrOpenSomething();
   });
 
@@ -87,8 +88,8 @@ async function onReady(): Promise<void> {
   refreshMenu();
 
   const sample = services.ensureSampleReport();
-  const requested = [...reportPathsFromArgv(process.argv, process.cwd()), ...pendingOpen.splice(0)];
-  if (requested.length > 0) desktop.openPaths(requested);
+  const requested = [...filePathsFromArgv(process.argv, process.cwd()), ...pendingOpen.splice(0)];
+  if (requested.length > 0) await desktop.openFiles(requested);
   if (windows.count === 0) openLastOrSample(sample);
   // Nothing could be opened (the user was told why): do not linger without a window.
   if (windows.count === 0 && process.platform !== 'darwin') app.quit();

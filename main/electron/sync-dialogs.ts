@@ -46,13 +46,17 @@ function watchStatus(entry: ReportWindow, dataDir: string): void {
   });
 }
 
-/** `openPath` opens a report's window (or focuses it), as File → Open does. */
-export function desktopSyncHandlers(entry: ReportWindow, services: ReportServices, openPath: (path: string) => void): SyncHandlers {
+/**
+ * `openPath` opens a report's window (or focuses it), as File → Open does;
+ * `changesFilesToImport` hands over the changes files opened with the app for this report.
+ */
+export function desktopSyncHandlers(entry: ReportWindow, services: ReportServices, openPath: (path: string) => void, changesFilesToImport: () => string[]): SyncHandlers {
   watchStatus(entry, app.getPath('userData'));
   return syncHandlers({
     report: entry.report,
     dataDir: app.getPath('userData'),
     publicKey: () => services.identity().publicKey(),
+    changesFilesToImport,
     progress: (event) => {
       if (!entry.window.isDestroyed()) entry.window.webContents.send(IpcChannel.event, event);
     },

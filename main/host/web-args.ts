@@ -5,17 +5,19 @@ export interface WebArgs {
   report: string | null;
   /** The interface a hosted meeting listens on (default: the first local network one). */
   meetingHost: string | null;
+  /** Changes files to import into their reports when a page opens them (as a double-click does in the desktop app). */
+  changes: string[];
   help: boolean;
 }
 
-export const WEB_USAGE = 'Usage: npm run web -- [--port N] [--data DIR] [--report FILE.plenary] [--meeting-host ADDRESS]';
+export const WEB_USAGE = 'Usage: npm run web -- [--port N] [--data DIR] [--report FILE.plenary] [--meeting-host ADDRESS] [--changes FILE.plenary-changes]…';
 
 export class UsageError extends Error {
   override name = 'UsageError';
 }
 
 export function parseWebArgs(argv: readonly string[]): WebArgs {
-  const args: WebArgs = { port: 0, dataDir: null, report: null, meetingHost: null, help: false };
+  const args: WebArgs = { port: 0, dataDir: null, report: null, meetingHost: null, changes: [], help: false };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
     if (flag === '--help' || flag === '-h') {
@@ -34,6 +36,8 @@ export function parseWebArgs(argv: readonly string[]): WebArgs {
       args.report = value;
     } else if (name === '--meeting-host') {
       args.meetingHost = value;
+    } else if (name === '--changes') {
+      args.changes.push(value);
     } else {
       throw new UsageError(`Unknown option ${JSON.stringify(name)}.`);
     }

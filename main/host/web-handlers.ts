@@ -35,9 +35,11 @@ export interface WebHandlerContext {
   emit: (event: HostEvent) => void;
   /** The interface hosted meetings listen on. */
   meetingHost?: string;
+  /** Changes files named on the host's command line for this report; taken once. */
+  changesFilesToImport?: () => string[];
 }
 
-export function webHandlers({ report, dataDir, recent, identity, exports, emit, meetingHost }: WebHandlerContext): RequestHandlers {
+export function webHandlers({ report, dataDir, recent, identity, exports, emit, meetingHost, changesFilesToImport }: WebHandlerContext): RequestHandlers {
   const base = reportsDir(dataDir);
   const remember = (opened: OpenReport): ReportSummary => {
     const summary = opened.summary();
@@ -59,6 +61,7 @@ export function webHandlers({ report, dataDir, recent, identity, exports, emit, 
       chooseExportFolder: (path, suggestedName) => checkBundleFolder(path ?? suggestedName, base),
       chooseImportPaths: (paths) => checkBundlePaths(paths, base),
       changesFilesHere: () => changesFilesIn(base),
+      changesFilesToImport,
       meetingHost,
       progress: emit,
       // The page then loads the joined report (`/?report=…`).

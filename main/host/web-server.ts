@@ -23,6 +23,7 @@ import { checkReportPath } from './report-paths.ts';
 import { webHandlers, type RecentList } from './web-handlers.ts';
 import { IDENTITY_PARAM, WebIdentities } from './web-identities.ts';
 import { WebExports } from './web-exports.ts';
+import type { WaitingChangesFiles } from '../services/opened-changes-files.ts';
 
 export interface WebHostOptions {
   /** 0 picks a free port. */
@@ -35,6 +36,8 @@ export interface WebHostOptions {
   recent: RecentList;
   /** The interface hosted meetings listen on (tests: 127.0.0.1); default the local network. */
   meetingHost?: string;
+  /** Changes files named on the command line (--changes), for their reports' pages to import. */
+  waitingChanges?: WaitingChangesFiles;
   log?: Log;
 }
 
@@ -113,7 +116,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const emit = (event: HostEvent): void => {
       if (ws.readyState === ws.OPEN) ws.send(encodeEvent(event));
     };
-    bridgeSocket(ws, report, webHandlers({ report, dataDir: options.dataDir, recent: options.recent, identity, exports, emit, meetingHost: options.meetingHost }), log);
+    const changesFilesToImport = (): string[] => options.waitingChanges?.take(report.summary().id) ?? [];
+    bridgeSocket(ws, report, webHandlers({ report, dataDir: options.dataDir, recent: options.recent, identity, exports, emit, meetingHost: options.meetingHost, changesFilesToImport }), log);
     // The report's server and meeting status, pushed to the page (renderer/sync-ui).
     const stopStatus = ReportLinks.for(report, options.dataDir, { meetingHost: options.meetingHost }).onStatus((status) => {
       if (ws.readyState === ws.OPEN) ws.send(encodeEvent({ type: 'syncStatus', status }));

@@ -1,12 +1,13 @@
 /**
- * The browser host: `npm run web -- [--port N] [--data DIR] [--report FILE]`.
+ * The browser host: `npm run web -- [--port N] [--data DIR] [--report FILE] [--changes FILE]…`.
  *
  * Runs the same main/services as the desktop app and serves the built renderer on
  * 127.0.0.1, bridging PlenaryApi over one WebSocket per page, so the real editor can be
  * used (and tested) in a browser. Defaults: a free port, the user's data folder, the
  * sample report (copied there on first run). Prints `Plenary web at http://127.0.0.1:N/`
  * once ready; on SIGTERM or SIGINT closes the sockets, flushes and closes the reports
- * and exits 0.
+ * and exits 0. Each --changes file is imported by the first page that opens the report it
+ * is for, as a double-click on one does in the desktop app.
  */
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +18,7 @@ import { parseWebArgs, UsageError, WEB_USAGE } from './web-args.ts';
 import { RecentReports } from '../services/recent-reports.ts';
 import { openReportFile } from '../services/open-report.ts';
 import { logUnhandledRejections } from './log-unhandled-rejections.ts';
+import { readChangesFileTarget, reportForChangesFile, WaitingChangesFiles } from '../services/opened-changes-files.ts';
 
 /** dist/host/web.mjs serves dist/renderer; run from source, the same built folder. */
 function rendererDir(): string {
@@ -56,13 +58,26 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   logUnhandledRejections((reason) => console.error(`A task failed with nobody waiting on it (the host keeps running): ${reason}`));
+  const recent = new RecentReports(dataDir);
+  const waitingChanges = new WaitingChangesFiles();
+  for (const path of args.changes.map((p) => resolve(p))) {
+    try {
+      const target = await readChangesFileTarget(path);
+      const report = reportForChangesFile(target, () => recent.list());
+      waitingChanges.add(target.reportId, path);
+      console.log(`${path} is imported when a page opens ${report.path}.`);
+    } catch (error) {
+      console.error(`Cannot import ${path}: ${(error as Error).message}`);
+    }
+  }
   const host = await startWebHost({
     port: args.port,
     dataDir,
     defaultReport,
     rendererDir: dir,
-    recent: new RecentReports(dataDir),
+    recent,
     meetingHost: args.meetingHost ?? undefined,
+    waitingChanges,
   });
   console.log(`Plenary web at ${host.url}`);
 

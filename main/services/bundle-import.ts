@@ -35,7 +35,8 @@ export interface ImportResult {
   bytes: number;
 }
 
-async function readBundleFile(path: string): Promise<Uint8Array> {
+/** A changes file's bytes; throws BundleError with a message for the user. */
+export async function readBundleFile(path: string): Promise<Uint8Array> {
   let bytes: Buffer;
   try {
     bytes = await readFile(path);

@@ -44,7 +44,8 @@ function target(address: string): { url: string; reportId: string; token?: strin
   return { url, reportId };
 }
 
-function localCopy(reportId: string, recent: () => ReportSummary[]): OpenReport | null {
+/** The report `reportId` on this computer, opened: an open one, else the newest recent file that still exists; null when neither. */
+export function localCopy(reportId: string, recent: () => ReportSummary[]): OpenReport | null {
   const open = openReportList().find((report) => report.summary().id === reportId);
   if (open) return open;
   let known: ReportSummary | undefined;

@@ -34,6 +34,8 @@ export interface SyncHandlerContext {
   chooseImportPaths: (requested: string[] | null) => Promise<string[] | null> | string[] | null;
   /** The changes files Import changes… can offer by name (the browser host); none where a file dialog shows them. */
   changesFilesHere?: () => ChangesFileEntry[];
+  /** Changes files opened with the app that wait for this report (opened-changes-files.ts); taken once. */
+  changesFilesToImport?: () => string[];
   /** Tells the window how far Import changes… (or an export for everyone) has got. */
   progress?: (event: ChangesProgressEvent) => void;
   /** Where a meeting listens (tests: 127.0.0.1); default the local network. */
@@ -108,6 +110,7 @@ export function syncHandlers(context: SyncHandlerContext): SyncHandlers {
       }
     },
     changesFilesHere: () => context.changesFilesHere?.() ?? [],
+    changesFilesToImport: () => context.changesFilesToImport?.() ?? [],
     connectServer: (url) => links().connect(url),
     joinReport: async (address) => {
       const joined = await joinReport({ address, dataDir, folder: context.join.folder, recentReports: context.join.recentReports, meetingHost: context.meetingHost });

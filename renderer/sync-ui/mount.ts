@@ -80,6 +80,13 @@ export function mountSyncUi(options: SyncUiOptions): SyncDialogs {
   }, (path) => showOpenedReport(api, path), () => colleaguesOf(options.doc, myKey));
   statusLine.append(presence.element, presence.announcer, presence.panel, notice, syncStatus.element, syncMenuButton((which) => dialogs.show(which)));
 
+  // Changes files opened with the app (a double-click) wait in main for this report; asked
+  // for when main says so and once now, for a file opened before the page was ready.
+  const importOpenedChangesFiles = (): void => {
+    api.request('changesFilesToImport').then((paths) => {
+      if (paths.length > 0) dialogs.importOpened(paths);
+    }, (error: unknown) => options.alert((error as Error).message));
+  };
   api.onEvent((event) => {
     if (event.type === 'syncStatus') {
       syncStatus.show(event.status);
@@ -88,8 +95,11 @@ export function mountSyncUi(options: SyncUiOptions): SyncDialogs {
       dialogs.show(event.dialog);
     } else if (event.type === 'changesProgress') {
       dialogs.showProgress(event);
+    } else if (event.type === 'changesFilesWaiting') {
+      importOpenedChangesFiles();
     }
   });
+  importOpenedChangesFiles();
   // Back on a network (Wi-Fi found again, the laptop woken): main's link tries at once
   // instead of at the end of its backoff. The status line then says how it went.
   window.addEventListener('online', () => void api.request('retryNow').catch(() => undefined));

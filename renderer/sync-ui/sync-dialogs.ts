@@ -271,6 +271,23 @@ export class SyncDialogs {
     this.open('Import changes', web ? [here.element, file.row] : [pick], [go]);
   }
 
+  /**
+   * Imports changes files the user opened with the app (a double-click on one received by
+   * e-mail): the Import dialog shows which, then says how it went, as if they had been
+   * picked in it; a refusal stays in the dialog, the report untouched.
+   */
+  importOpened(paths: string[]): void {
+    const intro = Object.assign(document.createElement('p'), { textContent: paths.length === 1 ? 'Opened with Plenary:' : `Opened with Plenary (${paths.length} files, merged together):` });
+    const list = document.createElement('ul');
+    list.className = 'sync-opened-files';
+    list.append(...paths.map((path) => Object.assign(document.createElement('li'), { textContent: fileNameOf(path), title: path })));
+    this.open('Import changes', [intro, list], []);
+    void this.run(async () => {
+      const result = await this.api.request('importChanges', paths);
+      return result && describeImport(result);
+    }, 'Checking and merging the changes…');
+  }
+
   private connect(typed?: string, again = false): void {
     const address = field('Server address or invitation', 'sync-server-url', 'url', 'ws:// or wss://, as the secretariat gave it; remembered for this report. To get a report you do not have yet, give its address (ws://HOST:N/<report id>) or a meeting\'s invitation.');
     address.input.value = typed ?? this.status?.server ?? '';

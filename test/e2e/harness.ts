@@ -118,10 +118,11 @@ export function tempDataDir(): string {
   return mkdtempSync(join(tmpdir(), 'plenary-e2e-'));
 }
 
-export async function startHost(options: { dataDir: string; port?: number; report?: string }): Promise<Host> {
+export async function startHost(options: { dataDir: string; port?: number; report?: string; changes?: string[] }): Promise<Host> {
   // Meetings hosted from a test page listen on loopback, like every server in the tests.
   const args = [builtHost(), '--port', String(options.port ?? 0), '--data', options.dataDir, '--meeting-host', '127.0.0.1'];
   if (options.report) args.push('--report', options.report);
+  for (const file of options.changes ?? []) args.push('--changes', file);
   const child: ChildProcess = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));

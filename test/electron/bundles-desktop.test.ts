@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { cleanupApps, pageEvent, root, startApp } from './main-harness.ts';
+import { cleanupApps, pageEvent, root, startApp, until } from './main-harness.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -76,6 +76,54 @@ describe('Import changes… in the desktop shell (fake Electron)', () => {
     const out = join(dataDir, 'after.md');
     await ask('exportReport', 'markdown', { titlePage: false, toc: false, annex: false, clean: false }, out, 'job');
     expect(readFileSync(out, 'utf8')).not.toContain('Written by Ana');
+  });
+});
+
+describe('a changes file opened with the app (a double-click, the command line) in the desktop shell (fake Electron)', () => {
+  it('opens the report it is for, whose page imports it; a file for a report not here is refused and says why', async () => {
+    const paths = reportAndTwoMembersChanges();
+    // The app started by a double-click on Ana's file before the report was ever opened here.
+    const { fake, dataDir } = await startApp([paths.ana]);
+    expect(fake.errorBoxes).toEqual([{
+      title: 'Plenary could not import From Ana.plenary-changes',
+      message: expect.stringMatching(/^These changes from Ana are for the report “Tunis draft”, which has not been opened on this computer\. Open that report \(File → Open…, or Connect to server… with its address\), then import the file with File → Import changes…\. Nothing was imported\.$/),
+    }]);
+    const sample = fake.windows()[0]!; // the app still opens (the sample report)
+    const waitingEvents = (contents: typeof sample.webContents): unknown[] =>
+      contents.sent.filter((s) => s.channel === 'plenary:event' && (s.args[0] as { type: string }).type === 'changesFilesWaiting');
+    const ask = (contents: typeof sample.webContents, name: string, ...args: unknown[]) => fake.invoke('plenary:request', pageEvent(contents), name, args);
+    expect(await ask(sample.webContents, 'changesFilesToImport')).toEqual({ ok: true, value: [] });
+
+    // Once the report has been opened here (and closed again), the same double-click opens it.
+    fake.app.emit('second-instance', {}, ['/opt/Plenary/plenary', paths.report], dataDir);
+    await until(() => fake.windows().length === 2, 'the report\'s window');
+    fake.windows()[1]!.close();
+    fake.app.emit('second-instance', {}, ['/opt/Plenary/plenary', paths.ana], dataDir);
+    await until(() => fake.windows().length === 2, 'the report\'s window again');
+    const report = fake.windows()[1]!;
+    expect(((await ask(report.webContents, 'currentReport')) as { value: { path: string } }).value.path).toBe(paths.report);
+    // The page is told; it asks once ready, gets the file once, and imports it as Import changes… does.
+    await until(() => waitingEvents(report.webContents).length === 1, 'the page to be told');
+    expect(await ask(sample.webContents, 'changesFilesToImport')).toEqual({ ok: true, value: [] });
+    expect(await ask(report.webContents, 'changesFilesToImport')).toEqual({ ok: true, value: [paths.ana] });
+    expect(await ask(report.webContents, 'changesFilesToImport')).toEqual({ ok: true, value: [] });
+    expect(await ask(report.webContents, 'importChanges', [paths.ana])).toEqual({ ok: true, value: { senders: ['Ana'], changed: true } });
+
+    // macOS hands a file over with "open-file": the report's open window is focused and told.
+    const focused = report.focusCount;
+    fake.app.emit('open-file', { preventDefault() {} }, paths.bo);
+    await until(() => waitingEvents(report.webContents).length === 2, 'the open page to be told');
+    expect(fake.windows()).toHaveLength(2);
+    expect(report.focusCount).toBeGreaterThan(focused);
+    expect(await ask(report.webContents, 'changesFilesToImport')).toEqual({ ok: true, value: [paths.bo] });
+
+    // Not a changes file after all: refused in the import's own words; nothing waits.
+    const text = join(dataDir, 'minutes.plenary-changes');
+    writeFileSync(text, 'Minutes of the third meeting');
+    fake.app.emit('open-file', { preventDefault() {} }, text);
+    await until(() => fake.errorBoxes.length === 2, 'the refusal');
+    expect(fake.errorBoxes[1]).toEqual({ title: 'Plenary could not import minutes.plenary-changes', message: 'This file is not a Plenary changes file.' });
+    expect(await ask(report.webContents, 'changesFilesToImport')).toEqual({ ok: true, value: [] });
   });
 });
 

@@ -60,9 +60,12 @@ describe('electron-builder.yml', () => {
     expect(config.mac.hardenedRuntime).toBe(true);
   });
 
-  it('opens .plenary files as Plenary reports', async () => {
+  it('opens .plenary files as Plenary reports, and .plenary-changes files to import into theirs', async () => {
     const config = await loadConfig();
-    expect(config.fileAssociations).toEqual([expect.objectContaining({ ext: 'plenary', name: 'Plenary report', mimeType: 'application/x-plenary-report' })]);
+    expect(config.fileAssociations).toEqual([
+      expect.objectContaining({ ext: 'plenary', name: 'Plenary report', mimeType: 'application/x-plenary-report' }),
+      expect.objectContaining({ ext: 'plenary-changes', name: 'Plenary changes', mimeType: 'application/x-plenary-changes' }),
+    ]);
   });
 
   it('packs the bundle into an asar with the fuses that keep it from being repurposed', async () => {

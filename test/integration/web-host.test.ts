@@ -189,11 +189,13 @@ describe('the API socket', () => {
 
 describe('npm run web arguments', () => {
   test('defaults: a free port, the user data folder, the sample report', () => {
-    expect(parseWebArgs([])).toEqual({ port: 0, dataDir: null, report: null, meetingHost: null, help: false });
+    expect(parseWebArgs([])).toEqual({ port: 0, dataDir: null, report: null, meetingHost: null, changes: [], help: false });
   });
 
   test('flags, with or without =', () => {
-    expect(parseWebArgs(['--port', '8123', '--data=/srv/plenary', '--report', 'a.plenary', '--meeting-host', '127.0.0.1'])).toEqual({ port: 8123, dataDir: '/srv/plenary', report: 'a.plenary', meetingHost: '127.0.0.1', help: false });
+    expect(parseWebArgs(['--port', '8123', '--data=/srv/plenary', '--report', 'a.plenary', '--meeting-host', '127.0.0.1'])).toEqual({ port: 8123, dataDir: '/srv/plenary', report: 'a.plenary', meetingHost: '127.0.0.1', changes: [], help: false });
+    // Any number of changes files, in order.
+    expect(parseWebArgs(['--changes', 'From Ana.plenary-changes', '--changes=From Bo.plenary-changes']).changes).toEqual(['From Ana.plenary-changes', 'From Bo.plenary-changes']);
   });
 
   test.each([[['--port', '70000']], [['--port', '-1']], [['--port']], [['--colour', 'blue']], [['--data', '']]])('%j is a usage error', (argv) => {

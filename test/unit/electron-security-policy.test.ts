@@ -14,7 +14,7 @@ import {
   withSecurityHeaders,
 } from '../../main/electron/content-policy.ts';
 import { asBinaryMessage, checkSender } from '../../main/electron/ipc-guard.ts';
-import { isRendererNamedReportPath, reportPathsFromArgv } from '../../main/electron/launch-args.ts';
+import { filePathsFromArgv, isChangesFilePath, isRendererNamedReportPath } from '../../main/electron/launch-args.ts';
 import { windowTitle } from '../../main/electron/window-title.ts';
 
 function directives(csp: string): Map<string, string[]> {
@@ -172,11 +172,18 @@ describe('IPC sender validation', () => {
 describe('report files on the command line', () => {
   it('takes .plenary arguments, resolves them against the working directory and skips switches', () => {
     const argv = ['/opt/Plenary/plenary', '--no-sandbox', '--user-data-dir=/tmp/x.plenary', 'minutes.plenary', '/abs/Draft.PLENARY', 'notes.txt', 'minutes.plenary'];
-    expect(reportPathsFromArgv(argv, '/home/chair')).toEqual([resolve('/home/chair/minutes.plenary'), '/abs/Draft.PLENARY']);
+    expect(filePathsFromArgv(argv, '/home/chair')).toEqual([resolve('/home/chair/minutes.plenary'), '/abs/Draft.PLENARY']);
+  });
+
+  it('takes changes files too, to import into their reports', () => {
+    const argv = ['/opt/Plenary/plenary', 'Changes for Ana Díaz.plenary-changes', '/mail/Round.PLENARY-CHANGES', 'minutes.plenary', 'notes.plenary-changes.txt'];
+    expect(filePathsFromArgv(argv, '/home/chair')).toEqual([resolve('/home/chair/Changes for Ana Díaz.plenary-changes'), '/mail/Round.PLENARY-CHANGES', resolve('/home/chair/minutes.plenary')]);
+    expect(isChangesFilePath('/mail/Round.PLENARY-CHANGES')).toBe(true);
+    expect(isChangesFilePath('/home/chair/minutes.plenary')).toBe(false);
   });
 
   it('treats everything after -- as files', () => {
-    expect(reportPathsFromArgv(['app', '--', '-odd.plenary'], '/w')).toEqual([resolve('/w/-odd.plenary')]);
+    expect(filePathsFromArgv(['app', '--', '-odd.plenary'], '/w')).toEqual([resolve('/w/-odd.plenary')]);
   });
 });
 

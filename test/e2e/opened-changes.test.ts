@@ -1,0 +1,84 @@
+/**
+ * A changes file opened with the app (in the desktop app a double-click on one received
+ * by e-mail; here the browser host's --changes): the page of the report it is for shows
+ * the Import dialog with the file, imports it and says so, and the text is there; a file
+ * for a report not on this computer is refused by the host, and the page shows nothing.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, newPage, openEditor, startHost, tempDataDir, type Host } from './harness.ts';
+import { closeAllReports, createReportFile, openReportFile } from '../../main/services/open-report.ts';
+import { BundlePeers, exportBundle } from '../../main/services/bundles.ts';
+import { RecentReports } from '../../main/services/recent-reports.ts';
+import { REPORT_TEMPLATE } from '../../shared/report-template.ts';
+import { addParagraph } from '../unit/helpers/add-paragraph.ts';
+
+let host: Host;
+let browser: Browser;
+let page: Page;
+let fromAna: string;
+let forElsewhere: string;
+let minutes: string;
+
+beforeAll(async () => {
+  const dataDir = tempDataDir();
+  const reports = join(dataDir, 'Reports');
+  mkdirSync(reports, { recursive: true });
+  const secretariat = createReportFile(join(reports, 'secretariat.plenary'), REPORT_TEMPLATE, { title: 'Tunis draft' });
+  const ana = openReportFile(secretariat.saveCopyAs(join(reports, 'ana.plenary')));
+  addParagraph(ana.doc, 'Written by Ana in Geneva.');
+  fromAna = join(dataDir, 'Changes for the secretariat.plenary-changes');
+  await exportBundle({ doc: ana.doc, path: fromAna, recipient: 'Secretariat', sender: 'Ana Díaz' });
+  const other = createReportFile(join(tempDataDir(), 'other.plenary'), REPORT_TEMPLATE, { title: 'Another group’s report' });
+  addParagraph(other.doc, 'Not for this report.');
+  forElsewhere = join(dataDir, 'Changes for someone else.plenary-changes');
+  await exportBundle({ doc: other.doc, path: forElsewhere, recipient: 'Secretariat', sender: 'Bo Lin' });
+  // Another report opened here before, and a file from Chen that builds on an earlier one
+  // the secretariat never got.
+  const minutesReport = createReportFile(join(reports, 'minutes.plenary'), REPORT_TEMPLATE, { title: 'Minutes' });
+  minutes = minutesReport.path;
+  new RecentReports(dataDir).add(minutesReport.summary());
+  const chen = openReportFile(minutesReport.saveCopyAs(join(reports, 'chen.plenary')));
+  const chenSent = new BundlePeers(join(dataDir, 'chen-data'));
+  addParagraph(chen.doc, 'First day.');
+  await exportBundle({ doc: chen.doc, path: join(dataDir, 'lost.plenary-changes'), recipient: 'Secretariat', sender: 'Chen Wei', peers: chenSent });
+  addParagraph(chen.doc, 'Second day.');
+  const second = join(dataDir, 'Second day.plenary-changes');
+  await exportBundle({ doc: chen.doc, path: second, recipient: 'Secretariat', sender: 'Chen Wei', peers: chenSent });
+  closeAllReports();
+  host = await startHost({ dataDir, report: join(reports, 'secretariat.plenary'), changes: [fromAna, forElsewhere, second] });
+  browser = await launchBrowser();
+  page = (await newPage(browser)).page;
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await host?.stop();
+});
+
+test('the report’s page imports the file it was opened with, in the Import dialog, and says so', async () => {
+  await openEditor(page, host.url);
+  await page.waitForFunction(() => /imported/.test(document.querySelector('#sync-notice')?.textContent ?? ''));
+  expect(await page.textContent('#sync-notice')).toMatch(/Ana Díaz/);
+  await page.waitForFunction(() => document.querySelector('.ProseMirror')?.textContent?.includes('Written by Ana in Geneva.'));
+  expect(await page.textContent('.ProseMirror')).not.toContain('Not for this report.');
+  // Done: the dialog has closed; the notice is what stays.
+  expect(await page.$('#sync-dialog[open]')).toBeNull();
+});
+
+test('refused in the page (it builds on a file never imported): the dialog stays with why, the report untouched', async () => {
+  const minutesPage = (await newPage(browser)).page;
+  await openEditor(minutesPage, `${host.url}?report=${encodeURIComponent(minutes)}`);
+  await minutesPage.waitForSelector('#sync-dialog[open]');
+  await minutesPage.waitForFunction(() => /continue from an earlier changes file from Chen Wei/.test(document.querySelector('#sync-dialog-message')?.textContent ?? ''));
+  expect(await minutesPage.textContent('#sync-dialog')).toContain('Second day.plenary-changes');
+  expect(await minutesPage.textContent('.ProseMirror')).not.toContain('Second day.');
+  await minutesPage.keyboard.press('Escape');
+  expect(await minutesPage.$('#sync-dialog[open]')).toBeNull();
+});
+
+test('a file for a report not on this computer is refused by the host, saying which report', () => {
+  expect(host.output()).toContain(`Cannot import ${forElsewhere}: These changes from Bo Lin are for the report “Another group’s report”, which has not been opened on this computer.`);
+});
