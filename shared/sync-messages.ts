@@ -14,7 +14,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 
 export const MessageType = { sync: 0, awareness: 1 } as const;
 
-/** Largest message a peer may send; a bigger one closes the link. */
+/** Largest message a peer may send (main's messages to its window are not capped); a bigger one closes the link. */
 export const MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
 
 export class MalformedMessageError extends Error {
@@ -112,7 +112,9 @@ export function handleMessage(
   { readOnly = false, encodedByMain = false }: PeerTrust = {},
 ): Uint8Array | null {
   if (!(message instanceof Uint8Array) || message.length === 0) throw new MalformedMessageError('Empty message.');
-  if (message.length > MAX_MESSAGE_BYTES) throw new MalformedMessageError('Message too large.');
+  // Main's own messages are not a peer's: a report with a long history (nothing is ever
+  // collected) may exceed any cap, and must still open in its window.
+  if (message.length > MAX_MESSAGE_BYTES && !encodedByMain) throw new MalformedMessageError('Message too large.');
   try {
     const decoder = decoding.createDecoder(message);
     const type = decoding.readVarUint(decoder);

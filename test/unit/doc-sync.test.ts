@@ -4,11 +4,11 @@
  * is a pair of in-process channels.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { DocSync } from '../../renderer/sync.ts';
 import type { PlenaryApi } from '../../shared/api.ts';
-import { encodeSyncStep1, encodeUpdate, handleMessage } from '../../shared/sync-messages.ts';
+import { MAX_MESSAGE_BYTES, encodeSyncStep1, encodeUpdate, handleMessage } from '../../shared/sync-messages.ts';
 import { bodyOf, createReportDoc, Origin } from '../../shared/ydoc.ts';
 import { addParagraph } from './helpers/add-paragraph.ts';
 
@@ -19,8 +19,9 @@ function texts(doc: Y.Doc): string[] {
 }
 
 /** Main's end: its own doc, applying what the editor sends and sending its own edits. */
-function linkedToMain() {
+function linkedToMain(fill?: (mainDoc: Y.Doc) => void) {
   const mainDoc = createReportDoc();
+  fill?.(mainDoc);
   const mainAwareness = new awarenessProtocol.Awareness(mainDoc);
   const toEditor = new Set<(message: Uint8Array) => void>();
   const sentByEditor: Uint8Array[] = [];
@@ -52,13 +53,26 @@ afterEach(() => {
   for (const dispose of disposals.splice(0)) dispose();
 });
 
-function link() {
-  const linked = linkedToMain();
+function link(fill?: (mainDoc: Y.Doc) => void) {
+  const linked = linkedToMain(fill);
   disposals.push(linked.dispose);
   return linked;
 }
 
 describe("the editor's link to main", () => {
+  it('opens a report larger than any one message a network peer may send (main is not a network peer)', async () => {
+    // A report with a long history (nothing is ever collected): over 32 MiB as one update.
+    const long = 'The Group considered several approaches. '.repeat(Math.ceil((MAX_MESSAGE_BYTES + 1024 * 1024) / 41));
+    const { editorDoc, sync } = link((mainDoc) => addParagraph(mainDoc, long));
+    await sync.whenSynced;
+    expect(texts(editorDoc)[0]!.length).toBe(long.length);
+    // From anyone else, a message that size is refused whole.
+    const fromPeer = encodeUpdate(Y.encodeStateAsUpdate(editorDoc));
+    expect(fromPeer.length).toBeGreaterThan(MAX_MESSAGE_BYTES);
+    const other = createReportDoc();
+    expect(() => handleMessage(fromPeer, other, new awarenessProtocol.Awareness(other), Origin.remote)).toThrow('Message too large.');
+  });
+
   it('sends what is typed in the editor and shows what main changed, without echoing it back', async () => {
     const { mainDoc, editorDoc, sync, sentByEditor } = link();
     await sync.whenSynced;
