@@ -17,7 +17,7 @@ import { stanceHandlers } from '../services/report-requests.ts';
 import { desktopSyncHandlers } from './sync-dialogs.ts';
 import { desktopExportHandlers } from './export-dialogs.ts';
 import { untitledReportPath } from '../services/file-names.ts';
-import { readChangesFileTarget, reportForChangesFile, WaitingChangesFiles } from '../services/opened-changes-files.ts';
+import { queueChangesFile, WaitingChangesFiles } from '../services/opened-changes-files.ts';
 
 const REPORT_FILTERS = [{ name: 'Plenary report', extensions: [REPORT_EXTENSION] }];
 
@@ -74,12 +74,9 @@ export class Desktop {
     this.openPaths(paths.filter((path) => !isChangesFilePath(path)));
     for (const path of paths.filter(isChangesFilePath)) {
       try {
-        const target = await readChangesFileTarget(path);
-        const report = reportForChangesFile(target, () => this.services.recentReports());
-        const entry = this.openPath(report.path);
-        this.waitingChanges.add(target.reportId, path);
+        const report = await queueChangesFile(path, () => this.services.recentReports(), this.waitingChanges);
         // An open page imports them now; a new one asks once it is ready.
-        this.windows.sendEvent(entry, { type: 'changesFilesWaiting' });
+        this.windows.sendEvent(this.openPath(report.path), { type: 'changesFilesWaiting' });
       } catch (error) {
         this.showError(`Plenary could not import ${basename(path)}`, error);
       }

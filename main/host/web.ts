@@ -18,7 +18,7 @@ import { parseWebArgs, UsageError, WEB_USAGE } from './web-args.ts';
 import { RecentReports } from '../services/recent-reports.ts';
 import { openReportFile } from '../services/open-report.ts';
 import { logUnhandledRejections } from './log-unhandled-rejections.ts';
-import { readChangesFileTarget, reportForChangesFile, WaitingChangesFiles } from '../services/opened-changes-files.ts';
+import { queueChangesFile, WaitingChangesFiles } from '../services/opened-changes-files.ts';
 
 /** dist/host/web.mjs serves dist/renderer; run from source, the same built folder. */
 function rendererDir(): string {
@@ -62,9 +62,7 @@ async function main(): Promise<void> {
   const waitingChanges = new WaitingChangesFiles();
   for (const path of args.changes.map((p) => resolve(p))) {
     try {
-      const target = await readChangesFileTarget(path);
-      const report = reportForChangesFile(target, () => recent.list());
-      waitingChanges.add(target.reportId, path);
+      const report = await queueChangesFile(path, () => recent.list(), waitingChanges);
       console.log(`${path} is imported when a page opens ${report.path}.`);
     } catch (error) {
       console.error(`Cannot import ${path}: ${(error as Error).message}`);

@@ -44,6 +44,18 @@ export function reportForChangesFile(target: ChangesFileTarget, recentReports: (
   throw new ApiError(`These changes${from} are for the report ${title}, which has not been opened on this computer. Open that report (File → Open…, or Connect to server… with its address), then import the file with File → Import changes…. Nothing was imported.`);
 }
 
+/**
+ * Reads the changes file at `path`, finds and opens the report it is for, and leaves the
+ * file waiting for that report's page; the report, for the host to show. Throws ApiError
+ * saying what is wrong (a damaged file, a report not on this computer).
+ */
+export async function queueChangesFile(path: string, recentReports: () => ReportSummary[], waiting: WaitingChangesFiles): Promise<OpenReport> {
+  const target = await readChangesFileTarget(path);
+  const report = reportForChangesFile(target, recentReports);
+  waiting.add(target.reportId, path);
+  return report;
+}
+
 /** Changes files waiting for their report's page, by report id. */
 export class WaitingChangesFiles {
   private readonly byReport = new Map<string, string[]>();
