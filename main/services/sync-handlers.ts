@@ -6,7 +6,7 @@
 import { BundleError } from '../../shared/bundle.ts';
 import { ApiError, type ReportSummary } from '../../shared/api.ts';
 import { type ChangesFileEntry, type ChangesProgressEvent, type SyncRequestMap } from '../../shared/sync-requests.ts';
-import { colleagueNames, memberByPublicKey, readRoster } from '../../shared/roster.ts';
+import { colleagueNames, memberByPublicKey, readRoster, UNNAMED_SENDER } from '../../shared/roster.ts';
 import type { OpenReport } from './open-report.ts';
 import { BundlePeers, exportBundle, importBundles, prepareBundleImport } from './bundles.ts';
 import { changesFileNameFor, exportBundlesForEveryone } from './bundle-export-everyone.ts';
@@ -67,9 +67,9 @@ export function syncHandlers(context: SyncHandlerContext): SyncHandlers {
   const links = (): ReportLinks => ReportLinks.for(report, dataDir, { meetingHost: context.meetingHost });
   const senderName = (): string => {
     try {
-      return memberByPublicKey(readRoster(report.doc), context.publicKey())?.name ?? 'A Plenary user';
+      return memberByPublicKey(readRoster(report.doc), context.publicKey())?.name ?? UNNAMED_SENDER;
     } catch {
-      return 'A Plenary user';
+      return UNNAMED_SENDER;
     }
   };
   return {

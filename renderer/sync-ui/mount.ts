@@ -48,6 +48,16 @@ function presenceUser(doc: Y.Doc, publicKey: string): PresenceUser {
 /** Long enough to read a file path twice. */
 const NOTICE_MS = 20_000;
 
+/** Whether this user is known not to be on the roster (their changes files then name them UNNAMED_SENDER). */
+function offRoster(doc: Y.Doc, myKey: string | null): boolean {
+  if (myKey === null) return false;
+  try {
+    return ownMember(readRoster(doc), myKey) === undefined;
+  } catch {
+    return false;
+  }
+}
+
 /** The roster's active members but this user, by name. */
 function colleaguesOf(doc: Y.Doc, myKey: string | null): string[] {
   try {
@@ -77,7 +87,7 @@ export function mountSyncUi(options: SyncUiOptions): SyncDialogs {
       notice.textContent = '';
       notice.title = '';
     }, NOTICE_MS);
-  }, (path) => showOpenedReport(api, path), () => colleaguesOf(options.doc, myKey));
+  }, (path) => showOpenedReport(api, path), () => colleaguesOf(options.doc, myKey), () => offRoster(options.doc, myKey));
   statusLine.append(presence.element, presence.announcer, presence.panel, notice, syncStatus.element, syncMenuButton((which) => dialogs.show(which)));
 
   // Changes files opened with the app (a double-click) wait in main for this report; asked

@@ -19,6 +19,7 @@ import { button, checkbox, fileNameOf } from '../export-ui/dialog-parts.ts';
 import { copyButton } from '../ui/copy-button.ts';
 import { setAddressText } from '../ui/address-text.ts';
 import { fileSize } from '../ui/file-size.ts';
+import { UNNAMED_SENDER } from '../../shared/roster.ts';
 import { renderMeetingInfo } from './meeting-info.ts';
 import { ChangesFileList } from './changes-file-list.ts';
 
@@ -61,6 +62,7 @@ export class SyncDialogs {
   private readonly notify: (text: string, detail?: string) => void;
   private readonly openReport: (path: string) => void;
   private readonly colleagues: () => string[];
+  private readonly offRoster: () => boolean;
   private status: SyncStatusView | null = null;
   private readonly statusWaiters = new Set<(status: SyncStatusView) => void>();
   /** Counts the dialogs opened, so a slow action can tell whether its dialog is still the one shown. */
@@ -73,11 +75,12 @@ export class SyncDialogs {
    * `openReport` shows a report main has opened (the browser host loads it in this page);
    * `colleagues` names the roster's other members, offered as recipients of a changes file.
    */
-  constructor(api: PlenaryApi, notify: (text: string, detail?: string) => void, openReport: (path: string) => void, colleagues: () => string[]) {
+  constructor(api: PlenaryApi, notify: (text: string, detail?: string) => void, openReport: (path: string) => void, colleagues: () => string[], offRoster: () => boolean) {
     this.api = api;
     this.notify = notify;
     this.openReport = openReport;
     this.colleagues = colleagues;
+    this.offRoster = offRoster;
     this.dialog = document.createElement('dialog');
     this.dialog.className = 'dialog sync-dialog';
     this.dialog.id = 'sync-dialog';
@@ -214,6 +217,14 @@ export class SyncDialogs {
     if (names.length > 0) content.push(forEveryone);
     content.push(everything);
     if (this.api.host === 'web') content.push(file.row, folder.row);
+    // A file from "A Plenary user" tells its recipients nothing: say so while it can be mended.
+    if (this.offRoster()) {
+      content.push(Object.assign(document.createElement('p'), {
+        id: 'sync-export-unnamed',
+        className: 'sync-warning',
+        textContent: `Your files will say they come from “${UNNAMED_SENDER}”: you are not on the roster. To have them carry your name, choose “I am …” beside it in Roster first.`,
+      }));
+    }
     const showTarget = (): void => {
       who.input.disabled = everyoneBox.checked;
       file.row.hidden = everyoneBox.checked;

@@ -70,6 +70,12 @@ test('a click elsewhere closes the Sync menu', async () => {
 });
 
 test("Export changes… offers the roster's other members as recipients, not oneself", async () => {
+  // Not on the roster yet: the dialog says the files would not carry one's name, and how to mend it.
+  await page.click('#sync-menu-button');
+  await page.getByRole('menuitem', { name: 'Export changes…' }).click();
+  await page.waitForSelector('#sync-dialog[open]');
+  expect(await page.textContent('#sync-export-unnamed')).toBe('Your files will say they come from “A Plenary user”: you are not on the roster. To have them carry your name, choose “I am …” beside it in Roster first.');
+  await page.keyboard.press('Escape');
   await openRoster(page);
   await addMember(page, { name: 'Ana Diaz', group: 'government', role: 'chair', isMe: true });
   await addMember(page, { name: 'Bo Lin', group: 'civil-society' });
@@ -80,6 +86,7 @@ test("Export changes… offers the roster's other members as recipients, not one
   await page.waitForSelector('#sync-dialog[open]');
   expect(await page.getAttribute('#sync-recipient', 'list')).toBe('sync-recipients');
   expect(await page.$$eval('#sync-recipients option', (options) => options.map((o) => (o as HTMLOptionElement).value))).toEqual(['Bo Lin', 'Carla Mendes']);
+  expect(await page.$('#sync-export-unnamed')).toBeNull();
   await page.keyboard.press('Escape');
 });
 
