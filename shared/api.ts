@@ -76,6 +76,11 @@ export interface PlenaryApi {
   /** Receives y-protocols messages from main; returns a function that unsubscribes. */
   onMessage(listener: (message: Uint8Array) => void): () => void;
   onEvent(listener: (event: HostEvent) => void): () => void;
+  /**
+   * The desktop app only: where a file dropped on the page is on disk (a DOM File; '' for
+   * one that is not a file on disk). The browser host has no such thing: a page uploads.
+   */
+  pathForFile?(file: unknown): string;
 }
 
 /** A request main refused; `message` is written for the user. */

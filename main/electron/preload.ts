@@ -7,7 +7,7 @@
  * Runs with `sandbox: true`, so only `electron`'s renderer modules are available; this
  * file is bundled to CommonJS (dist/main/preload.cjs) and imports types from shared/.
  */
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import type { HostEvent, PlenaryApi, RequestArgs, RequestName, RequestResult } from '../../shared/api.ts';
 import { IpcChannel, type RequestReply } from './ipc-channels.ts';
 
@@ -46,6 +46,8 @@ const api: PlenaryApi = {
   },
   onMessage: (listener) => subscribe(IpcChannel.message, isBinary, listener),
   onEvent: (listener) => subscribe(IpcChannel.event, isHostEvent, listener),
+  // Electron no longer gives a dropped File its path; only the preload may ask for it.
+  pathForFile: (file) => webUtils.getPathForFile(file as Parameters<typeof webUtils.getPathForFile>[0]),
 };
 
 contextBridge.exposeInMainWorld('plenary', api);

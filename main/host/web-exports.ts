@@ -2,7 +2,9 @@
  * Export and import in the browser host, which has no file dialogs: exports are written
  * to the data folder's Exports directory and offered for download at `/exports/<name>`;
  * a file to import is first uploaded (`POST /imports?name=<name>`, size-capped, only from
- * this host's own pages) into the Imports directory and then named by `importDraft`.
+ * this host's own pages) into the Imports directory and then named by `importDraft`. A
+ * changes file goes to the Reports folder instead, where Import changes… finds it (a
+ * name already there gets a number).
  * Page-supplied names are plain file names, never paths, so nothing outside those two
  * folders is read or written. PDF is printed by Chromium when it is installed.
  */
@@ -17,6 +19,9 @@ import { launchChromiumPrinter, type ChromiumPrinter } from '../services/export/
 import type { HtmlPrinter } from '../services/export/pdf.ts';
 import { importFormatOf, MAX_IMPORT_BYTES } from '../services/import/import-file.ts';
 import { freshPath } from '../services/file-names.ts';
+import { reportsDir } from '../services/user-data.ts';
+import { MAX_BUNDLE_BYTES } from '../../shared/bundle.ts';
+import { BUNDLE_EXTENSION } from '../../shared/sync-requests.ts';
 
 export const EXPORTS_ROUTE = '/exports/';
 export const IMPORTS_ROUTE = '/imports';
@@ -32,6 +37,7 @@ function plainName(name: string, what: string): string {
 export class WebExports {
   readonly exportsDir: string;
   readonly importsDir: string;
+  readonly reportsDir: string;
   private printerStarted: Promise<ChromiumPrinter> | null = null;
   private readonly chromiumPath: string;
 
@@ -40,6 +46,7 @@ export class WebExports {
   constructor(dataDir: string, chromiumPath = process.env.PLENARY_CHROMIUM ?? '/usr/bin/chromium', launch = launchChromiumPrinter) {
     this.exportsDir = join(dataDir, 'Exports');
     this.importsDir = join(dataDir, 'Imports');
+    this.reportsDir = reportsDir(dataDir);
     this.chromiumPath = chromiumPath;
     this.launch = launch;
   }
@@ -157,25 +164,29 @@ export class WebExports {
       refuse(400, (error as Error).message);
       return;
     }
-    if (!importFormatOf(safe)) {
-      refuse(400, `${safe}: only Markdown (.md) and Word (.docx) files can be imported.`);
+    const changes = extname(safe).toLowerCase() === `.${BUNDLE_EXTENSION}`;
+    if (!changes && !importFormatOf(safe)) {
+      refuse(400, `${safe}: only Markdown (.md) and Word (.docx) files, or changes files (.${BUNDLE_EXTENSION}), can be imported.`);
       return;
     }
+    const limit = changes ? MAX_BUNDLE_BYTES : MAX_IMPORT_BYTES;
     const chunks: Buffer[] = [];
     let size = 0;
     try {
       for await (const chunk of request) {
         size += (chunk as Buffer).length;
-        if (size > MAX_IMPORT_BYTES) {
-          refuse(413, `${safe} is too large to import (at most ${MAX_IMPORT_BYTES / 1048576} MB).`);
+        if (size > limit) {
+          refuse(413, `${safe} is too large to import (at most ${limit / 1048576} MB).`);
           return;
         }
         chunks.push(chunk as Buffer);
       }
-      mkdirSync(this.importsDir, { recursive: true });
-      // A random prefix: two uploads of "draft.md" never overwrite each other.
-      const stored = `${randomBytes(6).toString('hex')}-${safe}`;
-      await writeFile(join(this.importsDir, stored), Buffer.concat(chunks), { flag: 'wx' });
+      const folder = changes ? this.reportsDir : this.importsDir;
+      mkdirSync(folder, { recursive: true });
+      // Two uploads of "draft.md" never overwrite each other: a random prefix for drafts
+      // (read once, then removed), a number for changes files (kept, listed by name).
+      const stored = changes ? basename(freshPath(folder, safe)) : `${randomBytes(6).toString('hex')}-${safe}`;
+      await writeFile(join(folder, stored), Buffer.concat(chunks), { flag: 'wx' });
       response.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8' }).end(JSON.stringify({ name: stored }));
     } catch (error) {
       if (!response.headersSent) refuse(500, `Could not receive ${safe}: ${(error as Error).message}`);

@@ -7,16 +7,10 @@
 import type { PlenaryApi } from '../../shared/api.ts';
 import type { ImportDraftResult, ImportTarget } from '../../shared/export/export-request.ts';
 import { button, field, makeDialog, optionGroup, radio, type DialogParts } from './dialog-parts.ts';
+import { uploadToHost } from '../api/upload.ts';
 
 /** Same cap as main's (import-file.ts MAX_IMPORT_BYTES), checked here to spare the upload. */
 const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
-
-async function upload(file: File): Promise<string> {
-  const response = await fetch(`/imports?name=${encodeURIComponent(file.name)}`, { method: 'POST', body: file });
-  const answer = (await response.json().catch(() => ({}))) as { name?: string; error?: string };
-  if (!response.ok || !answer.name) throw new Error(answer.error ?? `The host did not accept ${file.name} (HTTP ${response.status}).`);
-  return answer.name;
-}
 
 function describe(result: ImportDraftResult): string {
   const dropped = Object.entries(result.dropped).map(([kind, n]) => `${n} ${kind}`).join(', ');
@@ -75,7 +69,7 @@ export class ImportDialog {
         const picked = this.file.files?.[0];
         if (!picked) throw new Error('Choose a Markdown (.md) or Word (.docx) file first.');
         if (picked.size > MAX_UPLOAD_BYTES) throw new Error(`${picked.name} is too large to import (at most 50 MB).`);
-        name = await upload(picked);
+        name = await uploadToHost(picked);
       }
       const result = await this.api.request('importDraft', name, target);
       if (result === null) return;

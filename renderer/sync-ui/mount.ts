@@ -17,6 +17,7 @@ import { PresenceList } from './presence-list.ts';
 import { SyncStatusLine } from './sync-status.ts';
 import { SyncDialogs } from './sync-dialogs.ts';
 import { syncMenuButton } from './sync-menu.ts';
+import { acceptDroppedChangesFiles } from './drop-changes.ts';
 import { showOpenedReport } from '../api/web-client.ts';
 
 export interface SyncUiOptions {
@@ -79,7 +80,7 @@ export function mountSyncUi(options: SyncUiOptions): SyncDialogs {
   // A notice tells what an action did, once (role=status reads it out); it then makes
   // room again, and its whole text stays in the tooltip while it shows.
   let noticeTimer: ReturnType<typeof setTimeout> | undefined;
-  const dialogs = new SyncDialogs(api, (text, detail) => {
+  const notify = (text: string, detail?: string): void => {
     notice.textContent = text;
     notice.title = detail ?? text;
     clearTimeout(noticeTimer);
@@ -87,14 +88,16 @@ export function mountSyncUi(options: SyncUiOptions): SyncDialogs {
       notice.textContent = '';
       notice.title = '';
     }, NOTICE_MS);
-  }, (path) => showOpenedReport(api, path), () => colleaguesOf(options.doc, myKey), () => offRoster(options.doc, myKey));
+  };
+  const dialogs = new SyncDialogs(api, notify, (path) => showOpenedReport(api, path), () => colleaguesOf(options.doc, myKey), () => offRoster(options.doc, myKey));
+  acceptDroppedChangesFiles(api, (paths) => dialogs.importFiles(paths, 'dropped'), notify);
   statusLine.append(presence.element, presence.announcer, presence.panel, notice, syncStatus.element, syncMenuButton((which) => dialogs.show(which)));
 
   // Changes files opened with the app (a double-click) wait in main for this report; asked
   // for when main says so and once now, for a file opened before the page was ready.
   const importOpenedChangesFiles = (): void => {
     api.request('changesFilesToImport').then((paths) => {
-      if (paths.length > 0) dialogs.importOpened(paths);
+      if (paths.length > 0) dialogs.importFiles(paths, 'opened');
     }, (error: unknown) => options.alert((error as Error).message));
   };
   api.onEvent((event) => {

@@ -284,11 +284,13 @@ export class SyncDialogs {
 
   /**
    * Imports changes files the user opened with the app (a double-click on one received by
-   * e-mail): the Import dialog shows which, then says how it went, as if they had been
-   * picked in it; a refusal stays in the dialog, the report untouched.
+   * e-mail) or dropped on the window: the Import dialog shows which, then says how it
+   * went, as if they had been picked in it; a refusal stays in the dialog, the report
+   * untouched.
    */
-  importOpened(paths: string[]): void {
-    const intro = Object.assign(document.createElement('p'), { textContent: paths.length === 1 ? 'Opened with Plenary:' : `Opened with Plenary (${paths.length} files, merged together):` });
+  importFiles(paths: string[], how: 'opened' | 'dropped'): void {
+    const what = how === 'opened' ? 'Opened with Plenary' : 'Dropped on the window';
+    const intro = Object.assign(document.createElement('p'), { textContent: paths.length === 1 ? `${what}:` : `${what} (${paths.length} files, merged together):` });
     const list = document.createElement('ul');
     list.className = 'sync-opened-files';
     list.append(...paths.map((path) => Object.assign(document.createElement('li'), { textContent: fileNameOf(path), title: path })));

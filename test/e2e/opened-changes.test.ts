@@ -3,8 +3,9 @@
  * by e-mail; here the browser host's --changes): the page of the report it is for shows
  * the Import dialog with the file, imports it and says so, and the text is there; a file
  * for a report not on this computer is refused by the host, and the page shows nothing.
+ * Changes files dropped on the window are imported the same way (here uploaded first).
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -21,16 +22,26 @@ let page: Page;
 let fromAna: string;
 let forElsewhere: string;
 let minutes: string;
+let reports: string;
+/** Two members' files for the secretariat's report, to drop on its window. */
+const dropped: Array<{ name: string; bytes: number[] }> = [];
 
 beforeAll(async () => {
   const dataDir = tempDataDir();
-  const reports = join(dataDir, 'Reports');
+  reports = join(dataDir, 'Reports');
   mkdirSync(reports, { recursive: true });
   const secretariat = createReportFile(join(reports, 'secretariat.plenary'), REPORT_TEMPLATE, { title: 'Tunis draft' });
   const ana = openReportFile(secretariat.saveCopyAs(join(reports, 'ana.plenary')));
   addParagraph(ana.doc, 'Written by Ana in Geneva.');
   fromAna = join(dataDir, 'Changes for the secretariat.plenary-changes');
   await exportBundle({ doc: ana.doc, path: fromAna, recipient: 'Secretariat', sender: 'Ana Díaz' });
+  for (const [who, text] of [['Bo Lin', 'Written by Bo in Nairobi.'], ['Dee Okafor', 'Written by Dee in Lagos.']] as const) {
+    const copy = openReportFile(secretariat.saveCopyAs(join(dataDir, `${who}.plenary`)));
+    addParagraph(copy.doc, text);
+    const path = join(dataDir, `From ${who}.plenary-changes`);
+    await exportBundle({ doc: copy.doc, path, recipient: 'Secretariat', sender: who });
+    dropped.push({ name: `From ${who}.plenary-changes`, bytes: [...readFileSync(path)] });
+  }
   const other = createReportFile(join(tempDataDir(), 'other.plenary'), REPORT_TEMPLATE, { title: 'Another group’s report' });
   addParagraph(other.doc, 'Not for this report.');
   forElsewhere = join(dataDir, 'Changes for someone else.plenary-changes');
@@ -65,6 +76,43 @@ test('the report’s page imports the file it was opened with, in the Import dia
   await page.waitForFunction(() => document.querySelector('.ProseMirror')?.textContent?.includes('Written by Ana in Geneva.'));
   expect(await page.textContent('.ProseMirror')).not.toContain('Not for this report.');
   // Done: the dialog has closed; the notice is what stays.
+  expect(await page.$('#sync-dialog[open]')).toBeNull();
+});
+
+/** Drops files (names and bytes) on the report's text, as a drag from a folder or an e-mail does. */
+async function dropFiles(files: Array<{ name: string; bytes: number[] }>): Promise<void> {
+  const transfer = await page.evaluateHandle((list) => {
+    const data = new DataTransfer();
+    for (const file of list) data.items.add(new File([new Uint8Array(file.bytes)], file.name));
+    return data;
+  }, files);
+  await page.dispatchEvent('.ProseMirror', 'dragover', { dataTransfer: transfer });
+  await page.dispatchEvent('.ProseMirror', 'drop', { dataTransfer: transfer });
+}
+
+test('changes files dropped on the window are imported together, as Import changes… does', async () => {
+  const before = await page.textContent('.ProseMirror');
+  await dropFiles(dropped);
+  await page.waitForFunction(() => /Bo Lin/.test(document.querySelector('#sync-notice')?.textContent ?? ''));
+  expect(await page.textContent('#sync-notice')).toBe('Changes from Bo Lin and Dee Okafor imported (2 files).');
+  expect(await page.textContent('.ProseMirror')).toContain('Written by Bo in Nairobi.');
+  expect(await page.textContent('.ProseMirror')).toContain('Written by Dee in Lagos.');
+  // Nothing of the files went into the text as such.
+  expect((await page.textContent('.ProseMirror'))!.replace('Written by Bo in Nairobi.', '').replace('Written by Dee in Lagos.', '')).toBe(before);
+  // The browser host keeps them in the Reports folder, where Import changes… lists them.
+  expect(readdirSync(reports)).toEqual(expect.arrayContaining(['From Bo Lin.plenary-changes', 'From Dee Okafor.plenary-changes']));
+  // Dropped again: the same names get a number, and nothing changes in the report.
+  await dropFiles(dropped.slice(0, 1));
+  await page.waitForFunction(() => /already in this report/.test(document.querySelector('#sync-notice')?.textContent ?? ''));
+  expect(readdirSync(reports)).toContain('From Bo Lin 2.plenary-changes');
+});
+
+test('a dropped draft is not taken for changes: the page says what can be dropped', async () => {
+  const before = await page.textContent('.ProseMirror');
+  await dropFiles([{ name: 'Draft by the chair.docx', bytes: [0x50, 0x4b, 0x03, 0x04] }]);
+  await page.waitForFunction(() => /Only changes files/.test(document.querySelector('#sync-notice')?.textContent ?? ''));
+  expect(await page.textContent('#sync-notice')).toBe('Only changes files (.plenary-changes) can be dropped on the report; to import a draft, use Import….');
+  expect(await page.textContent('.ProseMirror')).toBe(before);
   expect(await page.$('#sync-dialog[open]')).toBeNull();
 });
 

@@ -34,6 +34,8 @@ async function loadPreload(): Promise<{ exposed: Map<string, unknown>; ipc: Fake
   const electron = {
     contextBridge: { exposeInMainWorld: (key: string, value: unknown) => exposed.set(key, value) },
     ipcRenderer: ipc,
+    // Electron's own: the path of a File from a drop, '' for one not on disk.
+    webUtils: { getPathForFile: (file: { stand_in_path?: string }) => file.stand_in_path ?? '' },
   };
   const required: string[] = [];
   const fakeRequire = (name: string): unknown => {
@@ -52,7 +54,7 @@ describe('preload', () => {
     const { exposed } = await loadPreload();
     expect([...exposed.keys()]).toEqual(['plenary']);
     const api = exposed.get('plenary') as Record<string, unknown>;
-    expect(Object.keys(api).sort()).toEqual(['host', 'onEvent', 'onMessage', 'request', 'sendMessage']);
+    expect(Object.keys(api).sort()).toEqual(['host', 'onEvent', 'onMessage', 'pathForFile', 'request', 'sendMessage']);
     expect(api.host).toBe('electron');
     for (const key of ['onEvent', 'onMessage', 'request', 'sendMessage']) expect(typeof api[key]).toBe('function');
   });
@@ -107,5 +109,11 @@ describe('preload', () => {
     expect(events).toEqual([{ type: 'menu', command: 'undo' }]);
     stop();
     expect(ipc.listenerCount('plenary:event')).toBe(0);
+  });
+  it('tells the page where a dropped file is on disk, through Electron, and nothing for one that is not a file', async () => {
+    const { exposed } = await loadPreload();
+    const api = exposed.get('plenary') as PlenaryApi;
+    expect(api.pathForFile!({ stand_in_path: '/home/ana/Mail/Changes for Ana.plenary-changes' })).toBe('/home/ana/Mail/Changes for Ana.plenary-changes');
+    expect(api.pathForFile!({})).toBe('');
   });
 });

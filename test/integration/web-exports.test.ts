@@ -1,7 +1,8 @@
 /**
  * The browser host's export downloads and import uploads (main/host/web-exports.ts):
- * only this host's pages may upload, only Markdown and DOCX names, never a path, never
- * more than the import cap; downloads serve plain names from the Exports folder only.
+ * only this host's pages may upload, only Markdown and DOCX names (and changes files,
+ * which go to the Reports folder), never a path, never more than the import cap;
+ * downloads serve plain names from the Exports folder only.
  */
 import { request } from 'node:http';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -67,6 +68,21 @@ describe('uploads for import', () => {
     expect(kind.status).toBe(400);
     expect(kind.json.error).toMatch(/only Markdown \(\.md\) and Word \(\.docx\)/);
     expect(readdirSync(join(dataDir, 'Imports'))).toEqual(before);
+  });
+
+  test('a changes file (dropped on a page) goes to the Reports folder under its own name, numbered if taken', async () => {
+    const own = host.url.replace(/\/$/, '');
+    const imports = readdirSync(join(dataDir, 'Imports'));
+    const first = await post(`/imports?name=${encodeURIComponent('From Bo Lin.plenary-changes')}`, 'PLENBNDL one', own);
+    expect(first).toEqual({ status: 200, json: { name: 'From Bo Lin.plenary-changes' } });
+    const again = await post(`/imports?name=${encodeURIComponent('From Bo Lin.plenary-changes')}`, 'PLENBNDL two', own);
+    expect(again).toEqual({ status: 200, json: { name: 'From Bo Lin 2.plenary-changes' } });
+    expect(readFileSync(join(dataDir, 'Reports', 'From Bo Lin.plenary-changes'), 'utf8')).toBe('PLENBNDL one');
+    expect(readFileSync(join(dataDir, 'Reports', 'From Bo Lin 2.plenary-changes'), 'utf8')).toBe('PLENBNDL two');
+    expect(readdirSync(join(dataDir, 'Imports'))).toEqual(imports);
+    // Only this host's pages, and only plain names, as for drafts.
+    expect((await post('/imports?name=x.plenary-changes', 'x', 'http://evil.example')).status).toBe(403);
+    expect((await post(`/imports?name=${encodeURIComponent('../x.plenary-changes')}`, 'x', own)).status).toBe(400);
   });
 
   test('a file over the cap is refused (413, or the connection cut) and not stored', async () => {
