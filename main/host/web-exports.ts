@@ -10,7 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, rmSync } from 'node:fs';
-import { stat, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError } from '../../shared/api.ts';
@@ -183,11 +183,18 @@ export class WebExports {
       }
       const folder = changes ? this.reportsDir : this.importsDir;
       mkdirSync(folder, { recursive: true });
+      const body = Buffer.concat(chunks);
+      const answer = (name: string): void => void response.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8' }).end(JSON.stringify({ name }));
+      // The same changes file dropped again is the one already there, not a second copy.
+      if (changes && (await readFile(join(folder, safe)).catch(() => null))?.equals(body)) {
+        answer(safe);
+        return;
+      }
       // Two uploads of "draft.md" never overwrite each other: a random prefix for drafts
       // (read once, then removed), a number for changes files (kept, listed by name).
       const stored = changes ? basename(freshPath(folder, safe)) : `${randomBytes(6).toString('hex')}-${safe}`;
-      await writeFile(join(folder, stored), Buffer.concat(chunks), { flag: 'wx' });
-      response.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8' }).end(JSON.stringify({ name: stored }));
+      await writeFile(join(folder, stored), body, { flag: 'wx' });
+      answer(stored);
     } catch (error) {
       if (!response.headersSent) refuse(500, `Could not receive ${safe}: ${(error as Error).message}`);
     }

@@ -70,7 +70,7 @@ describe('uploads for import', () => {
     expect(readdirSync(join(dataDir, 'Imports'))).toEqual(before);
   });
 
-  test('a changes file (dropped on a page) goes to the Reports folder under its own name, numbered if taken', async () => {
+  test('a changes file (dropped on a page) goes to the Reports folder under its own name, numbered if taken by another', async () => {
     const own = host.url.replace(/\/$/, '');
     const imports = readdirSync(join(dataDir, 'Imports'));
     const first = await post(`/imports?name=${encodeURIComponent('From Bo Lin.plenary-changes')}`, 'PLENBNDL one', own);
@@ -80,6 +80,10 @@ describe('uploads for import', () => {
     expect(readFileSync(join(dataDir, 'Reports', 'From Bo Lin.plenary-changes'), 'utf8')).toBe('PLENBNDL one');
     expect(readFileSync(join(dataDir, 'Reports', 'From Bo Lin 2.plenary-changes'), 'utf8')).toBe('PLENBNDL two');
     expect(readdirSync(join(dataDir, 'Imports'))).toEqual(imports);
+    // The same file dropped again is the one already there.
+    const same = await post(`/imports?name=${encodeURIComponent('From Bo Lin.plenary-changes')}`, 'PLENBNDL one', own);
+    expect(same).toEqual({ status: 200, json: { name: 'From Bo Lin.plenary-changes' } });
+    expect(readdirSync(join(dataDir, 'Reports')).filter((name) => name.startsWith('From Bo Lin'))).toHaveLength(2);
     // Only this host's pages, and only plain names, as for drafts.
     expect((await post('/imports?name=x.plenary-changes', 'x', 'http://evil.example')).status).toBe(403);
     expect((await post(`/imports?name=${encodeURIComponent('../x.plenary-changes')}`, 'x', own)).status).toBe(400);
