@@ -20,7 +20,35 @@ async function namesForHost(api: PlenaryApi, files: File[]): Promise<string[]> {
   return paths;
 }
 
+/** What the window shows while files are dragged over it (their names are not known until the drop). */
+function dropHint(): HTMLElement {
+  const hint = document.createElement('div');
+  hint.id = 'drop-changes-hint';
+  hint.className = 'drop-changes-hint';
+  hint.hidden = true;
+  hint.append(Object.assign(document.createElement('span'), { textContent: `Drop changes files (.${BUNDLE_EXTENSION}) to import them into this report` }));
+  document.body.append(hint);
+  return hint;
+}
+
 export function acceptDroppedChangesFiles(api: PlenaryApi, importFiles: (names: string[]) => void, notify: (text: string) => void): void {
+  const hint = dropHint();
+  // dragenter and dragleave fire for every element crossed: count them to know when the drag has left the window.
+  let inside = 0;
+  const leave = (): void => {
+    inside = 0;
+    hint.hidden = true;
+  };
+  window.addEventListener('dragenter', (event) => {
+    if (!carriesFiles(event)) return;
+    inside += 1;
+    hint.hidden = false;
+  });
+  window.addEventListener('dragleave', (event) => {
+    if (!carriesFiles(event)) return;
+    inside -= 1;
+    if (inside <= 0) leave();
+  });
   window.addEventListener('dragover', (event) => {
     if (!carriesFiles(event)) return;
     event.preventDefault();
@@ -31,6 +59,7 @@ export function acceptDroppedChangesFiles(api: PlenaryApi, importFiles: (names: 
     if (!carriesFiles(event)) return;
     event.preventDefault();
     event.stopPropagation();
+    leave();
     const changes = [...event.dataTransfer!.files].filter(isChangesFile);
     if (changes.length === 0) {
       notify(`Only changes files (.${BUNDLE_EXTENSION}) can be dropped on the report; to import a draft, use Import….`);

@@ -86,8 +86,13 @@ async function dropFiles(files: Array<{ name: string; bytes: number[] }>): Promi
     for (const file of list) data.items.add(new File([new Uint8Array(file.bytes)], file.name));
     return data;
   }, files);
+  await page.dispatchEvent('.ProseMirror', 'dragenter', { dataTransfer: transfer });
   await page.dispatchEvent('.ProseMirror', 'dragover', { dataTransfer: transfer });
+  // While dragged over the window, it says where the files would go.
+  expect(await page.isVisible('#drop-changes-hint')).toBe(true);
+  expect(await page.textContent('#drop-changes-hint')).toBe('Drop changes files (.plenary-changes) to import them into this report');
   await page.dispatchEvent('.ProseMirror', 'drop', { dataTransfer: transfer });
+  expect(await page.isVisible('#drop-changes-hint')).toBe(false);
 }
 
 test('changes files dropped on the window are imported together, as Import changes… does', async () => {
@@ -106,6 +111,21 @@ test('changes files dropped on the window are imported together, as Import chang
   await dropFiles(dropped.slice(0, 1));
   await page.waitForFunction(() => /already in this report/.test(document.querySelector('#sync-notice')?.textContent ?? ''));
   expect(readdirSync(reports)).toEqual(files);
+});
+
+test('files dragged over the window and away again leave it as it was', async () => {
+  const transfer = await page.evaluateHandle(() => {
+    const data = new DataTransfer();
+    data.items.add(new File(['x'], 'From Bo Lin.plenary-changes'));
+    return data;
+  });
+  await page.dispatchEvent('.ProseMirror', 'dragenter', { dataTransfer: transfer });
+  await page.dispatchEvent('#report-title', 'dragenter', { dataTransfer: transfer });
+  await page.dispatchEvent('.ProseMirror', 'dragleave', { dataTransfer: transfer });
+  expect(await page.isVisible('#drop-changes-hint')).toBe(true); // still over the window
+  await page.dispatchEvent('#report-title', 'dragleave', { dataTransfer: transfer });
+  expect(await page.isVisible('#drop-changes-hint')).toBe(false);
+  expect(await page.$('#sync-dialog[open]')).toBeNull();
 });
 
 test('a dropped draft is not taken for changes: the page says what can be dropped', async () => {
