@@ -151,10 +151,10 @@ export function activeChair(roster: Roster): Member | undefined {
   return undefined;
 }
 
-/** The active member holding a public key, if any (the user's own entry, say). */
 /** How a changes file names its sender when they are not on the roster (they have not said which member they are). */
 export const UNNAMED_SENDER = 'A Plenary user';
 
+/** The active member holding a public key, if any (the user's own entry, say). */
 export function memberByPublicKey(roster: Roster, publicKey: string): Member | undefined {
   const key = normalizePublicKey(publicKey);
   for (const member of roster.values()) if (isActive(member) && member.publicKey === key) return member;

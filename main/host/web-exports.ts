@@ -184,17 +184,13 @@ export class WebExports {
       const folder = changes ? this.reportsDir : this.importsDir;
       mkdirSync(folder, { recursive: true });
       const body = Buffer.concat(chunks);
-      const answer = (name: string): void => void response.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8' }).end(JSON.stringify({ name }));
       // The same changes file dropped again is the one already there, not a second copy.
-      if (changes && (await readFile(join(folder, safe)).catch(() => null))?.equals(body)) {
-        answer(safe);
-        return;
-      }
-      // Two uploads of "draft.md" never overwrite each other: a random prefix for drafts
-      // (read once, then removed), a number for changes files (kept, listed by name).
-      const stored = changes ? basename(freshPath(folder, safe)) : `${randomBytes(6).toString('hex')}-${safe}`;
-      await writeFile(join(folder, stored), body, { flag: 'wx' });
-      answer(stored);
+      const again = changes && (await readFile(join(folder, safe)).catch(() => null))?.equals(body);
+      // Otherwise two uploads of "draft.md" never overwrite each other: a random prefix for
+      // drafts (read once, then removed), a number for changes files (kept, listed by name).
+      const stored = again ? safe : changes ? basename(freshPath(folder, safe)) : `${randomBytes(6).toString('hex')}-${safe}`;
+      if (!again) await writeFile(join(folder, stored), body, { flag: 'wx' });
+      response.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8' }).end(JSON.stringify({ name: stored }));
     } catch (error) {
       if (!response.headersSent) refuse(500, `Could not receive ${safe}: ${(error as Error).message}`);
     }

@@ -5,8 +5,8 @@
  * copies that end identical.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tempDir as tempFolder } from './fixtures/sync/harness.ts';
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import * as Y from 'yjs';
 import { closeAllReports, createReportFile, openReportFile, type OpenReport } from '../../main/services/open-report.ts';
@@ -19,17 +19,9 @@ import { ApiError } from '../../shared/api.ts';
 import type { ChangesProgressEvent } from '../../shared/sync-requests.ts';
 import { addParagraph } from '../unit/helpers/add-paragraph.ts';
 
-const dirs: string[] = [];
-afterEach(() => {
-  closeAllReports();
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'plenary-everyone-'));
-  dirs.push(dir);
-  return dir;
-}
+// (Each test's folder goes with the test run's temporary root: test/temp-root.ts.)
+afterEach(() => closeAllReports());
+const tempDir = (): string => tempFolder('plenary-everyone-');
 
 const member = (name: string, publicKey: string, role: MemberInput['role'] = 'member'): MemberInput => ({
   name, group: 'civil-society', region: 'african', development: 'developing', gender: 'woman', role, publicKey,

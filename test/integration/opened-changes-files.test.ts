@@ -4,8 +4,8 @@
  * the file is damaged or its report is not here. Real report files, real changes files.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tempDir as tempFolder } from './fixtures/sync/harness.ts';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { closeAllReports, createReportFile, openReportFile } from '../../main/services/open-report.ts';
 import { exportBundle } from '../../main/services/bundles.ts';
@@ -14,17 +14,9 @@ import { BLANK_REPORT_TEMPLATE } from '../../shared/report-template.ts';
 import { ApiError, type ReportSummary } from '../../shared/api.ts';
 import { addParagraph } from '../unit/helpers/add-paragraph.ts';
 
-const dirs: string[] = [];
-afterEach(() => {
-  closeAllReports();
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'plenary-opened-changes-'));
-  dirs.push(dir);
-  return dir;
-}
+// (Each test's folder goes with the test run's temporary root: test/temp-root.ts.)
+afterEach(() => closeAllReports());
+const tempDir = (): string => tempFolder('plenary-opened-changes-');
 
 /** The secretariat's report, a copy of it on Ana's laptop, and a changes file from Ana. */
 async function aChangesFile(): Promise<{ dir: string; summary: ReportSummary; copy: string; file: string }> {
