@@ -36,6 +36,12 @@ export interface SyncStatusView {
   problem: string | null;
   /** The meeting this app hosts for the report, if any. */
   meeting: MeetingInfo | null;
+  /**
+   * The report is being sent to the server in parts (its history is larger than the
+   * server takes in one message): parts stored so far, of how many (0 of 0 while the
+   * server's state is read).
+   */
+  sendingInParts: { sent: number; total: number } | null;
 }
 
 export interface MeetingInfo {
@@ -281,5 +287,12 @@ export function parseSyncStatus(value: unknown): SyncStatusView | null {
     linkEndedAt: typeof v.linkEnded === 'string' && typeof v.linkEndedAt === 'string' ? v.linkEndedAt : null,
     problem: typeof v.problem === 'string' ? v.problem : null,
     meeting: meeting ? { url: String(meeting.url), code: String(meeting.code), invite: String(meeting.invite), shortInvite: String(meeting.shortInvite) } : null,
+    sendingInParts: partsProgress(v.sendingInParts),
   };
+}
+
+function partsProgress(value: unknown): SyncStatusView['sendingInParts'] {
+  if (!value || typeof value !== 'object') return null;
+  const { sent, total } = value as Record<string, unknown>;
+  return Number.isInteger(sent) && Number.isInteger(total) && (sent as number) >= 0 && (sent as number) <= (total as number) ? { sent: sent as number, total: total as number } : null;
 }

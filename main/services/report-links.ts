@@ -18,8 +18,17 @@ import { ServerLinks } from './sync/server-links.ts';
 import { MEETING_ENDED, meetingInterfaces, parseInvite, startMeeting, type Meeting } from './sync/meeting-host.ts';
 import { isValidReportId } from '../../shared/report-id.ts';
 import { relayAwareness, type AwarenessRelay } from './awareness-relay.ts';
-import { refusalNote, tooLargeNote } from './sync/refusal-message.ts';
+import { partsRefusedNote, refusalNote, tooLargeNote } from './sync/refusal-message.ts';
 import { CloseCode } from './sync/frame-guard.ts';
+import { sendInParts, SendInPartsError, type PartsSending } from './sync/send-in-parts.ts';
+
+/**
+ * Part sizes tried, largest first, when a report's first sync is too large for a server:
+ * its limit is not known here (16 MiB by default, `--max-message-bytes` to change).
+ */
+const PART_BYTES = [16 * 1024, 4 * 1024, 1024, 256, 64, 16].map((kib) => kib * 1024 - 1024);
+/** Attempts in a row that stored no part before the report stops calling the server. */
+const MAX_FRUITLESS_SENDS = 3;
 
 const byReport = new WeakMap<OpenReport, ReportLinks>();
 
@@ -42,6 +51,12 @@ export class ReportLinks {
   private relay: AwarenessRelay | null = null;
   private linkStatus: SyncStatus | null = null;
   private meeting: Meeting | null = null;
+  /** The report being sent to its server in parts (its link waits until it is done). */
+  private parts: { url: string; inMeeting: boolean; sent: number; total: number; cancel: () => void } | null = null;
+  /** Sends in parts in a row that ended before the server stored any part. */
+  private fruitlessSends = 0;
+  /** The part size a server last took, by its address: a send that resumes starts there. */
+  private readonly partBytesTaken = new Map<string, number>();
   /**
    * Why the last link ended by the other side's doing (the host ended the meeting, the
    * code or access was refused), shown until the report is linked anew; `at` only for an
@@ -87,12 +102,17 @@ export class ReportLinks {
   status(): SyncStatusView {
     const meeting = this.meeting ? infoOf(this.meeting) : null;
     const ended = { linkEnded: this.ended?.why ?? null, linkEndedAt: this.ended?.at?.toISOString() ?? null };
+    if (this.parts) {
+      const { url, inMeeting, sent, total } = this.parts;
+      const lastSyncAt = inMeeting ? null : this.safeRemembered()?.lastSyncAt ?? null;
+      return { state: 'syncing', pending: 0, lastSyncAt, server: url, inMeeting, ...ended, problem: null, meeting, sendingInParts: { sent, total } };
+    }
     if (!this.link || !this.linkStatus) {
       const record = this.safeRemembered();
-      return { state: 'not-connected', pending: 0, lastSyncAt: record?.lastSyncAt ?? null, server: null, inMeeting: false, ...ended, problem: null, meeting };
+      return { state: 'not-connected', pending: 0, lastSyncAt: record?.lastSyncAt ?? null, server: null, inMeeting: false, ...ended, problem: null, meeting, sendingInParts: null };
     }
     const s = this.linkStatus;
-    return { state: s.state, pending: s.pending, lastSyncAt: s.lastSyncAt?.toISOString() ?? null, server: this.link.url, inMeeting: this.link.token !== undefined, ...ended, problem: s.problem, meeting };
+    return { state: s.state, pending: s.pending, lastSyncAt: s.lastSyncAt?.toISOString() ?? null, server: this.link.url, inMeeting: this.link.token !== undefined, ...ended, problem: s.problem, meeting, sendingInParts: null };
   }
 
   private safeRemembered(): { lastSyncAt?: string } | undefined {
@@ -130,10 +150,12 @@ export class ReportLinks {
     this.ended = null;
     const link = new ServerLink({ url, reportId, doc: this.report.doc, token, links: invite ? undefined : this.remembered });
     // (Handled after the provider has finished with the event it is telling us about.)
-    link.onClosed((code) => {
+    link.onClosed((code, refusedHere) => {
       if (invite && code === MEETING_ENDED.code) queueMicrotask(() => this.endedByOtherSide(link, 'The meeting ended', new Date()));
-      // Calling again would send the same too-large message again, every time.
-      else if (code === CloseCode.tooLarge) queueMicrotask(() => this.endedByOtherSide(link, tooLargeNote(invite !== null)));
+      // Calling again would exchange the same too-large message again, every time. One
+      // this app sent goes in parts instead; one it was sent cannot.
+      else if (code === CloseCode.tooLarge && refusedHere) queueMicrotask(() => this.endedByOtherSide(link, tooLargeNote(invite !== null)));
+      else if (code === CloseCode.tooLarge) queueMicrotask(() => void this.sendInParts(link, address, url, token));
     });
     link.onRefused((reason) => {
       const note = refusalNote({ meeting: invite !== null, reason });
@@ -155,10 +177,66 @@ export class ReportLinks {
   }
 
   private closeLink(): void {
+    this.parts?.cancel();
+    this.parts = null;
     this.relay?.stop();
     this.relay = null;
     this.link?.close();
     this.link = null;
+  }
+
+  /**
+   * The server refused the report's first sync as larger than its message limit: send
+   * what it lacks in parts (send-in-parts.ts), smaller parts while it refuses them as too
+   * large, then link again. Typing goes on meanwhile, and reaches the server with the
+   * link. A lost connection resumes from what the server stored, a few seconds later.
+   */
+  private async sendInParts(link: ServerLink, address: string, url: string, token: string | undefined): Promise<void> {
+    if (this.link !== link) return;
+    this.closeLink();
+    let current: PartsSending | null = null;
+    let cancelled = false;
+    const parts = { url, inMeeting: token !== undefined, sent: 0, total: 0, cancel: () => { cancelled = true; current?.cancel(); } };
+    this.parts = parts;
+    this.emit();
+    let failure: SendInPartsError | null = null;
+    const taken = this.partBytesTaken.get(url);
+    for (const partBytes of PART_BYTES.filter((bytes) => taken === undefined || bytes <= taken)) {
+      current = sendInParts({
+        url, reportId: this.reportId(), token, doc: this.report.doc, partBytes,
+        onProgress: (sent, total) => {
+          if (sent > 0) {
+            this.fruitlessSends = 0;
+            this.partBytesTaken.set(url, partBytes);
+          }
+          parts.sent = sent;
+          parts.total = total;
+          if (this.parts === parts) this.emit();
+        },
+      });
+      try {
+        await current.done;
+        failure = null;
+        break;
+      } catch (error) {
+        if (cancelled) return;
+        failure = error instanceof SendInPartsError ? error : new SendInPartsError(String(error));
+        if (!failure.tooLarge) break;
+      }
+    }
+    if (cancelled || this.parts !== parts) return;
+    this.parts = null;
+    if (failure !== null && !failure.tooLarge) this.fruitlessSends += parts.sent > 0 ? 0 : 1;
+    if (failure?.tooLarge || this.fruitlessSends >= MAX_FRUITLESS_SENDS) {
+      const where = token !== undefined ? 'the meeting' : 'the server';
+      this.fruitlessSends = 0;
+      this.ended = { why: failure?.tooLarge ? partsRefusedNote(token !== undefined) : `Could not send the report to ${where} in parts (${failure?.message})`, at: null };
+      this.emit();
+      return;
+    }
+    // Done, or the connection was lost midway: link again. A server that still lacks too
+    // much refuses it once more, and the parts resume from what it has stored.
+    this.connect(address);
   }
 
   /**

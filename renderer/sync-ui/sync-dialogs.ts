@@ -343,7 +343,7 @@ export class SyncDialogs {
       // A mistyped address would otherwise only ever say "Offline": say it was not reached,
       // here, while the address is in front of the user (the link goes on trying).
       // ("Syncing" alone is not an answer: the socket opens before the server has let us in.)
-      const settled = await this.waitForStatus((s) => s.state === 'in-sync' || s.linkEnded !== null || s.problem !== null, FIRST_CONTACT_MS);
+      const settled = await this.waitForStatus((s) => s.state === 'in-sync' || s.sendingInParts !== null || s.linkEnded !== null || s.problem !== null, FIRST_CONTACT_MS);
       // Still exchanging a large backlog after the wait: it answered.
       const answered = settled ?? (this.status?.state === 'syncing' ? this.status : null);
       const unreached = !answered
@@ -357,6 +357,9 @@ export class SyncDialogs {
       }
       // An invitation's code is not for the status line; the report id is noise there.
       const where = new URL(url.split('#')[0] ?? url);
+      if (answered?.sendingInParts) {
+        return `The report is larger than ${url.includes('#') ? 'the meeting' : where.origin} takes at once: it is being sent in parts, counted in the status line. Work on meanwhile.`;
+      }
       return url.includes('#') ? `Connecting to the meeting at ${where.host}.` : `Syncing with ${where.origin}${where.pathname === '/' ? '' : where.pathname}.`;
     }, fetching() ? 'Fetching the report…' : 'Connecting…'));
     const actions = [go];

@@ -16,6 +16,14 @@ function time(iso: string | null): string {
     : at.toLocaleString(undefined, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
 }
 
+const IN_PARTS = 'sending in parts';
+
+/** A report too large for one message, on its way in parts. */
+function inParts({ sent, total }: { sent: number; total: number }, where: string): string {
+  const start = `Sending the report to ${where} in parts (its history is larger than ${where} takes at once)`;
+  return total === 0 ? `${start}…` : `${start} · ${sent} of ${total} sent…`;
+}
+
 export function describeSync(status: SyncStatusView): string {
   const last = time(status.lastSyncAt);
   const since = last ? ` · last sync ${last}` : '';
@@ -29,7 +37,8 @@ export function describeSync(status: SyncStatusView): string {
       // Never reached: "back" would be wrong, and a mistyped address is the likely cause.
       : last ? `Offline · edits are kept and sent when the server is back${since}` : 'Server not reached yet (check its address) · edits are kept here'; break;
     case 'connecting': text = `Connecting to ${where}…${since}`; break;
-    case 'syncing': text = status.pending > 0 ? `Syncing ${status.pending} update${status.pending === 1 ? '' : 's'}…` : 'Syncing…'; break;
+    case 'syncing': text = status.sendingInParts ? inParts(status.sendingInParts, where)
+      : status.pending > 0 ? `Syncing ${status.pending} update${status.pending === 1 ? '' : 's'}…` : 'Syncing…'; break;
     case 'in-sync': text = `${status.inMeeting ? 'In the meeting · in sync' : 'In sync'}${last ? ` · ${last}` : ''}`; break;
   }
   if (status.problem && (status.state === 'offline' || status.state === 'connecting')) {
@@ -101,6 +110,11 @@ export class SyncStatusLine {
     this.text.dataset.state = status.state;
     this.text.title = status.server ? `Server: ${status.server}` : '';
     this.shownState = status.state;
+    // A report sent in parts can take minutes: its start is said once (not each part).
+    if (status.sendingInParts && this.announcedKey !== IN_PARTS) {
+      this.announcer.textContent = inParts({ sent: 0, total: 0 }, status.inMeeting ? 'the meeting' : 'the server');
+      this.announcedKey = IN_PARTS;
+    }
     // Passing states are not said, what they lead to is: each attempt to reconnect goes
     // through "connecting", and a backlog being sent ends in "in sync".
     if (status.state === 'connecting' || status.state === 'syncing') return;

@@ -167,12 +167,13 @@ describe('Connect to server…', () => {
     await until(() => !namesIn(boWindow).includes('Ana'), "Ana's presence withdrawn when B disconnects");
   });
 
-  it('stops and says what to do when the report\'s changes are too large for one message to the server', async () => {
+  it('stops and says what to do when the server refuses even small parts of the report\'s changes', async () => {
     let connections = 0;
     const countConnections = (_level: string, event: string): void => {
       if (event === 'connection.opened') connections++;
     };
-    const s = await startSyncServer({ dataDir: tempDir(), host: '127.0.0.1', port: 0, log: countConnections, maxMessageBytes: 64 * 1024 });
+    // (A limit below the smallest part the app tries: sync-in-parts.test.ts has the parts.)
+    const s = await startSyncServer({ dataDir: tempDir(), host: '127.0.0.1', port: 0, log: countConnections, maxMessageBytes: 8 * 1024 });
     cleanups.push(() => s.close());
     const { a, dataA } = oneReport();
     for (let i = 0; i < 300; i++) addParagraph(a.doc, `Paragraph ${i}: ${'the stakeholders in their respective roles '.repeat(6)}`);
@@ -181,7 +182,7 @@ describe('Connect to server…', () => {
     await handlersFor(a, dataA).connectServer(s.url);
     await until(() => ReportLinks.for(a, dataA).status().linkEnded !== null, 'the link to stop', 10_000);
     const status = ReportLinks.for(a, dataA).status();
-    expect(describeSync(status)).toBe('The report\'s changes are too large for the server; use Export changes…, or have its limit raised (--max-message-bytes) · your edits are kept here');
+    expect(describeSync(status)).toBe('The server refuses even small parts of the report\'s changes; have its limit raised (--max-message-bytes), or use Export changes… · your edits are kept here');
     expect(status.state).toBe('not-connected');
     // It does not call again (each call would send the same message), and the report is as it was.
     const calls = connections;

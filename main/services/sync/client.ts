@@ -35,6 +35,8 @@ export interface ServerLinkOptions {
   token?: string;
   /** Where the link is remembered; the last sync time is updated there too. */
   links?: ServerLinks;
+  /** Largest message taken from the server (guarded-socket.ts's default unless given; tests lower it). */
+  maxServerFrameBytes?: number;
   /** Reconnect backoff; defaults suit people on flaky networks, tests shorten them. */
   backoff?: { delayMs?: number; maxDelayMs?: number };
 }
@@ -46,13 +48,15 @@ export class ServerLink {
   readonly token: string | undefined;
   private readonly provider: HocuspocusProvider;
   private readonly listeners = new Set<(status: SyncStatus) => void>();
-  private readonly closeListeners = new Set<(code: number) => void>();
+  private readonly closeListeners = new Set<(code: number, refusedHere: boolean) => void>();
   private readonly refusedListeners = new Set<(reason: string | undefined) => void>();
   private readonly links: ServerLinks | undefined;
   private socketState: 'offline' | 'connecting' | 'connected' = 'connecting';
   private current: SyncStatus;
   private destroyed = false;
   private problem: string | null = null;
+  /** This app closed the connection, refusing what the server sent (and told it why). */
+  private refusedHere = false;
 
   constructor(options: ServerLinkOptions) {
     if (!isServerUrl(options.url)) throw new Error(`Not a ws:// or wss:// address: ${options.url}`);
@@ -75,6 +79,10 @@ export class ServerLink {
       WebSocketPolyfill: guardedWebSocket({
         url: options.url,
         reportId: options.reportId,
+        maxBytes: options.maxServerFrameBytes,
+        onRefused: () => {
+          this.refusedHere = true;
+        },
         onError: (error) => {
           this.problem = tlsProblem(error);
           this.update();
@@ -88,12 +96,15 @@ export class ServerLink {
       maxAttempts: 0,
       onStatus: ({ status }: { status: string }) => {
         this.socketState = status === 'connected' ? 'connected' : status === 'connecting' ? 'connecting' : 'offline';
-        if (status === 'connected') this.problem = null;
+        if (status === 'connected') {
+          this.problem = null;
+          this.refusedHere = false;
+        }
         this.update();
       },
       onClose: ({ event }: { event?: { code?: number } }) => {
         if (this.destroyed) return;
-        for (const listener of [...this.closeListeners]) listener(event?.code ?? 1006);
+        for (const listener of [...this.closeListeners]) listener(event?.code ?? 1006, this.refusedHere);
       },
       onAuthenticationFailed: ({ reason }: { reason?: string }) => {
         if (this.destroyed) return;
@@ -131,8 +142,12 @@ export class ServerLink {
     return () => this.listeners.delete(listener);
   }
 
-  /** Calls `listener` with the close code each time the server closes the connection. */
-  onClosed(listener: (code: number) => void): () => void {
+  /**
+   * Calls `listener` with the close code each time the connection closes, and whether
+   * this app closed it, refusing what the server sent (a 1009 is then the server's
+   * message that was too large, not this app's).
+   */
+  onClosed(listener: (code: number, refusedHere: boolean) => void): () => void {
     this.closeListeners.add(listener);
     return () => this.closeListeners.delete(listener);
   }

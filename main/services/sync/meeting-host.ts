@@ -66,6 +66,8 @@ export interface MeetingOptions {
   awareness?: Awareness;
   /** How many wrong codes are let through (wrong-code-limiter.ts); tests shorten the windows. */
   wrongCodeLimits?: WrongCodeLimits;
+  /** Largest message a guest may send (the sync server's default unless given). */
+  maxMessageBytes?: number;
 }
 
 export interface Meeting {
@@ -150,6 +152,7 @@ export async function startMeeting(options: MeetingOptions): Promise<Meeting> {
     port: options.port ?? 0,
     storage: bridge,
     log,
+    maxMessageBytes: options.maxMessageBytes,
     authorize: ({ token, reportId, remote }) => {
       const refusal = wrongCodes.refusal(remote);
       if (refusal) {

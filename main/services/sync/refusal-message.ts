@@ -6,6 +6,7 @@
  * recognized, and every text is ours.
  */
 import { TOO_MANY_WRONG_CODES } from './wrong-code-limiter.ts';
+import { MAX_SERVER_FRAME_BYTES } from './guarded-socket.ts';
 
 /**
  * A meeting's refusal of the right code for another report: a member entered the short
@@ -43,12 +44,18 @@ export function refusalNote(options: { meeting: boolean; reason?: string }): str
 }
 
 /**
- * For the status line, when the link closed because a message was too large for the
- * other side (or for this app): the report's changes to exchange exceed the limit, and
- * calling again would only send them again. A changes file carries far more.
+ * For the status line, when this app closed the link because what the server sent was
+ * larger than it takes in one message (the server's copy has far more than this one):
+ * calling again would only have it sent again. A changes file carries far more.
  */
 export function tooLargeNote(meeting: boolean): string {
+  const where = meeting ? 'the meeting' : 'the server';
+  return `What ${where} has to send is larger than this app takes at once (${MAX_SERVER_FRAME_BYTES / 1024 / 1024} MiB); ask a member who has the report for a changes file (Export changes…)`;
+}
+
+/** For the status line, when the server refused even small parts of the report (send-in-parts.ts). */
+export function partsRefusedNote(meeting: boolean): string {
   return meeting
-    ? 'The report\'s changes are too large for the meeting; use Export changes… instead'
-    : 'The report\'s changes are too large for the server; use Export changes…, or have its limit raised (--max-message-bytes)';
+    ? 'The meeting refuses even small parts of the report\'s changes; use Export changes… instead'
+    : 'The server refuses even small parts of the report\'s changes; have its limit raised (--max-message-bytes), or use Export changes…';
 }

@@ -1,0 +1,133 @@
+/**
+ * Sends a server (or a meeting) what it lacks of a report in parts, for when the report
+ * has outgrown the server's message limit: the first sync of a report with a long
+ * history is one update larger than the limit, which the server refuses (1009) each time.
+ *
+ * A second, short-lived link with an empty mirror doc learns what the server has (the
+ * Yjs sync exchange fills the mirror with it). The parts (report-parts.ts) are then
+ * applied to the mirror one at a time; the stock provider sends each as an ordinary
+ * update, and the next waits until the server has stored the one before. A part the
+ * server acknowledged stays there: a send that breaks off is resumed by the next, which
+ * starts from what the server then has. Once done, the report's own link connects again
+ * and its sync exchange carries only what was typed meanwhile.
+ */
+import * as Y from 'yjs';
+import { HocuspocusProvider } from '@hocuspocus/provider';
+import { guardedWebSocket } from './guarded-socket.ts';
+import { reportParts } from './report-parts.ts';
+import { CloseCode } from './frame-guard.ts';
+
+export class SendInPartsError extends Error {
+  override name = 'SendInPartsError';
+  /** The server refused a part as too large: smaller parts may pass. */
+  readonly tooLarge: boolean;
+
+  constructor(message: string, tooLarge = false) {
+    super(message);
+    this.tooLarge = tooLarge;
+  }
+}
+
+export interface SendInPartsOptions {
+  url: string;
+  reportId: string;
+  /** A meeting's code, or the server's access token. */
+  token?: string;
+  doc: Y.Doc;
+  /** Largest part, in bytes of update. */
+  partBytes: number;
+  /** After the server has stored each part (and once before the first, with `sent` 0). */
+  onProgress?: (sent: number, total: number) => void;
+  /** How long to wait for the server's answer to one step before giving up. */
+  stepTimeoutMs?: number;
+}
+
+export interface PartsSending {
+  /** Settles once every part is stored; rejects with a SendInPartsError. */
+  readonly done: Promise<void>;
+  /** Stops (the parts the server stored stay there). */
+  cancel(): void;
+}
+
+export function sendInParts(options: SendInPartsOptions): PartsSending {
+  const mirror = new Y.Doc({ gc: false });
+  const stepTimeoutMs = options.stepTimeoutMs ?? 60_000;
+  let settle: (error: SendInPartsError | null) => void = () => {};
+  let provider: HocuspocusProvider | null = null;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let parts: Uint8Array[] | null = null;
+  let sent = 0;
+
+  const done = new Promise<void>((resolve, reject) => {
+    let settled = false;
+    settle = (error) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      provider?.destroy();
+      mirror.destroy();
+      if (error) reject(error);
+      else resolve();
+    };
+  });
+  const waitAtMost = (what: string): void => {
+    clearTimeout(timer);
+    timer = setTimeout(() => settle(new SendInPartsError(`${options.url} did not answer in time (${what}).`)), stepTimeoutMs);
+  };
+
+  /** A part is applied to the mirror, and its update not yet stored by the server. */
+  let awaiting = false;
+  const sendNext = (): void => {
+    if (!parts || !provider) return;
+    if (sent === parts.length) {
+      settle(null);
+      return;
+    }
+    waitAtMost(`part ${sent + 1} of ${parts.length}`);
+    awaiting = true;
+    Y.applyUpdate(mirror, parts[sent] as Uint8Array);
+    // A part that brought the mirror nothing new sent nothing: there is no answer to wait for.
+    if (provider.unsyncedChanges === 0) queueMicrotask(stored);
+  };
+  const stored = (): void => {
+    if (!awaiting || !parts) return;
+    awaiting = false;
+    sent += 1;
+    options.onProgress?.(sent, parts.length);
+    sendNext();
+  };
+
+  waitAtMost('connecting');
+  provider = new HocuspocusProvider({
+    url: options.url,
+    name: options.reportId,
+    document: mirror,
+    token: options.token ?? null,
+    // Not a person: others' presence lists must not show it.
+    awareness: null,
+    WebSocketPolyfill: guardedWebSocket({
+      url: options.url,
+      reportId: options.reportId,
+      onRefused: (reason) => settle(new SendInPartsError(`${options.url} sent something that is not part of a report (${reason}).`)),
+    }),
+    maxAttempts: 1,
+    onAuthenticationFailed: ({ reason }: { reason?: string }) => settle(new SendInPartsError(`${options.url} refused the link${reason ? ` (${reason})` : ''}.`)),
+    onClose: ({ event }: { event?: { code?: number } }) => {
+      const code = event?.code ?? 1006;
+      settle(new SendInPartsError(code === CloseCode.tooLarge ? `${options.url} refused a part of ${options.partBytes} bytes as too large.` : `The connection to ${options.url} closed (${code}).`, code === CloseCode.tooLarge));
+    },
+    onSynced: () => {
+      if (parts) return;
+      // The mirror now holds what the server has: the parts are what it lacks.
+      parts = reportParts(options.doc, Y.encodeStateVector(mirror), options.partBytes);
+      options.onProgress?.(0, parts.length);
+      sendNext();
+    },
+    // (Called as the provider sends an update, and as the server says it stored one.)
+    onUnsyncedChanges: () => {
+      if (provider?.unsyncedChanges === 0) stored();
+    },
+  } as ConstructorParameters<typeof HocuspocusProvider>[0]);
+
+  return { done, cancel: () => settle(new SendInPartsError('Cancelled.')) };
+}

@@ -1,0 +1,177 @@
+/**
+ * A report whose history has outgrown what a server takes in one message (its first
+ * sync is one update larger than the limit) reaches the server in parts, through the
+ * real links: Connect to server… (report-links.ts), a real sync server on loopback with a
+ * small limit, the stock provider. What the server then holds is checked by fetching the
+ * report from it as a member who does not have it would.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import * as Y from 'yjs';
+import { closeAllReports, createReportFile, openReportFile, type OpenReport } from '../../main/services/open-report.ts';
+import { ReportLinks } from '../../main/services/report-links.ts';
+import { startSyncServer, type SyncServer } from '../../main/services/sync/server.ts';
+import { startMeeting } from '../../main/services/sync/meeting-host.ts';
+import { silentLogger } from '../../main/services/sync/log.ts';
+import { fetchReport } from '../../main/services/sync/fetch-report.ts';
+import { ServerLink } from '../../main/services/sync/client.ts';
+import { CloseCode } from '../../main/services/sync/frame-guard.ts';
+import { BLANK_REPORT_TEMPLATE } from '../../shared/report-template.ts';
+import { bodyOf, readMeta } from '../../shared/ydoc.ts';
+import type { SyncStatusView } from '../../shared/sync-requests.ts';
+import { describeSync } from '../../renderer/sync-ui/sync-status.ts';
+import { addParagraph } from '../unit/helpers/add-paragraph.ts';
+import { cuttableLink, tempDir, waitFor } from './fixtures/sync/harness.ts';
+
+const LIMIT = 64 * 1024;
+
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  closeAllReports();
+});
+
+async function smallServer(maxMessageBytes = LIMIT): Promise<SyncServer> {
+  const server = await startSyncServer({ dataDir: tempDir(), host: '127.0.0.1', port: 0, log: silentLogger, maxMessageBytes });
+  cleanups.push(() => server.close());
+  return server;
+}
+
+/** A report's links, with every status they announce. */
+function linked(report: OpenReport, dataDir: string): { report: OpenReport; links: ReportLinks; statuses: SyncStatusView[] } {
+  const links = ReportLinks.for(report, dataDir, { reconnect: false });
+  cleanups.push(() => links.close());
+  const statuses: SyncStatusView[] = [];
+  links.onStatus((status) => statuses.push(status));
+  return { report, links, statuses };
+}
+
+function addParagraphs(report: OpenReport, count: number, text: (i: number) => string): void {
+  for (let i = 0; i < count; i++) addParagraph(report.doc, text(i));
+}
+
+/** The secretariat's report after months of drafting: more than LIMIT of history, deletions too. */
+function longReport(paragraphs: number): { report: OpenReport; links: ReportLinks; statuses: SyncStatusView[] } {
+  const dir = tempDir();
+  const report = createReportFile(join(dir, 'report.plenary'), BLANK_REPORT_TEMPLATE, { title: 'Report of the Working Group on Internet Governance' });
+  addParagraphs(report, paragraphs, (i) => `${i + 1}. The Working Group recognizes the respective roles of governments, the private sector and civil society in the governance of the Internet. (${i})`);
+  report.doc.transact(() => bodyOf(report.doc).delete(3, 5));
+  expect(Y.encodeStateAsUpdate(report.doc).length).toBeGreaterThan(2 * LIMIT);
+  return linked(report, join(dir, 'data'));
+}
+
+/** The report as a member who does not have it gets it from `url` now. */
+async function onServer(url: string, reportId: string, token?: string): Promise<Y.Doc> {
+  const doc = await fetchReport({ url, reportId, token });
+  cleanups.push(() => doc.destroy());
+  return doc;
+}
+
+const inSync = (links: ReportLinks): boolean => links.status().state === 'in-sync' && links.status().sendingInParts === null;
+
+describe('a report too large for one message to its server', () => {
+  it('reaches the server in parts, with what is typed meanwhile, and then syncs as usual', async () => {
+    const server = await smallServer();
+    const { report, links, statuses } = longReport(800);
+    const reportId = readMeta(report.doc).id;
+    let typedMeanwhile = false;
+    links.onStatus((status) => {
+      if (!typedMeanwhile && (status.sendingInParts?.sent ?? 0) >= 1) {
+        typedMeanwhile = true;
+        addParagraph(report.doc, 'Typed while the report was on its way.');
+      }
+    });
+    links.connect(server.url);
+    await waitFor(() => inSync(links), 30_000, 'the report to be in sync with the server');
+
+    const progress = statuses.map((s) => s.sendingInParts).filter((p) => p !== null);
+    const total = progress.at(-1)?.total ?? 0;
+    expect(total).toBeGreaterThanOrEqual(3);
+    // (Larger parts were tried first and refused: this server's limit is not known to the app.)
+    expect(progress.map((p) => p.sent).slice(-(total + 1))).toEqual(Array.from({ length: total + 1 }, (_, i) => i));
+    const midway = statuses.find((s) => s.sendingInParts?.sent === 1) as SyncStatusView;
+    expect(describeSync(midway)).toBe(`Sending the report to the server in parts (its history is larger than the server takes at once) · 1 of ${total} sent…`);
+    expect(typedMeanwhile).toBe(true);
+
+    const fetched = await onServer(server.url, reportId);
+    expect(bodyOf(fetched).toJSON()).toBe(bodyOf(report.doc).toJSON());
+    expect(bodyOf(fetched).toJSON()).toContain('Typed while the report was on its way.');
+    // From now on an edit goes out as any other.
+    addParagraph(report.doc, 'Agreed in the last session.');
+    await waitFor(() => inSync(links) && links.status().pending === 0, 10_000, 'the edit to be stored');
+    expect(bodyOf(await onServer(server.url, reportId)).toJSON()).toContain('Agreed in the last session.');
+  });
+
+  it('resumes from what the server stored when the connection is lost midway', async () => {
+    const server = await smallServer();
+    const relay = await cuttableLink(server.port);
+    cleanups.push(() => relay.close());
+    const { report, links, statuses } = longReport(1000);
+    let cut = false;
+    links.onStatus((status) => {
+      if (!cut && (status.sendingInParts?.sent ?? 0) >= 2) {
+        cut = true;
+        relay.cut();
+        setTimeout(() => relay.restore(), 1_500);
+      }
+    });
+    links.connect(`ws://127.0.0.1:${relay.port}`);
+    await waitFor(() => cut && inSync(links), 60_000, 'the report to be in sync after the cut');
+    // Each send in parts: its number of parts, and how many the server stored.
+    const sends: { total: number; stored: number }[] = [];
+    for (const progress of statuses.map((s) => s.sendingInParts)) {
+      if (progress === null || progress.total === 0) continue;
+      if (progress.sent === 0) sends.push({ total: progress.total, stored: 0 });
+      else (sends.at(-1) as { stored: number }).stored = progress.sent;
+    }
+    const storing = sends.filter((send) => send.stored > 0);
+    expect(storing).toHaveLength(2);
+    expect(storing[0]?.stored).toBeLessThan(storing[0]?.total as number);
+    expect(storing[1]?.stored).toBe(storing[1]?.total);
+    // The second send started from the parts the server had stored.
+    expect(storing[1]?.total).toBeLessThan(storing[0]?.total as number);
+    expect(bodyOf(await onServer(server.url, readMeta(report.doc).id)).toJSON()).toBe(bodyOf(report.doc).toJSON());
+  });
+
+  it('reaches a meeting in parts too', async () => {
+    const dir = tempDir();
+    const hostReport = createReportFile(join(dir, 'host.plenary'), BLANK_REPORT_TEMPLATE, { title: 'Tunis draft' });
+    const host = linked(hostReport, join(dir, 'data-host'));
+    const meeting = await startMeeting({ reportId: readMeta(hostReport.doc).id, doc: hostReport.doc, host: '127.0.0.1', log: silentLogger, maxMessageBytes: LIMIT });
+    cleanups.push(() => meeting.stop());
+    // A guest who drafted much on their own copy since they last met.
+    const guest = linked(openReportFile(hostReport.saveCopyAs(join(dir, 'guest.plenary'))), join(dir, 'data-guest'));
+    addParagraphs(guest.report, 700, (i) => `Guest's paragraph ${i}: the forum should be multilateral, transparent and democratic.`);
+    expect(Y.encodeStateAsUpdate(guest.report.doc, Y.encodeStateVector(hostReport.doc)).length).toBeGreaterThan(LIMIT);
+    guest.links.connect(meeting.invite);
+    await waitFor(() => inSync(guest.links), 30_000, 'the guest to be in sync with the meeting');
+    expect(guest.statuses.some((s) => s.inMeeting && (s.sendingInParts?.total ?? 0) >= 2)).toBe(true);
+    await waitFor(() => bodyOf(host.report.doc).toJSON() === bodyOf(guest.report.doc).toJSON(), 10_000, "the host's copy to hold the guest's paragraphs");
+  });
+
+  it('is told apart from a message too large for this app, which is not sent in parts', async () => {
+    const server = await smallServer();
+    const { report } = longReport(800);
+    const reportId = readMeta(report.doc).id;
+    const closes: Array<[number, boolean]> = [];
+    const received: Array<[number, boolean]> = [];
+    const sending = new ServerLink({ url: server.url, reportId, doc: report.doc });
+    cleanups.push(() => sending.close());
+    sending.onClosed((code, refusedHere) => closes.push([code, refusedHere]));
+    await waitFor(() => closes.length > 0, 10_000, 'the server to refuse the first sync');
+    sending.close();
+    expect(closes[0]).toEqual([CloseCode.tooLarge, false]);
+
+    // The server has the report (sent in parts); a copy that takes less than it sends refuses it.
+    const { links } = linked(report, join(tempDir(), 'data'));
+    links.connect(server.url);
+    await waitFor(() => inSync(links), 30_000, 'the report on the server');
+    const empty = new Y.Doc();
+    const receiving = new ServerLink({ url: server.url, reportId, doc: empty, maxServerFrameBytes: 16 * 1024 });
+    cleanups.push(() => receiving.close());
+    receiving.onClosed((code, refusedHere) => received.push([code, refusedHere]));
+    await waitFor(() => received.length > 0, 10_000, 'the copy to refuse what the server sent');
+    expect(received[0]).toEqual([CloseCode.tooLarge, true]);
+    expect(Y.encodeStateVector(empty)).toEqual(Y.encodeStateVector(new Y.Doc()));
+  });
+});
