@@ -189,7 +189,8 @@ export class ReportLinks {
    * The server refused the report's first sync as larger than its message limit: send
    * what it lacks in parts (send-in-parts.ts), smaller parts while it refuses them as too
    * large, then link again. Typing goes on meanwhile, and reaches the server with the
-   * link. A lost connection resumes from what the server stored, a few seconds later.
+   * link. After a lost connection the link calls again (with its backoff while the server
+   * cannot be reached), and the parts resume from what the server stored.
    */
   private async sendInParts(link: ServerLink, address: string, url: string, token: string | undefined): Promise<void> {
     if (this.link !== link) return;
