@@ -227,6 +227,13 @@ export class ReportLinks {
     }
     if (cancelled || this.parts !== parts) return;
     this.parts = null;
+    if (token !== undefined && failure?.closeCode === MEETING_ENDED.code) {
+      // As when the meeting ends under the link: back to the report's own server, and said.
+      this.reconnectRemembered();
+      this.ended = { why: 'The meeting ended', at: new Date() };
+      this.emit();
+      return;
+    }
     if (failure !== null && !failure.tooLarge) this.fruitlessSends += parts.sent > 0 ? 0 : 1;
     if (failure?.tooLarge || this.fruitlessSends >= MAX_FRUITLESS_SENDS) {
       const where = token !== undefined ? 'the meeting' : 'the server';
@@ -266,7 +273,7 @@ export class ReportLinks {
    * if it has one (a meeting is never remembered); leaving a server forgets it.
    */
   disconnect(): SyncStatusView {
-    const leftMeeting = this.link?.token !== undefined;
+    const leftMeeting = this.link ? this.link.token !== undefined : this.parts?.inMeeting === true;
     this.closeLink();
     this.linkStatus = null;
     this.ended = null;

@@ -133,20 +133,59 @@ describe('a report too large for one message to its server', () => {
     expect(bodyOf(await onServer(server.url, readMeta(report.doc).id)).toJSON()).toBe(bodyOf(report.doc).toJSON());
   });
 
-  it('reaches a meeting in parts too', async () => {
+  /** A host's meeting with a small limit, and a guest who drafted much on their own copy since they last met. */
+  async function meetingAndGuest(paragraphs: number) {
     const dir = tempDir();
     const hostReport = createReportFile(join(dir, 'host.plenary'), BLANK_REPORT_TEMPLATE, { title: 'Tunis draft' });
     const host = linked(hostReport, join(dir, 'data-host'));
     const meeting = await startMeeting({ reportId: readMeta(hostReport.doc).id, doc: hostReport.doc, host: '127.0.0.1', log: silentLogger, maxMessageBytes: LIMIT });
     cleanups.push(() => meeting.stop());
-    // A guest who drafted much on their own copy since they last met.
     const guest = linked(openReportFile(hostReport.saveCopyAs(join(dir, 'guest.plenary'))), join(dir, 'data-guest'));
-    addParagraphs(guest.report, 700, (i) => `Guest's paragraph ${i}: the forum should be multilateral, transparent and democratic.`);
+    addParagraphs(guest.report, paragraphs, (i) => `Guest's paragraph ${i}: the forum should be multilateral, transparent and democratic.`);
     expect(Y.encodeStateAsUpdate(guest.report.doc, Y.encodeStateVector(hostReport.doc)).length).toBeGreaterThan(LIMIT);
+    return { host, meeting, guest };
+  }
+
+  it('reaches a meeting in parts too', async () => {
+    const { host, meeting, guest } = await meetingAndGuest(700);
     guest.links.connect(meeting.invite);
     await waitFor(() => inSync(guest.links), 30_000, 'the guest to be in sync with the meeting');
     expect(guest.statuses.some((s) => s.inMeeting && (s.sendingInParts?.total ?? 0) >= 2)).toBe(true);
     await waitFor(() => bodyOf(host.report.doc).toJSON() === bodyOf(guest.report.doc).toJSON(), 10_000, "the host's copy to hold the guest's paragraphs");
+  });
+
+  it('a meeting that ends while the parts go says so, and the guest goes back to its own server', async () => {
+    const { meeting, guest } = await meetingAndGuest(4000);
+    const server = await smallServer(16 * 1024 * 1024);
+    guest.links.connect(server.url);
+    await waitFor(() => inSync(guest.links), 30_000, "the guest's copy on its own server");
+    guest.links.onStatus((status) => {
+      if ((status.sendingInParts?.sent ?? 0) === 1) void meeting.stop();
+    });
+    guest.links.connect(meeting.invite);
+    await waitFor(() => guest.links.status().linkEnded !== null, 30_000, 'the guest to hear the meeting ended');
+    const status = guest.links.status();
+    expect(describeSync(status)).toMatch(/^The meeting ended at .+ · (Connecting to the server…|Syncing|In sync)/);
+    expect(status.server).toBe(server.url);
+    expect(status.inMeeting).toBe(false);
+  });
+
+  it('leaving a meeting while the parts go takes the guest back to its own server, still remembered', async () => {
+    const { meeting, guest } = await meetingAndGuest(4000);
+    const server = await smallServer(16 * 1024 * 1024);
+    guest.links.connect(server.url);
+    await waitFor(() => inSync(guest.links), 30_000, "the guest's copy on its own server");
+    let left = false;
+    guest.links.onStatus((status) => {
+      if (!left && (status.sendingInParts?.sent ?? 0) === 1) {
+        left = true;
+        queueMicrotask(() => guest.links.disconnect());
+      }
+    });
+    guest.links.connect(meeting.invite);
+    await waitFor(() => left && guest.links.status().server === server.url && guest.links.status().sendingInParts === null, 30_000, 'the guest back on its server');
+    await waitFor(() => inSync(guest.links), 30_000, 'the guest in sync with its server again');
+    expect(guest.links.status().inMeeting).toBe(false);
   });
 
   it('is told apart from a message too large for this app, which is not sent in parts', async () => {

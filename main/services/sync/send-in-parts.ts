@@ -19,12 +19,17 @@ import { CloseCode } from './frame-guard.ts';
 
 export class SendInPartsError extends Error {
   override name = 'SendInPartsError';
-  /** The server refused a part as too large: smaller parts may pass. */
-  readonly tooLarge: boolean;
+  /** How the server closed the connection, if it did. */
+  readonly closeCode: number | null;
 
-  constructor(message: string, tooLarge = false) {
+  constructor(message: string, closeCode: number | null = null) {
     super(message);
-    this.tooLarge = tooLarge;
+    this.closeCode = closeCode;
+  }
+
+  /** The server refused a part as too large: smaller parts may pass. */
+  get tooLarge(): boolean {
+    return this.closeCode === CloseCode.tooLarge;
   }
 }
 
@@ -114,7 +119,7 @@ export function sendInParts(options: SendInPartsOptions): PartsSending {
     onAuthenticationFailed: ({ reason }: { reason?: string }) => settle(new SendInPartsError(`${options.url} refused the link${reason ? ` (${reason})` : ''}.`)),
     onClose: ({ event }: { event?: { code?: number } }) => {
       const code = event?.code ?? 1006;
-      settle(new SendInPartsError(code === CloseCode.tooLarge ? `${options.url} refused a part of ${options.partBytes} bytes as too large.` : `The connection to ${options.url} closed (${code}).`, code === CloseCode.tooLarge));
+      settle(new SendInPartsError(code === CloseCode.tooLarge ? `${options.url} refused a part of ${options.partBytes} bytes as too large.` : `The connection to ${options.url} closed (${code}).`, code));
     },
     onSynced: () => {
       if (parts) return;
