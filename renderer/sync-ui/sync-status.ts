@@ -20,8 +20,9 @@ const IN_PARTS = 'sending in parts';
 
 /** A report too large for one message, on its way in parts. */
 function inParts({ sent, total }: { sent: number; total: number }, where: string): string {
-  const start = `Sending the report to ${where} in parts (its history is larger than ${where} takes at once)`;
-  return total === 0 ? `${start}…` : `${start} · ${sent} of ${total} sent…`;
+  // (The count first: a narrow window cuts the line's end.)
+  const why = `its history is larger than ${where} takes at once`;
+  return total === 0 ? `Sending the report to ${where} in parts… · ${why}` : `Sending the report to ${where} in parts · ${sent} of ${total} sent… · ${why}`;
 }
 
 export function describeSync(status: SyncStatusView): string {

@@ -69,9 +69,9 @@ test('Connect to server… sends it in parts, saying so, and ends in sync', asyn
     const { seen, heard } = window as unknown as { seen: string[]; heard: string[] };
     return { seen, heard };
   });
-  const counted = seen.filter((text) => /^Sending the report to the server in parts \(its history is larger than the server takes at once\) · \d+ of \d+ sent…$/.test(text));
+  const counted = seen.filter((text) => /^Sending the report to the server in parts · \d+ of \d+ sent… · its history is larger than the server takes at once$/.test(text));
   expect(counted.length).toBeGreaterThan(1);
-  expect(heard).toContain('Sending the report to the server in parts (its history is larger than the server takes at once)…');
+  expect(heard).toContain('Sending the report to the server in parts… · its history is larger than the server takes at once');
   expect(heard.at(-1)).toMatch(/^In sync/);
   const onServer = await fetchReport({ url: server.url, reportId });
   expect(bodyOf(onServer).toJSON()).toBe(body);

@@ -90,7 +90,7 @@ describe('a report too large for one message to its server', () => {
     // (Larger parts were tried first and refused: this server's limit is not known to the app.)
     expect(progress.map((p) => p.sent).slice(-(total + 1))).toEqual(Array.from({ length: total + 1 }, (_, i) => i));
     const midway = statuses.find((s) => s.sendingInParts?.sent === 1) as SyncStatusView;
-    expect(describeSync(midway)).toBe(`Sending the report to the server in parts (its history is larger than the server takes at once) · 1 of ${total} sent…`);
+    expect(describeSync(midway)).toBe(`Sending the report to the server in parts · 1 of ${total} sent… · its history is larger than the server takes at once`);
     expect(typedMeanwhile).toBe(true);
 
     const fetched = await onServer(server.url, reportId);
