@@ -124,7 +124,12 @@ export function sendInParts(options: SendInPartsOptions): PartsSending {
     onSynced: () => {
       if (parts) return;
       // The mirror now holds what the server has: the parts are what it lacks.
-      parts = reportParts(options.doc, Y.encodeStateVector(mirror), options.partBytes);
+      try {
+        parts = reportParts(options.doc, Y.encodeStateVector(mirror), options.partBytes);
+      } catch (error) {
+        settle(new SendInPartsError(`The report could not be cut into parts (${(error as Error).message}).`));
+        return;
+      }
       options.onProgress?.(0, parts.length);
       sendNext();
     },
