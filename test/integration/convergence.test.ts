@@ -25,7 +25,7 @@ describe('convergence fuzz', () => {
     expect(run.failures.map((f) => f.message)).toEqual([]);
     // The sessions really exercised what they claim to.
     if (seeds.length >= 50) {
-      for (const op of ['type', 'split', 'join', 'list', 'heading', 'stance', 'deliver', 'disconnect', 'bundle-incremental', 'bundle-complete', 'bundle-tampered']) {
+      for (const op of ['type', 'split', 'join', 'list', 'heading', 'stance', 'deliver', 'disconnect', 'bundle-incremental', 'bundle-complete', 'bundle-tampered', 'parts']) {
         expect(run.ops[op] ?? 0, op).toBeGreaterThan(0);
       }
     }

@@ -10,7 +10,8 @@
  * order is cut into parts: every prefix of the parts is a state Yjs can integrate.
  *
  * Deletions are not in the struct parts: they travel last, as one update holding the
- * report's delete set (the same set every sync step 2 of the report carries anyway).
+ * report's delete set (the same set every sync step 2 of the report carries anyway), and
+ * with it, as in Yjs's own sync, any structs the report itself is still waiting for.
  *
  * Yjs has no public call that encodes a clock range of a client ("structs from clock a
  * to clock b"), only "from a to the end" (`encodeStateAsUpdate`); the parts are written
@@ -181,7 +182,7 @@ export function reportParts(doc: Y.Doc, remote: Uint8Array, maxBytes: number): U
     bytes += weighs;
   }
   if (bytes > 0) flush();
-  parts.push(Y.encodeStateAsUpdate(doc, Y.encodeStateVector(doc))); // the delete set alone
+  parts.push(Y.encodeStateAsUpdate(doc, Y.encodeStateVector(doc))); // the delete set (and what waits)
   return parts;
 }
 

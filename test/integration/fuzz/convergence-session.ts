@@ -38,6 +38,7 @@ import { putEndorsement } from '../../../shared/endorsement-store.ts';
 import { encodeSyncStep1, encodeUpdate, handleMessage, assertWellFormedUpdate } from '../../../shared/sync-messages.ts';
 import { applyBundleUpdate, BundleError, createBundle, decodeBundle, mergeStateVectors } from '../../../shared/bundle.ts';
 import { checkBundleBase, checkBundleFor } from '../../../shared/bundle-checks.ts';
+import { reportParts } from '../../../main/services/sync/report-parts.ts';
 import {
   liftListItemCommand, setHeading, setParagraph, sinkListItemCommand, splitListItemCommand, toggleBlockquote,
   toggleBold, toggleBulletList, toggleOrderedList,
@@ -304,6 +305,18 @@ export async function runConvergenceSession(seed: number, options: { steps?: num
     count(complete ? 'bundle-complete' : 'bundle-incremental');
   }
 
+  /** What `from` has that `to` lacks, carried as the parts a server with a small limit gets (report-parts.ts). */
+  function parts(from: Peer, to: Peer): void {
+    const limit = prng.int32(gen, 64, 4096);
+    // (Structs `from` itself still waits for travel with the last part, as in Yjs's own sync.)
+    const mayWait = to.doc.store.pendingStructs !== null || from.doc.store.pendingStructs !== null;
+    for (const part of reportParts(from.doc, Y.encodeStateVector(to.doc), limit)) {
+      Y.applyUpdate(to.doc, part, Origin.bundle);
+      if (!mayWait && to.doc.store.pendingStructs !== null) fail(`a part (limit ${limit} B) left structs waiting for a later one`);
+    }
+    count('parts');
+  }
+
   const steps = options.steps ?? prng.int32(gen, 20, 60);
   try {
     for (let step = 0; step < steps; step++) {
@@ -327,7 +340,8 @@ export async function runConvergenceSession(seed: number, options: { steps?: num
         }
       } else {
         const other = prng.oneOf(gen, peers.filter((p) => p !== peer));
-        bundle(peer, other);
+        if (prng.int32(gen, 0, 3) === 0) parts(peer, other);
+        else bundle(peer, other);
       }
       await settle();
     }
