@@ -155,7 +155,12 @@ export class ReportLinks {
       // Calling again would exchange the same too-large message again, every time. One
       // this app sent goes in parts instead; one it was sent cannot.
       else if (code === CloseCode.tooLarge && refusedHere) queueMicrotask(() => this.endedByOtherSide(link, tooLargeNote(invite !== null)));
-      else if (code === CloseCode.tooLarge) queueMicrotask(() => void this.sendInParts(link, address, url, token));
+      else if (code === CloseCode.tooLarge) {
+        // Said at once: right after this event the provider reports the link offline,
+        // which the status line (and a screen reader) would otherwise say first.
+        if (this.link === link) this.parts ??= { url, inMeeting: invite !== null, sent: 0, total: 0, cancel: () => {} };
+        queueMicrotask(() => void this.sendInParts(link, address, url, token));
+      }
     });
     link.onRefused((reason) => {
       const note = refusalNote({ meeting: invite !== null, reason });

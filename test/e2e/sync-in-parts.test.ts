@@ -71,6 +71,7 @@ test('Connect to server… sends it in parts, saying so, and ends in sync', asyn
   });
   const counted = seen.filter((text) => /^Sending the report to the server in parts · \d+ of \d+ sent… · its history is larger than the server takes at once$/.test(text));
   expect(counted.length).toBeGreaterThan(1);
+  expect(seen.filter((text) => /not reached|Offline/.test(text))).toEqual([]);
   expect(heard).toContain('Sending the report to the server in parts… · its history is larger than the server takes at once');
   expect(heard.at(-1)).toMatch(/^In sync/);
   const onServer = await fetchReport({ url: server.url, reportId });

@@ -84,6 +84,8 @@ describe('a report too large for one message to its server', () => {
     links.connect(server.url);
     await waitFor(() => inSync(links), 30_000, 'the report to be in sync with the server');
 
+    // Never said to be offline or unlinked on the way (a screen reader would announce it).
+    expect(statuses.map((s) => s.state).filter((state) => state === 'offline' || state === 'not-connected')).toEqual([]);
     const progress = statuses.map((s) => s.sendingInParts).filter((p) => p !== null);
     const total = progress.at(-1)?.total ?? 0;
     expect(total).toBeGreaterThanOrEqual(3);
