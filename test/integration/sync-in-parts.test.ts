@@ -21,7 +21,7 @@ import { bodyOf, readMeta } from '../../shared/ydoc.ts';
 import type { SyncStatusView } from '../../shared/sync-requests.ts';
 import { describeSync } from '../../renderer/sync-ui/sync-status.ts';
 import { addParagraph } from '../unit/helpers/add-paragraph.ts';
-import { cuttableLink, tempDir, waitFor } from './fixtures/sync/harness.ts';
+import { connectClient, cuttableLink, tempDir, waitFor } from './fixtures/sync/harness.ts';
 
 const LIMIT = 64 * 1024;
 
@@ -214,5 +214,37 @@ describe('a report too large for one message to its server', () => {
     await waitFor(() => received.length > 0, 10_000, 'the copy to refuse what the server sent');
     expect(received[0]).toEqual([CloseCode.tooLarge, true]);
     expect(Y.encodeStateVector(empty)).toEqual(Y.encodeStateVector(new Y.Doc()));
+  });
+
+  it('a member whose app takes less than the server would answer gets the report in parts, and is synced only with all of it', async () => {
+    const server = await startSyncServer({ dataDir: tempDir(), host: '127.0.0.1', port: 0, log: silentLogger, maxReplyBytes: LIMIT });
+    cleanups.push(() => server.close());
+    const { report, links } = longReport(800);
+    const reportId = readMeta(report.doc).id;
+    links.connect(server.url);
+    await waitFor(() => inSync(links), 30_000, 'the report on the server');
+
+    // An app that takes at most 1.5 × the answer limit in one message; the whole report is more.
+    const copy = new Y.Doc();
+    const closes: number[] = [];
+    const member = new ServerLink({ url: server.url, reportId, doc: copy, maxServerFrameBytes: LIMIT * 1.5 });
+    cleanups.push(() => member.close());
+    member.onClosed((code) => closes.push(code));
+    let partial = false;
+    copy.on('update', () => {
+      if (member.status.state !== 'in-sync' && bodyOf(copy).toJSON() !== bodyOf(report.doc).toJSON()) partial = true;
+    });
+    await waitFor(() => member.status.state === 'in-sync', 20_000, 'the member to be in sync');
+    expect(Y.encodeStateAsUpdate(report.doc).length).toBeGreaterThan(LIMIT * 1.5);
+    expect(closes).toEqual([]);
+    expect(partial).toBe(true); // it came in more than one message
+    expect(bodyOf(copy).toJSON()).toBe(bodyOf(report.doc).toJSON());
+    expect(Y.encodeStateVector(copy)).toEqual(Y.encodeStateVector(report.doc));
+
+    // A stock provider written by someone else gets it the same way.
+    const stock = connectClient(server.url, reportId);
+    cleanups.push(() => stock.destroy());
+    await stock.settled();
+    expect(bodyOf(stock.doc).toJSON()).toBe(bodyOf(report.doc).toJSON());
   });
 });

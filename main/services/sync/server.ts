@@ -27,6 +27,7 @@ import { checkClientFrame, CloseCode, RefusedFrameError } from './frame-guard.ts
 import { UpdateGuard } from './update-guard.ts';
 import { bindPresenceToLastSpeaker } from './presence-binding.ts';
 import { skipEchoToSender } from './echo-free-broadcast.ts';
+import { splitLargeSyncReplies } from './large-replies.ts';
 import { throttleStoreDebounce } from './store-debounce.ts';
 import { isValidReportId } from '../../../shared/report-id.ts';
 import { jsonLogger, type Logger } from './log.ts';
@@ -56,6 +57,11 @@ export interface SyncServerOptions {
   redisUnloadDelayMs?: number;
   /** Largest WebSocket message accepted; bigger ones close the connection (1009). */
   maxMessageBytes?: number;
+  /**
+   * Largest first-sync answer sent in one message; a larger one goes in parts (large-replies.ts).
+   * Below the 64 MiB the app takes in one message.
+   */
+  maxReplyBytes?: number;
   /** Time bound for decoding one large update. */
   decodeTimeoutMs?: number;
   authorize?: Authorize;
@@ -81,6 +87,7 @@ export interface SyncServer {
 }
 
 export const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+const DEFAULT_MAX_REPLY_BYTES = 48 * 1024 * 1024;
 
 function toRequest(req: IncomingMessage): Request {
   const headers = new Headers();
@@ -219,7 +226,12 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     // Every message to this socket goes through the outbox: held while a commit is open,
     // and what one release sends it leaves in one write.
     const sendNow = ws.send.bind(ws) as (data: Uint8Array) => void;
-    ws.send = outboxSender(outbox, req.socket, () => ws.readyState === ws.OPEN, sendNow) as typeof ws.send;
+    const maxReplyBytes = options.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES;
+    ws.send = splitLargeSyncReplies(
+      outboxSender(outbox, req.socket, () => ws.readyState === ws.OPEN, sendNow),
+      (name) => hocuspocus.documents.get(name),
+      { maxReplyBytes, partBytes: Math.ceil(maxReplyBytes / 3) },
+    ) as typeof ws.send;
     const request = toRequest(req);
     connectionOf.set(request, { socket: ws, remote });
     const client = hocuspocus.handleConnection(ws, request);
