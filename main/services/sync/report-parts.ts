@@ -1,5 +1,7 @@
 /**
- * What a server lacks of a report, cut into updates that each fit in one message.
+ * What another copy lacks of a report, cut into updates that each fit in one message:
+ * for a server whose limit the report outgrew (send-in-parts.ts), and for a member
+ * whose first sync from a server would be larger than the app takes (large-replies.ts).
  *
  * The Yjs sync exchange sends everything the other side lacks in one update, so a
  * report with a long history cannot reach a server whose message limit is smaller
