@@ -32,6 +32,16 @@ const MAX_FRUITLESS_SENDS = 3;
 
 const byReport = new WeakMap<OpenReport, ReportLinks>();
 
+/** A send in parts: where to, how far, and whether it was given up (another link, or none, taken meanwhile). */
+interface PartsInProgress {
+  url: string;
+  inMeeting: boolean;
+  sent: number;
+  total: number;
+  cancelled: boolean;
+  current: PartsSending | null;
+}
+
 /** The meeting invitation an address is (it has a `#code`), or null for a server's; a cut-off one is refused. */
 export function inviteIn(address: string): ReturnType<typeof parseInvite> {
   if (!address.includes('#')) return null;
@@ -52,7 +62,7 @@ export class ReportLinks {
   private linkStatus: SyncStatus | null = null;
   private meeting: Meeting | null = null;
   /** The report being sent to its server in parts (its link waits until it is done). */
-  private parts: { url: string; inMeeting: boolean; sent: number; total: number; cancel: () => void } | null = null;
+  private parts: PartsInProgress | null = null;
   /** Sends in parts in a row that ended before the server stored any part. */
   private fruitlessSends = 0;
   /** The part size a server last took, by its address: a send that resumes starts there. */
@@ -155,11 +165,12 @@ export class ReportLinks {
       // Calling again would exchange the same too-large message again, every time. One
       // this app sent goes in parts instead; one it was sent cannot.
       else if (code === CloseCode.tooLarge && refusedHere) queueMicrotask(() => this.endedByOtherSide(link, tooLargeNote(invite !== null)));
-      else if (code === CloseCode.tooLarge) {
-        // Said at once: right after this event the provider reports the link offline,
+      else if (code === CloseCode.tooLarge && this.link === link && !this.parts) {
+        // Begun at once: right after this event the provider reports the link offline,
         // which the status line (and a screen reader) would otherwise say first.
-        if (this.link === link) this.parts ??= { url, inMeeting: invite !== null, sent: 0, total: 0, cancel: () => {} };
-        queueMicrotask(() => void this.sendInParts(link, address, url, token));
+        const parts: PartsInProgress = { url, inMeeting: invite !== null, sent: 0, total: 0, cancelled: false, current: null };
+        this.parts = parts;
+        queueMicrotask(() => void this.sendInParts(parts, address, token));
       }
     });
     link.onRefused((reason) => {
@@ -182,8 +193,16 @@ export class ReportLinks {
   }
 
   private closeLink(): void {
-    this.parts?.cancel();
-    this.parts = null;
+    if (this.parts) {
+      this.parts.cancelled = true;
+      this.parts.current?.cancel();
+      this.parts = null;
+    }
+    this.stopLink();
+  }
+
+  /** Closes the link to the server or meeting (a send in parts goes on). */
+  private stopLink(): void {
     this.relay?.stop();
     this.relay = null;
     this.link?.close();
@@ -197,18 +216,15 @@ export class ReportLinks {
    * link. After a lost connection the link calls again (with its backoff while the server
    * cannot be reached), and the parts resume from what the server stored.
    */
-  private async sendInParts(link: ServerLink, address: string, url: string, token: string | undefined): Promise<void> {
-    if (this.link !== link) return;
-    this.closeLink();
-    let current: PartsSending | null = null;
-    let cancelled = false;
-    const parts = { url, inMeeting: token !== undefined, sent: 0, total: 0, cancel: () => { cancelled = true; current?.cancel(); } };
-    this.parts = parts;
+  private async sendInParts(parts: PartsInProgress, address: string, token: string | undefined): Promise<void> {
+    if (parts.cancelled) return;
+    const { url } = parts;
+    this.stopLink();
     this.emit();
     let failure: SendInPartsError | null = null;
     const taken = this.partBytesTaken.get(url);
     for (const partBytes of PART_BYTES.filter((bytes) => taken === undefined || bytes <= taken)) {
-      current = sendInParts({
+      parts.current = sendInParts({
         url, reportId: this.reportId(), token, doc: this.report.doc, partBytes,
         onProgress: (sent, total) => {
           if (sent > 0) {
@@ -221,16 +237,16 @@ export class ReportLinks {
         },
       });
       try {
-        await current.done;
+        await parts.current.done;
         failure = null;
         break;
       } catch (error) {
-        if (cancelled) return;
+        if (parts.cancelled) return;
         failure = error instanceof SendInPartsError ? error : new SendInPartsError(String(error));
         if (!failure.tooLarge) break;
       }
     }
-    if (cancelled || this.parts !== parts) return;
+    if (parts.cancelled) return;
     this.parts = null;
     if (token !== undefined && failure?.closeCode === MEETING_ENDED.code) {
       // As when the meeting ends under the link: back to the report's own server, and said.
@@ -239,7 +255,7 @@ export class ReportLinks {
       this.emit();
       return;
     }
-    if (failure !== null && !failure.tooLarge) this.fruitlessSends += parts.sent > 0 ? 0 : 1;
+    if (failure !== null && !failure.tooLarge && parts.sent === 0) this.fruitlessSends += 1;
     if (failure?.tooLarge || this.fruitlessSends >= MAX_FRUITLESS_SENDS) {
       const where = token !== undefined ? 'the meeting' : 'the server';
       this.fruitlessSends = 0;

@@ -11,19 +11,16 @@
 import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
+import { messageYjsSyncStep2 } from 'y-protocols/sync';
+import { MessageType, OutgoingMessage } from '@hocuspocus/server';
 import { reportParts } from './report-parts.ts';
-
-/** Hocuspocus's message type for sync messages; y-protocols' sync step 2 and update. */
-const SYNC = 0;
-const SYNC_STEP_2 = 1;
-const UPDATE = 2;
 
 /** A sync step 2 frame's report name and update, or null for any other frame. */
 function syncStep2Of(frame: Uint8Array): { name: string; update: Uint8Array } | null {
   try {
     const decoder = decoding.createDecoder(frame);
     const name = decoding.readVarString(decoder);
-    if (decoding.readVarUint(decoder) !== SYNC || decoding.readVarUint(decoder) !== SYNC_STEP_2) return null;
+    if (decoding.readVarUint(decoder) !== MessageType.Sync || decoding.readVarUint(decoder) !== messageYjsSyncStep2) return null;
     const update = decoding.readVarUint8Array(decoder);
     return decoding.hasContent(decoder) ? null : { name, update };
   } catch {
@@ -31,13 +28,11 @@ function syncStep2Of(frame: Uint8Array): { name: string; update: Uint8Array } | 
   }
 }
 
-function syncFrame(name: string, subtype: number, update: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarString(encoder, name);
-  encoding.writeVarUint(encoder, SYNC);
-  encoding.writeVarUint(encoder, subtype);
-  encoding.writeVarUint8Array(encoder, update);
-  return encoding.toUint8Array(encoder);
+function syncStep2Frame(name: string, update: Uint8Array): Uint8Array {
+  const message = new OutgoingMessage(name).createSyncMessage();
+  encoding.writeVarUint(message.encoder, messageYjsSyncStep2);
+  encoding.writeVarUint8Array(message.encoder, update);
+  return message.toUint8Array();
 }
 
 /** What the member has, read off the answer: where each client's structs in it start. */
@@ -45,26 +40,20 @@ function memberState(doc: Y.Doc, answer: Uint8Array): Uint8Array {
   const { from } = Y.parseUpdateMeta(answer);
   const state = new Map<number, number>();
   for (const client of doc.store.clients.keys()) state.set(client, from.get(client) ?? Y.getState(doc.store, client));
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, state.size);
-  for (const [client, clock] of state) {
-    encoding.writeVarUint(encoder, client);
-    encoding.writeVarUint(encoder, clock);
-  }
-  return encoding.toUint8Array(encoder);
+  return Y.encodeStateVector(state);
 }
 
 /**
  * Wraps a socket's send: a sync step 2 larger than `maxReplyBytes` for a report in
- * `documentOf` goes as parts of at most `partBytes`; every other frame as it is.
+ * `documentOf` goes as parts of at most that size; every other frame as it is.
  */
 export function splitLargeSyncReplies(
   send: (frame: Uint8Array) => void,
   documentOf: (name: string) => Y.Doc | undefined,
-  options: { maxReplyBytes: number; partBytes: number },
+  maxReplyBytes: number,
 ): (frame: Uint8Array) => void {
   return (frame) => {
-    if (frame.length <= options.maxReplyBytes) {
+    if (frame.length <= maxReplyBytes) {
       send(frame);
       return;
     }
@@ -76,7 +65,9 @@ export function splitLargeSyncReplies(
     }
     // From the member's state to the report's as it is now (a later change, if any,
     // travels with the parts instead of after them).
-    const parts = reportParts(doc, memberState(doc, step2.update), options.partBytes);
-    parts.forEach((part, i) => send(syncFrame(step2.name, i === parts.length - 1 ? SYNC_STEP_2 : UPDATE, part)));
+    const parts = reportParts(doc, memberState(doc, step2.update), maxReplyBytes);
+    const last = parts.pop() as Uint8Array;
+    for (const part of parts) send(new OutgoingMessage(step2.name).createSyncMessage().writeUpdate(part).toUint8Array());
+    send(syncStep2Frame(step2.name, last));
   };
 }

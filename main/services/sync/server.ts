@@ -136,6 +136,7 @@ function authenticationHook(authorize: Authorize | undefined, remoteOf: (request
 export async function startSyncServer(options: SyncServerOptions): Promise<SyncServer> {
   const log = options.log ?? jsonLogger();
   const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  const maxReplyBytes = options.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES;
   const guard = new UpdateGuard({ maxBytes: maxMessageBytes, timeoutMs: options.decodeTimeoutMs });
   if (!options.storage && !options.dataDir) throw new Error('A sync server needs a data folder.');
   const outbox = new DurableOutbox();
@@ -226,11 +227,10 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     // Every message to this socket goes through the outbox: held while a commit is open,
     // and what one release sends it leaves in one write.
     const sendNow = ws.send.bind(ws) as (data: Uint8Array) => void;
-    const maxReplyBytes = options.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES;
     ws.send = splitLargeSyncReplies(
       outboxSender(outbox, req.socket, () => ws.readyState === ws.OPEN, sendNow),
       (name) => hocuspocus.documents.get(name),
-      { maxReplyBytes, partBytes: Math.ceil(maxReplyBytes / 3) },
+      maxReplyBytes,
     ) as typeof ws.send;
     const request = toRequest(req);
     connectionOf.set(request, { socket: ws, remote });
