@@ -73,7 +73,8 @@ function randomEdit(gen: prng.PRNG, doc: Y.Doc): void {
 /** Members editing their own copies and meeting now and then: structs that depend on each other's. */
 function draftedTogether(seed: number, members: number, rounds: number): { copies: Y.Doc[]; merged: Y.Doc } {
   const gen = prng.create(seed);
-  const copies = Array.from({ length: members }, () => new Y.Doc({ gc: false }));
+  // (Client ids from the seed too: they decide the order of concurrent inserts.)
+  const copies = Array.from({ length: members }, () => Object.assign(new Y.Doc({ gc: false }), { clientID: prng.uint32(gen, 1, 2 ** 31) }));
   for (let round = 0; round < rounds; round++) {
     for (const copy of copies) for (let i = prng.uint32(gen, 0, 6); i > 0; i--) randomEdit(gen, copy);
     const a = prng.oneOf(gen, copies);
@@ -87,7 +88,9 @@ function draftedTogether(seed: number, members: number, rounds: number): { copie
 
 describe('reportParts', () => {
   it('brings an empty server to the report in parts that each fit and integrate in order', () => {
-    for (let seed = 1; seed <= 12; seed++) {
+    // (580 and 847: drafts whose live italics the server's clean-up of formatting deleted
+    // while it still showed marks the report had deleted.)
+    for (const seed of [...Array.from({ length: 12 }, (_, i) => i + 1), 580, 847]) {
       const { merged } = draftedTogether(seed, 5, 60);
       const whole = Y.encodeStateAsUpdate(merged);
       const limit = 2048;
@@ -149,15 +152,28 @@ describe('reportParts', () => {
     expectSameReport(server, doc);
   });
 
-  it('sends the deletions last, once every struct is there', () => {
+  it('sends the deletions of text last, and those of formatting marks with the marks', () => {
     const { merged } = draftedTogether(7, 3, 40);
-    const deleted = Y.createDeleteSetFromStructStore(merged.store);
-    expect(deleted.clients.size).toBeGreaterThan(0);
     const parts = reportParts(merged, Y.encodeStateVector(new Y.Doc()), 4096);
     const withoutLast = new Y.Doc({ gc: false });
     applyParts(withoutLast, parts.slice(0, -1));
     expect(Y.encodeStateVector(withoutLast)).toEqual(Y.encodeStateVector(merged));
-    // (Without the deletions the server shows deleted text, until the last part.)
+    const inReport = Y.createDeleteSetFromStructStore(merged.store);
+    const before = Y.createDeleteSetFromStructStore(withoutLast.store);
+    let marks = 0;
+    let text = 0;
+    for (const structs of merged.store.clients.values()) {
+      for (const struct of structs) {
+        if (!(struct instanceof Y.Item) || !Y.isDeleted(inReport, struct.id)) continue;
+        if (struct.content instanceof Y.ContentFormat) {
+          marks++;
+          expect(Y.isDeleted(before, struct.id), 'a deleted mark arrives deleted').toBe(true);
+        } else if (!Y.isDeleted(before, struct.id)) text++;
+      }
+    }
+    expect(marks).toBeGreaterThan(0);
+    expect(text).toBeGreaterThan(0);
+    // (Deleted text stands until the last part.)
     expect(withoutLast.getXmlFragment('body').toJSON()).not.toEqual(merged.getXmlFragment('body').toJSON());
     applyParts(withoutLast, parts.slice(-1));
     expectSameReport(withoutLast, merged);

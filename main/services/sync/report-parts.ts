@@ -11,9 +11,15 @@
  * everything it depends on (its left and right origins and its parent), and that
  * order is cut into parts: every prefix of the parts is a state Yjs can integrate.
  *
- * Deletions are not in the struct parts: they travel last, as one update holding the
- * report's delete set (the same set every sync step 2 of the report carries anyway), and
- * with it, as in Yjs's own sync, any structs the report itself is still waiting for.
+ * Deletions travel last, as one update holding the report's delete set (the same set
+ * every sync step 2 of the report carries anyway), and with it, as in Yjs's own sync,
+ * any structs the report itself is still waiting for. All but one kind: the deletions
+ * of formatting marks (italic on, italic off) go with the part that brings the mark.
+ * Yjs cleans up formatted text on every remote change that brings a mark, deleting
+ * marks that look redundant in the text as it then stands; a receiver still showing
+ * marks the report had deleted would judge live marks redundant and delete them for
+ * good (the report's italics lost, on the server and then on every copy). Deleted text
+ * standing until the last part does no such harm: it only separates marks.
  *
  * Yjs has no public call that encodes a clock range of a client ("structs from clock a
  * to clock b"), only "from a to the end" (`encodeStateAsUpdate`); the parts are written
@@ -138,8 +144,28 @@ function causalOrder(doc: Y.Doc, from: Map<number, number>, to?: Map<number, num
   return order;
 }
 
-/** Writes the structs of each client from `from` up to `to` as one v1 update with no deletions. */
-function encodeRange(doc: Y.Doc, from: Map<number, number>, to: Map<number, number>): Uint8Array {
+/**
+ * The clocks of the report's deleted formatting marks, by client, ascending. They travel
+ * with the parts that bring them (see reportParts): a mark the report has deleted must
+ * not stand at the receiver until the last part.
+ */
+type DeletedMarks = Map<number, number[]>;
+
+function deletedMarks(doc: Y.Doc): DeletedMarks {
+  const marks: DeletedMarks = new Map();
+  for (const [client, structs] of doc.store.clients as Map<number, Struct[]>) {
+    const clocks: number[] = [];
+    for (const struct of structs) if (struct instanceof Item && struct.deleted && struct.content instanceof ContentFormat) clocks.push(struct.id.clock);
+    if (clocks.length > 0) marks.set(client, clocks);
+  }
+  return marks;
+}
+
+/**
+ * Writes the structs of each client from `from` up to `to` as one v1 update, with the
+ * deletions of the marks from `marksFrom` up to `to` (each mark is one struct of length 1).
+ */
+function encodeRange(doc: Y.Doc, from: Map<number, number>, to: Map<number, number>, marks: DeletedMarks, marksFrom: Map<number, number>): Uint8Array {
   const clients = doc.store.clients as Map<number, Struct[]>;
   const ranges = [...to].filter(([client, end]) => end > (from.get(client) ?? 0)).sort((a, b) => b[0] - a[0]);
   const encoder = new Y.UpdateEncoderV1();
@@ -156,24 +182,45 @@ function encodeRange(doc: Y.Doc, from: Map<number, number>, to: Map<number, numb
     firstStruct.write(encoder, start - firstStruct.id.clock);
     for (let i = first + 1; i <= last; i++) (structs[i] as Struct).write(encoder, 0);
   }
-  encoding.writeVarUint(encoder.restEncoder, 0); // no deletions
+  // The delete set, in the layout of Yjs's writeDeleteSet.
+  const deletions: Array<[number, number[]]> = [];
+  for (const [client, clocks] of marks) {
+    const low = marksFrom.get(client) ?? 0;
+    const high = to.get(client) ?? 0;
+    const inRange = clocks.filter((clock) => clock >= low && clock < high);
+    if (inRange.length > 0) deletions.push([client, inRange]);
+  }
+  deletions.sort((a, b) => b[0] - a[0]);
+  encoding.writeVarUint(encoder.restEncoder, deletions.length);
+  for (const [client, clocks] of deletions) {
+    encoder.resetDsCurVal();
+    encoding.writeVarUint(encoder.restEncoder, client);
+    encoding.writeVarUint(encoder.restEncoder, clocks.length);
+    for (const clock of clocks) {
+      encoder.writeDsClock(clock);
+      encoder.writeDsLen(1);
+    }
+  }
   return encoder.toUint8Array();
 }
 
 /**
  * Updates that bring a copy holding `remote` (a state vector) to `doc`'s state, each
  * aiming at `maxBytes` or less, to be applied in order. A single struct larger than
- * that is a part of its own, larger. The last part carries the deletions.
+ * that is a part of its own, larger. The last part carries the deletions, but for
+ * those of marks (see above).
  */
 export function reportParts(doc: Y.Doc, remote: Uint8Array, maxBytes: number): Uint8Array[] {
   const from = Y.decodeStateVector(remote);
   const order = causalOrder(doc, from);
+  const marks = deletedMarks(doc);
   const parts: Uint8Array[] = [];
   let start = new Map(from);
   const cut = new Map(from);
   let bytes = 0;
   const flush = (): void => {
-    parts.push(...fitted(doc, start, cut, maxBytes));
+    // (The first part also deletes the marks the receiver has and the report deleted.)
+    parts.push(...fitted(doc, start, cut, maxBytes, marks, parts.length === 0 ? new Map() : start));
     start = new Map(cut);
     bytes = 0;
   };
@@ -189,12 +236,12 @@ export function reportParts(doc: Y.Doc, remote: Uint8Array, maxBytes: number): U
 }
 
 /** The range as one update, or halved (along the causal order) until each half fits. */
-function fitted(doc: Y.Doc, from: Map<number, number>, to: Map<number, number>, maxBytes: number): Uint8Array[] {
-  const update = encodeRange(doc, from, to);
+function fitted(doc: Y.Doc, from: Map<number, number>, to: Map<number, number>, maxBytes: number, marks: DeletedMarks, marksFrom: Map<number, number>): Uint8Array[] {
+  const update = encodeRange(doc, from, to, marks, marksFrom);
   if (update.length <= maxBytes) return [update];
   const order = causalOrder(doc, from, to);
   if (order.length <= 1) return [update];
   const middle = new Map(from);
   for (let i = 0; i < order.length >> 1; i++) middle.set(order.clients[i] as number, order.ends[i] as number);
-  return [...fitted(doc, from, middle, maxBytes), ...fitted(doc, middle, to, maxBytes)];
+  return [...fitted(doc, from, middle, maxBytes, marks, marksFrom), ...fitted(doc, middle, to, maxBytes, marks, middle)];
 }

@@ -310,10 +310,18 @@ export async function runConvergenceSession(seed: number, options: { steps?: num
     const limit = prng.int32(gen, 64, 4096);
     // (Structs `from` itself still waits for travel with the last part, as in Yjs's own sync.)
     const mayWait = to.doc.store.pendingStructs !== null || from.doc.store.pendingStructs !== null;
+    // What Yjs's own sync (one update) would leave `to` showing: the parts must leave the same.
+    const inOne = createReportDoc();
+    Y.applyUpdate(inOne, Y.encodeStateAsUpdate(to.doc));
+    // (With an editor, as `to` has: y-prosemirror deletes what the schema does not allow.)
+    const inOneEditor = new HeadlessPeer(inOne, [blockIdPlugin()]);
+    Y.applyUpdate(inOne, Y.encodeStateAsUpdate(from.doc, Y.encodeStateVector(to.doc)));
     for (const part of reportParts(from.doc, Y.encodeStateVector(to.doc), limit)) {
       Y.applyUpdate(to.doc, part, Origin.bundle);
       if (!mayWait && to.doc.store.pendingStructs !== null) fail(`a part (limit ${limit} B) left structs waiting for a later one`);
     }
+    inOneEditor.destroy();
+    if (bodyOf(to.doc).toString() !== bodyOf(inOne).toString()) fail(`the parts (limit ${limit} B) left another text than one update would (formatting lost?)`);
     count('parts');
   }
 
