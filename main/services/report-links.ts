@@ -27,7 +27,7 @@ import { sendInParts, SendInPartsError, type PartsSending } from './sync/send-in
  * its limit is not known here (16 MiB by default, `--max-message-bytes` to change).
  */
 const PART_BYTES = [16 * 1024, 4 * 1024, 1024, 256, 64, 16].map((kib) => kib * 1024 - 1024);
-/** Attempts in a row that stored no part before the report stops calling the server. */
+/** Sends in parts in a row that broke off before the report stops calling the server. */
 const MAX_FRUITLESS_SENDS = 3;
 
 const byReport = new WeakMap<OpenReport, ReportLinks>();
@@ -65,7 +65,7 @@ export class ReportLinks {
   private parts: PartsInProgress | null = null;
   /** Sends in parts in a row that ended before the server stored any part. */
   private fruitlessSends = 0;
-  /** The part size a server last took, by its address: a send that resumes starts there. */
+  /** The part size a server last took, by its address: the next send to it starts there. */
   private readonly partBytesTaken = new Map<string, number>();
   /**
    * Why the last link ended by the other side's doing (the host ended the meeting, the
@@ -214,7 +214,7 @@ export class ReportLinks {
    * what it lacks in parts (send-in-parts.ts), smaller parts while it refuses them as too
    * large, then link again. Typing goes on meanwhile, and reaches the server with the
    * link. After a lost connection the link calls again (with its backoff while the server
-   * cannot be reached), and the parts resume from what the server stored.
+   * cannot be reached), and the parts start again: the server kept none of them.
    */
   private async sendInParts(parts: PartsInProgress, address: string, token: string | undefined): Promise<void> {
     if (parts.cancelled) return;
@@ -227,10 +227,7 @@ export class ReportLinks {
       parts.current = sendInParts({
         url, reportId: this.reportId(), token, doc: this.report.doc, partBytes,
         onProgress: (sent, total) => {
-          if (sent > 0) {
-            this.fruitlessSends = 0;
-            this.partBytesTaken.set(url, partBytes);
-          }
+          if (sent > 0) this.partBytesTaken.set(url, partBytes);
           parts.sent = sent;
           parts.total = total;
           if (this.parts === parts) this.emit();
@@ -255,7 +252,8 @@ export class ReportLinks {
       this.emit();
       return;
     }
-    if (failure !== null && !failure.tooLarge && parts.sent === 0) this.fruitlessSends += 1;
+    if (failure === null) this.fruitlessSends = 0;
+    else if (!failure.tooLarge) this.fruitlessSends += 1;
     if (failure?.tooLarge || this.fruitlessSends >= MAX_FRUITLESS_SENDS) {
       const where = token !== undefined ? 'the meeting' : 'the server';
       this.fruitlessSends = 0;
@@ -264,7 +262,7 @@ export class ReportLinks {
       return;
     }
     // Done, or the connection was lost midway: link again. A server that still lacks too
-    // much refuses it once more, and the parts resume from what it has stored.
+    // much refuses it once more, and the parts start again.
     this.connect(address);
   }
 

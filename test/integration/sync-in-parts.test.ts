@@ -14,10 +14,14 @@ import { startSyncServer, type SyncServer } from '../../main/services/sync/serve
 import { startMeeting } from '../../main/services/sync/meeting-host.ts';
 import { silentLogger } from '../../main/services/sync/log.ts';
 import { fetchReport } from '../../main/services/sync/fetch-report.ts';
+import { MAX_COPIES_PER_REPORT, MERGE_REQUEST } from '../../main/services/sync/incoming-copies.ts';
+import { incomingCopyName } from '../../shared/report-id.ts';
 import { ServerLink } from '../../main/services/sync/client.ts';
 import { CloseCode } from '../../main/services/sync/frame-guard.ts';
 import { BLANK_REPORT_TEMPLATE } from '../../shared/report-template.ts';
-import { bodyOf, readMeta } from '../../shared/ydoc.ts';
+import { bodyOf, createReportDoc, Origin, readMeta } from '../../shared/ydoc.ts';
+import { blockIdPlugin } from '../../shared/block-ids.ts';
+import { HeadlessPeer, settle } from '../unit/helpers/headless-peer.ts';
 import type { SyncStatusView } from '../../shared/sync-requests.ts';
 import { describeSync } from '../../renderer/sync-ui/sync-status.ts';
 import { addParagraph } from '../unit/helpers/add-paragraph.ts';
@@ -104,11 +108,18 @@ describe('a report too large for one message to its server', () => {
     expect(bodyOf(await onServer(server.url, reportId)).toJSON()).toContain('Agreed in the last session.');
   });
 
-  it('resumes from what the server stored when the connection is lost midway', async () => {
+  it('a send cut short leaves the report on the server as it was, and starts again', async () => {
     const server = await smallServer();
     const relay = await cuttableLink(server.port);
     cleanups.push(() => relay.close());
     const { report, links, statuses } = longReport(1000);
+    const reportId = readMeta(report.doc).id;
+    // A member on the server meanwhile (the report is new there: it has nothing of it).
+    const member = connectClient(server.url, reportId);
+    cleanups.push(() => member.destroy());
+    await member.settled();
+    const seen = new Set<string>();
+    member.doc.on('update', () => seen.add(bodyOf(member.doc).toString()));
     let cut = false;
     links.onStatus((status) => {
       if (!cut && (status.sendingInParts?.sent ?? 0) >= 2) {
@@ -119,7 +130,7 @@ describe('a report too large for one message to its server', () => {
     });
     links.connect(`ws://127.0.0.1:${relay.port}`);
     await waitFor(() => cut && inSync(links), 60_000, 'the report to be in sync after the cut');
-    // Each send in parts: its number of parts, and how many the server stored.
+    // Each send in parts: its number of parts, and how many the server had.
     const sends: { total: number; stored: number }[] = [];
     for (const progress of statuses.map((s) => s.sendingInParts)) {
       if (progress === null || progress.total === 0) continue;
@@ -129,10 +140,70 @@ describe('a report too large for one message to its server', () => {
     const storing = sends.filter((send) => send.stored > 0);
     expect(storing).toHaveLength(2);
     expect(storing[0]?.stored).toBeLessThan(storing[0]?.total as number);
+    // The server kept nothing of the broken send: the next one sends it all again.
+    expect(storing[1]?.total).toBe(storing[0]?.total);
     expect(storing[1]?.stored).toBe(storing[1]?.total);
-    // The second send started from the parts the server had stored.
-    expect(storing[1]?.total).toBeLessThan(storing[0]?.total as number);
-    expect(bodyOf(await onServer(server.url, readMeta(report.doc).id)).toJSON()).toBe(bodyOf(report.doc).toJSON());
+    await waitFor(() => bodyOf(member.doc).toString() === bodyOf(report.doc).toString(), 10_000, 'the member to have the report');
+    // The member never saw the report half-arrived: it came in one change.
+    expect([...seen]).toEqual([bodyOf(report.doc).toString()]);
+    expect(bodyOf(await onServer(server.url, reportId)).toJSON()).toBe(bodyOf(report.doc).toJSON());
+  });
+
+  it('reaches members connected meanwhile whole: an editor showing it keeps its lists and block ids', async () => {
+    const server = await smallServer();
+    const { report, links } = longReport(800);
+    const reportId = readMeta(report.doc).id;
+    // A list, and a paragraph turned into a heading (y-prosemirror deletes the paragraph
+    // and inserts a heading with its id): half-arrived, the list would be empty and the id
+    // twice in the text, which an editor repairs.
+    report.doc.transact(() => {
+      const list = new Y.XmlElement('bullet_list');
+      list.insert(0, ['Governments', 'The private sector', 'Civil society'].map((text, i) => {
+        const item = new Y.XmlElement('list_item');
+        item.setAttribute('id', `li-${i}`);
+        const paragraph = new Y.XmlElement('paragraph');
+        paragraph.setAttribute('id', `li-p-${i}`);
+        paragraph.insert(0, [new Y.XmlText(text)]);
+        item.insert(0, [paragraph]);
+        return item;
+      }));
+      bodyOf(report.doc).insert(2, [list]);
+      const paragraph = new Y.XmlElement('paragraph');
+      paragraph.setAttribute('id', 'p-turned');
+      paragraph.insert(0, [new Y.XmlText('Internet governance')]);
+      bodyOf(report.doc).push([paragraph]);
+    }, Origin.local);
+    const body = bodyOf(report.doc);
+    const id = 'p-turned';
+    report.doc.transact(() => {
+      const heading = new Y.XmlElement('heading');
+      heading.setAttribute('id', id);
+      heading.setAttribute('level', 2 as unknown as string);
+      heading.insert(0, [new Y.XmlText('Internet governance')]);
+      body.delete(body.length - 1, 1);
+      body.push([heading]);
+    }, Origin.local);
+    const memberDoc = createReportDoc();
+    const editor = new HeadlessPeer(memberDoc, [blockIdPlugin()]);
+    cleanups.push(() => editor.destroy());
+    const member = connectClient(server.url, reportId, { doc: memberDoc });
+    cleanups.push(() => member.destroy());
+    await member.settled();
+    const seen = new Set<string>();
+    memberDoc.on('update', () => seen.add(bodyOf(memberDoc).toString()));
+    const sent = body.toString();
+
+    links.connect(server.url);
+    await waitFor(() => inSync(links), 30_000, 'the report to be in sync with the server');
+    await waitFor(() => bodyOf(memberDoc).length === body.length, 10_000, 'the member to have the report');
+    await settle();
+    // Never half-arrived: the report came to the member in one change. (Its editor then
+    // gave the test's paragraphs without ids their ids, which the report took in.)
+    expect([...seen][0]).toBe(sent);
+    expect(bodyOf(memberDoc).toString()).toBe(body.toString());
+    expect(body.toString()).toContain(`<heading id="${id}" level="2">`);
+    expect(body.toString()).toContain('<bullet_list><list_item id="li-0">');
+    expect(editor.state.doc.toString()).toContain('bullet_list(list_item(paragraph("Governments"))');
   });
 
   /** A host's meeting with a small limit, and a guest who drafted much on their own copy since they last met. */
@@ -150,10 +221,46 @@ describe('a report too large for one message to its server', () => {
 
   it('reaches a meeting in parts too', async () => {
     const { host, meeting, guest } = await meetingAndGuest(700);
+    const seen: string[] = [];
+    host.report.doc.on('update', () => seen.push(bodyOf(host.report.doc).toString()));
     guest.links.connect(meeting.invite);
     await waitFor(() => inSync(guest.links), 30_000, 'the guest to be in sync with the meeting');
     expect(guest.statuses.some((s) => s.inMeeting && (s.sendingInParts?.total ?? 0) >= 2)).toBe(true);
     await waitFor(() => bodyOf(host.report.doc).toJSON() === bodyOf(guest.report.doc).toJSON(), 10_000, "the host's copy to hold the guest's paragraphs");
+    // The host's copy (and its editor) got the guest's paragraphs in one change.
+    expect(seen).toEqual([bodyOf(guest.report.doc).toString()]);
+  });
+
+  it('takes a few sends in parts to one report at a time, and merges only for a member who may write', async () => {
+    const server = await startSyncServer({
+      dataDir: tempDir(), host: '127.0.0.1', port: 0, log: silentLogger, maxMessageBytes: LIMIT,
+      authorize: ({ token }) => (token === 'reader' ? 'read' : 'write'),
+    });
+    cleanups.push(() => server.close());
+    const reportId = 'wgig-report';
+    const copies = Array.from({ length: MAX_COPIES_PER_REPORT }, (_, i) => connectClient(server.url, incomingCopyName(reportId, `upload000${i}`)));
+    cleanups.push(() => copies.forEach((copy) => copy.destroy()));
+    await Promise.all(copies.map((copy) => copy.settled()));
+    const refused = connectClient(server.url, incomingCopyName(reportId, 'upload9999'));
+    cleanups.push(() => refused.destroy());
+    const closes: string[] = [];
+    refused.provider.on('close', ({ event }: { event: { code: number; reason: string } }) => closes.push(`${event.code} ${event.reason}`));
+    await waitFor(() => closes.length > 0, 5_000, 'the fifth copy to be refused');
+    expect(closes[0]).toMatch(/^1013 Too many members are sending this report in parts at once/);
+    expect(refused.provider.isSynced).toBe(false);
+    // Another report's sends are not held up.
+    const other = connectClient(server.url, incomingCopyName('another-report', 'upload0000'));
+    cleanups.push(() => other.destroy());
+    await other.settled();
+
+    const reader = connectClient(server.url, incomingCopyName('read-report', 'upload0000'), { token: 'reader' });
+    cleanups.push(() => reader.destroy());
+    await waitFor(() => reader.provider.isSynced, 5_000, 'the reader to open a copy');
+    const answers: string[] = [];
+    reader.provider.on('stateless', ({ payload }: { payload: string }) => answers.push(payload));
+    reader.provider.sendStateless(MERGE_REQUEST);
+    await waitFor(() => answers.length > 0, 5_000, 'an answer to the merge');
+    expect(answers[0]).toMatch(/^plenary:merge-failed:.*read the report/);
   });
 
   it('a meeting that ends while the parts go says so, and the guest goes back to its own server', async () => {

@@ -11,7 +11,7 @@
  */
 import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
-import { isValidReportId } from '../../../shared/report-id.ts';
+import { reportOfDocument } from '../../../shared/report-id.ts';
 import { assertWellFormedSmallUpdate, INLINE_DECODE_LIMIT } from './update-guard.ts';
 
 /** Hocuspocus message types (see @hocuspocus/server types.ts). */
@@ -45,7 +45,7 @@ export class RefusedFrameError extends Error {
 }
 
 export interface CheckedFrame {
-  /** The report the frame is about, or null for a connection-level frame (pong). */
+  /** The report the frame is about (also for its incoming copy), or null for a connection-level frame (pong). */
   reportId: string | null;
   /** Updates too large to decode inline; the caller checks them off-thread. */
   deferredUpdates: Uint8Array[];
@@ -70,8 +70,9 @@ function checkFrame(frame: Uint8Array, maxBytes: number, loneByte: number, check
     const decoder = decoding.createDecoder(frame);
     const address = decoding.readVarString(decoder);
     const separator = address.indexOf('\0');
-    reportId = separator === -1 ? address : address.slice(0, separator);
-    if (!isValidReportId(reportId)) throw new RefusedFrameError('Invalid report id.', CloseCode.policyViolation);
+    const report = reportOfDocument(separator === -1 ? address : address.slice(0, separator));
+    if (report === null) throw new RefusedFrameError('Invalid report id.', CloseCode.policyViolation);
+    reportId = report;
     checkPayload(decoding.readVarUint(decoder), decoder, deferredUpdates);
     if (decoding.hasContent(decoder)) throw new RefusedFrameError('Trailing bytes after the message.');
   } catch (error) {

@@ -17,10 +17,10 @@
 import { randomInt, timingSafeEqual } from 'node:crypto';
 import { networkInterfaces } from 'node:os';
 import * as Y from 'yjs';
-import type { Extension, onLoadDocumentPayload } from '@hocuspocus/server';
+import type { afterUnloadDocumentPayload, Extension, onLoadDocumentPayload } from '@hocuspocus/server';
 import { Origin } from '../../../shared/ydoc.ts';
 import { startSyncServer, type SyncServer } from './server.ts';
-import { assertValidReportId } from '../../../shared/report-id.ts';
+import { assertValidReportId, reportOfIncomingCopy } from '../../../shared/report-id.ts';
 import { silentLogger, type Logger } from './log.ts';
 import type { Awareness } from 'y-protocols/awareness';
 import { relayAwareness } from '../awareness-relay.ts';
@@ -108,6 +108,7 @@ class MeetingBridge implements Extension {
   }
 
   async onLoadDocument({ documentName, document }: onLoadDocumentPayload): Promise<void> {
+    if (reportOfIncomingCopy(documentName) === this.reportId) return; // in memory, merged whole (incoming-copies.ts)
     if (documentName !== this.reportId) throw new Error(`This meeting serves report ${this.reportId} only.`);
     Y.applyUpdate(document, Y.encodeStateAsUpdate(this.hostDoc), FROM_HOST);
     const toHost = (update: Uint8Array, origin: unknown): void => {
@@ -132,8 +133,8 @@ class MeetingBridge implements Extension {
     }
   }
 
-  async afterUnloadDocument(): Promise<void> {
-    this.detach();
+  async afterUnloadDocument({ documentName }: afterUnloadDocumentPayload): Promise<void> {
+    if (documentName === this.reportId) this.detach();
   }
 
   detach(): void {

@@ -50,6 +50,7 @@ import { REPORT_EXTENSION } from '../report-store-schema.ts';
 import { assertValidReportId } from '../../../shared/report-id.ts';
 import type { Logger } from './log.ts';
 import type { DurableOutbox } from './durable-outbox.ts';
+import { isIncomingCopy } from './incoming-copies.ts';
 
 export interface PersistenceOptions {
   dataDir: string;
@@ -142,6 +143,7 @@ export class SqlitePersistence implements Extension {
   }
 
   async onLoadDocument({ documentName, document }: onLoadDocumentPayload): Promise<void> {
+    if (isIncomingCopy(documentName)) return; // held in memory only (incoming-copies.ts)
     const log = openOrCreate(this.fileOf(documentName), documentName);
     log.stopFlushTimer(); // syncWals does it off the event loop
     this.logs.set(documentName, log);
@@ -276,6 +278,7 @@ export class SqlitePersistence implements Extension {
   }
 
   async afterUnloadDocument({ documentName }: afterUnloadDocumentPayload): Promise<void> {
+    if (isIncomingCopy(documentName)) return;
     if (this.batches.has(documentName)) this.commitPending(); // nothing queued is dropped by a close
     this.failed.delete(documentName);
     this.documents.delete(documentName);

@@ -3,19 +3,24 @@
  * has outgrown the server's message limit: the first sync of a report with a long
  * history is one update larger than the limit, which the server refuses (1009) each time.
  *
- * A second, short-lived link with an empty mirror doc learns what the server has (the
- * Yjs sync exchange fills the mirror with it). The parts (report-parts.ts) are then
- * applied to the mirror one at a time; the stock provider sends each as an ordinary
- * update, and the next waits until the server has stored the one before. A part the
- * server acknowledged stays there: a send that breaks off is resumed by the next, which
- * starts from what the server then has. Once done, the report's own link connects again
- * and its sync exchange carries only what was typed meanwhile.
+ * A second, short-lived link opens the report's incoming copy on the server (a document
+ * of its own, which no one else sees: incoming-copies.ts) with an empty mirror doc,
+ * which the Yjs sync exchange fills with what the server has. What it lacks is cut into
+ * parts (report-parts.ts), applied to the mirror one at a time; the stock provider
+ * sends each as an ordinary update, and the next waits until the server has it. Then
+ * the server is asked to merge the copy into the report, in one transaction, and the
+ * send is done once it answers that the report holds it, stored. A send that breaks off
+ * leaves nothing in the report, and the next starts again. Once done, the report's own
+ * link connects again and its sync exchange carries only what was typed meanwhile.
  */
 import * as Y from 'yjs';
 import { HocuspocusProvider } from '@hocuspocus/provider';
 import { guardedWebSocket } from './guarded-socket.ts';
 import { reportParts } from './report-parts.ts';
+import { randomUUID } from 'node:crypto';
 import { CloseCode } from './frame-guard.ts';
+import { MERGE_FAILED, MERGE_REQUEST, MERGED } from './incoming-copies.ts';
+import { incomingCopyName } from '../../../shared/report-id.ts';
 
 export class SendInPartsError extends Error {
   override name = 'SendInPartsError';
@@ -41,16 +46,16 @@ export interface SendInPartsOptions {
   doc: Y.Doc;
   /** Largest part, in bytes of update. */
   partBytes: number;
-  /** After the server has stored each part (and once before the first, with `sent` 0). */
+  /** After the server has each part (and once before the first, with `sent` 0). */
   onProgress?: (sent: number, total: number) => void;
   /** How long to wait for the server's answer to one step before giving up. */
   stepTimeoutMs?: number;
 }
 
 export interface PartsSending {
-  /** Settles once every part is stored; rejects with a SendInPartsError. */
+  /** Settles once the report on the server holds every part, stored; rejects with a SendInPartsError. */
   readonly done: Promise<void>;
-  /** Stops (the parts the server stored stay there). */
+  /** Stops (the report on the server stays as it was). */
   cancel(): void;
 }
 
@@ -85,7 +90,8 @@ export function sendInParts(options: SendInPartsOptions): PartsSending {
   const sendNext = (): void => {
     if (!parts || !provider) return;
     if (sent === parts.length) {
-      settle(null);
+      waitAtMost('the merge of the parts into the report');
+      provider.sendStateless(MERGE_REQUEST);
       return;
     }
     waitAtMost(`part ${sent + 1} of ${parts.length}`);
@@ -105,7 +111,7 @@ export function sendInParts(options: SendInPartsOptions): PartsSending {
   waitAtMost('connecting');
   provider = new HocuspocusProvider({
     url: options.url,
-    name: options.reportId,
+    name: incomingCopyName(options.reportId, randomUUID().replaceAll('-', '')),
     document: mirror,
     token: options.token ?? null,
     // Not a person: others' presence lists must not show it.
@@ -123,7 +129,7 @@ export function sendInParts(options: SendInPartsOptions): PartsSending {
     },
     onSynced: () => {
       if (parts) return;
-      // The mirror now holds what the server has: the parts are what it lacks.
+      // The mirror now holds what the copy has (the report on the server): the parts are what it lacks.
       try {
         parts = reportParts(options.doc, Y.encodeStateVector(mirror), options.partBytes);
       } catch (error) {
@@ -133,7 +139,11 @@ export function sendInParts(options: SendInPartsOptions): PartsSending {
       options.onProgress?.(0, parts.length);
       sendNext();
     },
-    // (Called as the provider sends an update, and as the server says it stored one.)
+    onStateless: ({ payload }: { payload: string }) => {
+      if (payload === MERGED) settle(null);
+      else if (payload.startsWith(MERGE_FAILED)) settle(new SendInPartsError(`${options.url} could not add the parts to the report (${payload.slice(MERGE_FAILED.length)}).`));
+    },
+    // (Called as the provider sends an update, and as the server says it has one.)
     onUnsyncedChanges: () => {
       if (provider?.unsyncedChanges === 0) stored();
     },

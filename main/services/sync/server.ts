@@ -29,7 +29,8 @@ import { bindPresenceToLastSpeaker } from './presence-binding.ts';
 import { skipEchoToSender } from './echo-free-broadcast.ts';
 import { splitLargeSyncReplies } from './large-replies.ts';
 import { throttleStoreDebounce } from './store-debounce.ts';
-import { isValidReportId } from '../../../shared/report-id.ts';
+import { isValidReportId, reportOfDocument } from '../../../shared/report-id.ts';
+import { incomingCopies } from './incoming-copies.ts';
 import { jsonLogger, type Logger } from './log.ts';
 
 /** What a connection may do with a report. */
@@ -122,7 +123,9 @@ function authenticationHook(authorize: Authorize | undefined, remoteOf: (request
     extensionName: 'PlenaryAccess',
     async onAuthenticate(payload: onAuthenticatePayload) {
       if (!authorize) return;
-      const access = await authorize({ token: payload.token, reportId: payload.documentName, headers: payload.requestHeaders, remote: remoteOf(payload.request) });
+      // (A report's incoming copy is reached with the report's own access.)
+      const reportId = reportOfDocument(payload.documentName) ?? payload.documentName;
+      const access = await authorize({ token: payload.token, reportId, headers: payload.requestHeaders, remote: remoteOf(payload.request) });
       // The reason goes to the client. No message: Hocuspocus prints a failed hook's message
       // on stderr, once per refused attempt (an attacker's guesses too); refusals that
       // matter are logged by whoever refused (the meeting's wrong-code lines).
@@ -172,7 +175,13 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       bindPresenceToLastSpeaker(document);
     },
   };
-  const extensions: Extension[] = [persistence ?? (options.storage as Extension), authenticationHook(options.authorize, (request) => connectionOf.get(request)?.remote ?? ''), echoFree, presence];
+  const extensions: Extension[] = [
+    persistence ?? (options.storage as Extension),
+    authenticationHook(options.authorize, (request) => connectionOf.get(request)?.remote ?? ''),
+    echoFree,
+    presence,
+    incomingCopies(() => hocuspocus, log, (request, reason) => connectionOf.get(request)?.socket.close(1013, reason)),
+  ];
   if (options.redisUrl) {
     extensions.push(await redisExtension({
       url: options.redisUrl,

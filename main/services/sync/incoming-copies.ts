@@ -1,0 +1,103 @@
+/**
+ * Incoming copies: where a sync server (or a meeting) stages a report that comes in
+ * parts (send-in-parts.ts), so that no one sees it half-arrived.
+ *
+ * Why: cut into parts, a report passes through states that never existed — a list
+ * whose items are still to come, a moved block standing next to its copy because the
+ * deletion of the original comes last. An editor showing such a state repairs it:
+ * y-prosemirror deletes a node the schema does not allow, the block-id plugin gives a
+ * duplicated id a new one. Those repairs are edits, which would reach every copy and
+ * outlive the parts (a list lost; a paragraph's stances no longer pointing at it).
+ *
+ * So the parts go to a document of their own, `<report id>~incoming~<upload id>`, held
+ * in memory only and seen by the sender alone. It opens as a copy of the report (so the
+ * sender sends only what the report lacks). When every part has arrived the sender
+ * asks for the merge: what the report lacks of the copy is applied to it in ONE
+ * transaction, as Yjs's own sync would do; it is stored, broadcast and relayed like any
+ * other change, and the sender is told "merged" only once it is stored (the answer
+ * leaves through the same outbox as every acknowledgement, durable-outbox.ts).
+ *
+ * A copy that is not merged goes when its sender leaves: a send that breaks off starts
+ * again with a new copy.
+ */
+import * as Y from 'yjs';
+import type { Extension, Hocuspocus, onConnectPayload, onLoadDocumentPayload, onStatelessPayload } from '@hocuspocus/server';
+import { reportOfIncomingCopy } from '../../../shared/report-id.ts';
+import type { Logger } from './log.ts';
+
+/** The sender's request, sent on the copy once every part is stored (provider.sendStateless). */
+export const MERGE_REQUEST = 'plenary:merge-incoming';
+/** The answer once the report holds the copy, stored. */
+export const MERGED = 'plenary:merged';
+/** The answer when it could not be merged; the reason follows. */
+export const MERGE_FAILED = 'plenary:merge-failed:';
+
+/** Sends in parts to one report that may be under way at once. */
+export const MAX_COPIES_PER_REPORT = 4;
+const TOO_MANY_COPIES = 'Too many members are sending this report in parts at once; try again later.';
+
+/** True for a document that is a report's incoming copy, not a report. */
+export function isIncomingCopy(documentName: string): boolean {
+  return reportOfIncomingCopy(documentName) !== null;
+}
+
+/**
+ * `closeWaiting` closes the socket of a connection refused before it is attached (the
+ * server's, with 1013 "try again").
+ */
+export function incomingCopies(hocuspocus: () => Hocuspocus, log: Logger, closeWaiting: (request: Request, reason: string) => void): Extension {
+  return {
+    extensionName: 'PlenaryIncomingCopies',
+    async onConnect({ documentName, instance, request }: onConnectPayload): Promise<void> {
+      const reportId = reportOfIncomingCopy(documentName);
+      if (reportId === null) return;
+      // Each copy holds the whole report in memory: a few at a time per report.
+      const names = new Set([...instance.documents.keys(), ...instance.loadingDocuments.keys()]);
+      names.delete(documentName);
+      const copies = [...names].filter((name) => reportOfIncomingCopy(name) === reportId).length;
+      if (copies >= MAX_COPIES_PER_REPORT) {
+        log('warn', 'report.incoming_refused', { report: reportId, copies });
+        // (A refused connection's socket is closed, or its provider would wait on it for good.)
+        closeWaiting(request, TOO_MANY_COPIES);
+        throw Object.assign(new Error(TOO_MANY_COPIES), { reason: TOO_MANY_COPIES });
+      }
+    },
+    async onLoadDocument({ documentName, document }: onLoadDocumentPayload): Promise<void> {
+      const reportId = reportOfIncomingCopy(documentName);
+      if (reportId === null) return;
+      const direct = await hocuspocus().openDirectConnection(reportId, { plenary: 'incoming-copy' });
+      try {
+        Y.applyUpdate(document, Y.encodeStateAsUpdate(direct.document as Y.Doc));
+      } finally {
+        await direct.disconnect();
+      }
+    },
+    async onStateless({ documentName, document, connection, payload }: onStatelessPayload): Promise<void> {
+      const reportId = reportOfIncomingCopy(documentName);
+      if (reportId === null || payload !== MERGE_REQUEST) return;
+      if (connection.readOnly) {
+        connection.sendStateless(`${MERGE_FAILED}this link may read the report, not change it`);
+        return;
+      }
+      try {
+        const direct = await hocuspocus().openDirectConnection(reportId, { plenary: 'incoming-copy' });
+        let bytes = 0;
+        try {
+          await direct.transact((report) => {
+            const lacking = Y.encodeStateAsUpdate(document, Y.encodeStateVector(report));
+            bytes = lacking.length;
+            Y.applyUpdate(report, lacking);
+          });
+        } finally {
+          await direct.disconnect();
+        }
+        log('info', 'report.incoming_merged', { report: reportId, bytes });
+        connection.sendStateless(MERGED);
+      } catch (error) {
+        const reason = (error as Error).message;
+        log('warn', 'report.incoming_merge_failed', { report: reportId, reason });
+        connection.sendStateless(`${MERGE_FAILED}${reason}`);
+      }
+    },
+  };
+}
