@@ -158,7 +158,10 @@ export class ReportLinks {
     }
     this.closeLink();
     this.ended = null;
-    const link = new ServerLink({ url, reportId, doc: this.report.doc, token, links: invite ? undefined : this.remembered });
+    const link = new ServerLink({
+      url, reportId, doc: this.report.doc, token, links: invite ? undefined : this.remembered,
+      holdUntilSynced: (origin) => this.report.session.holdUpdatesFrom(origin),
+    });
     // (Handled after the provider has finished with the event it is telling us about.)
     link.onClosed((code, refusedHere) => {
       if (invite && code === MEETING_ENDED.code) queueMicrotask(() => this.endedByOtherSide(link, 'The meeting ended', new Date()));

@@ -7,7 +7,7 @@
  * All links speak the Yjs sync protocol and awareness (y-protocols); `messages.ts`
  * encodes and decodes them.
  */
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { Origin } from '../../shared/ydoc.ts';
 import { encodeAwareness, encodeSyncStep1, encodeUpdate, handleMessage } from './messages.ts';
@@ -50,8 +50,16 @@ export class ReportSession {
     this.awareness.on('update', this.onAwareness);
   }
 
+  /** Updates held back from the peers, by the origin they came from (see holdUpdatesFrom). */
+  private readonly held = new Map<unknown, Uint8Array[]>();
+
   private readonly onUpdate = (update: Uint8Array, origin: unknown): void => {
     if (origin !== Origin.load) this.persist(update);
+    const holding = this.held.get(origin);
+    if (holding) {
+      holding.push(update);
+      return;
+    }
     const message = encodeUpdate(update);
     for (const peer of this.peers) {
       if (peer !== origin || peer.echo) peer.send(message);
@@ -73,6 +81,26 @@ export class ReportSession {
       if (peer !== origin) peer.send(message);
     }
   };
+
+  /**
+   * Holds back from the peers (the report's windows) what `origin` applies to the doc,
+   * stored as every update is, until the returned function releases it to them as ONE
+   * update. For a server link's first sync, which may come in parts (large-replies.ts):
+   * a window shown a report half-arrived would repair what looks broken in it (a list
+   * whose items are still to come), and its repairs would be edits reaching every copy.
+   */
+  holdUpdatesFrom(origin: unknown): () => void {
+    if (this.held.has(origin)) return () => {};
+    this.held.set(origin, []);
+    return () => {
+      const updates = this.held.get(origin);
+      if (!updates) return;
+      this.held.delete(origin);
+      if (updates.length === 0) return;
+      const message = encodeUpdate(updates.length === 1 ? updates[0] as Uint8Array : Y.mergeUpdates(updates));
+      for (const peer of this.peers) peer.send(message);
+    };
+  }
 
   /** Attaches a peer; it is sent sync step 1 and the current awareness at once. */
   connect(send: (message: Uint8Array) => void, options: { readOnly?: boolean } = {}): SessionPeer {

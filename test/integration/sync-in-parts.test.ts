@@ -22,6 +22,7 @@ import { BLANK_REPORT_TEMPLATE } from '../../shared/report-template.ts';
 import { bodyOf, createReportDoc, Origin, readMeta } from '../../shared/ydoc.ts';
 import { blockIdPlugin } from '../../shared/block-ids.ts';
 import { HeadlessPeer, settle } from '../unit/helpers/headless-peer.ts';
+import { connectToSession } from './session-peer.ts';
 import type { SyncStatusView } from '../../shared/sync-requests.ts';
 import { describeSync } from '../../renderer/sync-ui/sync-status.ts';
 import { addParagraph } from '../unit/helpers/add-paragraph.ts';
@@ -353,5 +354,35 @@ describe('a report too large for one message to its server', () => {
     cleanups.push(() => stock.destroy());
     await stock.settled();
     expect(bodyOf(stock.doc).toJSON()).toBe(bodyOf(report.doc).toJSON());
+  });
+
+  it("a member's window is shown a first sync that came in parts only once all of it is there", async () => {
+    const server = await startSyncServer({ dataDir: tempDir(), host: '127.0.0.1', port: 0, log: silentLogger, maxReplyBytes: LIMIT });
+    cleanups.push(() => server.close());
+    const dir = tempDir();
+    const report = createReportFile(join(dir, 'secretariat.plenary'), BLANK_REPORT_TEMPLATE, { title: 'Tunis draft' });
+    const older = openReportFile(report.saveCopyAs(join(dir, 'member.plenary')));
+    addParagraphs(report, 800, (i) => `${i + 1}. Internet governance is the development and application by governments, the private sector and civil society of shared principles. (${i})`);
+    const secretariat = linked(report, join(dir, 'data-secretariat'));
+    secretariat.links.connect(server.url);
+    await waitFor(() => inSync(secretariat.links), 30_000, 'the report on the server');
+
+    // The member's window: its own doc and editor, synced with main as the renderer is.
+    const windowDoc = createReportDoc();
+    const editor = new HeadlessPeer(windowDoc, [blockIdPlugin()]);
+    cleanups.push(() => editor.destroy());
+    cleanups.push(connectToSession(older.session, windowDoc));
+    await waitFor(() => bodyOf(windowDoc).toString() === bodyOf(older.doc).toString(), 5_000, 'the window to show the report');
+    const seen: string[] = [];
+    windowDoc.on('update', () => seen.push(bodyOf(windowDoc).toString()));
+    const sent = bodyOf(report.doc).toString();
+    // (The server answers in parts: the member lacks more than it sends at once.)
+    expect(Y.encodeStateAsUpdate(report.doc, Y.encodeStateVector(older.doc)).length).toBeGreaterThan(LIMIT);
+
+    const member = linked(older, join(dir, 'data-member'));
+    member.links.connect(server.url);
+    await waitFor(() => inSync(member.links), 30_000, 'the member to be in sync');
+    await waitFor(() => seen.length > 0, 5_000, 'the window to be shown the report');
+    expect(seen[0]).toBe(sent);
   });
 });

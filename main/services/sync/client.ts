@@ -37,6 +37,11 @@ export interface ServerLinkOptions {
   links?: ServerLinks;
   /** Largest message taken from the server (guarded-socket.ts's default unless given; tests lower it). */
   maxServerFrameBytes?: number;
+  /**
+   * Holds back from the report's windows what the link brings until its sync is done
+   * (ReportSession.holdUpdatesFrom): the server may send a long first sync in parts.
+   */
+  holdUntilSynced?: (origin: unknown) => () => void;
   /** Reconnect backoff; defaults suit people on flaky networks, tests shorten them. */
   backoff?: { delayMs?: number; maxDelayMs?: number };
 }
@@ -57,6 +62,8 @@ export class ServerLink {
   private problem: string | null = null;
   /** This app closed the connection, refusing what the server sent (and told it why). */
   private refusedHere = false;
+  /** Releases what is held back from the windows while the link syncs (see holdUntilSynced). */
+  private releaseHeld: (() => void) | null = null;
 
   constructor(options: ServerLinkOptions) {
     if (!isServerUrl(options.url)) throw new Error(`Not a ws:// or wss:// address: ${options.url}`);
@@ -99,10 +106,12 @@ export class ServerLink {
         if (status === 'connected') {
           this.problem = null;
           this.refusedHere = false;
+          if (!this.releaseHeld && options.holdUntilSynced && this.provider) this.releaseHeld = options.holdUntilSynced(this.provider);
         }
         this.update();
       },
       onClose: ({ event }: { event?: { code?: number } }) => {
+        this.release();
         if (this.destroyed) return;
         for (const listener of [...this.closeListeners]) listener(event?.code ?? 1006, this.refusedHere);
       },
@@ -110,7 +119,10 @@ export class ServerLink {
         if (this.destroyed) return;
         for (const listener of [...this.refusedListeners]) listener(reason);
       },
-      onSynced: () => this.update(),
+      onSynced: () => {
+        this.release();
+        this.update();
+      },
       onUnsyncedChanges: () => this.update(),
     } as ConstructorParameters<typeof HocuspocusProvider>[0]);
     // When its connection closes the provider removes everyone else from its awareness,
@@ -189,11 +201,18 @@ export class ServerLink {
     void this.provider.connect();
   }
 
+  private release(): void {
+    const release = this.releaseHeld;
+    this.releaseHeld = null;
+    release?.();
+  }
+
   /** Disconnects (the report stays complete locally); the link stays remembered. */
   close(): void {
     if (this.destroyed) return;
     this.destroyed = true;
     this.provider.destroy();
+    this.release();
     this.listeners.clear();
     this.closeListeners.clear();
     this.refusedListeners.clear();
