@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { connectClient, cuttableLink, hasRedis, lockReportFile, startRedis, startServerProcess, tempDir, waitFor, type RedisProcess, type ServerProcess, type TestClient } from './fixtures/sync/harness.ts';
 import { decodeRelayBatch, encodeRelayBatch, RelaySequences } from '../../main/services/sync/redis-relay.ts';
+import { sendInParts } from '../../main/services/sync/send-in-parts.ts';
 
 
 let redis: RedisProcess | null = null;
@@ -54,6 +55,23 @@ describe.skipIf(!hasRedis)('two server processes through Redis', () => {
     await waitFor(() => a.doc.getText('body').length === 40 && b.doc.getText('body').length === 40, 30_000, 'texts');
     expect(Y.encodeStateVector(a.doc)).toEqual(Y.encodeStateVector(b.doc));
     expect(a.doc.getText('body').toString()).toBe(b.doc.getText('body').toString());
+  });
+
+  it('merges a report sent in parts to one process, and members on the other get it in one change', async () => {
+    const [one, two] = servers as [ServerProcess, ServerProcess];
+    const report = new Y.Doc({ gc: false });
+    for (let i = 0; i < 300; i++) report.getText('body').insert(0, `Paragraph ${i}: the forum should be multilateral, transparent and democratic. `);
+    const member = client(two.url, 'report-in-parts');
+    await member.settled();
+    const seen: string[] = [];
+    member.doc.on('update', () => seen.push(member.doc.getText('body').toString()));
+    let total = 0;
+    const sending = sendInParts({ url: one.url, reportId: 'report-in-parts', doc: report, partBytes: 4096, onProgress: (_sent, of) => { total = of; } });
+    await sending.done;
+    const text = report.getText('body').toString();
+    await waitFor(() => member.doc.getText('body').toString() === text, 30_000, 'the member on the other process to have the report');
+    expect(total).toBeGreaterThan(3);
+    expect(seen).toEqual([text]);
   });
 
   it('gives a late client on either process the whole report', async () => {

@@ -35,6 +35,7 @@ import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import { isTransactionOrigin, type afterUnloadDocumentPayload, type Document, type Extension, type onChangePayload } from '@hocuspocus/server';
 import type { DurableOutbox } from './durable-outbox.ts';
+import { isIncomingCopy } from './incoming-copies.ts';
 
 /**
  * First byte of a relay batch. The extension's own messages start with the length of
@@ -186,6 +187,9 @@ export async function redisExtension({ url, outbox, isStored, onRelayRefused, un
     }
 
     override async onChange(data: onChangePayload): Promise<void> {
+      // An incoming copy lives in the one process its sender reached; its merge into the
+      // report is relayed as any change of the report.
+      if (isIncomingCopy(data.documentName)) return;
       const origin = data.transactionOrigin;
       if (!isTransactionOrigin(origin) || origin.source !== 'connection') {
         await super.onChange(data); // loads, relayed updates, server-side edits: as published
