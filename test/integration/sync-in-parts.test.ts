@@ -17,6 +17,8 @@ import { fetchReport } from '../../main/services/sync/fetch-report.ts';
 import { MAX_COPIES_PER_REPORT, MERGE_REQUEST } from '../../main/services/sync/incoming-copies.ts';
 import { incomingCopyName } from '../../shared/report-id.ts';
 import { ServerLink } from '../../main/services/sync/client.ts';
+import { sendInParts } from '../../main/services/sync/send-in-parts.ts';
+import { ReportStore } from '../../main/services/report-store.ts';
 import { CloseCode } from '../../main/services/sync/frame-guard.ts';
 import { BLANK_REPORT_TEMPLATE } from '../../shared/report-template.ts';
 import { bodyOf, createReportDoc, Origin, readMeta } from '../../shared/ydoc.ts';
@@ -230,6 +232,66 @@ describe('a report too large for one message to its server', () => {
     await waitFor(() => bodyOf(host.report.doc).toJSON() === bodyOf(guest.report.doc).toJSON(), 10_000, "the host's copy to hold the guest's paragraphs");
     // The host's copy (and its editor) got the guest's paragraphs in one change.
     expect(seen).toEqual([bodyOf(guest.report.doc).toString()]);
+  });
+
+  it('takes a report in parts as sent: neither the server\'s copy nor a member\'s first sync deletes a formatting mark of its own', async () => {
+    const dataDir = tempDir();
+    const server = await startSyncServer({ dataDir, host: '127.0.0.1', port: 0, log: silentLogger });
+    cleanups.push(() => server.close());
+    // Two members put italics on the same words while apart: two 'italic on' marks in a
+    // row, which Yjs's clean-up of a remote change cuts to one. This report kept both (its
+    // clean-up held off as the server's copy holds it off), so the server's copy would
+    // delete one of them if it cleaned up what it takes in.
+    const report = createReportDoc();
+    const paragraph = new Y.XmlElement('paragraph');
+    bodyOf(report).insert(0, [paragraph]);
+    const text = new Y.XmlText('Multilateral, transparent and democratic. '.repeat(200));
+    paragraph.insert(0, [text]);
+    const base = Y.encodeStateAsUpdate(report);
+    const other = createReportDoc();
+    Y.applyUpdate(other, base);
+    const textIn = (doc: Y.Doc): Y.XmlText => (bodyOf(doc).get(0) as Y.XmlElement).get(0) as Y.XmlText;
+    text.format(0, 12, { em: true });
+    textIn(other).format(0, 12, { em: true });
+    const keep = (transaction: Y.Transaction): void => {
+      transaction.local = true;
+    };
+    report.on('beforeObserverCalls', keep);
+    Y.applyUpdate(report, Y.encodeStateAsUpdate(other, Y.encodeStateVector(report)));
+    report.off('beforeObserverCalls', keep);
+    const marks = (doc: Y.Doc): number => {
+      let alive = 0;
+      for (let item = (textIn(doc) as unknown as { _start: Y.Item | null })._start; item; item = item.right) {
+        if (!item.deleted && item.content instanceof Y.ContentFormat) alive++;
+      }
+      return alive;
+    };
+    const sentMarks = marks(report);
+    // (A copy that has the paragraph and takes the marks in as a remote change cleans one away.)
+    const cleaned = createReportDoc();
+    Y.applyUpdate(cleaned, base);
+    Y.applyUpdate(cleaned, Y.encodeStateAsUpdate(report, Y.encodeStateVector(cleaned)));
+    expect(marks(cleaned)).toBeLessThan(sentMarks);
+
+    await sendInParts({ url: server.url, reportId: 'marks', doc: report, partBytes: 1024 }).done;
+    await server.close();
+    const store = ReportStore.open(join(dataDir, 'marks.plenary'), { compactAboveRows: Infinity });
+    const stored = createReportDoc();
+    stored.on('beforeObserverCalls', keep); // (no clean-up here either)
+    Y.applyUpdate(stored, store.loadState());
+    store.close();
+    expect(Y.encodeStateVector(stored)).toEqual(Y.encodeStateVector(report));
+    expect(marks(stored)).toBe(sentMarks);
+
+    // A member whose first sync comes in parts takes them in as sent too.
+    const again = await startSyncServer({ dataDir, host: '127.0.0.1', port: 0, log: silentLogger, maxReplyBytes: 1024 });
+    cleanups.push(() => again.close());
+    const memberDoc = createReportDoc();
+    const member = new ServerLink({ url: again.url, reportId: 'marks', doc: memberDoc });
+    cleanups.push(() => member.close());
+    await waitFor(() => member.status.state === 'in-sync', 10_000, 'the member to be in sync');
+    expect(Y.encodeStateVector(memberDoc)).toEqual(Y.encodeStateVector(report));
+    expect(marks(memberDoc)).toBe(sentMarks);
   });
 
   it('takes a few sends in parts to one report at a time, and merges only for a member who may write', async () => {

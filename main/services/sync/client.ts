@@ -14,6 +14,7 @@ import { isServerUrl, type ServerLinks } from './server-links.ts';
 import { assertValidReportId } from '../../../shared/report-id.ts';
 import { guardedWebSocket } from './guarded-socket.ts';
 import { tlsProblem } from './tls-problem.ts';
+import { takePartsAsSent } from './report-parts.ts';
 
 export type SyncState = 'offline' | 'connecting' | 'syncing' | 'in-sync';
 
@@ -64,6 +65,10 @@ export class ServerLink {
   private refusedHere = false;
   /** Releases what is held back from the windows while the link syncs (see holdUntilSynced). */
   private releaseHeld: (() => void) | null = null;
+  /** Connected, and the sync exchange not yet done: what arrives may be a part of it. */
+  private syncing = false;
+  /** Stops taking a first sync's parts in as sent (report-parts.ts: takePartsAsSent). */
+  private readonly stopTakingAsSent: () => void;
 
   constructor(options: ServerLinkOptions) {
     if (!isServerUrl(options.url)) throw new Error(`Not a ws:// or wss:// address: ${options.url}`);
@@ -72,6 +77,7 @@ export class ServerLink {
     this.reportId = options.reportId;
     this.token = options.token;
     this.links = options.links;
+    this.stopTakingAsSent = takePartsAsSent(options.doc, (transaction) => this.syncing && transaction.origin === this.provider);
     const remembered = this.links?.get(options.reportId);
     const lastSyncAt = remembered?.url === options.url && remembered.lastSyncAt ? new Date(remembered.lastSyncAt) : null;
     this.current = { state: 'connecting', pending: 0, lastSyncAt, problem: null };
@@ -106,6 +112,7 @@ export class ServerLink {
         if (status === 'connected') {
           this.problem = null;
           this.refusedHere = false;
+          this.syncing = true;
           if (!this.releaseHeld && options.holdUntilSynced && this.provider) this.releaseHeld = options.holdUntilSynced(this.provider);
         }
         this.update();
@@ -202,6 +209,7 @@ export class ServerLink {
   }
 
   private release(): void {
+    this.syncing = false;
     const release = this.releaseHeld;
     this.releaseHeld = null;
     release?.();
@@ -213,6 +221,7 @@ export class ServerLink {
     this.destroyed = true;
     this.provider.destroy();
     this.release();
+    this.stopTakingAsSent();
     this.listeners.clear();
     this.closeListeners.clear();
     this.refusedListeners.clear();

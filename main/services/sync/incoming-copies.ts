@@ -12,10 +12,8 @@
  * So the parts go to a document of their own, `<report id>~incoming~<upload id>`, held
  * in memory only and seen by the sender alone. It opens as a copy of the report (so the
  * sender sends only what the report lacks). When every part has arrived the sender
- * asks for the merge: the parts, as the sender sent them, are applied to the report in
- * ONE transaction, as Yjs's own sync would do. (Not the copy's own state: Yjs cleans up
- * formatted text on every remote change, and in the copy's half-arrived states it may
- * delete a mark it took for redundant.) The merge is stored, broadcast and relayed like any
+ * asks for the merge: what the report lacks of the copy is applied to it in ONE
+ * transaction, as Yjs's own sync would do. The merge is stored, broadcast and relayed like any
  * other change, and the sender is told "merged" only once it is stored (the answer
  * leaves through the same outbox as every acknowledgement, durable-outbox.ts).
  *
@@ -23,8 +21,9 @@
  * again with a new copy.
  */
 import * as Y from 'yjs';
-import { isTransactionOrigin, type Extension, type Hocuspocus, type onConnectPayload, type onLoadDocumentPayload, type onStatelessPayload } from '@hocuspocus/server';
+import type { Extension, Hocuspocus, onConnectPayload, onLoadDocumentPayload, onStatelessPayload } from '@hocuspocus/server';
 import { reportOfIncomingCopy } from '../../../shared/report-id.ts';
+import { takePartsAsSent } from './report-parts.ts';
 import type { Logger } from './log.ts';
 
 /** The sender's request, sent on the copy once every part is stored (provider.sendStateless). */
@@ -48,8 +47,6 @@ export function isIncomingCopy(documentName: string): boolean {
  * server's, with 1013 "try again").
  */
 export function incomingCopies(hocuspocus: () => Hocuspocus, log: Logger, closeWaiting: (request: Request, reason: string) => void): Extension {
-  /** What each copy's sender sent, as applied. */
-  const partsOf = new WeakMap<Y.Doc, Uint8Array[]>();
   return {
     extensionName: 'PlenaryIncomingCopies',
     async onConnect({ documentName, instance, request }: onConnectPayload): Promise<void> {
@@ -75,11 +72,7 @@ export function incomingCopies(hocuspocus: () => Hocuspocus, log: Logger, closeW
       } finally {
         await direct.disconnect();
       }
-      const parts: Uint8Array[] = [];
-      partsOf.set(document, parts);
-      document.on('update', (update: Uint8Array, origin: unknown) => {
-        if (isTransactionOrigin(origin) && origin.source === 'connection') parts.push(update);
-      });
+      takePartsAsSent(document);
     },
     async onStateless({ documentName, document, connection, payload }: onStatelessPayload): Promise<void> {
       const reportId = reportOfIncomingCopy(documentName);
@@ -93,10 +86,9 @@ export function incomingCopies(hocuspocus: () => Hocuspocus, log: Logger, closeW
         let bytes = 0;
         try {
           await direct.transact((report) => {
-            const parts = partsOf.get(document) ?? [];
-            const sent = parts.length === 1 ? parts[0] as Uint8Array : Y.mergeUpdates(parts);
-            bytes = sent.length;
-            Y.applyUpdate(report, sent);
+            const lacking = Y.encodeStateAsUpdate(document, Y.encodeStateVector(report));
+            bytes = lacking.length;
+            Y.applyUpdate(report, lacking);
           });
         } finally {
           await direct.disconnect();

@@ -16,7 +16,7 @@
 import * as Y from 'yjs';
 import { HocuspocusProvider } from '@hocuspocus/provider';
 import { guardedWebSocket } from './guarded-socket.ts';
-import { reportParts } from './report-parts.ts';
+import { reportParts, takePartsAsSent } from './report-parts.ts';
 import { randomUUID } from 'node:crypto';
 import { CloseCode } from './frame-guard.ts';
 import { MERGE_FAILED, MERGE_REQUEST, MERGED } from './incoming-copies.ts';
@@ -61,6 +61,7 @@ export interface PartsSending {
 
 export function sendInParts(options: SendInPartsOptions): PartsSending {
   const mirror = new Y.Doc({ gc: false });
+  takePartsAsSent(mirror);
   const stepTimeoutMs = options.stepTimeoutMs ?? 60_000;
   let settle: (error: SendInPartsError | null) => void = () => {};
   let provider: HocuspocusProvider | null = null;
