@@ -63,7 +63,7 @@ export class ReportLinks {
   private meeting: Meeting | null = null;
   /** The report being sent to its server in parts (its link waits until it is done). */
   private parts: PartsInProgress | null = null;
-  /** Sends in parts in a row that ended before the server stored any part. */
+  /** Sends in parts in a row that broke off, leaving the report on the server as it was. */
   private fruitlessSends = 0;
   /** The part size a server last took, by its address: the next send to it starts there. */
   private readonly partBytesTaken = new Map<string, number>();

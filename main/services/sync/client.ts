@@ -118,7 +118,7 @@ export class ServerLink {
         this.update();
       },
       onClose: ({ event }: { event?: { code?: number } }) => {
-        this.release();
+        this.syncEnded();
         if (this.destroyed) return;
         for (const listener of [...this.closeListeners]) listener(event?.code ?? 1006, this.refusedHere);
       },
@@ -127,7 +127,7 @@ export class ServerLink {
         for (const listener of [...this.refusedListeners]) listener(reason);
       },
       onSynced: () => {
-        this.release();
+        this.syncEnded();
         this.update();
       },
       onUnsyncedChanges: () => this.update(),
@@ -208,7 +208,8 @@ export class ServerLink {
     void this.provider.connect();
   }
 
-  private release(): void {
+  /** The sync exchange is done, or the connection is gone: nothing more arrives as a part of it. */
+  private syncEnded(): void {
     this.syncing = false;
     const release = this.releaseHeld;
     this.releaseHeld = null;
@@ -220,7 +221,7 @@ export class ServerLink {
     if (this.destroyed) return;
     this.destroyed = true;
     this.provider.destroy();
-    this.release();
+    this.syncEnded();
     this.stopTakingAsSent();
     this.listeners.clear();
     this.closeListeners.clear();
