@@ -38,7 +38,7 @@ import { putEndorsement } from '../../../shared/endorsement-store.ts';
 import { encodeSyncStep1, encodeUpdate, handleMessage, assertWellFormedUpdate } from '../../../shared/sync-messages.ts';
 import { applyBundleUpdate, BundleError, createBundle, decodeBundle, mergeStateVectors } from '../../../shared/bundle.ts';
 import { checkBundleBase, checkBundleFor } from '../../../shared/bundle-checks.ts';
-import { reportParts } from '../../../main/services/sync/report-parts.ts';
+import { reportParts, takePartsAsSent } from '../../../main/services/sync/report-parts.ts';
 import {
   liftListItemCommand, setHeading, setParagraph, sinkListItemCommand, splitListItemCommand, toggleBlockquote,
   toggleBold, toggleBulletList, toggleOrderedList,
@@ -305,7 +305,11 @@ export async function runConvergenceSession(seed: number, options: { steps?: num
     count(complete ? 'bundle-complete' : 'bundle-incremental');
   }
 
-  /** What `from` has that `to` lacks, carried as the parts a server with a small limit gets (report-parts.ts). */
+  /**
+   * What `from` has that `to` lacks, carried as a report too large for a server's limit
+   * is: in parts (report-parts.ts) into an incoming copy of what `to` has, which takes
+   * them in as sent (incoming-copies.ts), then merged into `to` in one update.
+   */
   function parts(from: Peer, to: Peer): void {
     const limit = prng.int32(gen, 64, 4096);
     // (Structs `from` itself still waits for travel with the last part, as in Yjs's own sync.)
@@ -316,10 +320,14 @@ export async function runConvergenceSession(seed: number, options: { steps?: num
     // (With an editor, as `to` has: y-prosemirror deletes what the schema does not allow.)
     const inOneEditor = new HeadlessPeer(inOne, [blockIdPlugin()]);
     Y.applyUpdate(inOne, Y.encodeStateAsUpdate(from.doc, Y.encodeStateVector(to.doc)));
-    for (const part of reportParts(from.doc, Y.encodeStateVector(to.doc), limit)) {
-      Y.applyUpdate(to.doc, part, Origin.bundle);
-      if (!mayWait && to.doc.store.pendingStructs !== null) fail(`a part (limit ${limit} B) left structs waiting for a later one`);
+    const copy = createReportDoc();
+    Y.applyUpdate(copy, Y.encodeStateAsUpdate(to.doc));
+    takePartsAsSent(copy);
+    for (const part of reportParts(from.doc, Y.encodeStateVector(copy), limit)) {
+      Y.applyUpdate(copy, part);
+      if (!mayWait && copy.store.pendingStructs !== null) fail(`a part (limit ${limit} B) left structs waiting for a later one`);
     }
+    Y.applyUpdate(to.doc, Y.encodeStateAsUpdate(copy, Y.encodeStateVector(to.doc)), Origin.bundle);
     inOneEditor.destroy();
     if (bodyOf(to.doc).toString() !== bodyOf(inOne).toString()) fail(`the parts (limit ${limit} B) left another text than one update would (formatting lost?)`);
     count('parts');
