@@ -28,6 +28,11 @@ export function encodeSyncStep1(doc: Y.Doc): Uint8Array {
   return encoding.toUint8Array(encoder);
 }
 
+/** A peer asking for what it lacks (sync step 1: its state vector). */
+export function isSyncStep1(message: Uint8Array): boolean {
+  return message.length >= 2 && message[0] === MessageType.sync && message[1] === syncProtocol.messageYjsSyncStep1;
+}
+
 export function encodeUpdate(update: Uint8Array): Uint8Array {
   const encoder = encoding.createEncoder();
   encoding.writeVarUint(encoder, MessageType.sync);

@@ -10,7 +10,7 @@
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { Origin } from '../../shared/ydoc.ts';
-import { encodeAwareness, encodeSyncStep1, encodeUpdate, handleMessage } from './messages.ts';
+import { encodeAwareness, encodeSyncStep1, encodeUpdate, handleMessage, isSyncStep1 } from './messages.ts';
 import { ReportConsensus } from './report-consensus.ts';
 
 export interface SessionPeer {
@@ -96,10 +96,20 @@ export class ReportSession {
       const updates = this.held.get(origin);
       if (!updates) return;
       this.held.delete(origin);
-      if (updates.length === 0) return;
-      const message = encodeUpdate(updates.length === 1 ? updates[0] as Uint8Array : Y.mergeUpdates(updates));
-      for (const peer of this.peers) peer.send(message);
+      if (updates.length > 0) {
+        const message = encodeUpdate(updates.length === 1 ? updates[0] as Uint8Array : Y.mergeUpdates(updates));
+        for (const peer of this.peers) peer.send(message);
+      }
+      if (!this.holdingBack()) for (const answer of this.deferredAnswers.splice(0)) answer();
     };
+  }
+
+  /** Windows' requests for the report, answered once nothing is held back (see connect). */
+  private readonly deferredAnswers: Array<() => void> = [];
+
+  private holdingBack(): boolean {
+    for (const updates of this.held.values()) if (updates.length > 0) return true;
+    return false;
   }
 
   /** Attaches a peer; it is sent sync step 1 and the current awareness at once. */
@@ -109,18 +119,28 @@ export class ReportSession {
     send(encodeSyncStep1(this.doc));
     const states = [...this.awareness.getStates().keys()];
     if (states.length > 0) send(encodeAwareness(this.awareness, states));
+    const receive = (message: Uint8Array): void => {
+      // A window that asks for the report while a first sync is held back from the
+      // windows (holdUpdatesFrom) would get the report half-arrived: it is answered
+      // once the hold is released.
+      if (isSyncStep1(message) && this.holdingBack()) {
+        this.deferredAnswers.push(() => {
+          if (this.peers.has(link)) receive(message);
+        });
+        return;
+      }
+      const store = this.doc.store;
+      link.echo = store.pendingStructs !== null || store.pendingDs !== null;
+      let reply: Uint8Array | null;
+      try {
+        reply = handleMessage(message, this.doc, this.awareness, link, { readOnly: link.readOnly });
+      } finally {
+        link.echo = false;
+      }
+      if (reply) send(reply);
+    };
     return {
-      receive: (message) => {
-        const store = this.doc.store;
-        link.echo = store.pendingStructs !== null || store.pendingDs !== null;
-        let reply: Uint8Array | null;
-        try {
-          reply = handleMessage(message, this.doc, this.awareness, link, { readOnly: link.readOnly });
-        } finally {
-          link.echo = false;
-        }
-        if (reply) send(reply);
-      },
+      receive,
       close: () => {
         if (!this.peers.delete(link)) return;
         awarenessProtocol.removeAwarenessStates(this.awareness, [...link.clientIds], link);

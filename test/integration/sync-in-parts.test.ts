@@ -441,10 +441,25 @@ describe('a report too large for one message to its server', () => {
     // (The server answers in parts: the member lacks more than it sends at once.)
     expect(Y.encodeStateAsUpdate(report.doc, Y.encodeStateVector(older.doc)).length).toBeGreaterThan(LIMIT);
 
+    // A second window opens (or the first reloads) while the parts come in.
+    const lateDoc = createReportDoc();
+    const lateEditor = new HeadlessPeer(lateDoc, [blockIdPlugin()]);
+    cleanups.push(() => lateEditor.destroy());
+    const lateSeen: string[] = [];
+    lateDoc.on('update', () => lateSeen.push(bodyOf(lateDoc).toString()));
+    let opened = false;
+    older.doc.on('update', () => {
+      if (opened || bodyOf(older.doc).length === 0 || bodyOf(older.doc).toString() === sent) return;
+      opened = true;
+      cleanups.push(connectToSession(older.session, lateDoc));
+    });
+
     const member = linked(older, join(dir, 'data-member'));
     member.links.connect(server.url);
     await waitFor(() => inSync(member.links), 30_000, 'the member to be in sync');
-    await waitFor(() => seen.length > 0, 5_000, 'the window to be shown the report');
+    await waitFor(() => seen.length > 0 && lateSeen.length > 0, 5_000, 'the windows to be shown the report');
     expect(seen[0]).toBe(sent);
+    expect(opened).toBe(true);
+    expect(lateSeen.find((body) => body !== '')).toBe(sent);
   });
 });
