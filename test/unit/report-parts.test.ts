@@ -21,8 +21,8 @@ function applyParts(receiver: Y.Doc, parts: Uint8Array[]): void {
  * The receiver holds every struct and every deletion of the report, and shows the same
  * text and stances. It may have deleted more: formatting marks that Yjs's clean-up of
  * formatted text found redundant at some moment of the parts' arrival, but never one
- * the text needs. (A server merges the parts as sent, not its copy's own deletions:
- * incoming-copies.ts.)
+ * the text needs. (A server's incoming copy takes parts in as sent, with no clean-up of
+ * its own: takePartsAsSent.)
  */
 function expectSameReport(receiver: Y.Doc, doc: Y.Doc): void {
   expect(Y.encodeStateVector(receiver)).toEqual(Y.encodeStateVector(doc));
