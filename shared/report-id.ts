@@ -38,6 +38,11 @@ export function reportOfIncomingCopy(name: string): string | null {
   return INCOMING_COPY.exec(name)?.[1] ?? null;
 }
 
+/** True for a sync document that is a report's incoming copy, not a report. */
+export function isIncomingCopy(name: string): boolean {
+  return reportOfIncomingCopy(name) !== null;
+}
+
 /** The report a sync document is (a report id) or is staged for (an incoming copy); null for neither. */
 export function reportOfDocument(name: string): string | null {
   return isValidReportId(name) ? name : reportOfIncomingCopy(name);

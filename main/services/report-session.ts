@@ -55,7 +55,7 @@ export class ReportSession {
 
   private readonly onUpdate = (update: Uint8Array, origin: unknown): void => {
     if (origin !== Origin.load) this.persist(update);
-    const holding = this.held.get(origin);
+    const holding = this.held.size > 0 ? this.held.get(origin) : undefined;
     if (holding) {
       holding.push(update);
       return;

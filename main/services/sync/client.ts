@@ -14,7 +14,7 @@ import { isServerUrl, type ServerLinks } from './server-links.ts';
 import { assertValidReportId } from '../../../shared/report-id.ts';
 import { guardedWebSocket } from './guarded-socket.ts';
 import { tlsProblem } from './tls-problem.ts';
-import { takePartsAsSent } from './report-parts.ts';
+import { takePartsAsSent } from './parts-as-sent.ts';
 
 export type SyncState = 'offline' | 'connecting' | 'syncing' | 'in-sync';
 
@@ -67,7 +67,7 @@ export class ServerLink {
   private releaseHeld: (() => void) | null = null;
   /** Connected, and the sync exchange not yet done: what arrives may be a part of it. */
   private syncing = false;
-  /** Stops taking a first sync's parts in as sent (report-parts.ts: takePartsAsSent). */
+  /** Stops taking a first sync's parts in as sent (parts-as-sent.ts). */
   private readonly stopTakingAsSent: () => void;
 
   constructor(options: ServerLinkOptions) {

@@ -23,7 +23,7 @@
 import * as Y from 'yjs';
 import type { Extension, Hocuspocus, onConnectPayload, onLoadDocumentPayload, onStatelessPayload } from '@hocuspocus/server';
 import { reportOfIncomingCopy } from '../../../shared/report-id.ts';
-import { takePartsAsSent } from './report-parts.ts';
+import { takePartsAsSent } from './parts-as-sent.ts';
 import type { Logger } from './log.ts';
 
 /** The sender's request, sent on the copy once every part is stored (provider.sendStateless). */
@@ -37,16 +37,20 @@ export const MERGE_FAILED = 'plenary:merge-failed:';
 export const MAX_COPIES_PER_REPORT = 4;
 const TOO_MANY_COPIES = 'Too many members are sending this report in parts at once; try again later.';
 
-/** True for a document that is a report's incoming copy, not a report. */
-export function isIncomingCopy(documentName: string): boolean {
-  return reportOfIncomingCopy(documentName) !== null;
-}
-
 /**
  * `closeWaiting` closes the socket of a connection refused before it is attached (the
  * server's, with 1013 "try again").
  */
 export function incomingCopies(hocuspocus: () => Hocuspocus, log: Logger, closeWaiting: (request: Request, reason: string) => void): Extension {
+  /** Runs `use` on the report itself, loaded for it (a direct connection, closed after). */
+  const withReport = async (reportId: string, use: (report: Y.Doc) => void): Promise<void> => {
+    const direct = await hocuspocus().openDirectConnection(reportId, { plenary: 'incoming-copy' });
+    try {
+      await direct.transact(use);
+    } finally {
+      await direct.disconnect();
+    }
+  };
   return {
     extensionName: 'PlenaryIncomingCopies',
     async onConnect({ documentName, instance, request }: onConnectPayload): Promise<void> {
@@ -66,12 +70,7 @@ export function incomingCopies(hocuspocus: () => Hocuspocus, log: Logger, closeW
     async onLoadDocument({ documentName, document }: onLoadDocumentPayload): Promise<void> {
       const reportId = reportOfIncomingCopy(documentName);
       if (reportId === null) return;
-      const direct = await hocuspocus().openDirectConnection(reportId, { plenary: 'incoming-copy' });
-      try {
-        Y.applyUpdate(document, Y.encodeStateAsUpdate(direct.document as Y.Doc));
-      } finally {
-        await direct.disconnect();
-      }
+      await withReport(reportId, (report) => Y.applyUpdate(document, Y.encodeStateAsUpdate(report)));
       takePartsAsSent(document);
     },
     async onStateless({ documentName, document, connection, payload }: onStatelessPayload): Promise<void> {
@@ -82,17 +81,12 @@ export function incomingCopies(hocuspocus: () => Hocuspocus, log: Logger, closeW
         return;
       }
       try {
-        const direct = await hocuspocus().openDirectConnection(reportId, { plenary: 'incoming-copy' });
         let bytes = 0;
-        try {
-          await direct.transact((report) => {
-            const lacking = Y.encodeStateAsUpdate(document, Y.encodeStateVector(report));
-            bytes = lacking.length;
-            Y.applyUpdate(report, lacking);
-          });
-        } finally {
-          await direct.disconnect();
-        }
+        await withReport(reportId, (report) => {
+          const lacking = Y.encodeStateAsUpdate(document, Y.encodeStateVector(report));
+          bytes = lacking.length;
+          Y.applyUpdate(report, lacking);
+        });
         log('info', 'report.incoming_merged', { report: reportId, bytes });
         connection.sendStateless(MERGED);
       } catch (error) {

@@ -47,10 +47,9 @@ import { isTransactionOrigin } from '@hocuspocus/server';
 import { ReportStore } from '../report-store.ts';
 import { ReportFileError } from '../report-errors.ts';
 import { REPORT_EXTENSION } from '../report-store-schema.ts';
-import { assertValidReportId } from '../../../shared/report-id.ts';
+import { assertValidReportId, isIncomingCopy } from '../../../shared/report-id.ts';
 import type { Logger } from './log.ts';
 import type { DurableOutbox } from './durable-outbox.ts';
-import { isIncomingCopy } from './incoming-copies.ts';
 
 export interface PersistenceOptions {
   dataDir: string;

@@ -35,7 +35,7 @@ import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import { isTransactionOrigin, type afterUnloadDocumentPayload, type Document, type Extension, type onChangePayload } from '@hocuspocus/server';
 import type { DurableOutbox } from './durable-outbox.ts';
-import { isIncomingCopy } from './incoming-copies.ts';
+import { isIncomingCopy } from '../../../shared/report-id.ts';
 
 /**
  * First byte of a relay batch. The extension's own messages start with the length of

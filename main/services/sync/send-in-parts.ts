@@ -16,7 +16,8 @@
 import * as Y from 'yjs';
 import { HocuspocusProvider } from '@hocuspocus/provider';
 import { guardedWebSocket } from './guarded-socket.ts';
-import { reportParts, takePartsAsSent } from './report-parts.ts';
+import { reportParts } from './report-parts.ts';
+import { takePartsAsSent } from './parts-as-sent.ts';
 import { randomUUID } from 'node:crypto';
 import { CloseCode } from './frame-guard.ts';
 import { MERGE_FAILED, MERGE_REQUEST, MERGED } from './incoming-copies.ts';

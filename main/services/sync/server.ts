@@ -145,6 +145,8 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
   const outbox = new DurableOutbox();
   /** A connection's socket and remote address, by the request Hocuspocus hands to its hooks. */
   const connectionOf = new WeakMap<Request, { socket: WebSocket; remote: string }>();
+  /** Closes the socket of a connection refused before it is attached, with 1013 "try again". */
+  const closeWaiting = (request: Request, reason: string): void => connectionOf.get(request)?.socket.close(1013, reason);
   const persistence = options.storage
     ? null
     : new SqlitePersistence({
@@ -159,7 +161,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
           (connection.webSocket as WebSocket).close(1011, 'The report could not be stored.');
         });
       },
-      closeWaiting: (request, reason) => connectionOf.get(request)?.socket.close(1013, reason),
+      closeWaiting,
     });
   // A member's own update is not sent back to it (see echo-free-broadcast.ts).
   const echoFree: Extension = {
@@ -180,7 +182,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     authenticationHook(options.authorize, (request) => connectionOf.get(request)?.remote ?? ''),
     echoFree,
     presence,
-    incomingCopies(() => hocuspocus, log, (request, reason) => connectionOf.get(request)?.socket.close(1013, reason)),
+    incomingCopies(() => hocuspocus, log, closeWaiting),
   ];
   if (options.redisUrl) {
     extensions.push(await redisExtension({
