@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import * as Y from 'yjs';
 import { closeAllReports, createReportFile, openReportFile, type OpenReport } from '../../main/services/open-report.ts';
 import { ReportLinks } from '../../main/services/report-links.ts';
-import { startSyncServer, type SyncServer } from '../../main/services/sync/server.ts';
+import { startSyncServer, type SyncServer, type SyncServerOptions } from '../../main/services/sync/server.ts';
 import { startMeeting } from '../../main/services/sync/meeting-host.ts';
 import { silentLogger } from '../../main/services/sync/log.ts';
 import { fetchReport } from '../../main/services/sync/fetch-report.ts';
@@ -38,11 +38,14 @@ afterEach(async () => {
   closeAllReports();
 });
 
-async function smallServer(maxMessageBytes = LIMIT): Promise<SyncServer> {
-  const server = await startSyncServer({ dataDir: tempDir(), host: '127.0.0.1', port: 0, log: silentLogger, maxMessageBytes });
+/** A sync server on loopback, stopped after the test. */
+async function aServer(options: Partial<SyncServerOptions> = {}): Promise<SyncServer> {
+  const server = await startSyncServer({ dataDir: tempDir(), host: '127.0.0.1', port: 0, log: silentLogger, ...options });
   cleanups.push(() => server.close());
   return server;
 }
+
+const smallServer = (maxMessageBytes = LIMIT): Promise<SyncServer> => aServer({ maxMessageBytes });
 
 /** A report's links, with every status they announce. */
 function linked(report: OpenReport, dataDir: string): { report: OpenReport; links: ReportLinks; statuses: SyncStatusView[] } {
@@ -236,8 +239,7 @@ describe('a report too large for one message to its server', () => {
 
   it('takes a report in parts as sent: neither the server\'s copy nor a member\'s first sync deletes a formatting mark of its own', async () => {
     const dataDir = tempDir();
-    const server = await startSyncServer({ dataDir, host: '127.0.0.1', port: 0, log: silentLogger });
-    cleanups.push(() => server.close());
+    const server = await aServer({ dataDir });
     // Two members put italics on the same words while apart: two 'italic on' marks in a
     // row, which Yjs's clean-up of a remote change cuts to one. This report kept both (its
     // clean-up held off as the server's copy holds it off), so the server's copy would
@@ -284,8 +286,7 @@ describe('a report too large for one message to its server', () => {
     expect(marks(stored)).toBe(sentMarks);
 
     // A member whose first sync comes in parts takes them in as sent too.
-    const again = await startSyncServer({ dataDir, host: '127.0.0.1', port: 0, log: silentLogger, maxReplyBytes: 1024 });
-    cleanups.push(() => again.close());
+    const again = await aServer({ dataDir, maxReplyBytes: 1024 });
     const memberDoc = createReportDoc();
     const member = new ServerLink({ url: again.url, reportId: 'marks', doc: memberDoc });
     cleanups.push(() => member.close());
@@ -295,11 +296,7 @@ describe('a report too large for one message to its server', () => {
   });
 
   it('takes a few sends in parts to one report at a time, and merges only for a member who may write', async () => {
-    const server = await startSyncServer({
-      dataDir: tempDir(), host: '127.0.0.1', port: 0, log: silentLogger, maxMessageBytes: LIMIT,
-      authorize: ({ token }) => (token === 'reader' ? 'read' : 'write'),
-    });
-    cleanups.push(() => server.close());
+    const server = await aServer({ maxMessageBytes: LIMIT, authorize: ({ token }) => (token === 'reader' ? 'read' : 'write') });
     const reportId = 'wgig-report';
     const copies = Array.from({ length: MAX_COPIES_PER_REPORT }, (_, i) => connectClient(server.url, incomingCopyName(reportId, `upload000${i}`)));
     cleanups.push(() => copies.forEach((copy) => copy.destroy()));
@@ -387,8 +384,7 @@ describe('a report too large for one message to its server', () => {
   });
 
   it('a member whose app takes less than the server would answer gets the report in parts, and is synced only with all of it', async () => {
-    const server = await startSyncServer({ dataDir: tempDir(), host: '127.0.0.1', port: 0, log: silentLogger, maxReplyBytes: LIMIT });
-    cleanups.push(() => server.close());
+    const server = await aServer({ maxReplyBytes: LIMIT });
     const { report, links } = longReport(800);
     const reportId = readMeta(report.doc).id;
     links.connect(server.url);
@@ -419,8 +415,7 @@ describe('a report too large for one message to its server', () => {
   });
 
   it("a member's window is shown a first sync that came in parts only once all of it is there", async () => {
-    const server = await startSyncServer({ dataDir: tempDir(), host: '127.0.0.1', port: 0, log: silentLogger, maxReplyBytes: LIMIT });
-    cleanups.push(() => server.close());
+    const server = await aServer({ maxReplyBytes: LIMIT });
     const dir = tempDir();
     const report = createReportFile(join(dir, 'secretariat.plenary'), BLANK_REPORT_TEMPLATE, { title: 'Tunis draft' });
     const older = openReportFile(report.saveCopyAs(join(dir, 'member.plenary')));

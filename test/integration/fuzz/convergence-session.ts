@@ -38,7 +38,8 @@ import { putEndorsement } from '../../../shared/endorsement-store.ts';
 import { encodeSyncStep1, encodeUpdate, handleMessage, assertWellFormedUpdate } from '../../../shared/sync-messages.ts';
 import { applyBundleUpdate, BundleError, createBundle, decodeBundle, mergeStateVectors } from '../../../shared/bundle.ts';
 import { checkBundleBase, checkBundleFor } from '../../../shared/bundle-checks.ts';
-import { reportParts, takePartsAsSent } from '../../../main/services/sync/report-parts.ts';
+import { reportParts } from '../../../main/services/sync/report-parts.ts';
+import { takePartsAsSent } from '../../../main/services/sync/parts-as-sent.ts';
 import {
   liftListItemCommand, setHeading, setParagraph, sinkListItemCommand, splitListItemCommand, toggleBlockquote,
   toggleBold, toggleBulletList, toggleOrderedList,
