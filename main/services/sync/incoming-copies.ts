@@ -64,7 +64,8 @@ export function incomingCopies(hocuspocus: () => Hocuspocus, log: Logger, closeW
         log('warn', 'report.incoming_refused', { report: reportId, copies });
         // (A refused connection's socket is closed, or its provider would wait on it for good.)
         closeWaiting(request, TOO_MANY_COPIES);
-        throw Object.assign(new Error(TOO_MANY_COPIES), { reason: TOO_MANY_COPIES });
+        // (No message: Hocuspocus would print it on stderr at every refused attempt; logged above.)
+        throw Object.assign(new Error(), { reason: TOO_MANY_COPIES });
       }
     },
     async onLoadDocument({ documentName, document }: onLoadDocumentPayload): Promise<void> {
