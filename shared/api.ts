@@ -88,6 +88,14 @@ export class ApiError extends Error {
   override name = 'ApiError';
 }
 
+/**
+ * The link to the host dropped while the request was in flight, so whether it ran is
+ * unknown. A request that changes nothing (reading the identity) can simply be asked again.
+ */
+export class LinkLostError extends ApiError {
+  override name = 'LinkLostError';
+}
+
 import { stanceValidators, type StanceRequestMap } from './stance-requests.ts';
 import { syncValidators, type ChangesProgressEvent, type SyncRequestMap, type SyncStatusView } from './sync-requests.ts';
 import {

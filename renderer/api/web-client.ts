@@ -7,7 +7,7 @@
  * while offline reach the report when the link is back. Messages sent while offline are
  * dropped: the resync carries their content.
  */
-import { ApiError, type HostEvent, type PlenaryApi, type RequestArgs, type RequestName, type RequestResult } from '../../shared/api.ts';
+import { ApiError, LinkLostError, type HostEvent, type PlenaryApi, type RequestArgs, type RequestName, type RequestResult } from '../../shared/api.ts';
 import { CloseCode, REPORT_PARAM, SOCKET_PATH, encodeRequest, parseHostFrame } from '../../shared/web-protocol.ts';
 
 export type ConnectionState = 'connecting' | 'open' | 'offline' | 'refused';
@@ -107,7 +107,7 @@ export class WebSocketApi implements PlenaryApi {
       // Requests in flight on this socket get no answer; their callers hear why.
       for (const [id, pending] of this.pending) {
         this.pending.delete(id);
-        pending.reject(new ApiError('The link to the Plenary host was lost.'));
+        pending.reject(new LinkLostError('The link to the Plenary host was lost.'));
       }
       if (event.code === CloseCode.reportUnavailable || event.code === CloseCode.protocolError) {
         this.setStatus({ state: 'refused', reason: event.reason || 'The host refused this page.' });

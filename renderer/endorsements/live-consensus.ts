@@ -24,6 +24,7 @@ import type { ConsensusEngine, EngineChange } from '../../shared/consensus/engin
 import { readRoster, type Member, type Roster } from '../../shared/roster.ts';
 import { isChair, ownMember } from '../../shared/roster-claim.ts';
 import { afterDispatch } from '../editor/after-dispatch.ts';
+import { readPublicKey } from '../api/identity.ts';
 
 /**
  * Signatures are checked in the background: checking them in line (@noble/curves, 1–3 ms
@@ -97,17 +98,23 @@ export class LiveConsensus {
 /** The user as the report knows them: their key and, once claimed, their roster entry. */
 export class Me {
   publicKey: string | null = null;
+  /** Settles once the host has answered: the key, or null when it could not be read. */
+  readonly known: Promise<string | null>;
   private readonly doc: Y.Doc;
   private readonly listeners = new Set<() => void>();
 
   constructor(doc: Y.Doc, api: PlenaryApi, report: (message: string) => void) {
     this.doc = doc;
-    api.request('identity').then(
-      (identity) => {
-        this.publicKey = identity.publicKey;
+    this.known = readPublicKey(api).then(
+      (key) => {
+        this.publicKey = key;
         this.emit();
+        return key;
       },
-      (error: unknown) => report(`Your identity could not be read, so you cannot take stances: ${(error as Error).message}`),
+      (error: unknown) => {
+        report(`Your identity could not be read, so you cannot take stances: ${(error as Error).message}`);
+        return null;
+      },
     );
     rosterOf(doc).observe(() => this.emit());
   }

@@ -52,6 +52,8 @@ export class MemberForm {
   private readonly save: (input: MemberInput, editing: Member | null) => string | null;
   private readonly onClose: () => void;
   private editing: Member | null = null;
+  /** Waiting for the identity: a second press of Save must not add the member twice. */
+  private submitting = false;
 
   constructor(doc: Y.Doc, me: Me, save: (input: MemberInput, editing: Member | null) => string | null, onClose: () => void) {
     this.doc = doc;
@@ -95,7 +97,7 @@ export class MemberForm {
     this.element.append(this.heading, grid, this.meBox, this.error, buttons);
     this.element.addEventListener('submit', (event) => {
       event.preventDefault();
-      this.submit();
+      void this.submit();
     });
   }
 
@@ -128,11 +130,21 @@ export class MemberForm {
     this.editing = null;
   }
 
-  private submit(): void {
-    const key = this.me.publicKey;
+  private async submit(): Promise<void> {
+    if (this.submitting) return;
+    let key = this.me.publicKey;
     if (this.isMe.checked && !key) {
-      this.error.textContent = 'Your identity is not known yet; try again in a moment.';
-      return;
+      // Saved in the first moments after opening: the host has not said who this is yet.
+      this.submitting = true;
+      this.error.textContent = 'Reading your identity…';
+      key = await this.me.known;
+      this.submitting = false;
+      if (this.element.hidden) return;
+      if (!key) {
+        this.error.textContent = 'Your identity could not be read, so this entry cannot be yours. Untick "This is me" to save it, or restart Plenary.';
+        return;
+      }
+      this.error.textContent = '';
     }
     const publicKey = this.isMe.checked ? key ?? '' : this.editing && this.editing.publicKey !== key ? this.editing.publicKey : '';
     const input: MemberInput = {

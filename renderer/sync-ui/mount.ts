@@ -19,6 +19,7 @@ import { SyncDialogs } from './sync-dialogs.ts';
 import { syncMenuButton } from './sync-menu.ts';
 import { acceptDroppedChangesFiles } from './drop-changes.ts';
 import { showOpenedReport } from '../api/web-client.ts';
+import { readPublicKey } from '../api/identity.ts';
 
 export interface SyncUiOptions {
   api: PlenaryApi;
@@ -122,7 +123,7 @@ export function mountSyncUi(options: SyncUiOptions): SyncDialogs {
   }, (error: unknown) => options.alert((error as Error).message));
 
   // Who this user is changes with the roster: "I am …", a name or a group edited.
-  void api.request('identity').then(({ publicKey }) => {
+  void readPublicKey(api).then((publicKey) => {
     myKey = publicKey;
     const announce = (): void => {
       const user = presenceUser(options.doc, publicKey);
