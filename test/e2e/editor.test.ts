@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ROOT, launchBrowser, newPage, openEditor, startHost, tempDataDir, type Host } from './harness.ts';
+import { caretAtEndOf, pasteInEditor } from './editor-input.ts';
 
 const WORD_HTML = readFileSync(join(ROOT, 'test/e2e/fixtures/word-clipboard.html'), 'utf8');
 const MOD = process.platform === 'darwin' ? 'Meta' : 'Control';
@@ -29,33 +30,12 @@ async function labelOf(text: string): Promise<string | null> {
 }
 
 /** Puts the caret at the end of the top-level block whose text contains `text`, as a user would. */
-async function caretAtEndOf(text: string): Promise<void> {
-  const block = page.locator('.ProseMirror > :is(p, h1, h2, h3, h4)', { hasText: text }).first();
-  // Measure once on screen: a block far from the viewport is only a placeholder.
-  await block.scrollIntoViewIfNeeded();
-  // Blocks scrolled into view take their real heights over a frame or two; measure once
-  // the box has stopped moving, or the click lands in the next block.
-  let box = (await block.boundingBox())!;
-  for (let tries = 0; tries < 20; tries++) {
-    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
-    const next = (await block.boundingBox())!;
-    const settled = next.y === box.y && next.height === box.height;
-    box = next;
-    if (settled) break;
-  }
-  // A click at the bottom right lands on the last line; End then reaches the block's end.
-  await block.click({ position: { x: box.width - 2, y: box.height - 4 } });
-  await page.keyboard.press('End');
+function caretAtEndOfText(text: string): Promise<void> {
+  return caretAtEndOf(page, page.locator('.ProseMirror > :is(p, h1, h2, h3, h4)', { hasText: text }).first());
 }
 
-async function paste(html: string, plain: string): Promise<void> {
-  await page.evaluate(([h, p]) => {
-    const data = new DataTransfer();
-    data.setData('text/html', h!);
-    data.setData('text/plain', p!);
-    const event = new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true });
-    document.querySelector('.ProseMirror')!.dispatchEvent(event);
-  }, [html, plain]);
+function paste(html: string, plain: string): Promise<void> {
+  return pasteInEditor(page, { 'text/html': html, 'text/plain': plain });
 }
 
 beforeAll(async () => {
@@ -89,7 +69,7 @@ describe('the report editor in a browser', () => {
 
   test('typing, a heading by input rule and by toolbar, and a list survive a reload', async () => {
     const first = (await outline()).find(([tag]) => tag === 'p')![2];
-    await caretAtEndOf(first);
+    await caretAtEndOfText(first);
     await page.keyboard.type(' Typed by a delegate from Ghana.');
     await page.keyboard.press('Enter');
     await page.keyboard.type('# Capacity building');
@@ -141,7 +121,7 @@ describe('the report editor in a browser', () => {
     const before = await outline();
     // At the end of the report's last body paragraph.
     const lastParagraph = (await outline()).filter(([tag]) => tag === 'p').at(-1)!;
-    await caretAtEndOf(lastParagraph[2]);
+    await caretAtEndOfText(lastParagraph[2]);
     await paste(WORD_HTML, 'Access and capacity building');
 
     const heading = page.locator('.ProseMirror h2', { hasText: 'Access and capacity building' });
@@ -187,7 +167,7 @@ describe('the report editor in a browser', () => {
   });
 
   test('edits survive a restart of the host process', async () => {
-    await caretAtEndOf('A new opening paragraph.');
+    await caretAtEndOfText('A new opening paragraph.');
     await page.keyboard.type(' Written just before the restart.');
     const before = await outline();
     // A second page sees the words only once the host has them (and so has saved them).
@@ -198,7 +178,7 @@ describe('the report editor in a browser', () => {
     expect(await host.stop()).toBe(0);
     // The page says it is offline, and keeps what is typed meanwhile.
     await expect.poll(() => page.textContent('#status')).toMatch(/^Plenary host not reachable/);
-    await caretAtEndOf('Written just before the restart.');
+    await caretAtEndOfText('Written just before the restart.');
     await page.keyboard.type(' Typed while the host was down.');
     const offline = await outline();
     // Leaving the page now would lose it: the browser asks first (here: stay).
@@ -224,7 +204,7 @@ describe('the report editor in a browser', () => {
     await page.waitForSelector('body[data-ready="true"] .ProseMirror');
     expect(await outline()).toEqual(offline);
     expect(offline).not.toEqual(before);
-    await caretAtEndOf('Typed while the host was down.');
+    await caretAtEndOfText('Typed while the host was down.');
     await page.keyboard.type(' And after it.');
     await page.reload();
     await page.waitForSelector('body[data-ready="true"] .ProseMirror');

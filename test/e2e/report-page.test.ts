@@ -10,6 +10,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { writeReportFile } from '../../main/services/open-report.ts';
 import { BLANK_REPORT_TEMPLATE } from '../../shared/report-template.ts';
 import { launchBrowser, newPage, openEditor, startHost, tempDataDir, type Host } from './harness.ts';
+import { caretAtEndOf, pasteInEditor } from './editor-input.ts';
 
 let host: Host;
 let browser: Browser;
@@ -96,17 +97,8 @@ describe('the page around the report', () => {
       + '<p dir="ltr" style="line-height:1.38"><span style="font-family:Arial;font-weight:400">Members asked for a </span>'
       + '<span style="font-family:Arial;font-weight:700">light</span><span style="font-family:Arial;font-weight:400"> and </span>'
       + '<span style="font-family:Arial;font-style:italic;font-weight:400">open</span><span style="font-family:Arial;font-weight:400"> forum.</span></p></b>';
-    const last = page.locator('.ProseMirror > p').last();
-    await last.scrollIntoViewIfNeeded();
-    const box = (await last.boundingBox())!;
-    await last.click({ position: { x: box.width - 2, y: box.height - 4 } });
-    await page.keyboard.press('End');
-    await page.evaluate((h) => {
-      const data = new DataTransfer();
-      data.setData('text/html', h);
-      data.setData('text/plain', 'Follow-up mechanisms');
-      document.querySelector('.ProseMirror')!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
-    }, html);
+    await caretAtEndOf(page, page.locator('.ProseMirror > p').last());
+    await pasteInEditor(page, { 'text/html': html, 'text/plain': 'Follow-up mechanisms' });
     const heading = page.locator('.ProseMirror > h3', { hasText: 'Follow-up mechanisms' });
     await expect.poll(() => heading.count()).toBe(1);
     const pasted = page.locator('.ProseMirror > p', { hasText: 'Members asked for a light and open forum.' });
@@ -116,11 +108,7 @@ describe('the page around the report', () => {
   test('a paste too large is refused whole, with a message', async () => {
     const before = await blockTexts();
     await page.locator('.ProseMirror > p').first().click();
-    await page.evaluate(() => {
-      const data = new DataTransfer();
-      data.setData('text/plain', 'The Group recommends. '.repeat(60_000));
-      document.querySelector('.ProseMirror')!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
-    });
+    await pasteInEditor(page, { 'text/plain': 'The Group recommends. '.repeat(60_000) });
     await expect.poll(() => page.textContent('#alerts')).toMatch(/too large/);
     expect(await blockTexts()).toEqual(before);
     await page.locator('#alerts button', { hasText: 'Dismiss' }).first().click();
