@@ -137,8 +137,10 @@ export class MemberForm {
       // Saved in the first moments after opening: the host has not said who this is yet.
       this.submitting = true;
       this.error.textContent = 'Reading your identity…';
+      this.error.classList.add('is-waiting');
       key = await this.me.known;
       this.submitting = false;
+      this.error.classList.remove('is-waiting');
       if (this.element.hidden) return;
       if (!key) {
         this.error.textContent = 'Your identity could not be read, so this entry cannot be yours. Untick "This is me" to save it, or restart Plenary.';

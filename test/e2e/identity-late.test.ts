@@ -93,6 +93,8 @@ describe('the identity arrives late', () => {
     await openRoster(page);
     await fillMember(page, { name: 'Amina Diallo', group: 'government', role: 'chair', isMe: true });
     await page.locator('#member-form-error', { hasText: 'Reading your identity…' }).waitFor();
+    // Said as a wait, not as an error.
+    expect(await page.getAttribute('#member-form-error', 'class')).toContain('is-waiting');
     // A second press while waiting adds nothing more.
     await page.click('.member-form button[type="submit"]');
     expect(await page.textContent('.who-am-i')).not.toMatch(/You are Amina Diallo/);
@@ -100,6 +102,7 @@ describe('the identity arrives late', () => {
     await page.locator('.who-am-i', { hasText: 'You are Amina Diallo' }).waitFor();
     expect(await rosterRows(page).count()).toBe(1);
     expect(await page.textContent('#member-form-error')).toBe('');
+    expect(await page.getAttribute('#member-form-error', 'class')).not.toContain('is-waiting');
     expect(await page.textContent('#alerts')).not.toMatch(/could not be read/);
   });
 
