@@ -170,7 +170,11 @@ describe.skipIf(!hasRedis)('a member reconnecting within the unload delay', () =
     cleanups.push(() => (released ? undefined : held.disconnect()));
 
     const closes: number[] = [];
-    writer.provider.on('close', ({ event }: { event: { code: number } }) => closes.push(event.code));
+    const reasons: string[] = [];
+    writer.provider.on('close', ({ event }: { event: { code: number; reason: string } }) => {
+      closes.push(event.code);
+      reasons.push(event.reason);
+    });
     const unlock = lockReportFile(dataDir, 'held-copy');
     const failedAt = log.length;
     doc.getText('t').insert(doc.getText('t').length, 'Typed while the file was locked.');
@@ -183,6 +187,7 @@ describe.skipIf(!hasRedis)('a member reconnecting within the unload delay', () =
     const waitingSince = Date.now();
     await waitFor(() => closes.includes(1013), 30_000, 'the writer to be told to try again');
     expect(Date.now() - waitingSince).toBeGreaterThan(8_000);
+    expect(reasons[closes.indexOf(1013)]).toBe('The report is being reloaded; try again.');
     expect(logIndex('one report.unloaded held-copy', failedAt)).toBe(Infinity);
 
     await held.disconnect();

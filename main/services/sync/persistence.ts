@@ -244,7 +244,8 @@ export class SqlitePersistence implements Extension {
         const reason = 'The report is being reloaded; try again.';
         this.options.log('warn', 'connection.refused', { report: documentName, reason });
         this.options.closeWaiting?.(request, reason);
-        throw Object.assign(new Error(reason), { code: 1013, reason });
+        // (No message: Hocuspocus would print it on stderr at every refused attempt; logged above.)
+        throw Object.assign(new Error(), { code: 1013, reason });
       }
       const stale = instance.documents.get(documentName);
       if (stale) {
