@@ -21,22 +21,27 @@ export async function caretAtEndOf(page: Page, block: Locator): Promise<void> {
   // A click at the bottom right lands on the last line; End then reaches the block's end.
   await block.click({ position: { x: box.width - 2, y: box.height - 4 } });
   await page.keyboard.press('End');
+  // The pause a person makes: ProseMirror reads a moved caret on 'selectionchange', a task
+  // the browser runs after pending input; the next frame comes after it.
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))));
 }
 
 /**
- * Pastes clipboard data (type → text) into the editor as Ctrl+V does. The key goes down
- * first: ProseMirror reads the caret a click or End has just moved on that keydown, and
- * a paste event sent without it may meet the selection from before (a busy machine).
+ * Pastes `data` (type → text) as Ctrl+V does, at the moment a real Ctrl+V pastes: the key
+ * is pressed, and the browser's own paste event is swapped for one carrying `data`. The
+ * data is the application's own, as on a desktop clipboard (the browser's async clipboard
+ * would rewrite Word's HTML); a paste event sent by the test at a moment of its choosing
+ * could reach ProseMirror before it has read the caret a click and End just moved.
  */
 export async function pasteInEditor(page: Page, data: Record<string, string>): Promise<void> {
-  await page.keyboard.down('Control');
-  try {
-    await page.evaluate((entries) => {
+  await page.evaluate((entries) => {
+    addEventListener('paste', (event) => {
+      event.stopImmediatePropagation();
+      event.preventDefault();
       const clipboard = new DataTransfer();
       for (const [type, text] of entries) clipboard.setData(type, text);
-      document.querySelector('.ProseMirror')!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: clipboard, bubbles: true, cancelable: true }));
-    }, Object.entries(data));
-  } finally {
-    await page.keyboard.up('Control');
-  }
+      event.target!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: clipboard, bubbles: true, cancelable: true }));
+    }, { capture: true, once: true });
+  }, Object.entries(data));
+  await page.keyboard.press('Control+V');
 }
