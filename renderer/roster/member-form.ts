@@ -54,6 +54,8 @@ export class MemberForm {
   private editing: Member | null = null;
   /** Waiting for the identity: a second press of Save must not add the member twice. */
   private submitting = false;
+  /** Counts openings: a save still waiting for the identity when the form is closed (or opened for someone else) is dropped. */
+  private openings = 0;
 
   constructor(doc: Y.Doc, me: Me, save: (input: MemberInput, editing: Member | null) => string | null, onClose: () => void) {
     this.doc = doc;
@@ -119,7 +121,10 @@ export class MemberForm {
     this.isMe.checked = member ? member.publicKey === key : asCreator;
     // An entry holding someone else's key stays theirs; "this is me" is for new entries and one's own.
     this.meBox.hidden = !!member && member.publicKey !== '' && member.publicKey !== key;
+    this.openings += 1;
+    this.submitting = false;
     this.error.textContent = '';
+    this.error.classList.remove('is-waiting');
     this.name.removeAttribute('aria-invalid');
     this.element.hidden = false;
     this.name.focus();
@@ -135,13 +140,14 @@ export class MemberForm {
     let key = this.me.publicKey;
     if (this.isMe.checked && !key) {
       // Saved in the first moments after opening: the host has not said who this is yet.
+      const opening = this.openings;
       this.submitting = true;
       this.error.textContent = 'Reading your identity…';
       this.error.classList.add('is-waiting');
       key = await this.me.known;
+      if (this.element.hidden || opening !== this.openings) return;
       this.submitting = false;
       this.error.classList.remove('is-waiting');
-      if (this.element.hidden) return;
       if (!key) {
         this.error.textContent = 'Your identity could not be read, so this entry cannot be yours. Untick "This is me" to save it, or restart Plenary.';
         return;

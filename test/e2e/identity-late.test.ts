@@ -3,12 +3,12 @@
  * has not yet said who the user is (its answer is held back at the socket), or the link
  * dropped while it was asked. "This is me" saved then waits for the identity and saves
  * once; a lost answer is asked again when the link is back. Nothing says the identity
- * could not be read.
+ * could not be read; a save left waiting when the form is closed is dropped.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
 import { launchBrowser, newPage, openEditor, startHost, tempDataDir, type Host } from './harness.ts';
-import { fillMember, openRoster } from './stance-helpers.ts';
+import { addMember, fillMember, openRoster } from './stance-helpers.ts';
 
 let host: Host;
 let browser: Browser;
@@ -117,6 +117,30 @@ describe('the identity arrives late', () => {
     await fillMember(page, { name: 'Bruno Costa', group: 'private-sector', isMe: true });
     await page.locator('.who-am-i', { hasText: 'You are Bruno Costa' }).waitFor();
     expect(await page.textContent('#alerts')).not.toMatch(/could not be read/);
+  });
+
+  test('a save still waiting when the form is cancelled is dropped, also when the form is opened again meanwhile', async () => {
+    const page = await aPage();
+    const route = await routeIdentity(page, { holdAnswers: true, dropFirst: false });
+    await openEditor(page, host.url);
+    await openRoster(page);
+    // An entry that is nobody's yet needs no identity; "I am …" appears beside it once the identity is known.
+    await addMember(page, { name: 'Dmitri Volkov', group: 'government' });
+    const before = await rosterRows(page).count();
+    expect(await page.getByRole('button', { name: 'I am Dmitri Volkov' }).count()).toBe(0);
+
+    await page.getByRole('button', { name: 'Add member' }).click();
+    await fillMember(page, { name: 'Carla Ruiz', group: 'civil-society', isMe: true });
+    await page.locator('#member-form-error', { hasText: 'Reading your identity…' }).waitFor();
+    await page.locator('.member-form').getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('button', { name: 'Add member' }).click();
+    await page.fill('#member-name', 'Eszter Nagy');
+    route.release();
+
+    await page.getByRole('button', { name: 'I am Dmitri Volkov' }).waitFor();
+    expect(await rosterRows(page).count()).toBe(before);
+    expect(await page.inputValue('#member-name')).toBe('Eszter Nagy');
+    expect(await page.textContent('#member-form-error')).toBe('');
   });
 
   test('no page error', () => {
