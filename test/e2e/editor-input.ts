@@ -21,8 +21,16 @@ export async function caretAtEndOf(page: Page, block: Locator): Promise<void> {
   // A click at the bottom right lands on the last line; End then reaches the block's end.
   await block.click({ position: { x: box.width - 2, y: box.height - 4 } });
   await page.keyboard.press('End');
-  // The pause a person makes: ProseMirror reads a moved caret on 'selectionchange', a task
-  // the browser runs after pending input; the next frame comes after it.
+  await letEditorReadCaret(page);
+}
+
+/**
+ * The pause a person makes before a key command: ProseMirror reads a caret moved by a
+ * click or key on 'selectionchange', a task the browser runs after pending input, and its
+ * key commands (Enter, Backspace) act on the caret it last read. The next frame comes
+ * after that task.
+ */
+export async function letEditorReadCaret(page: Page): Promise<void> {
   await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))));
 }
 

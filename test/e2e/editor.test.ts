@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ROOT, launchBrowser, newPage, openEditor, startHost, tempDataDir, type Host } from './harness.ts';
-import { caretAtEndOf, pasteInEditor } from './editor-input.ts';
+import { caretAtEndOf, letEditorReadCaret, pasteInEditor } from './editor-input.ts';
 
 const WORD_HTML = readFileSync(join(ROOT, 'test/e2e/fixtures/word-clipboard.html'), 'utf8');
 const MOD = process.platform === 'darwin' ? 'Meta' : 'Control';
@@ -106,6 +106,7 @@ describe('the report editor in a browser', () => {
     // Start of the first paragraph, Enter: a new empty paragraph 1. above it.
     await page.locator('.ProseMirror > p').first().click();
     await page.keyboard.press('Home');
+    await letEditorReadCaret(page);
     await page.keyboard.press('Enter');
     await expect.poll(() => labelOf('Typed by a delegate from Ghana.')).toBe('2.');
     await expect.poll(() => labelOf(second[2])).toBe('3.');

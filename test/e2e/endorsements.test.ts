@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Host } from './harness.ts';
+import { letEditorReadCaret } from './editor-input.ts';
 import {
   block, chooseStance, closeRoster, expectChip, openAsChairAndMember, openPanelByKeyboard, openRoster, paragraphId,
 } from './stance-helpers.ts';
@@ -149,6 +150,7 @@ describe('stances in the editor', () => {
     await expectChip(chair, doomed, 'private-sector', 'partly');
     await member.keyboard.press('Escape');
     await block(chair, doomed).click({ clickCount: 3 });
+    await letEditorReadCaret(chair);
     await chair.keyboard.press('Backspace');
     if ((await block(chair, doomed).count()) > 0) await chair.keyboard.press('Backspace');
     await expect.poll(() => block(member, doomed).count()).toBe(0);
@@ -172,6 +174,7 @@ describe('stances in the editor', () => {
     const above = await paragraphId(chair, 1);
     await block(chair, above).click();
     await chair.keyboard.press('End');
+    await letEditorReadCaret(chair);
     await chair.keyboard.press('Enter');
     await chair.keyboard.type('A new paragraph above.');
     await expect.poll(() => row.getAttribute('aria-label')).toMatch(new RegExp(`^Paragraph ${number + 1}\\., stances: `));
