@@ -36,6 +36,10 @@ interface PeerLink {
 export class ReportSession {
   readonly awareness: awarenessProtocol.Awareness;
   private readonly peers = new Set<PeerLink>();
+  /** Updates held back from the peers, by the origin they came from (see holdUpdatesFrom). */
+  private readonly held = new Map<unknown, Uint8Array[]>();
+  /** Windows' requests for the report, answered once nothing is held back (see connect). */
+  private readonly deferredAnswers: Array<() => void> = [];
 
   readonly doc: Y.Doc;
   private readonly persist: (update: Uint8Array) => void;
@@ -49,9 +53,6 @@ export class ReportSession {
     doc.on('update', this.onUpdate);
     this.awareness.on('update', this.onAwareness);
   }
-
-  /** Updates held back from the peers, by the origin they came from (see holdUpdatesFrom). */
-  private readonly held = new Map<unknown, Uint8Array[]>();
 
   private readonly onUpdate = (update: Uint8Array, origin: unknown): void => {
     if (origin !== Origin.load) this.persist(update);
@@ -103,9 +104,6 @@ export class ReportSession {
       if (!this.holdingBack()) for (const answer of this.deferredAnswers.splice(0)) answer();
     };
   }
-
-  /** Windows' requests for the report, answered once nothing is held back (see connect). */
-  private readonly deferredAnswers: Array<() => void> = [];
 
   private holdingBack(): boolean {
     for (const updates of this.held.values()) if (updates.length > 0) return true;

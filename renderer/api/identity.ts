@@ -5,7 +5,19 @@
  */
 import { LinkLostError, type PlenaryApi } from '../../shared/api.ts';
 
-export async function readPublicKey(api: PlenaryApi): Promise<string> {
+const keys = new WeakMap<PlenaryApi, Promise<string>>();
+
+/** The key, asked once per page: the views that need it share the answer. */
+export function readPublicKey(api: PlenaryApi): Promise<string> {
+  let key = keys.get(api);
+  if (!key) {
+    key = askUntilAnswered(api);
+    keys.set(api, key);
+  }
+  return key;
+}
+
+async function askUntilAnswered(api: PlenaryApi): Promise<string> {
   for (;;) {
     try {
       return (await api.request('identity')).publicKey;

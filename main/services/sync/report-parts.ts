@@ -245,4 +245,3 @@ function fitted(doc: Y.Doc, from: Map<number, number>, to: Map<number, number>, 
   for (let i = 0; i < order.length >> 1; i++) middle.set(order.clients[i] as number, order.ends[i] as number);
   return [...fitted(doc, from, middle, maxBytes, marks, marksFrom), ...fitted(doc, middle, to, maxBytes, marks, middle)];
 }
-

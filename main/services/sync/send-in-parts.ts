@@ -13,12 +13,12 @@
  * leaves nothing in the report, and the next starts again. Once done, the report's own
  * link connects again and its sync exchange carries only what was typed meanwhile.
  */
+import { randomUUID } from 'node:crypto';
 import * as Y from 'yjs';
 import { HocuspocusProvider } from '@hocuspocus/provider';
 import { guardedWebSocket } from './guarded-socket.ts';
 import { reportParts } from './report-parts.ts';
 import { takePartsAsSent } from './parts-as-sent.ts';
-import { randomUUID } from 'node:crypto';
 import { CloseCode } from './frame-guard.ts';
 import { MERGE_FAILED, MERGE_REQUEST, MERGED } from './incoming-copies.ts';
 import { incomingCopyName } from '../../../shared/report-id.ts';
