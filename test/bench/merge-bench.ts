@@ -5,9 +5,13 @@
 // by keystroke, as the app makes it (the headline), and written straight into Yjs, one
 // item per burst (the bench's first workload, kept for comparison). Measured:
 // - Yjs alone: the 40 updates applied to the report's Y.Doc in one transaction (v1 and v2
-//   updates), and merged first with Y.mergeUpdatesV2; 3 runs each on fresh copies, the
-//   first cold (a merge in the app usually is), wall and CPU, and the garbage collector's
-//   share of the span (V8's gc performance entries);
+//   updates), and merged first with Y.mergeUpdatesV2; 3 runs each on fresh copies, wall
+//   and CPU, and the garbage collector's share of the span (V8's gc performance entries).
+//   These run in one process after the counts have decoded the same updates, so even the
+//   first of them runs partly optimized code;
+// - the merge cold, as the first merge after launch is: a fresh process that loads the
+//   report, reads the 40 weeks as bytes and applies them in one transaction, nothing of
+//   them decoded before (3 processes, taking turns with the first imports);
 // - where the time goes: decoding alone, and the same apply with an 'update' listener
 //   (an open report has one: Yjs then encodes the transaction's update for the file and
 //   the renderer);
@@ -66,7 +70,7 @@ async function measure(run: () => unknown): Promise<Sample> {
 const fmt = (x: Sample): string => `${x.wall.toFixed(0)} (CPU ${x.cpu.toFixed(0)}, GC ${x.gc.toFixed(0)})`;
 
 const mode = process.argv[2];
-const measureDir = mode === '--measure' || mode === '--first-import' ? process.argv[3]! : null;
+const measureDir = mode === '--measure' || mode === '--first-import' || mode === '--first-merge' ? process.argv[3]! : null;
 const workDir = measureDir ?? mkdtempSync(join(tmpdir(), 'plenary-merge-weeks-'));
 const bundlePaths = Array.from({ length: MEMBERS }, (_, m) => join(workDir, `m${m}.plenary-changes`));
 const reportPath = join(workDir, 'report.plenary');
@@ -84,6 +88,18 @@ async function writeBundles(base: Uint8Array, memberUpdates: Uint8Array[]): Prom
     peers.learn(REPORT_ID, 'Secretariat', baseVector);
     await exportBundle({ doc, path: bundlePaths[m]!, recipient: 'Secretariat', sender: `Member ${m}`, peers });
   }
+}
+
+if (mode === '--first-merge') {
+  // A fresh process: the report loaded as on opening it, then the 40 weeks, still undecoded.
+  const doc = createReportDoc();
+  Y.applyUpdate(doc, new Uint8Array(readFileSync(join(workDir, 'base.bin'))), Origin.load);
+  const weeks = Array.from({ length: MEMBERS }, (_, i) => new Uint8Array(readFileSync(join(workDir, `typed-${i}.bin`))));
+  const sample = await measure(() => doc.transact(() => {
+    for (const week of weeks) Y.applyUpdate(doc, week, Origin.bundle);
+  }, Origin.bundle));
+  console.log(JSON.stringify(sample));
+  process.exit(0);
 }
 
 if (mode === '--first-import') {
@@ -121,13 +137,14 @@ if (!measureDir) {
   try {
     const flags = (process.env.MERGE_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
     const script = fileURLToPath(import.meta.url);
-    const first: Record<string, Sample[]> = { inside: [], prepared: [] };
+    const first: Record<string, Sample[]> = { merge: [], inside: [], prepared: [] };
     if (process.env.MERGE_BENCH_WORKLOAD !== 'direct') {
       await writeBundles(start, roster.map((_, i) => new Uint8Array(readFileSync(join(workDir, `typed-${i}.bin`)))));
       console.log(`\nFirst imports, each in a fresh process${flags.length ? ` with ${flags.join(' ')}` : ''}…`);
       for (let i = 0; i < 3; i++) {
-        for (const kind of ['inside', 'prepared'] as const) {
-          const child = spawnSync(process.execPath, [...flags, script, '--first-import', workDir, ...(kind === 'prepared' ? ['--prepared'] : [])], { stdio: ['inherit', 'pipe', 'inherit'], env: process.env, encoding: 'utf8' });
+        for (const kind of ['merge', 'inside', 'prepared'] as const) {
+          const args = kind === 'merge' ? ['--first-merge', workDir] : ['--first-import', workDir, ...(kind === 'prepared' ? ['--prepared'] : [])];
+          const child = spawnSync(process.execPath, [...flags, script, ...args], { stdio: ['inherit', 'pipe', 'inherit'], env: process.env, encoding: 'utf8' });
           first[kind]!.push(JSON.parse(child.stdout.trim().split('\n').at(-1)!) as Sample);
         }
       }
@@ -136,7 +153,8 @@ if (!measureDir) {
     console.log(`\nMeasuring the rest in a fresh process${flags.length ? ` with ${flags.join(' ')}` : ''}…`);
     spawnSync(process.execPath, [...flags, script, '--measure', workDir], { stdio: 'inherit', env: process.env });
     if (first.inside!.length > 0) {
-      console.log('\n| first import after launch (40 files at once; a fresh process each, alternating) | wall ms (CPU, GC) |\n| --- | --- |');
+      console.log('\n| first after launch (a fresh process each, taking turns) | wall ms (CPU, GC) |\n| --- | --- |');
+      console.log(`| **the merge alone, cold: the 40 typed weeks in one transaction (Yjs)** | **${first.merge!.map(fmt).join(', ')}** |`);
       console.log(`| **the decoding worker starts inside the span** | **${first.inside!.map(fmt).join(', ')}** |`);
       console.log(`| **the worker started when the import dialog opened (prepareBundleImport, 1 s before)** | **${first.prepared!.map(fmt).join(', ')}** |`);
       console.log('\n| in the editor (browser host, headless Chromium; Import changes… with the 40 files, a fresh copy each) | ms |\n| --- | --- |');
@@ -157,7 +175,7 @@ const fresh = (): Y.Doc => {
   return doc;
 };
 
-/** 3 runs on fresh copies of the base report, the first cold for this way of merging. */
+/** 3 runs on fresh copies of the base report (this process has decoded the updates before). */
 async function runs(run: (doc: Y.Doc) => void): Promise<string> {
   const samples: Sample[] = [];
   for (let i = 0; i < 3; i++) {
@@ -261,7 +279,7 @@ const weeks = (kind: string): Uint8Array[] => Array.from({ length: MEMBERS }, (_
 if (typedToo) rows.push(...await yjsAlone('typed', weeks('typed')));
 rows.push(...await yjsAlone('direct', weeks('direct')));
 if (typedToo) rows.push(...await endToEnd());
-console.log('\nWall ms (CPU ms, garbage collector ms within the span); three runs, the first cold.');
+console.log('\nWall ms (CPU ms, garbage collector ms within the span); three runs in one process that has decoded the same updates before (the cold merge is the fresh-process row above).');
 console.log('\n| measure | result |\n| --- | --- |');
 for (const [k, v] of rows) console.log(`| ${k} | ${v} |`);
 console.log(`\nLoad average while running: ${loadavg().map((x) => x.toFixed(1)).join(' / ')}`);
