@@ -22,6 +22,7 @@ import { mountHeatmap } from './heatmap/mount.ts';
 import { mountExportUi } from './export-ui/mount.ts';
 import { afterDispatch } from './editor/after-dispatch.ts';
 import { askBeforeLeavingUnsavedEdits } from './ui/unsaved-guard.ts';
+import { keepFocusClearOfBars } from './ui/focus-clear-of-bars.ts';
 import './styles/endorsements.css';
 import './styles/roster.css';
 
@@ -102,6 +103,9 @@ async function start(): Promise<void> {
   mountHeatmap({ doc, editor: view, engine: endorsements.live.engine, api, report: (message) => status.alert(message) });
   mountExportUi({ api, view, bar: element('toolbar').parentElement ?? document.body, notify: (text) => status.show(text) });
   mountSyncUi({ api, doc, view, awareness: sync.awareness, statusLine: element('status').parentElement ?? document.body, alert: (message) => status.alert(message) });
+  const header = document.querySelector<HTMLElement>('.app-header');
+  const footer = element('status').parentElement;
+  if (header && footer) keepFocusClearOfBars(element('report'), header, footer);
   performance.mark('plenary:editor-ready');
   // test/bench/keystroke-bench.ts times view.dispatch; only a `?bench` page exposes the view.
   if (new URLSearchParams(location.search).has('bench')) Object.assign(window, { plenaryBenchView: view });
