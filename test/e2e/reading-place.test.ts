@@ -5,24 +5,14 @@
  * clear of it, so each focus on one of its buttons scrolled the report by half a
  * screen.) What is focused in the report itself is still brought clear of the bars.
  */
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, newPage, openEditor, startHost, tempDataDir, type Host } from './harness.ts';
+import { beforeAll, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { oneEditorPage } from './one-editor-page.ts';
 
-let host: Host;
-let browser: Browser;
+const editor = oneEditorPage();
 let page: Page;
-
-beforeAll(async () => {
-  host = await startHost({ dataDir: tempDataDir() });
-  browser = await launchBrowser();
-  page = (await newPage(browser)).page;
-  await openEditor(page, host.url);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
+beforeAll(() => {
+  page = editor.page;
 });
 
 const scrolled = (): Promise<number> => page.evaluate(() => document.scrollingElement!.scrollTop);

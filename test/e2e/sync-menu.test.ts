@@ -4,25 +4,15 @@
  * gives the focus back to the button when it closes. Export changes… offers the roster's
  * names.
  */
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, newPage, openEditor, startHost, tempDataDir, type Host } from './harness.ts';
+import { beforeAll, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { oneEditorPage } from './one-editor-page.ts';
 import { addMember, closeRoster, openRoster } from './stance-helpers.ts';
 
-let host: Host;
-let browser: Browser;
+const editor = oneEditorPage();
 let page: Page;
-
-beforeAll(async () => {
-  host = await startHost({ dataDir: tempDataDir() });
-  browser = await launchBrowser();
-  page = (await newPage(browser)).page;
-  await openEditor(page, host.url);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
+beforeAll(() => {
+  page = editor.page;
 });
 
 const focused = (): Promise<string> => page.evaluate(() => document.activeElement?.textContent?.trim() || document.activeElement?.id || '');
