@@ -25,7 +25,6 @@
 //
 // When renderer/endorsements/gutter.ts exists, a further configuration runs the same
 // renderer built with the stance gutter stubbed out (draws nothing), to price it.
-import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -33,6 +32,7 @@ import { build, type Plugin } from 'esbuild';
 import type { Browser, CDPSession, Page } from 'playwright-core';
 import { builtHost, launchBrowser, tempDataDir } from '../e2e/harness.ts';
 import { generateReport } from './report-generator.ts';
+import { spawnNode } from '../support/spawn-node.ts';
 import { dispatchTimesFromTrace, docJsonOf, keystrokeProbe, machineFacts, percentile, ROOT, serveBarePage, table } from './fixtures/bench-browser.ts';
 
 const SIZES = (process.env.BENCH_SIZES ?? '500,5000').split(',').map(Number);
@@ -52,7 +52,7 @@ type Probe = { plenaryKeystrokes: { count(): number; whenCount(n: number): Promi
 
 /** Starts a browser host from `webMjs` serving `report`; resolves with its URL and a stop function. */
 async function startHostFrom(webMjs: string, report: string): Promise<{ url: string; stop: () => void }> {
-  const child = spawn(process.execPath, [webMjs, '--port', '0', '--data', tempDataDir(), '--report', report], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnNode([webMjs, '--port', '0', '--data', tempDataDir(), '--report', report], { cwd: ROOT });
   let output = '';
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const url = await new Promise<string>((resolve, reject) => {

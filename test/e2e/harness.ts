@@ -6,13 +6,14 @@
  * Each run snapshots the built host and renderer into test-results/ so that somebody
  * rebuilding dist/ in the same checkout cannot pull files from under a running test.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { spawnNode } from '../support/spawn-node.ts';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SOURCES = ['renderer', 'shared', 'main/host', 'main/services', 'resources', 'scripts/build.mjs'];
@@ -108,6 +109,7 @@ export interface Host {
   readonly url: string;
   readonly port: number;
   readonly dataDir: string;
+  readonly pid: number;
   /** Everything the host printed so far. */
   output(): string;
   /** SIGTERM; resolves with the exit code. */
@@ -123,7 +125,7 @@ export async function startHost(options: { dataDir: string; port?: number; repor
   const args = [builtHost(), '--port', String(options.port ?? 0), '--data', options.dataDir, '--meeting-host', '127.0.0.1'];
   if (options.report) args.push('--report', options.report);
   for (const file of options.changes ?? []) args.push('--changes', file);
-  const child: ChildProcess = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawnNode(args, { cwd: ROOT });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -143,6 +145,7 @@ export async function startHost(options: { dataDir: string; port?: number; repor
     url,
     port: Number(new URL(url).port),
     dataDir: options.dataDir,
+    pid: child.pid!,
     output: () => output,
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');

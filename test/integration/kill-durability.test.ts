@@ -19,7 +19,6 @@
  * running); on an otherwise idle machine well under 90 s. PLENARY_KILLS=n runs fewer.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +26,7 @@ import { fileURLToPath } from 'node:url';
 import * as Y from 'yjs';
 import { ReportStore } from '../../main/services/report-store.ts';
 import { bodyOf, createReportDoc, Origin } from '../../shared/ydoc.ts';
+import { spawnNode } from '../support/spawn-node.ts';
 
 const KILLS = Number(process.env.PLENARY_KILLS ?? 200);
 const WRITER_SOURCE = fileURLToPath(new URL('./fixtures/kill-writer.ts', import.meta.url));
@@ -69,7 +69,7 @@ interface Round {
  */
 function runAndKill(path: string, round: number, delay: number, duringOpen: boolean): Promise<Round> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--no-warnings', writer, path, String(round)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawnNode(['--no-warnings', writer, path, String(round)]);
     let lastAck = -1;
     let ready = false;
     let killTimer: ReturnType<typeof setTimeout> | undefined;
@@ -79,8 +79,8 @@ function runAndKill(path: string, round: number, delay: number, duringOpen: bool
       killTimer = setTimeout(() => child.kill('SIGKILL'), delay);
     };
     if (duringOpen) kill();
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
+    child.stdout!.setEncoding('utf8');
+    child.stdout!.on('data', (chunk: string) => {
       pending += chunk;
       const lines = pending.split('\n');
       pending = lines.pop() ?? '';
@@ -94,7 +94,7 @@ function runAndKill(path: string, round: number, delay: number, duringOpen: bool
         if (n === 0 && !duringOpen) kill();
       }
     });
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
     child.on('error', reject);
     child.on('exit', (code, signal) => {
       clearTimeout(killTimer);

@@ -12,6 +12,7 @@ import * as Y from 'yjs';
 import { connectClient, ROOT, startServerProcess, tempDir, waitFor, type ServerProcess, type TestClient } from './fixtures/sync/harness.ts';
 import { startSyncServer, type SyncServer } from '../../main/services/sync/server.ts';
 import { silentLogger } from '../../main/services/sync/log.ts';
+import { spawnNode } from '../support/spawn-node.ts';
 
 const run = promisify(execFile);
 const servers: ServerProcess[] = [];
@@ -53,13 +54,12 @@ describe('sync server process', () => {
 
   it('takes its port, host and data folder from the environment', async () => {
     const dataDir = tempDir();
-    const { spawn } = await import('node:child_process');
-    const child = spawn(process.execPath, [join(ROOT, 'main/host/sync-server.ts')], {
+    const child = spawnNode([join(ROOT, 'main/host/sync-server.ts')], {
       cwd: ROOT,
       env: { ...process.env, PLENARY_PORT: '0', PLENARY_HOST: '127.0.0.1', PLENARY_DATA: dataDir },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const line = await new Promise<string>((resolve) => child.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString())));
+    const line = await new Promise<string>((resolve) => child.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString())));
     expect(line).toMatch(/^Plenary sync server at ws:\/\/127\.0\.0\.1:\d+\n$/);
     const url = line.trim().replace('Plenary sync server at ', '');
     const writer = client(url, 'env-report');
