@@ -102,10 +102,10 @@ async function start(): Promise<void> {
   endorsements = mountEndorsements(doc, view, api, (message) => status.alert(message));
   mountHeatmap({ doc, editor: view, engine: endorsements.live.engine, api, report: (message) => status.alert(message) });
   mountExportUi({ api, view, bar: element('toolbar').parentElement ?? document.body, notify: (text) => status.show(text) });
-  mountSyncUi({ api, doc, view, awareness: sync.awareness, statusLine: element('status').parentElement ?? document.body, alert: (message) => status.alert(message) });
+  const statusLine = element('status').parentElement ?? document.body;
+  mountSyncUi({ api, doc, view, awareness: sync.awareness, statusLine, alert: (message) => status.alert(message) });
   const header = document.querySelector<HTMLElement>('.app-header');
-  const footer = element('status').parentElement;
-  if (header && footer) keepFocusClearOfBars(element('report'), header, footer);
+  if (header) keepFocusClearOfBars(element('report'), header, statusLine);
   performance.mark('plenary:editor-ready');
   // test/bench/keystroke-bench.ts times view.dispatch; only a `?bench` page exposes the view.
   if (new URLSearchParams(location.search).has('bench')) Object.assign(window, { plenaryBenchView: view });

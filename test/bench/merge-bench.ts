@@ -90,15 +90,19 @@ async function writeBundles(base: Uint8Array, memberUpdates: Uint8Array[]): Prom
   }
 }
 
+const read = (name: string): Uint8Array => new Uint8Array(readFileSync(join(workDir, name)));
+const weeks = (kind: string): Uint8Array[] => Array.from({ length: MEMBERS }, (_, i) => read(`${kind}-${i}.bin`));
+/** The members' weeks applied to the report in one transaction (v1 updates). */
+const mergeInOneTransaction = (doc: Y.Doc, updates: Uint8Array[]): void => doc.transact(() => {
+  for (const update of updates) Y.applyUpdate(doc, update, Origin.bundle);
+}, Origin.bundle);
+
 if (mode === '--first-merge') {
   // A fresh process: the report loaded as on opening it, then the 40 weeks, still undecoded.
   const doc = createReportDoc();
-  Y.applyUpdate(doc, new Uint8Array(readFileSync(join(workDir, 'base.bin'))), Origin.load);
-  const weeks = Array.from({ length: MEMBERS }, (_, i) => new Uint8Array(readFileSync(join(workDir, `typed-${i}.bin`))));
-  const sample = await measure(() => doc.transact(() => {
-    for (const week of weeks) Y.applyUpdate(doc, week, Origin.bundle);
-  }, Origin.bundle));
-  console.log(JSON.stringify(sample));
+  Y.applyUpdate(doc, read('base.bin'), Origin.load);
+  const typed = weeks('typed');
+  console.log(JSON.stringify(await measure(() => mergeInOneTransaction(doc, typed))));
   process.exit(0);
 }
 
@@ -139,7 +143,7 @@ if (!measureDir) {
     const script = fileURLToPath(import.meta.url);
     const first: Record<string, Sample[]> = { merge: [], inside: [], prepared: [] };
     if (process.env.MERGE_BENCH_WORKLOAD !== 'direct') {
-      await writeBundles(start, roster.map((_, i) => new Uint8Array(readFileSync(join(workDir, `typed-${i}.bin`)))));
+      await writeBundles(start, weeks('typed'));
       console.log(`\nFirst imports, each in a fresh process${flags.length ? ` with ${flags.join(' ')}` : ''}…`);
       for (let i = 0; i < 3; i++) {
         for (const kind of ['merge', 'inside', 'prepared'] as const) {
@@ -167,7 +171,6 @@ if (!measureDir) {
   }
   process.exit(0);
 }
-const read = (name: string): Uint8Array => new Uint8Array(readFileSync(join(workDir, name)));
 const baseUpdate = read('base.bin');
 const fresh = (): Y.Doc => {
   const doc = createReportDoc();
@@ -201,9 +204,7 @@ function items(updates: Uint8Array[]): { strings: number; all: number; deleted: 
 async function yjsAlone(name: string, updates: Uint8Array[]): Promise<[string, string][]> {
   const v2 = updates.map((u) => Y.convertUpdateFormatV1ToV2(u));
   const count = items(updates);
-  const oneTransaction = await runs((doc) => doc.transact(() => {
-    for (const update of updates) Y.applyUpdate(doc, update, Origin.bundle);
-  }, Origin.bundle));
+  const oneTransaction = await runs((doc) => mergeInOneTransaction(doc, updates));
   const v2Transaction = await runs((doc) => doc.transact(() => {
     for (const update of v2) Y.applyUpdateV2(doc, update, Origin.bundle);
   }, Origin.bundle));
@@ -275,7 +276,6 @@ async function endToEnd(): Promise<[string, string][]> {
 
 const rows: [string, string][] = [['members × (edits + stances), report', `${MEMBERS} × (${EDITS} + ${STANCES}), ${PARAGRAPHS} paragraphs`]];
 const typedToo = process.env.MERGE_BENCH_WORKLOAD !== 'direct';
-const weeks = (kind: string): Uint8Array[] => Array.from({ length: MEMBERS }, (_, i) => read(`${kind}-${i}.bin`));
 if (typedToo) rows.push(...await yjsAlone('typed', weeks('typed')));
 rows.push(...await yjsAlone('direct', weeks('direct')));
 if (typedToo) rows.push(...await endToEnd());
