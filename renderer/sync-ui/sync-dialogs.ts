@@ -106,8 +106,11 @@ export class SyncDialogs {
     for (const waiter of [...this.statusWaiters]) waiter(status);
   }
 
-  /** The first status (the current one included) that `reached` accepts, or null after `ms`. */
-  private waitForStatus(reached: (status: SyncStatusView) => boolean, ms: number): Promise<SyncStatusView | null> {
+  /**
+   * The first status (the current one included) that `reached` accepts, or null after
+   * `ms`; `meanwhile` sees each status until then.
+   */
+  private waitForStatus(reached: (status: SyncStatusView) => boolean, ms: number, meanwhile?: (status: SyncStatusView) => void): Promise<SyncStatusView | null> {
     return new Promise((resolve) => {
       const done = (status: SyncStatusView | null): void => {
         clearTimeout(timer);
@@ -116,6 +119,7 @@ export class SyncDialogs {
       };
       const check = (status: SyncStatusView): void => {
         if (reached(status)) done(status);
+        else meanwhile?.(status);
       };
       const timer = setTimeout(() => done(null), ms);
       this.statusWaiters.add(check);
@@ -185,9 +189,13 @@ export class SyncDialogs {
   /** Main's word on how far Import changes… has got (a `changesProgress` event). */
   showProgress(event: { type: string }): void {
     const progress = parseChangesProgress(event);
-    if (!progress) return;
-    this.progressLine = describeChangesProgress(progress);
-    if (this.progressShown) this.progress.textContent = this.progressLine;
+    if (progress) this.sayProgress(describeChangesProgress(progress));
+  }
+
+  /** What the running action is doing now, in place of its first word. */
+  private sayProgress(line: string): void {
+    this.progressLine = line;
+    if (this.progressShown) this.progress.textContent = line;
   }
 
   show(which: SyncDialog): void {
@@ -343,7 +351,12 @@ export class SyncDialogs {
       // A mistyped address would otherwise only ever say "Offline": say it was not reached,
       // here, while the address is in front of the user (the link goes on trying).
       // ("Syncing" alone is not an answer: the socket opens before the server has let us in.)
-      const settled = await this.waitForStatus((s) => s.state === 'in-sync' || s.sendingInParts !== null || s.linkEnded !== null || s.problem !== null, FIRST_CONTACT_MS);
+      // Meanwhile the status line may already say the address was not reached: the dialog
+      // says the same, not "Connecting…", while it gives a starting server time to answer.
+      const called = url.includes('#') ? 'the meeting' : url;
+      const settled = await this.waitForStatus((s) => s.state === 'in-sync' || s.sendingInParts !== null || s.linkEnded !== null || s.problem !== null, FIRST_CONTACT_MS, (s) => {
+        if (s.state === 'offline' && stillShown()) this.sayProgress(`No answer from ${called} yet; trying again…`);
+      });
       // Still exchanging a large backlog after the wait: it answered.
       const answered = settled ?? (this.status?.state === 'syncing' ? this.status : null);
       const unreached = !answered

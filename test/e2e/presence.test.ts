@@ -58,6 +58,9 @@ describe('sync status and Connect to server…', () => {
     await bo.getByRole('menuitem', { name: 'Connect to server…' }).click();
     await bo.fill('#sync-server-url', url);
     await bo.getByRole('button', { name: 'Connect', exact: true }).click();
+    // While the dialog gives the server its time to answer, it says what the status line says.
+    await bo.waitForFunction((u) => document.querySelector('#sync-status')?.textContent?.startsWith('Server not reached yet')
+      && document.querySelector('#sync-dialog .sync-progress')?.textContent === `No answer from ${u} yet; trying again…`, url);
     await bo.waitForFunction((u) => document.querySelector('#sync-dialog-message')?.textContent === `${u} could not be reached. Check the address; Plenary keeps trying meanwhile, and your edits are kept here.`, url, { timeout: 15_000 });
     // Still open, with what was typed, and now with Disconnect.
     expect(await bo.inputValue('#sync-server-url')).toBe(url);
