@@ -134,6 +134,7 @@ export class SyncDialogs {
     this.body.replaceChildren(...content);
     this.message.textContent = '';
     const close = button('Close');
+    close.classList.add('dialog-close');
     close.addEventListener('click', () => this.dialog.close());
     this.buttons.replaceChildren(close, ...actions);
     // Enter in a field does what the dialog's main button does, as in a form.
@@ -163,7 +164,8 @@ export class SyncDialogs {
       this.progressShown = true;
       this.progress.textContent = this.progressLine ?? working;
     }, 300);
-    for (const b of this.buttons.querySelectorAll('button')) b.disabled = true;
+    // Close stays: like Escape, it leaves the action running and its outcome to the notice.
+    for (const b of this.buttons.querySelectorAll('button')) if (!b.classList.contains('dialog-close')) b.disabled = true;
     try {
       const done = await action(stillShown);
       if (done !== null) {
