@@ -15,6 +15,7 @@ import { assertValidReportId } from '../../../shared/report-id.ts';
 import { guardedWebSocket } from './guarded-socket.ts';
 import { tlsProblem } from './tls-problem.ts';
 import { takePartsAsSent } from './parts-as-sent.ts';
+import { heardFrom } from './traffic-watch.ts';
 
 export type SyncState = 'offline' | 'connecting' | 'syncing' | 'in-sync';
 
@@ -45,6 +46,8 @@ export interface ServerLinkOptions {
   holdUntilSynced?: (origin: unknown) => () => void;
   /** Reconnect backoff; defaults suit people on flaky networks, tests shorten them. */
   backoff?: { delayMs?: number; maxDelayMs?: number };
+  /** How long a connection may hear nothing (not a byte) before it is taken for lost; the provider's 30 s unless given. */
+  silenceMs?: number;
 }
 
 export class ServerLink {
@@ -100,6 +103,8 @@ export class ServerLink {
           this.problem = tlsProblem(error);
           this.update();
         },
+        // A first sync of a large report on a slow network is one message for minutes.
+        onTraffic: () => heardFrom(this.provider),
       }),
       delay,
       minDelay: delay,
@@ -107,6 +112,7 @@ export class ServerLink {
       maxDelay: options.backoff?.maxDelayMs ?? 30_000,
       jitter: true,
       maxAttempts: 0,
+      ...(options.silenceMs === undefined ? {} : { messageReconnectTimeout: options.silenceMs }),
       onStatus: ({ status }: { status: string }) => {
         this.socketState = status === 'connected' ? 'connected' : status === 'connecting' ? 'connecting' : 'offline';
         if (status === 'connected') {

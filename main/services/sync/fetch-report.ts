@@ -17,6 +17,7 @@ import { assertValidReportId } from '../../../shared/report-id.ts';
 import { refusalMessage } from './refusal-message.ts';
 import { guardedWebSocket, MAX_SERVER_FRAME_BYTES } from './guarded-socket.ts';
 import { CloseCode } from './frame-guard.ts';
+import { heardFrom } from './traffic-watch.ts';
 
 export class FetchReportError extends Error {
   override name = 'FetchReportError';
@@ -28,7 +29,10 @@ export interface FetchReportOptions {
   reportId: string;
   /** A meeting's code. */
   token?: string;
-  /** How long to wait for the whole report; a large report on a slow link needs more. */
+  /**
+   * How long the server may send nothing at all before the fetch gives up. Not a limit
+   * on the whole: a large report on a slow network takes minutes, and arrives.
+   */
   timeoutMs?: number;
 }
 
@@ -56,9 +60,16 @@ export function fetchReport(options: FetchReportOptions): Promise<Y.Doc> {
     const unreachable = (): FetchReportError =>
       new FetchReportError(`Could not reach ${where}. Check the address, that you are on the right network, and that the server or meeting is running.`);
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const timer = setTimeout(() => finish(everOpen
-      ? new FetchReportError(`${where} did not send the whole report within ${Math.round(timeoutMs / 1000)} s. Try again on a steadier connection.`)
-      : unreachable()), timeoutMs);
+    const giveUp = (): void => finish(everOpen
+      ? new FetchReportError(`${where} stopped sending the report: nothing came for ${timeoutMs / 1000} s. Check your network connection and try again.`)
+      : unreachable());
+    let timer = setTimeout(giveUp, timeoutMs);
+    const heard = (): void => {
+      if (settled) return;
+      clearTimeout(timer);
+      timer = setTimeout(giveUp, timeoutMs);
+      heardFrom(provider);
+    };
     const provider = new HocuspocusProvider({
       url: options.url,
       name: options.reportId,
@@ -70,17 +81,22 @@ export function fetchReport(options: FetchReportOptions): Promise<Y.Doc> {
         onRefused: (reason, code) => finish(new FetchReportError(code === CloseCode.tooLarge
           ? `The report on ${where} is larger than this app takes in one message (${MAX_SERVER_FRAME_BYTES / 1024 / 1024} MiB); nothing was kept. Ask a member who has it for a copy of the report file (File → Save a copy as…).`
           : `${where} sent something that is not part of a report (${reason}); nothing was kept.`)),
+        onTraffic: (traffic) => {
+          if (traffic === 'read') heard();
+        },
       }),
       // One try: the user is waiting in a dialog and can try again.
       maxAttempts: 1,
+      // (Silence is judged above, with its own message.)
+      messageReconnectTimeout: 2 * timeoutMs,
       onOpen: () => {
         everOpen = true;
       },
       onAuthenticationFailed: ({ reason }: { reason?: string }) => finish(new FetchReportError(refusalMessage({ meeting: options.token !== undefined, reason, where }))),
       onMaxAttemptsFailed: () => finish(unreachable()),
-      onClose: () => {
-        if (!everOpen) finish(unreachable());
-      },
+      onClose: () => finish(everOpen
+        ? new FetchReportError(`The connection to ${where} broke off before the whole report came. Check your network connection and try again.`)
+        : unreachable()),
       onSynced: () => {
         try {
           checkFetched(doc, options.reportId, where);

@@ -10,7 +10,9 @@
  * does on close and between retries after removing its own listeners; with no listener
  * left that error would be an uncaught exception in the main process.
  */
+import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
+import { watchTraffic, type Traffic } from './traffic-watch.ts';
 import { checkServerFrame, CloseCode, RefusedFrameError } from './frame-guard.ts';
 import { UpdateGuard } from './update-guard.ts';
 import { trustSystemCertificates } from './system-certificates.ts';
@@ -27,6 +29,8 @@ export interface GuardedSocketOptions {
   /** Told of a connection that failed (no route, refused, a certificate not trusted…). */
   onError?: (error: Error & { code?: string }) => void;
   maxBytes?: number;
+  /** Told, about once a second, that bytes arrived or left meanwhile (traffic-watch.ts). */
+  onTraffic?: (traffic: Traffic) => void;
 }
 
 /** One JSON line on stderr (the app's log): the server sent something the link refused. */
@@ -56,6 +60,11 @@ export function guardedWebSocket(options: GuardedSocketOptions) {
       super(address, protocols);
       this.on('error', (error: Error & { code?: string }) => options.onError?.(error));
       this.once('close', () => void this.guard?.close());
+      // While a long message arrives, the server hears nothing else from us: a ping says we are here.
+      this.once('upgrade', (response: IncomingMessage) => watchTraffic(response.socket, (traffic) => {
+        if (traffic === 'read' && this.readyState === WebSocket.OPEN) this.ping();
+        options.onTraffic?.(traffic);
+      }));
     }
 
     override emit(event: string | symbol, ...args: unknown[]): boolean {
@@ -78,7 +87,8 @@ export function guardedWebSocket(options: GuardedSocketOptions) {
           for (const update of deferred) await this.guard.check(update, 'v1');
           if (!this.refused) super.emit('message', data, isBinary);
         } catch (error) {
-          this.refuse(error);
+          // (A check cut short by the connection closing refused nothing.)
+          if (this.readyState === WebSocket.OPEN) this.refuse(error);
         } finally {
           this.waiting -= 1;
         }

@@ -20,6 +20,7 @@ import { guardedWebSocket } from './guarded-socket.ts';
 import { reportParts } from './report-parts.ts';
 import { takePartsAsSent } from './parts-as-sent.ts';
 import { CloseCode } from './frame-guard.ts';
+import { heardFrom } from './traffic-watch.ts';
 import { MERGE_FAILED, MERGE_REQUEST, MERGED } from './incoming-copies.ts';
 import { incomingCopyName } from '../../../shared/report-id.ts';
 
@@ -67,6 +68,8 @@ export function sendInParts(options: SendInPartsOptions): PartsSending {
   let settle: (error: SendInPartsError | null) => void = () => {};
   let provider: HocuspocusProvider | null = null;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  /** The step waited for, while one is. */
+  let step: string | null = null;
   let parts: Uint8Array[] | null = null;
   let sent = 0;
 
@@ -75,6 +78,7 @@ export function sendInParts(options: SendInPartsOptions): PartsSending {
     settle = (error) => {
       if (settled) return;
       settled = true;
+      step = null;
       clearTimeout(timer);
       provider?.destroy();
       mirror.destroy();
@@ -84,7 +88,12 @@ export function sendInParts(options: SendInPartsOptions): PartsSending {
   });
   const waitAtMost = (what: string): void => {
     clearTimeout(timer);
+    step = what;
     timer = setTimeout(() => settle(new SendInPartsError(`${options.url} did not answer in time (${what}).`)), stepTimeoutMs);
+  };
+  // A part still leaving on a slow network is not a server that does not answer.
+  const stillSending = (): void => {
+    if (step !== null) waitAtMost(step);
   };
 
   /** A part is applied to the mirror, and its update not yet stored by the server. */
@@ -122,6 +131,10 @@ export function sendInParts(options: SendInPartsOptions): PartsSending {
       url: options.url,
       reportId: options.reportId,
       onRefused: (reason) => settle(new SendInPartsError(`${options.url} sent something that is not part of a report (${reason}).`)),
+      onTraffic: (traffic) => {
+        heardFrom(provider);
+        if (traffic === 'written') stillSending();
+      },
     }),
     maxAttempts: 1,
     onAuthenticationFailed: ({ reason }: { reason?: string }) => settle(new SendInPartsError(`${options.url} refused the link${reason ? ` (${reason})` : ''}.`)),

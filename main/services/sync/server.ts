@@ -32,6 +32,7 @@ import { throttleStoreDebounce } from './store-debounce.ts';
 import { isValidReportId, reportOfDocument } from '../../../shared/report-id.ts';
 import { incomingCopies } from './incoming-copies.ts';
 import { jsonLogger, type Logger } from './log.ts';
+import { watchTraffic } from './traffic-watch.ts';
 
 /** What a connection may do with a report. */
 export type Access = 'write' | 'read' | 'deny';
@@ -71,6 +72,12 @@ export interface SyncServerOptions {
   persistRelayed?: boolean;
   /** Idle time before Hocuspocus runs its store hooks (compaction here). */
   idleStoreMs?: number;
+  /**
+   * How long a connection may send nothing (not a byte) before it is taken for lost
+   * (Hocuspocus's `timeout`, 60 s); every connection is pinged six times as often, so
+   * that its provider hears the server while it sends a long message.
+   */
+  silenceMs?: number;
 }
 
 export interface SyncServer {
@@ -89,6 +96,7 @@ export interface SyncServer {
 
 export const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 const DEFAULT_MAX_REPLY_BYTES = 48 * 1024 * 1024;
+const DEFAULT_SILENCE_MS = 60_000;
 
 function toRequest(req: IncomingMessage): Request {
   const headers = new Headers();
@@ -195,9 +203,11 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
   }
 
   const idleStoreMs = options.idleStoreMs ?? 2_000;
+  const silenceMs = options.silenceMs ?? DEFAULT_SILENCE_MS;
   const hocuspocus = new Hocuspocus({
     name: 'plenary',
     quiet: true,
+    timeout: silenceMs,
     yDocOptions: { gc: false, gcFilter: () => true },
     debounce: idleStoreMs,
     maxDebounce: 10_000,
@@ -247,6 +257,16 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     connectionOf.set(request, { socket: ws, remote });
     const client = hocuspocus.handleConnection(ws, request);
     log('info', 'connection.opened', { connection: id, remote, report: pinned ?? undefined });
+    // A member sending a long message on a slow network (a large backlog) is heard by its
+    // bytes (one receiving one pings), and pinged, so that its provider hears this server
+    // meanwhile (traffic-watch.ts).
+    watchTraffic(req.socket, (traffic) => {
+      if (traffic === 'read') client.lastMessageReceivedAt = Date.now();
+    }, silenceMs / 12);
+    const ping = setInterval(() => {
+      if (ws.readyState === ws.OPEN) ws.ping();
+    }, silenceMs / 6);
+    ping.unref();
     let closed = false;
     // Frames are handed to Hocuspocus in order; a frame whose large update is being
     // decoded off-thread holds back the ones after it.
@@ -306,6 +326,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     });
     ws.on('close', (code: number, reason: Buffer) => {
       closed = true;
+      clearInterval(ping);
       sockets.delete(ws);
       client.handleClose({ code, reason: reason.toString() });
       log('info', 'connection.closed', { connection: id, remote, code });

@@ -1,0 +1,54 @@
+/**
+ * Whether bytes are still moving on a connection, for links whose messages can take
+ * longer than a liveness timeout to cross a slow network.
+ *
+ * Why: both ends of a link judge it alive by complete messages. The stock provider
+ * closes a connection that has not received one for 30 s, and the Hocuspocus server
+ * one that has not sent one for 60 s. A member on a slow connection (a conference's
+ * Wi-Fi, a line at 1 Mbit/s) who fetches a 12 MB report, or sends a large backlog, is in
+ * the middle of one message for longer than that: the link was closed each time, and
+ * started over, and never got through. Bytes arriving, or leaving, show that the other
+ * end and the path are alive as well as a whole message does.
+ */
+import type { Socket } from 'node:net';
+import { WebSocketStatus, type HocuspocusProvider } from '@hocuspocus/provider';
+
+/** How often a connection's byte counts are looked at. */
+export const TRAFFIC_CHECK_MS = 1_000;
+
+export type Traffic = 'read' | 'written';
+
+/**
+ * Calls `onTraffic` at most once per `everyMs` for each direction in which `socket`
+ * moved bytes meanwhile; stops when the socket closes, or when the returned function is
+ * called.
+ */
+export function watchTraffic(socket: Socket, onTraffic: (traffic: Traffic) => void, everyMs = TRAFFIC_CHECK_MS): () => void {
+  let read = socket.bytesRead;
+  let written = socket.bytesWritten;
+  const timer = setInterval(() => {
+    if (socket.bytesRead !== read) {
+      read = socket.bytesRead;
+      onTraffic('read');
+    }
+    if (socket.bytesWritten !== written) {
+      written = socket.bytesWritten;
+      onTraffic('written');
+    }
+  }, everyMs);
+  // (A watch never keeps a process alive.)
+  timer.unref();
+  const stop = (): void => clearInterval(timer);
+  socket.once('close', stop);
+  return stop;
+}
+
+/**
+ * Counts bytes arriving on `provider`'s connection as a message heard, for its
+ * liveness check (`messageReconnectTimeout`): a connection in the middle of a long
+ * message is not silent. (The server pings every connection, so an idle one is heard too.)
+ */
+export function heardFrom(provider: HocuspocusProvider | null | undefined): void {
+  const socket = provider?.configuration.websocketProvider;
+  if (socket?.status === WebSocketStatus.Connected) socket.lastMessageReceived = Date.now();
+}

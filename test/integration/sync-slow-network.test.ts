@@ -1,0 +1,130 @@
+/**
+ * A member on a slow network: a message of a few hundred kB takes seconds to cross it,
+ * longer than either end waits for a message before taking the link for lost. The real
+ * links (ServerLink, fetchReport, sendInParts) and a real sync server on loopback, with
+ * a relay in between that lets 60 kB through a second, and both ends' silence limits
+ * shortened to match (the real ones are 30 s and 60 s, for messages of megabytes).
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import * as Y from 'yjs';
+import { createReportFile, closeAllReports, type OpenReport } from '../../main/services/open-report.ts';
+import { startSyncServer, type SyncServer } from '../../main/services/sync/server.ts';
+import { ServerLink } from '../../main/services/sync/client.ts';
+import { fetchReport } from '../../main/services/sync/fetch-report.ts';
+import { sendInParts } from '../../main/services/sync/send-in-parts.ts';
+import type { Logger } from '../../main/services/sync/log.ts';
+import { BLANK_REPORT_TEMPLATE } from '../../shared/report-template.ts';
+import { bodyOf, createReportDoc, readMeta } from '../../shared/ydoc.ts';
+import { addParagraph } from '../unit/helpers/add-paragraph.ts';
+import { cuttableLink, tempDir, waitFor, type Relay } from './fixtures/sync/harness.ts';
+
+const RATE = 60 * 1024;
+/** How long the app's links wait, hearing nothing, here (30 s in the app). */
+const LINK_SILENCE_MS = 1_500;
+
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  closeAllReports();
+});
+
+/** A server whose connections may be silent for `silenceMs` (1.5 s here; 60 s by default), and what it logged. */
+async function aServer(silenceMs = LINK_SILENCE_MS): Promise<{ server: SyncServer; events: string[] }> {
+  const events: string[] = [];
+  const log: Logger = (_level, event) => events.push(event);
+  const server = await startSyncServer({ dataDir: tempDir(), host: '127.0.0.1', port: 0, log, silenceMs });
+  cleanups.push(() => server.close());
+  return { server, events };
+}
+
+async function slowRelay(server: SyncServer): Promise<Relay> {
+  const relay = await cuttableLink(server.port, RATE);
+  cleanups.push(() => relay.close());
+  return relay;
+}
+
+/** A report with about 300 kB of history: five seconds through the relay. */
+function draftedReport(): OpenReport {
+  const report = createReportFile(join(tempDir(), 'report.plenary'), BLANK_REPORT_TEMPLATE, { title: 'Report of the Working Group on Internet Governance' });
+  for (let i = 0; i < 1_600; i++) {
+    addParagraph(report.doc, `${i + 1}. The Working Group recognizes the respective roles of governments, the private sector and civil society in the governance of the Internet.`);
+  }
+  expect(Y.encodeStateAsUpdate(report.doc).length).toBeGreaterThan(4 * RATE);
+  return report;
+}
+
+function link(url: string, reportId: string, doc: Y.Doc): ServerLink {
+  const serverLink = new ServerLink({ url, reportId, doc, silenceMs: LINK_SILENCE_MS });
+  cleanups.push(() => serverLink.close());
+  return serverLink;
+}
+
+const opened = (events: string[]): number => events.filter((event) => event === 'connection.opened').length;
+
+describe('a member on a slow network', () => {
+  it('receives a large report on the first connection, however long its one message takes', async () => {
+    const { server, events } = await aServer();
+    const report = draftedReport();
+    const reportId = readMeta(report.doc).id;
+    const secretariat = link(server.url, reportId, report.doc);
+    await waitFor(() => secretariat.status.state === 'in-sync', 20_000, 'the report to be on the server');
+    const relay = await slowRelay(server);
+    const before = opened(events);
+
+    const member = createReportDoc();
+    const memberLink = link(`ws://127.0.0.1:${relay.port}`, reportId, member);
+    await waitFor(() => memberLink.status.state === 'in-sync', 30_000, 'the member to be in sync');
+    expect(bodyOf(member).toJSON()).toBe(bodyOf(report.doc).toJSON());
+    // Not closed as silent and started over.
+    expect(opened(events) - before).toBe(1);
+    expect(events).not.toContain('connection.closed');
+  });
+
+  it('sends a large backlog on the first connection, and the server keeps the connection meanwhile', async () => {
+    const { server, events } = await aServer();
+    const relay = await slowRelay(server);
+    const report = draftedReport();
+    const reportId = readMeta(report.doc).id;
+    const memberLink = link(`ws://127.0.0.1:${relay.port}`, reportId, report.doc);
+    await waitFor(() => memberLink.status.state === 'in-sync', 30_000, 'the backlog to be on the server');
+    expect(opened(events)).toBe(1);
+    expect(events).not.toContain('connection.closed');
+    const onServer = await fetchReport({ url: server.url, reportId });
+    expect(bodyOf(onServer).toJSON()).toBe(bodyOf(report.doc).toJSON());
+  });
+
+  it('fetches a report that takes longer than the fetch waits in silence; a link that stalls is given up, and said', async () => {
+    // (The server waits longer than the fetch: it is the fetch that notices the stall.)
+    const { server } = await aServer(4 * LINK_SILENCE_MS);
+    const report = draftedReport();
+    const reportId = readMeta(report.doc).id;
+    const secretariat = link(server.url, reportId, report.doc);
+    await waitFor(() => secretariat.status.state === 'in-sync', 20_000, 'the report to be on the server');
+    const relay = await slowRelay(server);
+    const url = `ws://127.0.0.1:${relay.port}`;
+
+    const fetched = await fetchReport({ url, reportId, timeoutMs: LINK_SILENCE_MS });
+    expect(bodyOf(fetched).toJSON()).toBe(bodyOf(report.doc).toJSON());
+
+    const stalled = fetchReport({ url, reportId, timeoutMs: LINK_SILENCE_MS });
+    setTimeout(() => relay.setRate(0), 1_000);
+    await expect(stalled).rejects.toThrow(`${url} stopped sending the report: nothing came for 1.5 s. Check your network connection and try again.`);
+  });
+
+  it('sends a report in parts that each take longer to leave than a step waits for an answer', async () => {
+    const { server } = await aServer();
+    const relay = await slowRelay(server);
+    const report = draftedReport();
+    const reportId = readMeta(report.doc).id;
+    const progress: number[] = [];
+    const sending = sendInParts({
+      url: `ws://127.0.0.1:${relay.port}`, reportId, doc: report.doc, partBytes: 160 * 1024, stepTimeoutMs: LINK_SILENCE_MS,
+      onProgress: (sent) => progress.push(sent),
+    });
+    await sending.done;
+    expect(progress.at(-1)).toBeGreaterThanOrEqual(2);
+    const onServer = await fetchReport({ url: server.url, reportId });
+    expect(bodyOf(onServer).toJSON()).toBe(bodyOf(report.doc).toJSON());
+  });
+});
