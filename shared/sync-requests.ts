@@ -6,6 +6,7 @@
  */
 import { ApiError, type ReportSummary } from './api.ts';
 import { isValidReportId } from './report-id.ts';
+import { fileSize } from './file-size.ts';
 
 /** A changes file's extension (without the dot). */
 export const BUNDLE_EXTENSION = 'plenary-changes';
@@ -79,28 +80,32 @@ export interface BundleImportResult {
 }
 
 /**
- * How far work on changes files has got (main sends it while it runs): an import checks
- * each file, then merges them in one go; an export for everyone writes one file per member.
+ * How far a long sync action has got (main sends it while it runs): an import checks
+ * each file, then merges them in one go; an export for everyone writes one file per
+ * member; fetching a report this computer does not have receives it (minutes, on a slow
+ * network).
  */
 export interface ChangesProgressEvent {
   type: 'changesProgress';
-  phase: 'checking' | 'merging' | 'writing';
-  /** Files checked (checking) or written (writing) so far; 0 (merging). */
+  phase: 'checking' | 'merging' | 'writing' | 'fetching';
+  /** Files checked (checking) or written (writing) so far; 0 (merging); bytes received (fetching). */
   done: number;
-  /** Files in the import, or members to write for. */
+  /** Files in the import, or members to write for; 0 when fetching (the size is not known ahead). */
   total: number;
 }
 
 /** Checks a progress event received from the host. */
 export function parseChangesProgress(event: { type: string }): ChangesProgressEvent | null {
   const e = event as Record<string, unknown>;
-  if (e.type !== 'changesProgress' || (e.phase !== 'checking' && e.phase !== 'merging' && e.phase !== 'writing')) return null;
-  if (!Number.isInteger(e.done) || !Number.isInteger(e.total) || (e.done as number) < 0 || (e.total as number) < (e.done as number)) return null;
+  if (e.type !== 'changesProgress' || (e.phase !== 'checking' && e.phase !== 'merging' && e.phase !== 'writing' && e.phase !== 'fetching')) return null;
+  if (!Number.isInteger(e.done) || !Number.isInteger(e.total) || (e.done as number) < 0) return null;
+  if (e.phase === 'fetching' ? e.total !== 0 : (e.total as number) < (e.done as number)) return null;
   return { type: 'changesProgress', phase: e.phase, done: e.done as number, total: e.total as number };
 }
 
 /** The line the Import (or Export) dialog shows for it. */
 export function describeChangesProgress(progress: ChangesProgressEvent): string {
+  if (progress.phase === 'fetching') return `Fetching the report… ${fileSize(progress.done)} received`;
   if (progress.phase === 'writing') return `Writing the changes files: ${progress.done} of ${progress.total}…`;
   if (progress.phase === 'merging') return `Merging the changes of ${progress.total === 1 ? 'the file' : `${progress.total} files`} into the report…`;
   return progress.total === 1 ? 'Checking the file…' : `Checking the files: ${progress.done} of ${progress.total}…`;

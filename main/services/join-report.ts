@@ -12,7 +12,7 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import * as Y from 'yjs';
 import { ApiError, type ReportSummary } from '../../shared/api.ts';
-import { reportIdInAddress } from '../../shared/sync-requests.ts';
+import { reportIdInAddress, type ChangesProgressEvent } from '../../shared/sync-requests.ts';
 import { readMeta } from '../../shared/ydoc.ts';
 import { ReportStore } from './report-store.ts';
 import { REPORT_EXTENSION } from './report-store-schema.ts';
@@ -31,6 +31,8 @@ export interface JoinOptions {
   recentReports: () => ReportSummary[];
   meetingHost?: string;
   timeoutMs?: number;
+  /** How far the fetch has got, for the Connect dialog. */
+  onProgress?: (progress: ChangesProgressEvent) => void;
 }
 
 /** `ws://HOST:N` and the report id (and a meeting's code) an address names. */
@@ -78,7 +80,10 @@ export async function joinReport(options: JoinOptions): Promise<OpenReport> {
   if (!report) {
     let doc: Y.Doc;
     try {
-      doc = await fetchReport({ url, reportId, token, timeoutMs: options.timeoutMs });
+      doc = await fetchReport({
+        url, reportId, token, timeoutMs: options.timeoutMs,
+        onReceived: (bytes) => options.onProgress?.({ type: 'changesProgress', phase: 'fetching', done: bytes, total: 0 }),
+      });
     } catch (error) {
       if (error instanceof FetchReportError) throw new ApiError(error.message);
       throw error;

@@ -113,7 +113,7 @@ export function syncHandlers(context: SyncHandlerContext): SyncHandlers {
     changesFilesToImport: () => context.changesFilesToImport?.() ?? [],
     connectServer: (url) => links().connect(url),
     joinReport: async (address) => {
-      const joined = await joinReport({ address, dataDir, folder: context.join.folder, recentReports: context.join.recentReports, meetingHost: context.meetingHost });
+      const joined = await joinReport({ address, dataDir, folder: context.join.folder, recentReports: context.join.recentReports, meetingHost: context.meetingHost, onProgress: context.progress });
       return context.join.opened(joined);
     },
     disconnectServer: () => links().disconnect(),

@@ -4,7 +4,7 @@
  * it went — in the browser host a download link, as the file is written on the host's
  * data folder. Errors say what happened and what to try next; the dialog stays open.
  */
-import { fileSize } from '../ui/file-size.ts';
+import { fileSize } from '../../shared/file-size.ts';
 import type { HostEvent, PlenaryApi } from '../../shared/api.ts';
 import { EXPORT_FORMAT_LABELS, EXPORT_FORMAT_NAMES, type ExportFormatName, type ExportProgressEvent } from '../../shared/export/export-request.ts';
 import { DEFAULT_EXPORT_OPTIONS, type ExportOptions } from '../../shared/export/model.ts';

@@ -3,7 +3,7 @@
  * Reports folder, newest first, to tick (one, several, or all of a round at once) instead
  * of typing forty names.
  */
-import { fileSize } from '../ui/file-size.ts';
+import { fileSize } from '../../shared/file-size.ts';
 import type { ChangesFileEntry } from '../../shared/sync-requests.ts';
 
 function describeFile(file: ChangesFileEntry): string {

@@ -18,7 +18,7 @@ import {
 import { button, checkbox, fileNameOf } from '../export-ui/dialog-parts.ts';
 import { copyButton } from '../ui/copy-button.ts';
 import { setAddressText } from '../ui/address-text.ts';
-import { fileSize } from '../ui/file-size.ts';
+import { fileSize } from '../../shared/file-size.ts';
 import { UNNAMED_SENDER } from '../../shared/roster.ts';
 import { renderMeetingInfo } from './meeting-info.ts';
 import { ChangesFileList } from './changes-file-list.ts';

@@ -13,6 +13,12 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, newPage, openEditor, startHost, tempDataDir, type Host } from './harness.ts';
 import { startSyncServer, type SyncServer } from '../../main/services/sync/server.ts';
 import { silentLogger } from '../../main/services/sync/log.ts';
+import { ServerLink } from '../../main/services/sync/client.ts';
+import { createReportFile } from '../../main/services/open-report.ts';
+import { BLANK_REPORT_TEMPLATE } from '../../shared/report-template.ts';
+import { readMeta } from '../../shared/ydoc.ts';
+import { addParagraph } from '../unit/helpers/add-paragraph.ts';
+import { cuttableLink } from '../integration/fixtures/sync/harness.ts';
 
 let secretariatHost: Host;
 let newcomerHost: Host;
@@ -238,5 +244,30 @@ describe('a meeting hosted from the app, joined by someone without the report', 
     await openConnectDialog(guest);
     expect(await guest.getByRole('button', { name: 'Leave the meeting' }).count()).toBe(0);
     await guest.keyboard.press('Escape');
+  });
+});
+
+describe('a report that takes a while to come, on a slow network', () => {
+  test('the Connect dialog says how much of it has come, then the page opens it', async () => {
+    // A report with about 200 kB of history on the server, reached through a relay that
+    // lets 60 kB through a second: a few seconds, as a long report on a hotel's Wi-Fi.
+    const report = createReportFile(join(tempDataDir(), 'long.plenary'), BLANK_REPORT_TEMPLATE, { title: 'Long report' });
+    for (let i = 0; i < 1_100; i++) addParagraph(report.doc, `${i + 1}. The Working Group recognizes the respective roles of governments, the private sector and civil society.`);
+    const reportId = readMeta(report.doc).id;
+    const secretariatLink = new ServerLink({ url: server.url, reportId, doc: report.doc });
+    const relay = await cuttableLink(server.port, 60 * 1024);
+    try {
+      await expect.poll(() => secretariatLink.status.state, { timeout: 20_000 }).toBe('in-sync');
+      await openConnectDialog(guest);
+      await guest.fill('#sync-server-url', `ws://127.0.0.1:${relay.port}/${reportId}`);
+      await guest.keyboard.press('Enter');
+      await guest.waitForFunction(() => /^Fetching the report… \d+\.\d kB received$/.test(document.querySelector('#sync-dialog .sync-progress')?.textContent ?? ''), undefined, { timeout: 15_000 });
+      await guest.waitForURL(/[?&]report=[^&]*Long(%20|\+)report/, { timeout: 30_000 });
+      await guest.waitForFunction(() => document.querySelector('.ProseMirror')?.textContent?.includes('2. The Working Group recognizes'));
+    } finally {
+      secretariatLink.close();
+      report.close();
+      relay.close();
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fileSize } from '../../renderer/ui/file-size.ts';
+import { fileSize } from '../../shared/file-size.ts';
 
 describe('file sizes as the dialogs say them', () => {
   it('reads in kB below a megabyte and in MB from there (a round of forty files reads 17.5 MB, not 17966.5 kB)', () => {

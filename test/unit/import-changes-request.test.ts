@@ -51,6 +51,16 @@ describe('the progress the dialog shows while files are imported', () => {
     expect(line({ phase: 'merging', done: 0, total: 1 })).toBe('Merging the changes of the file into the report…');
   });
 
+  it('says how much of a report being fetched has come (its size is not known ahead)', () => {
+    const line = (event: object): string | null => {
+      const parsed = parseChangesProgress({ type: 'changesProgress', ...event });
+      return parsed && describeChangesProgress(parsed);
+    };
+    expect(line({ phase: 'fetching', done: 350 * 1024, total: 0 })).toBe('Fetching the report… 350.0 kB received');
+    expect(line({ phase: 'fetching', done: 12.5 * 1024 * 1024, total: 0 })).toBe('Fetching the report… 12.5 MB received');
+    expect(line({ phase: 'fetching', done: 1024, total: 2048 })).toBeNull();
+  });
+
   it('ignores an event it cannot read', () => {
     for (const bad of [{ phase: 'done', done: 1, total: 1 }, { phase: 'checking', done: 3, total: 2 }, { phase: 'checking', done: -1, total: 2 }, { phase: 'checking', done: '1', total: 2 }, { phase: 'checking', done: 1 }]) {
       expect(parseChangesProgress({ type: 'changesProgress', ...bad }), JSON.stringify(bad)).toBeNull();

@@ -34,6 +34,8 @@ export interface FetchReportOptions {
    * on the whole: a large report on a slow network takes minutes, and arrives.
    */
   timeoutMs?: number;
+  /** Told, about once a second while the report comes, how many bytes have come. */
+  onReceived?: (bytes: number) => void;
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -81,8 +83,10 @@ export function fetchReport(options: FetchReportOptions): Promise<Y.Doc> {
         onRefused: (reason, code) => finish(new FetchReportError(code === CloseCode.tooLarge
           ? `The report on ${where} is larger than this app takes in one message (${MAX_SERVER_FRAME_BYTES / 1024 / 1024} MiB); nothing was kept. Ask a member who has it for a copy of the report file (File → Save a copy as…).`
           : `${where} sent something that is not part of a report (${reason}); nothing was kept.`)),
-        onTraffic: (traffic) => {
-          if (traffic === 'read') heard();
+        onTraffic: (traffic, bytes) => {
+          if (traffic !== 'read') return;
+          heard();
+          if (!settled) options.onReceived?.(bytes);
         },
       }),
       // One try: the user is waiting in a dialog and can try again.

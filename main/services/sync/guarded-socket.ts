@@ -29,8 +29,8 @@ export interface GuardedSocketOptions {
   /** Told of a connection that failed (no route, refused, a certificate not trusted…). */
   onError?: (error: Error & { code?: string }) => void;
   maxBytes?: number;
-  /** Told, about once a second, that bytes arrived or left meanwhile (traffic-watch.ts). */
-  onTraffic?: (traffic: Traffic) => void;
+  /** Told, about once a second, that bytes arrived or left meanwhile, and how many in all (traffic-watch.ts). */
+  onTraffic?: (traffic: Traffic, bytes: number) => void;
 }
 
 /** One JSON line on stderr (the app's log): the server sent something the link refused. */
@@ -61,9 +61,9 @@ export function guardedWebSocket(options: GuardedSocketOptions) {
       this.on('error', (error: Error & { code?: string }) => options.onError?.(error));
       this.once('close', () => void this.guard?.close());
       // While a long message arrives, the server hears nothing else from us: a ping says we are here.
-      this.once('upgrade', (response: IncomingMessage) => watchTraffic(response.socket, (traffic) => {
+      this.once('upgrade', (response: IncomingMessage) => watchTraffic(response.socket, (traffic, bytes) => {
         if (traffic === 'read' && this.readyState === WebSocket.OPEN) this.ping();
-        options.onTraffic?.(traffic);
+        options.onTraffic?.(traffic, bytes);
       }));
     }
 

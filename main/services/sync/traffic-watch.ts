@@ -20,20 +20,20 @@ export type Traffic = 'read' | 'written';
 
 /**
  * Calls `onTraffic` at most once per `everyMs` for each direction in which `socket`
- * moved bytes meanwhile; stops when the socket closes, or when the returned function is
- * called.
+ * moved bytes meanwhile, with the bytes moved that way since the socket opened; stops
+ * when the socket closes, or when the returned function is called.
  */
-export function watchTraffic(socket: Socket, onTraffic: (traffic: Traffic) => void, everyMs = TRAFFIC_CHECK_MS): () => void {
+export function watchTraffic(socket: Socket, onTraffic: (traffic: Traffic, bytes: number) => void, everyMs = TRAFFIC_CHECK_MS): () => void {
   let read = socket.bytesRead;
   let written = socket.bytesWritten;
   const timer = setInterval(() => {
     if (socket.bytesRead !== read) {
       read = socket.bytesRead;
-      onTraffic('read');
+      onTraffic('read', read);
     }
     if (socket.bytesWritten !== written) {
       written = socket.bytesWritten;
-      onTraffic('written');
+      onTraffic('written', written);
     }
   }, everyMs);
   // (A watch never keeps a process alive.)
