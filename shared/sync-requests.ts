@@ -43,6 +43,11 @@ export interface SyncStatusView {
    * server's state is read).
    */
   sendingInParts: { sent: number; total: number } | null;
+  /**
+   * While syncing: bytes received from the server and sent to it since the sync began,
+   * shown once a sync is long enough to wait for (a large backlog on a slow network).
+   */
+  transfer: { received: number; sent: number } | null;
 }
 
 export interface MeetingInfo {
@@ -293,7 +298,15 @@ export function parseSyncStatus(value: unknown): SyncStatusView | null {
     problem: typeof v.problem === 'string' ? v.problem : null,
     meeting: meeting ? { url: String(meeting.url), code: String(meeting.code), invite: String(meeting.invite), shortInvite: String(meeting.shortInvite) } : null,
     sendingInParts: partsProgress(v.sendingInParts),
+    transfer: transferOf(v.transfer),
   };
+}
+
+function transferOf(value: unknown): SyncStatusView['transfer'] {
+  if (!value || typeof value !== 'object') return null;
+  const { received, sent } = value as Record<string, unknown>;
+  const count = (n: unknown): n is number => Number.isInteger(n) && (n as number) >= 0;
+  return count(received) && count(sent) ? { received, sent } : null;
 }
 
 function partsProgress(value: unknown): SyncStatusView['sendingInParts'] {

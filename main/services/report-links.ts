@@ -115,14 +115,14 @@ export class ReportLinks {
     if (this.parts) {
       const { url, inMeeting, sent, total } = this.parts;
       const lastSyncAt = inMeeting ? null : this.safeRemembered()?.lastSyncAt ?? null;
-      return { state: 'syncing', pending: 0, lastSyncAt, server: url, inMeeting, ...ended, problem: null, meeting, sendingInParts: { sent, total } };
+      return { state: 'syncing', pending: 0, lastSyncAt, server: url, inMeeting, ...ended, problem: null, meeting, sendingInParts: { sent, total }, transfer: null };
     }
     if (!this.link || !this.linkStatus) {
       const record = this.safeRemembered();
-      return { state: 'not-connected', pending: 0, lastSyncAt: record?.lastSyncAt ?? null, server: null, inMeeting: false, ...ended, problem: null, meeting, sendingInParts: null };
+      return { state: 'not-connected', pending: 0, lastSyncAt: record?.lastSyncAt ?? null, server: null, inMeeting: false, ...ended, problem: null, meeting, sendingInParts: null, transfer: null };
     }
     const s = this.linkStatus;
-    return { state: s.state, pending: s.pending, lastSyncAt: s.lastSyncAt?.toISOString() ?? null, server: this.link.url, inMeeting: this.link.token !== undefined, ...ended, problem: s.problem, meeting, sendingInParts: null };
+    return { state: s.state, pending: s.pending, lastSyncAt: s.lastSyncAt?.toISOString() ?? null, server: this.link.url, inMeeting: this.link.token !== undefined, ...ended, problem: s.problem, meeting, sendingInParts: null, transfer: s.transfer };
   }
 
   private safeRemembered(): { lastSyncAt?: string } | undefined {

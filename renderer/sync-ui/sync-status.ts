@@ -5,6 +5,7 @@
  */
 import type { SyncStatusView } from '../../shared/sync-requests.ts';
 import { politeRegion } from '../ui/live-region.ts';
+import { fileSize } from '../../shared/file-size.ts';
 
 function time(iso: string | null): string {
   if (!iso) return '';
@@ -25,6 +26,16 @@ function inParts({ sent, total }: { sent: number; total: number }, where: string
   return total === 0 ? `Sending the report to ${where} in parts… · ${why}` : `Sending the report to ${where} in parts · ${sent} of ${total} sent… · ${why}`;
 }
 
+/** A sync that has moved this much is one to wait for (a second or more at 1 Mbit/s): the line says how far it has got. */
+export const TRANSFER_SHOWN_FROM_BYTES = 128 * 1024;
+
+/** " · 1.2 MB received" (or sent, whichever way most goes), for a long sync; "" otherwise. */
+function transferred(transfer: SyncStatusView['transfer']): string {
+  if (!transfer) return '';
+  const [bytes, way] = transfer.received >= transfer.sent ? [transfer.received, 'received'] : [transfer.sent, 'sent'];
+  return bytes >= TRANSFER_SHOWN_FROM_BYTES ? ` · ${fileSize(bytes)} ${way}` : '';
+}
+
 export function describeSync(status: SyncStatusView): string {
   const last = time(status.lastSyncAt);
   const since = last ? ` · last sync ${last}` : '';
@@ -39,7 +50,7 @@ export function describeSync(status: SyncStatusView): string {
       : last ? `Offline · edits are kept and sent when the server is back${since}` : 'Server not reached yet (check its address) · edits are kept here'; break;
     case 'connecting': text = `Connecting to ${where}…${since}`; break;
     case 'syncing': text = status.sendingInParts ? inParts(status.sendingInParts, where)
-      : status.pending > 0 ? `Syncing ${status.pending} update${status.pending === 1 ? '' : 's'}…` : 'Syncing…'; break;
+      : `${status.pending > 0 ? `Syncing ${status.pending} update${status.pending === 1 ? '' : 's'}…` : 'Syncing…'}${transferred(status.transfer)}`; break;
     case 'in-sync': text = `${status.inMeeting ? 'In the meeting · in sync' : 'In sync'}${last ? ` · ${last}` : ''}`; break;
   }
   if (status.problem && (status.state === 'offline' || status.state === 'connecting')) {

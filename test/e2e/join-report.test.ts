@@ -248,7 +248,7 @@ describe('a meeting hosted from the app, joined by someone without the report', 
 });
 
 describe('a report that takes a while to come, on a slow network', () => {
-  test('the Connect dialog says how much of it has come, then the page opens it', async () => {
+  test('the Connect dialog says how much of it has come, then the page opens it; back from a time offline, the status line says how much has come', async () => {
     // A report with about 200 kB of history on the server, reached through a relay that
     // lets 60 kB through a second: a few seconds, as a long report on a hotel's Wi-Fi.
     const report = createReportFile(join(tempDataDir(), 'long.plenary'), BLANK_REPORT_TEMPLATE, { title: 'Long report' });
@@ -264,6 +264,17 @@ describe('a report that takes a while to come, on a slow network', () => {
       await guest.waitForFunction(() => /^Fetching the report… \d+\.\d kB received$/.test(document.querySelector('#sync-dialog .sync-progress')?.textContent ?? ''), undefined, { timeout: 15_000 });
       await guest.waitForURL(/[?&]report=[^&]*Long(%20|\+)report/, { timeout: 30_000 });
       await guest.waitForFunction(() => document.querySelector('.ProseMirror')?.textContent?.includes('2. The Working Group recognizes'));
+      await guest.waitForFunction(() => /^In sync/.test(document.querySelector('#sync-status')?.textContent ?? ''), undefined, { timeout: 15_000 });
+
+      // Away from the network while the others write a great deal: back, the status line
+      // says how much of it has come, as it comes.
+      relay.cut();
+      await guest.waitForFunction(() => /^Offline/.test(document.querySelector('#sync-status')?.textContent ?? ''), undefined, { timeout: 15_000 });
+      for (let i = 0; i < 2_000; i++) addParagraph(report.doc, `Written while the guest was away (${i + 1}), on the respective roles of governments, the private sector and civil society.`);
+      await expect.poll(() => secretariatLink.status.state, { timeout: 20_000 }).toBe('in-sync');
+      relay.restore();
+      await guest.waitForFunction(() => /^Syncing( \d+ updates?)?… · \d+\.\d kB received$/.test(document.querySelector('#sync-status')?.textContent ?? ''), undefined, { timeout: 20_000 });
+      await guest.waitForFunction(() => /^In sync/.test(document.querySelector('#sync-status')?.textContent ?? ''), undefined, { timeout: 30_000 });
     } finally {
       secretariatLink.close();
       report.close();

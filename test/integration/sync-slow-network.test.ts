@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import * as Y from 'yjs';
 import { createReportFile, closeAllReports, type OpenReport } from '../../main/services/open-report.ts';
 import { startSyncServer, type SyncServer } from '../../main/services/sync/server.ts';
-import { ServerLink } from '../../main/services/sync/client.ts';
+import { ServerLink, type SyncStatus } from '../../main/services/sync/client.ts';
+import { describeSync } from '../../renderer/sync-ui/sync-status.ts';
+import type { SyncStatusView } from '../../shared/sync-requests.ts';
 import { fetchReport } from '../../main/services/sync/fetch-report.ts';
 import { sendInParts } from '../../main/services/sync/send-in-parts.ts';
 import type { Logger } from '../../main/services/sync/log.ts';
@@ -44,10 +46,10 @@ async function slowRelay(server: SyncServer): Promise<Relay> {
   return relay;
 }
 
-/** A report with about 300 kB of history: five seconds through the relay. */
+/** A report with about 350 kB of history: six seconds through the relay. */
 function draftedReport(): OpenReport {
   const report = createReportFile(join(tempDir(), 'report.plenary'), BLANK_REPORT_TEMPLATE, { title: 'Report of the Working Group on Internet Governance' });
-  for (let i = 0; i < 1_600; i++) {
+  for (let i = 0; i < 2_000; i++) {
     addParagraph(report.doc, `${i + 1}. The Working Group recognizes the respective roles of governments, the private sector and civil society in the governance of the Internet.`);
   }
   expect(Y.encodeStateAsUpdate(report.doc).length).toBeGreaterThan(4 * RATE);
@@ -59,6 +61,11 @@ function link(url: string, reportId: string, doc: Y.Doc): ServerLink {
   cleanups.push(() => serverLink.close());
   return serverLink;
 }
+
+/** The status as the status line gets it (report-links.ts adds the server and the rest). */
+const view = (status: SyncStatus): SyncStatusView => ({
+  ...status, lastSyncAt: null, server: 'ws://server', inMeeting: false, linkEnded: null, linkEndedAt: null, meeting: null, sendingInParts: null,
+});
 
 const opened = (events: string[]): number => events.filter((event) => event === 'connection.opened').length;
 
@@ -74,8 +81,14 @@ describe('a member on a slow network', () => {
 
     const member = createReportDoc();
     const memberLink = link(`ws://127.0.0.1:${relay.port}`, reportId, member);
+    const statuses: SyncStatus[] = [];
+    memberLink.onStatus((status) => statuses.push(status));
     await waitFor(() => memberLink.status.state === 'in-sync', 30_000, 'the member to be in sync');
     expect(bodyOf(member).toJSON()).toBe(bodyOf(report.doc).toJSON());
+    // Meanwhile the status line said how far it had got, once there was something to wait for.
+    const lines = statuses.filter((status) => status.state === 'syncing').map((status) => describeSync(view(status)));
+    expect(lines[0]).toMatch(/^Syncing( 1 update)?…$/);
+    expect(lines.at(-1)).toMatch(/^Syncing( 1 update)?… · \d{3}\.\d kB received$/);
     // Not closed as silent and started over.
     expect(opened(events) - before).toBe(1);
     expect(events).not.toContain('connection.closed');

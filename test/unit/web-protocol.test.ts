@@ -19,6 +19,18 @@ describe('web protocol framing', () => {
     expect(parseHostFrame('{"kind":"event","event":{"type":"later-kind","detail":1}}')).toEqual({ kind: 'event', event: { type: 'later-kind', detail: 1 } });
   });
 
+  test('a sync status keeps how much a long sync has moved, and drops counts that are not counts', () => {
+    const status = {
+      state: 'syncing', pending: 0, lastSyncAt: null, server: 'ws://h:1', inMeeting: false, linkEnded: null, linkEndedAt: null,
+      problem: null, meeting: null, sendingInParts: null, transfer: { received: 350_000, sent: 120 },
+    } as const;
+    expect(parseHostFrame(encodeEvent({ type: 'syncStatus', status }))).toEqual({ kind: 'event', event: { type: 'syncStatus', status } });
+    for (const transfer of [{ received: -1, sent: 0 }, { received: 1.5, sent: 0 }, { received: '9', sent: 0 }, { sent: 0 }]) {
+      const frame = parseHostFrame(JSON.stringify({ kind: 'event', event: { type: 'syncStatus', status: { ...status, transfer } } }));
+      expect(frame.kind === 'event' && frame.event.type === 'syncStatus' && frame.event.status.transfer, JSON.stringify(transfer)).toBeNull();
+    }
+  });
+
   test.each([
     ['not JSON', '{'],
     ['an array', '[]'],

@@ -27,6 +27,8 @@ export interface SyncStatus {
   lastSyncAt: Date | null;
   /** Why it cannot connect, when retrying will not help by itself (a wss:// certificate). */
   problem: string | null;
+  /** While syncing: bytes received from the server and sent to it on this connection so far. */
+  transfer: { received: number; sent: number } | null;
 }
 
 export interface ServerLinkOptions {
@@ -72,6 +74,10 @@ export class ServerLink {
   private syncing = false;
   /** Stops taking a first sync's parts in as sent (parts-as-sent.ts). */
   private readonly stopTakingAsSent: () => void;
+  /** Bytes moved each way on the current connection (a long sync on a slow network shows them). */
+  private moved = { received: 0, sent: 0 };
+  /** `moved` when the link began syncing: what a sync moved is counted from there. */
+  private movedBefore = { received: 0, sent: 0 };
 
   constructor(options: ServerLinkOptions) {
     if (!isServerUrl(options.url)) throw new Error(`Not a ws:// or wss:// address: ${options.url}`);
@@ -83,7 +89,7 @@ export class ServerLink {
     this.stopTakingAsSent = takePartsAsSent(options.doc, (transaction) => this.syncing && transaction.origin === this.provider);
     const remembered = this.links?.get(options.reportId);
     const lastSyncAt = remembered?.url === options.url && remembered.lastSyncAt ? new Date(remembered.lastSyncAt) : null;
-    this.current = { state: 'connecting', pending: 0, lastSyncAt, problem: null };
+    this.current = { state: 'connecting', pending: 0, lastSyncAt, problem: null, transfer: null };
     this.links?.set(options.reportId, { url: options.url, lastSyncAt: lastSyncAt?.toISOString() });
     const delay = options.backoff?.delayMs ?? 1_000;
     this.provider = new HocuspocusProvider({
@@ -104,7 +110,12 @@ export class ServerLink {
           this.update();
         },
         // A first sync of a large report on a slow network is one message for minutes.
-        onTraffic: () => heardFrom(this.provider),
+        onTraffic: (traffic, bytes) => {
+          heardFrom(this.provider);
+          if (traffic === 'read') this.moved.received = bytes;
+          else this.moved.sent = bytes;
+          this.update();
+        },
       }),
       delay,
       minDelay: delay,
@@ -115,6 +126,7 @@ export class ServerLink {
       ...(options.silenceMs === undefined ? {} : { messageReconnectTimeout: options.silenceMs }),
       onStatus: ({ status }: { status: string }) => {
         this.socketState = status === 'connected' ? 'connected' : status === 'connecting' ? 'connecting' : 'offline';
+        if (status === 'connecting') this.moved = { received: 0, sent: 0 };
         if (status === 'connected') {
           this.problem = null;
           this.refusedHere = false;
@@ -198,8 +210,11 @@ export class ServerLink {
       lastSyncAt = new Date();
       this.links?.set(this.reportId, { url: this.url, lastSyncAt: lastSyncAt.toISOString() });
     }
-    const next: SyncStatus = { state, pending, lastSyncAt, problem: this.problem };
-    if (next.state === this.current.state && next.pending === this.current.pending && next.lastSyncAt === this.current.lastSyncAt && next.problem === this.current.problem) return;
+    if (state === 'syncing' && this.current.state !== 'syncing') this.movedBefore = { ...this.moved };
+    const transfer = state === 'syncing' ? { received: this.moved.received - this.movedBefore.received, sent: this.moved.sent - this.movedBefore.sent } : null;
+    const next: SyncStatus = { state, pending, lastSyncAt, problem: this.problem, transfer };
+    const sameTransfer = next.transfer?.received === this.current.transfer?.received && next.transfer?.sent === this.current.transfer?.sent;
+    if (next.state === this.current.state && next.pending === this.current.pending && next.lastSyncAt === this.current.lastSyncAt && next.problem === this.current.problem && sameTransfer) return;
     this.current = next;
     for (const listener of [...this.listeners]) listener({ ...next });
   }
