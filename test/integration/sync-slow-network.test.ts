@@ -6,6 +6,8 @@
  * shortened to match (the real ones are 30 s and 60 s, for messages of megabytes).
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
 import { join } from 'node:path';
 import * as Y from 'yjs';
 import { createReportFile, closeAllReports, type OpenReport } from '../../main/services/open-report.ts';
@@ -123,6 +125,22 @@ describe('a member on a slow network', () => {
     const stalled = fetchReport({ url, reportId, timeoutMs: LINK_SILENCE_MS });
     setTimeout(() => relay.setRate(0), 1_000);
     await expect(stalled).rejects.toThrow(`${url} stopped sending the report: nothing came for 1.5 s. Check your network connection and try again.`);
+  });
+
+  it('a server that only pings, and never sends the report, is still given up on', async () => {
+    // Pings keep a link alive (a member in a long message needs them), not a fetch.
+    const mute = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    cleanups.push(() => new Promise((resolve) => {
+      for (const client of mute.clients) client.terminate();
+      mute.close(resolve);
+    }));
+    mute.on('connection', (socket) => {
+      const ping = setInterval(() => socket.ping(), 100);
+      socket.on('close', () => clearInterval(ping));
+    });
+    await new Promise((resolve) => mute.once('listening', resolve));
+    const url = `ws://127.0.0.1:${(mute.address() as AddressInfo).port}`;
+    await expect(fetchReport({ url, reportId: 'some-report', timeoutMs: LINK_SILENCE_MS })).rejects.toThrow(`${url} stopped sending the report: nothing came for 1.5 s.`);
   });
 
   it('sends a report in parts that each take longer to leave than a step waits for an answer', async () => {

@@ -17,7 +17,7 @@ import { assertValidReportId } from '../../../shared/report-id.ts';
 import { refusalMessage } from './refusal-message.ts';
 import { guardedWebSocket, MAX_SERVER_FRAME_BYTES } from './guarded-socket.ts';
 import { CloseCode } from './frame-guard.ts';
-import { heardFrom } from './traffic-watch.ts';
+import { heardFrom, progressOf } from './traffic-watch.ts';
 
 export class FetchReportError extends Error {
   override name = 'FetchReportError';
@@ -66,11 +66,12 @@ export function fetchReport(options: FetchReportOptions): Promise<Y.Doc> {
       ? new FetchReportError(`${where} stopped sending the report: nothing came for ${timeoutMs / 1000} s. Check your network connection and try again.`)
       : unreachable());
     let timer = setTimeout(giveUp, timeoutMs);
+    // (Pings alone do not hold the fetch open: the report has to be coming.)
+    const reportComing = progressOf();
     const heard = (): void => {
       if (settled) return;
       clearTimeout(timer);
       timer = setTimeout(giveUp, timeoutMs);
-      heardFrom(provider);
     };
     const provider = new HocuspocusProvider({
       url: options.url,
@@ -84,7 +85,8 @@ export function fetchReport(options: FetchReportOptions): Promise<Y.Doc> {
           ? `The report on ${where} is larger than this app takes in one message (${MAX_SERVER_FRAME_BYTES / 1024 / 1024} MiB); nothing was kept. Ask a member who has it for a copy of the report file (File → Save a copy as…).`
           : `${where} sent something that is not part of a report (${reason}); nothing was kept.`)),
         onTraffic: (traffic, bytes) => {
-          if (traffic !== 'read') return;
+          heardFrom(provider);
+          if (traffic !== 'read' || !reportComing(bytes)) return;
           heard();
           if (!settled) options.onReceived?.(bytes);
         },

@@ -40,6 +40,13 @@ export class SendInPartsError extends Error {
   }
 }
 
+/**
+ * A part may take as long to leave as at 256 kbit/s, on top of the wait for the answer:
+ * a part of 16 MiB on a conference's Wi-Fi takes minutes, and is not a server that does
+ * not answer.
+ */
+const SLOW_NETWORK_BYTES_PER_SECOND = 32 * 1024;
+
 export interface SendInPartsOptions {
   url: string;
   reportId: string;
@@ -50,7 +57,7 @@ export interface SendInPartsOptions {
   partBytes: number;
   /** After the server has each part (and once before the first, with `sent` 0). */
   onProgress?: (sent: number, total: number) => void;
-  /** How long to wait for the server's answer to one step before giving up. */
+  /** How long to wait for the server's answer to one step before giving up (and for a part to leave, as at 256 kbit/s). */
   stepTimeoutMs?: number;
 }
 
@@ -68,8 +75,6 @@ export function sendInParts(options: SendInPartsOptions): PartsSending {
   let settle: (error: SendInPartsError | null) => void = () => {};
   let provider: HocuspocusProvider | null = null;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  /** The step waited for, while one is. */
-  let step: string | null = null;
   let parts: Uint8Array[] | null = null;
   let sent = 0;
 
@@ -78,7 +83,6 @@ export function sendInParts(options: SendInPartsOptions): PartsSending {
     settle = (error) => {
       if (settled) return;
       settled = true;
-      step = null;
       clearTimeout(timer);
       provider?.destroy();
       mirror.destroy();
@@ -86,14 +90,11 @@ export function sendInParts(options: SendInPartsOptions): PartsSending {
       else resolve();
     };
   });
-  const waitAtMost = (what: string): void => {
+  /** Waits for the server's answer to a step, and for `bytes` to leave first. */
+  const waitAtMost = (what: string, bytes = 0): void => {
     clearTimeout(timer);
-    step = what;
-    timer = setTimeout(() => settle(new SendInPartsError(`${options.url} did not answer in time (${what}).`)), stepTimeoutMs);
-  };
-  // A part still leaving on a slow network is not a server that does not answer.
-  const stillSending = (): void => {
-    if (step !== null) waitAtMost(step);
+    const leaving = (bytes / SLOW_NETWORK_BYTES_PER_SECOND) * 1000;
+    timer = setTimeout(() => settle(new SendInPartsError(`${options.url} did not answer in time (${what}).`)), stepTimeoutMs + leaving);
   };
 
   /** A part is applied to the mirror, and its update not yet stored by the server. */
@@ -105,9 +106,10 @@ export function sendInParts(options: SendInPartsOptions): PartsSending {
       provider.sendStateless(MERGE_REQUEST);
       return;
     }
-    waitAtMost(`part ${sent + 1} of ${parts.length}`);
+    const part = parts[sent] as Uint8Array;
+    waitAtMost(`part ${sent + 1} of ${parts.length}`, part.length);
     awaiting = true;
-    Y.applyUpdate(mirror, parts[sent] as Uint8Array);
+    Y.applyUpdate(mirror, part);
     // A part that brought the mirror nothing new sent nothing: there is no answer to wait for.
     if (provider.unsyncedChanges === 0) queueMicrotask(stored);
   };
@@ -131,10 +133,7 @@ export function sendInParts(options: SendInPartsOptions): PartsSending {
       url: options.url,
       reportId: options.reportId,
       onRefused: (reason) => settle(new SendInPartsError(`${options.url} sent something that is not part of a report (${reason}).`)),
-      onTraffic: (traffic) => {
-        heardFrom(provider);
-        if (traffic === 'written') stillSending();
-      },
+      onTraffic: () => heardFrom(provider),
     }),
     maxAttempts: 1,
     onAuthenticationFailed: ({ reason }: { reason?: string }) => settle(new SendInPartsError(`${options.url} refused the link${reason ? ` (${reason})` : ''}.`)),

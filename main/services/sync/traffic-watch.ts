@@ -52,3 +52,17 @@ export function heardFrom(provider: HocuspocusProvider | null | undefined): void
   const socket = provider?.configuration.websocketProvider;
   if (socket?.status === WebSocketStatus.Connected) socket.lastMessageReceived = Date.now();
 }
+
+/**
+ * For a wait on a message rather than on the link (a report being fetched): true once
+ * at least `minBytes` more have moved than at the last true. Pings (a few bytes every
+ * 10 s) keep a link alive, but a server that pings and never answers must still time out.
+ */
+export function progressOf(minBytes = 512): (bytes: number) => boolean {
+  let counted = 0;
+  return (bytes) => {
+    if (bytes - counted < minBytes) return false;
+    counted = bytes;
+    return true;
+  };
+}
