@@ -127,6 +127,24 @@ describe('a member on a slow network', () => {
     await expect(stalled).rejects.toThrow(`${url} stopped sending the report: nothing came for 1.5 s. Check your network connection and try again.`);
   });
 
+  it('a link whose server is gone without a word is still taken for lost while the member types', async () => {
+    // (The server waits longer than the link: it is the member's app that must notice.)
+    const { server } = await aServer(40 * LINK_SILENCE_MS);
+    const relay = await cuttableLink(server.port, 10 * 1024 * 1024);
+    cleanups.push(() => relay.close());
+    const report = createReportFile(join(tempDir(), 'report.plenary'), BLANK_REPORT_TEMPLATE);
+    const memberLink = link(`ws://127.0.0.1:${relay.port}`, readMeta(report.doc).id, report.doc);
+    await waitFor(() => memberLink.status.state === 'in-sync', 20_000, 'in sync');
+    // Nothing gets through any more, and nothing says so: the connection is half open.
+    relay.setRate(0);
+    const typing = setInterval(() => addParagraph(report.doc, 'Typed into a link that no longer leads anywhere.'), 100);
+    try {
+      await waitFor(() => memberLink.status.state === 'offline' || memberLink.status.state === 'connecting', 4 * LINK_SILENCE_MS, 'the link to be taken for lost');
+    } finally {
+      clearInterval(typing);
+    }
+  });
+
   it('a server that only pings, and never sends the report, is still given up on', async () => {
     // Pings keep a link alive (a member in a long message needs them), not a fetch.
     const mute = new WebSocketServer({ host: '127.0.0.1', port: 0 });

@@ -111,7 +111,7 @@ export class ServerLink {
         },
         // A first sync of a large report on a slow network is one message for minutes.
         onTraffic: (traffic, bytes) => {
-          heardFrom(this.provider);
+          heardFrom(this.provider, traffic);
           if (traffic === 'read') this.moved.received = bytes;
           else this.moved.sent = bytes;
           this.update();

@@ -85,7 +85,7 @@ export function fetchReport(options: FetchReportOptions): Promise<Y.Doc> {
           ? `The report on ${where} is larger than this app takes in one message (${MAX_SERVER_FRAME_BYTES / 1024 / 1024} MiB); nothing was kept. Ask a member who has it for a copy of the report file (File → Save a copy as…).`
           : `${where} sent something that is not part of a report (${reason}); nothing was kept.`)),
         onTraffic: (traffic, bytes) => {
-          heardFrom(provider);
+          heardFrom(provider, traffic);
           if (traffic !== 'read' || !reportComing(bytes)) return;
           heard();
           if (!settled) options.onReceived?.(bytes);

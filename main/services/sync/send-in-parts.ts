@@ -133,7 +133,7 @@ export function sendInParts(options: SendInPartsOptions): PartsSending {
       url: options.url,
       reportId: options.reportId,
       onRefused: (reason) => settle(new SendInPartsError(`${options.url} sent something that is not part of a report (${reason}).`)),
-      onTraffic: () => heardFrom(provider),
+      onTraffic: (traffic) => heardFrom(provider, traffic),
     }),
     maxAttempts: 1,
     onAuthenticationFailed: ({ reason }: { reason?: string }) => settle(new SendInPartsError(`${options.url} refused the link${reason ? ` (${reason})` : ''}.`)),

@@ -46,9 +46,13 @@ export function watchTraffic(socket: Socket, onTraffic: (traffic: Traffic, bytes
 /**
  * Counts bytes arriving on `provider`'s connection as a message heard, for its
  * liveness check (`messageReconnectTimeout`): a connection in the middle of a long
- * message is not silent. (The server pings every connection, so an idle one is heard too.)
+ * message is not silent. (The server pings every connection, so one that is sending a
+ * long message is heard too.) Bytes leaving do not count: the system takes them into
+ * its buffers even when the other end has gone without a word (a meeting host's laptop
+ * closed), and the link would never notice.
  */
-export function heardFrom(provider: HocuspocusProvider | null | undefined): void {
+export function heardFrom(provider: HocuspocusProvider | null | undefined, traffic: Traffic): void {
+  if (traffic !== 'read') return;
   const socket = provider?.configuration.websocketProvider;
   if (socket?.status === WebSocketStatus.Connected) socket.lastMessageReceived = Date.now();
 }
