@@ -22,6 +22,7 @@ import { fileSize } from '../../shared/file-size.ts';
 import { UNNAMED_SENDER } from '../../shared/roster.ts';
 import { renderMeetingInfo } from './meeting-info.ts';
 import { ChangesFileList } from './changes-file-list.ts';
+import { ProgressLine } from './progress-line.ts';
 
 type Field = { input: HTMLInputElement; row: HTMLElement };
 
@@ -58,7 +59,7 @@ export class SyncDialogs {
   private readonly body: HTMLElement;
   private readonly message: HTMLElement;
   private readonly buttons: HTMLElement;
-  private readonly progress: HTMLElement;
+  private readonly progress = new ProgressLine();
   private readonly notify: (text: string, detail?: string) => void;
   private readonly openReport: (path: string) => void;
   private readonly colleagues: () => string[];
@@ -92,12 +93,9 @@ export class SyncDialogs {
     this.message.className = 'field-error sync-message';
     this.message.id = 'sync-dialog-message';
     this.message.setAttribute('role', 'alert');
-    this.progress = document.createElement('p');
-    this.progress.className = 'sync-progress';
-    this.progress.setAttribute('role', 'status');
     this.buttons = document.createElement('div');
     this.buttons.className = 'dialog-buttons';
-    this.dialog.append(title, this.body, this.progress, this.message, this.buttons);
+    this.dialog.append(title, this.body, this.progress.element, this.message, this.buttons);
     document.body.append(this.dialog);
   }
 
@@ -162,7 +160,7 @@ export class SyncDialogs {
     this.progressLine = null;
     const progress = setTimeout(() => {
       this.progressShown = true;
-      this.progress.textContent = this.progressLine ?? working;
+      this.progress.show(this.progressLine ?? working);
     }, 300);
     // Close stays: like Escape, it leaves the action running and its outcome to the notice.
     for (const b of this.buttons.querySelectorAll('button')) if (!b.classList.contains('dialog-close')) b.disabled = true;
@@ -181,7 +179,7 @@ export class SyncDialogs {
       clearTimeout(progress);
       if (this.opened === shown) {
         this.progressShown = false;
-        this.progress.textContent = '';
+        this.progress.clear();
         for (const b of this.buttons.querySelectorAll('button')) b.disabled = false;
         this.dialog.removeAttribute('aria-busy');
       }
@@ -197,7 +195,7 @@ export class SyncDialogs {
   /** What the running action is doing now, in place of its first word. */
   private sayProgress(line: string): void {
     this.progressLine = line;
-    if (this.progressShown) this.progress.textContent = line;
+    if (this.progressShown) this.progress.show(line);
   }
 
   show(which: SyncDialog): void {

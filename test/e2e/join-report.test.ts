@@ -252,7 +252,7 @@ describe('a report that takes a while to come, on a slow network', () => {
     // A report with about 200 kB of history on the server, reached through a relay that
     // lets 60 kB through a second: a few seconds, as a long report on a hotel's Wi-Fi.
     const report = createReportFile(join(tempDataDir(), 'long.plenary'), BLANK_REPORT_TEMPLATE, { title: 'Long report' });
-    for (let i = 0; i < 1_100; i++) addParagraph(report.doc, `${i + 1}. The Working Group recognizes the respective roles of governments, the private sector and civil society.`);
+    for (let i = 0; i < 1_500; i++) addParagraph(report.doc, `${i + 1}. The Working Group recognizes the respective roles of governments, the private sector and civil society.`);
     const reportId = readMeta(report.doc).id;
     const secretariatLink = new ServerLink({ url: server.url, reportId, doc: report.doc });
     const relay = await cuttableLink(server.port, 60 * 1024);
@@ -260,10 +260,30 @@ describe('a report that takes a while to come, on a slow network', () => {
       await expect.poll(() => secretariatLink.status.state, { timeout: 20_000 }).toBe('in-sync');
       await openConnectDialog(guest);
       await guest.fill('#sync-server-url', `ws://127.0.0.1:${relay.port}/${reportId}`);
+      // What is shown and what a screen reader hears, kept across the page loading the report.
+      await guest.evaluate(() => {
+        const record = (selector: string, key: string): void => {
+          const element = document.querySelector(selector)!;
+          sessionStorage.setItem(key, '[]');
+          new MutationObserver(() => {
+            const seen = JSON.parse(sessionStorage.getItem(key)!) as string[];
+            if (element.textContent) sessionStorage.setItem(key, JSON.stringify([...seen, element.textContent]));
+          }).observe(element, { childList: true, characterData: true, subtree: true });
+        };
+        record('#sync-dialog .sync-progress', 'shown');
+        record('#sync-progress-spoken', 'spoken');
+      });
       await guest.keyboard.press('Enter');
       await guest.waitForFunction(() => /^Fetching the report… \d+\.\d kB received$/.test(document.querySelector('#sync-dialog .sync-progress')?.textContent ?? ''), undefined, { timeout: 15_000 });
       await guest.waitForURL(/[?&]report=[^&]*Long(%20|\+)report/, { timeout: 30_000 });
       await guest.waitForFunction(() => document.querySelector('.ProseMirror')?.textContent?.includes('2. The Working Group recognizes'));
+      // The count was shown as it grew, and said once: a screen reader hears it at most every 10 s.
+      const { shown, spoken } = await guest.evaluate(() => ({
+        shown: JSON.parse(sessionStorage.getItem('shown')!) as string[],
+        spoken: JSON.parse(sessionStorage.getItem('spoken')!) as string[],
+      }));
+      expect(shown.filter((line) => line.endsWith('kB received')).length).toBeGreaterThanOrEqual(2);
+      expect(spoken).toEqual(['Fetching the report…', expect.stringMatching(/^Fetching the report… \d+\.\d kB received$/)]);
       await guest.waitForFunction(() => /^In sync/.test(document.querySelector('#sync-status')?.textContent ?? ''), undefined, { timeout: 15_000 });
 
       // Away from the network while the others write a great deal: back, the status line
