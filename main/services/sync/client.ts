@@ -27,7 +27,7 @@ export interface SyncStatus {
   lastSyncAt: Date | null;
   /** Why it cannot connect, when retrying will not help by itself (a wss:// certificate). */
   problem: string | null;
-  /** While syncing: bytes received from the server and sent to it on this connection so far. */
+  /** While syncing: bytes received from the server and sent to it since the sync began. */
   transfer: { received: number; sent: number } | null;
 }
 

@@ -7,8 +7,8 @@
  * one that has not sent one for 60 s. A member on a slow connection (a conference's
  * Wi-Fi, a line at 1 Mbit/s) who fetches a 12 MB report, or sends a large backlog, is in
  * the middle of one message for longer than that: the link was closed each time, and
- * started over, and never got through. Bytes arriving, or leaving, show that the other
- * end and the path are alive as well as a whole message does.
+ * started over, and never got through. Bytes arriving show that the other end and the
+ * path are alive as well as a whole message does (bytes leaving do not: see heardFrom).
  */
 import type { Socket } from 'node:net';
 import { WebSocketStatus, type HocuspocusProvider } from '@hocuspocus/provider';
