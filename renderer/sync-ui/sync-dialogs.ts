@@ -68,9 +68,6 @@ export class SyncDialogs {
   private readonly statusWaiters = new Set<(status: SyncStatusView) => void>();
   /** Counts the dialogs opened, so a slow action can tell whether its dialog is still the one shown. */
   private opened = 0;
-  /** What main last said of the running action's progress, and whether the dialog shows it yet. */
-  private progressLine: string | null = null;
-  private progressShown = false;
 
   /**
    * `openReport` shows a report main has opened (the browser host loads it in this page);
@@ -127,7 +124,11 @@ export class SyncDialogs {
 
   /** Shows a dialog; `again` redraws the one shown (it is still the same dialog to a running action). */
   private open(heading: string, content: HTMLElement[], actions: HTMLButtonElement[], again = false): void {
-    if (!again) this.opened += 1;
+    if (!again) {
+      this.opened += 1;
+      // An action left running by the dialog before goes on, out of sight (its outcome goes to the notice).
+      this.progress.stop();
+    }
     (this.dialog.querySelector('h2') as HTMLElement).textContent = heading;
     this.body.replaceChildren(...content);
     this.message.textContent = '';
@@ -157,11 +158,7 @@ export class SyncDialogs {
     this.dialog.setAttribute('aria-busy', 'true');
     // A large changes file takes a moment to check and merge: say so (how far, once main
     // tells), and keep the buttons from a second click.
-    this.progressLine = null;
-    const progress = setTimeout(() => {
-      this.progressShown = true;
-      this.progress.show(this.progressLine ?? working);
-    }, 300);
+    this.progress.start(working);
     // Close stays: like Escape, it leaves the action running and its outcome to the notice.
     for (const b of this.buttons.querySelectorAll('button')) if (!b.classList.contains('dialog-close')) b.disabled = true;
     try {
@@ -176,10 +173,8 @@ export class SyncDialogs {
       if (stillShown()) this.message.textContent = message;
       else this.notify(message);
     } finally {
-      clearTimeout(progress);
       if (this.opened === shown) {
-        this.progressShown = false;
-        this.progress.clear();
+        this.progress.stop();
         for (const b of this.buttons.querySelectorAll('button')) b.disabled = false;
         this.dialog.removeAttribute('aria-busy');
       }
@@ -189,13 +184,7 @@ export class SyncDialogs {
   /** Main's word on how far Import changes… has got (a `changesProgress` event). */
   showProgress(event: { type: string }): void {
     const progress = parseChangesProgress(event);
-    if (progress) this.sayProgress(describeChangesProgress(progress));
-  }
-
-  /** What the running action is doing now, in place of its first word. */
-  private sayProgress(line: string): void {
-    this.progressLine = line;
-    if (this.progressShown) this.progress.show(line);
+    if (progress) this.progress.say(describeChangesProgress(progress));
   }
 
   show(which: SyncDialog): void {
@@ -355,7 +344,7 @@ export class SyncDialogs {
       // says the same, not "Connecting…", while it gives a starting server time to answer.
       const called = url.includes('#') ? 'the meeting' : url;
       const settled = await this.waitForStatus((s) => s.state === 'in-sync' || s.sendingInParts !== null || s.linkEnded !== null || s.problem !== null, FIRST_CONTACT_MS, (s) => {
-        if (s.state === 'offline' && stillShown()) this.sayProgress(`No answer from ${called} yet; trying again…`);
+        if (s.state === 'offline' && stillShown()) this.progress.say(`No answer from ${called} yet; trying again…`);
       });
       // Still exchanging a large backlog after the wait: it answered.
       const answered = settled ?? (this.status?.state === 'syncing' ? this.status : null);

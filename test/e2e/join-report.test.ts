@@ -275,6 +275,14 @@ describe('a report that takes a while to come, on a slow network', () => {
       });
       await guest.keyboard.press('Enter');
       await guest.waitForFunction(() => /^Fetching the report… \d+\.\d kB received$/.test(document.querySelector('#sync-dialog .sync-progress')?.textContent ?? ''), undefined, { timeout: 15_000 });
+      await guest.waitForFunction(() => (JSON.parse(sessionStorage.getItem('shown')!) as string[]).filter((line) => line.endsWith('kB received')).length >= 2);
+      // Closed, the fetch goes on; another dialog opened meanwhile shows none of its progress.
+      await guest.keyboard.press('Escape');
+      await guest.click('#sync-menu-button');
+      await guest.getByRole('menuitem', { name: 'Export changes…' }).click();
+      await guest.waitForTimeout(1_500);
+      expect(await guest.textContent('#sync-dialog .sync-progress')).toBe('');
+      await guest.keyboard.press('Escape');
       await guest.waitForURL(/[?&]report=[^&]*Long(%20|\+)report/, { timeout: 30_000 });
       await guest.waitForFunction(() => document.querySelector('.ProseMirror')?.textContent?.includes('2. The Working Group recognizes'));
       // The count was shown as it grew, and said once: a screen reader hears it at most every 10 s.
