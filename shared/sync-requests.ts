@@ -99,13 +99,18 @@ export interface ChangesProgressEvent {
   total: number;
 }
 
+/** A whole number of things or bytes, as a host's event may carry one. */
+function isCount(value: unknown): value is number {
+  return Number.isInteger(value) && (value as number) >= 0;
+}
+
 /** Checks a progress event received from the host. */
 export function parseChangesProgress(event: { type: string }): ChangesProgressEvent | null {
   const e = event as Record<string, unknown>;
   if (e.type !== 'changesProgress' || (e.phase !== 'checking' && e.phase !== 'merging' && e.phase !== 'writing' && e.phase !== 'fetching')) return null;
-  if (!Number.isInteger(e.done) || !Number.isInteger(e.total) || (e.done as number) < 0) return null;
-  if (e.phase === 'fetching' ? e.total !== 0 : (e.total as number) < (e.done as number)) return null;
-  return { type: 'changesProgress', phase: e.phase, done: e.done as number, total: e.total as number };
+  if (!isCount(e.done) || !isCount(e.total)) return null;
+  if (e.phase === 'fetching' ? e.total !== 0 : e.total < e.done) return null;
+  return { type: 'changesProgress', phase: e.phase, done: e.done, total: e.total };
 }
 
 /** The line the Import (or Export) dialog shows for it. */
@@ -305,12 +310,11 @@ export function parseSyncStatus(value: unknown): SyncStatusView | null {
 function transferOf(value: unknown): SyncStatusView['transfer'] {
   if (!value || typeof value !== 'object') return null;
   const { received, sent } = value as Record<string, unknown>;
-  const count = (n: unknown): n is number => Number.isInteger(n) && (n as number) >= 0;
-  return count(received) && count(sent) ? { received, sent } : null;
+  return isCount(received) && isCount(sent) ? { received, sent } : null;
 }
 
 function partsProgress(value: unknown): SyncStatusView['sendingInParts'] {
   if (!value || typeof value !== 'object') return null;
   const { sent, total } = value as Record<string, unknown>;
-  return Number.isInteger(sent) && Number.isInteger(total) && (sent as number) >= 0 && (sent as number) <= (total as number) ? { sent: sent as number, total: total as number } : null;
+  return isCount(sent) && isCount(total) && sent <= total ? { sent, total } : null;
 }

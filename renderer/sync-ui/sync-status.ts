@@ -27,7 +27,7 @@ function inParts({ sent, total }: { sent: number; total: number }, where: string
 }
 
 /** A sync that has moved this much is one to wait for (a second or more at 1 Mbit/s): the line says how far it has got. */
-export const TRANSFER_SHOWN_FROM_BYTES = 128 * 1024;
+const TRANSFER_SHOWN_FROM_BYTES = 128 * 1024;
 
 /** " · 1.2 MB received" (or sent, whichever way most goes), for a long sync; "" otherwise. */
 function transferred(transfer: SyncStatusView['transfer']): string {

@@ -17,7 +17,7 @@ import { ServerLink } from '../../main/services/sync/client.ts';
 import { createReportFile } from '../../main/services/open-report.ts';
 import { BLANK_REPORT_TEMPLATE } from '../../shared/report-template.ts';
 import { readMeta } from '../../shared/ydoc.ts';
-import { addParagraph } from '../unit/helpers/add-paragraph.ts';
+import { addParagraphs } from '../unit/helpers/add-paragraph.ts';
 import { cuttableLink } from '../integration/fixtures/sync/harness.ts';
 
 let secretariatHost: Host;
@@ -252,7 +252,7 @@ describe('a report that takes a while to come, on a slow network', () => {
     // A report with about 200 kB of history on the server, reached through a relay that
     // lets 60 kB through a second: a few seconds, as a long report on a hotel's Wi-Fi.
     const report = createReportFile(join(tempDataDir(), 'long.plenary'), BLANK_REPORT_TEMPLATE, { title: 'Long report' });
-    for (let i = 0; i < 1_500; i++) addParagraph(report.doc, `${i + 1}. The Working Group recognizes the respective roles of governments, the private sector and civil society.`);
+    addParagraphs(report.doc, 1_500, (i) => `${i + 1}. The Working Group recognizes the respective roles of governments, the private sector and civil society.`);
     const reportId = readMeta(report.doc).id;
     const secretariatLink = new ServerLink({ url: server.url, reportId, doc: report.doc });
     const relay = await cuttableLink(server.port, 60 * 1024);
@@ -298,7 +298,7 @@ describe('a report that takes a while to come, on a slow network', () => {
       // says how much of it has come, as it comes.
       relay.cut();
       await guest.waitForFunction(() => /^Offline/.test(document.querySelector('#sync-status')?.textContent ?? ''), undefined, { timeout: 15_000 });
-      for (let i = 0; i < 2_000; i++) addParagraph(report.doc, `Written while the guest was away (${i + 1}), on the respective roles of governments, the private sector and civil society.`);
+      addParagraphs(report.doc, 2_000, (i) => `Written while the guest was away (${i + 1}), on the respective roles of governments, the private sector and civil society.`);
       await expect.poll(() => secretariatLink.status.state, { timeout: 20_000 }).toBe('in-sync');
       relay.restore();
       await guest.waitForFunction(() => /^Syncing( \d+ updates?)?… · \d+\.\d kB received$/.test(document.querySelector('#sync-status')?.textContent ?? ''), undefined, { timeout: 20_000 });

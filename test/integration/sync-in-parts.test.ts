@@ -27,7 +27,7 @@ import { HeadlessPeer, settle } from '../unit/helpers/headless-peer.ts';
 import { connectToSession } from './session-peer.ts';
 import type { SyncStatusView } from '../../shared/sync-requests.ts';
 import { describeSync } from '../../renderer/sync-ui/sync-status.ts';
-import { addParagraph } from '../unit/helpers/add-paragraph.ts';
+import { addParagraph, addParagraphs } from '../unit/helpers/add-paragraph.ts';
 import { connectClient, cuttableLink, tempDir, waitFor } from './fixtures/sync/harness.ts';
 
 const LIMIT = 64 * 1024;
@@ -56,15 +56,11 @@ function linked(report: OpenReport, dataDir: string): { report: OpenReport; link
   return { report, links, statuses };
 }
 
-function addParagraphs(report: OpenReport, count: number, text: (i: number) => string): void {
-  for (let i = 0; i < count; i++) addParagraph(report.doc, text(i));
-}
-
 /** The secretariat's report after months of drafting: more than LIMIT of history, deletions too. */
 function longReport(paragraphs: number): { report: OpenReport; links: ReportLinks; statuses: SyncStatusView[] } {
   const dir = tempDir();
   const report = createReportFile(join(dir, 'report.plenary'), BLANK_REPORT_TEMPLATE, { title: 'Report of the Working Group on Internet Governance' });
-  addParagraphs(report, paragraphs, (i) => `${i + 1}. The Working Group recognizes the respective roles of governments, the private sector and civil society in the governance of the Internet. (${i})`);
+  addParagraphs(report.doc, paragraphs, (i) => `${i + 1}. The Working Group recognizes the respective roles of governments, the private sector and civil society in the governance of the Internet. (${i})`);
   report.doc.transact(() => bodyOf(report.doc).delete(3, 5));
   expect(Y.encodeStateAsUpdate(report.doc).length).toBeGreaterThan(2 * LIMIT);
   return linked(report, join(dir, 'data'));
@@ -220,7 +216,7 @@ describe('a report too large for one message to its server', () => {
     const meeting = await startMeeting({ reportId: readMeta(hostReport.doc).id, doc: hostReport.doc, host: '127.0.0.1', log: silentLogger, maxMessageBytes: LIMIT });
     cleanups.push(() => meeting.stop());
     const guest = linked(openReportFile(hostReport.saveCopyAs(join(dir, 'guest.plenary'))), join(dir, 'data-guest'));
-    addParagraphs(guest.report, paragraphs, (i) => `Guest's paragraph ${i}: the forum should be multilateral, transparent and democratic.`);
+    addParagraphs(guest.report.doc, paragraphs, (i) => `Guest's paragraph ${i}: the forum should be multilateral, transparent and democratic.`);
     expect(Y.encodeStateAsUpdate(guest.report.doc, Y.encodeStateVector(hostReport.doc)).length).toBeGreaterThan(LIMIT);
     return { host, meeting, guest };
   }
@@ -419,7 +415,7 @@ describe('a report too large for one message to its server', () => {
     const dir = tempDir();
     const report = createReportFile(join(dir, 'secretariat.plenary'), BLANK_REPORT_TEMPLATE, { title: 'Tunis draft' });
     const older = openReportFile(report.saveCopyAs(join(dir, 'member.plenary')));
-    addParagraphs(report, 800, (i) => `${i + 1}. Internet governance is the development and application by governments, the private sector and civil society of shared principles. (${i})`);
+    addParagraphs(report.doc, 800, (i) => `${i + 1}. Internet governance is the development and application by governments, the private sector and civil society of shared principles. (${i})`);
     const secretariat = linked(report, join(dir, 'data-secretariat'));
     secretariat.links.connect(server.url);
     await waitFor(() => inSync(secretariat.links), 30_000, 'the report on the server');

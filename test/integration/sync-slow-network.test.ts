@@ -21,7 +21,7 @@ import { sendInParts } from '../../main/services/sync/send-in-parts.ts';
 import type { Logger } from '../../main/services/sync/log.ts';
 import { BLANK_REPORT_TEMPLATE } from '../../shared/report-template.ts';
 import { bodyOf, createReportDoc, readMeta } from '../../shared/ydoc.ts';
-import { addParagraph } from '../unit/helpers/add-paragraph.ts';
+import { addParagraph, addParagraphs } from '../unit/helpers/add-paragraph.ts';
 import { cuttableLink, tempDir, waitFor, type Relay } from './fixtures/sync/harness.ts';
 
 const RATE = 60 * 1024;
@@ -52,9 +52,7 @@ async function slowRelay(server: SyncServer): Promise<Relay> {
 /** A report with about 350 kB of history: six seconds through the relay. */
 function draftedReport(): OpenReport {
   const report = createReportFile(join(tempDir(), 'report.plenary'), BLANK_REPORT_TEMPLATE, { title: 'Report of the Working Group on Internet Governance' });
-  for (let i = 0; i < 2_000; i++) {
-    addParagraph(report.doc, `${i + 1}. The Working Group recognizes the respective roles of governments, the private sector and civil society in the governance of the Internet.`);
-  }
+  addParagraphs(report.doc, 2_000, (i) => `${i + 1}. The Working Group recognizes the respective roles of governments, the private sector and civil society in the governance of the Internet.`);
   expect(Y.encodeStateAsUpdate(report.doc).length).toBeGreaterThan(4 * RATE);
   return report;
 }

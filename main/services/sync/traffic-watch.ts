@@ -14,7 +14,7 @@ import type { Socket } from 'node:net';
 import { WebSocketStatus, type HocuspocusProvider } from '@hocuspocus/provider';
 
 /** How often a connection's byte counts are looked at. */
-export const TRAFFIC_CHECK_MS = 1_000;
+const TRAFFIC_CHECK_MS = 1_000;
 
 export type Traffic = 'read' | 'written';
 

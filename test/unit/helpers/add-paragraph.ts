@@ -9,3 +9,8 @@ export function addParagraph(doc: Y.Doc, text: string): void {
     bodyOf(doc).push([p]);
   }, Origin.local);
 }
+
+/** `count` paragraphs added at the end, the i-th reading `text(i)`: a report with a long history. */
+export function addParagraphs(doc: Y.Doc, count: number, text: (i: number) => string): void {
+  for (let i = 0; i < count; i++) addParagraph(doc, text(i));
+}
