@@ -17,6 +17,7 @@ import { PresenceList } from './presence-list.ts';
 import { SyncStatusLine } from './sync-status.ts';
 import { SyncDialogs } from './sync-dialogs.ts';
 import { syncMenuButton } from './sync-menu.ts';
+import { StatusNotice, type Notice } from './notice.ts';
 import { acceptDroppedChangesFiles } from './drop-changes.ts';
 import { showOpenedReport } from '../api/web-client.ts';
 import { readPublicKey } from '../api/identity.ts';
@@ -47,9 +48,6 @@ function presenceUser(doc: Y.Doc, publicKey: string): PresenceUser {
   return member ? { name: member.name, group: groupLabel(member.group), colour } : { name: `Guest ${publicKey.slice(0, 4)}`, group: '', colour };
 }
 
-/** Long enough to read a file path twice. */
-const NOTICE_MS = 20_000;
-
 /** Whether this user is known not to be on the roster (their changes files then name them UNNAMED_SENDER). */
 function offRoster(doc: Y.Doc, myKey: string | null): boolean {
   if (myKey === null) return false;
@@ -74,25 +72,11 @@ export function mountSyncUi(options: SyncUiOptions): SyncDialogs {
   let myKey: string | null = null;
   const syncStatus = new SyncStatusLine();
   const presence = new PresenceList(options.awareness);
-  const notice = document.createElement('span');
-  notice.id = 'sync-notice';
-  notice.className = 'sync-notice';
-  notice.setAttribute('role', 'status');
-  // A notice tells what an action did, once (role=status reads it out); it then makes
-  // room again, and its whole text stays in the tooltip while it shows.
-  let noticeTimer: ReturnType<typeof setTimeout> | undefined;
-  const notify = (text: string, detail?: string): void => {
-    notice.textContent = text;
-    notice.title = detail ?? text;
-    clearTimeout(noticeTimer);
-    noticeTimer = setTimeout(() => {
-      notice.textContent = '';
-      notice.title = '';
-    }, NOTICE_MS);
-  };
+  const notice = new StatusNotice();
+  const notify = (shown: Notice): void => notice.show(shown);
   const dialogs = new SyncDialogs(api, notify, (path) => showOpenedReport(api, path), () => colleaguesOf(options.doc, myKey), () => offRoster(options.doc, myKey));
   acceptDroppedChangesFiles(api, (paths) => dialogs.importFiles(paths, 'dropped'), notify);
-  statusLine.append(presence.element, presence.announcer, presence.panel, notice, syncStatus.element, syncMenuButton((which) => dialogs.show(which)));
+  statusLine.append(presence.element, presence.announcer, presence.panel, notice.element, notice.actionButton, syncStatus.element, syncMenuButton((which) => dialogs.show(which)));
 
   // Changes files opened with the app (a double-click) wait in main for this report; asked
   // for when main says so and once now, for a file opened before the page was ready.

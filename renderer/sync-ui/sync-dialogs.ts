@@ -23,6 +23,7 @@ import { UNNAMED_SENDER } from '../../shared/roster.ts';
 import { renderMeetingInfo } from './meeting-info.ts';
 import { ChangesFileList } from './changes-file-list.ts';
 import { ProgressLine } from './progress-line.ts';
+import type { Notice } from './notice.ts';
 
 type Field = { input: HTMLInputElement; row: HTMLElement };
 
@@ -50,9 +51,6 @@ function field(label: string, id: string, type = 'text', hint = ''): Field {
   return { input, row };
 }
 
-/** What an action did, for the status line; `detail` (a whole file path) goes to its tooltip. */
-type Notice = string | { text: string; detail: string };
-
 export class SyncDialogs {
   private readonly api: PlenaryApi;
   private readonly dialog: HTMLDialogElement;
@@ -60,7 +58,7 @@ export class SyncDialogs {
   private readonly message: HTMLElement;
   private readonly buttons: HTMLElement;
   private readonly progress = new ProgressLine();
-  private readonly notify: (text: string, detail?: string) => void;
+  private readonly notify: (notice: Notice) => void;
   private readonly openReport: (path: string) => void;
   private readonly colleagues: () => string[];
   private readonly offRoster: () => boolean;
@@ -73,7 +71,7 @@ export class SyncDialogs {
    * `openReport` shows a report main has opened (the browser host loads it in this page);
    * `colleagues` names the roster's other members, offered as recipients of a changes file.
    */
-  constructor(api: PlenaryApi, notify: (text: string, detail?: string) => void, openReport: (path: string) => void, colleagues: () => string[], offRoster: () => boolean) {
+  constructor(api: PlenaryApi, notify: (notice: Notice) => void, openReport: (path: string) => void, colleagues: () => string[], offRoster: () => boolean) {
     this.api = api;
     this.notify = notify;
     this.openReport = openReport;
@@ -165,8 +163,7 @@ export class SyncDialogs {
       const done = await action(stillShown);
       if (done !== null) {
         if (stillShown()) this.dialog.close();
-        if (typeof done === 'string') this.notify(done);
-        else this.notify(done.text, done.detail);
+        this.notify(done);
       }
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -332,8 +329,17 @@ export class SyncDialogs {
       const named = reportIdInAddress(url);
       if (named && named !== (await current).id) {
         const joined = await this.api.request('joinReport', url);
+        // The report's id and a meeting's code are noise in the status line.
+        const server = new URL(url.split('#')[0] ?? url);
+        const fetched = `“${joined.title}” is now on this computer, linked to ${url.includes('#') ? `the meeting at ${server.host}` : server.origin}.`;
+        // Closed meanwhile, the user went back to the report in front of them: the page
+        // (the browser host's only window) is not replaced under their typing; the notice
+        // offers the fetched one instead. The desktop app has opened it in a window of its own.
+        if (!stillShown() && this.api.host === 'web') {
+          return { text: fetched, action: { label: `Open “${joined.title}”`, run: () => this.openReport(joined.path) } };
+        }
         this.openReport(joined.path);
-        return `“${joined.title}” is now on this computer, linked to ${url.split('#')[0]}.`;
+        return fetched;
       }
       const linked = await this.api.request('connectServer', url);
       this.setStatus(linked);

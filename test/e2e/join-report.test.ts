@@ -248,7 +248,7 @@ describe('a meeting hosted from the app, joined by someone without the report', 
 });
 
 describe('a report that takes a while to come, on a slow network', () => {
-  test('the Connect dialog says how much of it has come, then the page opens it; back from a time offline, the status line says how much has come', async () => {
+  test('the Connect dialog says how much of it has come; closed meanwhile, the page stays and the notice offers the report; back from a time offline, the status line says how much has come', async () => {
     // A report with about 200 kB of history on the server, reached through a relay that
     // lets 60 kB through a second: a few seconds, as a long report on a hotel's Wi-Fi.
     const report = createReportFile(join(tempDataDir(), 'long.plenary'), BLANK_REPORT_TEMPLATE, { title: 'Long report' });
@@ -283,7 +283,20 @@ describe('a report that takes a while to come, on a slow network', () => {
       await guest.waitForTimeout(1_500);
       expect(await guest.textContent('#sync-dialog .sync-progress')).toBe('');
       await guest.keyboard.press('Escape');
-      await guest.waitForURL(/[?&]report=[^&]*Long(%20|\+)report/, { timeout: 30_000 });
+      // Back to typing in the report in front of them: when the fetched one has come, the
+      // page stays, with what they typed; the notice offers the fetched report.
+      const before = guest.url();
+      await guest.click('.ProseMirror p');
+      await guest.keyboard.press('End');
+      await guest.keyboard.type(' Typed while the report came.');
+      await guest.waitForFunction(() => /^“Long report” is now on this computer, linked to ws:\/\/127\.0\.0\.1:\d+\.$/.test(document.querySelector('#sync-notice')?.textContent ?? ''), undefined, { timeout: 30_000 });
+      await guest.waitForTimeout(500);
+      expect(guest.url()).toBe(before);
+      expect(await bodyText(guest)).toContain('Typed while the report came.');
+      await guest.focus('#sync-notice-action');
+      expect(await guest.textContent('#sync-notice-action')).toBe('Open “Long report”');
+      await guest.keyboard.press('Enter');
+      await guest.waitForURL(/[?&]report=[^&]*Long(%20|\+)report/, { timeout: 10_000 });
       await guest.waitForFunction(() => document.querySelector('.ProseMirror')?.textContent?.includes('2. The Working Group recognizes'));
       // The count was shown as it grew, and said once: a screen reader hears it at most every 10 s.
       const { shown, spoken } = await guest.evaluate(() => ({
