@@ -92,10 +92,10 @@ export interface BundleImportResult {
  */
 export interface ChangesProgressEvent {
   type: 'changesProgress';
-  phase: 'checking' | 'merging' | 'writing' | 'fetching';
-  /** Files checked (checking) or written (writing) so far; 0 (merging); bytes received (fetching). */
+  phase: 'checking' | 'merging' | 'writing' | 'fetching' | 'resuming';
+  /** Files checked (checking) or written (writing) so far; 0 (merging); bytes received (fetching, resuming). */
   done: number;
-  /** Files in the import, or members to write for; 0 when fetching (the size is not known ahead). */
+  /** Files in the import, or members to write for; 0 when fetching or resuming (the size is not known ahead). */
   total: number;
 }
 
@@ -104,18 +104,22 @@ function isCount(value: unknown): value is number {
   return Number.isInteger(value) && (value as number) >= 0;
 }
 
+const PROGRESS_PHASES: readonly ChangesProgressEvent['phase'][] = ['checking', 'merging', 'writing', 'fetching', 'resuming'];
+
 /** Checks a progress event received from the host. */
 export function parseChangesProgress(event: { type: string }): ChangesProgressEvent | null {
   const e = event as Record<string, unknown>;
-  if (e.type !== 'changesProgress' || (e.phase !== 'checking' && e.phase !== 'merging' && e.phase !== 'writing' && e.phase !== 'fetching')) return null;
+  if (e.type !== 'changesProgress' || !PROGRESS_PHASES.includes(e.phase as ChangesProgressEvent['phase'])) return null;
   if (!isCount(e.done) || !isCount(e.total)) return null;
-  if (e.phase === 'fetching' ? e.total !== 0 : e.total < e.done) return null;
-  return { type: 'changesProgress', phase: e.phase, done: e.done, total: e.total };
+  const phase = e.phase as ChangesProgressEvent['phase'];
+  if (phase === 'fetching' || phase === 'resuming' ? e.total !== 0 : e.total < e.done) return null;
+  return { type: 'changesProgress', phase, done: e.done, total: e.total };
 }
 
 /** The line the Import (or Export) dialog shows for it. */
 export function describeChangesProgress(progress: ChangesProgressEvent): string {
   if (progress.phase === 'fetching') return `Fetching the report… ${fileSize(progress.done)} received`;
+  if (progress.phase === 'resuming') return `The connection broke off after ${fileSize(progress.done)}; connecting again to fetch the rest…`;
   if (progress.phase === 'writing') return `Writing the changes files: ${progress.done} of ${progress.total}…`;
   if (progress.phase === 'merging') return `Merging the changes of ${progress.total === 1 ? 'the file' : `${progress.total} files`} into the report…`;
   return progress.total === 1 ? 'Checking the file…' : `Checking the files: ${progress.done} of ${progress.total}…`;

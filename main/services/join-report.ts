@@ -83,6 +83,7 @@ export async function joinReport(options: JoinOptions): Promise<OpenReport> {
       doc = await fetchReport({
         url, reportId, token, timeoutMs: options.timeoutMs,
         onReceived: (bytes) => options.onProgress?.({ type: 'changesProgress', phase: 'fetching', done: bytes, total: 0 }),
+        onResuming: (bytes) => options.onProgress?.({ type: 'changesProgress', phase: 'resuming', done: bytes, total: 0 }),
       });
     } catch (error) {
       if (error instanceof FetchReportError) throw new ApiError(error.message);

@@ -322,4 +322,32 @@ describe('a report that takes a while to come, on a slow network', () => {
       relay.close();
     }
   });
+
+  test('on a line that drops every few seconds, the dialog says the connection broke off and is made again, and the report opens', async () => {
+    const report = createReportFile(join(tempDataDir(), 'flaky.plenary'), BLANK_REPORT_TEMPLATE, { title: 'Flaky report' });
+    addParagraphs(report.doc, 2_000, (i) => `${i + 1}. The Working Group recognizes the respective roles of governments, the private sector and civil society.`);
+    const reportId = readMeta(report.doc).id;
+    const secretariatLink = new ServerLink({ url: server.url, reportId, doc: report.doc });
+    const relay = await cuttableLink(server.port, 60 * 1024);
+    // No connection lasts the six seconds the whole report takes at this rate.
+    const drops = setInterval(() => {
+      relay.cut();
+      relay.restore();
+    }, 3_000);
+    try {
+      await expect.poll(() => secretariatLink.status.state, { timeout: 20_000 }).toBe('in-sync');
+      await openConnectDialog(guest);
+      await guest.fill('#sync-server-url', `ws://127.0.0.1:${relay.port}/${reportId}`);
+      await guest.keyboard.press('Enter');
+      await guest.waitForFunction(() => /^The connection broke off after \d+\.\d kB; connecting again to fetch the rest…$/.test(document.querySelector('#sync-dialog .sync-progress')?.textContent ?? ''), undefined, { timeout: 20_000 });
+      expect(await guest.textContent('#sync-dialog-message')).toBe('');
+      await guest.waitForURL(/[?&]report=[^&]*Flaky(%20|\+)report/, { timeout: 60_000 });
+      await guest.waitForFunction(() => document.querySelector('.ProseMirror')?.textContent?.includes('2. The Working Group recognizes'));
+    } finally {
+      clearInterval(drops);
+      secretariatLink.close();
+      report.close();
+      relay.close();
+    }
+  });
 });

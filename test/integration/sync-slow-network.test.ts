@@ -126,6 +126,57 @@ describe('a member on a slow network', () => {
     await expect(stalled).rejects.toThrow(`${url} stopped sending the report: nothing came for 2.5 s. Check your network connection and try again.`);
   });
 
+  it('fetches a report on a line that drops every few seconds: each connection picks up where the last broke off', async () => {
+    const { server, events } = await aServer(4 * LINK_SILENCE_MS);
+    const report = draftedReport();
+    const reportId = readMeta(report.doc).id;
+    const secretariat = link(server.url, reportId, report.doc);
+    await waitFor(() => secretariat.status.state === 'in-sync', 20_000, 'the report to be on the server');
+    const relay = await slowRelay(server);
+    const url = `ws://127.0.0.1:${relay.port}`;
+    const whole = Y.encodeStateAsUpdate(report.doc).length;
+    // Dropped every 3 s and back at once: at 60 kB/s no connection lasts long enough for
+    // the whole report (about six seconds), so one that started over would never finish.
+    const drops = setInterval(() => {
+      relay.cut();
+      relay.restore();
+    }, 3_000);
+    const resumedAfter: number[] = [];
+    let received = 0;
+    try {
+      const fetched = await fetchReport({
+        url,
+        reportId,
+        timeoutMs: 4 * LINK_SILENCE_MS,
+        onResuming: (bytes) => resumedAfter.push(bytes),
+        onReceived: (bytes) => (received = bytes),
+      });
+      expect(bodyOf(fetched).toJSON()).toBe(bodyOf(report.doc).toJSON());
+    } finally {
+      clearInterval(drops);
+    }
+    expect(resumedAfter.length).toBeGreaterThanOrEqual(2);
+    // The count goes on from where it was, and each connection after a break asked for parts.
+    expect(resumedAfter).toEqual([...resumedAfter].sort((a, b) => a - b));
+    expect(received).toBeGreaterThan(whole);
+    expect(received).toBeLessThan(3 * whole);
+    expect(opened(events)).toBeGreaterThanOrEqual(3);
+  }, 60_000);
+
+  it('a fetch whose connection broke off and does not come back says how much had come', async () => {
+    const { server } = await aServer(4 * LINK_SILENCE_MS);
+    const report = draftedReport();
+    const reportId = readMeta(report.doc).id;
+    const secretariat = link(server.url, reportId, report.doc);
+    await waitFor(() => secretariat.status.state === 'in-sync', 20_000, 'the report to be on the server');
+    const relay = await slowRelay(server);
+    const url = `ws://127.0.0.1:${relay.port}`;
+    const fetching = fetchReport({ url, reportId, timeoutMs: LINK_SILENCE_MS });
+    // Gone after two seconds of the report, and for good (a laptop carried out of the room).
+    setTimeout(() => relay.cut(), 2_000);
+    await expect(fetching).rejects.toThrow(new RegExp(`^The connection to ${url} broke off after \\d+\\.\\d kB of the report came, and nothing more came for 2\\.5 s\\. Check your network connection and try again\\.$`));
+  });
+
   it('a link whose server is gone without a word is still taken for lost while the member types', async () => {
     // (The server waits longer than the link: it is the member's app that must notice.)
     const { server } = await aServer(40 * LINK_SILENCE_MS);

@@ -59,6 +59,9 @@ describe('the progress the dialog shows while files are imported', () => {
     expect(line({ phase: 'fetching', done: 350 * 1024, total: 0 })).toBe('Fetching the report… 350.0 kB received');
     expect(line({ phase: 'fetching', done: 12.5 * 1024 * 1024, total: 0 })).toBe('Fetching the report… 12.5 MB received');
     expect(line({ phase: 'fetching', done: 1024, total: 2048 })).toBeNull();
+    // A broken connection made again: how much had come, and that the rest is on its way.
+    expect(line({ phase: 'resuming', done: 150 * 1024, total: 0 })).toBe('The connection broke off after 150.0 kB; connecting again to fetch the rest…');
+    expect(line({ phase: 'resuming', done: 1024, total: 2 })).toBeNull();
   });
 
   it('ignores an event it cannot read', () => {

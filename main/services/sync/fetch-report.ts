@@ -3,6 +3,10 @@
  * meeting, into a fresh Y.Doc, with the stock Hocuspocus provider: one connection, the
  * Yjs sync exchange, then the connection is closed. The caller decides what to keep.
  *
+ * A connection that breaks off while the report comes is made again, and asks the
+ * server for the rest in parts about the size the line carried (reply-parts.ts): on a
+ * network that drops every minute or two a large report still arrives, part by part.
+ *
  * Every way this can fail ends in a `FetchReportError` whose message says what to do:
  * the server cannot be reached, the meeting code was refused, nothing came in time, or
  * what came is not the report that was asked for (a server makes an empty document for
@@ -18,6 +22,8 @@ import { refusalMessage } from './refusal-message.ts';
 import { guardedWebSocket, MAX_SERVER_FRAME_BYTES } from './guarded-socket.ts';
 import { CloseCode } from './frame-guard.ts';
 import { heardFrom, progressOf } from './traffic-watch.ts';
+import { MIN_REPLY_PART_BYTES } from './reply-parts.ts';
+import { fileSize } from '../../../shared/file-size.ts';
 
 export class FetchReportError extends Error {
   override name = 'FetchReportError';
@@ -36,9 +42,21 @@ export interface FetchReportOptions {
   timeoutMs?: number;
   /** Told, about once a second while the report comes, how many bytes have come. */
   onReceived?: (bytes: number) => void;
+  /** Told when the connection broke off after `bytes` had come, and is being made again to fetch the rest. */
+  onResuming?: (bytes: number) => void;
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
+
+/**
+ * A connection that broke off after this much came was carrying the report, and is
+ * made again; one that carried less (a server closing at once) fails the fetch as before.
+ */
+const RESUME_AFTER_BYTES = 16 * 1024;
+
+/** Between attempts to make a broken connection again; the silence limit ends them. */
+const RECONNECT_DELAY_MS = 1_000;
+const RECONNECT_MAX_DELAY_MS = 10_000;
 
 export function fetchReport(options: FetchReportOptions): Promise<Y.Doc> {
   assertValidReportId(options.reportId);
@@ -47,6 +65,8 @@ export function fetchReport(options: FetchReportOptions): Promise<Y.Doc> {
   return new Promise<Y.Doc>((resolve, reject) => {
     let settled = false;
     let everOpen = false;
+    /** Whether the current connection opened (one that never did closes too). */
+    let connected = false;
     const finish = (error: FetchReportError | null): void => {
       if (settled) return;
       settled = true;
@@ -62,9 +82,16 @@ export function fetchReport(options: FetchReportOptions): Promise<Y.Doc> {
     const unreachable = (): FetchReportError =>
       new FetchReportError(`Could not reach ${where}. Check the address, that you are on the right network, and that the server or meeting is running.`);
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const giveUp = (): void => finish(everOpen
-      ? new FetchReportError(`${where} stopped sending the report: nothing came for ${timeoutMs / 1000} s. Check your network connection and try again.`)
-      : unreachable());
+    /** Bytes that came on the connections before this one, and on this one so far. */
+    let receivedBefore = 0;
+    let receivedNow = 0;
+    /** Once a connection carrying the report broke off: the part size the rest is asked in. */
+    let partBytes: number | null = null;
+    const giveUp = (): void => finish(partBytes !== null
+      ? new FetchReportError(`The connection to ${where} broke off after ${fileSize(receivedBefore + receivedNow)} of the report came, and nothing more came for ${timeoutMs / 1000} s. Check your network connection and try again.`)
+      : everOpen
+        ? new FetchReportError(`${where} stopped sending the report: nothing came for ${timeoutMs / 1000} s. Check your network connection and try again.`)
+        : unreachable());
     let timer = setTimeout(giveUp, timeoutMs);
     // (Pings alone do not hold the fetch open: the report has to be coming.)
     const reportComing = progressOf();
@@ -72,6 +99,18 @@ export function fetchReport(options: FetchReportOptions): Promise<Y.Doc> {
       if (settled) return;
       clearTimeout(timer);
       timer = setTimeout(giveUp, timeoutMs);
+    };
+    /** The connection closed after opening: made again when it was carrying the report, else the end. */
+    const brokeOff = (): void => {
+      if (partBytes === null && receivedNow < RESUME_AFTER_BYTES) {
+        finish(new FetchReportError(`The connection to ${where} broke off before the whole report came. Check your network connection and try again.`));
+        return;
+      }
+      // Parts of about half what the line carried this time, so that one fits between breaks.
+      if (receivedNow > 0) partBytes = Math.min(partBytes ?? Infinity, Math.max(MIN_REPLY_PART_BYTES, Math.floor(receivedNow / 2)));
+      receivedBefore += receivedNow;
+      receivedNow = 0;
+      options.onResuming?.(receivedBefore);
     };
     const provider = new HocuspocusProvider({
       url: options.url,
@@ -86,23 +125,36 @@ export function fetchReport(options: FetchReportOptions): Promise<Y.Doc> {
           : `${where} sent something that is not part of a report (${reason}); nothing was kept.`)),
         onTraffic: (traffic, bytes) => {
           heardFrom(provider, traffic);
-          if (traffic !== 'read' || !reportComing(bytes)) return;
+          if (traffic !== 'read') return;
+          receivedNow = bytes;
+          if (!reportComing(receivedBefore + bytes)) return;
           heard();
-          if (!settled) options.onReceived?.(bytes);
+          if (!settled) options.onReceived?.(receivedBefore + bytes);
         },
+        replyPartBytes: () => partBytes,
       }),
-      // One try: the user is waiting in a dialog and can try again.
-      maxAttempts: 1,
+      // Until a connection has carried some of the report, one try: the user is waiting
+      // in a dialog and can try again. After, the provider makes it again (brokeOff).
+      maxAttempts: 0,
+      delay: RECONNECT_DELAY_MS,
+      minDelay: RECONNECT_DELAY_MS,
+      factor: 2,
+      maxDelay: RECONNECT_MAX_DELAY_MS,
       // (Silence is judged above, with its own message.)
       messageReconnectTimeout: 2 * timeoutMs,
       onOpen: () => {
         everOpen = true;
+        connected = true;
       },
       onAuthenticationFailed: ({ reason }: { reason?: string }) => finish(new FetchReportError(refusalMessage({ meeting: options.token !== undefined, reason, where }))),
-      onMaxAttemptsFailed: () => finish(unreachable()),
-      onClose: () => finish(everOpen
-        ? new FetchReportError(`The connection to ${where} broke off before the whole report came. Check your network connection and try again.`)
-        : unreachable()),
+      onClose: () => {
+        if (settled) return;
+        const wasOpen = connected;
+        connected = false;
+        if (!everOpen) finish(unreachable());
+        // (An attempt to make it again that found no server: the provider tries again, the silence limit ends it.)
+        else if (wasOpen) brokeOff();
+      },
       onSynced: () => {
         try {
           checkFetched(doc, options.reportId, where);

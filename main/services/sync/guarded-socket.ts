@@ -16,6 +16,7 @@ import { watchTraffic, type Traffic } from './traffic-watch.ts';
 import { checkServerFrame, CloseCode, RefusedFrameError } from './frame-guard.ts';
 import { UpdateGuard } from './update-guard.ts';
 import { trustSystemCertificates } from './system-certificates.ts';
+import { withReplyParts } from './reply-parts.ts';
 
 /** A whole report's first sync fits: the largest reports measured are a few MB. */
 export const MAX_SERVER_FRAME_BYTES = 64 * 1024 * 1024;
@@ -31,6 +32,8 @@ export interface GuardedSocketOptions {
   maxBytes?: number;
   /** Told, about once a second, that bytes arrived or left meanwhile, and how many in all (traffic-watch.ts). */
   onTraffic?: (traffic: Traffic, bytes: number) => void;
+  /** Asked at each connection: the part size to ask the server's first-sync answer in, or null for one message (reply-parts.ts). */
+  replyPartBytes?: () => number | null;
 }
 
 /** One JSON line on stderr (the app's log): the server sent something the link refused. */
@@ -57,7 +60,7 @@ export function guardedWebSocket(options: GuardedSocketOptions) {
     private guard: UpdateGuard | null = null;
 
     constructor(address: string, protocols?: string | string[]) {
-      super(address, protocols);
+      super(withReplyParts(address, options.replyPartBytes?.() ?? null), protocols);
       this.on('error', (error: Error & { code?: string }) => options.onError?.(error));
       this.once('close', () => void this.guard?.close());
       // While a long message arrives, the server hears nothing else from us: a ping says we are here.

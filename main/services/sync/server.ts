@@ -28,6 +28,7 @@ import { UpdateGuard } from './update-guard.ts';
 import { bindPresenceToLastSpeaker } from './presence-binding.ts';
 import { skipEchoToSender } from './echo-free-broadcast.ts';
 import { splitLargeSyncReplies } from './large-replies.ts';
+import { requestedReplyParts } from './reply-parts.ts';
 import { throttleStoreDebounce } from './store-debounce.ts';
 import { isValidReportId, reportOfDocument } from '../../../shared/report-id.ts';
 import { incomingCopies } from './incoming-copies.ts';
@@ -248,15 +249,17 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     // Every message to this socket goes through the outbox: held while a commit is open,
     // and what one release sends it leaves in one write.
     const sendNow = ws.send.bind(ws) as (data: Uint8Array) => void;
+    // A member whose last first sync broke off asks for the answer in smaller parts (reply-parts.ts).
+    const replyParts = requestedReplyParts(req.url);
     ws.send = splitLargeSyncReplies(
       outboxSender(outbox, req.socket, () => ws.readyState === ws.OPEN, sendNow),
       (name) => hocuspocus.documents.get(name),
-      maxReplyBytes,
+      Math.min(maxReplyBytes, replyParts ?? maxReplyBytes),
     ) as typeof ws.send;
     const request = toRequest(req);
     connectionOf.set(request, { socket: ws, remote });
     const client = hocuspocus.handleConnection(ws, request);
-    log('info', 'connection.opened', { connection: id, remote, report: pinned ?? undefined });
+    log('info', 'connection.opened', { connection: id, remote, report: pinned ?? undefined, replyParts: replyParts ?? undefined });
     // A member sending a long message on a slow network (a large backlog) is heard by its
     // bytes (one receiving one pings), and pinged, so that its provider hears this server
     // meanwhile (traffic-watch.ts).

@@ -20,13 +20,13 @@ export type Traffic = 'read' | 'written';
 
 /**
  * Calls `onTraffic` at most once per `everyMs` for each direction in which `socket`
- * moved bytes meanwhile, with the bytes moved that way since the socket opened; stops
- * when the socket closes, or when the returned function is called.
+ * moved bytes meanwhile, with the bytes moved that way since the socket opened, and once
+ * more as the socket closes; stops then, or when the returned function is called.
  */
 export function watchTraffic(socket: Socket, onTraffic: (traffic: Traffic, bytes: number) => void, everyMs = TRAFFIC_CHECK_MS): () => void {
   let read = socket.bytesRead;
   let written = socket.bytesWritten;
-  const timer = setInterval(() => {
+  const look = (): void => {
     if (socket.bytesRead !== read) {
       read = socket.bytesRead;
       onTraffic('read', read);
@@ -35,11 +35,16 @@ export function watchTraffic(socket: Socket, onTraffic: (traffic: Traffic, bytes
       written = socket.bytesWritten;
       onTraffic('written', written);
     }
-  }, everyMs);
+  };
+  const timer = setInterval(look, everyMs);
   // (A watch never keeps a process alive.)
   timer.unref();
   const stop = (): void => clearInterval(timer);
-  socket.once('close', stop);
+  // The last second's bytes count too: a fetch resumed after a break asks for parts by them.
+  socket.once('close', () => {
+    stop();
+    look();
+  });
   return stop;
 }
 
