@@ -1,7 +1,7 @@
 /**
  * Fetches the whole of a report this machine does not have yet from a sync server or a
- * meeting, into a fresh Y.Doc, with the stock Hocuspocus provider: one connection, the
- * Yjs sync exchange, then the connection is closed. The caller decides what to keep.
+ * meeting, into a fresh Y.Doc, with the stock Hocuspocus provider: the Yjs sync
+ * exchange, then the connection is closed. The caller decides what to keep.
  *
  * A connection that breaks off while the report comes is made again, and asks the
  * server for the rest in parts about the size the line carried (reply-parts.ts): on a
