@@ -14,11 +14,11 @@ import { launchBrowser, newPage, openEditor, startHost, tempDataDir, type Host }
 import { startSyncServer, type SyncServer } from '../../main/services/sync/server.ts';
 import { silentLogger } from '../../main/services/sync/log.ts';
 import { ServerLink } from '../../main/services/sync/client.ts';
-import { createReportFile } from '../../main/services/open-report.ts';
+import { createReportFile, type OpenReport } from '../../main/services/open-report.ts';
 import { BLANK_REPORT_TEMPLATE } from '../../shared/report-template.ts';
 import { readMeta } from '../../shared/ydoc.ts';
 import { addParagraphs } from '../unit/helpers/add-paragraph.ts';
-import { cuttableLink } from '../integration/fixtures/sync/harness.ts';
+import { cuttableLink, type Relay } from '../integration/fixtures/sync/harness.ts';
 
 let secretariatHost: Host;
 let newcomerHost: Host;
@@ -247,15 +247,24 @@ describe('a meeting hosted from the app, joined by someone without the report', 
   });
 });
 
+/**
+ * A report of `paragraphs` numbered paragraphs on the server, linked from a copy of the
+ * secretariat's, and a relay in front of the server that lets 60 kB through a second.
+ */
+async function aLongReportBehindASlowLine(title: string, paragraphs: number): Promise<{ report: OpenReport; reportId: string; secretariatLink: ServerLink; relay: Relay }> {
+  const report = createReportFile(join(tempDataDir(), `${title}.plenary`), BLANK_REPORT_TEMPLATE, { title });
+  addParagraphs(report.doc, paragraphs, (i) => `${i + 1}. The Working Group recognizes the respective roles of governments, the private sector and civil society.`);
+  const reportId = readMeta(report.doc).id;
+  const secretariatLink = new ServerLink({ url: server.url, reportId, doc: report.doc });
+  const relay = await cuttableLink(server.port, 60 * 1024);
+  return { report, reportId, secretariatLink, relay };
+}
+
 describe('a report that takes a while to come, on a slow network', () => {
   test('the Connect dialog says how much of it has come; closed meanwhile, the page stays and the notice offers the report; back from a time offline, the status line says how much has come', async () => {
     // A report with about 200 kB of history on the server, reached through a relay that
     // lets 60 kB through a second: a few seconds, as a long report on a hotel's Wi-Fi.
-    const report = createReportFile(join(tempDataDir(), 'long.plenary'), BLANK_REPORT_TEMPLATE, { title: 'Long report' });
-    addParagraphs(report.doc, 1_500, (i) => `${i + 1}. The Working Group recognizes the respective roles of governments, the private sector and civil society.`);
-    const reportId = readMeta(report.doc).id;
-    const secretariatLink = new ServerLink({ url: server.url, reportId, doc: report.doc });
-    const relay = await cuttableLink(server.port, 60 * 1024);
+    const { report, reportId, secretariatLink, relay } = await aLongReportBehindASlowLine('Long report', 1_500);
     try {
       await expect.poll(() => secretariatLink.status.state, { timeout: 20_000 }).toBe('in-sync');
       await openConnectDialog(guest);
@@ -324,11 +333,7 @@ describe('a report that takes a while to come, on a slow network', () => {
   });
 
   test('on a line that drops every few seconds, the dialog says the connection broke off and is made again, and the report opens', async () => {
-    const report = createReportFile(join(tempDataDir(), 'flaky.plenary'), BLANK_REPORT_TEMPLATE, { title: 'Flaky report' });
-    addParagraphs(report.doc, 2_000, (i) => `${i + 1}. The Working Group recognizes the respective roles of governments, the private sector and civil society.`);
-    const reportId = readMeta(report.doc).id;
-    const secretariatLink = new ServerLink({ url: server.url, reportId, doc: report.doc });
-    const relay = await cuttableLink(server.port, 60 * 1024);
+    const { report, reportId, secretariatLink, relay } = await aLongReportBehindASlowLine('Flaky report', 2_000);
     // No connection lasts the six seconds the whole report takes at this rate.
     const drops = setInterval(() => {
       relay.cut();

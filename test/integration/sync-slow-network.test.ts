@@ -63,6 +63,20 @@ function link(url: string, reportId: string, doc: Y.Doc): ServerLink {
   return serverLink;
 }
 
+/**
+ * The drafted report on a server (linked from the secretariat's copy, in sync), and a
+ * slow relay in front of the server for the member.
+ */
+async function aReportOnTheServer(silenceMs = LINK_SILENCE_MS): Promise<{ server: SyncServer; events: string[]; report: OpenReport; reportId: string; relay: Relay; url: string }> {
+  const { server, events } = await aServer(silenceMs);
+  const report = draftedReport();
+  const reportId = readMeta(report.doc).id;
+  const secretariat = link(server.url, reportId, report.doc);
+  await waitFor(() => secretariat.status.state === 'in-sync', 20_000, 'the report to be on the server');
+  const relay = await slowRelay(server);
+  return { server, events, report, reportId, relay, url: `ws://127.0.0.1:${relay.port}` };
+}
+
 /** The status as the status line gets it (report-links.ts adds the server and the rest). */
 const view = (status: SyncStatus): SyncStatusView => ({
   ...status, lastSyncAt: null, server: 'ws://server', inMeeting: false, linkEnded: null, linkEndedAt: null, meeting: null, sendingInParts: null,
@@ -72,16 +86,11 @@ const opened = (events: string[]): number => events.filter((event) => event === 
 
 describe('a member on a slow network', () => {
   it('receives a large report on the first connection, however long its one message takes', async () => {
-    const { server, events } = await aServer();
-    const report = draftedReport();
-    const reportId = readMeta(report.doc).id;
-    const secretariat = link(server.url, reportId, report.doc);
-    await waitFor(() => secretariat.status.state === 'in-sync', 20_000, 'the report to be on the server');
-    const relay = await slowRelay(server);
+    const { events, report, reportId, url } = await aReportOnTheServer();
     const before = opened(events);
 
     const member = createReportDoc();
-    const memberLink = link(`ws://127.0.0.1:${relay.port}`, reportId, member);
+    const memberLink = link(url, reportId, member);
     const statuses: SyncStatus[] = [];
     memberLink.onStatus((status) => statuses.push(status));
     await waitFor(() => memberLink.status.state === 'in-sync', 30_000, 'the member to be in sync');
@@ -110,13 +119,7 @@ describe('a member on a slow network', () => {
 
   it('fetches a report that takes longer than the fetch waits in silence; a link that stalls is given up, and said', async () => {
     // (The server waits longer than the fetch: it is the fetch that notices the stall.)
-    const { server } = await aServer(4 * LINK_SILENCE_MS);
-    const report = draftedReport();
-    const reportId = readMeta(report.doc).id;
-    const secretariat = link(server.url, reportId, report.doc);
-    await waitFor(() => secretariat.status.state === 'in-sync', 20_000, 'the report to be on the server');
-    const relay = await slowRelay(server);
-    const url = `ws://127.0.0.1:${relay.port}`;
+    const { report, reportId, relay, url } = await aReportOnTheServer(4 * LINK_SILENCE_MS);
 
     const fetched = await fetchReport({ url, reportId, timeoutMs: LINK_SILENCE_MS });
     expect(bodyOf(fetched).toJSON()).toBe(bodyOf(report.doc).toJSON());
@@ -127,13 +130,7 @@ describe('a member on a slow network', () => {
   });
 
   it('fetches a report on a line that drops every few seconds: each connection picks up where the last broke off', async () => {
-    const { server, events } = await aServer(4 * LINK_SILENCE_MS);
-    const report = draftedReport();
-    const reportId = readMeta(report.doc).id;
-    const secretariat = link(server.url, reportId, report.doc);
-    await waitFor(() => secretariat.status.state === 'in-sync', 20_000, 'the report to be on the server');
-    const relay = await slowRelay(server);
-    const url = `ws://127.0.0.1:${relay.port}`;
+    const { events, report, reportId, relay, url } = await aReportOnTheServer(4 * LINK_SILENCE_MS);
     const whole = Y.encodeStateAsUpdate(report.doc).length;
     // Dropped every 3 s and back at once: at 60 kB/s no connection lasts long enough for
     // the whole report (about six seconds), so one that started over would never finish.
@@ -164,13 +161,7 @@ describe('a member on a slow network', () => {
   }, 60_000);
 
   it('a fetch whose connection broke off and does not come back says how much had come', async () => {
-    const { server } = await aServer(4 * LINK_SILENCE_MS);
-    const report = draftedReport();
-    const reportId = readMeta(report.doc).id;
-    const secretariat = link(server.url, reportId, report.doc);
-    await waitFor(() => secretariat.status.state === 'in-sync', 20_000, 'the report to be on the server');
-    const relay = await slowRelay(server);
-    const url = `ws://127.0.0.1:${relay.port}`;
+    const { reportId, relay, url } = await aReportOnTheServer(4 * LINK_SILENCE_MS);
     const fetching = fetchReport({ url, reportId, timeoutMs: LINK_SILENCE_MS });
     // Gone after two seconds of the report, and for good (a laptop carried out of the room).
     setTimeout(() => relay.cut(), 2_000);
