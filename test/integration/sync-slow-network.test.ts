@@ -35,12 +35,17 @@ afterEach(async () => {
 });
 
 /** A server whose connections may be silent for `silenceMs` (2.5 s here; 60 s by default), and what it logged. */
-async function aServer(silenceMs = LINK_SILENCE_MS): Promise<{ server: SyncServer; events: string[] }> {
+async function aServer(silenceMs = LINK_SILENCE_MS): Promise<{ server: SyncServer; events: string[]; partsAsked: Array<number | undefined> }> {
   const events: string[] = [];
-  const log: Logger = (_level, event) => events.push(event);
+  /** Each connection's `?parts=N`, in order (undefined: none asked). */
+  const partsAsked: Array<number | undefined> = [];
+  const log: Logger = (_level, event, fields) => {
+    events.push(event);
+    if (event === 'connection.opened') partsAsked.push(fields?.replyParts as number | undefined);
+  };
   const server = await startSyncServer({ dataDir: tempDir(), host: '127.0.0.1', port: 0, log, silenceMs });
   cleanups.push(() => server.close());
-  return { server, events };
+  return { server, events, partsAsked };
 }
 
 async function slowRelay(server: SyncServer): Promise<Relay> {
@@ -67,14 +72,14 @@ function link(url: string, reportId: string, doc: Y.Doc): ServerLink {
  * The drafted report on a server (linked from the secretariat's copy, in sync), and a
  * slow relay in front of the server for the member.
  */
-async function aReportOnTheServer(silenceMs = LINK_SILENCE_MS): Promise<{ server: SyncServer; events: string[]; report: OpenReport; reportId: string; relay: Relay; url: string }> {
-  const { server, events } = await aServer(silenceMs);
+async function aReportOnTheServer(silenceMs = LINK_SILENCE_MS): Promise<{ server: SyncServer; events: string[]; partsAsked: Array<number | undefined>; report: OpenReport; reportId: string; relay: Relay; url: string }> {
+  const { server, events, partsAsked } = await aServer(silenceMs);
   const report = draftedReport();
   const reportId = readMeta(report.doc).id;
   const secretariat = link(server.url, reportId, report.doc);
   await waitFor(() => secretariat.status.state === 'in-sync', 20_000, 'the report to be on the server');
   const relay = await slowRelay(server);
-  return { server, events, report, reportId, relay, url: `ws://127.0.0.1:${relay.port}` };
+  return { server, events, partsAsked, report, reportId, relay, url: `ws://127.0.0.1:${relay.port}` };
 }
 
 /** The status as the status line gets it (report-links.ts adds the server and the rest). */
@@ -165,7 +170,30 @@ describe('a member on a slow network', () => {
     const fetching = fetchReport({ url, reportId, timeoutMs: LINK_SILENCE_MS });
     // Gone after two seconds of the report, and for good (a laptop carried out of the room).
     setTimeout(() => relay.cut(), 2_000);
-    await expect(fetching).rejects.toThrow(new RegExp(`^The connection to ${url} broke off after \\d+\\.\\d kB of the report came, and nothing more came for 2\\.5 s\\. Check your network connection and try again\\.$`));
+    await expect(fetching).rejects.toThrow(new RegExp(`^The connection to ${url} broke off after \\d+\\.\\d kB of the report came, and nothing more came for 2\\.5 s\\. Check your network connection and try again: the next try goes on from there\\.$`));
+  });
+
+  it('a fetch given up after its connection broke off goes on from there when tried again', async () => {
+    const { report, reportId, relay, url, partsAsked } = await aReportOnTheServer(4 * LINK_SILENCE_MS);
+    const first = fetchReport({ url, reportId, timeoutMs: LINK_SILENCE_MS });
+    // Cut for good after two seconds of the report: the first try gives up.
+    setTimeout(() => relay.cut(), 2_000);
+    await expect(first).rejects.toThrow(/broke off after \d+\.\d kB of the report came/);
+    relay.restore();
+    const before = partsAsked.length;
+    const counts: number[] = [];
+    const resumedAfter: number[] = [];
+    const second = await fetchReport({ url, reportId, timeoutMs: LINK_SILENCE_MS, onReceived: (bytes) => counts.push(bytes), onResuming: (bytes) => resumedAfter.push(bytes) });
+    expect(bodyOf(second).toJSON()).toBe(bodyOf(report.doc).toJSON());
+    // Its very first connection asked for the rest in parts, and its count went on from the first try's.
+    expect(partsAsked[before]).toBeGreaterThanOrEqual(64 * 1024);
+    expect(counts[0]).toBeGreaterThan(60 * 1024);
+    // (The dialog says so from the start: "The connection broke off after …; connecting again to fetch the rest…".)
+    expect(resumedAfter[0]).toBeGreaterThan(60 * 1024);
+    // Taken, not kept twice: a third fetch starts afresh, in one message.
+    relay.setRate(Infinity);
+    await fetchReport({ url, reportId, timeoutMs: LINK_SILENCE_MS });
+    expect(partsAsked.at(-1)).toBeUndefined();
   });
 
   it('a link whose server is gone without a word is still taken for lost while the member types', async () => {

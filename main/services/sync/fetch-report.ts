@@ -6,6 +6,7 @@
  * A connection that breaks off while the report comes is made again, and asks the
  * server for the rest in parts about the size the line carried (reply-parts.ts): on a
  * network that drops every minute or two a large report still arrives, part by part.
+ * A fetch that gives up then keeps what came for the user's next try (unfinished-fetches.ts).
  *
  * Every way this can fail ends in a `FetchReportError` whose message says what to do:
  * the server cannot be reached, the meeting code was refused, nothing came in time, or
@@ -23,6 +24,7 @@ import { guardedWebSocket, MAX_SERVER_FRAME_BYTES } from './guarded-socket.ts';
 import { CloseCode } from './frame-guard.ts';
 import { heardFrom, progressOf } from './traffic-watch.ts';
 import { MIN_REPLY_PART_BYTES } from './reply-parts.ts';
+import { keepUnfinished, takeUnfinished } from './unfinished-fetches.ts';
 import { fileSize } from '../../../shared/file-size.ts';
 
 export class FetchReportError extends Error {
@@ -60,38 +62,45 @@ const RECONNECT_MAX_DELAY_MS = 10_000;
 
 export function fetchReport(options: FetchReportOptions): Promise<Y.Doc> {
   assertValidReportId(options.reportId);
-  const doc = createReportDoc();
+  // A try before this one that gave up after some of the report came: go on from there.
+  const unfinished = takeUnfinished(options.reportId);
+  const doc = unfinished?.doc ?? createReportDoc();
   const where = options.url;
   return new Promise<Y.Doc>((resolve, reject) => {
     let settled = false;
     let everOpen = false;
     /** Whether the current connection opened (one that never did closes too). */
     let connected = false;
-    const finish = (error: FetchReportError | null): void => {
+    /**
+     * Ends the fetch. An error that is the network's (`resumable`: nothing came for a
+     * while, or the server was not reached) keeps what came, for the next try.
+     */
+    const finish = (error: FetchReportError | null, resumable = false): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       provider.destroy();
-      if (error) {
-        doc.destroy();
-        reject(error);
-      } else {
+      if (!error) {
         resolve(doc);
+        return;
       }
+      if (resumable && partBytes !== null) keepUnfinished(options.reportId, { doc, partBytes, received: receivedBefore + receivedNow });
+      else doc.destroy();
+      reject(error);
     };
     const unreachable = (): FetchReportError =>
       new FetchReportError(`Could not reach ${where}. Check the address, that you are on the right network, and that the server or meeting is running.`);
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     /** Bytes that came on the connections before this one, and on this one so far. */
-    let receivedBefore = 0;
+    let receivedBefore = unfinished?.received ?? 0;
     let receivedNow = 0;
     /** Once a connection carrying the report broke off: the part size the rest is asked in. */
-    let partBytes: number | null = null;
+    let partBytes: number | null = unfinished?.partBytes ?? null;
     const giveUp = (): void => finish(partBytes !== null
-      ? new FetchReportError(`The connection to ${where} broke off after ${fileSize(receivedBefore + receivedNow)} of the report came, and nothing more came for ${timeoutMs / 1000} s. Check your network connection and try again.`)
+      ? new FetchReportError(`The connection to ${where} broke off after ${fileSize(receivedBefore + receivedNow)} of the report came, and nothing more came for ${timeoutMs / 1000} s. Check your network connection and try again: the next try goes on from there.`)
       : everOpen
         ? new FetchReportError(`${where} stopped sending the report: nothing came for ${timeoutMs / 1000} s. Check your network connection and try again.`)
-        : unreachable());
+        : unreachable(), true);
     let timer = setTimeout(giveUp, timeoutMs);
     // (Pings alone do not hold the fetch open: the report has to be coming.)
     const reportComing = progressOf();
@@ -112,6 +121,7 @@ export function fetchReport(options: FetchReportOptions): Promise<Y.Doc> {
       receivedNow = 0;
       options.onResuming?.(receivedBefore);
     };
+    if (unfinished) options.onResuming?.(receivedBefore);
     const provider = new HocuspocusProvider({
       url: options.url,
       name: options.reportId,
@@ -151,7 +161,7 @@ export function fetchReport(options: FetchReportOptions): Promise<Y.Doc> {
         if (settled) return;
         const wasOpen = connected;
         connected = false;
-        if (!everOpen) finish(unreachable());
+        if (!everOpen) finish(unreachable(), true);
         // (An attempt to make it again that found no server: the provider tries again, the silence limit ends it.)
         else if (wasOpen) brokeOff();
       },
