@@ -168,16 +168,16 @@ describe('a member on a slow network', () => {
   it('a fetch whose connection broke off and does not come back says how much had come', async () => {
     const { reportId, relay, url } = await aReportOnTheServer(4 * LINK_SILENCE_MS);
     const fetching = fetchReport({ url, reportId, timeoutMs: LINK_SILENCE_MS });
-    // Gone after two seconds of the report, and for good (a laptop carried out of the room).
-    setTimeout(() => relay.cut(), 2_000);
+    // Gone after three seconds of the report, and for good (a laptop carried out of the room).
+    setTimeout(() => relay.cut(), 3_000);
     await expect(fetching).rejects.toThrow(new RegExp(`^The connection to ${url} broke off after \\d+\\.\\d kB of the report came, and nothing more came for 2\\.5 s\\. Check your network connection and try again: the next try goes on from there\\.$`));
   });
 
   it('a fetch given up after its connection broke off goes on from there when tried again', async () => {
     const { report, reportId, relay, url, partsAsked } = await aReportOnTheServer(4 * LINK_SILENCE_MS);
     const first = fetchReport({ url, reportId, timeoutMs: LINK_SILENCE_MS });
-    // Cut for good after two seconds of the report: the first try gives up.
-    setTimeout(() => relay.cut(), 2_000);
+    // Cut for good after three seconds of the report: the first try gives up.
+    setTimeout(() => relay.cut(), 3_000);
     await expect(first).rejects.toThrow(/broke off after \d+\.\d kB of the report came/);
     relay.restore();
     const before = partsAsked.length;
