@@ -76,7 +76,7 @@ export function mountSyncUi(options: SyncUiOptions): SyncDialogs {
   const notify = (shown: Notice): void => notice.show(shown);
   const dialogs = new SyncDialogs(api, notify, (path) => showOpenedReport(api, path), () => colleaguesOf(options.doc, myKey), () => offRoster(options.doc, myKey));
   acceptDroppedChangesFiles(api, (paths) => dialogs.importFiles(paths, 'dropped'), notify);
-  statusLine.append(presence.element, presence.announcer, presence.panel, notice.element, notice.actionButton, syncStatus.element, syncMenuButton((which) => dialogs.show(which)));
+  statusLine.append(presence.element, presence.announcer, presence.panel, notice.element, syncStatus.element, syncMenuButton((which) => dialogs.show(which)));
 
   // Changes files opened with the app (a double-click) wait in main for this report; asked
   // for when main says so and once now, for a file opened before the page was ready.

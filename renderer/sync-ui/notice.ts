@@ -17,9 +17,11 @@ export type Notice = string | { text: string; detail?: string; action?: NoticeAc
 const NOTICE_MS = 20_000;
 
 export class StatusNotice {
+  /** The status region: the text, then the offer, so that a screen reader hears both. */
   readonly element: HTMLSpanElement;
-  /** Beside the text, not in it: a long text gives way with an ellipsis, the button never does. */
-  readonly actionButton: HTMLButtonElement;
+  private readonly text: HTMLSpanElement;
+  /** Beside the text: a long text gives way with an ellipsis, the button never does. */
+  private readonly actionButton: HTMLButtonElement;
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
@@ -27,20 +29,27 @@ export class StatusNotice {
     this.element.id = 'sync-notice';
     this.element.className = 'sync-notice';
     this.element.setAttribute('role', 'status');
+    this.element.hidden = true;
+    this.text = document.createElement('span');
+    this.text.className = 'sync-notice-text';
     this.actionButton = document.createElement('button');
     this.actionButton.type = 'button';
     this.actionButton.id = 'sync-notice-action';
     this.actionButton.className = 'sync-notice-action';
     this.actionButton.hidden = true;
+    this.element.append(this.text, this.actionButton);
   }
 
   show(notice: Notice): void {
     const { text, detail, action } = typeof notice === 'string' ? { text: notice, detail: undefined, action: undefined } : notice;
-    this.element.textContent = text;
+    this.text.textContent = text;
     this.element.title = detail ?? text;
+    this.element.hidden = false;
     clearTimeout(this.timer);
     this.actionButton.hidden = !action;
     this.actionButton.textContent = action?.label ?? '';
+    // (A long title is cut short on the button: whole in its tooltip.)
+    this.actionButton.title = action?.label ?? '';
     this.actionButton.onclick = action
       ? () => {
           this.clear();
@@ -51,8 +60,9 @@ export class StatusNotice {
   }
 
   private clear(): void {
-    this.element.textContent = '';
+    this.text.textContent = '';
     this.element.title = '';
+    this.element.hidden = true;
     this.actionButton.hidden = true;
     this.actionButton.onclick = null;
   }

@@ -298,10 +298,12 @@ describe('a report that takes a while to come, on a slow network', () => {
       await guest.click('.ProseMirror p');
       await guest.keyboard.press('End');
       await guest.keyboard.type(' Typed while the report came.');
-      await guest.waitForFunction(() => /^“Long report” is now on this computer, linked to ws:\/\/127\.0\.0\.1:\d+\.$/.test(document.querySelector('#sync-notice')?.textContent ?? ''), undefined, { timeout: 30_000 });
+      await guest.waitForFunction(() => /^“Long report” is now on this computer, linked to ws:\/\/127\.0\.0\.1:\d+\.$/.test(document.querySelector('#sync-notice .sync-notice-text')?.textContent ?? ''), undefined, { timeout: 30_000 });
       await guest.waitForTimeout(500);
       expect(guest.url()).toBe(before);
       expect(await bodyText(guest)).toContain('Typed while the report came.');
+      // The status region holds the offer too: a screen reader hears that there is something to open.
+      expect(await guest.$eval('#sync-notice-action', (el) => el.closest('[role="status"]')?.id)).toBe('sync-notice');
       await guest.focus('#sync-notice-action');
       expect(await guest.textContent('#sync-notice-action')).toBe('Open “Long report”');
       await guest.keyboard.press('Enter');
