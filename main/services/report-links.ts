@@ -9,9 +9,10 @@
  * changes; edits go on into the report file and reach the server on reconnect.
  */
 import { basename } from 'node:path';
+import * as Y from 'yjs';
 import type { SyncStatusView, MeetingInfo } from '../../shared/sync-requests.ts';
 import { ApiError } from '../../shared/api.ts';
-import { readMeta } from '../../shared/ydoc.ts';
+import { Origin, readMeta } from '../../shared/ydoc.ts';
 import type { OpenReport } from './open-report.ts';
 import { ServerLink, type SyncStatus } from './sync/client.ts';
 import { ServerLinks } from './sync/server-links.ts';
@@ -21,6 +22,8 @@ import { relayAwareness, type AwarenessRelay } from './awareness-relay.ts';
 import { partsRefusedNote, refusalNote, tooLargeNote } from './sync/refusal-message.ts';
 import { CloseCode } from './sync/frame-guard.ts';
 import { sendInParts, SendInPartsError, type PartsSending } from './sync/send-in-parts.ts';
+import { fetchReport } from './sync/fetch-report.ts';
+import { partsAfterBreak, RESUME_AFTER_BYTES } from './sync/reply-parts.ts';
 
 /**
  * Part sizes tried, largest first, when a report's first sync is too large for a server:
@@ -40,6 +43,15 @@ interface PartsInProgress {
   total: number;
   cancelled: boolean;
   current: PartsSending | null;
+}
+
+/** The rest of a first sync that broke off, being fetched in parts (its link waits until it is done). */
+interface CatchUpInProgress {
+  url: string;
+  inMeeting: boolean;
+  received: number;
+  /** Calls the fetch off (another link, or none, taken meanwhile). */
+  abort: AbortController;
 }
 
 /** The meeting invitation an address is (it has a `#code`), or null for a server's; a cut-off one is refused. */
@@ -63,6 +75,8 @@ export class ReportLinks {
   private meeting: Meeting | null = null;
   /** The report being sent to its server in parts (its link waits until it is done). */
   private parts: PartsInProgress | null = null;
+  /** The rest of a first sync that broke off, being fetched into a copy (see catchUp). */
+  private catchingUp: CatchUpInProgress | null = null;
   /** Sends in parts in a row that broke off, leaving the report on the server as it was. */
   private fruitlessSends = 0;
   /** The part size a server last took, by its address: the next send to it starts there. */
@@ -117,6 +131,11 @@ export class ReportLinks {
       const lastSyncAt = inMeeting ? null : this.safeRemembered()?.lastSyncAt ?? null;
       return { state: 'syncing', pending: 0, lastSyncAt, server: url, inMeeting, ...ended, problem: null, meeting, sendingInParts: { sent, total }, transfer: null };
     }
+    if (this.catchingUp) {
+      const { url, inMeeting, received } = this.catchingUp;
+      const lastSyncAt = inMeeting ? null : this.safeRemembered()?.lastSyncAt ?? null;
+      return { state: 'syncing', pending: 0, lastSyncAt, server: url, inMeeting, ...ended, problem: null, meeting, sendingInParts: null, transfer: { received, sent: 0 } };
+    }
     if (!this.link || !this.linkStatus) {
       const record = this.safeRemembered();
       return { state: 'not-connected', pending: 0, lastSyncAt: record?.lastSyncAt ?? null, server: null, inMeeting: false, ...ended, problem: null, meeting, sendingInParts: null, transfer: null };
@@ -163,7 +182,7 @@ export class ReportLinks {
       holdUntilSynced: (origin) => this.report.session.holdUpdatesFrom(origin),
     });
     // (Handled after the provider has finished with the event it is telling us about.)
-    link.onClosed((code, refusedHere) => {
+    link.onClosed((code, refusedHere, receivedMidSync) => {
       if (invite && code === MEETING_ENDED.code) queueMicrotask(() => this.endedByOtherSide(link, 'The meeting ended', new Date()));
       // Calling again would exchange the same too-large message again, every time. One
       // this app sent goes in parts instead; one it was sent cannot.
@@ -174,6 +193,10 @@ export class ReportLinks {
         const parts: PartsInProgress = { url, inMeeting: invite !== null, sent: 0, total: 0, cancelled: false, current: null };
         this.parts = parts;
         queueMicrotask(() => void this.sendInParts(parts, address, token));
+      } else if (receivedMidSync >= RESUME_AFTER_BYTES && this.link === link && !this.parts && !this.catchingUp) {
+        const catchingUp: CatchUpInProgress = { url, inMeeting: invite !== null, received: receivedMidSync, abort: new AbortController() };
+        this.catchingUp = catchingUp;
+        queueMicrotask(() => void this.catchUp(catchingUp, address, token, receivedMidSync));
       }
     });
     link.onRefused((reason) => {
@@ -196,6 +219,10 @@ export class ReportLinks {
   }
 
   private closeLink(): void {
+    if (this.catchingUp) {
+      this.catchingUp.abort.abort();
+      this.catchingUp = null;
+    }
     if (this.parts) {
       this.parts.cancelled = true;
       this.parts.current?.cancel();
@@ -270,6 +297,41 @@ export class ReportLinks {
   }
 
   /**
+   * The report's first sync broke off after `received` bytes of what the server sent (a
+   * line that drops): fetch the rest into a copy of the report, in parts that each stay
+   * as they come, across as many connections as it takes (fetch-report.ts), then merge
+   * it into the report in one transaction, and link again, the link's own exchange then
+   * carrying only what was typed meanwhile. Why a copy: parts taken straight into the
+   * report would show its windows, and leave in its file after a quit, a report
+   * half-arrived, which the editor would "repair" with edits reaching every copy.
+   * A catch-up that gives up leaves the report as it was; the link calls again as before.
+   */
+  private async catchUp(catchingUp: CatchUpInProgress, address: string, token: string | undefined, received: number): Promise<void> {
+    this.stopLink();
+    this.emit();
+    try {
+      const rest = await fetchReport({
+        url: catchingUp.url, reportId: this.reportId(), token,
+        base: { doc: this.report.doc, partBytes: partsAfterBreak(received) },
+        signal: catchingUp.abort.signal,
+        onReceived: (bytes) => {
+          catchingUp.received = bytes;
+          if (this.catchingUp === catchingUp) this.emit();
+        },
+      });
+      if (this.catchingUp === catchingUp) {
+        Y.applyUpdate(this.report.doc, Y.encodeStateAsUpdate(rest, Y.encodeStateVector(this.report.doc)), Origin.remote);
+      }
+      rest.destroy();
+    } catch {
+      // Given up, or called off: the report is as it was.
+    }
+    if (this.catchingUp !== catchingUp) return;
+    this.catchingUp = null;
+    this.connect(address);
+  }
+
+  /**
    * The other side ended the link (the host ended the meeting, or it refused the code or
    * the member): stop calling it, say why, and from a meeting go back to the report's
    * own server. A refusing server stays remembered: access may be granted later.
@@ -295,7 +357,7 @@ export class ReportLinks {
    * if it has one (a meeting is never remembered); leaving a server forgets it.
    */
   disconnect(): SyncStatusView {
-    const leftMeeting = this.link ? this.link.token !== undefined : this.parts?.inMeeting === true;
+    const leftMeeting = this.link ? this.link.token !== undefined : (this.parts ?? this.catchingUp)?.inMeeting === true;
     this.closeLink();
     this.linkStatus = null;
     this.ended = null;

@@ -11,7 +11,8 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { join } from 'node:path';
 import * as Y from 'yjs';
-import { createReportFile, closeAllReports, type OpenReport } from '../../main/services/open-report.ts';
+import { createReportFile, closeAllReports, openReportFile, type OpenReport } from '../../main/services/open-report.ts';
+import { ReportLinks } from '../../main/services/report-links.ts';
 import { startSyncServer, type SyncServer } from '../../main/services/sync/server.ts';
 import { ServerLink, type SyncStatus } from '../../main/services/sync/client.ts';
 import { describeSync } from '../../renderer/sync-ui/sync-status.ts';
@@ -195,6 +196,43 @@ describe('a member on a slow network', () => {
     await fetchReport({ url, reportId, timeoutMs: LINK_SILENCE_MS });
     expect(partsAsked.at(-1)).toBeUndefined();
   });
+
+  it('a linked report whose first sync keeps breaking off catches up in parts, and never holds half of what came', async () => {
+    const { server } = await aServer(4 * LINK_SILENCE_MS);
+    const dir = tempDir();
+    const secretariat = createReportFile(join(dir, 'secretariat.plenary'), BLANK_REPORT_TEMPLATE, { title: 'Report of the Working Group on Internet Governance' });
+    // The member's copy from before a great deal was written (a week away).
+    const member = openReportFile(secretariat.saveCopyAs(join(dir, 'member.plenary')));
+    addParagraphs(secretariat.doc, 2_000, (i) => `${i + 1}. Written while the member was away, on the respective roles of governments, the private sector and civil society.`);
+    const reportId = readMeta(secretariat.doc).id;
+    const secretariatLink = link(server.url, reportId, secretariat.doc);
+    await waitFor(() => secretariatLink.status.state === 'in-sync', 20_000, 'the report to be on the server');
+    const relay = await slowRelay(server);
+    // Dropped every 3 s: the 350 kB the member lacks take six at this rate.
+    const drops = setInterval(() => {
+      relay.cut();
+      relay.restore();
+    }, 3_000);
+    // How many paragraphs the member's report held after each change to it.
+    const sizes = new Set<number>();
+    const before = bodyOf(member.doc).length;
+    member.doc.on('afterTransaction', () => sizes.add(bodyOf(member.doc).length));
+    const links = ReportLinks.for(member, tempDir(), { reconnect: false });
+    cleanups.push(() => links.close());
+    const statuses: SyncStatusView[] = [];
+    links.onStatus((status) => statuses.push(status));
+    try {
+      links.connect(`ws://127.0.0.1:${relay.port}`);
+      await waitFor(() => links.status().state === 'in-sync' && bodyOf(member.doc).length === bodyOf(secretariat.doc).length, 50_000, 'the member to catch up');
+    } finally {
+      clearInterval(drops);
+    }
+    expect(bodyOf(member.doc).toJSON()).toBe(bodyOf(secretariat.doc).toJSON());
+    // All at once: never a report with some of what came (windows would show it, a quit would keep it).
+    expect([...sizes].filter((size) => size !== before)).toEqual([before + 2_000]);
+    // Meanwhile the status line counted what came.
+    expect(statuses.some((status) => status.state === 'syncing' && (status.transfer?.received ?? 0) > 128 * 1024)).toBe(true);
+  }, 70_000);
 
   it('a link whose server is gone without a word is still taken for lost while the member types', async () => {
     // (The server waits longer than the link: it is the member's app that must notice.)

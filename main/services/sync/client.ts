@@ -59,7 +59,7 @@ export class ServerLink {
   readonly token: string | undefined;
   private readonly provider: HocuspocusProvider;
   private readonly listeners = new Set<(status: SyncStatus) => void>();
-  private readonly closeListeners = new Set<(code: number, refusedHere: boolean) => void>();
+  private readonly closeListeners = new Set<(code: number, refusedHere: boolean, receivedMidSync: number) => void>();
   private readonly refusedListeners = new Set<(reason: string | undefined) => void>();
   private readonly links: ServerLinks | undefined;
   private socketState: 'offline' | 'connecting' | 'connected' = 'connecting';
@@ -136,9 +136,11 @@ export class ServerLink {
         this.update();
       },
       onClose: ({ event }: { event?: { code?: number } }) => {
+        // What this connection had received of a first sync it did not finish.
+        const receivedMidSync = this.syncing ? this.moved.received : 0;
         this.syncEnded();
         if (this.destroyed) return;
-        for (const listener of [...this.closeListeners]) listener(event?.code ?? 1006, this.refusedHere);
+        for (const listener of [...this.closeListeners]) listener(event?.code ?? 1006, this.refusedHere, receivedMidSync);
       },
       onAuthenticationFailed: ({ reason }: { reason?: string }) => {
         if (this.destroyed) return;
@@ -180,11 +182,12 @@ export class ServerLink {
   }
 
   /**
-   * Calls `listener` with the close code each time the connection closes, and whether
+   * Calls `listener` with the close code each time the connection closes, whether
    * this app closed it, refusing what the server sent (a 1009 is then the server's
-   * message that was too large, not this app's).
+   * message that was too large, not this app's), and the bytes that had come of a first
+   * sync the connection did not finish (0 when it finished, or none was under way).
    */
-  onClosed(listener: (code: number, refusedHere: boolean) => void): () => void {
+  onClosed(listener: (code: number, refusedHere: boolean, receivedMidSync: number) => void): () => void {
     this.closeListeners.add(listener);
     return () => this.closeListeners.delete(listener);
   }

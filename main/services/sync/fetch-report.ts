@@ -13,7 +13,7 @@
  * what came is not the report that was asked for (a server makes an empty document for
  * an id it has never seen, so a mistyped id looks like an empty report).
  */
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import { HocuspocusProvider } from '@hocuspocus/provider';
 import { yXmlFragmentToProseMirrorRootNode } from 'y-prosemirror';
 import { schema } from '../../../shared/schema.ts';
@@ -23,7 +23,7 @@ import { refusalMessage } from './refusal-message.ts';
 import { guardedWebSocket, MAX_SERVER_FRAME_BYTES } from './guarded-socket.ts';
 import { CloseCode } from './frame-guard.ts';
 import { heardFrom, progressOf } from './traffic-watch.ts';
-import { MIN_REPLY_PART_BYTES } from './reply-parts.ts';
+import { partsAfterBreak, RESUME_AFTER_BYTES } from './reply-parts.ts';
 import { keepUnfinished, takeUnfinished } from './unfinished-fetches.ts';
 import { fileSize } from '../../../shared/file-size.ts';
 
@@ -46,15 +46,17 @@ export interface FetchReportOptions {
   onReceived?: (bytes: number) => void;
   /** Told when the connection broke off after `bytes` had come, and is being made again to fetch the rest. */
   onResuming?: (bytes: number) => void;
+  /**
+   * The copy of the report this machine has, for a linked report whose first sync broke
+   * off (report-links.ts): the fetch starts from it, so only what it lacks comes, in parts
+   * of `partBytes` from the first connection. The copy itself is not changed.
+   */
+  base?: { doc: Y.Doc; partBytes: number };
+  /** Ends the fetch (rejecting it) when aborted: the link was closed meanwhile. */
+  signal?: AbortSignal;
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
-
-/**
- * A connection that broke off after this much came was carrying the report, and is
- * made again; one that carried less (a server closing at once) fails the fetch as before.
- */
-const RESUME_AFTER_BYTES = 16 * 1024;
 
 /** Between attempts to make a broken connection again; the silence limit ends them. */
 const RECONNECT_DELAY_MS = 1_000;
@@ -65,6 +67,7 @@ export function fetchReport(options: FetchReportOptions): Promise<Y.Doc> {
   // A try before this one that gave up after some of the report came: go on from there.
   const unfinished = takeUnfinished(options.reportId);
   const doc = unfinished?.doc ?? createReportDoc();
+  if (options.base) Y.applyUpdate(doc, Y.encodeStateAsUpdate(options.base.doc));
   const where = options.url;
   return new Promise<Y.Doc>((resolve, reject) => {
     let settled = false;
@@ -95,7 +98,7 @@ export function fetchReport(options: FetchReportOptions): Promise<Y.Doc> {
     let receivedBefore = unfinished?.received ?? 0;
     let receivedNow = 0;
     /** Once a connection carrying the report broke off: the part size the rest is asked in. */
-    let partBytes: number | null = unfinished?.partBytes ?? null;
+    let partBytes: number | null = unfinished?.partBytes ?? options.base?.partBytes ?? null;
     const giveUp = (): void => finish(partBytes !== null
       ? new FetchReportError(`The connection to ${where} broke off after ${fileSize(receivedBefore + receivedNow)} of the report came, and nothing more came for ${timeoutMs / 1000} s. Check your network connection and try again: the next try goes on from there.`)
       : everOpen
@@ -115,13 +118,13 @@ export function fetchReport(options: FetchReportOptions): Promise<Y.Doc> {
         finish(new FetchReportError(`The connection to ${where} broke off before the whole report came. Check your network connection and try again.`));
         return;
       }
-      // Parts of about half what the line carried this time, so that one fits between breaks.
-      if (receivedNow > 0) partBytes = Math.min(partBytes ?? Infinity, Math.max(MIN_REPLY_PART_BYTES, Math.floor(receivedNow / 2)));
+      if (receivedNow > 0) partBytes = partsAfterBreak(receivedNow, partBytes);
       receivedBefore += receivedNow;
       receivedNow = 0;
       options.onResuming?.(receivedBefore);
     };
     if (unfinished) options.onResuming?.(receivedBefore);
+    options.signal?.addEventListener('abort', () => finish(new FetchReportError('The fetch was called off.')), { once: true });
     const provider = new HocuspocusProvider({
       url: options.url,
       name: options.reportId,

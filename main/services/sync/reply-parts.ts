@@ -32,3 +32,18 @@ export function requestedReplyParts(path: string | undefined): number | null {
   if (value === null || !/^\d{1,12}$/.test(value)) return null;
   return Math.max(MIN_REPLY_PART_BYTES, Number(value));
 }
+
+/**
+ * A connection that broke off after this much of a first sync came was carrying the
+ * report, and is worth making again for the rest in parts; one that carried less (a
+ * server closing at once) is not.
+ */
+export const RESUME_AFTER_BYTES = 16 * 1024;
+
+/**
+ * The part size to ask for after a connection broke off having carried `received` bytes:
+ * about half, so that one part fits between breaks; never larger than asked before.
+ */
+export function partsAfterBreak(received: number, previous: number | null = null): number {
+  return Math.min(previous ?? Infinity, Math.max(MIN_REPLY_PART_BYTES, Math.floor(received / 2)));
+}
