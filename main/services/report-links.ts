@@ -22,7 +22,7 @@ import { relayAwareness, type AwarenessRelay } from './awareness-relay.ts';
 import { partsRefusedNote, refusalNote, tooLargeNote } from './sync/refusal-message.ts';
 import { CloseCode } from './sync/frame-guard.ts';
 import { sendInParts, SendInPartsError, type PartsSending } from './sync/send-in-parts.ts';
-import { fetchReport } from './sync/fetch-report.ts';
+import { fetchReport, FetchReportError } from './sync/fetch-report.ts';
 import { partsAfterBreak, RESUME_AFTER_BYTES } from './sync/reply-parts.ts';
 
 /**
@@ -323,8 +323,16 @@ export class ReportLinks {
         Y.applyUpdate(this.report.doc, Y.encodeStateAsUpdate(rest, Y.encodeStateVector(this.report.doc)), Origin.remote);
       }
       rest.destroy();
-    } catch {
+    } catch (error) {
       // Given up, or called off: the report is as it was.
+      if (this.catchingUp === catchingUp && error instanceof FetchReportError && error.meetingEnded) {
+        // As when the meeting ends under the link: back to the report's own server, and said.
+        this.catchingUp = null;
+        this.reconnectRemembered();
+        this.ended = { why: 'The meeting ended', at: new Date() };
+        this.emit();
+        return;
+      }
     }
     if (this.catchingUp !== catchingUp) return;
     this.catchingUp = null;

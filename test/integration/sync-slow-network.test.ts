@@ -17,7 +17,8 @@ import { startSyncServer, type SyncServer } from '../../main/services/sync/serve
 import { ServerLink, type SyncStatus } from '../../main/services/sync/client.ts';
 import { describeSync } from '../../renderer/sync-ui/sync-status.ts';
 import type { SyncStatusView } from '../../shared/sync-requests.ts';
-import { fetchReport } from '../../main/services/sync/fetch-report.ts';
+import { fetchReport, FetchReportError } from '../../main/services/sync/fetch-report.ts';
+import { MEETING_ENDED } from '../../main/services/sync/meeting-host.ts';
 import { sendInParts } from '../../main/services/sync/send-in-parts.ts';
 import type { Logger } from '../../main/services/sync/log.ts';
 import { BLANK_REPORT_TEMPLATE } from '../../shared/report-template.ts';
@@ -266,6 +267,22 @@ describe('a member on a slow network', () => {
     await new Promise((resolve) => mute.once('listening', resolve));
     const url = `ws://127.0.0.1:${(mute.address() as AddressInfo).port}`;
     await expect(fetchReport({ url, reportId: 'some-report', timeoutMs: LINK_SILENCE_MS })).rejects.toThrow(`${url} stopped sending the report: nothing came for 2.5 s.`);
+  });
+
+  it('a fetch whose meeting ends meanwhile says so at once, instead of waiting for a line that dropped to come back', async () => {
+    // A meeting's host stops it: every connection is closed with the meeting's own code.
+    const ending = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    cleanups.push(() => new Promise((resolve) => ending.close(resolve)));
+    ending.on('connection', (socket) => setTimeout(() => socket.close(MEETING_ENDED.code, MEETING_ENDED.reason), 100));
+    await new Promise((resolve) => ending.once('listening', resolve));
+    const url = `ws://127.0.0.1:${(ending.address() as AddressInfo).port}`;
+    const fetching = fetchReport({ url, reportId: 'some-report', token: 'ABC123', timeoutMs: 4 * LINK_SILENCE_MS, base: { doc: createReportDoc(), partBytes: 64 * 1024 } });
+    const started = Date.now();
+    const error = await fetching.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FetchReportError);
+    expect((error as FetchReportError).message).toBe('The meeting ended before the whole report came.');
+    expect((error as FetchReportError).meetingEnded).toBe(true);
+    expect(Date.now() - started).toBeLessThan(2 * LINK_SILENCE_MS);
   });
 
   it('sends a report in parts whose first takes longer to leave than a step waits for an answer', async () => {

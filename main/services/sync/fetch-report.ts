@@ -25,10 +25,18 @@ import { CloseCode } from './frame-guard.ts';
 import { heardFrom, progressOf } from './traffic-watch.ts';
 import { partsAfterBreak, RESUME_AFTER_BYTES } from './reply-parts.ts';
 import { keepUnfinished, takeUnfinished } from './unfinished-fetches.ts';
+import { MEETING_ENDED } from './meeting-host.ts';
 import { fileSize } from '../../../shared/file-size.ts';
 
 export class FetchReportError extends Error {
   override name = 'FetchReportError';
+  /** The meeting the report was fetched from ended meanwhile (its host stopped it). */
+  readonly meetingEnded: boolean;
+
+  constructor(message: string, meetingEnded = false) {
+    super(message);
+    this.meetingEnded = meetingEnded;
+  }
 }
 
 export interface FetchReportOptions {
@@ -160,11 +168,13 @@ export function fetchReport(options: FetchReportOptions): Promise<Y.Doc> {
         connected = true;
       },
       onAuthenticationFailed: ({ reason }: { reason?: string }) => finish(new FetchReportError(refusalMessage({ meeting: options.token !== undefined, reason, where }))),
-      onClose: () => {
+      onClose: ({ event }: { event?: { code?: number } }) => {
         if (settled) return;
         const wasOpen = connected;
         connected = false;
-        if (!everOpen) finish(unreachable(), true);
+        // Not a line that drops: nothing more will come from there.
+        if (wasOpen && event?.code === MEETING_ENDED.code) finish(new FetchReportError('The meeting ended before the whole report came.', true), true);
+        else if (!everOpen) finish(unreachable(), true);
         // (An attempt to make it again that found no server: the provider tries again, the silence limit ends it.)
         else if (wasOpen) brokeOff();
       },
