@@ -235,6 +235,34 @@ describe('a member on a slow network', () => {
     expect(statuses.some((status) => status.state === 'syncing' && (status.transfer?.received ?? 0) > 128 * 1024)).toBe(true);
   }, 70_000);
 
+  it('Disconnect during a catch-up calls it off: the report stays as it was, and nothing more is asked of the server', async () => {
+    const { server, events, partsAsked } = await aServer(4 * LINK_SILENCE_MS);
+    const dir = tempDir();
+    const secretariat = createReportFile(join(dir, 'secretariat.plenary'), BLANK_REPORT_TEMPLATE, { title: 'Report of the Working Group on Internet Governance' });
+    const member = openReportFile(secretariat.saveCopyAs(join(dir, 'member.plenary')));
+    addParagraphs(secretariat.doc, 2_000, (i) => `${i + 1}. Written while the member was away, on the respective roles of governments, the private sector and civil society.`);
+    const secretariatLink = link(server.url, readMeta(secretariat.doc).id, secretariat.doc);
+    await waitFor(() => secretariatLink.status.state === 'in-sync', 20_000, 'the report to be on the server');
+    const relay = await slowRelay(server);
+    const before = bodyOf(member.doc).length;
+    const links = ReportLinks.for(member, tempDir(), { reconnect: false });
+    cleanups.push(() => links.close());
+    links.connect(`ws://127.0.0.1:${relay.port}`);
+    // The first sync breaks off after 3 s; the catch-up's fetch is the one asking for parts.
+    setTimeout(() => {
+      relay.cut();
+      relay.restore();
+    }, 3_000);
+    await waitFor(() => partsAsked.some((asked) => asked !== undefined), 20_000, 'the catch-up to begin');
+    expect(links.disconnect().state).toBe('not-connected');
+    const connections = events.filter((event) => event === 'connection.opened').length;
+    // Long enough for the rest to have come and been merged, had the catch-up gone on.
+    await new Promise((resolve) => setTimeout(resolve, 6_000));
+    expect(bodyOf(member.doc).length).toBe(before);
+    expect(links.status().state).toBe('not-connected');
+    expect(events.filter((event) => event === 'connection.opened').length).toBe(connections);
+  });
+
   it('a link whose server is gone without a word is still taken for lost while the member types', async () => {
     // (The server waits longer than the link: it is the member's app that must notice.)
     const { server } = await aServer(40 * LINK_SILENCE_MS);
