@@ -126,15 +126,14 @@ export class ReportLinks {
   status(): SyncStatusView {
     const meeting = this.meeting ? infoOf(this.meeting) : null;
     const ended = { linkEnded: this.ended?.why ?? null, linkEndedAt: this.ended?.at?.toISOString() ?? null };
-    if (this.parts) {
-      const { url, inMeeting, sent, total } = this.parts;
+    // A send in parts or a catch-up: the link waits, and the status line counts what moved.
+    const underway = this.parts ?? this.catchingUp;
+    if (underway) {
+      const { url, inMeeting } = underway;
       const lastSyncAt = inMeeting ? null : this.safeRemembered()?.lastSyncAt ?? null;
-      return { state: 'syncing', pending: 0, lastSyncAt, server: url, inMeeting, ...ended, problem: null, meeting, sendingInParts: { sent, total }, transfer: null };
-    }
-    if (this.catchingUp) {
-      const { url, inMeeting, received } = this.catchingUp;
-      const lastSyncAt = inMeeting ? null : this.safeRemembered()?.lastSyncAt ?? null;
-      return { state: 'syncing', pending: 0, lastSyncAt, server: url, inMeeting, ...ended, problem: null, meeting, sendingInParts: null, transfer: { received, sent: 0 } };
+      const sendingInParts = this.parts ? { sent: this.parts.sent, total: this.parts.total } : null;
+      const transfer = this.catchingUp ? { received: this.catchingUp.received, sent: 0 } : null;
+      return { state: 'syncing', pending: 0, lastSyncAt, server: url, inMeeting, ...ended, problem: null, meeting, sendingInParts, transfer };
     }
     if (!this.link || !this.linkStatus) {
       const record = this.safeRemembered();

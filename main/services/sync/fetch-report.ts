@@ -75,7 +75,8 @@ export function fetchReport(options: FetchReportOptions): Promise<Y.Doc> {
   // A try before this one that gave up after some of the report came: go on from there.
   const unfinished = takeUnfinished(options.reportId);
   const doc = unfinished?.doc ?? createReportDoc();
-  if (options.base) Y.applyUpdate(doc, Y.encodeStateAsUpdate(options.base.doc));
+  // (Only what the doc lacks of the copy: a kept unfinished fetch holds most of it already.)
+  if (options.base) Y.applyUpdate(doc, Y.encodeStateAsUpdate(options.base.doc, Y.encodeStateVector(doc)));
   const where = options.url;
   return new Promise<Y.Doc>((resolve, reject) => {
     let settled = false;
