@@ -18,7 +18,8 @@ import { ServerLink, type SyncStatus } from '../../main/services/sync/client.ts'
 import { describeSync } from '../../renderer/sync-ui/sync-status.ts';
 import type { SyncStatusView } from '../../shared/sync-requests.ts';
 import { fetchReport, FetchReportError } from '../../main/services/sync/fetch-report.ts';
-import { MEETING_ENDED } from '../../main/services/sync/meeting-host.ts';
+import { MEETING_ENDED, startMeeting } from '../../main/services/sync/meeting-host.ts';
+import { ServerLinks } from '../../main/services/sync/server-links.ts';
 import { sendInParts } from '../../main/services/sync/send-in-parts.ts';
 import type { Logger } from '../../main/services/sync/log.ts';
 import { BLANK_REPORT_TEMPLATE } from '../../shared/report-template.ts';
@@ -261,6 +262,46 @@ describe('a member on a slow network', () => {
     expect(bodyOf(member.doc).length).toBe(before);
     expect(links.status().state).toBe('not-connected');
     expect(events.filter((event) => event === 'connection.opened').length).toBe(connections);
+  });
+
+  it('a meeting that ends during a catch-up sends the member back to the report\'s own server, with the report as it was', async () => {
+    // The member's own server (remembered for the report), which has nothing of it yet.
+    const { server } = await aServer(4 * LINK_SILENCE_MS);
+    const dir = tempDir();
+    const host = createReportFile(join(dir, 'host.plenary'), BLANK_REPORT_TEMPLATE, { title: 'Report of the Working Group on Internet Governance' });
+    const member = openReportFile(host.saveCopyAs(join(dir, 'member.plenary')));
+    addParagraphs(host.doc, 2_000, (i) => `${i + 1}. Written while the member was away, on the respective roles of governments, the private sector and civil society.`);
+    const reportId = readMeta(host.doc).id;
+    const partsAsked: Array<number | undefined> = [];
+    const meeting = await startMeeting({
+      reportId, doc: host.doc, host: '127.0.0.1',
+      log: (_level, event, fields) => {
+        if (event === 'connection.opened') partsAsked.push(fields?.replyParts as number | undefined);
+      },
+    });
+    cleanups.push(() => meeting.stop());
+    const relay = await cuttableLink(Number(new URL(meeting.url).port), RATE);
+    cleanups.push(() => relay.close());
+    const dataDir = tempDir();
+    new ServerLinks(dataDir).set(reportId, { url: server.url });
+    const before = bodyOf(member.doc).toJSON();
+    const links = ReportLinks.for(member, dataDir, { reconnect: false });
+    cleanups.push(() => links.close());
+    links.connect(`ws://127.0.0.1:${relay.port}/${reportId}#${meeting.code}`);
+    // The first sync breaks off after 3 s; the catch-up's fetch is the one asking for parts.
+    setTimeout(() => {
+      relay.cut();
+      relay.restore();
+    }, 3_000);
+    await waitFor(() => partsAsked.some((asked) => asked !== undefined), 20_000, 'the catch-up to begin');
+    expect(links.status()).toMatchObject({ state: 'syncing', inMeeting: true });
+    await meeting.stop();
+    await waitFor(() => links.status().linkEnded !== null, 4 * LINK_SILENCE_MS, 'the member to learn that the meeting ended');
+    expect(links.status()).toMatchObject({ linkEnded: 'The meeting ended', server: server.url, inMeeting: false });
+    // Nothing of the catch-up was merged, and the member's report went to its own server.
+    await waitFor(() => links.status().state === 'in-sync', 20_000, 'the report to be in sync with its own server');
+    expect(bodyOf(member.doc).toJSON()).toBe(before);
+    expect(bodyOf(await fetchReport({ url: server.url, reportId })).toJSON()).toBe(before);
   });
 
   it('a link whose server is gone without a word is still taken for lost while the member types', async () => {
