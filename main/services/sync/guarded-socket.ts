@@ -21,6 +21,14 @@ import { withReplyParts } from './reply-parts.ts';
 /** A whole report's first sync fits: the largest reports measured are a few MB. */
 export const MAX_SERVER_FRAME_BYTES = 64 * 1024 * 1024;
 
+/**
+ * How long a connection this app closes waits for the other side's close frame before
+ * it is dropped. `ws` waits 30 s; on a slow line that frame queues behind the rest of
+ * what the other side was sending (a report being fetched), which would keep the line
+ * busy with what nobody reads any more, against the member's next link.
+ */
+export const CLOSE_GRACE_MS = 1_000;
+
 export interface GuardedSocketOptions {
   /** The server and report, for the log line a refusal writes. */
   url: string;
@@ -54,6 +62,8 @@ export function guardedWebSocket(options: GuardedSocketOptions) {
   if (/^wss:/i.test(options.url)) trustSystemCertificates();
   return class GuardedWebSocket extends WebSocket {
     private refused = false;
+    /** This end closed the connection: what still comes is not for anyone. */
+    private leaving = false;
     /** Frames waiting behind an update being checked off-thread. */
     private waiting = 0;
     private queue: Promise<void> = Promise.resolve();
@@ -70,9 +80,18 @@ export function guardedWebSocket(options: GuardedSocketOptions) {
       }));
     }
 
+    override close(code?: number, reason?: string | Buffer): void {
+      this.leaving = true;
+      super.close(code, reason);
+      if (this.readyState === WebSocket.CLOSED) return;
+      const drop = setTimeout(() => this.terminate(), CLOSE_GRACE_MS);
+      drop.unref();
+      this.once('close', () => clearTimeout(drop));
+    }
+
     override emit(event: string | symbol, ...args: unknown[]): boolean {
       if (event !== 'message') return super.emit(event, ...args);
-      if (this.refused) return false;
+      if (this.refused || this.leaving) return false;
       const [data, isBinary] = args;
       let deferred: Uint8Array[];
       try {
@@ -88,7 +107,7 @@ export function guardedWebSocket(options: GuardedSocketOptions) {
         try {
           this.guard ??= new UpdateGuard({ maxBytes, timeoutMs: 30_000 });
           for (const update of deferred) await this.guard.check(update, 'v1');
-          if (!this.refused) super.emit('message', data, isBinary);
+          if (!this.refused && !this.leaving) super.emit('message', data, isBinary);
         } catch (error) {
           // (A check cut short by the connection closing refused nothing.)
           if (this.readyState === WebSocket.OPEN) this.refuse(error);
