@@ -29,6 +29,7 @@ import { bindPresenceToLastSpeaker } from './presence-binding.ts';
 import { skipEchoToSender } from './echo-free-broadcast.ts';
 import { splitLargeSyncReplies } from './large-replies.ts';
 import { requestedReplyParts } from './reply-parts.ts';
+import { quietLoad } from './quiet-load.ts';
 import { throttleStoreDebounce } from './store-debounce.ts';
 import { isValidReportId, reportOfDocument } from '../../../shared/report-id.ts';
 import { incomingCopies } from './incoming-copies.ts';
@@ -187,6 +188,8 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     },
   };
   const extensions: Extension[] = [
+    // (First: what loading queued for a broadcast is dropped before a hook below can wait.)
+    quietLoad,
     persistence ?? (options.storage as Extension),
     authenticationHook(options.authorize, (request) => connectionOf.get(request)?.remote ?? ''),
     echoFree,
