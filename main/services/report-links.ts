@@ -21,7 +21,8 @@ import { isValidReportId } from '../../shared/report-id.ts';
 import { relayAwareness, type AwarenessRelay } from './awareness-relay.ts';
 import { partsRefusedNote, refusalNote, tooLargeNote } from './sync/refusal-message.ts';
 import { CloseCode } from './sync/frame-guard.ts';
-import { sendInParts, SendInPartsError, type PartsSending } from './sync/send-in-parts.ts';
+import { sendInParts, SendInPartsError, type PartsSending, type UnfinishedSend } from './sync/send-in-parts.ts';
+import { KEEP_UNMERGED_MS } from './sync/incoming-copies.ts';
 import { fetchReport, FetchReportError } from './sync/fetch-report.ts';
 import { partsAfterBreak, RESUME_AFTER_BYTES } from './sync/reply-parts.ts';
 
@@ -81,6 +82,8 @@ export class ReportLinks {
   private fruitlessSends = 0;
   /** The part size a server last took, by its address: the next send to it starts there. */
   private readonly partBytesTaken = new Map<string, number>();
+  /** A send in parts that broke off midway, by the server's address: the next goes on from it. */
+  private readonly unfinishedSends = new Map<string, { send: UnfinishedSend; at: number }>();
   /**
    * Why the last link ended by the other side's doing (the host ended the meeting, the
    * code or access was refused), shown until the report is linked anew; `at` only for an
@@ -243,7 +246,8 @@ export class ReportLinks {
    * what it lacks in parts (send-in-parts.ts), smaller parts while it refuses them as too
    * large, then link again. Typing goes on meanwhile, and reaches the server with the
    * link. After a lost connection the link calls again (with its backoff while the server
-   * cannot be reached), and the parts start again: the server kept none of them.
+   * cannot be reached), and the parts go on from where they broke off: the server keeps
+   * the ones it had for a while (or, if it no longer does, they start over).
    */
   private async sendInParts(parts: PartsInProgress, address: string, token: string | undefined): Promise<void> {
     if (parts.cancelled) return;
@@ -251,25 +255,41 @@ export class ReportLinks {
     this.stopLink();
     this.emit();
     let failure: SendInPartsError | null = null;
+    /** Whether the server stored a part this time (a send that breaks off after some is not fruitless). */
+    let progressed = false;
+    let resume = this.takeUnfinishedSend(url);
     const taken = this.partBytesTaken.get(url);
-    for (const partBytes of PART_BYTES.filter((bytes) => taken === undefined || bytes <= taken)) {
+    const sizes = PART_BYTES.filter((bytes) => taken === undefined || bytes <= taken);
+    for (let size = 0; size < sizes.length;) {
+      const partBytes = sizes[size] as number;
+      let storedBefore: number | null = null;
       parts.current = sendInParts({
-        url, reportId: this.reportId(), token, doc: this.report.doc, partBytes,
+        url, reportId: this.reportId(), token, doc: this.report.doc, partBytes, resume,
         onProgress: (sent, total) => {
-          if (sent > 0) this.partBytesTaken.set(url, partBytes);
+          if (storedBefore !== null && sent > storedBefore) {
+            progressed = true;
+            this.partBytesTaken.set(url, partBytes);
+          }
+          storedBefore ??= sent;
           parts.sent = sent;
           parts.total = total;
           if (this.parts === parts) this.emit();
         },
       });
+      const resumed = resume !== undefined;
+      resume = undefined;
       try {
         await parts.current.done;
         failure = null;
         break;
       } catch (error) {
-        if (parts.cancelled) return;
         failure = error instanceof SendInPartsError ? error : new SendInPartsError(String(error));
+        if (failure.unfinished) this.keepUnfinishedSend(url, failure.unfinished);
+        if (parts.cancelled) return;
+        // The server no longer had the parts sent before: they start over, now.
+        if (resumed && failure.copyGone) continue;
         if (!failure.tooLarge) break;
+        size += 1;
       }
     }
     if (parts.cancelled) return;
@@ -281,7 +301,7 @@ export class ReportLinks {
       this.emit();
       return;
     }
-    if (failure === null) this.fruitlessSends = 0;
+    if (failure === null || progressed) this.fruitlessSends = 0;
     else if (!failure.tooLarge) this.fruitlessSends += 1;
     if (failure?.tooLarge || this.fruitlessSends >= MAX_FRUITLESS_SENDS) {
       const where = token !== undefined ? 'the meeting' : 'the server';
@@ -293,6 +313,21 @@ export class ReportLinks {
     // Done, or the connection was lost midway: link again. A server that still lacks too
     // much refuses it once more, and the parts start again.
     this.connect(address);
+  }
+
+  private keepUnfinishedSend(url: string, send: UnfinishedSend): void {
+    const earlier = this.unfinishedSends.get(url)?.send.mirror;
+    if (earlier && earlier !== send.mirror) earlier.destroy();
+    this.unfinishedSends.set(url, { send, at: Date.now() });
+  }
+
+  /** The send in parts to `url` that broke off midway, if the server may still keep its parts. */
+  private takeUnfinishedSend(url: string): UnfinishedSend | undefined {
+    const entry = this.unfinishedSends.get(url);
+    this.unfinishedSends.delete(url);
+    if (entry && Date.now() - entry.at < KEEP_UNMERGED_MS) return entry.send;
+    entry?.send.mirror.destroy();
+    return undefined;
   }
 
   /**
@@ -401,6 +436,8 @@ export class ReportLinks {
   /** Closes every link (the report is closing); nothing is forgotten. */
   async close(): Promise<void> {
     this.closeLink();
+    for (const { send } of this.unfinishedSends.values()) send.mirror.destroy();
+    this.unfinishedSends.clear();
     await this.stopMeeting();
     this.listeners.clear();
     byReport.delete(this.report);

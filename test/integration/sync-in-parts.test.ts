@@ -14,7 +14,7 @@ import { startSyncServer, type SyncServer, type SyncServerOptions } from '../../
 import { startMeeting } from '../../main/services/sync/meeting-host.ts';
 import { silentLogger } from '../../main/services/sync/log.ts';
 import { fetchReport } from '../../main/services/sync/fetch-report.ts';
-import { MAX_COPIES_PER_REPORT, MERGE_REQUEST } from '../../main/services/sync/incoming-copies.ts';
+import { COPY_GONE, MAX_COPIES_PER_REPORT, MAX_KEPT_COPIES, MERGE_REQUEST } from '../../main/services/sync/incoming-copies.ts';
 import { incomingCopyName } from '../../shared/report-id.ts';
 import { ServerLink } from '../../main/services/sync/client.ts';
 import { sendInParts } from '../../main/services/sync/send-in-parts.ts';
@@ -28,7 +28,7 @@ import { connectToSession } from './session-peer.ts';
 import type { SyncStatusView } from '../../shared/sync-requests.ts';
 import { describeSync } from '../../renderer/sync-ui/sync-status.ts';
 import { addParagraph, addParagraphs } from '../unit/helpers/add-paragraph.ts';
-import { connectClient, cuttableLink, tempDir, waitFor } from './fixtures/sync/harness.ts';
+import { connectClient, cuttableLink, sendsIn, tempDir, waitFor } from './fixtures/sync/harness.ts';
 
 const LIMIT = 64 * 1024;
 
@@ -110,7 +110,7 @@ describe('a report too large for one message to its server', () => {
     expect(bodyOf(await onServer(server.url, reportId)).toJSON()).toContain('Agreed in the last session.');
   });
 
-  it('a send cut short leaves the report on the server as it was, and starts again', async () => {
+  it('a send cut short leaves the report on the server as it was, and goes on from where it broke off', async () => {
     const server = await smallServer();
     const relay = await cuttableLink(server.port);
     cleanups.push(() => relay.close());
@@ -132,22 +132,48 @@ describe('a report too large for one message to its server', () => {
     });
     links.connect(`ws://127.0.0.1:${relay.port}`);
     await waitFor(() => cut && inSync(links), 60_000, 'the report to be in sync after the cut');
-    // Each send in parts: its number of parts, and how many the server had.
-    const sends: { total: number; stored: number }[] = [];
-    for (const progress of statuses.map((s) => s.sendingInParts)) {
-      if (progress === null || progress.total === 0) continue;
-      if (progress.sent === 0) sends.push({ total: progress.total, stored: 0 });
-      else (sends.at(-1) as { stored: number }).stored = progress.sent;
-    }
-    const storing = sends.filter((send) => send.stored > 0);
-    expect(storing).toHaveLength(2);
-    expect(storing[0]?.stored).toBeLessThan(storing[0]?.total as number);
-    // The server kept nothing of the broken send: the next one sends it all again.
-    expect(storing[1]?.total).toBe(storing[0]?.total);
-    expect(storing[1]?.stored).toBe(storing[1]?.total);
+    const [first, second, ...more] = sendsIn(statuses);
+    expect(more).toEqual([]);
+    expect(first?.at(-1)?.sent).toBeLessThan(first?.at(-1)?.total as number);
+    // The server kept the parts it had: the next send goes on from there, never below.
+    const storedFirst = first?.at(-1)?.sent as number;
+    expect(second?.[0]?.sent).toBe(storedFirst);
+    expect(Math.min(...(second ?? []).map((p) => p.sent))).toBe(storedFirst);
+    expect(second?.at(-1)?.sent).toBe(second?.at(-1)?.total);
     await waitFor(() => bodyOf(member.doc).toString() === bodyOf(report.doc).toString(), 10_000, 'the member to have the report');
     // The member never saw the report half-arrived: it came in one change.
     expect([...seen]).toEqual([bodyOf(report.doc).toString()]);
+    expect(bodyOf(await onServer(server.url, reportId)).toJSON()).toBe(bodyOf(report.doc).toJSON());
+  });
+
+  it('a send cut short goes on from the start when the server no longer has what it took (restarted meanwhile)', async () => {
+    const dataDir = tempDir();
+    let server = await aServer({ maxMessageBytes: LIMIT, dataDir });
+    const port = server.port;
+    const relay = await cuttableLink(port);
+    cleanups.push(() => relay.close());
+    const { report, links, statuses } = longReport(1000);
+    const reportId = readMeta(report.doc).id;
+    let restarted: Promise<void> | null = null;
+    links.onStatus((status) => {
+      if (!restarted && (status.sendingInParts?.sent ?? 0) >= 2) {
+        relay.cut();
+        restarted = (async () => {
+          await server.close();
+          server = await aServer({ maxMessageBytes: LIMIT, dataDir, port });
+          relay.restore();
+        })();
+      }
+    });
+    links.connect(`ws://127.0.0.1:${relay.port}`);
+    await waitFor(() => restarted !== null && inSync(links), 60_000, 'the report to be in sync after the restart');
+    const sends = sendsIn(statuses);
+    const storedFirst = sends[0]?.at(-1)?.sent as number;
+    expect(storedFirst).toBeGreaterThanOrEqual(2);
+    // Asked to go on, the restarted server had nothing of it: the parts went again from 0.
+    const counts = sends.slice(1).flat().map((p) => p.sent);
+    expect(counts).toContain(0);
+    expect(counts.at(-1)).toBe(sends.at(-1)?.at(-1)?.total);
     expect(bodyOf(await onServer(server.url, reportId)).toJSON()).toBe(bodyOf(report.doc).toJSON());
   });
 
@@ -289,6 +315,36 @@ describe('a report too large for one message to its server', () => {
     await waitFor(() => member.status.state === 'in-sync', 10_000, 'the member to be in sync');
     expect(Y.encodeStateVector(memberDoc)).toEqual(Y.encodeStateVector(report));
     expect(marks(memberDoc)).toBe(sentMarks);
+  });
+
+  it('keeps what a send cut short had sent for its sender to come back to, a few sends at a time', async () => {
+    const server = await smallServer();
+    const sent = (i: number): string => `Part sent by member ${i} before the line dropped.`;
+    const copy = (i: number): string => incomingCopyName(`report-${i}`, `upload${String(i).padStart(4, '0')}`);
+    // More senders cut short than the server keeps (each to a report of its own).
+    for (let i = 0; i <= MAX_KEPT_COPIES; i++) {
+      const sender = connectClient(server.url, copy(i));
+      sender.doc.getText('t').insert(0, sent(i));
+      await sender.settled();
+      sender.destroy();
+      await waitFor(() => !server.hocuspocus.documents.has(copy(i)), 5_000, 'the copy to be put away');
+    }
+    /** Comes back to copy `i` as a sender going on does: the reason it was refused, or what the copy holds. */
+    const comeBack = async (i: number): Promise<{ refused: string | null; text: string }> => {
+      const back = connectClient(`${server.url}/?resume=1`, copy(i));
+      cleanups.push(() => back.destroy());
+      let refused: string | null = null;
+      back.provider.on('close', ({ event }: { event: { reason: string } }) => (refused ??= event.reason));
+      back.provider.on('authenticationFailed', ({ reason }: { reason: string }) => (refused ??= reason));
+      await waitFor(() => refused !== null || back.provider.isSynced, 5_000, 'an answer');
+      return { refused, text: back.doc.getText('t').toString() };
+    };
+    // The latest are there, whole; the oldest made way for them.
+    expect(await comeBack(MAX_KEPT_COPIES)).toEqual({ refused: null, text: sent(MAX_KEPT_COPIES) });
+    expect(await comeBack(1)).toEqual({ refused: null, text: sent(1) });
+    expect((await comeBack(0)).refused).toBe(COPY_GONE);
+    // Never there at all: the same answer, and the sender starts over.
+    expect((await comeBack(99)).refused).toBe(COPY_GONE);
   });
 
   it('takes a few sends in parts to one report at a time, and merges only for a member who may write', async () => {

@@ -21,11 +21,11 @@ import { fetchReport, FetchReportError } from '../../main/services/sync/fetch-re
 import { MEETING_ENDED, startMeeting } from '../../main/services/sync/meeting-host.ts';
 import { ServerLinks } from '../../main/services/sync/server-links.ts';
 import { sendInParts } from '../../main/services/sync/send-in-parts.ts';
-import type { Logger } from '../../main/services/sync/log.ts';
+import { silentLogger, type Logger } from '../../main/services/sync/log.ts';
 import { BLANK_REPORT_TEMPLATE } from '../../shared/report-template.ts';
 import { bodyOf, createReportDoc, readMeta } from '../../shared/ydoc.ts';
 import { addParagraph, addParagraphs } from '../unit/helpers/add-paragraph.ts';
-import { cuttableLink, tempDir, waitFor, type Relay } from './fixtures/sync/harness.ts';
+import { cuttableLink, sendsIn, tempDir, waitFor, type Relay } from './fixtures/sync/harness.ts';
 
 const RATE = 60 * 1024;
 /** How long the app's links wait, hearing nothing, here (30 s in the app). */
@@ -307,6 +307,36 @@ describe('a member on a slow network', () => {
     expect(bodyOf(member.doc).toJSON()).toBe(before);
     expect(bodyOf(await fetchReport({ url: server.url, reportId })).toJSON()).toBe(before);
   });
+
+  it('sends a report too large for its server in parts on a line that drops every few seconds: each connection goes on from the last', async () => {
+    // The server takes 64 kB in one message: the report (about 350 kB) goes in parts of
+    // about a second each at this rate, and no connection lasts long enough for them all.
+    const server = await startSyncServer({ dataDir: tempDir(), host: '127.0.0.1', port: 0, log: silentLogger, silenceMs: 4 * LINK_SILENCE_MS, maxMessageBytes: 64 * 1024 });
+    cleanups.push(() => server.close());
+    const relay = await slowRelay(server);
+    const report = draftedReport();
+    const links = ReportLinks.for(report, tempDir(), { reconnect: false });
+    cleanups.push(() => links.close());
+    const statuses: SyncStatusView[] = [];
+    links.onStatus((status) => statuses.push(status));
+    const drops = setInterval(() => {
+      relay.cut();
+      relay.restore();
+    }, 4_000);
+    try {
+      links.connect(`ws://127.0.0.1:${relay.port}`);
+      await waitFor(() => links.status().state === 'in-sync' && links.status().sendingInParts === null, 90_000, 'the report to be on the server');
+    } finally {
+      clearInterval(drops);
+    }
+    expect(links.status().linkEnded).toBeNull();
+    // Sends that broke off, each going on from the last one's count, never back to nothing.
+    const sends = sendsIn(statuses);
+    expect(sends.length).toBeGreaterThanOrEqual(2);
+    for (let i = 1; i < sends.length; i++) expect(sends[i]?.[0]?.sent).toBeGreaterThanOrEqual(sends[i - 1]?.at(-1)?.sent as number);
+    const onServer = await fetchReport({ url: server.url, reportId: readMeta(report.doc).id });
+    expect(bodyOf(onServer).toJSON()).toBe(bodyOf(report.doc).toJSON());
+  }, 100_000);
 
   it('a link whose server is gone without a word is still taken for lost while the member types', async () => {
     // (The server waits longer than the link: it is the member's app that must notice.)

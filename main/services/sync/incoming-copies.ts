@@ -17,11 +17,14 @@
  * other change, and the sender is told "merged" only once it is stored (the answer
  * leaves through the same outbox as every acknowledgement, durable-outbox.ts).
  *
- * A copy that is not merged goes when its sender leaves: a send that breaks off starts
- * again with a new copy.
+ * A copy whose sender left before the merge (a line that drops) is kept a while, only
+ * the parts it took: the sender comes back to the same copy (`?resume=1`, with the doc it
+ * was mirroring) and sends only the rest. A copy no longer here is refused to a sender
+ * coming back (COPY_GONE: the server restarted, or another process serves it), which
+ * then starts over with a new copy.
  */
 import * as Y from 'yjs';
-import type { Extension, Hocuspocus, onConnectPayload, onLoadDocumentPayload, onStatelessPayload } from '@hocuspocus/server';
+import type { beforeUnloadDocumentPayload, Extension, Hocuspocus, onConnectPayload, onLoadDocumentPayload, onStatelessPayload } from '@hocuspocus/server';
 import { reportOfIncomingCopy } from '../../../shared/report-id.ts';
 import { takePartsAsSent } from './parts-as-sent.ts';
 import type { Logger } from './log.ts';
@@ -32,6 +35,15 @@ export const MERGE_REQUEST = 'plenary:merge-incoming';
 export const MERGED = 'plenary:merged';
 /** The answer when it could not be merged; the reason follows. */
 export const MERGE_FAILED = 'plenary:merge-failed:';
+
+/** How long the parts of a copy whose sender left before the merge are kept for its return. */
+export const KEEP_UNMERGED_MS = 10 * 60_000;
+/** Copies kept for their senders' return, all reports together; past it the oldest goes. */
+export const MAX_KEPT_COPIES = 16;
+/** A sender coming back to a copy (its mirror holds what the copy held) says so on the address. */
+export const RESUME_PARAM = 'resume';
+/** The refusal of a sender coming back to a copy that is no longer kept. */
+export const COPY_GONE = 'This send in parts is no longer on the server; it starts over.';
 
 /** Sends in parts to one report that may be under way at once. */
 export const MAX_COPIES_PER_REPORT = 4;
@@ -51,13 +63,31 @@ export function incomingCopies(hocuspocus: () => Hocuspocus, log: Logger, closeW
       await direct.disconnect();
     }
   };
+  /** The parts of copies whose sender left before the merge, by copy name, until KEEP_UNMERGED_MS. */
+  const kept = new Map<string, { parts: Uint8Array; expiry: ReturnType<typeof setTimeout> }>();
+  /** Each loaded copy's state vector before any part: what it took is what came after. */
+  const reportVectorOf = new WeakMap<Y.Doc, Uint8Array>();
+  const mergedCopies = new WeakSet<Y.Doc>();
+  const takeKept = (name: string): Uint8Array | null => {
+    const entry = kept.get(name);
+    if (!entry) return null;
+    clearTimeout(entry.expiry);
+    kept.delete(name);
+    return entry.parts;
+  };
   return {
     extensionName: 'PlenaryIncomingCopies',
-    async onConnect({ documentName, instance, request }: onConnectPayload): Promise<void> {
+    async onConnect({ documentName, instance, request, requestParameters }: onConnectPayload): Promise<void> {
       const reportId = reportOfIncomingCopy(documentName);
       if (reportId === null) return;
+      const here = instance.documents.has(documentName) || instance.loadingDocuments.has(documentName) || kept.has(documentName);
+      if (requestParameters.get(RESUME_PARAM) !== null && !here) {
+        log('info', 'report.incoming_gone', { report: reportId });
+        closeWaiting(request, COPY_GONE);
+        throw Object.assign(new Error(), { reason: COPY_GONE });
+      }
       // Each copy holds the whole report in memory: a few at a time per report.
-      const names = new Set([...instance.documents.keys(), ...instance.loadingDocuments.keys()]);
+      const names = new Set([...instance.documents.keys(), ...instance.loadingDocuments.keys(), ...kept.keys()]);
       names.delete(documentName);
       const copies = [...names].filter((name) => reportOfIncomingCopy(name) === reportId).length;
       if (copies >= MAX_COPIES_PER_REPORT) {
@@ -72,7 +102,23 @@ export function incomingCopies(hocuspocus: () => Hocuspocus, log: Logger, closeW
       const reportId = reportOfIncomingCopy(documentName);
       if (reportId === null) return;
       await withReport(reportId, (report) => Y.applyUpdate(document, Y.encodeStateAsUpdate(report)));
+      reportVectorOf.set(document, Y.encodeStateVector(document));
       takePartsAsSent(document);
+      const parts = takeKept(documentName);
+      if (parts) Y.applyUpdate(document, parts);
+    },
+    async beforeUnloadDocument({ documentName, document }: beforeUnloadDocumentPayload): Promise<void> {
+      const reportVector = reportVectorOf.get(document);
+      if (reportVector === undefined || mergedCopies.has(document)) return;
+      const parts = Y.encodeStateAsUpdate(document, reportVector);
+      // (An update that adds nothing is a few bytes: the sender had not sent a part.)
+      if (parts.length <= 2) return;
+      takeKept(documentName);
+      // (A Map iterates in insertion order: the first is the oldest.)
+      while (kept.size >= MAX_KEPT_COPIES) takeKept(kept.keys().next().value as string);
+      const expiry = setTimeout(() => kept.delete(documentName), KEEP_UNMERGED_MS);
+      expiry.unref();
+      kept.set(documentName, { parts, expiry });
     },
     async onStateless({ documentName, document, connection, payload }: onStatelessPayload): Promise<void> {
       const reportId = reportOfIncomingCopy(documentName);
@@ -88,6 +134,7 @@ export function incomingCopies(hocuspocus: () => Hocuspocus, log: Logger, closeW
           bytes = lacking.length;
           Y.applyUpdate(report, lacking);
         });
+        mergedCopies.add(document);
         log('info', 'report.incoming_merged', { report: reportId, bytes });
         connection.sendStateless(MERGED);
       } catch (error) {

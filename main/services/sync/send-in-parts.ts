@@ -10,8 +10,10 @@
  * sends each as an ordinary update, and the next waits until the server has it. Then
  * the server is asked to merge the copy into the report, in one transaction, and the
  * send is done once it answers that the report holds it, stored. A send that breaks off
- * leaves nothing in the report, and the next starts again. Once done, the report's own
- * link connects again and its sync exchange carries only what was typed meanwhile.
+ * leaves nothing in the report; it ends with what the next needs to go on from there
+ * (`SendInPartsError.unfinished`: the copy's name and the mirror), since the server keeps
+ * the copy a while (incoming-copies.ts). Once done, the report's own link connects again
+ * and its sync exchange carries only what was typed meanwhile.
  */
 import { randomUUID } from 'node:crypto';
 import * as Y from 'yjs';
@@ -21,17 +23,36 @@ import { reportParts } from './report-parts.ts';
 import { takePartsAsSent } from './parts-as-sent.ts';
 import { CloseCode } from './frame-guard.ts';
 import { heardFrom } from './traffic-watch.ts';
-import { MERGE_FAILED, MERGE_REQUEST, MERGED } from './incoming-copies.ts';
+import { COPY_GONE, MERGE_FAILED, MERGE_REQUEST, MERGED, RESUME_PARAM } from './incoming-copies.ts';
 import { incomingCopyName } from '../../../shared/report-id.ts';
+
+/**
+ * A send in parts that broke off after the server had some: its copy there, and the doc
+ * that mirrored it (what the copy holds, and at most the part then under way).
+ */
+export interface UnfinishedSend {
+  readonly uploadId: string;
+  readonly mirror: Y.Doc;
+  /** Parts the server had stored, for the count the member sees to go on from. */
+  readonly stored: number;
+}
 
 export class SendInPartsError extends Error {
   override name = 'SendInPartsError';
   /** How the server closed the connection, if it did. */
   readonly closeCode: number | null;
+  /** What the next send to this server goes on from (the connection was lost midway), or null. */
+  unfinished: UnfinishedSend | null = null;
 
   constructor(message: string, closeCode: number | null = null) {
     super(message);
     this.closeCode = closeCode;
+  }
+
+  /** A send that went on from an earlier one found its copy gone from the server: start over. */
+  get copyGone(): boolean {
+    // (Refused as the connection opens: said as a refusal, or with the close, whichever comes first.)
+    return this.message.includes(COPY_GONE);
   }
 
   /** The server refused a part as too large: smaller parts may pass. */
@@ -59,6 +80,8 @@ export interface SendInPartsOptions {
   onProgress?: (sent: number, total: number) => void;
   /** How long to wait for the server's answer to one step before giving up (and for a part to leave, as at 256 kbit/s). */
   stepTimeoutMs?: number;
+  /** An earlier send to this server that broke off: go on from there (its mirror is taken over). */
+  resume?: UnfinishedSend;
 }
 
 export interface PartsSending {
@@ -68,11 +91,24 @@ export interface PartsSending {
   cancel(): void;
 }
 
+/** Closes that are a lost connection or a server going away, not a refusal of the send. */
+const LOST_CONNECTION_CODES = new Set([1001, 1005, 1006, 1011, 1012]);
+
+function withParam(address: string, name: string, value: string): string {
+  const url = new URL(address);
+  url.searchParams.set(name, value);
+  return url.toString();
+}
+
 export function sendInParts(options: SendInPartsOptions): PartsSending {
-  const mirror = new Y.Doc({ gc: false });
-  takePartsAsSent(mirror);
+  const { resume } = options;
+  const mirror = resume?.mirror ?? new Y.Doc({ gc: false });
+  if (!resume) takePartsAsSent(mirror);
+  const uploadId = resume?.uploadId ?? randomUUID().replaceAll('-', '');
+  const storedBefore = resume?.stored ?? 0;
   const stepTimeoutMs = options.stepTimeoutMs ?? 60_000;
-  let settle: (error: SendInPartsError | null) => void = () => {};
+  /** `lost`: the connection was lost or went silent (not refused, nor called off), and the server may keep the copy. */
+  let settle: (error: SendInPartsError | null, lost?: boolean) => void = () => {};
   let provider: HocuspocusProvider | null = null;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let parts: Uint8Array[] | null = null;
@@ -80,12 +116,16 @@ export function sendInParts(options: SendInPartsOptions): PartsSending {
 
   const done = new Promise<void>((resolve, reject) => {
     let settled = false;
-    settle = (error) => {
+    settle = (error, lost = false) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       provider?.destroy();
-      mirror.destroy();
+      // The connection was lost after the mirror took in the copy: the server keeps the
+      // copy, and the next send goes on from it. (Not after a part refused as too large:
+      // the mirror holds it, and would send it again whole.)
+      if (error && lost && storedBefore + sent > 0) error.unfinished = { uploadId, mirror, stored: storedBefore + sent };
+      else mirror.destroy();
       if (error) reject(error);
       else resolve();
     };
@@ -94,7 +134,7 @@ export function sendInParts(options: SendInPartsOptions): PartsSending {
   const waitAtMost = (what: string, bytes = 0): void => {
     clearTimeout(timer);
     const leaving = (bytes / SLOW_NETWORK_BYTES_PER_SECOND) * 1000;
-    timer = setTimeout(() => settle(new SendInPartsError(`${options.url} did not answer in time (${what}).`)), stepTimeoutMs + leaving);
+    timer = setTimeout(() => settle(new SendInPartsError(`${options.url} did not answer in time (${what}).`), true), stepTimeoutMs + leaving);
   };
 
   /** A part is applied to the mirror, and its update not yet stored by the server. */
@@ -117,14 +157,14 @@ export function sendInParts(options: SendInPartsOptions): PartsSending {
     if (!awaiting || !parts) return;
     awaiting = false;
     sent += 1;
-    options.onProgress?.(sent, parts.length);
+    options.onProgress?.(storedBefore + sent, storedBefore + parts.length);
     sendNext();
   };
 
   waitAtMost('connecting');
   provider = new HocuspocusProvider({
-    url: options.url,
-    name: incomingCopyName(options.reportId, randomUUID().replaceAll('-', '')),
+    url: resume ? withParam(options.url, RESUME_PARAM, '1') : options.url,
+    name: incomingCopyName(options.reportId, uploadId),
     document: mirror,
     token: options.token ?? null,
     // Not a person: others' presence lists must not show it.
@@ -137,9 +177,11 @@ export function sendInParts(options: SendInPartsOptions): PartsSending {
     }),
     maxAttempts: 1,
     onAuthenticationFailed: ({ reason }: { reason?: string }) => settle(new SendInPartsError(`${options.url} refused the link${reason ? ` (${reason})` : ''}.`)),
-    onClose: ({ event }: { event?: { code?: number } }) => {
+    onClose: ({ event }: { event?: { code?: number; reason?: string } }) => {
       const code = event?.code ?? 1006;
-      settle(new SendInPartsError(code === CloseCode.tooLarge ? `${options.url} refused a part of ${options.partBytes} bytes as too large.` : `The connection to ${options.url} closed (${code}).`, code));
+      settle(new SendInPartsError(code === CloseCode.tooLarge
+        ? `${options.url} refused a part of ${options.partBytes} bytes as too large.`
+        : `The connection to ${options.url} closed (${code}${event?.reason ? `: ${event.reason}` : ''}).`, code), LOST_CONNECTION_CODES.has(code));
     },
     onSynced: () => {
       if (parts) return;
@@ -150,7 +192,7 @@ export function sendInParts(options: SendInPartsOptions): PartsSending {
         settle(new SendInPartsError(`The report could not be cut into parts (${(error as Error).message}).`));
         return;
       }
-      options.onProgress?.(0, parts.length);
+      options.onProgress?.(storedBefore, storedBefore + parts.length);
       sendNext();
     },
     onStateless: ({ payload }: { payload: string }) => {
