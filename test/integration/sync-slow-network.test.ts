@@ -65,6 +65,15 @@ function draftedReport(): OpenReport {
   return report;
 }
 
+/** A report, and a member's copy of it from before a great deal (about 350 kB) was written: a week away. */
+function aWeekBehind(): { current: OpenReport; member: OpenReport } {
+  const dir = tempDir();
+  const current = createReportFile(join(dir, 'current.plenary'), BLANK_REPORT_TEMPLATE, { title: 'Report of the Working Group on Internet Governance' });
+  const member = openReportFile(current.saveCopyAs(join(dir, 'member.plenary')));
+  addParagraphs(current.doc, 2_000, (i) => `${i + 1}. Written while the member was away, on the respective roles of governments, the private sector and civil society.`);
+  return { current, member };
+}
+
 function link(url: string, reportId: string, doc: Y.Doc): ServerLink {
   const serverLink = new ServerLink({ url, reportId, doc, silenceMs: LINK_SILENCE_MS });
   cleanups.push(() => serverLink.close());
@@ -201,11 +210,7 @@ describe('a member on a slow network', () => {
 
   it('a linked report whose first sync keeps breaking off catches up in parts, and never holds half of what came', async () => {
     const { server } = await aServer(4 * LINK_SILENCE_MS);
-    const dir = tempDir();
-    const secretariat = createReportFile(join(dir, 'secretariat.plenary'), BLANK_REPORT_TEMPLATE, { title: 'Report of the Working Group on Internet Governance' });
-    // The member's copy from before a great deal was written (a week away).
-    const member = openReportFile(secretariat.saveCopyAs(join(dir, 'member.plenary')));
-    addParagraphs(secretariat.doc, 2_000, (i) => `${i + 1}. Written while the member was away, on the respective roles of governments, the private sector and civil society.`);
+    const { current: secretariat, member } = aWeekBehind();
     const reportId = readMeta(secretariat.doc).id;
     const secretariatLink = link(server.url, reportId, secretariat.doc);
     await waitFor(() => secretariatLink.status.state === 'in-sync', 20_000, 'the report to be on the server');
@@ -238,10 +243,7 @@ describe('a member on a slow network', () => {
 
   it('Disconnect during a catch-up calls it off: the report stays as it was, and nothing more is asked of the server', async () => {
     const { server, events, partsAsked } = await aServer(4 * LINK_SILENCE_MS);
-    const dir = tempDir();
-    const secretariat = createReportFile(join(dir, 'secretariat.plenary'), BLANK_REPORT_TEMPLATE, { title: 'Report of the Working Group on Internet Governance' });
-    const member = openReportFile(secretariat.saveCopyAs(join(dir, 'member.plenary')));
-    addParagraphs(secretariat.doc, 2_000, (i) => `${i + 1}. Written while the member was away, on the respective roles of governments, the private sector and civil society.`);
+    const { current: secretariat, member } = aWeekBehind();
     const secretariatLink = link(server.url, readMeta(secretariat.doc).id, secretariat.doc);
     await waitFor(() => secretariatLink.status.state === 'in-sync', 20_000, 'the report to be on the server');
     const relay = await slowRelay(server);
@@ -271,10 +273,7 @@ describe('a member on a slow network', () => {
   it('a meeting that ends during a catch-up sends the member back to the report\'s own server, with the report as it was', async () => {
     // The member's own server (remembered for the report), which has nothing of it yet.
     const { server } = await aServer(4 * LINK_SILENCE_MS);
-    const dir = tempDir();
-    const host = createReportFile(join(dir, 'host.plenary'), BLANK_REPORT_TEMPLATE, { title: 'Report of the Working Group on Internet Governance' });
-    const member = openReportFile(host.saveCopyAs(join(dir, 'member.plenary')));
-    addParagraphs(host.doc, 2_000, (i) => `${i + 1}. Written while the member was away, on the respective roles of governments, the private sector and civil society.`);
+    const { current: host, member } = aWeekBehind();
     const reportId = readMeta(host.doc).id;
     const partsAsked: Array<number | undefined> = [];
     const meeting = await startMeeting({
