@@ -27,7 +27,7 @@ export const MAX_SERVER_FRAME_BYTES = 64 * 1024 * 1024;
  * what the other side was sending (a report being fetched), which would keep the line
  * busy with what nobody reads any more, against the member's next link.
  */
-export const CLOSE_GRACE_MS = 1_000;
+const CLOSE_GRACE_MS = 1_000;
 
 export interface GuardedSocketOptions {
   /** The server and report, for the log line a refusal writes. */
