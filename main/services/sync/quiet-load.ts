@@ -9,8 +9,9 @@
  * whole report a second time. A member reconnecting to a report no one else had open
  * (every reconnect of a member working alone, every guest joining a meeting) received
  * it in full each time: 300 kB for a 2,000-paragraph report, on the lines where that
- * costs most. Nothing is attached to a document while it loads, so nothing is lost by
- * dropping what its loading queued: every member's sync exchange carries it.
+ * costs most (the symptom of ueberdosis/hocuspocus#768, closed for an earlier cause).
+ * Nothing is attached to a document while it loads, so nothing is lost by dropping what
+ * its loading queued: every member's sync exchange carries it.
  */
 import type { Document, Extension, afterLoadDocumentPayload } from '@hocuspocus/server';
 
