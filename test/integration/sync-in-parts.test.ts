@@ -73,6 +73,28 @@ async function onServer(url: string, reportId: string, token?: string): Promise<
   return doc;
 }
 
+const sentBy = (i: number): string => `Part sent by member ${i} before the line dropped.`;
+
+/** A sender that sent `text` into the incoming copy `name` and left before the merge; resolves once the server has put the copy away. */
+async function cutShort(server: SyncServer, name: string, text: string): Promise<void> {
+  const sender = connectClient(server.url, name);
+  sender.doc.getText('t').insert(0, text);
+  await sender.settled();
+  sender.destroy();
+  await waitFor(() => !server.hocuspocus.documents.has(name), 5_000, 'the copy to be put away');
+}
+
+/** Comes back to the copy `name` as a sender going on does: the reason it was refused, or what the copy holds. */
+async function comeBack(server: SyncServer, name: string): Promise<{ refused: string | null; text: string }> {
+  const back = connectClient(`${server.url}/?resume=1`, name);
+  cleanups.push(() => back.destroy());
+  let refused: string | null = null;
+  back.provider.on('close', ({ event }: { event: { reason: string } }) => (refused ??= event.reason));
+  back.provider.on('authenticationFailed', ({ reason }: { reason: string }) => (refused ??= reason));
+  await waitFor(() => refused !== null || back.provider.isSynced, 5_000, 'an answer');
+  return { refused, text: back.doc.getText('t').toString() };
+}
+
 const inSync = (links: ReportLinks): boolean => links.status().state === 'in-sync' && links.status().sendingInParts === null;
 
 describe('a report too large for one message to its server', () => {
@@ -319,32 +341,27 @@ describe('a report too large for one message to its server', () => {
 
   it('keeps what a send cut short had sent for its sender to come back to, a few sends at a time', async () => {
     const server = await smallServer();
-    const sent = (i: number): string => `Part sent by member ${i} before the line dropped.`;
     const copy = (i: number): string => incomingCopyName(`report-${i}`, `upload${String(i).padStart(4, '0')}`);
     // More senders cut short than the server keeps (each to a report of its own).
-    for (let i = 0; i <= MAX_KEPT_COPIES; i++) {
-      const sender = connectClient(server.url, copy(i));
-      sender.doc.getText('t').insert(0, sent(i));
-      await sender.settled();
-      sender.destroy();
-      await waitFor(() => !server.hocuspocus.documents.has(copy(i)), 5_000, 'the copy to be put away');
-    }
-    /** Comes back to copy `i` as a sender going on does: the reason it was refused, or what the copy holds. */
-    const comeBack = async (i: number): Promise<{ refused: string | null; text: string }> => {
-      const back = connectClient(`${server.url}/?resume=1`, copy(i));
-      cleanups.push(() => back.destroy());
-      let refused: string | null = null;
-      back.provider.on('close', ({ event }: { event: { reason: string } }) => (refused ??= event.reason));
-      back.provider.on('authenticationFailed', ({ reason }: { reason: string }) => (refused ??= reason));
-      await waitFor(() => refused !== null || back.provider.isSynced, 5_000, 'an answer');
-      return { refused, text: back.doc.getText('t').toString() };
-    };
+    for (let i = 0; i <= MAX_KEPT_COPIES; i++) await cutShort(server, copy(i), sentBy(i));
     // The latest are there, whole; the oldest made way for them.
-    expect(await comeBack(MAX_KEPT_COPIES)).toEqual({ refused: null, text: sent(MAX_KEPT_COPIES) });
-    expect(await comeBack(1)).toEqual({ refused: null, text: sent(1) });
-    expect((await comeBack(0)).refused).toBe(COPY_GONE);
+    expect(await comeBack(server, copy(MAX_KEPT_COPIES))).toEqual({ refused: null, text: sentBy(MAX_KEPT_COPIES) });
+    expect(await comeBack(server, copy(1))).toEqual({ refused: null, text: sentBy(1) });
+    expect((await comeBack(server, copy(0))).refused).toBe(COPY_GONE);
     // Never there at all: the same answer, and the sender starts over.
-    expect((await comeBack(99)).refused).toBe(COPY_GONE);
+    expect((await comeBack(server, copy(99))).refused).toBe(COPY_GONE);
+  });
+
+  it('makes room for a send under way from the sends to the same report that broke off, oldest first', async () => {
+    const server = await smallServer();
+    const copy = (i: number): string => incomingCopyName('wgig-report', `upload${String(i).padStart(4, '0')}`);
+    for (let i = 0; i < MAX_COPIES_PER_REPORT; i++) await cutShort(server, copy(i), sentBy(i));
+    // A new send to the report is taken, not told to try again later.
+    const sender = connectClient(server.url, copy(MAX_COPIES_PER_REPORT));
+    cleanups.push(() => sender.destroy());
+    await sender.settled(5_000);
+    expect((await comeBack(server, copy(0))).refused).toBe(COPY_GONE);
+    expect(await comeBack(server, copy(1))).toEqual({ refused: null, text: sentBy(1) });
   });
 
   it('takes a few sends in parts to one report at a time, and merges only for a member who may write', async () => {

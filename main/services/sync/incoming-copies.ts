@@ -87,9 +87,17 @@ export function incomingCopies(hocuspocus: () => Hocuspocus, log: Logger, closeW
         throw Object.assign(new Error(), { reason: COPY_GONE });
       }
       // Each copy holds the whole report in memory: a few at a time per report.
+      const ofThisReport = (name: string): boolean => name !== documentName && reportOfIncomingCopy(name) === reportId;
       const names = new Set([...instance.documents.keys(), ...instance.loadingDocuments.keys(), ...kept.keys()]);
-      names.delete(documentName);
-      const copies = [...names].filter((name) => reportOfIncomingCopy(name) === reportId).length;
+      let copies = [...names].filter(ofThisReport).length;
+      // A send under way comes before one that broke off: room is made from the kept, oldest first.
+      for (const name of kept.keys()) {
+        if (copies < MAX_COPIES_PER_REPORT) break;
+        if (ofThisReport(name) && !instance.loadingDocuments.has(name)) {
+          takeKept(name);
+          copies -= 1;
+        }
+      }
       if (copies >= MAX_COPIES_PER_REPORT) {
         log('warn', 'report.incoming_refused', { report: reportId, copies });
         // (A refused connection's socket is closed, or its provider would wait on it for good.)
