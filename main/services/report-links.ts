@@ -24,7 +24,7 @@ import { CloseCode } from './sync/frame-guard.ts';
 import { sendInParts, SendInPartsError, type PartsSending, type UnfinishedSend } from './sync/send-in-parts.ts';
 import { KEEP_UNMERGED_MS } from './sync/incoming-copies.ts';
 import { fetchReport, FetchReportError } from './sync/fetch-report.ts';
-import { partsAfterBreak, RESUME_AFTER_BYTES } from './sync/reply-parts.ts';
+import { MIN_REPLY_PART_BYTES, partsAfterBreak, RESUME_AFTER_BYTES } from './sync/reply-parts.ts';
 
 /**
  * Part sizes tried, largest first, when a report's first sync is too large for a server:
@@ -33,6 +33,12 @@ import { partsAfterBreak, RESUME_AFTER_BYTES } from './sync/reply-parts.ts';
 const PART_BYTES = [16 * 1024, 4 * 1024, 1024, 256, 64, 16].map((kib) => kib * 1024 - 1024);
 /** Sends in parts in a row that broke off before the report stops calling the server. */
 const MAX_FRUITLESS_SENDS = 3;
+/**
+ * A first sync that broke off after this much of the report's backlog was handed over to
+ * go goes in parts (the smallest parts a server's answer comes in: smaller would gain less
+ * than they cost).
+ */
+const SEND_IN_PARTS_AFTER_BYTES = MIN_REPLY_PART_BYTES;
 
 const byReport = new WeakMap<OpenReport, ReportLinks>();
 
@@ -44,6 +50,10 @@ interface PartsInProgress {
   total: number;
   cancelled: boolean;
   current: PartsSending | null;
+  /** What the server said it holds, on the connection that ended (send-in-parts.ts `serverState`). */
+  serverState: Uint8Array | null;
+  /** Why: the server refused the first sync as too large, or the line dropped while it went (parts no larger than `maxPartBytes`). */
+  because: 'too-large' | { lineDropped: true; maxPartBytes: number };
 }
 
 /** The rest of a first sync that broke off, being fetched in parts (its link waits until it is done). */
@@ -184,7 +194,7 @@ export class ReportLinks {
       holdUntilSynced: (origin) => this.report.session.holdUpdatesFrom(origin),
     });
     // (Handled after the provider has finished with the event it is telling us about.)
-    link.onClosed((code, refusedHere, receivedMidSync) => {
+    link.onClosed((code, refusedHere, midSync) => {
       if (invite && code === MEETING_ENDED.code) queueMicrotask(() => this.endedByOtherSide(link, 'The meeting ended', new Date()));
       // Calling again would exchange the same too-large message again, every time. One
       // this app sent goes in parts instead; one it was sent cannot.
@@ -192,13 +202,16 @@ export class ReportLinks {
       else if (code === CloseCode.tooLarge && this.link === link && !this.parts) {
         // Begun at once: right after this event the provider reports the link offline,
         // which the status line (and a screen reader) would otherwise say first.
-        const parts: PartsInProgress = { url, inMeeting: invite !== null, sent: 0, total: 0, cancelled: false, current: null };
-        this.parts = parts;
-        queueMicrotask(() => void this.sendInParts(parts, address, token));
-      } else if (receivedMidSync >= RESUME_AFTER_BYTES && this.link === link && !this.parts && !this.catchingUp) {
-        const catchingUp: CatchUpInProgress = { url, inMeeting: invite !== null, received: receivedMidSync, abort: new AbortController() };
+        this.beginParts(url, invite !== null, midSync.serverState, 'too-large', address, token);
+      } else if (midSync.received >= RESUME_AFTER_BYTES && this.link === link && !this.parts && !this.catchingUp) {
+        const catchingUp: CatchUpInProgress = { url, inMeeting: invite !== null, received: midSync.received, abort: new AbortController() };
         this.catchingUp = catchingUp;
-        queueMicrotask(() => void this.catchUp(catchingUp, address, token, receivedMidSync));
+        queueMicrotask(() => void this.catchUp(catchingUp, address, token, midSync.received));
+      } else if (midSync.sent >= SEND_IN_PARTS_AFTER_BYTES && this.link === link && !this.parts && !this.catchingUp) {
+        // A large backlog broke off on its way: the next connection would send it whole
+        // again, and a line that drops sooner would never let it through. In parts, each
+        // stays on the server as it arrives.
+        this.beginParts(url, invite !== null, midSync.serverState, { lineDropped: true, maxPartBytes: partsAfterBreak(midSync.sent) }, address, token);
       }
     });
     link.onRefused((reason) => {
@@ -218,6 +231,12 @@ export class ReportLinks {
     });
     this.emit();
     return this.status();
+  }
+
+  private beginParts(url: string, inMeeting: boolean, serverState: Uint8Array | null, because: PartsInProgress['because'], address: string, token: string | undefined): void {
+    const parts: PartsInProgress = { url, inMeeting, sent: 0, total: 0, cancelled: false, current: null, serverState, because };
+    this.parts = parts;
+    queueMicrotask(() => void this.sendInParts(parts, address, token));
   }
 
   private closeLink(): void {
@@ -259,12 +278,14 @@ export class ReportLinks {
     let progressed = false;
     let resume = this.takeUnfinishedSend(url);
     const taken = this.partBytesTaken.get(url);
-    const sizes = PART_BYTES.filter((bytes) => taken === undefined || bytes <= taken);
+    const largest = Math.min(taken ?? Infinity, parts.because === 'too-large' ? Infinity : parts.because.maxPartBytes);
+    const fitting = PART_BYTES.filter((bytes) => bytes <= largest);
+    const sizes = fitting.length > 0 ? fitting : PART_BYTES.slice(-1);
     for (let size = 0; size < sizes.length;) {
       const partBytes = sizes[size] as number;
       let storedBefore: number | null = null;
       parts.current = sendInParts({
-        url, reportId: this.reportId(), token, doc: this.report.doc, partBytes, resume,
+        url, reportId: this.reportId(), token, doc: this.report.doc, partBytes, resume, serverState: parts.serverState,
         onProgress: (sent, total) => {
           if (storedBefore !== null && sent > storedBefore) {
             progressed = true;
@@ -303,6 +324,13 @@ export class ReportLinks {
     }
     if (failure === null || progressed) this.fruitlessSends = 0;
     else if (!failure.tooLarge) this.fruitlessSends += 1;
+    if (this.fruitlessSends >= MAX_FRUITLESS_SENDS && parts.because !== 'too-large' && !failure?.tooLarge) {
+      // Parts were a way round a line that drops, not the only way: the link goes on as
+      // before, calling with its backoff.
+      this.fruitlessSends = 0;
+      this.connect(address);
+      return;
+    }
     if (failure?.tooLarge || this.fruitlessSends >= MAX_FRUITLESS_SENDS) {
       const where = token !== undefined ? 'the meeting' : 'the server';
       this.fruitlessSends = 0;

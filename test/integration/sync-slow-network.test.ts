@@ -337,6 +337,39 @@ describe('a member on a slow network', () => {
     expect(bodyOf(onServer).toJSON()).toBe(bodyOf(report.doc).toJSON());
   }, 100_000);
 
+  it('sends a large backlog on a line that drops every few seconds: in parts, each connection going on from the last, without fetching the report first', async () => {
+    const { server } = await aServer(4 * LINK_SILENCE_MS);
+    // The report on the server (about 350 kB), and a member's copy of it to which a great
+    // deal more was written offline (about 350 kB more: six seconds at this rate).
+    const onServer = draftedReport();
+    const reportId = readMeta(onServer.doc).id;
+    const secretariatLink = link(server.url, reportId, onServer.doc);
+    await waitFor(() => secretariatLink.status.state === 'in-sync', 20_000, 'the report to be on the server');
+    const member = openReportFile(onServer.saveCopyAs(join(tempDir(), 'member.plenary')));
+    addParagraphs(member.doc, 2_000, (i) => `${i + 1}. Written offline during the week, on the respective roles of governments, the private sector and civil society.`);
+    const relay = await slowRelay(server);
+    const links = ReportLinks.for(member, tempDir(), { reconnect: false });
+    cleanups.push(() => links.close());
+    const statuses: SyncStatusView[] = [];
+    links.onStatus((status) => statuses.push(status));
+    // Cut every 4 s: the backlog as one message never gets through; nor would the report
+    // the server has (one message as long), were it fetched before the parts.
+    const drops = setInterval(() => {
+      relay.cut();
+      relay.restore();
+    }, 4_000);
+    try {
+      links.connect(`ws://127.0.0.1:${relay.port}`);
+      await waitFor(() => links.status().state === 'in-sync' && links.status().sendingInParts === null, 90_000, 'the backlog to be on the server');
+    } finally {
+      clearInterval(drops);
+    }
+    expect(bodyOf((await fetchReport({ url: server.url, reportId }))).toJSON()).toBe(bodyOf(member.doc).toJSON());
+    const sends = sendsIn(statuses);
+    expect(sends.length).toBeGreaterThanOrEqual(2);
+    for (let i = 1; i < sends.length; i++) expect(sends[i]?.[0]?.sent).toBeGreaterThanOrEqual(sends[i - 1]?.at(-1)?.sent as number);
+  }, 100_000);
+
   it('a link whose server is gone without a word is still taken for lost while the member types', async () => {
     // (The server waits longer than the link: it is the member's app that must notice.)
     const { server } = await aServer(40 * LINK_SILENCE_MS);

@@ -52,6 +52,15 @@ export interface ServerLinkOptions {
   silenceMs?: number;
 }
 
+/** What a connection had moved of a first sync it did not finish. */
+export interface MidSync {
+  /** Bytes that came, and bytes handed to the system to go (not all of them may have left). */
+  received: number;
+  sent: number;
+  /** What the server said it holds of the report (the state vector of its sync step 1), if it said. */
+  serverState: Uint8Array | null;
+}
+
 export class ServerLink {
   readonly url: string;
   readonly reportId: string;
@@ -59,7 +68,7 @@ export class ServerLink {
   readonly token: string | undefined;
   private readonly provider: HocuspocusProvider;
   private readonly listeners = new Set<(status: SyncStatus) => void>();
-  private readonly closeListeners = new Set<(code: number, refusedHere: boolean, receivedMidSync: number) => void>();
+  private readonly closeListeners = new Set<(code: number, refusedHere: boolean, midSync: MidSync) => void>();
   private readonly refusedListeners = new Set<(reason: string | undefined) => void>();
   private readonly links: ServerLinks | undefined;
   private socketState: 'offline' | 'connecting' | 'connected' = 'connecting';
@@ -78,6 +87,8 @@ export class ServerLink {
   private moved = { received: 0, sent: 0 };
   /** `moved` when the link began syncing: what a sync moved is counted from there. */
   private movedBefore = { received: 0, sent: 0 };
+  /** What the server said it holds of the report on the current connection (its sync step 1). */
+  private serverState: Uint8Array | null = null;
 
   constructor(options: ServerLinkOptions) {
     if (!isServerUrl(options.url)) throw new Error(`Not a ws:// or wss:// address: ${options.url}`);
@@ -116,6 +127,9 @@ export class ServerLink {
           else this.moved.sent = bytes;
           this.update();
         },
+        onServerState: (stateVector) => {
+          this.serverState = stateVector;
+        },
       }),
       delay,
       minDelay: delay,
@@ -126,7 +140,10 @@ export class ServerLink {
       ...(options.silenceMs === undefined ? {} : { messageReconnectTimeout: options.silenceMs }),
       onStatus: ({ status }: { status: string }) => {
         this.socketState = status === 'connected' ? 'connected' : status === 'connecting' ? 'connecting' : 'offline';
-        if (status === 'connecting') this.moved = { received: 0, sent: 0 };
+        if (status === 'connecting') {
+          this.moved = { received: 0, sent: 0 };
+          this.serverState = null;
+        }
         if (status === 'connected') {
           this.problem = null;
           this.refusedHere = false;
@@ -136,11 +153,18 @@ export class ServerLink {
         this.update();
       },
       onClose: ({ event }: { event?: { code?: number } }) => {
-        // What this connection had received of a first sync it did not finish.
-        const receivedMidSync = this.syncing ? this.moved.received : 0;
+        // What this connection had moved of a first sync it did not finish: what came of the
+        // server's answer, and what went of this app's (the provider counts itself synced
+        // once the answer is in, while its own changes may still be on their way).
+        const unacknowledged = this.provider !== undefined && this.provider.unsyncedChanges > 0;
+        const midSync: MidSync = {
+          received: this.syncing ? this.moved.received : 0,
+          sent: this.syncing || unacknowledged ? this.moved.sent : 0,
+          serverState: this.serverState,
+        };
         this.syncEnded();
         if (this.destroyed) return;
-        for (const listener of [...this.closeListeners]) listener(event?.code ?? 1006, this.refusedHere, receivedMidSync);
+        for (const listener of [...this.closeListeners]) listener(event?.code ?? 1006, this.refusedHere, midSync);
       },
       onAuthenticationFailed: ({ reason }: { reason?: string }) => {
         if (this.destroyed) return;
@@ -184,10 +208,10 @@ export class ServerLink {
   /**
    * Calls `listener` with the close code each time the connection closes, whether
    * this app closed it, refusing what the server sent (a 1009 is then the server's
-   * message that was too large, not this app's), and the bytes that had come of a first
-   * sync the connection did not finish (0 when it finished, or none was under way).
+   * message that was too large, not this app's), and what had moved of a first sync the
+   * connection did not finish (nothing when it finished, or none was under way).
    */
-  onClosed(listener: (code: number, refusedHere: boolean, receivedMidSync: number) => void): () => void {
+  onClosed(listener: (code: number, refusedHere: boolean, midSync: MidSync) => void): () => void {
     this.closeListeners.add(listener);
     return () => this.closeListeners.delete(listener);
   }

@@ -178,3 +178,15 @@ function checkAwarenessUpdate(update: Uint8Array): void {
   }
   if (decoding.hasContent(decoder)) throw new RefusedFrameError('Trailing bytes after the awareness update.');
 }
+
+/**
+ * The state vector a server's sync step 1 carries (what it holds of the report), or null
+ * for any other frame. For a frame checkServerFrame has taken.
+ */
+export function serverStateIn(frame: Uint8Array): Uint8Array | null {
+  const decoder = decoding.createDecoder(frame);
+  decoding.readVarString(decoder);
+  if (!decoding.hasContent(decoder) || decoding.readVarUint(decoder) !== WireType.sync) return null;
+  if (decoding.readVarUint(decoder) !== 0) return null;
+  return decoding.readVarUint8Array(decoder);
+}

@@ -13,7 +13,7 @@
 import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
 import { watchTraffic, type Traffic } from './traffic-watch.ts';
-import { checkServerFrame, CloseCode, RefusedFrameError } from './frame-guard.ts';
+import { checkServerFrame, CloseCode, RefusedFrameError, serverStateIn } from './frame-guard.ts';
 import { UpdateGuard } from './update-guard.ts';
 import { trustSystemCertificates } from './system-certificates.ts';
 import { withReplyParts } from './reply-parts.ts';
@@ -42,6 +42,8 @@ export interface GuardedSocketOptions {
   onTraffic?: (traffic: Traffic, bytes: number) => void;
   /** Asked at each connection: the part size to ask the server's first-sync answer in, or null for one message (reply-parts.ts). */
   replyPartBytes?: () => number | null;
+  /** Told what the server holds of the report (the state vector of its sync step 1), as it says so. */
+  onServerState?: (stateVector: Uint8Array) => void;
 }
 
 /** One JSON line on stderr (the app's log): the server sent something the link refused. */
@@ -96,7 +98,10 @@ export function guardedWebSocket(options: GuardedSocketOptions) {
       let deferred: Uint8Array[];
       try {
         if (isBinary !== true) throw new RefusedFrameError('Text frame from the server.', CloseCode.unsupportedData);
-        deferred = checkServerFrame(bytesOf(data), maxBytes).deferredUpdates;
+        const frame = bytesOf(data);
+        deferred = checkServerFrame(frame, maxBytes).deferredUpdates;
+        const serverState = options.onServerState ? serverStateIn(frame) : null;
+        if (serverState) options.onServerState?.(serverState);
       } catch (error) {
         this.refuse(error);
         return false;

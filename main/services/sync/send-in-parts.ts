@@ -82,6 +82,12 @@ export interface SendInPartsOptions {
   stepTimeoutMs?: number;
   /** An earlier send to this server that broke off: go on from there (its mirror is taken over). */
   resume?: UnfinishedSend;
+  /**
+   * What the server said it holds of the report (the state vector of its sync step 1 on
+   * the link's last connection), if known: the mirror starts as that much of `doc`, so the
+   * server sends it only what it holds beyond, not the whole report first.
+   */
+  serverState?: Uint8Array | null;
 }
 
 export interface PartsSending {
@@ -94,6 +100,21 @@ export interface PartsSending {
 /** Closes that are a lost connection or a server going away, not a refusal of the send. */
 const LOST_CONNECTION_CODES = new Set([1001, 1005, 1006, 1011, 1012]);
 
+/**
+ * The structs of `doc` a server holding `serverState` has too, as a doc of its own (Yjs's
+ * snapshot of it, without deletions: the server sends its own), for a mirror that starts
+ * where the server is. Only what `doc` has counts: the server may hold more.
+ */
+export function mirrorAt(doc: Y.Doc, serverState: Uint8Array): Y.Doc {
+  const local = Y.decodeStateVector(Y.encodeStateVector(doc));
+  const shared = new Map<number, number>();
+  for (const [client, clock] of Y.decodeStateVector(serverState)) {
+    const upTo = Math.min(clock, local.get(client) ?? 0);
+    if (upTo > 0) shared.set(client, upTo);
+  }
+  return Y.createDocFromSnapshot(doc, Y.createSnapshot(Y.createDeleteSet(), shared), new Y.Doc({ gc: false }));
+}
+
 function withParam(address: string, name: string, value: string): string {
   const url = new URL(address);
   url.searchParams.set(name, value);
@@ -102,7 +123,7 @@ function withParam(address: string, name: string, value: string): string {
 
 export function sendInParts(options: SendInPartsOptions): PartsSending {
   const { resume } = options;
-  const mirror = resume?.mirror ?? new Y.Doc({ gc: false });
+  const mirror = resume?.mirror ?? (options.serverState ? mirrorAt(options.doc, options.serverState) : new Y.Doc({ gc: false }));
   if (!resume) takePartsAsSent(mirror);
   const uploadId = resume?.uploadId ?? randomUUID().replaceAll('-', '');
   const storedBefore = resume?.stored ?? 0;
