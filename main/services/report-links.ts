@@ -323,14 +323,9 @@ export class ReportLinks {
       return;
     }
     if (failure === null || progressed) this.fruitlessSends = 0;
-    else if (!failure.tooLarge) this.fruitlessSends += 1;
-    if (this.fruitlessSends >= MAX_FRUITLESS_SENDS && parts.because !== 'too-large' && !failure?.tooLarge) {
-      // Parts were a way round a line that drops, not the only way: the link goes on as
-      // before, calling with its backoff.
-      this.fruitlessSends = 0;
-      this.connect(address);
-      return;
-    }
+    // (Parts round a line that drops are a way, not the only one: when they fail, the link
+    // goes on calling as it would have, with its backoff.)
+    else if (!failure.tooLarge && parts.because === 'too-large') this.fruitlessSends += 1;
     if (failure?.tooLarge || this.fruitlessSends >= MAX_FRUITLESS_SENDS) {
       const where = token !== undefined ? 'the meeting' : 'the server';
       this.fruitlessSends = 0;
