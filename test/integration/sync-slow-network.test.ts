@@ -94,6 +94,32 @@ async function aReportOnTheServer(silenceMs = LINK_SILENCE_MS): Promise<{ server
   return { server, events, partsAsked, report, reportId, relay, url: `ws://127.0.0.1:${relay.port}` };
 }
 
+/**
+ * Links `report` through `relay`, cut every 4 s, until it is in sync; checks that it went
+ * in sends in parts that broke off, each going on from the last one's count, never back
+ * to nothing, and that the link did not give up.
+ */
+async function sendThroughADroppingLine(report: OpenReport, relay: Relay): Promise<void> {
+  const links = ReportLinks.for(report, tempDir(), { reconnect: false });
+  cleanups.push(() => links.close());
+  const statuses: SyncStatusView[] = [];
+  links.onStatus((status) => statuses.push(status));
+  const drops = setInterval(() => {
+    relay.cut();
+    relay.restore();
+  }, 4_000);
+  try {
+    links.connect(`ws://127.0.0.1:${relay.port}`);
+    await waitFor(() => links.status().state === 'in-sync' && links.status().sendingInParts === null, 90_000, 'the report to be in sync');
+  } finally {
+    clearInterval(drops);
+  }
+  expect(links.status().linkEnded).toBeNull();
+  const sends = sendsIn(statuses);
+  expect(sends.length).toBeGreaterThanOrEqual(2);
+  for (let i = 1; i < sends.length; i++) expect(sends[i]?.[0]?.sent).toBeGreaterThanOrEqual(sends[i - 1]?.at(-1)?.sent as number);
+}
+
 /** The status as the status line gets it (report-links.ts adds the server and the rest). */
 const view = (status: SyncStatus): SyncStatusView => ({
   ...status, lastSyncAt: null, server: 'ws://server', inMeeting: false, linkEnded: null, linkEndedAt: null, meeting: null, sendingInParts: null,
@@ -312,27 +338,8 @@ describe('a member on a slow network', () => {
     // about a second each at this rate, and no connection lasts long enough for them all.
     const server = await startSyncServer({ dataDir: tempDir(), host: '127.0.0.1', port: 0, log: silentLogger, silenceMs: 4 * LINK_SILENCE_MS, maxMessageBytes: 64 * 1024 });
     cleanups.push(() => server.close());
-    const relay = await slowRelay(server);
     const report = draftedReport();
-    const links = ReportLinks.for(report, tempDir(), { reconnect: false });
-    cleanups.push(() => links.close());
-    const statuses: SyncStatusView[] = [];
-    links.onStatus((status) => statuses.push(status));
-    const drops = setInterval(() => {
-      relay.cut();
-      relay.restore();
-    }, 4_000);
-    try {
-      links.connect(`ws://127.0.0.1:${relay.port}`);
-      await waitFor(() => links.status().state === 'in-sync' && links.status().sendingInParts === null, 90_000, 'the report to be on the server');
-    } finally {
-      clearInterval(drops);
-    }
-    expect(links.status().linkEnded).toBeNull();
-    // Sends that broke off, each going on from the last one's count, never back to nothing.
-    const sends = sendsIn(statuses);
-    expect(sends.length).toBeGreaterThanOrEqual(2);
-    for (let i = 1; i < sends.length; i++) expect(sends[i]?.[0]?.sent).toBeGreaterThanOrEqual(sends[i - 1]?.at(-1)?.sent as number);
+    await sendThroughADroppingLine(report, await slowRelay(server));
     const onServer = await fetchReport({ url: server.url, reportId: readMeta(report.doc).id });
     expect(bodyOf(onServer).toJSON()).toBe(bodyOf(report.doc).toJSON());
   }, 100_000);
@@ -347,27 +354,10 @@ describe('a member on a slow network', () => {
     await waitFor(() => secretariatLink.status.state === 'in-sync', 20_000, 'the report to be on the server');
     const member = openReportFile(onServer.saveCopyAs(join(tempDir(), 'member.plenary')));
     addParagraphs(member.doc, 2_000, (i) => `${i + 1}. Written offline during the week, on the respective roles of governments, the private sector and civil society.`);
-    const relay = await slowRelay(server);
-    const links = ReportLinks.for(member, tempDir(), { reconnect: false });
-    cleanups.push(() => links.close());
-    const statuses: SyncStatusView[] = [];
-    links.onStatus((status) => statuses.push(status));
-    // Cut every 4 s: the backlog as one message never gets through; nor would the report
-    // the server has (one message as long), were it fetched before the parts.
-    const drops = setInterval(() => {
-      relay.cut();
-      relay.restore();
-    }, 4_000);
-    try {
-      links.connect(`ws://127.0.0.1:${relay.port}`);
-      await waitFor(() => links.status().state === 'in-sync' && links.status().sendingInParts === null, 90_000, 'the backlog to be on the server');
-    } finally {
-      clearInterval(drops);
-    }
+    // The backlog as one message never gets through; nor would the report the server has
+    // (one message as long), were it fetched before the parts.
+    await sendThroughADroppingLine(member, await slowRelay(server));
     expect(bodyOf((await fetchReport({ url: server.url, reportId }))).toJSON()).toBe(bodyOf(member.doc).toJSON());
-    const sends = sendsIn(statuses);
-    expect(sends.length).toBeGreaterThanOrEqual(2);
-    for (let i = 1; i < sends.length; i++) expect(sends[i]?.[0]?.sent).toBeGreaterThanOrEqual(sends[i - 1]?.at(-1)?.sent as number);
   }, 100_000);
 
   it('a link whose server is gone without a word is still taken for lost while the member types', async () => {
