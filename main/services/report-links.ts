@@ -23,6 +23,7 @@ import { partsRefusedNote, refusalNote, tooLargeNote } from './sync/refusal-mess
 import { CloseCode } from './sync/frame-guard.ts';
 import { sendInParts, SendInPartsError, type PartsSending, type UnfinishedSend } from './sync/send-in-parts.ts';
 import { KEEP_UNMERGED_MS } from './sync/incoming-copies.ts';
+import { KeptForNextTry } from './sync/kept-for-next-try.ts';
 import { fetchReport, FetchReportError } from './sync/fetch-report.ts';
 import { MIN_REPLY_PART_BYTES, partsAfterBreak, RESUME_AFTER_BYTES } from './sync/reply-parts.ts';
 
@@ -92,8 +93,8 @@ export class ReportLinks {
   private fruitlessSends = 0;
   /** The part size a server last took, by its address: the next send to it starts there. */
   private readonly partBytesTaken = new Map<string, number>();
-  /** A send in parts that broke off midway, by the server's address: the next goes on from it. */
-  private readonly unfinishedSends = new Map<string, { send: UnfinishedSend; at: number }>();
+  /** A send in parts that broke off midway, by the server's address: the next goes on from it (while the server may keep its parts). */
+  private readonly unfinishedSends = new KeptForNextTry<UnfinishedSend>({ keepMs: KEEP_UNMERGED_MS, most: Infinity, drop: (send) => send.mirror.destroy() });
   /**
    * Why the last link ended by the other side's doing (the host ended the meeting, the
    * code or access was refused), shown until the report is linked anew; `at` only for an
@@ -276,7 +277,7 @@ export class ReportLinks {
     let failure: SendInPartsError | null = null;
     /** Whether the server stored a part this time (a send that breaks off after some is not fruitless). */
     let progressed = false;
-    let resume = this.takeUnfinishedSend(url);
+    let resume = this.unfinishedSends.take(url) ?? undefined;
     const taken = this.partBytesTaken.get(url);
     const largest = Math.min(taken ?? Infinity, parts.because === 'too-large' ? Infinity : parts.because.maxPartBytes);
     const fitting = PART_BYTES.filter((bytes) => bytes <= largest);
@@ -305,7 +306,7 @@ export class ReportLinks {
         break;
       } catch (error) {
         failure = error instanceof SendInPartsError ? error : new SendInPartsError(String(error));
-        if (failure.unfinished) this.keepUnfinishedSend(url, failure.unfinished);
+        if (failure.unfinished) this.unfinishedSends.keep(url, failure.unfinished);
         if (parts.cancelled) return;
         // The server no longer had the parts sent before: they start over, now.
         if (resumed && failure.copyGone) continue;
@@ -316,10 +317,7 @@ export class ReportLinks {
     if (parts.cancelled) return;
     this.parts = null;
     if (token !== undefined && failure?.closeCode === MEETING_ENDED.code) {
-      // As when the meeting ends under the link: back to the report's own server, and said.
-      this.reconnectRemembered();
-      this.ended = { why: 'The meeting ended', at: new Date() };
-      this.emit();
+      this.meetingEnded();
       return;
     }
     if (failure === null || progressed) this.fruitlessSends = 0;
@@ -336,21 +334,6 @@ export class ReportLinks {
     // Done, or the connection was lost midway: link again. A server that still lacks too
     // much refuses it once more, and the parts start again.
     this.connect(address);
-  }
-
-  private keepUnfinishedSend(url: string, send: UnfinishedSend): void {
-    const earlier = this.unfinishedSends.get(url)?.send.mirror;
-    if (earlier && earlier !== send.mirror) earlier.destroy();
-    this.unfinishedSends.set(url, { send, at: Date.now() });
-  }
-
-  /** The send in parts to `url` that broke off midway, if the server may still keep its parts. */
-  private takeUnfinishedSend(url: string): UnfinishedSend | undefined {
-    const entry = this.unfinishedSends.get(url);
-    this.unfinishedSends.delete(url);
-    if (entry && Date.now() - entry.at < KEEP_UNMERGED_MS) return entry.send;
-    entry?.send.mirror.destroy();
-    return undefined;
   }
 
   /**
@@ -383,17 +366,24 @@ export class ReportLinks {
     } catch (error) {
       // Given up, or called off: the report is as it was.
       if (this.catchingUp === catchingUp && error instanceof FetchReportError && error.meetingEnded) {
-        // As when the meeting ends under the link: back to the report's own server, and said.
         this.catchingUp = null;
-        this.reconnectRemembered();
-        this.ended = { why: 'The meeting ended', at: new Date() };
-        this.emit();
+        this.meetingEnded();
         return;
       }
     }
     if (this.catchingUp !== catchingUp) return;
     this.catchingUp = null;
     this.connect(address);
+  }
+
+  /**
+   * The meeting ended during a send in parts or a catch-up (no link is open): as when it
+   * ends under the link, back to the report's own server, and said.
+   */
+  private meetingEnded(): void {
+    this.reconnectRemembered();
+    this.ended = { why: 'The meeting ended', at: new Date() };
+    this.emit();
   }
 
   /**
@@ -459,7 +449,6 @@ export class ReportLinks {
   /** Closes every link (the report is closing); nothing is forgotten. */
   async close(): Promise<void> {
     this.closeLink();
-    for (const { send } of this.unfinishedSends.values()) send.mirror.destroy();
     this.unfinishedSends.clear();
     await this.stopMeeting();
     this.listeners.clear();

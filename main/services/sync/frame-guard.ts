@@ -49,11 +49,13 @@ export interface CheckedFrame {
   reportId: string | null;
   /** Updates too large to decode inline; the caller checks them off-thread. */
   deferredUpdates: Uint8Array[];
+  /** The state vector of a sync step 1 (what the sender holds of the report), or null for any other frame. */
+  stateVector: Uint8Array | null;
 }
 
 const MAX_STATELESS_CHARS = 64 * 1024;
 
-type PayloadCheck = (type: number, decoder: decoding.Decoder, deferredUpdates: Uint8Array[]) => void;
+type PayloadCheck = (type: number, decoder: decoding.Decoder, found: CheckedFrame) => void;
 
 /**
  * The frame layout both directions share: a report address, a message type, its
@@ -63,39 +65,40 @@ type PayloadCheck = (type: number, decoder: decoding.Decoder, deferredUpdates: U
 function checkFrame(frame: Uint8Array, maxBytes: number, loneByte: number, checkPayload: PayloadCheck): CheckedFrame {
   if (frame.length === 0) throw new RefusedFrameError('Empty message.');
   if (frame.length > maxBytes) throw new RefusedFrameError(`Message of ${frame.length} bytes is too large.`, CloseCode.tooLarge);
-  if (frame.length === 1 && frame[0] === loneByte) return { reportId: null, deferredUpdates: [] };
-  const deferredUpdates: Uint8Array[] = [];
-  let reportId: string;
+  const found: CheckedFrame = { reportId: null, deferredUpdates: [], stateVector: null };
+  if (frame.length === 1 && frame[0] === loneByte) return found;
   try {
     const decoder = decoding.createDecoder(frame);
     const address = decoding.readVarString(decoder);
     const separator = address.indexOf('\0');
     const report = reportOfDocument(separator === -1 ? address : address.slice(0, separator));
     if (report === null) throw new RefusedFrameError('Invalid report id.', CloseCode.policyViolation);
-    reportId = report;
-    checkPayload(decoding.readVarUint(decoder), decoder, deferredUpdates);
+    found.reportId = report;
+    checkPayload(decoding.readVarUint(decoder), decoder, found);
     if (decoding.hasContent(decoder)) throw new RefusedFrameError('Trailing bytes after the message.');
   } catch (error) {
     if (error instanceof RefusedFrameError) throw error;
     throw new RefusedFrameError(`Malformed message: ${(error as Error).message}`);
   }
-  return { reportId, deferredUpdates };
+  return found;
 }
 
 /** y-protocols sync: step 1 (a state vector), step 2 or update (a Yjs v1 update). */
-function checkSyncPayload(decoder: decoding.Decoder, deferredUpdates: Uint8Array[]): void {
+function checkSyncPayload(decoder: decoding.Decoder, found: CheckedFrame): void {
   const subtype = decoding.readVarUint(decoder);
   const payload = decoding.readVarUint8Array(decoder);
-  if (subtype === 0) Y.decodeStateVector(payload);
-  else if (subtype === 1 || subtype === 2) {
-    if (payload.length > INLINE_DECODE_LIMIT) deferredUpdates.push(payload);
+  if (subtype === 0) {
+    Y.decodeStateVector(payload);
+    found.stateVector = payload;
+  } else if (subtype === 1 || subtype === 2) {
+    if (payload.length > INLINE_DECODE_LIMIT) found.deferredUpdates.push(payload);
     else assertWellFormedSmallUpdate(payload);
   } else throw new RefusedFrameError(`Unknown sync message ${subtype}.`);
 }
 
 /** The payloads both directions carry alike; false for any other type. */
-function checkSharedPayload(type: number, decoder: decoding.Decoder, deferredUpdates: Uint8Array[]): boolean {
-  if (type === WireType.sync) checkSyncPayload(decoder, deferredUpdates);
+function checkSharedPayload(type: number, decoder: decoding.Decoder, found: CheckedFrame): boolean {
+  if (type === WireType.sync) checkSyncPayload(decoder, found);
   else if (type === WireType.awareness) checkAwarenessUpdate(decoding.readVarUint8Array(decoder));
   else return false;
   return true;
@@ -108,11 +111,11 @@ function checkText(decoder: decoding.Decoder): void {
 /** Parses and validates one client frame; throws RefusedFrameError when it is not acceptable. */
 export function checkClientFrame(frame: Uint8Array, maxBytes: number): CheckedFrame {
   // The provider answers a connection-level ping with a lone Pong byte.
-  return checkFrame(frame, maxBytes, WireType.pong, (type, decoder, deferredUpdates) => {
-    if (checkSharedPayload(type, decoder, deferredUpdates)) return;
+  return checkFrame(frame, maxBytes, WireType.pong, (type, decoder, found) => {
+    if (checkSharedPayload(type, decoder, found)) return;
     switch (type) {
       case WireType.syncReply:
-        checkSyncPayload(decoder, deferredUpdates);
+        checkSyncPayload(decoder, found);
         break;
       case WireType.auth: {
         decoding.readVarUint(decoder);
@@ -142,8 +145,8 @@ const ServerWireType = { syncStatus: 8, ping: 9 } as const;
  * update followed by garbage.
  */
 export function checkServerFrame(frame: Uint8Array, maxBytes: number): CheckedFrame {
-  return checkFrame(frame, maxBytes, ServerWireType.ping, (type, decoder, deferredUpdates) => {
-    if (checkSharedPayload(type, decoder, deferredUpdates)) return;
+  return checkFrame(frame, maxBytes, ServerWireType.ping, (type, decoder, found) => {
+    if (checkSharedPayload(type, decoder, found)) return;
     switch (type) {
       case WireType.auth: {
         // A token request (0); permission denied or authenticated (1, 2) with a reason or scope.
@@ -179,14 +182,3 @@ function checkAwarenessUpdate(update: Uint8Array): void {
   if (decoding.hasContent(decoder)) throw new RefusedFrameError('Trailing bytes after the awareness update.');
 }
 
-/**
- * The state vector a server's sync step 1 carries (what it holds of the report), or null
- * for any other frame. For a frame checkServerFrame has taken.
- */
-export function serverStateIn(frame: Uint8Array): Uint8Array | null {
-  const decoder = decoding.createDecoder(frame);
-  decoding.readVarString(decoder);
-  if (!decoding.hasContent(decoder) || decoding.readVarUint(decoder) !== WireType.sync) return null;
-  if (decoding.readVarUint(decoder) !== 0) return null;
-  return decoding.readVarUint8Array(decoder);
-}

@@ -13,7 +13,7 @@
 import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
 import { watchTraffic, type Traffic } from './traffic-watch.ts';
-import { checkServerFrame, CloseCode, RefusedFrameError, serverStateIn } from './frame-guard.ts';
+import { checkServerFrame, CloseCode, RefusedFrameError } from './frame-guard.ts';
 import { UpdateGuard } from './update-guard.ts';
 import { trustSystemCertificates } from './system-certificates.ts';
 import { withReplyParts } from './reply-parts.ts';
@@ -98,10 +98,9 @@ export function guardedWebSocket(options: GuardedSocketOptions) {
       let deferred: Uint8Array[];
       try {
         if (isBinary !== true) throw new RefusedFrameError('Text frame from the server.', CloseCode.unsupportedData);
-        const frame = bytesOf(data);
-        deferred = checkServerFrame(frame, maxBytes).deferredUpdates;
-        const serverState = options.onServerState ? serverStateIn(frame) : null;
-        if (serverState) options.onServerState?.(serverState);
+        const checked = checkServerFrame(bytesOf(data), maxBytes);
+        deferred = checked.deferredUpdates;
+        if (checked.stateVector) options.onServerState?.(checked.stateVector);
       } catch (error) {
         this.refuse(error);
         return false;

@@ -28,6 +28,7 @@ import type { beforeUnloadDocumentPayload, Extension, Hocuspocus, onConnectPaylo
 import { reportOfIncomingCopy } from '../../../shared/report-id.ts';
 import { takePartsAsSent } from './parts-as-sent.ts';
 import type { Logger } from './log.ts';
+import { KeptForNextTry } from './kept-for-next-try.ts';
 
 /** The sender's request, sent on the copy once every part is stored (provider.sendStateless). */
 export const MERGE_REQUEST = 'plenary:merge-incoming';
@@ -63,18 +64,11 @@ export function incomingCopies(hocuspocus: () => Hocuspocus, log: Logger, closeW
       await direct.disconnect();
     }
   };
-  /** The parts of copies whose sender left before the merge, by copy name, until KEEP_UNMERGED_MS. */
-  const kept = new Map<string, { parts: Uint8Array; expiry: ReturnType<typeof setTimeout> }>();
+  /** The parts of copies whose sender left before the merge, by copy name. */
+  const kept = new KeptForNextTry<Uint8Array>({ keepMs: KEEP_UNMERGED_MS, most: MAX_KEPT_COPIES });
   /** Each loaded copy's state vector before any part: what it took is what came after. */
   const reportVectorOf = new WeakMap<Y.Doc, Uint8Array>();
   const mergedCopies = new WeakSet<Y.Doc>();
-  const takeKept = (name: string): Uint8Array | null => {
-    const entry = kept.get(name);
-    if (!entry) return null;
-    clearTimeout(entry.expiry);
-    kept.delete(name);
-    return entry.parts;
-  };
   return {
     extensionName: 'PlenaryIncomingCopies',
     async onConnect({ documentName, instance, request, requestParameters }: onConnectPayload): Promise<void> {
@@ -94,7 +88,7 @@ export function incomingCopies(hocuspocus: () => Hocuspocus, log: Logger, closeW
       for (const name of kept.keys()) {
         if (copies < MAX_COPIES_PER_REPORT) break;
         if (ofThisReport(name) && !instance.loadingDocuments.has(name)) {
-          takeKept(name);
+          kept.discard(name);
           copies -= 1;
         }
       }
@@ -112,7 +106,7 @@ export function incomingCopies(hocuspocus: () => Hocuspocus, log: Logger, closeW
       await withReport(reportId, (report) => Y.applyUpdate(document, Y.encodeStateAsUpdate(report)));
       reportVectorOf.set(document, Y.encodeStateVector(document));
       takePartsAsSent(document);
-      const parts = takeKept(documentName);
+      const parts = kept.take(documentName);
       if (parts) Y.applyUpdate(document, parts);
     },
     async beforeUnloadDocument({ documentName, document }: beforeUnloadDocumentPayload): Promise<void> {
@@ -121,12 +115,7 @@ export function incomingCopies(hocuspocus: () => Hocuspocus, log: Logger, closeW
       const parts = Y.encodeStateAsUpdate(document, reportVector);
       // (An update that adds nothing is a few bytes: the sender had not sent a part.)
       if (parts.length <= 2) return;
-      takeKept(documentName);
-      // (A Map iterates in insertion order: the first is the oldest.)
-      while (kept.size >= MAX_KEPT_COPIES) takeKept(kept.keys().next().value as string);
-      const expiry = setTimeout(() => kept.delete(documentName), KEEP_UNMERGED_MS);
-      expiry.unref();
-      kept.set(documentName, { parts, expiry });
+      kept.keep(documentName, parts);
     },
     async onStateless({ documentName, document, connection, payload }: onStatelessPayload): Promise<void> {
       const reportId = reportOfIncomingCopy(documentName);

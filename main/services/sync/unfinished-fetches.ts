@@ -8,6 +8,7 @@
  * be megabytes, and a user who does not try again soon has moved on.
  */
 import type * as Y from 'yjs';
+import { KeptForNextTry } from './kept-for-next-try.ts';
 
 export interface UnfinishedFetch {
   /** The parts received so far, each whole (reply-parts.ts). */
@@ -18,30 +19,13 @@ export interface UnfinishedFetch {
   received: number;
 }
 
-const KEEP_MS = 15 * 60_000;
-
-let kept: { reportId: string; fetch: UnfinishedFetch; timer: ReturnType<typeof setTimeout> } | null = null;
-
-function drop(): void {
-  if (!kept) return;
-  clearTimeout(kept.timer);
-  kept.fetch.doc.destroy();
-  kept = null;
-}
+const kept = new KeptForNextTry<UnfinishedFetch>({ keepMs: 15 * 60_000, most: 1, drop: (fetch) => fetch.doc.destroy() });
 
 export function keepUnfinished(reportId: string, fetch: UnfinishedFetch): void {
-  drop();
-  const timer = setTimeout(drop, KEEP_MS);
-  // (Kept for a next try, not a reason to keep the process alive.)
-  timer.unref();
-  kept = { reportId, fetch, timer };
+  kept.keep(reportId, fetch);
 }
 
 /** The unfinished fetch of `reportId`, handed over (no longer kept), or null. */
 export function takeUnfinished(reportId: string): UnfinishedFetch | null {
-  if (kept?.reportId !== reportId) return null;
-  const { fetch, timer } = kept;
-  clearTimeout(timer);
-  kept = null;
-  return fetch;
+  return kept.take(reportId);
 }
