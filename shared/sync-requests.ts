@@ -13,6 +13,10 @@ export const BUNDLE_EXTENSION = 'plenary-changes';
 
 export type SyncState = 'not-connected' | 'offline' | 'connecting' | 'syncing' | 'in-sync';
 
+/** Why a report goes to its server in parts: too large for one message, or a line that keeps breaking off under a large backlog. */
+export type PartsReason = 'too-large' | 'line-drops';
+const PARTS_REASONS: readonly PartsReason[] = ['too-large', 'line-drops'];
+
 export interface SyncStatusView {
   state: SyncState;
   /** Local changes the server has not acknowledged ("syncing N updates"). */
@@ -38,11 +42,12 @@ export interface SyncStatusView {
   /** The meeting this app hosts for the report, if any. */
   meeting: MeetingInfo | null;
   /**
-   * The report is being sent to the server in parts (its history is larger than the
-   * server takes in one message): parts stored so far, of how many (0 of 0 while the
-   * server's state is read).
+   * The report is being sent to the server in parts: parts stored so far, of how many
+   * (0 of 0 while the server's state is read), and why — its history is larger than the
+   * server takes in one message, or the connection kept breaking off before a large
+   * backlog was through. While the state is offline, the rest waits for the server.
    */
-  sendingInParts: { sent: number; total: number } | null;
+  sendingInParts: { sent: number; total: number; why: PartsReason } | null;
   /**
    * While syncing: bytes received from the server and sent to it since the sync began,
    * shown once a sync is long enough to wait for (a large backlog on a slow network).
@@ -319,6 +324,7 @@ function transferOf(value: unknown): SyncStatusView['transfer'] {
 
 function partsProgress(value: unknown): SyncStatusView['sendingInParts'] {
   if (!value || typeof value !== 'object') return null;
-  const { sent, total } = value as Record<string, unknown>;
-  return isCount(sent) && isCount(total) && sent <= total ? { sent, total } : null;
+  const { sent, total, why } = value as Record<string, unknown>;
+  if (!PARTS_REASONS.includes(why as PartsReason)) return null;
+  return isCount(sent) && isCount(total) && sent <= total ? { sent, total, why: why as PartsReason } : null;
 }

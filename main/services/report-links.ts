@@ -40,12 +40,22 @@ const MAX_FRUITLESS_SENDS = 3;
  * than they cost).
  */
 const SEND_IN_PARTS_AFTER_BYTES = MIN_REPLY_PART_BYTES;
+/**
+ * Between tries of a send in parts that broke off (the server keeping its parts): as the
+ * link's own backoff, 1 s doubling to 30 s, each wait a random half to all of it.
+ */
+function partsBackoffMs(triesWithoutProgress: number): number {
+  return Math.min(30_000, 1_000 * 2 ** triesWithoutProgress) * (0.5 + Math.random() / 2);
+}
 
 const byReport = new WeakMap<OpenReport, ReportLinks>();
 
 /** A send in parts: where to, how far, and whether it was given up (another link, or none, taken meanwhile). */
 interface PartsInProgress {
   url: string;
+  /** As linked (a meeting's invitation), and the code it carries: the link made again once the parts are in. */
+  address: string;
+  token: string | undefined;
   inMeeting: boolean;
   sent: number;
   total: number;
@@ -55,6 +65,10 @@ interface PartsInProgress {
   serverState: Uint8Array | null;
   /** Why: the server refused the first sync as too large, or the line dropped while it went (parts no larger than `maxPartBytes`). */
   because: 'too-large' | { lineDropped: true; maxPartBytes: number };
+  /** The last try broke off: the next one's timer (the status says offline meanwhile). */
+  nextTry: ReturnType<typeof setTimeout> | null;
+  /** Tries in a row that broke off before the server stored a part: the wait before the next grows with them. */
+  triesWithoutProgress: number;
 }
 
 /** The rest of a first sync that broke off, being fetched in parts (its link waits until it is done). */
@@ -145,9 +159,9 @@ export class ReportLinks {
     if (underway) {
       const { url, inMeeting } = underway;
       const lastSyncAt = inMeeting ? null : this.safeRemembered()?.lastSyncAt ?? null;
-      const sendingInParts = this.parts ? { sent: this.parts.sent, total: this.parts.total } : null;
+      const sendingInParts = this.parts ? { sent: this.parts.sent, total: this.parts.total, why: this.parts.because === 'too-large' ? 'too-large' as const : 'line-drops' as const } : null;
       const transfer = this.catchingUp ? { received: this.catchingUp.received, sent: 0 } : null;
-      return { state: 'syncing', pending: 0, lastSyncAt, server: url, inMeeting, ...ended, problem: null, meeting, sendingInParts, transfer };
+      return { state: this.parts?.nextTry ? 'offline' : 'syncing', pending: 0, lastSyncAt, server: url, inMeeting, ...ended, problem: null, meeting, sendingInParts, transfer };
     }
     if (!this.link || !this.linkStatus) {
       const record = this.safeRemembered();
@@ -235,9 +249,9 @@ export class ReportLinks {
   }
 
   private beginParts(url: string, inMeeting: boolean, serverState: Uint8Array | null, because: PartsInProgress['because'], address: string, token: string | undefined): void {
-    const parts: PartsInProgress = { url, inMeeting, sent: 0, total: 0, cancelled: false, current: null, serverState, because };
+    const parts: PartsInProgress = { url, inMeeting, sent: 0, total: 0, cancelled: false, current: null, serverState, because, nextTry: null, triesWithoutProgress: 0, address, token };
     this.parts = parts;
-    queueMicrotask(() => void this.sendInParts(parts, address, token));
+    queueMicrotask(() => void this.sendInParts(parts));
   }
 
   private closeLink(): void {
@@ -247,6 +261,7 @@ export class ReportLinks {
     }
     if (this.parts) {
       this.parts.cancelled = true;
+      clearTimeout(this.parts.nextTry ?? undefined);
       this.parts.current?.cancel();
       this.parts = null;
     }
@@ -265,13 +280,15 @@ export class ReportLinks {
    * The server refused the report's first sync as larger than its message limit: send
    * what it lacks in parts (send-in-parts.ts), smaller parts while it refuses them as too
    * large, then link again. Typing goes on meanwhile, and reaches the server with the
-   * link. After a lost connection the link calls again (with its backoff while the server
-   * cannot be reached), and the parts go on from where they broke off: the server keeps
-   * the ones it had for a while (or, if it no longer does, they start over).
+   * link. After a lost connection the parts go on from where they broke off, tried again
+   * with a backoff while the server cannot be reached (the status saying offline): the
+   * server keeps the ones it had for a while (or, if it no longer does, they start over).
+   * Not by linking again: that would send the rest whole, which a server refuses as too
+   * large, and a line that drops lets through no better than before.
    */
-  private async sendInParts(parts: PartsInProgress, address: string, token: string | undefined): Promise<void> {
+  private async sendInParts(parts: PartsInProgress): Promise<void> {
     if (parts.cancelled) return;
-    const { url } = parts;
+    const { url, address, token } = parts;
     this.stopLink();
     this.emit();
     let failure: SendInPartsError | null = null;
@@ -315,25 +332,40 @@ export class ReportLinks {
       }
     }
     if (parts.cancelled) return;
-    this.parts = null;
     if (token !== undefined && failure?.closeCode === MEETING_ENDED.code) {
+      this.parts = null;
       this.meetingEnded();
       return;
     }
     if (failure === null || progressed) this.fruitlessSends = 0;
     // (Parts round a line that drops are a way, not the only one: when they fail, the link
-    // goes on calling as it would have, with its backoff.)
-    else if (!failure.tooLarge && parts.because === 'too-large') this.fruitlessSends += 1;
+    // goes on calling as it would have, with its backoff. Nor is a try that left parts on
+    // the server to go on from fruitless: the next waits for the line, with a backoff.)
+    else if (!failure.tooLarge && parts.because === 'too-large' && !this.unfinishedSends.has(url)) this.fruitlessSends += 1;
     if (failure?.tooLarge || this.fruitlessSends >= MAX_FRUITLESS_SENDS) {
       const where = token !== undefined ? 'the meeting' : 'the server';
+      this.parts = null;
       this.fruitlessSends = 0;
       this.ended = { why: failure?.tooLarge ? partsRefusedNote(token !== undefined) : `Could not send the report to ${where} in parts (${failure?.message})`, at: null };
       this.emit();
       return;
     }
-    // Done, or the connection was lost midway: link again. A server that still lacks too
-    // much refuses it once more, and the parts start again.
+    if (failure !== null && this.unfinishedSends.has(url)) {
+      parts.triesWithoutProgress = progressed ? 0 : parts.triesWithoutProgress + 1;
+      parts.nextTry = setTimeout(() => this.tryPartsAgain(parts), partsBackoffMs(parts.triesWithoutProgress));
+      this.emit();
+      return;
+    }
+    // Done, or lost before the server stored a part: link again. A server that still lacks
+    // too much refuses it once more, and the parts start again.
+    this.parts = null;
     this.connect(address);
+  }
+
+  private tryPartsAgain(parts: PartsInProgress): void {
+    clearTimeout(parts.nextTry ?? undefined);
+    parts.nextTry = null;
+    void this.sendInParts(parts);
   }
 
   /**
@@ -403,6 +435,7 @@ export class ReportLinks {
 
   /** The network is back: the report's link, if it is waiting to reconnect, tries now. */
   retryNow(): SyncStatusView {
+    if (this.parts?.nextTry) this.tryPartsAgain(this.parts);
     this.link?.retryNow();
     return this.status();
   }

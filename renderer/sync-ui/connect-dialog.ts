@@ -94,7 +94,10 @@ export function showConnectDialog(context: ConnectContext, typed?: string, again
       throw new Error(unreached);
     }
     if (answered?.sendingInParts) {
-      return `The report is larger than ${url.includes('#') ? 'the meeting' : where.origin} takes at once: it is being sent in parts, counted in the status line. Work on meanwhile.`;
+      const to = url.includes('#') ? 'the meeting' : where.origin;
+      return answered.sendingInParts.why === 'too-large'
+        ? `The report is larger than ${to} takes at once: it is being sent in parts, counted in the status line. Work on meanwhile.`
+        : `The connection to ${to} keeps breaking off before your changes are through: they are being sent in parts, each kept once it arrives, counted in the status line. Work on meanwhile.`;
     }
     return url.includes('#') ? `Connecting to the meeting at ${where.host}.` : `Syncing with ${where.origin}${where.pathname === '/' ? '' : where.pathname}.`;
   }, fetching() ? 'Fetching the report…' : 'Connecting…'));

@@ -3,7 +3,7 @@
  * updates / in sync, with the time of the last sync, and the meeting this app hosts.
  * Loss of the network is shown here only, never as an alert: editing goes on.
  */
-import type { SyncStatusView } from '../../shared/sync-requests.ts';
+import type { PartsReason, SyncStatusView } from '../../shared/sync-requests.ts';
 import { politeRegion } from '../ui/live-region.ts';
 import { fileSize } from '../../shared/file-size.ts';
 
@@ -19,11 +19,24 @@ function time(iso: string | null): string {
 
 const IN_PARTS = 'sending in parts';
 
-/** A report too large for one message, on its way in parts. */
-function inParts({ sent, total }: { sent: number; total: number }, where: string): string {
+const WHY_IN_PARTS: Record<PartsReason, (where: string) => string> = {
+  'too-large': (where) => `its history is larger than ${where} takes at once`,
+  'line-drops': () => 'the connection keeps breaking off, and each part is kept once it is through',
+};
+
+/** A report on its way in parts (too large for one message, or a backlog on a line that drops). */
+function inParts({ sent, total, why }: { sent: number; total: number; why: PartsReason }, where: string): string {
   // (The count first: a narrow window cuts the line's end.)
-  const why = `its history is larger than ${where} takes at once`;
-  return total === 0 ? `Sending the report to ${where} in parts… · ${why}` : `Sending the report to ${where} in parts · ${sent} of ${total} sent… · ${why}`;
+  const what = why === 'too-large' ? 'the report' : 'your changes';
+  const reason = WHY_IN_PARTS[why](where);
+  return total === 0 ? `Sending ${what} to ${where} in parts… · ${reason}` : `Sending ${what} to ${where} in parts · ${sent} of ${total} sent… · ${reason}`;
+}
+
+/** A send in parts whose connection broke off: what the server has kept, and that the rest waits. */
+function partsWaiting({ sent, total }: { sent: number; total: number }, where: string, since: string): string {
+  // (0 of 0: the try that broke off had not yet learnt how many parts are left.)
+  const kept = total === 0 ? `the parts go on when ${where} is back` : `${sent} of ${total} parts sent, the rest goes when ${where} is back`;
+  return `${where === 'the meeting' ? 'Meeting not reachable' : 'Offline'} · ${kept} · edits are kept here${since}`;
 }
 
 /** A sync that has moved this much is one to wait for (a second or more at 1 Mbit/s): the line says how far it has got. */
@@ -44,7 +57,7 @@ export function describeSync(status: SyncStatusView): string {
   let text: string;
   switch (status.state) {
     case 'not-connected': text = 'Not connected to a server'; break;
-    case 'offline': text = status.inMeeting
+    case 'offline': text = status.sendingInParts ? partsWaiting(status.sendingInParts, where, since) : status.inMeeting
       ? `Meeting not reachable (it may have ended) · edits are kept here${since}`
       // Never reached: "back" would be wrong, and a mistyped address is the likely cause.
       : last ? `Offline · edits are kept and sent when the server is back${since}` : 'Server not reached yet (check its address) · edits are kept here'; break;
@@ -124,7 +137,7 @@ export class SyncStatusLine {
     this.shownState = status.state;
     // A report sent in parts can take minutes: its start is said once (not each part).
     if (status.sendingInParts && this.announcedKey !== IN_PARTS) {
-      this.announcer.textContent = inParts({ sent: 0, total: 0 }, status.inMeeting ? 'the meeting' : 'the server');
+      this.announcer.textContent = inParts({ sent: 0, total: 0, why: status.sendingInParts.why }, status.inMeeting ? 'the meeting' : 'the server');
       this.announcedKey = IN_PARTS;
     }
     // Passing states are not said, what they lead to is: each attempt to reconnect goes

@@ -132,8 +132,12 @@ describe('a report too large for one message to its server', () => {
     expect(bodyOf(await onServer(server.url, reportId)).toJSON()).toContain('Agreed in the last session.');
   });
 
-  it('a send cut short leaves the report on the server as it was, and goes on from where it broke off', async () => {
-    const server = await smallServer();
+  it('a send cut short leaves the report on the server as it was, and goes on in parts from where it broke off once the line is back', async () => {
+    // What the server refused as larger than it takes (the report whole, and the larger parts tried first).
+    const tooLarge: unknown[] = [];
+    const server = await aServer({ maxMessageBytes: LIMIT, log: (_level, event, fields) => {
+      if (event === 'connection.error' && fields?.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') tooLarge.push(fields);
+    } });
     const relay = await cuttableLink(server.port);
     cleanups.push(() => relay.close());
     const { report, links, statuses } = longReport(1000);
@@ -145,27 +149,82 @@ describe('a report too large for one message to its server', () => {
     const seen = new Set<string>();
     member.doc.on('update', () => seen.add(bodyOf(member.doc).toString()));
     let cut = false;
+    let refusedBeforeCut = 0;
     links.onStatus((status) => {
       if (!cut && (status.sendingInParts?.sent ?? 0) >= 2) {
         cut = true;
+        refusedBeforeCut = tooLarge.length;
         relay.cut();
         setTimeout(() => relay.restore(), 1_500);
       }
     });
     links.connect(`ws://127.0.0.1:${relay.port}`);
     await waitFor(() => cut && inSync(links), 60_000, 'the report to be in sync after the cut');
-    const [first, second, ...more] = sendsIn(statuses);
-    expect(more).toEqual([]);
+    // (Tries while the line was still down each show the count they would go on from.)
+    const [first, ...tries] = sendsIn(statuses);
+    expect(tries.length).toBeGreaterThanOrEqual(1);
     expect(first?.at(-1)?.sent).toBeLessThan(first?.at(-1)?.total as number);
-    // The server kept the parts it had: the next send goes on from there, never below.
     const storedFirst = first?.at(-1)?.sent as number;
-    expect(second?.[0]?.sent).toBe(storedFirst);
-    expect(Math.min(...(second ?? []).map((p) => p.sent))).toBe(storedFirst);
-    expect(second?.at(-1)?.sent).toBe(second?.at(-1)?.total);
+    // While the line was down the status line kept the count, and said the rest waits; the
+    // report's own link did not call meanwhile, to send the report whole and be refused again.
+    const firstInParts = statuses.findIndex((s) => s.sendingInParts !== null);
+    const lastInParts = statuses.findLastIndex((s) => s.sendingInParts !== null);
+    expect(statuses.slice(firstInParts, lastInParts).filter((s) => s.sendingInParts === null)).toEqual([]);
+    const waiting = statuses.find((s) => s.state === 'offline') as SyncStatusView;
+    expect(describeSync(waiting)).toBe(`Offline · ${storedFirst} of ${first?.at(-1)?.total} parts sent, the rest goes when the server is back · edits are kept here`);
+    expect(tooLarge.length).toBe(refusedBeforeCut);
+    // The server kept the parts it had: each try goes on from there, never below, and the last to the end.
+    for (const again of tries) expect(again[0]?.sent).toBe(storedFirst);
+    expect(Math.min(...tries.flat().map((p) => p.sent))).toBe(storedFirst);
+    expect(tries.at(-1)?.at(-1)?.sent).toBe(tries.at(-1)?.at(-1)?.total);
     await waitFor(() => bodyOf(member.doc).toString() === bodyOf(report.doc).toString(), 10_000, 'the member to have the report');
     // The member never saw the report half-arrived: it came in one change.
     expect([...seen]).toEqual([bodyOf(report.doc).toString()]);
     expect(bodyOf(await onServer(server.url, reportId)).toJSON()).toBe(bodyOf(report.doc).toJSON());
+  });
+
+  it('a send waiting for a line that is down: Retry now goes on at once, Disconnect calls it off and calls no more', async () => {
+    let opened = 0;
+    const server = await aServer({ maxMessageBytes: LIMIT, log: (_level, event) => {
+      if (event === 'connection.opened') opened += 1;
+    } });
+    const relay = await cuttableLink(server.port);
+    cleanups.push(() => relay.close());
+    const { report, links } = longReport(1000);
+    /** The line goes down once a send in parts has this many parts stored (once). */
+    let cutAt: number | null = 2;
+    links.onStatus((status) => {
+      if (cutAt !== null && (status.sendingInParts?.sent ?? 0) >= cutAt) {
+        cutAt = null;
+        relay.cut();
+      }
+    });
+    links.connect(`ws://127.0.0.1:${relay.port}`);
+    // Tries that find the line down: the waits between them grow (1, 2, 4 s…).
+    let offline = 0;
+    links.onStatus((status) => {
+      if (status.state === 'offline') offline += 1;
+    });
+    await waitFor(() => offline >= 3, 20_000, 'three tries to find the line down');
+    expect(links.status().sendingInParts?.sent).toBeGreaterThanOrEqual(2);
+    relay.restore();
+    // The network is back (a window heard so): the parts go on now, not after the wait.
+    expect(links.retryNow().state).toBe('syncing');
+    await waitFor(() => inSync(links), 20_000, 'the report to be in sync');
+    expect(bodyOf(await onServer(server.url, readMeta(report.doc).id)).toJSON()).toBe(bodyOf(report.doc).toJSON());
+
+    // Waiting again (the report grew past the limit once more, and the line went down midway), then Disconnect.
+    cutAt = 1;
+    offline = 0;
+    // (In one change: one update larger than the server takes.)
+    report.doc.transact(() => addParagraphs(report.doc, 1000, (i) => `${i + 1}. Added after the last session. (${i})`));
+    await waitFor(() => offline >= 1, 20_000, 'the send to wait for the line');
+    expect(links.disconnect().state).toBe('not-connected');
+    const calls = opened;
+    relay.restore();
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect(opened).toBe(calls);
+    expect(links.status()).toMatchObject({ state: 'not-connected', sendingInParts: null, server: null });
   });
 
   it('a send cut short goes on from the start when the server no longer has what it took (restarted meanwhile)', async () => {

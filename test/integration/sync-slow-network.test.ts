@@ -16,7 +16,7 @@ import { ReportLinks } from '../../main/services/report-links.ts';
 import { startSyncServer, type SyncServer } from '../../main/services/sync/server.ts';
 import { ServerLink, type SyncStatus } from '../../main/services/sync/client.ts';
 import { describeSync } from '../../renderer/sync-ui/sync-status.ts';
-import type { SyncStatusView } from '../../shared/sync-requests.ts';
+import type { PartsReason, SyncStatusView } from '../../shared/sync-requests.ts';
 import { fetchReport, FetchReportError } from '../../main/services/sync/fetch-report.ts';
 import { MEETING_ENDED, startMeeting } from '../../main/services/sync/meeting-host.ts';
 import { ServerLinks } from '../../main/services/sync/server-links.ts';
@@ -97,9 +97,9 @@ async function aReportOnTheServer(silenceMs = LINK_SILENCE_MS): Promise<{ server
 /**
  * Links `report` through `relay`, cut every 4 s, until it is in sync; checks that it went
  * in sends in parts that broke off, each going on from the last one's count, never back
- * to nothing, and that the link did not give up.
+ * to nothing, that the link did not give up, and that the status line gave `why`.
  */
-async function sendThroughADroppingLine(report: OpenReport, relay: Relay): Promise<void> {
+async function sendThroughADroppingLine(report: OpenReport, relay: Relay, why: PartsReason): Promise<void> {
   const links = ReportLinks.for(report, tempDir(), { reconnect: false });
   cleanups.push(() => links.close());
   const statuses: SyncStatusView[] = [];
@@ -118,6 +118,13 @@ async function sendThroughADroppingLine(report: OpenReport, relay: Relay): Promi
   const sends = sendsIn(statuses);
   expect(sends.length).toBeGreaterThanOrEqual(2);
   for (let i = 1; i < sends.length; i++) expect(sends[i]?.[0]?.sent).toBeGreaterThanOrEqual(sends[i - 1]?.at(-1)?.sent as number);
+  const inParts = statuses.filter((s) => s.sendingInParts !== null);
+  expect(new Set(inParts.map((s) => s.sendingInParts?.why))).toEqual(new Set([why]));
+  const midway = inParts.find((s) => s.state === 'syncing' && (s.sendingInParts?.total ?? 0) > 0) as SyncStatusView;
+  const { sent, total } = midway.sendingInParts ?? { sent: 0, total: 0 };
+  expect(describeSync(midway)).toBe(why === 'line-drops'
+    ? `Sending your changes to the server in parts · ${sent} of ${total} sent… · the connection keeps breaking off, and each part is kept once it is through`
+    : `Sending the report to the server in parts · ${sent} of ${total} sent… · its history is larger than the server takes at once`);
 }
 
 /** The status as the status line gets it (report-links.ts adds the server and the rest). */
@@ -339,7 +346,7 @@ describe('a member on a slow network', () => {
     const server = await startSyncServer({ dataDir: tempDir(), host: '127.0.0.1', port: 0, log: silentLogger, silenceMs: 4 * LINK_SILENCE_MS, maxMessageBytes: 64 * 1024 });
     cleanups.push(() => server.close());
     const report = draftedReport();
-    await sendThroughADroppingLine(report, await slowRelay(server));
+    await sendThroughADroppingLine(report, await slowRelay(server), 'too-large');
     const onServer = await fetchReport({ url: server.url, reportId: readMeta(report.doc).id });
     expect(bodyOf(onServer).toJSON()).toBe(bodyOf(report.doc).toJSON());
   }, 100_000);
@@ -356,7 +363,7 @@ describe('a member on a slow network', () => {
     addParagraphs(member.doc, 2_000, (i) => `${i + 1}. Written offline during the week, on the respective roles of governments, the private sector and civil society.`);
     // The backlog as one message never gets through; nor would the report the server has
     // (one message as long), were it fetched before the parts.
-    await sendThroughADroppingLine(member, await slowRelay(server));
+    await sendThroughADroppingLine(member, await slowRelay(server), 'line-drops');
     expect(bodyOf((await fetchReport({ url: server.url, reportId }))).toJSON()).toBe(bodyOf(member.doc).toJSON());
   }, 100_000);
 

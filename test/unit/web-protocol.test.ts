@@ -31,6 +31,18 @@ describe('web protocol framing', () => {
     }
   });
 
+  test('a sync status keeps a send in parts with its reason, and drops one without a known reason', () => {
+    const status = {
+      state: 'offline', pending: 0, lastSyncAt: null, server: 'ws://h:1', inMeeting: false, linkEnded: null, linkEndedAt: null,
+      problem: null, meeting: null, sendingInParts: { sent: 3, total: 12, why: 'line-drops' }, transfer: null,
+    } as const;
+    expect(parseHostFrame(encodeEvent({ type: 'syncStatus', status }))).toEqual({ kind: 'event', event: { type: 'syncStatus', status } });
+    for (const sendingInParts of [{ sent: 3, total: 12 }, { sent: 3, total: 12, why: 'because' }, { sent: 13, total: 12, why: 'too-large' }]) {
+      const frame = parseHostFrame(JSON.stringify({ kind: 'event', event: { type: 'syncStatus', status: { ...status, sendingInParts } } }));
+      expect(frame.kind === 'event' && frame.event.type === 'syncStatus' && frame.event.status.sendingInParts, JSON.stringify(sendingInParts)).toBeNull();
+    }
+  });
+
   test.each([
     ['not JSON', '{'],
     ['an array', '[]'],

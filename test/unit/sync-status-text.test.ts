@@ -1,0 +1,26 @@
+/** What the status line says of a report on its way in parts (renderer/sync-ui/sync-status.ts). */
+import { describe, expect, it } from 'vitest';
+import { describeSync } from '../../renderer/sync-ui/sync-status.ts';
+import type { SyncStatusView } from '../../shared/sync-requests.ts';
+
+const status = (change: Partial<SyncStatusView>): SyncStatusView => ({
+  state: 'syncing', pending: 0, lastSyncAt: null, server: 'ws://h:1', inMeeting: false, linkEnded: null, linkEndedAt: null,
+  problem: null, meeting: null, sendingInParts: null, transfer: null, ...change,
+});
+
+describe('a report on its way in parts, as the status line says it', () => {
+  it('says why: too large for the server at once, or a connection that keeps breaking off under the changes', () => {
+    expect(describeSync(status({ sendingInParts: { sent: 2, total: 9, why: 'too-large' } })))
+      .toBe('Sending the report to the server in parts · 2 of 9 sent… · its history is larger than the server takes at once');
+    expect(describeSync(status({ inMeeting: true, sendingInParts: { sent: 2, total: 9, why: 'line-drops' } })))
+      .toBe('Sending your changes to the meeting in parts · 2 of 9 sent… · the connection keeps breaking off, and each part is kept once it is through');
+  });
+
+  it('while the line is down, says what the server has kept and that the rest waits for it', () => {
+    const lastSyncAt = new Date().toISOString();
+    expect(describeSync(status({ state: 'offline', lastSyncAt, sendingInParts: { sent: 4, total: 9, why: 'line-drops' } })))
+      .toMatch(/^Offline · 4 of 9 parts sent, the rest goes when the server is back · edits are kept here · last sync \d/);
+    expect(describeSync(status({ state: 'offline', inMeeting: true, sendingInParts: { sent: 0, total: 0, why: 'too-large' } })))
+      .toBe('Meeting not reachable · the parts go on when the meeting is back · edits are kept here');
+  });
+});
