@@ -78,6 +78,8 @@ interface CatchUpInProgress {
   received: number;
   /** Calls the fetch off (another link, or none, taken meanwhile). */
   abort: AbortController;
+  /** Shows the windows what the broken-off sync had brought (held until the catch-up ends: ServerLink.keepHeldPastClose). */
+  releaseHeld: () => void;
 }
 
 /** The meeting invitation an address is (it has a `#code`), or null for a server's; a cut-off one is refused. */
@@ -219,7 +221,7 @@ export class ReportLinks {
         // which the status line (and a screen reader) would otherwise say first.
         this.beginParts(url, invite !== null, midSync.serverState, 'too-large', address, token);
       } else if (midSync.received >= RESUME_AFTER_BYTES && this.link === link && !this.parts && !this.catchingUp) {
-        const catchingUp: CatchUpInProgress = { url, inMeeting: invite !== null, received: midSync.received, abort: new AbortController() };
+        const catchingUp: CatchUpInProgress = { url, inMeeting: invite !== null, received: midSync.received, abort: new AbortController(), releaseHeld: link.keepHeldPastClose() };
         this.catchingUp = catchingUp;
         queueMicrotask(() => void this.catchUp(catchingUp, address, token, midSync.received));
       } else if (midSync.sent >= SEND_IN_PARTS_AFTER_BYTES && this.link === link && !this.parts && !this.catchingUp) {
@@ -402,6 +404,9 @@ export class ReportLinks {
         this.meetingEnded();
         return;
       }
+    } finally {
+      // (After the rest: the windows, sent it first, hold it until what it builds on comes, and take both in one change.)
+      catchingUp.releaseHeld();
     }
     if (this.catchingUp !== catchingUp) return;
     this.catchingUp = null;

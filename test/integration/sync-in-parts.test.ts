@@ -585,4 +585,45 @@ describe('a report too large for one message to its server', () => {
     expect(opened).toBe(true);
     expect(lateSeen.find((body) => body !== '')).toBe(sent);
   });
+
+  it("a member's window is not shown the parts of a first sync that broke off midway: it is shown the report once the rest is caught up", async () => {
+    const server = await aServer({ maxReplyBytes: LIMIT });
+    // About a part a second: the line can break between two.
+    const relay = await cuttableLink(server.port, 60 * 1024);
+    cleanups.push(() => relay.close());
+    const dir = tempDir();
+    const report = createReportFile(join(dir, 'secretariat.plenary'), BLANK_REPORT_TEMPLATE, { title: 'Tunis draft' });
+    const older = openReportFile(report.saveCopyAs(join(dir, 'member.plenary')));
+    addParagraphs(report.doc, 800, (i) => `${i + 1}. Internet governance is the development and application by governments, the private sector and civil society of shared principles. (${i})`);
+    const secretariat = linked(report, join(dir, 'data-secretariat'));
+    secretariat.links.connect(server.url);
+    await waitFor(() => inSync(secretariat.links), 30_000, 'the report on the server');
+
+    const windowDoc = createReportDoc();
+    const editor = new HeadlessPeer(windowDoc, [blockIdPlugin()]);
+    cleanups.push(() => editor.destroy());
+    cleanups.push(connectToSession(older.session, windowDoc));
+    const before = bodyOf(older.doc).toString();
+    await waitFor(() => bodyOf(windowDoc).toString() === before, 5_000, 'the window to show the report');
+    const seen: string[] = [];
+    windowDoc.on('update', () => seen.push(bodyOf(windowDoc).toString()));
+    const sent = bodyOf(report.doc).toString();
+
+    // The line breaks once the first part is in the member's report, and comes back.
+    let cut = false;
+    older.doc.on('update', () => {
+      if (cut || bodyOf(older.doc).toString() === before) return;
+      cut = true;
+      relay.cut();
+      setTimeout(() => relay.restore(), 300);
+    });
+    const member = linked(older, join(dir, 'data-member'));
+    member.links.connect(`ws://127.0.0.1:${relay.port}`);
+    await waitFor(() => cut && inSync(member.links) && bodyOf(older.doc).length === bodyOf(report.doc).length, 60_000, 'the member to be in sync');
+    await waitFor(() => seen.length > 0, 5_000, 'the window to be shown the report');
+    // The rest came by a catch-up (the status line counted it), and the window saw only the whole.
+    expect(member.statuses.some((status) => status.transfer !== null && status.server !== null && status.state === 'syncing')).toBe(true);
+    // (Then the window's editor gives the new paragraphs ids, as for any report.)
+    expect(seen[0]).toBe(sent);
+  }, 90_000);
 });

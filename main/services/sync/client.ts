@@ -162,9 +162,9 @@ export class ServerLink {
           sent: this.syncing || unacknowledged ? this.moved.sent : 0,
           serverState: this.serverState,
         };
+        // (The listeners first: one may keep what is held past the close, keepHeldPastClose.)
+        if (!this.destroyed) for (const listener of [...this.closeListeners]) listener(event?.code ?? 1006, this.refusedHere, midSync);
         this.syncEnded();
-        if (this.destroyed) return;
-        for (const listener of [...this.closeListeners]) listener(event?.code ?? 1006, this.refusedHere, midSync);
       },
       onAuthenticationFailed: ({ reason }: { reason?: string }) => {
         if (this.destroyed) return;
@@ -214,6 +214,18 @@ export class ServerLink {
   onClosed(listener: (code: number, refusedHere: boolean, midSync: MidSync) => void): () => void {
     this.closeListeners.add(listener);
     return () => this.closeListeners.delete(listener);
+  }
+
+  /**
+   * From a close listener: what the link holds back from the windows (the parts of a
+   * first sync that came before the connection broke off) stays held until the returned
+   * function is called, instead of being released as the connection closes. For a
+   * catch-up that will bring the rest: the windows are shown the report whole, never half.
+   */
+  keepHeldPastClose(): () => void {
+    const release = this.releaseHeld ?? (() => {});
+    this.releaseHeld = null;
+    return release;
   }
 
   /** Calls `listener` when the server refuses this link (its access hook said no). */

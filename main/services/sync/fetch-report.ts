@@ -57,7 +57,8 @@ export interface FetchReportOptions {
   /**
    * The copy of the report this machine has, for a linked report whose first sync broke
    * off (report-links.ts): the fetch starts from it, so only what it lacks comes, in parts
-   * of `partBytes` from the first connection. The copy itself is not changed.
+   * of `partBytes` from the first connection. The copy itself is not changed. A server
+   * not reached is called again, until nothing has come for `timeoutMs`.
    */
   base?: { doc: Y.Doc; partBytes: number };
   /** Ends the fetch (rejecting it) when aborted: the link was closed meanwhile. */
@@ -175,7 +176,9 @@ export function fetchReport(options: FetchReportOptions): Promise<Y.Doc> {
         connected = false;
         // Not a line that drops: nothing more will come from there.
         if (wasOpen && event?.code === MEETING_ENDED.code) finish(new FetchReportError('The meeting ended before the whole report came.', true), true);
-        else if (!everOpen) finish(unreachable(), true);
+        // A catch-up (`base`) has no one waiting in a dialog, and follows a line that just
+        // dropped: the provider makes it again while the line is down (until the silence limit).
+        else if (!everOpen && !options.base) finish(unreachable(), true);
         // (An attempt to make it again that found no server: the provider tries again, the silence limit ends it.)
         else if (wasOpen) brokeOff();
       },
