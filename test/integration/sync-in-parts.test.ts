@@ -183,6 +183,28 @@ describe('a report too large for one message to its server', () => {
     expect(bodyOf(await onServer(server.url, reportId)).toJSON()).toBe(bodyOf(report.doc).toJSON());
   });
 
+  it('a backlog too large for the server is sent in parts without the server first sending the member the report it already has', async () => {
+    const server = await smallServer();
+    const { report, links } = longReport(800);
+    const reportId = readMeta(report.doc).id;
+    links.connect(server.url);
+    await waitFor(() => inSync(links), 30_000, 'the report on the server');
+    const onServerBytes = Y.encodeStateAsUpdate(report.doc).length;
+
+    // A member with the whole report writes a great deal offline, in one change larger than the server takes.
+    const member = openReportFile(report.saveCopyAs(join(tempDir(), 'member.plenary')));
+    member.doc.transact(() => addParagraphs(member.doc, 800, (i) => `${i + 1}. Written offline, in one sitting. (${i})`));
+    expect(Y.encodeStateAsUpdate(member.doc, Y.encodeStateVector(report.doc)).length).toBeGreaterThan(LIMIT);
+    const relay = await cuttableLink(server.port);
+    cleanups.push(() => relay.close());
+    const memberLinks = linked(member, join(tempDir(), 'data'));
+    memberLinks.links.connect(`ws://127.0.0.1:${relay.port}`);
+    await waitFor(() => inSync(memberLinks.links) && memberLinks.statuses.some((s) => s.sendingInParts !== null), 30_000, 'the backlog on the server');
+    expect(bodyOf(await onServer(server.url, reportId)).toJSON()).toBe(bodyOf(member.doc).toJSON());
+    // What the server sent the member the whole time: answers and acknowledgements, not the report.
+    expect(relay.bytesFromTarget()).toBeLessThan(onServerBytes / 4);
+  });
+
   it('a send waiting for a line that is down: Retry now goes on at once, Disconnect calls it off and calls no more', async () => {
     let opened = 0;
     const server = await aServer({ maxMessageBytes: LIMIT, log: (_level, event) => {
