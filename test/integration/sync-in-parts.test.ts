@@ -564,7 +564,13 @@ describe('a report too large for one message to its server', () => {
     expect(bodyOf(stock.doc).toJSON()).toBe(bodyOf(report.doc).toJSON());
   });
 
-  it("a member's window is shown a first sync that came in parts only once all of it is there", async () => {
+  /**
+   * A report on a server whose answers come in parts of LIMIT, a member's copy from before
+   * 800 paragraphs were added to it (`sent`: the report's body now), and the member's
+   * window (its own doc and editor, synced with main as the renderer is) with every body
+   * it is shown from now on.
+   */
+  async function aWindowBehind(): Promise<{ server: SyncServer; report: OpenReport; older: OpenReport; dir: string; seen: string[]; sent: string }> {
     const server = await aServer({ maxReplyBytes: LIMIT });
     const dir = tempDir();
     const report = createReportFile(join(dir, 'secretariat.plenary'), BLANK_REPORT_TEMPLATE, { title: 'Tunis draft' });
@@ -573,8 +579,6 @@ describe('a report too large for one message to its server', () => {
     const secretariat = linked(report, join(dir, 'data-secretariat'));
     secretariat.links.connect(server.url);
     await waitFor(() => inSync(secretariat.links), 30_000, 'the report on the server');
-
-    // The member's window: its own doc and editor, synced with main as the renderer is.
     const windowDoc = createReportDoc();
     const editor = new HeadlessPeer(windowDoc, [blockIdPlugin()]);
     cleanups.push(() => editor.destroy());
@@ -582,7 +586,11 @@ describe('a report too large for one message to its server', () => {
     await waitFor(() => bodyOf(windowDoc).toString() === bodyOf(older.doc).toString(), 5_000, 'the window to show the report');
     const seen: string[] = [];
     windowDoc.on('update', () => seen.push(bodyOf(windowDoc).toString()));
-    const sent = bodyOf(report.doc).toString();
+    return { server, report, older, dir, seen, sent: bodyOf(report.doc).toString() };
+  }
+
+  it("a member's window is shown a first sync that came in parts only once all of it is there", async () => {
+    const { server, report, older, dir, seen, sent } = await aWindowBehind();
     // (The server answers in parts: the member lacks more than it sends at once.)
     expect(Y.encodeStateAsUpdate(report.doc, Y.encodeStateVector(older.doc)).length).toBeGreaterThan(LIMIT);
 
@@ -609,27 +617,11 @@ describe('a report too large for one message to its server', () => {
   });
 
   it("a member's window is not shown the parts of a first sync that broke off midway: it is shown the report once the rest is caught up", async () => {
-    const server = await aServer({ maxReplyBytes: LIMIT });
+    const { server, report, older, dir, seen, sent } = await aWindowBehind();
+    const before = bodyOf(older.doc).toString();
     // About a part a second: the line can break between two.
     const relay = await cuttableLink(server.port, 60 * 1024);
     cleanups.push(() => relay.close());
-    const dir = tempDir();
-    const report = createReportFile(join(dir, 'secretariat.plenary'), BLANK_REPORT_TEMPLATE, { title: 'Tunis draft' });
-    const older = openReportFile(report.saveCopyAs(join(dir, 'member.plenary')));
-    addParagraphs(report.doc, 800, (i) => `${i + 1}. Internet governance is the development and application by governments, the private sector and civil society of shared principles. (${i})`);
-    const secretariat = linked(report, join(dir, 'data-secretariat'));
-    secretariat.links.connect(server.url);
-    await waitFor(() => inSync(secretariat.links), 30_000, 'the report on the server');
-
-    const windowDoc = createReportDoc();
-    const editor = new HeadlessPeer(windowDoc, [blockIdPlugin()]);
-    cleanups.push(() => editor.destroy());
-    cleanups.push(connectToSession(older.session, windowDoc));
-    const before = bodyOf(older.doc).toString();
-    await waitFor(() => bodyOf(windowDoc).toString() === before, 5_000, 'the window to show the report');
-    const seen: string[] = [];
-    windowDoc.on('update', () => seen.push(bodyOf(windowDoc).toString()));
-    const sent = bodyOf(report.doc).toString();
 
     // The line breaks once the first part is in the member's report, and comes back.
     let cut = false;
