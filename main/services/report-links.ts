@@ -388,6 +388,7 @@ export class ReportLinks {
         url: catchingUp.url, reportId: this.reportId(), token,
         base: { doc: this.report.doc, partBytes: partsAfterBreak(received) },
         signal: catchingUp.abort.signal,
+        presence: (remote) => relayAwareness(this.report.session.awareness, remote),
         onReceived: (bytes) => {
           catchingUp.received = bytes;
           if (this.catchingUp === catchingUp) this.emit();

@@ -25,7 +25,12 @@ import { silentLogger, type Logger } from '../../main/services/sync/log.ts';
 import { BLANK_REPORT_TEMPLATE } from '../../shared/report-template.ts';
 import { bodyOf, createReportDoc, readMeta } from '../../shared/ydoc.ts';
 import { addParagraph, addParagraphs } from '../unit/helpers/add-paragraph.ts';
-import { cuttableLink, sendsIn, tempDir, waitFor, type Relay } from './fixtures/sync/harness.ts';
+import { connectClient, cuttableLink, sendsIn, tempDir, waitFor, type Relay } from './fixtures/sync/harness.ts';
+import { Awareness } from 'y-protocols/awareness';
+import { encodeAwareness, handleMessage } from '../../shared/sync-messages.ts';
+
+const namesIn = (awareness: Awareness | null): string[] =>
+  [...(awareness?.getStates().values() ?? [])].map((state) => (state.user as { name?: string } | undefined)?.name ?? '').filter(Boolean);
 
 const RATE = 60 * 1024;
 /** How long the app's links wait, hearing nothing, here (30 s in the app). */
@@ -273,6 +278,48 @@ describe('a member on a slow network', () => {
     // Meanwhile the status line counted what came.
     expect(statuses.some((status) => status.state === 'syncing' && (status.transfer?.received ?? 0) > 128 * 1024)).toBe(true);
   }, 70_000);
+
+  it('a member catching up stays in the others\' presence lists, and they in theirs', async () => {
+    const { server, partsAsked } = await aServer(4 * LINK_SILENCE_MS);
+    const { current: secretariat, member } = aWeekBehind();
+    const reportId = readMeta(secretariat.doc).id;
+    // The secretariat on the server, with a name; the member's window, with hers.
+    const onServer = connectClient(server.url, reportId, { doc: secretariat.doc });
+    cleanups.push(() => onServer.destroy());
+    onServer.provider.awareness?.setLocalStateField('user', { name: 'Secretariat', group: 'International organizations', colour: 1 });
+    await onServer.settled();
+    const windowDoc = new Y.Doc();
+    const windowAwareness = new Awareness(windowDoc);
+    windowAwareness.setLocalStateField('user', { name: 'Ana', group: 'Civil society', colour: 2 });
+    const window = member.session.connect((message) => handleMessage(message, windowDoc, windowAwareness, 'main'));
+    window.receive(encodeAwareness(windowAwareness, [windowDoc.clientID]));
+    cleanups.push(() => window.close());
+
+    const relay = await slowRelay(server);
+    const links = ReportLinks.for(member, tempDir(), { reconnect: false });
+    cleanups.push(() => links.close());
+    links.connect(`ws://127.0.0.1:${relay.port}`);
+    await waitFor(() => namesIn(onServer.provider.awareness).includes('Ana'), 10_000, 'the secretariat to see Ana');
+    // The first sync breaks off after 3 s (of the six it takes): the rest is caught up, for three seconds more.
+    setTimeout(() => {
+      relay.cut();
+      relay.restore();
+    }, 3_000);
+    await waitFor(() => partsAsked.some((asked) => asked !== undefined), 20_000, 'the catch-up to begin');
+    // Until the rest is merged (in one change); each sees the other: both, or not.
+    const seen: boolean[] = [];
+    while (bodyOf(member.doc).length !== bodyOf(secretariat.doc).length) {
+      seen.push(namesIn(onServer.provider.awareness).includes('Ana') && namesIn(windowAwareness).includes('Secretariat'));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    // From a moment after the catch-up began (its own connection up) to its end.
+    const from = seen.indexOf(true);
+    expect(from, JSON.stringify(seen)).toBeGreaterThanOrEqual(0);
+    expect(seen.slice(from).filter((both) => both).length).toBeGreaterThanOrEqual(5);
+    expect(seen.slice(from), JSON.stringify(seen)).not.toContain(false);
+    await waitFor(() => links.status().state === 'in-sync', 10_000, 'the member to be in sync');
+    await waitFor(() => namesIn(onServer.provider.awareness).includes('Ana') && namesIn(windowAwareness).includes('Secretariat'), 5_000, 'each to see the other on the link again');
+  }, 40_000);
 
   it('Disconnect during a catch-up calls it off: the report stays as it was, and nothing more is asked of the server', async () => {
     const { server, events, partsAsked } = await aServer(4 * LINK_SILENCE_MS);

@@ -15,6 +15,7 @@
  */
 import * as Y from 'yjs';
 import { HocuspocusProvider } from '@hocuspocus/provider';
+import type { Awareness } from 'y-protocols/awareness';
 import { yXmlFragmentToProseMirrorRootNode } from 'y-prosemirror';
 import { schema } from '../../../shared/schema.ts';
 import { bodyOf, createReportDoc, readMeta } from '../../../shared/ydoc.ts';
@@ -61,6 +62,12 @@ export interface FetchReportOptions {
    * not reached is called again, until nothing has come for `timeoutMs`.
    */
   base?: { doc: Y.Doc; partBytes: number };
+  /**
+   * Presence on the fetch's connections, for a catch-up of an open report (its people
+   * stay in the others' lists meanwhile, and the others in theirs): given the
+   * connection's awareness, what to call as each connection opens, and as the fetch ends.
+   */
+  presence?: (awareness: Awareness) => { announce(): void; stop(): void };
   /** Ends the fetch (rejecting it) when aborted: the link was closed meanwhile. */
   signal?: AbortSignal;
 }
@@ -82,6 +89,7 @@ export function fetchReport(options: FetchReportOptions): Promise<Y.Doc> {
   return new Promise<Y.Doc>((resolve, reject) => {
     let settled = false;
     let everOpen = false;
+    let presence: ReturnType<NonNullable<FetchReportOptions['presence']>> | undefined;
     /** Whether the current connection opened (one that never did closes too). */
     let connected = false;
     /**
@@ -92,6 +100,7 @@ export function fetchReport(options: FetchReportOptions): Promise<Y.Doc> {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      presence?.stop();
       provider.destroy();
       if (!error) {
         resolve(doc);
@@ -168,6 +177,7 @@ export function fetchReport(options: FetchReportOptions): Promise<Y.Doc> {
       onOpen: () => {
         everOpen = true;
         connected = true;
+        presence?.announce();
       },
       onAuthenticationFailed: ({ reason }: { reason?: string }) => finish(new FetchReportError(refusalMessage({ meeting: options.token !== undefined, reason, where }))),
       onClose: ({ event }: { event?: { code?: number } }) => {
@@ -191,6 +201,7 @@ export function fetchReport(options: FetchReportOptions): Promise<Y.Doc> {
         }
       },
     } as ConstructorParameters<typeof HocuspocusProvider>[0]);
+    if (provider.awareness && !settled) presence = options.presence?.(provider.awareness);
   });
 }
 
