@@ -4,7 +4,8 @@
  *
  * A screen reader hears who joined or left ("Bo Lin (civil society) joined"), not the
  * list again: with forty members arriving for a meeting, a list read out at every
- * arrival would be forty names forty times. The announcer stands beside the list
+ * arrival would be forty names forty times. Who left is said after a few seconds, if
+ * they are not back by then (LEFT_SAID_AFTER_MS). The announcer stands beside the list
  * (mount it in the status line too), since the list is hidden when nobody else is here,
  * which is just when "… left" must still be said.
  */
@@ -14,6 +15,13 @@ import { presenceDot, renderPresencePanel } from './presence-panel.ts';
 import { politeRegion } from '../ui/live-region.ts';
 
 const label = (user: PresenceUser): string => (user.group ? `${user.name} (${user.group})` : user.name);
+
+/**
+ * A departure is said once its person has stayed away this long. A link that reconnects,
+ * a catch-up that starts or ends, a window reloaded: each drops people for a moment, and
+ * back they come; "Ana left. Ana joined." at each would be noise, and the order reversed.
+ */
+export const LEFT_SAID_AFTER_MS = 5_000;
 
 function namesOf(labels: string[], what: 'joined' | 'left'): string {
   if (labels.length === 0) return '';
@@ -41,6 +49,9 @@ export class PresenceList {
   private present: Map<number, string> | null = null;
   /** What the list shows, so that a caret moved or a keystroke typed (an awareness change too) does not redraw it. */
   private shown: string | null = null;
+  /** Who went, by awareness client id, not yet said (LEFT_SAID_AFTER_MS), and since when. */
+  private readonly leaving = new Map<number, { label: string; since: number }>();
+  private leavingTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(awareness: awarenessProtocol.Awareness) {
     this.awareness = awareness;
@@ -135,18 +146,49 @@ export class PresenceList {
     this.toggle.setAttribute('aria-expanded', String(show));
   }
 
-  /** By connection: someone who says who they are in the roster has neither joined nor left. */
+  /**
+   * By connection: someone who says who they are in the roster has neither joined nor
+   * left. One back soon after going (by the same connection, or by a new one under the
+   * same name: a window reloaded) has neither.
+   */
   private announceArrivals(now: Map<number, string>): void {
     const before = this.present;
     this.present = now;
     if (before === null) return;
-    const joined = [...now].filter(([id]) => !before.has(id)).map(([, l]) => l);
-    const left = [...before].filter(([id]) => !now.has(id)).map(([, l]) => l);
-    const said = whoCameAndWent(joined, left);
+    const joined: string[] = [];
+    for (const [id, named] of now) {
+      if (before.has(id)) continue;
+      const back = [...this.leaving].find(([goneId, gone]) => goneId === id || gone.label === named);
+      if (back) this.leaving.delete(back[0]);
+      else joined.push(named);
+    }
+    for (const [id, named] of before) if (!now.has(id)) this.leaving.set(id, { label: named, since: Date.now() });
+    const said = whoCameAndWent(joined, []);
     if (said) this.announcer.textContent = said;
+    this.sayWhoLeftLater();
   }
 
+  private sayWhoLeftLater(): void {
+    clearTimeout(this.leavingTimer);
+    this.leavingTimer = undefined;
+    const first = Math.min(...[...this.leaving.values()].map((gone) => gone.since));
+    if (this.leaving.size > 0) this.leavingTimer = setTimeout(this.sayWhoLeft, first + LEFT_SAID_AFTER_MS - Date.now());
+  }
+
+  private readonly sayWhoLeft = (): void => {
+    const left: string[] = [];
+    for (const [id, gone] of this.leaving) {
+      if (Date.now() - gone.since < LEFT_SAID_AFTER_MS) continue;
+      left.push(gone.label);
+      this.leaving.delete(id);
+    }
+    const said = whoCameAndWent([], left);
+    if (said) this.announcer.textContent = said;
+    this.sayWhoLeftLater();
+  };
+
   destroy(): void {
+    clearTimeout(this.leavingTimer);
     this.awareness.off('change', this.render);
     document.removeEventListener('pointerdown', this.closeOnClickElsewhere);
   }

@@ -10,6 +10,7 @@ import { launchBrowser, newPage, openEditor, startHost, tempDataDir, type Host }
 import { addMember, closeRoster, openRoster } from './stance-helpers.ts';
 import { startSyncServer, type SyncServer } from '../../main/services/sync/server.ts';
 import { silentLogger } from '../../main/services/sync/log.ts';
+import { LEFT_SAID_AFTER_MS } from '../../renderer/sync-ui/presence-list.ts';
 
 let host: Host;
 let browser: Browser;
@@ -233,11 +234,28 @@ describe('presence', () => {
     await bo.waitForFunction(() => document.querySelector('.ProseMirror .presence-caret .presence-label')?.textContent === 'Ana Diaz');
   });
 
+  test('a window reloaded is not news: the other hears neither that she left nor that she joined', async () => {
+    const saidBefore = await bo.textContent('#presence-announcer');
+    let gone = false;
+    const watching = bo.waitForFunction(() => document.querySelectorAll('#presence-list .presence-person').length === 0, undefined, { timeout: 10_000 }).then(() => (gone = true));
+    await ana.reload();
+    await ana.waitForSelector('body[data-ready="true"] .ProseMirror');
+    await watching;
+    expect(gone).toBe(true);
+    await bo.waitForFunction(() => [...document.querySelectorAll('#presence-list .presence-person')].some((p) => p.textContent === 'Ana Diaz (civil society)'));
+    // Past the time a departure is said after.
+    await bo.waitForTimeout(LEFT_SAID_AFTER_MS + 1_000);
+    expect(await bo.textContent('#presence-announcer')).toBe(saidBefore);
+  });
+
   test('a selection shows as the other\'s highlight, and leaving removes them', async () => {
+    await ana.locator('.ProseMirror p').nth(1).click();
+    await ana.keyboard.press('End');
     await ana.keyboard.press('Shift+Home');
     await bo.waitForSelector('.ProseMirror .presence-selection');
     await ana.close();
     await bo.waitForFunction(() => document.querySelectorAll('#presence-list .presence-person').length === 0 && !document.querySelector('.ProseMirror .presence-caret'));
-    expect(await bo.textContent('#presence-announcer')).toBe('Ana Diaz (civil society) left.');
+    // Said once she has stayed away a few seconds (she might have been reloading).
+    await bo.waitForFunction(() => document.querySelector('#presence-announcer')?.textContent === 'Ana Diaz (civil society) left.', undefined, { timeout: LEFT_SAID_AFTER_MS + 5_000 });
   });
 });
