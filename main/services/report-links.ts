@@ -10,7 +10,7 @@
  */
 import { basename } from 'node:path';
 import * as Y from 'yjs';
-import type { SyncStatusView, MeetingInfo } from '../../shared/sync-requests.ts';
+import type { SyncStatusView, MeetingInfo, PartsReason } from '../../shared/sync-requests.ts';
 import { ApiError } from '../../shared/api.ts';
 import { Origin, readMeta } from '../../shared/ydoc.ts';
 import type { OpenReport } from './open-report.ts';
@@ -50,21 +50,26 @@ function partsBackoffMs(triesWithoutProgress: number): number {
 
 const byReport = new WeakMap<OpenReport, ReportLinks>();
 
-/** A send in parts: where to, how far, and whether it was given up (another link, or none, taken meanwhile). */
-interface PartsInProgress {
+/** Where the report was linked, for the work the link waits on (a meeting's when `token` is its code). */
+interface LinkedTo {
   url: string;
-  /** As linked (a meeting's invitation), and the code it carries: the link made again once the parts are in. */
+  /** As linked (a meeting's invitation): linked again once the work is done. */
   address: string;
   token: string | undefined;
-  inMeeting: boolean;
+}
+
+/** A send in parts: where to, how far, and whether it was given up (another link, or none, taken meanwhile). */
+interface PartsInProgress extends LinkedTo {
   sent: number;
   total: number;
   cancelled: boolean;
   current: PartsSending | null;
   /** What the server said it holds, on the connection that ended (send-in-parts.ts `serverState`). */
   serverState: Uint8Array | null;
-  /** Why: the server refused the first sync as too large, or the line dropped while it went (parts no larger than `maxPartBytes`). */
-  because: 'too-large' | { lineDropped: true; maxPartBytes: number };
+  /** Why: the server refused the first sync as too large, or the line dropped while it went. */
+  why: PartsReason;
+  /** The largest part to try (about half what the line carried before it dropped; unbounded for too-large). */
+  maxPartBytes: number;
   /** The last try broke off: the next one's timer (the status says offline meanwhile). */
   nextTry: ReturnType<typeof setTimeout> | null;
   /** Tries in a row that broke off before the server stored a part: the wait before the next grows with them. */
@@ -72,9 +77,7 @@ interface PartsInProgress {
 }
 
 /** The rest of a first sync that broke off, being fetched in parts (its link waits until it is done). */
-interface CatchUpInProgress {
-  url: string;
-  inMeeting: boolean;
+interface CatchUpInProgress extends LinkedTo {
   received: number;
   /** Calls the fetch off (another link, or none, taken meanwhile). */
   abort: AbortController;
@@ -159,9 +162,10 @@ export class ReportLinks {
     // A send in parts or a catch-up: the link waits, and the status line counts what moved.
     const underway = this.parts ?? this.catchingUp;
     if (underway) {
-      const { url, inMeeting } = underway;
+      const { url } = underway;
+      const inMeeting = underway.token !== undefined;
       const lastSyncAt = inMeeting ? null : this.safeRemembered()?.lastSyncAt ?? null;
-      const sendingInParts = this.parts ? { sent: this.parts.sent, total: this.parts.total, why: this.parts.because === 'too-large' ? 'too-large' as const : 'line-drops' as const } : null;
+      const sendingInParts = this.parts ? { sent: this.parts.sent, total: this.parts.total, why: this.parts.why } : null;
       const transfer = this.catchingUp ? { received: this.catchingUp.received, sent: 0 } : null;
       return { state: this.parts?.nextTry ? 'offline' : 'syncing', pending: 0, lastSyncAt, server: url, inMeeting, ...ended, problem: null, meeting, sendingInParts, transfer };
     }
@@ -210,6 +214,7 @@ export class ReportLinks {
       url, reportId, doc: this.report.doc, token, links: invite ? undefined : this.remembered,
       holdUntilSynced: (origin) => this.report.session.holdUpdatesFrom(origin),
     });
+    const linkedTo: LinkedTo = { url, address, token };
     // (Handled after the provider has finished with the event it is telling us about.)
     link.onClosed((code, refusedHere, midSync) => {
       if (invite && code === MEETING_ENDED.code) queueMicrotask(() => this.endedByOtherSide(link, 'The meeting ended', new Date()));
@@ -219,16 +224,16 @@ export class ReportLinks {
       else if (code === CloseCode.tooLarge && this.link === link && !this.parts) {
         // Begun at once: right after this event the provider reports the link offline,
         // which the status line (and a screen reader) would otherwise say first.
-        this.beginParts(url, invite !== null, midSync.serverState, 'too-large', address, token);
+        this.beginParts(linkedTo, midSync.serverState, 'too-large', Infinity);
       } else if (midSync.received >= RESUME_AFTER_BYTES && this.link === link && !this.parts && !this.catchingUp) {
-        const catchingUp: CatchUpInProgress = { url, inMeeting: invite !== null, received: midSync.received, abort: new AbortController(), releaseHeld: link.keepHeldPastClose() };
+        const catchingUp: CatchUpInProgress = { ...linkedTo, received: midSync.received, abort: new AbortController(), releaseHeld: link.keepHeldPastClose() };
         this.catchingUp = catchingUp;
-        queueMicrotask(() => void this.catchUp(catchingUp, address, token, midSync.received));
+        queueMicrotask(() => void this.catchUp(catchingUp));
       } else if (midSync.sent >= SEND_IN_PARTS_AFTER_BYTES && this.link === link && !this.parts && !this.catchingUp) {
         // A large backlog broke off on its way: the next connection would send it whole
         // again, and a line that drops sooner would never let it through. In parts, each
         // stays on the server as it arrives.
-        this.beginParts(url, invite !== null, midSync.serverState, { lineDropped: true, maxPartBytes: partsAfterBreak(midSync.sent) }, address, token);
+        this.beginParts(linkedTo, midSync.serverState, 'line-drops', partsAfterBreak(midSync.sent));
       }
     });
     link.onRefused((reason) => {
@@ -250,8 +255,8 @@ export class ReportLinks {
     return this.status();
   }
 
-  private beginParts(url: string, inMeeting: boolean, serverState: Uint8Array | null, because: PartsInProgress['because'], address: string, token: string | undefined): void {
-    const parts: PartsInProgress = { url, inMeeting, sent: 0, total: 0, cancelled: false, current: null, serverState, because, nextTry: null, triesWithoutProgress: 0, address, token };
+  private beginParts(linkedTo: LinkedTo, serverState: Uint8Array | null, why: PartsReason, maxPartBytes: number): void {
+    const parts: PartsInProgress = { ...linkedTo, sent: 0, total: 0, cancelled: false, current: null, serverState, why, maxPartBytes, nextTry: null, triesWithoutProgress: 0 };
     this.parts = parts;
     queueMicrotask(() => void this.sendInParts(parts));
   }
@@ -298,7 +303,7 @@ export class ReportLinks {
     let progressed = false;
     let resume = this.unfinishedSends.take(url) ?? undefined;
     const taken = this.partBytesTaken.get(url);
-    const largest = Math.min(taken ?? Infinity, parts.because === 'too-large' ? Infinity : parts.because.maxPartBytes);
+    const largest = Math.min(taken ?? Infinity, parts.maxPartBytes);
     const fitting = PART_BYTES.filter((bytes) => bytes <= largest);
     const sizes = fitting.length > 0 ? fitting : PART_BYTES.slice(-1);
     for (let size = 0; size < sizes.length;) {
@@ -343,7 +348,7 @@ export class ReportLinks {
     // (Parts round a line that drops are a way, not the only one: when they fail, the link
     // goes on calling as it would have, with its backoff. Nor is a try that left parts on
     // the server to go on from fruitless: the next waits for the line, with a backoff.)
-    else if (!failure.tooLarge && parts.because === 'too-large' && !this.unfinishedSends.has(url)) this.fruitlessSends += 1;
+    else if (!failure.tooLarge && parts.why === 'too-large' && !this.unfinishedSends.has(url)) this.fruitlessSends += 1;
     if (failure?.tooLarge || this.fruitlessSends >= MAX_FRUITLESS_SENDS) {
       const where = token !== undefined ? 'the meeting' : 'the server';
       this.parts = null;
@@ -380,13 +385,14 @@ export class ReportLinks {
    * half-arrived, which the editor would "repair" with edits reaching every copy.
    * A catch-up that gives up leaves the report as it was; the link calls again as before.
    */
-  private async catchUp(catchingUp: CatchUpInProgress, address: string, token: string | undefined, received: number): Promise<void> {
+  private async catchUp(catchingUp: CatchUpInProgress): Promise<void> {
+    const { url, address, token } = catchingUp;
     this.stopLink();
     this.emit();
     try {
       const rest = await fetchReport({
-        url: catchingUp.url, reportId: this.reportId(), token,
-        base: { doc: this.report.doc, partBytes: partsAfterBreak(received) },
+        url, reportId: this.reportId(), token,
+        base: { doc: this.report.doc, partBytes: partsAfterBreak(catchingUp.received) },
         signal: catchingUp.abort.signal,
         presence: (remote) => relayAwareness(this.report.session.awareness, remote),
         onReceived: (bytes) => {
@@ -451,7 +457,7 @@ export class ReportLinks {
    * if it has one (a meeting is never remembered); leaving a server forgets it.
    */
   disconnect(): SyncStatusView {
-    const leftMeeting = this.link ? this.link.token !== undefined : (this.parts ?? this.catchingUp)?.inMeeting === true;
+    const leftMeeting = this.link ? this.link.token !== undefined : (this.parts ?? this.catchingUp)?.token !== undefined;
     this.closeLink();
     this.linkStatus = null;
     this.ended = null;

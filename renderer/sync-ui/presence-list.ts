@@ -171,8 +171,9 @@ export class PresenceList {
   private sayWhoLeftLater(): void {
     clearTimeout(this.leavingTimer);
     this.leavingTimer = undefined;
+    if (this.leaving.size === 0) return;
     const first = Math.min(...[...this.leaving.values()].map((gone) => gone.since));
-    if (this.leaving.size > 0) this.leavingTimer = setTimeout(this.sayWhoLeft, first + LEFT_SAID_AFTER_MS - Date.now());
+    this.leavingTimer = setTimeout(this.sayWhoLeft, first + LEFT_SAID_AFTER_MS - Date.now());
   }
 
   private readonly sayWhoLeft = (): void => {

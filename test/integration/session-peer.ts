@@ -3,10 +3,10 @@
  * same message framing as IPC and WebSocket — how the renderer and the sync links
  * reach a report, for tests that need a peer without a browser.
  */
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import { Awareness } from 'y-protocols/awareness';
 import type { ReportSession } from '../../main/services/report-session.ts';
-import { encodeSyncStep1, encodeUpdate, handleMessage } from '../../main/services/messages.ts';
+import { encodeAwareness, encodeSyncStep1, encodeUpdate, handleMessage } from '../../main/services/messages.ts';
 
 /** Connects `doc` to `session`; returns the disconnect. */
 export function connectToSession(session: ReportSession, doc: Y.Doc): () => void {
@@ -34,3 +34,29 @@ export function connectToSession(session: ReportSession, doc: Y.Doc): () => void
     awareness.destroy();
   };
 }
+
+/**
+ * A window's presence on a report's session (its own doc and awareness; the text is not
+ * synced): with a `name` it is someone there, without one it only watches who is.
+ */
+export function windowOf(session: ReportSession, name?: string): { awareness: Awareness; close(): void } {
+  const doc = new Y.Doc();
+  const awareness = new Awareness(doc);
+  if (name) awareness.setLocalStateField('user', { name, group: 'civil society', colour: 2 });
+  else awareness.setLocalState(null);
+  const peer = session.connect((message) => {
+    handleMessage(message, doc, awareness, 'main');
+  });
+  if (name) peer.receive(encodeAwareness(awareness, [doc.clientID]));
+  return {
+    awareness,
+    close: () => {
+      peer.close();
+      awareness.destroy();
+    },
+  };
+}
+
+/** The names of the people `awareness` holds. */
+export const namesIn = (awareness: Awareness | null): string[] =>
+  [...(awareness?.getStates().values() ?? [])].map((state) => (state.user as { name?: string } | undefined)?.name ?? '').filter(Boolean);

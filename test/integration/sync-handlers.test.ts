@@ -22,31 +22,18 @@ import { BLANK_REPORT_TEMPLATE } from '../../shared/report-template.ts';
 import { bodyOf } from '../../shared/ydoc.ts';
 import { ApiError, validateRequest } from '../../shared/api.ts';
 import { cuttableLink } from './fixtures/sync/harness.ts';
+import { namesIn, windowOf } from './session-peer.ts';
 import type { SyncStatusView } from '../../shared/sync-requests.ts';
 import { describeSync } from '../../renderer/sync-ui/sync-status.ts';
 import * as awarenessProtocol from 'y-protocols/awareness';
-import { encodeAwareness, handleMessage } from '../../shared/sync-messages.ts';
 import { addParagraph } from '../unit/helpers/add-paragraph.ts';
 
 /** A window's renderer attached to a report's session: its own doc and awareness. */
 function rendererOf(report: OpenReport, name?: string): awarenessProtocol.Awareness {
-  const doc = new Y.Doc();
-  const awareness = new awarenessProtocol.Awareness(doc);
-  if (name) awareness.setLocalStateField('user', { name, group: 'civil society', colour: 2 });
-  else awareness.setLocalState(null);
-  const peer = report.session.connect((message) => {
-    handleMessage(message, doc, awareness, 'main');
-  });
-  if (name) peer.receive(encodeAwareness(awareness, [doc.clientID]));
-  cleanups.push(() => {
-    peer.close();
-    awareness.destroy();
-  });
-  return awareness;
+  const window = windowOf(report.session, name);
+  cleanups.push(() => window.close());
+  return window.awareness;
 }
-
-const namesIn = (awareness: awarenessProtocol.Awareness): string[] =>
-  [...awareness.getStates().values()].map((state) => (state.user as { name?: string } | undefined)?.name ?? '').filter(Boolean);
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {

@@ -26,11 +26,7 @@ import { BLANK_REPORT_TEMPLATE } from '../../shared/report-template.ts';
 import { bodyOf, createReportDoc, readMeta } from '../../shared/ydoc.ts';
 import { addParagraph, addParagraphs } from '../unit/helpers/add-paragraph.ts';
 import { connectClient, cuttableLink, sendsIn, tempDir, waitFor, type Relay } from './fixtures/sync/harness.ts';
-import { Awareness } from 'y-protocols/awareness';
-import { encodeAwareness, handleMessage } from '../../shared/sync-messages.ts';
-
-const namesIn = (awareness: Awareness | null): string[] =>
-  [...(awareness?.getStates().values() ?? [])].map((state) => (state.user as { name?: string } | undefined)?.name ?? '').filter(Boolean);
+import { namesIn, windowOf } from './session-peer.ts';
 
 const RATE = 60 * 1024;
 /** How long the app's links wait, hearing nothing, here (30 s in the app). */
@@ -288,12 +284,8 @@ describe('a member on a slow network', () => {
     cleanups.push(() => onServer.destroy());
     onServer.provider.awareness?.setLocalStateField('user', { name: 'Secretariat', group: 'International organizations', colour: 1 });
     await onServer.settled();
-    const windowDoc = new Y.Doc();
-    const windowAwareness = new Awareness(windowDoc);
-    windowAwareness.setLocalStateField('user', { name: 'Ana', group: 'Civil society', colour: 2 });
-    const window = member.session.connect((message) => handleMessage(message, windowDoc, windowAwareness, 'main'));
-    window.receive(encodeAwareness(windowAwareness, [windowDoc.clientID]));
-    cleanups.push(() => window.close());
+    const { awareness: windowAwareness, close } = windowOf(member.session, 'Ana');
+    cleanups.push(close);
 
     const relay = await slowRelay(server);
     const links = ReportLinks.for(member, tempDir(), { reconnect: false });

@@ -16,6 +16,7 @@
 import * as Y from 'yjs';
 import { HocuspocusProvider } from '@hocuspocus/provider';
 import type { Awareness } from 'y-protocols/awareness';
+import type { AwarenessRelay } from '../awareness-relay.ts';
 import { yXmlFragmentToProseMirrorRootNode } from 'y-prosemirror';
 import { schema } from '../../../shared/schema.ts';
 import { bodyOf, createReportDoc, readMeta } from '../../../shared/ydoc.ts';
@@ -67,7 +68,7 @@ export interface FetchReportOptions {
    * stay in the others' lists meanwhile, and the others in theirs): given the
    * connection's awareness, what to call as each connection opens, and as the fetch ends.
    */
-  presence?: (awareness: Awareness) => { announce(): void; stop(): void };
+  presence?: (awareness: Awareness) => AwarenessRelay;
   /** Ends the fetch (rejecting it) when aborted: the link was closed meanwhile. */
   signal?: AbortSignal;
 }
@@ -89,7 +90,7 @@ export function fetchReport(options: FetchReportOptions): Promise<Y.Doc> {
   return new Promise<Y.Doc>((resolve, reject) => {
     let settled = false;
     let everOpen = false;
-    let presence: ReturnType<NonNullable<FetchReportOptions['presence']>> | undefined;
+    let presence: AwarenessRelay | undefined;
     /** Whether the current connection opened (one that never did closes too). */
     let connected = false;
     /**

@@ -181,4 +181,3 @@ function checkAwarenessUpdate(update: Uint8Array): void {
   }
   if (decoding.hasContent(decoder)) throw new RefusedFrameError('Trailing bytes after the awareness update.');
 }
-
