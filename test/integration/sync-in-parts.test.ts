@@ -193,7 +193,7 @@ describe('a report too large for one message to its server', () => {
 
     // A member with the whole report writes a great deal offline, in one change larger than the server takes.
     const member = openReportFile(report.saveCopyAs(join(tempDir(), 'member.plenary')));
-    member.doc.transact(() => addParagraphs(member.doc, 800, (i) => `${i + 1}. Written offline, in one sitting. (${i})`));
+    member.doc.transact(() => addParagraphs(member.doc, 1200, (i) => `${i + 1}. Written offline, in one sitting. (${i})`));
     expect(Y.encodeStateAsUpdate(member.doc, Y.encodeStateVector(report.doc)).length).toBeGreaterThan(LIMIT);
     const relay = await cuttableLink(server.port);
     cleanups.push(() => relay.close());
