@@ -311,6 +311,7 @@ export class ReportLinks {
       let storedBefore: number | null = null;
       parts.current = sendInParts({
         url, reportId: this.reportId(), token, doc: this.report.doc, partBytes, resume, serverState: parts.serverState,
+        presence: (remote) => relayAwareness(this.report.session.awareness, remote),
         onProgress: (sent, total) => {
           if (storedBefore !== null && sent > storedBefore) {
             progressed = true;

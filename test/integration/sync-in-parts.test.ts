@@ -24,7 +24,7 @@ import { BLANK_REPORT_TEMPLATE } from '../../shared/report-template.ts';
 import { bodyOf, createReportDoc, Origin, readMeta } from '../../shared/ydoc.ts';
 import { blockIdPlugin } from '../../shared/block-ids.ts';
 import { HeadlessPeer, settle } from '../unit/helpers/headless-peer.ts';
-import { connectToSession } from './session-peer.ts';
+import { connectToSession, namesIn, windowOf } from './session-peer.ts';
 import type { SyncStatusView } from '../../shared/sync-requests.ts';
 import { describeSync } from '../../renderer/sync-ui/sync-status.ts';
 import { addParagraph, addParagraphs } from '../unit/helpers/add-paragraph.ts';
@@ -204,6 +204,47 @@ describe('a report too large for one message to its server', () => {
     // What the server sent the member the whole time: answers and acknowledgements, not the report.
     expect(relay.bytesFromTarget()).toBeLessThan(onServerBytes / 4);
   });
+
+  it('a member whose backlog goes in parts stays in the others\' presence lists while it goes, and they in hers', async () => {
+    const server = await smallServer();
+    const dir = tempDir();
+    const secretariat = createReportFile(join(dir, 'report.plenary'), BLANK_REPORT_TEMPLATE, { title: 'Report of the Working Group on Internet Governance' });
+    addParagraphs(secretariat.doc, 100, (i) => `${i + 1}. Agreed before the member went away. (${i})`);
+    const { links } = linked(secretariat, join(dir, 'data'));
+    const reportId = readMeta(secretariat.doc).id;
+    links.connect(server.url);
+    await waitFor(() => inSync(links), 30_000, 'the report on the server');
+    // The secretariat, with a name, on the server; a member who writes a great deal offline, in her window.
+    const onTheServer = connectClient(server.url, reportId);
+    cleanups.push(() => onTheServer.destroy());
+    onTheServer.provider.awareness?.setLocalStateField('user', { name: 'Secretariat', group: 'International organizations', colour: 1 });
+    await onTheServer.settled();
+    const member = openReportFile(secretariat.saveCopyAs(join(tempDir(), 'member.plenary')));
+    member.doc.transact(() => addParagraphs(member.doc, 2_000, (i) => `${i + 1}. Written offline, in one sitting. (${i})`));
+    const { awareness: window, close } = windowOf(member.session, 'Ana');
+    cleanups.push(close);
+
+    // A slow line: the parts take seconds.
+    const relay = await cuttableLink(server.port, 32 * 1024);
+    cleanups.push(() => relay.close());
+    const memberLinks = linked(member, join(tempDir(), 'data'));
+    memberLinks.links.connect(`ws://127.0.0.1:${relay.port}`);
+    // (Once a part is through: before, the parts' connection may be refused a size too large, and made again.)
+    await waitFor(() => (memberLinks.links.status().sendingInParts?.sent ?? 0) >= 1, 20_000, 'the first part to be through');
+    const seen: boolean[] = [];
+    while (memberLinks.links.status().sendingInParts !== null) {
+      seen.push(namesIn(onTheServer.provider.awareness).includes('Ana') && namesIn(window).includes('Secretariat'));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    // To the parts' end, each saw the other.
+    expect(seen.length).toBeGreaterThanOrEqual(5);
+    expect(seen, JSON.stringify(seen)).not.toContain(false);
+    await waitFor(() => inSync(memberLinks.links), 30_000, 'the member in sync');
+    expect(bodyOf(onTheServer.doc).toJSON()).toBe(bodyOf(member.doc).toJSON());
+    await waitFor(() => namesIn(onTheServer.provider.awareness).includes('Ana') && namesIn(window).includes('Secretariat'), 5_000, 'each to see the other on the link again');
+    // The parts' connection gone, the server took the member's people out with it: listed once, by her own link.
+    expect(namesIn(onTheServer.provider.awareness).filter((name) => name === 'Ana')).toEqual(['Ana']);
+  }, 60_000);
 
   it('a send waiting for a line that is down: Retry now goes on at once, Disconnect calls it off and calls no more', async () => {
     let opened = 0;

@@ -18,6 +18,8 @@
 import { randomUUID } from 'node:crypto';
 import * as Y from 'yjs';
 import { HocuspocusProvider } from '@hocuspocus/provider';
+import { Awareness } from 'y-protocols/awareness';
+import type { AwarenessRelay } from '../awareness-relay.ts';
 import { guardedWebSocket } from './guarded-socket.ts';
 import { reportParts } from './report-parts.ts';
 import { takePartsAsSent } from './parts-as-sent.ts';
@@ -88,6 +90,13 @@ export interface SendInPartsOptions {
    * server sends it only what it holds beyond, not the whole report first.
    */
   serverState?: Uint8Array | null;
+  /**
+   * Presence on the send's connection (the server relays it to and from the report,
+   * incoming-copy-presence.ts), so the sender stays in the others' presence lists while
+   * the parts go, and they in the sender's: given the connection's awareness, what to
+   * call as it opens, and as the send ends.
+   */
+  presence?: (awareness: Awareness) => AwarenessRelay;
 }
 
 export interface PartsSending {
@@ -131,17 +140,23 @@ export function sendInParts(options: SendInPartsOptions): PartsSending {
   /** `lost`: the connection was lost or went silent (not refused, nor called off), and the server may keep the copy. */
   let settle: (error: SendInPartsError | null, lost?: boolean) => void = () => {};
   let provider: HocuspocusProvider | null = null;
+  // The link itself is not a person: its own state is none, only those it relays.
+  const awareness = options.presence ? new Awareness(mirror) : null;
+  awareness?.setLocalState(null);
+  let presence: AwarenessRelay | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let parts: Uint8Array[] | null = null;
   let sent = 0;
+  let settled = false;
 
   const done = new Promise<void>((resolve, reject) => {
-    let settled = false;
     settle = (error, lost = false) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      presence?.stop();
       provider?.destroy();
+      awareness?.destroy();
       // The connection was lost after the mirror took in the copy: the server keeps the
       // copy, and the next send goes on from it. (Not after a part refused as too large:
       // the mirror holds it, and would send it again whole.)
@@ -188,8 +203,7 @@ export function sendInParts(options: SendInPartsOptions): PartsSending {
     name: incomingCopyName(options.reportId, uploadId),
     document: mirror,
     token: options.token ?? null,
-    // Not a person: others' presence lists must not show it.
-    awareness: null,
+    awareness,
     WebSocketPolyfill: guardedWebSocket({
       url: options.url,
       reportId: options.reportId,
@@ -197,6 +211,7 @@ export function sendInParts(options: SendInPartsOptions): PartsSending {
       onTraffic: (traffic) => heardFrom(provider, traffic),
     }),
     maxAttempts: 1,
+    onOpen: () => presence?.announce(),
     onAuthenticationFailed: ({ reason }: { reason?: string }) => settle(new SendInPartsError(`${options.url} refused the link${reason ? ` (${reason})` : ''}.`)),
     onClose: ({ event }: { event?: { code?: number; reason?: string } }) => {
       const code = event?.code ?? 1006;
@@ -225,6 +240,7 @@ export function sendInParts(options: SendInPartsOptions): PartsSending {
       if (provider?.unsyncedChanges === 0) stored();
     },
   } as ConstructorParameters<typeof HocuspocusProvider>[0]);
+  if (awareness && !settled) presence = options.presence?.(awareness);
 
   return { done, cancel: () => settle(new SendInPartsError('Cancelled.')) };
 }

@@ -33,6 +33,7 @@ import { quietLoad } from './quiet-load.ts';
 import { throttleStoreDebounce } from './store-debounce.ts';
 import { isValidReportId, reportOfDocument } from '../../../shared/report-id.ts';
 import { incomingCopies } from './incoming-copies.ts';
+import { incomingCopyPresence } from './incoming-copy-presence.ts';
 import { jsonLogger, type Logger } from './log.ts';
 import { watchTraffic } from './traffic-watch.ts';
 
@@ -195,6 +196,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     echoFree,
     presence,
     incomingCopies(() => hocuspocus, log, closeWaiting),
+    incomingCopyPresence(),
   ];
   if (options.redisUrl) {
     extensions.push(await redisExtension({
