@@ -19,62 +19,19 @@ import { ServerLinks } from './sync/server-links.ts';
 import { MEETING_ENDED, meetingInterfaces, parseInvite, startMeeting, type Meeting } from './sync/meeting-host.ts';
 import { isValidReportId } from '../../shared/report-id.ts';
 import { relayAwareness, type AwarenessRelay } from './awareness-relay.ts';
-import { partsRefusedNote, refusalNote, tooLargeNote } from './sync/refusal-message.ts';
+import { refusalNote, tooLargeNote } from './sync/refusal-message.ts';
 import { CloseCode } from './sync/frame-guard.ts';
-import { sendInParts, SendInPartsError, type PartsSending, type UnfinishedSend } from './sync/send-in-parts.ts';
-import { KEEP_UNMERGED_MS } from './sync/incoming-copies.ts';
-import { KeptForNextTry } from './sync/kept-for-next-try.ts';
+import { BacklogInParts, type LinkedTo, type PartsEnd } from './sync/backlog-in-parts.ts';
 import { fetchReport, FetchReportError } from './sync/fetch-report.ts';
 import { MIN_REPLY_PART_BYTES, partsAfterBreak, RESUME_AFTER_BYTES } from './sync/reply-parts.ts';
 
-/**
- * Part sizes tried, largest first, when a report's first sync is too large for a server:
- * its limit is not known here (16 MiB by default, `--max-message-bytes` to change).
- */
-const PART_BYTES = [16 * 1024, 4 * 1024, 1024, 256, 64, 16].map((kib) => kib * 1024 - 1024);
-/** Sends in parts in a row that broke off before the report stops calling the server. */
-const MAX_FRUITLESS_SENDS = 3;
 /**
  * A first sync that broke off after this much of the report's backlog was handed over to
  * go goes in parts (the smallest parts a server's answer comes in: smaller would gain less
  * than they cost).
  */
 const SEND_IN_PARTS_AFTER_BYTES = MIN_REPLY_PART_BYTES;
-/**
- * Between tries of a send in parts that broke off (the server keeping its parts): as the
- * link's own backoff, 1 s doubling to 30 s, each wait a random half to all of it.
- */
-function partsBackoffMs(triesWithoutProgress: number): number {
-  return Math.min(30_000, 1_000 * 2 ** triesWithoutProgress) * (0.5 + Math.random() / 2);
-}
-
 const byReport = new WeakMap<OpenReport, ReportLinks>();
-
-/** Where the report was linked, for the work the link waits on (a meeting's when `token` is its code). */
-interface LinkedTo {
-  url: string;
-  /** As linked (a meeting's invitation): linked again once the work is done. */
-  address: string;
-  token: string | undefined;
-}
-
-/** A send in parts: where to, how far, and whether it was given up (another link, or none, taken meanwhile). */
-interface PartsInProgress extends LinkedTo {
-  sent: number;
-  total: number;
-  cancelled: boolean;
-  current: PartsSending | null;
-  /** What the server said it holds, on the connection that ended (send-in-parts.ts `serverState`). */
-  serverState: Uint8Array | null;
-  /** Why: the server refused the first sync as too large, or the line dropped while it went. */
-  why: PartsReason;
-  /** The largest part to try (about half what the line carried before it dropped; unbounded for too-large). */
-  maxPartBytes: number;
-  /** The last try broke off: the next one's timer (the status says offline meanwhile). */
-  nextTry: ReturnType<typeof setTimeout> | null;
-  /** Tries in a row that broke off before the server stored a part: the wait before the next grows with them. */
-  triesWithoutProgress: number;
-}
 
 /** The rest of a first sync that broke off, being fetched in parts (its link waits until it is done). */
 interface CatchUpInProgress extends LinkedTo {
@@ -104,16 +61,10 @@ export class ReportLinks {
   private relay: AwarenessRelay | null = null;
   private linkStatus: SyncStatus | null = null;
   private meeting: Meeting | null = null;
-  /** The report being sent to its server in parts (its link waits until it is done). */
-  private parts: PartsInProgress | null = null;
+  /** The report's backlog going to its server in parts (its link waits until it is through). */
+  private readonly parts: BacklogInParts;
   /** The rest of a first sync that broke off, being fetched into a copy (see catchUp). */
   private catchingUp: CatchUpInProgress | null = null;
-  /** Sends in parts in a row that broke off, leaving the report on the server as it was. */
-  private fruitlessSends = 0;
-  /** The part size a server last took, by its address: the next send to it starts there. */
-  private readonly partBytesTaken = new Map<string, number>();
-  /** A send in parts that broke off midway, by the server's address: the next goes on from it (while the server may keep its parts). */
-  private readonly unfinishedSends = new KeptForNextTry<UnfinishedSend>({ keepMs: KEEP_UNMERGED_MS, most: Infinity, drop: (send) => send.mirror.destroy() });
   /**
    * Why the last link ended by the other side's doing (the host ended the meeting, the
    * code or access was refused), shown until the report is linked anew; `at` only for an
@@ -128,6 +79,13 @@ export class ReportLinks {
     this.report = report;
     this.remembered = new ServerLinks(dataDir);
     this.meetingHost = meetingHost;
+    this.parts = new BacklogInParts({
+      doc: report.doc,
+      reportId: () => this.reportId(),
+      presence: (remote) => relayAwareness(report.session.awareness, remote),
+      onChange: () => this.emit(),
+      onEnd: (end, linkedTo) => this.partsEnded(end, linkedTo),
+    });
   }
 
   /** The links of `report`, made (and its remembered server reconnected) on first use. */
@@ -160,14 +118,15 @@ export class ReportLinks {
     const meeting = this.meeting ? infoOf(this.meeting) : null;
     const ended = { linkEnded: this.ended?.why ?? null, linkEndedAt: this.ended?.at?.toISOString() ?? null };
     // A send in parts or a catch-up: the link waits, and the status line counts what moved.
-    const underway = this.parts ?? this.catchingUp;
+    const underway = this.parts.underway ?? this.catchingUp;
     if (underway) {
       const { url } = underway;
       const inMeeting = underway.token !== undefined;
       const lastSyncAt = inMeeting ? null : this.safeRemembered()?.lastSyncAt ?? null;
-      const sendingInParts = this.parts ? { sent: this.parts.sent, total: this.parts.total, why: this.parts.why } : null;
+      const parts = this.parts.view();
+      const sendingInParts = parts ? { sent: parts.sent, total: parts.total, why: parts.why } : null;
       const transfer = this.catchingUp ? { received: this.catchingUp.received, sent: 0 } : null;
-      return { state: this.parts?.nextTry ? 'offline' : 'syncing', pending: 0, lastSyncAt, server: url, inMeeting, ...ended, problem: null, meeting, sendingInParts, transfer };
+      return { state: parts?.waiting ? 'offline' : 'syncing', pending: 0, lastSyncAt, server: url, inMeeting, ...ended, problem: null, meeting, sendingInParts, transfer };
     }
     if (!this.link || !this.linkStatus) {
       const record = this.safeRemembered();
@@ -221,15 +180,15 @@ export class ReportLinks {
       // Calling again would exchange the same too-large message again, every time. One
       // this app sent goes in parts instead; one it was sent cannot.
       else if (code === CloseCode.tooLarge && refusedHere) queueMicrotask(() => this.endedByOtherSide(link, tooLargeNote(invite !== null)));
-      else if (code === CloseCode.tooLarge && this.link === link && !this.parts) {
+      else if (code === CloseCode.tooLarge && this.link === link && !this.parts.underway) {
         // Begun at once: right after this event the provider reports the link offline,
         // which the status line (and a screen reader) would otherwise say first.
         this.beginParts(linkedTo, midSync.serverState, 'too-large', Infinity);
-      } else if (midSync.received >= RESUME_AFTER_BYTES && this.link === link && !this.parts && !this.catchingUp) {
+      } else if (midSync.received >= RESUME_AFTER_BYTES && this.link === link && !this.parts.underway && !this.catchingUp) {
         const catchingUp: CatchUpInProgress = { ...linkedTo, received: midSync.received, abort: new AbortController(), releaseHeld: link.keepHeldPastClose() };
         this.catchingUp = catchingUp;
         queueMicrotask(() => void this.catchUp(catchingUp));
-      } else if (midSync.sent >= SEND_IN_PARTS_AFTER_BYTES && this.link === link && !this.parts && !this.catchingUp) {
+      } else if (midSync.sent >= SEND_IN_PARTS_AFTER_BYTES && this.link === link && !this.parts.underway && !this.catchingUp) {
         // A large backlog broke off on its way: the next connection would send it whole
         // again, and a line that drops sooner would never let it through. In parts, each
         // stays on the server as it arrives.
@@ -256,9 +215,26 @@ export class ReportLinks {
   }
 
   private beginParts(linkedTo: LinkedTo, serverState: Uint8Array | null, why: PartsReason, maxPartBytes: number): void {
-    const parts: PartsInProgress = { ...linkedTo, sent: 0, total: 0, cancelled: false, current: null, serverState, why, maxPartBytes, nextTry: null, triesWithoutProgress: 0 };
-    this.parts = parts;
-    queueMicrotask(() => void this.sendInParts(parts));
+    // (The link closes after the event it is telling us about, and before the first try;
+    // not if another was taken meanwhile.)
+    const link = this.link;
+    queueMicrotask(() => {
+      if (this.link === link) this.stopLink();
+    });
+    this.parts.begin(linkedTo, serverState, why, maxPartBytes);
+  }
+
+  /**
+   * The backlog went in parts (link again: its own exchange carries what was typed
+   * meanwhile), or the meeting ended meanwhile, or the server refuses even small parts.
+   */
+  private partsEnded(end: PartsEnd, { address }: LinkedTo): void {
+    if (end.kind === 'link-again') this.connect(address);
+    else if (end.kind === 'meeting-ended') this.meetingEnded();
+    else {
+      this.ended = { why: end.why, at: null };
+      this.emit();
+    }
   }
 
   private closeLink(): void {
@@ -266,12 +242,7 @@ export class ReportLinks {
       this.catchingUp.abort.abort();
       this.catchingUp = null;
     }
-    if (this.parts) {
-      this.parts.cancelled = true;
-      clearTimeout(this.parts.nextTry ?? undefined);
-      this.parts.current?.cancel();
-      this.parts = null;
-    }
+    this.parts.cancel();
     this.stopLink();
   }
 
@@ -281,99 +252,6 @@ export class ReportLinks {
     this.relay = null;
     this.link?.close();
     this.link = null;
-  }
-
-  /**
-   * The server refused the report's first sync as larger than its message limit: send
-   * what it lacks in parts (send-in-parts.ts), smaller parts while it refuses them as too
-   * large, then link again. Typing goes on meanwhile, and reaches the server with the
-   * link. After a lost connection the parts go on from where they broke off, tried again
-   * with a backoff while the server cannot be reached (the status saying offline): the
-   * server keeps the ones it had for a while (or, if it no longer does, they start over).
-   * Not by linking again: that would send the rest whole, which a server refuses as too
-   * large, and a line that drops lets through no better than before.
-   */
-  private async sendInParts(parts: PartsInProgress): Promise<void> {
-    if (parts.cancelled) return;
-    const { url, address, token } = parts;
-    this.stopLink();
-    this.emit();
-    let failure: SendInPartsError | null = null;
-    /** Whether the server stored a part this time (a send that breaks off after some is not fruitless). */
-    let progressed = false;
-    let resume = this.unfinishedSends.take(url) ?? undefined;
-    const taken = this.partBytesTaken.get(url);
-    const largest = Math.min(taken ?? Infinity, parts.maxPartBytes);
-    const fitting = PART_BYTES.filter((bytes) => bytes <= largest);
-    const sizes = fitting.length > 0 ? fitting : PART_BYTES.slice(-1);
-    for (let size = 0; size < sizes.length;) {
-      const partBytes = sizes[size] as number;
-      let storedBefore: number | null = null;
-      parts.current = sendInParts({
-        url, reportId: this.reportId(), token, doc: this.report.doc, partBytes, resume, serverState: parts.serverState,
-        presence: (remote) => relayAwareness(this.report.session.awareness, remote),
-        onProgress: (sent, total) => {
-          if (storedBefore !== null && sent > storedBefore) {
-            progressed = true;
-            this.partBytesTaken.set(url, partBytes);
-          }
-          storedBefore ??= sent;
-          parts.sent = sent;
-          parts.total = total;
-          if (this.parts === parts) this.emit();
-        },
-      });
-      const resumed = resume !== undefined;
-      resume = undefined;
-      try {
-        await parts.current.done;
-        failure = null;
-        break;
-      } catch (error) {
-        failure = error instanceof SendInPartsError ? error : new SendInPartsError(String(error));
-        if (failure.unfinished) this.unfinishedSends.keep(url, failure.unfinished);
-        if (parts.cancelled) return;
-        // The server no longer had the parts sent before: they start over, now.
-        if (resumed && failure.copyGone) continue;
-        if (!failure.tooLarge) break;
-        size += 1;
-      }
-    }
-    if (parts.cancelled) return;
-    if (token !== undefined && failure?.closeCode === MEETING_ENDED.code) {
-      this.parts = null;
-      this.meetingEnded();
-      return;
-    }
-    if (failure === null || progressed) this.fruitlessSends = 0;
-    // (Parts round a line that drops are a way, not the only one: when they fail, the link
-    // goes on calling as it would have, with its backoff. Nor is a try that left parts on
-    // the server to go on from fruitless: the next waits for the line, with a backoff.)
-    else if (!failure.tooLarge && parts.why === 'too-large' && !this.unfinishedSends.has(url)) this.fruitlessSends += 1;
-    if (failure?.tooLarge || this.fruitlessSends >= MAX_FRUITLESS_SENDS) {
-      const where = token !== undefined ? 'the meeting' : 'the server';
-      this.parts = null;
-      this.fruitlessSends = 0;
-      this.ended = { why: failure?.tooLarge ? partsRefusedNote(token !== undefined) : `Could not send the report to ${where} in parts (${failure?.message})`, at: null };
-      this.emit();
-      return;
-    }
-    if (failure !== null && this.unfinishedSends.has(url)) {
-      parts.triesWithoutProgress = progressed ? 0 : parts.triesWithoutProgress + 1;
-      parts.nextTry = setTimeout(() => this.tryPartsAgain(parts), partsBackoffMs(parts.triesWithoutProgress));
-      this.emit();
-      return;
-    }
-    // Done, or lost before the server stored a part: link again. A server that still lacks
-    // too much refuses it once more, and the parts start again.
-    this.parts = null;
-    this.connect(address);
-  }
-
-  private tryPartsAgain(parts: PartsInProgress): void {
-    clearTimeout(parts.nextTry ?? undefined);
-    parts.nextTry = null;
-    void this.sendInParts(parts);
   }
 
   /**
@@ -448,7 +326,7 @@ export class ReportLinks {
 
   /** The network is back: the report's link, if it is waiting to reconnect, tries now. */
   retryNow(): SyncStatusView {
-    if (this.parts?.nextTry) this.tryPartsAgain(this.parts);
+    this.parts.retryNow();
     this.link?.retryNow();
     return this.status();
   }
@@ -458,7 +336,7 @@ export class ReportLinks {
    * if it has one (a meeting is never remembered); leaving a server forgets it.
    */
   disconnect(): SyncStatusView {
-    const leftMeeting = this.link ? this.link.token !== undefined : (this.parts ?? this.catchingUp)?.token !== undefined;
+    const leftMeeting = this.link ? this.link.token !== undefined : (this.parts.underway ?? this.catchingUp)?.token !== undefined;
     this.closeLink();
     this.linkStatus = null;
     this.ended = null;
@@ -495,7 +373,7 @@ export class ReportLinks {
   /** Closes every link (the report is closing); nothing is forgotten. */
   async close(): Promise<void> {
     this.closeLink();
-    this.unfinishedSends.clear();
+    this.parts.close();
     await this.stopMeeting();
     this.listeners.clear();
     byReport.delete(this.report);
