@@ -2,7 +2,7 @@
  * Presence across links: relays awareness (y-protocols) between an open report's
  * session — whose peers are its windows or pages — and a sync server link, so people
  * connected through the server see who is in the report here, and the other way round.
- * Each side's relayed updates carry RELAY as origin and are not sent back.
+ * Each side's relayed updates carry the relay's origin and are not sent back.
  */
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as encoding from 'lib0/encoding';
@@ -29,6 +29,7 @@ export interface AwarenessRelay {
 function clockKeepingCopy(
   from: awarenessProtocol.Awareness,
   to: awarenessProtocol.Awareness,
+  origin: symbol,
   offsets = new Map<number, number>(),
 ): (ids: number[], announcing?: boolean) => void {
   return (ids, announcing = false) => {
@@ -48,7 +49,7 @@ function clockKeepingCopy(
       if (state === null) offsets.delete(id);
       else offsets.set(id, offset);
     }
-    awarenessProtocol.applyAwarenessUpdate(to, encoding.toUint8Array(encoder), RELAY);
+    awarenessProtocol.applyAwarenessUpdate(to, encoding.toUint8Array(encoder), origin);
   };
 }
 
@@ -77,14 +78,21 @@ function ownPeople(local: awarenessProtocol.Awareness, ids: Iterable<number>): n
   return [...ids].filter((id) => id !== local.clientID && local.getStates().has(id) && !sets.some((set) => set.has(id)));
 }
 
-export function relayAwareness(local: awarenessProtocol.Awareness, remote: awarenessProtocol.Awareness): AwarenessRelay {
+/**
+ * `origin` marks what this relay applies, which it does not relay back. The app's relays
+ * share one: a session's relays to its server link and to the meeting it hosts do not
+ * pass people from one to the other (each side announces only its own). A server that
+ * joins two documents' presence (incoming-copy-presence.ts) uses its own, so that those
+ * relayed into a document by another relay (the meeting host's) pass on.
+ */
+export function relayAwareness(local: awarenessProtocol.Awareness, remote: awarenessProtocol.Awareness, origin: symbol = RELAY): AwarenessRelay {
   const side = sideOf(local);
   const fromRemote = new Set<number>();
   side.relayedIn.add(fromRemote);
-  const copyToRemote = clockKeepingCopy(local, remote, side.outgoing);
+  const copyToRemote = clockKeepingCopy(local, remote, origin, side.outgoing);
   const forward = (from: awarenessProtocol.Awareness, copy: (ids: number[]) => void, track?: Set<number>) =>
-    ({ added, updated, removed }: Change, origin: unknown): void => {
-      if (origin === RELAY) return;
+    ({ added, updated, removed }: Change, changeOrigin: unknown): void => {
+      if (changeOrigin === origin) return;
       const changed = [...added, ...updated, ...removed].filter((id) => id !== from.clientID);
       if (changed.length === 0) return;
       // Someone back after a removal comes as `updated` (y-protocols#23), not `added`.
@@ -93,14 +101,14 @@ export function relayAwareness(local: awarenessProtocol.Awareness, remote: aware
       copy(changed);
     };
   const toRemote = forward(local, copyToRemote);
-  const fromRemoteSide = forward(remote, clockKeepingCopy(remote, local), fromRemote);
-  const toLocal = (change: Change, origin: unknown): void => {
-    if (origin === RELAY) return;
+  const fromRemoteSide = forward(remote, clockKeepingCopy(remote, local, origin), fromRemote);
+  const toLocal = (change: Change, changeOrigin: unknown): void => {
+    if (changeOrigin === origin) return;
     // The other side dropped someone who is still here: a connection of this link that
     // the server closed late (after a reconnect), or a state it timed out. Tell it again.
     const stillHere = ownPeople(local, change.removed);
     if (stillHere.length > 0) copyToRemote(stillHere);
-    fromRemoteSide({ ...change, removed: change.removed.filter((id) => !stillHere.includes(id)) }, origin);
+    fromRemoteSide({ ...change, removed: change.removed.filter((id) => !stillHere.includes(id)) }, changeOrigin);
   };
   const announce = (): void => {
     const present = ownPeople(local, local.getStates().keys());
@@ -109,7 +117,7 @@ export function relayAwareness(local: awarenessProtocol.Awareness, remote: aware
     // States it already holds are not news to the remote awareness, so its link would not
     // send them; an 'update' event makes the link (the provider listens to it) send them.
     const held = present.filter((id) => remote.getStates().has(id));
-    if (held.length > 0) remote.emit('update', [{ added: [], updated: held, removed: [] }, RELAY]);
+    if (held.length > 0) remote.emit('update', [{ added: [], updated: held, removed: [] }, origin]);
   };
   local.on('update', toRemote);
   remote.on('update', toLocal);
@@ -120,7 +128,7 @@ export function relayAwareness(local: awarenessProtocol.Awareness, remote: aware
       local.off('update', toRemote);
       remote.off('update', toLocal);
       side.relayedIn.delete(fromRemote);
-      awarenessProtocol.removeAwarenessStates(local, [...fromRemote].filter((id) => id !== local.clientID), RELAY);
+      awarenessProtocol.removeAwarenessStates(local, [...fromRemote].filter((id) => id !== local.clientID), origin);
     },
   };
 }

@@ -379,11 +379,12 @@ describe('a report too large for one message to its server', () => {
   });
 
   /** A host's meeting with a small limit, and a guest who drafted much on their own copy since they last met. */
-  async function meetingAndGuest(paragraphs: number) {
+  async function meetingAndGuest(paragraphs: number, options: { hostPresence?: boolean } = {}) {
     const dir = tempDir();
     const hostReport = createReportFile(join(dir, 'host.plenary'), BLANK_REPORT_TEMPLATE, { title: 'Tunis draft' });
     const host = linked(hostReport, join(dir, 'data-host'));
-    const meeting = await startMeeting({ reportId: readMeta(hostReport.doc).id, doc: hostReport.doc, host: '127.0.0.1', log: silentLogger, maxMessageBytes: LIMIT });
+    const awareness = options.hostPresence ? hostReport.session.awareness : undefined;
+    const meeting = await startMeeting({ reportId: readMeta(hostReport.doc).id, doc: hostReport.doc, host: '127.0.0.1', log: silentLogger, maxMessageBytes: LIMIT, awareness });
     cleanups.push(() => meeting.stop());
     const guest = linked(openReportFile(hostReport.saveCopyAs(join(dir, 'guest.plenary'))), join(dir, 'data-guest'));
     addParagraphs(guest.report.doc, paragraphs, (i) => `Guest's paragraph ${i}: the forum should be multilateral, transparent and democratic.`);
@@ -402,6 +403,29 @@ describe('a report too large for one message to its server', () => {
     // The host's copy (and its editor) got the guest's paragraphs in one change.
     expect(seen).toEqual([bodyOf(guest.report.doc).toString()]);
   });
+
+  it("a guest whose backlog goes to a meeting in parts is in the host's presence list meanwhile, and the host in hers, also as the only guest", async () => {
+    const { host, meeting, guest } = await meetingAndGuest(1_500, { hostPresence: true });
+    const { awareness: chairWindow, close: closeChair } = windowOf(host.report.session, 'Chair');
+    cleanups.push(closeChair);
+    const { awareness: guestWindow, close: closeGuest } = windowOf(guest.report.session, 'Ana');
+    cleanups.push(closeGuest);
+    // A slow line to the meeting: the parts take seconds.
+    const port = Number(new URL(meeting.url).port);
+    const relay = await cuttableLink(port, 32 * 1024);
+    cleanups.push(() => relay.close());
+    guest.links.connect(`ws://127.0.0.1:${relay.port}/${meeting.reportId}#${meeting.code}`);
+    await waitFor(() => (guest.links.status().sendingInParts?.sent ?? 0) >= 1, 20_000, 'the first part to be through');
+    const seen: boolean[] = [];
+    while (guest.links.status().sendingInParts !== null) {
+      seen.push(namesIn(chairWindow).includes('Ana') && namesIn(guestWindow).includes('Chair'));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(seen.length).toBeGreaterThanOrEqual(5);
+    expect(seen, JSON.stringify(seen)).not.toContain(false);
+    await waitFor(() => inSync(guest.links), 30_000, 'the guest in sync with the meeting');
+    expect(bodyOf(host.report.doc).toJSON()).toBe(bodyOf(guest.report.doc).toJSON());
+  }, 60_000);
 
   it('takes a report in parts as sent: neither the server\'s copy nor a member\'s first sync deletes a formatting mark of its own', async () => {
     const dataDir = tempDir();

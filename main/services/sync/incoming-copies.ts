@@ -11,7 +11,8 @@
  *
  * So the parts go to a document of their own, `<report id>~incoming~<upload id>`, held
  * in memory only and seen by the sender alone. It opens as a copy of the report (so the
- * sender sends only what the report lacks). When every part has arrived the sender
+ * sender sends only what the report lacks), and holds the report open while it is
+ * loaded (the sender's presence is relayed to it: incoming-copy-presence.ts). When every part has arrived the sender
  * asks for the merge: what the report lacks of the copy is applied to it in ONE
  * transaction, as Yjs's own sync would do. The merge is stored, broadcast and relayed like any
  * other change, and the sender is told "merged" only once it is stored (the answer
@@ -24,7 +25,7 @@
  * then starts over with a new copy.
  */
 import * as Y from 'yjs';
-import type { beforeUnloadDocumentPayload, Extension, Hocuspocus, onConnectPayload, onLoadDocumentPayload, onStatelessPayload } from '@hocuspocus/server';
+import type { afterUnloadDocumentPayload, beforeUnloadDocumentPayload, DirectConnection, Extension, Hocuspocus, onConnectPayload, onLoadDocumentPayload, onStatelessPayload } from '@hocuspocus/server';
 import { reportOfIncomingCopy } from '../../../shared/report-id.ts';
 import { takePartsAsSent } from './parts-as-sent.ts';
 import type { Logger } from './log.ts';
@@ -55,15 +56,18 @@ const TOO_MANY_COPIES = 'Too many members are sending this report in parts at on
  * server's, with 1013 "try again").
  */
 export function incomingCopies(hocuspocus: () => Hocuspocus, log: Logger, closeWaiting: (request: Request, reason: string) => void): Extension {
+  const openReport = (reportId: string): Promise<DirectConnection> => hocuspocus().openDirectConnection(reportId, { plenary: 'incoming-copy' });
   /** Runs `use` on the report itself, loaded for it (a direct connection, closed after). */
   const withReport = async (reportId: string, use: (report: Y.Doc) => void): Promise<void> => {
-    const direct = await hocuspocus().openDirectConnection(reportId, { plenary: 'incoming-copy' });
+    const direct = await openReport(reportId);
     try {
       await direct.transact(use);
     } finally {
       await direct.disconnect();
     }
   };
+  /** The report each loaded copy holds open, by copy name. */
+  const reportHeldBy = new Map<string, DirectConnection>();
   /** The parts of copies whose sender left before the merge, by copy name. */
   const kept = new KeptForNextTry<Uint8Array>({ keepMs: KEEP_UNMERGED_MS, most: MAX_KEPT_COPIES });
   /** Each loaded copy's state vector before any part: what it took is what came after. */
@@ -103,7 +107,15 @@ export function incomingCopies(hocuspocus: () => Hocuspocus, log: Logger, closeW
     async onLoadDocument({ documentName, document }: onLoadDocumentPayload): Promise<void> {
       const reportId = reportOfIncomingCopy(documentName);
       if (reportId === null) return;
-      await withReport(reportId, (report) => Y.applyUpdate(document, Y.encodeStateAsUpdate(report)));
+      const held = await openReport(reportId);
+      try {
+        await held.transact((report) => Y.applyUpdate(document, Y.encodeStateAsUpdate(report)));
+      } catch (error) {
+        // (A copy that failed to load is never unloaded: let go of the report here.)
+        await held.disconnect();
+        throw error;
+      }
+      reportHeldBy.set(documentName, held);
       reportVectorOf.set(document, Y.encodeStateVector(document));
       takePartsAsSent(document);
       const parts = kept.take(documentName);
@@ -116,6 +128,11 @@ export function incomingCopies(hocuspocus: () => Hocuspocus, log: Logger, closeW
       // (An update that adds nothing is a few bytes: the sender had not sent a part.)
       if (parts.length <= 2) return;
       kept.keep(documentName, parts);
+    },
+    async afterUnloadDocument({ documentName }: afterUnloadDocumentPayload): Promise<void> {
+      const held = reportHeldBy.get(documentName);
+      reportHeldBy.delete(documentName);
+      await held?.disconnect();
     },
     async onStateless({ documentName, document, connection, payload }: onStatelessPayload): Promise<void> {
       const reportId = reportOfIncomingCopy(documentName);
