@@ -53,4 +53,30 @@ describe('the presence relay', () => {
     expect(session.getStates().has(ana.id)).toBe(false);
     expect(server.getStates().has(ana.id)).toBe(false);
   });
+
+  it("relays of their own origin pass on each other's people, as a server joining a sender's copy to a meeting's report does", () => {
+    // The meeting's report, with the host's people relayed in; a guest's incoming copy, relayed to it by the server.
+    const host = awarenessWithout();
+    const report = awarenessWithout();
+    const copy = awarenessWithout();
+    relayAwareness(host, report);
+    const copyRelay = relayAwareness(report, copy, Symbol('copy'));
+    const chair = person('Chair');
+    chair.sendTo(host);
+    const ana = person('Ana');
+    ana.sendTo(copy);
+    expect(copy.getStates().has(chair.id)).toBe(true);
+    expect(host.getStates().has(ana.id)).toBe(true);
+    // Renewed, each state passes on again (else it would time out at the other end).
+    const clockAt = (awareness: awarenessProtocol.Awareness, id: number) => awareness.meta.get(id)?.clock;
+    const before = [clockAt(copy, chair.id), clockAt(host, ana.id)];
+    chair.sendTo(host);
+    ana.sendTo(copy);
+    expect(clockAt(copy, chair.id)).toBeGreaterThan(before[0] as number);
+    expect(clockAt(host, ana.id)).toBeGreaterThan(before[1] as number);
+    // The copy goes: so does Ana, everywhere.
+    copyRelay.stop();
+    expect(report.getStates().has(ana.id)).toBe(false);
+    expect(host.getStates().has(ana.id)).toBe(false);
+  });
 });
