@@ -96,11 +96,11 @@ async function aReportOnTheServer(silenceMs = LINK_SILENCE_MS): Promise<{ server
 }
 
 /**
- * Links `report` through `relay`, cut every 4 s, until it is in sync; checks that it went
+ * Links `report` through `relay`, cut every 4 s (or `dropsEveryMs`), until it is in sync; checks that it went
  * in sends in parts that broke off, each going on from the last one's count, never back
  * to nothing, that the link did not give up, and that the status line gave `why`.
  */
-async function sendThroughADroppingLine(report: OpenReport, relay: Relay, why: PartsReason): Promise<void> {
+async function sendThroughADroppingLine(report: OpenReport, relay: Relay, why: PartsReason, dropsEveryMs = 4_000): Promise<void> {
   const links = ReportLinks.for(report, tempDir(), { reconnect: false });
   cleanups.push(() => links.close());
   const statuses: SyncStatusView[] = [];
@@ -108,10 +108,10 @@ async function sendThroughADroppingLine(report: OpenReport, relay: Relay, why: P
   const drops = setInterval(() => {
     relay.cut();
     relay.restore();
-  }, 4_000);
+  }, dropsEveryMs);
   try {
     links.connect(`ws://127.0.0.1:${relay.port}`);
-    await waitFor(() => links.status().state === 'in-sync' && links.status().sendingInParts === null, 90_000, 'the report to be in sync');
+    await waitFor(() => links.status().state === 'in-sync' && links.status().sendingInParts === null, 100_000, 'the report to be in sync');
   } finally {
     clearInterval(drops);
   }
@@ -405,6 +405,23 @@ describe('a member on a slow network', () => {
     await sendThroughADroppingLine(member, await slowRelay(server), 'line-drops');
     expect(bodyOf((await fetchReport({ url: server.url, reportId }))).toJSON()).toBe(bodyOf(member.doc).toJSON());
   }, 100_000);
+
+  it('sends a backlog on a line that drops sooner than its first parts can cross it: in smaller parts, not round and round', async () => {
+    const { server } = await aServer(4 * LINK_SILENCE_MS);
+    const onServer = draftedReport();
+    const reportId = readMeta(onServer.doc).id;
+    const secretariatLink = link(server.url, reportId, onServer.doc);
+    await waitFor(() => secretariatLink.status.state === 'in-sync', 20_000, 'the report to be on the server');
+    // A week's backlog of about 600 kB, handed to the line in one message: what the line
+    // carried before it dropped is not known, and the first parts tried are too long for it
+    // (half of what was handed over, at most: about 100 kB each, the line carrying less
+    // between its drops every two seconds).
+    const member = openReportFile(onServer.saveCopyAs(join(tempDir(), 'member.plenary')));
+    addParagraphs(member.doc, 3_500, (i) => `${i + 1}. Written offline during the week, on the respective roles of governments, the private sector and civil society.`);
+    expect(Y.encodeStateAsUpdate(member.doc, Y.encodeStateVector(onServer.doc)).length).toBeGreaterThan(550_000);
+    await sendThroughADroppingLine(member, await slowRelay(server), 'line-drops', 2_000);
+    expect(bodyOf((await fetchReport({ url: server.url, reportId }))).toJSON()).toBe(bodyOf(member.doc).toJSON());
+  }, 120_000);
 
   it('a link whose server is gone without a word is still taken for lost while the member types', async () => {
     // (The server waits longer than the link: it is the member's app that must notice.)

@@ -27,6 +27,8 @@ import { partsRefusedNote } from './refusal-message.ts';
 const PART_BYTES = [16 * 1024, 4 * 1024, 1024, 256, 64, 16].map((kib) => kib * 1024 - 1024);
 /** Sends in parts in a row that broke off before the report stops calling the server. */
 const MAX_FRUITLESS_SENDS = 3;
+/** Tries in a row whose part under way was cut short before a send starts over in smaller parts. */
+const CUT_SHORT_TRIES_BEFORE_SMALLER = 3;
 
 /**
  * Between tries of a send in parts that broke off (the server keeping its parts): as the
@@ -86,6 +88,12 @@ export class BacklogInParts {
   private fruitlessSends = 0;
   /** The part size a server last took, by its address: the next send to it starts there. */
   private readonly partBytesTaken = new Map<string, number>();
+  /**
+   * The smallest part size whose part the line to a server dropped on its way before any
+   * part was stored, by the server's address: smaller ones are tried next. (How much a line
+   * carried before it dropped is not known here: a message handed to it counts whole.)
+   */
+  private readonly partBytesCutShort = new Map<string, number>();
   /** A send that broke off midway, by the server's address: the next goes on from it (while the server may keep its parts). */
   private readonly unfinishedSends = new KeptForNextTry<UnfinishedSend>({ keepMs: KEEP_UNMERGED_MS, most: Infinity, drop: (send) => send.mirror.destroy() });
 
@@ -132,7 +140,10 @@ export class BacklogInParts {
     this.unfinishedSends.clear();
   }
 
-  /** One try: the sizes that may fit, smaller while the server refuses them as too large. */
+  /**
+   * One try: the sizes that may fit, smaller while the server refuses them as too large.
+   * (Not smaller at once when the line drops: it is down, and the next try waits for it.)
+   */
   private async send(run: Run): Promise<void> {
     if (run.cancelled) return;
     const { url, token } = run;
@@ -141,7 +152,7 @@ export class BacklogInParts {
     /** Whether the server stored a part this time (a send that breaks off after some is not fruitless). */
     let progressed = false;
     let resume = this.unfinishedSends.take(url) ?? undefined;
-    const largest = Math.min(this.partBytesTaken.get(url) ?? Infinity, run.maxPartBytes);
+    const largest = Math.min(this.partBytesTaken.get(url) ?? Infinity, run.maxPartBytes, (this.partBytesCutShort.get(url) ?? Infinity) - 1);
     const fitting = PART_BYTES.filter((bytes) => bytes <= largest);
     const sizes = fitting.length > 0 ? fitting : PART_BYTES.slice(-1);
     for (let size = 0; size < sizes.length;) {
@@ -170,6 +181,14 @@ export class BacklogInParts {
       } catch (error) {
         failure = error instanceof SendInPartsError ? error : new SendInPartsError(String(error));
         if (failure.unfinished) this.unfinishedSends.keep(url, failure.unfinished);
+        // Parts of this size do not cross the line before it drops: smaller ones next. (Not
+        // while the server keeps some, unless the one under way keeps being cut short: the
+        // next try would send it again, whole.)
+        const cutShortAgain = failure.unfinished?.underWay === true && !progressed && run.triesWithoutProgress + 1 >= CUT_SHORT_TRIES_BEFORE_SMALLER;
+        if (failure.partCutShort && (failure.unfinished === null || cutShortAgain)) {
+          this.unfinishedSends.discard(url);
+          this.partBytesCutShort.set(url, Math.min(partBytes, this.partBytesCutShort.get(url) ?? Infinity));
+        }
         if (run.cancelled) return;
         // The server no longer had the parts sent before: they start over, now.
         if (resumed && failure.copyGone) continue;
@@ -182,18 +201,21 @@ export class BacklogInParts {
       this.end(run, { kind: 'meeting-ended' });
       return;
     }
+    // A part the line dropped before any was stored: smaller ones may cross it, once it is back.
+    const smallerParts = failure?.partCutShort === true && (this.partBytesCutShort.get(url) ?? 0) > (PART_BYTES.at(-1) as number);
     if (failure === null || progressed) this.fruitlessSends = 0;
     // (Parts round a line that drops are a way, not the only one: when they fail, the link
     // goes on calling as it would have, with its backoff. Nor is a try that left parts on
-    // the server to go on from fruitless: the next waits for the line, with a backoff.)
-    else if (!failure.tooLarge && run.why === 'too-large' && !this.unfinishedSends.has(url)) this.fruitlessSends += 1;
+    // the server to go on from, or smaller parts to try, fruitless: the next waits for the
+    // line, with a backoff.)
+    else if (!failure.tooLarge && run.why === 'too-large' && !this.unfinishedSends.has(url) && !smallerParts) this.fruitlessSends += 1;
     if (failure?.tooLarge || this.fruitlessSends >= MAX_FRUITLESS_SENDS) {
       const where = token !== undefined ? 'the meeting' : 'the server';
       this.fruitlessSends = 0;
       this.end(run, { kind: 'given-up', why: failure?.tooLarge ? partsRefusedNote(token !== undefined) : `Could not send the report to ${where} in parts (${failure?.message})` });
       return;
     }
-    if (failure !== null && this.unfinishedSends.has(url)) {
+    if (failure !== null && (this.unfinishedSends.has(url) || smallerParts)) {
       run.triesWithoutProgress = progressed ? 0 : run.triesWithoutProgress + 1;
       run.nextTry = setTimeout(() => this.tryAgain(run), partsBackoffMs(run.triesWithoutProgress));
       this.options.onChange();

@@ -37,6 +37,8 @@ export interface UnfinishedSend {
   readonly mirror: Y.Doc;
   /** Parts the server had stored, for the count the member sees to go on from. */
   readonly stored: number;
+  /** A part was on its way: the mirror holds it, and the server may not. */
+  readonly underWay: boolean;
 }
 
 export class SendInPartsError extends Error {
@@ -45,6 +47,8 @@ export class SendInPartsError extends Error {
   readonly closeCode: number | null;
   /** What the next send to this server goes on from (the connection was lost midway), or null. */
   unfinished: UnfinishedSend | null = null;
+  /** The connection was lost while a part was on its way (a line that drops sooner than such a part crosses it). */
+  partCutShort = false;
 
   constructor(message: string, closeCode: number | null = null) {
     super(message);
@@ -135,7 +139,8 @@ export function sendInParts(options: SendInPartsOptions): PartsSending {
   const mirror = resume?.mirror ?? (options.serverState ? mirrorAt(options.doc, options.serverState) : new Y.Doc({ gc: false }));
   if (!resume) takePartsAsSent(mirror);
   const uploadId = resume?.uploadId ?? randomUUID().replaceAll('-', '');
-  const storedBefore = resume?.stored ?? 0;
+  /** Parts the server has stored, those of the sends this one goes on from included. */
+  let stored = resume?.stored ?? 0;
   const stepTimeoutMs = options.stepTimeoutMs ?? 60_000;
   /** `lost`: the connection was lost or went silent (not refused, nor called off), and the server may keep the copy. */
   let settle: (error: SendInPartsError | null, lost?: boolean) => void = () => {};
@@ -146,8 +151,19 @@ export function sendInParts(options: SendInPartsOptions): PartsSending {
   let presence: AwarenessRelay | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let parts: Uint8Array[] | null = null;
+  /** This send's parts the server has stored. */
   let sent = 0;
   let settled = false;
+  /**
+   * A part is applied to the mirror, and not yet stored by the server. A send that goes
+   * on from one cut short starts so: its mirror's own sync step sends that part again (or
+   * nothing, if it had arrived), and the first new part waits until the server has it.
+   * Sent on top, new parts would pile up in the mirror at each break, and the sync step of
+   * the next connection carry them all, one message longer each time than the line lets through.
+   */
+  let awaiting = resume?.underWay ?? false;
+  let carriedOver = awaiting;
+  let mergeAsked = false;
 
   const done = new Promise<void>((resolve, reject) => {
     settle = (error, lost = false) => {
@@ -160,8 +176,9 @@ export function sendInParts(options: SendInPartsOptions): PartsSending {
       // The connection was lost after the mirror took in the copy: the server keeps the
       // copy, and the next send goes on from it. (Not after a part refused as too large:
       // the mirror holds it, and would send it again whole.)
-      if (error && lost && storedBefore + sent > 0) error.unfinished = { uploadId, mirror, stored: storedBefore + sent };
+      if (error && lost && stored > 0) error.unfinished = { uploadId, mirror, stored, underWay: awaiting };
       else mirror.destroy();
+      if (error && lost && awaiting) error.partCutShort = true;
       if (error) reject(error);
       else resolve();
     };
@@ -173,11 +190,11 @@ export function sendInParts(options: SendInPartsOptions): PartsSending {
     timer = setTimeout(() => settle(new SendInPartsError(`${options.url} did not answer in time (${what}).`), true), stepTimeoutMs + leaving);
   };
 
-  /** A part is applied to the mirror, and its update not yet stored by the server. */
-  let awaiting = false;
   const sendNext = (): void => {
     if (!parts || !provider) return;
     if (sent === parts.length) {
+      if (mergeAsked) return;
+      mergeAsked = true;
       waitAtMost('the merge of the parts into the report');
       provider.sendStateless(MERGE_REQUEST);
       return;
@@ -187,13 +204,19 @@ export function sendInParts(options: SendInPartsOptions): PartsSending {
     awaiting = true;
     Y.applyUpdate(mirror, part);
     // A part that brought the mirror nothing new sent nothing: there is no answer to wait for.
-    if (provider.unsyncedChanges === 0) queueMicrotask(stored);
+    if (provider.unsyncedChanges === 0) queueMicrotask(partStored);
   };
-  const stored = (): void => {
-    if (!awaiting || !parts) return;
-    awaiting = false;
-    sent += 1;
-    options.onProgress?.(storedBefore + sent, storedBefore + parts.length);
+  /** The server has what the mirror sent: the part under way (the one carried over, or this send's next), and the sync step. */
+  const partStored = (): void => {
+    if (!parts) return;
+    if (awaiting) {
+      awaiting = false;
+      stored += 1;
+      // (A part carried over from the send this one goes on from is not one of this send's.)
+      if (carriedOver) carriedOver = false;
+      else sent += 1;
+      options.onProgress?.(stored, stored + parts.length - sent);
+    }
     sendNext();
   };
 
@@ -228,8 +251,10 @@ export function sendInParts(options: SendInPartsOptions): PartsSending {
         settle(new SendInPartsError(`The report could not be cut into parts (${(error as Error).message}).`));
         return;
       }
-      options.onProgress?.(storedBefore, storedBefore + parts.length);
-      sendNext();
+      options.onProgress?.(stored, stored + (awaiting ? 1 : 0) + parts.length);
+      // The first part once the mirror's sync step is stored (as a resumed send, it may carry a part).
+      if (provider?.unsyncedChanges === 0) partStored();
+      else waitAtMost('the part under way when the connection broke off', awaiting ? options.partBytes : 0);
     },
     onStateless: ({ payload }: { payload: string }) => {
       if (payload === MERGED) settle(null);
@@ -237,7 +262,7 @@ export function sendInParts(options: SendInPartsOptions): PartsSending {
     },
     // (Called as the provider sends an update, and as the server says it has one.)
     onUnsyncedChanges: () => {
-      if (provider?.unsyncedChanges === 0) stored();
+      if (provider?.unsyncedChanges === 0) partStored();
     },
   } as ConstructorParameters<typeof HocuspocusProvider>[0]);
   if (awareness && !settled) presence = options.presence?.(awareness);
