@@ -390,37 +390,37 @@ describe('a member on a slow network', () => {
     expect(bodyOf(onServer).toJSON()).toBe(bodyOf(report.doc).toJSON());
   }, 100_000);
 
-  it('sends a large backlog on a line that drops every few seconds: in parts, each connection going on from the last, without fetching the report first', async () => {
+  /**
+   * The drafted report on a server (about 350 kB), and a member's copy of it to which
+   * `paragraphs` more were written offline: her backlog, sent through a slow line that
+   * drops every `dropsEveryMs`, checked as it arrives on the server.
+   */
+  async function backlogThroughADroppingLine(paragraphs: number, dropsEveryMs: number, atLeastBytes: number): Promise<void> {
     const { server } = await aServer(4 * LINK_SILENCE_MS);
-    // The report on the server (about 350 kB), and a member's copy of it to which a great
-    // deal more was written offline (about 350 kB more: six seconds at this rate).
     const onServer = draftedReport();
     const reportId = readMeta(onServer.doc).id;
     const secretariatLink = link(server.url, reportId, onServer.doc);
     await waitFor(() => secretariatLink.status.state === 'in-sync', 20_000, 'the report to be on the server');
     const member = openReportFile(onServer.saveCopyAs(join(tempDir(), 'member.plenary')));
-    addParagraphs(member.doc, 2_000, (i) => `${i + 1}. Written offline during the week, on the respective roles of governments, the private sector and civil society.`);
-    // The backlog as one message never gets through; nor would the report the server has
-    // (one message as long), were it fetched before the parts.
-    await sendThroughADroppingLine(member, await slowRelay(server), 'line-drops');
+    addParagraphs(member.doc, paragraphs, (i) => `${i + 1}. Written offline during the week, on the respective roles of governments, the private sector and civil society.`);
+    expect(Y.encodeStateAsUpdate(member.doc, Y.encodeStateVector(onServer.doc)).length).toBeGreaterThan(atLeastBytes);
+    await sendThroughADroppingLine(member, await slowRelay(server), 'line-drops', dropsEveryMs);
     expect(bodyOf((await fetchReport({ url: server.url, reportId }))).toJSON()).toBe(bodyOf(member.doc).toJSON());
+  }
+
+  it('sends a large backlog on a line that drops every few seconds: in parts, each connection going on from the last, without fetching the report first', async () => {
+    // About 350 kB more: six seconds at this rate. The backlog as one message never gets
+    // through; nor would the report the server has (one message as long), were it fetched
+    // before the parts.
+    await backlogThroughADroppingLine(2_000, 4_000, 300_000);
   }, 100_000);
 
   it('sends a backlog on a line that drops sooner than its first parts can cross it: in smaller parts, not round and round', async () => {
-    const { server } = await aServer(4 * LINK_SILENCE_MS);
-    const onServer = draftedReport();
-    const reportId = readMeta(onServer.doc).id;
-    const secretariatLink = link(server.url, reportId, onServer.doc);
-    await waitFor(() => secretariatLink.status.state === 'in-sync', 20_000, 'the report to be on the server');
-    // A week's backlog of about 600 kB, handed to the line in one message: what the line
-    // carried before it dropped is not known, and the first parts tried are too long for it
-    // (half of what was handed over, at most: about 100 kB each, the line carrying less
-    // between its drops every two seconds).
-    const member = openReportFile(onServer.saveCopyAs(join(tempDir(), 'member.plenary')));
-    addParagraphs(member.doc, 3_500, (i) => `${i + 1}. Written offline during the week, on the respective roles of governments, the private sector and civil society.`);
-    expect(Y.encodeStateAsUpdate(member.doc, Y.encodeStateVector(onServer.doc)).length).toBeGreaterThan(550_000);
-    await sendThroughADroppingLine(member, await slowRelay(server), 'line-drops', 2_000);
-    expect(bodyOf((await fetchReport({ url: server.url, reportId }))).toJSON()).toBe(bodyOf(member.doc).toJSON());
+    // About 600 kB, handed to the line in one message: what the line carried before it
+    // dropped is not known, and the first parts tried are too long for it (half of what was
+    // handed over, at most: about 100 kB each, the line carrying less between its drops
+    // every two seconds).
+    await backlogThroughADroppingLine(3_500, 2_000, 550_000);
   }, 120_000);
 
   it('a link whose server is gone without a word is still taken for lost while the member types', async () => {
