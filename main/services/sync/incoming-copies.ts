@@ -12,8 +12,8 @@
  * So the parts go to a document of their own, `<report id>~incoming~<upload id>`, held
  * in memory only and seen by the sender alone. It opens as a copy of the report (so the
  * sender sends only what the report lacks), and holds the report open while it is
- * loaded (the sender's presence is relayed to it: incoming-copy-presence.ts). When every part has arrived the sender
- * asks for the merge: what the report lacks of the copy is applied to it in ONE
+ * loaded (the sender's presence is relayed to it: incoming-copy-presence.ts). When
+ * every part has arrived the sender asks for the merge: what the report lacks of the copy is applied to it in ONE
  * transaction, as Yjs's own sync would do. The merge is stored, broadcast and relayed like any
  * other change, and the sender is told "merged" only once it is stored (the answer
  * leaves through the same outbox as every acknowledgement, durable-outbox.ts).
@@ -110,16 +110,16 @@ export function incomingCopies(hocuspocus: () => Hocuspocus, log: Logger, closeW
       const held = await openReport(reportId);
       try {
         await held.transact((report) => Y.applyUpdate(document, Y.encodeStateAsUpdate(report)));
+        reportVectorOf.set(document, Y.encodeStateVector(document));
+        takePartsAsSent(document);
+        const parts = kept.take(documentName);
+        if (parts) Y.applyUpdate(document, parts);
       } catch (error) {
         // (A copy that failed to load is never unloaded: let go of the report here.)
         await held.disconnect();
         throw error;
       }
       reportHeldBy.set(documentName, held);
-      reportVectorOf.set(document, Y.encodeStateVector(document));
-      takePartsAsSent(document);
-      const parts = kept.take(documentName);
-      if (parts) Y.applyUpdate(document, parts);
     },
     async beforeUnloadDocument({ documentName, document }: beforeUnloadDocumentPayload): Promise<void> {
       const reportVector = reportVectorOf.get(document);
