@@ -78,17 +78,31 @@ function ownPeople(local: awarenessProtocol.Awareness, ids: Iterable<number>): n
   return [...ids].filter((id) => id !== local.clientID && local.getStates().has(id) && !sets.some((set) => set.has(id)));
 }
 
-/**
- * `origin` marks what this relay applies, which it does not relay back. The app's relays
- * share one: a session's relays to its server link and to the meeting it hosts do not
- * pass people from one to the other (each side announces only its own). A server that
- * joins two documents' presence (incoming-copy-presence.ts) uses its own, so that those
- * relayed into a document by another relay (the meeting host's) pass on.
- */
-export function relayAwareness(local: awarenessProtocol.Awareness, remote: awarenessProtocol.Awareness, origin: symbol = RELAY): AwarenessRelay {
+export interface RelayOptions {
+  /**
+   * Marks what this relay applies, which it does not relay back. The app's relays share
+   * one (the default): a session's relays to its server link and to the meeting it hosts
+   * do not pass people from one to the other. A server that joins two documents' presence
+   * (incoming-copy-presence.ts) gives each relay its own, so that people another relay
+   * brought into a document (the meeting host's, another sender's) pass on.
+   */
+  origin?: symbol;
+  /**
+   * Announces everyone `local` holds but those this relay brought in, not only the
+   * session's own people (see SessionSide): for such a server relay, whose remote side is
+   * a private view of `local`.
+   */
+  announceEveryone?: boolean;
+}
+
+export function relayAwareness(local: awarenessProtocol.Awareness, remote: awarenessProtocol.Awareness, options: RelayOptions = {}): AwarenessRelay {
+  const origin = options.origin ?? RELAY;
   const side = sideOf(local);
   const fromRemote = new Set<number>();
   side.relayedIn.add(fromRemote);
+  const announced = (ids: Iterable<number>): number[] => options.announceEveryone
+    ? [...ids].filter((id) => id !== local.clientID && local.getStates().has(id) && !fromRemote.has(id))
+    : ownPeople(local, ids);
   const copyToRemote = clockKeepingCopy(local, remote, origin, side.outgoing);
   const forward = (from: awarenessProtocol.Awareness, copy: (ids: number[]) => void, track?: Set<number>) =>
     ({ added, updated, removed }: Change, changeOrigin: unknown): void => {
@@ -106,12 +120,12 @@ export function relayAwareness(local: awarenessProtocol.Awareness, remote: aware
     if (changeOrigin === origin) return;
     // The other side dropped someone who is still here: a connection of this link that
     // the server closed late (after a reconnect), or a state it timed out. Tell it again.
-    const stillHere = ownPeople(local, change.removed);
+    const stillHere = announced(change.removed);
     if (stillHere.length > 0) copyToRemote(stillHere);
     fromRemoteSide({ ...change, removed: change.removed.filter((id) => !stillHere.includes(id)) }, changeOrigin);
   };
   const announce = (): void => {
-    const present = ownPeople(local, local.getStates().keys());
+    const present = announced(local.getStates().keys());
     if (present.length === 0) return;
     copyToRemote(present, true);
     // States it already holds are not news to the remote awareness, so its link would not

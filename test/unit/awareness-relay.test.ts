@@ -60,7 +60,7 @@ describe('the presence relay', () => {
     const report = awarenessWithout();
     const copy = awarenessWithout();
     relayAwareness(host, report);
-    const copyRelay = relayAwareness(report, copy, Symbol('copy'));
+    const copyRelay = relayAwareness(report, copy, { origin: Symbol('copy'), announceEveryone: true });
     const chair = person('Chair');
     chair.sendTo(host);
     const ana = person('Ana');
@@ -78,5 +78,21 @@ describe('the presence relay', () => {
     copyRelay.stop();
     expect(report.getStates().has(ana.id)).toBe(false);
     expect(host.getStates().has(ana.id)).toBe(false);
+  });
+
+  it('a second sender in parts to the same report sees the first at once, and the first sees the second', () => {
+    const report = awarenessWithout();
+    const copyA = awarenessWithout();
+    const copyB = awarenessWithout();
+    relayAwareness(report, copyA, { origin: Symbol('a'), announceEveryone: true });
+    const ana = person('Ana');
+    ana.sendTo(copyA);
+    expect(report.getStates().has(ana.id)).toBe(true);
+    // Bo's send begins while Ana's goes on.
+    relayAwareness(report, copyB, { origin: Symbol('b'), announceEveryone: true });
+    expect(copyB.getStates().has(ana.id)).toBe(true);
+    const bo = person('Bo');
+    bo.sendTo(copyB);
+    expect(copyA.getStates().has(bo.id)).toBe(true);
   });
 });

@@ -12,9 +12,9 @@
  * it unloads, taking the sender's people out of the report. (Not on each change of
  * presence: those come many a second, for every report on the server.)
  *
- * Each relay has an origin of its own: people another relay brought into the report
- * (a meeting host's, meeting-host.ts; another sender's) pass on to this sender, and
- * this sender's pass on through the others.
+ * Each relay has an origin of its own, and announces everyone in the report: people
+ * another relay brought into it (a meeting host's, meeting-host.ts; another sender's)
+ * reach this sender, and this sender's pass on through the others.
  */
 import type { afterLoadDocumentPayload, afterUnloadDocumentPayload, Document, Extension } from '@hocuspocus/server';
 import { relayAwareness, type AwarenessRelay } from '../awareness-relay.ts';
@@ -39,7 +39,7 @@ export function incomingCopyPresence(): Extension {
       const reportId = reportOfIncomingCopy(documentName);
       const report = reportId === null ? undefined : instance.documents.get(reportId);
       if (!report) return;
-      relays.set(documentName, { report, relay: relayAwareness(report.awareness, document.awareness, Symbol(`plenary:presence of ${documentName}`)) });
+      relays.set(documentName, { report, relay: relayAwareness(report.awareness, document.awareness, { origin: Symbol(`plenary:presence of ${documentName}`), announceEveryone: true }) });
     },
     async afterUnloadDocument({ documentName }: afterUnloadDocumentPayload): Promise<void> {
       end(documentName);
