@@ -18,6 +18,7 @@ import { ServerLink, type SyncStatus } from './sync/client.ts';
 import { ServerLinks } from './sync/server-links.ts';
 import { MEETING_ENDED, meetingInterfaces, parseInvite, startMeeting, type Meeting } from './sync/meeting-host.ts';
 import { isValidReportId } from '../../shared/report-id.ts';
+import type { Awareness } from 'y-protocols/awareness';
 import { relayAwareness, type AwarenessRelay } from './awareness-relay.ts';
 import { refusalNote, tooLargeNote } from './sync/refusal-message.ts';
 import { CloseCode } from './sync/frame-guard.ts';
@@ -82,7 +83,7 @@ export class ReportLinks {
     this.parts = new BacklogInParts({
       doc: report.doc,
       reportId: () => this.reportId(),
-      presence: (remote) => relayAwareness(report.session.awareness, remote),
+      presence: (remote) => this.relayPresence(remote),
       onChange: () => this.emit(),
       onEnd: (end, linkedTo) => this.partsEnded(end, linkedTo),
     });
@@ -97,6 +98,11 @@ export class ReportLinks {
       if (options.reconnect !== false) links.reconnectRemembered();
     }
     return links;
+  }
+
+  /** Relays who is in the report here to and from a link's awareness (the link's own, a catch-up's, a send's). */
+  private relayPresence(remote: Awareness): AwarenessRelay {
+    return relayAwareness(this.report.session.awareness, remote);
   }
 
   private reportId(): string {
@@ -201,7 +207,7 @@ export class ReportLinks {
     });
     this.link = link;
     const remote = link.awareness;
-    if (remote) this.relay = relayAwareness(this.report.session.awareness, remote);
+    if (remote) this.relay = this.relayPresence(remote);
     this.linkStatus = link.status;
     link.onStatus((status) => {
       if (this.link !== link) return;
@@ -273,7 +279,7 @@ export class ReportLinks {
         url, reportId: this.reportId(), token,
         base: { doc: this.report.doc, partBytes: partsAfterBreak(catchingUp.received) },
         signal: catchingUp.abort.signal,
-        presence: (remote) => relayAwareness(this.report.session.awareness, remote),
+        presence: (remote) => this.relayPresence(remote),
         onReceived: (bytes) => {
           catchingUp.received = bytes;
           if (this.catchingUp === catchingUp) this.emit();

@@ -186,7 +186,7 @@ export class BacklogInParts {
         // next try would send it again, whole.)
         const cutShortAgain = failure.unfinished?.underWay === true && !progressed && run.triesWithoutProgress + 1 >= CUT_SHORT_TRIES_BEFORE_SMALLER;
         if (failure.partCutShort && (failure.unfinished === null || cutShortAgain)) {
-          this.unfinishedSends.discard(url);
+          if (cutShortAgain) this.unfinishedSends.discard(url);
           this.partBytesCutShort.set(url, Math.min(partBytes, this.partBytesCutShort.get(url) ?? Infinity));
         }
         if (run.cancelled) return;
