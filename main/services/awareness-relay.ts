@@ -9,6 +9,16 @@ import * as encoding from 'lib0/encoding';
 
 const RELAY = Symbol('plenary:awareness-relay');
 
+/**
+ * How long someone a link stops carrying is still shown before they go. A link that
+ * reconnects (one try right away, the next a second later), a catch-up or a send in parts
+ * that takes over from the link and hands back to it: each drops everyone for a moment,
+ * and the server drops the member who did it for the others; back they all come within
+ * a second or two. Shown gone meanwhile, they blink out of every presence list and their
+ * carets out of the text. Someone who really left goes a few seconds late.
+ */
+export const DEPARTURE_GRACE_MS = 3_000;
+
 type Change = { added: number[]; updated: number[]; removed: number[] };
 
 export interface AwarenessRelay {
@@ -42,7 +52,11 @@ function clockKeepingCopy(
       // removal at the last clock sent (a server that saw the connection close).
       let offset = (offsets.get(id) ?? 0) + (announcing ? 1 : 0);
       const seen = to.meta.get(id);
-      if (state !== null && !to.getStates().has(id) && seen !== undefined && seen.clock >= clock + offset) offset = seen.clock + 1 - clock;
+      // Someone first seen by this copy may be someone `to` still shows while they leave
+      // (leaveLater), back by a new link whose clocks are behind the old one's: they too
+      // go past what `to` holds, or their changes would be taken for stale.
+      const comingBack = !to.getStates().has(id) || !offsets.has(id);
+      if (state !== null && comingBack && seen !== undefined && seen.clock >= clock + offset) offset = seen.clock + 1 - clock;
       encoding.writeVarUint(encoder, id);
       encoding.writeVarUint(encoder, clock + offset);
       encoding.writeVarString(encoder, JSON.stringify(state));
@@ -64,18 +78,81 @@ function clockKeepingCopy(
 interface SessionSide {
   readonly relayedIn: Set<Set<number>>;
   readonly outgoing: Map<number, number>;
+  /** People no relay carries any more, still shown for DEPARTURE_GRACE_MS (see leaveLater). */
+  readonly leaving: Map<number, Leaving>;
+}
+interface Leaving {
+  /** Their clock when they went: anything newer about them means they are back. */
+  readonly clock: number;
+  readonly origin: symbol;
 }
 const sides = new WeakMap<awarenessProtocol.Awareness, SessionSide>();
 
 function sideOf(local: awarenessProtocol.Awareness): SessionSide {
   let side = sides.get(local);
-  if (!side) sides.set(local, (side = { relayedIn: new Set(), outgoing: new Map() }));
+  if (!side) {
+    const made: SessionSide = { relayedIn: new Set(), outgoing: new Map(), leaving: new Map() };
+    local.on('update', ({ added, updated }: Change) => leaveAtOnceIfReplaced(local, made, [...added, ...updated]));
+    sides.set(local, (side = made));
+  }
   return side;
+}
+
+const userOf = (state: Record<string, unknown> | undefined): string | null => (state?.user ? JSON.stringify(state.user) : null);
+
+/**
+ * Someone leaving whose person is here anew, by another client id (a window reloaded),
+ * goes at once: shown out their grace, they would be listed twice, with two carets.
+ */
+function leaveAtOnceIfReplaced(local: awarenessProtocol.Awareness, side: SessionSide, arrived: number[]): void {
+  if (side.leaving.size === 0) return;
+  const users = new Set(arrived.filter((id) => !side.leaving.has(id)).map((id) => userOf(local.getStates().get(id))));
+  users.delete(null);
+  if (users.size === 0) return;
+  const byOrigin = new Map<symbol, number[]>();
+  for (const [id, { origin }] of side.leaving) {
+    if (!users.has(userOf(local.getStates().get(id)))) continue;
+    side.leaving.delete(id);
+    byOrigin.set(origin, [...(byOrigin.get(origin) ?? []), id]);
+  }
+  for (const [origin, ids] of byOrigin) awarenessProtocol.removeAwarenessStates(local, ids, origin);
+}
+
+/** Whether `id` went from every relay and has not come back, by any relay or from `local`'s own side. */
+function stillLeaving(local: awarenessProtocol.Awareness, id: number): boolean {
+  const side = sideOf(local);
+  const leaving = side.leaving.get(id);
+  if (!leaving) return false;
+  const back = !local.getStates().has(id) || local.meta.get(id)?.clock !== leaving.clock || [...side.relayedIn].some((set) => set.has(id));
+  if (back) side.leaving.delete(id);
+  return !back;
+}
+
+/**
+ * Takes `ids` out of `local` after DEPARTURE_GRACE_MS, unless they come back meanwhile. Until then
+ * they are no one's to announce: a link announcing them would make its server hold them
+ * on its connection after they left.
+ */
+function leaveLater(local: awarenessProtocol.Awareness, ids: number[], origin: symbol): void {
+  const side = sideOf(local);
+  const going = new Map<number, Leaving>();
+  for (const id of ids) {
+    if (id === local.clientID || !local.getStates().has(id)) continue;
+    const leaving = { clock: local.meta.get(id)?.clock ?? 0, origin };
+    side.leaving.set(id, leaving);
+    going.set(id, leaving);
+  }
+  if (going.size === 0) return;
+  setTimeout(() => {
+    const gone = [...going].filter(([id, leaving]) => side.leaving.get(id) === leaving && stillLeaving(local, id)).map(([id]) => id);
+    for (const id of gone) side.leaving.delete(id);
+    if (gone.length > 0) awarenessProtocol.removeAwarenessStates(local, gone, origin);
+  }, DEPARTURE_GRACE_MS).unref();
 }
 
 function ownPeople(local: awarenessProtocol.Awareness, ids: Iterable<number>): number[] {
   const sets = [...sideOf(local).relayedIn];
-  return [...ids].filter((id) => id !== local.clientID && local.getStates().has(id) && !sets.some((set) => set.has(id)));
+  return [...ids].filter((id) => id !== local.clientID && local.getStates().has(id) && !sets.some((set) => set.has(id)) && !stillLeaving(local, id));
 }
 
 export interface RelayOptions {
@@ -101,7 +178,7 @@ export function relayAwareness(local: awarenessProtocol.Awareness, remote: aware
   const fromRemote = new Set<number>();
   side.relayedIn.add(fromRemote);
   const announced = (ids: Iterable<number>): number[] => options.announceEveryone
-    ? [...ids].filter((id) => id !== local.clientID && local.getStates().has(id) && !fromRemote.has(id))
+    ? [...ids].filter((id) => id !== local.clientID && local.getStates().has(id) && !fromRemote.has(id) && !stillLeaving(local, id))
     : ownPeople(local, ids);
   const copyToRemote = clockKeepingCopy(local, remote, origin, side.outgoing);
   const forward = (from: awarenessProtocol.Awareness, copy: (ids: number[]) => void, track?: Set<number>) =>
@@ -122,7 +199,10 @@ export function relayAwareness(local: awarenessProtocol.Awareness, remote: aware
     // the server closed late (after a reconnect), or a state it timed out. Tell it again.
     const stillHere = announced(change.removed);
     if (stillHere.length > 0) copyToRemote(stillHere);
-    fromRemoteSide({ ...change, removed: change.removed.filter((id) => !stillHere.includes(id)) }, changeOrigin);
+    const gone = change.removed.filter((id) => id !== remote.clientID && !stillHere.includes(id));
+    for (const id of gone) fromRemote.delete(id);
+    fromRemoteSide({ ...change, removed: [] }, changeOrigin);
+    leaveLater(local, gone, origin);
   };
   const announce = (): void => {
     const present = announced(local.getStates().keys());
@@ -142,7 +222,7 @@ export function relayAwareness(local: awarenessProtocol.Awareness, remote: aware
       local.off('update', toRemote);
       remote.off('update', toLocal);
       side.relayedIn.delete(fromRemote);
-      awarenessProtocol.removeAwarenessStates(local, [...fromRemote].filter((id) => id !== local.clientID), origin);
+      leaveLater(local, [...fromRemote], origin);
     },
   };
 }

@@ -25,6 +25,7 @@ import { bodyOf, createReportDoc, Origin, readMeta } from '../../shared/ydoc.ts'
 import { blockIdPlugin } from '../../shared/block-ids.ts';
 import { HeadlessPeer, settle } from '../unit/helpers/headless-peer.ts';
 import { connectToSession, namesIn, windowOf } from './session-peer.ts';
+import { DEPARTURE_GRACE_MS } from '../../main/services/awareness-relay.ts';
 import type { SyncStatusView } from '../../shared/sync-requests.ts';
 import { describeSync } from '../../renderer/sync-ui/sync-status.ts';
 import { addParagraph, addParagraphs } from '../unit/helpers/add-paragraph.ts';
@@ -229,6 +230,14 @@ describe('a report too large for one message to its server', () => {
     cleanups.push(() => relay.close());
     const memberLinks = linked(member, join(tempDir(), 'data'));
     memberLinks.links.connect(`ws://127.0.0.1:${relay.port}`);
+    // Once she has seen the secretariat: as her link hands over to the parts and they back to it, never a blink.
+    await waitFor(() => namesIn(window).includes('Secretariat'), 20_000, 'the secretariat in her window');
+    const blinks: number[] = [];
+    const watch = (): void => {
+      if (!namesIn(window).includes('Secretariat')) blinks.push(Date.now());
+    };
+    window.on('change', watch);
+    cleanups.push(() => window.off('change', watch));
     // (Once a part is through: before, the parts' connection may be refused a size too large, and made again.)
     await waitFor(() => (memberLinks.links.status().sendingInParts?.sent ?? 0) >= 1, 20_000, 'the first part to be through');
     const seen: boolean[] = [];
@@ -242,6 +251,8 @@ describe('a report too large for one message to its server', () => {
     await waitFor(() => inSync(memberLinks.links), 30_000, 'the member in sync');
     expect(bodyOf(onTheServer.doc).toJSON()).toBe(bodyOf(member.doc).toJSON());
     await waitFor(() => namesIn(onTheServer.provider.awareness).includes('Ana') && namesIn(window).includes('Secretariat'), 5_000, 'each to see the other on the link again');
+    await new Promise((resolve) => setTimeout(resolve, DEPARTURE_GRACE_MS + 500));
+    expect(blinks).toEqual([]);
     // The parts' connection gone, the server took the member's people out with it: listed once, by her own link.
     expect(namesIn(onTheServer.provider.awareness).filter((name) => name === 'Ana')).toEqual(['Ana']);
   }, 60_000);

@@ -2,10 +2,11 @@
  * The presence relay between an open report's session and its links (awareness-relay.ts),
  * on plain y-protocols awareness instances: who a link announces as this side's own.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
-import { relayAwareness } from '../../main/services/awareness-relay.ts';
+import * as encoding from 'lib0/encoding';
+import { DEPARTURE_GRACE_MS, relayAwareness } from '../../main/services/awareness-relay.ts';
 
 function awarenessWithout(): awarenessProtocol.Awareness {
   const awareness = new awarenessProtocol.Awareness(new Y.Doc());
@@ -26,6 +27,32 @@ function person(name: string): { id: number; sendTo(into: awarenessProtocol.Awar
   };
 }
 
+/** A state as a link would carry it, at a clock of the test's choosing. */
+function stateAt(id: number, clock: number, state: Record<string, unknown> | null): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, 1);
+  encoding.writeVarUint(encoder, id);
+  encoding.writeVarUint(encoder, clock);
+  encoding.writeVarString(encoder, JSON.stringify(state));
+  return encoding.toUint8Array(encoder);
+}
+
+/** Every moment `awareness` changed and did not hold `id`. */
+function blinksOf(awareness: awarenessProtocol.Awareness, id: number): number[] {
+  const blinks: number[] = [];
+  awareness.on('change', () => {
+    if (!awareness.getStates().has(id)) blinks.push(Date.now());
+  });
+  return blinks;
+}
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
 describe('the presence relay', () => {
   it('never announces to a server someone who came in through a meeting, also after they left it and came back', () => {
     const session = awarenessWithout();
@@ -40,6 +67,10 @@ describe('the presence relay', () => {
     expect(session.getStates().has(ana.id)).toBe(true);
     // Her meeting connection closes; she comes back (y-protocols reports her as `updated`).
     awarenessProtocol.removeAwarenessStates(meeting, [ana.id], null);
+    // While she may yet come back, she is shown, and still no one's to announce to the server.
+    serverRelay.announce();
+    expect(server.getStates().has(ana.id)).toBe(false);
+    vi.advanceTimersByTime(DEPARTURE_GRACE_MS);
     expect(session.getStates().has(ana.id)).toBe(false);
     ana.sendTo(meeting);
     expect(session.getStates().has(ana.id)).toBe(true);
@@ -48,8 +79,9 @@ describe('the presence relay', () => {
     serverRelay.announce();
     expect(server.getStates().has(bo.id)).toBe(true);
     expect(server.getStates().has(ana.id)).toBe(false);
-    // And when the server drops her, this side does not put her back there.
+    // And when the meeting drops her, this side does not put her on the server.
     awarenessProtocol.removeAwarenessStates(meeting, [ana.id], null);
+    vi.advanceTimersByTime(DEPARTURE_GRACE_MS);
     expect(session.getStates().has(ana.id)).toBe(false);
     expect(server.getStates().has(ana.id)).toBe(false);
   });
@@ -74,9 +106,12 @@ describe('the presence relay', () => {
     ana.sendTo(copy);
     expect(clockAt(copy, chair.id)).toBeGreaterThan(before[0] as number);
     expect(clockAt(host, ana.id)).toBeGreaterThan(before[1] as number);
-    // The copy goes: so does Ana, everywhere.
+    // The copy goes: so does Ana, everywhere (unless she comes back, below).
     copyRelay.stop();
+    vi.advanceTimersByTime(DEPARTURE_GRACE_MS);
     expect(report.getStates().has(ana.id)).toBe(false);
+    // (Each relay on her way gives her the grace: she might be back by another link.)
+    vi.advanceTimersByTime(DEPARTURE_GRACE_MS);
     expect(host.getStates().has(ana.id)).toBe(false);
   });
 
@@ -94,5 +129,82 @@ describe('the presence relay', () => {
     const bo = person('Bo');
     bo.sendTo(copyB);
     expect(copyA.getStates().has(bo.id)).toBe(true);
+  });
+
+  describe('someone a link stops carrying for a moment does not blink out', () => {
+    it('a link that drops everyone and is back within the grace: they are shown throughout, and their changes after it show', () => {
+      const session = awarenessWithout();
+      const server = awarenessWithout();
+      relayAwareness(session, server);
+      const bo = person('Bo');
+      bo.sendTo(server);
+      const blinks = blinksOf(session, bo.id);
+      // The link's provider, losing the connection, drops everyone the server had told it of.
+      awarenessProtocol.removeAwarenessStates(server, [bo.id], 'provider');
+      vi.advanceTimersByTime(DEPARTURE_GRACE_MS - 1_000);
+      bo.sendTo(server);
+      vi.advanceTimersByTime(2 * DEPARTURE_GRACE_MS);
+      expect(blinks).toEqual([]);
+      expect(session.getStates().has(bo.id)).toBe(true);
+    });
+
+    it('a catch-up or a send in parts taking over from the link: those it carried stay, and their changes by the new link show', () => {
+      const session = awarenessWithout();
+      const link = awarenessWithout();
+      const bo = person('Bo');
+      const linkRelay = relayAwareness(session, link);
+      // The link carried Bo at a clock the new connection's view of the server is behind.
+      awarenessProtocol.applyAwarenessUpdate(link, stateAt(bo.id, 7, { user: { name: 'Bo' }, cursor: 'at 1' }), 'link');
+      const blinks = blinksOf(session, bo.id);
+      linkRelay.stop();
+      const parts = awarenessWithout();
+      relayAwareness(session, parts);
+      awarenessProtocol.applyAwarenessUpdate(parts, stateAt(bo.id, 2, { user: { name: 'Bo' }, cursor: 'at 1' }), 'link');
+      awarenessProtocol.applyAwarenessUpdate(parts, stateAt(bo.id, 3, { user: { name: 'Bo' }, cursor: 'at 9' }), 'link');
+      expect(session.getStates().get(bo.id)?.cursor).toBe('at 9');
+      vi.advanceTimersByTime(2 * DEPARTURE_GRACE_MS);
+      expect(blinks).toEqual([]);
+      expect(session.getStates().get(bo.id)?.cursor).toBe('at 9');
+    });
+
+    it("someone back on the server by a connection of their own, not a relay, stays when their copy's relay ends", () => {
+      const report = awarenessWithout();
+      const copy = awarenessWithout();
+      const copyRelay = relayAwareness(report, copy, { origin: Symbol('copy'), announceEveryone: true });
+      const ana = person('Ana');
+      ana.sendTo(copy);
+      copyRelay.stop();
+      ana.sendTo(report);
+      vi.advanceTimersByTime(2 * DEPARTURE_GRACE_MS);
+      expect(report.getStates().has(ana.id)).toBe(true);
+    });
+
+    it('a window reloaded elsewhere (a new client id, the same person) replaces the old one at once: never listed twice', () => {
+      const session = awarenessWithout();
+      const server = awarenessWithout();
+      relayAwareness(session, server);
+      const before = person('Ana');
+      before.sendTo(server);
+      awarenessProtocol.removeAwarenessStates(server, [before.id], null);
+      expect(session.getStates().has(before.id)).toBe(true);
+      const reloaded = person('Ana');
+      reloaded.sendTo(server);
+      expect(session.getStates().has(reloaded.id)).toBe(true);
+      expect(session.getStates().has(before.id)).toBe(false);
+    });
+
+    it('someone who really left goes after the grace', () => {
+      const session = awarenessWithout();
+      const server = awarenessWithout();
+      relayAwareness(session, server);
+      const bo = person('Bo');
+      bo.sendTo(server);
+      expect(session.getStates().has(bo.id)).toBe(true);
+      awarenessProtocol.removeAwarenessStates(server, [bo.id], null);
+      vi.advanceTimersByTime(DEPARTURE_GRACE_MS - 1);
+      expect(session.getStates().has(bo.id)).toBe(true);
+      vi.advanceTimersByTime(1);
+      expect(session.getStates().has(bo.id)).toBe(false);
+    });
   });
 });
