@@ -392,6 +392,23 @@ describe('presence the server drops while the person is still here', () => {
   });
 });
 
+describe('presence of a window that closes while its report stays linked', () => {
+  it('is gone for the others within seconds (the server passes on its removal)', async () => {
+    const s = await server();
+    const { a, b, dataA, dataB } = twoCopies();
+    const anaWindow = windowOf(a.session, 'Ana');
+    cleanups.push(() => anaWindow.close());
+    const boWindow = rendererOf(b, 'Bo');
+    await handlersFor(a, dataA).connectServer(s.url);
+    await handlersFor(b, dataB).connectServer(s.url);
+    await until(() => namesIn(boWindow).includes('Ana'), "Ana's presence in Bo's window");
+    anaWindow.close();
+    // Not at the 30 s awareness timeout: before this, the server dropped the removal.
+    await until(() => !namesIn(boWindow).includes('Ana'), "Ana gone from Bo's window", GONE_WITHIN_MS);
+    expect(ReportLinks.for(a, dataA).status().state).toBe('in-sync');
+  });
+});
+
 describe('presence through a line that drops for a moment', () => {
   it('neither member sees the other blink out of the presence list while the link reconnects', async () => {
     const s = await server();

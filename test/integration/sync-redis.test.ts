@@ -9,6 +9,9 @@ import * as Y from 'yjs';
 import { connectClient, cuttableLink, hasRedis, lockReportFile, startRedis, startServerProcess, tempDir, waitFor, type RedisProcess, type ServerProcess, type TestClient } from './fixtures/sync/harness.ts';
 import { decodeRelayBatch, encodeRelayBatch, RelaySequences } from '../../main/services/sync/redis-relay.ts';
 import { sendInParts } from '../../main/services/sync/send-in-parts.ts';
+import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
+import { DEPARTURE_GRACE_MS, relayAwareness } from '../../main/services/awareness-relay.ts';
+import { namesIn } from './session-peer.ts';
 
 
 let redis: RedisProcess | null = null;
@@ -73,6 +76,47 @@ describe.skipIf(!hasRedis)('two server processes through Redis', () => {
     expect(total).toBeGreaterThan(3);
     expect(seen).toEqual([text]);
   });
+
+  it('a member sending in parts to one process, where no one has the report open, is in the presence of members on the other, and they in hers', async () => {
+    const [one, two] = servers as [ServerProcess, ServerProcess];
+    const reportId = 'presence-in-parts';
+    const chair = client(two.url, reportId);
+    chair.provider.awareness!.setLocalStateField('user', { name: 'Chair' });
+    await chair.settled();
+    // The sender's app: a session whose window is Ana's, relayed to the send's connection as the app does.
+    const session = new Awareness(new Y.Doc());
+    session.setLocalState(null);
+    const window = new Awareness(new Y.Doc());
+    window.setLocalStateField('user', { name: 'Ana' });
+    applyAwarenessUpdate(session, encodeAwarenessUpdate(window, [window.clientID]), 'window');
+    const report = new Y.Doc({ gc: false });
+    for (let i = 0; i < 300; i++) report.getText('body').insert(0, `Paragraph ${i}: the forum should be multilateral, transparent and democratic. `);
+    // A slow line to her process: the parts take seconds.
+    const line = await cuttableLink(one.port, 8 * 1024);
+    let sent = 0;
+    const sending = sendInParts({
+      url: `ws://127.0.0.1:${line.port}`, reportId, doc: report, partBytes: 4096,
+      presence: (remote) => relayAwareness(session, remote),
+      onProgress: (done) => { sent = done; },
+    });
+    let finished = false;
+    void sending.done.finally(() => { finished = true; });
+    try {
+      await waitFor(() => sent >= 1, 20_000, 'the first part to be through');
+      const seen: string[] = [];
+      while (!finished) {
+        seen.push(`chair sees ${namesIn(chair.provider.awareness).join('+')}; Ana sees ${namesIn(session).join('+')}`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      await sending.done;
+      expect(seen.length).toBeGreaterThanOrEqual(5);
+      expect(seen.filter((sample) => sample !== 'chair sees Chair+Ana; Ana sees Ana+Chair'), JSON.stringify(seen)).toEqual([]);
+      // Her send over (and she not linked again), she leaves the chair's list within seconds, not at the 30 s timeout.
+      await waitFor(() => !namesIn(chair.provider.awareness).includes('Ana'), DEPARTURE_GRACE_MS + 5_000, 'Ana gone from the chair\'s list');
+    } finally {
+      line.close();
+    }
+  }, 60_000);
 
   it('gives a late client on either process the whole report', async () => {
     const [one, two] = servers as [ServerProcess, ServerProcess];

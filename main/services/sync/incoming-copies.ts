@@ -30,6 +30,7 @@ import { reportOfIncomingCopy } from '../../../shared/report-id.ts';
 import { takePartsAsSent } from './parts-as-sent.ts';
 import type { Logger } from './log.ts';
 import { KeptForNextTry } from './kept-for-next-try.ts';
+import { DEPARTURE_GRACE_MS } from '../awareness-relay.ts';
 
 /** The sender's request, sent on the copy once every part is stored (provider.sendStateless). */
 export const MERGE_REQUEST = 'plenary:merge-incoming';
@@ -55,7 +56,12 @@ const TOO_MANY_COPIES = 'Too many members are sending this report in parts at on
  * `closeWaiting` closes the socket of a connection refused before it is attached (the
  * server's, with 1013 "try again").
  */
-export function incomingCopies(hocuspocus: () => Hocuspocus, log: Logger, closeWaiting: (request: Request, reason: string) => void): Extension {
+export interface IncomingCopies extends Extension {
+  /** Lets go at once of the reports unloaded copies still hold for DEPARTURE_GRACE_MS (the server is closing). */
+  letGoOfReports(): Promise<void>;
+}
+
+export function incomingCopies(hocuspocus: () => Hocuspocus, log: Logger, closeWaiting: (request: Request, reason: string) => void): IncomingCopies {
   const openReport = (reportId: string): Promise<DirectConnection> => hocuspocus().openDirectConnection(reportId, { plenary: 'incoming-copy' });
   /** Runs `use` on the report itself, loaded for it (a direct connection, closed after). */
   const withReport = async (reportId: string, use: (report: Y.Doc) => void): Promise<void> => {
@@ -68,6 +74,14 @@ export function incomingCopies(hocuspocus: () => Hocuspocus, log: Logger, closeW
   };
   /** The report each loaded copy holds open, by copy name. */
   const reportHeldBy = new Map<string, DirectConnection>();
+  /** Reports whose copy unloaded, held until the sender's people have left them (below), each with its release. */
+  const heldPastUnload = new Map<DirectConnection, ReturnType<typeof setTimeout>>();
+  let closing = false;
+  const letGo = async (held: DirectConnection): Promise<void> => {
+    clearTimeout(heldPastUnload.get(held));
+    heldPastUnload.delete(held);
+    await held.disconnect();
+  };
   /** The parts of copies whose sender left before the merge, by copy name. */
   const kept = new KeptForNextTry<Uint8Array>({ keepMs: KEEP_UNMERGED_MS, most: MAX_KEPT_COPIES });
   /** Each loaded copy's state vector before any part: what it took is what came after. */
@@ -75,6 +89,10 @@ export function incomingCopies(hocuspocus: () => Hocuspocus, log: Logger, closeW
   const mergedCopies = new WeakSet<Y.Doc>();
   return {
     extensionName: 'PlenaryIncomingCopies',
+    letGoOfReports: async () => {
+      closing = true;
+      await Promise.all([...heldPastUnload.keys()].map(letGo));
+    },
     async onConnect({ documentName, instance, request, requestParameters }: onConnectPayload): Promise<void> {
       const reportId = reportOfIncomingCopy(documentName);
       if (reportId === null) return;
@@ -132,7 +150,12 @@ export function incomingCopies(hocuspocus: () => Hocuspocus, log: Logger, closeW
     async afterUnloadDocument({ documentName }: afterUnloadDocumentPayload): Promise<void> {
       const held = reportHeldBy.get(documentName);
       reportHeldBy.delete(documentName);
-      await held?.disconnect();
+      if (!held) return;
+      if (closing) return held.disconnect();
+      // The sender's people leave the report after the presence relay's grace
+      // (awareness-relay.ts): held open till then, their leaving reaches its members (here
+      // and, through Redis, elsewhere) rather than wait for their presence to time out.
+      heldPastUnload.set(held, setTimeout(() => void letGo(held).catch(() => undefined), DEPARTURE_GRACE_MS + 100));
     },
     async onStateless({ documentName, document, connection, payload }: onStatelessPayload): Promise<void> {
       const reportId = reportOfIncomingCopy(documentName);

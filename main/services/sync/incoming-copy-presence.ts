@@ -7,8 +7,8 @@
  * So while a copy is loaded on this server (its report is too: the copy holds it open,
  * incoming-copies.ts), their awareness is relayed both ways, as the app relays its
  * windows' to a server link (awareness-relay.ts): the sender's people reach the report's
- * members (and, through Redis, the other processes' if the report has a member connected
- * here), the members reach the sender. The relay is made as the copy loads, and ends as
+ * members (and, through Redis, the other processes', redis-relay.ts), the members reach
+ * the sender. The relay is made as the copy loads, and ends as
  * it unloads, taking the sender's people out of the report. (Not on each change of
  * presence: those come many a second, for every report on the server.)
  *
@@ -19,6 +19,11 @@
 import type { afterLoadDocumentPayload, afterUnloadDocumentPayload, Document, Extension } from '@hocuspocus/server';
 import { relayAwareness, type AwarenessRelay } from '../awareness-relay.ts';
 import { reportOfIncomingCopy } from '../../../shared/report-id.ts';
+
+const COPY_PRESENCE = 'plenary:presence of ';
+
+/** Whether a change of a report's presence is a sender's, relayed from their copy here. */
+export const isCopyPresence = (origin: unknown): boolean => typeof origin === 'symbol' && (origin.description?.startsWith(COPY_PRESENCE) ?? false);
 
 interface CopyRelay {
   readonly report: Document;
@@ -39,7 +44,7 @@ export function incomingCopyPresence(): Extension {
       const reportId = reportOfIncomingCopy(documentName);
       const report = reportId === null ? undefined : instance.documents.get(reportId);
       if (!report) return;
-      relays.set(documentName, { report, relay: relayAwareness(report.awareness, document.awareness, { origin: Symbol(`plenary:presence of ${documentName}`), announceEveryone: true }) });
+      relays.set(documentName, { report, relay: relayAwareness(report.awareness, document.awareness, { origin: Symbol(`${COPY_PRESENCE}${documentName}`), announceEveryone: true }) });
     },
     async afterUnloadDocument({ documentName }: afterUnloadDocumentPayload): Promise<void> {
       end(documentName);

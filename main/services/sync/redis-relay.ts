@@ -33,9 +33,10 @@
 import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
-import { isTransactionOrigin, type afterUnloadDocumentPayload, type Document, type Extension, type onChangePayload } from '@hocuspocus/server';
+import { isTransactionOrigin, OutgoingMessage, type afterUnloadDocumentPayload, type Document, type Extension, type onAwarenessUpdatePayload, type onChangePayload } from '@hocuspocus/server';
 import type { DurableOutbox } from './durable-outbox.ts';
 import { isIncomingCopy } from '../../../shared/report-id.ts';
+import { isCopyPresence } from './incoming-copy-presence.ts';
 
 /**
  * First byte of a relay batch. The extension's own messages start with the length of
@@ -110,6 +111,8 @@ interface RedisInternals {
   /** Reports loaded or loading here, so a batch reaching a report still loading is kept. */
   documents: Map<string, Document>;
   handleIncomingMessage: Subscriber;
+  pubKey(documentName: string): string;
+  encodeMessage(message: Uint8Array): Buffer;
 }
 
 /** Loaded only when asked for: ioredis and redlock double the server's start-up time. */
@@ -245,6 +248,22 @@ export async function redisExtension({ url, outbox, isStored, onRelayRefused, un
         return;
       }
       if (this.received.see(batch.reportId, batch.sender, batch.seq) === 'gap') this.requestRepair(batch.reportId, documents);
+    }
+
+    /**
+     * The extension publishes a report's presence only while someone has it open here. A
+     * member sending it in parts here is linked to an incoming copy, whose presence is
+     * relayed into the report (incoming-copy-presence.ts): published too, or members on
+     * the other processes would not see her until the parts are through.
+     */
+    override async onAwarenessUpdate(data: onAwarenessUpdatePayload): Promise<void> {
+      if (data.document.connections.size > 0 || !isCopyPresence(data.transactionOrigin)) {
+        await super.onAwarenessUpdate(data);
+        return;
+      }
+      const internals = this as unknown as RedisInternals;
+      const message = new OutgoingMessage(data.documentName).createAwarenessUpdateMessage(data.awareness, [...data.added, ...data.updated, ...data.removed]);
+      await this.pub.publish(internals.pubKey(data.documentName), internals.encodeMessage(message.toUint8Array()));
     }
 
     override async afterUnloadDocument(data: afterUnloadDocumentPayload): Promise<void> {

@@ -188,6 +188,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       bindPresenceToLastSpeaker(document);
     },
   };
+  const copies = incomingCopies(() => hocuspocus, log, closeWaiting);
   const extensions: Extension[] = [
     // (First: what loading queued for a broadcast is dropped before a hook below can wait.)
     quietLoad,
@@ -195,7 +196,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     authenticationHook(options.authorize, (request) => connectionOf.get(request)?.remote ?? ''),
     echoFree,
     presence,
-    incomingCopies(() => hocuspocus, log, closeWaiting),
+    copies,
     incomingCopyPresence(),
   ];
   if (options.redisUrl) {
@@ -358,6 +359,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       httpServer.close();
       for (const ws of sockets) ws.close(goodbye.code, goodbye.reason);
       hocuspocus.closeConnections();
+      await copies.letGoOfReports();
       hocuspocus.flushPendingStores();
       const deadline = Date.now() + 5_000;
       while (hocuspocus.getDocumentsCount() > 0 && Date.now() < deadline) {
