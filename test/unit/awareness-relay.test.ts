@@ -46,6 +46,14 @@ function blinksOf(awareness: awarenessProtocol.Awareness, id: number): number[] 
   return blinks;
 }
 
+/** A report's session and its server link's awareness, relayed. */
+function sessionLinkedToServer(): { session: awarenessProtocol.Awareness; server: awarenessProtocol.Awareness } {
+  const session = awarenessWithout();
+  const server = awarenessWithout();
+  relayAwareness(session, server);
+  return { session, server };
+}
+
 beforeEach(() => {
   vi.useFakeTimers();
 });
@@ -133,9 +141,7 @@ describe('the presence relay', () => {
 
   describe('someone a link stops carrying for a moment does not blink out', () => {
     it('a link that drops everyone and is back within the grace: they are shown throughout, and their changes after it show', () => {
-      const session = awarenessWithout();
-      const server = awarenessWithout();
-      relayAwareness(session, server);
+      const { session, server } = sessionLinkedToServer();
       const bo = person('Bo');
       bo.sendTo(server);
       const blinks = blinksOf(session, bo.id);
@@ -180,9 +186,7 @@ describe('the presence relay', () => {
     });
 
     it('a window reloaded elsewhere (a new client id, the same person) replaces the old one at once: never listed twice', () => {
-      const session = awarenessWithout();
-      const server = awarenessWithout();
-      relayAwareness(session, server);
+      const { session, server } = sessionLinkedToServer();
       const before = person('Ana');
       before.sendTo(server);
       awarenessProtocol.removeAwarenessStates(server, [before.id], null);
@@ -194,9 +198,7 @@ describe('the presence relay', () => {
     });
 
     it('someone who really left goes after the grace', () => {
-      const session = awarenessWithout();
-      const server = awarenessWithout();
-      relayAwareness(session, server);
+      const { session, server } = sessionLinkedToServer();
       const bo = person('Bo');
       bo.sendTo(server);
       expect(session.getStates().has(bo.id)).toBe(true);
