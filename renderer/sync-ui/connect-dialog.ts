@@ -99,7 +99,8 @@ export function showConnectDialog(context: ConnectContext, typed?: string, again
         ? `The report is larger than ${to} takes at once: it is being sent in parts, counted in the status line. Work on meanwhile.`
         : `The connection to ${to} keeps breaking off before your changes are through: they are being sent in parts, each kept once it arrives, counted in the status line. Work on meanwhile.`;
     }
-    return url.includes('#') ? `Connecting to the meeting at ${where.host}.` : `Syncing with ${where.origin}${where.pathname === '/' ? '' : where.pathname}.`;
+    // (Said until it fades, whatever the link does meanwhile: the status line says that.)
+    return url.includes('#') ? `Joined the meeting at ${where.host}.` : `Linked to ${where.origin}${where.pathname === '/' ? '' : where.pathname}.`;
   }, fetching() ? 'Fetching the report…' : 'Connecting…'));
   const actions = [go];
   if (status.current?.server) {

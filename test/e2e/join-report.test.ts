@@ -228,7 +228,7 @@ describe('a meeting hosted from the app, joined by someone without the report', 
     await guest.keyboard.press('Enter');
     await guest.waitForFunction(() => /^In the meeting · in sync/.test(document.querySelector('#sync-status')?.textContent ?? ''));
     // The notice names the meeting's host, not its code, and does not push the status out of the window.
-    expect(await guest.textContent('#sync-notice')).toMatch(/^Connecting to the meeting at 127\.0\.0\.1:\d+\.$/);
+    expect(await guest.textContent('#sync-notice')).toMatch(/^Joined the meeting at 127\.0\.0\.1:\d+\.$/);
     const right = await guest.evaluate(() => document.querySelector('#sync-status')!.getBoundingClientRect().right);
     expect(right).toBeLessThanOrEqual(await guest.evaluate(() => document.documentElement.clientWidth));
   });

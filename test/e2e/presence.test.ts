@@ -113,6 +113,8 @@ describe('sync status and Connect to server…', () => {
     for (const page of [bo, ana]) {
       await page.waitForFunction(() => /^In sync · \d/.test(document.querySelector('#sync-status')?.textContent ?? ''));
     }
+    // What the dialog did, said in the status line: true also if the line drops a moment later.
+    expect(await bo.textContent('#sync-notice')).toBe(`Linked to ${server.url}.`);
   });
 
   test('typing keeps the status line and screen readers quiet; losing and regaining the server is said once each', async () => {
