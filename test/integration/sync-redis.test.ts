@@ -118,6 +118,27 @@ describe.skipIf(!hasRedis)('two server processes through Redis', () => {
     }
   }, 60_000);
 
+  it("a member whose connection drops, the last on her process, is gone within seconds for members on the other", async () => {
+    const [one, two] = servers as [ServerProcess, ServerProcess];
+    const reportId = 'presence-last-here';
+    const chair = client(two.url, reportId);
+    chair.provider.awareness!.setLocalStateField('user', { name: 'Chair' });
+    const line = await cuttableLink(one.port);
+    try {
+      const member = client(`ws://127.0.0.1:${line.port}`, reportId);
+      member.provider.awareness!.setLocalStateField('user', { name: 'Ana' });
+      await Promise.all([chair.settled(), member.settled()]);
+      await waitFor(() => namesIn(chair.provider.awareness).includes('Ana'), 10_000, 'Ana in the chair\'s list');
+      // Her laptop's network goes: no goodbye, her process sees the connection end.
+      line.cut();
+      member.destroy();
+      // Not at the 30 s awareness timeout.
+      await waitFor(() => !namesIn(chair.provider.awareness).includes('Ana'), 5_000, 'Ana gone from the chair\'s list');
+    } finally {
+      line.close();
+    }
+  });
+
   it('gives a late client on either process the whole report', async () => {
     const [one, two] = servers as [ServerProcess, ServerProcess];
     const writer = client(one.url, 'late-report');

@@ -251,19 +251,27 @@ export async function redisExtension({ url, outbox, isStored, onRelayRefused, un
     }
 
     /**
-     * The extension publishes a report's presence only while someone has it open here. A
-     * member sending it in parts here is linked to an incoming copy, whose presence is
-     * relayed into the report (incoming-copy-presence.ts): published too, or members on
-     * the other processes would not see her until the parts are through.
+     * The extension publishes a report's presence at the end of the turn, and only if the
+     * report still has connections here then. Two changes it would lose are published
+     * at once:
+     * - a departure: the connection that closes, taking its people with it, may have been
+     *   the last here; members on the other processes would see them until the 30 s
+     *   awareness timeout;
+     * - a sender in parts here, relayed into the report from her incoming copy
+     *   (incoming-copy-presence.ts) while no one here has it open: the others would not
+     *   see her until the parts are through.
+     * (A departure published twice is applied once.)
      */
     override async onAwarenessUpdate(data: onAwarenessUpdatePayload): Promise<void> {
-      if (data.document.connections.size > 0 || !isCopyPresence(data.transactionOrigin)) {
-        await super.onAwarenessUpdate(data);
-        return;
+      const origin = data.transactionOrigin;
+      const fromRedis = isTransactionOrigin(origin) && origin.source === 'redis';
+      const now = fromRedis ? [] : data.document.connections.size === 0 && isCopyPresence(origin) ? [...data.added, ...data.updated, ...data.removed] : data.removed;
+      if (now.length > 0) {
+        const internals = this as unknown as RedisInternals;
+        const message = new OutgoingMessage(data.documentName).createAwarenessUpdateMessage(data.awareness, now);
+        await this.pub.publish(internals.pubKey(data.documentName), internals.encodeMessage(message.toUint8Array()));
       }
-      const internals = this as unknown as RedisInternals;
-      const message = new OutgoingMessage(data.documentName).createAwarenessUpdateMessage(data.awareness, [...data.added, ...data.updated, ...data.removed]);
-      await this.pub.publish(internals.pubKey(data.documentName), internals.encodeMessage(message.toUint8Array()));
+      await super.onAwarenessUpdate(data);
     }
 
     override async afterUnloadDocument(data: afterUnloadDocumentPayload): Promise<void> {
