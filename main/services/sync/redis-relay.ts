@@ -269,7 +269,9 @@ export async function redisExtension({ url, outbox, isStored, onRelayRefused, un
       if (now.length > 0) {
         const internals = this as unknown as RedisInternals;
         const message = new OutgoingMessage(data.documentName).createAwarenessUpdateMessage(data.awareness, now);
-        await this.pub.publish(internals.pubKey(data.documentName), internals.encodeMessage(message.toUint8Array()));
+        // (Not awaited, nor a failure reported: presence is renewed every 15 s, and with
+        // Redis unreachable, or the server closing, a departure lost times out in 30 s.)
+        this.pub.publish(internals.pubKey(data.documentName), internals.encodeMessage(message.toUint8Array())).catch(() => undefined);
       }
       await super.onAwarenessUpdate(data);
     }
