@@ -12,7 +12,8 @@
  * So the parts go to a document of their own, `<report id>~incoming~<upload id>`, held
  * in memory only and seen by the sender alone. It opens as a copy of the report (so the
  * sender sends only what the report lacks), and holds the report open while it is
- * loaded (the sender's presence is relayed to it: incoming-copy-presence.ts). When
+ * loaded, and for the presence grace after (the sender's presence is relayed to it:
+ * incoming-copy-presence.ts). When
  * every part has arrived the sender asks for the merge: what the report lacks of the copy is applied to it in ONE
  * transaction, as Yjs's own sync would do. The merge is stored, broadcast and relayed like any
  * other change, and the sender is told "merged" only once it is stored (the answer
