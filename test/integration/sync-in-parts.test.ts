@@ -539,6 +539,31 @@ describe('a report too large for one message to its server', () => {
     expect(bodyOf(await onServer(server.url, reportId)).toJSON()).toBe(bodyOf(report.doc).toJSON());
   });
 
+  it('a line that gets worse midway: the part it keeps cutting short is cut anew, smaller, and the parts the server stored are kept', async () => {
+    const server = await smallServer();
+    let carries = Infinity;
+    const line = await lineCarrying(server.port, () => carries);
+    cleanups.push(() => line.close());
+    const front = await cuttableLink(line.port);
+    cleanups.push(() => front.close());
+    const { report, links, statuses } = longReport(2000);
+    links.onStatus((status) => {
+      if (carries === Infinity && (status.sendingInParts?.sent ?? 0) >= 2) {
+        // From now on a connection carries less than one of the parts under way, and more than two of the next size.
+        carries = 20 * 1024;
+        front.cut();
+        front.restore();
+      }
+    });
+    links.connect(`ws://127.0.0.1:${front.port}`);
+    await waitFor(() => inSync(links), 100_000, 'the report on the server');
+    expect(carries).toBe(20 * 1024);
+    // The count never went back: what the server had stored stayed, only the rest went again.
+    const counts = statuses.flatMap((status) => (status.sendingInParts ? [status.sendingInParts.sent] : []));
+    for (let i = 1; i < counts.length; i++) expect(counts[i], counts.join(' ')).toBeGreaterThanOrEqual(counts[i - 1] as number);
+    expect(bodyOf(await onServer(server.url, readMeta(report.doc).id)).toJSON()).toBe(bodyOf(report.doc).toJSON());
+  }, 120_000);
+
   it('keeps what a send cut short had sent for its sender to come back to, a few sends at a time', async () => {
     const server = await smallServer();
     const copy = (i: number): string => incomingCopyName(`report-${i}`, `upload${String(i).padStart(4, '0')}`);

@@ -14,7 +14,7 @@ import type * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
 import type { AwarenessRelay } from '../awareness-relay.ts';
 import type { PartsReason } from '../../../shared/sync-requests.ts';
-import { sendInParts, SendInPartsError, type PartsSending, type UnfinishedSend } from './send-in-parts.ts';
+import { sendInParts, SendInPartsError, withoutPartUnderWay, type PartsSending, type UnfinishedSend } from './send-in-parts.ts';
 import { KEEP_UNMERGED_MS } from './incoming-copies.ts';
 import { KeptForNextTry } from './kept-for-next-try.ts';
 import { MEETING_ENDED } from './meeting-host.ts';
@@ -27,7 +27,7 @@ import { partsRefusedNote } from './refusal-message.ts';
 const PART_BYTES = [16 * 1024, 4 * 1024, 1024, 256, 64, 16].map((kib) => kib * 1024 - 1024);
 /** Sends in parts in a row that broke off before the report stops calling the server. */
 const MAX_FRUITLESS_SENDS = 3;
-/** Tries in a row whose part under way was cut short before a send starts over in smaller parts. */
+/** Tries in a row whose part under way was cut short before that part is cut anew, smaller, with the rest. */
 const CUT_SHORT_TRIES_BEFORE_SMALLER = 3;
 
 /**
@@ -183,10 +183,12 @@ export class BacklogInParts {
         if (failure.unfinished) this.unfinishedSends.keep(url, failure.unfinished);
         // Parts of this size do not cross the line before it drops: smaller ones next. (Not
         // while the server keeps some, unless the one under way keeps being cut short: the
-        // next try would send it again, whole.)
+        // next try would send it again, whole. Then it is cut anew with the rest, and the
+        // parts the server stored are kept.)
         const cutShortAgain = failure.unfinished?.underWay === true && !progressed && run.triesWithoutProgress + 1 >= CUT_SHORT_TRIES_BEFORE_SMALLER;
         if (failure.partCutShort && (failure.unfinished === null || cutShortAgain)) {
-          if (cutShortAgain) this.unfinishedSends.discard(url);
+          const kept = cutShortAgain ? this.unfinishedSends.take(url) : null;
+          if (kept) this.unfinishedSends.keep(url, withoutPartUnderWay(kept));
           this.partBytesCutShort.set(url, Math.min(partBytes, this.partBytesCutShort.get(url) ?? Infinity));
         }
         if (run.cancelled) return;

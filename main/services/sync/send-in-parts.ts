@@ -39,6 +39,21 @@ export interface UnfinishedSend {
   readonly stored: number;
   /** A part was on its way: the mirror holds it, and the server may not. */
   readonly underWay: boolean;
+  /** The mirror's state vector before the part under way (what the server had stored), when one was. */
+  readonly beforeUnderWay: Uint8Array | null;
+}
+
+/**
+ * `send` without its part under way: its mirror as it was before that part, so that the
+ * next send cuts that part anew with the rest (in smaller parts) rather than send it
+ * again whole, and keeps the parts the server stored. The old mirror is let go.
+ */
+export function withoutPartUnderWay(send: UnfinishedSend): UnfinishedSend {
+  if (!send.underWay || send.beforeUnderWay === null) return send;
+  const mirror = mirrorAt(send.mirror, send.beforeUnderWay);
+  takePartsAsSent(mirror);
+  send.mirror.destroy();
+  return { ...send, mirror, underWay: false, beforeUnderWay: null };
 }
 
 export class SendInPartsError extends Error {
@@ -163,6 +178,7 @@ export function sendInParts(options: SendInPartsOptions): PartsSending {
    */
   let awaiting = resume?.underWay ?? false;
   let carriedOver = awaiting;
+  let beforeUnderWay = resume?.beforeUnderWay ?? null;
   let mergeAsked = false;
 
   const done = new Promise<void>((resolve, reject) => {
@@ -176,7 +192,7 @@ export function sendInParts(options: SendInPartsOptions): PartsSending {
       // The connection was lost after the mirror took in the copy: the server keeps the
       // copy, and the next send goes on from it. (Not after a part refused as too large:
       // the mirror holds it, and would send it again whole.)
-      if (error && lost && stored > 0) error.unfinished = { uploadId, mirror, stored, underWay: awaiting };
+      if (error && lost && stored > 0) error.unfinished = { uploadId, mirror, stored, underWay: awaiting, beforeUnderWay: awaiting ? beforeUnderWay : null };
       else mirror.destroy();
       if (error && lost && awaiting) error.partCutShort = true;
       if (error) reject(error);
@@ -202,6 +218,7 @@ export function sendInParts(options: SendInPartsOptions): PartsSending {
     const part = parts[sent] as Uint8Array;
     waitAtMost(`part ${sent + 1} of ${parts.length}`, part.length);
     awaiting = true;
+    beforeUnderWay = Y.encodeStateVector(mirror);
     Y.applyUpdate(mirror, part);
     // A part that brought the mirror nothing new sent nothing: there is no answer to wait for.
     if (provider.unsyncedChanges === 0) queueMicrotask(partStored);
