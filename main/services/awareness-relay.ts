@@ -150,10 +150,6 @@ function leaveLater(local: awarenessProtocol.Awareness, ids: number[], origin: s
   }, DEPARTURE_GRACE_MS).unref();
 }
 
-function ownPeople(local: awarenessProtocol.Awareness, ids: Iterable<number>): number[] {
-  const sets = [...sideOf(local).relayedIn];
-  return [...ids].filter((id) => id !== local.clientID && local.getStates().has(id) && !sets.some((set) => set.has(id)) && !stillLeaving(local, id));
-}
 
 export interface RelayOptions {
   /**
@@ -177,9 +173,10 @@ export function relayAwareness(local: awarenessProtocol.Awareness, remote: aware
   const side = sideOf(local);
   const fromRemote = new Set<number>();
   side.relayedIn.add(fromRemote);
-  const announced = (ids: Iterable<number>): number[] => options.announceEveryone
-    ? [...ids].filter((id) => id !== local.clientID && local.getStates().has(id) && !fromRemote.has(id) && !stillLeaving(local, id))
-    : ownPeople(local, ids);
+  // Everyone here but those this relay brought in; for the app's relays, only the session's own people.
+  const notOurs = (id: number): boolean => (options.announceEveryone ? fromRemote.has(id) : [...side.relayedIn].some((set) => set.has(id)));
+  const announced = (ids: Iterable<number>): number[] =>
+    [...ids].filter((id) => id !== local.clientID && local.getStates().has(id) && !notOurs(id) && !stillLeaving(local, id));
   const copyToRemote = clockKeepingCopy(local, remote, origin, side.outgoing);
   const forward = (from: awarenessProtocol.Awareness, copy: (ids: number[]) => void, track?: Set<number>) =>
     ({ added, updated, removed }: Change, changeOrigin: unknown): void => {

@@ -180,15 +180,13 @@ export class BacklogInParts {
         break;
       } catch (error) {
         failure = error instanceof SendInPartsError ? error : new SendInPartsError(String(error));
-        if (failure.unfinished) this.unfinishedSends.keep(url, failure.unfinished);
         // Parts of this size do not cross the line before it drops: smaller ones next. (Not
         // while the server keeps some, unless the one under way keeps being cut short: the
         // next try would send it again, whole. Then it is cut anew with the rest, and the
         // parts the server stored are kept.)
-        const cutShortAgain = failure.unfinished?.underWay === true && !progressed && run.triesWithoutProgress + 1 >= CUT_SHORT_TRIES_BEFORE_SMALLER;
+        const cutShortAgain = failure.partCutShort && failure.unfinished?.underWay === true && !progressed && run.triesWithoutProgress + 1 >= CUT_SHORT_TRIES_BEFORE_SMALLER;
+        if (failure.unfinished) this.unfinishedSends.keep(url, cutShortAgain ? withoutPartUnderWay(failure.unfinished) : failure.unfinished);
         if (failure.partCutShort && (failure.unfinished === null || cutShortAgain)) {
-          const kept = cutShortAgain ? this.unfinishedSends.take(url) : null;
-          if (kept) this.unfinishedSends.keep(url, withoutPartUnderWay(kept));
           this.partBytesCutShort.set(url, Math.min(partBytes, this.partBytesCutShort.get(url) ?? Infinity));
         }
         if (run.cancelled) return;

@@ -13,11 +13,11 @@
  * in memory only and seen by the sender alone. It opens as a copy of the report (so the
  * sender sends only what the report lacks), and holds the report open while it is
  * loaded, and for the presence grace after (the sender's presence is relayed to it:
- * incoming-copy-presence.ts). When
- * every part has arrived the sender asks for the merge: what the report lacks of the copy is applied to it in ONE
- * transaction, as Yjs's own sync would do. The merge is stored, broadcast and relayed like any
- * other change, and the sender is told "merged" only once it is stored (the answer
- * leaves through the same outbox as every acknowledgement, durable-outbox.ts).
+ * incoming-copy-presence.ts). When every part has arrived the sender asks for the merge:
+ * what the report lacks of the copy is applied to it in ONE transaction, as Yjs's own
+ * sync would do. The merge is stored, broadcast and relayed like any other change, and
+ * the sender is told "merged" only once it is stored (the answer leaves through the same
+ * outbox as every acknowledgement, durable-outbox.ts).
  *
  * A copy whose sender left before the merge (a line that drops) is kept a while, only
  * the parts it took: the sender comes back to the same copy (`?resume=1`, with the doc it
@@ -59,7 +59,7 @@ const TOO_MANY_COPIES = 'Too many members are sending this report in parts at on
  */
 export interface IncomingCopies extends Extension {
   /** Lets go at once of the reports unloaded copies still hold for DEPARTURE_GRACE_MS (the server is closing). */
-  letGoOfReports(): Promise<void>;
+  letGoOfReports(): void;
 }
 
 export function incomingCopies(hocuspocus: () => Hocuspocus, log: Logger, closeWaiting: (request: Request, reason: string) => void): IncomingCopies {
@@ -75,14 +75,9 @@ export function incomingCopies(hocuspocus: () => Hocuspocus, log: Logger, closeW
   };
   /** The report each loaded copy holds open, by copy name. */
   const reportHeldBy = new Map<string, DirectConnection>();
-  /** Reports whose copy unloaded, held until the sender's people have left them (below), each with its release. */
-  const heldPastUnload = new Map<DirectConnection, ReturnType<typeof setTimeout>>();
+  /** Reports whose copy unloaded, by copy name, held until the sender's people have left them (below). */
+  const heldPastUnload = new KeptForNextTry<DirectConnection>({ keepMs: DEPARTURE_GRACE_MS + 100, most: Infinity, drop: (held) => void held.disconnect().catch(() => undefined) });
   let closing = false;
-  const letGo = async (held: DirectConnection): Promise<void> => {
-    clearTimeout(heldPastUnload.get(held));
-    heldPastUnload.delete(held);
-    await held.disconnect();
-  };
   /** The parts of copies whose sender left before the merge, by copy name. */
   const kept = new KeptForNextTry<Uint8Array>({ keepMs: KEEP_UNMERGED_MS, most: MAX_KEPT_COPIES });
   /** Each loaded copy's state vector before any part: what it took is what came after. */
@@ -90,9 +85,9 @@ export function incomingCopies(hocuspocus: () => Hocuspocus, log: Logger, closeW
   const mergedCopies = new WeakSet<Y.Doc>();
   return {
     extensionName: 'PlenaryIncomingCopies',
-    letGoOfReports: async () => {
+    letGoOfReports: () => {
       closing = true;
-      await Promise.all([...heldPastUnload.keys()].map(letGo));
+      heldPastUnload.clear();
     },
     async onConnect({ documentName, instance, request, requestParameters }: onConnectPayload): Promise<void> {
       const reportId = reportOfIncomingCopy(documentName);
@@ -156,7 +151,7 @@ export function incomingCopies(hocuspocus: () => Hocuspocus, log: Logger, closeW
       // The sender's people leave the report after the presence relay's grace
       // (awareness-relay.ts): held open till then, their leaving reaches its members (here
       // and, through Redis, elsewhere) rather than wait for their presence to time out.
-      heldPastUnload.set(held, setTimeout(() => void letGo(held).catch(() => undefined), DEPARTURE_GRACE_MS + 100));
+      heldPastUnload.keep(documentName, held);
     },
     async onStateless({ documentName, document, connection, payload }: onStatelessPayload): Promise<void> {
       const reportId = reportOfIncomingCopy(documentName);

@@ -8,9 +8,9 @@
  * incoming-copies.ts), their awareness is relayed both ways, as the app relays its
  * windows' to a server link (awareness-relay.ts): the sender's people reach the report's
  * members (and, through Redis, the other processes', redis-relay.ts), the members reach
- * the sender. The relay is made as the copy loads, and ends as
- * it unloads, taking the sender's people out of the report. (Not on each change of
- * presence: those come many a second, for every report on the server.)
+ * the sender. The relay is made as the copy loads, and ends as it unloads, taking the
+ * sender's people out of the report. (Not on each change of presence: those come many a
+ * second, for every report on the server.)
  *
  * Each relay has an origin of its own, and announces everyone in the report: people
  * another relay brought into it (a meeting host's, meeting-host.ts; another sender's)
@@ -19,11 +19,6 @@
 import type { afterLoadDocumentPayload, afterUnloadDocumentPayload, Document, Extension } from '@hocuspocus/server';
 import { relayAwareness, type AwarenessRelay } from '../awareness-relay.ts';
 import { reportOfIncomingCopy } from '../../../shared/report-id.ts';
-
-const COPY_PRESENCE = 'plenary:presence of ';
-
-/** Whether a change of a report's presence is a sender's, relayed from their copy here. */
-export const isCopyPresence = (origin: unknown): boolean => typeof origin === 'symbol' && (origin.description?.startsWith(COPY_PRESENCE) ?? false);
 
 interface CopyRelay {
   readonly report: Document;
@@ -44,7 +39,7 @@ export function incomingCopyPresence(): Extension {
       const reportId = reportOfIncomingCopy(documentName);
       const report = reportId === null ? undefined : instance.documents.get(reportId);
       if (!report) return;
-      relays.set(documentName, { report, relay: relayAwareness(report.awareness, document.awareness, { origin: Symbol(`${COPY_PRESENCE}${documentName}`), announceEveryone: true }) });
+      relays.set(documentName, { report, relay: relayAwareness(report.awareness, document.awareness, { origin: Symbol(`plenary:presence of ${documentName}`), announceEveryone: true }) });
     },
     async afterUnloadDocument({ documentName }: afterUnloadDocumentPayload): Promise<void> {
       end(documentName);

@@ -1,8 +1,9 @@
 /**
  * What a try that broke off had done, kept a while for the next try to go on from (a
  * line that drops, then comes back): the parts a fetch received, the mirror of a send in
- * parts, the parts a server's incoming copy took. The latest `most` only, each for
- * `keepMs`; what goes is handed to `drop` (to free a Y.Doc).
+ * parts, the parts a server's incoming copy took; and a report an unloaded copy holds
+ * open a moment longer. The latest `most` only, each for `keepMs`; what goes is handed
+ * to `drop` (to free a Y.Doc, to let go of a report).
  */
 export class KeptForNextTry<T> {
   private readonly entries = new Map<string, { value: T; expiry: ReturnType<typeof setTimeout> }>();

@@ -36,7 +36,6 @@ import * as decoding from 'lib0/decoding';
 import { isTransactionOrigin, OutgoingMessage, type afterUnloadDocumentPayload, type Document, type Extension, type onAwarenessUpdatePayload, type onChangePayload } from '@hocuspocus/server';
 import type { DurableOutbox } from './durable-outbox.ts';
 import { isIncomingCopy } from '../../../shared/report-id.ts';
-import { isCopyPresence } from './incoming-copy-presence.ts';
 
 /**
  * First byte of a relay batch. The extension's own messages start with the length of
@@ -252,23 +251,22 @@ export async function redisExtension({ url, outbox, isStored, onRelayRefused, un
 
     /**
      * The extension publishes a report's presence at the end of the turn, and only if the
-     * report still has connections here then. Two changes it would lose are published
-     * at once:
+     * report still has connections here then. What it would lose of a change made here is
+     * published at once:
      * - a departure: the connection that closes, taking its people with it, may have been
      *   the last here; members on the other processes would see them until the 30 s
-     *   awareness timeout;
-     * - a sender in parts here, relayed into the report from her incoming copy
-     *   (incoming-copy-presence.ts) while no one here has it open: the others would not
-     *   see her until the parts are through.
-     * (A departure published twice is applied once.)
+     *   awareness timeout (a departure published twice is applied once);
+     * - any change to a report no one here has open: a sender in parts here, relayed into
+     *   it from her incoming copy (incoming-copy-presence.ts); the others would not see her
+     *   until the parts are through.
      */
     override async onAwarenessUpdate(data: onAwarenessUpdatePayload): Promise<void> {
       const origin = data.transactionOrigin;
       const fromRedis = isTransactionOrigin(origin) && origin.source === 'redis';
-      const now = fromRedis ? [] : data.document.connections.size === 0 && isCopyPresence(origin) ? [...data.added, ...data.updated, ...data.removed] : data.removed;
-      if (now.length > 0) {
+      const lost = data.document.connections.size === 0 ? [...data.added, ...data.updated, ...data.removed] : data.removed;
+      if (!fromRedis && lost.length > 0) {
         const internals = this as unknown as RedisInternals;
-        const message = new OutgoingMessage(data.documentName).createAwarenessUpdateMessage(data.awareness, now);
+        const message = new OutgoingMessage(data.documentName).createAwarenessUpdateMessage(data.awareness, lost);
         // (Not awaited, nor a failure reported: presence is renewed every 15 s, and with
         // Redis unreachable, or the server closing, a departure lost times out in 30 s.)
         this.pub.publish(internals.pubKey(data.documentName), internals.encodeMessage(message.toUint8Array())).catch(() => undefined);

@@ -49,7 +49,7 @@ export interface UnfinishedSend {
  * again whole, and keeps the parts the server stored. The old mirror is let go.
  */
 export function withoutPartUnderWay(send: UnfinishedSend): UnfinishedSend {
-  if (!send.underWay || send.beforeUnderWay === null) return send;
+  if (send.beforeUnderWay === null) return send;
   const mirror = mirrorAt(send.mirror, send.beforeUnderWay);
   takePartsAsSent(mirror);
   send.mirror.destroy();

@@ -359,7 +359,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       httpServer.close();
       for (const ws of sockets) ws.close(goodbye.code, goodbye.reason);
       hocuspocus.closeConnections();
-      await copies.letGoOfReports();
+      copies.letGoOfReports();
       hocuspocus.flushPendingStores();
       const deadline = Date.now() + 5_000;
       while (hocuspocus.getDocumentsCount() > 0 && Date.now() < deadline) {
