@@ -60,8 +60,10 @@ function clockKeepingCopy(
       encoding.writeVarUint(encoder, id);
       encoding.writeVarUint(encoder, clock + offset);
       encoding.writeVarString(encoder, JSON.stringify(state));
-      if (state === null) offsets.delete(id);
-      else offsets.set(id, offset);
+      // Kept past a removal: a session's relays share these offsets, and dropped by the first
+      // relay to forward a removal, the next sent it behind the clock its side held (taken
+      // for stale, the person stayed listed there until timed out).
+      offsets.set(id, offset);
     }
     awarenessProtocol.applyAwarenessUpdate(to, encoding.toUint8Array(encoder), origin);
   };
@@ -198,8 +200,9 @@ export function relayAwareness(local: awarenessProtocol.Awareness, remote: aware
     if (stillHere.length > 0) copyToRemote(stillHere);
     const gone = change.removed.filter((id) => id !== remote.clientID && !stillHere.includes(id));
     for (const id of gone) fromRemote.delete(id);
-    fromRemoteSide({ ...change, removed: [] }, changeOrigin);
+    // Leaving first: someone arriving in the same update as a person it replaces (a reload) then replaces them at once.
     leaveLater(local, gone, origin);
+    fromRemoteSide({ ...change, removed: [] }, changeOrigin);
   };
   const announce = (): void => {
     const present = announced(local.getStates().keys());

@@ -367,6 +367,33 @@ describe('presence of someone who comes back', () => {
   });
 });
 
+describe('presence of a host linked to a server', () => {
+  it("a window the host reloads replaces the old one at once for the meeting's guests", async () => {
+    // Found by the presence fuzz: the guests kept showing the closed window, until it
+    // timed out (the session's server link had announced it past the clock the meeting's
+    // relay then sent its removal with), or for the departure grace (the reloaded window
+    // came in the same update as the removal, and was taken in first).
+    const s = await server();
+    const { a, b, dataA, dataB } = twoCopies();
+    const before = windowOf(a.session, 'Ana');
+    cleanups.push(() => before.close());
+    const host = handlersFor(a, dataA);
+    await host.connectServer(s.url);
+    await until(() => ReportLinks.for(a, dataA).status().state === 'in-sync', 'the host on the server');
+    const guestWindow = rendererOf(b, 'Bo');
+    const meeting = await host.hostMeeting();
+    await handlersFor(b, dataB).connectServer(meeting.invite);
+    await until(() => namesIn(guestWindow).includes('Ana'), "Ana in the guest's window");
+    before.close();
+    const reloaded = windowOf(a.session, 'Ana');
+    cleanups.push(() => reloaded.close());
+    const ids = (): number[] => [...guestWindow.getStates().keys()];
+    await until(() => ids().includes(reloaded.awareness.clientID) && !ids().includes(before.awareness.clientID), 'the reloaded window in place of the old one', DEPARTURE_GRACE_MS / 2);
+    await new Promise((resolve) => setTimeout(resolve, DEPARTURE_GRACE_MS));
+    expect(namesIn(guestWindow).filter((name) => name === 'Ana')).toEqual(['Ana']);
+  });
+});
+
 describe('presence the server drops while the person is still here', () => {
   it('is announced again at once (as when the server closes late the connection it was announced on)', async () => {
     const s = await server();

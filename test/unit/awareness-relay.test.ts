@@ -139,6 +139,23 @@ describe('the presence relay', () => {
     expect(copyA.getStates().has(bo.id)).toBe(true);
   });
 
+  it('a window that closes, in a session linked to a server and hosting a meeting, is gone from both', () => {
+    // Found by the presence fuzz: the meeting's guests kept showing the host's closed window.
+    const session = awarenessWithout();
+    const server = awarenessWithout();
+    const meeting = awarenessWithout();
+    const ana = person('Ana');
+    ana.sendTo(session);
+    // Each link announces who is here as it starts, one clock past anything sent before.
+    relayAwareness(session, server);
+    relayAwareness(session, meeting);
+    expect(server.getStates().has(ana.id)).toBe(true);
+    expect(meeting.getStates().has(ana.id)).toBe(true);
+    awarenessProtocol.removeAwarenessStates(session, [ana.id], 'window closed');
+    expect(server.getStates().has(ana.id)).toBe(false);
+    expect(meeting.getStates().has(ana.id)).toBe(false);
+  });
+
   describe('someone a link stops carrying for a moment does not blink out', () => {
     it('a link that drops everyone and is back within the grace: they are shown throughout, and their changes after it show', () => {
       const { session, server } = sessionLinkedToServer();
@@ -193,6 +210,24 @@ describe('the presence relay', () => {
       expect(session.getStates().has(before.id)).toBe(true);
       const reloaded = person('Ana');
       reloaded.sendTo(server);
+      expect(session.getStates().has(reloaded.id)).toBe(true);
+      expect(session.getStates().has(before.id)).toBe(false);
+    });
+
+    it('a reloaded window arriving in the same update as the removal of the old one replaces it at once', () => {
+      const { session, server } = sessionLinkedToServer();
+      const before = person('Ana');
+      before.sendTo(server);
+      const reloaded = person('Ana');
+      const clock = server.meta.get(before.id)?.clock ?? 0;
+      const encoder = encoding.createEncoder();
+      encoding.writeVarUint(encoder, 2);
+      for (const [id, at, state] of [[before.id, clock + 1, null], [reloaded.id, 1, { user: { name: 'Ana' } }]] as const) {
+        encoding.writeVarUint(encoder, id);
+        encoding.writeVarUint(encoder, at);
+        encoding.writeVarString(encoder, JSON.stringify(state));
+      }
+      awarenessProtocol.applyAwarenessUpdate(server, encoding.toUint8Array(encoder), 'link');
       expect(session.getStates().has(reloaded.id)).toBe(true);
       expect(session.getStates().has(before.id)).toBe(false);
     });
