@@ -105,6 +105,8 @@ const userOf = (state: Record<string, unknown> | undefined): string | null => (s
 /**
  * Someone leaving whose person is here anew, by another client id (a window reloaded),
  * goes at once: shown out their grace, they would be listed twice, with two carets.
+ * Not someone back meanwhile (by this very update, or a link that carries them again): a
+ * second window of theirs is no reload.
  */
 function leaveAtOnceIfReplaced(local: awarenessProtocol.Awareness, side: SessionSide, arrived: number[]): void {
   if (side.leaving.size === 0) return;
@@ -113,7 +115,7 @@ function leaveAtOnceIfReplaced(local: awarenessProtocol.Awareness, side: Session
   if (users.size === 0) return;
   const byOrigin = new Map<symbol, number[]>();
   for (const [id, { origin }] of side.leaving) {
-    if (!users.has(userOf(local.getStates().get(id)))) continue;
+    if (!stillLeaving(local, id) || !users.has(userOf(local.getStates().get(id)))) continue;
     side.leaving.delete(id);
     byOrigin.set(origin, [...(byOrigin.get(origin) ?? []), id]);
   }

@@ -232,6 +232,50 @@ describe('the presence relay', () => {
       expect(session.getStates().has(before.id)).toBe(false);
     });
 
+    it("a second window of someone back on a link that reconnected does not take the first one's place", () => {
+      // Found by the presence fuzz (seed 2051): the first window, back by the link but at a
+      // clock the session held already, was still counted as leaving, and taken for the
+      // old window of a reload when the second one arrived.
+      const { session, server } = sessionLinkedToServer();
+      const chen = person('Chen');
+      chen.sendTo(server);
+      const clock = server.meta.get(chen.id)?.clock ?? 0;
+      // The link's connection drops: its provider removes everyone. It reconnects, and the
+      // server sends Chen's state as it was (the link forgot the removal's clock).
+      awarenessProtocol.removeAwarenessStates(server, [chen.id], 'provider');
+      server.meta.delete(chen.id);
+      awarenessProtocol.applyAwarenessUpdate(server, stateAt(chen.id, clock, { user: { name: 'Chen' } }), 'link');
+      const second = person('Chen');
+      second.sendTo(server);
+      expect(session.getStates().has(second.id)).toBe(true);
+      expect(session.getStates().has(chen.id)).toBe(true);
+      vi.advanceTimersByTime(2 * DEPARTURE_GRACE_MS);
+      expect(session.getStates().has(chen.id)).toBe(true);
+    });
+
+    it('someone whose windows come back in one update, one of them no longer counted as leaving, keeps both', () => {
+      const session = awarenessWithout();
+      const meeting = awarenessWithout();
+      const meetingRelay = relayAwareness(session, meeting);
+      const first = person('Chen');
+      first.sendTo(meeting);
+      meetingRelay.stop();
+      // Back by the server in one update, with a second window the session had not seen.
+      const server = awarenessWithout();
+      relayAwareness(session, server);
+      const second = person('Chen');
+      const encoder = encoding.createEncoder();
+      encoding.writeVarUint(encoder, 2);
+      for (const [id, at] of [[first.id, 9], [second.id, 1]] as const) {
+        encoding.writeVarUint(encoder, id);
+        encoding.writeVarUint(encoder, at);
+        encoding.writeVarString(encoder, JSON.stringify({ user: { name: 'Chen' } }));
+      }
+      awarenessProtocol.applyAwarenessUpdate(server, encoding.toUint8Array(encoder), 'link');
+      expect(session.getStates().has(first.id)).toBe(true);
+      expect(session.getStates().has(second.id)).toBe(true);
+    });
+
     it('someone who really left goes after the grace', () => {
       const { session, server } = sessionLinkedToServer();
       const bo = person('Bo');
