@@ -4,7 +4,7 @@
  * reach a report, for tests that need a peer without a browser.
  */
 import * as Y from 'yjs';
-import { Awareness } from 'y-protocols/awareness';
+import { Awareness, removeAwarenessStates } from 'y-protocols/awareness';
 import type { ReportSession } from '../../main/services/report-session.ts';
 import { encodeAwareness, encodeSyncStep1, encodeUpdate, handleMessage } from '../../main/services/messages.ts';
 
@@ -37,9 +37,12 @@ export function connectToSession(session: ReportSession, doc: Y.Doc): () => void
 
 /**
  * A window's presence on a report's session (its own doc and awareness; the text is not
- * synced): with a `name` it is someone there, without one it only watches who is.
+ * synced): with a `name` it is someone there, whose changes (a caret, the renewal a page
+ * makes every 15 s) reach the session as a page's do; without one it only watches who is.
+ * It closes as a page that unloads (saying goodbye: its removal) or, by default, as one
+ * that crashes (the session withdraws it).
  */
-export function windowOf(session: ReportSession, name?: string): { awareness: Awareness; close(): void } {
+export function windowOf(session: ReportSession, name?: string): { awareness: Awareness; close(withGoodbye?: boolean): void } {
   const doc = new Y.Doc();
   const awareness = new Awareness(doc);
   if (name) awareness.setLocalStateField('user', { name, group: 'civil society', colour: 2 });
@@ -47,10 +50,18 @@ export function windowOf(session: ReportSession, name?: string): { awareness: Aw
   const peer = session.connect((message) => {
     handleMessage(message, doc, awareness, 'main');
   });
-  if (name) peer.receive(encodeAwareness(awareness, [doc.clientID]));
+  const sendOwn = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown): void => {
+    if (origin !== 'main' && [...added, ...updated, ...removed].includes(doc.clientID)) peer.receive(encodeAwareness(awareness, [doc.clientID]));
+  };
+  if (name) {
+    awareness.on('update', sendOwn);
+    peer.receive(encodeAwareness(awareness, [doc.clientID]));
+  }
   return {
     awareness,
-    close: () => {
+    close: (withGoodbye = false) => {
+      if (withGoodbye) removeAwarenessStates(awareness, [doc.clientID], 'window unload');
+      awareness.off('update', sendOwn);
       peer.close();
       awareness.destroy();
     },

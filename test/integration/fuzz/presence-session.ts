@@ -16,28 +16,21 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as Y from 'yjs';
 import * as prng from 'lib0/prng';
-import { Awareness, removeAwarenessStates } from 'y-protocols/awareness';
+import type { Awareness } from 'y-protocols/awareness';
 import { createReportFile, openReportFile, type OpenReport } from '../../../main/services/open-report.ts';
 import { syncHandlers, type SyncHandlers } from '../../../main/services/sync-handlers.ts';
 import { ReportLinks } from '../../../main/services/report-links.ts';
 import { startSyncServer } from '../../../main/services/sync/server.ts';
 import { silentLogger } from '../../../main/services/sync/log.ts';
-import { encodeAwareness, handleMessage } from '../../../main/services/messages.ts';
 import { DEPARTURE_GRACE_MS } from '../../../main/services/awareness-relay.ts';
 import { BLANK_REPORT_TEMPLATE } from '../../../shared/report-template.ts';
 import { cuttableLink, type Relay } from '../fixtures/sync/harness.ts';
+import { windowOf } from '../session-peer.ts';
 
 type LinkedTo = 'server' | 'meeting' | 'none';
 
-/** A window on a report's session that says who it is, and renews and withdraws it as a page does. */
-interface PresenceWindow {
-  readonly name: string;
-  readonly awareness: Awareness;
-  /** Closes it, with the page's goodbye (its removal) or without (a crash). */
-  close(withGoodbye: boolean): void;
-}
+type PresenceWindow = ReturnType<typeof windowOf> & { readonly name: string };
 
 interface Member {
   readonly name: string;
@@ -64,27 +57,7 @@ export interface PresenceSessionResult {
 const STEPS = 20;
 const LONGEST_PAUSE_MS = 1_500;
 
-function openWindow(report: OpenReport, name: string): PresenceWindow {
-  const doc = new Y.Doc();
-  const awareness = new Awareness(doc);
-  awareness.setLocalStateField('user', { name, group: 'civil society', colour: 2 });
-  const peer = report.session.connect((message) => handleMessage(message, doc, awareness, 'main'));
-  const sendOwn = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown): void => {
-    if (origin !== 'main' && [...added, ...updated, ...removed].includes(doc.clientID)) peer.receive(encodeAwareness(awareness, [doc.clientID]));
-  };
-  awareness.on('update', sendOwn);
-  peer.receive(encodeAwareness(awareness, [doc.clientID]));
-  return {
-    name,
-    awareness,
-    close(withGoodbye) {
-      if (withGoodbye) removeAwarenessStates(awareness, [doc.clientID], 'window unload');
-      awareness.off('update', sendOwn);
-      peer.close();
-      awareness.destroy();
-    },
-  };
-}
+const openWindow = (report: OpenReport, name: string): PresenceWindow => ({ name, ...windowOf(report.session, name) });
 
 const namesShownIn = (awareness: Awareness): string[] =>
   [...awareness.getStates().values()].map((state) => (state.user as { name?: string } | undefined)?.name ?? '').filter(Boolean).sort();
