@@ -27,15 +27,20 @@ function person(name: string): { id: number; sendTo(into: awarenessProtocol.Awar
   };
 }
 
-/** A state as a link would carry it, at a clock of the test's choosing. */
-function stateAt(id: number, clock: number, state: Record<string, unknown> | null): Uint8Array {
+type StateAt = readonly [id: number, clock: number, state: Record<string, unknown> | null];
+
+/** States as a link would carry them in one update, at clocks of the test's choosing. */
+function statesAt(...states: StateAt[]): Uint8Array {
   const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, 1);
-  encoding.writeVarUint(encoder, id);
-  encoding.writeVarUint(encoder, clock);
-  encoding.writeVarString(encoder, JSON.stringify(state));
+  encoding.writeVarUint(encoder, states.length);
+  for (const [id, clock, state] of states) {
+    encoding.writeVarUint(encoder, id);
+    encoding.writeVarUint(encoder, clock);
+    encoding.writeVarString(encoder, JSON.stringify(state));
+  }
   return encoding.toUint8Array(encoder);
 }
+const stateAt = (id: number, clock: number, state: Record<string, unknown> | null): Uint8Array => statesAt([id, clock, state]);
 
 /** Every moment `awareness` changed and did not hold `id`. */
 function blinksOf(awareness: awarenessProtocol.Awareness, id: number): number[] {
@@ -220,14 +225,7 @@ describe('the presence relay', () => {
       before.sendTo(server);
       const reloaded = person('Ana');
       const clock = server.meta.get(before.id)?.clock ?? 0;
-      const encoder = encoding.createEncoder();
-      encoding.writeVarUint(encoder, 2);
-      for (const [id, at, state] of [[before.id, clock + 1, null], [reloaded.id, 1, { user: { name: 'Ana' } }]] as const) {
-        encoding.writeVarUint(encoder, id);
-        encoding.writeVarUint(encoder, at);
-        encoding.writeVarString(encoder, JSON.stringify(state));
-      }
-      awarenessProtocol.applyAwarenessUpdate(server, encoding.toUint8Array(encoder), 'link');
+      awarenessProtocol.applyAwarenessUpdate(server, statesAt([before.id, clock + 1, null], [reloaded.id, 1, { user: { name: 'Ana' } }]), 'link');
       expect(session.getStates().has(reloaded.id)).toBe(true);
       expect(session.getStates().has(before.id)).toBe(false);
     });
@@ -264,14 +262,8 @@ describe('the presence relay', () => {
       const server = awarenessWithout();
       relayAwareness(session, server);
       const second = person('Chen');
-      const encoder = encoding.createEncoder();
-      encoding.writeVarUint(encoder, 2);
-      for (const [id, at] of [[first.id, 9], [second.id, 1]] as const) {
-        encoding.writeVarUint(encoder, id);
-        encoding.writeVarUint(encoder, at);
-        encoding.writeVarString(encoder, JSON.stringify({ user: { name: 'Chen' } }));
-      }
-      awarenessProtocol.applyAwarenessUpdate(server, encoding.toUint8Array(encoder), 'link');
+      const chen = { user: { name: 'Chen' } };
+      awarenessProtocol.applyAwarenessUpdate(server, statesAt([first.id, 9, chen], [second.id, 1, chen]), 'link');
       expect(session.getStates().has(first.id)).toBe(true);
       expect(session.getStates().has(second.id)).toBe(true);
     });
