@@ -17,7 +17,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as prng from 'lib0/prng';
-import type { Awareness } from 'y-protocols/awareness';
 import { createReportFile, openReportFile, type OpenReport } from '../../../main/services/open-report.ts';
 import { syncHandlers, type SyncHandlers } from '../../../main/services/sync-handlers.ts';
 import { ReportLinks } from '../../../main/services/report-links.ts';
@@ -26,7 +25,7 @@ import { silentLogger } from '../../../main/services/sync/log.ts';
 import { DEPARTURE_GRACE_MS } from '../../../main/services/awareness-relay.ts';
 import { BLANK_REPORT_TEMPLATE } from '../../../shared/report-template.ts';
 import { cuttableLink, type Relay } from '../fixtures/sync/harness.ts';
-import { windowOf } from '../session-peer.ts';
+import { namesIn, windowOf } from '../session-peer.ts';
 
 type LinkedTo = 'server' | 'meeting' | 'none';
 
@@ -58,9 +57,6 @@ const STEPS = 20;
 const LONGEST_PAUSE_MS = 1_500;
 
 const openWindow = (report: OpenReport, name: string): PresenceWindow => ({ name, ...windowOf(report.session, name) });
-
-const namesShownIn = (awareness: Awareness): string[] =>
-  [...awareness.getStates().values()].map((state) => (state.user as { name?: string } | undefined)?.name ?? '').filter(Boolean).sort();
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -220,7 +216,7 @@ export async function runPresenceSession(seed: number): Promise<PresenceSessionR
         : [member];
       const expected = reached.flatMap((m) => m.windows.map((window) => window.name)).sort();
       for (const window of member.windows) {
-        const shown = namesShownIn(window.awareness);
+        const shown = namesIn(window.awareness).sort();
         if (shown.join() !== expected.join()) problems.push(`${member.name}'s window shows ${shown.join(', ')}; there are ${expected.join(', ')}`);
       }
     }
