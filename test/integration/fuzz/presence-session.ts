@@ -13,9 +13,9 @@
  * windows; the host sees both). Someone who left, however they left, is no longer shown;
  * someone still there is.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import * as prng from 'lib0/prng';
 import { createReportFile, openReportFile, type OpenReport } from '../../../main/services/open-report.ts';
 import { syncHandlers, type SyncHandlers } from '../../../main/services/sync-handlers.ts';
@@ -24,7 +24,7 @@ import { startSyncServer } from '../../../main/services/sync/server.ts';
 import { silentLogger } from '../../../main/services/sync/log.ts';
 import { DEPARTURE_GRACE_MS } from '../../../main/services/awareness-relay.ts';
 import { BLANK_REPORT_TEMPLATE } from '../../../shared/report-template.ts';
-import { cuttableLink, type Relay } from '../fixtures/sync/harness.ts';
+import { cuttableLink, tempDir, waitFor, type Relay } from '../fixtures/sync/harness.ts';
 import { namesIn, windowOf } from '../session-peer.ts';
 
 type LinkedTo = 'server' | 'meeting' | 'none';
@@ -58,23 +58,13 @@ const LONGEST_PAUSE_MS = 1_500;
 
 const openWindow = (report: OpenReport, name: string): PresenceWindow => ({ name, ...windowOf(report.session, name) });
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(check: () => boolean, what: string, ms = 45_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
-    await sleep(25);
-  }
-}
-
 export async function runPresenceSession(seed: number): Promise<PresenceSessionResult> {
   const gen = prng.create(seed);
   const pick = <T>(items: readonly T[]): T => prng.oneOf(gen, items as T[]);
   const chance = (p: number): boolean => prng.real53(gen) < p;
   const steps: string[] = [];
   const cleanups: Array<() => unknown> = [];
-  const dir = mkdtempSync(join(tmpdir(), 'plenary-presence-fuzz-'));
+  const dir = tempDir('plenary-presence-fuzz-');
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   try {
     const server = await startSyncServer({ dataDir: join(dir, 'server'), host: '127.0.0.1', port: 0, log: silentLogger });
@@ -202,7 +192,7 @@ export async function runPresenceSession(seed: number): Promise<PresenceSessionR
     }
 
     const reachable = members.filter((m) => m !== gone);
-    await until(() => reachable.every((m) => m.linkedTo === 'none' || inSync(m)), 'every link in sync');
+    await waitFor(() => reachable.every((m) => m.linkedTo === 'none' || inSync(m)), 45_000, 'every link in sync');
     await sleep(DEPARTURE_GRACE_MS + 3_000);
 
     const onServer = reachable.filter((m) => m.linkedTo === 'server');
