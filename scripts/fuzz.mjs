@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 // Fuzz from the command line. Convergence: `npm run fuzz -- --sessions N [--first S]`.
-// Presence: `npm run fuzz -- --presence --sessions N [--first S]` (each session takes
-// some 20 s, most of it waiting, as the app does, for lines and the departure grace).
+// Presence: `npm run fuzz -- --presence [--redis] --sessions N [--first S]` (each session
+// takes some 20 s, most of it waiting, as the app does, for lines and the departure grace;
+// --redis: two server processes through a real redis-server).
 // `PLENARY_FUZZ_SEED=S npm run fuzz [-- --presence]` replays one seed. Runs the
 // TypeScript sources directly (Node 22 strips types). Exit code 1 when any session fails.
 import { parseArgs } from 'node:util';
 import { runSessions, seedsToRun } from '../test/integration/fuzz/run-sessions.ts';
 
 const { values } = parseArgs({
-  options: { sessions: { type: 'string' }, first: { type: 'string' }, presence: { type: 'boolean', default: false } },
+  options: { sessions: { type: 'string' }, first: { type: 'string' }, presence: { type: 'boolean', default: false }, redis: { type: 'boolean', default: false } },
 });
 const sessions = Number(values.sessions ?? (values.presence ? '20' : '500'));
 if (!Number.isSafeInteger(sessions) || sessions < 1) {
@@ -17,14 +18,14 @@ if (!Number.isSafeInteger(sessions) || sessions < 1) {
 }
 const first = values.first === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(values.first);
 const seeds = seedsToRun(sessions, process.env, first);
-const replay = (seed) => `Replay: PLENARY_FUZZ_SEED=${seed} npm run fuzz${values.presence ? ' -- --presence' : ''}`;
+const replay = (seed) => `Replay: PLENARY_FUZZ_SEED=${seed} npm run fuzz${values.presence ? ` -- --presence${values.redis ? ' --redis' : ''}` : ''}`;
 
 if (values.presence) {
   const { runPresenceSession } = await import('../test/integration/fuzz/presence-session.ts');
-  console.log(`Presence fuzz: ${seeds.length} session(s), seeds ${seeds[0]}…${seeds[seeds.length - 1]}`);
+  console.log(`Presence fuzz${values.redis ? ' through Redis' : ''}: ${seeds.length} session(s), seeds ${seeds[0]}…${seeds[seeds.length - 1]}`);
   const failed = [];
   for (const seed of seeds) {
-    const { steps, problems } = await runPresenceSession(seed).catch((error) => ({ steps: [], problems: [String(error)] }));
+    const { steps, problems } = await runPresenceSession(seed, { throughRedis: values.redis }).catch((error) => ({ steps: [], problems: [String(error)] }));
     if (problems.length === 0) continue;
     failed.push(seed);
     console.log(`FAIL seed ${seed}:\n  ${[...steps, ...problems].join('\n  ')}`);

@@ -7,6 +7,9 @@
  * carets moved, the meeting stopped and started again. At the end, one member may drop off
  * the network for good and another leave.
  *
+ * Through Redis (`{ throughRedis: true }`), the server is two server processes sharing
+ * reports through a real redis-server, and each member is linked to one of them.
+ *
  * Then, once every link is in sync and the departure grace is over, every window must
  * show exactly who is there: its own member's windows, and those its link reaches (a
  * server's members see each other; a meeting's guests see each other and the host's
@@ -24,7 +27,7 @@ import { startSyncServer } from '../../../main/services/sync/server.ts';
 import { silentLogger } from '../../../main/services/sync/log.ts';
 import { DEPARTURE_GRACE_MS } from '../../../main/services/awareness-relay.ts';
 import { BLANK_REPORT_TEMPLATE } from '../../../shared/report-template.ts';
-import { cuttableLink, tempDir, waitFor, type Relay } from '../fixtures/sync/harness.ts';
+import { cuttableLink, startRedis, startServerProcess, tempDir, waitFor, type Relay } from '../fixtures/sync/harness.ts';
 import { namesIn, windowOf } from '../session-peer.ts';
 
 type LinkedTo = 'server' | 'meeting' | 'none';
@@ -58,7 +61,30 @@ const LONGEST_PAUSE_MS = 1_500;
 
 const openWindow = (report: OpenReport, name: string): PresenceWindow => ({ name, ...windowOf(report.session, name) });
 
-export async function runPresenceSession(seed: number): Promise<PresenceSessionResult> {
+export interface PresenceSessionOptions {
+  /** Two server processes sharing reports through Redis instead of one server. */
+  readonly throughRedis?: boolean;
+}
+
+/** The ports of the standing server: one, or two processes behind one Redis. */
+async function startServers(dataDir: string, throughRedis: boolean, cleanups: Array<() => unknown>): Promise<number[]> {
+  if (!throughRedis) {
+    const server = await startSyncServer({ dataDir, host: '127.0.0.1', port: 0, log: silentLogger });
+    cleanups.push(() => server.close());
+    return [Number(new URL(server.url).port)];
+  }
+  const redis = await startRedis();
+  cleanups.push(() => redis.stop());
+  const ports: number[] = [];
+  for (let i = 0; i < 2; i++) {
+    const server = await startServerProcess({ dataDir, args: ['--redis', redis.url] });
+    cleanups.push(() => server.stop('SIGTERM'));
+    ports.push(server.port);
+  }
+  return ports;
+}
+
+export async function runPresenceSession(seed: number, options: PresenceSessionOptions = {}): Promise<PresenceSessionResult> {
   const gen = prng.create(seed);
   const pick = <T>(items: readonly T[]): T => prng.oneOf(gen, items as T[]);
   const chance = (p: number): boolean => prng.real53(gen) < p;
@@ -67,9 +93,7 @@ export async function runPresenceSession(seed: number): Promise<PresenceSessionR
   const dir = tempDir('plenary-presence-fuzz-');
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   try {
-    const server = await startSyncServer({ dataDir: join(dir, 'server'), host: '127.0.0.1', port: 0, log: silentLogger });
-    cleanups.push(() => server.close());
-    const serverPort = Number(new URL(server.url).port);
+    const serverPorts = await startServers(join(dir, 'server'), options.throughRedis ?? false, cleanups);
     const original = createReportFile(join(dir, 'Ana.plenary'), BLANK_REPORT_TEMPLATE, { title: 'Tunis draft' });
     const members: Member[] = [];
     for (const name of ['Ana', 'Bo', 'Chen', 'Dalia']) {
@@ -81,7 +105,10 @@ export async function runPresenceSession(seed: number): Promise<PresenceSessionR
         chooseExportPath: (path) => path, chooseExportFolder: (path) => path, chooseImportPaths: (paths) => paths,
         join: { folder: join(dataDir, 'Reports'), recentReports: () => [], opened: (joined) => joined.summary() },
       });
-      const serverLine = await cuttableLink(serverPort);
+      // (Drawn only through Redis, so that a seed takes the same steps on one server as before.)
+      const serverIndex = serverPorts.length > 1 ? prng.uint32(gen, 0, serverPorts.length - 1) : 0;
+      if (serverPorts.length > 1) steps.push(`${name} uses server process ${serverIndex + 1}`);
+      const serverLine = await cuttableLink(serverPorts[serverIndex]!);
       cleanups.push(() => serverLine.close());
       cleanups.push(() => ReportLinks.for(report, dataDir, { reconnect: false }).close());
       const member: Member = { name, report, dataDir, handlers, serverLine, meetingLine: null, windows: [openWindow(report, name)], linkedTo: 'server', rememberedServer: true, cut: false };
