@@ -11,6 +11,7 @@ import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import * as syncProtocol from 'y-protocols/sync';
 import * as awarenessProtocol from 'y-protocols/awareness';
+import { integrationProblem, type DecodedUpdate } from './update-integrity.ts';
 
 export const MessageType = { sync: 0, awareness: 1 } as const;
 
@@ -48,22 +49,25 @@ export function encodeAwareness(awareness: awarenessProtocol.Awareness, clients:
 }
 
 /**
- * Checks that bytes claiming to be a Yjs update decode as one, exactly, without
- * touching the doc: a malformed update must be refused whole, never half-applied.
- * Empty input is refused (yjs#498), and so are bytes left over after the update's
- * delete set, which Yjs would silently ignore (yjs#687's v2 payload reads as an empty
- * v1 update). v1 decoding reads at least one byte per struct, so its time is bounded
- * by the size, which callers cap (MAX_MESSAGE_BYTES).
+ * Checks that bytes claiming to be a Yjs update decode as one, exactly, and that Yjs can
+ * integrate all of it, without touching the doc: a malformed update must be refused
+ * whole, never half-applied. Empty input is refused (yjs#498), and so are bytes left over
+ * after the update's delete set, which Yjs would silently ignore (yjs#687's v2 payload
+ * reads as an empty v1 update), and structs that would make Yjs throw halfway through
+ * (update-integrity.ts). v1 decoding reads at least one byte per struct, so its time is
+ * bounded by the size, which callers cap (MAX_MESSAGE_BYTES).
  */
 export function assertWellFormedUpdate(update: Uint8Array): void {
   if (!(update instanceof Uint8Array) || update.length === 0) throw new MalformedMessageError('Empty Yjs update.');
-  let left: number;
+  let decoded: { update: DecodedUpdate; bytesLeft: number };
   try {
-    left = unreadBytesAfterUpdate(update);
+    decoded = decodeMeasured(update);
   } catch (error) {
     throw new MalformedMessageError(`Malformed Yjs update: ${(error as Error).message}`);
   }
-  if (left !== 0) throw new MalformedMessageError(`Malformed Yjs update: ${left} bytes after its end.`);
+  if (decoded.bytesLeft !== 0) throw new MalformedMessageError(`Malformed Yjs update: ${decoded.bytesLeft} bytes after its end.`);
+  const problem = integrationProblem(decoded.update);
+  if (problem) throw new MalformedMessageError(`Malformed Yjs update: ${problem}.`);
 }
 
 /** The byte decoder of the last MeasuringDecoder made (decoding is synchronous). */
@@ -82,13 +86,13 @@ class MeasuringDecoder extends Y.UpdateDecoderV1 {
   }
 }
 
-/** Decodes a v1 update (throws if it does not decode) and returns how many bytes were left unread. */
-export function unreadBytesAfterUpdate(update: Uint8Array): number {
+/** Decodes a v1 update (throws if it does not decode), and says how many bytes were left unread. */
+function decodeMeasured(update: Uint8Array): { update: DecodedUpdate; bytesLeft: number } {
   measuredBytes = null;
-  Y.decodeUpdateV2(update, MeasuringDecoder);
+  const decoded = Y.decodeUpdateV2(update, MeasuringDecoder);
   const decoder = measuredBytes as { arr: Uint8Array; pos: number } | null;
   measuredBytes = null;
-  return decoder ? decoder.arr.length - decoder.pos : 0;
+  return { update: decoded, bytesLeft: decoder ? decoder.arr.length - decoder.pos : 0 };
 }
 
 export interface PeerTrust {

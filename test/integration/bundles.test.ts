@@ -27,6 +27,7 @@ import { prepareStance, signEndorsement } from '../../shared/endorsement.ts';
 import { addParagraph } from '../unit/helpers/add-paragraph.ts';
 import { putEndorsement } from '../../shared/endorsement-store.ts';
 import { encodeBundleDeclaring } from '../unit/helpers/bundle-bomb.ts';
+import { halfApplyingUpdate } from '../unit/helpers/crafted-updates.ts';
 import { connectToSession } from './session-peer.ts';
 
 let dir: string;
@@ -467,6 +468,15 @@ describe('bundles refused, report untouched', () => {
     const bundle = readBundle(path);
     // yjs#498-style: a struct count with nothing behind it.
     writeFileSync(path, encodeBundle({ ...bundle, update: new Uint8Array([5, 1, 2, 3]) }, brotliCodec));
+    expect((await refusal(b, path)).message).toMatch(/cannot be read/);
+  });
+
+  it('a bundle whose checksum matches but whose update Yjs would apply only in part', async () => {
+    const { a, b } = twoCopies();
+    const { path } = await exportBundle({ doc: a.doc, path: join(dir, 'h.plenary-changes'), recipient: 'Bo', sender: 'Ana', peers });
+    const bundle = readBundle(path);
+    const update = bundle.updateFormat === 'v2' ? Y.convertUpdateFormatV1ToV2(halfApplyingUpdate()) : halfApplyingUpdate();
+    writeFileSync(path, encodeBundle({ ...bundle, update }, brotliCodec));
     expect((await refusal(b, path)).message).toMatch(/cannot be read/);
   });
 

@@ -6,14 +6,18 @@
  * - yjs#498: a zero-length update;
  * - yjs#687: the thread's v2 payload `00010000…7f0000` (run-length DoS) sent as an update;
  * - y-websocket#82: the text "..`" sent as a text frame, and its bytes as a binary one.
+ * And an update that decodes whole but that Yjs would apply only in part: it throws
+ * halfway through, keeping (and sending to everyone) what came before
+ * (shared/update-integrity.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import { connectClient, startServerProcess, tempDir, waitFor, type ServerProcess, type TestClient } from './fixtures/sync/harness.ts';
-import { UpdateGuard, MalformedUpdateError } from '../../main/services/sync/update-guard.ts';
+import { INLINE_DECODE_LIMIT, UpdateGuard, MalformedUpdateError } from '../../main/services/sync/update-guard.ts';
 import { YJS_479, YJS_687, awarenessNotJsonFrame, frame, hugeLengthFrame, updateFrame as updateFrameFor } from './fixtures/sync/hostile-frames.ts';
+import { craftedUpdate, FIRST_INTEGRATED_CLIENT, halfApplyingUpdate } from '../unit/helpers/crafted-updates.ts';
 
 const REPORT = 'target-report';
 const MAX_MESSAGE_BYTES = 512 * 1024;
@@ -84,6 +88,8 @@ const cases: Array<[string, () => Promise<number>, number[]]> = [
   ['yjs#498: an empty update', () => sendHostile(updateFrame(new Uint8Array(0))), [1007]],
   ['yjs#498: an empty sync step 2', () => sendHostile(updateFrame(new Uint8Array(0), 1)), [1007]],
   ['yjs#687: the run-length payload as an update', () => sendHostile(updateFrame(YJS_687)), [1007]],
+  ['an update Yjs would apply only in part', () => sendHostile(updateFrame(halfApplyingUpdate())), [1007]],
+  ['a sync step 2 Yjs would apply only in part', () => sendHostile(updateFrame(halfApplyingUpdate(), 1)), [1007]],
   ['a truncated real update', () => {
     const d = new Y.Doc();
     d.getText('body').insert(0, 'FORGED paragraph that is long enough');
@@ -156,6 +162,23 @@ describe('bounded update decoding', () => {
       await guard.close();
     }
   });
+
+  it('refuses off the main thread, as inline, an update Yjs would apply only in part (v1 and v2)', async () => {
+    const guard = new UpdateGuard({ timeoutMs: 5_000 });
+    try {
+      // Past the inline limit: the worker decodes it.
+      const large = craftedUpdate([
+        { client: FIRST_INTEGRATED_CLIENT, text: 'FORGED '.repeat(12 * 1024) },
+        { client: 1, text: 'x', origin: { client: 1, clock: 7 } },
+      ]);
+      expect(large.length).toBeGreaterThan(INLINE_DECODE_LIMIT);
+      await expect(guard.check(large)).rejects.toThrow(/refers to its own client's clock 7, not yet written/);
+      await expect(guard.check(Y.convertUpdateFormatV1ToV2(large), 'v2')).rejects.toThrow(/not yet written/);
+      await expect(guard.check(Y.convertUpdateFormatV1ToV2(halfApplyingUpdate()), 'v2')).rejects.toBeInstanceOf(MalformedUpdateError);
+    } finally {
+      await guard.close();
+    }
+  });
 });
 
 describe('hostile input on the app side (main ↔ renderer link)', () => {
@@ -182,6 +205,7 @@ describe('hostile input on the app side (main ↔ renderer link)', () => {
       syncUpdate(YJS_479),
       syncUpdate(new Uint8Array(0)),
       syncUpdate(YJS_687),
+      syncUpdate(halfApplyingUpdate()),
     ];
     for (const message of hostile) {
       expect(() => peer.receive(message)).toThrow(MalformedMessageError);

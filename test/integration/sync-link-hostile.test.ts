@@ -2,7 +2,7 @@
  * Hostile input on the app's side of a server link: the app connects a report to a
  * "server" (a WebSocket server on loopback) that answers with malformed frames — the
  * same kinds the sync server refuses from clients, and the known malformed-update
- * reproductions. Each closes the connection with a log line, the report stays exactly as
+ * reproductions, and an update Yjs would apply only in part. Each closes the connection with a log line, the report stays exactly as
  * it was, and nothing escapes as an uncaught error (vitest fails the run on one). Then a
  * real server's large update (checked off-thread) still arrives, in order.
  */
@@ -19,6 +19,7 @@ import { MAX_SERVER_FRAME_BYTES } from '../../main/services/sync/guarded-socket.
 import { BLANK_REPORT_TEMPLATE } from '../../shared/report-template.ts';
 import { bodyOf, Origin, readMeta } from '../../shared/ydoc.ts';
 import { connectClient, startServerProcess, tempDir, waitFor } from './fixtures/sync/harness.ts';
+import { halfApplyingUpdate } from '../unit/helpers/crafted-updates.ts';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -68,6 +69,7 @@ const cases: Array<[string, (reportId: string) => Uint8Array | string, number]> 
   ['a length far beyond the message', (id) => hugeLengthFrame(id), 1007],
   ['awareness that is not JSON', (id) => awarenessNotJsonFrame(id), 1007],
   ['a message type only clients send', (id) => frame(id, (e) => encoding.writeVarUint(e, 10)), 1008],
+  ['an update Yjs would apply only in part', (id) => updateFrame(id, halfApplyingUpdate()), 1007],
 ];
 
 describe('a server the app links to sends hostile frames', () => {

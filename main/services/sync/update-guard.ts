@@ -3,8 +3,9 @@
  *
  * - Size: anything above `maxBytes` is refused unread.
  * - Structure: the update must decode whole and exactly (`Y.decodeUpdate`, no bytes
- *   left over), so a malformed update is refused entirely, never half-applied. Empty
- *   input is refused (yjs#498).
+ *   left over), and Yjs must be able to integrate all of it (update-integrity.ts), so a
+ *   malformed update is refused entirely, never half-applied. Empty input is refused
+ *   (yjs#498).
  * - Time: Yjs's v1 decoder consumes at least one byte per struct, so decoding is linear
  *   in the size (measured here: ~0.2 ms per kB of a realistic report, ~2 ms worst case
  *   for random 300-byte inputs). Small updates are therefore decoded in-process; larger
@@ -14,6 +15,7 @@
 import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import { assertWellFormedUpdate } from '../../../shared/sync-messages.ts';
+import { integrationProblem } from '../../../shared/update-integrity.ts';
 
 export class MalformedUpdateError extends Error {
   override name = 'MalformedUpdateError';
@@ -36,17 +38,21 @@ export function assertWellFormedSmallUpdate(update: Uint8Array, maxBytes = INLIN
 }
 
 // The worker is plain JavaScript evaluated from a string so it works both from sources
-// and from the esbuild bundle; it loads the same yjs through an absolute path.
+// and from the esbuild bundle; it loads the same yjs through an absolute path, and runs
+// the same integrity check as the inline path, from its source text.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Y = require(workerData.yjsPath);
+const integrationProblem = (${String(integrationProblem)});
 parentPort.postMessage({ ready: true });
 parentPort.on('message', ({ id, bytes, format }) => {
   try {
     let rest = null;
     class MeasuringDecoder extends Y.UpdateDecoderV1 { constructor(d) { super(d); rest = d; } }
-    if (format === 'v2') Y.decodeUpdateV2(bytes); else Y.decodeUpdateV2(bytes, MeasuringDecoder);
+    const decoded = format === 'v2' ? Y.decodeUpdateV2(bytes) : Y.decodeUpdateV2(bytes, MeasuringDecoder);
     if (rest && rest.pos !== rest.arr.length) throw new Error((rest.arr.length - rest.pos) + ' bytes after its end.');
+    const problem = integrationProblem(decoded);
+    if (problem) throw new Error(problem + '.');
     parentPort.postMessage({ id, ok: true });
   } catch (error) {
     parentPort.postMessage({ id, ok: false, message: String(error && error.message || error) });
