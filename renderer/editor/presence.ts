@@ -18,6 +18,7 @@ import { Plugin, type EditorState, type PluginView } from 'prosemirror-state';
 import type { EditorView } from 'prosemirror-view';
 import { yCursorPlugin } from 'y-prosemirror';
 import type * as awarenessProtocol from 'y-protocols/awareness';
+import type * as Y from 'yjs';
 import { afterDispatch } from './after-dispatch.ts';
 
 export const PRESENCE_COLOURS = 8;
@@ -97,8 +98,41 @@ export function othersChangesOnly(awareness: awarenessProtocol.Awareness): aware
   });
 }
 
+const isClock = (value: unknown): boolean => Number.isSafeInteger(value) && (value as number) >= 0;
+const isIdOrNone = (value: unknown): boolean =>
+  value == null || (typeof value === 'object' && isClock((value as { client?: unknown }).client) && isClock((value as { clock?: unknown }).clock));
+
+/** A relative position, as JSON, that Yjs resolves (to a place, or to nothing) without throwing. */
+function resolvablePosition(json: unknown, doc: Y.Doc): boolean {
+  if (json === null || typeof json !== 'object') return false;
+  const { type, tname, item, assoc } = json as Record<string, unknown>;
+  // (A name Yjs would look up, creating a type of that name in the report if none has it.)
+  const named = typeof tname === 'string' && doc.share.has(tname);
+  return isIdOrNone(type) && isIdOrNone(item) && (tname == null || named) && (assoc == null || Number.isSafeInteger(assoc))
+    && (item != null || type != null || named);
+}
+
+/**
+ * Whether the cursor plugin can draw someone's presence state. Anyone on a link can put
+ * anything JSON in theirs (another app, an old version, a hostile client), and the
+ * plugin throws on a cursor Yjs cannot resolve, or on a person that is not an object (it
+ * writes a colour into it); it does so inside every transaction that carries a remote
+ * change, so the editor would stop showing the others' edits. Such a state is not drawn.
+ */
+export function drawablePresence(state: unknown, doc: Y.Doc): boolean {
+  if (state === null || typeof state !== 'object') return false;
+  const { user, cursor } = state as { user?: unknown; cursor?: unknown };
+  if (cursor == null) return true;
+  if (user != null && typeof user !== 'object') return false;
+  if (typeof cursor !== 'object') return false;
+  const { anchor, head } = cursor as { anchor?: unknown; head?: unknown };
+  return resolvablePosition(anchor, doc) && resolvablePosition(head, doc);
+}
+
 export function presencePlugin(awareness: awarenessProtocol.Awareness): Plugin {
-  const cursors: Plugin = yCursorPlugin(othersChangesOnly(awareness), { cursorBuilder, selectionBuilder } as Parameters<typeof yCursorPlugin>[1]);
+  const awarenessStateFilter = (ownId: number, clientId: number, state: unknown): boolean =>
+    ownId !== clientId && drawablePresence(state, awareness.doc);
+  const cursors: Plugin = yCursorPlugin(othersChangesOnly(awareness), { awarenessStateFilter, cursorBuilder, selectionBuilder } as Parameters<typeof yCursorPlugin>[1]);
   const cursorView = cursors.spec.view!;
   return new Plugin({
     ...cursors.spec,
