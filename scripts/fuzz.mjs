@@ -3,8 +3,10 @@
 // Presence: `npm run fuzz -- --presence [--redis] --sessions N [--first S]` (each session
 // takes some 20 s, most of it waiting, as the app does, for lines and the departure grace;
 // --redis: two server processes through a real redis-server). Mutated updates (a hostile
-// member's): `npm run fuzz -- --updates --sessions N [--first S]`.
-// `PLENARY_FUZZ_SEED=S npm run fuzz [-- --presence]` replays one seed. Runs the
+// member's): `npm run fuzz -- --updates --sessions N [--first S]`. Two server processes
+// through Redis, with lines, Redis links and processes going down:
+// `npm run fuzz -- --redis --sessions N [--first S]`.
+// `PLENARY_FUZZ_SEED=S npm run fuzz [-- --presence|--redis|--updates]` replays one seed. Runs the
 // TypeScript sources directly (Node 22 strips types). Exit code 1 when any session fails.
 import { parseArgs } from 'node:util';
 import { runSessions, seedsToRun } from '../test/integration/fuzz/run-sessions.ts';
@@ -12,41 +14,22 @@ import { runSessions, seedsToRun } from '../test/integration/fuzz/run-sessions.t
 const { values } = parseArgs({
   options: { sessions: { type: 'string' }, first: { type: 'string' }, presence: { type: 'boolean', default: false }, updates: { type: 'boolean', default: false }, redis: { type: 'boolean', default: false } },
 });
-const sessions = Number(values.sessions ?? (values.presence ? '20' : values.updates ? '50' : '500'));
+const sessions = Number(values.sessions ?? (values.presence || values.redis ? '20' : values.updates ? '50' : '500'));
 if (!Number.isSafeInteger(sessions) || sessions < 1) {
   console.error('--sessions takes a positive whole number.');
   process.exit(2);
 }
 const first = values.first === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(values.first);
 const seeds = seedsToRun(sessions, process.env, first);
-const kind = values.updates ? ' -- --updates' : values.presence ? ` -- --presence${values.redis ? ' --redis' : ''}` : '';
+const kind = values.updates ? ' -- --updates' : values.presence ? ` -- --presence${values.redis ? ' --redis' : ''}` : values.redis ? ' -- --redis' : '';
 const replay = (seed) => `Replay: PLENARY_FUZZ_SEED=${seed} npm run fuzz${kind}`;
 
-if (values.updates) {
-  const { runMutationSession } = await import('../test/integration/fuzz/update-mutation-session.ts');
-  console.log(`Mutated updates: ${seeds.length} session(s), seeds ${seeds[0]}…${seeds[seeds.length - 1]}`);
-  const failed = [];
-  let letThrough = 0;
-  for (const seed of seeds) {
-    for (const format of ['v1', 'v2']) {
-      const result = await runMutationSession(seed, format);
-      letThrough += result.letThrough;
-      if (result.wrong.length === 0) continue;
-      failed.push(seed);
-      console.log(`FAIL seed ${seed} (${format}):\n  ${result.wrong.join('\n  ')}`);
-    }
-  }
-  console.log(`${seeds.length} sessions, ${letThrough} mutated updates let through and applied; ${failed.length} failed.`);
-  for (const seed of new Set(failed)) console.log(replay(seed));
-  process.exit(failed.length ? 1 : 0);
-}
-
-if (values.presence) {
-  const { runPresenceSession } = await import('../test/integration/fuzz/presence-session.ts');
-  console.log(`Presence fuzz${values.redis ? ' through Redis' : ''}: ${seeds.length} session(s), seeds ${seeds[0]}…${seeds[seeds.length - 1]}`);
+/** Runs sessions that each end in a list of problems (empty when it passed), then exits. */
+async function runEach(what, run) {
+  console.log(`${what}: ${seeds.length} session(s), seeds ${seeds[0]}…${seeds[seeds.length - 1]}`);
   const failed = [];
   for (const seed of seeds) {
-    const { steps, problems } = await runPresenceSession(seed, { throughRedis: values.redis }).catch((error) => ({ steps: [], problems: [String(error)] }));
+    const { steps, problems } = await run(seed).catch((error) => ({ steps: [], problems: [String(error)] }));
     if (problems.length === 0) continue;
     failed.push(seed);
     console.log(`FAIL seed ${seed}:\n  ${[...steps, ...problems].join('\n  ')}`);
@@ -54,6 +37,22 @@ if (values.presence) {
   console.log(`${seeds.length} sessions; ${failed.length} failed.`);
   for (const seed of failed) console.log(replay(seed));
   process.exit(failed.length ? 1 : 0);
+}
+
+if (values.updates) {
+  const { runMutationSession } = await import('../test/integration/fuzz/update-mutation-session.ts');
+  await runEach('Mutated updates', async (seed) => {
+    const results = await Promise.all(['v1', 'v2'].map((format) => runMutationSession(seed, format)));
+    return { steps: [], problems: results.flatMap((result) => result.wrong) };
+  });
+}
+if (values.presence) {
+  const { runPresenceSession } = await import('../test/integration/fuzz/presence-session.ts');
+  await runEach(`Presence fuzz${values.redis ? ' through Redis' : ''}`, (seed) => runPresenceSession(seed, { throughRedis: values.redis }));
+}
+if (values.redis) {
+  const { runRedisSession } = await import('../test/integration/fuzz/redis-session.ts');
+  await runEach('Two server processes through Redis', runRedisSession);
 }
 
 console.log(`Convergence fuzz: ${seeds.length} session(s), seeds ${seeds[0]}…${seeds[seeds.length - 1]}`);
