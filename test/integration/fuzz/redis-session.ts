@@ -81,6 +81,16 @@ export async function runRedisSession(seed: number): Promise<RedisSessionResult>
       steps.push(`${name} on process ${on.name}`);
     }
     const cutLines = new Set<Relay>();
+    /** Cuts a line that is up, restores one that is cut; true when it is now cut. */
+    const cutOrRestore = (line: Relay): boolean => {
+      if (cutLines.delete(line)) {
+        line.restore();
+        return false;
+      }
+      line.cut();
+      cutLines.add(line);
+      return true;
+    };
 
     for (let step = 0; step < STEPS; step++) {
       const member = prng.oneOf(gen, members);
@@ -101,26 +111,10 @@ export async function runRedisSession(seed: number): Promise<RedisSessionResult>
         member.client.doc.getMap('fields').set(field, `${member.name} ${step}`);
         steps.push(`${member.name} sets the ${field}`);
       } else if (roll < 0.77) {
-        const cut = !cutLines.has(member.line);
-        if (cut) {
-          member.line.cut();
-          cutLines.add(member.line);
-        } else {
-          member.line.restore();
-          cutLines.delete(member.line);
-        }
-        steps.push(`${member.name}'s line ${cut ? 'cut' : 'restored'}`);
+        steps.push(`${member.name}'s line ${cutOrRestore(member.line) ? 'cut' : 'restored'}`);
       } else if (roll < 0.87) {
         const slot = prng.oneOf(gen, slots);
-        const cut = !cutLines.has(slot.redisLine);
-        if (cut) {
-          slot.redisLine.cut();
-          cutLines.add(slot.redisLine);
-        } else {
-          slot.redisLine.restore();
-          cutLines.delete(slot.redisLine);
-        }
-        steps.push(`process ${slot.name}'s link to Redis ${cut ? 'cut' : 'restored'}`);
+        steps.push(`process ${slot.name}'s link to Redis ${cutOrRestore(slot.redisLine) ? 'cut' : 'restored'}`);
       } else {
         const slot = prng.oneOf(gen, slots);
         if (slot.server) {
