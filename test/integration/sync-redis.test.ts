@@ -213,6 +213,35 @@ describe.skipIf(!hasRedis)('a process whose link to Redis was cut', () => {
   });
 });
 
+describe.skipIf(!hasRedis)('a process started while Redis could not be reached', () => {
+  it('serves its reports once Redis is back', { timeout: 90_000 }, async () => {
+    const link = await cuttableLink(Number(new URL(redisUrl).port));
+    link.cut();
+    const dataDir = tempDir();
+    const direct = await startServerProcess({ dataDir, args: ['--redis', redisUrl] });
+    // (Started before Redis, as a service manager may do at boot.)
+    const behindLink = await startServerProcess({ dataDir, args: ['--redis', `redis://127.0.0.1:${link.port}`] });
+    try {
+      const writer = client(direct.url, 'redis-came-late');
+      writer.doc.getMap('meta').set('title', 'Report of the WGIG');
+      await writer.settled();
+      const reader = client(behindLink.url, 'redis-came-late');
+      // Longer than ioredis retries a command (20 tries, about 10 s): the process's first
+      // subscriptions fail.
+      await new Promise((resolve) => setTimeout(resolve, 12_000));
+      link.restore();
+      await waitFor(() => reader.doc.getMap('meta').get('title') === 'Report of the WGIG', 30_000, 'the report on the process that started before Redis');
+      reader.doc.getMap('meta').set('venue', 'Tunis');
+      await waitFor(() => writer.doc.getMap('meta').get('venue') === 'Tunis', 30_000, 'its member\'s change on the other process');
+      await reader.settled();
+    } finally {
+      await behindLink.stop('SIGTERM');
+      await direct.stop('SIGTERM');
+      link.close();
+    }
+  });
+});
+
 describe('relay batches', () => {
   it('round-trip the updates of one turn, in order, and refuse damaged ones', () => {
     const updates = [new Uint8Array([1, 2, 3]), new Uint8Array([4]), new Uint8Array(300).fill(7)];

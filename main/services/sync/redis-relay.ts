@@ -33,7 +33,7 @@
 import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
-import { isTransactionOrigin, OutgoingMessage, type afterUnloadDocumentPayload, type Document, type Extension, type onAwarenessUpdatePayload, type onChangePayload } from '@hocuspocus/server';
+import { isTransactionOrigin, OutgoingMessage, type afterLoadDocumentPayload, type afterUnloadDocumentPayload, type Document, type Extension, type onAwarenessUpdatePayload, type onChangePayload } from '@hocuspocus/server';
 import type { DurableOutbox } from './durable-outbox.ts';
 import { isIncomingCopy } from '../../../shared/report-id.ts';
 
@@ -112,6 +112,9 @@ interface RedisInternals {
   handleIncomingMessage: Subscriber;
   pubKey(documentName: string): string;
   encodeMessage(message: Uint8Array): Buffer;
+  replyKey(identifier: string): string;
+  /** The subscription to this process's reply channel, made once, as the extension is made. */
+  replySubscription: Promise<void>;
 }
 
 /** Loaded only when asked for: ioredis and redlock double the server's start-up time. */
@@ -272,6 +275,23 @@ export async function redisExtension({ url, outbox, isStored, onRelayRefused, un
         this.pub.publish(internals.pubKey(data.documentName), internals.encodeMessage(message.toUint8Array())).catch(() => undefined);
       }
       await super.onAwarenessUpdate(data);
+    }
+
+    /**
+     * The extension subscribes to this process's reply channel once, when it is made, and
+     * every report's loading waits for that. Made while Redis could not be reached (a
+     * process started before Redis, or as its link went down), it fails after ioredis's
+     * retries, and every report's loading failed with it for good, Redis back or not:
+     * each loading tries it anew until it has been made.
+     */
+    override async afterLoadDocument(data: afterLoadDocumentPayload): Promise<void> {
+      const internals = this as unknown as RedisInternals;
+      if (!(await internals.replySubscription.then(() => true, () => false))) {
+        internals.replySubscription = new Promise<void>((resolve, reject) => {
+          void this.sub.subscribe(internals.replyKey(this.configuration.identifier), (error) => (error ? reject(error) : resolve()));
+        });
+      }
+      await super.afterLoadDocument(data);
     }
 
     override async afterUnloadDocument(data: afterUnloadDocumentPayload): Promise<void> {

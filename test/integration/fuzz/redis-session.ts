@@ -154,6 +154,9 @@ export async function runRedisSession(seed: number): Promise<RedisSessionResult>
       const content = contentOf(copy.doc);
       if (content !== expected) problems.push(`${copy.name}'s copy differs from Ana's: ${content} against ${expected}`);
     }
+    if (problems.length > 0) {
+      for (const slot of slots) problems.push(`process ${slot.name}'s last log lines:\n    ${(slot.server?.logLines ?? []).slice(-25).join('\n    ')}`);
+    }
     return { steps, problems };
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup();
