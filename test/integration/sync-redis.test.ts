@@ -205,6 +205,12 @@ describe.skipIf(!hasRedis)('a process whose link to Redis was cut', () => {
 
       await waitFor(() => reader.doc.getMap('meta').get('during') === 2, 30_000, 'the update made during the cut');
       expect(Y.encodeStateVector(reader.doc)).toEqual(Y.encodeStateVector(writer.doc));
+      // The outage is in the process's log as structured lines, once each way, and
+      // ioredis does not print its reconnections to stderr.
+      const count = (wanted: string): number => behindLink.logLines.filter((line) => line.startsWith('{') && JSON.parse(line).event === wanted).length;
+      expect(count('redis.link_lost')).toBeGreaterThanOrEqual(1);
+      await waitFor(() => count('redis.link_back') === count('redis.link_lost'), 10_000, 'each lost connection logged back');
+      expect(behindLink.logLines.filter((line) => line.includes('Unhandled error event'))).toEqual([]);
     } finally {
       await behindLink.stop('SIGTERM');
       await direct.stop('SIGTERM');

@@ -126,11 +126,13 @@ export interface RedisRelayOptions {
   isStored: (reportId: string) => boolean;
   /** A batch could not be read or applied, or resubscribing failed (logged). */
   onRelayRefused: (reason: string) => void;
+  /** A connection to Redis was lost (`reason`), or is back (null): once each way per outage. */
+  onRedisLink?: (connection: 'publishing' | 'subscribing', reason: string | null) => void;
   /** How long a report stays loaded after its last connection left (the extension's default: 1 s). */
   unloadDelayMs?: number;
 }
 
-export async function redisExtension({ url, outbox, isStored, onRelayRefused, unloadDelayMs }: RedisRelayOptions): Promise<Extension> {
+export async function redisExtension({ url, outbox, isStored, onRelayRefused, onRedisLink, unloadDelayMs }: RedisRelayOptions): Promise<Extension> {
   const { Redis } = await import('@hocuspocus/extension-redis');
   const parsed = new URL(url);
   const prefix = 'plenary';
@@ -165,6 +167,21 @@ export async function redisExtension({ url, outbox, isStored, onRelayRefused, un
         return this.sub.subscribe(replies).then(() => undefined);
       });
       this.repairAfterReconnect(this.pub, internals.documents, () => Promise.resolve());
+      // Without an error listener, ioredis prints each failed reconnection to stderr as an
+      // unhandled error; an outage is logged once instead, and its end.
+      for (const [connection, client] of [['publishing', this.pub], ['subscribing', this.sub]] as const) {
+        let lost = false;
+        client.on('error', (error: Error) => {
+          if (lost) return;
+          lost = true;
+          onRedisLink?.(connection, error.message);
+        });
+        client.on('ready', () => {
+          if (!lost) return;
+          lost = false;
+          onRedisLink?.(connection, null);
+        });
+      }
       // A turn's client updates are all queued (their change hooks ran in the turn's
       // microtasks) by the time its commit is done: relay them first thing after it.
       outbox.onRelease(() => this.relayTurn());

@@ -205,6 +205,9 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       outbox,
       isStored: (reportId) => !persistence?.hasFailed(reportId),
       onRelayRefused: (reason) => log('warn', 'redis.relay_refused', { reason }),
+      onRedisLink: (connection, reason) => (reason === null
+        ? log('info', 'redis.link_back', { connection })
+        : log('warn', 'redis.link_lost', { connection, reason })),
       unloadDelayMs: options.redisUnloadDelayMs,
     }));
   }
