@@ -163,8 +163,7 @@ export async function redisExtension({ url, outbox, isStored, onRelayRefused, on
       this.repairAfterReconnect(this.sub, internals.documents, () => {
         // ioredis resubscribes before it reports 'ready'; a subscription made now is
         // answered after those, so from then on a peer's reply cannot be missed.
-        const replies = `${prefix}#reply:${this.configuration.identifier}`;
-        return this.sub.subscribe(replies).then(() => undefined);
+        return this.subscribeToReplies();
       });
       this.repairAfterReconnect(this.pub, internals.documents, () => Promise.resolve());
       // Without an error listener, ioredis prints each failed reconnection to stderr as an
@@ -303,12 +302,15 @@ export async function redisExtension({ url, outbox, isStored, onRelayRefused, on
      */
     override async afterLoadDocument(data: afterLoadDocumentPayload): Promise<void> {
       const internals = this as unknown as RedisInternals;
-      if (!(await internals.replySubscription.then(() => true, () => false))) {
-        internals.replySubscription = new Promise<void>((resolve, reject) => {
-          void this.sub.subscribe(internals.replyKey(this.configuration.identifier), (error) => (error ? reject(error) : resolve()));
-        });
-      }
+      if (!(await internals.replySubscription.then(() => true, () => false))) void this.subscribeToReplies().catch(() => undefined);
       await super.afterLoadDocument(data);
+    }
+
+    /** Subscribes (anew) to this process's reply channel; report loadings wait for this one from now on. */
+    private subscribeToReplies(): Promise<void> {
+      const internals = this as unknown as RedisInternals;
+      internals.replySubscription = this.sub.subscribe(internals.replyKey(this.configuration.identifier)).then(() => undefined);
+      return internals.replySubscription;
     }
 
     override async afterUnloadDocument(data: afterUnloadDocumentPayload): Promise<void> {
