@@ -86,6 +86,12 @@ function refusalFor(path: string, error: unknown): ReportFileError {
   return reportFileError('corrupt', path, (error as Error).message, error);
 }
 
+function assertUpdates(updates: readonly Uint8Array[]): void {
+  for (const update of updates) {
+    if (!(update instanceof Uint8Array) || update.length === 0) throw new TypeError('An update must be a non-empty Uint8Array.');
+  }
+}
+
 function readUpdates(db: Database.Database): Array<{ seq: number; data: unknown }> {
   return db.prepare('SELECT seq, data FROM updates ORDER BY seq').all() as Array<{ seq: number; data: unknown }>;
 }
@@ -184,7 +190,9 @@ export class ReportStore {
   readonly reportId: string;
   private readonly db: Database.Database;
   private readonly insertUpdate: Database.Statement<[Uint8Array]>;
+  private readonly deleteUpdate: Database.Statement<[number]>;
   private insertMany: ((rows: readonly Uint8Array[]) => void) | null = null;
+  private replaceRows: ((rows: readonly Uint8Array[], withdrawn: readonly number[], by: readonly Uint8Array[]) => number[]) | null = null;
   private dirty = false;
   private closed = false;
   private cachedStateVector: Uint8Array | null = null;
@@ -195,6 +203,7 @@ export class ReportStore {
     this.db = db;
     this.reportId = reportId;
     this.insertUpdate = db.prepare('INSERT INTO updates (data) VALUES (?)');
+    this.deleteUpdate = db.prepare('DELETE FROM updates WHERE seq = ?');
     this.flushTimer = setInterval(() => this.flushQuietly(), FLUSH_INTERVAL_MS);
     this.flushTimer.unref();
   }
@@ -284,14 +293,11 @@ export class ReportStore {
    */
   appendAll(updates: readonly Uint8Array[]): void {
     this.assertOpen();
-    for (const update of updates) {
-      if (!(update instanceof Uint8Array) || update.length === 0) throw new TypeError('An update must be a non-empty Uint8Array.');
-    }
+    assertUpdates(updates);
     if (updates.length === 0) return;
     if (updates.length === 1) this.insertUpdate.run(updates[0]!);
     else this.insertAll(updates);
-    this.dirty = true;
-    this.cachedStateVector = null;
+    this.written();
   }
 
   private insertAll(updates: readonly Uint8Array[]): void {
@@ -299,6 +305,32 @@ export class ReportStore {
       for (const row of rows) this.insertUpdate.run(row);
     });
     this.insertMany(updates);
+  }
+
+  /**
+   * Appends `updates`, and replaces the rows `replaced.rows` by the updates
+   * `replaced.by`, in ONE transaction. Returns the seqs of the replacing rows. For what
+   * is rewritten whole whenever it changes (the updates a sync server holds that wait
+   * for their dependencies, persistence.ts): the file keeps its latest form only. The
+   * caller answers for the replaced rows holding nothing the file does not have elsewhere.
+   */
+  appendReplacing(updates: readonly Uint8Array[], replaced: { rows: readonly number[]; by: readonly Uint8Array[] }): number[] {
+    this.assertOpen();
+    assertUpdates(updates);
+    assertUpdates(replaced.by);
+    this.replaceRows ??= this.db.transaction((rows: readonly Uint8Array[], withdrawn: readonly number[], by: readonly Uint8Array[]) => {
+      for (const row of rows) this.insertUpdate.run(row);
+      for (const seq of withdrawn) this.deleteUpdate.run(seq);
+      return by.map((row) => Number(this.insertUpdate.run(row).lastInsertRowid));
+    });
+    const seqs = this.replaceRows(updates, replaced.rows, replaced.by);
+    this.written();
+    return seqs;
+  }
+
+  private written(): void {
+    this.dirty = true;
+    this.cachedStateVector = null;
   }
 
   /**

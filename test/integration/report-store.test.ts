@@ -124,6 +124,31 @@ describe('ReportStore', () => {
     expect(Y.encodeStateAsUpdate(reopened)).toEqual(Y.encodeStateAsUpdate(doc));
   });
 
+  it('replaces rows by their newer form, and a bad replacement changes nothing', () => {
+    const path = join(dir, 'replace.plenary');
+    const store = ReportStore.create(path, { reportId: 'r-replace' });
+    const text = (value: string): Uint8Array => {
+      const d = new Y.Doc();
+      d.getText('t').insert(0, value);
+      return Y.encodeStateAsUpdate(d);
+    };
+    store.append(text('kept'));
+    const [older] = store.appendReplacing([], { rows: [], by: [text('older form')] });
+    const rows = store.appendReplacing([text('appended')], { rows: [older!], by: [text('newer form')] });
+    expect(store.updateCount).toBe(3);
+    // A bad replacement (an empty update) leaves every row as it was, the replaced one too.
+    expect(() => store.appendReplacing([text('lost')], { rows, by: [new Uint8Array(0)] })).toThrow(TypeError);
+    store.close();
+    const reopened = new Database(path, { readonly: true });
+    const stored = (reopened.prepare('SELECT data FROM updates ORDER BY seq').all() as Array<{ data: Uint8Array }>).map(({ data }) => {
+      const d = new Y.Doc();
+      Y.applyUpdate(d, data);
+      return d.getText('t').toString();
+    });
+    reopened.close();
+    expect(stored).toEqual(['kept', 'appended', 'newer form']);
+  });
+
   it('compacts on open when the file has many rows', () => {
     const path = join(dir, 'open-compact.plenary');
     const store = ReportStore.create(path, { reportId: 'r-4' });

@@ -16,7 +16,7 @@ import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import { connectClient, startServerProcess, tempDir, waitFor, type ServerProcess, type TestClient } from './fixtures/sync/harness.ts';
 import { INLINE_DECODE_LIMIT, UpdateGuard, MalformedUpdateError } from '../../main/services/sync/update-guard.ts';
-import { YJS_479, YJS_687, awarenessNotJsonFrame, frame, hugeLengthFrame, updateFrame as updateFrameFor } from './fixtures/sync/hostile-frames.ts';
+import { YJS_479, YJS_687, authFrame as authFrameFor, awarenessNotJsonFrame, frame, hugeLengthFrame, updateFrame as updateFrameFor } from './fixtures/sync/hostile-frames.ts';
 import { craftedUpdate, FIRST_INTEGRATED_CLIENT, halfApplyingUpdate } from '../unit/helpers/crafted-updates.ts';
 
 const REPORT = 'target-report';
@@ -37,11 +37,7 @@ afterAll(async () => {
   await server.stop('SIGKILL');
 });
 
-const authFrame = frame(REPORT, (e) => {
-  encoding.writeVarUint(e, 2);
-  encoding.writeVarUint(e, 0);
-  encoding.writeVarString(e, '');
-});
+const authFrame = authFrameFor(REPORT);
 const updateFrame = (update: Uint8Array, subtype = 2): Uint8Array => updateFrameFor(REPORT, update, subtype);
 
 function seededBytes(seed: number, length: number): Uint8Array {

@@ -107,6 +107,8 @@ export class SqlitePersistence implements Extension {
   private commitScheduled = false;
   /** Reports whose commit failed: refused until unloaded (see the module doc). */
   private readonly failed = new Set<string>();
+  /** Per report, its waiting updates as last written, and the rows holding them (none known after a load or a compaction). */
+  private readonly waiting = new Map<string, Waiting & { rows: number[] }>();
   /** The loaded reports' documents (Hocuspocus's, which buffer their broadcast until the turn ends). */
   private readonly documents = new Map<string, Y.Doc & { flush?: () => unknown }>();
 
@@ -148,7 +150,6 @@ export class SqlitePersistence implements Extension {
     this.logs.set(documentName, log);
     this.documents.set(documentName, document);
     Y.applyUpdate(document, log.loadState(), LOAD_ORIGIN);
-    let lastPending: Uint8Array | null = null;
     const persist = (update: Uint8Array, origin: unknown): void => {
       if (origin === LOAD_ORIGIN) return;
       if (!this.options.persistRelayed && isTransactionOrigin(origin) && origin.source === 'redis') return;
@@ -162,33 +163,33 @@ export class SqlitePersistence implements Extension {
     document.on('update', persist);
     for (const listener of earlier) document.on('update', listener);
     // An update whose dependencies are missing is kept by Yjs as "pending" and fires no
-    // 'update'; Hocuspocus still acknowledges it, so store the pending part as well
-    // (Yjs keeps it in the v2 format; the report file holds v1).
-    let lastPendingDs: Uint8Array | null = null;
-    document.on('afterTransaction', () => {
-      const pending = document.store.pendingStructs?.update ?? null;
-      if (pending && pending !== lastPending) this.enqueue(documentName, Y.convertUpdateFormatV2ToV1(pending));
-      lastPending = pending;
-      const pendingDs = document.store.pendingDs;
-      if (pendingDs && pendingDs !== lastPendingDs) this.enqueue(documentName, Y.convertUpdateFormatV2ToV1(pendingDs));
-      lastPendingDs = pendingDs;
+    // 'update'; Hocuspocus still acknowledges it, so what waits is stored as well. Looked
+    // at once the 'update' events are out (what a transaction took from the waiting set
+    // is then queued), and written with the turn's commit.
+    this.waiting.set(documentName, { ...waitingIn(document), rows: [] });
+    document.on('afterAllTransactions', () => {
+      const written = this.waiting.get(documentName);
+      const now = waitingIn(document);
+      if (written && (now.structs !== written.structs || now.deletions !== written.deletions)) this.enqueue(documentName, null);
     });
     this.options.log('info', 'report.loaded', { report: documentName, rows: log.updateCount });
   }
 
   /**
-   * Queues an update for this turn's commit. Without an outbox to hold the
-   * acknowledgements until then (a bare extension, as in tests), it commits at once.
+   * Queues an update (or, for null, the report's waiting updates as they will then be)
+   * for this turn's commit. Without an outbox to hold the acknowledgements until then
+   * (a bare extension, as in tests), it commits at once.
    */
-  private enqueue(reportId: string, update: Uint8Array): void {
+  private enqueue(reportId: string, update: Uint8Array | null): void {
+    const updates = update ? [update] : [];
     const outbox = this.options.outbox;
     if (!outbox) {
-      this.commitReport(reportId, [update]);
+      this.commitReport(reportId, updates);
       return;
     }
     const batch = this.batches.get(reportId);
-    if (batch) batch.push(update);
-    else this.batches.set(reportId, [update]);
+    if (batch) batch.push(...updates);
+    else this.batches.set(reportId, updates);
     outbox.hold();
     if (!this.commitScheduled) {
       this.commitScheduled = true;
@@ -219,10 +220,23 @@ export class SqlitePersistence implements Extension {
     this.options.outbox?.release();
   }
 
+  /**
+   * Appends the updates, and the report's waiting updates in place of their last form
+   * when they changed: they are rewritten whole each time (Yjs merges them into one),
+   * and the rows of the last form hold nothing the new one or the report lacks.
+   */
   private commitReport(reportId: string, updates: Uint8Array[]): void {
     const log = this.logs.get(reportId);
     if (!log || log.isClosed) throw new Error(`The report file of ${reportId} is closed.`);
-    log.appendAll(updates);
+    const written = this.waiting.get(reportId);
+    const document = this.documents.get(reportId);
+    const now = document ? waitingIn(document) : null;
+    if (written && now && (now.structs !== written.structs || now.deletions !== written.deletions)) {
+      const by = [now.structs, now.deletions].flatMap((waiting) => (waiting ? [Y.convertUpdateFormatV2ToV1(waiting)] : []));
+      const rows = log.appendReplacing(updates, { rows: written.rows, by });
+      this.waiting.set(reportId, { ...now, rows });
+    } else if (updates.length > 0) log.appendAll(updates);
+    else return;
     this.unsynced.add(reportId);
   }
 
@@ -273,6 +287,8 @@ export class SqlitePersistence implements Extension {
     const limit = this.options.compactAfterRows ?? 500;
     if (log && !log.isClosed && log.updateCount > limit) {
       const { before, after } = log.compact();
+      const waiting = this.waiting.get(documentName);
+      if (waiting) waiting.rows = []; // merged into the one row left
       this.options.log('info', 'report.compacted', { report: documentName, before, after });
     }
   }
@@ -282,6 +298,7 @@ export class SqlitePersistence implements Extension {
     if (this.batches.has(documentName)) this.commitPending(); // nothing queued is dropped by a close
     this.failed.delete(documentName);
     this.documents.delete(documentName);
+    this.waiting.delete(documentName);
     this.logs.get(documentName)?.close();
     this.logs.delete(documentName);
     this.options.log('info', 'report.unloaded', { report: documentName });
@@ -294,6 +311,19 @@ export class SqlitePersistence implements Extension {
     for (const log of this.logs.values()) log.close();
     this.logs.clear();
   }
+}
+
+/**
+ * What a report holds that waits for updates not yet arrived: Yjs's pending structs
+ * and deletions, each one v2 update that Yjs replaces (never changes) when it changes.
+ */
+interface Waiting {
+  structs: Uint8Array | null;
+  deletions: Uint8Array | null;
+}
+
+function waitingIn(document: Y.Doc): Waiting {
+  return { structs: document.store.pendingStructs?.update ?? null, deletions: document.store.pendingDs };
 }
 
 /** Opens the report's file, creating it on first use; refuses a file of another report. */

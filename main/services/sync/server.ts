@@ -21,6 +21,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
 import { Hocuspocus, type Extension, type onAuthenticatePayload } from '@hocuspocus/server';
 import { SqlitePersistence } from './persistence.ts';
+import { waitingLimit } from './waiting-limit.ts';
 import { DurableOutbox, outboxSender } from './durable-outbox.ts';
 import { redisExtension } from './redis-relay.ts';
 import { checkClientFrame, CloseCode, RefusedFrameError } from './frame-guard.ts';
@@ -69,6 +70,8 @@ export interface SyncServerOptions {
   maxReplyBytes?: number;
   /** Time bound for decoding one large update. */
   decodeTimeoutMs?: number;
+  /** Most bytes of updates a report may hold waiting for ones not yet arrived (waiting-limit.ts). */
+  maxWaitingBytes?: number;
   authorize?: Authorize;
   log?: Logger;
   /** With Redis and a data folder per process, store relayed updates too. */
@@ -189,6 +192,12 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     },
   };
   const copies = incomingCopies(() => hocuspocus, log, closeWaiting);
+  const waiting = waitingLimit({
+    maxBytes: options.maxWaitingBytes,
+    log,
+    // A try-again close: the provider reconnects, and sends what it holds whole.
+    closeConnection: (connection, reason) => (connection.webSocket as WebSocket).close(1013, reason),
+  });
   const extensions: Extension[] = [
     // (First: what loading queued for a broadcast is dropped before a hook below can wait.)
     quietLoad,
@@ -196,6 +205,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     authenticationHook(options.authorize, (request) => connectionOf.get(request)?.remote ?? ''),
     echoFree,
     presence,
+    waiting,
     copies,
     incomingCopyPresence(),
   ];
@@ -293,7 +303,8 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     };
 
     ws.on('message', (data: RawData, isBinary: boolean) => {
-      if (closed) return;
+      // (Also once a hook closed it: what still comes would go unacknowledged.)
+      if (closed || ws.readyState !== ws.OPEN) return;
       const frame = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(new Uint8Array(data));
       if (!isBinary) {
         refuse(new RefusedFrameError('Text frames are not accepted.', CloseCode.unsupportedData), frame.length);
@@ -322,7 +333,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
           const started = Date.now();
           for (const update of updates) await guard.check(update);
           if (updates.length > 0) log('debug', 'message.checked', { connection: id, bytes: bytes.length, ms: Date.now() - started });
-          if (!closed) client.handleMessage(bytes);
+          if (!closed && ws.readyState === ws.OPEN) client.handleMessage(bytes);
         } catch (error) {
           refuse(new RefusedFrameError((error as Error).message), bytes.length);
         } finally {
