@@ -5,8 +5,10 @@
  * also when one process's link to Redis was cut while an update went by.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import * as Y from 'yjs';
-import { connectClient, cuttableLink, hasRedis, lockReportFile, startRedis, startServerProcess, tempDir, waitFor, type RedisProcess, type ServerProcess, type TestClient } from './fixtures/sync/harness.ts';
+import { connectClient, cuttableLink, hasRedis, lockReportFile, startRedis, startServerProcess, storedText, tempDir, waitFor, type RedisProcess, type ServerProcess, type TestClient } from './fixtures/sync/harness.ts';
 import { decodeRelayBatch, encodeRelayBatch, RelaySequences } from '../../main/services/sync/redis-relay.ts';
 import { sendInParts } from '../../main/services/sync/send-in-parts.ts';
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
@@ -215,6 +217,33 @@ describe.skipIf(!hasRedis)('a process whose link to Redis was cut', () => {
       await behindLink.stop('SIGTERM');
       await direct.stop('SIGTERM');
       link.close();
+    }
+  });
+});
+
+describe.skipIf(!hasRedis)('a process told to stop while Redis does not answer', () => {
+  it('stops all the same, with its files closed and what it acknowledged kept', { timeout: 60_000 }, async () => {
+    const frozen = await startRedis();
+    const dataDir = tempDir();
+    const server = await startServerProcess({ dataDir, args: ['--redis', frozen.url] });
+    try {
+      const writer = client(server.url, 'frozen-redis');
+      writer.doc.getText('t').insert(0, 'Acknowledged before the stop.');
+      await writer.settled();
+      await frozen.freeze();
+      const exited = server.stop('SIGTERM');
+      const outcome = await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve('still running'), 20_000))]);
+      expect(outcome).toEqual({ code: 0, signal: null });
+      const events = server.logLines.filter((line) => line.startsWith('{')).map((line) => JSON.parse(line).event);
+      expect(events).toContain('redis.goodbye_failed');
+      expect(events.at(-1)).toBe('server.stopped');
+      // Closed: the file stands alone, no write-ahead log beside it.
+      expect(existsSync(join(dataDir, 'frozen-redis.plenary-wal'))).toBe(false);
+      expect(storedText(dataDir, 'frozen-redis')).toBe('Acknowledged before the stop.');
+    } finally {
+      await server.stop('SIGKILL');
+      frozen.thaw();
+      await frozen.stop();
     }
   });
 });

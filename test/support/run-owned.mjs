@@ -7,4 +7,8 @@ import process from 'node:process';
 const [command, ...args] = process.argv.slice(2);
 const program = spawn(command, args, { stdio: 'inherit' });
 process.on('SIGTERM', () => program.kill('SIGKILL'));
+// A program that stops answering without going away (frozen, swapped out): SIGUSR2
+// freezes it, SIGCONT thaws it. (SIGUSR1 would start Node's inspector.)
+process.on('SIGUSR2', () => program.kill('SIGSTOP'));
+process.on('SIGCONT', () => program.kill('SIGCONT'));
 program.on('exit', (code) => process.exit(code ?? 1));

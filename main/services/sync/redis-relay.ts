@@ -130,9 +130,13 @@ export interface RedisRelayOptions {
   onRedisLink?: (connection: 'publishing' | 'subscribing', reason: string | null) => void;
   /** How long a report stays loaded after its last connection left (the extension's default: 1 s). */
   unloadDelayMs?: number;
+  /** Redis did not take this process's goodbye (`reason`): its connections were dropped instead. */
+  onGoodbyeFailed?: (reason: string) => void;
+  /** How long stopping waits for Redis to take the goodbye (default 2 s). */
+  goodbyeWaitMs?: number;
 }
 
-export async function redisExtension({ url, outbox, isStored, onRelayRefused, onRedisLink, unloadDelayMs }: RedisRelayOptions): Promise<Extension> {
+export async function redisExtension({ url, outbox, isStored, onRelayRefused, onRedisLink, unloadDelayMs, onGoodbyeFailed, goodbyeWaitMs = 2_000 }: RedisRelayOptions): Promise<Extension> {
   const { Redis } = await import('@hocuspocus/extension-redis');
   const parsed = new URL(url);
   const prefix = 'plenary';
@@ -311,6 +315,26 @@ export async function redisExtension({ url, outbox, isStored, onRelayRefused, on
       const internals = this as unknown as RedisInternals;
       internals.replySubscription = this.sub.subscribe(internals.replyKey(this.configuration.identifier)).then(() => undefined);
       return internals.replySubscription;
+    }
+
+    /**
+     * The extension says goodbye with a QUIT and waits for Redis's answer: a Redis that
+     * does not answer (frozen, overloaded, behind a stalled link) kept the server from
+     * ever stopping, and a QUIT cut short by the connection's loss made the stop fail
+     * before the report files were closed. It is waited for a while; then the
+     * connections are dropped (everything this process acknowledged is committed already).
+     */
+    override async onDestroy(): Promise<void> {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const gaveUp = new Promise<string>((resolve) => {
+        timer = setTimeout(() => resolve(`Redis did not answer within ${goodbyeWaitMs} ms`), goodbyeWaitMs);
+      });
+      const problem = await Promise.race([super.onDestroy().then(() => null, (error: Error) => error.message), gaveUp]);
+      clearTimeout(timer);
+      if (problem === null) return;
+      this.pub.disconnect(false);
+      this.sub.disconnect(false);
+      onGoodbyeFailed?.(problem);
     }
 
     override async afterUnloadDocument(data: afterUnloadDocumentPayload): Promise<void> {

@@ -218,6 +218,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       onRedisLink: (connection, reason) => (reason === null
         ? log('info', 'redis.link_back', { connection })
         : log('warn', 'redis.link_lost', { connection, reason })),
+      onGoodbyeFailed: (reason) => log('warn', 'redis.goodbye_failed', { reason }),
       unloadDelayMs: options.redisUnloadDelayMs,
     }));
   }
