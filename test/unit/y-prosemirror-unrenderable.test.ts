@@ -1,9 +1,12 @@
 /**
  * Content any client can write but the schema has no place for: text straight in the
- * report's body, a hook inside a paragraph. y-prosemirror threw while drawing it: a
- * report holding it could not be opened, and its arrival stopped the open editor from
- * showing edits. The patch (patches/y-prosemirror+1.3.7.patch, `dropUnrenderable`) deletes
- * it, as y-prosemirror already deletes an element the schema refuses.
+ * report's body, a hook inside a paragraph, a value that is not a type (a string, a
+ * number, null, bytes), an element named after the text node type. y-prosemirror threw
+ * while drawing it (or drew a document ProseMirror cannot edit): a report holding it
+ * could not be opened, and its arrival stopped the open editor from showing edits. The
+ * patch (patches/y-prosemirror+1.3.7.patch, `dropUnrenderable`, `renderableChildren`)
+ * deletes it, as y-prosemirror already deletes an element the schema refuses. And a body
+ * another client emptied opens with an empty paragraph to type in.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -62,5 +65,65 @@ describe('content the schema has no place for', () => {
     for (const update of sent) Y.applyUpdate(peer, update);
     expect(kinds(peer)).toEqual(['YXmlElement', 'YXmlElement', 'YXmlElement']);
     expect(bodyOf(peer).toString()).toBe(bodyOf(ydoc).toString());
+  });
+});
+
+/** Another client's copy writes `write`; what it sent. */
+function written(ydoc: Y.Doc, write: (body: Y.XmlFragment) => void): Uint8Array {
+  const other = new Y.Doc();
+  Y.applyUpdate(other, Y.encodeStateAsUpdate(ydoc));
+  other.transact(() => write(bodyOf(other)));
+  return Y.encodeStateAsUpdate(other, Y.encodeStateVector(ydoc));
+}
+
+// (Yjs's typings allow only types in an XML fragment; its data allows any value.)
+const insertValue = (parent: Y.XmlFragment | Y.XmlElement, index: number, value: unknown): void => parent.insert(index, [value as Y.XmlElement]);
+const firstParagraph = (body: Y.XmlFragment): Y.XmlElement => body.get(0) as Y.XmlElement;
+
+const odd: Array<[string, (body: Y.XmlFragment) => void]> = [
+  ['a string in the body', (body) => insertValue(body, 1, 'raw')],
+  ['a number in the body', (body) => insertValue(body, 1, 42)],
+  ['null in the body', (body) => insertValue(body, 1, null)],
+  ['bytes in the body', (body) => insertValue(body, 1, new Uint8Array([1, 2]))],
+  ['a string in a paragraph', (body) => insertValue(firstParagraph(body), 0, 'raw')],
+  ['an element named after the text node type', (body) => body.insert(1, [new Y.XmlElement('text')])],
+];
+
+describe('values and elements the schema has no node for', () => {
+  for (const [what, write] of odd) {
+    it(`${what}: the report opens and main reads it; arriving in an open editor, it is dropped everywhere`, () => {
+      const holding = reportDoc();
+      Y.applyUpdate(holding, written(holding, write));
+      expect(extractBlocks(yXmlFragmentToProseMirrorRootNode(bodyOf(holding), schema)).order).toHaveLength(PARAGRAPHS.length);
+      const opened = open(holding);
+      opened.state.doc.check();
+      expect(opened.state.doc.childCount).toBe(PARAGRAPHS.length);
+
+      const ydoc = reportDoc();
+      const host = open(ydoc);
+      const sent: Uint8Array[] = [];
+      ydoc.on('update', (update: Uint8Array) => sent.push(update));
+      const peer = new Y.Doc();
+      Y.applyUpdate(peer, Y.encodeStateAsUpdate(ydoc));
+      const update = written(ydoc, write);
+      Y.applyUpdate(peer, update);
+      expect(() => Y.applyUpdate(ydoc, update)).not.toThrow();
+      host.dispatch(host.state.tr.insertText('Typed. ', 1));
+      host.state.doc.check();
+      expect(host.state.doc.child(0).textContent).toBe(`Typed. ${PARAGRAPHS[0]}`);
+      for (const update of sent) Y.applyUpdate(peer, update);
+      expect(bodyOf(peer).toJSON()).toBe(bodyOf(ydoc).toJSON());
+      expect(bodyOf(ydoc).toArray().every((child) => child instanceof Y.XmlElement && child.nodeName === 'paragraph')).toBe(true);
+    });
+  }
+
+  it('a body another client emptied opens with a paragraph to type in, and what is typed is written', async () => {
+    const ydoc = reportDoc();
+    Y.applyUpdate(ydoc, written(ydoc, (body) => body.delete(0, body.length)));
+    const host = open(ydoc);
+    host.state.doc.check();
+    host.dispatch(host.state.tr.insertText('Begun again.', 1));
+    await host.settle();
+    expect(bodyOf(ydoc).toJSON()).toBe('<paragraph>Begun again.</paragraph>');
   });
 });
