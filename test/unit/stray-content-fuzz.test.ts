@@ -16,6 +16,7 @@ import { extractBlocks } from '../../shared/report-blocks.ts';
 import { bodyOf, createReportDoc } from '../../shared/ydoc.ts';
 import { assertWellFormedUpdate } from '../../shared/sync-messages.ts';
 import { destroyOpenHosts, open, reportDoc } from './y-prosemirror-host.ts';
+import { seedsToRun } from '../integration/fuzz/run-sessions.ts';
 
 afterEach(destroyOpenHosts);
 
@@ -160,8 +161,8 @@ function runSession(seed: number): void {
   extractBlocks(yXmlFragmentToProseMirrorRootNode(bodyOf(ydoc), schema));
 }
 
-const replay = Number(process.env.PLENARY_FUZZ_SEED);
-const seeds = Number.isInteger(replay) && replay > 0 ? [replay] : Array.from({ length: Number(process.env.STRAY_SEEDS ?? 60) }, (_, i) => i + 1);
+// CI: seeds 1–60. `npm run fuzz -- --content --sessions N [--first S]` runs more.
+const seeds = seedsToRun(Number(process.env.PLENARY_FUZZ_SESSIONS ?? 60), process.env, Number(process.env.PLENARY_FUZZ_FIRST ?? 1));
 
 describe('odd content written by another client', () => {
   for (const seed of seeds) {
