@@ -26,6 +26,7 @@
  *   two level-3 headings gets. Headings deeper than 4 are numbered as level 4.
  */
 import type { Node as PMNode } from 'prosemirror-model';
+import { HEADING_LEVELS, headingLevel } from './schema.ts';
 
 export interface NumberedBlock {
   /** The block's id, or null while the id plugin has not given it one yet. */
@@ -40,8 +41,6 @@ export interface NumberedBlock {
   /** The counter behind the label: the paragraph's number, or the heading's within its level. */
   ordinal: number;
 }
-
-const HEADING_DEPTH = 4;
 
 const ROMAN: readonly [number, string][] = [
   [1000, 'M'], [900, 'CM'], [500, 'D'], [400, 'CD'], [100, 'C'], [90, 'XC'],
@@ -85,12 +84,6 @@ export function headingLabel(level: number, ordinal: number): string {
   }
 }
 
-function headingLevel(node: PMNode): number {
-  const level = Number(node.attrs.level);
-  if (!Number.isFinite(level) || level < 1) return 1;
-  return Math.min(Math.floor(level), HEADING_DEPTH);
-}
-
 function blockId(node: PMNode): string | null {
   const id: unknown = node.attrs.id;
   return typeof id === 'string' ? id : null;
@@ -110,9 +103,9 @@ export function numberBlocks(doc: PMNode): NumberedBlock[] {
       paragraphs++;
       out.push({ id: blockId(node), label: `${paragraphs}.`, kind: 'paragraph', index, ordinal: paragraphs });
     } else if (type === 'heading') {
-      const level = headingLevel(node);
+      const level = headingLevel(node.attrs.level);
       const ordinal = ++counters[level]!;
-      for (let deeper = level + 1; deeper <= HEADING_DEPTH; deeper++) counters[deeper] = 0;
+      for (let deeper = level + 1; deeper <= HEADING_LEVELS; deeper++) counters[deeper] = 0;
       out.push({ id: blockId(node), label: headingLabel(level, ordinal), kind: 'heading', level, index, ordinal });
     }
   }

@@ -15,6 +15,17 @@ export const BLOCK_ID_TYPES: readonly string[] = ['heading', 'paragraph', 'list_
 
 export const HEADING_LEVELS = 4;
 
+/**
+ * A heading's level as drawn, numbered and exported: a whole number from 1 to
+ * HEADING_LEVELS. The attribute is only checked to be a number, and any client can write
+ * 9, 1.5 or 1e21: drawn as is, such a heading became an element the browser does not know
+ * (laid out inline, over the margin numbers), and Markdown export threw.
+ */
+export function headingLevel(value: unknown): number {
+  const level = Math.floor(Number(value));
+  return Number.isFinite(level) ? Math.min(Math.max(level, 1), HEADING_LEVELS) : 1;
+}
+
 /** What parse rules read of a DOM element; shared/ has no DOM typings of its own. */
 interface ParsedElement {
   getAttribute(name: string): string | null;
@@ -54,7 +65,7 @@ const nodes: Record<string, NodeSpec> = {
       tag: `h${level}`,
       getAttrs: (dom: ParsedElement | string) => ({ id: idFromDom(dom), level: Math.min(level, HEADING_LEVELS) }),
     })),
-    toDOM: (node) => withId(`h${node.attrs.level as number}`, node.attrs.id),
+    toDOM: (node) => withId(`h${headingLevel(node.attrs.level)}`, node.attrs.id),
   },
   blockquote: {
     group: 'block',

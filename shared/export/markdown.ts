@@ -16,7 +16,7 @@
 import MarkdownIt from 'markdown-it';
 import { MarkdownParser, MarkdownSerializer, defaultMarkdownSerializer, type MarkdownSerializerState } from 'prosemirror-markdown';
 import type { Mark, Node as PMNode } from 'prosemirror-model';
-import { schema, HEADING_LEVELS } from '../schema.ts';
+import { schema, HEADING_LEVELS, headingLevel } from '../schema.ts';
 import { sanitizeHref } from '../links.ts';
 import type { BlockNumbers } from './model.ts';
 
@@ -290,7 +290,7 @@ function serializer(numbers: BlockNumbers | null): MarkdownSerializer {
       state.text(node.text ?? '', !(state as unknown as { inAutolink?: boolean }).inAutolink);
     },
     heading(state, node, parent, index) {
-      state.write(`${'#'.repeat(node.attrs.level as number)} `);
+      state.write(`${'#'.repeat(headingLevel(node.attrs.level))} `);
       const num = numberOf(parent, index);
       if (num) state.write(`${num.replace(/^(\d+)\./, '$1\\.')} `);
       state.renderInline(node, false);

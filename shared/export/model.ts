@@ -8,6 +8,7 @@
  */
 import type { Node as PMNode, Mark } from 'prosemirror-model';
 import { sanitizeHref } from '../links.ts';
+import { headingLevel } from '../schema.ts';
 import { numberBlocks } from '../numbering.ts';
 import type { AnnexData } from './annex.ts';
 
@@ -190,7 +191,7 @@ export function buildExportDocument(input: BuildInput): ExportDocument {
         const block: HeadingBlock = {
           kind: 'heading',
           id: idFor(node, fallback),
-          level: Math.min(4, Math.max(1, Number(node.attrs.level) || 1)),
+          level: headingLevel(node.attrs.level),
           num,
           inlines: inlinesOf(node),
         };

@@ -3,6 +3,11 @@ import type { TagParseRule } from 'prosemirror-model';
 import { BLOCK_ID_TYPES, HEADING_LEVELS, hasBlockId, schema } from '../../shared/schema.ts';
 import { sanitizeLinkMarks } from '../../shared/links.ts';
 import { ensureUniqueIds } from '../../shared/block-ids.ts';
+import { numberBlocks } from '../../shared/numbering.ts';
+import { blockNumbers, buildExportDocument, DEFAULT_EXPORT_OPTIONS } from '../../shared/export/model.ts';
+import { renderHtml } from '../../shared/export/html.ts';
+import { serializeMarkdown } from '../../shared/export/markdown.ts';
+import { fixtureMeta } from './export-fixture.ts';
 
 /** What parse rules read of an element; enough to call them without a DOM. */
 const element = (attrs: Record<string, string>) => ({ getAttribute: (name: string) => attrs[name] ?? null, style: {} });
@@ -29,6 +34,18 @@ describe('report schema', () => {
     const heading = schema.nodes.heading!.create({ id: 'abcd', level: 3 }, schema.text('x'));
     expect(schema.nodes.heading!.spec.toDOM!(heading)).toEqual(['h3', { 'data-block-id': 'abcd' }, 0]);
     expect(tagRule('heading', 'h6').getAttrs!(element({}) as never)).toEqual({ id: null, level: 4 });
+  });
+
+  it('draws, numbers and exports a heading whose level another client wrote oddly at a level it has', () => {
+    // The attribute is only checked to be a number: 9, 1.5, -1e21 or 1e21 are written as is.
+    const doc = schema.node('doc', null, [9, 1.5, -1e21, 1e21, 2].map((level, i) => schema.node('heading', { id: `head${i}`, level }, schema.text(`Heading ${i}`))));
+    expect(doc.content.content.map((heading) => (schema.nodes.heading!.spec.toDOM!(heading) as [string])[0])).toEqual(['h4', 'h1', 'h1', 'h4', 'h2']);
+    expect(numberBlocks(doc).map((block) => block.label)).toEqual(['(a)', 'I.', 'II.', '(a)', 'A.']);
+    const exported = buildExportDocument({ doc, numbers: blockNumbers(doc), meta: fixtureMeta, options: { ...DEFAULT_EXPORT_OPTIONS, annex: false }, annex: null });
+    const headingTags = [...renderHtml(exported).matchAll(/<(h[^a-z>\s][^>\s]*)/g)].map((match) => match[1]);
+    expect(headingTags.filter((tag) => !['h1', 'h2', 'h3', 'h4'].includes(tag!))).toEqual([]);
+    expect(headingTags.length).toBeGreaterThanOrEqual(5);
+    expect(serializeMarkdown(doc).split('\n').filter((line) => line.startsWith('#')).map((line) => line.split(' ')[0])).toEqual(['####', '#', '#', '####', '##']);
   });
 
   it('keeps only well-formed ids from pasted HTML', () => {
