@@ -13,9 +13,9 @@ import * as prng from 'lib0/prng';
 import { yXmlFragmentToProseMirrorRootNode } from 'y-prosemirror';
 import { schema } from '../../shared/schema.ts';
 import { extractBlocks } from '../../shared/report-blocks.ts';
-import { bodyOf, createReportDoc } from '../../shared/ydoc.ts';
+import { bodyOf } from '../../shared/ydoc.ts';
 import { assertWellFormedUpdate } from '../../shared/sync-messages.ts';
-import { destroyOpenHosts, open, reportDoc } from './y-prosemirror-host.ts';
+import { destroyOpenHosts, editorAndPeer, open, reportDoc } from './y-prosemirror-host.ts';
 import { seedsToRun } from '../integration/fuzz/run-sessions.ts';
 
 afterEach(destroyOpenHosts);
@@ -142,21 +142,12 @@ function runSession(seed: number): void {
   opened.state.doc.check();
   typeAtStart(opened);
 
-  const ydoc = reportDoc();
-  const host = open(ydoc);
-  const sent: Uint8Array[] = [];
-  ydoc.on('update', (update: Uint8Array) => sent.push(update));
-  const peer = createReportDoc();
-  Y.applyUpdate(peer, Y.encodeStateAsUpdate(ydoc));
-  const update = oddUpdate(seed, ydoc);
-  Y.applyUpdate(peer, update);
-  Y.applyUpdate(ydoc, update);
+  const { ydoc, host, peer, arrive, sent, sendBack } = editorAndPeer();
+  arrive(oddUpdate(seed, ydoc));
   host.state.doc.check();
   typeAtStart(host);
-  for (const change of sent) {
-    expect(passesChecks(change), 'the editor\'s own change passes the checks').toBe(true);
-    Y.applyUpdate(peer, change);
-  }
+  for (const change of sent) expect(passesChecks(change), 'the editor\'s own change passes the checks').toBe(true);
+  sendBack();
   expect(bodyOf(peer).toJSON()).toBe(bodyOf(ydoc).toJSON());
   extractBlocks(yXmlFragmentToProseMirrorRootNode(bodyOf(ydoc), schema));
 }

@@ -9,7 +9,7 @@
  * view on these paths (it reads the DOM selection only for a focused view).
  */
 import { expect } from 'vitest';
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import { EditorState, TextSelection, type Plugin, type Transaction } from 'prosemirror-state';
 import type { Node as PMNode } from 'prosemirror-model';
 import { initProseMirrorDoc, prosemirrorJSONToYXmlFragment, undo, ySyncPlugin, yUndoPlugin, yUndoPluginKey } from 'y-prosemirror';
@@ -121,4 +121,31 @@ export function countUpdates(ydoc: Y.Doc): { updates: number; transactions: numb
   ydoc.on('update', () => { counts.updates++; });
   ydoc.on('afterTransaction', () => { counts.transactions++; });
   return counts;
+}
+
+/**
+ * The report open in an editor, and another copy of it (another member's, or the
+ * server's). `arrive` brings another client's update to both, as a server would, and
+ * returns what the editor's copy sent meanwhile (its own repairs); `sendBack` gives the
+ * other copy everything the editor's copy sent so far.
+ */
+export function editorAndPeer(ydoc = reportDoc()): { ydoc: Y.Doc; host: EditorHost; peer: Y.Doc; arrive(update: Uint8Array): void; sent: Uint8Array[]; sendBack(): void } {
+  const host = open(ydoc);
+  const sent: Uint8Array[] = [];
+  ydoc.on('update', (update: Uint8Array) => sent.push(update));
+  const peer = createReportDoc();
+  Y.applyUpdate(peer, Y.encodeStateAsUpdate(ydoc));
+  return {
+    ydoc,
+    host,
+    peer,
+    sent,
+    arrive(update) {
+      Y.applyUpdate(peer, update);
+      Y.applyUpdate(ydoc, update);
+    },
+    sendBack() {
+      for (const update of sent) Y.applyUpdate(peer, update);
+    },
+  };
 }

@@ -14,7 +14,7 @@ import { yXmlFragmentToProseMirrorRootNode } from 'y-prosemirror';
 import { schema } from '../../shared/schema.ts';
 import { extractBlocks } from '../../shared/report-blocks.ts';
 import { bodyOf } from '../../shared/ydoc.ts';
-import { destroyOpenHosts, open, PARAGRAPHS, reportDoc } from './y-prosemirror-host.ts';
+import { destroyOpenHosts, editorAndPeer, open, PARAGRAPHS, reportDoc } from './y-prosemirror-host.ts';
 
 afterEach(destroyOpenHosts);
 
@@ -49,20 +49,13 @@ describe('content the schema has no place for', () => {
   });
 
   it('arriving in an open editor, it is dropped there and everywhere, and the edit beside it shows', () => {
-    const ydoc = reportDoc();
-    const host = open(ydoc);
-    const sent: Uint8Array[] = [];
-    ydoc.on('update', (update: Uint8Array) => sent.push(update));
-    const peer = new Y.Doc();
-    Y.applyUpdate(peer, Y.encodeStateAsUpdate(ydoc));
-    const stray = strayContent(ydoc);
-    Y.applyUpdate(peer, stray);
-    expect(() => Y.applyUpdate(ydoc, stray)).not.toThrow();
+    const { ydoc, host, peer, arrive, sendBack } = editorAndPeer();
+    expect(() => arrive(strayContent(ydoc))).not.toThrow();
     expect(host.state.doc.child(1).textContent).toBe(`Edited: ${PARAGRAPHS[1]}`);
     host.dispatch(host.state.tr.insertText('Typed. ', 1));
     expect(host.state.doc.child(0).textContent).toBe(`Typed. ${PARAGRAPHS[0]}`);
     // The deletion reaches the other copy, and the two are the same.
-    for (const update of sent) Y.applyUpdate(peer, update);
+    sendBack();
     expect(kinds(peer)).toEqual(['YXmlElement', 'YXmlElement', 'YXmlElement']);
     expect(bodyOf(peer).toString()).toBe(bodyOf(ydoc).toString());
   });
@@ -99,19 +92,12 @@ describe('values and elements the schema has no node for', () => {
       opened.state.doc.check();
       expect(opened.state.doc.childCount).toBe(PARAGRAPHS.length);
 
-      const ydoc = reportDoc();
-      const host = open(ydoc);
-      const sent: Uint8Array[] = [];
-      ydoc.on('update', (update: Uint8Array) => sent.push(update));
-      const peer = new Y.Doc();
-      Y.applyUpdate(peer, Y.encodeStateAsUpdate(ydoc));
-      const update = written(ydoc, write);
-      Y.applyUpdate(peer, update);
-      expect(() => Y.applyUpdate(ydoc, update)).not.toThrow();
+      const { ydoc, host, peer, arrive, sendBack } = editorAndPeer();
+      expect(() => arrive(written(ydoc, write))).not.toThrow();
       host.dispatch(host.state.tr.insertText('Typed. ', 1));
       host.state.doc.check();
       expect(host.state.doc.child(0).textContent).toBe(`Typed. ${PARAGRAPHS[0]}`);
-      for (const update of sent) Y.applyUpdate(peer, update);
+      sendBack();
       expect(bodyOf(peer).toJSON()).toBe(bodyOf(ydoc).toJSON());
       expect(bodyOf(ydoc).toArray().every((child) => child instanceof Y.XmlElement && child.nodeName === 'paragraph')).toBe(true);
     });
