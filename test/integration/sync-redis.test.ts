@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as Y from 'yjs';
-import { connectClient, cuttableLink, hasRedis, lockReportFile, startRedis, startServerProcess, storedText, tempDir, waitFor, type RedisProcess, type ServerProcess, type TestClient } from './fixtures/sync/harness.ts';
+import { connectClient, cuttableLink, hasRedis, lockReportFile, sendRawUpdates, startRedis, startServerProcess, storedText, tempDir, waitFor, type RedisProcess, type ServerProcess, type TestClient } from './fixtures/sync/harness.ts';
 import { decodeRelayBatch, encodeRelayBatch, RelaySequences } from '../../main/services/sync/redis-relay.ts';
 import { sendInParts } from '../../main/services/sync/send-in-parts.ts';
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
@@ -149,6 +149,28 @@ describe.skipIf(!hasRedis)('two server processes through Redis', () => {
     const late = client(two.url, 'late-report');
     await late.settled();
     await waitFor(() => late.doc.getMap('meta').get('title') === 'Report of the WGIG', 30_000, 'title on the other process');
+  });
+});
+
+describe.skipIf(!hasRedis)('an update that waited on one process until a relayed one let it in', () => {
+  it('is in the shared report file, not only in the memory of the processes', async () => {
+    const [one, two] = servers as [ServerProcess, ServerProcess];
+    // Both processes hold the report (the second does not read the waiting update from the file).
+    const reader = client(one.url, 'waited-report');
+    const other = client(two.url, 'waited-report');
+    await Promise.all([reader.settled(), other.settled()]);
+    // One member's two edits, the second building on the first; the first reaches the
+    // other process only, and after the second.
+    const writer = new Y.Doc();
+    const edits: Uint8Array[] = [];
+    writer.on('update', (update: Uint8Array) => edits.push(update));
+    writer.getText('t').insert(0, 'First.');
+    writer.getText('t').insert(6, ' Built on the first.');
+    expect((await sendRawUpdates(one.url, 'waited-report', [edits[1]!])).acknowledged).toBe(1);
+    expect((await sendRawUpdates(two.url, 'waited-report', [edits[0]!])).acknowledged).toBe(1);
+    await waitFor(() => reader.doc.getText('t').toString() === 'First. Built on the first.', 20_000, 'both edits on the first process');
+    // What the first process stored as waiting gave way to the relayed change that let it in.
+    await waitFor(() => storedText(sharedDataDir, 'waited-report') === 'First. Built on the first.', 10_000, 'both edits in the file');
   });
 });
 

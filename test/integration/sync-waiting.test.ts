@@ -11,15 +11,12 @@
  *   the provider's reconnection delivers both, whole.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import * as Y from 'yjs';
-import * as decoding from 'lib0/decoding';
 import Database from 'better-sqlite3';
 import { startSyncServer, type SyncServer } from '../../main/services/sync/server.ts';
 import { jsonLogger } from '../../main/services/sync/log.ts';
 import { WAITING_REFUSED_REASON } from '../../main/services/sync/waiting-limit.ts';
-import { authFrame, updateFrame } from './fixtures/sync/hostile-frames.ts';
-import { connectClient, tempDir, waitFor, type TestClient } from './fixtures/sync/harness.ts';
+import { connectClient, sendRawUpdates, tempDir, waitFor, type TestClient } from './fixtures/sync/harness.ts';
 
 const REPORT = 'waiting-report';
 const MAX_WAITING_BYTES = 4096;
@@ -57,38 +54,6 @@ function chainOfUpdates(count: number): Uint8Array[] {
   return updates;
 }
 
-/** A raw client: sends the updates in order, counting acknowledgements, until the server closes it or all are sent. */
-async function sendUpdates(url: string, updates: Uint8Array[]): Promise<{ acknowledged: number; code: number | null; reason: string }> {
-  const ws = new WebSocket(url);
-  ws.on('error', () => {});
-  await new Promise((resolve) => ws.once('open', resolve));
-  let acknowledged = 0;
-  ws.on('message', (data: Buffer) => {
-    const decoder = decoding.createDecoder(new Uint8Array(data));
-    decoding.readVarString(decoder);
-    if (decoding.readVarUint(decoder) === 8 && decoding.readVarInt(decoder) === 1) acknowledged += 1;
-  });
-  let closed: { code: number; reason: string } | null = null;
-  const closing = new Promise<void>((resolve) => ws.once('close', (code, reason) => {
-    closed = { code, reason: String(reason) };
-    resolve();
-  }));
-  ws.send(authFrame(REPORT));
-  for (const [i, update] of updates.entries()) {
-    if (ws.readyState !== ws.OPEN) break;
-    ws.send(updateFrame(REPORT, update));
-    // (Now and then, the server's answers have their turn.)
-    if (i % 50 === 49) await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  if (ws.readyState === ws.OPEN) {
-    await waitFor(() => acknowledged === updates.length || ws.readyState !== ws.OPEN, 20_000, 'every update acknowledged');
-    ws.close();
-  }
-  await closing;
-  const { code, reason } = closed ?? { code: null, reason: '' };
-  return { acknowledged, code, reason };
-}
-
 function storedBytes(file: string): number {
   const db = new Database(file, { readonly: true });
   try {
@@ -107,7 +72,7 @@ describe('updates that wait for one never sent', () => {
     await writer.settled();
 
     const chain = chainOfUpdates(1_500);
-    const { acknowledged, code, reason } = await sendUpdates(first.server.url, chain.slice(1));
+    const { acknowledged, code, reason } = await sendRawUpdates(first.server.url, REPORT, chain.slice(1));
     expect(code).toBe(1013);
     expect(reason).toBe(WAITING_REFUSED_REASON);
     // About 4 kB of them (a dozen bytes each) were taken, not the 1,499.
@@ -126,7 +91,7 @@ describe('updates that wait for one never sent', () => {
     expect(storedBytes(`${dataDir}/${REPORT}.plenary`)).toBeLessThan(4 * MAX_WAITING_BYTES);
 
     const second = await startServer(dataDir);
-    await sendUpdates(second.server.url, chain.slice(0, 1));
+    await sendRawUpdates(second.server.url, REPORT, chain.slice(0, 1));
     const after = client(second.server.url);
     await after.settled();
     const text = after.doc.getText('body').toString();

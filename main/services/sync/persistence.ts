@@ -150,9 +150,18 @@ export class SqlitePersistence implements Extension {
     this.logs.set(documentName, log);
     this.documents.set(documentName, document);
     Y.applyUpdate(document, log.loadState(), LOAD_ORIGIN);
-    const persist = (update: Uint8Array, origin: unknown): void => {
+    // Transactions that began with updates waiting (they may let some into the report).
+    const waitedAtStart = new WeakSet<Y.Transaction>();
+    document.on('beforeTransaction', (transaction: Y.Transaction) => {
+      const { structs, deletions } = waitingIn(document);
+      if (structs || deletions) waitedAtStart.add(transaction);
+    });
+    const persist = (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction): void => {
       if (origin === LOAD_ORIGIN) return;
-      if (!this.options.persistRelayed && isTransactionOrigin(origin) && origin.source === 'redis') return;
+      // A relayed update is stored by the process a client sent it to; but one that let
+      // updates waiting here into the report is stored here too, as the rows that held
+      // them are replaced by what still waits.
+      if (!this.options.persistRelayed && isTransactionOrigin(origin) && origin.source === 'redis' && !waitedAtStart.has(transaction)) return;
       this.enqueue(documentName, update);
     };
     // Run before Hocuspocus's own 'update' listener (which broadcasts to the other
@@ -168,9 +177,7 @@ export class SqlitePersistence implements Extension {
     // is then queued), and written with the turn's commit.
     this.waiting.set(documentName, { ...waitingIn(document), rows: [] });
     document.on('afterAllTransactions', () => {
-      const written = this.waiting.get(documentName);
-      const now = waitingIn(document);
-      if (written && (now.structs !== written.structs || now.deletions !== written.deletions)) this.enqueue(documentName, null);
+      if (this.waitingToWrite(documentName)) this.enqueue(documentName, null);
     });
     this.options.log('info', 'report.loaded', { report: documentName, rows: log.updateCount });
   }
@@ -229,15 +236,23 @@ export class SqlitePersistence implements Extension {
     const log = this.logs.get(reportId);
     if (!log || log.isClosed) throw new Error(`The report file of ${reportId} is closed.`);
     const written = this.waiting.get(reportId);
-    const document = this.documents.get(reportId);
-    const now = document ? waitingIn(document) : null;
-    if (written && now && (now.structs !== written.structs || now.deletions !== written.deletions)) {
+    const now = this.waitingToWrite(reportId);
+    if (written && now) {
       const by = [now.structs, now.deletions].flatMap((waiting) => (waiting ? [Y.convertUpdateFormatV2ToV1(waiting)] : []));
       const rows = log.appendReplacing(updates, { rows: written.rows, by });
       this.waiting.set(reportId, { ...now, rows });
     } else if (updates.length > 0) log.appendAll(updates);
     else return;
     this.unsynced.add(reportId);
+  }
+
+  /** The report's waiting updates when they are not as last written, else null. */
+  private waitingToWrite(reportId: string): Waiting | null {
+    const written = this.waiting.get(reportId);
+    const document = this.documents.get(reportId);
+    if (!written || !document) return null;
+    const now = waitingIn(document);
+    return now.structs !== written.structs || now.deletions !== written.deletions ? now : null;
   }
 
   /** True when the report's last commit failed and it has not been reloaded since: nothing of it may leave. */
