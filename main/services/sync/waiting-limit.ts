@@ -54,16 +54,17 @@ export function waitingLimit(options: WaitingLimitOptions): Extension {
     extensionName: 'PlenaryWaitingLimit',
     // After the report's file is loaded: what it holds is the report's, whatever its size.
     async afterLoadDocument({ document, documentName }) {
-      let before: { structs: Pending; deletions: Uint8Array | null; bytes: number } | null = null;
-      document.on('beforeTransaction', () => {
+      // Per transaction: one an observer starts runs its 'beforeTransaction' before the
+      // 'afterTransaction' of the one under way.
+      const before = new WeakMap<Y.Transaction, { structs: Pending; deletions: Uint8Array | null; bytes: number }>();
+      document.on('beforeTransaction', (transaction: Y.Transaction) => {
         const { pendingStructs, pendingDs } = document.store;
         // Yjs changes the kept object in place as it merges: keep a copy of it.
         const structs = pendingStructs && { missing: new Map(pendingStructs.missing), update: pendingStructs.update };
-        before = { structs, deletions: pendingDs, bytes: waitingBytes(document) };
+        before.set(transaction, { structs, deletions: pendingDs, bytes: waitingBytes(document) });
       });
       document.on('afterTransaction', (transaction: Y.Transaction) => {
-        const earlier = before;
-        before = null;
+        const earlier = before.get(transaction);
         if (!earlier) return;
         const bytes = waitingBytes(document);
         if (bytes <= maxBytes || bytes <= earlier.bytes) return;
