@@ -135,3 +135,25 @@ describe('a real server\'s large update', () => {
     expect(texts.at(-1)).toContain('Small, right after.');
   });
 });
+
+describe('a report whose body another client emptied', () => {
+  it('can still be joined from its server (the editor opens it with a paragraph to type in)', async () => {
+    const server = await startServerProcess({ dataDir: tempDir() });
+    cleanups.push(() => server.stop('SIGKILL'));
+    const report = openNewReport();
+    const reportId = readMeta(report.doc).id;
+    const link = new ServerLink({ url: server.url, reportId, doc: report.doc });
+    cleanups.push(() => link.close());
+    await waitFor(() => link.status.state === 'in-sync', 20_000, 'in sync');
+    const other = connectClient(server.url, reportId);
+    cleanups.push(() => other.destroy());
+    await other.settled();
+    const body = bodyOf(other.doc);
+    body.delete(0, body.length);
+    await other.settled();
+
+    const joined = await fetchReport({ url: server.url, reportId, timeoutMs: 20_000 });
+    expect(readMeta(joined).id).toBe(reportId);
+    expect(bodyOf(joined).length).toBe(0);
+  });
+});
