@@ -18,7 +18,7 @@ import { fetchReport } from '../../main/services/sync/fetch-report.ts';
 import { MAX_SERVER_FRAME_BYTES } from '../../main/services/sync/guarded-socket.ts';
 import { BLANK_REPORT_TEMPLATE } from '../../shared/report-template.ts';
 import { bodyOf, Origin, readMeta } from '../../shared/ydoc.ts';
-import { connectClient, startServerProcess, tempDir, waitFor } from './fixtures/sync/harness.ts';
+import { connectClient, startServerProcess, tempDir, waitFor, type ServerProcess, type TestClient } from './fixtures/sync/harness.ts';
 import { halfApplyingUpdate } from '../unit/helpers/crafted-updates.ts';
 
 const cleanups: Array<() => unknown> = [];
@@ -106,18 +106,24 @@ describe('a server the app links to sends hostile frames', () => {
   });
 });
 
+/** A new report linked to a real server process, and a stock client of it on that server. */
+async function linkedReportAndWriter(): Promise<{ server: ServerProcess; report: OpenReport; reportId: string; writer: TestClient }> {
+  const server = await startServerProcess({ dataDir: tempDir() });
+  cleanups.push(() => server.stop('SIGKILL'));
+  const report = openNewReport();
+  const reportId = readMeta(report.doc).id;
+  const link = new ServerLink({ url: server.url, reportId, doc: report.doc });
+  cleanups.push(() => link.close());
+  await waitFor(() => link.status.state === 'in-sync', 20_000, 'in sync');
+  const writer = connectClient(server.url, reportId);
+  cleanups.push(() => writer.destroy());
+  await writer.settled();
+  return { server, report, reportId, writer };
+}
+
 describe('a real server\'s large update', () => {
   it('is checked off the main thread and applied, in order with the small one behind it', async () => {
-    const server = await startServerProcess({ dataDir: tempDir() });
-    cleanups.push(() => server.stop('SIGKILL'));
-    const report = openNewReport();
-    const reportId = readMeta(report.doc).id;
-    const link = new ServerLink({ url: server.url, reportId, doc: report.doc });
-    cleanups.push(() => link.close());
-    await waitFor(() => link.status.state === 'in-sync', 20_000, 'in sync');
-    const writer = connectClient(server.url, reportId);
-    cleanups.push(() => writer.destroy());
-    await writer.settled();
+    const { report, writer } = await linkedReportAndWriter();
     const large = 'The Group recommends an open forum. '.repeat(4_000); // ≈ 144 kB: above the inline limit
     writer.doc.transact(() => {
       const p = new Y.XmlElement('paragraph');
@@ -138,16 +144,7 @@ describe('a real server\'s large update', () => {
 
 describe('a report whose body another client emptied', () => {
   it('can still be joined from its server (the editor opens it with a paragraph to type in)', async () => {
-    const server = await startServerProcess({ dataDir: tempDir() });
-    cleanups.push(() => server.stop('SIGKILL'));
-    const report = openNewReport();
-    const reportId = readMeta(report.doc).id;
-    const link = new ServerLink({ url: server.url, reportId, doc: report.doc });
-    cleanups.push(() => link.close());
-    await waitFor(() => link.status.state === 'in-sync', 20_000, 'in sync');
-    const other = connectClient(server.url, reportId);
-    cleanups.push(() => other.destroy());
-    await other.settled();
+    const { server, reportId, writer: other } = await linkedReportAndWriter();
     const body = bodyOf(other.doc);
     body.delete(0, body.length);
     await other.settled();
