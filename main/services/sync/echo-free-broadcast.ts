@@ -16,6 +16,7 @@
  */
 import { OutgoingMessage, isTransactionOrigin, type Connection, type Document } from '@hocuspocus/server';
 import type { Doc, Transaction } from 'yjs';
+import { hasWaiting, transactionsBegunWaiting } from './waiting-updates.ts';
 
 /** Hocuspocus's Document internals used here (private in its typings; checked at run time). */
 interface BroadcastInternals {
@@ -31,10 +32,6 @@ interface Window {
   mixed: boolean;
 }
 
-function pendingIn(doc: Doc): boolean {
-  return doc.store.pendingStructs !== null || doc.store.pendingDs !== null;
-}
-
 /** Makes Hocuspocus's broadcast of `document`'s changes skip the connection that sent them. */
 export function skipEchoToSender(document: Document): void {
   const internals = document as unknown as BroadcastInternals;
@@ -42,16 +39,12 @@ export function skipEchoToSender(document: Document): void {
     throw new Error('This Hocuspocus version broadcasts differently: review echo-free-broadcast.ts.');
   }
   const window: Window = { sender: null, mixed: false };
-  // Transactions that began with pending structs or deletions (they may complete them).
-  const pendingAtStart = new WeakSet<Transaction>();
-  document.on('beforeTransaction', (transaction: Transaction, doc: Doc) => {
-    if (pendingIn(doc)) pendingAtStart.add(transaction);
-  });
+  const pendingAtStart = transactionsBegunWaiting(document);
   // Only transactions that change the document ('update') reach a broadcast.
   const note = (_update: Uint8Array, origin: unknown, doc: Doc, transaction: Transaction): void => {
     if (window.mixed) return;
     const connection = isTransactionOrigin(origin) && origin.source === 'connection' ? origin.connection : null;
-    if (connection === null || (window.sender !== null && window.sender !== connection) || pendingAtStart.has(transaction) || pendingIn(doc)) {
+    if (connection === null || (window.sender !== null && window.sender !== connection) || pendingAtStart.has(transaction) || hasWaiting(doc)) {
       window.mixed = true;
       window.sender = null;
       return;

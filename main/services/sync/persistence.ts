@@ -50,6 +50,7 @@ import { REPORT_EXTENSION } from '../report-store-schema.ts';
 import { assertValidReportId, isIncomingCopy } from '../../../shared/report-id.ts';
 import type { Logger } from './log.ts';
 import type { DurableOutbox } from './durable-outbox.ts';
+import { transactionsBegunWaiting, waitingIn, type Waiting } from './waiting-updates.ts';
 
 export interface PersistenceOptions {
   dataDir: string;
@@ -150,12 +151,7 @@ export class SqlitePersistence implements Extension {
     this.logs.set(documentName, log);
     this.documents.set(documentName, document);
     Y.applyUpdate(document, log.loadState(), LOAD_ORIGIN);
-    // Transactions that began with updates waiting (they may let some into the report).
-    const waitedAtStart = new WeakSet<Y.Transaction>();
-    document.on('beforeTransaction', (transaction: Y.Transaction) => {
-      const { structs, deletions } = waitingIn(document);
-      if (structs || deletions) waitedAtStart.add(transaction);
-    });
+    const waitedAtStart = transactionsBegunWaiting(document);
     const persist = (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction): void => {
       if (origin === LOAD_ORIGIN) return;
       // A relayed update is stored by the process a client sent it to; but one that let
@@ -326,19 +322,6 @@ export class SqlitePersistence implements Extension {
     for (const log of this.logs.values()) log.close();
     this.logs.clear();
   }
-}
-
-/**
- * What a report holds that waits for updates not yet arrived: Yjs's pending structs
- * and deletions, each one v2 update that Yjs replaces (never changes) when it changes.
- */
-interface Waiting {
-  structs: Uint8Array | null;
-  deletions: Uint8Array | null;
-}
-
-function waitingIn(document: Y.Doc): Waiting {
-  return { structs: document.store.pendingStructs?.update ?? null, deletions: document.store.pendingDs };
 }
 
 /** Opens the report's file, creating it on first use; refuses a file of another report. */

@@ -290,22 +290,22 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       if (ws.readyState === ws.OPEN) ws.ping();
     }, silenceMs / 6);
     ping.unref();
-    let closed = false;
+    // (Closed by a refusal, by ws on a protocol error, or by a hook: what still comes is
+    // handed to no one, and would go unacknowledged.)
+    const isOpen = (): boolean => ws.readyState === ws.OPEN;
     // Frames are handed to Hocuspocus in order; a frame whose large update is being
     // decoded off-thread holds back the ones after it.
     let queue: Promise<void> = Promise.resolve();
     let queued = 0;
 
     const refuse = (error: RefusedFrameError, bytes: number): void => {
-      if (closed) return;
-      closed = true;
+      if (!isOpen()) return;
       log('warn', 'message.refused', { connection: id, remote, reason: error.message, bytes, code: error.code });
       ws.close(error.code, error.message.slice(0, 120));
     };
 
     ws.on('message', (data: RawData, isBinary: boolean) => {
-      // (Also once a hook closed it: what still comes would go unacknowledged.)
-      if (closed || ws.readyState !== ws.OPEN) return;
+      if (!isOpen()) return;
       const frame = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(new Uint8Array(data));
       if (!isBinary) {
         refuse(new RefusedFrameError('Text frames are not accepted.', CloseCode.unsupportedData), frame.length);
@@ -334,7 +334,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
           const started = Date.now();
           for (const update of updates) await guard.check(update);
           if (updates.length > 0) log('debug', 'message.checked', { connection: id, bytes: bytes.length, ms: Date.now() - started });
-          if (!closed && ws.readyState === ws.OPEN) client.handleMessage(bytes);
+          if (isOpen()) client.handleMessage(bytes);
         } catch (error) {
           refuse(new RefusedFrameError((error as Error).message), bytes.length);
         } finally {
@@ -345,11 +345,9 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     ws.on('error', (error: Error & { code?: string }) => {
       // ws reports protocol violations (oversized frame, bad UTF-8, bad opcode) here and
       // closes the socket itself.
-      closed = true;
       log('warn', 'connection.error', { connection: id, remote, reason: error.message, code: error.code });
     });
     ws.on('close', (code: number, reason: Buffer) => {
-      closed = true;
       clearInterval(ping);
       sockets.delete(ws);
       client.handleClose({ code, reason: reason.toString() });

@@ -21,6 +21,7 @@
 import type * as Y from 'yjs';
 import { isTransactionOrigin, type Connection, type Extension } from '@hocuspocus/server';
 import type { Logger } from './log.ts';
+import { waitingBytes } from './waiting-updates.ts';
 
 /**
  * Far above what a member types before its sync step 2 arrives, or what members type
@@ -41,10 +42,6 @@ export interface WaitingLimitOptions {
 }
 
 type Pending = Y.Doc['store']['pendingStructs'];
-
-function waitingBytes(doc: Y.Doc): number {
-  return (doc.store.pendingStructs?.update.length ?? 0) + (doc.store.pendingDs?.length ?? 0);
-}
 
 export function waitingLimit(options: WaitingLimitOptions): Extension {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_WAITING_BYTES;
