@@ -403,7 +403,8 @@ describe('presence the server drops while the person is still here', () => {
     // Ana's state reaches the server first on a connection that is not her link's: the
     // server binds it to that connection, as it does to an old connection of a link that
     // reconnected before the server noticed the old one was gone.
-    const earlier = new HocuspocusProvider({ url: s.url, name: a.summary().id, document: new Y.Doc(), WebSocketPolyfill: guardedWebSocket({ url: s.url, reportId: a.summary().id }) } as ConstructorParameters<typeof HocuspocusProvider>[0]);
+    const earlierDoc = new Y.Doc();
+    const earlier = new HocuspocusProvider({ url: s.url, name: a.summary().id, document: earlierDoc, WebSocketPolyfill: guardedWebSocket({ url: s.url, reportId: a.summary().id, doc: earlierDoc }) } as ConstructorParameters<typeof HocuspocusProvider>[0]);
     cleanups.push(() => earlier.destroy());
     await until(() => earlier.isSynced, 'the earlier connection to sync');
     awarenessProtocol.applyAwarenessUpdate(earlier.awareness!, awarenessProtocol.encodeAwarenessUpdate(anaWindow, [anaWindow.clientID]), 'test');

@@ -4,18 +4,20 @@
  * same kinds the sync server refuses from clients, and the known malformed-update
  * reproductions, and an update Yjs would apply only in part. Each closes the connection with a log line, the report stays exactly as
  * it was, and nothing escapes as an uncaught error (vitest fails the run on one). Then a
- * real server's large update (checked off-thread) still arrives, in order.
+ * real server's large update (checked off-thread) still arrives, in order. A server
+ * cannot make the app keep more than a bound of updates waiting for ones it never sends.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { join } from 'node:path';
 import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
-import { YJS_479, YJS_687, awarenessNotJsonFrame, frame, hugeLengthFrame, updateFrame } from './fixtures/sync/hostile-frames.ts';
+import { YJS_479, YJS_687, awarenessNotJsonFrame, chainOfUpdates, frame, hugeLengthFrame, updateFrame } from './fixtures/sync/hostile-frames.ts';
 import { createReportFile, type OpenReport } from '../../main/services/open-report.ts';
 import { ServerLink } from '../../main/services/sync/client.ts';
 import { fetchReport } from '../../main/services/sync/fetch-report.ts';
 import { MAX_SERVER_FRAME_BYTES } from '../../main/services/sync/guarded-socket.ts';
+import { DEFAULT_MAX_WAITING_BYTES, waitingBytes } from '../../main/services/sync/waiting-updates.ts';
 import { BLANK_REPORT_TEMPLATE } from '../../shared/report-template.ts';
 import { bodyOf, Origin, readMeta } from '../../shared/ydoc.ts';
 import { connectClient, startServerProcess, tempDir, waitFor, type ServerProcess, type TestClient } from './fixtures/sync/harness.ts';
@@ -33,14 +35,14 @@ function openNewReport(): OpenReport {
   return report;
 }
 
-/** A loopback "server" that sends `data` to each connection; resolves the close codes it sees. */
-async function hostileServer(data: Uint8Array | string): Promise<{ url: string; closes: number[] }> {
+/** A loopback "server" that sends `data` (one message or several) to each connection; resolves the close codes it sees. */
+async function hostileServer(data: Uint8Array | string | Uint8Array[]): Promise<{ url: string; closes: number[] }> {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   await new Promise((resolve) => wss.once('listening', resolve));
   const closes: number[] = [];
   wss.on('connection', (ws: WebSocket) => {
     ws.on('close', (code) => closes.push(code));
-    ws.send(data, { binary: typeof data !== 'string' });
+    for (const message of Array.isArray(data) ? data : [data]) ws.send(message, { binary: typeof message !== 'string' });
   });
   cleanups.push(() => new Promise((resolve) => {
     for (const client of wss.clients) client.terminate();
@@ -77,17 +79,13 @@ describe('a server the app links to sends hostile frames', () => {
     const report = openNewReport();
     const reportId = readMeta(report.doc).id;
     const before = Y.encodeStateAsUpdate(report.doc);
-    const logged: string[] = [];
-    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      logged.push(String(chunk));
-      return true;
-    });
+    const log = appLog();
     const server = await hostileServer(make(reportId));
     const link = new ServerLink({ url: server.url, reportId, doc: report.doc, backoff: { delayMs: 5_000, maxDelayMs: 5_000 } });
     cleanups.push(() => link.close());
     await waitFor(() => server.closes.length > 0, 10_000, 'the link to close the connection');
     expect(server.closes[0]).toBe(code);
-    expect(logged.some((line) => JSON.parse(line).event === 'link.refused')).toBe(true);
+    expect(log.some((line) => line.event === 'link.refused')).toBe(true);
     expect(Y.encodeStateAsUpdate(report.doc)).toEqual(before);
   });
 
@@ -105,6 +103,54 @@ describe('a server the app links to sends hostile frames', () => {
     await expect(fetchReport({ url: server.url, reportId: 'some-report', timeoutMs: 10_000 })).rejects.toThrow(/sent something that is not part of a report/);
   });
 });
+
+/** The log lines the app writes (on stderr) from now on, as parsed JSON. */
+function appLog(): Array<Record<string, unknown>> {
+  const lines: Array<Record<string, unknown>> = [];
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    lines.push(JSON.parse(String(chunk)) as Record<string, unknown>);
+    return true;
+  });
+  return lines;
+}
+
+describe('a server that sends updates building on one it never sends', () => {
+  it('as changes: the link closes the connection at the bound ("try again"), with a log line', async () => {
+    const report = openNewReport();
+    const reportId = readMeta(report.doc).id;
+    const before = Y.encodeStateVector(report.doc);
+    const log = appLog();
+    // Each would cost as much as all the others kept so far: 3,000 of them, ~90 kB.
+    const server = await hostileServer(chainOfUpdates(3_000, 't').slice(1).map((update) => updateFrame(reportId, update)));
+    const link = new ServerLink({ url: server.url, reportId, doc: report.doc, backoff: { delayMs: 60_000, maxDelayMs: 60_000 } });
+    cleanups.push(() => link.close());
+    await waitFor(() => server.closes.length > 0, 20_000, 'the link to close the connection');
+    expect(server.closes[0]).toBe(1013);
+    expect(log.filter((line) => line.event === 'link.waiting_refused')).toHaveLength(1);
+    expect(waitingBytes(report.doc)).toBeLessThanOrEqual(DEFAULT_MAX_WAITING_BYTES);
+    expect(Y.encodeStateVector(report.doc)).toEqual(before);
+  });
+
+  it('in its answer to the sync: the link leaves their waiting part out and stays connected', async () => {
+    const report = openNewReport();
+    const reportId = readMeta(report.doc).id;
+    const log = appLog();
+    const waiting = Y.mergeUpdates(chainOfUpdates(3_000, 't').slice(1));
+    const server = await hostileServer([updateFrame(reportId, waiting, 1), updateFrame(reportId, textUpdate('Still connected.'))]);
+    const link = new ServerLink({ url: server.url, reportId, doc: report.doc, backoff: { delayMs: 60_000, maxDelayMs: 60_000 } });
+    cleanups.push(() => link.close());
+    await waitFor(() => report.doc.getText('u').toString() === 'Still connected.', 10_000, 'the change after the answer');
+    expect(waitingBytes(report.doc)).toBeLessThanOrEqual(DEFAULT_MAX_WAITING_BYTES);
+    expect(log.filter((line) => String(line.event).startsWith('link.waiting'))).toMatchObject([{ event: 'link.waiting_dropped', limit: DEFAULT_MAX_WAITING_BYTES }]);
+    expect(server.closes).toEqual([]);
+  });
+});
+
+function textUpdate(text: string): Uint8Array {
+  const doc = new Y.Doc();
+  doc.getText('u').insert(0, text);
+  return Y.encodeStateAsUpdate(doc);
+}
 
 /** A new report linked to a real server process, and a stock client of it on that server. */
 async function linkedReportAndWriter(): Promise<{ server: ServerProcess; report: OpenReport; reportId: string; writer: TestClient }> {

@@ -8,7 +8,10 @@
  *   missing update finally shows;
  * - a member's real edit that waits for what its sync step 2 brings (here: a paste
  *   after a paragraph the server has not been sent) gets its connection closed, and
- *   the provider's reconnection delivers both, whole.
+ *   the provider's reconnection delivers both, whole;
+ * - a member whose own copy keeps more than the bound waiting (which Yjs puts in every
+ *   sync step 2) stays connected and in sync: the server leaves that part out, and the
+ *   member's link sends it on once what it builds on arrives.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -16,7 +19,10 @@ import Database from 'better-sqlite3';
 import { startSyncServer, type SyncServer } from '../../main/services/sync/server.ts';
 import { jsonLogger } from '../../main/services/sync/log.ts';
 import { WAITING_REFUSED_REASON } from '../../main/services/sync/waiting-limit.ts';
+import { waitingBytes } from '../../main/services/sync/waiting-updates.ts';
+import { ServerLink } from '../../main/services/sync/client.ts';
 import { connectClient, sendRawUpdates, tempDir, waitFor, type TestClient } from './fixtures/sync/harness.ts';
+import { chainOfUpdates } from './fixtures/sync/hostile-frames.ts';
 
 const REPORT = 'waiting-report';
 const MAX_WAITING_BYTES = 4096;
@@ -42,16 +48,6 @@ function client(url: string, doc?: Y.Doc): TestClient {
   const c = connectClient(url, REPORT, { doc });
   cleanups.push(() => c.destroy());
   return c;
-}
-
-/** Each 10-character insertion of one writer, as its own update: every one builds on the one before. */
-function chainOfUpdates(count: number): Uint8Array[] {
-  const doc = new Y.Doc();
-  doc.clientID = 777;
-  const updates: Uint8Array[] = [];
-  doc.on('update', (update: Uint8Array) => updates.push(update));
-  for (let i = 0; i < count; i++) doc.getText('body').insert(i * 10, 'x'.repeat(10));
-  return updates;
 }
 
 function storedBytes(file: string): number {
@@ -128,5 +124,39 @@ describe('a member\'s edit that waits for its sync step 2', () => {
     await reader.settled();
     expect(reader.doc.getText('body').toString()).toBe(member.doc.getText('body').toString());
     expect(reader.doc.getText('body').toString()).toContain('shared principles.' + paste);
+  });
+});
+
+describe('a member whose copy keeps changes waiting for one nobody has sent yet', () => {
+  it('stays connected and in sync, and sends them on once that change arrives', async () => {
+    const { server, events } = await startServer(tempDir());
+    // Dee writes a paragraph; Cai, who has it, writes after it for a while; the member got
+    // Cai's changes (from another server, say) but not Dee's, which nobody has sent here.
+    const dee = new Y.Doc({ gc: false });
+    dee.getText('body').insert(0, 'The WGIG report.');
+    const cai = new Y.Doc();
+    Y.applyUpdate(cai, Y.encodeStateAsUpdate(dee));
+    const beforeCai = Y.encodeStateVector(cai);
+    for (let i = 0; i < 600; i++) cai.getText('body').insert(cai.getText('body').length, ` Point ${i}.`);
+    const member = new Y.Doc({ gc: false });
+    Y.applyUpdate(member, Y.encodeStateAsUpdate(cai, beforeCai));
+    expect(waitingBytes(member)).toBeGreaterThan(MAX_WAITING_BYTES);
+
+    const link = new ServerLink({ url: server.url, reportId: REPORT, doc: member, backoff: { delayMs: 100, maxDelayMs: 100 } });
+    cleanups.push(() => link.close());
+    let closes = 0;
+    link.onClosed(() => {
+      closes += 1;
+    });
+    // (Each sync step 2 of hers carries them: closing her connection for it would repeat forever.)
+    await waitFor(() => link.status.state === 'in-sync', 10_000, 'the member in sync');
+    expect(events().filter((event) => event.startsWith('update.waiting'))).toEqual(['update.waiting_dropped']);
+
+    client(server.url, dee);
+    const reader = client(server.url);
+    await waitFor(() => reader.doc.getText('body').toString() === cai.getText('body').toString(), 10_000, "Cai's points on the server");
+    expect(member.getText('body').toString()).toBe(cai.getText('body').toString());
+    await waitFor(() => link.status.state === 'in-sync' && link.status.pending === 0, 10_000, 'the member in sync again');
+    expect(closes).toBe(0);
   });
 });

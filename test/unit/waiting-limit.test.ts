@@ -6,19 +6,22 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import type { afterLoadDocumentPayload } from '@hocuspocus/server';
+import type { afterLoadDocumentPayload, beforeSyncPayload, Connection } from '@hocuspocus/server';
+import { messageYjsSyncStep2, messageYjsUpdate } from 'y-protocols/sync';
 import { waitingLimit } from '../../main/services/sync/waiting-limit.ts';
 
 const MAX_BYTES = 1024;
 const RELAYED = { source: 'redis' };
 
-/** A report's document with the bound on it; the events it logged. */
-async function boundedDoc(): Promise<{ doc: Y.Doc; events: string[] }> {
+/** A report's document with the bound on it; the events it logged, the connections it closed, and the hook Hocuspocus calls before a sync message. */
+async function boundedDoc(): Promise<{ doc: Y.Doc; events: string[]; closed: Connection[]; beforeSync: (connection: Connection, type: number) => Promise<unknown> }> {
   const doc = new Y.Doc({ gc: false });
   const events: string[] = [];
-  const extension = waitingLimit({ maxBytes: MAX_BYTES, log: (_level, event) => events.push(event), closeConnection: () => {} });
+  const closed: Connection[] = [];
+  const extension = waitingLimit({ maxBytes: MAX_BYTES, log: (_level, event) => events.push(event), closeConnection: (connection) => closed.push(connection) });
   await extension.afterLoadDocument!({ document: doc, documentName: 'bounded' } as unknown as afterLoadDocumentPayload);
-  return { doc, events };
+  const beforeSync = (connection: Connection, type: number) => extension.beforeSync!({ connection, type } as unknown as beforeSyncPayload);
+  return { doc, events, closed, beforeSync };
 }
 
 /** Another writer's edits after its first one, each building on the one before: without the first, they all wait. */
@@ -67,5 +70,19 @@ describe('the bound on updates waiting for ones not yet arrived', () => {
     expect(doc.getMap('seen').get('text')).toBe('Applied.');
     expect(doc.store.pendingStructs).toBeNull();
     expect(events).toEqual(['update.waiting_refused']);
+  });
+
+  it("closes a member's connection for a change past it, and only leaves out the waiting part of its sync step 2", async () => {
+    const { doc, events, closed, beforeSync } = await boundedDoc();
+    const member = {} as Connection;
+    // (Each sync step 2 of a member carries what its copy keeps waiting: a reconnection would bring it again.)
+    await beforeSync(member, messageYjsSyncStep2);
+    Y.applyUpdate(doc, waitingEdits(300), { source: 'connection', connection: member });
+    expect(doc.store.pendingStructs).toBeNull();
+    expect(closed).toEqual([]);
+    await beforeSync(member, messageYjsUpdate);
+    Y.applyUpdate(doc, waitingEdits(300), { source: 'connection', connection: member });
+    expect(closed).toEqual([member]);
+    expect(events).toEqual(['update.waiting_dropped', 'update.waiting_refused']);
   });
 });

@@ -9,13 +9,16 @@
  * status; on reconnect the Yjs sync exchange sends the whole backlog the server lacks.
  */
 import type * as Y from 'yjs';
-import { HocuspocusProvider } from '@hocuspocus/provider';
+import { HocuspocusProvider, MessageType } from '@hocuspocus/provider';
+import * as encoding from 'lib0/encoding';
+import { writeSyncStep1 } from 'y-protocols/sync';
 import { isServerUrl, type ServerLinks } from './server-links.ts';
 import { assertValidReportId } from '../../../shared/report-id.ts';
 import { guardedWebSocket } from './guarded-socket.ts';
 import { tlsProblem } from './tls-problem.ts';
 import { takePartsAsSent } from './parts-as-sent.ts';
 import { heardFrom } from './traffic-watch.ts';
+import { whenWaitingLetIn } from './waiting-let-in.ts';
 
 export type SyncState = 'offline' | 'connecting' | 'syncing' | 'in-sync';
 
@@ -83,12 +86,17 @@ export class ServerLink {
   private syncing = false;
   /** Stops taking a first sync's parts in as sent (parts-as-sent.ts). */
   private readonly stopTakingAsSent: () => void;
+  /** Stops offering the server what its changes let in of those waiting here (waiting-let-in.ts). */
+  private readonly stopOfferingLetIn: () => void;
   /** Bytes moved each way on the current connection (a long sync on a slow network shows them). */
   private moved = { received: 0, sent: 0 };
   /** `moved` when the link began syncing: what a sync moved is counted from there. */
   private movedBefore = { received: 0, sent: 0 };
   /** What the server said it holds of the report on the current connection (its sync step 1). */
   private serverState: Uint8Array | null = null;
+  private readonly doc: Y.Doc;
+  /** A sync step 1 is to go out at the end of this turn (askWhatServerLacks). */
+  private askingWhatServerLacks = false;
 
   constructor(options: ServerLinkOptions) {
     if (!isServerUrl(options.url)) throw new Error(`Not a ws:// or wss:// address: ${options.url}`);
@@ -97,6 +105,7 @@ export class ServerLink {
     this.reportId = options.reportId;
     this.token = options.token;
     this.links = options.links;
+    this.doc = options.doc;
     this.stopTakingAsSent = takePartsAsSent(options.doc, (transaction) => this.syncing && transaction.origin === this.provider);
     const remembered = this.links?.get(options.reportId);
     const lastSyncAt = remembered?.url === options.url && remembered.lastSyncAt ? new Date(remembered.lastSyncAt) : null;
@@ -112,6 +121,7 @@ export class ServerLink {
       WebSocketPolyfill: guardedWebSocket({
         url: options.url,
         reportId: options.reportId,
+        doc: options.doc,
         maxBytes: options.maxServerFrameBytes,
         onRefused: () => {
           this.refusedHere = true;
@@ -176,6 +186,7 @@ export class ServerLink {
       },
       onUnsyncedChanges: () => this.update(),
     } as ConstructorParameters<typeof HocuspocusProvider>[0]);
+    this.stopOfferingLetIn = whenWaitingLetIn(options.doc, (origin) => origin === this.provider, () => this.askWhatServerLacks());
     // When its connection closes the provider removes everyone else from its awareness,
     // which leaves their clocks behind, one past their states'. After the reconnect the
     // server sends those same states, and y-protocols would take them for stale until
@@ -268,6 +279,26 @@ export class ServerLink {
     void this.provider.connect();
   }
 
+  /**
+   * Sends the server a sync step 1 (what this copy holds): it answers with its own, and
+   * the provider answers that with what the server lacks. Once for the changes of a turn.
+   */
+  private askWhatServerLacks(): void {
+    if (this.askingWhatServerLacks) return;
+    this.askingWhatServerLacks = true;
+    queueMicrotask(() => {
+      this.askingWhatServerLacks = false;
+      if (this.destroyed || this.socketState !== 'connected') return;
+      const encoder = encoding.createEncoder();
+      encoding.writeVarString(encoder, this.provider.effectiveName);
+      encoding.writeVarUint(encoder, MessageType.Sync);
+      writeSyncStep1(encoder, this.doc);
+      // The server acknowledges the provider's answer, as it does each change: counted as one.
+      this.provider.incrementUnsyncedChanges();
+      this.provider.configuration.websocketProvider.send(encoding.toUint8Array(encoder));
+    });
+  }
+
   /** The sync exchange is done, or the connection is gone: nothing more arrives as a part of it. */
   private syncEnded(): void {
     this.syncing = false;
@@ -283,6 +314,7 @@ export class ServerLink {
     this.provider.destroy();
     this.syncEnded();
     this.stopTakingAsSent();
+    this.stopOfferingLetIn();
     this.listeners.clear();
     this.closeListeners.clear();
     this.refusedListeners.clear();

@@ -153,6 +153,7 @@ export function fetchReport(options: FetchReportOptions): Promise<Y.Doc> {
       WebSocketPolyfill: guardedWebSocket({
         url: options.url,
         reportId: options.reportId,
+        doc,
         onRefused: (reason, code) => finish(new FetchReportError(code === CloseCode.tooLarge
           ? `The report on ${where} is larger than this app takes in one message (${MAX_SERVER_FRAME_BYTES / 1024 / 1024} MiB); nothing was kept. Ask a member who has it for a copy of the report file (File → Save a copy as…).`
           : `${where} sent something that is not part of a report (${reason}); nothing was kept.`)),

@@ -33,6 +33,8 @@ export const CloseCode = {
   invalidPayload: 1007,
   policyViolation: 1008,
   tooLarge: 1009,
+  /** Not a refusal of what was sent: the other side reconnects, and the sync sends it again whole. */
+  tryAgain: 1013,
 } as const;
 
 export class RefusedFrameError extends Error {
@@ -51,6 +53,8 @@ export interface CheckedFrame {
   deferredUpdates: Uint8Array[];
   /** The state vector of a sync step 1 (what the sender holds of the report), or null for any other frame. */
   stateVector: Uint8Array | null;
+  /** The kind of Yjs update the frame carries: the answer to a sync step 1, or a change as it happened. */
+  update: 'sync-step-2' | 'change' | null;
 }
 
 const MAX_STATELESS_CHARS = 64 * 1024;
@@ -65,7 +69,7 @@ type PayloadCheck = (type: number, decoder: decoding.Decoder, found: CheckedFram
 function checkFrame(frame: Uint8Array, maxBytes: number, loneByte: number, checkPayload: PayloadCheck): CheckedFrame {
   if (frame.length === 0) throw new RefusedFrameError('Empty message.');
   if (frame.length > maxBytes) throw new RefusedFrameError(`Message of ${frame.length} bytes is too large.`, CloseCode.tooLarge);
-  const found: CheckedFrame = { reportId: null, deferredUpdates: [], stateVector: null };
+  const found: CheckedFrame = { reportId: null, deferredUpdates: [], stateVector: null, update: null };
   if (frame.length === 1 && frame[0] === loneByte) return found;
   try {
     const decoder = decoding.createDecoder(frame);
@@ -91,6 +95,7 @@ function checkSyncPayload(decoder: decoding.Decoder, found: CheckedFrame): void 
     Y.decodeStateVector(payload);
     found.stateVector = payload;
   } else if (subtype === 1 || subtype === 2) {
+    found.update = subtype === 1 ? 'sync-step-2' : 'change';
     if (payload.length > INLINE_DECODE_LIMIT) found.deferredUpdates.push(payload);
     else assertWellFormedSmallUpdate(payload);
   } else throw new RefusedFrameError(`Unknown sync message ${subtype}.`);

@@ -5,6 +5,9 @@
  * closes the connection and is logged; the report never receives any of it. Large
  * updates (a whole report on first sync) are decoded on the update guard's worker
  * within a time bound; frames behind one wait, so the provider still gets them in order.
+ * And what a frame leaves waiting in the report (updates that build on ones not yet
+ * arrived) is bounded, as on the sync server (waiting-limit.ts): a server cannot make
+ * each of its messages cost the app as much as all it sent before.
  *
  * `ws` emits 'error' when a socket is closed while still connecting, which the provider
  * does on close and between retries after removing its own listeners; with no listener
@@ -12,11 +15,16 @@
  */
 import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
+import type * as Y from 'yjs';
 import { watchTraffic, type Traffic } from './traffic-watch.ts';
-import { checkServerFrame, CloseCode, RefusedFrameError } from './frame-guard.ts';
+import { checkServerFrame, CloseCode, RefusedFrameError, type CheckedFrame } from './frame-guard.ts';
 import { UpdateGuard } from './update-guard.ts';
 import { trustSystemCertificates } from './system-certificates.ts';
 import { withReplyParts } from './reply-parts.ts';
+import { boundWaiting, DEFAULT_MAX_WAITING_BYTES } from './waiting-updates.ts';
+
+/** Why the app closes a connection whose change would leave too much waiting (the server's log shows it). */
+export const LINK_WAITING_REFUSED_REASON = 'Too many changes wait for ones not sent.';
 
 /** A whole report's first sync fits: the largest reports measured are a few MB. */
 export const MAX_SERVER_FRAME_BYTES = 64 * 1024 * 1024;
@@ -33,6 +41,10 @@ export interface GuardedSocketOptions {
   /** The server and report, for the log line a refusal writes. */
   url: string;
   reportId: string;
+  /** The copy the provider applies the server's updates to. */
+  doc: Y.Doc;
+  /** Most bytes of updates a server's messages may leave `doc` holding waiting for ones not yet arrived. */
+  maxWaitingBytes?: number;
   /** Told why a connection was closed (and the close code sent), after the log line; the report is untouched. */
   onRefused?: (reason: string, code: number) => void;
   /** Told of a connection that failed (no route, refused, a certificate not trusted…). */
@@ -46,9 +58,9 @@ export interface GuardedSocketOptions {
   onServerState?: (stateVector: Uint8Array) => void;
 }
 
-/** One JSON line on stderr (the app's log): the server sent something the link refused. */
-function logRefusal(url: string, reportId: string, reason: string): void {
-  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'warn', event: 'link.refused', url, report: reportId, reason })}\n`);
+/** One JSON line on stderr (the app's log) about what the server sent. */
+function logLine(level: 'info' | 'warn', event: string, fields: Record<string, unknown>): void {
+  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level, event, ...fields })}\n`);
 }
 
 function bytesOf(data: unknown): Uint8Array {
@@ -61,6 +73,8 @@ function bytesOf(data: unknown): Uint8Array {
 /** A WebSocket class for `HocuspocusProvider({ WebSocketPolyfill })`. */
 export function guardedWebSocket(options: GuardedSocketOptions) {
   const maxBytes = options.maxBytes ?? MAX_SERVER_FRAME_BYTES;
+  const maxWaitingBytes = options.maxWaitingBytes ?? DEFAULT_MAX_WAITING_BYTES;
+  const where = { url: options.url, report: options.reportId };
   if (/^wss:/i.test(options.url)) trustSystemCertificates();
   return class GuardedWebSocket extends WebSocket {
     private refused = false;
@@ -70,6 +84,7 @@ export function guardedWebSocket(options: GuardedSocketOptions) {
     private waiting = 0;
     private queue: Promise<void> = Promise.resolve();
     private guard: UpdateGuard | null = null;
+    private toldOfDrop = false;
 
     constructor(address: string, protocols?: string | string[]) {
       super(withReplyParts(address, options.replyPartBytes?.() ?? null), protocols);
@@ -95,23 +110,23 @@ export function guardedWebSocket(options: GuardedSocketOptions) {
       if (event !== 'message') return super.emit(event, ...args);
       if (this.refused || this.leaving) return false;
       const [data, isBinary] = args;
-      let deferred: Uint8Array[];
+      let checked: CheckedFrame;
       try {
         if (isBinary !== true) throw new RefusedFrameError('Text frame from the server.', CloseCode.unsupportedData);
-        const checked = checkServerFrame(bytesOf(data), maxBytes);
-        deferred = checked.deferredUpdates;
+        checked = checkServerFrame(bytesOf(data), maxBytes);
         if (checked.stateVector) options.onServerState?.(checked.stateVector);
       } catch (error) {
         this.refuse(error);
         return false;
       }
-      if (deferred.length === 0 && this.waiting === 0) return super.emit('message', data, isBinary);
+      const { deferredUpdates: deferred, update } = checked;
+      if (deferred.length === 0 && this.waiting === 0) return this.deliver(data, isBinary, update);
       this.waiting += 1;
       this.queue = this.queue.then(async () => {
         try {
           this.guard ??= new UpdateGuard({ maxBytes, timeoutMs: 30_000 });
           for (const update of deferred) await this.guard.check(update, 'v1');
-          if (!this.refused && !this.leaving) super.emit('message', data, isBinary);
+          if (!this.refused && !this.leaving) this.deliver(data, isBinary, update);
         } catch (error) {
           // (A check cut short by the connection closing refused nothing.)
           if (this.readyState === WebSocket.OPEN) this.refuse(error);
@@ -122,11 +137,49 @@ export function guardedWebSocket(options: GuardedSocketOptions) {
       return true;
     }
 
+    /** Hands the provider a checked frame, which it applies at once; what that leaves waiting is bounded. */
+    private deliver(data: unknown, isBinary: unknown, update: CheckedFrame['update']): boolean {
+      if (update === null) return super.emit('message', data, isBinary);
+      let refusedBytes: number | null = null;
+      const stop = boundWaiting(options.doc, {
+        maxBytes: maxWaitingBytes,
+        refused: (_transaction, bytes) => {
+          refusedBytes = bytes;
+        },
+      });
+      try {
+        return super.emit('message', data, isBinary);
+      } finally {
+        stop();
+        if (refusedBytes !== null) this.tooMuchWaiting(update, refusedBytes);
+      }
+    }
+
+    /**
+     * A change from the server that would leave too much waiting closes the connection
+     * ("try again": a drop, not a refusal); the provider reconnects, and the sync brings
+     * what it builds on. An answer to the sync is what the server itself keeps waiting,
+     * which the next connection would bring again: its waiting part is left out, and
+     * the connection stays.
+     */
+    private tooMuchWaiting(update: 'sync-step-2' | 'change', bytes: number): void {
+      const fields = { ...where, waitingBytes: bytes, limit: maxWaitingBytes };
+      if (update === 'sync-step-2') {
+        if (!this.toldOfDrop) logLine('info', 'link.waiting_dropped', fields);
+        this.toldOfDrop = true;
+        return;
+      }
+      if (this.refused) return;
+      this.refused = true;
+      logLine('warn', 'link.waiting_refused', fields);
+      this.close(CloseCode.tryAgain, LINK_WAITING_REFUSED_REASON);
+    }
+
     private refuse(error: unknown): void {
       if (this.refused) return;
       this.refused = true;
       const reason = error instanceof Error ? error.message : String(error);
-      logRefusal(options.url, options.reportId, reason);
+      logLine('warn', 'link.refused', { ...where, reason });
       const code = error instanceof RefusedFrameError ? error.code : CloseCode.invalidPayload;
       options.onRefused?.(reason, code);
       this.close(code, reason.slice(0, 120));

@@ -247,6 +247,7 @@ export function sendInParts(options: SendInPartsOptions): PartsSending {
     WebSocketPolyfill: guardedWebSocket({
       url: options.url,
       reportId: options.reportId,
+      doc: mirror,
       onRefused: (reason) => settle(new SendInPartsError(`${options.url} sent something that is not part of a report (${reason}).`)),
       onTraffic: (traffic) => heardFrom(provider, traffic),
     }),

@@ -160,7 +160,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
   /** A connection's socket and remote address, by the request Hocuspocus hands to its hooks. */
   const connectionOf = new WeakMap<Request, { socket: WebSocket; remote: string }>();
   /** Closes the socket of a connection refused before it is attached, with 1013 "try again". */
-  const closeWaiting = (request: Request, reason: string): void => connectionOf.get(request)?.socket.close(1013, reason);
+  const closeWaiting = (request: Request, reason: string): void => connectionOf.get(request)?.socket.close(CloseCode.tryAgain, reason);
   const persistence = options.storage
     ? null
     : new SqlitePersistence({
@@ -196,7 +196,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     maxBytes: options.maxWaitingBytes,
     log,
     // A try-again close: the provider reconnects, and sends what it holds whole.
-    closeConnection: (connection, reason) => (connection.webSocket as WebSocket).close(1013, reason),
+    closeConnection: (connection, reason) => (connection.webSocket as WebSocket).close(CloseCode.tryAgain, reason),
   });
   const extensions: Extension[] = [
     // (First: what loading queued for a broadcast is dropped before a hook below can wait.)

@@ -17,19 +17,16 @@
  * Hocuspocus acknowledges the message. The provider reconnects, and its sync step 2
  * carries what it holds with what that depends on: a member's real work arrives whole.
  * A relayed change's waiting part comes again with the relay's repair.
+ *
+ * A member's sync step 2 is the exception. Yjs writes into it what the member's own
+ * copy keeps waiting, which a reconnection would send again, and again: its waiting
+ * part is dropped, and the connection stays. Nothing is lost: the member's copy keeps
+ * those updates and sends them as soon as what they build on arrives there.
  */
-import type * as Y from 'yjs';
+import { messageYjsSyncStep2 } from 'y-protocols/sync';
 import { isTransactionOrigin, type Connection, type Extension } from '@hocuspocus/server';
 import type { Logger } from './log.ts';
-import { waitingBytes } from './waiting-updates.ts';
-
-/**
- * Far above what a member types before its sync step 2 arrives, or what members type
- * while a relay's repair is under way. Merging this much into each new waiting update
- * costs about 0.3 ms, and filling it with 30-byte messages about 0.5 s (64 KiB: 0.8 ms
- * and 3.7 s): the fill costs the square of the bound.
- */
-export const DEFAULT_MAX_WAITING_BYTES = 16 * 1024;
+import { boundWaiting, DEFAULT_MAX_WAITING_BYTES } from './waiting-updates.ts';
 
 /** Said to a member whose connection is closed for it (a close reason: at most 123 bytes). */
 export const WAITING_REFUSED_REASON = 'Too many changes wait for ones not sent; reconnect to send them whole.';
@@ -41,44 +38,39 @@ export interface WaitingLimitOptions {
   closeConnection: (connection: Connection, reason: string) => void;
 }
 
-type Pending = Y.Doc['store']['pendingStructs'];
-
 export function waitingLimit(options: WaitingLimitOptions): Extension {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_WAITING_BYTES;
   // Messages it sent before it was closed may still be handled: one log line each connection.
   const closed = new WeakSet<Connection>();
+  const toldOfDrop = new WeakSet<Connection>();
+  // Hocuspocus handles a connection's messages one at a time, and applies a sync message
+  // right after this hook: what the connection's transaction is applying.
+  const syncMessage = new WeakMap<Connection, number>();
   return {
     extensionName: 'PlenaryWaitingLimit',
+    async beforeSync({ connection, type }) {
+      syncMessage.set(connection, type);
+    },
     // After the report's file is loaded: what it holds is the report's, whatever its size.
     async afterLoadDocument({ document, documentName }) {
-      // Per transaction: one an observer starts runs its 'beforeTransaction' before the
-      // 'afterTransaction' of the one under way.
-      const before = new WeakMap<Y.Transaction, { structs: Pending; deletions: Uint8Array | null; bytes: number }>();
-      document.on('beforeTransaction', (transaction: Y.Transaction) => {
-        const { pendingStructs, pendingDs } = document.store;
-        // Yjs changes the kept object in place as it merges: keep a copy of it.
-        const structs = pendingStructs && { missing: new Map(pendingStructs.missing), update: pendingStructs.update };
-        before.set(transaction, { structs, deletions: pendingDs, bytes: waitingBytes(document) });
-      });
-      document.on('afterTransaction', (transaction: Y.Transaction) => {
-        const earlier = before.get(transaction);
-        if (!earlier) return;
-        const bytes = waitingBytes(document);
-        if (bytes <= maxBytes || bytes <= earlier.bytes) return;
-        document.store.pendingStructs = earlier.structs;
-        document.store.pendingDs = earlier.deletions;
-        const origin: unknown = transaction.origin;
-        const connection = isTransactionOrigin(origin) && origin.source === 'connection' ? origin.connection : null;
-        if (connection && closed.has(connection)) return;
-        options.log('warn', 'update.waiting_refused', {
-          report: documentName,
-          source: isTransactionOrigin(origin) ? origin.source : 'other',
-          waitingBytes: bytes,
-          limit: maxBytes,
-        });
-        if (!connection) return;
-        closed.add(connection);
-        options.closeConnection(connection, WAITING_REFUSED_REASON);
+      boundWaiting(document, {
+        maxBytes,
+        refused: (transaction, bytes) => {
+          const origin: unknown = transaction.origin;
+          const connection = isTransactionOrigin(origin) && origin.source === 'connection' ? origin.connection : null;
+          const fields = { report: documentName, source: isTransactionOrigin(origin) ? origin.source : 'other', waitingBytes: bytes, limit: maxBytes };
+          if (connection && syncMessage.get(connection) === messageYjsSyncStep2) {
+            if (toldOfDrop.has(connection)) return;
+            toldOfDrop.add(connection);
+            options.log('info', 'update.waiting_dropped', fields);
+            return;
+          }
+          if (connection && closed.has(connection)) return;
+          options.log('warn', 'update.waiting_refused', fields);
+          if (!connection) return;
+          closed.add(connection);
+          options.closeConnection(connection, WAITING_REFUSED_REASON);
+        },
       });
     },
   };
