@@ -14,7 +14,7 @@ import { yXmlFragmentToProseMirrorRootNode } from 'y-prosemirror';
 import { schema } from '../../shared/schema.ts';
 import { extractBlocks } from '../../shared/report-blocks.ts';
 import { bodyOf } from '../../shared/ydoc.ts';
-import { destroyOpenHosts, editorAndPeer, open, PARAGRAPHS, reportDoc } from './y-prosemirror-host.ts';
+import { after, destroyOpenHosts, editorAndPeer, open, PARAGRAPHS, reportDoc } from './y-prosemirror-host.ts';
 
 afterEach(destroyOpenHosts);
 
@@ -120,6 +120,30 @@ describe('values and elements the schema has no node for', () => {
       expect(bodyOf(ydoc).toJSON()).toBe(bodyOf(peer).toJSON());
     });
   }
+
+  it('a mark and a paragraph attribute a newer app writes stay when this app edits that paragraph', async () => {
+    const { ydoc, host, peer, arrive, sendBack } = editorAndPeer();
+    arrive(written(ydoc, (body) => {
+      const paragraph = body.get(1) as Y.XmlElement;
+      paragraph.setAttribute('align', 'centre');
+      (paragraph.get(0) as Y.XmlText).format(0, 3, { highlight: { colour: 'yellow' } });
+    }));
+    // Typed into that paragraph, then a mark this app knows put on part of it.
+    host.dispatch(host.state.tr.insertText(' (Typed.)', after(host.state.doc, 'and application')));
+    const start = after(host.state.doc, 'and application') - 'and application'.length;
+    host.dispatch(host.state.tr.addMark(start + 1, start + 6, schema.marks.strong.create()));
+    await host.settle();
+    sendBack();
+    const paragraph = bodyOf(peer).get(1) as Y.XmlElement;
+    expect(paragraph.getAttribute('align')).toBe('centre');
+    expect((paragraph.get(0) as Y.XmlText).toDelta()).toEqual([
+      { insert: 'a', attributes: { highlight: { colour: 'yellow' } } },
+      { insert: 'nd', attributes: { highlight: { colour: 'yellow' }, strong: {} } },
+      { insert: ' ap', attributes: { strong: {} } },
+      { insert: 'plication (Typed.) by governments' },
+    ]);
+    expect(bodyOf(ydoc).toJSON()).toBe(bodyOf(peer).toJSON());
+  });
 
   it('a body another client emptied opens with a paragraph to type in, and what is typed is written', async () => {
     const ydoc = reportDoc();
