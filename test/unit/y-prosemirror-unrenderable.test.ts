@@ -107,6 +107,7 @@ describe('values and elements the schema has no node for', () => {
     ['a paragraph whose id another client wrote as a number', (body: Y.XmlFragment) => { const p = new Y.XmlElement('paragraph'); body.insert(1, [p]); p.setAttribute('id', 42 as unknown as string); p.insert(0, [new Y.XmlText('Kept with its text.')]); }],
     ['text under a mark this schema does not know (a newer app\'s)', (body: Y.XmlFragment) => { const t = new Y.XmlText('Kept with its text.'); const p = new Y.XmlElement('paragraph'); body.insert(1, [p]); p.insert(0, [t]); t.format(0, 4, { underline: true }); }],
     ['a link whose href is not text', (body: Y.XmlFragment) => { const t = new Y.XmlText('Kept with its text.'); const p = new Y.XmlElement('paragraph'); body.insert(1, [p]); p.insert(0, [t]); t.format(0, 4, { link: { href: { x: 1 } } }); }],
+    ['text with embeds in it (a stock client\'s insertEmbed)', (body: Y.XmlFragment) => { const t = new Y.XmlText('Kept with its text.'); const p = new Y.XmlElement('paragraph'); body.insert(1, [p]); p.insert(0, [t]); t.insertEmbed(4, { image: 'x.png' }); t.insertEmbed(0, 568 as unknown as object); t.insertEmbed(t.length, new Y.XmlElement('paragraph') as unknown as object); }],
   ] as const) {
     it(`${what}: the text is drawn, on every copy, without what the schema refuses`, () => {
       const { ydoc, host, peer, arrive, sendBack } = editorAndPeer();
@@ -114,7 +115,8 @@ describe('values and elements the schema has no node for', () => {
       host.state.doc.check();
       expect(host.state.doc.child(1).textContent).toBe('Kept with its text.');
       sendBack();
-      // (What the schema refuses stays in the data, for the newer app that wrote it.)
+      // (The text stays in the data; an attribute or a mark the schema refuses stays too,
+      // for the newer app that wrote it; an embed, which this app could not write around, goes.)
       const paragraph = bodyOf(peer).get(1) as Y.XmlElement;
       expect((paragraph.get(0) as Y.XmlText).toDelta().map((op: { insert: string }) => op.insert).join('')).toBe('Kept with its text.');
       expect(bodyOf(ydoc).toJSON()).toBe(bodyOf(peer).toJSON());
