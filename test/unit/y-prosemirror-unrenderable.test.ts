@@ -133,7 +133,7 @@ describe('values and elements the schema has no node for', () => {
     // Typed into that paragraph, then a mark this app knows put on part of it.
     host.dispatch(host.state.tr.insertText(' (Typed.)', after(host.state.doc, 'and application')));
     const start = after(host.state.doc, 'and application') - 'and application'.length;
-    host.dispatch(host.state.tr.addMark(start + 1, start + 6, schema.marks.strong.create()));
+    host.dispatch(host.state.tr.addMark(start + 1, start + 6, schema.mark('strong')));
     await host.settle();
     sendBack();
     const paragraph = bodyOf(peer).get(1) as Y.XmlElement;
