@@ -21,7 +21,8 @@
  * A member's sync step 2 is the exception. Yjs writes into it what the member's own
  * copy keeps waiting, which a reconnection would send again, and again: its waiting
  * part is dropped, and the connection stays. Nothing is lost: the member's copy keeps
- * those updates and sends them as soon as what they build on arrives there.
+ * those updates. This app's link offers them again as soon as what they build on arrives
+ * there (waiting-let-in.ts); a stock provider sends them with its next connection's step 2.
  */
 import { messageYjsSyncStep2 } from 'y-protocols/sync';
 import { isTransactionOrigin, type Connection, type Extension } from '@hocuspocus/server';
