@@ -123,6 +123,34 @@ describe('values and elements the schema has no node for', () => {
     });
   }
 
+  const element = (name: string, ...children: Array<Y.XmlElement | Y.XmlText>): Y.XmlElement => {
+    const made = new Y.XmlElement(name);
+    made.insert(0, children);
+    return made;
+  };
+  const paragraph = (text: string): Y.XmlElement => element('paragraph', new Y.XmlText(text));
+  for (const [what, write, drawn, children] of [
+    ['a paragraph inside a paragraph', (body: Y.XmlFragment) => body.insert(1, [element('paragraph', new Y.XmlText('Kept with its text.'), paragraph('Nested.'))]), 'Kept with its text.', 1],
+    ['a heading first in a list item (a newer app\'s nesting)', (body: Y.XmlFragment) => body.insert(1, [element('bullet_list', element('list_item', element('heading', new Y.XmlText('Gone.')), paragraph('Kept with its text.')), element('list_item', paragraph('And this.')))]), 'Kept with its text.And this.', 2],
+    ['a list item holding only a heading', (body: Y.XmlFragment) => body.insert(1, [element('bullet_list', element('list_item', element('heading', new Y.XmlText('Gone.'))), element('list_item', paragraph('Kept with its text.')))]), 'Kept with its text.', 2],
+    ['text straight in a list', (body: Y.XmlFragment) => body.insert(1, [element('bullet_list', new Y.XmlText('Gone.'), element('list_item', paragraph('Kept with its text.')))]), 'Kept with its text.', 1],
+  ] as const) {
+    it(`${what}: the element and what it can hold stay, on every copy; the rest goes`, () => {
+      // (A list item left with nothing it can hold is drawn with an empty paragraph.)
+      const { ydoc, host, peer, arrive, sendBack } = editorAndPeer();
+      arrive(written(ydoc, write));
+      host.state.doc.check();
+      expect(host.state.doc.childCount).toBe(PARAGRAPHS.length + 1);
+      expect(host.state.doc.child(1).textContent).toBe(drawn);
+      expect(host.state.doc.child(1).childCount).toBe(children);
+      expect(bodyOf(ydoc).get(1).toString()).not.toContain('Gone.');
+      host.dispatch(host.state.tr.insertText('Typed. ', 1));
+      sendBack();
+      expect(bodyOf(peer).toJSON()).toBe(bodyOf(ydoc).toJSON());
+      expect(yXmlFragmentToProseMirrorRootNode(bodyOf(peer), schema).child(1).textContent).toBe(drawn);
+    });
+  }
+
   it('a mark and a paragraph attribute a newer app writes stay when this app edits that paragraph', async () => {
     const { ydoc, host, peer, arrive, sendBack } = editorAndPeer();
     arrive(written(ydoc, (body) => {
