@@ -243,6 +243,35 @@ describe.skipIf(!hasRedis)('a process whose link to Redis was cut', () => {
   });
 });
 
+describe.skipIf(!hasRedis)('presence on a process whose link to Redis was cut', () => {
+  it('shows who came to the other process meanwhile within seconds of the link coming back', async () => {
+    const link = await cuttableLink(Number(new URL(redisUrl).port));
+    const dataDir = tempDir();
+    const direct = await startServerProcess({ dataDir, args: ['--redis', redisUrl] });
+    const behindLink = await startServerProcess({ dataDir, args: ['--redis', `redis://127.0.0.1:${link.port}`] });
+    try {
+      const reportId = 'cut-presence';
+      const chair = client(behindLink.url, reportId);
+      chair.provider.awareness!.setLocalStateField('user', { name: 'Chair' });
+      await chair.settled();
+      link.cut();
+      const ana = client(direct.url, reportId);
+      ana.provider.awareness!.setLocalStateField('user', { name: 'Ana' });
+      await ana.settled();
+      await waitFor(() => namesIn(ana.provider.awareness).includes('Ana'), 5_000, 'Ana on her process');
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(namesIn(chair.provider.awareness)).not.toContain('Ana');
+      link.restore();
+      // Not at her next renewal, 15 s after she came.
+      await waitFor(() => namesIn(chair.provider.awareness).includes('Ana'), 5_000, "Ana in the chair's list");
+    } finally {
+      await behindLink.stop('SIGTERM');
+      await direct.stop('SIGTERM');
+      link.close();
+    }
+  });
+});
+
 describe.skipIf(!hasRedis)('a process told to stop while Redis does not answer', () => {
   it('stops all the same, with its files closed and what it acknowledged kept', { timeout: 60_000 }, async () => {
     const frozen = await startRedis();

@@ -115,6 +115,8 @@ interface RedisInternals {
   replyKey(identifier: string): string;
   /** The subscription to this process's reply channel, made once, as the extension is made. */
   replySubscription: Promise<void>;
+  /** Publishes a query: every other process answers with the presence it holds of the report. */
+  requestAwarenessFromOtherInstances(documentName: string): Promise<unknown>;
 }
 
 /** Loaded only when asked for: ioredis and redlock double the server's start-up time. */
@@ -204,11 +206,16 @@ export async function redisExtension({ url, outbox, isStored, onRelayRefused, on
       });
     }
 
-    /** The extension's exchange: our state vector out, every peer answers with what we lack and asks for what it lacks. */
+    /**
+     * The extension's exchange: our state vector out, every peer answers with what we lack
+     * and asks for what it lacks. And who is there: presence published while the link was
+     * down is lost as well, and an arrival would show only at its next renewal (15 s).
+     */
     private requestRepair(reportId: string, documents: Map<string, Document>): void {
       const document = documents.get(reportId) ?? this.instance.documents.get(reportId);
       if (!document) return;
       void super.onChange({ documentName: reportId, document, transactionOrigin: undefined } as unknown as onChangePayload);
+      (this as unknown as RedisInternals).requestAwarenessFromOtherInstances(reportId).catch(() => undefined);
     }
 
     override async onChange(data: onChangePayload): Promise<void> {
