@@ -9,16 +9,15 @@
  * status; on reconnect the Yjs sync exchange sends the whole backlog the server lacks.
  */
 import type * as Y from 'yjs';
-import { HocuspocusProvider, MessageType } from '@hocuspocus/provider';
+import { HocuspocusProvider } from '@hocuspocus/provider';
 import * as encoding from 'lib0/encoding';
-import { writeSyncStep1 } from 'y-protocols/sync';
+import { encodeSyncStep1 } from '../messages.ts';
 import { isServerUrl, type ServerLinks } from './server-links.ts';
 import { assertValidReportId } from '../../../shared/report-id.ts';
 import { guardedWebSocket } from './guarded-socket.ts';
 import { tlsProblem } from './tls-problem.ts';
 import { takePartsAsSent } from './parts-as-sent.ts';
 import { heardFrom } from './traffic-watch.ts';
-import { whenWaitingLetIn } from './waiting-let-in.ts';
 
 export type SyncState = 'offline' | 'connecting' | 'syncing' | 'in-sync';
 
@@ -86,8 +85,6 @@ export class ServerLink {
   private syncing = false;
   /** Stops taking a first sync's parts in as sent (parts-as-sent.ts). */
   private readonly stopTakingAsSent: () => void;
-  /** Stops offering the server what its changes let in of those waiting here (waiting-let-in.ts). */
-  private readonly stopOfferingLetIn: () => void;
   /** Bytes moved each way on the current connection (a long sync on a slow network shows them). */
   private moved = { received: 0, sent: 0 };
   /** `moved` when the link began syncing: what a sync moved is counted from there. */
@@ -122,6 +119,7 @@ export class ServerLink {
         url: options.url,
         reportId: options.reportId,
         doc: options.doc,
+        onWaitingLetIn: () => this.askWhatServerLacks(),
         maxBytes: options.maxServerFrameBytes,
         onRefused: () => {
           this.refusedHere = true;
@@ -186,7 +184,6 @@ export class ServerLink {
       },
       onUnsyncedChanges: () => this.update(),
     } as ConstructorParameters<typeof HocuspocusProvider>[0]);
-    this.stopOfferingLetIn = whenWaitingLetIn(options.doc, (origin) => origin === this.provider, () => this.askWhatServerLacks());
     // When its connection closes the provider removes everyone else from its awareness,
     // which leaves their clocks behind, one past their states'. After the reconnect the
     // server sends those same states, and y-protocols would take them for stale until
@@ -282,6 +279,8 @@ export class ServerLink {
   /**
    * Sends the server a sync step 1 (what this copy holds): it answers with its own, and
    * the provider answers that with what the server lacks. Once for the changes of a turn.
+   * (Not the provider's forceSync, which sets its count of unacknowledged changes to one,
+   * whatever is still on its way.)
    */
   private askWhatServerLacks(): void {
     if (this.askingWhatServerLacks) return;
@@ -289,10 +288,10 @@ export class ServerLink {
     queueMicrotask(() => {
       this.askingWhatServerLacks = false;
       if (this.destroyed || this.socketState !== 'connected') return;
+      // Hocuspocus's framing: the report's address, then the y-protocols message.
       const encoder = encoding.createEncoder();
       encoding.writeVarString(encoder, this.provider.effectiveName);
-      encoding.writeVarUint(encoder, MessageType.Sync);
-      writeSyncStep1(encoder, this.doc);
+      encoding.writeUint8Array(encoder, encodeSyncStep1(this.doc));
       // The server acknowledges the provider's answer, as it does each change: counted as one.
       this.provider.incrementUnsyncedChanges();
       this.provider.configuration.websocketProvider.send(encoding.toUint8Array(encoder));
@@ -314,7 +313,6 @@ export class ServerLink {
     this.provider.destroy();
     this.syncEnded();
     this.stopTakingAsSent();
-    this.stopOfferingLetIn();
     this.listeners.clear();
     this.closeListeners.clear();
     this.refusedListeners.clear();

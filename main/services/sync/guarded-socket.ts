@@ -21,7 +21,7 @@ import { checkServerFrame, CloseCode, RefusedFrameError, type CheckedFrame } fro
 import { UpdateGuard } from './update-guard.ts';
 import { trustSystemCertificates } from './system-certificates.ts';
 import { withReplyParts } from './reply-parts.ts';
-import { boundWaiting, DEFAULT_MAX_WAITING_BYTES } from './waiting-updates.ts';
+import { boundWaiting, DEFAULT_MAX_WAITING_BYTES, waitingBytes } from './waiting-updates.ts';
 
 /** Why the app closes a connection whose change would leave too much waiting (the server's log shows it). */
 export const LINK_WAITING_REFUSED_REASON = 'Too many changes wait for ones not sent.';
@@ -45,6 +45,13 @@ export interface GuardedSocketOptions {
   doc: Y.Doc;
   /** Most bytes of updates a server's messages may leave `doc` holding waiting for ones not yet arrived. */
   maxWaitingBytes?: number;
+  /**
+   * Told when a message from the server let in updates `doc` kept waiting. The provider
+   * sends the server nothing of what its own messages apply, and the server may lack them:
+   * it drops the waiting part of a member's sync step 2 past its bound (waiting-limit.ts),
+   * and what waited may have come from elsewhere.
+   */
+  onWaitingLetIn?: () => void;
   /** Told why a connection was closed (and the close code sent), after the log line; the report is untouched. */
   onRefused?: (reason: string, code: number) => void;
   /** Told of a connection that failed (no route, refused, a certificate not trusted…). */
@@ -137,9 +144,14 @@ export function guardedWebSocket(options: GuardedSocketOptions) {
       return true;
     }
 
-    /** Hands the provider a checked frame, which it applies at once; what that leaves waiting is bounded. */
+    /**
+     * Hands the provider a checked frame, which it applies at once; what that leaves
+     * waiting is bounded, and what it lets in of what waited is told (onWaitingLetIn).
+     */
     private deliver(data: unknown, isBinary: unknown, update: CheckedFrame['update']): boolean {
       if (update === null) return super.emit('message', data, isBinary);
+      // (Yjs tries what waits again inside the transaction that brings what it builds on.)
+      const waitedBefore = waitingBytes(options.doc);
       let refusedBytes: number | null = null;
       const stop = boundWaiting(options.doc, {
         maxBytes: maxWaitingBytes,
@@ -152,6 +164,7 @@ export function guardedWebSocket(options: GuardedSocketOptions) {
       } finally {
         stop();
         if (refusedBytes !== null) this.tooMuchWaiting(update, refusedBytes);
+        else if (waitingBytes(options.doc) < waitedBefore) options.onWaitingLetIn?.();
       }
     }
 

@@ -22,7 +22,7 @@
  * copy keeps waiting, which a reconnection would send again, and again: its waiting
  * part is dropped, and the connection stays. Nothing is lost: the member's copy keeps
  * those updates. This app's link offers them again as soon as what they build on arrives
- * there (waiting-let-in.ts); a stock provider sends them with its next connection's step 2.
+ * there (guarded-socket.ts, onWaitingLetIn); a stock provider sends them with its next connection's step 2.
  */
 import { messageYjsSyncStep2 } from 'y-protocols/sync';
 import { isTransactionOrigin, type Connection, type Extension } from '@hocuspocus/server';
