@@ -9,6 +9,10 @@
  * - undo puts the caret back where it was before the undone typing: right after typing,
  *   after a pause longer than the undo step's capture time, after stopCapturing;
  * - text arriving from another peer leaves the local caret at the same place in the text;
+ * - a paragraph selected whole (Ctrl+click) stays selected when a peer edits it, and
+ *   becomes a caret where it was when a peer deletes it: the selection moved onto the
+ *   next block (the next key replaced it), and on the last block the restore threw, the
+ *   editor kept showing the old document, and its next write undid the peer's changes;
  * - whatever the edits (typing, splits, joins, deletions across blocks, new and removed
  *   blocks at either end, marks, attributes, a peer's edits, undo), the Y.Doc holds
  *   exactly the editor's document: the patch writes only the top-level blocks that
@@ -23,7 +27,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { TextSelection } from 'prosemirror-state';
+import { NodeSelection, TextSelection } from 'prosemirror-state';
 import type { Node as PMNode } from 'prosemirror-model';
 import { redo, undo } from 'y-prosemirror';
 import { schema } from '../../shared/schema.ts';
@@ -230,6 +234,60 @@ function random(seed: number): () => number {
     return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+describe('a paragraph selected whole when another peer changes the report', () => {
+  /** The local editor with the paragraph `index` selected whole (Ctrl+click), and a peer whose changes arrive at once. */
+  function selectedAndPeer(index: number): { local: ReturnType<typeof open>; peer: Y.Doc } {
+    const local = open();
+    const peer = new Y.Doc();
+    Y.applyUpdate(peer, Y.encodeStateAsUpdate(local.ydoc));
+    peer.on('update', (update: Uint8Array, origin: unknown) => {
+      if (origin !== Origin.remote) Y.applyUpdate(local.ydoc, update, Origin.remote);
+    });
+    let pos = 0;
+    for (let i = 0; i < index; i++) pos += local.state.doc.child(i).nodeSize;
+    local.dispatch(local.state.tr.setSelection(NodeSelection.create(local.state.doc, pos)));
+    return { local, peer };
+  }
+
+  it('stays on that paragraph when the peer edits it or the paragraph before it', () => {
+    const { local, peer } = selectedAndPeer(1);
+    peer.transact(() => {
+      ((bodyOf(peer).get(1) as Y.XmlElement).get(0) as Y.XmlText).insert(0, 'Both ');
+      ((bodyOf(peer).get(0) as Y.XmlElement).get(0) as Y.XmlText).insert(0, 'Peer: ');
+    });
+    const selection = local.state.selection;
+    expect(selection).toBeInstanceOf(NodeSelection);
+    expect((selection as NodeSelection).node.textContent).toBe(`Both ${PARAGRAPHS[1]}`);
+  });
+
+  it('becomes a caret where it was when the peer deletes it, and typing replaces nothing', async () => {
+    const { local, peer } = selectedAndPeer(1);
+    bodyOf(peer).delete(1, 1);
+    expect(local.state.selection).not.toBeInstanceOf(NodeSelection);
+    local.type('x');
+    await local.settle();
+    expect(texts(local.ydoc).join('')).toBe(`${PARAGRAPHS[0]}x${PARAGRAPHS[2]}`);
+    expect(texts(local.ydoc)).toHaveLength(2);
+  });
+
+  it('the last paragraph deleted by the peer: the editor shows it gone, with the peer\'s other edits, and typing keeps both', async () => {
+    const { local, peer } = selectedAndPeer(2);
+    peer.transact(() => {
+      bodyOf(peer).delete(2, 1);
+      ((bodyOf(peer).get(0) as Y.XmlElement).get(0) as Y.XmlText).insert(0, 'Peer: ');
+    });
+    expect(local.state.doc.childCount).toBe(2);
+    expect(local.state.doc.child(0).textContent).toBe(`Peer: ${PARAGRAPHS[0]}`);
+    local.type('x');
+    await local.settle();
+    Y.applyUpdate(peer, Y.encodeStateAsUpdate(local.ydoc, Y.encodeStateVector(peer)), Origin.remote);
+    expect(texts(peer)).toEqual(texts(local.ydoc));
+    expect(texts(peer)).toHaveLength(2);
+    expect(texts(peer)[0]).toContain('Peer: ');
+    expect(texts(peer).join('')).toContain('x');
+  });
+});
 
 describe('the Y.Doc holds the editor\'s document', () => {
   for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
