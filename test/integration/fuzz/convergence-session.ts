@@ -135,7 +135,11 @@ export async function runConvergenceSession(seed: number, options: { steps?: num
   const peers: Peer[] = [];
   for (let i = 0; i < peerCount; i++) {
     const doc = createReportDoc();
-    doc.clientID = 1000 + i * 7919 + prng.uint32(gen, 0, 1_000_000);
+    // Distinct ids: two peers drawing the same one write different structs under the same
+    // ids, and Yjs keeps one of each (a one-in-four-billion draw for real clients).
+    let clientID = 1000 + i * 7919 + prng.uint32(gen, 0, 1_000_000);
+    while (peers.some((other) => other.doc.clientID === clientID)) clientID++;
+    doc.clientID = clientID;
     Y.applyUpdate(doc, base(), Origin.load);
     const editor = new HeadlessPeer(doc, [blockIdPlugin()]);
     const awareness = new awarenessProtocol.Awareness(doc);
