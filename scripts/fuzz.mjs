@@ -7,7 +7,8 @@
 // through Redis, with lines, Redis links and processes going down:
 // `npm run fuzz -- --redis --sessions N [--first S]`. Odd content another client writes
 // into a report's body (vitest runs it: the editor's plugins are tested there):
-// `npm run fuzz -- --content --sessions N [--first S]`.
+// `npm run fuzz -- --content --sessions N [--first S]`. A member's selection while another
+// client changes the report (vitest runs it too): `npm run fuzz -- --selections --sessions N [--first S]`.
 // `PLENARY_FUZZ_SEED=S npm run fuzz [-- --presence|--redis|--updates]` replays one seed. Runs the
 // TypeScript sources directly (Node 22 strips types). Exit code 1 when any session fails.
 import { parseArgs } from 'node:util';
@@ -15,16 +16,16 @@ import { spawnSync } from 'node:child_process';
 import { runSessions, seedsToRun } from '../test/integration/fuzz/run-sessions.ts';
 
 const { values } = parseArgs({
-  options: { sessions: { type: 'string' }, first: { type: 'string' }, presence: { type: 'boolean', default: false }, updates: { type: 'boolean', default: false }, redis: { type: 'boolean', default: false }, content: { type: 'boolean', default: false } },
+  options: { sessions: { type: 'string' }, first: { type: 'string' }, presence: { type: 'boolean', default: false }, updates: { type: 'boolean', default: false }, redis: { type: 'boolean', default: false }, content: { type: 'boolean', default: false }, selections: { type: 'boolean', default: false } },
 });
-const sessions = Number(values.sessions ?? (values.presence || values.redis ? '20' : values.updates ? '50' : values.content ? '1000' : '500'));
+const sessions = Number(values.sessions ?? (values.presence || values.redis ? '20' : values.updates ? '50' : values.content || values.selections ? '1000' : '500'));
 if (!Number.isSafeInteger(sessions) || sessions < 1) {
   console.error('--sessions takes a positive whole number.');
   process.exit(2);
 }
 const first = values.first === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(values.first);
 const seeds = seedsToRun(sessions, process.env, first);
-const kind = values.content ? ' -- --content' : values.updates ? ' -- --updates' : values.presence ? ` -- --presence${values.redis ? ' --redis' : ''}` : values.redis ? ' -- --redis' : '';
+const kind = values.content ? ' -- --content' : values.selections ? ' -- --selections' : values.updates ? ' -- --updates' : values.presence ? ` -- --presence${values.redis ? ' --redis' : ''}` : values.redis ? ' -- --redis' : '';
 const replay = (seed) => `Replay: PLENARY_FUZZ_SEED=${seed} npm run fuzz${kind}`;
 
 /** Runs sessions that each end in a list of problems (empty when it passed), then exits. */
@@ -42,10 +43,13 @@ async function runEach(what, run) {
   process.exit(failed.length ? 1 : 0);
 }
 
-if (values.content) {
+if (values.content || values.selections) {
   const env = { ...process.env, PLENARY_FUZZ_SESSIONS: String(seeds.length), PLENARY_FUZZ_FIRST: String(seeds[0]) };
-  console.log(`Odd content in a report's body: ${seeds.length} session(s), seeds ${seeds[0]}…${seeds[seeds.length - 1]}`);
-  const { status } = spawnSync('npx', ['vitest', 'run', 'test/unit/stray-content-fuzz.test.ts'], { stdio: 'inherit', env });
+  const [what, file] = values.content
+    ? ["Odd content in a report's body", 'test/unit/stray-content-fuzz.test.ts']
+    : ['A selection while another client changes the report', 'test/unit/selection-under-changes-fuzz.test.ts'];
+  console.log(`${what}: ${seeds.length} session(s), seeds ${seeds[0]}…${seeds[seeds.length - 1]}`);
+  const { status } = spawnSync('npx', ['vitest', 'run', file], { stdio: 'inherit', env });
   process.exit(status ?? 1);
 }
 if (values.updates) {

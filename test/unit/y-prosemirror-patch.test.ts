@@ -13,6 +13,9 @@
  *   becomes a caret where it was when a peer deletes it: the selection moved onto the
  *   next block (the next key replaced it), and on the last block the restore threw, the
  *   editor kept showing the old document, and its next write undid the peer's changes;
+ * - a caret in a list item another client emptied (the editor draws it with an empty
+ *   paragraph Yjs lacks) stays there when a change arrives, and its relative position
+ *   resolves (it pointed below the next text's start: an id no struct has);
  * - whatever the edits (typing, splits, joins, deletions across blocks, new and removed
  *   blocks at either end, marks, attributes, a peer's edits, undo), the Y.Doc holds
  *   exactly the editor's document: the patch writes only the top-level blocks that
@@ -29,7 +32,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { NodeSelection, TextSelection } from 'prosemirror-state';
 import type { Node as PMNode } from 'prosemirror-model';
-import { redo, undo } from 'y-prosemirror';
+import { absolutePositionToRelativePosition, prosemirrorJSONToYXmlFragment, redo, undo, ySyncPluginKey } from 'y-prosemirror';
 import { schema } from '../../shared/schema.ts';
 import { bodyOf, Origin } from '../../shared/ydoc.ts';
 import { PARAGRAPHS, after, caretContext, countUpdates, destroyOpenHosts, open, pause, reportDoc, texts } from './y-prosemirror-host.ts';
@@ -286,6 +289,61 @@ describe('a paragraph selected whole when another peer changes the report', () =
     expect(texts(peer)).toHaveLength(2);
     expect(texts(peer)[0]).toContain('Peer: ');
     expect(texts(peer).join('')).toContain('x');
+  });
+});
+
+describe('the caret in a list item another client emptied', () => {
+  it('stays there when a change arrives, and others can place it', () => {
+    const paragraph = (id: string, text: string): PMNode => schema.node('paragraph', { id }, schema.text(text));
+    const item = (id: string, ...content: PMNode[]): PMNode => schema.node('list_item', { id }, content);
+    const list = (...items: PMNode[]): PMNode => schema.node('bullet_list', null, items);
+    const ydoc = reportDoc();
+    ydoc.transact(() => {
+      bodyOf(ydoc).delete(0, bodyOf(ydoc).length);
+      prosemirrorJSONToYXmlFragment(schema, schema.node('doc', null, [
+        paragraph('p1', 'Open.'),
+        list(item('li1', paragraph('pl1', 'Access'), list(item('li3', paragraph('pl3', 'Nested')))), item('li2', paragraph('pl2', 'Security'))),
+      ]).toJSON(), bodyOf(ydoc));
+    }, Origin.seed);
+    const local = open(ydoc);
+    // Another client (its first edits: small clocks) empties the nested item and adds a
+    // paragraph to the next one. The editor draws the emptied item with an empty paragraph.
+    const peer = new Y.Doc();
+    Y.applyUpdate(peer, Y.encodeStateAsUpdate(ydoc));
+    const send = (change: () => void): void => {
+      const before = Y.encodeStateVector(peer);
+      change();
+      Y.applyUpdate(ydoc, Y.encodeStateAsUpdate(peer, before), Origin.remote);
+    };
+    const items = (): Y.XmlElement[] => {
+      const found: Y.XmlElement[] = [];
+      const walk = (type: Y.XmlElement | Y.XmlFragment): void => {
+        for (const child of type.toArray()) if (child instanceof Y.XmlElement) { if (child.nodeName === 'list_item') found.push(child); walk(child); }
+      };
+      walk(bodyOf(peer));
+      return found;
+    };
+    send(() => {
+      const [, nested, next] = items();
+      nested!.delete(0, 1);
+      const added = new Y.XmlElement('paragraph');
+      added.setAttribute('id', 'pnew');
+      added.insert(0, [new Y.XmlText('New')]);
+      next!.insert(0, [added]);
+    });
+    let inEmptied = -1;
+    local.state.doc.descendants((node, pos) => { if (node.attrs.id === 'li3') inEmptied = pos + 2; });
+    expect(local.state.doc.resolve(inEmptied).parent.content.size).toBe(0);
+    local.caretAt(inEmptied);
+
+    send(() => ((bodyOf(peer).get(0) as Y.XmlElement).get(0) as Y.XmlText).insert(0, 'Peer: '));
+    expect(local.state.doc.child(0).textContent).toBe('Peer: Open.');
+    expect(local.state.selection.$head.node(-1).attrs.id).toBe('li3');
+    // The position the editor keeps for it (undo) and shows the others (their view of the
+    // caret) resolves on every copy.
+    const { binding } = ySyncPluginKey.getState(local.state) as { binding: { mapping: Parameters<typeof absolutePositionToRelativePosition>[2] } };
+    const relative = absolutePositionToRelativePosition(local.state.selection.head, bodyOf(ydoc), binding.mapping) as Y.RelativePosition;
+    expect(Y.createAbsolutePositionFromRelativePosition(relative, peer)?.type).toBe(items()[1]);
   });
 });
 

@@ -1,0 +1,133 @@
+/**
+ * Seeded fuzz of a member's selection while another client changes the report at any
+ * depth (text, whole blocks, list items, the content of items and quotes, which the
+ * editor then draws filled). The member holds a caret, a range, a paragraph selected
+ * whole (Ctrl+click) or everything, and sometimes types right after the change arrives.
+ * Every time, y-prosemirror's real ySyncPlugin must draw the change (restoring the
+ * selection threw: the editor kept the old document and its next write undid the other
+ * client's changes), the editor must hold what Yjs holds, the relative position the
+ * editor keeps for the caret (undo, the others' view of it) must resolve, and both copies
+ * must end the same. `PLENARY_FUZZ_SEED=S` replays one seed;
+ * `npm run fuzz -- --selections --sessions N [--first S]` runs more.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import * as prng from 'lib0/prng';
+import { AllSelection, NodeSelection, Selection, TextSelection } from 'prosemirror-state';
+import { absolutePositionToRelativePosition, prosemirrorJSONToYXmlFragment, yXmlFragmentToProseMirrorRootNode, ySyncPluginKey } from 'y-prosemirror';
+import { schema } from '../../shared/schema.ts';
+import { bodyOf, createReportDoc, Origin } from '../../shared/ydoc.ts';
+import { destroyOpenHosts, open, type EditorHost } from './y-prosemirror-host.ts';
+import { seedsToRun } from '../integration/fuzz/run-sessions.ts';
+
+afterEach(destroyOpenHosts);
+
+const paragraph = (id: string, text: string): object => ({ type: 'paragraph', attrs: { id }, content: [{ type: 'text', text }] });
+const item = (id: string, ...content: object[]): object => ({ type: 'list_item', attrs: { id }, content });
+
+function nestedReport(clientID: number): Y.Doc {
+  const doc = createReportDoc();
+  doc.clientID = clientID;
+  const json = {
+    type: 'doc',
+    content: [
+      { type: 'heading', attrs: { id: 'h1', level: 1 }, content: [{ type: 'text', text: 'Scope' }] },
+      paragraph('p1', 'The forum should be open.'),
+      { type: 'bullet_list', content: [item('li1', paragraph('pl1', 'Access'), { type: 'bullet_list', content: [item('li3', paragraph('pl3', 'Nested'))] }), item('li2', paragraph('pl2', 'Security'))] },
+      { type: 'blockquote', attrs: { id: 'q1' }, content: [paragraph('pq1', 'Quoted.'), paragraph('pq2', 'Second.')] },
+      paragraph('p2', 'End.'),
+    ],
+  };
+  doc.transact(() => prosemirrorJSONToYXmlFragment(schema, json, bodyOf(doc)), Origin.seed);
+  return doc;
+}
+
+function selectSomething(host: EditorHost, gen: prng.PRNG): void {
+  const doc = host.state.doc;
+  const anywhere = (): number => prng.int32(gen, 0, doc.content.size);
+  const kind = prng.int32(gen, 0, 3);
+  if (kind === 0) {
+    const selectable: number[] = [];
+    doc.descendants((node, pos) => {
+      if (!node.isText && NodeSelection.isSelectable(node)) selectable.push(pos);
+    });
+    if (selectable.length > 0) host.dispatch(host.state.tr.setSelection(NodeSelection.create(doc, prng.oneOf(gen, selectable))));
+  } else if (kind === 1) {
+    host.dispatch(host.state.tr.setSelection(TextSelection.between(doc.resolve(anywhere()), doc.resolve(anywhere()))));
+  } else if (kind === 2) {
+    host.dispatch(host.state.tr.setSelection(new AllSelection(doc)));
+  } else {
+    host.dispatch(host.state.tr.setSelection(Selection.near(doc.resolve(anywhere()))));
+  }
+}
+
+/** One to three changes another client makes at any depth of the body. */
+function changeAnywhere(peer: Y.Doc, gen: prng.PRNG, newId: () => string): void {
+  peer.transact(() => {
+    for (let n = prng.int32(gen, 1, 3); n > 0; n--) {
+      const elements: Y.XmlElement[] = [];
+      const walk = (type: Y.XmlElement | Y.XmlFragment): void => {
+        for (const child of type.toArray()) {
+          if (child instanceof Y.XmlElement) {
+            elements.push(child);
+            walk(child);
+          }
+        }
+      };
+      walk(bodyOf(peer));
+      if (elements.length === 0) return;
+      const target = prng.oneOf(gen, elements);
+      const parent = target.parent as Y.XmlElement | Y.XmlFragment;
+      const index = parent.toArray().indexOf(target);
+      const text = target.get(0);
+      const roll = prng.int32(gen, 0, 4);
+      if (roll === 0 && bodyOf(peer).length > 1) parent.delete(index, 1);
+      else if (roll === 1 && text instanceof Y.XmlText) text.delete(0, Math.min(text.length, prng.int32(gen, 0, 8)));
+      else if (roll === 2 && text instanceof Y.XmlText) text.insert(prng.int32(gen, 0, text.length), 'peer ');
+      else if (roll === 3) {
+        const added = new Y.XmlElement('paragraph');
+        added.setAttribute('id', newId());
+        added.insert(0, [new Y.XmlText('New')]);
+        parent.insert(index + prng.int32(gen, 0, 1), [added]);
+      } else if (target.length > 0) target.delete(prng.int32(gen, 0, target.length - 1), 1);
+    }
+  });
+}
+
+async function runSession(seed: number): Promise<void> {
+  const gen = prng.create(seed);
+  const host = open(nestedReport(1000 + (seed % 1_000_000)));
+  const peer = new Y.Doc();
+  peer.clientID = 2_000_000 + (seed % 1_000_000);
+  Y.applyUpdate(peer, Y.encodeStateAsUpdate(host.ydoc));
+  let ids = 0;
+  const { binding } = ySyncPluginKey.getState(host.state) as { binding: { mapping: Parameters<typeof absolutePositionToRelativePosition>[2] } };
+  for (let step = 0; step < 40; step++) {
+    const where = `seed ${seed}, step ${step}`;
+    selectSomething(host, gen);
+    for (const pos of [host.state.selection.anchor, host.state.selection.head]) {
+      const relative = absolutePositionToRelativePosition(pos, bodyOf(host.ydoc), binding.mapping) as Y.RelativePosition;
+      expect(() => Y.createAbsolutePositionFromRelativePosition(relative, host.ydoc), `${where}: the caret's relative position at ${pos}`).not.toThrow();
+    }
+    Y.applyUpdate(peer, Y.encodeStateAsUpdate(host.ydoc, Y.encodeStateVector(peer)));
+    changeAnywhere(peer, gen, () => `n${seed}x${ids++}`);
+    expect(() => Y.applyUpdate(host.ydoc, Y.encodeStateAsUpdate(peer, Y.encodeStateVector(host.ydoc)), Origin.remote), where).not.toThrow();
+    if (prng.bool(gen)) {
+      host.dispatch(host.state.tr.insertText('k'));
+      await host.settle();
+    }
+    const inYjs = yXmlFragmentToProseMirrorRootNode(bodyOf(host.ydoc), schema);
+    expect(host.state.doc.eq(inYjs), `${where}: the editor shows what Yjs holds`).toBe(true);
+  }
+  Y.applyUpdate(peer, Y.encodeStateAsUpdate(host.ydoc, Y.encodeStateVector(peer)));
+  expect(bodyOf(peer).toJSON()).toBe(bodyOf(host.ydoc).toJSON());
+}
+
+// CI: seeds 1–100. `npm run fuzz -- --selections --sessions N [--first S]` runs more.
+const seeds = seedsToRun(Number(process.env.PLENARY_FUZZ_SESSIONS ?? 100), process.env, Number(process.env.PLENARY_FUZZ_FIRST ?? 1));
+
+describe('a selection while another client changes the report', () => {
+  for (const seed of seeds) {
+    it(`seed ${seed}: every change is drawn, the editor holds what Yjs holds, the caret's position resolves`, () => runSession(seed));
+  }
+});
