@@ -2,10 +2,11 @@
  * Seeded fuzz of a member's selection while another client changes the report at any
  * depth (text, whole blocks, list items, the content of items and quotes, which the
  * editor then draws filled). The member holds a caret, a range, a paragraph selected
- * whole (Ctrl+click) or everything, and sometimes types right after the change arrives.
+ * whole (Ctrl+click) or everything, and then often types, undoes or redoes.
  * Every time, y-prosemirror's real ySyncPlugin must draw the change (restoring the
  * selection threw: the editor kept the old document and its next write undid the other
- * client's changes), the editor must hold what Yjs holds, the relative position the
+ * client's changes), the editor must hold what Yjs holds (also after the member's undo
+ * and redo, which restore a selection kept as relative positions), the relative position the
  * editor keeps for the caret (undo, the others' view of it) must resolve, and both copies
  * must end the same. `PLENARY_FUZZ_SEED=S` replays one seed;
  * `npm run fuzz -- --selections --sessions N [--first S]` runs more.
@@ -14,7 +15,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import * as prng from 'lib0/prng';
 import { AllSelection, NodeSelection, Selection, TextSelection } from 'prosemirror-state';
-import { absolutePositionToRelativePosition, prosemirrorJSONToYXmlFragment, yXmlFragmentToProseMirrorRootNode, ySyncPluginKey } from 'y-prosemirror';
+import { absolutePositionToRelativePosition, prosemirrorJSONToYXmlFragment, redo, undo, yXmlFragmentToProseMirrorRootNode, ySyncPluginKey } from 'y-prosemirror';
+import type { Node as PMNode } from 'prosemirror-model';
 import { schema } from '../../shared/schema.ts';
 import { bodyOf, createReportDoc, Origin } from '../../shared/ydoc.ts';
 import { destroyOpenHosts, open, type EditorHost } from './y-prosemirror-host.ts';
@@ -94,6 +96,12 @@ function changeAnywhere(peer: Y.Doc, gen: prng.PRNG, newId: () => string): void 
   });
 }
 
+/** The document the editor draws for a report's body: an emptied body shows an empty paragraph to type in. */
+function drawnFrom(ydoc: Y.Doc): PMNode {
+  const body = bodyOf(ydoc);
+  return body.length === 0 ? schema.node('doc', null, [schema.node('paragraph')]) : yXmlFragmentToProseMirrorRootNode(body, schema);
+}
+
 async function runSession(seed: number): Promise<void> {
   const gen = prng.create(seed);
   const host = open(nestedReport(1000 + (seed % 1_000_000)));
@@ -112,12 +120,17 @@ async function runSession(seed: number): Promise<void> {
     Y.applyUpdate(peer, Y.encodeStateAsUpdate(host.ydoc, Y.encodeStateVector(peer)));
     changeAnywhere(peer, gen, () => `n${seed}x${ids++}`);
     expect(() => Y.applyUpdate(host.ydoc, Y.encodeStateAsUpdate(peer, Y.encodeStateVector(host.ydoc)), Origin.remote), where).not.toThrow();
-    if (prng.bool(gen)) {
-      host.dispatch(host.state.tr.insertText('k'));
-      await host.settle();
+    // Then the member types, undoes, redoes or types after a pause (a new undo step).
+    const next = prng.int32(gen, 0, 5);
+    if (next === 0) host.dispatch(host.state.tr.insertText('k'));
+    else if (next === 1) undo(host.state);
+    else if (next === 2) redo(host.state);
+    else if (next === 3) {
+      host.undoManager.stopCapturing();
+      host.dispatch(host.state.tr.insertText('zz'));
     }
-    const inYjs = yXmlFragmentToProseMirrorRootNode(bodyOf(host.ydoc), schema);
-    expect(host.state.doc.eq(inYjs), `${where}: the editor shows what Yjs holds`).toBe(true);
+    await host.settle();
+    expect(host.state.doc.eq(drawnFrom(host.ydoc)), `${where}: the editor shows what Yjs holds`).toBe(true);
   }
   Y.applyUpdate(peer, Y.encodeStateAsUpdate(host.ydoc, Y.encodeStateVector(peer)));
   expect(bodyOf(peer).toJSON()).toBe(bodyOf(host.ydoc).toJSON());
