@@ -9,7 +9,7 @@
 // into a report's body (vitest runs it: the editor's plugins are tested there):
 // `npm run fuzz -- --content --sessions N [--first S]`. A member's selection while another
 // client changes the report (vitest runs it too): `npm run fuzz -- --selections --sessions N [--first S]`.
-// `PLENARY_FUZZ_SEED=S npm run fuzz [-- --presence|--redis|--updates]` replays one seed. Runs the
+// `PLENARY_FUZZ_SEED=S npm run fuzz [-- --presence|--redis|--updates|--content|--selections]` replays one seed. Runs the
 // TypeScript sources directly (Node 22 strips types). Exit code 1 when any session fails.
 import { parseArgs } from 'node:util';
 import { spawnSync } from 'node:child_process';
