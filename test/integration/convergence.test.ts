@@ -1,6 +1,6 @@
 /**
  * Seeded convergence fuzz (test/integration/fuzz/convergence-session.ts): peers editing
- * the report with our schema's commands and signed stances, linked through main's
+ * the report with our schema's commands, undo and redo, and signed stances, linked through main's
  * ReportSession with the y-protocols messages reordered, duplicated and cut, and
  * exchanging update bundles (some lost, some tampered with), end identical, valid, with
  * unique block ids and every stance. A failure names its seed; replay it with
@@ -25,7 +25,7 @@ describe('convergence fuzz', () => {
     expect(run.failures.map((f) => f.message)).toEqual([]);
     // The sessions really exercised what they claim to.
     if (seeds.length >= 50) {
-      for (const op of ['type', 'split', 'join', 'list', 'heading', 'stance', 'deliver', 'disconnect', 'bundle-incremental', 'bundle-complete', 'bundle-tampered', 'parts']) {
+      for (const op of ['type', 'split', 'join', 'list', 'heading', 'undo', 'redo', 'stance', 'deliver', 'disconnect', 'bundle-incremental', 'bundle-complete', 'bundle-tampered', 'parts']) {
         expect(run.ops[op] ?? 0, op).toBeGreaterThan(0);
       }
     }

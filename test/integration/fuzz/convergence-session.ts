@@ -3,7 +3,8 @@
  * each a ProseMirror editor state bound to its own Y.Doc (HeadlessPeer: y-prosemirror's
  * own conversion functions, with the block-id plugin), edit the report with our schema's
  * commands — typing, deletions across blocks, splits, joins, list wrap/unwrap/sink,
- * heading and quote changes, bold — and take signed stances (shared/endorsement.ts).
+ * heading and quote changes, bold —, undo and redo what they did (the UndoManager, around
+ * what the others did since), and take signed stances (shared/endorsement.ts).
  *
  * Links: every peer talks to a hub (main's ReportSession, the same code that serves the
  * renderer and sync links) with the y-protocols messages of shared/sync-messages.ts,
@@ -13,7 +14,8 @@
  * some tampered with (which must be refused with the receiver untouched).
  *
  * At the end every link is restored and drained until quiet; then every peer and the hub
- * must hold byte-identical state (Y.encodeStateAsUpdate), each editor's document must
+ * must hold byte-identical state (Y.encodeStateAsUpdate of the copy loaded back from its
+ * bytes), each copy must show the text its own bytes load back to, each editor's document must
  * equal its Y.Doc's, be valid for the schema and have unique block ids, every stance's
  * last record must be present everywhere, and replaying what the hub persisted must
  * rebuild the hub's state. Any failure throws with the seed, so `PLENARY_FUZZ_SEED`
@@ -216,7 +218,15 @@ export async function runConvergenceSession(seed: number, options: { steps?: num
     const pos = prng.oneOf(gen, positions);
     const roll = prng.int32(gen, 0, 99);
     const { editor } = peer;
-    if (roll < 40) {
+    // Undo and redo restore what the member did, around what the others did since.
+    const history = prng.int32(gen, 0, 11);
+    if (history === 0) {
+      count('undo');
+      editor.undoManager.undo();
+    } else if (history === 1) {
+      count('redo');
+      editor.undoManager.redo();
+    } else if (roll < 40) {
       count('type');
       editor.dispatch(editor.state.tr.insertText(prng.oneOf(gen, WORDS) + (prng.bool(gen) ? ' ' : ''), pos));
     } else if (roll < 55) {
@@ -398,10 +408,26 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
+/**
+ * A copy's state as its bytes load back: what it stores and sends. A live copy's own
+ * encoding also shows where it split items in memory (an undo splits text where it
+ * restores part of it; other copies do not), so two copies holding the same items can
+ * encode them in different runs.
+ */
+function loadedBack(doc: Y.Doc): Y.Doc {
+  const reloaded = createReportDoc();
+  Y.applyUpdate(reloaded, Y.encodeStateAsUpdate(doc));
+  return reloaded;
+}
+
 function check(hubDoc: Y.Doc, peers: Peer[], persisted: Uint8Array[], stances: Map<string, Endorsement>, fail: (what: string) => never): void {
-  const reference = Y.encodeStateAsUpdate(hubDoc);
+  const reference = Y.encodeStateAsUpdate(loadedBack(hubDoc));
+  for (const copy of [hubDoc, ...peers.map((peer) => peer.doc)]) {
+    // A copy whose items' origins contradict their place shows another text once reloaded.
+    if (bodyOf(loadedBack(copy)).toString() !== bodyOf(copy).toString()) fail(`${copy === hubDoc ? 'the hub' : `peer ${peers.findIndex((peer) => peer.doc === copy)}`} shows another text than its own bytes load back to`);
+  }
   for (const peer of peers) {
-    if (!equalBytes(Y.encodeStateAsUpdate(peer.doc), reference)) {
+    if (!equalBytes(Y.encodeStateAsUpdate(loadedBack(peer.doc)), reference)) {
       const sv = equalBytes(Y.encodeStateVector(peer.doc), Y.encodeStateVector(hubDoc));
       const body = bodyOf(peer.doc).toString() === bodyOf(hubDoc).toString();
       const pending = peer.doc.store.pendingStructs !== null || peer.doc.store.pendingDs !== null;
@@ -429,5 +455,5 @@ function check(hubDoc: Y.Doc, peers: Peer[], persisted: Uint8Array[], stances: M
   }
   const replayed = createReportDoc();
   Y.applyUpdate(replayed, Y.mergeUpdates(persisted));
-  if (!equalBytes(Y.encodeStateAsUpdate(replayed), reference)) fail('what the hub persisted does not rebuild its state');
+  if (!equalBytes(Y.encodeStateAsUpdate(loadedBack(replayed)), reference)) fail('what the hub persisted does not rebuild its state');
 }
