@@ -30,6 +30,7 @@ import {
 } from '../../shared/editor/index.ts';
 import { bodyOf, createReportDoc, Origin } from '../../shared/ydoc.ts';
 import { destroyOpenHosts, open, type EditorHost } from './y-prosemirror-host.ts';
+import { loadedBack, places } from './helpers/yjs-structure.ts';
 import { seedsToRun } from '../integration/fuzz/run-sessions.ts';
 
 afterEach(destroyOpenHosts);
@@ -77,16 +78,7 @@ function selectSomething(host: EditorHost, gen: prng.PRNG): void {
 function changeAnywhere(peer: Y.Doc, gen: prng.PRNG, newId: () => string): void {
   peer.transact(() => {
     for (let n = prng.int32(gen, 1, 3); n > 0; n--) {
-      const elements: Y.XmlElement[] = [];
-      const walk = (type: Y.XmlElement | Y.XmlFragment): void => {
-        for (const child of type.toArray()) {
-          if (child instanceof Y.XmlElement) {
-            elements.push(child);
-            walk(child);
-          }
-        }
-      };
-      walk(bodyOf(peer));
+      const elements = places(bodyOf(peer)).parents.slice(1) as Y.XmlElement[];
       if (elements.length === 0) return;
       const target = prng.oneOf(gen, elements);
       const parent = target.parent as Y.XmlElement | Y.XmlFragment;
@@ -205,9 +197,7 @@ async function runTwoEditorsSession(seed: number): Promise<void> {
 function expectSameAndLoadingBack(seed: number, copies: Y.Doc[]): void {
   for (const copy of copies) {
     expect(bodyOf(copy).toJSON(), `seed ${seed}: the copies`).toBe(bodyOf(copies[0]!).toJSON());
-    const reloaded = new Y.Doc();
-    Y.applyUpdate(reloaded, Y.encodeStateAsUpdate(copy));
-    expect(bodyOf(reloaded).toJSON(), `seed ${seed}: a copy loaded back from its bytes`).toBe(bodyOf(copy).toJSON());
+    expect(bodyOf(loadedBack(copy)).toJSON(), `seed ${seed}: a copy loaded back from its bytes`).toBe(bodyOf(copy).toJSON());
   }
 }
 

@@ -17,6 +17,7 @@ import { bodyOf } from '../../shared/ydoc.ts';
 import { assertWellFormedUpdate } from '../../shared/sync-messages.ts';
 import { destroyOpenHosts, editorAndPeer, open, reportDoc } from './y-prosemirror-host.ts';
 import { seedsToRun } from '../integration/fuzz/run-sessions.ts';
+import { places } from './helpers/yjs-structure.ts';
 
 afterEach(destroyOpenHosts);
 
@@ -44,22 +45,6 @@ function anyContent(gen: prng.PRNG, depth: number): unknown {
   if (prng.bool(gen)) element.setAttribute(prng.oneOf(gen, ATTRIBUTES), anyValue(gen) as string);
   if (depth < 2) for (let i = prng.uint32(gen, 0, 2); i > 0; i--) element.insert(element.length, [anyContent(gen, depth + 1) as Y.XmlElement]);
   return element;
-}
-
-/** The body and every element in it, with the XML texts. */
-function places(body: Y.XmlFragment): { parents: Array<Y.XmlFragment | Y.XmlElement>; texts: Y.XmlText[] } {
-  const parents: Array<Y.XmlFragment | Y.XmlElement> = [body];
-  const texts: Y.XmlText[] = [];
-  const walk = (parent: Y.XmlFragment | Y.XmlElement): void => {
-    for (const child of parent.toArray()) {
-      if (child instanceof Y.XmlElement) {
-        parents.push(child);
-        walk(child);
-      } else if (child instanceof Y.XmlText) texts.push(child);
-    }
-  };
-  walk(body);
-  return { parents, texts };
 }
 
 /** One client's odd write into its copy's body. */

@@ -35,6 +35,7 @@ import type { Node as PMNode } from 'prosemirror-model';
 import { absolutePositionToRelativePosition, prosemirrorJSONToYXmlFragment, redo, undo, ySyncPluginKey } from 'y-prosemirror';
 import { schema } from '../../shared/schema.ts';
 import { bodyOf, Origin } from '../../shared/ydoc.ts';
+import { places } from './helpers/yjs-structure.ts';
 import { PARAGRAPHS, after, caretContext, countUpdates, destroyOpenHosts, open, pause, reportDoc, texts } from './y-prosemirror-host.ts';
 
 afterEach(destroyOpenHosts);
@@ -315,14 +316,8 @@ describe('the caret in a list item another client emptied', () => {
       change();
       Y.applyUpdate(ydoc, Y.encodeStateAsUpdate(peer, before), Origin.remote);
     };
-    const items = (): Y.XmlElement[] => {
-      const found: Y.XmlElement[] = [];
-      const walk = (type: Y.XmlElement | Y.XmlFragment): void => {
-        for (const child of type.toArray()) if (child instanceof Y.XmlElement) { if (child.nodeName === 'list_item') found.push(child); walk(child); }
-      };
-      walk(bodyOf(peer));
-      return found;
-    };
+    const items = (): Y.XmlElement[] =>
+      places(bodyOf(peer)).parents.filter((parent): parent is Y.XmlElement => parent instanceof Y.XmlElement && parent.nodeName === 'list_item');
     send(() => {
       const [, nested, next] = items();
       nested!.delete(0, 1);

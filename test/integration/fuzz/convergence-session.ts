@@ -48,6 +48,7 @@ import {
 } from '../../../shared/editor/index.ts';
 import { ReportSession, type SessionPeer } from '../../../main/services/report-session.ts';
 import { HeadlessPeer, settle } from '../../unit/helpers/headless-peer.ts';
+import { loadedBack } from '../../unit/helpers/yjs-structure.ts';
 
 export const REPORT_ID = 'fuzz-report';
 const GROUPS = ['government', 'private-sector', 'civil-society', 'international-organization'];
@@ -408,26 +409,16 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
-/**
- * A copy's state as its bytes load back: what it stores and sends. A live copy's own
- * encoding also shows where it split items in memory (an undo splits text where it
- * restores part of it; other copies do not), so two copies holding the same items can
- * encode them in different runs.
- */
-function loadedBack(doc: Y.Doc): Y.Doc {
-  const reloaded = createReportDoc();
-  Y.applyUpdate(reloaded, Y.encodeStateAsUpdate(doc));
-  return reloaded;
-}
-
 function check(hubDoc: Y.Doc, peers: Peer[], persisted: Uint8Array[], stances: Map<string, Endorsement>, fail: (what: string) => never): void {
-  const reference = Y.encodeStateAsUpdate(loadedBack(hubDoc));
-  for (const copy of [hubDoc, ...peers.map((peer) => peer.doc)]) {
-    // A copy whose items' origins contradict their place shows another text once reloaded.
-    if (bodyOf(loadedBack(copy)).toString() !== bodyOf(copy).toString()) fail(`${copy === hubDoc ? 'the hub' : `peer ${peers.findIndex((peer) => peer.doc === copy)}`} shows another text than its own bytes load back to`);
+  // Compared as their bytes load back (loadedBack says why), each copy once.
+  const hubLoaded = loadedBack(hubDoc);
+  const reference = Y.encodeStateAsUpdate(hubLoaded);
+  const copies = [{ name: 'the hub', doc: hubDoc, loaded: hubLoaded }, ...peers.map((peer) => ({ name: `peer ${peer.index}`, doc: peer.doc, loaded: loadedBack(peer.doc) }))];
+  for (const { name, doc, loaded } of copies) {
+    if (bodyOf(loaded).toString() !== bodyOf(doc).toString()) fail(`${name} shows another text than its own bytes load back to`);
   }
-  for (const peer of peers) {
-    if (!equalBytes(Y.encodeStateAsUpdate(loadedBack(peer.doc)), reference)) {
+  for (const [i, peer] of peers.entries()) {
+    if (!equalBytes(Y.encodeStateAsUpdate(copies[i + 1]!.loaded), reference)) {
       const sv = equalBytes(Y.encodeStateVector(peer.doc), Y.encodeStateVector(hubDoc));
       const body = bodyOf(peer.doc).toString() === bodyOf(hubDoc).toString();
       const pending = peer.doc.store.pendingStructs !== null || peer.doc.store.pendingDs !== null;

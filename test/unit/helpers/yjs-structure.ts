@@ -1,7 +1,8 @@
 /**
  * What a Yjs document's own bookkeeping must satisfy after any update: every item sits in
  * its parent's list (or map entry), with neighbours that point back at it. A struct Yjs
- * integrated against contradictory references would break this without throwing.
+ * integrated against contradictory references would break this without throwing. And the
+ * walks and reloads the fuzz tests check documents with.
  */
 import * as Y from 'yjs';
 
@@ -44,4 +45,32 @@ export function structureProblems(doc: Y.Doc): string[] {
     }
   }
   return problems;
+}
+
+/** An XML tree's root and every element in it (depth first, in document order), with its texts. */
+export function places(root: Y.XmlFragment): { parents: Array<Y.XmlFragment | Y.XmlElement>; texts: Y.XmlText[] } {
+  const parents: Array<Y.XmlFragment | Y.XmlElement> = [root];
+  const texts: Y.XmlText[] = [];
+  const walk = (parent: Y.XmlFragment | Y.XmlElement): void => {
+    for (const child of parent.toArray()) {
+      if (child instanceof Y.XmlElement) {
+        parents.push(child);
+        walk(child);
+      } else if (child instanceof Y.XmlText) texts.push(child);
+    }
+  };
+  walk(root);
+  return { parents, texts };
+}
+
+/**
+ * A document as its own bytes load back: what it stores and sends. A live copy's own
+ * encoding also shows where it split items in memory (an undo splits text where it
+ * restores part of it; other copies do not), and a copy whose items' origins contradict
+ * their place (yjs/yjs#794) shows another text than this.
+ */
+export function loadedBack(doc: Y.Doc): Y.Doc {
+  const reloaded = new Y.Doc({ gc: doc.gc });
+  Y.applyUpdate(reloaded, Y.encodeStateAsUpdate(doc));
+  return reloaded;
 }
