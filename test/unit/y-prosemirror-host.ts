@@ -16,6 +16,8 @@ import { initProseMirrorDoc, prosemirrorJSONToYXmlFragment, undo, ySyncPlugin, y
 import { schema } from '../../shared/schema.ts';
 import { bodyOf, createReportDoc, Origin } from '../../shared/ydoc.ts';
 
+type SyncOptions = Omit<NonNullable<Parameters<typeof ySyncPlugin>[1]>, 'mapping'>;
+
 interface PluginViewLike { update?: (view: never, prevState: EditorState) => void; destroy?: () => void }
 
 /** Real ySyncPlugin and yUndoPlugin (as renderer/editor/view.ts sets them up) on a DOM-free host. */
@@ -24,11 +26,11 @@ export class EditorHost {
   readonly ydoc: Y.Doc;
   private readonly views: PluginViewLike[] = [];
 
-  constructor(ydoc: Y.Doc, plugins: Plugin[] = []) {
+  constructor(ydoc: Y.Doc, plugins: Plugin[] = [], syncOptions: SyncOptions = {}) {
     this.ydoc = ydoc;
     const fragment = bodyOf(ydoc);
     const { doc, mapping } = initProseMirrorDoc(fragment, schema);
-    this.state = EditorState.create({ schema, doc, plugins: [ySyncPlugin(fragment, { mapping }), yUndoPlugin(), ...plugins] });
+    this.state = EditorState.create({ schema, doc, plugins: [ySyncPlugin(fragment, { ...syncOptions, mapping }), yUndoPlugin(), ...plugins] });
     for (const plugin of this.state.plugins) {
       const view = plugin.spec.view?.(this as never);
       if (view) this.views.push(view as PluginViewLike);
@@ -43,6 +45,14 @@ export class EditorHost {
 
   hasFocus(): boolean {
     return false;
+  }
+
+  /** EditorView.setProps redraws the view with its props read again; this host has nothing to draw. */
+  setProps(): void {}
+
+  /** Whether the view takes input: EditorView asks every plugin's `editable` prop. */
+  get editable(): boolean {
+    return !this.state.plugins.some((plugin) => plugin.props.editable?.call(plugin, this.state) === false);
   }
 
   get undoManager(): Y.UndoManager {
