@@ -82,6 +82,15 @@ export function isRendererPageUrl(raw: string): boolean {
 }
 
 /**
+ * A navigation the window may make itself: only the renderer page reloading (the editor
+ * offers a reload when it could not show a change; main keeps the report). Everything
+ * else is a link to hand to the system, or to drop.
+ */
+export function isPageReload(target: string, current: string): boolean {
+  return isRendererPageUrl(target) && isRendererPageUrl(current) && new URL(target).pathname === new URL(current).pathname;
+}
+
+/**
  * A link the user asked to follow (a click, window.open, a navigation). Our windows
  * never navigate away from the renderer; a web or e-mail link that passes the report's
  * own link rule (shared/links.ts) is handed to the system's browser or mail client,

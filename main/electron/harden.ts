@@ -1,11 +1,11 @@
 /**
  * Applies the security baseline (DESIGN.md) to the session and to every webContents the
  * app ever creates: no permissions, no remote requests, CSP as a response header, no
- * navigation, no new windows, no <webview>. Links the user follows go to the system's
+ * navigation but the page reloading itself, no new windows, no <webview>. Links the user follows go to the system's
  * browser or mail client when content-policy.ts allows them.
  */
 import { app, shell, type Session, type WebContents } from 'electron';
-import { decideExternalLink, isAllowedRequestUrl, isPermissionAllowed, withSecurityHeaders } from './content-policy.ts';
+import { decideExternalLink, isAllowedRequestUrl, isPageReload, isPermissionAllowed, withSecurityHeaders } from './content-policy.ts';
 
 export function hardenSession(session: Session, options: { allowDevTools: boolean }): void {
   session.setPermissionRequestHandler((_contents, permission, callback) => callback(isPermissionAllowed(permission)));
@@ -33,6 +33,7 @@ function openExternally(url: string): void {
 
 function hardenContents(contents: WebContents): void {
   contents.on('will-navigate', (event) => {
+    if (event.isMainFrame && isPageReload(event.url, contents.getURL())) return;
     event.preventDefault();
     if (event.isMainFrame) openExternally(event.url);
   });

@@ -37,12 +37,14 @@ export class EditorCommands implements ToolbarState {
 
   run(command: MenuCommand): void {
     const { view } = this;
+    // A paused editor (one that could not show a change) takes no command either.
+    if (!view.editable) return;
     commandFor(command, this.deps)(view.state, view.dispatch, view);
     if (command !== 'link') view.focus();
   }
 
   isEnabled(command: MenuCommand): boolean {
-    return isCommandEnabled(this.view.state, command, this.deps);
+    return this.view.editable && isCommandEnabled(this.view.state, command, this.deps);
   }
 
   isActive(command: MenuCommand): boolean {

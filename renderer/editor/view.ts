@@ -33,13 +33,18 @@ export interface EditorOptions {
   deps: EditorDeps;
   /** Other people's carets and selections (presence.ts). */
   awareness: Awareness;
+  /**
+   * The editor could not show a change to the report, even drawn afresh: it now takes
+   * no input and writes nothing (its old view would undo the change on every copy).
+   */
+  onUnshownChange: () => void;
 }
 
 export function createEditor(options: EditorOptions): EditorView {
   const fragment = bodyOf(options.doc);
   const { doc, mapping } = initProseMirrorDoc(fragment, schema);
   const plugins: Plugin[] = [
-    ySyncPlugin(fragment, { mapping }),
+    ySyncPlugin(fragment, { mapping, onUnshownChange: options.onUnshownChange }),
     yUndoPlugin(),
     ...editorPlugins(options.deps),
     blockIdPlugin(),

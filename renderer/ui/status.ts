@@ -24,8 +24,8 @@ export class StatusLine {
     this.path.title = path;
   }
 
-  /** An error for the user, in an assertive live region, with a Dismiss button. */
-  alert(message: string): void {
+  /** An error for the user, in an assertive live region, with a Dismiss button (and the action that mends it, if any). */
+  alert(message: string, action?: { label: string; run: () => void }): void {
     const box = document.createElement('div');
     box.className = 'alert';
     const text = document.createElement('span');
@@ -34,7 +34,15 @@ export class StatusLine {
     dismiss.type = 'button';
     dismiss.textContent = 'Dismiss';
     dismiss.addEventListener('click', () => box.remove());
-    box.append(text, dismiss);
+    if (action) {
+      const mend = document.createElement('button');
+      mend.type = 'button';
+      mend.textContent = action.label;
+      mend.addEventListener('click', action.run);
+      box.append(text, mend, dismiss);
+    } else {
+      box.append(text, dismiss);
+    }
     // Keep the last few; a flood of the same error says nothing new.
     while (this.alerts.childElementCount >= 3) this.alerts.firstElementChild?.remove();
     this.alerts.append(box);

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, newPage, openEditor, startHost, tempDataDir, type Host } from './harness.ts';
 import { letEditorReadCaret } from './editor-input.ts';
+import { blockTexts } from './block-texts.ts';
 
 const MOD = process.platform === 'darwin' ? 'Meta' : 'Control';
 
@@ -31,16 +32,6 @@ afterAll(async () => {
   await browser?.close();
   expect(await host?.stop()).toBe(0);
 });
-
-/** The text of each top-level block, without the other members' carets drawn in it. */
-const blockTexts = (page: Page): Promise<string[]> =>
-  page.$$eval('.ProseMirror > *', (nodes) =>
-    nodes.map((node) => {
-      const copy = node.cloneNode(true) as HTMLElement;
-      for (const caret of copy.querySelectorAll('.presence-caret')) caret.remove();
-      return (copy.textContent ?? '').trim();
-    }),
-  );
 
 /** Selects the whole top-level block `index`, as Ctrl+click does. */
 async function selectBlock(page: Page, index: number): Promise<void> {

@@ -8,6 +8,7 @@ import {
   decideExternalLink,
   isAllowedRequestUrl,
   isAppUrl,
+  isPageReload,
   isPermissionAllowed,
   isRendererPageUrl,
   resolveAppAsset,
@@ -71,6 +72,15 @@ describe('which pages count as ours', () => {
       expect(isRendererPageUrl(url), url).toBe(false);
     }
     expect(isAppUrl('plenary://app/app.css')).toBe(true);
+  });
+
+  it('lets the renderer page reload itself and navigate nowhere else', () => {
+    expect(isPageReload(RENDERER_ENTRY_URL, RENDERER_ENTRY_URL)).toBe(true);
+    expect(isPageReload('plenary://app/index.html#top', RENDERER_ENTRY_URL)).toBe(true);
+    for (const target of ['plenary://app/', 'plenary://app/app.js', 'plenary://evil/index.html', 'https://app/index.html', 'about:blank', 'not a url']) {
+      expect(isPageReload(target, RENDERER_ENTRY_URL), target).toBe(false);
+    }
+    expect(isPageReload(RENDERER_ENTRY_URL, 'about:blank')).toBe(false);
   });
 });
 
