@@ -143,6 +143,7 @@ async function runSession(seed: number): Promise<void> {
       command(host.state, (tr) => host.dispatch(tr));
     }
     await host.settle();
+    expect(host.drawFailures, `${where}: changes that failed to draw`).toBe(0);
     expect(host.state.doc.eq(drawnFrom(host.ydoc)), `${where}: the editor shows what Yjs holds`).toBe(true);
   }
   Y.applyUpdate(peer, Y.encodeStateAsUpdate(host.ydoc, Y.encodeStateVector(peer)));
@@ -183,6 +184,7 @@ async function runTwoEditorsSession(seed: number): Promise<void> {
     else if (roll <= 6) prng.oneOf(gen, COMMANDS)(editor.state, (tr) => editor.dispatch(tr));
     else expect(() => deliver(i), where).not.toThrow();
     await editor.settle();
+    expect(editor.drawFailures, `${where}: changes that failed to draw`).toBe(0);
     expect(editor.state.doc.eq(drawnFrom(editor.ydoc)), `${where}: the editor shows what Yjs holds`).toBe(true);
   }
   for (let round = 0; round < 3; round++) {

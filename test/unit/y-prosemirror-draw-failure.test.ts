@@ -129,15 +129,17 @@ describe('a change the editor fails to draw', () => {
     expect(texts(member.ydoc)).toEqual([`Peer: ${PARAGRAPHS[0]}`, `More ${PARAGRAPHS[1]}`, PARAGRAPHS[2]]);
   });
 
-  it('is not reported when a later change draws fine: a failure the redraw mends is only logged', () => {
+  it('is not reported when a later change draws fine: a failure the redraw mends is only logged and counted', () => {
     const { member, peer, drawing } = memberAndPeer();
     const logged = vi.mocked(console.error);
     drawing.fail(1);
     peerTypes(peer, 0, 0, 'Peer: ');
     expect(logged).toHaveBeenCalledTimes(1);
     expect(String(logged.mock.calls[0]?.[0])).toContain('could not be drawn');
+    expect(member.drawFailures).toBe(1);
     peerTypes(peer, 1, 0, 'More ');
     expect(logged).toHaveBeenCalledTimes(1);
+    expect(member.drawFailures).toBe(1);
     expect(editorTexts(member)).toEqual([`Peer: ${PARAGRAPHS[0]}`, `More ${PARAGRAPHS[1]}`, PARAGRAPHS[2]]);
   });
 });
