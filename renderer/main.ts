@@ -98,7 +98,7 @@ async function start(): Promise<void> {
     },
     report: (message) => status.alert(message),
     onUnshownChange: () => {
-      status.alert(UNSHOWN_CHANGE, { label: 'Reload', run: () => location.reload() });
+      status.alertUntilActed(UNSHOWN_CHANGE, { label: 'Reload', run: () => location.reload() });
       redrawToolbar();
     },
     deps,
@@ -114,8 +114,8 @@ async function start(): Promise<void> {
   const header = document.querySelector<HTMLElement>('.app-header');
   if (header) keepFocusClearOfBars(element('report'), header, statusLine);
   performance.mark('plenary:editor-ready');
-  // test/bench/keystroke-bench.ts times view.dispatch, and test/e2e/change-not-drawn.test.ts makes
-  // its drawing fail; only a `?bench` page exposes the view.
+  // test/bench/keystroke-bench.ts times view.dispatch, and test/e2e/change-not-drawn.test.ts
+  // makes its drawing fail; only a `?bench` page exposes the view.
   if (new URLSearchParams(location.search).has('bench')) Object.assign(window, { plenaryBenchView: view });
 
   const title = element<HTMLTextAreaElement>('report-title');

@@ -1,8 +1,8 @@
 /**
  * Applies the security baseline (DESIGN.md) to the session and to every webContents the
  * app ever creates: no permissions, no remote requests, CSP as a response header, no
- * navigation but the page reloading itself, no new windows, no <webview>. Links the user follows go to the system's
- * browser or mail client when content-policy.ts allows them.
+ * navigation but the page reloading itself, no new windows, no <webview>. Links the user
+ * follows go to the system's browser or mail client when content-policy.ts allows them.
  */
 import { app, shell, type Session, type WebContents } from 'electron';
 import { decideExternalLink, isAllowedRequestUrl, isPageReload, isPermissionAllowed, withSecurityHeaders } from './content-policy.ts';

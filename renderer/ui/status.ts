@@ -24,27 +24,42 @@ export class StatusLine {
     this.path.title = path;
   }
 
-  /** An error for the user, in an assertive live region, with a Dismiss button (and the action that mends it, if any). */
-  alert(message: string, action?: { label: string; run: () => void }): void {
+  /** An error for the user, in an assertive live region, with a Dismiss button. */
+  alert(message: string): void {
+    const box = this.alertBox(message);
+    const dismiss = button('Dismiss', () => box.remove());
+    box.append(dismiss);
+    // Keep the last few; a flood of the same error says nothing new.
+    const passing = [...this.alerts.querySelectorAll(':scope > .alert:not(.alert-until-acted)')];
+    for (const old of passing.slice(0, Math.max(0, passing.length - 2))) old.remove();
+    this.alerts.append(box);
+  }
+
+  /**
+   * A state the user must act on (the editor paused until a reload): its one button takes
+   * the action, and it stays, neither dismissed nor pushed out by later errors.
+   */
+  alertUntilActed(message: string, action: { label: string; run: () => void }): void {
+    const box = this.alertBox(message);
+    box.classList.add('alert-until-acted');
+    box.append(button(action.label, action.run));
+    this.alerts.append(box);
+  }
+
+  private alertBox(message: string): HTMLElement {
     const box = document.createElement('div');
     box.className = 'alert';
     const text = document.createElement('span');
     text.textContent = message;
-    const dismiss = document.createElement('button');
-    dismiss.type = 'button';
-    dismiss.textContent = 'Dismiss';
-    dismiss.addEventListener('click', () => box.remove());
-    if (action) {
-      const mend = document.createElement('button');
-      mend.type = 'button';
-      mend.textContent = action.label;
-      mend.addEventListener('click', action.run);
-      box.append(text, mend, dismiss);
-    } else {
-      box.append(text, dismiss);
-    }
-    // Keep the last few; a flood of the same error says nothing new.
-    while (this.alerts.childElementCount >= 3) this.alerts.firstElementChild?.remove();
-    this.alerts.append(box);
+    box.append(text);
+    return box;
   }
+}
+
+function button(label: string, onClick: () => void): HTMLButtonElement {
+  const element = document.createElement('button');
+  element.type = 'button';
+  element.textContent = label;
+  element.addEventListener('click', onClick);
+  return element;
 }

@@ -106,7 +106,8 @@ test('a change her editor cannot draw at all: editing pauses, nothing of the cha
   const anaSees = await blockTexts(ana);
   expect(contains(anaSees, '[Bo, paused]')).toBe(false);
 
-  // The action is a button, reachable by keyboard.
+  // The alert stays until acted on: its one button, reachable by keyboard, reloads.
+  expect(await alert.getByRole('button').allTextContents()).toEqual(['Reload']);
   await alert.getByRole('button', { name: 'Reload' }).focus();
   await bo.keyboard.press('Enter');
   await bo.waitForSelector('body[data-ready="true"] .ProseMirror[contenteditable="true"]');
