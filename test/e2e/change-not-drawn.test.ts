@@ -10,32 +10,22 @@
  * report, a stand-in for any error on that path.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, newPage, openEditor, startHost, tempDataDir, type Host } from './harness.ts';
+import type { Page } from 'playwright-core';
+import { closeTwoMembers, twoMembersOnOneHost, type TwoMembers } from './two-members.ts';
 import { caretAtEndOf } from './editor-input.ts';
 import { blockTexts } from './block-texts.ts';
 
-let host: Host;
-let browser: Browser;
+let members: TwoMembers;
 let ana: Page;
 let bo: Page;
-let boUrl: string;
 
 beforeAll(async () => {
-  host = await startHost({ dataDir: tempDataDir() });
-  browser = await launchBrowser();
-  ana = (await newPage(browser)).page;
-  bo = (await newPage(browser)).page;
-  const url = new URL(host.url);
-  url.searchParams.set('bench', '');
-  boUrl = url.toString();
-  await openEditor(ana, host.url);
-  await openEditor(bo, boUrl);
+  members = await twoMembersOnOneHost({ boQuery: { bench: '' } });
+  ({ ana, bo } = members);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  expect(await host?.stop()).toBe(0);
+  expect(await closeTwoMembers(members)).toBe(0);
 });
 
 /** Makes the next `times` drawings of a change from the report fail in this page's editor. */

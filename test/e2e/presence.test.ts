@@ -5,34 +5,29 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createServer } from 'node:net';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, newPage, openEditor, startHost, tempDataDir, type Host } from './harness.ts';
+import type { BrowserContext, Page } from 'playwright-core';
+import { tempDataDir } from './harness.ts';
+import { closeTwoMembers, twoMembersOnOneHost, type TwoMembers } from './two-members.ts';
 import { addMember, closeRoster, openRoster } from './stance-helpers.ts';
 import { startSyncServer, type SyncServer } from '../../main/services/sync/server.ts';
 import { silentLogger } from '../../main/services/sync/log.ts';
 import { LEFT_SAID_AFTER_MS } from '../../renderer/sync-ui/presence-list.ts';
 
-let host: Host;
-let browser: Browser;
+let members: TwoMembers;
 let ana: Page;
 let bo: Page;
 let boContext: BrowserContext;
 
 beforeAll(async () => {
-  host = await startHost({ dataDir: tempDataDir() });
-  browser = await launchBrowser();
-  ana = (await newPage(browser)).page;
-  ({ page: bo, context: boContext } = await newPage(browser));
-  await openEditor(ana, host.url);
-  await openEditor(bo, host.url);
+  members = await twoMembersOnOneHost();
+  ({ ana, bo, boContext } = members);
 });
 
 let server: SyncServer | undefined;
 const serverData = tempDataDir();
 
 afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
+  await closeTwoMembers(members);
   await server?.close();
 });
 

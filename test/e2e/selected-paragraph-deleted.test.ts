@@ -7,30 +7,24 @@
  * was.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, newPage, openEditor, startHost, tempDataDir, type Host } from './harness.ts';
+import type { Page } from 'playwright-core';
+import { closeTwoMembers, twoMembersOnOneHost, type TwoMembers } from './two-members.ts';
 import { letEditorReadCaret } from './editor-input.ts';
 import { blockTexts } from './block-texts.ts';
 
 const MOD = process.platform === 'darwin' ? 'Meta' : 'Control';
 
-let host: Host;
-let browser: Browser;
+let members: TwoMembers;
 let ana: Page;
 let bo: Page;
 
 beforeAll(async () => {
-  host = await startHost({ dataDir: tempDataDir() });
-  browser = await launchBrowser();
-  ana = (await newPage(browser)).page;
-  bo = (await newPage(browser)).page;
-  await openEditor(ana, host.url);
-  await openEditor(bo, host.url);
+  members = await twoMembersOnOneHost();
+  ({ ana, bo } = members);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  expect(await host?.stop()).toBe(0);
+  expect(await closeTwoMembers(members)).toBe(0);
 });
 
 /** Selects the whole top-level block `index`, as Ctrl+click does. */
