@@ -14,6 +14,7 @@ import type { Page } from 'playwright-core';
 import { closeTwoMembers, twoMembersOnOneHost, type TwoMembers } from './two-members.ts';
 import { caretAtEndOf } from './editor-input.ts';
 import { blockTexts } from './block-texts.ts';
+import { takeDrawFailures } from './draw-failure-log.ts';
 
 let members: TwoMembers;
 let ana: Page;
@@ -71,6 +72,8 @@ test('a change her editor fails to draw once is drawn again: she sees it, and he
   await typeAtEnd(ana, anasParagraph, ' [Ana, once]', 'at once');
   await expect.poll(async () => contains(await blockTexts(bo), '[Ana, once]')).toBe(true);
   expect(await bo.locator('#alerts .alert').count()).toBe(0);
+  // The page logs it (which fails any other test: test/fail-on-draw-failures.ts).
+  await expect.poll(() => takeDrawFailures().length).toBe(1);
 
   await typeAtEnd(bo, bosParagraph, ' [Bo, after]');
   const boSees = await blockTexts(bo);
@@ -86,6 +89,7 @@ test('a change her editor cannot draw at all: editing pauses, nothing of the cha
 
   const alert = bo.locator('#alerts .alert', { hasText: 'could not show a change' });
   await alert.waitFor();
+  await expect.poll(() => takeDrawFailures().length).toBe(1);
   expect(await bo.locator('.ProseMirror').getAttribute('contenteditable')).toBe('false');
   await expect.poll(() => bo.locator('#toolbar button[data-command="heading-1"]').isDisabled()).toBe(true);
   await bo.keyboard.type(' [Bo, paused]');

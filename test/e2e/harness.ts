@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { spawnNode } from '../support/spawn-node.ts';
+import { noteConsoleError } from './draw-failure-log.ts';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SOURCES = ['renderer', 'shared', 'main/host', 'main/services', 'resources', 'scripts/build.mjs'];
@@ -161,6 +162,9 @@ export async function launchBrowser(): Promise<Browser> {
 export async function newPage(browser: Browser, viewport = { width: 1280, height: 800 }): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport, permissions: ['clipboard-read', 'clipboard-write'] });
   const page = await context.newPage();
+  page.on('console', (message) => {
+    if (message.type() === 'error') noteConsoleError(message.text());
+  });
   return { context, page };
 }
 
