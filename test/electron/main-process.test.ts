@@ -90,7 +90,7 @@ describe('Electron main process (stand-in Electron)', () => {
     }
   });
 
-  it('keeps windows on our page: navigation and new windows are denied, safe web links go to the browser', async () => {
+  it('keeps windows on our page: navigation (but a reload) and new windows are denied, safe web links go to the browser', async () => {
     const { fake } = await startApp();
     const contents = fake.windows()[0]!.webContents;
     const navigate = (url: string) => {
@@ -100,6 +100,9 @@ describe('Electron main process (stand-in Electron)', () => {
     };
     expect(navigate('https://www.itu.int/net/wsis/')).toBe(true);
     expect(navigate('file:///etc/passwd')).toBe(true);
+    // The page may reload itself (the editor's Reload when it could not show a change), nothing else of ours.
+    expect(navigate(contents.getURL())).toBe(false);
+    expect(navigate(contents.getURL().replace('index.html', 'app.js'))).toBe(true);
     expect(contents.windowOpenHandler!({ url: 'javascript:alert(1)' })).toEqual({ action: 'deny' });
     expect(contents.windowOpenHandler!({ url: 'mailto:chair@example.org' })).toEqual({ action: 'deny' });
     await until(() => fake.externalOpened.length === 2, 'external links');
