@@ -15,8 +15,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { Plugin } from 'prosemirror-state';
 import { undo, ySyncPluginKey } from 'y-prosemirror';
-import { bodyOf, Origin } from '../../shared/ydoc.ts';
-import { EditorHost, PARAGRAPHS, after, caretContext, reportDoc, texts } from './y-prosemirror-host.ts';
+import { bodyOf } from '../../shared/ydoc.ts';
+import { EditorHost, PARAGRAPHS, after, caretContext, peerOf, reportDoc, texts } from './y-prosemirror-host.ts';
 
 const hosts: EditorHost[] = [];
 afterEach(() => {
@@ -52,12 +52,7 @@ function memberAndPeer(): { member: EditorHost; peer: Y.Doc; drawing: ReturnType
   const unshown: unknown[] = [];
   const member = new EditorHost(reportDoc(), [drawing.plugin], { onUnshownChange: (error: unknown) => unshown.push(error) });
   hosts.push(member);
-  const peer = new Y.Doc();
-  Y.applyUpdate(peer, Y.encodeStateAsUpdate(member.ydoc));
-  peer.on('update', (update: Uint8Array, origin: unknown) => {
-    if (origin !== Origin.remote) Y.applyUpdate(member.ydoc, update, Origin.remote);
-  });
-  return { member, peer, drawing, unshown };
+  return { member, peer: peerOf(member), drawing, unshown };
 }
 
 const editorTexts = (host: EditorHost): string[] => {

@@ -143,6 +143,16 @@ export function countUpdates(ydoc: Y.Doc): { updates: number; transactions: numb
   return counts;
 }
 
+/** Another member's copy of the report in `host`, whose edits reach the editor's copy at once. */
+export function peerOf(host: EditorHost): Y.Doc {
+  const peer = new Y.Doc();
+  Y.applyUpdate(peer, Y.encodeStateAsUpdate(host.ydoc));
+  peer.on('update', (update: Uint8Array, origin: unknown) => {
+    if (origin !== Origin.remote) Y.applyUpdate(host.ydoc, update, Origin.remote);
+  });
+  return peer;
+}
+
 /**
  * The report open in an editor, and another copy of it (another member's, or the
  * server's). `arrive` brings another client's update to both, as a server would, and

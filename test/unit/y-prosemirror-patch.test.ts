@@ -36,7 +36,7 @@ import { absolutePositionToRelativePosition, prosemirrorJSONToYXmlFragment, redo
 import { schema } from '../../shared/schema.ts';
 import { bodyOf, Origin } from '../../shared/ydoc.ts';
 import { places } from './helpers/yjs-structure.ts';
-import { PARAGRAPHS, after, caretContext, countUpdates, destroyOpenHosts, open, pause, reportDoc, texts } from './y-prosemirror-host.ts';
+import { PARAGRAPHS, after, caretContext, countUpdates, destroyOpenHosts, open, pause, peerOf, reportDoc, texts } from './y-prosemirror-host.ts';
 
 afterEach(destroyOpenHosts);
 
@@ -160,11 +160,7 @@ describe('undo restores the caret', () => {
 describe('changes from another peer', () => {
   it('text a peer inserts before the caret leaves the caret at the same place in the text', async () => {
     const local = open();
-    const peer = new Y.Doc();
-    Y.applyUpdate(peer, Y.encodeStateAsUpdate(local.ydoc));
-    peer.on('update', (update: Uint8Array, origin: unknown) => {
-      if (origin !== Origin.remote) Y.applyUpdate(local.ydoc, update, Origin.remote);
-    });
+    const peer = peerOf(local);
     local.caretAt(after(local.state.doc, 'application'));
     local.type(' and use');
     expect(caretContext(local.state)).toEqual({ before: 'and application and use', after: ' by governments' });
@@ -243,11 +239,7 @@ describe('a paragraph selected whole when another peer changes the report', () =
   /** The local editor with the paragraph `index` selected whole (Ctrl+click), and a peer whose changes arrive at once. */
   function selectedAndPeer(index: number): { local: ReturnType<typeof open>; peer: Y.Doc } {
     const local = open();
-    const peer = new Y.Doc();
-    Y.applyUpdate(peer, Y.encodeStateAsUpdate(local.ydoc));
-    peer.on('update', (update: Uint8Array, origin: unknown) => {
-      if (origin !== Origin.remote) Y.applyUpdate(local.ydoc, update, Origin.remote);
-    });
+    const peer = peerOf(local);
     let pos = 0;
     for (let i = 0; i < index; i++) pos += local.state.doc.child(i).nodeSize;
     local.dispatch(local.state.tr.setSelection(NodeSelection.create(local.state.doc, pos)));
