@@ -55,9 +55,9 @@ export function encodeAwareness(awareness: awarenessProtocol.Awareness, clients:
  * after the update's delete set, which Yjs would silently ignore (yjs#687's v2 payload
  * reads as an empty v1 update), and structs that would make Yjs throw halfway through
  * (update-integrity.ts). v1 decoding reads at least one byte per struct, so its time is
- * bounded by the size, which callers cap (MAX_MESSAGE_BYTES).
+ * bounded by the size, which callers cap (MAX_MESSAGE_BYTES). Returns the decoded update.
  */
-export function assertWellFormedUpdate(update: Uint8Array): void {
+export function assertWellFormedUpdate(update: Uint8Array): DecodedUpdate {
   if (!(update instanceof Uint8Array) || update.length === 0) throw new MalformedMessageError('Empty Yjs update.');
   let decoded: { update: DecodedUpdate; bytesLeft: number };
   try {
@@ -68,6 +68,7 @@ export function assertWellFormedUpdate(update: Uint8Array): void {
   if (decoded.bytesLeft !== 0) throw new MalformedMessageError(`Malformed Yjs update: ${decoded.bytesLeft} bytes after its end.`);
   const problem = integrationProblem(decoded.update);
   if (problem) throw new MalformedMessageError(`Malformed Yjs update: ${problem}.`);
+  return decoded.update;
 }
 
 /** The byte decoder of the last MeasuringDecoder made (decoding is synchronous). */

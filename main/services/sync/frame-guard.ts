@@ -12,7 +12,7 @@
 import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
 import { reportOfDocument } from '../../../shared/report-id.ts';
-import { assertWellFormedSmallUpdate, INLINE_DECODE_LIMIT } from './update-guard.ts';
+import { assertWellFormedSmallUpdate, INLINE_DECODE_LIMIT, type NeighbourPairList } from './update-guard.ts';
 
 /** Hocuspocus message types (see @hocuspocus/server types.ts). */
 export const WireType = {
@@ -55,6 +55,8 @@ export interface CheckedFrame {
   stateVector: Uint8Array | null;
   /** The kind of Yjs update the frame carries: the answer to a sync step 1, or a change as it happened. */
   update: 'sync-step-2' | 'change' | null;
+  /** For an update checked inline: the pairs of characters it needs to stand in order in the report (neighbour-order.ts). */
+  neighbourPairs: NeighbourPairList | null;
 }
 
 const MAX_STATELESS_CHARS = 64 * 1024;
@@ -69,7 +71,7 @@ type PayloadCheck = (type: number, decoder: decoding.Decoder, found: CheckedFram
 function checkFrame(frame: Uint8Array, maxBytes: number, loneByte: number, checkPayload: PayloadCheck): CheckedFrame {
   if (frame.length === 0) throw new RefusedFrameError('Empty message.');
   if (frame.length > maxBytes) throw new RefusedFrameError(`Message of ${frame.length} bytes is too large.`, CloseCode.tooLarge);
-  const found: CheckedFrame = { reportId: null, deferredUpdates: [], stateVector: null, update: null };
+  const found: CheckedFrame = { reportId: null, deferredUpdates: [], stateVector: null, update: null, neighbourPairs: null };
   if (frame.length === 1 && frame[0] === loneByte) return found;
   try {
     const decoder = decoding.createDecoder(frame);
@@ -97,7 +99,7 @@ function checkSyncPayload(decoder: decoding.Decoder, found: CheckedFrame): void 
   } else if (subtype === 1 || subtype === 2) {
     found.update = subtype === 1 ? 'sync-step-2' : 'change';
     if (payload.length > INLINE_DECODE_LIMIT) found.deferredUpdates.push(payload);
-    else assertWellFormedSmallUpdate(payload);
+    else found.neighbourPairs = assertWellFormedSmallUpdate(payload);
   } else throw new RefusedFrameError(`Unknown sync message ${subtype}.`);
 }
 

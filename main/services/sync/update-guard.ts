@@ -16,6 +16,7 @@ import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import { assertWellFormedUpdate } from '../../../shared/sync-messages.ts';
 import { integrationProblem } from '../../../shared/update-integrity.ts';
+import { neighbourPairs } from '../../../shared/neighbour-order.ts';
 
 export class MalformedUpdateError extends Error {
   override name = 'MalformedUpdateError';
@@ -26,15 +27,22 @@ export type UpdateFormat = 'v1' | 'v2';
 /** Largest update decoded on the calling thread; bigger ones go to the worker. */
 export const INLINE_DECODE_LIMIT = 64 * 1024;
 
-/** Checks a v1 update on the calling thread; for small inputs only. */
-export function assertWellFormedSmallUpdate(update: Uint8Array, maxBytes = INLINE_DECODE_LIMIT): void {
+/**
+ * Checks a v1 update on the calling thread; for small inputs only. Returns the pairs of
+ * characters it needs to stand in order in the report (neighbour-order.ts).
+ */
+export function assertWellFormedSmallUpdate(update: Uint8Array, maxBytes = INLINE_DECODE_LIMIT): number[] {
   if (!(update instanceof Uint8Array) || update.length === 0) throw new MalformedUpdateError('Empty update.');
   if (update.length > maxBytes) throw new MalformedUpdateError(`Update of ${update.length} bytes exceeds ${maxBytes}.`);
+  let decoded;
   try {
-    assertWellFormedUpdate(update);
+    decoded = assertWellFormedUpdate(update);
   } catch (error) {
     throw new MalformedUpdateError((error as Error).message);
   }
+  const { problem, pairs } = neighbourPairs(decoded);
+  if (problem) throw new MalformedUpdateError(`Malformed Yjs update: ${problem}.`);
+  return pairs;
 }
 
 // The worker is plain JavaScript evaluated from a string so it works both from sources
@@ -44,6 +52,7 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Y = require(workerData.yjsPath);
 const integrationProblem = (${String(integrationProblem)});
+const neighbourPairs = (${String(neighbourPairs)});
 parentPort.postMessage({ ready: true });
 parentPort.on('message', ({ id, bytes, format }) => {
   try {
@@ -53,7 +62,10 @@ parentPort.on('message', ({ id, bytes, format }) => {
     if (rest && rest.pos !== rest.arr.length) throw new Error((rest.arr.length - rest.pos) + ' bytes after its end.');
     const problem = integrationProblem(decoded);
     if (problem) throw new Error(problem + '.');
-    parentPort.postMessage({ id, ok: true });
+    const neighbours = neighbourPairs(decoded);
+    if (neighbours.problem) throw new Error(neighbours.problem + '.');
+    const pairs = Float64Array.from(neighbours.pairs);
+    parentPort.postMessage({ id, ok: true, pairs }, [pairs.buffer]);
   } catch (error) {
     parentPort.postMessage({ id, ok: false, message: String(error && error.message || error) });
   }
@@ -67,10 +79,13 @@ function resolveYjs(): string {
   return createRequire(import.meta.url).resolve('yjs');
 }
 
+/** Left client, left clock, right client, right clock… (neighbour-order.ts). */
+export type NeighbourPairList = ArrayLike<number>;
+
 interface Job {
   bytes: Uint8Array;
   format: UpdateFormat;
-  resolve: () => void;
+  resolve: (pairs: NeighbourPairList) => void;
   reject: (error: Error) => void;
   timer?: NodeJS.Timeout;
 }
@@ -101,17 +116,18 @@ export class UpdateGuard {
     this.timeoutMs = options.timeoutMs ?? 5_000;
   }
 
-  /** Resolves when the update is well formed; rejects with MalformedUpdateError otherwise. */
-  async check(update: Uint8Array, format: UpdateFormat = 'v1'): Promise<void> {
+  /**
+   * Resolves when the update is well formed, to the pairs of characters it needs to
+   * stand in order in the report (neighbourOrderProblem checks them there); rejects with
+   * MalformedUpdateError otherwise.
+   */
+  async check(update: Uint8Array, format: UpdateFormat = 'v1'): Promise<NeighbourPairList> {
     if (!(update instanceof Uint8Array) || update.length === 0) throw new MalformedUpdateError('Empty update.');
     if (update.length > this.maxBytes) {
       throw new MalformedUpdateError(`Update of ${update.length} bytes exceeds ${this.maxBytes}.`);
     }
-    if (format === 'v1' && update.length <= INLINE_DECODE_LIMIT) {
-      assertWellFormedSmallUpdate(update);
-      return;
-    }
-    await new Promise<void>((resolve, reject) => this.submit({ bytes: update, format, resolve, reject }));
+    if (format === 'v1' && update.length <= INLINE_DECODE_LIMIT) return assertWellFormedSmallUpdate(update);
+    return new Promise<NeighbourPairList>((resolve, reject) => this.submit({ bytes: update, format, resolve, reject }));
   }
 
   private submit(job: Job): void {
@@ -139,7 +155,7 @@ export class UpdateGuard {
     const handle = new Worker(WORKER_SOURCE, { eval: true, workerData: { yjsPath } });
     handle.unref();
     const worker: WorkerState = { handle, ready: false, queued: [], running: new Map() };
-    handle.on('message', (message: { ready?: boolean; id: number; ok: boolean; message?: string }) => {
+    handle.on('message', (message: { ready?: boolean; id: number; ok: boolean; message?: string; pairs?: Float64Array }) => {
       if (message.ready) {
         worker.ready = true;
         for (const job of worker.queued.splice(0)) this.start(worker, job);
@@ -149,7 +165,7 @@ export class UpdateGuard {
       if (!job) return;
       worker.running.delete(message.id);
       clearTimeout(job.timer);
-      if (message.ok) job.resolve();
+      if (message.ok) job.resolve(message.pairs ?? []);
       else job.reject(new MalformedUpdateError(`Malformed Yjs update: ${message.message}`));
     });
     handle.on('error', () => this.replaceWorker(worker));

@@ -37,7 +37,7 @@ import { publicKeyOf } from '../../../shared/signing.ts';
 import { extractBlocks } from '../../../shared/report-blocks.ts';
 import { prepareStance, signEndorsement, type Endorsement } from '../../../shared/endorsement.ts';
 import { putEndorsement } from '../../../shared/endorsement-store.ts';
-import { encodeSyncStep1, encodeUpdate, handleMessage, assertWellFormedUpdate } from '../../../shared/sync-messages.ts';
+import { encodeSyncStep1, encodeUpdate, handleMessage, assertWellFormedUpdate, MessageType } from '../../../shared/sync-messages.ts';
 import { applyBundleUpdate, BundleError, createBundle, decodeBundle, mergeStateVectors } from '../../../shared/bundle.ts';
 import { checkBundleBase, checkBundleFor } from '../../../shared/bundle-checks.ts';
 import { reportParts } from '../../../main/services/sync/report-parts.ts';
@@ -48,6 +48,8 @@ import {
 } from '../../../shared/editor/index.ts';
 import { ReportSession, type SessionPeer } from '../../../main/services/report-session.ts';
 import { HeadlessPeer, settle } from '../../unit/helpers/headless-peer.ts';
+import { neighbourOrderProblem, neighbourPairs } from '../../../shared/neighbour-order.ts';
+import * as decoding from 'lib0/decoding';
 import { loadedBack } from '../../unit/helpers/yjs-structure.ts';
 
 export const REPORT_ID = 'fuzz-report';
@@ -127,6 +129,19 @@ export async function runConvergenceSession(seed: number, options: { steps?: num
   };
   const ops: Record<string, number> = {};
   const count = (op: string): void => { ops[op] = (ops[op] ?? 0) + 1; };
+  // What the sync server, the app's links and bundle imports refuse (shared/neighbour-order.ts)
+  // must never be what members' editors write.
+  const mustBeTakenBy = (doc: Y.Doc, update: Uint8Array, where: string): void => {
+    const { problem, pairs } = neighbourPairs(Y.decodeUpdate(update));
+    const refused = problem ?? neighbourOrderProblem(doc, pairs);
+    if (refused) fail(`${where}: an update of members' edits would be refused (${refused})`);
+  };
+  const messageMustBeTakenBy = (doc: Y.Doc, message: Uint8Array, where: string): void => {
+    const decoder = decoding.createDecoder(message);
+    if (decoding.readVarUint(decoder) !== MessageType.sync) return;
+    const subtype = decoding.readVarUint(decoder);
+    if (subtype === 1 || subtype === 2) mustBeTakenBy(doc, decoding.readVarUint8Array(decoder), where);
+  };
 
   const hubDoc = createReportDoc();
   hubDoc.clientID = 2;
@@ -177,8 +192,10 @@ export async function runConvergenceSession(seed: number, options: { steps?: num
     const message = queue[at]!;
     if (!duplicate) queue.splice(at, 1);
     if (toHub) {
+      if (peer.link.hubSide) messageMustBeTakenBy(hubDoc, message, `the hub, from peer ${peer.index}`);
       peer.link.hubSide?.receive(message);
     } else {
+      messageMustBeTakenBy(peer.doc, message, `peer ${peer.index}, from the hub`);
       const reply = handleMessage(message, peer.doc, peer.awareness, peer.link);
       if (reply) peer.link.toHub.push(reply);
     }
@@ -314,7 +331,9 @@ export async function runConvergenceSession(seed: number, options: { steps?: num
       count('bundle-refused-missing-earlier');
       return;
     }
-    assertWellFormedUpdate(decoded.updateFormat === 'v2' ? Y.convertUpdateFormatV2ToV1(decoded.update) : decoded.update);
+    const update = decoded.updateFormat === 'v2' ? Y.convertUpdateFormatV2ToV1(decoded.update) : decoded.update;
+    assertWellFormedUpdate(update);
+    mustBeTakenBy(to.doc, update, `a bundle from peer ${from.index} to peer ${to.index}`);
     const times = fate === 2 ? 2 : 1;
     for (let i = 0; i < times; i++) applyBundleUpdate(to.doc, decoded, Origin.bundle);
     known[to.index]![from.index] = mergeStateVectors(known[to.index]![from.index], decoded.after);
@@ -340,6 +359,7 @@ export async function runConvergenceSession(seed: number, options: { steps?: num
     Y.applyUpdate(copy, Y.encodeStateAsUpdate(to.doc));
     takePartsAsSent(copy);
     for (const part of reportParts(from.doc, Y.encodeStateVector(copy), limit)) {
+      mustBeTakenBy(copy, part, `an incoming copy, a part from peer ${from.index}`);
       Y.applyUpdate(copy, part);
       if (!mayWait && copy.store.pendingStructs !== null) fail(`a part (limit ${limit} B) left structs waiting for a later one`);
     }
