@@ -8,7 +8,9 @@
  * - y-websocket#82: the text "..`" sent as a text frame, and its bytes as a binary one.
  * And an update that decodes whole but that Yjs would apply only in part: it throws
  * halfway through, keeping (and sending to everyone) what came before
- * (shared/update-integrity.ts).
+ * (shared/update-integrity.ts); and one that places text after a character and before
+ * one that stands earlier, which each copy would put in a different place
+ * (shared/neighbour-order.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -36,6 +38,19 @@ afterAll(async () => {
   writer.destroy();
   await server.stop('SIGKILL');
 });
+
+/**
+ * Text whose right neighbour at insertion ("W") stands before its left one ("G") in the
+ * writer's "The WGIG report.": each copy would place it where its own walk stops
+ * (shared/neighbour-order.ts). With `before`, a valid new text in another list first.
+ */
+function misplacedText(before?: string): Uint8Array {
+  const writerAt = (clock: number): { client: number; clock: number } => ({ client: writer.doc.clientID, clock });
+  return craftedUpdate([
+    ...(before ? [{ client: FIRST_INTEGRATED_CLIENT, text: before, rootType: 'appendix' }] : []),
+    { client: 2, text: 'FORGED', origin: writerAt(5), rightOrigin: writerAt(4) },
+  ]);
+}
 
 const authFrame = authFrameFor(REPORT);
 const updateFrame = (update: Uint8Array, subtype = 2): Uint8Array => updateFrameFor(REPORT, update, subtype);
@@ -86,6 +101,13 @@ const cases: Array<[string, () => Promise<number>, number[]]> = [
   ['yjs#687: the run-length payload as an update', () => sendHostile(updateFrame(YJS_687)), [1007]],
   ['an update Yjs would apply only in part', () => sendHostile(updateFrame(halfApplyingUpdate())), [1007]],
   ['a sync step 2 Yjs would apply only in part', () => sendHostile(updateFrame(halfApplyingUpdate(), 1)), [1007]],
+  ['text placed after a character and before an earlier one', () => sendHostile(updateFrame(misplacedText())), [1007]],
+  ['a sync step 2 placing text after a character and before an earlier one', () => sendHostile(updateFrame(misplacedText(), 1)), [1007]],
+  ['such text after a large valid part, checked off-thread', () => {
+    const large = misplacedText('FORGED '.repeat(12 * 1024));
+    expect(large.length).toBeGreaterThan(INLINE_DECODE_LIMIT);
+    return sendHostile(updateFrame(large));
+  }, [1007]],
   ['a truncated real update', () => {
     const d = new Y.Doc();
     d.getText('body').insert(0, 'FORGED paragraph that is long enough');

@@ -26,6 +26,7 @@ import { DurableOutbox, outboxSender } from './durable-outbox.ts';
 import { redisExtension } from './redis-relay.ts';
 import { checkClientFrame, CloseCode, RefusedFrameError } from './frame-guard.ts';
 import { UpdateGuard } from './update-guard.ts';
+import { neighbourOrderGuard } from './neighbour-order-guard.ts';
 import { bindPresenceToLastSpeaker } from './presence-binding.ts';
 import { skipEchoToSender } from './echo-free-broadcast.ts';
 import { splitLargeSyncReplies } from './large-replies.ts';
@@ -203,6 +204,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     quietLoad,
     persistence ?? (options.storage as Extension),
     authenticationHook(options.authorize, (request) => connectionOf.get(request)?.remote ?? ''),
+    neighbourOrderGuard(guard, log),
     echoFree,
     presence,
     waiting,
