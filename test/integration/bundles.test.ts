@@ -27,7 +27,7 @@ import { prepareStance, signEndorsement } from '../../shared/endorsement.ts';
 import { addParagraph } from '../unit/helpers/add-paragraph.ts';
 import { putEndorsement } from '../../shared/endorsement-store.ts';
 import { encodeBundleDeclaring } from '../unit/helpers/bundle-bomb.ts';
-import { halfApplyingUpdate } from '../unit/helpers/crafted-updates.ts';
+import { craftedUpdate, halfApplyingUpdate } from '../unit/helpers/crafted-updates.ts';
 import { connectToSession } from './session-peer.ts';
 
 let dir: string;
@@ -478,6 +478,18 @@ describe('bundles refused, report untouched', () => {
     const update = bundle.updateFormat === 'v2' ? Y.convertUpdateFormatV1ToV2(halfApplyingUpdate()) : halfApplyingUpdate();
     writeFileSync(path, encodeBundle({ ...bundle, update }, brotliCodec));
     expect((await refusal(b, path)).message).toMatch(/cannot be read/);
+  });
+
+  it('a bundle whose checksum matches but whose text would stand in a different place on each copy', async () => {
+    const { a, b } = twoCopies();
+    const { path } = await exportBundle({ doc: a.doc, path: join(dir, 'w.plenary-changes'), recipient: 'Bo', sender: 'Ana', peers });
+    const bundle = readBundle(path);
+    // "Shared start.": text after its "a" (clock 2) and before its "h" (clock 1), which stands earlier.
+    const shared = ((bodyOf(b.doc).toArray().at(-1) as Y.XmlElement).get(0) as Y.XmlText)._start!.id;
+    const char = (offset: number): { client: number; clock: number } => ({ client: shared.client, clock: shared.clock + offset });
+    const misplaced = craftedUpdate([{ client: 2, text: 'FORGED', origin: char(2), rightOrigin: char(1) }]);
+    writeFileSync(path, encodeBundle({ ...bundle, update: bundle.updateFormat === 'v2' ? Y.convertUpdateFormatV1ToV2(misplaced) : misplaced }, brotliCodec));
+    expect((await refusal(b, path)).message).toMatch(/would put text in a different place on each copy of the report .* Nothing was imported\.$/);
   });
 
   it('a malformed file first among many: refused, and its failed check is never left unhandled while the others are read', async () => {

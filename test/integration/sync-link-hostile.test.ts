@@ -3,7 +3,9 @@
  * "server" (a WebSocket server on loopback) that answers with malformed frames — the
  * same kinds the sync server refuses from clients, and the known malformed-update
  * reproductions, and an update Yjs would apply only in part. Each closes the connection with a log line, the report stays exactly as
- * it was, and nothing escapes as an uncaught error (vitest fails the run on one). Then a
+ * it was, and nothing escapes as an uncaught error (vitest fails the run on one); so
+ * does text placed between two characters that do not stand in that order
+ * (shared/neighbour-order.ts). Then a
  * real server's large update (checked off-thread) still arrives, in order. A server
  * cannot make the app keep more than a bound of updates waiting for ones it never sends.
  */
@@ -21,7 +23,7 @@ import { DEFAULT_MAX_WAITING_BYTES, waitingBytes } from '../../main/services/syn
 import { BLANK_REPORT_TEMPLATE } from '../../shared/report-template.ts';
 import { bodyOf, Origin, readMeta } from '../../shared/ydoc.ts';
 import { connectClient, startServerProcess, tempDir, waitFor, type ServerProcess, type TestClient } from './fixtures/sync/harness.ts';
-import { halfApplyingUpdate } from '../unit/helpers/crafted-updates.ts';
+import { craftedUpdate, FIRST_INTEGRATED_CLIENT, halfApplyingUpdate } from '../unit/helpers/crafted-updates.ts';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -87,6 +89,35 @@ describe('a server the app links to sends hostile frames', () => {
     expect(server.closes[0]).toBe(code);
     expect(log.some((line) => line.event === 'link.refused')).toBe(true);
     expect(Y.encodeStateAsUpdate(report.doc)).toEqual(before);
+  });
+
+  it.each([
+    ['alone', undefined],
+    ['after a large valid part (checked off-thread)', 'FORGED '.repeat(12 * 1024)],
+  ])('text placed after a character and before an earlier one, %s: the link closes the connection; the report is unchanged', async (_name, before) => {
+    const report = openNewReport();
+    const reportId = readMeta(report.doc).id;
+    report.doc.transact(() => {
+      const paragraph = new Y.XmlElement('paragraph');
+      paragraph.insert(0, [new Y.XmlText('Shared start.')]);
+      bodyOf(report.doc).insert(0, [paragraph]);
+    }, Origin.local);
+    // After its "a" (clock 2) and before its "h" (clock 1), which stands earlier.
+    const start = ((bodyOf(report.doc).get(0) as Y.XmlElement).get(0) as Y.XmlText)._start!.id;
+    const char = (offset: number): { client: number; clock: number } => ({ client: start.client, clock: start.clock + offset });
+    const misplaced = craftedUpdate([
+      ...(before ? [{ client: FIRST_INTEGRATED_CLIENT, text: before, rootType: 'appendix' }] : []),
+      { client: 2, text: 'FORGED', origin: char(2), rightOrigin: char(1) },
+    ]);
+    const state = Y.encodeStateAsUpdate(report.doc);
+    const log = appLog();
+    const server = await hostileServer(updateFrame(reportId, misplaced));
+    const link = new ServerLink({ url: server.url, reportId, doc: report.doc, backoff: { delayMs: 5_000, maxDelayMs: 5_000 } });
+    cleanups.push(() => link.close());
+    await waitFor(() => server.closes.length > 0, 10_000, 'the link to close the connection');
+    expect(server.closes[0]).toBe(1007);
+    expect(log.some((line) => line.event === 'link.refused' && /puts text after the character/.test(String(line.reason)))).toBe(true);
+    expect(Y.encodeStateAsUpdate(report.doc)).toEqual(state);
   });
 
   it('joining a report larger than the app takes in one message says so, and what to do instead', async () => {

@@ -18,7 +18,8 @@ import WebSocket from 'ws';
 import type * as Y from 'yjs';
 import { watchTraffic, type Traffic } from './traffic-watch.ts';
 import { checkServerFrame, CloseCode, RefusedFrameError, type CheckedFrame } from './frame-guard.ts';
-import { UpdateGuard } from './update-guard.ts';
+import { UpdateGuard, type NeighbourPairList } from './update-guard.ts';
+import { neighbourOrderProblem } from '../../../shared/neighbour-order.ts';
 import { trustSystemCertificates } from './system-certificates.ts';
 import { withReplyParts } from './reply-parts.ts';
 import { boundWaiting, DEFAULT_MAX_WAITING_BYTES, waitingBytes } from './waiting-updates.ts';
@@ -127,13 +128,14 @@ export function guardedWebSocket(options: GuardedSocketOptions) {
         return false;
       }
       const { deferredUpdates: deferred, update } = checked;
-      if (deferred.length === 0 && this.waiting === 0) return this.deliver(data, isBinary, update);
+      if (deferred.length === 0 && this.waiting === 0) return this.deliver(data, isBinary, update, checked.neighbourPairs);
       this.waiting += 1;
       this.queue = this.queue.then(async () => {
         try {
           this.guard ??= new UpdateGuard({ maxBytes, timeoutMs: 30_000 });
-          for (const update of deferred) await this.guard.check(update, 'v1');
-          if (!this.refused && !this.leaving) this.deliver(data, isBinary, update);
+          let pairs = checked.neighbourPairs;
+          for (const update of deferred) pairs = await this.guard.check(update, 'v1');
+          if (!this.refused && !this.leaving) this.deliver(data, isBinary, update, pairs);
         } catch (error) {
           // (A check cut short by the connection closing refused nothing.)
           if (this.readyState === WebSocket.OPEN) this.refuse(error);
@@ -145,11 +147,17 @@ export function guardedWebSocket(options: GuardedSocketOptions) {
     }
 
     /**
-     * Hands the provider a checked frame, which it applies at once; what that leaves
-     * waiting is bounded, and what it lets in of what waited is told (onWaitingLetIn).
+     * Hands the provider a checked frame, which it applies at once, unless its update's
+     * text would stand in a different place on each copy (neighbour-order.ts); what it
+     * leaves waiting is bounded, and what it lets in of what waited is told (onWaitingLetIn).
      */
-    private deliver(data: unknown, isBinary: unknown, update: CheckedFrame['update']): boolean {
+    private deliver(data: unknown, isBinary: unknown, update: CheckedFrame['update'], pairs: NeighbourPairList | null): boolean {
       if (update === null) return super.emit('message', data, isBinary);
+      const misplaced = pairs && neighbourOrderProblem(options.doc, pairs);
+      if (misplaced) {
+        this.refuse(new RefusedFrameError(`Update refused: ${misplaced}.`));
+        return false;
+      }
       // (Yjs tries what waits again inside the transaction that brings what it builds on.)
       const waitedBefore = waitingBytes(options.doc);
       let refusedBytes: number | null = null;
