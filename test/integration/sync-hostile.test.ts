@@ -148,6 +148,43 @@ describe('hostile input to the sync server', () => {
     });
   }
 
+  it('checks text that waits for a character yet to come together with the update that brings it', async () => {
+    // Its own report: what waits stays in the server's copy (and goes to every reader's).
+    const reportId = 'waiting-report';
+    const own = connectClient(server.url, reportId);
+    let ws: WebSocket | null = null;
+    try {
+      own.doc.getText('body').insert(0, 'The WGIG report.');
+      await own.settled();
+      const at = (clock: number): { client: number; clock: number } => ({ client: own.doc.clientID, clock });
+      // "Z" goes after a character of client 77 not sent yet, and before the "W": it waits.
+      const waits = craftedUpdate([{ client: 2, text: 'Z', origin: { client: 77, clock: 0 }, rightOrigin: at(4) }]);
+      // Client 77's character comes after the "G", which stands after the "W": alone, fine.
+      const bringsIt = craftedUpdate([{ client: 77, text: 'X', origin: at(5), rightOrigin: at(6) }]);
+      const socket = new WebSocket(server.url);
+      ws = socket;
+      await new Promise<void>((resolve, reject) => {
+        socket.once('open', () => resolve());
+        socket.once('error', reject);
+      });
+      const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+      const logged = refusals();
+      for (const message of [authFrameFor(reportId), updateFrameFor(reportId, waits), updateFrameFor(reportId, bringsIt)]) socket.send(message, { binary: true });
+      expect(await closed).toBe(1007);
+      expect(refusals()).toBe(logged + 1);
+      const reader = connectClient(server.url, reportId);
+      try {
+        await reader.settled();
+        expect(reader.doc.getText('body').toString()).toBe('The WGIG report.');
+      } finally {
+        reader.destroy();
+      }
+    } finally {
+      ws?.terminate();
+      own.destroy();
+    }
+  });
+
   it('keeps serving the connected writer through all of it, large updates included', async () => {
     // A real update larger than the inline limit goes through the bounded worker check.
     const big = 'x'.repeat(200 * 1024);

@@ -120,6 +120,30 @@ describe('a server the app links to sends hostile frames', () => {
     expect(Y.encodeStateAsUpdate(report.doc)).toEqual(state);
   });
 
+  it('text that waits for a character yet to come is checked with the update that brings it', async () => {
+    const report = openNewReport();
+    const reportId = readMeta(report.doc).id;
+    report.doc.transact(() => {
+      const paragraph = new Y.XmlElement('paragraph');
+      paragraph.insert(0, [new Y.XmlText('Shared start.')]);
+      bodyOf(report.doc).insert(0, [paragraph]);
+    }, Origin.local);
+    const start = ((bodyOf(report.doc).get(0) as Y.XmlElement).get(0) as Y.XmlText)._start!.id;
+    const char = (offset: number): { client: number; clock: number } => ({ client: start.client, clock: start.clock + offset });
+    // "Z" after a character of client 77 not sent yet, before the "h"; that character comes after the "a".
+    const waits = craftedUpdate([{ client: 2, text: 'Z', origin: { client: 77, clock: 0 }, rightOrigin: char(1) }]);
+    const bringsIt = craftedUpdate([{ client: 77, text: 'X', origin: char(2), rightOrigin: char(3) }]);
+    const text = bodyOf(report.doc).toString();
+    const log = appLog();
+    const server = await hostileServer([updateFrame(reportId, waits), updateFrame(reportId, bringsIt)]);
+    const link = new ServerLink({ url: server.url, reportId, doc: report.doc, backoff: { delayMs: 5_000, maxDelayMs: 5_000 } });
+    cleanups.push(() => link.close());
+    await waitFor(() => server.closes.length > 0, 10_000, 'the link to close the connection');
+    expect(server.closes[0]).toBe(1007);
+    expect(log.some((line) => line.event === 'link.refused' && /puts text after the character/.test(String(line.reason)))).toBe(true);
+    expect(bodyOf(report.doc).toString()).toBe(text);
+  });
+
   it('joining a report larger than the app takes in one message says so, and what to do instead', async () => {
     vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     const server = await hostileServer(updateFrame('some-report', new Uint8Array(MAX_SERVER_FRAME_BYTES + 1024)));

@@ -57,6 +57,8 @@ export interface CheckedFrame {
   update: 'sync-step-2' | 'change' | null;
   /** For an update checked inline: the pairs of characters it needs to stand in order in the report (neighbour-order.ts). */
   neighbourPairs: NeighbourPairList | null;
+  /** The Yjs update the frame carries, if any. */
+  updateBytes: Uint8Array | null;
 }
 
 const MAX_STATELESS_CHARS = 64 * 1024;
@@ -71,7 +73,7 @@ type PayloadCheck = (type: number, decoder: decoding.Decoder, found: CheckedFram
 function checkFrame(frame: Uint8Array, maxBytes: number, loneByte: number, checkPayload: PayloadCheck): CheckedFrame {
   if (frame.length === 0) throw new RefusedFrameError('Empty message.');
   if (frame.length > maxBytes) throw new RefusedFrameError(`Message of ${frame.length} bytes is too large.`, CloseCode.tooLarge);
-  const found: CheckedFrame = { reportId: null, deferredUpdates: [], stateVector: null, update: null, neighbourPairs: null };
+  const found: CheckedFrame = { reportId: null, deferredUpdates: [], stateVector: null, update: null, neighbourPairs: null, updateBytes: null };
   if (frame.length === 1 && frame[0] === loneByte) return found;
   try {
     const decoder = decoding.createDecoder(frame);
@@ -98,6 +100,7 @@ function checkSyncPayload(decoder: decoding.Decoder, found: CheckedFrame): void 
     found.stateVector = payload;
   } else if (subtype === 1 || subtype === 2) {
     found.update = subtype === 1 ? 'sync-step-2' : 'change';
+    found.updateBytes = payload;
     if (payload.length > INLINE_DECODE_LIMIT) found.deferredUpdates.push(payload);
     else found.neighbourPairs = assertWellFormedSmallUpdate(payload);
   } else throw new RefusedFrameError(`Unknown sync message ${subtype}.`);

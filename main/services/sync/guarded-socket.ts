@@ -18,8 +18,9 @@ import WebSocket from 'ws';
 import type * as Y from 'yjs';
 import { watchTraffic, type Traffic } from './traffic-watch.ts';
 import { checkServerFrame, CloseCode, RefusedFrameError, type CheckedFrame } from './frame-guard.ts';
-import { UpdateGuard, type NeighbourPairList } from './update-guard.ts';
+import { assertWellFormedSmallUpdate, UpdateGuard, type NeighbourPairList } from './update-guard.ts';
 import { neighbourOrderProblem } from '../../../shared/neighbour-order.ts';
+import { withWaiting } from './neighbour-order-guard.ts';
 import { trustSystemCertificates } from './system-certificates.ts';
 import { withReplyParts } from './reply-parts.ts';
 import { boundWaiting, DEFAULT_MAX_WAITING_BYTES, waitingBytes } from './waiting-updates.ts';
@@ -127,15 +128,15 @@ export function guardedWebSocket(options: GuardedSocketOptions) {
         this.refuse(error);
         return false;
       }
-      const { deferredUpdates: deferred, update } = checked;
-      if (deferred.length === 0 && this.waiting === 0) return this.deliver(data, isBinary, update, checked.neighbourPairs);
+      const { deferredUpdates: deferred } = checked;
+      if (deferred.length === 0 && this.waiting === 0) return this.deliver(data, isBinary, checked, checked.neighbourPairs);
       this.waiting += 1;
       this.queue = this.queue.then(async () => {
         try {
           this.guard ??= new UpdateGuard({ maxBytes, timeoutMs: 30_000 });
           let pairs = checked.neighbourPairs;
           for (const update of deferred) pairs = await this.guard.check(update, 'v1');
-          if (!this.refused && !this.leaving) this.deliver(data, isBinary, update, pairs);
+          if (!this.refused && !this.leaving) this.deliver(data, isBinary, checked, pairs);
         } catch (error) {
           // (A check cut short by the connection closing refused nothing.)
           if (this.readyState === WebSocket.OPEN) this.refuse(error);
@@ -151,11 +152,12 @@ export function guardedWebSocket(options: GuardedSocketOptions) {
      * text would stand in a different place on each copy (neighbour-order.ts); what it
      * leaves waiting is bounded, and what it lets in of what waited is told (onWaitingLetIn).
      */
-    private deliver(data: unknown, isBinary: unknown, update: CheckedFrame['update'], pairs: NeighbourPairList | null): boolean {
+    private deliver(data: unknown, isBinary: unknown, checked: CheckedFrame, pairs: NeighbourPairList | null): boolean {
+      const { update, updateBytes } = checked;
       if (update === null) return super.emit('message', data, isBinary);
-      const misplaced = pairs && neighbourOrderProblem(options.doc, pairs);
+      const misplaced = this.misplaced(updateBytes, pairs);
       if (misplaced) {
-        this.refuse(new RefusedFrameError(`Update refused: ${misplaced}.`));
+        this.refuse(misplaced);
         return false;
       }
       // (Yjs tries what waits again inside the transaction that brings what it builds on.)
@@ -173,6 +175,18 @@ export function guardedWebSocket(options: GuardedSocketOptions) {
         stop();
         if (refusedBytes !== null) this.tooMuchWaiting(update, refusedBytes);
         else if (waitingBytes(options.doc) < waitedBefore) options.onWaitingLetIn?.();
+      }
+    }
+
+    /** Why the update's text would stand in a different place on each copy (neighbour-order.ts), or null. */
+    private misplaced(update: Uint8Array | null, pairs: NeighbourPairList | null): Error | null {
+      try {
+        // (What waits in the report is checked with the update that may let it in.)
+        const withWhatWaits = update && withWaiting(options.doc, update);
+        const problem = neighbourOrderProblem(options.doc, withWhatWaits && withWhatWaits !== update ? assertWellFormedSmallUpdate(withWhatWaits, Infinity) : pairs ?? []);
+        return problem ? new RefusedFrameError(`Update refused: ${problem}.`) : null;
+      } catch (error) {
+        return error as Error;
       }
     }
 
