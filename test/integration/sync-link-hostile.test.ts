@@ -53,6 +53,18 @@ async function hostileServer(data: Uint8Array | string | Uint8Array[]): Promise<
   return { url: `ws://127.0.0.1:${(wss.address() as { port: number }).port}`, closes };
 }
 
+/** A new report whose first paragraph reads "Shared start."; `char(i)`: the id of its i-th character. */
+function reportWithAParagraph(): { report: OpenReport; reportId: string; char: (offset: number) => { client: number; clock: number } } {
+  const report = openNewReport();
+  report.doc.transact(() => {
+    const paragraph = new Y.XmlElement('paragraph');
+    paragraph.insert(0, [new Y.XmlText('Shared start.')]);
+    bodyOf(report.doc).insert(0, [paragraph]);
+  }, Origin.local);
+  const start = ((bodyOf(report.doc).get(0) as Y.XmlElement).get(0) as Y.XmlText)._start!.id;
+  return { report, reportId: readMeta(report.doc).id, char: (offset) => ({ client: start.client, clock: start.clock + offset }) };
+}
+
 function forgedParagraph(): Uint8Array {
   const doc = new Y.Doc();
   const p = new Y.XmlElement('paragraph');
@@ -95,16 +107,8 @@ describe('a server the app links to sends hostile frames', () => {
     ['alone', undefined],
     ['after a large valid part (checked off-thread)', 'FORGED '.repeat(12 * 1024)],
   ])('text placed after a character and before an earlier one, %s: the link closes the connection; the report is unchanged', async (_name, before) => {
-    const report = openNewReport();
-    const reportId = readMeta(report.doc).id;
-    report.doc.transact(() => {
-      const paragraph = new Y.XmlElement('paragraph');
-      paragraph.insert(0, [new Y.XmlText('Shared start.')]);
-      bodyOf(report.doc).insert(0, [paragraph]);
-    }, Origin.local);
+    const { report, reportId, char } = reportWithAParagraph();
     // After its "a" (clock 2) and before its "h" (clock 1), which stands earlier.
-    const start = ((bodyOf(report.doc).get(0) as Y.XmlElement).get(0) as Y.XmlText)._start!.id;
-    const char = (offset: number): { client: number; clock: number } => ({ client: start.client, clock: start.clock + offset });
     const misplaced = craftedUpdate([
       ...(before ? [{ client: FIRST_INTEGRATED_CLIENT, text: before, rootType: 'appendix' }] : []),
       { client: 2, text: 'FORGED', origin: char(2), rightOrigin: char(1) },
@@ -121,15 +125,7 @@ describe('a server the app links to sends hostile frames', () => {
   });
 
   it('text that waits for a character yet to come is checked with the update that brings it', async () => {
-    const report = openNewReport();
-    const reportId = readMeta(report.doc).id;
-    report.doc.transact(() => {
-      const paragraph = new Y.XmlElement('paragraph');
-      paragraph.insert(0, [new Y.XmlText('Shared start.')]);
-      bodyOf(report.doc).insert(0, [paragraph]);
-    }, Origin.local);
-    const start = ((bodyOf(report.doc).get(0) as Y.XmlElement).get(0) as Y.XmlText)._start!.id;
-    const char = (offset: number): { client: number; clock: number } => ({ client: start.client, clock: start.clock + offset });
+    const { report, reportId, char } = reportWithAParagraph();
     // "Z" after a character of client 77 not sent yet, before the "h"; that character comes after the "a".
     const waits = craftedUpdate([{ client: 2, text: 'Z', origin: { client: 77, clock: 0 }, rightOrigin: char(1) }]);
     const bringsIt = craftedUpdate([{ client: 77, text: 'X', origin: char(2), rightOrigin: char(3) }]);
