@@ -11,7 +11,7 @@ import { type Bundle, BundleError, MAX_BUNDLE_BYTES, applyBundleUpdate, decodeBu
 import { checkBundleBase, checkBundleContinues, checkBundleFor, restoreBundleStances } from '../../shared/bundle-checks.ts';
 import { itemTextFrom, type ItemText } from '../../shared/bundle-stances.ts';
 import { Origin, readMeta, transactionChangedDoc } from '../../shared/ydoc.ts';
-import { UpdateGuard, type NeighbourPairList } from './sync/update-guard.ts';
+import { UpdateGuard } from './sync/update-guard.ts';
 import { neighbourOrderProblem } from '../../shared/neighbour-order.ts';
 import { brotliCodec, inflateNative, sha256Native, textHashNative } from './bundle-codecs.ts';
 import type { BundlePeers } from './bundles.ts';
@@ -93,17 +93,19 @@ export function prepareBundleImport(): () => void {
   };
 }
 
-/** The bundle's update checked by the guard: the pairs of characters it needs to stand in order in the report. */
-async function checkUpdate(bundle: Bundle, guard: UpdateGuard): Promise<NeighbourPairList> {
+/**
+ * The bundle's update checked by the guard, then against the report: text that would
+ * stand in a different place on each copy is refused (shared/neighbour-order.ts). (The
+ * report may take other changes meanwhile; they only add characters, and never change
+ * the order of those it has.)
+ */
+async function checkUpdate(bundle: Bundle, guard: UpdateGuard, doc: Y.Doc): Promise<void> {
+  let pairs;
   try {
-    return await guard.check(bundle.update, bundle.updateFormat);
+    pairs = await guard.check(bundle.update, bundle.updateFormat);
   } catch (error) {
     throw new BundleError('damaged', `The changes in this file cannot be read (${(error as Error).message}). Nothing was imported.`);
   }
-}
-
-/** Refuses a bundle whose text would stand in a different place on each copy (shared/neighbour-order.ts). */
-function checkNeighbourOrder(doc: Y.Doc, pairs: NeighbourPairList): void {
   if (neighbourOrderProblem(doc, pairs) === null) return;
   throw new BundleError('damaged', 'The changes in this file would put text in a different place on each copy of the report (between two characters that do not stand in that order). Plenary never writes that: the file was made or altered by something else. Nothing was imported.');
 }
@@ -186,7 +188,7 @@ function itemTextOf(updates: Uint8Array[]): ItemText {
  * chain of bundles from one sender imported at once), each checked by the guard before
  * its items are read; a bundle still lacking items refuses the import ('missing-earlier').
  */
-async function restoreFromEachOther(bundles: Bundle[], waiting: number[], own: ItemText, guard: UpdateGuard, inFile: InFile, pairsOf: NeighbourPairList[]): Promise<void> {
+async function restoreFromEachOther(bundles: Bundle[], waiting: number[], own: ItemText, guard: UpdateGuard, inFile: InFile, doc: Y.Doc): Promise<void> {
   let left = waiting;
   while (left.length > 0) {
     const ready = bundles.filter((_, i) => !left.includes(i)).map((b) => b.update);
@@ -197,7 +199,7 @@ async function restoreFromEachOther(bundles: Bundle[], waiting: number[], own: I
       const whole = inFile(index, () => restoredOrNull(bundles[index]!, items));
       if (!whole) still.push(index);
       else {
-        pairsOf[index] = await inFile(index, () => checkUpdate(whole, guard));
+        await inFile(index, () => checkUpdate(whole, guard, doc));
         bundles[index] = whole;
       }
     }
@@ -262,8 +264,7 @@ async function importWith(options: ImportManyOptions, guard: UpdateGuard): Promi
   const bundles: Bundle[] = [];
   // Each update goes to the guard's worker as soon as its file is read, so the worker
   // decodes one while this thread inflates the next.
-  const checks: Promise<NeighbourPairList>[] = [];
-  const pairsOf: NeighbourPairList[] = [];
+  const checks: Promise<void>[] = [];
   const own = itemTextFrom(options.doc);
   // Bundles whose stance texts are made of items another bundle of this import brings.
   const waiting: number[] = [];
@@ -276,7 +277,7 @@ async function importWith(options: ImportManyOptions, guard: UpdateGuard): Promi
       });
       bundles.push(whole ?? bundle);
       if (whole) {
-        const check = inFile(index, () => checkUpdate(whole, guard)).then((pairs) => (pairsOf[index] = pairs));
+        const check = inFile(index, () => checkUpdate(whole, guard, options.doc));
         // Awaited with the others once every file is read; until then (the loop yields
         // between files) a refusal must not count as unhandled, which would end main.
         check.catch(() => {});
@@ -287,13 +288,12 @@ async function importWith(options: ImportManyOptions, guard: UpdateGuard): Promi
       await new Promise((resolve) => setImmediate(resolve));
     }
     await Promise.all(checks);
-    if (waiting.length > 0) await restoreFromEachOther(bundles, waiting, own, guard, inFile, pairsOf);
+    if (waiting.length > 0) await restoreFromEachOther(bundles, waiting, own, guard, inFile, options.doc);
   } catch (error) {
     await Promise.allSettled(checks);
     throw error;
   }
   checkBasesInOrder(bundles, Y.encodeStateVector(options.doc), inFile);
-  pairsOf.forEach((pairs, index) => inFile(index, () => checkNeighbourOrder(options.doc, pairs)));
   const imported = options.peers?.received(meta.id) ?? new Set<string>();
   for (const bundle of bundles) if (bundle.bundleId) imported.add(bundle.bundleId);
   bundles.forEach((bundle, index) => inFile(index, () => checkBundleContinues(bundle, (id) => imported.has(id))));

@@ -18,9 +18,8 @@ import WebSocket from 'ws';
 import type * as Y from 'yjs';
 import { watchTraffic, type Traffic } from './traffic-watch.ts';
 import { checkServerFrame, CloseCode, RefusedFrameError, type CheckedFrame } from './frame-guard.ts';
-import { assertWellFormedSmallUpdate, UpdateGuard, type NeighbourPairList } from './update-guard.ts';
-import { neighbourOrderProblem } from '../../../shared/neighbour-order.ts';
-import { withWaiting } from './neighbour-order-guard.ts';
+import { UpdateGuard, type NeighbourPairList } from './update-guard.ts';
+import { misplacedText } from './neighbour-order-guard.ts';
 import { trustSystemCertificates } from './system-certificates.ts';
 import { withReplyParts } from './reply-parts.ts';
 import { boundWaiting, DEFAULT_MAX_WAITING_BYTES, waitingBytes } from './waiting-updates.ts';
@@ -178,12 +177,11 @@ export function guardedWebSocket(options: GuardedSocketOptions) {
       }
     }
 
-    /** Why the update's text would stand in a different place on each copy (neighbour-order.ts), or null. */
+    /** Why the update's text would stand in a different place on each copy (neighbour-order-guard.ts), or null. */
     private misplaced(update: Uint8Array | null, pairs: NeighbourPairList | null): Error | null {
+      if (!update || !pairs) return null;
       try {
-        // (What waits in the report is checked with the update that may let it in.)
-        const withWhatWaits = update && withWaiting(options.doc, update);
-        const problem = neighbourOrderProblem(options.doc, withWhatWaits && withWhatWaits !== update ? assertWellFormedSmallUpdate(withWhatWaits, Infinity) : pairs ?? []);
+        const problem = misplacedText(options.doc, update, pairs);
         return problem ? new RefusedFrameError(`Update refused: ${problem}.`) : null;
       } catch (error) {
         return error as Error;

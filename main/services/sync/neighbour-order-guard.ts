@@ -1,47 +1,62 @@
 /**
- * The sync server's check of an update against the report it is about to change
+ * Both ends' check of an update against the report it is about to change
  * (shared/neighbour-order.ts): text placed between two characters that do not stand in
- * that order would make the copies differ for good. Hocuspocus runs `beforeSync` right
- * before it applies a client's sync message, on the document the message is for (a
- * report, or a report's incoming copy, which starts as the report); a refusal closes
- * the connection and applies nothing. The frame guard has already checked the update's
- * form on arrival; it is decoded again here (large ones off-thread, by the update guard)
- * for the pairs of characters to look up, with what already waits in the report for a
- * part this update may bring.
+ * that order would make the copies differ for good. The frame guard reads the update's
+ * pairs of characters where it decodes it (inline, or off-thread for large ones); they
+ * are looked up here right before the update is applied, with what already waits in the
+ * report for a part this update may bring.
+ *
+ * On the sync server, Hocuspocus runs `beforeHandleMessage` right before it applies a
+ * client's message, on the document the message is for (a report, or a report's
+ * incoming copy, which starts as the report); a refusal closes the connection and
+ * applies nothing. The app's links run `misplacedText` themselves (guarded-socket.ts).
  */
 import type { Extension } from '@hocuspocus/server';
 import type WebSocket from 'ws';
-import { messageYjsSyncStep2, messageYjsUpdate } from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { neighbourOrderProblem } from '../../../shared/neighbour-order.ts';
 import { CloseCode } from './frame-guard.ts';
 import type { Logger } from './log.ts';
-import { INLINE_DECODE_LIMIT, type UpdateGuard } from './update-guard.ts';
+import { assertWellFormedSmallUpdate, INLINE_DECODE_LIMIT, type NeighbourPairList } from './update-guard.ts';
 
 /**
- * The update with what waits in the report for something it refers to (Yjs applies that
- * too once the update brings the missing part), so that text waiting for a character
- * yet to come is checked with it: alone, each of the two would pass. Only for an update
- * small enough to merge on this thread (what waits is bounded, waiting-limit.ts): a
- * larger one is checked alone.
+ * Why the report cannot take the update (whose checked pairs are `pairs`), or null. What
+ * waits in the report for something it refers to is checked with it (Yjs applies that
+ * too once the update brings the missing part): alone, each of the two would pass. Only
+ * for an update small enough to merge on this thread (what waits is bounded,
+ * waiting-limit.ts): a larger one is checked alone. Throws MalformedUpdateError if the
+ * merge does not check.
  */
-export function withWaiting(doc: Y.Doc, update: Uint8Array): Uint8Array {
+export function misplacedText(doc: Y.Doc, update: Uint8Array, pairs: NeighbourPairList): string | null {
   const waiting = doc.store.pendingStructs;
-  if (!waiting || update.length > INLINE_DECODE_LIMIT) return update;
-  return Y.mergeUpdates([Y.convertUpdateFormatV2ToV1(waiting.update), update]);
+  if (!waiting || update.length > INLINE_DECODE_LIMIT) return neighbourOrderProblem(doc, pairs);
+  const withWhatWaits = Y.mergeUpdates([Y.convertUpdateFormatV2ToV1(waiting.update), update]);
+  return neighbourOrderProblem(doc, assertWellFormedSmallUpdate(withWhatWaits, Infinity));
 }
 
 /** Said to the sender (a close reason: at most 123 bytes). */
 export const REFUSED_REASON = 'Update refused: its text would stand in a different place on each copy.';
 
-export function neighbourOrderGuard(guard: UpdateGuard, log: Logger): Extension {
-  return {
+/** A client frame's update and its pairs, as the frame guard checked them. */
+export interface CheckedUpdate {
+  update: Uint8Array;
+  pairs: NeighbourPairList;
+}
+
+/**
+ * The server's extension, and where the server records each client frame's checked
+ * update (by the frame's bytes, which Hocuspocus hands on to the hook unchanged).
+ */
+export function neighbourOrderGuard(log: Logger): { extension: Extension; checked: WeakMap<Uint8Array, CheckedUpdate> } {
+  const checked = new WeakMap<Uint8Array, CheckedUpdate>();
+  const extension: Extension = {
     extensionName: 'PlenaryNeighbourOrder',
-    async beforeSync({ connection, document, documentName, type, payload }) {
-      if (type !== messageYjsSyncStep2 && type !== messageYjsUpdate) return;
-      const problem = neighbourOrderProblem(document, await guard.check(withWaiting(document, payload)));
+    async beforeHandleMessage({ connection, document, documentName, update: frame }) {
+      const seen = checked.get(frame);
+      if (!seen) return;
+      const problem = misplacedText(document, seen.update, seen.pairs);
       if (problem === null) return;
-      log('warn', 'message.refused', { report: documentName, reason: `Update refused: ${problem}.`, bytes: payload.length, code: CloseCode.invalidPayload });
+      log('warn', 'message.refused', { report: documentName, reason: `Update refused: ${problem}.`, bytes: seen.update.length, code: CloseCode.invalidPayload });
       // Hocuspocus closes only the report's channel on a hook's refusal: the socket is
       // closed here, as for any refused frame.
       (connection.webSocket as WebSocket).close(CloseCode.invalidPayload, REFUSED_REASON);
@@ -49,4 +64,5 @@ export function neighbourOrderGuard(guard: UpdateGuard, log: Logger): Extension 
       throw Object.assign(new Error(), { code: CloseCode.invalidPayload, reason: REFUSED_REASON });
     },
   };
+  return { extension, checked };
 }

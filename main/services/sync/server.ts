@@ -192,6 +192,8 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       bindPresenceToLastSpeaker(document);
     },
   };
+  // Each frame's update is looked up in its report right before Hocuspocus applies it.
+  const neighbourOrder = neighbourOrderGuard(log);
   const copies = incomingCopies(() => hocuspocus, log, closeWaiting);
   const waiting = waitingLimit({
     maxBytes: options.maxWaitingBytes,
@@ -204,7 +206,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     quietLoad,
     persistence ?? (options.storage as Extension),
     authenticationHook(options.authorize, (request) => connectionOf.get(request)?.remote ?? ''),
-    neighbourOrderGuard(guard, log),
+    neighbourOrder.extension,
     echoFree,
     presence,
     waiting,
@@ -325,6 +327,8 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
         return;
       }
       if (checked.reportId === null) return;
+      const { updateBytes, neighbourPairs } = checked;
+      if (updateBytes && neighbourPairs) neighbourOrder.checked.set(bytes, { update: updateBytes, pairs: neighbourPairs });
       if (checked.deferredUpdates.length === 0 && queued === 0) {
         client.handleMessage(bytes);
         return;
@@ -334,7 +338,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       queue = queue.then(async () => {
         try {
           const started = Date.now();
-          for (const update of updates) await guard.check(update);
+          for (const update of updates) neighbourOrder.checked.set(bytes, { update, pairs: await guard.check(update) });
           if (updates.length > 0) log('debug', 'message.checked', { connection: id, bytes: bytes.length, ms: Date.now() - started });
           if (isOpen()) client.handleMessage(bytes);
         } catch (error) {
