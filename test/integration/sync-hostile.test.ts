@@ -148,9 +148,12 @@ describe('hostile input to the sync server', () => {
     });
   }
 
-  it('checks text that waits for a character yet to come together with the update that brings it', async () => {
+  it.each([
+    ['small', undefined],
+    ['large (checked off-thread)', 'VALID '.repeat(12 * 1024)],
+  ])('checks text that waits for a character yet to come together with the update that brings it, %s', async (name, alongside) => {
     // Its own report: what waits stays in the server's copy (and goes to every reader's).
-    const reportId = 'waiting-report';
+    const reportId = `waiting-report-${name.split(' ')[0]}`;
     const own = connectClient(server.url, reportId);
     let ws: WebSocket | null = null;
     try {
@@ -160,7 +163,11 @@ describe('hostile input to the sync server', () => {
       // "Z" goes after a character of client 77 not sent yet, and before the "W": it waits.
       const waits = craftedUpdate([{ client: 2, text: 'Z', origin: { client: 77, clock: 0 }, rightOrigin: at(4) }]);
       // Client 77's character comes after the "G", which stands after the "W": alone, fine.
-      const bringsIt = craftedUpdate([{ client: 77, text: 'X', origin: at(5), rightOrigin: at(6) }]);
+      const bringsIt = craftedUpdate([
+        { client: 77, text: 'X', origin: at(5), rightOrigin: at(6) },
+        ...(alongside ? [{ client: 78, text: alongside, rootType: 'appendix' }] : []),
+      ]);
+      if (alongside) expect(bringsIt.length).toBeGreaterThan(INLINE_DECODE_LIMIT);
       const socket = new WebSocket(server.url);
       ws = socket;
       await new Promise<void>((resolve, reject) => {

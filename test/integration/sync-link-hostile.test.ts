@@ -19,6 +19,7 @@ import { createReportFile, type OpenReport } from '../../main/services/open-repo
 import { ServerLink } from '../../main/services/sync/client.ts';
 import { fetchReport } from '../../main/services/sync/fetch-report.ts';
 import { MAX_SERVER_FRAME_BYTES } from '../../main/services/sync/guarded-socket.ts';
+import { INLINE_DECODE_LIMIT } from '../../main/services/sync/update-guard.ts';
 import { DEFAULT_MAX_WAITING_BYTES, waitingBytes } from '../../main/services/sync/waiting-updates.ts';
 import { BLANK_REPORT_TEMPLATE } from '../../shared/report-template.ts';
 import { bodyOf, Origin, readMeta } from '../../shared/ydoc.ts';
@@ -124,11 +125,18 @@ describe('a server the app links to sends hostile frames', () => {
     expect(Y.encodeStateAsUpdate(report.doc)).toEqual(state);
   });
 
-  it('text that waits for a character yet to come is checked with the update that brings it', async () => {
+  it.each([
+    ['small', undefined],
+    ['large (checked off-thread)', 'VALID '.repeat(12 * 1024)],
+  ])('text that waits for a character yet to come is checked with the update that brings it, %s', async (_name, alongside) => {
     const { report, reportId, char } = reportWithAParagraph();
     // "Z" after a character of client 77 not sent yet, before the "h"; that character comes after the "a".
     const waits = craftedUpdate([{ client: 2, text: 'Z', origin: { client: 77, clock: 0 }, rightOrigin: char(1) }]);
-    const bringsIt = craftedUpdate([{ client: 77, text: 'X', origin: char(2), rightOrigin: char(3) }]);
+    const bringsIt = craftedUpdate([
+      { client: 77, text: 'X', origin: char(2), rightOrigin: char(3) },
+      ...(alongside ? [{ client: 78, text: alongside, rootType: 'appendix' }] : []),
+    ]);
+    if (alongside) expect(bringsIt.length).toBeGreaterThan(INLINE_DECODE_LIMIT);
     const text = bodyOf(report.doc).toString();
     const log = appLog();
     const server = await hostileServer([updateFrame(reportId, waits), updateFrame(reportId, bringsIt)]);

@@ -17,19 +17,19 @@ import * as Y from 'yjs';
 import { neighbourOrderProblem } from '../../../shared/neighbour-order.ts';
 import { CloseCode } from './frame-guard.ts';
 import type { Logger } from './log.ts';
-import { assertWellFormedSmallUpdate, INLINE_DECODE_LIMIT, type NeighbourPairList } from './update-guard.ts';
+import { assertWellFormedSmallUpdate, type NeighbourPairList } from './update-guard.ts';
 
 /**
  * Why the report cannot take the update (whose checked pairs are `pairs`), or null. What
  * waits in the report for something it refers to is checked with it (Yjs applies that
- * too once the update brings the missing part): alone, each of the two would pass. Only
- * for an update small enough to merge on this thread (what waits is bounded,
- * waiting-limit.ts): a larger one is checked alone. Throws MalformedUpdateError if the
- * merge does not check.
+ * too once the update brings the missing part): alone, each of the two would pass.
+ * Merged on this thread whatever the update's size: it was decoded within the guard's
+ * bounds already, what waits is bounded (waiting-limit.ts), and applying it, which
+ * follows here, costs as much. Throws MalformedUpdateError if the merge does not check.
  */
 export function misplacedText(doc: Y.Doc, update: Uint8Array, pairs: NeighbourPairList): string | null {
   const waiting = doc.store.pendingStructs;
-  if (!waiting || update.length > INLINE_DECODE_LIMIT) return neighbourOrderProblem(doc, pairs);
+  if (!waiting) return neighbourOrderProblem(doc, pairs);
   const withWhatWaits = Y.mergeUpdates([Y.convertUpdateFormatV2ToV1(waiting.update), update]);
   return neighbourOrderProblem(doc, assertWellFormedSmallUpdate(withWhatWaits, Infinity));
 }
