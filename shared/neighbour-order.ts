@@ -126,3 +126,15 @@ export function neighbourOrderProblem(doc: Y.Doc, pairs: ArrayLike<number>): str
   }
   return null;
 }
+
+/**
+ * Whether some pair names a character the report does not hold yet (neighbourOrderProblem
+ * passes over those): an update placing text by characters another update brings, as in
+ * an import of several files, is then checked with that one (their pairs read together).
+ */
+export function pairsReachBeyond(doc: Y.Doc, pairs: ArrayLike<number>): boolean {
+  for (let i = 0; i + 3 < pairs.length; i += 4) {
+    if (pairs[i + 1]! >= Y.getState(doc.store, pairs[i]!) || pairs[i + 3]! >= Y.getState(doc.store, pairs[i + 2]!)) return true;
+  }
+  return false;
+}

@@ -12,7 +12,7 @@ import { checkBundleBase, checkBundleContinues, checkBundleFor, restoreBundleSta
 import { itemTextFrom, type ItemText } from '../../shared/bundle-stances.ts';
 import { Origin, readMeta, transactionChangedDoc } from '../../shared/ydoc.ts';
 import { UpdateGuard } from './sync/update-guard.ts';
-import { neighbourOrderProblem } from '../../shared/neighbour-order.ts';
+import { neighbourOrderProblem, pairsReachBeyond } from '../../shared/neighbour-order.ts';
 import { brotliCodec, inflateNative, sha256Native, textHashNative } from './bundle-codecs.ts';
 import type { BundlePeers } from './bundles.ts';
 import type { ChangesProgressEvent } from '../../shared/sync-requests.ts';
@@ -99,15 +99,38 @@ export function prepareBundleImport(): () => void {
  * report may take other changes meanwhile; they only add characters, and never change
  * the order of those it has.)
  */
-async function checkUpdate(bundle: Bundle, guard: UpdateGuard, doc: Y.Doc): Promise<void> {
+async function checkUpdate(bundle: Bundle, guard: UpdateGuard, doc: Y.Doc): Promise<{ reachesBeyond: boolean }> {
   let pairs;
   try {
     pairs = await guard.check(bundle.update, bundle.updateFormat);
   } catch (error) {
     throw new BundleError('damaged', `The changes in this file cannot be read (${(error as Error).message}). Nothing was imported.`);
   }
-  if (neighbourOrderProblem(doc, pairs) === null) return;
-  throw new BundleError('damaged', 'The changes in this file would put text in a different place on each copy of the report (between two characters that do not stand in that order). Plenary never writes that: the file was made or altered by something else. Nothing was imported.');
+  if (neighbourOrderProblem(doc, pairs) !== null) throw misplacedTextError('');
+  return { reachesBeyond: pairsReachBeyond(doc, pairs) };
+}
+
+function misplacedTextError(context: string): BundleError {
+  return new BundleError('damaged', `The changes in this file${context} would put text in a different place on each copy of the report (between two characters that do not stand in that order). Plenary never writes that: the file was made or altered by something else. Nothing was imported.`);
+}
+
+/**
+ * Files that place text by characters the report does not hold yet (`reachBeyond`, by
+ * index), which another file of the import may bring: Yjs applies them together, so
+ * their pairs are read together (alone, each would pass). The first such file is named.
+ */
+async function checkTogether(bundles: Bundle[], reachBeyond: number[], guard: UpdateGuard, inFile: InFile, doc: Y.Doc): Promise<void> {
+  const [named] = reachBeyond;
+  if (bundles.length < 2 || named === undefined) return;
+  await inFile(named, async () => {
+    let pairs;
+    try {
+      pairs = await guard.pairsTogether(bundles.map((bundle) => ({ update: bundle.update, format: bundle.updateFormat })));
+    } catch (error) {
+      throw new BundleError('damaged', `The changes in this file cannot be read together with the other files (${(error as Error).message}). Nothing was imported.`);
+    }
+    if (neighbourOrderProblem(doc, pairs) !== null) throw misplacedTextError(', together with the other files,');
+  });
 }
 
 /** Runs one file's step; its refusal names the file when the import has several. */
@@ -188,7 +211,7 @@ function itemTextOf(updates: Uint8Array[]): ItemText {
  * chain of bundles from one sender imported at once), each checked by the guard before
  * its items are read; a bundle still lacking items refuses the import ('missing-earlier').
  */
-async function restoreFromEachOther(bundles: Bundle[], waiting: number[], own: ItemText, guard: UpdateGuard, inFile: InFile, doc: Y.Doc): Promise<void> {
+async function restoreFromEachOther(bundles: Bundle[], waiting: number[], own: ItemText, guard: UpdateGuard, inFile: InFile, doc: Y.Doc, reachBeyond: number[]): Promise<void> {
   let left = waiting;
   while (left.length > 0) {
     const ready = bundles.filter((_, i) => !left.includes(i)).map((b) => b.update);
@@ -199,7 +222,7 @@ async function restoreFromEachOther(bundles: Bundle[], waiting: number[], own: I
       const whole = inFile(index, () => restoredOrNull(bundles[index]!, items));
       if (!whole) still.push(index);
       else {
-        await inFile(index, () => checkUpdate(whole, guard, doc));
+        if ((await inFile(index, () => checkUpdate(whole, guard, doc))).reachesBeyond) reachBeyond.push(index);
         bundles[index] = whole;
       }
     }
@@ -265,6 +288,8 @@ async function importWith(options: ImportManyOptions, guard: UpdateGuard): Promi
   // Each update goes to the guard's worker as soon as its file is read, so the worker
   // decodes one while this thread inflates the next.
   const checks: Promise<void>[] = [];
+  // Files placing text by characters the report does not hold yet (checkTogether).
+  const reachBeyond: number[] = [];
   const own = itemTextFrom(options.doc);
   // Bundles whose stance texts are made of items another bundle of this import brings.
   const waiting: number[] = [];
@@ -277,7 +302,9 @@ async function importWith(options: ImportManyOptions, guard: UpdateGuard): Promi
       });
       bundles.push(whole ?? bundle);
       if (whole) {
-        const check = inFile(index, () => checkUpdate(whole, guard, options.doc));
+        const check = inFile(index, () => checkUpdate(whole, guard, options.doc)).then(({ reachesBeyond }) => {
+          if (reachesBeyond) reachBeyond.push(index);
+        });
         // Awaited with the others once every file is read; until then (the loop yields
         // between files) a refusal must not count as unhandled, which would end main.
         check.catch(() => {});
@@ -288,7 +315,8 @@ async function importWith(options: ImportManyOptions, guard: UpdateGuard): Promi
       await new Promise((resolve) => setImmediate(resolve));
     }
     await Promise.all(checks);
-    if (waiting.length > 0) await restoreFromEachOther(bundles, waiting, own, guard, inFile, options.doc);
+    if (waiting.length > 0) await restoreFromEachOther(bundles, waiting, own, guard, inFile, options.doc, reachBeyond);
+    await checkTogether(bundles, reachBeyond.sort((x, y) => x - y), guard, inFile, options.doc);
   } catch (error) {
     await Promise.allSettled(checks);
     throw error;

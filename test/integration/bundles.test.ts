@@ -330,6 +330,9 @@ describe('several bundles imported at once', () => {
     typeParagraph(a.doc, 'Monday, from A.');
     const first = await exportBundle({ doc: a.doc, path: join(dir, 'a1.plenary-changes'), recipient: 'Bo', sender: 'Ana', peers });
     typeParagraph(a.doc, 'Tuesday, from A.');
+    // Tuesday's words inside Monday's: placed by characters only the first file brings.
+    const monday = (bodyOf(a.doc).toArray().at(-2) as Y.XmlElement).get(0) as Y.XmlText;
+    a.doc.transact(() => monday.insert('Monday'.length, ' morning'), Origin.local);
     const second = await exportBundle({ doc: a.doc, path: join(dir, 'a2.plenary-changes'), recipient: 'Bo', sender: 'Ana', peers });
     expect(second.complete).toBe(false);
     typeParagraph(c.doc, 'From C.');
@@ -341,7 +344,7 @@ describe('several bundles imported at once', () => {
     expect(result.changed).toBe(true);
     expect(result.bundles.map((x) => x.sender)).toEqual(['Ana', 'Cy', 'Ana']);
     expect(updates).toBe(1);
-    for (const text of ['Monday, from A.', 'Tuesday, from A.', 'From C.']) expect(bodyOf(b.doc).toString()).toContain(text);
+    for (const text of ['Monday morning, from A.', 'Tuesday, from A.', 'From C.']) expect(bodyOf(b.doc).toString()).toContain(text);
     expect((await importBundles({ doc: b.doc, paths: [first.path, fromC.path], peers })).changed).toBe(false);
   });
 
@@ -490,6 +493,33 @@ describe('bundles refused, report untouched', () => {
     const misplaced = craftedUpdate([{ client: 2, text: 'FORGED', origin: char(2), rightOrigin: char(1) }]);
     writeFileSync(path, encodeBundle({ ...bundle, update: bundle.updateFormat === 'v2' ? Y.convertUpdateFormatV1ToV2(misplaced) : misplaced }, brotliCodec));
     expect((await refusal(b, path)).message).toMatch(/would put text in a different place on each copy of the report .* Nothing was imported\.$/);
+  });
+
+  it('two files whose text stands in order alone but not together (one places text by a character the other brings)', async () => {
+    const { a, b } = twoCopies();
+    const shared = ((bodyOf(b.doc).toArray().at(-1) as Y.XmlElement).get(0) as Y.XmlText)._start!.id;
+    const char = (offset: number): { client: number; clock: number } => ({ client: shared.client, clock: shared.clock + offset });
+    // "X" between the "a" and the "r" of "Shared start.": fine. "Z" after that "X" and
+    // before the "h", which stands before it: each file alone passes, as the "X" is not
+    // in the report yet.
+    const bringsX = craftedUpdate([{ client: 77, text: 'X', origin: char(2), rightOrigin: char(3) }]);
+    const placesZ = craftedUpdate([{ client: 78, text: 'Z', origin: { client: 77, clock: 0 }, rightOrigin: char(1) }]);
+    const files: string[] = [];
+    for (const [name, update] of [['x1', bringsX], ['z2', placesZ]] as const) {
+      const { path } = await exportBundle({ doc: a.doc, path: join(dir, `${name}.plenary-changes`), recipient: 'Bo', sender: 'Ana', peers, complete: true });
+      const bundle = readBundle(path);
+      writeFileSync(path, encodeBundle({ ...bundle, update: bundle.updateFormat === 'v2' ? Y.convertUpdateFormatV1ToV2(update) : update }, brotliCodec));
+      files.push(path);
+    }
+    const before = { state: Y.encodeStateAsUpdate(b.doc), file: fileBytes(b.path) };
+    const error = await importBundles({ doc: b.doc, paths: files, peers }).then(() => null, (e: unknown) => e);
+    expect(error).toBeInstanceOf(BundleError);
+    expect((error as BundleError).message).toMatch(/^z2\.plenary-changes: .*would put text in a different place on each copy of the report/);
+    expect(Y.encodeStateAsUpdate(b.doc)).toEqual(before.state);
+    expect(fileBytes(b.path)).toBe(before.file);
+    // Each one alone is taken (Z waits for the X it follows, which it never gets here).
+    await importBundles({ doc: b.doc, paths: [files[0]!], peers });
+    expect(bodyOf(b.doc).toString()).toContain('ShaXred start.');
   });
 
   it('a malformed file first among many: refused, and its failed check is never left unhandled while the others are read', async () => {

@@ -54,14 +54,20 @@ const Y = require(workerData.yjsPath);
 const integrationProblem = (${String(integrationProblem)});
 const neighbourPairs = (${String(neighbourPairs)});
 parentPort.postMessage({ ready: true });
-parentPort.on('message', ({ id, bytes, format }) => {
+parentPort.on('message', ({ id, bytes, format, together }) => {
   try {
-    let rest = null;
-    class MeasuringDecoder extends Y.UpdateDecoderV1 { constructor(d) { super(d); rest = d; } }
-    const decoded = format === 'v2' ? Y.decodeUpdateV2(bytes) : Y.decodeUpdateV2(bytes, MeasuringDecoder);
-    if (rest && rest.pos !== rest.arr.length) throw new Error((rest.arr.length - rest.pos) + ' bytes after its end.');
-    const problem = integrationProblem(decoded);
-    if (problem) throw new Error(problem + '.');
+    let decoded;
+    if (together) {
+      // Updates checked one by one already, read as one for their pairs.
+      decoded = Y.decodeUpdateV2(Y.mergeUpdatesV2(together.map((part) => part.format === 'v2' ? part.update : Y.convertUpdateFormatV1ToV2(part.update))));
+    } else {
+      let rest = null;
+      class MeasuringDecoder extends Y.UpdateDecoderV1 { constructor(d) { super(d); rest = d; } }
+      decoded = format === 'v2' ? Y.decodeUpdateV2(bytes) : Y.decodeUpdateV2(bytes, MeasuringDecoder);
+      if (rest && rest.pos !== rest.arr.length) throw new Error((rest.arr.length - rest.pos) + ' bytes after its end.');
+      const problem = integrationProblem(decoded);
+      if (problem) throw new Error(problem + '.');
+    }
     const neighbours = neighbourPairs(decoded);
     if (neighbours.problem) throw new Error(neighbours.problem + '.');
     const pairs = Float64Array.from(neighbours.pairs);
@@ -82,9 +88,17 @@ function resolveYjs(): string {
 /** Left client, left clock, right client, right clock… (neighbour-order.ts). */
 export type NeighbourPairList = ArrayLike<number>;
 
+/** An update and its format. */
+export interface FormattedUpdate {
+  update: Uint8Array;
+  format: UpdateFormat;
+}
+
 interface Job {
   bytes: Uint8Array;
   format: UpdateFormat;
+  /** Instead of `bytes`: updates read together (pairsTogether). */
+  together?: FormattedUpdate[];
   resolve: (pairs: NeighbourPairList) => void;
   reject: (error: Error) => void;
   timer?: NodeJS.Timeout;
@@ -130,6 +144,15 @@ export class UpdateGuard {
     return new Promise<NeighbourPairList>((resolve, reject) => this.submit({ bytes: update, format, resolve, reject }));
   }
 
+  /**
+   * The pairs of several updates, each checked by `check` already, read as one: an
+   * update placing text by characters another one brings has its pairs resolved through
+   * that one's text (neighbour-order.ts). On the worker, within the time bound.
+   */
+  pairsTogether(updates: FormattedUpdate[]): Promise<NeighbourPairList> {
+    return new Promise<NeighbourPairList>((resolve, reject) => this.submit({ bytes: new Uint8Array(0), format: 'v2', together: updates, resolve, reject }));
+  }
+
   private submit(job: Job): void {
     const worker = this.ensureWorker();
     if (worker.ready) this.start(worker, job);
@@ -146,7 +169,7 @@ export class UpdateGuard {
       this.replaceWorker(worker);
     }, this.timeoutMs);
     worker.running.set(id, job);
-    worker.handle.postMessage({ id, bytes: job.bytes, format: job.format });
+    worker.handle.postMessage({ id, bytes: job.bytes, format: job.format, together: job.together });
   }
 
   private ensureWorker(): WorkerState {
