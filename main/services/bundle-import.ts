@@ -116,20 +116,25 @@ function misplacedTextError(context: string): BundleError {
 
 /**
  * Files that place text by characters the report does not hold yet (`reachBeyond`, by
- * index), which another file of the import may bring: Yjs applies them together, so
- * their pairs are read together (alone, each would pass). The first such file is named.
+ * index), which another file of the import may bring, and what already waits in the
+ * report for such characters: Yjs applies them together, so their pairs are read
+ * together (alone, each would pass). The first such file is named.
  */
 async function checkTogether(bundles: Bundle[], reachBeyond: number[], guard: UpdateGuard, inFile: InFile, doc: Y.Doc): Promise<void> {
-  const [named] = reachBeyond;
-  if (bundles.length < 2 || named === undefined) return;
-  await inFile(named, async () => {
+  const waiting = doc.store.pendingStructs?.update;
+  const otherFiles = bundles.length > 1 && reachBeyond.length > 0;
+  if (!otherFiles && !waiting) return;
+  const updates = bundles.map((bundle) => ({ update: bundle.update, format: bundle.updateFormat }));
+  if (waiting) updates.push({ update: waiting, format: 'v2' });
+  const withWhat = [...(bundles.length > 1 ? ['the other files'] : []), ...(waiting ? ['changes this copy holds until what they build on arrives'] : [])].join(' and ');
+  await inFile(reachBeyond[0] ?? 0, async () => {
     let pairs;
     try {
-      pairs = await guard.pairsTogether(bundles.map((bundle) => ({ update: bundle.update, format: bundle.updateFormat })));
+      pairs = await guard.pairsTogether(updates);
     } catch (error) {
-      throw new BundleError('damaged', `The changes in this file cannot be read together with the other files (${(error as Error).message}). Nothing was imported.`);
+      throw new BundleError('damaged', `The changes in this file cannot be read together with ${withWhat} (${(error as Error).message}). Nothing was imported.`);
     }
-    if (neighbourOrderProblem(doc, pairs) !== null) throw misplacedTextError(', together with the other files,');
+    if (neighbourOrderProblem(doc, pairs) !== null) throw misplacedTextError(`, together with ${withWhat},`);
   });
 }
 

@@ -29,7 +29,7 @@
  * Several files (Import changes… with members' files picked together) are checked first,
  * all of them, then merged in one transaction; one refused refuses them all, naming it.
  * A file placing text by characters another file of the import brings is checked with
- * them (neighbour-order.ts): alone, each would pass.
+ * them, and with what waits in the report (neighbour-order.ts): alone, each would pass.
  */
 import { readFileSync, renameSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';

@@ -495,7 +495,7 @@ describe('bundles refused, report untouched', () => {
     expect((await refusal(b, path)).message).toMatch(/would put text in a different place on each copy of the report .* Nothing was imported\.$/);
   });
 
-  it('two files whose text stands in order alone but not together (one places text by a character the other brings)', async () => {
+  it('two files whose text stands in order alone but not together (one places text by a character the other brings), at once or one after the other', async () => {
     const { a, b } = twoCopies();
     const shared = ((bodyOf(b.doc).toArray().at(-1) as Y.XmlElement).get(0) as Y.XmlText)._start!.id;
     const char = (offset: number): { client: number; clock: number } => ({ client: shared.client, clock: shared.clock + offset });
@@ -517,9 +517,16 @@ describe('bundles refused, report untouched', () => {
     expect((error as BundleError).message).toMatch(/^z2\.plenary-changes: .*would put text in a different place on each copy of the report/);
     expect(Y.encodeStateAsUpdate(b.doc)).toEqual(before.state);
     expect(fileBytes(b.path)).toBe(before.file);
-    // Each one alone is taken (Z waits for the X it follows, which it never gets here).
-    await importBundles({ doc: b.doc, paths: [files[0]!], peers });
-    expect(bodyOf(b.doc).toString()).toContain('ShaXred start.');
+    // Z's file alone is taken: Z waits in the report for the X it follows. X's file then
+    // lets it in, and is checked with it.
+    await importBundles({ doc: b.doc, paths: [files[1]!], peers });
+    expect(b.doc.store.pendingStructs).not.toBeNull();
+    const waiting = { state: Y.encodeStateAsUpdate(b.doc), file: fileBytes(b.path) };
+    const later = await importBundles({ doc: b.doc, paths: [files[0]!], peers }).then(() => null, (e: unknown) => e);
+    expect(later).toBeInstanceOf(BundleError);
+    expect((later as BundleError).message).toMatch(/^The changes in this file, together with changes this copy holds until what they build on arrives, would put text in a different place/);
+    expect(Y.encodeStateAsUpdate(b.doc)).toEqual(waiting.state);
+    expect(fileBytes(b.path)).toBe(waiting.file);
   });
 
   it('a malformed file first among many: refused, and its failed check is never left unhandled while the others are read', async () => {
