@@ -12,6 +12,7 @@ import { checkBundleBase, checkBundleContinues, checkBundleFor, restoreBundleSta
 import { itemTextFrom, type ItemText } from '../../shared/bundle-stances.ts';
 import { Origin, readMeta, transactionChangedDoc } from '../../shared/ydoc.ts';
 import { UpdateGuard } from './sync/update-guard.ts';
+import { dropMisplacedWaiting } from './sync/neighbour-order-guard.ts';
 import { neighbourOrderProblem, pairsReachBeyond } from '../../shared/neighbour-order.ts';
 import { brotliCodec, inflateNative, sha256Native, textHashNative } from './bundle-codecs.ts';
 import type { BundlePeers } from './bundles.ts';
@@ -116,26 +117,32 @@ function misplacedTextError(context: string): BundleError {
 
 /**
  * Files that place text by characters the report does not hold yet (`reachBeyond`, by
- * index), which another file of the import may bring, and what already waits in the
- * report for such characters: Yjs applies them together, so their pairs are read
- * together (alone, each would pass). The first such file is named.
+ * index), which another file of the import may bring: Yjs applies them together, so
+ * their pairs are read together (alone, each would pass). The first such file is named.
  */
 async function checkTogether(bundles: Bundle[], reachBeyond: number[], guard: UpdateGuard, inFile: InFile, doc: Y.Doc): Promise<void> {
-  const waiting = doc.store.pendingStructs?.update;
-  const otherFiles = bundles.length > 1 && reachBeyond.length > 0;
-  if (!otherFiles && !waiting) return;
-  const updates = bundles.map((bundle) => ({ update: bundle.update, format: bundle.updateFormat }));
-  if (waiting) updates.push({ update: waiting, format: 'v2' });
-  const withWhat = [...(bundles.length > 1 ? ['the other files'] : []), ...(waiting ? ['changes this copy holds until what they build on arrives'] : [])].join(' and ');
-  await inFile(reachBeyond[0] ?? 0, async () => {
+  const [named] = reachBeyond;
+  if (bundles.length < 2 || named === undefined) return;
+  await inFile(named, async () => {
     let pairs;
     try {
-      pairs = await guard.pairsTogether(updates);
+      pairs = await guard.pairsTogether(bundles.map((bundle) => ({ update: bundle.update, format: bundle.updateFormat })));
     } catch (error) {
-      throw new BundleError('damaged', `The changes in this file cannot be read together with ${withWhat} (${(error as Error).message}). Nothing was imported.`);
+      throw new BundleError('damaged', `The changes in this file cannot be read together with the other files (${(error as Error).message}). Nothing was imported.`);
     }
-    if (neighbourOrderProblem(doc, pairs) !== null) throw misplacedTextError(`, together with ${withWhat},`);
+    if (neighbourOrderProblem(doc, pairs) !== null) throw misplacedTextError(', together with the other files,');
   });
+}
+
+/**
+ * Text waiting in the report (it follows a character not received yet) that the import
+ * would let in misplaced is dropped, as on the sync links (neighbour-order-guard.ts):
+ * the files are fine, and refusing them would let whoever left that text block them.
+ */
+function dropWaitingMisplacedBy(bundles: Bundle[], doc: Y.Doc): void {
+  if (!doc.store.pendingStructs) return;
+  const v1 = (bundle: Bundle): Uint8Array => (bundle.updateFormat === 'v2' ? Y.convertUpdateFormatV2ToV1(bundle.update) : bundle.update);
+  dropMisplacedWaiting(doc, Y.mergeUpdates(bundles.map(v1)));
 }
 
 /** Runs one file's step; its refusal names the file when the import has several. */
@@ -342,6 +349,7 @@ async function importWith(options: ImportManyOptions, guard: UpdateGuard): Promi
   };
   options.doc.on('afterTransaction', mark);
   try {
+    dropWaitingMisplacedBy(bundles, options.doc);
     options.doc.transact(() => {
       for (const bundle of bundles) applyBundleUpdate(options.doc, bundle, Origin.bundle);
     }, Origin.bundle);

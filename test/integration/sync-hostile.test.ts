@@ -15,8 +15,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
+import { join } from 'node:path';
+import { ReportStore } from '../../main/services/report-store.ts';
 import * as encoding from 'lib0/encoding';
-import { connectClient, startServerProcess, tempDir, waitFor, type ServerProcess, type TestClient } from './fixtures/sync/harness.ts';
+import { connectClient, startServerProcess, storedText, tempDir, waitFor, type ServerProcess, type TestClient } from './fixtures/sync/harness.ts';
 import { INLINE_DECODE_LIMIT, UpdateGuard, MalformedUpdateError } from '../../main/services/sync/update-guard.ts';
 import { YJS_479, YJS_687, authFrame as authFrameFor, awarenessNotJsonFrame, frame, hugeLengthFrame, updateFrame as updateFrameFor } from './fixtures/sync/hostile-frames.ts';
 import { craftedUpdate, FIRST_INTEGRATED_CLIENT, halfApplyingUpdate } from '../unit/helpers/crafted-updates.ts';
@@ -26,9 +28,10 @@ const MAX_MESSAGE_BYTES = 512 * 1024;
 
 let server: ServerProcess;
 let writer: TestClient;
+const dataDir = tempDir();
 
 beforeAll(async () => {
-  server = await startServerProcess({ dataDir: tempDir(), args: ['--max-message-bytes', String(MAX_MESSAGE_BYTES)] });
+  server = await startServerProcess({ dataDir, args: ['--max-message-bytes', String(MAX_MESSAGE_BYTES)] });
   writer = connectClient(server.url, REPORT);
   writer.doc.getText('body').insert(0, 'The WGIG report.');
   await writer.settled();
@@ -148,11 +151,33 @@ describe('hostile input to the sync server', () => {
     });
   }
 
+  /** A raw connection to `reportId`, authenticated. */
+  async function rawConnection(reportId: string): Promise<WebSocket> {
+    const socket = new WebSocket(server.url);
+    await new Promise<void>((resolve, reject) => {
+      socket.once('open', () => resolve());
+      socket.once('error', reject);
+    });
+    socket.send(authFrameFor(reportId), { binary: true });
+    return socket;
+  }
+
+  /** Whether the report's file holds text that waits for a character not there. */
+  function storedWaiting(reportId: string): boolean {
+    const store = ReportStore.open(join(dataDir, `${reportId}.plenary`), { compactAboveRows: Infinity });
+    const copy = new Y.Doc();
+    Y.applyUpdate(copy, store.loadState());
+    store.close();
+    return copy.store.pendingStructs !== null;
+  }
+
+  const loggedEvents = (event: string): number => server.logLines.filter((line) => JSON.parse(line).event === event).length;
+
   it.each([
     ['small', undefined],
     ['large (checked off-thread)', 'VALID '.repeat(12 * 1024)],
-  ])('checks text that waits for a character yet to come together with the update that brings it, %s', async (name, alongside) => {
-    // Its own report: what waits stays in the server's copy (and goes to every reader's).
+  ])('drops text waiting for a character that the update bringing it would misplace, and takes the update, %s', async (name, alongside) => {
+    // Its own report: what waits stays in the server's copy (and in its file).
     const reportId = `waiting-report-${name.split(' ')[0]}`;
     const own = connectClient(server.url, reportId);
     let ws: WebSocket | null = null;
@@ -168,27 +193,59 @@ describe('hostile input to the sync server', () => {
         ...(alongside ? [{ client: 78, text: alongside, rootType: 'appendix' }] : []),
       ]);
       if (alongside) expect(bringsIt.length).toBeGreaterThan(INLINE_DECODE_LIMIT);
-      const socket = new WebSocket(server.url);
-      ws = socket;
-      await new Promise<void>((resolve, reject) => {
-        socket.once('open', () => resolve());
-        socket.once('error', reject);
-      });
-      const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
-      const logged = refusals();
-      for (const message of [authFrameFor(reportId), updateFrameFor(reportId, waits), updateFrameFor(reportId, bringsIt)]) socket.send(message, { binary: true });
-      expect(await closed).toBe(1007);
-      expect(refusals()).toBe(logged + 1);
+      const dropped = loggedEvents('update.waiting_misplaced_dropped');
+      const refused = refusals();
+      ws = await rawConnection(reportId);
+      ws.send(updateFrameFor(reportId, waits), { binary: true });
+      ws.send(updateFrameFor(reportId, bringsIt), { binary: true });
+      await waitFor(() => own.doc.getText('body').toString() === 'The WGXIG report.', 10_000, 'the update to arrive');
+      expect(loggedEvents('update.waiting_misplaced_dropped')).toBe(dropped + 1);
+      expect(refusals()).toBe(refused);
+      expect(ws.readyState).toBe(WebSocket.OPEN);
       const reader = connectClient(server.url, reportId);
       try {
         await reader.settled();
-        expect(reader.doc.getText('body').toString()).toBe('The WGIG report.');
+        expect(reader.doc.getText('body').toString()).toBe('The WGXIG report.');
+      } finally {
+        reader.destroy();
+      }
+      // The file no longer holds it waiting either: reopened, the report has no "Z".
+      await waitFor(() => storedText(dataDir, reportId, 'body') === 'The WGXIG report.', 10_000, 'the file to hold the update');
+      expect(storedWaiting(reportId)).toBe(false);
+    } finally {
+      ws?.terminate();
+      own.destroy();
+    }
+  });
+
+  it('a member\'s next character named by text someone else left waiting: the member\'s edit is taken, that text dropped', async () => {
+    const reportId = 'waiting-for-a-member';
+    const member = connectClient(server.url, reportId);
+    let ws: WebSocket | null = null;
+    try {
+      member.doc.getText('body').insert(0, 'The WGIG report.');
+      await member.settled();
+      const at = (clock: number): { client: number; clock: number } => ({ client: member.doc.clientID, clock });
+      // "Z" after the member's next character, whatever it will be, and before the "W".
+      const next = Y.getState(member.doc.store, member.doc.clientID);
+      const dropped = loggedEvents('update.waiting_misplaced_dropped');
+      ws = await rawConnection(reportId);
+      ws.send(updateFrameFor(reportId, craftedUpdate([{ client: 2, text: 'Z', origin: at(next), rightOrigin: at(4) }])), { binary: true });
+      await waitFor(() => storedWaiting(reportId), 10_000, 'the waiting text to be stored');
+      // The member types after the "G": the report takes it; the waiting text goes.
+      member.doc.getText('body').insert(6, 'X');
+      await member.settled();
+      expect(loggedEvents('update.waiting_misplaced_dropped')).toBe(dropped + 1);
+      const reader = connectClient(server.url, reportId);
+      try {
+        await reader.settled();
+        expect(reader.doc.getText('body').toString()).toBe('The WGXIG report.');
       } finally {
         reader.destroy();
       }
     } finally {
       ws?.terminate();
-      own.destroy();
+      member.destroy();
     }
   });
 

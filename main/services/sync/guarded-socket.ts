@@ -181,7 +181,8 @@ export function guardedWebSocket(options: GuardedSocketOptions) {
     private misplaced(update: Uint8Array | null, pairs: NeighbourPairList | null): Error | null {
       if (!update || !pairs) return null;
       try {
-        const problem = misplacedText(options.doc, update, pairs);
+        const { problem, dropped } = misplacedText(options.doc, update, pairs);
+        if (dropped.length > 0) logLine('warn', 'link.waiting_misplaced_dropped', { ...where, clients: dropped });
         return problem ? new RefusedFrameError(`Update refused: ${problem}.`) : null;
       } catch (error) {
         return error as Error;

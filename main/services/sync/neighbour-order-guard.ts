@@ -3,8 +3,9 @@
  * (shared/neighbour-order.ts): text placed between two characters that do not stand in
  * that order would make the copies differ for good. The frame guard reads the update's
  * pairs of characters where it decodes it (inline, or off-thread for large ones); they
- * are looked up here right before the update is applied, with what already waits in the
- * report for a part this update may bring.
+ * are looked up here right before the update is applied; what already waits in the
+ * report for a character this update brings is checked with it, and dropped where it
+ * would be misplaced.
  *
  * On the sync server, Hocuspocus runs `beforeHandleMessage` right before it applies a
  * client's message, on the document the message is for (a report, or a report's
@@ -19,19 +20,58 @@ import { CloseCode } from './frame-guard.ts';
 import type { Logger } from './log.ts';
 import { assertWellFormedSmallUpdate, type NeighbourPairList } from './update-guard.ts';
 
+/** Why the report cannot take the update, and the clients whose waiting text was dropped for it. */
+export interface NeighbourOrderCheck {
+  problem: string | null;
+  dropped: number[];
+}
+
 /**
- * Why the report cannot take the update (whose checked pairs are `pairs`), or null. What
- * waits in the report for something it refers to is checked with it (Yjs applies that
- * too once the update brings the missing part): alone, each of the two would pass.
- * Merged on this thread whatever the update's size: it was decoded within the guard's
- * bounds already, what waits is bounded (waiting-limit.ts), and applying it, which
- * follows here, costs as much. Throws MalformedUpdateError if the merge does not check.
+ * Why the report cannot take the update (whose checked pairs are `pairs`), or null.
+ * What waits in the report for something the update may bring is checked with it (Yjs
+ * lets that in with the update; alone, each of the two would pass) and, where it would
+ * stand in a different place on each copy, dropped: the update is fine alone, and
+ * refusing it would let whoever left that text waiting block the member whose next
+ * character it names. Throws MalformedUpdateError if a merge does not check.
  */
-export function misplacedText(doc: Y.Doc, update: Uint8Array, pairs: NeighbourPairList): string | null {
+export function misplacedText(doc: Y.Doc, update: Uint8Array, pairs: NeighbourPairList): NeighbourOrderCheck {
+  const problem = neighbourOrderProblem(doc, pairs);
+  return { problem, dropped: problem === null ? dropMisplacedWaiting(doc, update) : [] };
+}
+
+/** Above this a client's waiting structs are dropped whole: they stand beyond any clock. */
+const BEYOND_ANY_CLOCK = Number.MAX_SAFE_INTEGER;
+
+/** What waits, without the structs of `clients` (v2, as Yjs keeps it). */
+const withoutClients = (waiting: Uint8Array, clients: number[]): Uint8Array =>
+  Y.diffUpdateV2(waiting, Y.encodeStateVector(new Map(clients.map((client) => [client, BEYOND_ANY_CLOCK]))));
+
+/**
+ * Drops from what waits in the report the text that `update` (v1, checked) would let in
+ * misplaced: each waiting client's text is checked with the update, then what is left
+ * all together (a client's text may be placed by another's waiting one); returns the
+ * clients dropped. Their text never reached anyone: Yjs keeps waiting text to itself.
+ * Merged on this thread whatever the update's size, and only while something waits: the
+ * update was decoded within the guard's bounds already, what waits is bounded
+ * (waiting-limit.ts), and applying the update costs about as much.
+ */
+export function dropMisplacedWaiting(doc: Y.Doc, update: Uint8Array): number[] {
   const waiting = doc.store.pendingStructs;
-  if (!waiting) return neighbourOrderProblem(doc, pairs);
-  const withWhatWaits = Y.mergeUpdates([Y.convertUpdateFormatV2ToV1(waiting.update), update]);
-  return neighbourOrderProblem(doc, assertWellFormedSmallUpdate(withWhatWaits, Infinity));
+  if (!waiting) return [];
+  const misplacedWith = (part: Uint8Array): boolean =>
+    neighbourOrderProblem(doc, assertWellFormedSmallUpdate(Y.mergeUpdates([Y.convertUpdateFormatV2ToV1(part), update]), Infinity)) !== null;
+  if (!misplacedWith(waiting.update)) return [];
+  const clients = [...new Set(Y.decodeUpdateV2(waiting.update).structs.map((struct) => struct.id.client))];
+  const only = (client: number): Uint8Array => withoutClients(waiting.update, clients.filter((other) => other !== client));
+  let dropped = clients.filter((client) => misplacedWith(only(client)));
+  let left = withoutClients(waiting.update, dropped);
+  if (dropped.length < clients.length && misplacedWith(left)) {
+    dropped = clients;
+    left = withoutClients(waiting.update, clients);
+  }
+  // (Its list of missing clocks is kept: an entry that no longer applies costs Yjs one retry.)
+  doc.store.pendingStructs = dropped.length === clients.length ? null : { missing: waiting.missing, update: left };
+  return dropped;
 }
 
 /** Said to the sender (a close reason: at most 123 bytes). */
@@ -54,7 +94,8 @@ export function neighbourOrderGuard(log: Logger): { extension: Extension; checke
     async beforeHandleMessage({ connection, document, documentName, update: frame }) {
       const seen = checked.get(frame);
       if (!seen) return;
-      const problem = misplacedText(document, seen.update, seen.pairs);
+      const { problem, dropped } = misplacedText(document, seen.update, seen.pairs);
+      if (dropped.length > 0) log('warn', 'update.waiting_misplaced_dropped', { report: documentName, clients: dropped.join(' ') });
       if (problem === null) return;
       log('warn', 'message.refused', { report: documentName, reason: `Update refused: ${problem}.`, bytes: seen.update.length, code: CloseCode.invalidPayload });
       // Hocuspocus closes only the report's channel on a hook's refusal: the socket is
