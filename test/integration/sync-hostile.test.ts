@@ -17,6 +17,8 @@ import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { join } from 'node:path';
 import { ReportStore } from '../../main/services/report-store.ts';
+import { sendInParts } from '../../main/services/sync/send-in-parts.ts';
+import { ServerLink } from '../../main/services/sync/client.ts';
 import * as encoding from 'lib0/encoding';
 import { connectClient, startServerProcess, storedText, tempDir, waitFor, type ServerProcess, type TestClient } from './fixtures/sync/harness.ts';
 import { INLINE_DECODE_LIMIT, UpdateGuard, MalformedUpdateError } from '../../main/services/sync/update-guard.ts';
@@ -235,6 +237,77 @@ describe('hostile input to the sync server', () => {
       // The member types after the "G": the report takes it; the waiting text goes.
       member.doc.getText('body').insert(6, 'X');
       await member.settled();
+      expect(loggedEvents('update.waiting_misplaced_dropped')).toBe(dropped + 1);
+      const reader = connectClient(server.url, reportId);
+      try {
+        await reader.settled();
+        expect(reader.doc.getText('body').toString()).toBe('The WGXIG report.');
+      } finally {
+        reader.destroy();
+      }
+    } finally {
+      ws?.terminate();
+      member.destroy();
+    }
+  });
+
+  it('a member who typed that character offline links again: the waiting text is not sent to her, her edit is taken, the text dropped', async () => {
+    const reportId = 'waiting-for-offline-member';
+    const member = connectClient(server.url, reportId);
+    let ws: WebSocket | null = null;
+    let link: ServerLink | null = null;
+    try {
+      member.doc.getText('body').insert(0, 'The WGIG report.');
+      await member.settled();
+      member.destroy();
+      const at = (clock: number): { client: number; clock: number } => ({ client: member.doc.clientID, clock });
+      const next = Y.getState(member.doc.store, member.doc.clientID);
+      ws = await rawConnection(reportId);
+      ws.send(updateFrameFor(reportId, craftedUpdate([{ client: 2, text: 'Z', origin: at(next), rightOrigin: at(4) }])), { binary: true });
+      await waitFor(() => storedWaiting(reportId), 10_000, 'the waiting text to be stored');
+      member.doc.getText('body').insert(6, 'X');
+      const dropped = loggedEvents('update.waiting_misplaced_dropped');
+      // Her app's link: it refuses a server's answer holding text that would be misplaced.
+      link = new ServerLink({ url: server.url, reportId, doc: member.doc, backoff: { delayMs: 100, maxDelayMs: 100 } });
+      let closes = 0;
+      link.onClosed(() => {
+        closes += 1;
+      });
+      const linked = link;
+      await waitFor(() => linked.status.state === 'in-sync' && linked.status.pending === 0 && loggedEvents('update.waiting_misplaced_dropped') === dropped + 1, 10_000, 'the member in sync');
+      expect(closes).toBe(0);
+      expect(member.doc.getText('body').toString()).toBe('The WGXIG report.');
+      const reader = connectClient(server.url, reportId);
+      try {
+        await reader.settled();
+        expect(reader.doc.getText('body').toString()).toBe('The WGXIG report.');
+      } finally {
+        reader.destroy();
+      }
+    } finally {
+      link?.close();
+      ws?.terminate();
+    }
+  });
+
+  it('such waiting text goes too when the character it names comes in a report sent in parts', async () => {
+    const reportId = 'waiting-for-parts';
+    const member = connectClient(server.url, reportId);
+    let ws: WebSocket | null = null;
+    try {
+      member.doc.getText('body').insert(0, 'The WGIG report.');
+      await member.settled();
+      member.destroy();
+      const at = (clock: number): { client: number; clock: number } => ({ client: member.doc.clientID, clock });
+      const next = Y.getState(member.doc.store, member.doc.clientID);
+      ws = await rawConnection(reportId);
+      ws.send(updateFrameFor(reportId, craftedUpdate([{ client: 2, text: 'Z', origin: at(next), rightOrigin: at(4) }])), { binary: true });
+      await waitFor(() => storedWaiting(reportId), 10_000, 'the waiting text to be stored');
+      // Offline, the member types after the "G", and a long appendix: sent in parts.
+      member.doc.getText('body').insert(6, 'X');
+      member.doc.getText('appendix').insert(0, 'Annex. '.repeat(2_000));
+      const dropped = loggedEvents('update.waiting_misplaced_dropped');
+      await sendInParts({ url: server.url, reportId, doc: member.doc, partBytes: 4096 }).done;
       expect(loggedEvents('update.waiting_misplaced_dropped')).toBe(dropped + 1);
       const reader = connectClient(server.url, reportId);
       try {

@@ -14,6 +14,7 @@ import { sendInParts } from '../../main/services/sync/send-in-parts.ts';
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import { DEPARTURE_GRACE_MS, relayAwareness } from '../../main/services/awareness-relay.ts';
 import { namesIn } from './session-peer.ts';
+import { craftedUpdate } from '../unit/helpers/crafted-updates.ts';
 
 
 let redis: RedisProcess | null = null;
@@ -77,6 +78,30 @@ describe.skipIf(!hasRedis)('two server processes through Redis', () => {
     await waitFor(() => member.doc.getText('body').toString() === text, 30_000, 'the member on the other process to have the report');
     expect(total).toBeGreaterThan(3);
     expect(seen).toEqual([text]);
+  });
+
+  it('text left waiting on one process, which a member\'s edit on the other would let in misplaced, is dropped there too: both serve the same report', async () => {
+    const [one, two] = servers as [ServerProcess, ServerProcess];
+    const reportId = 'waiting-across-processes';
+    const reader = client(one.url, reportId); // keeps the report loaded on the first process
+    const member = client(two.url, reportId);
+    member.doc.getText('body').insert(0, 'The WGIG report.');
+    await Promise.all([member.settled(), reader.settled()]);
+    await waitFor(() => reader.doc.getText('body').toString() === 'The WGIG report.', 10_000, 'the report on the first process');
+    // "Z" on the first process: after the member's next character and before the "W".
+    const at = (clock: number): { client: number; clock: number } => ({ client: member.doc.clientID, clock });
+    const next = Y.getState(member.doc.store, member.doc.clientID);
+    const sent = await sendRawUpdates(one.url, reportId, [craftedUpdate([{ client: 2, text: 'Z', origin: at(next), rightOrigin: at(4) }])]);
+    expect(sent.acknowledged).toBe(1);
+    member.doc.getText('body').insert(6, 'X');
+    await member.settled();
+    await waitFor(() => one.logLines.some((line) => JSON.parse(line).event === 'update.waiting_misplaced_dropped'), 10_000, 'the first process to drop it');
+    await waitFor(() => reader.doc.getText('body').toString() === 'The WGXIG report.', 10_000, 'the edit on the first process');
+    for (const server of [one, two]) {
+      const late = client(server.url, reportId);
+      await late.settled();
+      expect(late.doc.getText('body').toString()).toBe('The WGXIG report.');
+    }
   });
 
   it('a member sending in parts to one process, where no one has the report open, is in the presence of members on the other, and they in hers', async () => {

@@ -86,3 +86,19 @@ describe('text waiting in the report that an update would let in misplaced', () 
     expect(report.getText('body').toString()).toBe('abcQdefg');
   });
 });
+
+describe('text waiting in a copy (our Yjs patch)', () => {
+  it('is not sent on: a copy\'s state and its answers to others carry it only once integrated', () => {
+    const { report, first, second } = reportAndMemberEdits();
+    Y.applyUpdate(report, second); // "R" waits for the "Q"
+    const other = new Y.Doc();
+    Y.applyUpdate(other, Y.encodeStateAsUpdate(report));
+    expect(other.store.pendingStructs).toBeNull();
+    expect(Y.encodeStateAsUpdate(report, Y.encodeStateVector(other))).toEqual(Y.encodeStateAsUpdate(other, Y.encodeStateVector(other)));
+    // Once the "Q" comes, the "R" goes out with the rest.
+    Y.applyUpdate(report, first);
+    Y.applyUpdate(other, Y.encodeStateAsUpdate(report, Y.encodeStateVector(other)));
+    expect(other.getText('body').toString()).toBe('abcQRdefg');
+  });
+});
+

@@ -31,6 +31,7 @@ import { reportOfIncomingCopy } from '../../../shared/report-id.ts';
 import { takePartsAsSent } from './parts-as-sent.ts';
 import type { Logger } from './log.ts';
 import { KeptForNextTry } from './kept-for-next-try.ts';
+import { dropMisplacedWaiting } from './neighbour-order-guard.ts';
 import { DEPARTURE_GRACE_MS } from '../awareness-relay.ts';
 
 /** The sender's request, sent on the copy once every part is stored (provider.sendStateless). */
@@ -162,11 +163,15 @@ export function incomingCopies(hocuspocus: () => Hocuspocus, log: Logger, closeW
       }
       try {
         let bytes = 0;
+        let dropped: number[] = [];
         await withReport(reportId, (report) => {
           const lacking = Y.encodeStateAsUpdate(document, Y.encodeStateVector(report));
           bytes = lacking.length;
+          // Its parts were checked against the copy, not with what waits in the report.
+          dropped = dropMisplacedWaiting(report, lacking);
           Y.applyUpdate(report, lacking);
         });
+        if (dropped.length > 0) log('warn', 'update.waiting_misplaced_dropped', { report: reportId, clients: dropped.join(' ') });
         mergedCopies.add(document);
         log('info', 'report.incoming_merged', { report: reportId, bytes });
         connection.sendStateless(MERGED);

@@ -34,6 +34,7 @@ import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import { isTransactionOrigin, OutgoingMessage, type afterLoadDocumentPayload, type afterUnloadDocumentPayload, type Document, type Extension, type onAwarenessUpdatePayload, type onChangePayload } from '@hocuspocus/server';
+import { dropMisplacedWaiting } from './neighbour-order-guard.ts';
 import type { DurableOutbox } from './durable-outbox.ts';
 import { isIncomingCopy } from '../../../shared/report-id.ts';
 
@@ -128,6 +129,8 @@ export interface RedisRelayOptions {
   isStored: (reportId: string) => boolean;
   /** A batch could not be read or applied, or resubscribing failed (logged). */
   onRelayRefused: (reason: string) => void;
+  /** Text waiting here that a relayed batch would have let in misplaced was dropped (neighbour-order-guard.ts). */
+  onWaitingDropped?: (reportId: string, clients: number[]) => void;
   /** A connection to Redis was lost (`reason`), or is back (null): once each way per outage. */
   onRedisLink?: (connection: 'publishing' | 'subscribing', reason: string | null) => void;
   /** How long a report stays loaded after its last connection left (the extension's default: 1 s). */
@@ -138,7 +141,7 @@ export interface RedisRelayOptions {
   goodbyeWaitMs?: number;
 }
 
-export async function redisExtension({ url, outbox, isStored, onRelayRefused, onRedisLink, unloadDelayMs, onGoodbyeFailed, goodbyeWaitMs = 2_000 }: RedisRelayOptions): Promise<Extension> {
+export async function redisExtension({ url, outbox, isStored, onRelayRefused, onWaitingDropped, onRedisLink, unloadDelayMs, onGoodbyeFailed, goodbyeWaitMs = 2_000 }: RedisRelayOptions): Promise<Extension> {
   const { Redis } = await import('@hocuspocus/extension-redis');
   const parsed = new URL(url);
   const prefix = 'plenary';
@@ -267,6 +270,11 @@ export async function redisExtension({ url, outbox, isStored, onRelayRefused, on
       if (!document) return;
       const updates = batch.updates;
       try {
+        // Checked by the process its sender reached, but not with what waits here.
+        if (document.store.pendingStructs) {
+          const dropped = dropMisplacedWaiting(document, updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates));
+          if (dropped.length > 0) onWaitingDropped?.(batch.reportId, dropped);
+        }
         document.transact(() => {
           for (const update of updates) Y.applyUpdate(document, update);
         }, this.redisTransactionOrigin);

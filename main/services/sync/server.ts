@@ -219,6 +219,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       outbox,
       isStored: (reportId) => !persistence?.hasFailed(reportId),
       onRelayRefused: (reason) => log('warn', 'redis.relay_refused', { reason }),
+      onWaitingDropped: (report, clients) => log('warn', 'update.waiting_misplaced_dropped', { report, clients: clients.join(' '), relayed: true }),
       onRedisLink: (connection, reason) => (reason === null
         ? log('info', 'redis.link_back', { connection })
         : log('warn', 'redis.link_lost', { connection, reason })),
