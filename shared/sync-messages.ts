@@ -106,6 +106,8 @@ export interface PeerTrust {
    * 2.5 MB report opened or merged.
    */
   encodedByMain?: boolean;
+  /** Called with the peer's (checked) update right before it is applied. */
+  beforeApply?: (update: Uint8Array) => void;
 }
 
 /**
@@ -119,7 +121,7 @@ export function handleMessage(
   doc: Y.Doc,
   awareness: awarenessProtocol.Awareness,
   origin: unknown,
-  { readOnly = false, encodedByMain = false }: PeerTrust = {},
+  { readOnly = false, encodedByMain = false, beforeApply }: PeerTrust = {},
 ): Uint8Array | null {
   if (!(message instanceof Uint8Array) || message.length === 0) throw new MalformedMessageError('Empty message.');
   // Main's own messages are not a peer's: a report with a long history (nothing is ever
@@ -140,6 +142,7 @@ export function handleMessage(
       if (subtype === syncProtocol.messageYjsSyncStep2 || subtype === syncProtocol.messageYjsUpdate) {
         if (readOnly) throw new MalformedMessageError('This link is read-only.');
         if (!encodedByMain) assertWellFormedUpdate(payload);
+        beforeApply?.(payload);
         Y.applyUpdate(doc, payload, origin);
         return null;
       }

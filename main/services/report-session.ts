@@ -12,6 +12,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import { Origin } from '../../shared/ydoc.ts';
 import { encodeAwareness, encodeSyncStep1, encodeUpdate, handleMessage, isSyncStep1 } from './messages.ts';
 import { ReportConsensus } from './report-consensus.ts';
+import { dropMisplacedWaiting } from './sync/neighbour-order-guard.ts';
 
 export interface SessionPeer {
   /** Feeds a message received from this peer; throws when it is malformed (close the link). */
@@ -131,7 +132,7 @@ export class ReportSession {
       link.echo = store.pendingStructs !== null || store.pendingDs !== null;
       let reply: Uint8Array | null;
       try {
-        reply = handleMessage(message, this.doc, this.awareness, link, { readOnly: link.readOnly });
+        reply = handleMessage(message, this.doc, this.awareness, link, { readOnly: link.readOnly, beforeApply: this.dropMisplacedWaiting });
       } finally {
         link.echo = false;
       }
@@ -145,6 +146,16 @@ export class ReportSession {
       },
     };
   }
+
+  /**
+   * A window's edit may bring the character that text waiting in the report (from a
+   * link or an import, which check what they let in) follows: that text is checked with
+   * it and dropped where misplaced (neighbour-order-guard.ts), or it would reach the
+   * report, its file and every server, which would refuse this member's link for it.
+   */
+  private readonly dropMisplacedWaiting = (update: Uint8Array): void => {
+    if (this.doc.store.pendingStructs) dropMisplacedWaiting(this.doc, update);
+  };
 
   get peerCount(): number {
     return this.peers.size;

@@ -11,6 +11,8 @@ import * as Y from 'yjs';
 import { dropMisplacedWaiting, misplacedText } from '../../main/services/sync/neighbour-order-guard.ts';
 import { assertWellFormedSmallUpdate } from '../../main/services/sync/update-guard.ts';
 import { craftedUpdate } from './helpers/crafted-updates.ts';
+import { ReportSession } from '../../main/services/report-session.ts';
+import { connectToSession } from '../integration/session-peer.ts';
 
 const WRITER = 1;
 const HOSTILE = 2;
@@ -99,6 +101,31 @@ describe('text waiting in a copy (our Yjs patch)', () => {
     Y.applyUpdate(report, first);
     Y.applyUpdate(other, Y.encodeStateAsUpdate(report, Y.encodeStateVector(other)));
     expect(other.getText('body').toString()).toBe('abcQRdefg');
+  });
+});
+
+describe('a window\'s edit in main\'s report session', () => {
+  it('drops text waiting in the report that the edit would let in misplaced; the report and its file get the edit alone', () => {
+    const { report } = reportAndMemberEdits();
+    const stored: Uint8Array[] = [];
+    const session = new ReportSession(report, (update) => stored.push(update));
+    const window = new Y.Doc();
+    window.clientID = 40;
+    const disconnect = connectToSession(session, window);
+    try {
+      // From a link, say: "Z" after the window's next character and before the "b".
+      Y.applyUpdate(report, craftedUpdate([{ client: HOSTILE, text: 'Z', origin: { client: 40, clock: 0 }, rightOrigin: { client: WRITER, clock: 1 } }]));
+      expect(report.store.pendingStructs).not.toBeNull();
+      window.getText('body').insert(3, 'Q');
+      expect(report.getText('body').toString()).toBe('abcQdefg');
+      expect(report.store.pendingStructs).toBeNull();
+      // What the file was given holds the window's "Q", and nothing of the "Z".
+      const written = stored.flatMap((update) => Y.decodeUpdate(update).structs.map((struct) => struct.id.client));
+      expect(written).toContain(40);
+      expect(written).not.toContain(HOSTILE);
+    } finally {
+      disconnect();
+    }
   });
 });
 
