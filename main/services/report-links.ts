@@ -14,7 +14,7 @@ import type { SyncStatusView, MeetingInfo, PartsReason } from '../../shared/sync
 import { ApiError } from '../../shared/api.ts';
 import { Origin, readMeta } from '../../shared/ydoc.ts';
 import type { OpenReport } from './open-report.ts';
-import { dropMisplacedWaiting } from './sync/neighbour-order-guard.ts';
+import { applyDroppingMisplacedWaiting } from './sync/neighbour-order-guard.ts';
 import { ServerLink, type SyncStatus } from './sync/client.ts';
 import { ServerLinks } from './sync/server-links.ts';
 import { MEETING_ENDED, meetingInterfaces, parseInvite, startMeeting, type Meeting } from './sync/meeting-host.ts';
@@ -287,10 +287,8 @@ export class ReportLinks {
         },
       });
       if (this.catchingUp === catchingUp) {
-        const lacking = Y.encodeStateAsUpdate(rest, Y.encodeStateVector(this.report.doc));
         // (Checked on its way into `rest`, but not with what waits in the report.)
-        dropMisplacedWaiting(this.report.doc, lacking);
-        Y.applyUpdate(this.report.doc, lacking, Origin.remote);
+        applyDroppingMisplacedWaiting(this.report.doc, Y.encodeStateAsUpdate(rest, Y.encodeStateVector(this.report.doc)), Origin.remote);
       }
       rest.destroy();
     } catch (error) {

@@ -7,10 +7,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import * as Y from 'yjs';
-import { connectClient, startServerProcess, tempDir, waitFor, type ServerProcess, type TestClient } from './fixtures/sync/harness.ts';
+import { connectClient, sendRawUpdates, startServerProcess, tempDir, waitFor, type ServerProcess, type TestClient } from './fixtures/sync/harness.ts';
+import { craftedUpdate } from '../unit/helpers/crafted-updates.ts';
 import { createReportFile, openReportFile, type OpenReport } from '../../main/services/open-report.ts';
 import { BLANK_REPORT_TEMPLATE } from '../../shared/report-template.ts';
-import { bodyOf, readMeta } from '../../shared/ydoc.ts';
+import { bodyOf, Origin, readMeta } from '../../shared/ydoc.ts';
 import { ServerLink, reconnectRemembered, type SyncState } from '../../main/services/sync/client.ts';
 import { ServerLinks, SERVER_LINKS_FILE } from '../../main/services/sync/server-links.ts';
 import { startMeeting, parseInvite, type Meeting } from '../../main/services/sync/meeting-host.ts';
@@ -170,6 +171,29 @@ describe("main's link to a sync server", () => {
 });
 
 describe('hosting a meeting', () => {
+  it("a guest's text left waiting for the host's next character is dropped when the host types it: host and guests keep one report", async () => {
+    const report = openNewReport();
+    const reportId = readMeta(report.doc).id;
+    addParagraph(report.doc, 'The WGIG report.');
+    const paragraph = (bodyOf(report.doc).toArray().find((node) => node instanceof Y.XmlElement && node.toString().includes('WGIG')) as Y.XmlElement).get(0) as Y.XmlText;
+    const start = paragraph._start!.id;
+    const meeting = await startMeeting({ reportId, doc: report.doc, host: '127.0.0.1' });
+    cleanups.push(() => meeting.stop());
+    const guest = client(meeting.url, reportId, meeting.code);
+    await guest.settled();
+    // "Z": after the host's next character and before the "W", which will stand before it.
+    const hostNext = { client: report.doc.clientID, clock: Y.getState(report.doc.store, report.doc.clientID) };
+    const z = craftedUpdate([{ client: 2, text: 'Z', origin: hostNext, rightOrigin: { client: start.client, clock: start.clock + 4 } }]);
+    expect((await sendRawUpdates(meeting.url, reportId, [z], meeting.code)).acknowledged).toBe(1);
+    report.doc.transact(() => paragraph.insert(6, 'X'), Origin.local);
+    await waitFor(() => paragraphs(guest.doc).includes('The WGXIG report.'), 10_000, 'the guest to see the host\'s edit');
+    expect(paragraphs(report.doc)).toContain('The WGXIG report.');
+    const late = client(meeting.url, reportId, meeting.code);
+    await late.settled();
+    expect(paragraphs(late.doc)).toEqual(paragraphs(report.doc));
+    expect(paragraphs(guest.doc)).toEqual(paragraphs(report.doc));
+  });
+
   it('serves the open report to guests with the code, refuses others, and leaves every copy complete when stopped', async () => {
     const report = openNewReport();
     const reportId = readMeta(report.doc).id;

@@ -31,7 +31,7 @@ import { reportOfIncomingCopy } from '../../../shared/report-id.ts';
 import { takePartsAsSent } from './parts-as-sent.ts';
 import type { Logger } from './log.ts';
 import { KeptForNextTry } from './kept-for-next-try.ts';
-import { dropMisplacedWaiting } from './neighbour-order-guard.ts';
+import { applyDroppingMisplacedWaiting } from './neighbour-order-guard.ts';
 import { DEPARTURE_GRACE_MS } from '../awareness-relay.ts';
 
 /** The sender's request, sent on the copy once every part is stored (provider.sendStateless). */
@@ -168,8 +168,7 @@ export function incomingCopies(hocuspocus: () => Hocuspocus, log: Logger, closeW
           const lacking = Y.encodeStateAsUpdate(document, Y.encodeStateVector(report));
           bytes = lacking.length;
           // Its parts were checked against the copy, not with what waits in the report.
-          dropped = dropMisplacedWaiting(report, lacking);
-          Y.applyUpdate(report, lacking);
+          dropped = applyDroppingMisplacedWaiting(report, lacking);
         });
         if (dropped.length > 0) log('warn', 'update.waiting_misplaced_dropped', { report: reportId, clients: dropped.join(' ') });
         mergedCopies.add(document);

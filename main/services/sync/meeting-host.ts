@@ -19,6 +19,7 @@ import { networkInterfaces } from 'node:os';
 import * as Y from 'yjs';
 import type { afterUnloadDocumentPayload, Extension, onLoadDocumentPayload } from '@hocuspocus/server';
 import { Origin } from '../../../shared/ydoc.ts';
+import { applyDroppingMisplacedWaiting } from './neighbour-order-guard.ts';
 import { startSyncServer, type SyncServer } from './server.ts';
 import { assertValidReportId, reportOfIncomingCopy } from '../../../shared/report-id.ts';
 import { silentLogger, type Logger } from './log.ts';
@@ -111,11 +112,12 @@ class MeetingBridge implements Extension {
     if (reportOfIncomingCopy(documentName) === this.reportId) return; // in memory, merged whole (incoming-copies.ts)
     if (documentName !== this.reportId) throw new Error(`This meeting serves report ${this.reportId} only.`);
     Y.applyUpdate(document, Y.encodeStateAsUpdate(this.hostDoc), FROM_HOST);
+    // Each side checked what it took in, but not with what waits on the other side.
     const toHost = (update: Uint8Array, origin: unknown): void => {
-      if (origin !== FROM_HOST) Y.applyUpdate(this.hostDoc, update, Origin.meeting);
+      if (origin !== FROM_HOST) applyDroppingMisplacedWaiting(this.hostDoc, update, Origin.meeting);
     };
     const toMeeting = (update: Uint8Array, origin: unknown): void => {
-      if (origin !== Origin.meeting) Y.applyUpdate(document, update, FROM_HOST);
+      if (origin !== Origin.meeting) applyDroppingMisplacedWaiting(document, update, FROM_HOST);
     };
     // Into the host's copy (and its file) before Hocuspocus broadcasts or acknowledges.
     const earlier = [...(document._observers.get('update') ?? [])] as Array<(...args: unknown[]) => void>;

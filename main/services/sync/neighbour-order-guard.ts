@@ -74,6 +74,17 @@ export function dropMisplacedWaiting(doc: Y.Doc, update: Uint8Array): number[] {
   return dropped;
 }
 
+/**
+ * `Y.applyUpdate` for an update checked already (or made by Yjs from checked ones) into
+ * a document that may hold waiting text from elsewhere: that text is checked with it
+ * first (dropMisplacedWaiting). Returns the clients dropped.
+ */
+export function applyDroppingMisplacedWaiting(doc: Y.Doc, update: Uint8Array, origin?: unknown): number[] {
+  const dropped = dropMisplacedWaiting(doc, update);
+  Y.applyUpdate(doc, update, origin);
+  return dropped;
+}
+
 /** Said to the sender (a close reason: at most 123 bytes). */
 export const REFUSED_REASON = 'Update refused: its text would stand in a different place on each copy.';
 
