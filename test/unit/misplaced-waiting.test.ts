@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { dropMisplacedWaiting, misplacedText } from '../../main/services/sync/neighbour-order-guard.ts';
-import { assertWellFormedSmallUpdate } from '../../main/services/sync/update-guard.ts';
+import { assertWellFormedSmallUpdate, INLINE_DECODE_LIMIT } from '../../main/services/sync/update-guard.ts';
 import { craftedUpdate } from './helpers/crafted-updates.ts';
 import { ReportSession } from '../../main/services/report-session.ts';
 import { connectToSession } from '../integration/session-peer.ts';
@@ -52,6 +52,19 @@ describe('text waiting in the report that an update would let in misplaced', () 
     Y.applyUpdate(report, first);
     expect(report.getText('body').toString()).toBe('abcQRdefg');
     expect(report.store.pendingStructs).toBeNull();
+  });
+
+  it('with an update too large to merge again for each waiting client, all that waits goes at once', () => {
+    const { report, first, second } = reportAndMemberEdits();
+    Y.applyUpdate(report, second);
+    Y.applyUpdate(report, misplacedZ);
+    // The member's "Q" with a long appendix of hers.
+    const large = Y.mergeUpdates([first, craftedUpdate([{ client: 6, text: 'Annex. '.repeat(12 * 1024), rootType: 'appendix' }])]);
+    expect(large.length).toBeGreaterThan(INLINE_DECODE_LIMIT);
+    expect(dropMisplacedWaiting(report, large).sort()).toEqual([HOSTILE, MEMBER].sort());
+    expect(report.store.pendingStructs).toBeNull();
+    Y.applyUpdate(report, large);
+    expect(report.getText('body').toString()).toBe('abcQdefg');
   });
 
   it('what waits and stands in order with the update is left as it is', () => {

@@ -18,7 +18,7 @@ import * as Y from 'yjs';
 import { neighbourOrderProblem } from '../../../shared/neighbour-order.ts';
 import { CloseCode } from './frame-guard.ts';
 import type { Logger } from './log.ts';
-import { assertWellFormedSmallUpdate, type NeighbourPairList } from './update-guard.ts';
+import { assertWellFormedSmallUpdate, INLINE_DECODE_LIMIT, type NeighbourPairList } from './update-guard.ts';
 
 /** Why the report cannot take the update, and the clients whose waiting text was dropped for it. */
 export interface NeighbourOrderCheck {
@@ -47,13 +47,22 @@ const withoutClients = (waiting: Uint8Array, clients: number[]): Uint8Array =>
   Y.diffUpdateV2(waiting, Y.encodeStateVector(new Map(clients.map((client) => [client, BEYOND_ANY_CLOCK]))));
 
 /**
+ * Waiting text is told apart client by client (each merged with the update again) only
+ * for so many clients and an update this small; past that, all of it goes. A crafted
+ * wait of hundreds of one-character clients, then 16 MiB messages, would otherwise hold
+ * the server's thread for minutes. (A member's own waiting edit dropped with it is not
+ * lost: her next sync brings it again.)
+ */
+const CLIENTS_TOLD_APART = 8;
+
+/**
  * Drops from what waits in the report the text that `update` (v1, checked) would let in
  * misplaced: each waiting client's text is checked with the update, then what is left
  * all together (a client's text may be placed by another's waiting one); returns the
- * clients dropped. Their text never reached anyone: Yjs keeps waiting text to itself.
- * Merged on this thread whatever the update's size, and only while something waits: the
- * update was decoded within the guard's bounds already, what waits is bounded
- * (waiting-limit.ts), and applying the update costs about as much.
+ * clients dropped. Their text never reached anyone: waiting text is not passed on (our
+ * Yjs patch). Merged on this thread, and only while something waits: the update was
+ * decoded within the guard's bounds already, what waits is bounded (waiting-limit.ts),
+ * and applying the update costs about as much.
  */
 export function dropMisplacedWaiting(doc: Y.Doc, update: Uint8Array): number[] {
   const waiting = doc.store.pendingStructs;
@@ -63,7 +72,8 @@ export function dropMisplacedWaiting(doc: Y.Doc, update: Uint8Array): number[] {
   if (!misplacedWith(waiting.update)) return [];
   const clients = [...new Set(Y.decodeUpdateV2(waiting.update).structs.map((struct) => struct.id.client))];
   const only = (client: number): Uint8Array => withoutClients(waiting.update, clients.filter((other) => other !== client));
-  let dropped = clients.filter((client) => misplacedWith(only(client)));
+  const toldApart = clients.length <= CLIENTS_TOLD_APART && update.length <= INLINE_DECODE_LIMIT;
+  let dropped = toldApart ? clients.filter((client) => misplacedWith(only(client))) : clients;
   let left = withoutClients(waiting.update, dropped);
   if (dropped.length < clients.length && misplacedWith(left)) {
     dropped = clients;
