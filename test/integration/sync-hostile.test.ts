@@ -175,6 +175,17 @@ describe('hostile input to the sync server', () => {
 
   const loggedEvents = (event: string): number => server.logLines.filter((line) => JSON.parse(line).event === event).length;
 
+  /** The report's text as a newcomer gets it. */
+  async function newcomerReads(reportId: string): Promise<string> {
+    const reader = connectClient(server.url, reportId);
+    try {
+      await reader.settled();
+      return reader.doc.getText('body').toString();
+    } finally {
+      reader.destroy();
+    }
+  }
+
   it.each([
     ['small', undefined],
     ['large (checked off-thread)', 'VALID '.repeat(12 * 1024)],
@@ -205,13 +216,7 @@ describe('hostile input to the sync server', () => {
       await waitFor(() => loggedEvents('update.waiting_misplaced_dropped') === dropped + 1, 10_000, 'the log line');
       expect(refusals()).toBe(refused);
       expect(ws.readyState).toBe(WebSocket.OPEN);
-      const reader = connectClient(server.url, reportId);
-      try {
-        await reader.settled();
-        expect(reader.doc.getText('body').toString()).toBe('The WGXIG report.');
-      } finally {
-        reader.destroy();
-      }
+      expect(await newcomerReads(reportId)).toBe('The WGXIG report.');
       // The file no longer holds it waiting either: reopened, the report has no "Z".
       await waitFor(() => storedText(dataDir, reportId, 'body') === 'The WGXIG report.', 10_000, 'the file to hold the update');
       expect(storedWaiting(reportId)).toBe(false);
@@ -221,107 +226,76 @@ describe('hostile input to the sync server', () => {
     }
   });
 
+  /**
+   * A report in which a member wrote "The WGIG report.", and, from a raw connection,
+   * "Z" left waiting: after the member's next character (whatever it will be) and before
+   * the "W". The member stays connected only if asked.
+   */
+  async function reportWithZWaitingForMember(reportId: string, { connected = false } = {}): Promise<{ member: TestClient; raw: WebSocket }> {
+    const member = connectClient(server.url, reportId);
+    member.doc.getText('body').insert(0, 'The WGIG report.');
+    await member.settled();
+    if (!connected) member.destroy();
+    const at = (clock: number): { client: number; clock: number } => ({ client: member.doc.clientID, clock });
+    const next = Y.getState(member.doc.store, member.doc.clientID);
+    const raw = await rawConnection(reportId);
+    raw.send(updateFrameFor(reportId, craftedUpdate([{ client: 2, text: 'Z', origin: at(next), rightOrigin: at(4) }])), { binary: true });
+    await waitFor(() => storedWaiting(reportId), 10_000, 'the waiting text to be stored');
+    return { member, raw };
+  }
+
   it('a member\'s next character named by text someone else left waiting: the member\'s edit is taken, that text dropped', async () => {
     const reportId = 'waiting-for-a-member';
-    const member = connectClient(server.url, reportId);
-    let ws: WebSocket | null = null;
+    const dropped = loggedEvents('update.waiting_misplaced_dropped');
+    const { member, raw } = await reportWithZWaitingForMember(reportId, { connected: true });
     try {
-      member.doc.getText('body').insert(0, 'The WGIG report.');
-      await member.settled();
-      const at = (clock: number): { client: number; clock: number } => ({ client: member.doc.clientID, clock });
-      // "Z" after the member's next character, whatever it will be, and before the "W".
-      const next = Y.getState(member.doc.store, member.doc.clientID);
-      const dropped = loggedEvents('update.waiting_misplaced_dropped');
-      ws = await rawConnection(reportId);
-      ws.send(updateFrameFor(reportId, craftedUpdate([{ client: 2, text: 'Z', origin: at(next), rightOrigin: at(4) }])), { binary: true });
-      await waitFor(() => storedWaiting(reportId), 10_000, 'the waiting text to be stored');
       // The member types after the "G": the report takes it; the waiting text goes.
       member.doc.getText('body').insert(6, 'X');
       await member.settled();
       // (The server's log reaches the test by its own pipe, maybe after the update.)
       await waitFor(() => loggedEvents('update.waiting_misplaced_dropped') === dropped + 1, 10_000, 'the log line');
-      const reader = connectClient(server.url, reportId);
-      try {
-        await reader.settled();
-        expect(reader.doc.getText('body').toString()).toBe('The WGXIG report.');
-      } finally {
-        reader.destroy();
-      }
+      expect(await newcomerReads(reportId)).toBe('The WGXIG report.');
     } finally {
-      ws?.terminate();
+      raw.terminate();
       member.destroy();
     }
   });
 
   it('a member who typed that character offline links again: the waiting text is not sent to her, her edit is taken, the text dropped', async () => {
     const reportId = 'waiting-for-offline-member';
-    const member = connectClient(server.url, reportId);
-    let ws: WebSocket | null = null;
-    let link: ServerLink | null = null;
+    const { member, raw } = await reportWithZWaitingForMember(reportId);
+    member.doc.getText('body').insert(6, 'X');
+    const dropped = loggedEvents('update.waiting_misplaced_dropped');
+    // Her app's link: it refuses a server's answer holding text that would be misplaced.
+    const link = new ServerLink({ url: server.url, reportId, doc: member.doc, backoff: { delayMs: 100, maxDelayMs: 100 } });
     try {
-      member.doc.getText('body').insert(0, 'The WGIG report.');
-      await member.settled();
-      member.destroy();
-      const at = (clock: number): { client: number; clock: number } => ({ client: member.doc.clientID, clock });
-      const next = Y.getState(member.doc.store, member.doc.clientID);
-      ws = await rawConnection(reportId);
-      ws.send(updateFrameFor(reportId, craftedUpdate([{ client: 2, text: 'Z', origin: at(next), rightOrigin: at(4) }])), { binary: true });
-      await waitFor(() => storedWaiting(reportId), 10_000, 'the waiting text to be stored');
-      member.doc.getText('body').insert(6, 'X');
-      const dropped = loggedEvents('update.waiting_misplaced_dropped');
-      // Her app's link: it refuses a server's answer holding text that would be misplaced.
-      link = new ServerLink({ url: server.url, reportId, doc: member.doc, backoff: { delayMs: 100, maxDelayMs: 100 } });
       let closes = 0;
       link.onClosed(() => {
         closes += 1;
       });
-      const linked = link;
-      await waitFor(() => linked.status.state === 'in-sync' && linked.status.pending === 0 && loggedEvents('update.waiting_misplaced_dropped') === dropped + 1, 10_000, 'the member in sync');
+      await waitFor(() => link.status.state === 'in-sync' && link.status.pending === 0 && loggedEvents('update.waiting_misplaced_dropped') === dropped + 1, 10_000, 'the member in sync');
       expect(closes).toBe(0);
       expect(member.doc.getText('body').toString()).toBe('The WGXIG report.');
-      const reader = connectClient(server.url, reportId);
-      try {
-        await reader.settled();
-        expect(reader.doc.getText('body').toString()).toBe('The WGXIG report.');
-      } finally {
-        reader.destroy();
-      }
+      expect(await newcomerReads(reportId)).toBe('The WGXIG report.');
     } finally {
-      link?.close();
-      ws?.terminate();
+      link.close();
+      raw.terminate();
     }
   });
 
   it('such waiting text goes too when the character it names comes in a report sent in parts', async () => {
     const reportId = 'waiting-for-parts';
-    const member = connectClient(server.url, reportId);
-    let ws: WebSocket | null = null;
+    const { member, raw } = await reportWithZWaitingForMember(reportId);
     try {
-      member.doc.getText('body').insert(0, 'The WGIG report.');
-      await member.settled();
-      member.destroy();
-      const at = (clock: number): { client: number; clock: number } => ({ client: member.doc.clientID, clock });
-      const next = Y.getState(member.doc.store, member.doc.clientID);
-      ws = await rawConnection(reportId);
-      ws.send(updateFrameFor(reportId, craftedUpdate([{ client: 2, text: 'Z', origin: at(next), rightOrigin: at(4) }])), { binary: true });
-      await waitFor(() => storedWaiting(reportId), 10_000, 'the waiting text to be stored');
       // Offline, the member types after the "G", and a long appendix: sent in parts.
       member.doc.getText('body').insert(6, 'X');
       member.doc.getText('appendix').insert(0, 'Annex. '.repeat(2_000));
       const dropped = loggedEvents('update.waiting_misplaced_dropped');
       await sendInParts({ url: server.url, reportId, doc: member.doc, partBytes: 4096 }).done;
-      // (The server's log reaches the test by its own pipe, maybe after the update.)
       await waitFor(() => loggedEvents('update.waiting_misplaced_dropped') === dropped + 1, 10_000, 'the log line');
-      const reader = connectClient(server.url, reportId);
-      try {
-        await reader.settled();
-        expect(reader.doc.getText('body').toString()).toBe('The WGXIG report.');
-      } finally {
-        reader.destroy();
-      }
+      expect(await newcomerReads(reportId)).toBe('The WGXIG report.');
     } finally {
-      ws?.terminate();
-      member.destroy();
+      raw.terminate();
     }
   });
 
