@@ -30,6 +30,7 @@ import type { SyncStatusView } from '../../shared/sync-requests.ts';
 import { describeSync } from '../../renderer/sync-ui/sync-status.ts';
 import { addParagraph, addParagraphs } from '../unit/helpers/add-paragraph.ts';
 import { connectClient, cuttableLink, lineCarrying, sendsIn, tempDir, waitFor } from './fixtures/sync/harness.ts';
+import { craftedUpdate } from '../unit/helpers/crafted-updates.ts';
 
 const LIMIT = 64 * 1024;
 
@@ -759,6 +760,33 @@ describe('a report too large for one message to its server', () => {
     expect(opened).toBe(true);
     expect(lateSeen.find((body) => body !== '')).toBe(sent);
   });
+
+  it('text waiting in the member\'s report that the caught-up rest would let in misplaced is dropped, not let in', async () => {
+    const { server, report, older } = await aWindowBehind();
+    const relay = await cuttableLink(server.port, 60 * 1024);
+    cleanups.push(() => relay.close());
+    // "Z" (from a meeting's host, say) waits for the last character of the report's last
+    // paragraph, and goes before that paragraph's first one: misplaced once it comes.
+    const last = (bodyOf(report.doc).get(bodyOf(report.doc).length - 1) as Y.XmlElement).get(0) as Y.XmlText;
+    const first = last._start!.id;
+    const end = { client: first.client, clock: first.clock + last.length - 1 };
+    Y.applyUpdate(older.doc, craftedUpdate([{ client: 2, text: 'Z', origin: end, rightOrigin: first }]), Origin.remote);
+    expect(older.doc.store.pendingStructs).not.toBeNull();
+    const before = bodyOf(older.doc).toString();
+    let cut = false;
+    older.doc.on('update', () => {
+      if (cut || bodyOf(older.doc).toString() === before) return;
+      cut = true;
+      relay.cut();
+      setTimeout(() => relay.restore(), 300);
+    });
+    const member = linked(older, join(tempDir(), 'data-member'));
+    member.links.connect(`ws://127.0.0.1:${relay.port}`);
+    await waitFor(() => cut && inSync(member.links) && bodyOf(older.doc).length === bodyOf(report.doc).length, 60_000, 'the member to be in sync');
+    expect(member.statuses.some((status) => status.transfer !== null && status.server !== null && status.state === 'syncing')).toBe(true);
+    expect(older.doc.store.pendingStructs).toBeNull();
+    expect(bodyOf(older.doc).toString()).toBe(bodyOf(report.doc).toString());
+  }, 90_000);
 
   it("a member's window is not shown the parts of a first sync that broke off midway: it is shown the report once the rest is caught up", async () => {
     const { server, report, older, dir, seen, sent } = await aWindowBehind();

@@ -67,6 +67,21 @@ describe('text waiting in the report that an update would let in misplaced', () 
     expect(report.getText('body').toString()).toBe('abcQdefg');
   });
 
+  it('is dropped also when it sits the wrong way round inside an item the update brings (a first sync, say)', () => {
+    const writer = new Y.Doc();
+    writer.clientID = WRITER;
+    writer.getText('body').insert(0, 'abcdefg');
+    const whole = Y.encodeStateAsUpdate(writer);
+    const report = new Y.Doc();
+    // After the "e" and before the "b", which the report does not hold yet: it waits.
+    Y.applyUpdate(report, craftedUpdate([{ client: HOSTILE, text: 'Z', origin: { client: WRITER, clock: 4 }, rightOrigin: { client: WRITER, clock: 1 } }]));
+    const { problem, dropped } = misplacedText(report, whole, assertWellFormedSmallUpdate(whole));
+    expect(problem).toBeNull();
+    expect(dropped).toEqual([HOSTILE]);
+    Y.applyUpdate(report, whole);
+    expect(report.getText('body').toString()).toBe('abcdefg');
+  });
+
   it('what waits and stands in order with the update is left as it is', () => {
     const { report, first, second } = reportAndMemberEdits();
     Y.applyUpdate(report, second);

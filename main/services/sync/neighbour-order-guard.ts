@@ -15,10 +15,10 @@
 import type { Extension } from '@hocuspocus/server';
 import type WebSocket from 'ws';
 import * as Y from 'yjs';
-import { neighbourOrderProblem } from '../../../shared/neighbour-order.ts';
+import { neighbourOrderProblem, neighbourPairs } from '../../../shared/neighbour-order.ts';
 import { CloseCode } from './frame-guard.ts';
 import type { Logger } from './log.ts';
-import { assertWellFormedSmallUpdate, INLINE_DECODE_LIMIT, type NeighbourPairList } from './update-guard.ts';
+import { INLINE_DECODE_LIMIT, type NeighbourPairList } from './update-guard.ts';
 
 /** Why the report cannot take the update, and the clients whose waiting text was dropped for it. */
 export interface NeighbourOrderCheck {
@@ -32,7 +32,7 @@ export interface NeighbourOrderCheck {
  * lets that in with the update; alone, each of the two would pass) and, where it would
  * stand in a different place on each copy, dropped: the update is fine alone, and
  * refusing it would let whoever left that text waiting block the member whose next
- * character it names. Throws MalformedUpdateError if a merge does not check.
+ * character it names.
  */
 export function misplacedText(doc: Y.Doc, update: Uint8Array, pairs: NeighbourPairList): NeighbourOrderCheck {
   const problem = neighbourOrderProblem(doc, pairs);
@@ -67,8 +67,12 @@ const CLIENTS_TOLD_APART = 8;
 export function dropMisplacedWaiting(doc: Y.Doc, update: Uint8Array): number[] {
   const waiting = doc.store.pendingStructs;
   if (!waiting) return [];
-  const misplacedWith = (part: Uint8Array): boolean =>
-    neighbourOrderProblem(doc, assertWellFormedSmallUpdate(Y.mergeUpdates([Y.convertUpdateFormatV2ToV1(part), update]), Infinity)) !== null;
+  // (Both were checked on their way in. Merged, text of one may sit inside an item of the
+  // other the wrong way round: that too is misplaced, not a malformed update.)
+  const misplacedWith = (part: Uint8Array): boolean => {
+    const { problem, pairs } = neighbourPairs(Y.decodeUpdate(Y.mergeUpdates([Y.convertUpdateFormatV2ToV1(part), update])));
+    return problem !== null || neighbourOrderProblem(doc, pairs) !== null;
+  };
   if (!misplacedWith(waiting.update)) return [];
   const clients = [...new Set(Y.decodeUpdateV2(waiting.update).structs.map((struct) => struct.id.client))];
   const only = (client: number): Uint8Array => withoutClients(waiting.update, clients.filter((other) => other !== client));
