@@ -10,6 +10,7 @@ import * as Y from 'yjs';
 import * as prng from 'lib0/prng';
 import { neighbourOrderProblem, neighbourPairs } from '../../shared/neighbour-order.ts';
 import { craftedUpdate } from './helpers/crafted-updates.ts';
+import { dropMisplacedWaiting } from '../../main/services/sync/neighbour-order-guard.ts';
 
 const WRITER = 1;
 
@@ -160,6 +161,9 @@ describe('what Yjs writes is never refused', () => {
         for (const update of arriving) {
           const problem = refusal(member.doc, update);
           if (problem) refused.push(`seed ${seed}, step ${step}: ${problem}`);
+          // Nor is what waits for it ever dropped (neighbour-order-guard.ts).
+          const dropped = dropMisplacedWaiting(member.doc, update);
+          if (dropped.length > 0) refused.push(`seed ${seed}, step ${step}: waiting text of ${dropped.join(', ')} dropped`);
           Y.applyUpdate(member.doc, update, 'delivered');
         }
       }
@@ -178,7 +182,7 @@ describe('what Yjs writes is never refused', () => {
     return refused;
   }
 
-  it('in 300 seeded sessions of three members (with and without garbage collection)', () => {
+  it('in 300 seeded sessions of three members (with and without garbage collection), nor what waits dropped', () => {
     const refused: string[] = [];
     for (let seed = 1; seed <= 300; seed++) refused.push(...session(seed, seed % 2 === 0));
     expect(refused).toEqual([]);
