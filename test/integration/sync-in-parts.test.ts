@@ -761,10 +761,32 @@ describe('a report too large for one message to its server', () => {
     expect(lateSeen.find((body) => body !== '')).toBe(sent);
   });
 
-  it('text waiting in the member\'s report that the caught-up rest would let in misplaced is dropped, not let in', async () => {
-    const { server, report, older } = await aWindowBehind();
+  /**
+   * Links the member's report to the server through a line that breaks once the first
+   * part of its first sync is in, and comes back; resolves once the rest has come by a
+   * catch-up (the status line counted it).
+   */
+  async function linkThroughABreak(server: SyncServer, report: OpenReport, older: OpenReport, dataDir: string): Promise<ReturnType<typeof linked>> {
+    // About a part a second: the line can break between two.
     const relay = await cuttableLink(server.port, 60 * 1024);
     cleanups.push(() => relay.close());
+    const before = bodyOf(older.doc).toString();
+    let cut = false;
+    older.doc.on('update', () => {
+      if (cut || bodyOf(older.doc).toString() === before) return;
+      cut = true;
+      relay.cut();
+      setTimeout(() => relay.restore(), 300);
+    });
+    const member = linked(older, dataDir);
+    member.links.connect(`ws://127.0.0.1:${relay.port}`);
+    await waitFor(() => cut && inSync(member.links) && bodyOf(older.doc).length === bodyOf(report.doc).length, 60_000, 'the member to be in sync');
+    expect(member.statuses.some((status) => status.transfer !== null && status.server !== null && status.state === 'syncing')).toBe(true);
+    return member;
+  }
+
+  it('text waiting in the member\'s report that the caught-up rest would let in misplaced is dropped, not let in', async () => {
+    const { server, report, older, dir } = await aWindowBehind();
     // "Z" (from a meeting's host, say) waits for the last character of the report's last
     // paragraph, and goes before that paragraph's first one: misplaced once it comes.
     const last = (bodyOf(report.doc).get(bodyOf(report.doc).length - 1) as Y.XmlElement).get(0) as Y.XmlText;
@@ -772,43 +794,16 @@ describe('a report too large for one message to its server', () => {
     const end = { client: first.client, clock: first.clock + last.length - 1 };
     Y.applyUpdate(older.doc, craftedUpdate([{ client: 2, text: 'Z', origin: end, rightOrigin: first }]), Origin.remote);
     expect(older.doc.store.pendingStructs).not.toBeNull();
-    const before = bodyOf(older.doc).toString();
-    let cut = false;
-    older.doc.on('update', () => {
-      if (cut || bodyOf(older.doc).toString() === before) return;
-      cut = true;
-      relay.cut();
-      setTimeout(() => relay.restore(), 300);
-    });
-    const member = linked(older, join(tempDir(), 'data-member'));
-    member.links.connect(`ws://127.0.0.1:${relay.port}`);
-    await waitFor(() => cut && inSync(member.links) && bodyOf(older.doc).length === bodyOf(report.doc).length, 60_000, 'the member to be in sync');
-    expect(member.statuses.some((status) => status.transfer !== null && status.server !== null && status.state === 'syncing')).toBe(true);
+    await linkThroughABreak(server, report, older, join(dir, 'data-member'));
     expect(older.doc.store.pendingStructs).toBeNull();
     expect(bodyOf(older.doc).toString()).toBe(bodyOf(report.doc).toString());
   }, 90_000);
 
   it("a member's window is not shown the parts of a first sync that broke off midway: it is shown the report once the rest is caught up", async () => {
     const { server, report, older, dir, seen, sent } = await aWindowBehind();
-    const before = bodyOf(older.doc).toString();
-    // About a part a second: the line can break between two.
-    const relay = await cuttableLink(server.port, 60 * 1024);
-    cleanups.push(() => relay.close());
-
-    // The line breaks once the first part is in the member's report, and comes back.
-    let cut = false;
-    older.doc.on('update', () => {
-      if (cut || bodyOf(older.doc).toString() === before) return;
-      cut = true;
-      relay.cut();
-      setTimeout(() => relay.restore(), 300);
-    });
-    const member = linked(older, join(dir, 'data-member'));
-    member.links.connect(`ws://127.0.0.1:${relay.port}`);
-    await waitFor(() => cut && inSync(member.links) && bodyOf(older.doc).length === bodyOf(report.doc).length, 60_000, 'the member to be in sync');
+    await linkThroughABreak(server, report, older, join(dir, 'data-member'));
+    // The window saw only the whole.
     await waitFor(() => seen.length > 0, 5_000, 'the window to be shown the report');
-    // The rest came by a catch-up (the status line counted it), and the window saw only the whole.
-    expect(member.statuses.some((status) => status.transfer !== null && status.server !== null && status.state === 'syncing')).toBe(true);
     // (Then the window's editor gives the new paragraphs ids, as for any report.)
     expect(seen[0]).toBe(sent);
   }, 90_000);
