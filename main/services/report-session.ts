@@ -154,7 +154,7 @@ export class ReportSession {
    * report, its file and every server, which would refuse this member's link for it.
    */
   private readonly dropMisplacedWaiting = (update: Uint8Array): void => {
-    if (this.doc.store.pendingStructs) dropMisplacedWaiting(this.doc, update);
+    dropMisplacedWaiting(this.doc, update);
   };
 
   get peerCount(): number {
