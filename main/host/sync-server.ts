@@ -31,19 +31,44 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-const { values } = parseArgs({
-  options: {
-    port: { type: 'string', short: 'p' },
-    host: { type: 'string', short: 'h' },
-    data: { type: 'string', short: 'd' },
-    redis: { type: 'string' },
-    'max-message-bytes': { type: 'string' },
-    help: { type: 'boolean' },
-  },
-  strict: true,
-});
+const USAGE = `Usage: sync-server [--port N] [--host H] [--data DIR] [--redis redis://HOST:PORT] [--max-message-bytes N]
+
+  -p, --port N               port to listen on; 0 takes a free one (PLENARY_PORT, default 4455)
+  -h, --host H               interface to listen on (PLENARY_HOST, default 127.0.0.1)
+  -d, --data DIR             folder of the report files (PLENARY_DATA, default ./plenary-data)
+      --redis URL            a Redis every server of the same folder shares (PLENARY_REDIS)
+      --max-message-bytes N  the largest message a client may send (PLENARY_MAX_MESSAGE_BYTES, default 16 MiB)
+
+Prints "Plenary sync server at ws://HOST:N" once ready and JSON log lines on stderr;
+SIGTERM or SIGINT stop it cleanly.
+`;
+
+function parseFlags(): ReturnType<typeof parseFlagsOrThrow> {
+  try {
+    return parseFlagsOrThrow();
+  } catch (error) {
+    // (Node's message goes on with advice about positional arguments, which this command has none of.)
+    return fail(`${(error as Error).message.split('. ')[0]}.\n\n${USAGE}`);
+  }
+}
+
+function parseFlagsOrThrow() {
+  return parseArgs({
+    options: {
+      port: { type: 'string', short: 'p' },
+      host: { type: 'string', short: 'h' },
+      data: { type: 'string', short: 'd' },
+      redis: { type: 'string' },
+      'max-message-bytes': { type: 'string' },
+      help: { type: 'boolean' },
+    },
+    strict: true,
+  }).values;
+}
+
+const values = parseFlags();
 if (values.help) {
-  process.stdout.write('Usage: sync-server [--port N] [--host H] [--data DIR] [--redis redis://HOST:PORT] [--max-message-bytes N]\n');
+  process.stdout.write(USAGE);
   process.exit(0);
 }
 
@@ -59,7 +84,6 @@ if (redisUrl && !/^redis:\/\//.test(redisUrl)) fail(`Invalid Redis URL: ${redisU
 logUnhandledRejections((reason) => log('error', 'process.unhandled_rejection', { reason }));
 try {
   const server = await startSyncServer({ host, port, dataDir, redisUrl, maxMessageBytes, log });
-  process.stdout.write(`Plenary sync server at ${server.url}\n`);
   const stop = (signal: string): void => {
     log('info', 'server.signal', { signal });
     server.close().then(
@@ -72,6 +96,8 @@ try {
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
+  // (Said once a SIGTERM would stop it cleanly: a service manager may send one at once.)
+  process.stdout.write(`Plenary sync server at ${server.url}\n`);
 } catch (error) {
   log('error', 'server.start_failed', { reason: (error as Error).message });
   process.exit(1);

@@ -104,6 +104,25 @@ describe('sync server process', () => {
     expect(reader.doc.getArray('items').toArray()).toEqual(Array.from({ length: 200 }, (_, i) => i));
   });
 
+  it('answers a mistyped flag with what is wrong and its usage, not a stack trace', async () => {
+    for (const [args, problem] of [[['--prot', '4455'], "Unknown option '--prot'."], [['--port'], 'argument missing'], [['4455'], "Unexpected argument '4455'."]] as const) {
+      const failure = await run(process.execPath, [join(ROOT, 'main/host/sync-server.ts'), ...args], { cwd: ROOT, timeout: 30_000 }).then(() => null, (error: { code: number; stderr: string }) => error);
+      expect(failure?.code, args.join(' ')).toBe(2);
+      expect(failure?.stderr.split('\n')[0]).toContain(problem);
+      expect(failure?.stderr).toContain('Usage: sync-server');
+      expect(failure?.stderr).not.toMatch(/^\s+at /m);
+    }
+  });
+
+  it('stops cleanly on a SIGTERM sent the moment it says it is ready (as a service manager may)', async () => {
+    for (let i = 0; i < 10; i++) {
+      const server = await startServerProcess({ dataDir: tempDir() });
+      const stopped = await server.stop('SIGTERM');
+      expect(stopped, `start ${i}`).toEqual({ code: 0, signal: null });
+      await waitFor(() => server.logLines.some((line) => JSON.parse(line).event === 'server.stopped'), 5_000, 'the stopped line');
+    }
+  });
+
   it('refuses a report id that is not one, in the path or in a message', async () => {
     const server = await serve();
     const status = await new Promise<number>((resolve) => {
