@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as Y from 'yjs';
-import { connectClient, cuttableLink, hasRedis, lockReportFile, sendRawUpdates, startRedis, startServerProcess, storedText, tempDir, waitFor, type RedisProcess, type ServerProcess, type TestClient } from './fixtures/sync/harness.ts';
+import { connectClient, cuttableLink, hasRedis, lockReportFile, refusedServerProcess, sendRawUpdates, startRedis, startServerProcess, storedText, tempDir, waitFor, type RedisProcess, type ServerProcess, type TestClient } from './fixtures/sync/harness.ts';
 import { decodeRelayBatch, encodeRelayBatch, RelaySequences } from '../../main/services/sync/redis-relay.ts';
 import { sendInParts } from '../../main/services/sync/send-in-parts.ts';
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
@@ -44,6 +44,16 @@ function client(url: string, report: string): TestClient {
 }
 
 describe.skipIf(!hasRedis)('two server processes through Redis', () => {
+  it('share their data folder, which a server without Redis is refused', async () => {
+    const refused = await refusedServerProcess({ dataDir: sharedDataDir });
+    expect(refused.code).toBe(1);
+    expect(refused.lastLog.reason).toContain(`Another Plenary sync server is serving the data folder ${sharedDataDir}.`);
+    // A third with the same Redis is welcome.
+    const third = await startServerProcess({ dataDir: sharedDataDir, args: ['--redis', redisUrl] });
+    const stopped = await third.stop('SIGTERM');
+    expect(stopped, third.logLines.join('\n')).toEqual({ code: 0, signal: null });
+  });
+
   it('converges clients connected to different processes', async () => {
     const [one, two] = servers as [ServerProcess, ServerProcess];
     expect(one.port).not.toBe(two.port);

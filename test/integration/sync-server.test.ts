@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
-import { connectClient, ROOT, startServerProcess, tempDir, waitFor, type ServerProcess, type TestClient } from './fixtures/sync/harness.ts';
+import { connectClient, refusedServerProcess, ROOT, startServerProcess, tempDir, waitFor, type ServerProcess, type TestClient } from './fixtures/sync/harness.ts';
 import { startSyncServer, type SyncServer } from '../../main/services/sync/server.ts';
 import { silentLogger } from '../../main/services/sync/log.ts';
 import { spawnNode } from '../support/spawn-node.ts';
@@ -121,6 +121,32 @@ describe('sync server process', () => {
       expect(stopped, `start ${i}`).toEqual({ code: 0, signal: null });
       await waitFor(() => server.logLines.some((line) => JSON.parse(line).event === 'server.stopped'), 5_000, 'the stopped line');
     }
+  });
+
+  it('refuses a data folder another server serves without Redis, and takes it once that server is gone, even killed', async () => {
+    const dataDir = tempDir();
+    const first = await serve(dataDir);
+    const refused = await refusedServerProcess({ dataDir });
+    expect(refused.code).toBe(1);
+    expect(refused.lastLog).toMatchObject({ level: 'error', event: 'server.start_failed' });
+    expect(refused.lastLog.reason).toContain(`Another Plenary sync server is serving the data folder ${dataDir}.`);
+    expect(refused.lastLog.reason).toContain('--redis');
+    // Nor beside it with Redis: the one without would not hear what the others' members write.
+    const withRedis = await refusedServerProcess({ dataDir, args: ['--redis', 'redis://127.0.0.1:1'] });
+    expect(withRedis.code).toBe(1);
+    expect(withRedis.lastLog.reason).toContain(`A Plenary sync server without Redis is serving the data folder ${dataDir}.`);
+
+    // The first one serves on, undisturbed.
+    const writer = client(first.url, 'one-folder');
+    writer.doc.getMap('meta').set('title', 'Report of the WGIG');
+    await writer.settled();
+    // Killed, it leaves no lock behind: the next server takes the folder and what it stored.
+    await first.stop('SIGKILL');
+    writer.destroy();
+    const next = await serve(dataDir);
+    const reader = client(next.url, 'one-folder');
+    await reader.settled();
+    expect(reader.doc.getMap('meta').get('title')).toBe('Report of the WGIG');
   });
 
   it('refuses a report id that is not one, in the path or in a message', async () => {

@@ -26,6 +26,7 @@ import { DurableOutbox, outboxSender } from './durable-outbox.ts';
 import { redisExtension } from './redis-relay.ts';
 import { checkClientFrame, CloseCode, RefusedFrameError } from './frame-guard.ts';
 import { UpdateGuard } from './update-guard.ts';
+import { lockDataFolder } from './data-folder-lock.ts';
 import { neighbourOrderGuard } from './neighbour-order-guard.ts';
 import { bindPresenceToLastSpeaker } from './presence-binding.ts';
 import { skipEchoToSender } from './echo-free-broadcast.ts';
@@ -152,11 +153,22 @@ function authenticationHook(authorize: Authorize | undefined, remoteOf: (request
 }
 
 export async function startSyncServer(options: SyncServerOptions): Promise<SyncServer> {
+  if (!options.storage && !options.dataDir) throw new Error('A sync server needs a data folder.');
+  const lock = options.storage ? null : lockDataFolder(options.dataDir as string, { sharedThroughRedis: options.redisUrl !== undefined });
+  try {
+    const server = await serve(options);
+    return { ...server, close: (goodbye) => server.close(goodbye).finally(() => lock?.release()) };
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+}
+
+async function serve(options: SyncServerOptions): Promise<SyncServer> {
   const log = options.log ?? jsonLogger();
   const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   const maxReplyBytes = options.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES;
   const guard = new UpdateGuard({ maxBytes: maxMessageBytes, timeoutMs: options.decodeTimeoutMs });
-  if (!options.storage && !options.dataDir) throw new Error('A sync server needs a data folder.');
   const outbox = new DurableOutbox();
   /** A connection's socket and remote address, by the request Hocuspocus hands to its hooks. */
   const connectionOf = new WeakMap<Request, { socket: WebSocket; remote: string }>();
