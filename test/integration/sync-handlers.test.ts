@@ -6,7 +6,7 @@
  * other, and addresses refused before anything connects.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as Y from 'yjs';
@@ -16,10 +16,11 @@ import { ReportLinks } from '../../main/services/report-links.ts';
 import { startSyncServer, type SyncServer } from '../../main/services/sync/server.ts';
 import { silentLogger } from '../../main/services/sync/log.ts';
 import { startMeeting } from '../../main/services/sync/meeting-host.ts';
+import { fetchReport } from '../../main/services/sync/fetch-report.ts';
 import { guardedWebSocket } from '../../main/services/sync/guarded-socket.ts';
 import { HocuspocusProvider } from '@hocuspocus/provider';
 import { BLANK_REPORT_TEMPLATE } from '../../shared/report-template.ts';
-import { bodyOf } from '../../shared/ydoc.ts';
+import { bodyOf, readMeta } from '../../shared/ydoc.ts';
 import { ApiError, validateRequest } from '../../shared/api.ts';
 import { cuttableLink } from './fixtures/sync/harness.ts';
 import { namesIn, windowOf } from './session-peer.ts';
@@ -181,6 +182,31 @@ describe('Connect to server…', () => {
     expect(connections).toBe(calls);
     expect(ReportLinks.for(a, dataA).status().state).toBe('not-connected');
     expect(Y.encodeStateAsUpdate(a.doc)).toEqual(before);
+  });
+
+  it('a server that cannot open its copy of the report says so, not that access was refused, and leaves the file as it is', async () => {
+    const logged: Array<{ event: string; fields?: Record<string, unknown> }> = [];
+    const dataDir = tempDir();
+    const s = await startSyncServer({ dataDir, host: '127.0.0.1', port: 0, log: (_level, event, fields) => logged.push({ event, fields }) });
+    cleanups.push(() => s.close());
+    const { a, dataA } = oneReport();
+    const serverFile = join(dataDir, `${readMeta(a.doc).id}.plenary`);
+    const damaged = Buffer.from('Not a report: the disk lost this file. '.repeat(100));
+    writeFileSync(serverFile, damaged);
+    const before = Y.encodeStateAsUpdate(a.doc);
+    await handlersFor(a, dataA).connectServer(s.url);
+    await until(() => ReportLinks.for(a, dataA).status().linkEnded !== null, 'the refusal', 10_000);
+    expect(describeSync(ReportLinks.for(a, dataA).status())).toContain('The server cannot open its copy of this report; tell whoever runs it (your copy here is safe)');
+    expect(logged.find(({ event }) => event === 'report.load_failed')?.fields).toMatchObject({ report: readMeta(a.doc).id, file: serverFile, reason: expect.stringContaining('not a Plenary report') });
+    expect(readFileSync(serverFile)).toEqual(damaged);
+    expect(Y.encodeStateAsUpdate(a.doc)).toEqual(before);
+    // A newcomer fetching the report is told the same.
+    await expect(fetchReport({ url: s.url, reportId: readMeta(a.doc).id })).rejects.toThrow(`${s.url} cannot open its own copy of this report (its file there is damaged). Tell whoever runs it; nothing here was changed.`);
+    // Once whoever runs the server has moved the file away, the member's copy fills it again.
+    rmSync(serverFile);
+    expect((await handlersFor(a, dataA).connectServer(s.url)).linkEnded).toBeNull();
+    await until(() => ReportLinks.for(a, dataA).status().state === 'in-sync', 'the sync', 10_000);
+    expect(Y.encodeStateAsUpdate(s.hocuspocus.documents.get(readMeta(a.doc).id)!)).toEqual(Y.encodeStateAsUpdate(a.doc));
   });
 
   it('refuses addresses that are not ws:// or wss:// before anything connects', () => {

@@ -50,6 +50,7 @@ import { REPORT_EXTENSION } from '../report-store-schema.ts';
 import { assertValidReportId, isIncomingCopy } from '../../../shared/report-id.ts';
 import type { Logger } from './log.ts';
 import type { DurableOutbox } from './durable-outbox.ts';
+import { SERVER_COPY_UNUSABLE } from './refusal-message.ts';
 import { transactionsBegunWaiting, waitingIn, type Waiting } from './waiting-updates.ts';
 
 export interface PersistenceOptions {
@@ -146,7 +147,7 @@ export class SqlitePersistence implements Extension {
 
   async onLoadDocument({ documentName, document }: onLoadDocumentPayload): Promise<void> {
     if (isIncomingCopy(documentName)) return; // held in memory only (incoming-copies.ts)
-    const log = openOrCreate(this.fileOf(documentName), documentName);
+    const log = this.openReport(documentName);
     log.stopFlushTimer(); // syncWals does it off the event loop
     this.logs.set(documentName, log);
     this.documents.set(documentName, document);
@@ -176,6 +177,22 @@ export class SqlitePersistence implements Extension {
       if (this.waitingToWrite(documentName)) this.enqueue(documentName, null);
     });
     this.options.log('info', 'report.loaded', { report: documentName, rows: log.updateCount });
+  }
+
+  /**
+   * The report's file, made if it is new. One it cannot open (damaged, or another report's
+   * under this name) is left as it is; the refusal tells the member it is the server's
+   * copy, not their access, and the log names the file for whoever runs the server.
+   */
+  private openReport(reportId: string): ReportStore {
+    const file = this.fileOf(reportId);
+    try {
+      return openOrCreate(file, reportId);
+    } catch (error) {
+      this.options.log('error', 'report.load_failed', { report: reportId, file, reason: (error as Error).message });
+      // (No message: Hocuspocus prints a failed hook's message on stderr, once more.)
+      throw Object.assign(new Error(), { reason: SERVER_COPY_UNUSABLE });
+    }
   }
 
   /**

@@ -15,9 +15,17 @@ import { MAX_SERVER_FRAME_BYTES } from './guarded-socket.ts';
  */
 export const MEETING_FOR_ANOTHER_REPORT = 'This meeting is for another report.';
 
-type Refusal = 'access' | 'code' | 'too-many-codes' | 'another-report';
+/**
+ * A server's refusal of a report whose file it cannot open (damaged, or another report's
+ * under this id): not a matter of access, and nothing the member can mend but tell
+ * whoever runs the server, whose log says which file (`report.load_failed`).
+ */
+export const SERVER_COPY_UNUSABLE = 'The server cannot open its copy of this report.';
+
+type Refusal = 'access' | 'server-copy' | 'code' | 'too-many-codes' | 'another-report';
 
 function kindOf(meeting: boolean, reason: string | undefined): Refusal {
+  if (reason === SERVER_COPY_UNUSABLE) return 'server-copy';
   if (!meeting) return 'access';
   if (reason?.startsWith(TOO_MANY_WRONG_CODES)) return 'too-many-codes';
   return reason === MEETING_FOR_ANOTHER_REPORT ? 'another-report' : 'code';
@@ -27,6 +35,7 @@ function kindOf(meeting: boolean, reason: string | undefined): Refusal {
 export function refusalMessage(options: { meeting: boolean; reason?: string; where: string }): string {
   switch (kindOf(options.meeting, options.reason)) {
     case 'access': return `${options.where} did not let you in to this report. Ask the secretariat for access.`;
+    case 'server-copy': return `${options.where} cannot open its own copy of this report (its file there is damaged). Tell whoever runs it; nothing here was changed.`;
     case 'too-many-codes': return 'The meeting refused: too many wrong codes were tried. Wait a minute, check the code with the host, and try again.';
     case 'code': return 'The meeting did not accept this invitation\'s code. Ask the host for the current invitation (a new meeting has a new code).';
     case 'another-report': return 'This meeting is for another report. Open that report and connect again, or enter the meeting\'s whole invitation (with the report id) to fetch it.';
@@ -37,6 +46,7 @@ export function refusalMessage(options: { meeting: boolean; reason?: string; whe
 export function refusalNote(options: { meeting: boolean; reason?: string }): string {
   switch (kindOf(options.meeting, options.reason)) {
     case 'access': return 'The server did not let you in; ask the secretariat for access';
+    case 'server-copy': return 'The server cannot open its copy of this report; tell whoever runs it (your copy here is safe)';
     case 'too-many-codes': return 'Too many wrong meeting codes were tried; wait a minute';
     case 'code': return 'The meeting did not accept the code; ask the host for the invitation';
     case 'another-report': return 'The meeting is for another report; open that one, or enter the whole invitation';
