@@ -39,7 +39,7 @@ export function misplacedText(doc: Y.Doc, update: Uint8Array, pairs: NeighbourPa
   return { problem, dropped: problem === null ? dropMisplacedWaiting(doc, update) : [] };
 }
 
-/** Above this a client's waiting structs are dropped whole: they stand beyond any clock. */
+/** A clock no client reaches: a state vector claiming it for a client leaves none of that client's structs in a diff. */
 const BEYOND_ANY_CLOCK = Number.MAX_SAFE_INTEGER;
 
 /** What waits, without the structs of `clients` (v2, as Yjs keeps it). */
