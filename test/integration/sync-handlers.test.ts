@@ -196,7 +196,7 @@ describe('Connect to server…', () => {
     const before = Y.encodeStateAsUpdate(a.doc);
     await handlersFor(a, dataA).connectServer(s.url);
     await until(() => ReportLinks.for(a, dataA).status().linkEnded !== null, 'the refusal', 10_000);
-    expect(describeSync(ReportLinks.for(a, dataA).status())).toContain('The server cannot open its copy of this report; tell whoever runs it (your copy here is safe)');
+    expect(describeSync(ReportLinks.for(a, dataA).status())).toBe('The server cannot open its copy of this report; tell whoever runs it · your edits are kept here');
     expect(logged.find(({ event }) => event === 'report.load_failed')?.fields).toMatchObject({ report: readMeta(a.doc).id, file: serverFile, reason: expect.stringContaining('not a Plenary report') });
     expect(readFileSync(serverFile)).toEqual(damaged);
     expect(Y.encodeStateAsUpdate(a.doc)).toEqual(before);

@@ -46,7 +46,7 @@ export function refusalMessage(options: { meeting: boolean; reason?: string; whe
 export function refusalNote(options: { meeting: boolean; reason?: string }): string {
   switch (kindOf(options.meeting, options.reason)) {
     case 'access': return 'The server did not let you in; ask the secretariat for access';
-    case 'server-copy': return 'The server cannot open its copy of this report; tell whoever runs it (your copy here is safe)';
+    case 'server-copy': return 'The server cannot open its copy of this report; tell whoever runs it';
     case 'too-many-codes': return 'Too many wrong meeting codes were tried; wait a minute';
     case 'code': return 'The meeting did not accept the code; ask the host for the invitation';
     case 'another-report': return 'The meeting is for another report; open that one, or enter the whole invitation';
