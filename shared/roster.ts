@@ -55,6 +55,10 @@ export class RosterError extends Error {
 }
 
 const MEMBER_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+export function isMemberId(value: unknown): value is string {
+  return typeof value === 'string' && MEMBER_ID.test(value);
+}
 const MAX_NAME = 200;
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
 
