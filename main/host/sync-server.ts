@@ -5,9 +5,11 @@
  *   node dist/host/sync-server.mjs --port 4455 --data /var/lib/plenary   (service managers)
  *
  * Flags win over the environment (PLENARY_PORT, PLENARY_HOST, PLENARY_DATA,
- * PLENARY_REDIS, PLENARY_MAX_MESSAGE_BYTES). Defaults: host 127.0.0.1, port 4455, data
+ * PLENARY_REDIS, PLENARY_MAX_MESSAGE_BYTES, PLENARY_MEMBERS_ONLY=1). Defaults: host 127.0.0.1, port 4455, data
  * ./plenary-data. `--redis redis://127.0.0.1:6379` lets several processes serve the
- * same reports. Prints `Plenary sync server at ws://HOST:N` on stdout once it accepts
+ * same reports. `--members-only` admits each report's members only, by the keys on the
+server's copy of its roster (member-access.ts); without it anyone who knows a report's
+address may read and write it. Prints `Plenary sync server at ws://HOST:N` on stdout once it accepts
  * connections; everything else is JSON lines on stderr. SIGTERM/SIGINT stop it cleanly:
  * every acknowledged update is already committed, files are closed, exit code 0.
  */
@@ -15,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { startSyncServer } from '../services/sync/server.ts';
 import { jsonLogger } from '../services/sync/log.ts';
+import { membersOnly } from '../services/sync/member-access.ts';
 import { logUnhandledRejections } from './log-unhandled-rejections.ts';
 
 const log = jsonLogger();
@@ -31,13 +34,16 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-const USAGE = `Usage: sync-server [--port N] [--host H] [--data DIR] [--redis redis://HOST:PORT] [--max-message-bytes N]
+const USAGE = `Usage: sync-server [--port N] [--host H] [--data DIR] [--redis redis://HOST:PORT] [--max-message-bytes N] [--members-only]
 
   -p, --port N               port to listen on; 0 takes a free one (PLENARY_PORT, default 4455)
   -h, --host H               interface to listen on (PLENARY_HOST, default 127.0.0.1)
   -d, --data DIR             folder of the report files (PLENARY_DATA, default ./plenary-data)
       --redis URL            a Redis every server of the same folder shares (PLENARY_REDIS)
       --max-message-bytes N  the largest message a client may send (PLENARY_MAX_MESSAGE_BYTES, default 16 MiB)
+      --members-only         admit each report's members only, by the keys on the server's copy
+                             of its roster; observers read only (PLENARY_MEMBERS_ONLY=1). Without
+                             it, anyone who knows a report's address may read and write it.
 
 Prints "Plenary sync server at ws://HOST:N" once ready and JSON log lines on stderr;
 SIGTERM or SIGINT stop it cleanly.
@@ -60,6 +66,7 @@ function parseFlagsOrThrow() {
       data: { type: 'string', short: 'd' },
       redis: { type: 'string' },
       'max-message-bytes': { type: 'string' },
+      'members-only': { type: 'boolean' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -80,10 +87,12 @@ const redisUrl = values.redis ?? process.env.PLENARY_REDIS;
 const maxMessageBytes = Number(values['max-message-bytes'] ?? process.env.PLENARY_MAX_MESSAGE_BYTES ?? 16 * 1024 * 1024);
 if (!Number.isInteger(maxMessageBytes) || maxMessageBytes < 1024) fail('Invalid --max-message-bytes (at least 1024).');
 if (redisUrl && !/^redis:\/\//.test(redisUrl)) fail(`Invalid Redis URL: ${redisUrl}`);
+const onlyMembers = values['members-only'] ?? process.env.PLENARY_MEMBERS_ONLY === '1';
 
 logUnhandledRejections((reason) => log('error', 'process.unhandled_rejection', { reason }));
 try {
-  const server = await startSyncServer({ host, port, dataDir, redisUrl, maxMessageBytes, log });
+  const server = await startSyncServer({ host, port, dataDir, redisUrl, maxMessageBytes, log, authorize: onlyMembers ? membersOnly({ log }) : undefined });
+  log('info', 'server.access', { membersOnly: onlyMembers });
   const stop = (signal: string): void => {
     log('info', 'server.signal', { signal });
     server.close().then(

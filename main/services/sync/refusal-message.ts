@@ -22,10 +22,24 @@ export const MEETING_FOR_ANOTHER_REPORT = 'This meeting is for another report.';
  */
 export const SERVER_COPY_UNUSABLE = 'The server cannot open its copy of this report.';
 
-type Refusal = 'access' | 'server-copy' | 'code' | 'too-many-codes' | 'another-report';
+/** A members-only server's refusals (member-access.ts). */
+export const MEMBERS_ONLY_NOT_LISTED = 'This server admits the report\'s members only; its roster does not hold your key.';
+export const MEMBERS_ONLY_RETIRED = 'This server admits the report\'s members only; your entry on its roster is retired.';
+export const MEMBERS_ONLY_TOKEN_REFUSED = 'This server admits the report\'s members only; your app\'s proof of who you are was refused.';
+export const LINK_CLOCK_OFF = 'Your computer\'s clock is more than 15 minutes off the server\'s.';
+
+type Refusal = 'access' | 'server-copy' | 'code' | 'too-many-codes' | 'another-report' | 'not-listed' | 'retired' | 'clock';
+
+const SERVER_REFUSALS: ReadonlyMap<string, Refusal> = new Map([
+  [SERVER_COPY_UNUSABLE, 'server-copy'],
+  [MEMBERS_ONLY_NOT_LISTED, 'not-listed'],
+  [MEMBERS_ONLY_RETIRED, 'retired'],
+  [LINK_CLOCK_OFF, 'clock'],
+]);
 
 function kindOf(meeting: boolean, reason: string | undefined): Refusal {
-  if (reason === SERVER_COPY_UNUSABLE) return 'server-copy';
+  const known = reason === undefined ? undefined : SERVER_REFUSALS.get(reason);
+  if (known) return known;
   if (!meeting) return 'access';
   if (reason?.startsWith(TOO_MANY_WRONG_CODES)) return 'too-many-codes';
   return reason === MEETING_FOR_ANOTHER_REPORT ? 'another-report' : 'code';
@@ -36,6 +50,9 @@ export function refusalMessage(options: { meeting: boolean; reason?: string; whe
   switch (kindOf(options.meeting, options.reason)) {
     case 'access': return `${options.where} did not let you in to this report. Ask the secretariat for access.`;
     case 'server-copy': return `${options.where} cannot open its own copy of this report (its file there is damaged). Tell whoever runs it; nothing here was changed.`;
+    case 'not-listed': return `${options.where} admits this report's members only, and its copy of the roster does not hold your key. Ask the secretariat to enter you; if you have the report, say which entry is you in Roster ("This is me") and connect again.`;
+    case 'retired': return `${options.where} admits this report's members only, and your entry there is retired. Ask the secretariat if that is wrong.`;
+    case 'clock': return `${options.where} refused because this computer's clock is more than 15 minutes off. Set the date, time and time zone right, then connect again.`;
     case 'too-many-codes': return 'The meeting refused: too many wrong codes were tried. Wait a minute, check the code with the host, and try again.';
     case 'code': return 'The meeting did not accept this invitation\'s code. Ask the host for the current invitation (a new meeting has a new code).';
     case 'another-report': return 'This meeting is for another report. Open that report and connect again, or enter the meeting\'s whole invitation (with the report id) to fetch it.';
@@ -47,6 +64,9 @@ export function refusalNote(options: { meeting: boolean; reason?: string }): str
   switch (kindOf(options.meeting, options.reason)) {
     case 'access': return 'The server did not let you in; ask the secretariat for access';
     case 'server-copy': return 'The server cannot open its copy of this report; tell whoever runs it';
+    case 'not-listed': return 'The server admits members only and its roster does not hold your key; ask the secretariat, or say which entry is you in Roster';
+    case 'retired': return 'The server admits members only and your entry there is retired; ask the secretariat';
+    case 'clock': return 'The server refused: this computer\'s clock is more than 15 minutes off; set it right and connect again';
     case 'too-many-codes': return 'Too many wrong meeting codes were tried; wait a minute';
     case 'code': return 'The meeting did not accept the code; ask the host for the invitation';
     case 'another-report': return 'The meeting is for another report; open that one, or enter the whole invitation';

@@ -19,7 +19,8 @@ import { createServer, type IncomingMessage, type Server as HttpServer } from 'n
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
-import { Hocuspocus, type Extension, type onAuthenticatePayload } from '@hocuspocus/server';
+import { Hocuspocus, type Document, type Extension, type onAuthenticatePayload } from '@hocuspocus/server';
+import type * as Y from 'yjs';
 import { SqlitePersistence } from './persistence.ts';
 import { waitingLimit } from './waiting-limit.ts';
 import { DurableOutbox, outboxSender } from './durable-outbox.ts';
@@ -45,10 +46,13 @@ export type Access = 'write' | 'read' | 'deny';
 
 /**
  * Decides a connection's access from the token its provider sent
- * (`HocuspocusProvider({ token })`). Member keys (issue 3) plug in here.
+ * (`HocuspocusProvider({ token })`); `report()` loads the server's copy of the report
+ * (a members-only server reads its roster: member-access.ts). `{ deny: reason }` refuses
+ * with a reason the client is shown (the provider's `onAuthenticationFailed`).
  */
-/** `{ deny: reason }` refuses with a reason the client is shown (the provider's `onAuthenticationFailed`). */
-export type Authorize = (request: { token: string; reportId: string; headers: Headers; remote: string }) => Access | { deny: string } | Promise<Access | { deny: string }>;
+export type Authorize = (request: {
+  token: string; reportId: string; headers: Headers; remote: string; report: () => Promise<Y.Doc>;
+}) => Access | { deny: string } | Promise<Access | { deny: string }>;
 
 export interface SyncServerOptions {
   /** Folder of report files; required unless `storage` is given. */
@@ -141,7 +145,20 @@ function authenticationHook(authorize: Authorize | undefined, remoteOf: (request
       if (!authorize) return;
       // (A report's incoming copy is reached with the report's own access.)
       const reportId = reportOfDocument(payload.documentName) ?? payload.documentName;
-      const access = await authorize({ token: payload.token, reportId, headers: payload.requestHeaders, remote: remoteOf(payload.request) });
+      let loaded: Document | undefined;
+      const report = async (): Promise<Y.Doc> => {
+        loaded ??= await payload.instance.createDocument(reportId, payload.request, payload.socketId, payload.connectionConfig, payload.context);
+        return loaded;
+      };
+      let access: Awaited<ReturnType<Authorize>> = 'deny';
+      try {
+        access = await authorize({ token: payload.token, reportId, headers: payload.requestHeaders, remote: remoteOf(payload.request), report });
+      } finally {
+        // A report loaded for a connection that will not hold it (refused, or come for the
+        // report's incoming copy) goes again, unless someone else holds it.
+        const heldByThis = typeof access === 'string' && access !== 'deny' && payload.documentName === reportId;
+        if (loaded && !heldByThis) void payload.instance.unloadDocument(loaded);
+      }
       // The reason goes to the client. No message: Hocuspocus prints a failed hook's message
       // on stderr, once per refused attempt (an attacker's guesses too); refusals that
       // matter are logged by whoever refused (the meeting's wrong-code lines).

@@ -1,0 +1,52 @@
+/**
+ * A standing server that admits a report's members only (`--members-only`; DESIGN:
+ * "authenticating members by their keys; observers connect read-only"): every link
+ * brings a token signed with its member's key (shared/link-token.ts), and the server's
+ * own copy of the report's roster says who is in and how (shared/link-access.ts).
+ *
+ * A token is taken once: the server remembers the nonces of the tokens it took while they
+ * could still pass for fresh, so one copied off an unencrypted line opens nothing.
+ */
+import { checkLinkToken, LINK_TOKEN_MAX_SKEW_MS } from '../../../shared/link-token.ts';
+import { linkAccess } from '../../../shared/link-access.ts';
+import { readRoster } from '../../../shared/roster.ts';
+import type { Authorize } from './server.ts';
+import type { Logger } from './log.ts';
+import { LINK_CLOCK_OFF, MEMBERS_ONLY_NOT_LISTED, MEMBERS_ONLY_RETIRED, MEMBERS_ONLY_TOKEN_REFUSED } from './refusal-message.ts';
+
+export interface MemberAccessOptions {
+  log: Logger;
+  now?: () => number;
+  maxSkewMs?: number;
+}
+
+export function membersOnly(options: MemberAccessOptions): Authorize {
+  const now = options.now ?? Date.now;
+  const maxSkewMs = options.maxSkewMs ?? LINK_TOKEN_MAX_SKEW_MS;
+  /** Nonces taken, with when their token stops passing for fresh. */
+  const taken = new Map<string, number>();
+  const forgetStale = (at: number): void => {
+    for (const [nonce, until] of taken) if (until < at) taken.delete(nonce);
+  };
+  return async ({ token, reportId, remote, report }) => {
+    const at = now();
+    const check = checkLinkToken(token, reportId, at, maxSkewMs);
+    if (!check.ok) {
+      options.log('warn', 'access.token_refused', { report: reportId, remote, problem: check.problem });
+      return { deny: check.problem === 'clock' ? LINK_CLOCK_OFF : MEMBERS_ONLY_TOKEN_REFUSED };
+    }
+    forgetStale(at);
+    if (taken.has(check.nonce)) {
+      options.log('warn', 'access.token_replayed', { report: reportId, remote, key: check.key });
+      return { deny: MEMBERS_ONLY_TOKEN_REFUSED };
+    }
+    taken.set(check.nonce, check.atMs + maxSkewMs);
+    const decision = linkAccess(readRoster(await report()), check.key, check.member);
+    if ('refused' in decision) {
+      options.log('warn', 'access.refused', { report: reportId, remote, key: check.key, why: decision.refused });
+      return { deny: decision.refused === 'retired' ? MEMBERS_ONLY_RETIRED : MEMBERS_ONLY_NOT_LISTED };
+    }
+    options.log('info', 'access.granted', { report: reportId, remote, key: check.key, member: decision.member?.id ?? null, access: decision.access });
+    return decision.access;
+  };
+}
