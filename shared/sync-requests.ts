@@ -53,6 +53,8 @@ export interface SyncStatusView {
    * shown once a sync is long enough to wait for (a large backlog on a slow network).
    */
   transfer: { received: number; sent: number } | null;
+  /** The server lets this member read only (an observer): their edits stay in their copy. */
+  readOnly: boolean;
 }
 
 export interface MeetingInfo {
@@ -313,6 +315,7 @@ export function parseSyncStatus(value: unknown): SyncStatusView | null {
     meeting: meeting ? { url: String(meeting.url), code: String(meeting.code), invite: String(meeting.invite), shortInvite: String(meeting.shortInvite) } : null,
     sendingInParts: partsProgress(v.sendingInParts),
     transfer: transferOf(v.transfer),
+    readOnly: v.readOnly === true,
   };
 }
 

@@ -19,6 +19,7 @@ import { REPORT_EXTENSION } from './report-store-schema.ts';
 import { openReportFile, openReportList, type OpenReport } from './open-report.ts';
 import { FetchReportError, fetchReport } from './sync/fetch-report.ts';
 import { inviteIn, ReportLinks } from './report-links.ts';
+import { memberProof } from './sync/member-proof.ts';
 import { fileNameTitle, freshPath } from './file-names.ts';
 
 export interface JoinOptions {
@@ -82,6 +83,7 @@ export async function joinReport(options: JoinOptions): Promise<OpenReport> {
     try {
       doc = await fetchReport({
         url, reportId, token, timeoutMs: options.timeoutMs,
+        memberProof: token === undefined ? memberProof(options.dataDir, reportId, null) : undefined,
         onReceived: (bytes) => options.onProgress?.({ type: 'changesProgress', phase: 'fetching', done: bytes, total: 0 }),
         onResuming: (bytes) => options.onProgress?.({ type: 'changesProgress', phase: 'resuming', done: bytes, total: 0 }),
       });

@@ -21,6 +21,7 @@ import { MEETING_ENDED, meetingInterfaces, parseInvite, startMeeting, type Meeti
 import { isValidReportId } from '../../shared/report-id.ts';
 import type { Awareness } from 'y-protocols/awareness';
 import { relayAwareness, type AwarenessRelay } from './awareness-relay.ts';
+import { memberProof } from './sync/member-proof.ts';
 import { refusalNote, tooLargeNote } from './sync/refusal-message.ts';
 import { CloseCode } from './sync/frame-guard.ts';
 import { BacklogInParts, type LinkedTo, type PartsEnd } from './sync/backlog-in-parts.ts';
@@ -77,8 +78,12 @@ export class ReportLinks {
   /** Interface a meeting listens on; tests use 127.0.0.1. */
   private readonly meetingHost: string | undefined;
 
+  /** Where the user's identity is kept (their link tokens: member-proof.ts). */
+  private readonly dataDir: string;
+
   private constructor(report: OpenReport, dataDir: string, meetingHost?: string) {
     this.report = report;
+    this.dataDir = dataDir;
     this.remembered = new ServerLinks(dataDir);
     this.meetingHost = meetingHost;
     this.parts = new BacklogInParts({
@@ -112,6 +117,10 @@ export class ReportLinks {
     return id;
   }
 
+  private memberProof(reportId: string): () => string {
+    return memberProof(this.dataDir, reportId, this.report.doc);
+  }
+
   private reconnectRemembered(): void {
     try {
       const record = this.remembered.get(this.reportId());
@@ -133,14 +142,14 @@ export class ReportLinks {
       const parts = this.parts.view();
       const sendingInParts = parts ? { sent: parts.sent, total: parts.total, why: parts.why } : null;
       const transfer = this.catchingUp ? { received: this.catchingUp.received, sent: 0 } : null;
-      return { state: parts?.waiting ? 'offline' : 'syncing', pending: 0, lastSyncAt, server: url, inMeeting, ...ended, problem: null, meeting, sendingInParts, transfer };
+      return { state: parts?.waiting ? 'offline' : 'syncing', pending: 0, lastSyncAt, server: url, inMeeting, ...ended, problem: null, meeting, sendingInParts, transfer, readOnly: false };
     }
     if (!this.link || !this.linkStatus) {
       const record = this.safeRemembered();
-      return { state: 'not-connected', pending: 0, lastSyncAt: record?.lastSyncAt ?? null, server: null, inMeeting: false, ...ended, problem: null, meeting, sendingInParts: null, transfer: null };
+      return { state: 'not-connected', pending: 0, lastSyncAt: record?.lastSyncAt ?? null, server: null, inMeeting: false, ...ended, problem: null, meeting, sendingInParts: null, transfer: null, readOnly: false };
     }
     const s = this.linkStatus;
-    return { state: s.state, pending: s.pending, lastSyncAt: s.lastSyncAt?.toISOString() ?? null, server: this.link.url, inMeeting: this.link.token !== undefined, ...ended, problem: s.problem, meeting, sendingInParts: null, transfer: s.transfer };
+    return { state: s.state, pending: s.pending, lastSyncAt: s.lastSyncAt?.toISOString() ?? null, server: this.link.url, inMeeting: this.link.token !== undefined, ...ended, problem: s.problem, meeting, sendingInParts: null, transfer: s.transfer, readOnly: s.readOnly };
   }
 
   private safeRemembered(): { lastSyncAt?: string } | undefined {
@@ -176,11 +185,12 @@ export class ReportLinks {
     }
     this.closeLink();
     this.ended = null;
+    const memberProof = invite ? undefined : this.memberProof(reportId);
     const link = new ServerLink({
-      url, reportId, doc: this.report.doc, token, links: invite ? undefined : this.remembered,
+      url, reportId, doc: this.report.doc, token, memberProof, links: invite ? undefined : this.remembered,
       holdUntilSynced: (origin) => this.report.session.holdUpdatesFrom(origin),
     });
-    const linkedTo: LinkedTo = { url, address, token };
+    const linkedTo: LinkedTo = { url, address, token, memberProof };
     // (Handled after the provider has finished with the event it is telling us about.)
     link.onClosed((code, refusedHere, midSync) => {
       if (invite && code === MEETING_ENDED.code) queueMicrotask(() => this.endedByOtherSide(link, 'The meeting ended', new Date()));
@@ -272,12 +282,12 @@ export class ReportLinks {
    * A catch-up that gives up leaves the report as it was; the link calls again as before.
    */
   private async catchUp(catchingUp: CatchUpInProgress): Promise<void> {
-    const { url, address, token } = catchingUp;
+    const { url, address, token, memberProof } = catchingUp;
     this.stopLink();
     this.emit();
     try {
       const rest = await fetchReport({
-        url, reportId: this.reportId(), token,
+        url, reportId: this.reportId(), token, memberProof,
         base: { doc: this.report.doc, partBytes: partsAfterBreak(catchingUp.received) },
         signal: catchingUp.abort.signal,
         presence: (remote) => this.relayPresence(remote),

@@ -64,7 +64,9 @@ export function describeSync(status: SyncStatusView): string {
     case 'connecting': text = `Connecting to ${where}…${since}`; break;
     case 'syncing': text = status.sendingInParts ? inParts(status.sendingInParts, where)
       : `${status.pending > 0 ? `Syncing ${status.pending} update${status.pending === 1 ? '' : 's'}…` : 'Syncing…'}${transferred(status.transfer)}`; break;
-    case 'in-sync': text = `${status.inMeeting ? 'In the meeting · in sync' : 'In sync'}${last ? ` · ${last}` : ''}`; break;
+    case 'in-sync': text = status.readOnly
+      ? `In sync, read only: the server takes no edits from observers; yours stay here${last ? ` · ${last}` : ''}`
+      : `${status.inMeeting ? 'In the meeting · in sync' : 'In sync'}${last ? ` · ${last}` : ''}`; break;
   }
   if (status.problem && (status.state === 'offline' || status.state === 'connecting')) {
     text = `Cannot connect: ${status.problem}; ask whoever runs the server · edits are kept here${since}`;
@@ -143,7 +145,7 @@ export class SyncStatusLine {
     // Passing states are not said, what they lead to is: each attempt to reconnect goes
     // through "connecting", and a backlog being sent ends in "in sync".
     if (status.state === 'connecting' || status.state === 'syncing') return;
-    const key = [status.state, status.inMeeting, status.problem, status.linkEnded, status.meeting?.code].join('|');
+    const key = [status.state, status.inMeeting, status.readOnly, status.problem, status.linkEnded, status.meeting?.code].join('|');
     // The first status is what the page opened with, not a change.
     if (this.announcedKey !== null && key !== this.announcedKey) this.announcer.textContent = text;
     this.announcedKey = key;

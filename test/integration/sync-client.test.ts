@@ -79,7 +79,7 @@ describe("main's link to a sync server", () => {
     await waitFor(() => link.status.state === 'in-sync', 30_000, 'in sync again');
     expect(link.status.pending).toBe(0);
     expect(seen).toContain('syncing 3');
-    expect(describeSync({ state: 'syncing', pending: 3, lastSyncAt: null, server: server.url, inMeeting: false, linkEnded: null, linkEndedAt: null, problem: null, meeting: null, sendingInParts: null, transfer: null })).toBe('Syncing 3 updates…');
+    expect(describeSync({ state: 'syncing', pending: 3, lastSyncAt: null, server: server.url, inMeeting: false, linkEnded: null, linkEndedAt: null, problem: null, meeting: null, sendingInParts: null, transfer: null, readOnly: false })).toBe('Syncing 3 updates…');
   });
 
   describe('when the window hears that the network is back', () => {

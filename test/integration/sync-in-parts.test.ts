@@ -31,6 +31,9 @@ import { describeSync } from '../../renderer/sync-ui/sync-status.ts';
 import { addParagraph, addParagraphs } from '../unit/helpers/add-paragraph.ts';
 import { connectClient, cuttableLink, lineCarrying, sendsIn, tempDir, waitFor } from './fixtures/sync/harness.ts';
 import { craftedUpdate } from '../unit/helpers/crafted-updates.ts';
+import { membersOnly } from '../../main/services/sync/member-access.ts';
+import { Identity } from '../../main/services/identity.ts';
+import { addMember } from '../../shared/roster.ts';
 
 const LIMIT = 64 * 1024;
 
@@ -715,10 +718,16 @@ describe('a report too large for one message to its server', () => {
    * window (its own doc and editor, synced with main as the renderer is) with every body
    * it is shown from now on.
    */
-  async function aWindowBehind(): Promise<{ server: SyncServer; report: OpenReport; older: OpenReport; dir: string; seen: string[]; sent: string }> {
-    const server = await aServer({ maxReplyBytes: LIMIT });
+  /** With `membersOnly`, the server admits the report's members only, and the secretariat and the member are on its roster. */
+  async function aWindowBehind(options: { membersOnly?: boolean } = {}): Promise<{ server: SyncServer; report: OpenReport; older: OpenReport; dir: string; seen: string[]; sent: string }> {
+    const server = await aServer({ maxReplyBytes: LIMIT, authorize: options.membersOnly ? membersOnly({ log: silentLogger }) : undefined });
     const dir = tempDir();
     const report = createReportFile(join(dir, 'secretariat.plenary'), BLANK_REPORT_TEMPLATE, { title: 'Tunis draft' });
+    if (options.membersOnly) {
+      const person = { group: 'government', region: 'african', development: 'developing', gender: 'woman' } as const;
+      addMember(report.doc, { name: 'Secretariat', role: 'secretariat', publicKey: Identity.open(join(dir, 'data-secretariat')).publicKey(), ...person });
+      addMember(report.doc, { name: 'Member', role: 'member', publicKey: Identity.open(join(dir, 'data-member')).publicKey(), ...person });
+    }
     const older = openReportFile(report.saveCopyAs(join(dir, 'member.plenary')));
     addParagraphs(report.doc, 800, (i) => `${i + 1}. Internet governance is the development and application by governments, the private sector and civil society of shared principles. (${i})`);
     const secretariat = linked(report, join(dir, 'data-secretariat'));
@@ -806,5 +815,12 @@ describe('a report too large for one message to its server', () => {
     await waitFor(() => seen.length > 0, 5_000, 'the window to be shown the report');
     // (Then the window's editor gives the new paragraphs ids, as for any report.)
     expect(seen[0]).toBe(sent);
+  }, 90_000);
+
+  it('a members-only server lets the member catch up: each connection of the catch-up proves who they are', async () => {
+    const { server, report, older, dir } = await aWindowBehind({ membersOnly: true });
+    const member = await linkThroughABreak(server, report, older, join(dir, 'data-member'));
+    expect(bodyOf(older.doc).toString()).toBe(bodyOf(report.doc).toString());
+    expect(member.statuses.some((status) => status.linkEnded !== null)).toBe(false);
   }, 90_000);
 });

@@ -5,7 +5,7 @@ import type { SyncStatusView } from '../../shared/sync-requests.ts';
 
 const status = (change: Partial<SyncStatusView>): SyncStatusView => ({
   state: 'syncing', pending: 0, lastSyncAt: null, server: 'ws://h:1', inMeeting: false, linkEnded: null, linkEndedAt: null,
-  problem: null, meeting: null, sendingInParts: null, transfer: null, ...change,
+  problem: null, meeting: null, sendingInParts: null, transfer: null, readOnly: false, ...change,
 });
 
 describe('a report on its way in parts, as the status line says it', () => {

@@ -22,7 +22,7 @@ describe('web protocol framing', () => {
   test('a sync status keeps how much a long sync has moved, and drops counts that are not counts', () => {
     const status = {
       state: 'syncing', pending: 0, lastSyncAt: null, server: 'ws://h:1', inMeeting: false, linkEnded: null, linkEndedAt: null,
-      problem: null, meeting: null, sendingInParts: null, transfer: { received: 350_000, sent: 120 },
+      problem: null, meeting: null, sendingInParts: null, transfer: { received: 350_000, sent: 120 }, readOnly: false,
     } as const;
     expect(parseHostFrame(encodeEvent({ type: 'syncStatus', status }))).toEqual({ kind: 'event', event: { type: 'syncStatus', status } });
     for (const transfer of [{ received: -1, sent: 0 }, { received: 1.5, sent: 0 }, { received: '9', sent: 0 }, { sent: 0 }]) {
@@ -34,7 +34,7 @@ describe('web protocol framing', () => {
   test('a sync status keeps a send in parts with its reason, and drops one without a known reason', () => {
     const status = {
       state: 'offline', pending: 0, lastSyncAt: null, server: 'ws://h:1', inMeeting: false, linkEnded: null, linkEndedAt: null,
-      problem: null, meeting: null, sendingInParts: { sent: 3, total: 12, why: 'line-drops' }, transfer: null,
+      problem: null, meeting: null, sendingInParts: { sent: 3, total: 12, why: 'line-drops' }, transfer: null, readOnly: false,
     } as const;
     expect(parseHostFrame(encodeEvent({ type: 'syncStatus', status }))).toEqual({ kind: 'event', event: { type: 'syncStatus', status } });
     for (const sendingInParts of [{ sent: 3, total: 12 }, { sent: 3, total: 12, why: 'because' }, { sent: 13, total: 12, why: 'too-large' }]) {

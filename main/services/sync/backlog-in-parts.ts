@@ -44,6 +44,8 @@ export interface LinkedTo {
   /** As linked (a meeting's invitation): linked again once the work is done. */
   address: string;
   token: string | undefined;
+  /** For a server: the member's link token (member-proof.ts). */
+  memberProof?: () => string;
 }
 
 /** A run: where to, how far, and whether it was called off (another link, or none, taken meanwhile). */
@@ -146,7 +148,7 @@ export class BacklogInParts {
    */
   private async send(run: Run): Promise<void> {
     if (run.cancelled) return;
-    const { url, token } = run;
+    const { url, token, memberProof } = run;
     this.options.onChange();
     let failure: SendInPartsError | null = null;
     /** Whether the server stored a part this time (a send that breaks off after some is not fruitless). */
@@ -159,7 +161,7 @@ export class BacklogInParts {
       const partBytes = sizes[size] as number;
       let storedBefore: number | null = null;
       run.current = sendInParts({
-        url, reportId: this.options.reportId(), token, doc: this.options.doc, partBytes, resume, serverState: run.serverState,
+        url, reportId: this.options.reportId(), token, memberProof, doc: this.options.doc, partBytes, resume, serverState: run.serverState,
         presence: this.options.presence,
         onProgress: (sent, total) => {
           if (storedBefore !== null && sent > storedBefore) {

@@ -31,14 +31,21 @@ export interface SyncStatus {
   problem: string | null;
   /** While syncing: bytes received from the server and sent to it since the sync began. */
   transfer: { received: number; sent: number } | null;
+  /**
+   * The server lets this member read only (an observer on a members-only server): it
+   * takes none of their edits, which stay in their copy; in sync once the server's are in.
+   */
+  readOnly: boolean;
 }
 
 export interface ServerLinkOptions {
   url: string;
   reportId: string;
   doc: Y.Doc;
-  /** Sent to the server's access hook (member key, observer token). */
+  /** A meeting's code, sent to its access hook. */
   token?: string;
+  /** For a server: the member's link token, made afresh for each attempt (member-proof.ts). */
+  memberProof?: () => string;
   /** Where the link is remembered; the last sync time is updated there too. */
   links?: ServerLinks;
   /** Largest message taken from the server (guarded-socket.ts's default unless given; tests lower it). */
@@ -94,6 +101,8 @@ export class ServerLink {
   private readonly doc: Y.Doc;
   /** A sync step 1 is to go out at the end of this turn (askWhatServerLacks). */
   private askingWhatServerLacks = false;
+  /** The server said this connection may read only. */
+  private readOnly = false;
 
   constructor(options: ServerLinkOptions) {
     if (!isServerUrl(options.url)) throw new Error(`Not a ws:// or wss:// address: ${options.url}`);
@@ -106,14 +115,14 @@ export class ServerLink {
     this.stopTakingAsSent = takePartsAsSent(options.doc, (transaction) => this.syncing && transaction.origin === this.provider);
     const remembered = this.links?.get(options.reportId);
     const lastSyncAt = remembered?.url === options.url && remembered.lastSyncAt ? new Date(remembered.lastSyncAt) : null;
-    this.current = { state: 'connecting', pending: 0, lastSyncAt, problem: null, transfer: null };
+    this.current = { state: 'connecting', pending: 0, lastSyncAt, problem: null, transfer: null, readOnly: false };
     this.links?.set(options.reportId, { url: options.url, lastSyncAt: lastSyncAt?.toISOString() });
     const delay = options.backoff?.delayMs ?? 1_000;
     this.provider = new HocuspocusProvider({
       url: options.url,
       name: options.reportId,
       document: options.doc,
-      token: options.token ?? null,
+      token: options.token ?? options.memberProof ?? null,
       // Every frame from the server is checked before the provider sees it.
       WebSocketPolyfill: guardedWebSocket({
         url: options.url,
@@ -149,6 +158,7 @@ export class ServerLink {
       onStatus: ({ status }: { status: string }) => {
         this.socketState = status === 'connected' ? 'connected' : status === 'connecting' ? 'connecting' : 'offline';
         if (status === 'connecting') {
+          this.readOnly = false;
           this.moved = { received: 0, sent: 0 };
           this.serverState = null;
         }
@@ -173,6 +183,10 @@ export class ServerLink {
         // (The listeners first: one may keep what is held past the close, keepHeldPastClose.)
         if (!this.destroyed) for (const listener of [...this.closeListeners]) listener(event?.code ?? 1006, this.refusedHere, midSync);
         this.syncEnded();
+      },
+      onAuthenticated: ({ scope }: { scope?: string }) => {
+        this.readOnly = scope === 'readonly';
+        this.update();
       },
       onAuthenticationFailed: ({ reason }: { reason?: string }) => {
         if (this.destroyed) return;
@@ -251,7 +265,8 @@ export class ServerLink {
     let state: SyncState;
     if (this.socketState === 'offline') state = 'offline';
     else if (this.socketState === 'connecting') state = 'connecting';
-    else state = this.provider.isSynced && pending === 0 ? 'in-sync' : 'syncing';
+    // (A read-only server never acknowledges this copy's own edits: they are not its to wait for.)
+    else state = this.provider.isSynced && (pending === 0 || this.readOnly) ? 'in-sync' : 'syncing';
     let lastSyncAt = this.current.lastSyncAt;
     if (state === 'in-sync' && this.current.state !== 'in-sync') {
       lastSyncAt = new Date();
@@ -259,9 +274,9 @@ export class ServerLink {
     }
     if (state === 'syncing' && this.current.state !== 'syncing') this.movedBefore = { ...this.moved };
     const transfer = state === 'syncing' ? { received: this.moved.received - this.movedBefore.received, sent: this.moved.sent - this.movedBefore.sent } : null;
-    const next: SyncStatus = { state, pending, lastSyncAt, problem: this.problem, transfer };
+    const next: SyncStatus = { state, pending, lastSyncAt, problem: this.problem, transfer, readOnly: this.readOnly };
     const sameTransfer = next.transfer?.received === this.current.transfer?.received && next.transfer?.sent === this.current.transfer?.sent;
-    if (next.state === this.current.state && next.pending === this.current.pending && next.lastSyncAt === this.current.lastSyncAt && next.problem === this.current.problem && sameTransfer) return;
+    if (next.state === this.current.state && next.pending === this.current.pending && next.lastSyncAt === this.current.lastSyncAt && next.problem === this.current.problem && next.readOnly === this.current.readOnly && sameTransfer) return;
     this.current = next;
     for (const listener of [...this.listeners]) listener({ ...next });
   }

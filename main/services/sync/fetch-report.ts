@@ -47,6 +47,8 @@ export interface FetchReportOptions {
   reportId: string;
   /** A meeting's code. */
   token?: string;
+  /** For a server: the member's link token, made afresh for each attempt (member-proof.ts). */
+  memberProof?: () => string;
   /**
    * How long the server may send nothing at all before the fetch gives up. Not a limit
    * on the whole: a large report on a slow network takes minutes, and arrives.
@@ -149,7 +151,7 @@ export function fetchReport(options: FetchReportOptions): Promise<Y.Doc> {
       url: options.url,
       name: options.reportId,
       document: doc,
-      token: options.token ?? null,
+      token: options.token ?? options.memberProof ?? null,
       WebSocketPolyfill: guardedWebSocket({
         url: options.url,
         reportId: options.reportId,

@@ -92,8 +92,10 @@ const SLOW_NETWORK_BYTES_PER_SECOND = 32 * 1024;
 export interface SendInPartsOptions {
   url: string;
   reportId: string;
-  /** A meeting's code, or the server's access token. */
+  /** A meeting's code. */
   token?: string;
+  /** For a server: the member's link token, made afresh for each attempt (member-proof.ts). */
+  memberProof?: () => string;
   doc: Y.Doc;
   /** Largest part, in bytes of update. */
   partBytes: number;
@@ -242,7 +244,7 @@ export function sendInParts(options: SendInPartsOptions): PartsSending {
     url: resume ? withParam(options.url, RESUME_PARAM, '1') : options.url,
     name: incomingCopyName(options.reportId, uploadId),
     document: mirror,
-    token: options.token ?? null,
+    token: options.token ?? options.memberProof ?? null,
     awareness,
     WebSocketPolyfill: guardedWebSocket({
       url: options.url,

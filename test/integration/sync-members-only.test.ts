@@ -1,0 +1,248 @@
+/**
+ * A standing server that admits each report's members only (`--members-only`): the app
+ * proves who its member is with their identity key on every link, and the server's copy
+ * of the roster says who comes in — members to write, observers to read only, and
+ * nobody else — with messages that say what to do.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as Y from 'yjs';
+import { closeAllReports, createReportFile, openReportFile, type OpenReport } from '../../main/services/open-report.ts';
+import { syncHandlers, type SyncHandlers } from '../../main/services/sync-handlers.ts';
+import { ReportLinks } from '../../main/services/report-links.ts';
+import { startSyncServer, type SyncServer } from '../../main/services/sync/server.ts';
+import { membersOnly } from '../../main/services/sync/member-access.ts';
+import { Identity } from '../../main/services/identity.ts';
+import { BLANK_REPORT_TEMPLATE } from '../../shared/report-template.ts';
+import { bodyOf, readMeta } from '../../shared/ydoc.ts';
+import { addMember, readRoster, retireMember, type Member } from '../../shared/roster.ts';
+import { claimMember } from '../../shared/roster-claim.ts';
+import { makeLinkToken } from '../../shared/link-token.ts';
+import { describeSync } from '../../renderer/sync-ui/sync-status.ts';
+import { connectClient, startServerProcess } from './fixtures/sync/harness.ts';
+import { addParagraph } from '../unit/helpers/add-paragraph.ts';
+import type { LogFields } from '../../main/services/sync/log.ts';
+
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  closeAllReports();
+});
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'plenary-members-only-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+async function until(check: () => boolean | Promise<boolean>, what: string, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+function handlersFor(report: OpenReport, dataDir: string): SyncHandlers {
+  cleanups.push(() => ReportLinks.for(report, dataDir, { reconnect: false }).close());
+  return syncHandlers({
+    report, dataDir, publicKey: () => Identity.open(dataDir).publicKey(), chooseExportPath: (path) => path, chooseExportFolder: (path) => path,
+    chooseImportPaths: (paths) => paths, meetingHost: '127.0.0.1',
+    join: { folder: join(dataDir, 'Reports'), recentReports: () => [], opened: (joined) => joined.summary() },
+  });
+}
+
+function paragraphTexts(doc: Y.Doc): string[] {
+  return bodyOf(doc).toArray().map((node) => (node instanceof Y.XmlElement ? node.toArray().map((t) => (t instanceof Y.XmlText ? t.toString() : '')).join('') : ''));
+}
+
+const person = { group: 'government', region: 'african', development: 'developing', gender: 'woman' } as const;
+
+function enter(doc: Y.Doc, name: string, role: Member['role'], publicKey = ''): Member {
+  return addMember(doc, { name, role, publicKey, ...person });
+}
+
+async function membersOnlyServer(maxMessageBytes?: number): Promise<{ server: SyncServer; logged: Array<{ event: string; fields: LogFields }> }> {
+  const logged: Array<{ event: string; fields: LogFields }> = [];
+  const log = (_level: string, event: string, fields: LogFields = {}): void => {
+    logged.push({ event, fields });
+  };
+  const server = await startSyncServer({ dataDir: tempDir(), host: '127.0.0.1', port: 0, log, authorize: membersOnly({ log }), maxMessageBytes });
+  cleanups.push(() => server.close());
+  return { server, logged };
+}
+
+/**
+ * The chair's report on a members-only server, with the chair on its roster by their key
+ * (and whoever `prepare` enters), sent from the chair's app; `copyFor` saved a copy of it
+ * as sent (a member given the file by hand). The chair's app is then closed, so that a
+ * member's app in this same process finds no copy here, and the chair goes on as a stock
+ * client (`chairClient`) signing with their key.
+ */
+async function chairOnServer(prepare: (doc: Y.Doc) => void = () => {}, copyFor: string[] = []) {
+  const { server, logged } = await membersOnlyServer();
+  const dir = tempDir();
+  const chairData = join(dir, 'chair');
+  const chairKey = Identity.open(chairData);
+  const report = createReportFile(join(dir, 'chair.plenary'), BLANK_REPORT_TEMPLATE, { title: 'WGIG report' });
+  enter(report.doc, 'Chair', 'chair', chairKey.publicKey());
+  prepare(report.doc);
+  const reportId = readMeta(report.doc).id;
+  const copies = new Map(copyFor.map((name) => [name, report.saveCopyAs(join(dir, `${name}.plenary`))]));
+  await handlersFor(report, chairData).connectServer(server.url);
+  await until(() => ReportLinks.for(report, chairData).status().state === 'in-sync', 'the chair in sync');
+  await ReportLinks.for(report, chairData).close();
+  closeAllReports();
+  const chairClient = async (): Promise<Y.Doc> => {
+    const token = makeLinkToken(reportId, { publicKey: chairKey.publicKey(), member: '', sign: (message) => chairKey.sign(message) });
+    const client = connectClient(server.url, reportId, { token });
+    cleanups.push(() => client.destroy());
+    await client.settled();
+    return client.doc;
+  };
+  const serverCopy = async (): Promise<Y.Doc> => {
+    const direct = await server.hocuspocus.openDirectConnection(reportId);
+    const copy = new Y.Doc();
+    Y.applyUpdate(copy, Y.encodeStateAsUpdate(direct.document!));
+    await direct.disconnect();
+    return copy;
+  };
+  return { server, logged, dir, reportId, chairKey, chairClient, serverCopy, copies };
+}
+
+describe('a members-only server', () => {
+  it('lets the report\'s members in by their keys, and refuses anyone else with a message saying what to do, the server\'s copy unchanged', async () => {
+    const { server, logged, dir, reportId, chairClient, serverCopy } = await chairOnServer();
+    addParagraph(await chairClient(), 'The chair\'s paragraph.');
+    await until(async () => paragraphTexts(await serverCopy()).includes('The chair\'s paragraph.'), 'the chair\'s edit on the server');
+    const before = Y.encodeStateAsUpdate(await serverCopy());
+
+    // A stranger's app (its own key, on no roster) asks for the report by its address.
+    const stranger = join(dir, 'stranger');
+    const strangerReport = createReportFile(join(dir, 'stranger-start.plenary'), BLANK_REPORT_TEMPLATE);
+    await expect(handlersFor(strangerReport, stranger).joinReport(`${server.url}/${reportId}`)).rejects.toThrow(
+      `${server.url} admits this report's members only, and its copy of the roster does not hold your key. Ask the secretariat to enter you; if you have the report, say which entry is you in Roster ("This is me") and connect again.`,
+    );
+    expect(logged.find(({ event }) => event === 'access.refused')?.fields).toMatchObject({ report: reportId, key: Identity.open(stranger).publicKey(), why: 'not-listed' });
+    // A stock client with no token at all, and one with a token that is not one.
+    for (const token of [undefined, 'let me in']) {
+      const outsider = connectClient(server.url, reportId, { token });
+      cleanups.push(() => outsider.destroy());
+      outsider.doc.getMap('meta').set('title', 'Defaced');
+      await until(() => logged.filter(({ event }) => event === 'access.token_refused').length >= (token ? 2 : 1), 'the refusal logged');
+    }
+    expect(Y.encodeStateAsUpdate(await serverCopy())).toEqual(before);
+  });
+
+  it('lets an observer read the report but takes none of their edits, and their status line says so', async () => {
+    const dir = tempDir();
+    const observerData = join(dir, 'observer');
+    const { server, reportId, chairClient, serverCopy } = await chairOnServer((doc) => {
+      enter(doc, 'Observer', 'observer', Identity.open(observerData).publicKey());
+      addParagraph(doc, 'For the observers to read.');
+    });
+    const start = createReportFile(join(dir, 'observer-start.plenary'), BLANK_REPORT_TEMPLATE);
+    const joined = await handlersFor(start, observerData).joinReport(`${server.url}/${reportId}`);
+    const observerReport = openReportFile(joined.path);
+    expect(paragraphTexts(observerReport.doc)).toContain('For the observers to read.');
+    handlersFor(observerReport, observerData);
+    const links = ReportLinks.for(observerReport, observerData);
+    await until(() => links.status().state === 'in-sync', 'the observer linked');
+
+    addParagraph(observerReport.doc, 'An observer\'s edit.');
+    const chair = await chairClient();
+    addParagraph(chair, 'The chair goes on.');
+    await until(() => paragraphTexts(observerReport.doc).includes('The chair goes on.'), 'the chair\'s edit with the observer');
+    await until(() => links.status().state === 'in-sync' && links.status().pending > 0, 'the observer in sync, their edit their own');
+    expect(describeSync(links.status())).toMatch(/^In sync, read only: the server takes no edits from observers; yours stay here · \d{1,2}:\d\d\b/);
+    expect(paragraphTexts(await serverCopy())).not.toContain('An observer\'s edit.');
+    expect(paragraphTexts(chair)).not.toContain('An observer\'s edit.');
+    expect(paragraphTexts(observerReport.doc)).toContain('An observer\'s edit.');
+  });
+
+  it('lets in a member who said which entry is them in their copy before the server heard of it, and their claim reaches the server', async () => {
+    let ana: Member | undefined;
+    const { server, dir, serverCopy, copies } = await chairOnServer((doc) => {
+      ana = enter(doc, 'Ana', 'member');
+    }, ['ana']);
+    // Ana was given the report by hand, and says which entry is her.
+    const anaData = join(dir, 'ana');
+    const anaReport = openReportFile(copies.get('ana')!);
+    claimMember(anaReport.doc, ana!.id, Identity.open(anaData).publicKey());
+    await handlersFor(anaReport, anaData).connectServer(server.url);
+    await until(() => ReportLinks.for(anaReport, anaData).status().state === 'in-sync', 'Ana in sync');
+    addParagraph(anaReport.doc, 'Ana\'s paragraph.');
+    await until(async () => paragraphTexts(await serverCopy()).includes('Ana\'s paragraph.'), 'Ana\'s edit on the server');
+    expect(readRoster(await serverCopy()).get(ana!.id)?.publicKey).toBe(Identity.open(anaData).publicKey());
+  });
+
+  it('refuses a retired member, saying so, and leaves their copy as it was', async () => {
+    const dir = tempDir();
+    const boData = join(dir, 'bo');
+    let bo: Member | undefined;
+    const { server, chairClient, serverCopy, copies } = await chairOnServer((doc) => {
+      bo = enter(doc, 'Bo', 'member', Identity.open(boData).publicKey());
+    }, ['bo']);
+    retireMember(await chairClient(), bo!.id);
+    await until(async () => readRoster(await serverCopy()).get(bo!.id)?.retired !== undefined, 'Bo retired on the server');
+    const boReport = openReportFile(copies.get('bo')!);
+    const before = Y.encodeStateAsUpdate(boReport.doc);
+    await handlersFor(boReport, boData).connectServer(server.url);
+    await until(() => ReportLinks.for(boReport, boData).status().linkEnded !== null, 'Bo refused');
+    expect(describeSync(ReportLinks.for(boReport, boData).status())).toBe('The server admits members only and your entry there is retired; ask the secretariat · your edits are kept here');
+    expect(Y.encodeStateAsUpdate(boReport.doc)).toEqual(before);
+  });
+
+  it('takes a token once, and refuses one made by a clock far off', async () => {
+    const { server, reportId, chairKey, logged } = await chairOnServer();
+    const sign = (message: Uint8Array): string => chairKey.sign(message);
+    const copied = makeLinkToken(reportId, { publicKey: chairKey.publicKey(), member: '', sign });
+    const first = connectClient(server.url, reportId, { token: copied });
+    cleanups.push(() => first.destroy());
+    await first.settled();
+    const again = connectClient(server.url, reportId, { token: copied });
+    cleanups.push(() => again.destroy());
+    await until(() => logged.some(({ event }) => event === 'access.token_replayed'), 'the second use refused');
+    expect(again.provider.isSynced).toBe(false);
+
+    const skewed = makeLinkToken(reportId, { publicKey: chairKey.publicKey(), member: '', sign }, new Date(Date.now() - 60 * 60_000));
+    const late = connectClient(server.url, reportId, { token: skewed });
+    cleanups.push(() => late.destroy());
+    await until(() => logged.some(({ event, fields }) => event === 'access.token_refused' && fields.problem === 'clock'), 'the skewed token refused');
+    expect(late.provider.isSynced).toBe(false);
+  });
+
+  it('takes a report too large for one message in parts, each part with the member\'s proof', async () => {
+    const { server, logged } = await membersOnlyServer(64 * 1024);
+    const dir = tempDir();
+    const chairData = join(dir, 'chair');
+    const report = createReportFile(join(dir, 'chair.plenary'), BLANK_REPORT_TEMPLATE);
+    enter(report.doc, 'Chair', 'chair', Identity.open(chairData).publicKey());
+    for (let i = 0; i < 300; i++) addParagraph(report.doc, `Paragraph ${i}: ${'the stakeholders in their respective roles '.repeat(6)}`);
+    expect(Y.encodeStateAsUpdate(report.doc).length).toBeGreaterThan(64 * 1024);
+    await handlersFor(report, chairData).connectServer(server.url);
+    await until(() => ReportLinks.for(report, chairData).status().state === 'in-sync', 'the report sent in parts, and linked', 60_000);
+    const direct = await server.hocuspocus.openDirectConnection(readMeta(report.doc).id);
+    expect(paragraphTexts(direct.document!)).toEqual(paragraphTexts(report.doc));
+    await direct.disconnect();
+    expect(logged.filter(({ event }) => event === 'access.granted').length).toBeGreaterThan(1);
+    expect(logged.some(({ event }) => event === 'access.token_refused')).toBe(false);
+  });
+
+  it('is what `npm run server -- --members-only` starts', async () => {
+    const server = await startServerProcess({ dataDir: tempDir(), args: ['--members-only'] });
+    cleanups.push(() => server.stop('SIGKILL'));
+    const dir = tempDir();
+    const chairData = join(dir, 'chair');
+    const report = createReportFile(join(dir, 'chair.plenary'), BLANK_REPORT_TEMPLATE);
+    enter(report.doc, 'Chair', 'chair', Identity.open(chairData).publicKey());
+    await handlersFor(report, chairData).connectServer(server.url);
+    await until(() => ReportLinks.for(report, chairData).status().state === 'in-sync', 'the chair in sync');
+    const outsider = connectClient(server.url, readMeta(report.doc).id);
+    cleanups.push(() => outsider.destroy());
+    await until(() => server.logLines.some((line) => line.includes('"access.token_refused"')), 'the outsider refused');
+    expect(server.logLines.some((line) => line.includes('"server.access"') && line.includes('"membersOnly":true'))).toBe(true);
+  });
+});
