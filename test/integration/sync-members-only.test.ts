@@ -123,7 +123,7 @@ describe('a members-only server', () => {
     const stranger = join(dir, 'stranger');
     const strangerReport = createReportFile(join(dir, 'stranger-start.plenary'), BLANK_REPORT_TEMPLATE);
     await expect(handlersFor(strangerReport, stranger).joinReport(`${server.url}/${reportId}`)).rejects.toThrow(
-      `${server.url} admits this report's members only, and its copy of the roster does not hold your key. Ask the secretariat to enter you; if you have the report, say which entry is you in Roster ("This is me") and connect again.`,
+      `${server.url} admits this report's members only, and its copy of the roster does not hold your key. If you have the report, say which entry is you in Roster ("This is me") and connect again; if not, ask the secretariat for the report file.`,
     );
     expect(logged.find(({ event }) => event === 'access.refused')?.fields).toMatchObject({ report: reportId, key: Identity.open(stranger).publicKey(), why: 'not-listed' });
     // A stock client with no token at all, and one with a token that is not one.
@@ -176,6 +176,17 @@ describe('a members-only server', () => {
     addParagraph(anaReport.doc, 'Ana\'s paragraph.');
     await until(async () => paragraphTexts(await serverCopy()).includes('Ana\'s paragraph.'), 'Ana\'s edit on the server');
     expect(readRoster(await serverCopy()).get(ana!.id)?.publicKey).toBe(Identity.open(anaData).publicKey());
+  });
+
+  it('tells a member with the report who has not said which entry is them how to get in', async () => {
+    const { server, dir, copies } = await chairOnServer((doc) => {
+      enter(doc, 'Cy', 'member');
+    }, ['cy']);
+    const cyData = join(dir, 'cy');
+    const cyReport = openReportFile(copies.get('cy')!);
+    await handlersFor(cyReport, cyData).connectServer(server.url);
+    await until(() => ReportLinks.for(cyReport, cyData).status().linkEnded !== null, 'Cy refused');
+    expect(describeSync(ReportLinks.for(cyReport, cyData).status())).toBe('The server admits members only and its roster does not hold your key; say which entry is you in Roster ("This is me") and connect again · your edits are kept here');
   });
 
   it('refuses a retired member, saying so, and leaves their copy as it was', async () => {
