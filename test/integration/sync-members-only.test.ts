@@ -24,6 +24,7 @@ import { describeSync } from '../../renderer/sync-ui/sync-status.ts';
 import { connectClient, startServerProcess } from './fixtures/sync/harness.ts';
 import { addParagraph } from '../unit/helpers/add-paragraph.ts';
 import type { LogFields } from '../../main/services/sync/log.ts';
+import { MEMBERS_ONLY_RETIRED } from '../../main/services/sync/refusal-message.ts';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -240,6 +241,29 @@ describe('a members-only server', () => {
     await direct.disconnect();
     expect(logged.filter(({ event }) => event === 'access.granted').length).toBeGreaterThan(1);
     expect(logged.some(({ event }) => event === 'access.token_refused')).toBe(false);
+  });
+
+  it('a member refused while their backlog goes in parts (retired meanwhile) is told why by the link called again, and not called after', async () => {
+    // The link is let in and sends its first sync, too large; the parts' connection is refused,
+    // and so is the link that calls again after them, with the refusal the member is shown.
+    let asked = 0;
+    const server = await startSyncServer({
+      dataDir: tempDir(), host: '127.0.0.1', port: 0, log: () => {}, maxMessageBytes: 64 * 1024,
+      authorize: () => (++asked === 1 ? 'write' : { deny: MEMBERS_ONLY_RETIRED }),
+    });
+    cleanups.push(() => server.close());
+    const dir = tempDir();
+    const boData = join(dir, 'bo');
+    const report = createReportFile(join(dir, 'bo.plenary'), BLANK_REPORT_TEMPLATE);
+    for (let i = 0; i < 300; i++) addParagraph(report.doc, `Paragraph ${i}: ${'the stakeholders in their respective roles '.repeat(6)}`);
+    const before = Y.encodeStateAsUpdate(report.doc);
+    await handlersFor(report, boData).connectServer(server.url);
+    await until(() => ReportLinks.for(report, boData).status().linkEnded !== null, 'the parts to stop', 30_000);
+    expect(describeSync(ReportLinks.for(report, boData).status())).toBe('The server admits members only and your entry there is retired; ask the secretariat · your edits are kept here');
+    const calls = asked;
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect(asked).toBe(calls);
+    expect(Y.encodeStateAsUpdate(report.doc)).toEqual(before);
   });
 
   it('is what `npm run server -- --members-only` starts', async () => {
