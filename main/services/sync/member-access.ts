@@ -4,8 +4,8 @@
  * brings a token signed with its member's key (shared/link-token.ts), and the server's
  * own copy of the report's roster says who is in and how (shared/link-access.ts).
  *
- * A token is taken once: the server remembers the nonces of the tokens it took while they
- * could still pass for fresh, so one copied off an unencrypted line opens nothing.
+ * A token is taken once: the server remembers the nonces of the tokens that let someone in
+ * while they could still pass for fresh, so one copied off an unencrypted line opens nothing.
  */
 import { checkLinkToken, LINK_TOKEN_MAX_SKEW_MS } from '../../../shared/link-token.ts';
 import { linkAccess } from '../../../shared/link-access.ts';
@@ -40,9 +40,18 @@ export function membersOnly(options: MemberAccessOptions): Authorize {
       options.log('warn', 'access.token_replayed', { report: reportId, remote, key: check.key });
       return { deny: MEMBERS_ONLY_TOKEN_REFUSED };
     }
+    // Taken before the roster is read (two connections bringing it at once get one answer),
+    // and kept only if it lets someone in: a stranger's tokens, refused, fill no memory.
     taken.set(check.nonce, check.atMs + maxSkewMs);
-    const decision = linkAccess(readRoster(await report()), check.key, check.member);
+    let decision: ReturnType<typeof linkAccess>;
+    try {
+      decision = linkAccess(readRoster(await report()), check.key, check.member);
+    } catch (error) {
+      taken.delete(check.nonce);
+      throw error;
+    }
     if ('refused' in decision) {
+      taken.delete(check.nonce);
       options.log('warn', 'access.refused', { report: reportId, remote, key: check.key, why: decision.refused });
       return { deny: decision.refused === 'retired' ? MEMBERS_ONLY_RETIRED : MEMBERS_ONLY_NOT_LISTED };
     }
