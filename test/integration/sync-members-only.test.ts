@@ -20,6 +20,7 @@ import { bodyOf, readMeta } from '../../shared/ydoc.ts';
 import { addMember, readRoster, retireMember, type Member } from '../../shared/roster.ts';
 import { claimMember } from '../../shared/roster-claim.ts';
 import { makeLinkToken } from '../../shared/link-token.ts';
+import { generateKeyPair, signBytes } from '../../shared/signing.ts';
 import { describeSync } from '../../renderer/sync-ui/sync-status.ts';
 import { connectClient, startServerProcess } from './fixtures/sync/harness.ts';
 import { addParagraph } from '../unit/helpers/add-paragraph.ts';
@@ -135,6 +136,20 @@ describe('a members-only server', () => {
       await until(() => logged.filter(({ event }) => event === 'access.token_refused').length >= (token ? 2 : 1), 'the refusal logged');
     }
     expect(Y.encodeStateAsUpdate(await serverCopy())).toEqual(before);
+  });
+
+  it('does not keep a report in memory for connections it refused', async () => {
+    const { server, logged, reportId } = await chairOnServer();
+    await until(() => !server.hocuspocus.documents.has(reportId), 'the report unloaded once the chair left', 20_000);
+    const outsider = connectClient(server.url, reportId, { token: makeLinkToken(reportId, { publicKey: generateKeyPair().publicKey, member: '', sign: () => '00'.repeat(64) }) });
+    cleanups.push(() => outsider.destroy());
+    const stranger = generateKeyPair();
+    const signed = connectClient(server.url, reportId, { token: makeLinkToken(reportId, { publicKey: stranger.publicKey, member: '', sign: (message) => signBytes(message, stranger.privateKey) }) });
+    cleanups.push(() => signed.destroy());
+    await until(() => logged.some(({ event }) => event === 'access.refused'), 'the stranger refused');
+    // Loaded to read its roster, then let go of.
+    expect(logged.some(({ event }) => event === 'access.token_refused')).toBe(true);
+    await until(() => !server.hocuspocus.documents.has(reportId), 'the report unloaded again', 15_000);
   });
 
   it('lets an observer read the report but takes none of their edits, and their status line says so', async () => {

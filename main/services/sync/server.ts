@@ -138,6 +138,9 @@ function pinnedReport(url: string | undefined): string | null | undefined {
   return isValidReportId(id) ? id : undefined;
 }
 
+/** How long a report loaded only to decide a connection's access stays loaded for others. */
+const UNLOAD_UNHELD_AFTER_MS = 5_000;
+
 function authenticationHook(authorize: Authorize | undefined, remoteOf: (request: Request) => string): Extension {
   return {
     extensionName: 'PlenaryAccess',
@@ -155,9 +158,11 @@ function authenticationHook(authorize: Authorize | undefined, remoteOf: (request
         access = await authorize({ token: payload.token, reportId, headers: payload.requestHeaders, remote: remoteOf(payload.request), report });
       } finally {
         // A report loaded for a connection that will not hold it (refused, or come for the
-        // report's incoming copy) goes again, unless someone else holds it.
+        // report's incoming copy) goes again, unless someone holds it by then. Not at once:
+        // a member let in at the same moment may be about to attach to it.
         const heldByThis = typeof access === 'string' && access !== 'deny' && payload.documentName === reportId;
-        if (loaded && !heldByThis) void payload.instance.unloadDocument(loaded);
+        const document = loaded;
+        if (document && !heldByThis) setTimeout(() => void payload.instance.unloadDocument(document), UNLOAD_UNHELD_AFTER_MS).unref();
       }
       // The reason goes to the client. No message: Hocuspocus prints a failed hook's message
       // on stderr, once per refused attempt (an attacker's guesses too); refusals that
