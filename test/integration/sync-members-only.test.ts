@@ -22,7 +22,7 @@ import { claimMember } from '../../shared/roster-claim.ts';
 import { makeLinkToken } from '../../shared/link-token.ts';
 import { generateKeyPair, signBytes } from '../../shared/signing.ts';
 import { describeSync } from '../../renderer/sync-ui/sync-status.ts';
-import { connectClient, startServerProcess } from './fixtures/sync/harness.ts';
+import { connectClient, hasRedis, startRedis, startServerProcess } from './fixtures/sync/harness.ts';
 import { addParagraph } from '../unit/helpers/add-paragraph.ts';
 import type { LogFields } from '../../main/services/sync/log.ts';
 import { MEMBERS_ONLY_RETIRED } from '../../main/services/sync/refusal-message.ts';
@@ -294,5 +294,42 @@ describe('a members-only server', () => {
     cleanups.push(() => outsider.destroy());
     await until(() => server.logLines.some((line) => line.includes('"access.token_refused"')), 'the outsider refused');
     expect(server.logLines.some((line) => line.includes('"server.access"') && line.includes('"membersOnly":true'))).toBe(true);
+  });
+});
+
+describe.skipIf(!hasRedis)('members-only servers through Redis', () => {
+  it('let a member on one process and a member on the other work together, and refuse a stranger on either', async () => {
+    const redis = await startRedis();
+    cleanups.push(() => redis.stop());
+    const dataDir = tempDir();
+    const [one, two] = [
+      await startServerProcess({ dataDir, args: ['--members-only', '--redis', redis.url] }),
+      await startServerProcess({ dataDir, args: ['--members-only', '--redis', redis.url] }),
+    ];
+    cleanups.push(() => one.stop('SIGTERM'), () => two.stop('SIGTERM'));
+    const dir = tempDir();
+    const [chairData, anaData] = [join(dir, 'chair'), join(dir, 'ana')];
+    const report = createReportFile(join(dir, 'chair.plenary'), BLANK_REPORT_TEMPLATE);
+    enter(report.doc, 'Chair', 'chair', Identity.open(chairData).publicKey());
+    enter(report.doc, 'Ana', 'member', Identity.open(anaData).publicKey());
+    const anaReport = openReportFile(report.saveCopyAs(join(dir, 'ana.plenary')));
+    await handlersFor(report, chairData).connectServer(one.url);
+    await until(() => ReportLinks.for(report, chairData).status().state === 'in-sync', 'the chair in sync on one process');
+    await handlersFor(anaReport, anaData).connectServer(two.url);
+    await until(() => ReportLinks.for(anaReport, anaData).status().state === 'in-sync', 'Ana in sync on the other');
+    addParagraph(report.doc, 'From the chair, on one process.');
+    addParagraph(anaReport.doc, 'From Ana, on the other.');
+    await until(() => paragraphTexts(report.doc).includes('From Ana, on the other.') && paragraphTexts(anaReport.doc).includes('From the chair, on one process.'), 'both edits on both copies', 30_000);
+    const reportId = readMeta(report.doc).id;
+    for (const server of [one, two]) {
+      const stranger = generateKeyPair();
+      const outsider = connectClient(server.url, reportId, { token: makeLinkToken(reportId, { publicKey: stranger.publicKey, member: '', sign: (message) => signBytes(message, stranger.privateKey) }) });
+      cleanups.push(() => outsider.destroy());
+      outsider.doc.getMap('meta').set('title', 'Defaced');
+      await until(() => server.logLines.some((line) => line.includes('"access.refused"') && line.includes(stranger.publicKey)), 'the stranger refused');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(readMeta(report.doc).title).not.toBe('Defaced');
+    expect(readMeta(anaReport.doc).title).not.toBe('Defaced');
   });
 });
