@@ -5,13 +5,14 @@
  *   node dist/host/sync-server.mjs --port 4455 --data /var/lib/plenary   (service managers)
  *
  * Flags win over the environment (PLENARY_PORT, PLENARY_HOST, PLENARY_DATA,
- * PLENARY_REDIS, PLENARY_MAX_MESSAGE_BYTES, PLENARY_MEMBERS_ONLY=1). Defaults: host 127.0.0.1, port 4455, data
- * ./plenary-data. `--redis redis://127.0.0.1:6379` lets several processes serve the
- * same reports. `--members-only` admits each report's members only, by the keys on the
-server's copy of its roster (member-access.ts); without it anyone who knows a report's
-address may read and write it. Prints `Plenary sync server at ws://HOST:N` on stdout once it accepts
- * connections; everything else is JSON lines on stderr. SIGTERM/SIGINT stop it cleanly:
- * every acknowledged update is already committed, files are closed, exit code 0.
+ * PLENARY_REDIS, PLENARY_MAX_MESSAGE_BYTES, PLENARY_MEMBERS_ONLY=1). Defaults: host
+ * 127.0.0.1, port 4455, data ./plenary-data. `--redis redis://127.0.0.1:6379` lets
+ * several processes serve the same reports. `--members-only` admits each report's
+ * members only, by the keys on the server's copy of its roster (member-access.ts);
+ * without it anyone who knows a report's address may read and write it. Prints
+ * `Plenary sync server at ws://HOST:N` on stdout once it accepts connections;
+ * everything else is JSON lines on stderr. SIGTERM/SIGINT stop it cleanly: every
+ * acknowledged update is already committed, files are closed, exit code 0.
  */
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';

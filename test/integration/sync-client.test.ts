@@ -16,7 +16,7 @@ import { ServerLink, reconnectRemembered, type SyncState } from '../../main/serv
 import { ServerLinks, SERVER_LINKS_FILE } from '../../main/services/sync/server-links.ts';
 import { startMeeting, parseInvite, type Meeting } from '../../main/services/sync/meeting-host.ts';
 import { describeSync } from '../../renderer/sync-ui/sync-status.ts';
-import { addParagraph } from '../unit/helpers/add-paragraph.ts';
+import { addParagraph, paragraphTexts } from '../unit/helpers/add-paragraph.ts';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -27,12 +27,6 @@ function openNewReport(dir = tempDir()): OpenReport {
   const report = createReportFile(join(dir, 'report.plenary'), BLANK_REPORT_TEMPLATE);
   cleanups.push(() => report.close());
   return report;
-}
-
-function paragraphs(doc: Y.Doc): string[] {
-  return bodyOf(doc)
-    .toArray()
-    .map((node) => (node instanceof Y.XmlElement ? node.toArray().map((t) => (t instanceof Y.XmlText ? t.toString() : '')).join('') : ''));
 }
 
 async function serve(dataDir = tempDir(), port?: number): Promise<ServerProcess> {
@@ -144,18 +138,18 @@ describe("main's link to a sync server", () => {
     expect(link.status.lastSyncAt!.getTime()).toBeGreaterThanOrEqual(firstSync!.getTime());
     const other = client(server.url, reportId);
     await other.settled();
-    await waitFor(() => paragraphs(other.doc).includes('And a second paragraph.'), 20_000, 'backlog on the server');
-    expect(paragraphs(other.doc)).toContain('Written while the server was down.');
+    await waitFor(() => paragraphTexts(other.doc).includes('And a second paragraph.'), 20_000, 'backlog on the server');
+    expect(paragraphTexts(other.doc)).toContain('Written while the server was down.');
 
     // What another member writes arrives in the open report and in its file.
     addParagraph(other.doc, 'From another member.');
-    await waitFor(() => paragraphs(report.doc).includes('From another member.'), 20_000, 'remote paragraph');
+    await waitFor(() => paragraphTexts(report.doc).includes('From another member.'), 20_000, 'remote paragraph');
     const path = report.path;
     link.close();
     report.close();
     const reopened = openReportFile(path);
     cleanups.push(() => reopened.close());
-    expect(paragraphs(reopened.doc)).toContain('From another member.');
+    expect(paragraphTexts(reopened.doc)).toContain('From another member.');
 
     // Next run: the remembered server is used again.
     const again = reconnectRemembered(links, reportId, reopened.doc, { backoff: { delayMs: 50 } });
@@ -186,19 +180,19 @@ describe('hosting a meeting', () => {
     const z = craftedUpdate([{ client: 2, text: 'Z', origin: hostNext, rightOrigin: { client: start.client, clock: start.clock + 4 } }]);
     expect((await sendRawUpdates(meeting.url, reportId, [z], meeting.code)).acknowledged).toBe(1);
     report.doc.transact(() => paragraph.insert(6, 'X'), Origin.local);
-    await waitFor(() => paragraphs(guest.doc).includes('The WGXIG report.'), 10_000, 'the guest to see the host\'s edit');
-    expect(paragraphs(report.doc)).toContain('The WGXIG report.');
+    await waitFor(() => paragraphTexts(guest.doc).includes('The WGXIG report.'), 10_000, 'the guest to see the host\'s edit');
+    expect(paragraphTexts(report.doc)).toContain('The WGXIG report.');
     const late = client(meeting.url, reportId, meeting.code);
     await late.settled();
-    expect(paragraphs(late.doc)).toEqual(paragraphs(report.doc));
-    expect(paragraphs(guest.doc)).toEqual(paragraphs(report.doc));
+    expect(paragraphTexts(late.doc)).toEqual(paragraphTexts(report.doc));
+    expect(paragraphTexts(guest.doc)).toEqual(paragraphTexts(report.doc));
   });
 
   it('serves the open report to guests with the code, refuses others, and leaves every copy complete when stopped', async () => {
     const report = openNewReport();
     const reportId = readMeta(report.doc).id;
     addParagraph(report.doc, 'Draft before the meeting.');
-    const before = paragraphs(report.doc);
+    const before = paragraphTexts(report.doc);
     const meeting: Meeting = await startMeeting({ reportId, doc: report.doc, host: '127.0.0.1' });
     cleanups.push(() => meeting.stop());
     expect(meeting.code).toMatch(/^[A-Z2-9]{6}$/);
@@ -211,13 +205,13 @@ describe('hosting a meeting', () => {
     const guestA = client(meeting.url, reportId, meeting.code);
     const guestB = client(meeting.url, reportId, meeting.code.toLowerCase());
     await Promise.all([guestA.settled(), guestB.settled()]);
-    expect(paragraphs(guestA.doc)).toEqual(before);
+    expect(paragraphTexts(guestA.doc)).toEqual(before);
 
     addParagraph(guestA.doc, 'Guest A proposes.');
     addParagraph(report.doc, 'The host adds.');
     await guestA.settled();
-    await waitFor(() => paragraphs(guestB.doc).length === before.length + 2, 20_000, 'guest B to see all');
-    await waitFor(() => paragraphs(report.doc).includes('Guest A proposes.'), 20_000, 'host to see guest A');
+    await waitFor(() => paragraphTexts(guestB.doc).length === before.length + 2, 20_000, 'guest B to see all');
+    await waitFor(() => paragraphTexts(report.doc).includes('Guest A proposes.'), 20_000, 'host to see guest A');
 
     const intruder = client(meeting.url, reportId, 'WRONG1');
     const denied = await new Promise<string>((resolve) => intruder.provider.on('authenticationFailed', ({ reason }: { reason: string }) => resolve(reason)));
@@ -228,14 +222,14 @@ describe('hosting a meeting', () => {
     await meeting.stop();
     // Every copy keeps everything; the host's is in its file.
     const expected = [...before, 'Guest A proposes.', 'The host adds.'].sort();
-    expect(paragraphs(report.doc).sort()).toEqual(expected);
-    expect(paragraphs(guestA.doc).sort()).toEqual(expected);
-    expect(paragraphs(guestB.doc).sort()).toEqual(expected);
+    expect(paragraphTexts(report.doc).sort()).toEqual(expected);
+    expect(paragraphTexts(guestA.doc).sort()).toEqual(expected);
+    expect(paragraphTexts(guestB.doc).sort()).toEqual(expected);
     const path = report.path;
     report.close();
     const reopened = openReportFile(path);
     cleanups.push(() => reopened.close());
-    expect(paragraphs(reopened.doc).sort()).toEqual(expected);
+    expect(paragraphTexts(reopened.doc).sort()).toEqual(expected);
   });
 
   it('rations wrong codes: after a few from one computer even the right one is refused for a while, with a reason', async () => {

@@ -16,14 +16,14 @@ import { startSyncServer, type SyncServer } from '../../main/services/sync/serve
 import { membersOnly } from '../../main/services/sync/member-access.ts';
 import { Identity } from '../../main/services/identity.ts';
 import { BLANK_REPORT_TEMPLATE } from '../../shared/report-template.ts';
-import { bodyOf, readMeta } from '../../shared/ydoc.ts';
+import { readMeta } from '../../shared/ydoc.ts';
 import { addMember, readRoster, retireMember, type Member } from '../../shared/roster.ts';
 import { claimMember } from '../../shared/roster-claim.ts';
 import { makeLinkToken } from '../../shared/link-token.ts';
 import { generateKeyPair, signBytes } from '../../shared/signing.ts';
 import { describeSync } from '../../renderer/sync-ui/sync-status.ts';
-import { connectClient, hasRedis, startRedis, startServerProcess } from './fixtures/sync/harness.ts';
-import { addParagraph } from '../unit/helpers/add-paragraph.ts';
+import { connectClient, hasRedis, startRedis, startServerProcess, waitFor } from './fixtures/sync/harness.ts';
+import { addParagraph, paragraphTexts } from '../unit/helpers/add-paragraph.ts';
 import type { LogFields } from '../../main/services/sync/log.ts';
 import { MEMBERS_ONLY_RETIRED } from '../../main/services/sync/refusal-message.ts';
 
@@ -39,14 +39,6 @@ function tempDir(): string {
   return dir;
 }
 
-async function until(check: () => boolean | Promise<boolean>, what: string, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 function handlersFor(report: OpenReport, dataDir: string): SyncHandlers {
   cleanups.push(() => ReportLinks.for(report, dataDir, { reconnect: false }).close());
   return syncHandlers({
@@ -54,10 +46,6 @@ function handlersFor(report: OpenReport, dataDir: string): SyncHandlers {
     chooseImportPaths: (paths) => paths, meetingHost: '127.0.0.1',
     join: { folder: join(dataDir, 'Reports'), recentReports: () => [], opened: (joined) => joined.summary() },
   });
-}
-
-function paragraphTexts(doc: Y.Doc): string[] {
-  return bodyOf(doc).toArray().map((node) => (node instanceof Y.XmlElement ? node.toArray().map((t) => (t instanceof Y.XmlText ? t.toString() : '')).join('') : ''));
 }
 
 const person = { group: 'government', region: 'african', development: 'developing', gender: 'woman' } as const;
@@ -94,7 +82,7 @@ async function chairOnServer(prepare: (doc: Y.Doc) => void = () => {}, copyFor: 
   const reportId = readMeta(report.doc).id;
   const copies = new Map(copyFor.map((name) => [name, report.saveCopyAs(join(dir, `${name}.plenary`))]));
   await handlersFor(report, chairData).connectServer(server.url);
-  await until(() => ReportLinks.for(report, chairData).status().state === 'in-sync', 'the chair in sync');
+  await waitFor(() => ReportLinks.for(report, chairData).status().state === 'in-sync', 20_000, 'the chair in sync');
   await ReportLinks.for(report, chairData).close();
   closeAllReports();
   const chairClient = async (): Promise<Y.Doc> => {
@@ -118,7 +106,7 @@ describe('a members-only server', () => {
   it('lets the report\'s members in by their keys, and refuses anyone else with a message saying what to do, the server\'s copy unchanged', async () => {
     const { server, logged, dir, reportId, chairClient, serverCopy } = await chairOnServer();
     addParagraph(await chairClient(), 'The chair\'s paragraph.');
-    await until(async () => paragraphTexts(await serverCopy()).includes('The chair\'s paragraph.'), 'the chair\'s edit on the server');
+    await waitFor(async () => paragraphTexts(await serverCopy()).includes('The chair\'s paragraph.'), 20_000, 'the chair\'s edit on the server');
     const before = Y.encodeStateAsUpdate(await serverCopy());
 
     // A stranger's app (its own key, on no roster) asks for the report by its address.
@@ -133,23 +121,23 @@ describe('a members-only server', () => {
       const outsider = connectClient(server.url, reportId, { token });
       cleanups.push(() => outsider.destroy());
       outsider.doc.getMap('meta').set('title', 'Defaced');
-      await until(() => logged.filter(({ event }) => event === 'access.token_refused').length >= (token ? 2 : 1), 'the refusal logged');
+      await waitFor(() => logged.filter(({ event }) => event === 'access.token_refused').length >= (token ? 2 : 1), 20_000, 'the refusal logged');
     }
     expect(Y.encodeStateAsUpdate(await serverCopy())).toEqual(before);
   });
 
   it('does not keep a report in memory for connections it refused', async () => {
     const { server, logged, reportId } = await chairOnServer();
-    await until(() => !server.hocuspocus.documents.has(reportId), 'the report unloaded once the chair left', 20_000);
+    await waitFor(() => !server.hocuspocus.documents.has(reportId), 20_000, 'the report unloaded once the chair left');
     const outsider = connectClient(server.url, reportId, { token: makeLinkToken(reportId, { publicKey: generateKeyPair().publicKey, member: '', sign: () => '00'.repeat(64) }) });
     cleanups.push(() => outsider.destroy());
     const stranger = generateKeyPair();
     const signed = connectClient(server.url, reportId, { token: makeLinkToken(reportId, { publicKey: stranger.publicKey, member: '', sign: (message) => signBytes(message, stranger.privateKey) }) });
     cleanups.push(() => signed.destroy());
-    await until(() => logged.some(({ event }) => event === 'access.refused'), 'the stranger refused');
+    await waitFor(() => logged.some(({ event }) => event === 'access.refused'), 20_000, 'the stranger refused');
     // Loaded to read its roster, then let go of.
     expect(logged.some(({ event }) => event === 'access.token_refused')).toBe(true);
-    await until(() => !server.hocuspocus.documents.has(reportId), 'the report unloaded again', 15_000);
+    await waitFor(() => !server.hocuspocus.documents.has(reportId), 15_000, 'the report unloaded again');
   });
 
   it('lets an observer read the report but takes none of their edits, and their status line says so', async () => {
@@ -165,13 +153,13 @@ describe('a members-only server', () => {
     expect(paragraphTexts(observerReport.doc)).toContain('For the observers to read.');
     handlersFor(observerReport, observerData);
     const links = ReportLinks.for(observerReport, observerData);
-    await until(() => links.status().state === 'in-sync', 'the observer linked');
+    await waitFor(() => links.status().state === 'in-sync', 20_000, 'the observer linked');
 
     addParagraph(observerReport.doc, 'An observer\'s edit.');
     const chair = await chairClient();
     addParagraph(chair, 'The chair goes on.');
-    await until(() => paragraphTexts(observerReport.doc).includes('The chair goes on.'), 'the chair\'s edit with the observer');
-    await until(() => links.status().state === 'in-sync' && links.status().pending > 0, 'the observer in sync, their edit their own');
+    await waitFor(() => paragraphTexts(observerReport.doc).includes('The chair goes on.'), 20_000, 'the chair\'s edit with the observer');
+    await waitFor(() => links.status().state === 'in-sync' && links.status().pending > 0, 20_000, 'the observer in sync, their edit their own');
     expect(describeSync(links.status())).toMatch(/^In sync, read only: the server takes no edits from observers; yours stay here · \d{1,2}:\d\d\b/);
     expect(paragraphTexts(await serverCopy())).not.toContain('An observer\'s edit.');
     expect(paragraphTexts(chair)).not.toContain('An observer\'s edit.');
@@ -188,9 +176,9 @@ describe('a members-only server', () => {
     const anaReport = openReportFile(copies.get('ana')!);
     claimMember(anaReport.doc, ana!.id, Identity.open(anaData).publicKey());
     await handlersFor(anaReport, anaData).connectServer(server.url);
-    await until(() => ReportLinks.for(anaReport, anaData).status().state === 'in-sync', 'Ana in sync');
+    await waitFor(() => ReportLinks.for(anaReport, anaData).status().state === 'in-sync', 20_000, 'Ana in sync');
     addParagraph(anaReport.doc, 'Ana\'s paragraph.');
-    await until(async () => paragraphTexts(await serverCopy()).includes('Ana\'s paragraph.'), 'Ana\'s edit on the server');
+    await waitFor(async () => paragraphTexts(await serverCopy()).includes('Ana\'s paragraph.'), 20_000, 'Ana\'s edit on the server');
     expect(readRoster(await serverCopy()).get(ana!.id)?.publicKey).toBe(Identity.open(anaData).publicKey());
   });
 
@@ -201,7 +189,7 @@ describe('a members-only server', () => {
     const cyData = join(dir, 'cy');
     const cyReport = openReportFile(copies.get('cy')!);
     await handlersFor(cyReport, cyData).connectServer(server.url);
-    await until(() => ReportLinks.for(cyReport, cyData).status().linkEnded !== null, 'Cy refused');
+    await waitFor(() => ReportLinks.for(cyReport, cyData).status().linkEnded !== null, 20_000, 'Cy refused');
     expect(describeSync(ReportLinks.for(cyReport, cyData).status())).toBe('The server admits members only and its roster does not hold your key; say which entry is you in Roster ("This is me") and connect again · your edits are kept here');
   });
 
@@ -213,11 +201,11 @@ describe('a members-only server', () => {
       bo = enter(doc, 'Bo', 'member', Identity.open(boData).publicKey());
     }, ['bo']);
     retireMember(await chairClient(), bo!.id);
-    await until(async () => readRoster(await serverCopy()).get(bo!.id)?.retired !== undefined, 'Bo retired on the server');
+    await waitFor(async () => readRoster(await serverCopy()).get(bo!.id)?.retired !== undefined, 20_000, 'Bo retired on the server');
     const boReport = openReportFile(copies.get('bo')!);
     const before = Y.encodeStateAsUpdate(boReport.doc);
     await handlersFor(boReport, boData).connectServer(server.url);
-    await until(() => ReportLinks.for(boReport, boData).status().linkEnded !== null, 'Bo refused');
+    await waitFor(() => ReportLinks.for(boReport, boData).status().linkEnded !== null, 20_000, 'Bo refused');
     expect(describeSync(ReportLinks.for(boReport, boData).status())).toBe('The server admits members only and your entry there is retired; ask the secretariat · your edits are kept here');
     expect(Y.encodeStateAsUpdate(boReport.doc)).toEqual(before);
   });
@@ -231,13 +219,13 @@ describe('a members-only server', () => {
     await first.settled();
     const again = connectClient(server.url, reportId, { token: copied });
     cleanups.push(() => again.destroy());
-    await until(() => logged.some(({ event }) => event === 'access.token_replayed'), 'the second use refused');
+    await waitFor(() => logged.some(({ event }) => event === 'access.token_replayed'), 20_000, 'the second use refused');
     expect(again.provider.isSynced).toBe(false);
 
     const skewed = makeLinkToken(reportId, { publicKey: chairKey.publicKey(), member: '', sign }, new Date(Date.now() - 60 * 60_000));
     const late = connectClient(server.url, reportId, { token: skewed });
     cleanups.push(() => late.destroy());
-    await until(() => logged.some(({ event, fields }) => event === 'access.token_refused' && fields.problem === 'clock'), 'the skewed token refused');
+    await waitFor(() => logged.some(({ event, fields }) => event === 'access.token_refused' && fields.problem === 'clock'), 20_000, 'the skewed token refused');
     expect(late.provider.isSynced).toBe(false);
   });
 
@@ -250,7 +238,7 @@ describe('a members-only server', () => {
     for (let i = 0; i < 300; i++) addParagraph(report.doc, `Paragraph ${i}: ${'the stakeholders in their respective roles '.repeat(6)}`);
     expect(Y.encodeStateAsUpdate(report.doc).length).toBeGreaterThan(64 * 1024);
     await handlersFor(report, chairData).connectServer(server.url);
-    await until(() => ReportLinks.for(report, chairData).status().state === 'in-sync', 'the report sent in parts, and linked', 60_000);
+    await waitFor(() => ReportLinks.for(report, chairData).status().state === 'in-sync', 60_000, 'the report sent in parts, and linked');
     const direct = await server.hocuspocus.openDirectConnection(readMeta(report.doc).id);
     expect(paragraphTexts(direct.document!)).toEqual(paragraphTexts(report.doc));
     await direct.disconnect();
@@ -273,7 +261,7 @@ describe('a members-only server', () => {
     for (let i = 0; i < 300; i++) addParagraph(report.doc, `Paragraph ${i}: ${'the stakeholders in their respective roles '.repeat(6)}`);
     const before = Y.encodeStateAsUpdate(report.doc);
     await handlersFor(report, boData).connectServer(server.url);
-    await until(() => ReportLinks.for(report, boData).status().linkEnded !== null, 'the parts to stop', 30_000);
+    await waitFor(() => ReportLinks.for(report, boData).status().linkEnded !== null, 30_000, 'the parts to stop');
     expect(describeSync(ReportLinks.for(report, boData).status())).toBe('The server admits members only and your entry there is retired; ask the secretariat · your edits are kept here');
     const calls = asked;
     await new Promise((resolve) => setTimeout(resolve, 2_500));
@@ -289,10 +277,10 @@ describe('a members-only server', () => {
     const report = createReportFile(join(dir, 'chair.plenary'), BLANK_REPORT_TEMPLATE);
     enter(report.doc, 'Chair', 'chair', Identity.open(chairData).publicKey());
     await handlersFor(report, chairData).connectServer(server.url);
-    await until(() => ReportLinks.for(report, chairData).status().state === 'in-sync', 'the chair in sync');
+    await waitFor(() => ReportLinks.for(report, chairData).status().state === 'in-sync', 20_000, 'the chair in sync');
     const outsider = connectClient(server.url, readMeta(report.doc).id);
     cleanups.push(() => outsider.destroy());
-    await until(() => server.logLines.some((line) => line.includes('"access.token_refused"')), 'the outsider refused');
+    await waitFor(() => server.logLines.some((line) => line.includes('"access.token_refused"')), 20_000, 'the outsider refused');
     expect(server.logLines.some((line) => line.includes('"server.access"') && line.includes('"membersOnly":true'))).toBe(true);
   });
 });
@@ -314,19 +302,19 @@ describe.skipIf(!hasRedis)('members-only servers through Redis', () => {
     enter(report.doc, 'Ana', 'member', Identity.open(anaData).publicKey());
     const anaReport = openReportFile(report.saveCopyAs(join(dir, 'ana.plenary')));
     await handlersFor(report, chairData).connectServer(one.url);
-    await until(() => ReportLinks.for(report, chairData).status().state === 'in-sync', 'the chair in sync on one process');
+    await waitFor(() => ReportLinks.for(report, chairData).status().state === 'in-sync', 20_000, 'the chair in sync on one process');
     await handlersFor(anaReport, anaData).connectServer(two.url);
-    await until(() => ReportLinks.for(anaReport, anaData).status().state === 'in-sync', 'Ana in sync on the other');
+    await waitFor(() => ReportLinks.for(anaReport, anaData).status().state === 'in-sync', 20_000, 'Ana in sync on the other');
     addParagraph(report.doc, 'From the chair, on one process.');
     addParagraph(anaReport.doc, 'From Ana, on the other.');
-    await until(() => paragraphTexts(report.doc).includes('From Ana, on the other.') && paragraphTexts(anaReport.doc).includes('From the chair, on one process.'), 'both edits on both copies', 30_000);
+    await waitFor(() => paragraphTexts(report.doc).includes('From Ana, on the other.') && paragraphTexts(anaReport.doc).includes('From the chair, on one process.'), 30_000, 'both edits on both copies');
     const reportId = readMeta(report.doc).id;
     for (const server of [one, two]) {
       const stranger = generateKeyPair();
       const outsider = connectClient(server.url, reportId, { token: makeLinkToken(reportId, { publicKey: stranger.publicKey, member: '', sign: (message) => signBytes(message, stranger.privateKey) }) });
       cleanups.push(() => outsider.destroy());
       outsider.doc.getMap('meta').set('title', 'Defaced');
-      await until(() => server.logLines.some((line) => line.includes('"access.refused"') && line.includes(stranger.publicKey)), 'the stranger refused');
+      await waitFor(() => server.logLines.some((line) => line.includes('"access.refused"') && line.includes(stranger.publicKey)), 20_000, 'the stranger refused');
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(readMeta(report.doc).title).not.toBe('Defaced');

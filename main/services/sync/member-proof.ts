@@ -20,15 +20,18 @@ const identities = new Map<string, Identity>();
 export function memberProof(dataDir: string, reportId: string, doc: Y.Doc | null): () => string {
   return () => {
     let identity = identities.get(dataDir);
-    try {
-      identity ??= Identity.open(dataDir);
-    } catch {
-      // (A damaged identity file is shown where the key is used; a server then refuses the empty token.)
-      return '';
+    if (!identity) {
+      try {
+        identity = Identity.open(dataDir);
+      } catch {
+        // (A damaged identity file is shown where the key is used; a server then refuses the empty token.)
+        return '';
+      }
+      identities.set(dataDir, identity);
     }
-    identities.set(dataDir, identity);
+    const signer = identity;
     const publicKey = identity.publicKey();
     const member = doc ? ownMember(readRoster(doc), publicKey)?.id ?? '' : '';
-    return makeLinkToken(reportId, { publicKey, member, sign: (message) => identity.sign(message) });
+    return makeLinkToken(reportId, { publicKey, member, sign: (message) => signer.sign(message) });
   };
 }

@@ -14,3 +14,8 @@ export function addParagraph(doc: Y.Doc, text: string): void {
 export function addParagraphs(doc: Y.Doc, count: number, text: (i: number) => string): void {
   for (let i = 0; i < count; i++) addParagraph(doc, text(i));
 }
+
+/** The text of each block of a report's body, in order (what a reader sees, paragraph by paragraph). */
+export function paragraphTexts(doc: Y.Doc): string[] {
+  return bodyOf(doc).toArray().map((node) => (node instanceof Y.XmlElement ? node.toArray().map((t) => (t instanceof Y.XmlText ? t.toString() : '')).join('') : ''));
+}
