@@ -21,7 +21,8 @@ import { MEETING_ENDED, meetingInterfaces, parseInvite, startMeeting, type Meeti
 import { isValidReportId } from '../../shared/report-id.ts';
 import type { Awareness } from 'y-protocols/awareness';
 import { relayAwareness, type AwarenessRelay } from './awareness-relay.ts';
-import { memberProof } from './sync/member-proof.ts';
+import { memberKey, memberProof } from './sync/member-proof.ts';
+import { callAgainOnClaim, mendedByClaim } from './sync/call-again-on-claim.ts';
 import { refusalNote, tooLargeNote } from './sync/refusal-message.ts';
 import { CloseCode } from './sync/frame-guard.ts';
 import { BacklogInParts, type LinkedTo, type PartsEnd } from './sync/backlog-in-parts.ts';
@@ -74,6 +75,8 @@ export class ReportLinks {
    * end the member did not cause (a meeting ended).
    */
   private ended: { why: string; at: Date | null } | null = null;
+  /** Stops waiting for the member to say which entry is them, to link again (call-again-on-claim.ts). */
+  private stopWaitingForClaim: (() => void) | null = null;
   private readonly listeners = new Set<(status: SyncStatusView) => void>();
   /** Interface a meeting listens on; tests use 127.0.0.1. */
   private readonly meetingHost: string | undefined;
@@ -214,7 +217,11 @@ export class ReportLinks {
     });
     link.onRefused((reason) => {
       const note = refusalNote({ meeting: invite !== null, reason });
-      queueMicrotask(() => this.endedByOtherSide(link, note));
+      queueMicrotask(() => {
+        if (!this.endedByOtherSide(link, note) || invite || !mendedByClaim(reason)) return;
+        const key = memberKey(this.dataDir);
+        if (key) this.stopWaitingForClaim = callAgainOnClaim(this.report.doc, key, () => this.connect(address));
+      });
     });
     this.link = link;
     const remote = link.awareness;
@@ -255,6 +262,8 @@ export class ReportLinks {
   }
 
   private closeLink(): void {
+    this.stopWaitingForClaim?.();
+    this.stopWaitingForClaim = null;
     if (this.catchingUp) {
       this.catchingUp.abort.abort();
       this.catchingUp = null;
@@ -330,16 +339,18 @@ export class ReportLinks {
   /**
    * The other side ended the link (the host ended the meeting, or it refused the code or
    * the member): stop calling it, say why, and from a meeting go back to the report's
-   * own server. A refusing server stays remembered: access may be granted later.
+   * own server. A refusing server stays remembered: access may be granted later. False
+   * when another link was taken meanwhile.
    */
-  private endedByOtherSide(link: ServerLink, why: string, at: Date | null = null): void {
-    if (this.link !== link) return;
+  private endedByOtherSide(link: ServerLink, why: string, at: Date | null = null): boolean {
+    if (this.link !== link) return false;
     const wasMeeting = link.token !== undefined;
     this.closeLink();
     this.linkStatus = null;
     if (wasMeeting) this.reconnectRemembered();
     this.ended = { why, at }; // (after: linking anew clears it)
     this.emit();
+    return true;
   }
 
   /** The network is back: the report's link, if it is waiting to reconnect, tries now. */

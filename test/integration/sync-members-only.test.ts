@@ -182,15 +182,66 @@ describe('a members-only server', () => {
     expect(readRoster(await serverCopy()).get(ana!.id)?.publicKey).toBe(Identity.open(anaData).publicKey());
   });
 
-  it('tells a member with the report who has not said which entry is them how to get in', async () => {
-    const { server, dir, copies } = await chairOnServer((doc) => {
-      enter(doc, 'Cy', 'member');
+  it('tells a member with the report who has not said which entry is them how to get in, and links them as soon as they have said it', async () => {
+    let cy: Member | undefined;
+    const { server, dir, copies, serverCopy } = await chairOnServer((doc) => {
+      cy = enter(doc, 'Cy', 'member');
     }, ['cy']);
     const cyData = join(dir, 'cy');
     const cyReport = openReportFile(copies.get('cy')!);
+    const cyLinks = (): ReportLinks => ReportLinks.for(cyReport, cyData);
     await handlersFor(cyReport, cyData).connectServer(server.url);
+    await waitFor(() => cyLinks().status().linkEnded !== null, 20_000, 'Cy refused');
+    expect(describeSync(cyLinks().status())).toBe('The server admits members only and its roster does not hold your key; say which entry is you in Roster ("This is me") and the app connects again by itself · your edits are kept here');
+    // A paragraph typed while refused, then "This is me": no second Connect.
+    addParagraph(cyReport.doc, 'Cy\'s paragraph.');
+    claimMember(cyReport.doc, cy!.id, Identity.open(cyData).publicKey());
+    await waitFor(() => cyLinks().status().state === 'in-sync', 20_000, 'Cy linked again and in sync');
+    expect(cyLinks().status().linkEnded).toBeNull();
+    await waitFor(async () => paragraphTexts(await serverCopy()).includes('Cy\'s paragraph.'), 20_000, 'Cy\'s paragraph on the server');
+    expect(readRoster(await serverCopy()).get(cy!.id)?.publicKey).toBe(Identity.open(cyData).publicKey());
+  });
+
+  it('does not link a refused member who disconnected meanwhile when they later say which entry is them', async () => {
+    let cy: Member | undefined;
+    const { server, dir, copies, logged } = await chairOnServer((doc) => {
+      cy = enter(doc, 'Cy', 'member');
+    }, ['cy']);
+    const cyData = join(dir, 'cy');
+    const cyReport = openReportFile(copies.get('cy')!);
+    const handlers = handlersFor(cyReport, cyData);
+    await handlers.connectServer(server.url);
     await waitFor(() => ReportLinks.for(cyReport, cyData).status().linkEnded !== null, 20_000, 'Cy refused');
-    expect(describeSync(ReportLinks.for(cyReport, cyData).status())).toBe('The server admits members only and its roster does not hold your key; say which entry is you in Roster ("This is me") and connect again · your edits are kept here');
+    await handlers.disconnectServer();
+    const asked = logged.filter(({ event }) => event.startsWith('access.')).length;
+    claimMember(cyReport.doc, cy!.id, Identity.open(cyData).publicKey());
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(logged.filter(({ event }) => event.startsWith('access.')).length).toBe(asked);
+    expect(ReportLinks.for(cyReport, cyData).status().state).toBe('not-connected');
+  });
+
+  it('does not call a members-only server again and again when a claim does not get the member in', async () => {
+    // Cy's entry holds Dee's key on the server: Cy's claim of it in his copy is refused there.
+    let cy: Member | undefined;
+    const { server, dir, copies, chairClient, serverCopy, logged } = await chairOnServer((doc) => {
+      cy = enter(doc, 'Cy', 'member');
+    }, ['cy']);
+    const dee = generateKeyPair();
+    claimMember(await chairClient(), cy!.id, dee.publicKey);
+    await waitFor(async () => readRoster(await serverCopy()).get(cy!.id)?.publicKey === dee.publicKey, 20_000, 'Dee\'s key on the server');
+    const cyData = join(dir, 'cy');
+    const cyKey = Identity.open(cyData).publicKey();
+    const cyReport = openReportFile(copies.get('cy')!);
+    const refusals = (): number => logged.filter(({ event, fields }) => event === 'access.refused' && fields.key === cyKey).length;
+    await handlersFor(cyReport, cyData).connectServer(server.url);
+    await waitFor(() => refusals() === 1 && ReportLinks.for(cyReport, cyData).status().linkEnded !== null, 20_000, 'Cy refused');
+    claimMember(cyReport.doc, cy!.id, cyKey);
+    await waitFor(() => refusals() === 2 && ReportLinks.for(cyReport, cyData).status().linkEnded !== null, 20_000, 'Cy refused again');
+    // Other roster changes in his copy (names, a colleague entered) call nobody.
+    enter(cyReport.doc, 'Eve', 'member');
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(refusals()).toBe(2);
+    expect(ReportLinks.for(cyReport, cyData).status().state).toBe('not-connected');
   });
 
   it('refuses a retired member, saying so, and leaves their copy as it was', async () => {

@@ -13,25 +13,36 @@ import { Identity } from '../identity.ts';
 
 const identities = new Map<string, Identity>();
 
+/** The identity kept in `dataDir`, or null when its file is damaged (shown where the key is used). */
+function identityIn(dataDir: string): Identity | null {
+  let identity = identities.get(dataDir);
+  if (!identity) {
+    try {
+      identity = Identity.open(dataDir);
+    } catch {
+      return null;
+    }
+    identities.set(dataDir, identity);
+  }
+  return identity;
+}
+
+/** The public key of the member whose identity is kept in `dataDir` (null: none usable). */
+export function memberKey(dataDir: string): string | null {
+  return identityIn(dataDir)?.publicKey() ?? null;
+}
+
 /**
  * Makes tokens as the member whose identity is kept in `dataDir`, naming the entry they
  * say is them in `doc` (none for a report not here yet).
  */
 export function memberProof(dataDir: string, reportId: string, doc: Y.Doc | null): () => string {
   return () => {
-    let identity = identities.get(dataDir);
-    if (!identity) {
-      try {
-        identity = Identity.open(dataDir);
-      } catch {
-        // (A damaged identity file is shown where the key is used; a server then refuses the empty token.)
-        return '';
-      }
-      identities.set(dataDir, identity);
-    }
-    const signer = identity;
+    const identity = identityIn(dataDir);
+    // (A server then refuses the empty token.)
+    if (!identity) return '';
     const publicKey = identity.publicKey();
     const member = doc ? ownMember(readRoster(doc), publicKey)?.id ?? '' : '';
-    return makeLinkToken(reportId, { publicKey, member, sign: (message) => signer.sign(message) });
+    return makeLinkToken(reportId, { publicKey, member, sign: (message) => identity.sign(message) });
   };
 }

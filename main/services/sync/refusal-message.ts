@@ -64,7 +64,7 @@ export function refusalNote(options: { meeting: boolean; reason?: string }): str
   switch (kindOf(options.meeting, options.reason)) {
     case 'access': return 'The server did not let you in; ask the secretariat for access';
     case 'server-copy': return 'The server cannot open its copy of this report; tell whoever runs it';
-    case 'not-listed': return 'The server admits members only and its roster does not hold your key; say which entry is you in Roster ("This is me") and connect again';
+    case 'not-listed': return 'The server admits members only and its roster does not hold your key; say which entry is you in Roster ("This is me") and the app connects again by itself';
     case 'retired': return 'The server admits members only and your entry there is retired; ask the secretariat';
     case 'clock': return 'The server refused: this computer\'s clock is more than 15 minutes off; set it right and connect again';
     case 'too-many-codes': return 'Too many wrong meeting codes were tried; wait a minute';
