@@ -2,12 +2,17 @@
  * The status line's Sync menu from the keyboard, as a menu button: arrows move between
  * its four dialogs, Escape closes it back to the button, and a dialog opened from it
  * gives the focus back to the button when it closes. Export changes… offers the roster's
- * names.
+ * names. A status too long for a narrow window wraps within it.
  */
 import { beforeAll, expect, test } from 'vitest';
+import { rmSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { oneEditorPage } from './one-editor-page.ts';
 import { addMember, closeRoster, openRoster } from './stance-helpers.ts';
+import { startSyncServer } from '../../main/services/sync/server.ts';
+import { silentLogger } from '../../main/services/sync/log.ts';
+import { MEMBERS_ONLY_NOT_LISTED } from '../../main/services/sync/refusal-message.ts';
+import { tempDataDir } from './harness.ts';
 
 const editor = oneEditorPage();
 let page: Page;
@@ -102,4 +107,28 @@ test('in a narrow window the status line takes more rows: the sync status and th
   await page.getByRole('menuitem', { name: 'Host a meeting…' }).click();
   await page.getByRole('button', { name: 'Stop the meeting' }).click();
   await page.setViewportSize({ width: 1280, height: 800 });
+});
+
+test('a status longer than a narrow window is wide (a refusal, and what to do) wraps within it, whole', async () => {
+  const serverDir = tempDataDir();
+  const server = await startSyncServer({ dataDir: serverDir, host: '127.0.0.1', port: 0, log: silentLogger, authorize: () => ({ deny: MEMBERS_ONLY_NOT_LISTED }) });
+  try {
+    await page.setViewportSize({ width: 700, height: 700 });
+    await page.click('#sync-menu-button');
+    await page.getByRole('menuitem', { name: 'Connect to server…' }).click();
+    await page.fill('#sync-server-url', server.url);
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => /members only/.test(document.querySelector('#sync-status')?.textContent ?? ''));
+    await page.keyboard.press('Escape');
+    const shown = await page.evaluate(() => {
+      const status = document.querySelector('#sync-status')!;
+      const box = status.getBoundingClientRect();
+      return { inside: box.left >= 0 && box.right <= document.documentElement.clientWidth && box.bottom <= window.innerHeight, wrapped: status.getClientRects().length > 1 };
+    });
+    expect(shown).toEqual({ inside: true, wrapped: true });
+  } finally {
+    await server.close();
+    rmSync(serverDir, { recursive: true, force: true });
+    await page.setViewportSize({ width: 1280, height: 800 });
+  }
 });
