@@ -19,6 +19,7 @@ import { resolve } from 'node:path';
 import { startSyncServer } from '../services/sync/server.ts';
 import { jsonLogger } from '../services/sync/log.ts';
 import { membersOnly } from '../services/sync/member-access.ts';
+import { takenThroughRedis } from '../services/sync/taken-nonces.ts';
 import { logUnhandledRejections } from './log-unhandled-rejections.ts';
 
 const log = jsonLogger();
@@ -92,11 +93,15 @@ const onlyMembers = values['members-only'] ?? process.env.PLENARY_MEMBERS_ONLY =
 
 logUnhandledRejections((reason) => log('error', 'process.unhandled_rejection', { reason }));
 try {
-  const server = await startSyncServer({ host, port, dataDir, redisUrl, maxMessageBytes, log, authorize: onlyMembers ? membersOnly({ log }) : undefined });
+  // Servers sharing reports through Redis share the tokens they took there too.
+  const nonces = onlyMembers && redisUrl
+    ? await takenThroughRedis(redisUrl, (reason) => log('warn', 'access.nonces_unshared', { reason }))
+    : undefined;
+  const server = await startSyncServer({ host, port, dataDir, redisUrl, maxMessageBytes, log, authorize: onlyMembers ? membersOnly({ log, nonces }) : undefined });
   log('info', 'server.access', { membersOnly: onlyMembers });
   const stop = (signal: string): void => {
     log('info', 'server.signal', { signal });
-    server.close().then(
+    server.close().then(() => nonces?.close()).then(
       () => process.exit(0),
       (error: Error) => {
         log('error', 'server.stop_failed', { reason: error.message });

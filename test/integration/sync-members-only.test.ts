@@ -337,7 +337,7 @@ describe('a members-only server', () => {
 });
 
 describe.skipIf(!hasRedis)('members-only servers through Redis', () => {
-  it('let a member on one process and a member on the other work together, and refuse a stranger on either', async () => {
+  it('let a member on one process and a member on the other work together, refuse a stranger on either, and take a token once across both', async () => {
     const redis = await startRedis();
     cleanups.push(() => redis.stop());
     const dataDir = tempDir();
@@ -370,5 +370,16 @@ describe.skipIf(!hasRedis)('members-only servers through Redis', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(readMeta(report.doc).title).not.toBe('Defaced');
     expect(readMeta(anaReport.doc).title).not.toBe('Defaced');
+
+    // A token one process took (say, copied off a ws:// line) opens nothing on the other.
+    const chairKey = Identity.open(chairData);
+    const token = makeLinkToken(reportId, { publicKey: chairKey.publicKey(), member: '', sign: (message) => chairKey.sign(message) });
+    const first = connectClient(one.url, reportId, { token });
+    cleanups.push(() => first.destroy());
+    await first.settled();
+    const copied = connectClient(two.url, reportId, { token });
+    cleanups.push(() => copied.destroy());
+    await waitFor(() => two.logLines.some((line) => line.includes('"access.token_replayed"')), 20_000, 'the copied token refused on the other process');
+    expect(copied.provider.isSynced).toBe(false);
   });
 });

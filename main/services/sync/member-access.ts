@@ -5,7 +5,8 @@
  * own copy of the report's roster says who is in and how (shared/link-access.ts).
  *
  * A token is taken once: the server remembers the nonces of the tokens that let someone in
- * while they could still pass for fresh, so one copied off an unencrypted line opens nothing.
+ * while they could still pass for fresh, so one copied off an unencrypted line opens nothing
+ * (taken-nonces.ts; shared through Redis by servers that share reports there).
  */
 import { checkLinkToken, LINK_TOKEN_MAX_SKEW_MS } from '../../../shared/link-token.ts';
 import { linkAccess } from '../../../shared/link-access.ts';
@@ -16,6 +17,7 @@ import type { Authorize } from './server.ts';
 import type { Logger } from './log.ts';
 import type { VerifyBytes } from '../../../shared/signature-verifier.ts';
 import { nativeVerifyBytes } from '../native-ed25519.ts';
+import { takenInMemory, type TakenNonces } from './taken-nonces.ts';
 import { LINK_CLOCK_OFF, MEMBERS_ONLY_NOT_LISTED, MEMBERS_ONLY_RETIRED, MEMBERS_ONLY_TOKEN_REFUSED } from './refusal-message.ts';
 
 /**
@@ -47,17 +49,15 @@ export interface MemberAccessOptions {
   maxSkewMs?: number;
   /** Checks a token's signature; node:crypto's unless given (benchmarks compare). */
   verify?: VerifyBytes;
+  /** Where the nonces of taken tokens are kept: this process's memory unless given. */
+  nonces?: TakenNonces;
 }
 
 export function membersOnly(options: MemberAccessOptions): Authorize {
   const now = options.now ?? Date.now;
   const maxSkewMs = options.maxSkewMs ?? LINK_TOKEN_MAX_SKEW_MS;
   const verify = options.verify ?? nativeVerifyBytes;
-  /** Nonces taken, with when their token stops passing for fresh. */
-  const taken = new Map<string, number>();
-  const forgetStale = (at: number): void => {
-    for (const [nonce, until] of taken) if (until < at) taken.delete(nonce);
-  };
+  const nonces = options.nonces ?? takenInMemory();
   return async ({ token, reportId, remote, report }) => {
     const at = now();
     const check = checkLinkToken(token, reportId, at, { maxSkewMs, verify });
@@ -65,23 +65,22 @@ export function membersOnly(options: MemberAccessOptions): Authorize {
       options.log('warn', 'access.token_refused', { report: reportId, remote, problem: check.problem });
       return { deny: check.problem === 'clock' ? LINK_CLOCK_OFF : MEMBERS_ONLY_TOKEN_REFUSED };
     }
-    forgetStale(at);
-    if (taken.has(check.nonce)) {
+    // Taken before the roster is read (two connections bringing it at once get one answer),
+    // and kept only if it lets someone in.
+    const taken = await nonces.take(check.nonce, check.atMs + maxSkewMs, at);
+    if (!taken) {
       options.log('warn', 'access.token_replayed', { report: reportId, remote, key: check.key });
       return { deny: MEMBERS_ONLY_TOKEN_REFUSED };
     }
-    // Taken before the roster is read (two connections bringing it at once get one answer),
-    // and kept only if it lets someone in: a stranger's tokens, refused, fill no memory.
-    taken.set(check.nonce, check.atMs + maxSkewMs);
     let decision: ReturnType<typeof linkAccess>;
     try {
       decision = linkAccess(rosterOfCopy(await report()), check.key, check.member);
     } catch (error) {
-      taken.delete(check.nonce);
+      taken.giveBack();
       throw error;
     }
     if ('refused' in decision) {
-      taken.delete(check.nonce);
+      taken.giveBack();
       options.log('warn', 'access.refused', { report: reportId, remote, key: check.key, why: decision.refused });
       return { deny: decision.refused === 'retired' ? MEMBERS_ONLY_RETIRED : MEMBERS_ONLY_NOT_LISTED };
     }
