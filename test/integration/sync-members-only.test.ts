@@ -182,66 +182,66 @@ describe('a members-only server', () => {
     expect(readRoster(await serverCopy()).get(ana!.id)?.publicKey).toBe(Identity.open(anaData).publicKey());
   });
 
-  it('tells a member with the report who has not said which entry is them how to get in, and links them as soon as they have said it', async () => {
+  /**
+   * Cy, entered by the chair without a key, was given the report by hand and links to the
+   * members-only server before saying which entry is him: refused. `beforeCy` runs on the
+   * server's copy first (as the chair).
+   */
+  async function cyRefused(beforeCy: (chair: Awaited<ReturnType<typeof chairOnServer>>, cy: Member) => Promise<void> = async () => {}) {
     let cy: Member | undefined;
-    const { server, dir, copies, serverCopy } = await chairOnServer((doc) => {
+    const chair = await chairOnServer((doc) => {
       cy = enter(doc, 'Cy', 'member');
     }, ['cy']);
-    const cyData = join(dir, 'cy');
-    const cyReport = openReportFile(copies.get('cy')!);
-    const cyLinks = (): ReportLinks => ReportLinks.for(cyReport, cyData);
-    await handlersFor(cyReport, cyData).connectServer(server.url);
-    await waitFor(() => cyLinks().status().linkEnded !== null, 20_000, 'Cy refused');
-    expect(describeSync(cyLinks().status())).toBe('The server admits members only and its roster does not hold your key; say which entry is you in Roster ("This is me") and the app connects again by itself · your edits are kept here');
+    await beforeCy(chair, cy!);
+    const cyData = join(chair.dir, 'cy');
+    const cyKey = Identity.open(cyData).publicKey();
+    const cyReport = openReportFile(chair.copies.get('cy')!);
+    const links = (): ReportLinks => ReportLinks.for(cyReport, cyData);
+    const handlers = handlersFor(cyReport, cyData);
+    await handlers.connectServer(chair.server.url);
+    await waitFor(() => links().status().linkEnded !== null, 20_000, 'Cy refused');
+    const claim = (): Member => claimMember(cyReport.doc, cy!.id, cyKey);
+    return { ...chair, cy: cy!, cyKey, cyReport, links, handlers, claim };
+  }
+
+  it('tells a member with the report who has not said which entry is them how to get in, and links them as soon as they have said it', async () => {
+    const { cy, cyKey, cyReport, links, claim, serverCopy } = await cyRefused();
+    expect(describeSync(links().status())).toBe('The server admits members only and its roster does not hold your key; say which entry is you in Roster ("This is me") and the app connects again by itself · your edits are kept here');
     // A paragraph typed while refused, then "This is me": no second Connect.
     addParagraph(cyReport.doc, 'Cy\'s paragraph.');
-    claimMember(cyReport.doc, cy!.id, Identity.open(cyData).publicKey());
-    await waitFor(() => cyLinks().status().state === 'in-sync', 20_000, 'Cy linked again and in sync');
-    expect(cyLinks().status().linkEnded).toBeNull();
+    claim();
+    await waitFor(() => links().status().state === 'in-sync', 20_000, 'Cy linked again and in sync');
+    expect(links().status().linkEnded).toBeNull();
     await waitFor(async () => paragraphTexts(await serverCopy()).includes('Cy\'s paragraph.'), 20_000, 'Cy\'s paragraph on the server');
-    expect(readRoster(await serverCopy()).get(cy!.id)?.publicKey).toBe(Identity.open(cyData).publicKey());
+    expect(readRoster(await serverCopy()).get(cy.id)?.publicKey).toBe(cyKey);
   });
 
   it('does not link a refused member who disconnected meanwhile when they later say which entry is them', async () => {
-    let cy: Member | undefined;
-    const { server, dir, copies, logged } = await chairOnServer((doc) => {
-      cy = enter(doc, 'Cy', 'member');
-    }, ['cy']);
-    const cyData = join(dir, 'cy');
-    const cyReport = openReportFile(copies.get('cy')!);
-    const handlers = handlersFor(cyReport, cyData);
-    await handlers.connectServer(server.url);
-    await waitFor(() => ReportLinks.for(cyReport, cyData).status().linkEnded !== null, 20_000, 'Cy refused');
+    const { handlers, claim, links, logged } = await cyRefused();
     await handlers.disconnectServer();
     const asked = logged.filter(({ event }) => event.startsWith('access.')).length;
-    claimMember(cyReport.doc, cy!.id, Identity.open(cyData).publicKey());
+    claim();
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(logged.filter(({ event }) => event.startsWith('access.')).length).toBe(asked);
-    expect(ReportLinks.for(cyReport, cyData).status().state).toBe('not-connected');
+    expect(links().status().state).toBe('not-connected');
   });
 
   it('does not call a members-only server again and again when a claim does not get the member in', async () => {
     // Cy's entry holds Dee's key on the server: Cy's claim of it in his copy is refused there.
-    let cy: Member | undefined;
-    const { server, dir, copies, chairClient, serverCopy, logged } = await chairOnServer((doc) => {
-      cy = enter(doc, 'Cy', 'member');
-    }, ['cy']);
     const dee = generateKeyPair();
-    claimMember(await chairClient(), cy!.id, dee.publicKey);
-    await waitFor(async () => readRoster(await serverCopy()).get(cy!.id)?.publicKey === dee.publicKey, 20_000, 'Dee\'s key on the server');
-    const cyData = join(dir, 'cy');
-    const cyKey = Identity.open(cyData).publicKey();
-    const cyReport = openReportFile(copies.get('cy')!);
+    const { cyKey, cyReport, links, claim, logged } = await cyRefused(async ({ chairClient, serverCopy }, cy) => {
+      claimMember(await chairClient(), cy.id, dee.publicKey);
+      await waitFor(async () => readRoster(await serverCopy()).get(cy.id)?.publicKey === dee.publicKey, 20_000, 'Dee\'s key on the server');
+    });
     const refusals = (): number => logged.filter(({ event, fields }) => event === 'access.refused' && fields.key === cyKey).length;
-    await handlersFor(cyReport, cyData).connectServer(server.url);
-    await waitFor(() => refusals() === 1 && ReportLinks.for(cyReport, cyData).status().linkEnded !== null, 20_000, 'Cy refused');
-    claimMember(cyReport.doc, cy!.id, cyKey);
-    await waitFor(() => refusals() === 2 && ReportLinks.for(cyReport, cyData).status().linkEnded !== null, 20_000, 'Cy refused again');
+    expect(refusals()).toBe(1);
+    claim();
+    await waitFor(() => refusals() === 2 && links().status().linkEnded !== null, 20_000, 'Cy refused again');
     // Other roster changes in his copy (names, a colleague entered) call nobody.
     enter(cyReport.doc, 'Eve', 'member');
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     expect(refusals()).toBe(2);
-    expect(ReportLinks.for(cyReport, cyData).status().state).toBe('not-connected');
+    expect(links().status().state).toBe('not-connected');
   });
 
   it('refuses a retired member, saying so, and leaves their copy as it was', async () => {
