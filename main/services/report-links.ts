@@ -23,6 +23,7 @@ import type { Awareness } from 'y-protocols/awareness';
 import { relayAwareness, type AwarenessRelay } from './awareness-relay.ts';
 import { memberKey, memberProof } from './sync/member-proof.ts';
 import { callAgainOnClaim, mendedByClaim } from './sync/call-again-on-claim.ts';
+import { RefusedRetry, type RefusedRetryTimes } from './sync/refused-retry.ts';
 import { refusalNote, tooLargeNote } from './sync/refusal-message.ts';
 import { CloseCode } from './sync/frame-guard.ts';
 import { BacklogInParts, type LinkedTo, type PartsEnd } from './sync/backlog-in-parts.ts';
@@ -77,6 +78,13 @@ export class ReportLinks {
   private ended: { why: string; at: Date | null } | null = null;
   /** Stops waiting for the member to say which entry is them, to link again (call-again-on-claim.ts). */
   private stopWaitingForClaim: (() => void) | null = null;
+  /** When a server that refused the member is asked again by itself (refused-retry.ts). */
+  private readonly refusedRetry: RefusedRetry;
+  /**
+   * The link is one of those calls: the refusal stays shown, unchanged (a screen reader
+   * hears nothing), until the server lets it in.
+   */
+  private askingAgain = false;
   private readonly listeners = new Set<(status: SyncStatusView) => void>();
   /** Interface a meeting listens on; tests use 127.0.0.1. */
   private readonly meetingHost: string | undefined;
@@ -84,8 +92,9 @@ export class ReportLinks {
   /** Where the user's identity is kept (their link tokens: member-proof.ts). */
   private readonly dataDir: string;
 
-  private constructor(report: OpenReport, dataDir: string, meetingHost?: string) {
+  private constructor(report: OpenReport, dataDir: string, meetingHost?: string, refusedRetry?: RefusedRetryTimes) {
     this.report = report;
+    this.refusedRetry = new RefusedRetry(refusedRetry);
     this.dataDir = dataDir;
     this.remembered = new ServerLinks(dataDir);
     this.meetingHost = meetingHost;
@@ -99,10 +108,10 @@ export class ReportLinks {
   }
 
   /** The links of `report`, made (and its remembered server reconnected) on first use. */
-  static for(report: OpenReport, dataDir: string, options: { meetingHost?: string; reconnect?: boolean } = {}): ReportLinks {
+  static for(report: OpenReport, dataDir: string, options: { meetingHost?: string; reconnect?: boolean; refusedRetry?: RefusedRetryTimes } = {}): ReportLinks {
     let links = byReport.get(report);
     if (!links) {
-      links = new ReportLinks(report, dataDir, options.meetingHost);
+      links = new ReportLinks(report, dataDir, options.meetingHost, options.refusedRetry);
       byReport.set(report, links);
       if (options.reconnect !== false) links.reconnectRemembered();
     }
@@ -147,7 +156,7 @@ export class ReportLinks {
       const transfer = this.catchingUp ? { received: this.catchingUp.received, sent: 0 } : null;
       return { state: parts?.waiting ? 'offline' : 'syncing', pending: 0, lastSyncAt, server: url, inMeeting, ...ended, problem: null, meeting, sendingInParts, transfer, readOnly: false };
     }
-    if (!this.link || !this.linkStatus) {
+    if (!this.link || !this.linkStatus || this.askingAgain) {
       const record = this.safeRemembered();
       return { state: 'not-connected', pending: 0, lastSyncAt: record?.lastSyncAt ?? null, server: null, inMeeting: false, ...ended, problem: null, meeting, sendingInParts: null, transfer: null, readOnly: false };
     }
@@ -173,8 +182,12 @@ export class ReportLinks {
     for (const listener of [...this.listeners]) listener(status);
   }
 
-  /** Links to a server, or to a meeting by its invitation (`ws://HOST:N/<report id>#<code>`, or `ws://HOST:N#<code>` for this report). */
-  connect(address: string): SyncStatusView {
+  /**
+   * Links to a server, or to a meeting by its invitation (`ws://HOST:N/<report id>#<code>`,
+   * or `ws://HOST:N#<code>` for this report). `askingAgain`: a server that refused the
+   * member, called again by the app itself.
+   */
+  connect(address: string, askingAgain = false): SyncStatusView {
     const reportId = this.reportId();
     let url = address;
     let token: string | undefined;
@@ -187,7 +200,11 @@ export class ReportLinks {
       token = invite.code;
     }
     this.closeLink();
-    this.ended = null;
+    this.askingAgain = askingAgain;
+    if (!askingAgain) {
+      this.ended = null;
+      this.refusedRetry.reset();
+    }
     const memberProof = invite ? undefined : this.memberProof(reportId);
     const link = new ServerLink({
       url, reportId, doc: this.report.doc, token, memberProof, links: invite ? undefined : this.remembered,
@@ -218,10 +235,18 @@ export class ReportLinks {
     link.onRefused((reason) => {
       const note = refusalNote({ meeting: invite !== null, reason });
       queueMicrotask(() => {
-        if (!this.endedByOtherSide(link, note) || invite || !mendedByClaim(reason)) return;
+        if (!this.endedByOtherSide(link, note) || invite) return;
+        this.refusedRetry.schedule(() => this.connect(address, true));
         const key = memberKey(this.dataDir);
-        if (key) this.stopWaitingForClaim = callAgainOnClaim(this.report.doc, key, () => this.connect(address));
+        if (key && mendedByClaim(reason)) this.stopWaitingForClaim = callAgainOnClaim(this.report.doc, key, () => this.connect(address));
       });
+    });
+    link.onLetIn(() => {
+      if (this.link !== link || !this.askingAgain) return;
+      this.askingAgain = false;
+      this.ended = null;
+      this.refusedRetry.reset();
+      this.emit();
     });
     this.link = link;
     const remote = link.awareness;
@@ -264,6 +289,8 @@ export class ReportLinks {
   private closeLink(): void {
     this.stopWaitingForClaim?.();
     this.stopWaitingForClaim = null;
+    this.refusedRetry.cancel();
+    this.askingAgain = false;
     if (this.catchingUp) {
       this.catchingUp.abort.abort();
       this.catchingUp = null;

@@ -17,7 +17,7 @@ import { membersOnly } from '../../main/services/sync/member-access.ts';
 import { Identity } from '../../main/services/identity.ts';
 import { BLANK_REPORT_TEMPLATE } from '../../shared/report-template.ts';
 import { readMeta } from '../../shared/ydoc.ts';
-import { addMember, readRoster, retireMember, type Member } from '../../shared/roster.ts';
+import { addMember, editMember, readRoster, retireMember, type Member } from '../../shared/roster.ts';
 import { claimMember } from '../../shared/roster-claim.ts';
 import { makeLinkToken } from '../../shared/link-token.ts';
 import { generateKeyPair, signBytes } from '../../shared/signing.ts';
@@ -214,6 +214,30 @@ describe('a members-only server', () => {
     expect(links().status().linkEnded).toBeNull();
     await waitFor(async () => paragraphTexts(await serverCopy()).includes('Cy\'s paragraph.'), 20_000, 'Cy\'s paragraph on the server');
     expect(readRoster(await serverCopy()).get(cy.id)?.publicKey).toBe(cyKey);
+  });
+
+  it('asks a server that refused a member again by itself, now and then and quietly, and links them once the secretariat has entered their key there', async () => {
+    let cy: Member | undefined;
+    const { server, dir, copies, chairClient, logged } = await chairOnServer((doc) => {
+      cy = enter(doc, 'Cy', 'member');
+    }, ['cy']);
+    const cyData = join(dir, 'cy');
+    const cyKey = Identity.open(cyData).publicKey();
+    const cyReport = openReportFile(copies.get('cy')!);
+    const links = ReportLinks.for(cyReport, cyData, { reconnect: false, refusedRetry: { firstMs: 300, mostMs: 600 } });
+    const shown: string[] = [];
+    links.onStatus((status) => shown.push(describeSync(status)));
+    await handlersFor(cyReport, cyData).connectServer(server.url);
+    await waitFor(() => links.status().linkEnded !== null, 20_000, 'Cy refused');
+    const refused = describeSync(links.status());
+    const since = shown.length;
+    const refusals = (): number => logged.filter(({ event, fields }) => event === 'access.refused' && fields.key === cyKey).length;
+    await waitFor(() => refusals() >= 3, 20_000, 'the server asked again');
+    // Each call again leaves the status line as it was: no "Connecting…" between refusals.
+    expect(new Set(shown.slice(since))).toEqual(new Set([refused]));
+    editMember(await chairClient(), cy!.id, { publicKey: cyKey });
+    await waitFor(() => links.status().state === 'in-sync', 20_000, 'Cy let in at a later call');
+    expect(links.status().linkEnded).toBeNull();
   });
 
   it('does not link a refused member who disconnected meanwhile when they later say which entry is them', async () => {

@@ -79,6 +79,7 @@ export class ServerLink {
   private readonly listeners = new Set<(status: SyncStatus) => void>();
   private readonly closeListeners = new Set<(code: number, refusedHere: boolean, midSync: MidSync) => void>();
   private readonly refusedListeners = new Set<(reason: string | undefined) => void>();
+  private readonly letInListeners = new Set<() => void>();
   private readonly links: ServerLinks | undefined;
   private socketState: 'offline' | 'connecting' | 'connected' = 'connecting';
   private current: SyncStatus;
@@ -187,6 +188,7 @@ export class ServerLink {
       onAuthenticated: ({ scope }: { scope?: string }) => {
         this.readOnly = scope === 'readonly';
         this.update();
+        if (!this.destroyed) for (const listener of [...this.letInListeners]) listener();
       },
       onAuthenticationFailed: ({ reason }: { reason?: string }) => {
         if (this.destroyed) return;
@@ -248,6 +250,12 @@ export class ServerLink {
     const release = this.releaseHeld ?? (() => {});
     this.releaseHeld = null;
     return release;
+  }
+
+  /** Calls `listener` each time the server lets this link in (its access hook said yes). */
+  onLetIn(listener: () => void): () => void {
+    this.letInListeners.add(listener);
+    return () => this.letInListeners.delete(listener);
   }
 
   /** Calls `listener` when the server refuses this link (its access hook said no). */
@@ -331,6 +339,7 @@ export class ServerLink {
     this.listeners.clear();
     this.closeListeners.clear();
     this.refusedListeners.clear();
+    this.letInListeners.clear();
   }
 }
 
