@@ -85,6 +85,11 @@ export class ReportLinks {
    * hears nothing), until the server lets it in.
    */
   private askingAgain = false;
+  /**
+   * The server whose refusal is shown and which is being asked again: the status names it
+   * (the Connect dialog then offers Disconnect, which stops the calls, and forgets it).
+   */
+  private refusedBy: string | null = null;
   private readonly listeners = new Set<(status: SyncStatusView) => void>();
   /** Interface a meeting listens on; tests use 127.0.0.1. */
   private readonly meetingHost: string | undefined;
@@ -158,7 +163,7 @@ export class ReportLinks {
     }
     if (!this.link || !this.linkStatus || this.askingAgain) {
       const record = this.safeRemembered();
-      return { state: 'not-connected', pending: 0, lastSyncAt: record?.lastSyncAt ?? null, server: null, inMeeting: false, ...ended, problem: null, meeting, sendingInParts: null, transfer: null, readOnly: false };
+      return { state: 'not-connected', pending: 0, lastSyncAt: record?.lastSyncAt ?? null, server: this.refusedBy, inMeeting: false, ...ended, problem: null, meeting, sendingInParts: null, transfer: null, readOnly: false };
     }
     const s = this.linkStatus;
     return { state: s.state, pending: s.pending, lastSyncAt: s.lastSyncAt?.toISOString() ?? null, server: this.link.url, inMeeting: this.link.token !== undefined, ...ended, problem: s.problem, meeting, sendingInParts: null, transfer: s.transfer, readOnly: s.readOnly };
@@ -203,6 +208,7 @@ export class ReportLinks {
     this.askingAgain = askingAgain;
     if (!askingAgain) {
       this.ended = null;
+      this.refusedBy = null;
       this.refusedRetry.reset();
     }
     const memberProof = invite ? undefined : this.memberProof(reportId);
@@ -235,7 +241,10 @@ export class ReportLinks {
     link.onRefused((reason) => {
       const note = refusalNote({ meeting: invite !== null, reason });
       queueMicrotask(() => {
-        if (!this.endedByOtherSide(link, note) || invite) return;
+        if (this.link !== link) return;
+        if (!invite) this.refusedBy = url;
+        this.endedByOtherSide(link, note);
+        if (invite) return;
         this.refusedRetry.schedule(() => this.connect(address, true));
         const key = memberKey(this.dataDir);
         if (key && mendedByClaim(reason)) this.stopWaitingForClaim = callAgainOnClaim(this.report.doc, key, () => this.connect(address));
@@ -245,6 +254,7 @@ export class ReportLinks {
       if (this.link !== link || !this.askingAgain) return;
       this.askingAgain = false;
       this.ended = null;
+      this.refusedBy = null;
       this.refusedRetry.reset();
       this.emit();
     });
@@ -366,18 +376,16 @@ export class ReportLinks {
   /**
    * The other side ended the link (the host ended the meeting, or it refused the code or
    * the member): stop calling it, say why, and from a meeting go back to the report's
-   * own server. A refusing server stays remembered: access may be granted later. False
-   * when another link was taken meanwhile.
+   * own server. A refusing server stays remembered: access may be granted later.
    */
-  private endedByOtherSide(link: ServerLink, why: string, at: Date | null = null): boolean {
-    if (this.link !== link) return false;
+  private endedByOtherSide(link: ServerLink, why: string, at: Date | null = null): void {
+    if (this.link !== link) return;
     const wasMeeting = link.token !== undefined;
     this.closeLink();
     this.linkStatus = null;
     if (wasMeeting) this.reconnectRemembered();
     this.ended = { why, at }; // (after: linking anew clears it)
     this.emit();
-    return true;
   }
 
   /** The network is back: the report's link, if it is waiting to reconnect, tries now. */
@@ -396,6 +404,7 @@ export class ReportLinks {
     this.closeLink();
     this.linkStatus = null;
     this.ended = null;
+    this.refusedBy = null;
     if (leftMeeting) {
       this.reconnectRemembered();
     } else {

@@ -26,6 +26,7 @@ import { connectClient, hasRedis, startRedis, startServerProcess, waitFor } from
 import { addParagraph, paragraphTexts } from '../unit/helpers/add-paragraph.ts';
 import type { LogFields } from '../../main/services/sync/log.ts';
 import { MEMBERS_ONLY_RETIRED } from '../../main/services/sync/refusal-message.ts';
+import type { RefusedRetryTimes } from '../../main/services/sync/refused-retry.ts';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -185,9 +186,9 @@ describe('a members-only server', () => {
   /**
    * Cy, entered by the chair without a key, was given the report by hand and links to the
    * members-only server before saying which entry is him: refused. `beforeCy` runs on the
-   * server's copy first (as the chair).
+   * server's copy first (as the chair); `refusedRetry`, how soon his app asks again.
    */
-  async function cyRefused(beforeCy: (chair: Awaited<ReturnType<typeof chairOnServer>>, cy: Member) => Promise<void> = async () => {}) {
+  async function cyRefused(beforeCy: (chair: Awaited<ReturnType<typeof chairOnServer>>, cy: Member) => Promise<void> = async () => {}, refusedRetry?: RefusedRetryTimes) {
     let cy: Member | undefined;
     const chair = await chairOnServer((doc) => {
       cy = enter(doc, 'Cy', 'member');
@@ -196,7 +197,8 @@ describe('a members-only server', () => {
     const cyData = join(chair.dir, 'cy');
     const cyKey = Identity.open(cyData).publicKey();
     const cyReport = openReportFile(chair.copies.get('cy')!);
-    const links = (): ReportLinks => ReportLinks.for(cyReport, cyData);
+    const links = (): ReportLinks => ReportLinks.for(cyReport, cyData, { reconnect: false, refusedRetry });
+    links();
     const handlers = handlersFor(cyReport, cyData);
     await handlers.connectServer(chair.server.url);
     await waitFor(() => links().status().linkEnded !== null, 20_000, 'Cy refused');
@@ -240,13 +242,16 @@ describe('a members-only server', () => {
     expect(links.status().linkEnded).toBeNull();
   });
 
-  it('does not link a refused member who disconnected meanwhile when they later say which entry is them', async () => {
-    const { handlers, claim, links, logged } = await cyRefused();
+  it('stops asking a refusing server once the member disconnects, and does not link them when they later say which entry is them', async () => {
+    const { server, handlers, claim, links, logged } = await cyRefused(undefined, { firstMs: 300, mostMs: 300 });
+    // Named in the status: the Connect dialog offers Disconnect.
+    expect(links().status().server).toBe(server.url);
     await handlers.disconnectServer();
     const asked = logged.filter(({ event }) => event.startsWith('access.')).length;
     claim();
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(logged.filter(({ event }) => event.startsWith('access.')).length).toBe(asked);
+    expect(links().status().server).toBeNull();
     expect(links().status().state).toBe('not-connected');
   });
 
