@@ -37,9 +37,9 @@ export interface JoinOptions {
 }
 
 /** `ws://HOST:N` and the report id (and a meeting's code) an address names. */
-function target(address: string): { url: string; reportId: string; token?: string } {
+function target(address: string): { url: string; reportId: string; meetingCode?: string } {
   const invite = inviteIn(address);
-  if (invite?.reportId) return { url: invite.url, reportId: invite.reportId, token: invite.code };
+  if (invite?.reportId) return { url: invite.url, reportId: invite.reportId, meetingCode: invite.code };
   if (invite) throw new ApiError('To get a report you do not have yet, enter the meeting\'s whole invitation, with the report id: ws://HOST:N/<report id>#CODE, as the host\'s screen shows it.');
   const reportId = reportIdInAddress(address);
   if (!reportId) throw new ApiError('To get a report you do not have yet, give its full address: ws://HOST:N/<report id>, as the secretariat sent it, or a meeting invitation.');
@@ -76,14 +76,14 @@ function keep(doc: Y.Doc, reportId: string, folder: string): OpenReport {
 
 /** Gets (or finds) the report `options.address` names, links it there, and returns it open. */
 export async function joinReport(options: JoinOptions): Promise<OpenReport> {
-  const { url, reportId, token } = target(options.address);
+  const { url, reportId, meetingCode } = target(options.address);
   let report = localCopy(reportId, options.recentReports);
   if (!report) {
     let doc: Y.Doc;
     try {
       doc = await fetchReport({
-        url, reportId, token, timeoutMs: options.timeoutMs,
-        memberProof: token === undefined ? memberProof(options.dataDir, reportId, null) : undefined,
+        url, reportId, timeoutMs: options.timeoutMs,
+        credential: meetingCode === undefined ? { memberProof: memberProof(options.dataDir, reportId, null) } : { meetingCode },
         onReceived: (bytes) => options.onProgress?.({ type: 'changesProgress', phase: 'fetching', done: bytes, total: 0 }),
         onResuming: (bytes) => options.onProgress?.({ type: 'changesProgress', phase: 'resuming', done: bytes, total: 0 }),
       });
@@ -99,6 +99,6 @@ export async function joinReport(options: JoinOptions): Promise<OpenReport> {
     }
   }
   // A meeting is joined by its invitation; a server is remembered for the report.
-  ReportLinks.for(report, options.dataDir, { meetingHost: options.meetingHost }).connect(token ? options.address : url);
+  ReportLinks.for(report, options.dataDir, { meetingHost: options.meetingHost }).connect(meetingCode === undefined ? url : options.address);
   return report;
 }

@@ -22,6 +22,7 @@ import { isValidReportId } from '../../shared/report-id.ts';
 import type { Awareness } from 'y-protocols/awareness';
 import { relayAwareness, type AwarenessRelay } from './awareness-relay.ts';
 import { memberKey, memberProof } from './sync/member-proof.ts';
+import { toMeeting, type LinkCredential } from './sync/link-credential.ts';
 import { callAgainOnClaim, mendedByClaim } from './sync/call-again-on-claim.ts';
 import { RefusedRetry, type RefusedRetryTimes } from './sync/refused-retry.ts';
 import { refusalNote, tooLargeNote } from './sync/refusal-message.ts';
@@ -154,7 +155,7 @@ export class ReportLinks {
     const underway = this.parts.underway ?? this.catchingUp;
     if (underway) {
       const { url } = underway;
-      const inMeeting = underway.token !== undefined;
+      const inMeeting = toMeeting(underway.credential);
       const lastSyncAt = inMeeting ? null : this.safeRemembered()?.lastSyncAt ?? null;
       const parts = this.parts.view();
       const sendingInParts = parts ? { sent: parts.sent, total: parts.total, why: parts.why } : null;
@@ -166,7 +167,7 @@ export class ReportLinks {
       return { state: 'not-connected', pending: 0, lastSyncAt: record?.lastSyncAt ?? null, server: this.refusedBy, inMeeting: false, ...ended, problem: null, meeting, sendingInParts: null, transfer: null, readOnly: false };
     }
     const s = this.linkStatus;
-    return { state: s.state, pending: s.pending, lastSyncAt: s.lastSyncAt?.toISOString() ?? null, server: this.link.url, inMeeting: this.link.token !== undefined, ...ended, problem: s.problem, meeting, sendingInParts: null, transfer: s.transfer, readOnly: s.readOnly };
+    return { state: s.state, pending: s.pending, lastSyncAt: s.lastSyncAt?.toISOString() ?? null, server: this.link.url, inMeeting: this.link.inMeeting, ...ended, problem: s.problem, meeting, sendingInParts: null, transfer: s.transfer, readOnly: s.readOnly };
   }
 
   private safeRemembered(): { lastSyncAt?: string } | undefined {
@@ -194,16 +195,11 @@ export class ReportLinks {
    */
   connect(address: string, askingAgain = false): SyncStatusView {
     const reportId = this.reportId();
-    let url = address;
-    let token: string | undefined;
     const invite = inviteIn(address);
-    if (invite) {
-      if (invite.reportId !== null && invite.reportId !== reportId) {
-        throw new ApiError(`This invitation is for another report (${invite.reportId}); open that report to join the meeting.`);
-      }
-      url = invite.url;
-      token = invite.code;
+    if (invite && invite.reportId !== null && invite.reportId !== reportId) {
+      throw new ApiError(`This invitation is for another report (${invite.reportId}); open that report to join the meeting.`);
     }
+    const url = invite ? invite.url : address;
     this.closeLink();
     this.askingAgain = askingAgain;
     if (!askingAgain) {
@@ -211,12 +207,12 @@ export class ReportLinks {
       this.refusedBy = null;
       this.refusedRetry.reset();
     }
-    const memberProof = invite ? undefined : this.memberProof(reportId);
+    const credential: LinkCredential = invite ? { meetingCode: invite.code } : { memberProof: this.memberProof(reportId) };
     const link = new ServerLink({
-      url, reportId, doc: this.report.doc, token, memberProof, links: invite ? undefined : this.remembered,
+      url, reportId, doc: this.report.doc, credential, links: invite ? undefined : this.remembered,
       holdUntilSynced: (origin) => this.report.session.holdUpdatesFrom(origin),
     });
-    const linkedTo: LinkedTo = { url, address, token, memberProof };
+    const linkedTo: LinkedTo = { url, address, credential };
     // (Handled after the provider has finished with the event it is telling us about.)
     link.onClosed((code, refusedHere, midSync) => {
       if (invite && code === MEETING_ENDED.code) queueMicrotask(() => this.endedByOtherSide(link, 'The meeting ended', new Date()));
@@ -328,12 +324,12 @@ export class ReportLinks {
    * A catch-up that gives up leaves the report as it was; the link calls again as before.
    */
   private async catchUp(catchingUp: CatchUpInProgress): Promise<void> {
-    const { url, address, token, memberProof } = catchingUp;
+    const { url, address, credential } = catchingUp;
     this.stopLink();
     this.emit();
     try {
       const rest = await fetchReport({
-        url, reportId: this.reportId(), token, memberProof,
+        url, reportId: this.reportId(), credential,
         base: { doc: this.report.doc, partBytes: partsAfterBreak(catchingUp.received) },
         signal: catchingUp.abort.signal,
         presence: (remote) => this.relayPresence(remote),
@@ -380,7 +376,7 @@ export class ReportLinks {
    */
   private endedByOtherSide(link: ServerLink, why: string, at: Date | null = null): void {
     if (this.link !== link) return;
-    const wasMeeting = link.token !== undefined;
+    const wasMeeting = link.inMeeting;
     this.closeLink();
     this.linkStatus = null;
     if (wasMeeting) this.reconnectRemembered();
@@ -400,7 +396,8 @@ export class ReportLinks {
    * if it has one (a meeting is never remembered); leaving a server forgets it.
    */
   disconnect(): SyncStatusView {
-    const leftMeeting = this.link ? this.link.token !== undefined : (this.parts.underway ?? this.catchingUp)?.token !== undefined;
+    const underway = this.parts.underway ?? this.catchingUp;
+    const leftMeeting = this.link ? this.link.inMeeting : underway !== null && toMeeting(underway.credential);
     this.closeLink();
     this.linkStatus = null;
     this.ended = null;

@@ -72,8 +72,8 @@ function longReport(paragraphs: number): { report: OpenReport; links: ReportLink
 }
 
 /** The report as a member who does not have it gets it from `url` now. */
-async function onServer(url: string, reportId: string, token?: string): Promise<Y.Doc> {
-  const doc = await fetchReport({ url, reportId, token });
+async function onServer(url: string, reportId: string): Promise<Y.Doc> {
+  const doc = await fetchReport({ url, reportId });
   cleanups.push(() => doc.destroy());
   return doc;
 }

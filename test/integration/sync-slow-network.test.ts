@@ -465,7 +465,7 @@ describe('a member on a slow network', () => {
     ending.on('connection', (socket) => setTimeout(() => socket.close(MEETING_ENDED.code, MEETING_ENDED.reason), 100));
     await new Promise((resolve) => ending.once('listening', resolve));
     const url = `ws://127.0.0.1:${(ending.address() as AddressInfo).port}`;
-    const fetching = fetchReport({ url, reportId: 'some-report', token: 'ABC123', timeoutMs: 4 * LINK_SILENCE_MS, base: { doc: createReportDoc(), partBytes: 64 * 1024 } });
+    const fetching = fetchReport({ url, reportId: 'some-report', credential: { meetingCode: 'ABC123' }, timeoutMs: 4 * LINK_SILENCE_MS, base: { doc: createReportDoc(), partBytes: 64 * 1024 } });
     const started = Date.now();
     const error = await fetching.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FetchReportError);

@@ -19,6 +19,7 @@ import { KEEP_UNMERGED_MS } from './incoming-copies.ts';
 import { KeptForNextTry } from './kept-for-next-try.ts';
 import { MEETING_ENDED } from './meeting-host.ts';
 import { partsRefusedNote } from './refusal-message.ts';
+import { toMeeting, type LinkCredential } from './link-credential.ts';
 
 /**
  * Part sizes tried, largest first, when a report's first sync is too large for a server:
@@ -38,14 +39,13 @@ function partsBackoffMs(triesWithoutProgress: number): number {
   return Math.min(30_000, 1_000 * 2 ** triesWithoutProgress) * (0.5 + Math.random() / 2);
 }
 
-/** Where the report was linked, for the work the link waits on (a meeting's when `token` is its code). */
+/** Where the report was linked, for the work the link waits on. */
 export interface LinkedTo {
   url: string;
   /** As linked (a meeting's invitation): linked again once the work is done. */
   address: string;
-  token: string | undefined;
-  /** For a server: the member's link token (member-proof.ts). */
-  memberProof?: () => string;
+  /** A meeting's code, or the member's proof for a server. */
+  credential: LinkCredential;
 }
 
 /** A run: where to, how far, and whether it was called off (another link, or none, taken meanwhile). */
@@ -148,7 +148,8 @@ export class BacklogInParts {
    */
   private async send(run: Run): Promise<void> {
     if (run.cancelled) return;
-    const { url, token, memberProof } = run;
+    const { url, credential } = run;
+    const inMeeting = toMeeting(credential);
     this.options.onChange();
     let failure: SendInPartsError | null = null;
     /** Whether the server stored a part this time (a send that breaks off after some is not fruitless). */
@@ -161,7 +162,7 @@ export class BacklogInParts {
       const partBytes = sizes[size] as number;
       let storedBefore: number | null = null;
       run.current = sendInParts({
-        url, reportId: this.options.reportId(), token, memberProof, doc: this.options.doc, partBytes, resume, serverState: run.serverState,
+        url, reportId: this.options.reportId(), credential, doc: this.options.doc, partBytes, resume, serverState: run.serverState,
         presence: this.options.presence,
         onProgress: (sent, total) => {
           if (storedBefore !== null && sent > storedBefore) {
@@ -199,7 +200,7 @@ export class BacklogInParts {
       }
     }
     if (run.cancelled) return;
-    if (token !== undefined && failure?.closeCode === MEETING_ENDED.code) {
+    if (inMeeting && failure?.closeCode === MEETING_ENDED.code) {
       this.end(run, { kind: 'meeting-ended' });
       return;
     }
@@ -212,9 +213,9 @@ export class BacklogInParts {
     // line, with a backoff.)
     else if (!failure.tooLarge && run.why === 'too-large' && !this.unfinishedSends.has(url) && !smallerParts) this.fruitlessSends += 1;
     if (failure?.tooLarge || this.fruitlessSends >= MAX_FRUITLESS_SENDS) {
-      const where = token !== undefined ? 'the meeting' : 'the server';
+      const where = inMeeting ? 'the meeting' : 'the server';
       this.fruitlessSends = 0;
-      this.end(run, { kind: 'given-up', why: failure?.tooLarge ? partsRefusedNote(token !== undefined) : `Could not send the report to ${where} in parts (${failure?.message})` });
+      this.end(run, { kind: 'given-up', why: failure?.tooLarge ? partsRefusedNote(inMeeting) : `Could not send the report to ${where} in parts (${failure?.message})` });
       return;
     }
     if (failure !== null && (this.unfinishedSends.has(url) || smallerParts)) {

@@ -18,6 +18,7 @@ import { guardedWebSocket } from './guarded-socket.ts';
 import { tlsProblem } from './tls-problem.ts';
 import { takePartsAsSent } from './parts-as-sent.ts';
 import { heardFrom } from './traffic-watch.ts';
+import { NO_PROOF, providerToken, toMeeting, type LinkCredential } from './link-credential.ts';
 
 export type SyncState = 'offline' | 'connecting' | 'syncing' | 'in-sync';
 
@@ -42,10 +43,8 @@ export interface ServerLinkOptions {
   url: string;
   reportId: string;
   doc: Y.Doc;
-  /** A meeting's code, sent to its access hook. */
-  token?: string;
-  /** For a server: the member's link token, made afresh for each attempt (member-proof.ts). */
-  memberProof?: () => string;
+  /** A meeting's code, or the member's proof for a server (none unless given). */
+  credential?: LinkCredential;
   /** Where the link is remembered; the last sync time is updated there too. */
   links?: ServerLinks;
   /** Largest message taken from the server (guarded-socket.ts's default unless given; tests lower it). */
@@ -73,8 +72,8 @@ export interface MidSync {
 export class ServerLink {
   readonly url: string;
   readonly reportId: string;
-  /** The meeting code, for a link to a meeting. */
-  readonly token: string | undefined;
+  /** A link to a meeting (not a server). */
+  readonly inMeeting: boolean;
   private readonly provider: HocuspocusProvider;
   private readonly listeners = new Set<(status: SyncStatus) => void>();
   private readonly closeListeners = new Set<(code: number, refusedHere: boolean, midSync: MidSync) => void>();
@@ -110,7 +109,7 @@ export class ServerLink {
     assertValidReportId(options.reportId);
     this.url = options.url;
     this.reportId = options.reportId;
-    this.token = options.token;
+    this.inMeeting = toMeeting(options.credential ?? NO_PROOF);
     this.links = options.links;
     this.doc = options.doc;
     this.stopTakingAsSent = takePartsAsSent(options.doc, (transaction) => this.syncing && transaction.origin === this.provider);
@@ -123,7 +122,7 @@ export class ServerLink {
       url: options.url,
       name: options.reportId,
       document: options.doc,
-      token: options.token ?? options.memberProof ?? null,
+      token: providerToken(options.credential ?? NO_PROOF),
       // Every frame from the server is checked before the provider sees it.
       WebSocketPolyfill: guardedWebSocket({
         url: options.url,

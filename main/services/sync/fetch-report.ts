@@ -29,6 +29,7 @@ import { partsAfterBreak, RESUME_AFTER_BYTES } from './reply-parts.ts';
 import { keepUnfinished, takeUnfinished } from './unfinished-fetches.ts';
 import { MEETING_ENDED } from './meeting-host.ts';
 import { fileSize } from '../../../shared/file-size.ts';
+import { NO_PROOF, providerToken, toMeeting, type LinkCredential } from './link-credential.ts';
 
 export class FetchReportError extends Error {
   override name = 'FetchReportError';
@@ -45,10 +46,8 @@ export interface FetchReportOptions {
   /** `ws://HOST:N` (or `wss://`). */
   url: string;
   reportId: string;
-  /** A meeting's code. */
-  token?: string;
-  /** For a server: the member's link token, made afresh for each attempt (member-proof.ts). */
-  memberProof?: () => string;
+  /** A meeting's code, or the member's proof for a server (none unless given). */
+  credential?: LinkCredential;
   /**
    * How long the server may send nothing at all before the fetch gives up. Not a limit
    * on the whole: a large report on a slow network takes minutes, and arrives.
@@ -151,7 +150,7 @@ export function fetchReport(options: FetchReportOptions): Promise<Y.Doc> {
       url: options.url,
       name: options.reportId,
       document: doc,
-      token: options.token ?? options.memberProof ?? null,
+      token: providerToken(options.credential ?? NO_PROOF),
       WebSocketPolyfill: guardedWebSocket({
         url: options.url,
         reportId: options.reportId,
@@ -183,7 +182,7 @@ export function fetchReport(options: FetchReportOptions): Promise<Y.Doc> {
         connected = true;
         presence?.announce();
       },
-      onAuthenticationFailed: ({ reason }: { reason?: string }) => finish(new FetchReportError(refusalMessage({ meeting: options.token !== undefined, reason, where }))),
+      onAuthenticationFailed: ({ reason }: { reason?: string }) => finish(new FetchReportError(refusalMessage({ meeting: toMeeting(options.credential ?? NO_PROOF), reason, where }))),
       onClose: ({ event }: { event?: { code?: number } }) => {
         if (settled) return;
         const wasOpen = connected;

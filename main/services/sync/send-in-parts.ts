@@ -27,6 +27,7 @@ import { CloseCode } from './frame-guard.ts';
 import { heardFrom } from './traffic-watch.ts';
 import { COPY_GONE, MERGE_FAILED, MERGE_REQUEST, MERGED, RESUME_PARAM } from './incoming-copies.ts';
 import { incomingCopyName } from '../../../shared/report-id.ts';
+import { NO_PROOF, providerToken, type LinkCredential } from './link-credential.ts';
 
 /**
  * A send in parts that broke off after the server had some: its copy there, and the doc
@@ -92,10 +93,8 @@ const SLOW_NETWORK_BYTES_PER_SECOND = 32 * 1024;
 export interface SendInPartsOptions {
   url: string;
   reportId: string;
-  /** A meeting's code. */
-  token?: string;
-  /** For a server: the member's link token, made afresh for each attempt (member-proof.ts). */
-  memberProof?: () => string;
+  /** A meeting's code, or the member's proof for a server (none unless given). */
+  credential?: LinkCredential;
   doc: Y.Doc;
   /** Largest part, in bytes of update. */
   partBytes: number;
@@ -244,7 +243,7 @@ export function sendInParts(options: SendInPartsOptions): PartsSending {
     url: resume ? withParam(options.url, RESUME_PARAM, '1') : options.url,
     name: incomingCopyName(options.reportId, uploadId),
     document: mirror,
-    token: options.token ?? options.memberProof ?? null,
+    token: providerToken(options.credential ?? NO_PROOF),
     awareness,
     WebSocketPolyfill: guardedWebSocket({
       url: options.url,
