@@ -54,8 +54,8 @@ export async function takenThroughRedis(url: string, onUnshared: (reason: string
   redis.on('ready', () => {
     unshared = false;
   });
-  // Linked before the first member comes (the relay, too, waits for Redis as it starts);
-  // a Redis not there yet is waited for no longer than a member would be.
+  // Linked before the first member comes, so that the first tokens are shared too; a
+  // Redis not there yet holds the server's start up a few seconds at most.
   await new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, REDIS_START_WAIT_MS);
     redis.once('ready', () => {
