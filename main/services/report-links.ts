@@ -82,11 +82,6 @@ export class ReportLinks {
   /** When a server that refused the member is asked again by itself (refused-retry.ts). */
   private readonly refusedRetry: RefusedRetry;
   /**
-   * The link is one of those calls: the refusal stays shown, unchanged (a screen reader
-   * hears nothing), until the server lets it in.
-   */
-  private askingAgain = false;
-  /**
    * The server whose refusal is shown and which is being asked again: the status names it
    * (the Connect dialog then offers Disconnect, which stops the calls, and forgets it).
    */
@@ -125,6 +120,14 @@ export class ReportLinks {
   }
 
   /** Relays who is in the report here to and from a link's awareness (the link's own, a catch-up's, a send's). */
+  /**
+   * The link is one of those calls: the refusal stays shown, unchanged (a screen reader
+   * hears nothing), until the server lets it in.
+   */
+  private get askingAgain(): boolean {
+    return this.link !== null && this.refusedBy !== null;
+  }
+
   private relayPresence(remote: Awareness): AwarenessRelay {
     return relayAwareness(this.report.session.awareness, remote);
   }
@@ -201,7 +204,6 @@ export class ReportLinks {
     }
     const url = invite ? invite.url : address;
     this.closeLink();
-    this.askingAgain = askingAgain;
     if (!askingAgain) {
       this.ended = null;
       this.refusedBy = null;
@@ -248,7 +250,6 @@ export class ReportLinks {
     });
     link.onLetIn(() => {
       if (this.link !== link || !this.askingAgain) return;
-      this.askingAgain = false;
       this.ended = null;
       this.refusedBy = null;
       this.refusedRetry.reset();
@@ -296,7 +297,6 @@ export class ReportLinks {
     this.stopWaitingForClaim?.();
     this.stopWaitingForClaim = null;
     this.refusedRetry.cancel();
-    this.askingAgain = false;
     if (this.catchingUp) {
       this.catchingUp.abort.abort();
       this.catchingUp = null;

@@ -23,14 +23,15 @@ export function mendedByClaim(reason: string | undefined): boolean {
  */
 export function callAgainOnClaim(doc: Y.Doc, publicKey: string, callAgain: () => void): () => void {
   const roster = rosterOf(doc);
-  const entryNow = ownMember(readRoster(doc), publicKey)?.id;
+  const ownEntry = (): string | undefined => ownMember(readRoster(doc), publicKey)?.id;
+  const entryNow = ownEntry();
   let watching = true;
   const stop = (): void => {
     if (watching) roster.unobserve(watch);
     watching = false;
   };
   const watch = (): void => {
-    const entry = ownMember(readRoster(doc), publicKey)?.id;
+    const entry = ownEntry();
     if (entry === undefined || entry === entryNow) return;
     stop();
     // (Not inside the roster's transaction: a new link reads the document as it starts.)

@@ -18,7 +18,7 @@ import { guardedWebSocket } from './guarded-socket.ts';
 import { tlsProblem } from './tls-problem.ts';
 import { takePartsAsSent } from './parts-as-sent.ts';
 import { heardFrom } from './traffic-watch.ts';
-import { NO_PROOF, providerToken, toMeeting, type LinkCredential } from './link-credential.ts';
+import { providerToken, toMeeting, type LinkCredential } from './link-credential.ts';
 
 export type SyncState = 'offline' | 'connecting' | 'syncing' | 'in-sync';
 
@@ -109,7 +109,7 @@ export class ServerLink {
     assertValidReportId(options.reportId);
     this.url = options.url;
     this.reportId = options.reportId;
-    this.inMeeting = toMeeting(options.credential ?? NO_PROOF);
+    this.inMeeting = toMeeting(options.credential);
     this.links = options.links;
     this.doc = options.doc;
     this.stopTakingAsSent = takePartsAsSent(options.doc, (transaction) => this.syncing && transaction.origin === this.provider);
@@ -122,7 +122,7 @@ export class ServerLink {
       url: options.url,
       name: options.reportId,
       document: options.doc,
-      token: providerToken(options.credential ?? NO_PROOF),
+      token: providerToken(options.credential),
       // Every frame from the server is checked before the provider sees it.
       WebSocketPolyfill: guardedWebSocket({
         url: options.url,

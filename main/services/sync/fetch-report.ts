@@ -29,7 +29,7 @@ import { partsAfterBreak, RESUME_AFTER_BYTES } from './reply-parts.ts';
 import { keepUnfinished, takeUnfinished } from './unfinished-fetches.ts';
 import { MEETING_ENDED } from './meeting-host.ts';
 import { fileSize } from '../../../shared/file-size.ts';
-import { NO_PROOF, providerToken, toMeeting, type LinkCredential } from './link-credential.ts';
+import { providerToken, toMeeting, type LinkCredential } from './link-credential.ts';
 
 export class FetchReportError extends Error {
   override name = 'FetchReportError';
@@ -150,7 +150,7 @@ export function fetchReport(options: FetchReportOptions): Promise<Y.Doc> {
       url: options.url,
       name: options.reportId,
       document: doc,
-      token: providerToken(options.credential ?? NO_PROOF),
+      token: providerToken(options.credential),
       WebSocketPolyfill: guardedWebSocket({
         url: options.url,
         reportId: options.reportId,
@@ -182,7 +182,7 @@ export function fetchReport(options: FetchReportOptions): Promise<Y.Doc> {
         connected = true;
         presence?.announce();
       },
-      onAuthenticationFailed: ({ reason }: { reason?: string }) => finish(new FetchReportError(refusalMessage({ meeting: toMeeting(options.credential ?? NO_PROOF), reason, where }))),
+      onAuthenticationFailed: ({ reason }: { reason?: string }) => finish(new FetchReportError(refusalMessage({ meeting: toMeeting(options.credential), reason, where }))),
       onClose: ({ event }: { event?: { code?: number } }) => {
         if (settled) return;
         const wasOpen = connected;

@@ -27,7 +27,7 @@ import { CloseCode } from './frame-guard.ts';
 import { heardFrom } from './traffic-watch.ts';
 import { COPY_GONE, MERGE_FAILED, MERGE_REQUEST, MERGED, RESUME_PARAM } from './incoming-copies.ts';
 import { incomingCopyName } from '../../../shared/report-id.ts';
-import { NO_PROOF, providerToken, type LinkCredential } from './link-credential.ts';
+import { providerToken, type LinkCredential } from './link-credential.ts';
 
 /**
  * A send in parts that broke off after the server had some: its copy there, and the doc
@@ -243,7 +243,7 @@ export function sendInParts(options: SendInPartsOptions): PartsSending {
     url: resume ? withParam(options.url, RESUME_PARAM, '1') : options.url,
     name: incomingCopyName(options.reportId, uploadId),
     document: mirror,
-    token: providerToken(options.credential ?? NO_PROOF),
+    token: providerToken(options.credential),
     awareness,
     WebSocketPolyfill: guardedWebSocket({
       url: options.url,
