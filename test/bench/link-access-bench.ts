@@ -4,7 +4,9 @@
 // on the server's one thread before it is let in. Measured: making a token (the app's
 // Ed25519 signature, @noble/curves), checking one with @noble/curves and with node:crypto
 // (what the server uses), and the whole decision against a report with 40 members on its
-// roster (token, nonce, roster read). Prints a table; never fails.
+// roster (token, nonce, roster read), with the nonces in this process's memory and, where
+// redis-server is installed, shared through Redis as `--members-only --redis` keeps them
+// (one loopback round trip each). Prints a table; never fails.
 // Run: `npm run bench -- link-access` (or `node test/bench/link-access-bench.ts`).
 import * as Y from 'yjs';
 import { performance } from 'node:perf_hooks';
@@ -13,6 +15,8 @@ import { generateKeyPair, signBytes, verifyBytes, type KeyPair } from '../../sha
 import { addMember } from '../../shared/roster.ts';
 import { nativeVerifyBytes } from '../../main/services/native-ed25519.ts';
 import { membersOnly } from '../../main/services/sync/member-access.ts';
+import { takenThroughRedis } from '../../main/services/sync/taken-nonces.ts';
+import { hasRedis, startRedis } from '../integration/fixtures/sync/harness.ts';
 
 const REPORT = 'wgig-report';
 const MEMBERS = 40;
@@ -43,6 +47,16 @@ const native = await perCall(ROUNDS, (i) => checkLinkToken(tokens[i], REPORT, no
 const authorize = membersOnly({ log: () => {} });
 const fresh = Array.from({ length: ROUNDS + 20 }, (_, i) => tokenOf(keys[i % MEMBERS]!));
 const decision = await perCall(ROUNDS, (i) => authorize({ token: fresh[i]!, reportId: REPORT, headers: new Headers(), remote: '127.0.0.1', report: async () => roster }));
+let throughRedis: number | null = null;
+if (hasRedis) {
+  const redis = await startRedis();
+  const nonces = await takenThroughRedis(redis.url, (reason) => console.error(`Redis did not answer: ${reason}`));
+  const shared = membersOnly({ log: () => {}, nonces });
+  const others = Array.from({ length: ROUNDS + 20 }, (_, i) => tokenOf(keys[i % MEMBERS]!));
+  throughRedis = await perCall(ROUNDS, (i) => shared({ token: others[i]!, reportId: REPORT, headers: new Headers(), remote: '127.0.0.1', report: async () => roster }));
+  await nonces.close();
+  await redis.stop();
+}
 
 const row = (what: string, ms: number): string => `| ${what} | ${ms.toFixed(3)} ms | ${(ms * 1_000).toFixed(0)} ms |`;
 console.log(`Members-only access, ${ROUNDS} tokens from ${MEMBERS} members, Node ${process.version}\n`);
@@ -52,3 +66,5 @@ console.log(row('app: make a token (sign, @noble/curves)', made));
 console.log(row('server: check a token, @noble/curves', noble));
 console.log(row('server: check a token, node:crypto', native));
 console.log(row('server: whole decision (node:crypto, nonce, 40-member roster)', decision));
+if (throughRedis !== null) console.log(row('server: whole decision, nonces shared through Redis (loopback)', throughRedis));
+else console.log('(no redis-server: the decision with nonces shared through Redis not measured)');
