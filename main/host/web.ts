@@ -11,7 +11,8 @@
  */
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { makeFolder } from '../services/make-folder.ts';
 import { defaultDataDir, ensureSampleReport } from '../services/user-data.ts';
 import { startWebHost } from './web-server.ts';
 import { parseWebArgs, UsageError, WEB_USAGE } from './web-args.ts';
@@ -43,7 +44,7 @@ async function main(): Promise<void> {
     return;
   }
   const dataDir = resolve(args.dataDir ?? defaultDataDir());
-  mkdirSync(dataDir, { recursive: true });
+  makeFolder(dataDir);
   const defaultReport = args.report ? resolve(args.report) : ensureSampleReport(dataDir);
   try {
     // Refuse a bad --report now, in its own words, rather than on the first page load.

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
+import { existsSync, writeFileSync } from 'node:fs';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { connectClient, refusedServerProcess, ROOT, startServerProcess, tempDir, waitFor, type ServerProcess, type TestClient } from './fixtures/sync/harness.ts';
@@ -120,6 +121,19 @@ describe('sync server process', () => {
       const stopped = await server.stop('SIGTERM');
       expect(stopped, `start ${i}`).toEqual({ code: 0, signal: null });
       await waitFor(() => server.logLines.some((line) => JSON.parse(line).event === 'server.stopped'), 5_000, 'the stopped line');
+    }
+  });
+
+  it('says which data folder it cannot make, and ends, even one Node\'s own recursive mkdir never ends on', async () => {
+    const file = join(tempDir(), 'a-file');
+    writeFileSync(file, 'not a folder');
+    const places: Array<[string, string]> = [[join(file, 'data'), 'ENOTDIR']];
+    if (existsSync('/proc/self')) places.push([`/proc/plenary-${process.pid}/data`, 'ENOENT']);
+    for (const [dataDir, code] of places) {
+      const refused = await refusedServerProcess({ dataDir });
+      expect(refused.code, dataDir).toBe(1);
+      expect(refused.lastLog).toMatchObject({ level: 'error', event: 'server.start_failed' });
+      expect(refused.lastLog.reason).toBe(`The folder ${dataDir} cannot be made (${code}): name a folder this user may create and write in.`);
     }
   });
 

@@ -13,9 +13,9 @@
  * it when the process ends, however it ends (a SIGKILL, a power cut), so a crashed
  * server never leaves a stale lock for the next one to trip on.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { makeFolder } from '../make-folder.ts';
 
 export const DATA_FOLDER_LOCK_FILE = '.plenary-server-lock';
 
@@ -28,7 +28,7 @@ export interface DataFolderLock {
 }
 
 export function lockDataFolder(dataDir: string, options: { sharedThroughRedis: boolean }): DataFolderLock {
-  mkdirSync(dataDir, { recursive: true });
+  makeFolder(dataDir);
   const db = new Database(join(dataDir, DATA_FOLDER_LOCK_FILE), { timeout: 0 });
   try {
     if (options.sharedThroughRedis) {

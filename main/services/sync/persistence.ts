@@ -39,12 +39,13 @@
  * client already committed them before acknowledging).
  */
 import { join } from 'node:path';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import * as Y from 'yjs';
 import type { Extension, onConnectPayload, onLoadDocumentPayload, afterUnloadDocumentPayload, onStoreDocumentPayload, beforeHandleMessagePayload } from '@hocuspocus/server';
 import { isTransactionOrigin } from '@hocuspocus/server';
 import { ReportStore } from '../report-store.ts';
+import { makeFolder } from '../make-folder.ts';
 import { ReportFileError } from '../report-errors.ts';
 import { REPORT_EXTENSION } from '../report-store-schema.ts';
 import { assertValidReportId, isIncomingCopy } from '../../../shared/report-id.ts';
@@ -116,7 +117,7 @@ export class SqlitePersistence implements Extension {
 
   constructor(options: PersistenceOptions) {
     this.options = options;
-    mkdirSync(options.dataDir, { recursive: true });
+    makeFolder(options.dataDir);
     this.syncTimer = setInterval(() => void this.syncWals(), options.syncEveryMs ?? 1000);
     this.syncTimer.unref();
   }
