@@ -16,6 +16,7 @@ import { addMember } from '../../shared/roster.ts';
 import { nativeVerifyBytes } from '../../main/services/native-ed25519.ts';
 import { membersOnly } from '../../main/services/sync/member-access.ts';
 import { takenThroughRedis } from '../../main/services/sync/taken-nonces.ts';
+import type { AdmittedLink } from '../../main/services/sync/server.ts';
 import { hasRedis, startRedis } from '../integration/fixtures/sync/harness.ts';
 
 const REPORT = 'wgig-report';
@@ -44,16 +45,18 @@ const tokens = Array.from({ length: ROUNDS + 20 }, (_, i) => tokenOf(keys[i % ME
 const now = Date.now();
 const noble = await perCall(ROUNDS, (i) => checkLinkToken(tokens[i], REPORT, now, { verify: verifyBytes }));
 const native = await perCall(ROUNDS, (i) => checkLinkToken(tokens[i], REPORT, now, { verify: nativeVerifyBytes }));
+/** Each decision also puts its member under watch, and takes them off as the link ends: here, at once. */
+const ENDED_LINK: AdmittedLink = { decideAgain: () => {}, onEnded: (listener) => listener() };
 const authorize = membersOnly({ log: () => {} });
 const fresh = Array.from({ length: ROUNDS + 20 }, (_, i) => tokenOf(keys[i % MEMBERS]!));
-const decision = await perCall(ROUNDS, (i) => authorize({ token: fresh[i]!, reportId: REPORT, headers: new Headers(), remote: '127.0.0.1', report: async () => roster }));
+const decision = await perCall(ROUNDS, (i) => authorize({ token: fresh[i]!, reportId: REPORT, headers: new Headers(), remote: '127.0.0.1', report: async () => roster, link: ENDED_LINK }));
 let throughRedis: number | null = null;
 if (hasRedis) {
   const redis = await startRedis();
   const nonces = await takenThroughRedis(redis.url, (reason) => console.error(`Redis did not answer: ${reason}`));
   const shared = membersOnly({ log: () => {}, nonces });
   const others = Array.from({ length: ROUNDS + 20 }, (_, i) => tokenOf(keys[i % MEMBERS]!));
-  throughRedis = await perCall(ROUNDS, (i) => shared({ token: others[i]!, reportId: REPORT, headers: new Headers(), remote: '127.0.0.1', report: async () => roster }));
+  throughRedis = await perCall(ROUNDS, (i) => shared({ token: others[i]!, reportId: REPORT, headers: new Headers(), remote: '127.0.0.1', report: async () => roster, link: ENDED_LINK }));
   await nonces.close();
   await redis.stop();
 }

@@ -9,6 +9,9 @@ import { addMember } from '../../shared/roster.ts';
 import { makeLinkToken } from '../../shared/link-token.ts';
 import { generateKeyPair, signBytes } from '../../shared/signing.ts';
 import { MEMBERS_ONLY_NOT_LISTED, MEMBERS_ONLY_TOKEN_REFUSED } from '../../main/services/sync/refusal-message.ts';
+import type { AdmittedLink } from '../../main/services/sync/server.ts';
+
+const ENDED_LINK: AdmittedLink = { decideAgain: () => {}, onEnded: (listener) => listener() };
 
 const REPORT = 'wgig-report';
 const person = { group: 'government', region: 'african', development: 'developing', gender: 'woman' } as const;
@@ -23,8 +26,9 @@ function tokenOf(keys: { publicKey: string; privateKey: string }): string {
   return makeLinkToken(REPORT, { publicKey: keys.publicKey, member: '', sign: (message) => signBytes(message, keys.privateKey) });
 }
 
+/** Asked for a connection that has ended by the time it is answered (nothing to decide again). */
 function ask(authorize: ReturnType<typeof membersOnly>, token: string, copy: Y.Doc) {
-  return authorize({ token, reportId: REPORT, headers: new Headers(), remote: '127.0.0.1', report: async () => copy });
+  return authorize({ token, reportId: REPORT, headers: new Headers(), remote: '127.0.0.1', report: async () => copy, link: ENDED_LINK });
 }
 
 describe('members-only access: what it remembers of tokens', () => {

@@ -290,6 +290,49 @@ describe('a members-only server', () => {
     expect(Y.encodeStateAsUpdate(boReport.doc)).toEqual(before);
   });
 
+  it('applies a roster edit to the members linked at the time: a member retired is let go of at once, an observer made a member writes, the others are left alone', async () => {
+    const dir = tempDir();
+    const boData = join(dir, 'bo');
+    const deeData = join(dir, 'dee');
+    let bo: Member | undefined;
+    let dee: Member | undefined;
+    const { server, logged, chairKey, chairClient, serverCopy, copies } = await chairOnServer((doc) => {
+      bo = enter(doc, 'Bo', 'member', Identity.open(boData).publicKey());
+      dee = enter(doc, 'Dee', 'observer', Identity.open(deeData).publicKey());
+    }, ['bo', 'dee']);
+    const chair = await chairClient();
+    const linked = async (name: string, data: string) => {
+      const report = openReportFile(copies.get(name)!);
+      await handlersFor(report, data).connectServer(server.url);
+      const links = ReportLinks.for(report, data);
+      await waitFor(() => links.status().state === 'in-sync', 20_000, `${name} in sync`);
+      return { report, links };
+    };
+    const boApp = await linked('bo', boData);
+    const deeApp = await linked('dee', deeData);
+    expect(deeApp.links.status().readOnly).toBe(true);
+    const chairLetIn = (): number => logged.filter(({ event, fields }) => event === 'access.granted' && fields.key === chairKey.publicKey()).length;
+    const chairBefore = chairLetIn();
+
+    // The chair retires Bo and makes Dee a member; neither does anything.
+    retireMember(chair, bo!.id);
+    editMember(chair, dee!.id, { role: 'member' });
+    await waitFor(() => boApp.links.status().linkEnded !== null, 20_000, 'Bo let go of');
+    expect(describeSync(boApp.links.status())).toBe('The server admits members only and your entry there is retired; ask the secretariat · your edits are kept here');
+    await waitFor(() => deeApp.links.status().state === 'in-sync' && !deeApp.links.status().readOnly, 20_000, 'Dee linked again, to write');
+    addParagraph(boApp.report.doc, 'Bo, after his retirement.');
+    addParagraph(deeApp.report.doc, 'Dee, now a member.');
+    await waitFor(async () => paragraphTexts(await serverCopy()).includes('Dee, now a member.'), 20_000, 'Dee\'s edit on the server');
+    await waitFor(() => paragraphTexts(chair).includes('Dee, now a member.'), 20_000, 'Dee\'s edit with the chair');
+    expect(paragraphTexts(await serverCopy())).not.toContain('Bo, after his retirement.');
+    expect(logged.filter(({ event }) => event === 'access.changed').map(({ fields }) => [fields.key, fields.was, fields.now]).sort()).toEqual([
+      [Identity.open(boData).publicKey(), 'write', 'retired'],
+      [Identity.open(deeData).publicKey(), 'read', 'write'],
+    ].sort());
+    // The chair's own link, decided the same, was not touched.
+    expect(chairLetIn()).toBe(chairBefore);
+  });
+
   it('takes a token once, and refuses one made by a clock far off', async () => {
     const { server, reportId, chairKey, logged } = await chairOnServer();
     const sign = (message: Uint8Array): string => chairKey.sign(message);
@@ -366,7 +409,7 @@ describe('a members-only server', () => {
 });
 
 describe.skipIf(!hasRedis)('members-only servers through Redis', () => {
-  it('let a member on one process and a member on the other work together, refuse a stranger on either, and take a token once across both', async () => {
+  it('let a member on one process and a member on the other work together, refuse a stranger on either, take a token once across both, and let go of a member retired on the other', async () => {
     const redis = await startRedis();
     cleanups.push(() => redis.stop());
     const dataDir = tempDir();
@@ -410,5 +453,11 @@ describe.skipIf(!hasRedis)('members-only servers through Redis', () => {
     cleanups.push(() => copied.destroy());
     await waitFor(() => two.logLines.some((line) => line.includes('"access.token_replayed"')), 20_000, 'the copied token refused on the other process');
     expect(copied.provider.isSynced).toBe(false);
+
+    // The chair, on one process, retires Ana: the other process lets her go at once.
+    const ana = [...readRoster(report.doc).values()].find((member) => member.name === 'Ana')!;
+    retireMember(report.doc, ana.id);
+    await waitFor(() => ReportLinks.for(anaReport, anaData).status().linkEnded !== null, 20_000, 'Ana let go of by the other process');
+    expect(two.logLines.some((line) => line.includes('"access.changed"') && line.includes(Identity.open(anaData).publicKey()))).toBe(true);
   });
 });

@@ -7,6 +7,9 @@
  * A token is taken once: the server remembers the nonces of the tokens that let someone in
  * while they could still pass for fresh, so one copied off an unencrypted line opens nothing
  * (taken-nonces.ts; shared through Redis by servers that share reports there).
+ *
+ * A member let in is decided again whenever the roster changes while they are linked
+ * (linked-members.ts).
  */
 import { checkLinkToken, LINK_TOKEN_MAX_SKEW_MS } from '../../../shared/link-token.ts';
 import { linkAccess } from '../../../shared/link-access.ts';
@@ -18,6 +21,7 @@ import type { Logger } from './log.ts';
 import type { VerifyBytes } from '../../../shared/signature-verifier.ts';
 import { nativeVerifyBytes } from '../native-ed25519.ts';
 import { takenInMemory, type TakenNonces } from './taken-nonces.ts';
+import { watchLinkedMembers } from './linked-members.ts';
 import { LINK_CLOCK_OFF, MEMBERS_ONLY_NOT_LISTED, MEMBERS_ONLY_RETIRED, MEMBERS_ONLY_TOKEN_REFUSED } from './refusal-message.ts';
 
 /**
@@ -58,7 +62,8 @@ export function membersOnly(options: MemberAccessOptions): Authorize {
   const maxSkewMs = options.maxSkewMs ?? LINK_TOKEN_MAX_SKEW_MS;
   const verify = options.verify ?? nativeVerifyBytes;
   const nonces = options.nonces ?? takenInMemory();
-  return async ({ token, reportId, remote, report }) => {
+  const watch = watchLinkedMembers((copy, key, claimed) => linkAccess(rosterOfCopy(copy), key, claimed), options.log);
+  return async ({ token, reportId, remote, report, link }) => {
     const at = now();
     const check = checkLinkToken(token, reportId, at, { maxSkewMs, verify });
     if (!check.ok) {
@@ -73,8 +78,10 @@ export function membersOnly(options: MemberAccessOptions): Authorize {
       return { deny: MEMBERS_ONLY_TOKEN_REFUSED };
     }
     let decision: ReturnType<typeof linkAccess>;
+    let copy: Y.Doc;
     try {
-      decision = linkAccess(rosterOfCopy(await report()), check.key, check.member);
+      copy = await report();
+      decision = linkAccess(rosterOfCopy(copy), check.key, check.member);
     } catch (error) {
       taken.giveBack();
       throw error;
@@ -85,6 +92,7 @@ export function membersOnly(options: MemberAccessOptions): Authorize {
       return { deny: decision.refused === 'retired' ? MEMBERS_ONLY_RETIRED : MEMBERS_ONLY_NOT_LISTED };
     }
     options.log('info', 'access.granted', { report: reportId, remote, key: check.key, member: decision.member?.id ?? null, access: decision.access });
+    watch(copy, { reportId, remote, key: check.key, claimed: check.member, access: decision.access, link });
     return decision.access;
   };
 }

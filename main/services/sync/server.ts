@@ -48,11 +48,23 @@ export type Access = 'write' | 'read' | 'deny';
  * Decides a connection's access from the token its provider sent
  * (`HocuspocusProvider({ token })`); `report()` loads the server's copy of the report
  * (a members-only server reads its roster: member-access.ts). `{ deny: reason }` refuses
- * with a reason the client is shown (the provider's `onAuthenticationFailed`).
+ * with a reason the client is shown (the provider's `onAuthenticationFailed`). `link`
+ * is the connection asking, for a decision that may change while it lasts.
  */
 export type Authorize = (request: {
-  token: string; reportId: string; headers: Headers; remote: string; report: () => Promise<Y.Doc>;
+  token: string; reportId: string; headers: Headers; remote: string; report: () => Promise<Y.Doc>; link: AdmittedLink;
 }) => Access | { deny: string } | Promise<Access | { deny: string }>;
+
+/** A connection let in, as whoever let it in may come back to it. */
+export interface AdmittedLink {
+  /** Ends the connection (`ACCESS_CHANGED`): its app calls again at once, and is decided as things then stand. */
+  decideAgain(): void;
+  /** Calls `listener` once the connection has ended (at once if it has). */
+  onEnded(listener: () => void): void;
+}
+
+/** The close of a link whose access changed while it lasted: the provider calls again, as after any close. */
+export const ACCESS_CHANGED = { code: 4001, reason: 'Your access to this report changed.' } as const;
 
 export interface SyncServerOptions {
   /** Folder of report files; required unless `storage` is given. */
@@ -141,7 +153,7 @@ function pinnedReport(url: string | undefined): string | null | undefined {
 /** How long a report loaded only to decide a connection's access stays loaded for others. */
 const UNLOAD_UNHELD_AFTER_MS = 5_000;
 
-function authenticationHook(authorize: Authorize | undefined, remoteOf: (request: Request) => string): Extension {
+function authenticationHook(authorize: Authorize | undefined, linkOf: (request: Request) => { socket: WebSocket; remote: string } | undefined): Extension {
   return {
     extensionName: 'PlenaryAccess',
     async onAuthenticate(payload: onAuthenticatePayload) {
@@ -155,7 +167,15 @@ function authenticationHook(authorize: Authorize | undefined, remoteOf: (request
       };
       let access: Awaited<ReturnType<Authorize>> = 'deny';
       try {
-        access = await authorize({ token: payload.token, reportId, headers: payload.requestHeaders, remote: remoteOf(payload.request), report });
+        const socket = linkOf(payload.request)?.socket;
+        const link: AdmittedLink = {
+          decideAgain: () => socket?.close(ACCESS_CHANGED.code, ACCESS_CHANGED.reason),
+          onEnded: (listener) => {
+            if (!socket || socket.readyState === socket.CLOSED) listener();
+            else socket.once('close', listener);
+          },
+        };
+        access = await authorize({ token: payload.token, reportId, headers: payload.requestHeaders, remote: linkOf(payload.request)?.remote ?? '', report, link });
       } finally {
         // A report loaded for a connection that will not hold it (refused, or come for the
         // report's incoming copy) goes again, unless someone holds it by then. Not at once:
@@ -239,7 +259,7 @@ async function serve(options: SyncServerOptions): Promise<SyncServer> {
     // (First: what loading queued for a broadcast is dropped before a hook below can wait.)
     quietLoad,
     persistence ?? (options.storage as Extension),
-    authenticationHook(options.authorize, (request) => connectionOf.get(request)?.remote ?? ''),
+    authenticationHook(options.authorize, (request) => connectionOf.get(request)),
     neighbourOrder.extension,
     echoFree,
     presence,
