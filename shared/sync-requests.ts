@@ -246,11 +246,12 @@ export function checkPersonName(value: unknown): string {
 
 /**
  * A sync server's address: ws:// or wss://, a host (name, IPv4 or [IPv6]), an optional
- * port and path; a meeting's invitation adds `#<code>` (meeting-host.ts).
+ * port and path; a personal invitation adds `?member=<entry id>` (report-address.ts),
+ * a meeting's invitation `#<code>` (meeting-host.ts).
  */
 export function checkServerAddress(value: unknown): string {
   const text = typeof value === 'string' ? value.trim() : '';
-  const shape = /^wss?:\/\/(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?(?:\/[^\s#?]*)?(?:#[A-Za-z0-9 -]{1,16})?$/i;
+  const shape = /^wss?:\/\/(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?(?:\/[^\s#?]*)?(?:\?member=[A-Za-z0-9_-]{1,64})?(?:#[A-Za-z0-9 -]{1,16})?$/i;
   if (text.length > MAX_URL || !shape.test(text)) {
     throw new ApiError('A server address starts with ws:// or wss:// and names a host, e.g. wss://sync.example.org or ws://192.168.1.20:4455.');
   }

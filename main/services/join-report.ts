@@ -1,6 +1,7 @@
 /**
  * Joining a report from its address: a member who was sent `ws://HOST:N/<report id>`
- * (the standing server) or a meeting's invitation (`…/<report id>#<code>`) gets the
+ * (the standing server; `?member=<entry id>` when the secretariat invited them as an
+ * entry of the roster) or a meeting's invitation (`…/<report id>#<code>`) gets the
  * report onto their machine, as a report file of their own linked to that server or
  * meeting, and works on it from then on like any other, offline included.
  *
@@ -19,7 +20,9 @@ import { REPORT_EXTENSION } from './report-store-schema.ts';
 import { openReportFile, openReportList, type OpenReport } from './open-report.ts';
 import { FetchReportError, fetchReport } from './sync/fetch-report.ts';
 import { inviteIn, ReportLinks } from './report-links.ts';
-import { memberProof } from './sync/member-proof.ts';
+import { memberKey, memberProof } from './sync/member-proof.ts';
+import { invitedMemberIn } from '../../shared/report-address.ts';
+import { takeInvitation } from './take-invitation.ts';
 import { fileNameTitle, freshPath } from './file-names.ts';
 
 export interface JoinOptions {
@@ -36,15 +39,15 @@ export interface JoinOptions {
   onProgress?: (progress: ChangesProgressEvent) => void;
 }
 
-/** `ws://HOST:N` and the report id (and a meeting's code) an address names. */
-function target(address: string): { url: string; reportId: string; meetingCode?: string } {
+/** `ws://HOST:N` and the report id (and a meeting's code, or the entry a server's invitation is for) an address names. */
+function target(address: string): { url: string; reportId: string; meetingCode?: string; invitedAs?: string } {
   const invite = inviteIn(address);
   if (invite?.reportId) return { url: invite.url, reportId: invite.reportId, meetingCode: invite.code };
   if (invite) throw new ApiError('To get a report you do not have yet, enter the meeting\'s whole invitation, with the report id: ws://HOST:N/<report id>#CODE, as the host\'s screen shows it.');
   const reportId = reportIdInAddress(address);
   if (!reportId) throw new ApiError('To get a report you do not have yet, give its full address: ws://HOST:N/<report id>, as the secretariat sent it, or a meeting invitation.');
   const url = /^wss?:\/\/[^/#?]+/i.exec(address.trim())![0];
-  return { url, reportId };
+  return { url, reportId, invitedAs: invitedMemberIn(address) ?? undefined };
 }
 
 /** The report `reportId` on this computer, opened: an open one, else the newest recent file that still exists; null when neither. */
@@ -76,14 +79,14 @@ function keep(doc: Y.Doc, reportId: string, folder: string): OpenReport {
 
 /** Gets (or finds) the report `options.address` names, links it there, and returns it open. */
 export async function joinReport(options: JoinOptions): Promise<OpenReport> {
-  const { url, reportId, meetingCode } = target(options.address);
+  const { url, reportId, meetingCode, invitedAs } = target(options.address);
   let report = localCopy(reportId, options.recentReports);
   if (!report) {
     let doc: Y.Doc;
     try {
       doc = await fetchReport({
         url, reportId, timeoutMs: options.timeoutMs,
-        credential: meetingCode === undefined ? { memberProof: memberProof(options.dataDir, reportId, null) } : { meetingCode },
+        credential: meetingCode === undefined ? { memberProof: memberProof(options.dataDir, reportId, null, invitedAs) } : { meetingCode },
         onReceived: (bytes) => options.onProgress?.({ type: 'changesProgress', phase: 'fetching', done: bytes, total: 0 }),
         onResuming: (bytes) => options.onProgress?.({ type: 'changesProgress', phase: 'resuming', done: bytes, total: 0 }),
       });
@@ -98,6 +101,7 @@ export async function joinReport(options: JoinOptions): Promise<OpenReport> {
       doc.destroy();
     }
   }
+  if (meetingCode === undefined) takeInvitation(report.doc, invitedAs ?? null, memberKey(options.dataDir));
   // A meeting is joined by its invitation; a server is remembered for the report.
   ReportLinks.for(report, options.dataDir, { meetingHost: options.meetingHost }).connect(meetingCode === undefined ? url : options.address);
   return report;

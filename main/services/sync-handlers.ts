@@ -13,6 +13,8 @@ import { changesFileNameFor, exportBundlesForEveryone } from './bundle-export-ev
 import { ExportWriteError } from './export/write-file.ts';
 import { ReportLinks } from './report-links.ts';
 import { joinReport } from './join-report.ts';
+import { takeInvitation } from './take-invitation.ts';
+import { invitedMemberIn, withoutInvitation } from '../../shared/report-address.ts';
 
 export type SyncHandlers = {
   [K in keyof SyncRequestMap]: (...args: SyncRequestMap[K]['args']) => Promise<SyncRequestMap[K]['result']> | SyncRequestMap[K]['result'];
@@ -111,7 +113,12 @@ export function syncHandlers(context: SyncHandlerContext): SyncHandlers {
     },
     changesFilesHere: () => context.changesFilesHere?.() ?? [],
     changesFilesToImport: () => context.changesFilesToImport?.() ?? [],
-    connectServer: (url) => links().connect(url),
+    connectServer: (url) => {
+      // An invitation to this very report: the user becomes its entry first (take-invitation.ts).
+      const invitedAs = invitedMemberIn(url);
+      if (invitedAs) takeInvitation(report.doc, invitedAs, context.publicKey());
+      return links().connect(withoutInvitation(url));
+    },
     joinReport: async (address) => {
       const joined = await joinReport({ address, dataDir, folder: context.join.folder, recentReports: context.join.recentReports, meetingHost: context.meetingHost, onProgress: context.progress });
       return context.join.opened(joined);

@@ -7,6 +7,7 @@
  */
 import type { PlenaryApi } from '../../shared/api.ts';
 import { checkServerAddress, reportIdInAddress } from '../../shared/sync-requests.ts';
+import { reportAddress } from '../../shared/report-address.ts';
 import { button } from '../export-ui/dialog-parts.ts';
 import { copyButton } from '../ui/copy-button.ts';
 import { setAddressText } from '../ui/address-text.ts';
@@ -44,7 +45,7 @@ export function showConnectDialog(context: ConnectContext, typed?: string, again
     const { button: copy, said } = copyButton(code, 'Copy the report’s address');
     shared.append('Members who do not have this report yet connect to ', code, ' ', copy, said);
     void current.then((report) => {
-      setAddressText(code, `${server}/${report.id}`);
+      setAddressText(code, reportAddress(server, report.id));
     }, () => undefined);
     content.push(shared);
   }

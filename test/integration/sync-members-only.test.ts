@@ -19,6 +19,7 @@ import { BLANK_REPORT_TEMPLATE } from '../../shared/report-template.ts';
 import { readMeta } from '../../shared/ydoc.ts';
 import { addMember, editMember, readRoster, retireMember, type Member } from '../../shared/roster.ts';
 import { claimMember } from '../../shared/roster-claim.ts';
+import { memberInvitation } from '../../shared/report-address.ts';
 import { makeLinkToken } from '../../shared/link-token.ts';
 import { generateKeyPair, signBytes } from '../../shared/signing.ts';
 import { describeSync } from '../../renderer/sync-ui/sync-status.ts';
@@ -114,7 +115,7 @@ describe('a members-only server', () => {
     const stranger = join(dir, 'stranger');
     const strangerReport = createReportFile(join(dir, 'stranger-start.plenary'), BLANK_REPORT_TEMPLATE);
     await expect(handlersFor(strangerReport, stranger).joinReport(`${server.url}/${reportId}`)).rejects.toThrow(
-      `${server.url} admits this report's members only, and its copy of the roster does not hold your key. If you have the report, say which entry is you in Roster ("This is me") and connect again; if not, ask the secretariat for the report file.`,
+      `${server.url} admits this report's members only, and its copy of the roster does not hold your key. If you have the report, say which entry is you in Roster ("This is me") and connect again; if not, ask the secretariat for your invitation (Roster → Invite) or the report file.`,
     );
     expect(logged.find(({ event }) => event === 'access.refused')?.fields).toMatchObject({ report: reportId, key: Identity.open(stranger).publicKey(), why: 'not-listed' });
     // A stock client with no token at all, and one with a token that is not one.
@@ -205,6 +206,33 @@ describe('a members-only server', () => {
     const claim = (): Member => claimMember(cyReport.doc, cy!.id, cyKey);
     return { ...chair, cy: cy!, cyKey, cyReport, links, handlers, claim };
   }
+
+  it('lets in a person the secretariat invited as an entry: their app fetches the report as it, says it is them, and links; the invitation then opens nothing for anyone else', async () => {
+    let ana: Member | undefined;
+    const { server, dir, reportId, serverCopy } = await chairOnServer((doc) => {
+      ana = enter(doc, 'Ana', 'member');
+    });
+    const invitation = memberInvitation(server.url, reportId, ana!.id);
+    const anaData = join(dir, 'ana');
+    const start = createReportFile(join(dir, 'ana-start.plenary'), BLANK_REPORT_TEMPLATE);
+    const joined = await handlersFor(start, anaData).joinReport(invitation);
+    const anaReport = openReportFile(joined.path);
+    expect(readRoster(anaReport.doc).get(ana!.id)?.publicKey).toBe(Identity.open(anaData).publicKey());
+    const links = ReportLinks.for(anaReport, anaData);
+    expect(links.status().server).toBe(server.url);
+    await waitFor(() => links.status().state === 'in-sync', 20_000, 'Ana linked');
+    addParagraph(anaReport.doc, 'Ana, invited.');
+    await waitFor(async () => paragraphTexts(await serverCopy()).includes('Ana, invited.'), 20_000, 'Ana\'s edit on the server');
+    expect(readRoster(await serverCopy()).get(ana!.id)?.publicKey).toBe(Identity.open(anaData).publicKey());
+
+    // Forwarded to someone else (on another computer: Ana's copy is not open here), it
+    // is Ana's entry now: refused as anyone would be.
+    await links.close();
+    closeAllReports();
+    const other = join(dir, 'other');
+    const otherStart = createReportFile(join(dir, 'other-start.plenary'), BLANK_REPORT_TEMPLATE);
+    await expect(handlersFor(otherStart, other).joinReport(invitation)).rejects.toThrow(`${server.url} admits this report's members only, and its copy of the roster does not hold your key.`);
+  });
 
   it('tells a member with the report who has not said which entry is them how to get in, and links them as soon as they have said it', async () => {
     const { cy, cyKey, cyReport, links, claim, serverCopy } = await cyRefused();

@@ -34,15 +34,15 @@ export function memberKey(dataDir: string): string | null {
 
 /**
  * Makes tokens as the member whose identity is kept in `dataDir`, naming the entry they
- * say is them in `doc` (none for a report not here yet).
+ * say is them in `doc`; for a report not here yet, the entry an invitation is for (or none).
  */
-export function memberProof(dataDir: string, reportId: string, doc: Y.Doc | null): () => string {
+export function memberProof(dataDir: string, reportId: string, doc: Y.Doc | null, invitedAs = ''): () => string {
   return () => {
     const identity = identityIn(dataDir);
     // (A server then refuses the empty token.)
     if (!identity) return '';
     const publicKey = identity.publicKey();
-    const member = doc ? ownMember(readRoster(doc), publicKey)?.id ?? '' : '';
+    const member = doc ? ownMember(readRoster(doc), publicKey)?.id ?? '' : invitedAs;
     return makeLinkToken(reportId, { publicKey, member, sign: (message) => identity.sign(message) });
   };
 }

@@ -50,7 +50,7 @@ export function refusalMessage(options: { meeting: boolean; reason?: string; whe
   switch (kindOf(options.meeting, options.reason)) {
     case 'access': return `${options.where} did not let you in to this report. Ask the secretariat for access.`;
     case 'server-copy': return `${options.where} cannot open its own copy of this report (its file there is damaged). Tell whoever runs it; nothing here was changed.`;
-    case 'not-listed': return `${options.where} admits this report's members only, and its copy of the roster does not hold your key. If you have the report, say which entry is you in Roster ("This is me") and connect again; if not, ask the secretariat for the report file.`;
+    case 'not-listed': return `${options.where} admits this report's members only, and its copy of the roster does not hold your key. If you have the report, say which entry is you in Roster ("This is me") and connect again; if not, ask the secretariat for your invitation (Roster → Invite) or the report file.`;
     case 'retired': return `${options.where} admits this report's members only, and your entry there is retired. Ask the secretariat if that is wrong.`;
     case 'clock': return `${options.where} refused because this computer's clock is more than 15 minutes off. Set the date, time and time zone right, then connect again.`;
     case 'too-many-codes': return 'The meeting refused: too many wrong codes were tried. Wait a minute, check the code with the host, and try again.';
