@@ -20,7 +20,7 @@ import { REPORT_EXTENSION } from './report-store-schema.ts';
 import { openReportFile, openReportList, type OpenReport } from './open-report.ts';
 import { FetchReportError, fetchReport } from './sync/fetch-report.ts';
 import { inviteIn, ReportLinks } from './report-links.ts';
-import { memberKey, memberProof } from './sync/member-proof.ts';
+import { memberProof } from './sync/member-proof.ts';
 import { invitedMemberIn } from '../../shared/report-address.ts';
 import { takeInvitation } from './take-invitation.ts';
 import { fileNameTitle, freshPath } from './file-names.ts';
@@ -29,6 +29,8 @@ export interface JoinOptions {
   /** As the user typed it, already checked by `checkServerAddress`. */
   address: string;
   dataDir: string;
+  /** The user's public key: an invitation's entry becomes theirs (take-invitation.ts). */
+  publicKey: () => string;
   /** Where a fetched report's file goes. */
   folder: string;
   /** Reports this machine knows, to find a copy already here. */
@@ -101,7 +103,7 @@ export async function joinReport(options: JoinOptions): Promise<OpenReport> {
       doc.destroy();
     }
   }
-  if (meetingCode === undefined) takeInvitation(report.doc, invitedAs ?? null, memberKey(options.dataDir));
+  if (meetingCode === undefined && invitedAs) takeInvitation(report.doc, invitedAs, options.publicKey());
   // A meeting is joined by its invitation; a server is remembered for the report.
   ReportLinks.for(report, options.dataDir, { meetingHost: options.meetingHost }).connect(meetingCode === undefined ? url : options.address);
   return report;

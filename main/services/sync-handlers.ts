@@ -120,7 +120,7 @@ export function syncHandlers(context: SyncHandlerContext): SyncHandlers {
       return links().connect(withoutInvitation(url));
     },
     joinReport: async (address) => {
-      const joined = await joinReport({ address, dataDir, folder: context.join.folder, recentReports: context.join.recentReports, meetingHost: context.meetingHost, onProgress: context.progress });
+      const joined = await joinReport({ address, dataDir, publicKey: context.publicKey, folder: context.join.folder, recentReports: context.join.recentReports, meetingHost: context.meetingHost, onProgress: context.progress });
       return context.join.opened(joined);
     },
     disconnectServer: () => links().disconnect(),

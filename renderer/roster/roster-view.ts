@@ -18,6 +18,7 @@ import { DEVELOPMENT_STATUSES, GENDERS, REGIONS, ROLES, labelOf, reportGroups } 
 import { metaOf, Origin, readMeta, rosterOf, writeMeta } from '../../shared/ydoc.ts';
 import type { Me } from '../endorsements/live-consensus.ts';
 import { MemberForm } from './member-form.ts';
+import { InvitationPanel } from './invitation-panel.ts';
 import sampleRoster from '../../resources/sample-roster.json' with { type: 'json' };
 import type { LiveConsensus } from '../endorsements/live-consensus.ts';
 import { StanceRecords } from '../endorsements/stance-records.ts';
@@ -27,6 +28,11 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, t
   if (className) element.className = className;
   if (text !== undefined) element.textContent = text;
   return element;
+}
+
+/** An entry an invitation can be for: active, and nobody has said it is them. */
+function invitable(member: Member | undefined): boolean {
+  return !!member && isActive(member) && member.publicKey === '';
 }
 
 function button(text: string, className: string, onClick: () => void, label?: string): HTMLButtonElement {
@@ -52,6 +58,7 @@ export class RosterView {
   private confirmingRetire: string | null = null;
   private readonly records: StanceRecords;
   private readonly sampleButton: HTMLButtonElement;
+  private readonly invitation: InvitationPanel;
 
   constructor(doc: Y.Doc, me: Me, api: PlenaryApi, live: LiveConsensus, announce: (text: string) => void) {
     this.doc = doc;
@@ -111,10 +118,14 @@ export class RosterView {
     footer.append(this.addButton, this.sampleButton, el('span', 'spacer'), button('Close', '', () => this.dialog.close()));
 
     this.records = new StanceRecords(live);
-    this.dialog.append(header, this.whoAmI, ruleRow, scroller, this.error, this.form.element, this.records.element, footer);
+    this.invitation = new InvitationPanel(api, () => {
+      if (this.dialog.open) this.render();
+    });
+    this.dialog.append(header, this.whoAmI, ruleRow, scroller, this.invitation.element, this.error, this.form.element, this.records.element, footer);
     document.body.append(this.dialog);
     this.dialog.addEventListener('close', () => {
       this.form.close();
+      this.invitation.hide();
       this.confirmingRetire = null;
     });
     const refresh = (): void => {
@@ -161,6 +172,8 @@ export class RosterView {
     this.records.render(roster);
     // Only an empty roster can start from the sample (a fictional group to try Plenary with).
     this.sampleButton.hidden = roster.size > 0;
+    // An invitation stays up only while its entry is still to be claimed.
+    this.invitation.hide((id) => invitable(roster.get(id)));
     const groups = reportGroups(this.doc);
     const members = [...roster.values()].sort((a, b) => Number(!isActive(a)) - Number(!isActive(b)) || a.name.localeCompare(b.name));
     this.tbody.replaceChildren(...members.map((member) => {
@@ -193,6 +206,9 @@ export class RosterView {
     if (key && member.publicKey !== key && claimProblem(member, key) === null) {
       cell.append(button('I am …', 'button-small', () => void this.claim(member), `I am ${member.name}`));
     }
+    if (this.invitation.linkedServer && invitable(member)) {
+      cell.append(button('Invite', 'button-small', () => this.invite(member), `Invite ${member.name}: their address to this report`));
+    }
     cell.append(button('Edit', 'button-small', () => this.form.open(member, false), `Edit ${member.name}`));
     if (member.role !== 'chair') {
       if (this.confirmingRetire === member.id) {
@@ -212,6 +228,12 @@ export class RosterView {
       }
     }
     return cell;
+  }
+
+  private invite(member: Member): void {
+    const rowButton = (): HTMLButtonElement | null =>
+      this.tbody.querySelector<HTMLButtonElement>(`tr[data-member-id="${CSS.escape(member.id)}"] button[aria-label^="Invite "]`);
+    this.invitation.show(member, readMeta(this.doc).id, () => (rowButton() ?? this.addButton).focus());
   }
 
   private retire(member: Member): void {

@@ -27,7 +27,7 @@ export interface ConnectContext {
 
 export function showConnectDialog(context: ConnectContext, typed?: string, again = false): void {
   const { frame, api, status, openReport } = context;
-  const address = field('Server address or invitation', 'sync-server-url', 'url', 'ws:// or wss://, as the secretariat gave it; remembered for this report. To get a report you do not have yet, give its address (ws://HOST:N/<report id>) or a meeting\'s invitation.');
+  const address = field('Server address or invitation', 'sync-server-url', 'url', 'ws:// or wss://, as the secretariat gave it; remembered for this report. To get a report you do not have yet, give its address (ws://HOST:N/<report id>), the invitation the secretariat sent you, or a meeting\'s invitation.');
   address.input.value = typed ?? status.current?.server ?? '';
   const content = [address.row];
   // Asked once per dialog: for the address shown to others, and to tell a join from a link.
