@@ -2,9 +2,10 @@
  * The Roster view: a modal dialog listing the working group's members (name, stakeholder
  * group, region, development status, gender, role), where they are added, edited and
  * retired (a retired member stays listed as such, their stances kept), where the user
- * says which entry is them ("I am …", through main, which holds the key), and where the
- * chair — only the chair — picks the report's consensus rule, which changes every view
- * at once (meta.consensusRule).
+ * says which entry is them ("I am …", through main, which holds the key), where the
+ * secretariat invites someone to an entry nobody has claimed (invitation-panel.ts), and
+ * where the chair — only the chair — picks the report's consensus rule, which changes
+ * every view at once (meta.consensusRule).
  *
  * Roster edits are Y.Doc writes through shared/roster.ts, which validates and throws
  * RosterError with the message shown here; the doc is then unchanged.

@@ -167,7 +167,8 @@ function authenticationHook(authorize: Authorize | undefined, linkOf: (request: 
       };
       let access: Awaited<ReturnType<Authorize>> = 'deny';
       try {
-        const socket = linkOf(payload.request)?.socket;
+        const asking = linkOf(payload.request);
+        const socket = asking?.socket;
         const link: AdmittedLink = {
           decideAgain: () => socket?.close(ACCESS_CHANGED.code, ACCESS_CHANGED.reason),
           onEnded: (listener) => {
@@ -175,7 +176,7 @@ function authenticationHook(authorize: Authorize | undefined, linkOf: (request: 
             else socket.once('close', listener);
           },
         };
-        access = await authorize({ token: payload.token, reportId, headers: payload.requestHeaders, remote: linkOf(payload.request)?.remote ?? '', report, link });
+        access = await authorize({ token: payload.token, reportId, headers: payload.requestHeaders, remote: asking?.remote ?? '', report, link });
       } finally {
         // A report loaded for a connection that will not hold it (refused, or come for the
         // report's incoming copy) goes again, unless someone holds it by then. Not at once:
