@@ -35,7 +35,14 @@ export function watchLinkedMembers(decide: DecideAccess, log: Logger): (report: 
 
   const decideAgain = (report: Y.Doc, members: Set<LinkedMember>): void => {
     for (const member of members) {
-      const decision = decide(report, member.key, member.claimed);
+      let decision: LinkAccess;
+      try {
+        decision = decide(report, member.key, member.claimed);
+      } catch (error) {
+        // (On a timer: a throw would end the server. The member keeps the access they had.)
+        log('error', 'access.decide_again_failed', { report: member.reportId, key: member.key, reason: (error as Error).message });
+        continue;
+      }
       const now = 'refused' in decision ? decision.refused : decision.access;
       if (now === member.access) continue;
       members.delete(member);
