@@ -12,6 +12,7 @@ import * as Y from 'yjs';
 import { closeAllReports, createReportFile, openReportFile, type OpenReport } from '../../main/services/open-report.ts';
 import { syncHandlers, type SyncHandlers } from '../../main/services/sync-handlers.ts';
 import { ReportLinks } from '../../main/services/report-links.ts';
+import { ServerLinks } from '../../main/services/sync/server-links.ts';
 import { startSyncServer, type SyncServer } from '../../main/services/sync/server.ts';
 import { membersOnly } from '../../main/services/sync/member-access.ts';
 import { Identity } from '../../main/services/identity.ts';
@@ -232,6 +233,21 @@ describe('a members-only server', () => {
     const other = join(dir, 'other');
     const otherStart = createReportFile(join(dir, 'other-start.plenary'), BLANK_REPORT_TEMPLATE);
     await expect(handlersFor(otherStart, other).joinReport(invitation)).rejects.toThrow(`${server.url} admits this report's members only, and its copy of the roster does not hold your key.`);
+  });
+
+  it('takes an invitation entered for a report already here: the entry becomes the member\'s and the report links, the server remembered without it', async () => {
+    let cy: Member | undefined;
+    const { server, dir, reportId, serverCopy, copies } = await chairOnServer((doc) => {
+      cy = enter(doc, 'Cy', 'member');
+    }, ['cy']);
+    const cyData = join(dir, 'cy');
+    const cyReport = openReportFile(copies.get('cy')!);
+    const status = await handlersFor(cyReport, cyData).connectServer(memberInvitation(server.url, reportId, cy!.id));
+    expect(status.server).toBe(`${server.url}/${reportId}`);
+    expect(readRoster(cyReport.doc).get(cy!.id)?.publicKey).toBe(Identity.open(cyData).publicKey());
+    await waitFor(() => ReportLinks.for(cyReport, cyData).status().state === 'in-sync', 20_000, 'Cy in sync');
+    expect(new ServerLinks(cyData).get(reportId)?.url).toBe(`${server.url}/${reportId}`);
+    await waitFor(async () => readRoster(await serverCopy()).get(cy!.id)?.publicKey === Identity.open(cyData).publicKey(), 20_000, 'Cy\'s claim on the server');
   });
 
   it('tells a member with the report who has not said which entry is them how to get in, and links them as soon as they have said it', async () => {
