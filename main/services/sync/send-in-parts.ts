@@ -61,20 +61,23 @@ export class SendInPartsError extends Error {
   override name = 'SendInPartsError';
   /** How the server closed the connection, if it did. */
   readonly closeCode: number | null;
+  /** The reason the server gave for refusing or closing the link, if any. */
+  readonly serverReason: string | null;
   /** What the next send to this server goes on from (the connection was lost midway), or null. */
   unfinished: UnfinishedSend | null = null;
   /** The connection was lost while a part was on its way (a line that drops sooner than such a part crosses it). */
   partCutShort = false;
 
-  constructor(message: string, closeCode: number | null = null) {
+  constructor(message: string, server: { closeCode?: number; reason?: string } = {}) {
     super(message);
-    this.closeCode = closeCode;
+    this.closeCode = server.closeCode ?? null;
+    this.serverReason = server.reason || null;
   }
 
   /** A send that went on from an earlier one found its copy gone from the server: start over. */
   get copyGone(): boolean {
     // (Refused as the connection opens: said as a refusal, or with the close, whichever comes first.)
-    return this.message.includes(COPY_GONE);
+    return this.serverReason === COPY_GONE;
   }
 
   /** The server refused a part as too large: smaller parts may pass. */
@@ -254,12 +257,12 @@ export function sendInParts(options: SendInPartsOptions): PartsSending {
     }),
     maxAttempts: 1,
     onOpen: () => presence?.announce(),
-    onAuthenticationFailed: ({ reason }: { reason?: string }) => settle(new SendInPartsError(`${options.url} refused the link${reason ? ` (${reason})` : ''}.`)),
+    onAuthenticationFailed: ({ reason }: { reason?: string }) => settle(new SendInPartsError(`${options.url} refused the link${reason ? ` (${reason})` : ''}.`, { reason })),
     onClose: ({ event }: { event?: { code?: number; reason?: string } }) => {
       const code = event?.code ?? 1006;
       settle(new SendInPartsError(code === CloseCode.tooLarge
         ? `${options.url} refused a part of ${options.partBytes} bytes as too large.`
-        : `The connection to ${options.url} closed (${code}${event?.reason ? `: ${event.reason}` : ''}).`, code), LOST_CONNECTION_CODES.has(code));
+        : `The connection to ${options.url} closed (${code}${event?.reason ? `: ${event.reason}` : ''}).`, { closeCode: code, reason: event?.reason }), LOST_CONNECTION_CODES.has(code));
     },
     onSynced: () => {
       if (parts) return;
