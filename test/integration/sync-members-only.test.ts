@@ -185,27 +185,32 @@ describe('a members-only server', () => {
     expect(readRoster(await serverCopy()).get(ana!.id)?.publicKey).toBe(Identity.open(anaData).publicKey());
   });
 
-  /**
-   * Cy, entered by the chair without a key, was given the report by hand and links to the
-   * members-only server before saying which entry is him: refused. `beforeCy` runs on the
-   * server's copy first (as the chair); `refusedRetry`, how soon his app asks again.
-   */
-  async function cyRefused(beforeCy: (chair: Awaited<ReturnType<typeof chairOnServer>>, cy: Member) => Promise<void> = async () => {}, refusedRetry?: RefusedRetryTimes) {
+  /** Cy, entered by the chair without a key, given the report by hand: his copy open, his key made. */
+  async function cyGivenTheReport() {
     let cy: Member | undefined;
     const chair = await chairOnServer((doc) => {
       cy = enter(doc, 'Cy', 'member');
     }, ['cy']);
-    await beforeCy(chair, cy!);
     const cyData = join(chair.dir, 'cy');
-    const cyKey = Identity.open(cyData).publicKey();
-    const cyReport = openReportFile(chair.copies.get('cy')!);
+    return { ...chair, cy: cy!, cyData, cyKey: Identity.open(cyData).publicKey(), cyReport: openReportFile(chair.copies.get('cy')!) };
+  }
+
+  /**
+   * Cy, given the report by hand, links to the members-only server before saying which
+   * entry is him: refused. `beforeCy` runs on the server's copy first (as the chair);
+   * `refusedRetry`, how soon his app asks again.
+   */
+  async function cyRefused(beforeCy: (chair: Awaited<ReturnType<typeof chairOnServer>>, cy: Member) => Promise<void> = async () => {}, refusedRetry?: RefusedRetryTimes) {
+    const chair = await cyGivenTheReport();
+    const { cy, cyData, cyKey, cyReport } = chair;
+    await beforeCy(chair, cy);
     const links = (): ReportLinks => ReportLinks.for(cyReport, cyData, { reconnect: false, refusedRetry });
     links();
     const handlers = handlersFor(cyReport, cyData);
     await handlers.connectServer(chair.server.url);
     await waitFor(() => links().status().linkEnded !== null, 20_000, 'Cy refused');
-    const claim = (): Member => claimMember(cyReport.doc, cy!.id, cyKey);
-    return { ...chair, cy: cy!, cyKey, cyReport, links, handlers, claim };
+    const claim = (): Member => claimMember(cyReport.doc, cy.id, cyKey);
+    return { ...chair, links, handlers, claim };
   }
 
   it('lets in a person the secretariat invited as an entry: their app fetches the report as it, says it is them, and links; the invitation then opens nothing for anyone else', async () => {
@@ -236,18 +241,13 @@ describe('a members-only server', () => {
   });
 
   it('takes an invitation entered for a report already here: the entry becomes the member\'s and the report links, the server remembered without it', async () => {
-    let cy: Member | undefined;
-    const { server, dir, reportId, serverCopy, copies } = await chairOnServer((doc) => {
-      cy = enter(doc, 'Cy', 'member');
-    }, ['cy']);
-    const cyData = join(dir, 'cy');
-    const cyReport = openReportFile(copies.get('cy')!);
-    const status = await handlersFor(cyReport, cyData).connectServer(memberInvitation(server.url, reportId, cy!.id));
+    const { server, reportId, serverCopy, cy, cyData, cyKey, cyReport } = await cyGivenTheReport();
+    const status = await handlersFor(cyReport, cyData).connectServer(memberInvitation(server.url, reportId, cy.id));
     expect(status.server).toBe(`${server.url}/${reportId}`);
-    expect(readRoster(cyReport.doc).get(cy!.id)?.publicKey).toBe(Identity.open(cyData).publicKey());
+    expect(readRoster(cyReport.doc).get(cy.id)?.publicKey).toBe(cyKey);
     await waitFor(() => ReportLinks.for(cyReport, cyData).status().state === 'in-sync', 20_000, 'Cy in sync');
     expect(new ServerLinks(cyData).get(reportId)?.url).toBe(`${server.url}/${reportId}`);
-    await waitFor(async () => readRoster(await serverCopy()).get(cy!.id)?.publicKey === Identity.open(cyData).publicKey(), 20_000, 'Cy\'s claim on the server');
+    await waitFor(async () => readRoster(await serverCopy()).get(cy.id)?.publicKey === cyKey, 20_000, 'Cy\'s claim on the server');
   });
 
   it('tells a member with the report who has not said which entry is them how to get in, and links them as soon as they have said it', async () => {
@@ -263,13 +263,7 @@ describe('a members-only server', () => {
   });
 
   it('asks a server that refused a member again by itself, now and then and quietly, and links them once the secretariat has entered their key there', async () => {
-    let cy: Member | undefined;
-    const { server, dir, copies, chairClient, logged } = await chairOnServer((doc) => {
-      cy = enter(doc, 'Cy', 'member');
-    }, ['cy']);
-    const cyData = join(dir, 'cy');
-    const cyKey = Identity.open(cyData).publicKey();
-    const cyReport = openReportFile(copies.get('cy')!);
+    const { server, chairClient, logged, cy, cyData, cyKey, cyReport } = await cyGivenTheReport();
     const links = ReportLinks.for(cyReport, cyData, { reconnect: false, refusedRetry: { firstMs: 300, mostMs: 600 } });
     const shown: string[] = [];
     links.onStatus((status) => shown.push(describeSync(status)));
@@ -281,7 +275,7 @@ describe('a members-only server', () => {
     await waitFor(() => refusals() >= 3, 20_000, 'the server asked again');
     // Each call again leaves the status line as it was: no "Connecting…" between refusals.
     expect(new Set(shown.slice(since))).toEqual(new Set([refused]));
-    editMember(await chairClient(), cy!.id, { publicKey: cyKey });
+    editMember(await chairClient(), cy.id, { publicKey: cyKey });
     await waitFor(() => links.status().state === 'in-sync', 20_000, 'Cy let in at a later call');
     expect(links.status().linkEnded).toBeNull();
   });
