@@ -119,15 +119,16 @@ export class ReportLinks {
     return links;
   }
 
-  /** Relays who is in the report here to and from a link's awareness (the link's own, a catch-up's, a send's). */
   /**
-   * The link is one of those calls: the refusal stays shown, unchanged (a screen reader
-   * hears nothing), until the server lets it in.
+   * The link is the app's own call to a server that refused the member (refused-retry.ts,
+   * call-again-on-claim.ts): the refusal stays shown, unchanged (a screen reader hears
+   * nothing), until the server lets it in.
    */
   private get askingAgain(): boolean {
     return this.link !== null && this.refusedBy !== null;
   }
 
+  /** Relays who is in the report here to and from a link's awareness (the link's own, a catch-up's, a send's). */
   private relayPresence(remote: Awareness): AwarenessRelay {
     return relayAwareness(this.report.session.awareness, remote);
   }

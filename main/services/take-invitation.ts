@@ -11,8 +11,8 @@ import { readRoster } from '../../shared/roster.ts';
 import { claimMember, claimProblem, ownMember } from '../../shared/roster-claim.ts';
 import { Origin } from '../../shared/ydoc.ts';
 
-export function takeInvitation(doc: Y.Doc, memberId: string | null, publicKey: string | null): void {
-  if (!memberId || !publicKey) return;
+export function takeInvitation(doc: Y.Doc, memberId: string, publicKey: string): void {
+  if (!publicKey) return;
   const roster = readRoster(doc);
   if (ownMember(roster, publicKey) || claimProblem(roster.get(memberId), publicKey) !== null) return;
   claimMember(doc, memberId, publicKey, Origin.local);

@@ -52,10 +52,9 @@ export function watchLinkedMembers(decide: DecideAccess, log: Logger): (report: 
   };
 
   const membersOf = (report: Y.Doc): Set<LinkedMember> => {
-    let members = linked.get(report);
-    if (members) return members;
+    const known = linked.get(report);
+    if (known) return known;
     const watched = new Set<LinkedMember>();
-    members = watched;
     linked.set(report, watched);
     // After the change's transaction and the roster cache's own observers; once for the
     // edits of one turn (a roster arriving with a member's first sync is many).
@@ -70,7 +69,7 @@ export function watchLinkedMembers(decide: DecideAccess, log: Logger): (report: 
     };
     rosterOf(report).observe(changed);
     metaOf(report).observe(changed);
-    return members;
+    return watched;
   };
 
   return (report, member) => {
