@@ -55,7 +55,7 @@ export function desktopSyncHandlers(entry: ReportWindow, services: ReportService
   return syncHandlers({
     report: entry.report,
     dataDir: app.getPath('userData'),
-    publicKey: () => services.identity().publicKey(),
+    identity: () => services.identity(),
     changesFilesToImport,
     progress: (event) => {
       if (!entry.window.isDestroyed()) entry.window.webContents.send(IpcChannel.event, event);

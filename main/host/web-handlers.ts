@@ -13,6 +13,7 @@ import { untitledReportPath } from '../services/file-names.ts';
 import { checkReportPath } from './report-paths.ts';
 import { stanceHandlers, type Signer } from '../services/report-requests.ts';
 import { syncHandlers } from '../services/sync-handlers.ts';
+import type { LinkSigner } from '../services/sync/member-proof.ts';
 import { changesFilesIn, checkBundleFolder, checkBundlePath, checkBundlePaths } from './bundle-paths.ts';
 import type { HostEvent } from '../../shared/api.ts';
 import { exportHandlers, exportJobsFor } from '../services/export-requests.ts';
@@ -27,8 +28,8 @@ export interface WebHandlerContext {
   report: OpenReport;
   dataDir: string;
   recent: RecentList;
-  /** The identity that signs for this page (web-identities.ts). */
-  identity: () => Signer;
+  /** The identity that signs for this page (web-identities.ts): its stances, and its links to a standing server. */
+  identity: () => Signer & LinkSigner;
   /** Export folders, downloads and the PDF printer (web-exports.ts). */
   exports: WebExports;
   /** Sends an event to this page (export progress). */
@@ -55,7 +56,7 @@ export function webHandlers({ report, dataDir, recent, identity, exports, emit, 
     ...syncHandlers({
       report,
       dataDir,
-      publicKey: () => identity().publicKey(),
+      identity,
       // No name given: the one main suggests ("Changes for Bo.plenary-changes"), in the Reports folder.
       chooseExportPath: (path, suggestedName) => checkBundlePath(path ?? suggestedName, base),
       chooseExportFolder: (path, suggestedName) => checkBundleFolder(path ?? suggestedName, base),

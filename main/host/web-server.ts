@@ -119,7 +119,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const changesFilesToImport = (): string[] => options.waitingChanges?.take(report.summary().id) ?? [];
     bridgeSocket(ws, report, webHandlers({ report, dataDir: options.dataDir, recent: options.recent, identity, exports, emit, meetingHost: options.meetingHost, changesFilesToImport }), log);
     // The report's server and meeting status, pushed to the page (renderer/sync-ui).
-    const stopStatus = ReportLinks.for(report, options.dataDir, { meetingHost: options.meetingHost }).onStatus((status) => {
+    const stopStatus = ReportLinks.for(report, options.dataDir, { meetingHost: options.meetingHost, identity }).onStatus((status) => {
       if (ws.readyState === ws.OPEN) ws.send(encodeEvent({ type: 'syncStatus', status }));
     });
     ws.on('close', stopStatus);

@@ -20,7 +20,7 @@ import { REPORT_EXTENSION } from './report-store-schema.ts';
 import { openReportFile, openReportList, type OpenReport } from './open-report.ts';
 import { FetchReportError, fetchReport } from './sync/fetch-report.ts';
 import { inviteIn, ReportLinks } from './report-links.ts';
-import { memberProof } from './sync/member-proof.ts';
+import { memberProof, type LinkIdentity } from './sync/member-proof.ts';
 import { invitedMemberIn } from '../../shared/report-address.ts';
 import { takeInvitation } from './take-invitation.ts';
 import { fileNameTitle, freshPath } from './file-names.ts';
@@ -29,8 +29,8 @@ export interface JoinOptions {
   /** As the user typed it, already checked by `checkServerAddress`. */
   address: string;
   dataDir: string;
-  /** The user's public key: an invitation's entry becomes theirs (take-invitation.ts). */
-  publicKey: () => string;
+  /** The user: their key proves them to the server, and an invitation's entry becomes theirs (take-invitation.ts). */
+  identity: LinkIdentity;
   /** Where a fetched report's file goes. */
   folder: string;
   /** Reports this machine knows, to find a copy already here. */
@@ -88,7 +88,7 @@ export async function joinReport(options: JoinOptions): Promise<OpenReport> {
     try {
       doc = await fetchReport({
         url, reportId, timeoutMs: options.timeoutMs,
-        credential: meetingCode === undefined ? { memberProof: memberProof(options.dataDir, reportId, null, invitedAs) } : { meetingCode },
+        credential: meetingCode === undefined ? { memberProof: memberProof(options.identity, reportId, null, invitedAs) } : { meetingCode },
         onReceived: (bytes) => options.onProgress?.({ type: 'changesProgress', phase: 'fetching', done: bytes, total: 0 }),
         onResuming: (bytes) => options.onProgress?.({ type: 'changesProgress', phase: 'resuming', done: bytes, total: 0 }),
       });
@@ -103,8 +103,9 @@ export async function joinReport(options: JoinOptions): Promise<OpenReport> {
       doc.destroy();
     }
   }
-  if (meetingCode === undefined && invitedAs) takeInvitation(report.doc, invitedAs, options.publicKey());
+  if (meetingCode === undefined && invitedAs) takeInvitation(report.doc, invitedAs, options.identity().publicKey());
   // A meeting is joined by its invitation; a server is remembered for the report.
-  ReportLinks.for(report, options.dataDir, { meetingHost: options.meetingHost }).connect(meetingCode === undefined ? url : options.address);
+  const links = ReportLinks.for(report, options.dataDir, { meetingHost: options.meetingHost, identity: options.identity });
+  links.connect(meetingCode === undefined ? url : options.address, { as: options.identity });
   return report;
 }

@@ -21,7 +21,7 @@ import { MEETING_ENDED, meetingInterfaces, parseInvite, startMeeting, type Meeti
 import { isValidReportId } from '../../shared/report-id.ts';
 import type { Awareness } from 'y-protocols/awareness';
 import { relayAwareness, type AwarenessRelay } from './awareness-relay.ts';
-import { memberKey, memberProof } from './sync/member-proof.ts';
+import { identityKeptIn, memberKey, memberProof, type LinkIdentity } from './sync/member-proof.ts';
 import { toMeeting, type LinkCredential } from './sync/link-credential.ts';
 import { callAgainOnClaim, mendedByClaim } from './sync/call-again-on-claim.ts';
 import { RefusedRetry, type RefusedRetryTimes } from './sync/refused-retry.ts';
@@ -54,6 +54,14 @@ export function inviteIn(address: string): ReturnType<typeof parseInvite> {
   const invite = parseInvite(address);
   if (!invite) throw new ApiError('This meeting invitation is not complete: it ends with # and the 6-character code.');
   return invite;
+}
+
+interface LinkOptions {
+  /** Interface a meeting listens on; tests use 127.0.0.1. */
+  meetingHost?: string;
+  /** Whom links prove until someone links the report as themselves; default the user whose identity `dataDir` keeps. */
+  identity?: LinkIdentity;
+  refusedRetry?: RefusedRetryTimes;
 }
 
 function infoOf(meeting: Meeting): MeetingInfo {
@@ -90,15 +98,18 @@ export class ReportLinks {
   /** Interface a meeting listens on; tests use 127.0.0.1. */
   private readonly meetingHost: string | undefined;
 
-  /** Where the user's identity is kept (their link tokens: member-proof.ts). */
-  private readonly dataDir: string;
+  /**
+   * Whom the report's links to a standing server prove (member-proof.ts): whoever linked
+   * it last (in the browser host, the page's profile), else whoever first opened it here.
+   */
+  private identity: LinkIdentity;
 
-  private constructor(report: OpenReport, dataDir: string, meetingHost?: string, refusedRetry?: RefusedRetryTimes) {
+  private constructor(report: OpenReport, dataDir: string, options: LinkOptions) {
     this.report = report;
-    this.refusedRetry = new RefusedRetry(refusedRetry);
-    this.dataDir = dataDir;
+    this.refusedRetry = new RefusedRetry(options.refusedRetry);
+    this.identity = options.identity ?? identityKeptIn(dataDir);
     this.remembered = new ServerLinks(dataDir);
-    this.meetingHost = meetingHost;
+    this.meetingHost = options.meetingHost;
     this.parts = new BacklogInParts({
       doc: report.doc,
       reportId: () => this.reportId(),
@@ -109,10 +120,10 @@ export class ReportLinks {
   }
 
   /** The links of `report`, made (and its remembered server reconnected) on first use. */
-  static for(report: OpenReport, dataDir: string, options: { meetingHost?: string; reconnect?: boolean; refusedRetry?: RefusedRetryTimes } = {}): ReportLinks {
+  static for(report: OpenReport, dataDir: string, options: LinkOptions & { reconnect?: boolean } = {}): ReportLinks {
     let links = byReport.get(report);
     if (!links) {
-      links = new ReportLinks(report, dataDir, options.meetingHost, options.refusedRetry);
+      links = new ReportLinks(report, dataDir, options);
       byReport.set(report, links);
       if (options.reconnect !== false) links.reconnectRemembered();
     }
@@ -137,10 +148,6 @@ export class ReportLinks {
     const id = readMeta(this.report.doc).id || this.report.summary().id;
     if (!isValidReportId(id)) throw new ApiError(`“${basename(this.report.path)}” has no report id a server can use.`);
     return id;
-  }
-
-  private memberProof(reportId: string): () => string {
-    return memberProof(this.dataDir, reportId, this.report.doc);
   }
 
   private reconnectRemembered(): void {
@@ -194,23 +201,25 @@ export class ReportLinks {
 
   /**
    * Links to a server, or to a meeting by its invitation (`ws://HOST:N/<report id>#<code>`,
-   * or `ws://HOST:N#<code>` for this report). `askingAgain`: a server that refused the
-   * member, called again by the app itself.
+   * or `ws://HOST:N#<code>` for this report), proving `as` to a server (else whoever
+   * linked it before). `askingAgain`: a server that refused the member, called again by
+   * the app itself.
    */
-  connect(address: string, askingAgain = false): SyncStatusView {
+  connect(address: string, { as, askingAgain = false }: { as?: LinkIdentity; askingAgain?: boolean } = {}): SyncStatusView {
     const reportId = this.reportId();
     const invite = inviteIn(address);
     if (invite && invite.reportId !== null && invite.reportId !== reportId) {
       throw new ApiError(`This invitation is for another report (${invite.reportId}); open that report to join the meeting.`);
     }
     const url = invite ? invite.url : address;
+    if (as) this.identity = as;
     this.closeLink();
     if (!askingAgain) {
       this.ended = null;
       this.refusedBy = null;
       this.refusedRetry.reset();
     }
-    const credential: LinkCredential = invite ? { meetingCode: invite.code } : { memberProof: this.memberProof(reportId) };
+    const credential: LinkCredential = invite ? { meetingCode: invite.code } : { memberProof: memberProof(this.identity, reportId, this.report.doc) };
     const link = new ServerLink({
       url, reportId, doc: this.report.doc, credential, links: invite ? undefined : this.remembered,
       holdUntilSynced: (origin) => this.report.session.holdUpdatesFrom(origin),
@@ -244,8 +253,8 @@ export class ReportLinks {
         if (!invite) this.refusedBy = url;
         this.endedByOtherSide(link, note);
         if (invite) return;
-        this.refusedRetry.schedule(() => this.connect(address, true));
-        const key = memberKey(this.dataDir);
+        this.refusedRetry.schedule(() => this.connect(address, { askingAgain: true }));
+        const key = memberKey(this.identity);
         if (key && mendedByClaim(reason)) this.stopWaitingForClaim = callAgainOnClaim(this.report.doc, key, () => this.connect(address));
       });
     });

@@ -15,6 +15,7 @@ import { ReportLinks } from './report-links.ts';
 import { joinReport } from './join-report.ts';
 import { takeInvitation } from './take-invitation.ts';
 import { invitedMemberIn, withoutInvitation } from '../../shared/report-address.ts';
+import type { LinkIdentity } from './sync/member-proof.ts';
 
 export type SyncHandlers = {
   [K in keyof SyncRequestMap]: (...args: SyncRequestMap[K]['args']) => Promise<SyncRequestMap[K]['result']> | SyncRequestMap[K]['result'];
@@ -23,8 +24,11 @@ export type SyncHandlers = {
 export interface SyncHandlerContext {
   report: OpenReport;
   dataDir: string;
-  /** The user's public key, to name them as a bundle's sender. */
-  publicKey: () => string;
+  /**
+   * The user: their public key names them as a bundle's sender and goes on the entry an
+   * invitation is for; their key signs their links to a standing server (member-proof.ts).
+   */
+  identity: LinkIdentity;
   /** The file to write: `requested` checked, or chosen by the user when null; null when the user cancelled. */
   chooseExportPath: (requested: string | null, suggestedName: string) => Promise<string | null> | string | null;
   /**
@@ -66,10 +70,11 @@ function asApiError(error: unknown): never {
 export function syncHandlers(context: SyncHandlerContext): SyncHandlers {
   const { report, dataDir } = context;
   const peers = new BundlePeers(dataDir);
-  const links = (): ReportLinks => ReportLinks.for(report, dataDir, { meetingHost: context.meetingHost });
+  const links = (): ReportLinks => ReportLinks.for(report, dataDir, { meetingHost: context.meetingHost, identity: context.identity });
+  const publicKey = (): string => context.identity().publicKey();
   const senderName = (): string => {
     try {
-      return memberByPublicKey(readRoster(report.doc), context.publicKey())?.name ?? UNNAMED_SENDER;
+      return memberByPublicKey(readRoster(report.doc), publicKey())?.name ?? UNNAMED_SENDER;
     } catch {
       return UNNAMED_SENDER;
     }
@@ -86,7 +91,7 @@ export function syncHandlers(context: SyncHandlerContext): SyncHandlers {
       }
     },
     exportChangesForEveryone: async (requested, complete) => {
-      const recipients = colleagueNames(readRoster(report.doc), context.publicKey());
+      const recipients = colleagueNames(readRoster(report.doc), publicKey());
       if (recipients.length === 0) throw new ApiError('The roster names no one else yet: add the members in Roster, or export for one person by name.');
       const folder = await context.chooseExportFolder(requested, `Changes for every member ${folderStamp(new Date())}`);
       if (folder === null) return null;
@@ -116,11 +121,11 @@ export function syncHandlers(context: SyncHandlerContext): SyncHandlers {
     connectServer: (url) => {
       // An invitation to this very report: the user becomes its entry first (take-invitation.ts).
       const invitedAs = invitedMemberIn(url);
-      if (invitedAs) takeInvitation(report.doc, invitedAs, context.publicKey());
-      return links().connect(withoutInvitation(url));
+      if (invitedAs) takeInvitation(report.doc, invitedAs, publicKey());
+      return links().connect(withoutInvitation(url), { as: context.identity });
     },
     joinReport: async (address) => {
-      const joined = await joinReport({ address, dataDir, publicKey: context.publicKey, folder: context.join.folder, recentReports: context.join.recentReports, meetingHost: context.meetingHost, onProgress: context.progress });
+      const joined = await joinReport({ address, dataDir, identity: context.identity, folder: context.join.folder, recentReports: context.join.recentReports, meetingHost: context.meetingHost, onProgress: context.progress });
       return context.join.opened(joined);
     },
     disconnectServer: () => links().disconnect(),

@@ -2,7 +2,9 @@
  * Roster → Invite in the real renderer: the secretariat, its report linked to the working
  * group's server, invites someone it entered without a key; the newcomer, on another
  * machine (a browser host of their own), enters the invitation in Connect… and their page
- * opens the report with them as that entry. Two browser hosts, one sync server on loopback.
+ * opens the report with them as that entry. Two browser hosts, one members-only sync server
+ * on loopback: each page links as its own browser profile, whose key is the one its
+ * roster entry holds.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -10,6 +12,8 @@ import { launchBrowser, newPage, openEditor, startHost, tempDataDir, type Host }
 import { addMember, closeRoster, fillMember, openRoster } from './stance-helpers.ts';
 import { startSyncServer, type SyncServer } from '../../main/services/sync/server.ts';
 import { silentLogger } from '../../main/services/sync/log.ts';
+import { membersOnly } from '../../main/services/sync/member-access.ts';
+import { caretAtEndOf } from './editor-input.ts';
 
 let secretariatHost: Host;
 let newcomerHost: Host;
@@ -23,7 +27,7 @@ beforeAll(async () => {
   [secretariatHost, newcomerHost, server] = await Promise.all([
     startHost({ dataDir: tempDataDir() }),
     startHost({ dataDir: tempDataDir() }),
-    startSyncServer({ dataDir: tempDataDir(), host: '127.0.0.1', port: 0, log: silentLogger }),
+    startSyncServer({ dataDir: tempDataDir(), host: '127.0.0.1', port: 0, log: silentLogger, authorize: membersOnly({ log: silentLogger }) }),
   ]);
   browser = await launchBrowser();
   secretariat = (await newPage(browser, { width: 1280, height: 900 })).page;
@@ -96,5 +100,13 @@ describe('inviting a member the secretariat entered', () => {
     // The secretariat's roster, open all along, learns of the claim: no invitation left to send.
     await expect.poll(() => row(secretariat, 'Dee Okafor').getByRole('button', { name: /^Invite / }).count(), { timeout: 20_000 }).toBe(0);
     expect(await secretariat.isHidden('#roster-invitation')).toBe(true);
+  });
+
+  test('both stay linked as themselves: what the newcomer writes reaches the secretariat through the members-only server', async () => {
+    await closeRoster(newcomer);
+    await caretAtEndOf(newcomer, newcomer.locator('.ProseMirror > p').first());
+    await newcomer.keyboard.type(' Dee was here.');
+    await secretariat.waitForFunction(() => document.querySelector('.ProseMirror')?.textContent?.includes('Dee was here.'), null, { timeout: 20_000 });
+    for (const page of [secretariat, newcomer]) expect(await page.textContent('#sync-status')).toMatch(/^In sync/);
   });
 });

@@ -39,7 +39,7 @@ function deskFor(report: OpenReport, dataDir: string, identity: Identity, root: 
   const handlers = syncHandlers({
     report,
     dataDir,
-    publicKey: () => identity.publicKey(),
+    identity: () => identity,
     chooseExportPath: (path) => path,
     chooseExportFolder: (requested, suggested) => join(root, requested ?? suggested),
     chooseImportPaths: (paths) => paths,

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import * as Y from 'yjs';
 import { closeAllReports, createReportFile, openReportFile, type OpenReport } from '../../main/services/open-report.ts';
 import { syncHandlers, type SyncHandlers } from '../../main/services/sync-handlers.ts';
+import { identityKeptIn } from '../../main/services/sync/member-proof.ts';
 import { ReportLinks } from '../../main/services/report-links.ts';
 import { startSyncServer, type SyncServer } from '../../main/services/sync/server.ts';
 import { silentLogger } from '../../main/services/sync/log.ts';
@@ -54,7 +55,7 @@ function tempDir(): string {
 
 function handlersFor(report: OpenReport, dataDir: string): SyncHandlers {
   cleanups.push(() => ReportLinks.for(report, dataDir, { reconnect: false }).close());
-  return syncHandlers({ report, dataDir, publicKey: () => '00'.repeat(32), chooseExportPath: (path) => path, chooseExportFolder: (path) => path, chooseImportPaths: (paths) => paths, meetingHost: '127.0.0.1', join: { folder: join(dataDir, 'Reports'), recentReports: () => [], opened: (joined) => joined.summary() } });
+  return syncHandlers({ report, dataDir, identity: identityKeptIn(dataDir), chooseExportPath: (path) => path, chooseExportFolder: (path) => path, chooseImportPaths: (paths) => paths, meetingHost: '127.0.0.1', join: { folder: join(dataDir, 'Reports'), recentReports: () => [], opened: (joined) => joined.summary() } });
 }
 
 async function until(check: () => boolean, what: string, ms = 20_000): Promise<void> {
@@ -563,7 +564,7 @@ describe('Joining a report one does not have yet (Connect to server… with the 
     expect((await newcomer.joinReport(`${s.url}/${id}`)).path).toBe(joined.path);
     await links.close();
     copy.close();
-    const fromRecent = syncHandlers({ report: other, dataDir: home, publicKey: () => '00'.repeat(32), chooseExportPath: () => null, chooseExportFolder: () => null, chooseImportPaths: () => null, join: { folder: reports, recentReports: () => [joined], opened: (r) => r.summary() } });
+    const fromRecent = syncHandlers({ report: other, dataDir: home, identity: identityKeptIn(home), chooseExportPath: () => null, chooseExportFolder: () => null, chooseImportPaths: () => null, join: { folder: reports, recentReports: () => [joined], opened: (r) => r.summary() } });
     const again = await fromRecent.joinReport(`${s.url}/${id}`);
     cleanups.push(() => ReportLinks.for(openReportFile(again.path), home, { reconnect: false }).close());
     expect(again.path).toBe(joined.path);

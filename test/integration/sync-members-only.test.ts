@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import * as Y from 'yjs';
 import { closeAllReports, createReportFile, openReportFile, type OpenReport } from '../../main/services/open-report.ts';
 import { syncHandlers, type SyncHandlers } from '../../main/services/sync-handlers.ts';
+import { identityKeptIn } from '../../main/services/sync/member-proof.ts';
 import { ReportLinks } from '../../main/services/report-links.ts';
 import { ServerLinks } from '../../main/services/sync/server-links.ts';
 import { startSyncServer, type SyncServer } from '../../main/services/sync/server.ts';
@@ -42,10 +43,10 @@ function tempDir(): string {
   return dir;
 }
 
-function handlersFor(report: OpenReport, dataDir: string): SyncHandlers {
+function handlersFor(report: OpenReport, dataDir: string, identity = identityKeptIn(dataDir)): SyncHandlers {
   cleanups.push(() => ReportLinks.for(report, dataDir, { reconnect: false }).close());
   return syncHandlers({
-    report, dataDir, publicKey: () => Identity.open(dataDir).publicKey(), chooseExportPath: (path) => path, chooseExportFolder: (path) => path,
+    report, dataDir, identity, chooseExportPath: (path) => path, chooseExportFolder: (path) => path,
     chooseImportPaths: (paths) => paths, meetingHost: '127.0.0.1',
     join: { folder: join(dataDir, 'Reports'), recentReports: () => [], opened: (joined) => joined.summary() },
   });
@@ -183,6 +184,29 @@ describe('a members-only server', () => {
     addParagraph(anaReport.doc, 'Ana\'s paragraph.');
     await waitFor(async () => paragraphTexts(await serverCopy()).includes('Ana\'s paragraph.'), 20_000, 'Ana\'s edit on the server');
     expect(readRoster(await serverCopy()).get(ana!.id)?.publicKey).toBe(Identity.open(anaData).publicKey());
+  });
+
+  it('proves the member a report was linked as, not whoever else the data folder keeps (a browser profile on the browser host)', async () => {
+    const dir = tempDir();
+    const hostData = join(dir, 'host');
+    // The browser host keeps each profile's key pair beside its own (web-identities.ts).
+    const profile = Identity.open(join(hostData, 'web-identities', 'ab'.repeat(16)));
+    const { server, serverCopy, copies } = await chairOnServer((doc) => {
+      enter(doc, 'Ana', 'member', profile.publicKey());
+    }, ['ana']);
+    const anaReport = openReportFile(copies.get('ana')!);
+    await handlersFor(anaReport, hostData, () => profile).connectServer(server.url);
+    await waitFor(() => ReportLinks.for(anaReport, hostData).status().state === 'in-sync', 20_000, 'Ana in sync');
+    addParagraph(anaReport.doc, 'Ana\'s paragraph.');
+    await waitFor(async () => paragraphTexts(await serverCopy()).includes('Ana\'s paragraph.'), 20_000, 'Ana\'s edit on the server');
+
+    // Opened again, the report calls its remembered server as the page that opens it.
+    await ReportLinks.for(anaReport, hostData).close();
+    const links = ReportLinks.for(anaReport, hostData, { identity: () => profile });
+    await waitFor(() => links.status().state === 'in-sync', 20_000, 'Ana in sync again');
+    addParagraph(anaReport.doc, 'Ana, the next day.');
+    await waitFor(async () => paragraphTexts(await serverCopy()).includes('Ana, the next day.'), 20_000, 'Ana\'s next edit on the server');
+    expect(links.status().linkEnded).toBeNull();
   });
 
   /** Cy, entered by the chair without a key, given the report by hand: his copy open, his key made. */

@@ -4,6 +4,10 @@
  * for each connection attempt (shared/link-token.ts). A server that admits anyone ignores
  * it; a members-only one checks it against its roster (member-access.ts). Meetings get
  * their code instead.
+ *
+ * Whose key: the desktop app has one user, whose identity is kept in its data folder; the
+ * browser host signs for each browser profile with that profile's own identity
+ * (main/host/web-identities.ts), the one its "This is me" put on the roster.
  */
 import type * as Y from 'yjs';
 import { makeLinkToken } from '../../../shared/link-token.ts';
@@ -11,38 +15,48 @@ import { readRoster } from '../../../shared/roster.ts';
 import { ownMember } from '../../../shared/roster-claim.ts';
 import { Identity } from '../identity.ts';
 
+export type LinkSigner = Pick<Identity, 'publicKey' | 'sign'>;
+/** The member a link proves; it throws when their key cannot be read (a damaged file: shown where the key is used). */
+export type LinkIdentity = () => LinkSigner;
+
 const identities = new Map<string, Identity>();
 
-/** The identity kept in `dataDir`, or null when its file is damaged (shown where the key is used). */
-function identityIn(dataDir: string): Identity | null {
-  let identity = identities.get(dataDir);
-  if (!identity) {
-    try {
+/** The identity kept in `dataDir` (the desktop app's one user), read once it is first needed. */
+export function identityKeptIn(dataDir: string): LinkIdentity {
+  return () => {
+    let identity = identities.get(dataDir);
+    if (!identity) {
       identity = Identity.open(dataDir);
-    } catch {
-      return null;
+      identities.set(dataDir, identity);
     }
-    identities.set(dataDir, identity);
-  }
-  return identity;
+    return identity;
+  };
 }
 
-/** The public key of the member whose identity is kept in `dataDir` (null: none usable). */
-export function memberKey(dataDir: string): string | null {
-  return identityIn(dataDir)?.publicKey() ?? null;
+function usable(identity: LinkIdentity): LinkSigner | null {
+  try {
+    return identity();
+  } catch {
+    return null;
+  }
+}
+
+/** The public key of the member `identity` is (null: none usable). */
+export function memberKey(identity: LinkIdentity): string | null {
+  return usable(identity)?.publicKey() ?? null;
 }
 
 /**
- * Makes tokens as the member whose identity is kept in `dataDir`, naming the entry they
- * say is them in `doc`; for a report not here yet, the entry an invitation is for (or none).
+ * Makes tokens as the member `identity` is, naming the entry they say is them in `doc`;
+ * for a report not here yet, the entry an invitation is for (or none).
  */
-export function memberProof(dataDir: string, reportId: string, doc: Y.Doc | null, invitedAs = ''): () => string {
+export function memberProof(identity: LinkIdentity, reportId: string, doc: Y.Doc | null, invitedAs = ''): () => string {
   return () => {
-    const identity = identityIn(dataDir);
+    const signer = usable(identity);
     // (A server then refuses the empty token.)
-    if (!identity) return '';
-    const publicKey = identity.publicKey();
+    if (!signer) return '';
+    const publicKey = signer.publicKey();
     const member = doc ? ownMember(readRoster(doc), publicKey)?.id ?? '' : invitedAs;
-    return makeLinkToken(reportId, { publicKey, member, sign: (message) => identity.sign(message) });
+    return makeLinkToken(reportId, { publicKey, member, sign: (message) => signer.sign(message) });
   };
 }

@@ -22,6 +22,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import * as prng from 'lib0/prng';
 import { createReportFile, openReportFile, type OpenReport } from '../../../main/services/open-report.ts';
 import { syncHandlers, type SyncHandlers } from '../../../main/services/sync-handlers.ts';
+import { identityKeptIn } from '../../../main/services/sync/member-proof.ts';
 import { ReportLinks } from '../../../main/services/report-links.ts';
 import { startSyncServer } from '../../../main/services/sync/server.ts';
 import { silentLogger } from '../../../main/services/sync/log.ts';
@@ -101,7 +102,7 @@ export async function runPresenceSession(seed: number, options: PresenceSessionO
       cleanups.push(() => report.close());
       const dataDir = join(dir, `data-${name}`);
       const handlers = syncHandlers({
-        report, dataDir, publicKey: () => '00'.repeat(32), meetingHost: '127.0.0.1',
+        report, dataDir, identity: identityKeptIn(dataDir), meetingHost: '127.0.0.1',
         chooseExportPath: (path) => path, chooseExportFolder: (path) => path, chooseImportPaths: (paths) => paths,
         join: { folder: join(dataDir, 'Reports'), recentReports: () => [], opened: (joined) => joined.summary() },
       });
