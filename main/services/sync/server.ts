@@ -63,7 +63,12 @@ export interface AdmittedLink {
   onEnded(listener: () => void): void;
 }
 
-/** The close of a link whose access changed while it lasted: the provider calls again, as after any close. */
+/**
+ * The close of a link whose access changed while it lasted: the provider calls again, as
+ * after any close. The whole socket, though a stock client may carry other reports on it
+ * too: Hocuspocus's per-report close leaves the stock provider unauthenticated on a socket
+ * that stays open, so it would never ask again.
+ */
 export const ACCESS_CHANGED = { code: 4001, reason: 'Your access to this report changed.' } as const;
 
 export interface SyncServerOptions {
