@@ -89,6 +89,7 @@ describe('a members-only server, in the members\' windows', () => {
   test('Bo, whom the roster does not hold yet, is refused by the report\'s address and told to ask for an invitation', async () => {
     await connect(bo, reportAddress);
     await bo.waitForFunction(() => /admits this report's members only/.test(document.querySelector('#sync-dialog-message')?.textContent ?? ''), null, { timeout: 20_000 });
+    await bo.screenshot({ path: 'test-results/members-only-refused.png' });
     expect(await bo.textContent('#sync-dialog-message')).toMatch(/does not hold your key\. .*ask the secretariat for your invitation \(Roster → Invite\)/);
   });
 
