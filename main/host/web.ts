@@ -78,8 +78,6 @@ async function main(): Promise<void> {
     meetingHost: args.meetingHost ?? undefined,
     waitingChanges,
   });
-  console.log(`Plenary web at ${host.url}`);
-
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
@@ -95,6 +93,9 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  // Only now: whoever waits for this line may stop the host the moment it reads it, and a
+  // signal with no handler yet would kill it without closing its reports.
+  console.log(`Plenary web at ${host.url}`);
 }
 
 main().catch((error: unknown) => {

@@ -2,7 +2,7 @@
  * The browser host's server, in process, against real report files: what it serves, to
  * whom, and that a page's bad frames close its link and leave the report as it was.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ import { startWebHost, type WebHost } from '../../main/host/web-server.ts';
 import { ensureSampleReport } from '../../main/services/user-data.ts';
 import { CONTENT_SECURITY_POLICY } from '../../main/host/static-files.ts';
 import { parseWebArgs, UsageError } from '../../main/host/web-args.ts';
+import { startHost } from '../e2e/harness.ts';
 
 let host: WebHost;
 let dataDir: string;
@@ -201,4 +202,16 @@ describe('npm run web arguments', () => {
   test.each([[['--port', '70000']], [['--port', '-1']], [['--port']], [['--colour', 'blue']], [['--data', '']]])('%j is a usage error', (argv) => {
     expect(() => parseWebArgs(argv)).toThrow(UsageError);
   });
+});
+
+describe('npm run web as a process', () => {
+  test('stops cleanly on a SIGTERM sent the moment it says it is ready (as a service manager or a script may)', async () => {
+    for (let i = 0; i < 10; i++) {
+      const dataDir = mkdtempSync(join(tmpdir(), 'plenary-web-stop-'));
+      const host = await startHost({ dataDir });
+      expect(await host.stop(), `start ${i}:\n${host.output()}`).toBe(0);
+      expect(host.output()).toContain('SIGTERM: closing reports…');
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
