@@ -6,58 +6,26 @@
  * own copy keeping what he types. Two browser hosts, one members-only server on loopback.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, newPage, openEditor, startHost, tempDataDir, type Host } from './harness.ts';
+import type { Page } from 'playwright-core';
 import { addMember, closeRoster, fillMember, openRoster } from './stance-helpers.ts';
 import { caretAtEndOf } from './editor-input.ts';
-import { startSyncServer, type SyncServer } from '../../main/services/sync/server.ts';
-import { silentLogger } from '../../main/services/sync/log.ts';
-import { membersOnly } from '../../main/services/sync/member-access.ts';
+import { connectTo, openConnectDialog, rosterRow, twoMachinesAndMembersOnlyServer, waitInSync, type TwoMachines } from './two-machines.ts';
 
-let chairHost: Host;
-let boHost: Host;
-let server: SyncServer;
-let browser: Browser;
+let machines: TwoMachines;
 let chair: Page;
 let bo: Page;
-const errors: string[] = [];
 
 beforeAll(async () => {
-  [chairHost, boHost, server] = await Promise.all([
-    startHost({ dataDir: tempDataDir() }),
-    startHost({ dataDir: tempDataDir() }),
-    startSyncServer({ dataDir: tempDataDir(), host: '127.0.0.1', port: 0, log: silentLogger, authorize: membersOnly({ log: silentLogger }) }),
-  ]);
-  browser = await launchBrowser();
-  chair = (await newPage(browser, { width: 1280, height: 900 })).page;
-  bo = (await newPage(browser, { width: 1280, height: 900 })).page;
-  for (const page of [chair, bo]) page.on('pageerror', (error) => errors.push(error.message));
-  await openEditor(chair, chairHost.url);
-  await openEditor(bo, boHost.url);
+  machines = await twoMachinesAndMembersOnlyServer();
+  ({ first: chair, second: bo } = machines);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await Promise.all([chairHost?.stop(), boHost?.stop(), server?.close()]);
-  expect(errors).toEqual([]);
+  await machines?.close();
+  expect(machines?.errors).toEqual([]);
 });
 
 const statusOf = (page: Page): Promise<string> => page.textContent('#sync-status').then((text) => text ?? '');
-
-async function openConnect(page: Page): Promise<void> {
-  await page.click('#sync-menu-button');
-  await page.getByRole('menuitem', { name: 'Connect to server…' }).click();
-}
-
-async function connect(page: Page, address: string): Promise<void> {
-  await openConnect(page);
-  await page.fill('#sync-server-url', address);
-  await page.keyboard.press('Enter');
-}
-
-function rosterRow(page: Page, name: string) {
-  return page.locator('#roster-dialog tbody tr', { has: page.locator('th', { hasText: name }) });
-}
 
 async function typeAtEndOfFirstParagraph(page: Page, text: string): Promise<void> {
   await caretAtEndOf(page, page.locator('.ProseMirror > p').first());
@@ -74,9 +42,9 @@ describe('a members-only server, in the members\' windows', () => {
     await fillMember(chair, { name: 'Amina Diallo', group: 'government', role: 'chair', isMe: true });
     await addMember(chair, { name: 'Bo Lin', group: 'civil-society' });
     await closeRoster(chair);
-    await connect(chair, server.url);
-    await chair.waitForFunction(() => /^In sync/.test(document.querySelector('#sync-status')?.textContent ?? ''), null, { timeout: 20_000 });
-    await openConnect(chair);
+    await connectTo(chair, machines.server.url);
+    await waitInSync(chair);
+    await openConnectDialog(chair);
     await chair.waitForFunction(() => /\/[\w-]+$/.test(document.querySelector('#sync-report-address')?.textContent ?? ''));
     reportAddress = (await chair.textContent('#sync-report-address'))!;
     await chair.keyboard.press('Escape');
@@ -87,7 +55,7 @@ describe('a members-only server, in the members\' windows', () => {
   });
 
   test('Bo, whom the roster does not hold yet, is refused by the report\'s address and told to ask for an invitation', async () => {
-    await connect(bo, reportAddress);
+    await connectTo(bo, reportAddress);
     await bo.waitForFunction(() => /admits this report's members only/.test(document.querySelector('#sync-dialog-message')?.textContent ?? ''), null, { timeout: 20_000 });
     await bo.screenshot({ path: 'test-results/members-only-refused.png' });
     expect(await bo.textContent('#sync-dialog-message')).toMatch(/does not hold your key\. .*ask the secretariat for your invitation \(Roster → Invite\)/);
@@ -102,7 +70,7 @@ describe('a members-only server, in the members\' windows', () => {
     await bo.fill('#sync-server-url', invitation);
     await bo.keyboard.press('Enter');
     await bo.waitForFunction(() => new URL(location.href).searchParams.get('report')?.endsWith('.plenary') && document.body.dataset.ready === 'true', null, { timeout: 20_000 });
-    await bo.waitForFunction(() => /^In sync/.test(document.querySelector('#sync-status')?.textContent ?? ''), null, { timeout: 20_000 });
+    await waitInSync(bo);
     await typeAtEndOfFirstParagraph(bo, ' Bo agrees.');
     await chairSees('Bo agrees.');
   });

@@ -7,54 +7,24 @@
  * roster entry holds.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, newPage, openEditor, startHost, tempDataDir, type Host } from './harness.ts';
+import type { Page } from 'playwright-core';
 import { addMember, closeRoster, fillMember, openRoster } from './stance-helpers.ts';
-import { startSyncServer, type SyncServer } from '../../main/services/sync/server.ts';
-import { silentLogger } from '../../main/services/sync/log.ts';
-import { membersOnly } from '../../main/services/sync/member-access.ts';
 import { caretAtEndOf } from './editor-input.ts';
+import { connectTo, rosterRow as row, twoMachinesAndMembersOnlyServer, waitInSync as inSync, type TwoMachines } from './two-machines.ts';
 
-let secretariatHost: Host;
-let newcomerHost: Host;
-let server: SyncServer;
-let browser: Browser;
+let machines: TwoMachines;
 let secretariat: Page;
 let newcomer: Page;
-const errors: string[] = [];
 
 beforeAll(async () => {
-  [secretariatHost, newcomerHost, server] = await Promise.all([
-    startHost({ dataDir: tempDataDir() }),
-    startHost({ dataDir: tempDataDir() }),
-    startSyncServer({ dataDir: tempDataDir(), host: '127.0.0.1', port: 0, log: silentLogger, authorize: membersOnly({ log: silentLogger }) }),
-  ]);
-  browser = await launchBrowser();
-  secretariat = (await newPage(browser, { width: 1280, height: 900 })).page;
-  newcomer = (await newPage(browser)).page;
-  for (const page of [secretariat, newcomer]) page.on('pageerror', (error) => errors.push(error.message));
-  await openEditor(secretariat, secretariatHost.url);
-  await openEditor(newcomer, newcomerHost.url);
+  machines = await twoMachinesAndMembersOnlyServer();
+  ({ first: secretariat, second: newcomer } = machines);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await Promise.all([secretariatHost?.stop(), newcomerHost?.stop(), server?.close()]);
-  expect(errors).toEqual([]);
+  await machines?.close();
+  expect(machines?.errors).toEqual([]);
 });
-
-function row(page: Page, name: string) {
-  return page.locator('#roster-dialog tbody tr', { has: page.locator('th', { hasText: name }) });
-}
-
-async function connect(page: Page, address: string): Promise<void> {
-  await page.click('#sync-menu-button');
-  await page.getByRole('menuitem', { name: 'Connect to server…' }).click();
-  await page.fill('#sync-server-url', address);
-  await page.keyboard.press('Enter');
-}
-
-const inSync = (page: Page) => page.waitForFunction(() => /^In sync/.test(document.querySelector('#sync-status')?.textContent ?? ''), null, { timeout: 20_000 });
 
 describe('inviting a member the secretariat entered', () => {
   let invitation = '';
@@ -68,7 +38,7 @@ describe('inviting a member the secretariat entered', () => {
   });
 
   test('linked to a server, an unclaimed entry offers its invitation, by keyboard, with Copy beside it', async () => {
-    await connect(secretariat, server.url);
+    await connectTo(secretariat, machines.server.url);
     await inSync(secretariat);
     await secretariat.keyboard.press('Escape');
     await openRoster(secretariat);
@@ -82,7 +52,7 @@ describe('inviting a member the secretariat entered', () => {
     expect(await secretariat.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Copy the invitation for Dee Okafor');
     invitation = (await secretariat.textContent('#roster-invitation-address'))!;
     const deeId = await row(secretariat, 'Dee Okafor').getAttribute('data-member-id');
-    expect(invitation).toMatch(new RegExp(`^${server.url}/[\\w-]+\\?member=${deeId}$`));
+    expect(invitation).toMatch(new RegExp(`^${machines.server.url}/[\\w-]+\\?member=${deeId}$`));
     await secretariat.screenshot({ path: 'test-results/roster-invitation.png' });
     // Done puts the focus back on the row's Invite button.
     await secretariat.getByRole('button', { name: 'Done' }).click();
@@ -92,7 +62,7 @@ describe('inviting a member the secretariat entered', () => {
   });
 
   test('the newcomer enters it on their machine: the report opens with them as Dee Okafor, and the secretariat\'s invitation goes', async () => {
-    await connect(newcomer, invitation);
+    await connectTo(newcomer, invitation);
     await newcomer.waitForFunction(() => new URL(location.href).searchParams.get('report')?.endsWith('.plenary') && document.body.dataset.ready === 'true' && document.querySelector('#open-roster'), null, { timeout: 20_000 });
     await inSync(newcomer);
     await openRoster(newcomer);
