@@ -20,7 +20,7 @@ import { REPORT_EXTENSION } from './report-store-schema.ts';
 import { openReportFile, openReportList, type OpenReport } from './open-report.ts';
 import { FetchReportError, fetchReport } from './sync/fetch-report.ts';
 import { inviteIn, ReportLinks } from './report-links.ts';
-import { memberProof, type LinkIdentity } from './sync/member-proof.ts';
+import { memberCredential, type LinkIdentity } from './sync/member-proof.ts';
 import { invitedMemberIn } from '../../shared/report-address.ts';
 import { takeInvitation } from './take-invitation.ts';
 import { fileNameTitle, freshPath } from './file-names.ts';
@@ -88,7 +88,7 @@ export async function joinReport(options: JoinOptions): Promise<OpenReport> {
     try {
       doc = await fetchReport({
         url, reportId, timeoutMs: options.timeoutMs,
-        credential: meetingCode === undefined ? { memberProof: memberProof(options.identity, reportId, null, invitedAs) } : { meetingCode },
+        credential: meetingCode === undefined ? memberCredential(options.identity, reportId, null, invitedAs) : { meetingCode },
         onReceived: (bytes) => options.onProgress?.({ type: 'changesProgress', phase: 'fetching', done: bytes, total: 0 }),
         onResuming: (bytes) => options.onProgress?.({ type: 'changesProgress', phase: 'resuming', done: bytes, total: 0 }),
       });

@@ -21,8 +21,8 @@ import { MEETING_ENDED, meetingInterfaces, parseInvite, startMeeting, type Meeti
 import { isValidReportId } from '../../shared/report-id.ts';
 import type { Awareness } from 'y-protocols/awareness';
 import { relayAwareness, type AwarenessRelay } from './awareness-relay.ts';
-import { identityKeptIn, memberKey, memberProof, type LinkIdentity } from './sync/member-proof.ts';
-import { toMeeting, type LinkCredential } from './sync/link-credential.ts';
+import { identityKeptIn, memberCredential, memberKey, type LinkIdentity } from './sync/member-proof.ts';
+import { keyProblemOf, toMeeting, type LinkCredential } from './sync/link-credential.ts';
 import { callAgainOnClaim, mendedByClaim } from './sync/call-again-on-claim.ts';
 import { RefusedRetry, type RefusedRetryTimes } from './sync/refused-retry.ts';
 import { refusalNote, tooLargeNote } from './sync/refusal-message.ts';
@@ -219,7 +219,7 @@ export class ReportLinks {
       this.refusedBy = null;
       this.refusedRetry.reset();
     }
-    const credential: LinkCredential = invite ? { meetingCode: invite.code } : { memberProof: memberProof(this.identity, reportId, this.report.doc) };
+    const credential: LinkCredential = invite ? { meetingCode: invite.code } : memberCredential(this.identity, reportId, this.report.doc);
     const link = new ServerLink({
       url, reportId, doc: this.report.doc, credential, links: invite ? undefined : this.remembered,
       holdUntilSynced: (origin) => this.report.session.holdUpdatesFrom(origin),
@@ -247,7 +247,7 @@ export class ReportLinks {
       }
     });
     link.onRefused((reason) => {
-      const note = refusalNote({ meeting: invite !== null, reason });
+      const note = refusalNote({ meeting: invite !== null, reason, keyProblem: keyProblemOf(credential) });
       queueMicrotask(() => {
         if (this.link !== link) return;
         if (!invite) this.refusedBy = url;

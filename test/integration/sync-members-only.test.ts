@@ -5,7 +5,7 @@
  * nobody else — with messages that say what to do.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as Y from 'yjs';
@@ -207,6 +207,22 @@ describe('a members-only server', () => {
     addParagraph(anaReport.doc, 'Ana, the next day.');
     await waitFor(async () => paragraphTexts(await serverCopy()).includes('Ana, the next day.'), 20_000, 'Ana\'s next edit on the server');
     expect(links.status().linkEnded).toBeNull();
+  });
+
+  it('tells a member whose identity file is damaged so, and what to do, rather than to ask for access', async () => {
+    const { server, dir, reportId, copies } = await chairOnServer(() => {}, ['ana']);
+    const anaData = join(dir, 'ana');
+    mkdirSync(anaData, { recursive: true });
+    writeFileSync(join(anaData, 'identity.json'), '{ damaged');
+    const damaged = /could not read your identity key(?: to prove who you are)?: The identity file \S+identity\.json is damaged \(not JSON\)\. Restore it from a backup/;
+    // Fetching the report by its address: the dialog's message.
+    const start = createReportFile(join(dir, 'ana-start.plenary'), BLANK_REPORT_TEMPLATE);
+    await expect(handlersFor(start, anaData).joinReport(`${server.url}/${reportId}`)).rejects.toThrow(damaged);
+    // Linking the copy she was given: the status line.
+    const anaReport = openReportFile(copies.get('ana')!);
+    await handlersFor(anaReport, anaData).connectServer(server.url);
+    await waitFor(() => ReportLinks.for(anaReport, anaData).status().linkEnded !== null, 20_000, 'the refusal');
+    expect(describeSync(ReportLinks.for(anaReport, anaData).status())).toMatch(damaged);
   });
 
   /** Cy, entered by the chair without a key, given the report by hand: his copy open, his key made. */

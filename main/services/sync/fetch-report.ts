@@ -29,7 +29,7 @@ import { partsAfterBreak, RESUME_AFTER_BYTES } from './reply-parts.ts';
 import { keepUnfinished, takeUnfinished } from './unfinished-fetches.ts';
 import { MEETING_ENDED } from './meeting-host.ts';
 import { fileSize } from '../../../shared/file-size.ts';
-import { providerToken, toMeeting, type LinkCredential } from './link-credential.ts';
+import { keyProblemOf, providerToken, toMeeting, type LinkCredential } from './link-credential.ts';
 
 export class FetchReportError extends Error {
   override name = 'FetchReportError';
@@ -182,7 +182,7 @@ export function fetchReport(options: FetchReportOptions): Promise<Y.Doc> {
         connected = true;
         presence?.announce();
       },
-      onAuthenticationFailed: ({ reason }: { reason?: string }) => finish(new FetchReportError(refusalMessage({ meeting: toMeeting(options.credential), reason, where }))),
+      onAuthenticationFailed: ({ reason }: { reason?: string }) => finish(new FetchReportError(refusalMessage({ meeting: toMeeting(options.credential), reason, where, keyProblem: keyProblemOf(options.credential) }))),
       onClose: ({ event }: { event?: { code?: number } }) => {
         if (settled) return;
         const wasOpen = connected;

@@ -14,6 +14,7 @@ import { makeLinkToken } from '../../../shared/link-token.ts';
 import { readRoster } from '../../../shared/roster.ts';
 import { ownMember } from '../../../shared/roster-claim.ts';
 import { Identity } from '../identity.ts';
+import type { ServerCredential } from './link-credential.ts';
 
 export type LinkSigner = Pick<Identity, 'publicKey' | 'sign'>;
 /** The member a link proves; it throws when their key cannot be read (a damaged file: shown where the key is used). */
@@ -41,6 +42,16 @@ function usable(identity: LinkIdentity): LinkSigner | null {
   }
 }
 
+/** Why `identity` proves no one (their key's file cannot be read: its own message says what to do), or null. */
+function keyProblem(identity: LinkIdentity): string | null {
+  try {
+    identity();
+    return null;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
 /** The public key of the member `identity` is (null: none usable). */
 export function memberKey(identity: LinkIdentity): string | null {
   return usable(identity)?.publicKey() ?? null;
@@ -59,4 +70,9 @@ export function memberProof(identity: LinkIdentity, reportId: string, doc: Y.Doc
     const member = doc ? ownMember(readRoster(doc), publicKey)?.id ?? '' : invitedAs;
     return makeLinkToken(reportId, { publicKey, member, sign: (message) => signer.sign(message) });
   };
+}
+
+/** A link to a standing server as `identity`: its tokens (memberProof), and what is wrong where it can make none. */
+export function memberCredential(identity: LinkIdentity, reportId: string, doc: Y.Doc | null, invitedAs = ''): ServerCredential {
+  return { memberProof: memberProof(identity, reportId, doc, invitedAs), keyProblem: () => keyProblem(identity) };
 }
