@@ -34,27 +34,18 @@ export function identityKeptIn(dataDir: string): LinkIdentity {
   };
 }
 
-function usable(identity: LinkIdentity): LinkSigner | null {
+/** `identity`'s signer, or why there is none (their key's file cannot be read: its own message says what to do). */
+function read(identity: LinkIdentity): { signer: LinkSigner; problem: null } | { signer: null; problem: string } {
   try {
-    return identity();
-  } catch {
-    return null;
-  }
-}
-
-/** Why `identity` proves no one (their key's file cannot be read: its own message says what to do), or null. */
-function keyProblem(identity: LinkIdentity): string | null {
-  try {
-    identity();
-    return null;
+    return { signer: identity(), problem: null };
   } catch (error) {
-    return error instanceof Error ? error.message : String(error);
+    return { signer: null, problem: error instanceof Error ? error.message : String(error) };
   }
 }
 
 /** The public key of the member `identity` is (null: none usable). */
 export function memberKey(identity: LinkIdentity): string | null {
-  return usable(identity)?.publicKey() ?? null;
+  return read(identity).signer?.publicKey() ?? null;
 }
 
 /**
@@ -63,7 +54,7 @@ export function memberKey(identity: LinkIdentity): string | null {
  */
 export function memberProof(identity: LinkIdentity, reportId: string, doc: Y.Doc | null, invitedAs = ''): () => string {
   return () => {
-    const signer = usable(identity);
+    const { signer } = read(identity);
     // (A server then refuses the empty token.)
     if (!signer) return '';
     const publicKey = signer.publicKey();
@@ -74,5 +65,5 @@ export function memberProof(identity: LinkIdentity, reportId: string, doc: Y.Doc
 
 /** A link to a standing server as `identity`: its tokens (memberProof), and what is wrong where it can make none. */
 export function memberCredential(identity: LinkIdentity, reportId: string, doc: Y.Doc | null, invitedAs = ''): ServerCredential {
-  return { memberProof: memberProof(identity, reportId, doc, invitedAs), keyProblem: () => keyProblem(identity) };
+  return { memberProof: memberProof(identity, reportId, doc, invitedAs), keyProblem: () => read(identity).problem };
 }
