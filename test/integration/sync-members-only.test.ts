@@ -253,6 +253,16 @@ describe('a members-only server', () => {
     return { ...chair, links, handlers, claim };
   }
 
+  it('calls again by itself once a browser profile says which entry is it, after a refusal', async () => {
+    const { server, cy, cyData, cyReport } = await cyGivenTheReport();
+    const profile = Identity.open(join(cyData, 'web-identities', 'cd'.repeat(16)));
+    const links = ReportLinks.for(cyReport, cyData, { reconnect: false, identity: () => profile });
+    await handlersFor(cyReport, cyData, () => profile).connectServer(server.url);
+    await waitFor(() => links.status().linkEnded !== null, 20_000, 'Cy refused');
+    claimMember(cyReport.doc, cy.id, profile.publicKey());
+    await waitFor(() => links.status().state === 'in-sync', 20_000, 'Cy linked again by itself');
+  });
+
   it('lets in a person the secretariat invited as an entry: their app fetches the report as it, says it is them, and links; the invitation then opens nothing for anyone else', async () => {
     let ana: Member | undefined;
     const { server, dir, reportId, serverCopy } = await chairOnServer((doc) => {
