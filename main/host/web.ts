@@ -19,6 +19,7 @@ import { parseWebArgs, UsageError, WEB_USAGE } from './web-args.ts';
 import { RecentReports } from '../services/recent-reports.ts';
 import { openReportFile } from '../services/open-report.ts';
 import { logUnhandledRejections } from './log-unhandled-rejections.ts';
+import { listenProblem } from './listen-problem.ts';
 import { queueChangesFile, WaitingChangesFiles } from '../services/opened-changes-files.ts';
 
 /** dist/host/web.mjs serves dist/renderer; run from source, the same built folder. */
@@ -99,6 +100,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`Plenary web could not start: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`Plenary web could not start: ${listenProblem(error, { sameKind: 'another Plenary web host' })}`);
   process.exit(1);
 });

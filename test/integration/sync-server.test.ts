@@ -137,6 +137,19 @@ describe('sync server process', () => {
     }
   });
 
+  it('says what to do when it cannot listen: a port in use, an address not this computer\'s', async () => {
+    const first = await serve(tempDir());
+    const port = new URL(first.url).port;
+    const inUse = await refusedServerProcess({ dataDir: tempDir(), port: Number(port) });
+    expect(inUse.code).toBe(1);
+    expect(inUse.lastLog).toMatchObject({ level: 'error', event: 'server.start_failed' });
+    expect(inUse.lastLog.reason).toBe(`Port ${port} on 127.0.0.1 is already in use (another sync server, or another program): stop that one, or give another --port (0 takes a free one).`);
+    // (192.0.2.0/24 is set aside for documentation: no machine has it.)
+    const elsewhere = await refusedServerProcess({ dataDir: tempDir(), args: ['--host', '192.0.2.7'] });
+    expect(elsewhere.code).toBe(1);
+    expect(elsewhere.lastLog.reason).toBe('192.0.2.7 is not an address of this computer: give one of its own with --host (0.0.0.0 listens on all of them).');
+  });
+
   it('refuses a data folder another server serves without Redis, and takes it once that server is gone, even killed', async () => {
     const dataDir = tempDir();
     const first = await serve(dataDir);

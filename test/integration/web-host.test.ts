@@ -214,4 +214,15 @@ describe('npm run web as a process', () => {
       rmSync(dataDir, { recursive: true, force: true });
     }
   }, 120_000);
+
+  test('says what to do when its port is taken, and ends', async () => {
+    const first = await startHost({ dataDir: mkdtempSync(join(tmpdir(), 'plenary-web-port-')) });
+    try {
+      await expect(startHost({ dataDir: mkdtempSync(join(tmpdir(), 'plenary-web-port-')), port: first.port })).rejects.toThrow(
+        `The host exited (1) before it was ready:\nPlenary web could not start: Port ${first.port} on 127.0.0.1 is already in use (another Plenary web host, or another program): stop that one, or give another --port (0 takes a free one).`,
+      );
+    } finally {
+      await first.stop();
+    }
+  });
 });
