@@ -42,15 +42,14 @@ const SERVER_REFUSALS: ReadonlyMap<string, Refusal> = new Map([
   [MEMBERS_ONLY_NOT_LISTED, 'not-listed'],
   [MEMBERS_ONLY_RETIRED, 'retired'],
   [LINK_CLOCK_OFF, 'clock'],
-  [MEMBERS_ONLY_TOKEN_REFUSED, 'proof'],
 ]);
 
 function kindOf({ meeting, reason, keyProblem }: RefusalOptions): Refusal {
-  const known = reason === undefined ? undefined : SERVER_REFUSALS.get(reason);
   // A proof refused because the app had none to give is told as that. (Meetings ask for
   // their code, not a proof.)
-  if (known === 'proof' && !meeting) return keyProblem ? 'no-key' : 'proof';
-  if (known && known !== 'proof') return known;
+  if (!meeting && reason === MEMBERS_ONLY_TOKEN_REFUSED) return keyProblem ? 'no-key' : 'proof';
+  const known = reason === undefined ? undefined : SERVER_REFUSALS.get(reason);
+  if (known) return known;
   if (!meeting) return 'access';
   if (reason?.startsWith(TOO_MANY_WRONG_CODES)) return 'too-many-codes';
   return reason === MEETING_FOR_ANOTHER_REPORT ? 'another-report' : 'code';
