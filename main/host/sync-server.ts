@@ -21,7 +21,7 @@ import { jsonLogger } from '../services/sync/log.ts';
 import { membersOnly } from '../services/sync/member-access.ts';
 import { takenThroughRedis } from '../services/sync/taken-nonces.ts';
 import { logUnhandledRejections } from './log-unhandled-rejections.ts';
-import { listenProblem } from './listen-problem.ts';
+import { listenProblem } from '../services/sync/listen-problem.ts';
 
 const log = jsonLogger();
 // Hocuspocus and ioredis speak through console.*: keep stderr one JSON object a line.
@@ -115,6 +115,6 @@ try {
   // (Said once a SIGTERM would stop it cleanly: a service manager may send one at once.)
   process.stdout.write(`Plenary sync server at ${server.url}\n`);
 } catch (error) {
-  log('error', 'server.start_failed', { reason: listenProblem(error, { sameKind: 'another sync server', hostFlag: '--host' }) });
+  log('error', 'server.start_failed', { reason: listenProblem(error, { sameKind: 'another sync server', notThisComputers: 'give one of its own with --host (0.0.0.0 listens on all of them)' }) });
   process.exit(1);
 }

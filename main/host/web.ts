@@ -19,7 +19,7 @@ import { parseWebArgs, UsageError, WEB_USAGE } from './web-args.ts';
 import { RecentReports } from '../services/recent-reports.ts';
 import { openReportFile } from '../services/open-report.ts';
 import { logUnhandledRejections } from './log-unhandled-rejections.ts';
-import { listenProblem } from './listen-problem.ts';
+import { listenProblem } from '../services/sync/listen-problem.ts';
 import { queueChangesFile, WaitingChangesFiles } from '../services/opened-changes-files.ts';
 
 /** dist/host/web.mjs serves dist/renderer; run from source, the same built folder. */

@@ -30,6 +30,7 @@ import { CloseCode } from './sync/frame-guard.ts';
 import { BacklogInParts, type LinkedTo, type PartsEnd } from './sync/backlog-in-parts.ts';
 import { fetchReport, FetchReportError } from './sync/fetch-report.ts';
 import { MIN_REPLY_PART_BYTES, partsAfterBreak, RESUME_AFTER_BYTES } from './sync/reply-parts.ts';
+import { listenProblem } from './sync/listen-problem.ts';
 
 /**
  * A first sync that broke off after this much of the report's backlog was handed over to
@@ -57,7 +58,7 @@ export function inviteIn(address: string): ReturnType<typeof parseInvite> {
 }
 
 interface LinkOptions {
-  /** Interface a meeting listens on; tests use 127.0.0.1. */
+  /** Interface a meeting listens on, as the browser host's --meeting-host gives it; tests use 127.0.0.1. */
   meetingHost?: string;
   /** Whom links prove until someone links the report as themselves; default the user whose identity `dataDir` keeps. */
   identity?: LinkIdentity;
@@ -429,7 +430,17 @@ export class ReportLinks {
     if (this.meeting) return infoOf(this.meeting);
     // The address people in the room can most likely reach (meeting-address.ts ranks them).
     const host = this.meetingHost ?? meetingInterfaces()[0]?.address ?? '127.0.0.1';
-    this.meeting = await startMeeting({ reportId: this.reportId(), doc: this.report.doc, host, awareness: this.report.session.awareness });
+    try {
+      this.meeting = await startMeeting({ reportId: this.reportId(), doc: this.report.doc, host, awareness: this.report.session.awareness });
+    } catch (error) {
+      throw new ApiError(`The meeting could not start. ${listenProblem(error, {
+        sameKind: 'another meeting',
+        // An address the system listed a moment ago is gone when the laptop left that network.
+        notThisComputers: this.meetingHost
+          ? 'start the browser host again with one of its own after --meeting-host, or without it'
+          : 'this computer has just left that network. Join the room’s network (Wi-Fi or cable), then start the meeting again',
+      })}`);
+    }
     this.emit();
     return infoOf(this.meeting);
   }

@@ -53,9 +53,9 @@ function tempDir(): string {
   return dir;
 }
 
-function handlersFor(report: OpenReport, dataDir: string): SyncHandlers {
+function handlersFor(report: OpenReport, dataDir: string, meetingHost = '127.0.0.1'): SyncHandlers {
   cleanups.push(() => ReportLinks.for(report, dataDir, { reconnect: false }).close());
-  return syncHandlers({ report, dataDir, identity: identityKeptIn(dataDir), chooseExportPath: (path) => path, chooseExportFolder: (path) => path, chooseImportPaths: (paths) => paths, meetingHost: '127.0.0.1', join: { folder: join(dataDir, 'Reports'), recentReports: () => [], opened: (joined) => joined.summary() } });
+  return syncHandlers({ report, dataDir, identity: identityKeptIn(dataDir), chooseExportPath: (path) => path, chooseExportFolder: (path) => path, chooseImportPaths: (paths) => paths, meetingHost, join: { folder: join(dataDir, 'Reports'), recentReports: () => [], opened: (joined) => joined.summary() } });
 }
 
 async function until(check: () => boolean, what: string, ms = 20_000): Promise<void> {
@@ -220,6 +220,16 @@ describe('Connect to server…', () => {
 });
 
 describe('Host a meeting…', () => {
+  it('on an address that is not this computer\'s: says so and what to do, and no meeting runs', async () => {
+    const { a, dataA } = twoCopies();
+    // 192.0.2.0/24 is reserved for documentation: no computer has it.
+    const host = handlersFor(a, dataA, '192.0.2.7');
+    await expect(host.hostMeeting()).rejects.toThrow(new ApiError(
+      'The meeting could not start. 192.0.2.7 is not an address of this computer: start the browser host again with one of its own after --meeting-host, or without it.',
+    ));
+    expect((await host.syncStatus()).meeting).toBeNull();
+  });
+
   it('a guest who has the report joins by the short invitation; stopping leaves both copies complete', async () => {
     const { a, b, dataA, dataB } = twoCopies();
     const host = handlersFor(a, dataA);

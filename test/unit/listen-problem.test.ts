@@ -5,7 +5,7 @@
  * (sync-server, web-host).
  */
 import { describe, expect, it } from 'vitest';
-import { listenProblem } from '../../main/host/listen-problem.ts';
+import { listenProblem } from '../../main/services/sync/listen-problem.ts';
 
 function listenError(code: string, address: string, port: number): Error {
   return Object.assign(new Error(`listen ${code}: ${address}:${port}`), { code, errno: -13, syscall: 'listen', address, port });
@@ -13,7 +13,7 @@ function listenError(code: string, address: string, port: number): Error {
 
 describe('a server that cannot listen', () => {
   it('on a port below 1024 without the privilege: says to take a higher one', () => {
-    expect(listenProblem(listenError('EACCES', '0.0.0.0', 80), { sameKind: 'another sync server', hostFlag: '--host' })).toBe(
+    expect(listenProblem(listenError('EACCES', '0.0.0.0', 80), { sameKind: 'another sync server', notThisComputers: 'give one of its own with --host (0.0.0.0 listens on all of them)' })).toBe(
       'Port 80 on 0.0.0.0 needs privileges this user does not have: give a port above 1023 with --port.',
     );
   });
