@@ -66,6 +66,12 @@ export interface MeetingInfo {
   invite: string;
   /** For members who have the report already: `ws://HOST:N#<code>`. */
   shortInvite: string;
+  /**
+   * This computer no longer has the address the meeting listens on (it left that
+   * network): nobody can reach the meeting until the address comes back, or it is
+   * started again on another.
+   */
+  addressGone: boolean;
 }
 
 export interface BundleExportResult {
@@ -313,7 +319,7 @@ export function parseSyncStatus(value: unknown): SyncStatusView | null {
     linkEnded: typeof v.linkEnded === 'string' ? v.linkEnded : null,
     linkEndedAt: typeof v.linkEnded === 'string' && typeof v.linkEndedAt === 'string' ? v.linkEndedAt : null,
     problem: typeof v.problem === 'string' ? v.problem : null,
-    meeting: meeting ? { url: String(meeting.url), code: String(meeting.code), invite: String(meeting.invite), shortInvite: String(meeting.shortInvite) } : null,
+    meeting: meeting ? { url: String(meeting.url), code: String(meeting.code), invite: String(meeting.invite), shortInvite: String(meeting.shortInvite), addressGone: meeting.addressGone === true } : null,
     sendingInParts: partsProgress(v.sendingInParts),
     transfer: transferOf(v.transfer),
     readOnly: v.readOnly === true,

@@ -2,7 +2,8 @@
  * What Host a meeting… shows of a running meeting: the short invitation (for members who
  * have the report, short enough to read off a screen), the whole one (for anyone who does
  * not), each with a Copy button, the address and code, and a warning when the meeting
- * listens where nobody else can reach it.
+ * listens where nobody else can reach it (this computer is on no network, or has left the
+ * one the meeting listens on).
  */
 import type { MeetingInfo } from '../../shared/sync-requests.ts';
 import { copyButton } from '../ui/copy-button.ts';
@@ -50,7 +51,13 @@ export function renderMeetingInfo(info: HTMLElement, m: MeetingInfo | null): voi
   code.append('Address ', address, ' · code ', Object.assign(document.createElement('strong'), { id: 'sync-meeting-code', textContent: m.code }));
   info.append(p, withCopy(shortInvite, 'Copy the invitation for members who have the report'), newcomers, withCopy(invite, 'Copy the whole invitation'), code);
   const loopback = loopbackHostOf(m.url);
-  if (loopback) {
+  if (m.addressGone) {
+    info.append(Object.assign(document.createElement('p'), {
+      id: 'sync-meeting-address-gone',
+      className: 'sync-warning',
+      textContent: `${new URL(m.url).hostname} is no longer this computer’s address: it has left that network, and nobody can reach the meeting. Join the room’s network again; if this stays, stop the meeting and start it again for a new invitation.`,
+    }));
+  } else if (loopback) {
     info.append(Object.assign(document.createElement('p'), {
       id: 'sync-meeting-no-network',
       className: 'sync-warning',

@@ -77,7 +77,11 @@ export function describeSync(status: SyncStatusView): string {
     const ended = status.linkEndedAt ? `${status.linkEnded} at ${time(status.linkEndedAt)}` : status.linkEnded;
     text = status.state === 'not-connected' ? `${ended} · your edits are kept here` : `${ended} · ${text}`;
   }
-  if (status.meeting) text += ` · hosting a meeting, code ${status.meeting.code}`;
+  if (status.meeting) {
+    text += status.meeting.addressGone
+      ? ` · hosting a meeting, code ${status.meeting.code}, that nobody can reach: this computer left its network (join it again, or stop the meeting and start it again)`
+      : ` · hosting a meeting, code ${status.meeting.code}`;
+  }
   return text;
 }
 
@@ -145,7 +149,7 @@ export class SyncStatusLine {
     // Passing states are not said, what they lead to is: each attempt to reconnect goes
     // through "connecting", and a backlog being sent ends in "in sync".
     if (status.state === 'connecting' || status.state === 'syncing') return;
-    const key = [status.state, status.inMeeting, status.readOnly, status.problem, status.linkEnded, status.meeting?.code].join('|');
+    const key = [status.state, status.inMeeting, status.readOnly, status.problem, status.linkEnded, status.meeting?.code, status.meeting?.addressGone].join('|');
     // The first status is what the page opened with, not a change.
     if (this.announcedKey !== null && key !== this.announcedKey) this.announcer.textContent = text;
     this.announcedKey = key;

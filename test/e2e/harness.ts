@@ -121,9 +121,11 @@ export function tempDataDir(): string {
   return mkdtempSync(join(tmpdir(), 'plenary-e2e-'));
 }
 
-export async function startHost(options: { dataDir: string; port?: number; report?: string; changes?: string[] }): Promise<Host> {
+/** `preload`: a module the host's Node imports first (node --import), to stand in for what a test cannot change. */
+export async function startHost(options: { dataDir: string; port?: number; report?: string; changes?: string[]; preload?: string }): Promise<Host> {
   // Meetings hosted from a test page listen on loopback, like every server in the tests.
   const args = [builtHost(), '--port', String(options.port ?? 0), '--data', options.dataDir, '--meeting-host', '127.0.0.1'];
+  if (options.preload) args.unshift('--import', options.preload);
   if (options.report) args.push('--report', options.report);
   for (const file of options.changes ?? []) args.push('--changes', file);
   const child: ChildProcess = spawnNode(args, { cwd: ROOT });

@@ -1,7 +1,7 @@
 /** What the status line says of a report on its way in parts (renderer/sync-ui/sync-status.ts). */
 import { describe, expect, it } from 'vitest';
 import { describeSync } from '../../renderer/sync-ui/sync-status.ts';
-import type { SyncStatusView } from '../../shared/sync-requests.ts';
+import { parseSyncStatus, type SyncStatusView } from '../../shared/sync-requests.ts';
 
 const status = (change: Partial<SyncStatusView>): SyncStatusView => ({
   state: 'syncing', pending: 0, lastSyncAt: null, server: 'ws://h:1', inMeeting: false, linkEnded: null, linkEndedAt: null,
@@ -22,5 +22,20 @@ describe('a report on its way in parts, as the status line says it', () => {
       .toMatch(/^Offline · 4 of 9 parts sent, the rest goes when the server is back · edits are kept here · last sync \d/);
     expect(describeSync(status({ state: 'offline', inMeeting: true, sendingInParts: { sent: 0, total: 0, why: 'too-large' } })))
       .toBe('Meeting not reachable · the parts go on when the meeting is back · edits are kept here');
+  });
+});
+
+describe('a meeting this app hosts, as the status line says it', () => {
+  const meeting = { url: 'ws://192.168.1.20:4455', code: 'ABC234', invite: 'ws://192.168.1.20:4455/r#ABC234', shortInvite: 'ws://192.168.1.20:4455#ABC234', addressGone: false };
+
+  it('gives its code, and says when this computer has left the network it listens on', () => {
+    expect(describeSync(status({ state: 'not-connected', server: null, meeting }))).toBe('Not connected to a server · hosting a meeting, code ABC234');
+    expect(describeSync(status({ state: 'not-connected', server: null, meeting: { ...meeting, addressGone: true } })))
+      .toBe('Not connected to a server · hosting a meeting, code ABC234, that nobody can reach: this computer left its network (join it again, or stop the meeting and start it again)');
+  });
+
+  it('keeps that from the browser host\'s status frames', () => {
+    const framed = JSON.parse(JSON.stringify(status({ meeting: { ...meeting, addressGone: true } }))) as unknown;
+    expect(parseSyncStatus(framed)?.meeting).toEqual({ ...meeting, addressGone: true });
   });
 });
