@@ -89,12 +89,18 @@ export class DialogFrame {
     (content.find((el) => el.querySelector('input'))?.querySelector('input') ?? actions[0] ?? close).focus();
   }
 
+  /** Whether the dialog shown now is still on screen, asked later (a dialog that follows the status). */
+  shownNow(): () => boolean {
+    const shown = this.opened;
+    return () => this.opened === shown && this.dialog.open;
+  }
+
   /** Runs a dialog's action; `stillShown` tells it whether its dialog is still the one on screen. */
   async run(action: DialogAction, working = 'Working…'): Promise<void> {
     // Escape closes a dialog even while its action runs, and another may be opened: the
     // action's outcome then goes to the status line, and leaves the other dialog alone.
     const shown = this.opened;
-    const stillShown = (): boolean => this.opened === shown && this.dialog.open;
+    const stillShown = this.shownNow();
     this.message.textContent = '';
     this.dialog.setAttribute('aria-busy', 'true');
     // A large changes file takes a moment to check and merge: say so (how far, once main

@@ -49,19 +49,27 @@ export function renderMeetingInfo(info: HTMLElement, m: MeetingInfo | null): voi
   const address = document.createElement('code');
   setAddressText(address, m.url);
   code.append('Address ', address, ' · code ', Object.assign(document.createElement('strong'), { id: 'sync-meeting-code', textContent: m.code }));
-  info.append(p, withCopy(shortInvite, 'Copy the invitation for members who have the report'), newcomers, withCopy(invite, 'Copy the whole invitation'), code);
+  const reach = Object.assign(document.createElement('div'), { className: 'sync-meeting-reach' });
+  info.append(p, withCopy(shortInvite, 'Copy the invitation for members who have the report'), newcomers, withCopy(invite, 'Copy the whole invitation'), code, reach);
+  showMeetingReach(info, m);
+}
+
+/**
+ * Says, below a running meeting's invitation, when nobody else can reach it; redrawn alone
+ * as the meeting's address goes and comes back, so the focus (on a Copy button, say) stays.
+ */
+export function showMeetingReach(info: HTMLElement, m: MeetingInfo): void {
+  const reach = info.querySelector('.sync-meeting-reach');
+  if (!reach) return;
   const loopback = loopbackHostOf(m.url);
+  const warning = (id: string, textContent: string): HTMLElement => Object.assign(document.createElement('p'), { id, className: 'sync-warning', textContent });
   if (m.addressGone) {
-    info.append(Object.assign(document.createElement('p'), {
-      id: 'sync-meeting-address-gone',
-      className: 'sync-warning',
-      textContent: `${new URL(m.url).hostname} is no longer this computer’s address: it has left that network, and nobody can reach the meeting. Join the room’s network again; if this stays, stop the meeting and start it again for a new invitation.`,
-    }));
+    reach.replaceChildren(warning('sync-meeting-address-gone',
+      `${new URL(m.url).hostname} is no longer this computer’s address: it has left that network, and nobody can reach the meeting. Join the room’s network again; if this stays, stop the meeting and start it again for a new invitation.`));
   } else if (loopback) {
-    info.append(Object.assign(document.createElement('p'), {
-      id: 'sync-meeting-no-network',
-      className: 'sync-warning',
-      textContent: `${loopback} is this computer’s own address: nobody else can reach it. This computer seems to be on no network; join the room’s (Wi-Fi or cable), then stop the meeting and start it again.`,
-    }));
+    reach.replaceChildren(warning('sync-meeting-no-network',
+      `${loopback} is this computer’s own address: nobody else can reach it. This computer seems to be on no network; join the room’s (Wi-Fi or cable), then stop the meeting and start it again.`));
+  } else {
+    reach.replaceChildren();
   }
 }

@@ -7,7 +7,7 @@
 import type { PlenaryApi, SyncDialog } from '../../shared/api.ts';
 import { describeChangesProgress, parseChangesProgress, type MeetingInfo, type SyncStatusView } from '../../shared/sync-requests.ts';
 import { button } from '../export-ui/dialog-parts.ts';
-import { renderMeetingInfo } from './meeting-info.ts';
+import { renderMeetingInfo, showMeetingReach } from './meeting-info.ts';
 import { DialogFrame } from './dialog-frame.ts';
 import { StatusWatch } from './status-watch.ts';
 import { importChangesFiles, showExportChanges, showImportChanges, type ChangesDialogContext } from './changes-dialogs.ts';
@@ -17,6 +17,8 @@ import type { Notice } from './notice.ts';
 export class SyncDialogs {
   private readonly status = new StatusWatch();
   private readonly context: ChangesDialogContext & ConnectContext;
+  /** Host a meeting…, while shown: its meeting's part, which follows the status (meeting-info.ts). */
+  private meetingShown: { info: HTMLElement; stillShown: () => boolean } | null = null;
 
   /**
    * `openReport` shows a report main has opened (the browser host loads it in this page);
@@ -28,6 +30,7 @@ export class SyncDialogs {
 
   setStatus(status: SyncStatusView): void {
     this.status.set(status);
+    if (status.meeting && this.meetingShown?.stillShown()) showMeetingReach(this.meetingShown.info, status.meeting);
   }
 
   /** Main's word on how far Import changes… has got (a `changesProgress` event). */
@@ -68,5 +71,6 @@ export class SyncDialogs {
       return 'The meeting has stopped; every copy keeps what it has.';
     }));
     this.context.frame.open('Host a meeting', [info], [this.status.current?.meeting ? stop : start]);
+    this.meetingShown = { info, stillShown: this.context.frame.shownNow() };
   }
 }
