@@ -13,8 +13,16 @@ import { ReportLinks } from '../services/report-links.ts';
 import { IpcChannel } from './ipc-channels.ts';
 import type { ReportWindow } from './report-windows.ts';
 import type { ReportServices } from './report-services.ts';
+import { askBeforeClosingMeeting } from './meeting-close-guard.ts';
 
 const FILTERS = [{ name: 'Plenary changes', extensions: [BUNDLE_EXTENSION] }];
+
+/**
+ * PLENARY_MEETING_HOST: the address a meeting hosted from this app listens on, as the
+ * browser host's --meeting-host (tests keep meetings on loopback); by default the one
+ * people in the same room can most likely reach (meeting-address.ts).
+ */
+const meetingHost = process.env.PLENARY_MEETING_HOST || undefined;
 
 function withExtension(path: string): string {
   return path.toLowerCase().endsWith(`.${BUNDLE_EXTENSION}`) ? path : `${path}.${BUNDLE_EXTENSION}`;
@@ -34,12 +42,14 @@ const watched = new WeakSet<ReportWindow>();
 function watchStatus(entry: ReportWindow, dataDir: string): void {
   if (watched.has(entry)) return;
   watched.add(entry);
-  const links = ReportLinks.for(entry.report, dataDir);
+  const links = ReportLinks.for(entry.report, dataDir, { meetingHost });
   const stop = links.onStatus((status) => {
     if (!entry.window.isDestroyed()) entry.window.webContents.send(IpcChannel.event, { type: 'syncStatus', status });
   });
   // One window per report: closing it closes the report, so its server link and meeting
-  // stop too (the server stays remembered for next time).
+  // stop too (the server stays remembered for next time); the host is asked first when
+  // guests are in the meeting.
+  askBeforeClosingMeeting(entry.window, () => links.meetingGuests());
   entry.window.once('closed', () => {
     stop();
     void links.close();
@@ -56,6 +66,7 @@ export function desktopSyncHandlers(entry: ReportWindow, services: ReportService
     report: entry.report,
     dataDir: app.getPath('userData'),
     identity: () => services.identity(),
+    meetingHost,
     changesFilesToImport,
     progress: (event) => {
       if (!entry.window.isDestroyed()) entry.window.webContents.send(IpcChannel.event, event);

@@ -453,6 +453,11 @@ export class ReportLinks {
     return infoOf(this.meeting, false);
   }
 
+  /** How many guests' connections the meeting this app hosts has now (0 without one). */
+  meetingGuests(): number {
+    return this.meeting?.guestCount() ?? 0;
+  }
+
   async stopMeeting(): Promise<SyncStatusView> {
     const meeting = this.meeting;
     this.meeting = null;

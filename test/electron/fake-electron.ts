@@ -138,7 +138,15 @@ export function createFakeElectron() {
       this.focusCount++;
       focus.window = windows.find((w) => w === this) ?? null;
     }
+    /** As Electron's: "close" first, which a listener may stop with preventDefault(). */
     close(): void {
+      if (this.destroyed) return;
+      let stopped = false;
+      this.emit('close', { preventDefault: () => (stopped = true) });
+      if (!stopped) this.destroy();
+    }
+    /** Closes without asking anyone ("close" is not emitted), as Electron's destroy(). */
+    destroy(): void {
       if (this.destroyed) return;
       this.destroyed = true;
       this.webContents.destroyed = true;
@@ -202,8 +210,13 @@ export function createFakeElectron() {
   const externalOpened: string[] = [];
   const errorBoxes: Array<{ title: string; message: string }> = [];
   let menuTemplate: unknown[] = [];
-  /** What the next save / open dialog answers (null: cancelled); `open` may pick several files. */
-  const dialogAnswers = { save: null as string | null, open: null as string | string[] | null };
+  /**
+   * What the next save / open dialog answers (null: cancelled); `open` may pick several
+   * files; `message` is the index of the button a message box's user clicks.
+   */
+  const dialogAnswers = { save: null as string | null, open: null as string | string[] | null, message: 0 };
+  /** The options each message box was shown with. */
+  const messageBoxes: Array<{ message?: string; detail?: string; buttons?: string[]; cancelId?: number }> = [];
   /** The options each open dialog was shown with. */
   const openDialogs: Array<{ title?: string; properties?: string[] }> = [];
 
@@ -235,8 +248,9 @@ export function createFakeElectron() {
         const answer = dialogAnswers.open;
         return answer ? { canceled: false, filePaths: typeof answer === 'string' ? [answer] : answer } : { canceled: true, filePaths: [] };
       },
-      async showMessageBox(): Promise<{ response: number }> {
-        return { response: 0 };
+      async showMessageBox(...args: unknown[]): Promise<{ response: number }> {
+        messageBoxes.push(args.at(-1) as (typeof messageBoxes)[number]);
+        return { response: dialogAnswers.message };
       },
     },
     Menu: {
@@ -260,6 +274,7 @@ export function createFakeElectron() {
     errorBoxes,
     dialogAnswers,
     openDialogs,
+    messageBoxes,
     menu: () => menuTemplate,
     /** Calls the app's `ipcMain.handle` handler as a page would through invoke(). */
     invoke(channel: string, event: unknown, ...args: unknown[]): unknown {

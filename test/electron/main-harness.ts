@@ -63,7 +63,7 @@ export async function startApp(argv: string[] = []): Promise<{ fake: FakeElectro
     throw error;
   }
   cleanups.push(() => {
-    for (const window of fake.windows()) window.close();
+    for (const window of fake.windows()) window.destroy();
     fake.app.emit('will-quit', { preventDefault() {} });
     if (savedEnv === undefined) delete process.env.PLENARY_DATA;
     else process.env.PLENARY_DATA = savedEnv;

@@ -1,0 +1,84 @@
+/**
+ * Closing a report window while guests are in the meeting it hosts (the desktop shell
+ * against the fake Electron of fake-electron.ts; the meeting and the guest are real): the
+ * host is asked first, "Keep the meeting" keeps the window and the guest, "End the
+ * meeting and close" closes both. With nobody in the meeting, the window closes at once.
+ */
+import { afterEach, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+import { HocuspocusProvider } from '@hocuspocus/provider';
+import { cleanupApps, pageEvent, startApp, until } from './main-harness.ts';
+import type { MeetingInfo } from '../../shared/sync-requests.ts';
+import { MEETING_ENDED } from '../../main/services/sync/meeting-host.ts';
+
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0).reverse()) cleanup();
+  cleanupApps();
+});
+
+/** The app, with meetings on loopback as every server in the tests, and its one window hosting a meeting. */
+async function hostingApp() {
+  const saved = process.env.PLENARY_MEETING_HOST;
+  process.env.PLENARY_MEETING_HOST = '127.0.0.1';
+  try {
+    const { fake } = await startApp();
+    const window = fake.windows()[0]!;
+    const hosted = (await fake.invoke('plenary:request', pageEvent(window.webContents), 'hostMeeting', [])) as { ok: true; value: MeetingInfo };
+    expect(hosted.value.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+$/);
+    return { fake, window, meeting: hosted.value };
+  } finally {
+    if (saved === undefined) delete process.env.PLENARY_MEETING_HOST;
+    else process.env.PLENARY_MEETING_HOST = saved;
+  }
+}
+
+/** A guest in the meeting, with the close codes its connection ended with. */
+async function guestIn(meeting: MeetingInfo): Promise<{ closes: number[] }> {
+  const closes: number[] = [];
+  class Watched extends WebSocket {
+    constructor(address: string, protocols?: string | string[]) {
+      super(address, protocols);
+      this.on('error', () => {});
+      this.on('close', (code: number) => closes.push(code));
+    }
+  }
+  const reportId = new URL(meeting.invite).pathname.slice(1);
+  const provider = new HocuspocusProvider({ url: meeting.url, name: reportId, document: new Y.Doc(), token: meeting.code, WebSocketPolyfill: Watched } as ConstructorParameters<typeof HocuspocusProvider>[0]);
+  cleanups.push(() => provider.destroy());
+  await until(() => provider.isSynced, 'the guest to be in the meeting');
+  return { closes };
+}
+
+it('asks before ending a meeting a guest is in: kept, the window and the guest stay; ended, both go', async () => {
+  const { fake, window, meeting } = await hostingApp();
+  const guest = await guestIn(meeting);
+
+  fake.dialogAnswers.message = 1;
+  window.close();
+  await until(() => fake.messageBoxes.length === 1, 'the question');
+  expect(fake.messageBoxes[0]).toMatchObject({
+    message: 'A guest is in the meeting you are hosting.',
+    detail: 'Closing this report ends the meeting for them. Everyone keeps what they have: their own edits, and all they received; what they sent is in this report.',
+    buttons: ['End the meeting and close', 'Keep the meeting'],
+    cancelId: 1,
+  });
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  expect(window.isDestroyed()).toBe(false);
+  expect(guest.closes).toEqual([]);
+
+  fake.dialogAnswers.message = 0;
+  window.close();
+  await until(() => window.isDestroyed(), 'the window to close');
+  expect(fake.messageBoxes).toHaveLength(2);
+  await until(() => guest.closes.length > 0, 'the guest to be let go');
+  expect(guest.closes[0]).toBe(MEETING_ENDED.code);
+});
+
+it('closes at once a window whose meeting nobody is in', async () => {
+  const { fake, window } = await hostingApp();
+  window.close();
+  expect(window.isDestroyed()).toBe(true);
+  expect(fake.messageBoxes).toEqual([]);
+});
