@@ -86,7 +86,9 @@ export function showConnectDialog(context: ConnectContext, typed?: string, again
     // Still exchanging a large backlog after the wait: it answered.
     const answered = settled ?? (status.current?.state === 'syncing' ? status.current : null);
     const unreached = !answered
-      ? `${url.includes('#') ? 'The meeting' : url} could not be reached. Check the address; Plenary keeps trying meanwhile, and your edits are kept here.`
+      ? url.includes('#')
+        ? 'The meeting could not be reached. Check the invitation, and that you are on the same network as its host (the same Wi-Fi); if you are, its host’s firewall may be keeping Plenary out. Plenary keeps trying meanwhile, and your edits are kept here.'
+        : `${url} could not be reached. Check the address; Plenary keeps trying meanwhile, and your edits are kept here.`
       : answered.linkEnded ?? (answered.problem ? `Cannot connect: ${answered.problem}.` : null);
     if (unreached) {
       // Shown again as it now is (Disconnect offered), with what was typed; closed

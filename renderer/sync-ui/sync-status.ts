@@ -58,7 +58,9 @@ export function describeSync(status: SyncStatusView): string {
   switch (status.state) {
     case 'not-connected': text = 'Not connected to a server'; break;
     case 'offline': text = status.sendingInParts ? partsWaiting(status.sendingInParts, where, since) : status.inMeeting
-      ? `Meeting not reachable (it may have ended) · edits are kept here${since}`
+      // Never reached: a guest on another network than the host's is the likely cause (a
+      // venue's guest Wi-Fi and its staff Wi-Fi), or the host's firewall.
+      ? last ? `Meeting not reachable (it may have ended) · edits are kept here${since}` : 'Meeting not reached yet (on the same network as its host?) · edits are kept here'
       // Never reached: "back" would be wrong, and a mistyped address is the likely cause.
       : last ? `Offline · edits are kept and sent when the server is back${since}` : 'Server not reached yet (check its address) · edits are kept here'; break;
     case 'connecting': text = `Connecting to ${where}…${since}`; break;

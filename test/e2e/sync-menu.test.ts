@@ -132,3 +132,20 @@ test('a status longer than a narrow window is wide (a refusal, and what to do) w
     await page.setViewportSize({ width: 1280, height: 800 });
   }
 });
+
+test('a meeting nobody answers at: the dialog and the status line ask whether one is on its host\'s network', async () => {
+  // A port that was free a moment ago: as a meeting on another network is, to this page.
+  const probe = await startSyncServer({ dataDir: tempDataDir(), host: '127.0.0.1', port: 0, log: silentLogger });
+  await probe.close();
+  await page.click('#sync-menu-button');
+  await page.getByRole('menuitem', { name: 'Connect to server…' }).click();
+  await page.fill('#sync-server-url', `${probe.url}#ABC234`);
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => (document.querySelector('#sync-dialog-message')?.textContent ?? '') !== '', undefined, { timeout: 15_000 });
+  expect(await page.textContent('#sync-dialog-message')).toBe(
+    'The meeting could not be reached. Check the invitation, and that you are on the same network as its host (the same Wi-Fi); if you are, its host’s firewall may be keeping Plenary out. Plenary keeps trying meanwhile, and your edits are kept here.',
+  );
+  expect(await page.textContent('#sync-status')).toBe('Meeting not reached yet (on the same network as its host?) · edits are kept here');
+  await page.getByRole('button', { name: 'Leave the meeting', exact: true }).click();
+  await page.waitForFunction(() => !(document.querySelector('#sync-status')?.textContent ?? '').startsWith('Meeting'));
+});

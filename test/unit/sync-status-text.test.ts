@@ -39,3 +39,12 @@ describe('a meeting this app hosts, as the status line says it', () => {
     expect(parseSyncStatus(framed)?.meeting).toEqual({ ...meeting, addressGone: true });
   });
 });
+
+describe('a meeting one is a guest of, out of reach', () => {
+  it('never reached: asks whether one is on its host\'s network; reached before: it may have ended', () => {
+    expect(describeSync(status({ state: 'offline', inMeeting: true })))
+      .toBe('Meeting not reached yet (on the same network as its host?) · edits are kept here');
+    expect(describeSync(status({ state: 'offline', inMeeting: true, lastSyncAt: new Date().toISOString() })))
+      .toMatch(/^Meeting not reachable \(it may have ended\) · edits are kept here · last sync \d/);
+  });
+});
