@@ -77,6 +77,7 @@ export class ReportLinks {
   private relay: AwarenessRelay | null = null;
   private linkStatus: SyncStatus | null = null;
   private meeting: Meeting | null = null;
+  private meetingStarting: Promise<MeetingInfo> | null = null;
   /** While a meeting runs: whether this computer has lost its address, and how to stop watching. */
   private meetingAddress: { gone: boolean; unwatch: () => void } | null = null;
   /** The report's backlog going to its server in parts (its link waits until it is through). */
@@ -429,8 +430,16 @@ export class ReportLinks {
     return this.status();
   }
 
-  async hostMeeting(): Promise<MeetingInfo> {
-    if (this.meeting) return infoOf(this.meeting, this.meetingAddress?.gone === true);
+  /** Starts a meeting for the report, or gives the one running or starting (two pages may ask at once). */
+  hostMeeting(): Promise<MeetingInfo> {
+    if (this.meeting) return Promise.resolve(infoOf(this.meeting, this.meetingAddress?.gone === true));
+    this.meetingStarting ??= this.listenForMeeting().finally(() => {
+      this.meetingStarting = null;
+    });
+    return this.meetingStarting;
+  }
+
+  private async listenForMeeting(): Promise<MeetingInfo> {
     // The address people in the room can most likely reach (meeting-address.ts ranks them).
     const host = this.meetingHost ?? meetingInterfaces()[0]?.address ?? '127.0.0.1';
     try {
@@ -459,6 +468,8 @@ export class ReportLinks {
   }
 
   async stopMeeting(): Promise<SyncStatusView> {
+    // One being started is stopped once it runs (closing the report must not leave it listening).
+    await this.meetingStarting?.catch(() => null);
     const meeting = this.meeting;
     this.meeting = null;
     this.meetingAddress?.unwatch();

@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect } from 'node:net';
 import * as Y from 'yjs';
 import { closeAllReports, createReportFile, openReportFile, type OpenReport } from '../../main/services/open-report.ts';
 import { syncHandlers, type SyncHandlers } from '../../main/services/sync-handlers.ts';
@@ -228,6 +229,24 @@ describe('Host a meeting…', () => {
       'The meeting could not start. 192.0.2.7 is not an address of this computer: start the browser host again with one of its own after --meeting-host, or without it.',
     ));
     expect((await host.syncStatus()).meeting).toBeNull();
+  });
+
+  it('two pages starting it at once get one meeting; a report closed while its meeting starts leaves nothing listening', async () => {
+    const { a, b, dataA, dataB } = twoCopies();
+    const [one, other] = await Promise.all([handlersFor(a, dataA).hostMeeting(), handlersFor(a, dataA).hostMeeting()]);
+    expect(other).toEqual(one);
+
+    const starting = handlersFor(b, dataB).hostMeeting();
+    await ReportLinks.for(b, dataB).close();
+    const started = await starting;
+    const answered = await new Promise<boolean>((resolve) => {
+      const socket = connect(Number(new URL(started.url).port), '127.0.0.1', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.on('error', () => resolve(false));
+    });
+    expect(answered).toBe(false);
   });
 
   it('a guest who has the report joins by the short invitation; stopping leaves both copies complete', async () => {
