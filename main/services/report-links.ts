@@ -59,7 +59,7 @@ export function inviteIn(address: string): ReturnType<typeof parseInvite> {
 }
 
 interface LinkOptions {
-  /** Interface a meeting listens on, as the browser host's --meeting-host gives it; tests use 127.0.0.1. */
+  /** Interface a meeting listens on, as the browser host's --meeting-host or the app's PLENARY_MEETING_HOST give it; tests use 127.0.0.1. */
   meetingHost?: string;
   /** Whom links prove until someone links the report as themselves; default the user whose identity `dataDir` keeps. */
   identity?: LinkIdentity;
@@ -449,7 +449,7 @@ export class ReportLinks {
         sameKind: 'another meeting',
         // An address the system listed a moment ago is gone when the laptop left that network.
         notThisComputers: this.meetingHost
-          ? 'start the browser host again with one of its own after --meeting-host, or without it'
+          ? 'it is the meeting address Plenary was started with (--meeting-host, or PLENARY_MEETING_HOST). Start it again with one of this computer’s own, or without one'
           : 'this computer has just left that network. Join the room’s network (Wi-Fi or cable), then start the meeting again',
       })}`);
     }

@@ -226,7 +226,7 @@ describe('Host a meeting…', () => {
     // 192.0.2.0/24 is reserved for documentation: no computer has it.
     const host = handlersFor(a, dataA, '192.0.2.7');
     await expect(host.hostMeeting()).rejects.toThrow(new ApiError(
-      'The meeting could not start. 192.0.2.7 is not an address of this computer: start the browser host again with one of its own after --meeting-host, or without it.',
+      'The meeting could not start. 192.0.2.7 is not an address of this computer: it is the meeting address Plenary was started with (--meeting-host, or PLENARY_MEETING_HOST). Start it again with one of this computer’s own, or without one.',
     ));
     expect((await host.syncStatus()).meeting).toBeNull();
   });
