@@ -1,9 +1,11 @@
 /** Command-line arguments of the browser host (web.ts). */
+import { isEveryAddress } from '../services/sync/meeting-address.ts';
+
 export interface WebArgs {
   port: number;
   dataDir: string | null;
   report: string | null;
-  /** The interface a hosted meeting listens on (default: the first local network one). */
+  /** The address a hosted meeting listens on and gives guests (default: the one people in the room can most likely reach). */
   meetingHost: string | null;
   /** Changes files to import into their reports when a page opens them (as a double-click does in the desktop app). */
   changes: string[];
@@ -35,6 +37,9 @@ export function parseWebArgs(argv: readonly string[]): WebArgs {
     } else if (name === '--report') {
       args.report = value;
     } else if (name === '--meeting-host') {
+      if (isEveryAddress(value)) {
+        throw new UsageError(`--meeting-host is the address guests are given, so one of this computer's own, not ${value} (every interface); leave it out to take the one people in the room can most likely reach.`);
+      }
       args.meetingHost = value;
     } else if (name === '--changes') {
       args.changes.push(value);

@@ -199,6 +199,14 @@ describe('npm run web arguments', () => {
     expect(parseWebArgs(['--changes', 'From Ana.plenary-changes', '--changes=From Bo.plenary-changes']).changes).toEqual(['From Ana.plenary-changes', 'From Bo.plenary-changes']);
   });
 
+  test('a meeting address guests cannot be sent to (every interface) is refused, saying what to give instead', () => {
+    for (const every of ['0.0.0.0', '::']) {
+      expect(() => parseWebArgs(['--meeting-host', every])).toThrow(new UsageError(
+        `--meeting-host is the address guests are given, so one of this computer's own, not ${every} (every interface); leave it out to take the one people in the room can most likely reach.`,
+      ));
+    }
+  });
+
   test.each([[['--port', '70000']], [['--port', '-1']], [['--port']], [['--colour', 'blue']], [['--data', '']]])('%j is a usage error', (argv) => {
     expect(() => parseWebArgs(argv)).toThrow(UsageError);
   });

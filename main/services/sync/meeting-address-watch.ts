@@ -10,14 +10,13 @@
  * while a meeting runs (a cheap call).
  */
 import { networkInterfaces } from 'node:os';
+import { isEveryAddress } from './meeting-address.ts';
 
 export const MEETING_ADDRESS_CHECK_MS = 3_000;
 
-/** Listening on every interface, there is no one address to lose. */
-const ANY_ADDRESS = new Set(['0.0.0.0', '::']);
-
 function hasAddress(address: string): boolean {
-  if (ANY_ADDRESS.has(address)) return true;
+  // Listening on every interface, there is no one address to lose.
+  if (isEveryAddress(address)) return true;
   return Object.values(networkInterfaces()).some((infos) => infos?.some((info) => info.address === address));
 }
 

@@ -50,3 +50,12 @@ export function rankMeetingAddresses(interfaces: NodeJS.Dict<NetworkInterfaceInf
   // Array.prototype.sort is stable: within a rank the system's order stays.
   return all.sort((x, y) => x.rank - y.rank).map(({ name, address }) => ({ name, address }));
 }
+
+/**
+ * The addresses that mean "every interface" (0.0.0.0, ::): a server may listen on them,
+ * but a guest cannot be sent to them, and a meeting's invitation names the address it
+ * listens on.
+ */
+export function isEveryAddress(address: string): boolean {
+  return address === '0.0.0.0' || address === '::' || address === '[::]';
+}
