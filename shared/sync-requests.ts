@@ -256,7 +256,9 @@ export function checkPersonName(value: unknown): string {
  * a meeting's invitation `#<code>` (meeting-host.ts).
  */
 export function checkServerAddress(value: unknown): string {
-  const text = typeof value === 'string' ? value.trim() : '';
+  // An address copied out of a message brings what wrapped it in the sentence ("Join us at
+  // <ws://…#ABC234>." or “…”): no address, report id, entry or code ends or starts with it.
+  const text = typeof value === 'string' ? value.trim().replace(/^[<("'“‘«]+|[>)"'”’».,;:!?]+$/gu, '') : '';
   const shape = /^wss?:\/\/(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?(?:\/[^\s#?]*)?(?:\?member=[A-Za-z0-9_-]{1,64})?(?:#[A-Za-z0-9 -]{1,16})?$/i;
   if (text.length > MAX_URL || !shape.test(text)) {
     throw new ApiError('A server address starts with ws:// or wss:// and names a host, e.g. wss://sync.example.org or ws://192.168.1.20:4455.');

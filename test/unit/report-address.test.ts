@@ -16,6 +16,16 @@ describe('a report\'s address', () => {
   });
 });
 
+describe('an address copied out of a message', () => {
+  it('is taken without what wrapped it in the sentence: brackets, quotes, a full stop', () => {
+    expect(checkServerAddress('ws://192.168.1.20:4455#ABC234.')).toBe('ws://192.168.1.20:4455#ABC234');
+    expect(checkServerAddress(' <wss://sync.wgig.example/wgig-report>, ')).toBe('wss://sync.wgig.example/wgig-report');
+    expect(checkServerAddress('“ws://192.168.1.20:4455/wgig-report#ABC234”.')).toBe('ws://192.168.1.20:4455/wgig-report#ABC234');
+    expect(checkServerAddress('(wss://sync.wgig.example/wgig-report?member=m-ana_1)')).toBe('wss://sync.wgig.example/wgig-report?member=m-ana_1');
+    expect(() => checkServerAddress('Join us at ws://192.168.1.20:4455')).toThrow('A server address starts with ws:// or wss://');
+  });
+});
+
 describe('a personal invitation', () => {
   it('names the server, the report and the entry, and the app reads each back', () => {
     const invitation = memberInvitation('wss://sync.wgig.example:4455/', 'wgig-report', 'm-ana_1');
