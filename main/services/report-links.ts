@@ -31,7 +31,6 @@ import { BacklogInParts, type LinkedTo, type PartsEnd } from './sync/backlog-in-
 import { fetchReport, FetchReportError } from './sync/fetch-report.ts';
 import { MIN_REPLY_PART_BYTES, partsAfterBreak, RESUME_AFTER_BYTES } from './sync/reply-parts.ts';
 import { listenProblem } from './sync/listen-problem.ts';
-import { watchMeetingAddress } from './sync/meeting-address-watch.ts';
 
 /**
  * A first sync that broke off after this much of the report's backlog was handed over to
@@ -66,8 +65,8 @@ interface LinkOptions {
   refusedRetry?: RefusedRetryTimes;
 }
 
-function infoOf(meeting: Meeting, addressGone: boolean): MeetingInfo {
-  return { url: meeting.url, code: meeting.code, invite: meeting.invite, shortInvite: meeting.shortInvite, addressGone };
+function infoOf(meeting: Meeting): MeetingInfo {
+  return { url: meeting.url, code: meeting.code, invite: meeting.invite, shortInvite: meeting.shortInvite, addressGone: meeting.addressGone() };
 }
 
 export class ReportLinks {
@@ -78,8 +77,6 @@ export class ReportLinks {
   private linkStatus: SyncStatus | null = null;
   private meeting: Meeting | null = null;
   private meetingStarting: Promise<MeetingInfo> | null = null;
-  /** While a meeting runs: whether this computer has lost its address, and how to stop watching. */
-  private meetingAddress: { gone: boolean; unwatch: () => void } | null = null;
   /** The report's backlog going to its server in parts (its link waits until it is through). */
   private readonly parts: BacklogInParts;
   /** The rest of a first sync that broke off, being fetched into a copy (see catchUp). */
@@ -165,7 +162,7 @@ export class ReportLinks {
   }
 
   status(): SyncStatusView {
-    const meeting = this.meeting ? infoOf(this.meeting, this.meetingAddress?.gone === true) : null;
+    const meeting = this.meeting ? infoOf(this.meeting) : null;
     const ended = { linkEnded: this.ended?.why ?? null, linkEndedAt: this.ended?.at?.toISOString() ?? null };
     // A send in parts or a catch-up: the link waits, and the status line counts what moved.
     const underway = this.parts.underway ?? this.catchingUp;
@@ -432,7 +429,7 @@ export class ReportLinks {
 
   /** Starts a meeting for the report, or gives the one running or starting (two pages may ask at once). */
   hostMeeting(): Promise<MeetingInfo> {
-    if (this.meeting) return Promise.resolve(infoOf(this.meeting, this.meetingAddress?.gone === true));
+    if (this.meeting) return Promise.resolve(infoOf(this.meeting));
     this.meetingStarting ??= this.listenForMeeting().finally(() => {
       this.meetingStarting = null;
     });
@@ -443,7 +440,7 @@ export class ReportLinks {
     // The address people in the room can most likely reach (meeting-address.ts ranks them).
     const host = this.meetingHost ?? meetingInterfaces()[0]?.address ?? '127.0.0.1';
     try {
-      this.meeting = await startMeeting({ reportId: this.reportId(), doc: this.report.doc, host, awareness: this.report.session.awareness });
+      this.meeting = await startMeeting({ reportId: this.reportId(), doc: this.report.doc, host, awareness: this.report.session.awareness, onAddressChange: () => this.emit() });
     } catch (error) {
       throw new ApiError(`The meeting could not start. ${listenProblem(error, {
         sameKind: 'another meeting',
@@ -453,13 +450,8 @@ export class ReportLinks {
           : 'this computer has just left that network. Join the room’s network (Wi-Fi or cable), then start the meeting again',
       })}`);
     }
-    const unwatch = watchMeetingAddress(host, (gone) => {
-      if (this.meetingAddress) this.meetingAddress.gone = gone;
-      this.emit();
-    });
-    this.meetingAddress = { gone: false, unwatch };
     this.emit();
-    return infoOf(this.meeting, false);
+    return infoOf(this.meeting);
   }
 
   /** How many guests' connections the meeting this app hosts has now (0 without one). */
@@ -472,8 +464,6 @@ export class ReportLinks {
     await this.meetingStarting?.catch(() => null);
     const meeting = this.meeting;
     this.meeting = null;
-    this.meetingAddress?.unwatch();
-    this.meetingAddress = null;
     await meeting?.stop();
     this.emit();
     return this.status();

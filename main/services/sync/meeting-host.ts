@@ -12,7 +12,8 @@
  * who lacks the code is refused, and wrong codes are rationed (wrong-code-limiter.ts) so
  * the code cannot be found by trying them all. Stopping the meeting closes the guests' connections;
  * every copy keeps everything it has (each guest its own edits and all it received,
- * the host everything any guest's acknowledged edit carried).
+ * the host everything any guest's acknowledged edit carried). While it runs, it watches
+ * that this computer still has the address it listens on (meeting-address-watch.ts).
  */
 import { randomInt, timingSafeEqual } from 'node:crypto';
 import { networkInterfaces } from 'node:os';
@@ -28,6 +29,7 @@ import { relayAwareness } from '../awareness-relay.ts';
 import { WrongCodeLimiter, type WrongCodeLimits } from './wrong-code-limiter.ts';
 import { MEETING_FOR_ANOTHER_REPORT } from './refusal-message.ts';
 import { rankMeetingAddresses, type MeetingAddress } from './meeting-address.ts';
+import { watchMeetingAddress } from './meeting-address-watch.ts';
 
 const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 export const MEETING_CODE_LENGTH = 6;
@@ -69,6 +71,8 @@ export interface MeetingOptions {
   wrongCodeLimits?: WrongCodeLimits;
   /** Largest message a guest may send (the sync server's default unless given). */
   maxMessageBytes?: number;
+  /** Called when this computer loses the meeting's address or has it back (meeting-address-watch.ts). */
+  onAddressChange?: () => void;
 }
 
 export interface Meeting {
@@ -82,6 +86,8 @@ export interface Meeting {
   readonly shortInvite: string;
   /** Number of guest connections right now. */
   guestCount(): number;
+  /** Whether this computer no longer has the address the meeting listens on (it left that network). */
+  addressGone(): boolean;
   stop(): Promise<void>;
 }
 
@@ -172,6 +178,11 @@ export async function startMeeting(options: MeetingOptions): Promise<Meeting> {
       return 'deny';
     },
   });
+  let addressGone = false;
+  const unwatch = watchMeetingAddress(options.host, (gone) => {
+    addressGone = gone;
+    options.onAddressChange?.();
+  });
   return {
     url: server.url,
     reportId: options.reportId,
@@ -179,7 +190,9 @@ export async function startMeeting(options: MeetingOptions): Promise<Meeting> {
     invite: `${server.url}/${options.reportId}#${code}`,
     shortInvite: `${server.url}#${code}`,
     guestCount: () => server.hocuspocus.getConnectionsCount(),
+    addressGone: () => addressGone,
     async stop() {
+      unwatch();
       await server.close(MEETING_ENDED);
       bridge.detach();
     },
