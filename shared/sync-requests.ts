@@ -72,6 +72,8 @@ export interface MeetingInfo {
    * started again on another.
    */
   addressGone: boolean;
+  /** How many guests are in the meeting now. */
+  guests: number;
 }
 
 export interface BundleExportResult {
@@ -321,7 +323,7 @@ export function parseSyncStatus(value: unknown): SyncStatusView | null {
     linkEnded: typeof v.linkEnded === 'string' ? v.linkEnded : null,
     linkEndedAt: typeof v.linkEnded === 'string' && typeof v.linkEndedAt === 'string' ? v.linkEndedAt : null,
     problem: typeof v.problem === 'string' ? v.problem : null,
-    meeting: meeting ? { url: String(meeting.url), code: String(meeting.code), invite: String(meeting.invite), shortInvite: String(meeting.shortInvite), addressGone: meeting.addressGone === true } : null,
+    meeting: meeting ? { url: String(meeting.url), code: String(meeting.code), invite: String(meeting.invite), shortInvite: String(meeting.shortInvite), addressGone: meeting.addressGone === true, guests: isCount(meeting.guests) ? meeting.guests : 0 } : null,
     sendingInParts: partsProgress(v.sendingInParts),
     transfer: transferOf(v.transfer),
     readOnly: v.readOnly === true,

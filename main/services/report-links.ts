@@ -66,7 +66,7 @@ interface LinkOptions {
 }
 
 function infoOf(meeting: Meeting): MeetingInfo {
-  return { url: meeting.url, code: meeting.code, invite: meeting.invite, shortInvite: meeting.shortInvite, addressGone: meeting.addressGone() };
+  return { url: meeting.url, code: meeting.code, invite: meeting.invite, shortInvite: meeting.shortInvite, addressGone: meeting.addressGone(), guests: meeting.guestCount() };
 }
 
 export class ReportLinks {
@@ -440,7 +440,7 @@ export class ReportLinks {
     // The address people in the room can most likely reach (meeting-address.ts ranks them).
     const host = this.meetingHost ?? meetingInterfaces()[0]?.address ?? '127.0.0.1';
     try {
-      this.meeting = await startMeeting({ reportId: this.reportId(), doc: this.report.doc, host, awareness: this.report.session.awareness, onAddressChange: () => this.emit() });
+      this.meeting = await startMeeting({ reportId: this.reportId(), doc: this.report.doc, host, awareness: this.report.session.awareness, onChange: () => this.emit() });
     } catch (error) {
       throw new ApiError(`The meeting could not start. ${listenProblem(error, {
         sameKind: 'another meeting',

@@ -49,16 +49,28 @@ export function renderMeetingInfo(info: HTMLElement, m: MeetingInfo | null): voi
   const address = document.createElement('code');
   setAddressText(address, m.url);
   code.append('Address ', address, ' · code ', Object.assign(document.createElement('strong'), { id: 'sync-meeting-code', textContent: m.code }));
+  // A live region: a host waiting for the room to join hears each arrival without looking.
+  const guests = Object.assign(document.createElement('p'), { id: 'sync-meeting-guests', className: 'sync-meeting-guests' });
+  guests.setAttribute('role', 'status');
   const reach = Object.assign(document.createElement('div'), { className: 'sync-meeting-reach' });
-  info.append(p, withCopy(shortInvite, 'Copy the invitation for members who have the report'), newcomers, withCopy(invite, 'Copy the whole invitation'), code, reach);
-  showMeetingReach(info, m);
+  info.append(p, withCopy(shortInvite, 'Copy the invitation for members who have the report'), newcomers, withCopy(invite, 'Copy the whole invitation'), code, guests, reach);
+  showMeetingNow(info, m);
+}
+
+function guestsText(count: number): string {
+  if (count === 0) return 'No guest is in the meeting now.';
+  return count === 1 ? '1 guest is in the meeting.' : `${count} guests are in the meeting.`;
 }
 
 /**
- * Says, below a running meeting's invitation, when nobody else can reach it; redrawn alone
- * as the meeting's address goes and comes back, so the focus (on a Copy button, say) stays.
+ * Says, below a running meeting's invitation, how many guests are in it and when nobody
+ * else can reach it; only these parts are redrawn as guests come and go and the address
+ * goes and comes back, so the focus (on a Copy button, say) stays.
  */
-export function showMeetingReach(info: HTMLElement, m: MeetingInfo): void {
+export function showMeetingNow(info: HTMLElement, m: MeetingInfo): void {
+  const guests = info.querySelector('.sync-meeting-guests');
+  // Set only when it changes: a live region speaks every time its text is set.
+  if (guests && guests.textContent !== guestsText(m.guests)) guests.textContent = guestsText(m.guests);
   const reach = info.querySelector('.sync-meeting-reach');
   if (!reach) return;
   const loopback = loopbackHostOf(m.url);

@@ -7,7 +7,7 @@
 import type { PlenaryApi, SyncDialog } from '../../shared/api.ts';
 import { describeChangesProgress, parseChangesProgress, type MeetingInfo, type SyncStatusView } from '../../shared/sync-requests.ts';
 import { button } from '../export-ui/dialog-parts.ts';
-import { renderMeetingInfo, showMeetingReach } from './meeting-info.ts';
+import { renderMeetingInfo, showMeetingNow } from './meeting-info.ts';
 import { DialogFrame } from './dialog-frame.ts';
 import { StatusWatch } from './status-watch.ts';
 import { importChangesFiles, showExportChanges, showImportChanges, type ChangesDialogContext } from './changes-dialogs.ts';
@@ -30,7 +30,7 @@ export class SyncDialogs {
 
   setStatus(status: SyncStatusView): void {
     this.status.set(status);
-    if (status.meeting && this.meetingShown?.stillShown()) showMeetingReach(this.meetingShown.info, status.meeting);
+    if (status.meeting && this.meetingShown?.stillShown()) showMeetingNow(this.meetingShown.info, status.meeting);
   }
 
   /** Main's word on how far Import changes… has got (a `changesProgress` event). */

@@ -164,6 +164,7 @@ describe('a meeting hosted from the app, joined by someone without the report', 
     // Hosted on loopback (as these tests must be): the dialog says nobody else can reach it.
     expect(await newcomer.textContent('#sync-meeting-no-network')).toMatch(/^127\.0\.0\.1 is this computer’s own address: nobody else can reach it\./);
     expect(await newcomer.getByRole('button', { name: 'Start the meeting' }).count()).toBe(0);
+    expect(await newcomer.getByRole('status').filter({ hasText: 'guest' }).textContent()).toBe('No guest is in the meeting now.');
     await expect.poll(() => newcomer.evaluate(() => document.activeElement?.textContent)).toBe('Stop the meeting');
     await newcomer.keyboard.press('Escape');
     await newcomer.waitForFunction((c) => (document.querySelector('#sync-status')?.textContent ?? '').includes(`hosting a meeting, code ${c}`), code);
@@ -217,11 +218,18 @@ describe('a meeting hosted from the app, joined by someone without the report', 
     await secretariat.waitForFunction(() => document.querySelector('.ProseMirror')?.textContent?.includes('Said in the meeting.'));
   });
 
-  test('the guest leaves the meeting (their copy has no server of its own, so it stays unlinked) and comes back with the short invitation', async () => {
+  test('the guest leaves the meeting (their copy has no server of its own, so it stays unlinked) and comes back with the short invitation; the host sees them go and come', async () => {
+    // The host keeps Host a meeting… open, with the focus on a Copy button, while the guest goes and comes back.
+    await newcomer.click('#sync-menu-button');
+    await newcomer.getByRole('menuitem', { name: 'Host a meeting…' }).click();
+    const guests = newcomer.locator('#sync-meeting-guests');
+    await expect.poll(() => guests.textContent()).toBe('1 guest is in the meeting.');
+    await newcomer.getByRole('button', { name: 'Copy the whole invitation' }).focus();
     await openConnectDialog(guest);
     await guest.getByRole('button', { name: 'Leave the meeting' }).click();
     await guest.waitForFunction(() => document.querySelector('#sync-notice')?.textContent === 'Left the meeting; the report stays complete here.');
     await guest.waitForFunction(() => document.querySelector('#sync-status')?.textContent === 'Not connected to a server');
+    await expect.poll(() => guests.textContent()).toBe('No guest is in the meeting now.');
     await guest.keyboard.press('Escape');
     await openConnectDialog(guest);
     await guest.fill('#sync-server-url', shortInvite);
@@ -231,6 +239,10 @@ describe('a meeting hosted from the app, joined by someone without the report', 
     expect(await guest.textContent('#sync-notice')).toMatch(/^Joined the meeting at 127\.0\.0\.1:\d+\.$/);
     const right = await guest.evaluate(() => document.querySelector('#sync-status')!.getBoundingClientRect().right);
     expect(right).toBeLessThanOrEqual(await guest.evaluate(() => document.documentElement.clientWidth));
+    await expect.poll(() => guests.textContent()).toBe('1 guest is in the meeting.');
+    await newcomer.screenshot({ path: 'test-results/meeting-guests.png' });
+    expect(await newcomer.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent)).toBe('Copy the whole invitation');
+    await newcomer.keyboard.press('Escape');
   });
 
   test('stopping the meeting tells the host and the guest, and the guest keeps the whole report', async () => {

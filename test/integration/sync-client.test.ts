@@ -232,6 +232,29 @@ describe('hosting a meeting', () => {
     expect(paragraphTexts(reopened.doc).sort()).toEqual(expected);
   });
 
+  it('counts its guests as they come and go, telling the host each time; someone refused is no guest', async () => {
+    const report = openNewReport();
+    const reportId = readMeta(report.doc).id;
+    let told = 0;
+    const meeting = await startMeeting({ reportId, doc: report.doc, host: '127.0.0.1', onChange: () => told++ });
+    cleanups.push(() => meeting.stop());
+    expect(meeting.guestCount()).toBe(0);
+    const guestA = client(meeting.url, reportId, meeting.code);
+    const guestB = client(meeting.url, reportId, meeting.code);
+    await Promise.all([guestA.settled(), guestB.settled()]);
+    await waitFor(() => meeting.guestCount() === 2, 10_000, 'two guests counted');
+    expect(told).toBeGreaterThanOrEqual(2);
+
+    const intruder = client(meeting.url, reportId, 'WRONG1');
+    await new Promise<void>((resolve) => intruder.provider.on('authenticationFailed', () => resolve()));
+    expect(meeting.guestCount()).toBe(2);
+
+    const toldBefore = told;
+    guestA.destroy();
+    await waitFor(() => meeting.guestCount() === 1, 10_000, 'guest A gone');
+    await waitFor(() => told > toldBefore, 10_000, 'the host told that guest A left');
+  });
+
   it('rations wrong codes: after a few from one computer even the right one is refused for a while, with a reason', async () => {
     const report = openNewReport();
     const reportId = readMeta(report.doc).id;

@@ -26,7 +26,7 @@ describe('a report on its way in parts, as the status line says it', () => {
 });
 
 describe('a meeting this app hosts, as the status line says it', () => {
-  const meeting = { url: 'ws://192.168.1.20:4455', code: 'ABC234', invite: 'ws://192.168.1.20:4455/r#ABC234', shortInvite: 'ws://192.168.1.20:4455#ABC234', addressGone: false };
+  const meeting = { url: 'ws://192.168.1.20:4455', code: 'ABC234', invite: 'ws://192.168.1.20:4455/r#ABC234', shortInvite: 'ws://192.168.1.20:4455#ABC234', addressGone: false, guests: 0 };
 
   it('gives its code, and says when this computer has left the network it listens on', () => {
     expect(describeSync(status({ state: 'not-connected', server: null, meeting }))).toBe('Not connected to a server · hosting a meeting, code ABC234');
@@ -34,9 +34,15 @@ describe('a meeting this app hosts, as the status line says it', () => {
       .toBe('Not connected to a server · hosting a meeting, code ABC234, that nobody can reach: this computer left its network (join it again, or stop the meeting and start it again)');
   });
 
-  it('keeps that from the browser host\'s status frames', () => {
-    const framed = JSON.parse(JSON.stringify(status({ meeting: { ...meeting, addressGone: true } }))) as unknown;
-    expect(parseSyncStatus(framed)?.meeting).toEqual({ ...meeting, addressGone: true });
+  it('keeps that, and how many guests are in it, from the browser host\'s status frames', () => {
+    const framed = JSON.parse(JSON.stringify(status({ meeting: { ...meeting, addressGone: true, guests: 3 } }))) as unknown;
+    expect(parseSyncStatus(framed)?.meeting).toEqual({ ...meeting, addressGone: true, guests: 3 });
+    // A count that is not one is read as nobody, never shown as given.
+    for (const guests of [-1, 2.5, '4', null]) {
+      const odd = JSON.parse(JSON.stringify(status({ meeting }))) as { meeting: Record<string, unknown> };
+      odd.meeting.guests = guests;
+      expect(parseSyncStatus(odd)?.meeting?.guests).toBe(0);
+    }
   });
 });
 

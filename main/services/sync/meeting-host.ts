@@ -71,8 +71,11 @@ export interface MeetingOptions {
   wrongCodeLimits?: WrongCodeLimits;
   /** Largest message a guest may send (the sync server's default unless given). */
   maxMessageBytes?: number;
-  /** Called when this computer loses the meeting's address or has it back (meeting-address-watch.ts). */
-  onAddressChange?: () => void;
+  /**
+   * Called when what the host is shown of the meeting changes: a guest joins or leaves, or
+   * this computer loses the meeting's address or has it back (meeting-address-watch.ts).
+   */
+  onChange?: () => void;
 }
 
 export interface Meeting {
@@ -84,7 +87,7 @@ export interface Meeting {
   readonly invite: string;
   /** For members who have the report open already: `ws://HOST:N#<code>`, short enough to read off a screen. */
   readonly shortInvite: string;
-  /** Number of guest connections right now. */
+  /** How many guests are connected right now. */
   guestCount(): number;
   /** Whether this computer no longer has the address the meeting listens on (it left that network). */
   addressGone(): boolean;
@@ -108,10 +111,22 @@ class MeetingBridge implements Extension {
   private readonly unbind: Array<() => void> = [];
   private readonly hostAwareness: Awareness | undefined;
 
-  constructor(reportId: string, hostDoc: Y.Doc, hostAwareness?: Awareness) {
+  private readonly guestsChanged: () => void;
+
+  constructor(reportId: string, hostDoc: Y.Doc, hostAwareness: Awareness | undefined, guestsChanged: () => void) {
     this.reportId = reportId;
     this.hostDoc = hostDoc;
     this.hostAwareness = hostAwareness;
+    this.guestsChanged = guestsChanged;
+  }
+
+  // A guest's connection counts once Hocuspocus has let it in, and stops counting as it closes.
+  async connected(): Promise<void> {
+    this.guestsChanged();
+  }
+
+  async onDisconnect(): Promise<void> {
+    this.guestsChanged();
   }
 
   async onLoadDocument({ documentName, document }: onLoadDocumentPayload): Promise<void> {
@@ -153,7 +168,8 @@ class MeetingBridge implements Extension {
 export async function startMeeting(options: MeetingOptions): Promise<Meeting> {
   assertValidReportId(options.reportId);
   const code = newMeetingCode();
-  const bridge = new MeetingBridge(options.reportId, options.doc, options.awareness);
+  const changed = (): void => options.onChange?.();
+  const bridge = new MeetingBridge(options.reportId, options.doc, options.awareness, changed);
   const wrongCodes = new WrongCodeLimiter(options.wrongCodeLimits);
   const log = options.log ?? silentLogger;
   const server: SyncServer = await startSyncServer({
@@ -181,7 +197,7 @@ export async function startMeeting(options: MeetingOptions): Promise<Meeting> {
   let addressGone = false;
   const unwatch = watchMeetingAddress(options.host, (gone) => {
     addressGone = gone;
-    options.onAddressChange?.();
+    changed();
   });
   return {
     url: server.url,
@@ -189,7 +205,8 @@ export async function startMeeting(options: MeetingOptions): Promise<Meeting> {
     code,
     invite: `${server.url}/${options.reportId}#${code}`,
     shortInvite: `${server.url}#${code}`,
-    guestCount: () => server.hocuspocus.getConnectionsCount(),
+    // Guests of the report itself: a copy a guest sends in parts goes through a second, passing connection.
+    guestCount: () => new Set(server.hocuspocus.documents.get(options.reportId)?.getConnections().map((c) => c.socketId)).size,
     addressGone: () => addressGone,
     async stop() {
       unwatch();
