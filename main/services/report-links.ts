@@ -18,6 +18,7 @@ import { applyDroppingMisplacedWaiting } from './sync/neighbour-order-guard.ts';
 import { ServerLink, type SyncStatus } from './sync/client.ts';
 import { ServerLinks } from './sync/server-links.ts';
 import { MEETING_ENDED, meetingInterfaces, parseInvite, startMeeting, type Meeting } from './sync/meeting-host.ts';
+import { isEveryAddress } from './sync/meeting-address.ts';
 import { isValidReportId } from '../../shared/report-id.ts';
 import type { Awareness } from 'y-protocols/awareness';
 import { relayAwareness, type AwarenessRelay } from './awareness-relay.ts';
@@ -439,6 +440,10 @@ export class ReportLinks {
   private async listenForMeeting(): Promise<MeetingInfo> {
     // The address people in the room can most likely reach (meeting-address.ts ranks them).
     const host = this.meetingHost ?? meetingInterfaces()[0]?.address ?? '127.0.0.1';
+    // The browser host refuses it at start; the desktop app's environment is read only here.
+    if (isEveryAddress(host)) {
+      throw new ApiError(`The meeting could not start. The meeting address Plenary was started with (PLENARY_MEETING_HOST, or --meeting-host) is ${host}, every interface, and guests are given it: it must be one of this computer’s own. Start Plenary again with one of them, or without one.`);
+    }
     try {
       this.meeting = await startMeeting({ reportId: this.reportId(), doc: this.report.doc, host, awareness: this.report.session.awareness, onChange: () => this.emit() });
     } catch (error) {

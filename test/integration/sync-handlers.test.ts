@@ -231,6 +231,18 @@ describe('Host a meeting…', () => {
     expect((await host.syncStatus()).meeting).toBeNull();
   });
 
+  it('on 0.0.0.0 (every interface), which no guest can be sent to: refused, saying what to give instead', async () => {
+    const { a, dataA } = twoCopies();
+    for (const everyAddress of ['0.0.0.0', '::']) {
+      const host = handlersFor(a, dataA, everyAddress);
+      await expect(host.hostMeeting()).rejects.toThrow(new ApiError(
+        `The meeting could not start. The meeting address Plenary was started with (PLENARY_MEETING_HOST, or --meeting-host) is ${everyAddress}, every interface, and guests are given it: it must be one of this computer’s own. Start Plenary again with one of them, or without one.`,
+      ));
+      expect((await host.syncStatus()).meeting).toBeNull();
+      await ReportLinks.for(a, dataA).close();
+    }
+  });
+
   it('two pages starting it at once get one meeting; a report closed while its meeting starts leaves nothing listening', async () => {
     const { a, b, dataA, dataB } = twoCopies();
     const [one, other] = await Promise.all([handlersFor(a, dataA).hostMeeting(), handlersFor(a, dataA).hostMeeting()]);
