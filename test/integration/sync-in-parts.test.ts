@@ -419,7 +419,7 @@ describe('a report too large for one message to its server', () => {
     expect(seen).toEqual([bodyOf(guest.report.doc).toString()]);
   });
 
-  it("a guest whose backlog goes to a meeting in parts is in the host's presence list meanwhile, and the host in hers, also as the only guest", async () => {
+  it("a guest whose backlog goes to a meeting in parts is in the host's presence list meanwhile, and the host in hers, also as the only guest; the host counts one guest", async () => {
     const { host, meeting, guest } = await meetingAndGuest(1_500, { hostPresence: true });
     const { awareness: chairWindow, close: closeChair } = windowOf(host.report.session, 'Chair');
     cleanups.push(closeChair);
@@ -433,7 +433,8 @@ describe('a report too large for one message to its server', () => {
     await waitFor(() => (guest.links.status().sendingInParts?.sent ?? 0) >= 1, 20_000, 'the first part to be through');
     const seen: boolean[] = [];
     while (guest.links.status().sendingInParts !== null) {
-      seen.push(namesIn(chairWindow).includes('Ana') && namesIn(guestWindow).includes('Chair'));
+      // (Host a meeting… and the question before closing the host's window count them.)
+      seen.push(namesIn(chairWindow).includes('Ana') && namesIn(guestWindow).includes('Chair') && meeting.guestCount() === 1);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     expect(seen.length).toBeGreaterThanOrEqual(5);

@@ -165,6 +165,20 @@ class MeetingBridge implements Extension {
   }
 }
 
+/**
+ * Guests connected to the report, or sending it their copy in parts (incoming-copies.ts;
+ * their link waits until that is through): each socket once, and not the connection the
+ * meeting opens itself to merge such a copy.
+ */
+function guestsOf(server: SyncServer, reportId: string): number {
+  const sockets = new Set<string>();
+  for (const [name, document] of server.hocuspocus.documents) {
+    if (name !== reportId && reportOfIncomingCopy(name) !== reportId) continue;
+    for (const connection of document.getConnections()) sockets.add(connection.socketId);
+  }
+  return sockets.size;
+}
+
 export async function startMeeting(options: MeetingOptions): Promise<Meeting> {
   assertValidReportId(options.reportId);
   const code = newMeetingCode();
@@ -205,8 +219,7 @@ export async function startMeeting(options: MeetingOptions): Promise<Meeting> {
     code,
     invite: `${server.url}/${options.reportId}#${code}`,
     shortInvite: `${server.url}#${code}`,
-    // Guests of the report itself: a copy a guest sends in parts goes through a second, passing connection.
-    guestCount: () => new Set(server.hocuspocus.documents.get(options.reportId)?.getConnections().map((c) => c.socketId)).size,
+    guestCount: () => guestsOf(server, options.reportId),
     addressGone: () => addressGone,
     async stop() {
       unwatch();
