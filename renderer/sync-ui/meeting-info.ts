@@ -69,8 +69,9 @@ function guestsText(count: number): string {
  */
 export function showMeetingNow(info: HTMLElement, m: MeetingInfo): void {
   const guests = info.querySelector('.sync-meeting-guests');
+  const said = guestsText(m.guests);
   // Set only when it changes: a live region speaks every time its text is set.
-  if (guests && guests.textContent !== guestsText(m.guests)) guests.textContent = guestsText(m.guests);
+  if (guests && guests.textContent !== said) guests.textContent = said;
   const reach = info.querySelector('.sync-meeting-reach');
   if (!reach) return;
   const loopback = loopbackHostOf(m.url);

@@ -22,7 +22,7 @@ import type { afterUnloadDocumentPayload, Extension, onLoadDocumentPayload } fro
 import { Origin } from '../../../shared/ydoc.ts';
 import { applyDroppingMisplacedWaiting } from './neighbour-order-guard.ts';
 import { startSyncServer, type SyncServer } from './server.ts';
-import { assertValidReportId, reportOfIncomingCopy } from '../../../shared/report-id.ts';
+import { assertValidReportId, reportOfDocument, reportOfIncomingCopy } from '../../../shared/report-id.ts';
 import { silentLogger, type Logger } from './log.ts';
 import type { Awareness } from 'y-protocols/awareness';
 import { relayAwareness } from '../awareness-relay.ts';
@@ -173,7 +173,7 @@ class MeetingBridge implements Extension {
 function guestsOf(server: SyncServer, reportId: string): number {
   const sockets = new Set<string>();
   for (const [name, document] of server.hocuspocus.documents) {
-    if (name !== reportId && reportOfIncomingCopy(name) !== reportId) continue;
+    if (reportOfDocument(name) !== reportId) continue;
     for (const connection of document.getConnections()) sockets.add(connection.socketId);
   }
   return sockets.size;
