@@ -2,14 +2,23 @@
  * Asks before a report window closes (its close button, File → Close, quitting) while its
  * meeting has guests (main/services/meeting-close-question.ts). Electron lets a window's
  * "close" be stopped but not awaited, so the close is stopped, the host asked, and the
- * window closed again once they say so; quitting is then up to them to ask again.
+ * window closed again once they say so. Stopping the close also calls off a quit under
+ * way: when the host agrees, that quit is asked for again, or on macOS, where an app
+ * stays open without windows, it would not quit at all.
  */
-import { dialog, type BrowserWindow } from 'electron';
+import { app, dialog, type BrowserWindow } from 'electron';
 import { meetingCloseQuestion } from '../services/meeting-close-question.ts';
 
 export function askBeforeClosingMeeting(window: BrowserWindow, guests: () => number): void {
   let asking = false;
   let endAgreed = false;
+  // Electron emits "before-quit" before it closes the windows, and nothing when a window calls the quit off.
+  let quitting = false;
+  const quitStarted = (): void => {
+    quitting = true;
+  };
+  app.on('before-quit', quitStarted);
+  window.on('closed', () => app.off('before-quit', quitStarted));
   window.on('close', (event) => {
     if (endAgreed) return;
     const question = meetingCloseQuestion(guests());
@@ -17,11 +26,14 @@ export function askBeforeClosingMeeting(window: BrowserWindow, guests: () => num
     event.preventDefault();
     if (asking) return;
     asking = true;
+    const quitAsked = quitting;
+    quitting = false;
     void dialog.showMessageBox(window, { type: 'question', message: question.message, detail: question.detail, buttons: question.buttons, defaultId: 1, cancelId: 1, noLink: true })
       .then(({ response }) => {
         if (response !== 0 || window.isDestroyed()) return;
         endAgreed = true;
-        window.close();
+        if (quitAsked) app.quit();
+        else window.close();
       })
       .finally(() => {
         asking = false;

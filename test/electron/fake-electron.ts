@@ -81,8 +81,24 @@ export function createFakeElectron() {
     whenReady(): Promise<void> {
       return new Promise((resolve) => (this.readyResolve = resolve));
     },
+    quitting: false,
+    /**
+     * As Electron's: "before-quit", then every window is asked to close; a window that stops
+     * its close cancels the quit (no "will-quit"), and the windows it closes on the way do
+     * not emit "window-all-closed".
+     */
     quit(): void {
       this.quitCalls++;
+      if (this.quitting) return;
+      let stopped = false;
+      this.quitting = true;
+      try {
+        app.emit('before-quit', { preventDefault: () => (stopped = true) });
+        if (!stopped) for (const window of FakeBrowserWindow.getAllWindows()) window.close();
+      } finally {
+        this.quitting = false;
+      }
+      if (!stopped && FakeBrowserWindow.getAllWindows().length === 0) app.emit('will-quit', { preventDefault() {} });
     },
     exit(): void {
       this.quitCalls++;
@@ -152,7 +168,7 @@ export function createFakeElectron() {
       this.webContents.destroyed = true;
       if (focus.window === this) focus.window = null;
       this.emit('closed');
-      if (FakeBrowserWindow.getAllWindows().length === 0) app.emit('window-all-closed');
+      if (FakeBrowserWindow.getAllWindows().length === 0 && !app.quitting) app.emit('window-all-closed');
     }
   }
 

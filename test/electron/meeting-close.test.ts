@@ -2,7 +2,8 @@
  * Closing a report window while guests are in the meeting it hosts (the desktop shell
  * against the fake Electron of fake-electron.ts; the meeting and the guest are real): the
  * host is asked first, "Keep the meeting" keeps the window and the guest, "End the
- * meeting and close" closes both. With nobody in the meeting, the window closes at once.
+ * meeting and close" closes both. Quitting asks the same, and once agreed the app quits,
+ * on macOS too. With nobody in the meeting, the window closes at once.
  */
 import { afterEach, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -75,6 +76,60 @@ it('asks before ending a meeting a guest is in: kept, the window and the guest s
   await until(() => guest.closes.length > 0, 'the guest to be let go');
   expect(guest.closes[0]).toBe(MEETING_ENDED.code);
 });
+
+/** Runs `body` as if on `platform`: the app decides at run time whether closing its last window quits it. */
+async function onPlatform(platform: NodeJS.Platform, body: () => Promise<void>): Promise<void> {
+  const saved = Object.getOwnPropertyDescriptor(process, 'platform')!;
+  Object.defineProperty(process, 'platform', { ...saved, value: platform });
+  try {
+    await body();
+  } finally {
+    Object.defineProperty(process, 'platform', saved);
+  }
+}
+
+// On macOS an app stays open without windows unless quit: the quit the host agreed to must go on.
+it.each(['darwin', 'linux'] as const)('quitting (%s) while a guest is in the meeting: asked; kept, the meeting stays; ended, the app quits', (platform) =>
+  onPlatform(platform, async () => {
+    const { fake, window, meeting } = await hostingApp();
+    const guest = await guestIn(meeting);
+    let quits = 0;
+    fake.app.on('will-quit', () => quits++);
+
+    fake.dialogAnswers.message = 1;
+    fake.app.quit();
+    await until(() => fake.messageBoxes.length === 1, 'the question');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(window.isDestroyed()).toBe(false);
+    expect(quits).toBe(0);
+    expect(guest.closes).toEqual([]);
+
+    fake.dialogAnswers.message = 0;
+    fake.app.quit();
+    await until(() => quits === 1, 'the app to quit');
+    expect(window.isDestroyed()).toBe(true);
+    expect(fake.messageBoxes).toHaveLength(2);
+    await until(() => guest.closes.length > 0, 'the guest to be let go');
+    expect(guest.closes[0]).toBe(MEETING_ENDED.code);
+  }));
+
+it('a window closed by itself after a quit was called off does not quit the app (macOS)', () =>
+  onPlatform('darwin', async () => {
+    const { fake, window, meeting } = await hostingApp();
+    await guestIn(meeting);
+    let quits = 0;
+    fake.app.on('will-quit', () => quits++);
+
+    fake.dialogAnswers.message = 1;
+    fake.app.quit();
+    await until(() => fake.messageBoxes.length === 1, 'the question');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    fake.dialogAnswers.message = 0;
+    window.close();
+    await until(() => window.isDestroyed(), 'the window to close');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(quits).toBe(0);
+  }));
 
 it('closes at once a window whose meeting nobody is in', async () => {
   const { fake, window } = await hostingApp();
