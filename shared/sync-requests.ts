@@ -74,6 +74,8 @@ export interface MeetingInfo {
   addressGone: boolean;
   /** How many guests are in the meeting now. */
   guests: number;
+  /** Who they are, as their presence says ("Ana Diaz (government)"); a guest whose presence has not come yet is not here. */
+  guestNames: string[];
 }
 
 export interface BundleExportResult {
@@ -323,11 +325,17 @@ export function parseSyncStatus(value: unknown): SyncStatusView | null {
     linkEnded: typeof v.linkEnded === 'string' ? v.linkEnded : null,
     linkEndedAt: typeof v.linkEnded === 'string' && typeof v.linkEndedAt === 'string' ? v.linkEndedAt : null,
     problem: typeof v.problem === 'string' ? v.problem : null,
-    meeting: meeting ? { url: String(meeting.url), code: String(meeting.code), invite: String(meeting.invite), shortInvite: String(meeting.shortInvite), addressGone: meeting.addressGone === true, guests: isCount(meeting.guests) ? meeting.guests : 0 } : null,
+    meeting: meeting ? { url: String(meeting.url), code: String(meeting.code), invite: String(meeting.invite), shortInvite: String(meeting.shortInvite), addressGone: meeting.addressGone === true, guests: isCount(meeting.guests) ? meeting.guests : 0, guestNames: namesOf(meeting.guestNames) } : null,
     sendingInParts: partsProgress(v.sendingInParts),
     transfer: transferOf(v.transfer),
     readOnly: v.readOnly === true,
   };
+}
+
+/** At most as many names as a meeting could have guests, each as long as a presence's name and group. */
+function namesOf(value: unknown): string[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter((name): name is string => typeof name === 'string' && name !== '').slice(0, 1_000).map((name) => name.slice(0, 200));
 }
 
 function transferOf(value: unknown): SyncStatusView['transfer'] {

@@ -67,7 +67,7 @@ interface LinkOptions {
 }
 
 function infoOf(meeting: Meeting): MeetingInfo {
-  return { url: meeting.url, code: meeting.code, invite: meeting.invite, shortInvite: meeting.shortInvite, addressGone: meeting.addressGone(), guests: meeting.guestCount() };
+  return { url: meeting.url, code: meeting.code, invite: meeting.invite, shortInvite: meeting.shortInvite, addressGone: meeting.addressGone(), guests: meeting.guestCount(), guestNames: meeting.guestNames() };
 }
 
 export class ReportLinks {

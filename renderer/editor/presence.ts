@@ -20,30 +20,7 @@ import { yCursorPlugin } from 'y-prosemirror';
 import type * as awarenessProtocol from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import { afterDispatch } from './after-dispatch.ts';
-
-export const PRESENCE_COLOURS = 8;
-
-export interface PresenceUser {
-  name: string;
-  /** Stakeholder group label, if the person is on the roster. */
-  group: string;
-  /** 0 … PRESENCE_COLOURS - 1. */
-  colour: number;
-}
-
-/** A stable colour index for a key (or any string). */
-export function colourFor(key: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 16777619);
-  return (h >>> 0) % PRESENCE_COLOURS;
-}
-
-export function readUser(state: Record<string, unknown> | undefined): PresenceUser | null {
-  const user = state?.user as Partial<PresenceUser> | undefined;
-  if (!user || typeof user.name !== 'string' || !user.name) return null;
-  const colour = Number.isInteger(user.colour) && (user.colour as number) >= 0 && (user.colour as number) < PRESENCE_COLOURS ? user.colour as number : 0;
-  return { name: user.name.slice(0, 80), group: typeof user.group === 'string' ? user.group.slice(0, 80) : '', colour };
-}
+import { readUser, type PresenceUser } from '../../shared/presence-user.ts';
 
 function cursorBuilder(user: Record<string, unknown>): HTMLElement {
   const who = readUser({ user }) ?? { name: 'Someone', group: '', colour: 0 };

@@ -1,7 +1,8 @@
 /**
  * What Host a meeting… shows of a running meeting: the short invitation (for members who
  * have the report, short enough to read off a screen), the whole one (for anyone who does
- * not), each with a Copy button, the address and code, and a warning when the meeting
+ * not), each with a Copy button, the address and code, how many guests are in it and who,
+ * and a warning when the meeting
  * listens where nobody else can reach it (this computer is on no network, or has left the
  * one the meeting listens on).
  */
@@ -52,8 +53,12 @@ export function renderMeetingInfo(info: HTMLElement, m: MeetingInfo | null): voi
   // A live region: a host waiting for the room to join hears each arrival without looking.
   const guests = Object.assign(document.createElement('p'), { id: 'sync-meeting-guests', className: 'sync-meeting-guests' });
   guests.setAttribute('role', 'status');
+  // Not live: forty names read out again at every arrival would drown the count.
+  const names = Object.assign(document.createElement('ul'), { id: 'sync-meeting-guest-names', className: 'sync-meeting-guest-names', hidden: true });
+  names.setAttribute('aria-label', 'Guests in the meeting');
+  names.tabIndex = 0;
   const reach = Object.assign(document.createElement('div'), { className: 'sync-meeting-reach' });
-  info.append(p, withCopy(shortInvite, 'Copy the invitation for members who have the report'), newcomers, withCopy(invite, 'Copy the whole invitation'), code, guests, reach);
+  info.append(p, withCopy(shortInvite, 'Copy the invitation for members who have the report'), newcomers, withCopy(invite, 'Copy the whole invitation'), code, guests, names, reach);
   showMeetingNow(info, m);
 }
 
@@ -63,8 +68,8 @@ function guestsText(count: number): string {
 }
 
 /**
- * Says, below a running meeting's invitation, how many guests are in it and when nobody
- * else can reach it; only these parts are redrawn as guests come and go and the address
+ * Says, below a running meeting's invitation, how many guests are in it, who, and when
+ * nobody else can reach it; only these parts are redrawn as guests come and go and the address
  * goes and comes back, so the focus (on a Copy button, say) stays.
  */
 export function showMeetingNow(info: HTMLElement, m: MeetingInfo): void {
@@ -72,6 +77,12 @@ export function showMeetingNow(info: HTMLElement, m: MeetingInfo): void {
   const said = guestsText(m.guests);
   // Set only when it changes: a live region speaks every time its text is set.
   if (guests && guests.textContent !== said) guests.textContent = said;
+  const names = info.querySelector<HTMLElement>('.sync-meeting-guest-names');
+  if (names && names.dataset.shown !== JSON.stringify(m.guestNames)) {
+    names.dataset.shown = JSON.stringify(m.guestNames);
+    names.replaceChildren(...m.guestNames.map((name) => Object.assign(document.createElement('li'), { textContent: name, title: name })));
+    names.hidden = m.guestNames.length === 0;
+  }
   const reach = info.querySelector('.sync-meeting-reach');
   if (!reach) return;
   const loopback = loopbackHostOf(m.url);

@@ -10,11 +10,9 @@
  * which is just when "… left" must still be said.
  */
 import type * as awarenessProtocol from 'y-protocols/awareness';
-import { readUser, type PresenceUser } from '../editor/presence.ts';
+import { presenceLabel as label, readUser, type PresenceUser } from '../../shared/presence-user.ts';
 import { presenceDot, renderPresencePanel } from './presence-panel.ts';
 import { politeRegion } from '../ui/live-region.ts';
-
-const label = (user: PresenceUser): string => (user.group ? `${user.name} (${user.group})` : user.name);
 
 /**
  * A departure is said once its person has stayed away this long. A link that reconnects,

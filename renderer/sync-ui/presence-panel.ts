@@ -3,7 +3,7 @@
  * button opens. The line itself cuts a long list short (forty members in a meeting), and
  * a chair wants to see at a glance which groups are in the room.
  */
-import type { PresenceUser } from '../editor/presence.ts';
+import type { PresenceUser } from '../../shared/presence-user.ts';
 
 const NO_GROUP = 'No group given';
 

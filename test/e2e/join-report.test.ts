@@ -224,12 +224,21 @@ describe('a meeting hosted from the app, joined by someone without the report', 
     await newcomer.getByRole('menuitem', { name: 'Host a meeting…' }).click();
     const guests = newcomer.locator('#sync-meeting-guests');
     await expect.poll(() => guests.textContent()).toBe('1 guest is in the meeting.');
+    // Named as their presence names them, and only they: not the secretariat, also here through the server.
+    const named = newcomer.getByRole('list', { name: 'Guests in the meeting' }).getByRole('listitem');
+    await expect.poll(() => named.allTextContents()).toHaveLength(1);
+    const [guestName] = await named.allTextContents();
+    expect(guestName).toMatch(/^Guest [0-9a-f]{4}$/);
+    const alsoHere = await newcomer.locator('#presence-list').textContent();
+    expect(alsoHere).toContain(guestName);
+    expect(alsoHere).toContain('(2)');
     await newcomer.getByRole('button', { name: 'Copy the whole invitation' }).focus();
     await openConnectDialog(guest);
     await guest.getByRole('button', { name: 'Leave the meeting' }).click();
     await guest.waitForFunction(() => document.querySelector('#sync-notice')?.textContent === 'Left the meeting; the report stays complete here.');
     await guest.waitForFunction(() => document.querySelector('#sync-status')?.textContent === 'Not connected to a server');
     await expect.poll(() => guests.textContent()).toBe('No guest is in the meeting now.');
+    expect(await newcomer.locator('#sync-meeting-guest-names').isHidden()).toBe(true);
     await guest.keyboard.press('Escape');
     await openConnectDialog(guest);
     await guest.fill('#sync-server-url', shortInvite);
@@ -240,6 +249,7 @@ describe('a meeting hosted from the app, joined by someone without the report', 
     const right = await guest.evaluate(() => document.querySelector('#sync-status')!.getBoundingClientRect().right);
     expect(right).toBeLessThanOrEqual(await guest.evaluate(() => document.documentElement.clientWidth));
     await expect.poll(() => guests.textContent()).toBe('1 guest is in the meeting.');
+    await expect.poll(() => named.allTextContents()).toEqual([guestName]);
     await newcomer.screenshot({ path: 'test-results/meeting-guests.png' });
     expect(await newcomer.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent)).toBe('Copy the whole invitation');
     await newcomer.keyboard.press('Escape');

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import * as Y from 'yjs';
+import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import { connectClient, sendRawUpdates, startServerProcess, tempDir, waitFor, type ServerProcess, type TestClient } from './fixtures/sync/harness.ts';
 import { craftedUpdate } from '../unit/helpers/crafted-updates.ts';
 import { createReportFile, openReportFile, type OpenReport } from '../../main/services/open-report.ts';
@@ -253,6 +254,47 @@ describe('hosting a meeting', () => {
     guestA.destroy();
     await waitFor(() => meeting.guestCount() === 1, 10_000, 'guest A gone');
     await waitFor(() => told > toldBefore, 10_000, 'the host told that guest A left');
+  });
+
+  it('names its guests as their presence says, the host\'s own people not among them; told when a name comes, changes or goes, not when a caret moves', async () => {
+    const report = openNewReport();
+    const reportId = readMeta(report.doc).id;
+    // As the app's session: no presence of its own, its windows' relayed in; the chair's window is one.
+    const hostPresence = new Awareness(report.doc);
+    hostPresence.setLocalState(null);
+    const chairWindow = new Awareness(new Y.Doc());
+    chairWindow.setLocalStateField('user', { name: 'Chair', group: 'government', colour: 1 });
+    applyAwarenessUpdate(hostPresence, encodeAwarenessUpdate(chairWindow, [chairWindow.clientID]), 'window');
+    cleanups.push(() => chairWindow.destroy());
+    let told = 0;
+    const meeting = await startMeeting({ reportId, doc: report.doc, host: '127.0.0.1', awareness: hostPresence, onChange: () => told++ });
+    cleanups.push(() => meeting.stop());
+    cleanups.push(() => hostPresence.destroy());
+    const ana = client(meeting.url, reportId, meeting.code);
+    const bo = client(meeting.url, reportId, meeting.code);
+    await Promise.all([ana.settled(), bo.settled()]);
+    ana.provider.awareness!.setLocalStateField('user', { name: 'Ana Diaz', group: 'civil society', colour: 2 });
+    bo.provider.awareness!.setLocalStateField('user', { name: 'Bo Lin', group: '', colour: 3 });
+    await waitFor(() => meeting.guestNames().length === 2, 10_000, 'both guests named');
+    await waitFor(() => [...ana.provider.awareness!.getStates().values()].some((state) => (state.user as { name?: string } | undefined)?.name === 'Chair'), 10_000, 'the chair in the meeting too');
+    expect(meeting.guestNames()).toEqual(['Ana Diaz (civil society)', 'Bo Lin']);
+    expect(meeting.guestCount()).toBe(2);
+
+    // A caret moved (a change of presence, many a second in a session) tells the host nothing.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const toldBefore = told;
+    for (let i = 0; i < 5; i++) ana.provider.awareness!.setLocalStateField('cursor', { anchor: i, head: i });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(told).toBe(toldBefore);
+
+    // A new name ("I am …" chosen from the roster) is told.
+    bo.provider.awareness!.setLocalStateField('user', { name: 'Bo Lin', group: 'private sector', colour: 3 });
+    await waitFor(() => meeting.guestNames().includes('Bo Lin (private sector)'), 10_000, 'Bo renamed');
+    await waitFor(() => told > toldBefore, 10_000, 'the host told of the new name');
+
+    ana.destroy();
+    await waitFor(() => meeting.guestNames().length === 1, 10_000, 'Ana gone');
+    expect(meeting.guestNames()).toEqual(['Bo Lin (private sector)']);
   });
 
   it('rations wrong codes: after a few from one computer even the right one is refused for a while, with a reason', async () => {

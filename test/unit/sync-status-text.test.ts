@@ -26,7 +26,7 @@ describe('a report on its way in parts, as the status line says it', () => {
 });
 
 describe('a meeting this app hosts, as the status line says it', () => {
-  const meeting = { url: 'ws://192.168.1.20:4455', code: 'ABC234', invite: 'ws://192.168.1.20:4455/r#ABC234', shortInvite: 'ws://192.168.1.20:4455#ABC234', addressGone: false, guests: 0 };
+  const meeting = { url: 'ws://192.168.1.20:4455', code: 'ABC234', invite: 'ws://192.168.1.20:4455/r#ABC234', shortInvite: 'ws://192.168.1.20:4455#ABC234', addressGone: false, guests: 0, guestNames: [] };
 
   it('gives its code, and says when this computer has left the network it listens on', () => {
     expect(describeSync(status({ state: 'not-connected', server: null, meeting }))).toBe('Not connected to a server · hosting a meeting, code ABC234');
@@ -34,15 +34,26 @@ describe('a meeting this app hosts, as the status line says it', () => {
       .toBe('Not connected to a server · hosting a meeting, code ABC234, that nobody can reach: this computer left its network (join it again, or stop the meeting and start it again)');
   });
 
-  it('keeps that, and how many guests are in it, from the browser host\'s status frames', () => {
-    const framed = JSON.parse(JSON.stringify(status({ meeting: { ...meeting, addressGone: true, guests: 3 } }))) as unknown;
-    expect(parseSyncStatus(framed)?.meeting).toEqual({ ...meeting, addressGone: true, guests: 3 });
+  it('keeps that, and how many guests are in it and who, from the browser host\'s status frames', () => {
+    const guestNames = ['Ana Diaz (government)', 'Guest 3f2a'];
+    const framed = JSON.parse(JSON.stringify(status({ meeting: { ...meeting, addressGone: true, guests: 3, guestNames } }))) as unknown;
+    expect(parseSyncStatus(framed)?.meeting).toEqual({ ...meeting, addressGone: true, guests: 3, guestNames });
     // A count that is not one is read as nobody, never shown as given.
     for (const guests of [-1, 2.5, '4', null]) {
       const odd = JSON.parse(JSON.stringify(status({ meeting }))) as { meeting: Record<string, unknown> };
       odd.meeting.guests = guests;
       expect(parseSyncStatus(odd)?.meeting?.guests).toBe(0);
     }
+    // Names that are not a list of text are left out, and none is longer than a presence's name and group.
+    const names = (value: unknown): string[] | undefined => {
+      const odd = JSON.parse(JSON.stringify(status({ meeting }))) as { meeting: Record<string, unknown> };
+      odd.meeting.guestNames = value;
+      return parseSyncStatus(odd)?.meeting?.guestNames;
+    };
+    expect(names('Ana Diaz')).toEqual([]);
+    expect(names(undefined)).toEqual([]);
+    expect(names(['Ana Diaz', 7, null, '', { name: 'Bo' }])).toEqual(['Ana Diaz']);
+    expect(names(['x'.repeat(5_000)])?.[0]).toHaveLength(200);
   });
 });
 

@@ -30,6 +30,7 @@ import { WrongCodeLimiter, type WrongCodeLimits } from './wrong-code-limiter.ts'
 import { MEETING_FOR_ANOTHER_REPORT } from './refusal-message.ts';
 import { rankMeetingAddresses, type MeetingAddress } from './meeting-address.ts';
 import { watchMeetingAddress } from './meeting-address-watch.ts';
+import { presenceLabel, readUser } from '../../../shared/presence-user.ts';
 
 const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 export const MEETING_CODE_LENGTH = 6;
@@ -72,8 +73,10 @@ export interface MeetingOptions {
   /** Largest message a guest may send (the sync server's default unless given). */
   maxMessageBytes?: number;
   /**
-   * Called when what the host is shown of the meeting changes: a guest joins or leaves, or
-   * this computer loses the meeting's address or has it back (meeting-address-watch.ts).
+   * Called when what the host is shown of the meeting changes: a guest joins, leaves or
+   * is named (their presence arrives, or changes name), or this computer loses the
+   * meeting's address or has it back (meeting-address-watch.ts). Not when a guest's caret
+   * moves.
    */
   onChange?: () => void;
 }
@@ -89,6 +92,12 @@ export interface Meeting {
   readonly shortInvite: string;
   /** How many guests are connected right now. */
   guestCount(): number;
+  /**
+   * Who they say they are ("Ana Diaz (government)"), each once, in alphabetical order:
+   * from their presence, so a guest whose presence has not come yet is counted but not
+   * named.
+   */
+  guestNames(): string[];
   /** Whether this computer no longer has the address the meeting listens on (it left that network). */
   addressGone(): boolean;
   stop(): Promise<void>;
@@ -126,6 +135,11 @@ class MeetingBridge implements Extension {
   }
 
   async onDisconnect(): Promise<void> {
+    this.guestsChanged();
+  }
+
+  // Many a second (every caret moved): the meeting tells its host only when a name changes.
+  async onAwarenessUpdate(): Promise<void> {
     this.guestsChanged();
   }
 
@@ -168,25 +182,44 @@ class MeetingBridge implements Extension {
 /**
  * Guests connected to the report, or sending it their copy in parts (incoming-copies.ts;
  * their link waits until that is through): each socket once, and not the connection the
- * meeting opens itself to merge such a copy.
+ * meeting opens itself to merge such a copy. Named by the presence each guest's own
+ * connection carries: not the host's people, relayed into the same awareness.
  */
-function guestsOf(server: SyncServer, reportId: string): number {
+function guestsOf(server: SyncServer, reportId: string): { count: number; names: string[] } {
   const sockets = new Set<string>();
+  const names = new Set<string>();
   for (const [name, document] of server.hocuspocus.documents) {
     if (reportOfDocument(name) !== reportId) continue;
-    for (const connection of document.getConnections()) sockets.add(connection.socketId);
+    const states = document.awareness.getStates();
+    for (const connection of document.getConnections()) {
+      sockets.add(connection.socketId);
+      for (const client of document.getClients(connection)) {
+        const user = readUser(states.get(client));
+        if (user) names.add(presenceLabel(user));
+      }
+    }
   }
-  return sockets.size;
+  return { count: sockets.size, names: [...names].sort((a, b) => a.localeCompare(b)) };
 }
 
 export async function startMeeting(options: MeetingOptions): Promise<Meeting> {
   assertValidReportId(options.reportId);
   const code = newMeetingCode();
-  const changed = (): void => options.onChange?.();
+  let server: SyncServer | null = null;
+  let addressGone = false;
+  let shown = '';
+  const changed = (): void => {
+    if (!server) return;
+    const guests = guestsOf(server, options.reportId);
+    const now = JSON.stringify([addressGone, guests.count, guests.names]);
+    if (now === shown) return;
+    shown = now;
+    options.onChange?.();
+  };
   const bridge = new MeetingBridge(options.reportId, options.doc, options.awareness, changed);
   const wrongCodes = new WrongCodeLimiter(options.wrongCodeLimits);
   const log = options.log ?? silentLogger;
-  const server: SyncServer = await startSyncServer({
+  const started: SyncServer = await startSyncServer({
     host: options.host,
     port: options.port ?? 0,
     storage: bridge,
@@ -208,22 +241,23 @@ export async function startMeeting(options: MeetingOptions): Promise<Meeting> {
       return 'deny';
     },
   });
-  let addressGone = false;
+  server = started;
   const unwatch = watchMeetingAddress(options.host, (gone) => {
     addressGone = gone;
     changed();
   });
   return {
-    url: server.url,
+    url: started.url,
     reportId: options.reportId,
     code,
-    invite: `${server.url}/${options.reportId}#${code}`,
-    shortInvite: `${server.url}#${code}`,
-    guestCount: () => guestsOf(server, options.reportId),
+    invite: `${started.url}/${options.reportId}#${code}`,
+    shortInvite: `${started.url}#${code}`,
+    guestCount: () => guestsOf(started, options.reportId).count,
+    guestNames: () => guestsOf(started, options.reportId).names,
     addressGone: () => addressGone,
     async stop() {
       unwatch();
-      await server.close(MEETING_ENDED);
+      await started.close(MEETING_ENDED);
       bridge.detach();
     },
   };
