@@ -82,9 +82,15 @@ export function describeSync(status: SyncStatusView): string {
   if (status.meeting) {
     text += status.meeting.addressGone
       ? ` · hosting a meeting, code ${status.meeting.code}, that nobody can reach: this computer left its network (join it again, or stop the meeting and start it again)`
-      : ` · hosting a meeting, code ${status.meeting.code}`;
+      : ` · hosting a meeting, code ${status.meeting.code}${guestsIn(status.meeting.guests)}`;
   }
   return text;
+}
+
+/** A host at the front of the room sees the room join without opening Host a meeting…; nobody yet goes unsaid. */
+function guestsIn(count: number): string {
+  if (count === 0) return '';
+  return count === 1 ? ', 1 guest' : `, ${count} guests`;
 }
 
 /** A round trip of a few keystrokes is not news: "Syncing…" after "In sync" shows only once it lasts this long. */

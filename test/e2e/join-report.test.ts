@@ -232,6 +232,9 @@ describe('a meeting hosted from the app, joined by someone without the report', 
     const alsoHere = await newcomer.locator('#presence-list').textContent();
     expect(alsoHere).toContain(guestName);
     expect(alsoHere).toContain('(2)');
+    // The status line counts them too, for a host who keeps the dialog closed.
+    const hostStatus = () => newcomer.locator('#sync-status').textContent();
+    expect(await hostStatus()).toMatch(/hosting a meeting, code [A-Z2-9]{6}, 1 guest$/);
     await newcomer.getByRole('button', { name: 'Copy the whole invitation' }).focus();
     await openConnectDialog(guest);
     await guest.getByRole('button', { name: 'Leave the meeting' }).click();
@@ -239,6 +242,7 @@ describe('a meeting hosted from the app, joined by someone without the report', 
     await guest.waitForFunction(() => document.querySelector('#sync-status')?.textContent === 'Not connected to a server');
     await expect.poll(() => guests.textContent()).toBe('No guest is in the meeting now.');
     expect(await newcomer.locator('#sync-meeting-guest-names').isHidden()).toBe(true);
+    await expect.poll(hostStatus).toMatch(/hosting a meeting, code [A-Z2-9]{6}$/);
     await guest.keyboard.press('Escape');
     await openConnectDialog(guest);
     await guest.fill('#sync-server-url', shortInvite);

@@ -28,8 +28,10 @@ describe('a report on its way in parts, as the status line says it', () => {
 describe('a meeting this app hosts, as the status line says it', () => {
   const meeting = { url: 'ws://192.168.1.20:4455', code: 'ABC234', invite: 'ws://192.168.1.20:4455/r#ABC234', shortInvite: 'ws://192.168.1.20:4455#ABC234', addressGone: false, guests: 0, guestNames: [] };
 
-  it('gives its code, and says when this computer has left the network it listens on', () => {
+  it('gives its code and how many guests are in it, and says when this computer has left the network it listens on', () => {
     expect(describeSync(status({ state: 'not-connected', server: null, meeting }))).toBe('Not connected to a server · hosting a meeting, code ABC234');
+    expect(describeSync(status({ state: 'not-connected', server: null, meeting: { ...meeting, guests: 1 } }))).toBe('Not connected to a server · hosting a meeting, code ABC234, 1 guest');
+    expect(describeSync(status({ state: 'in-sync', meeting: { ...meeting, guests: 12 } }))).toBe('In sync · hosting a meeting, code ABC234, 12 guests');
     expect(describeSync(status({ state: 'not-connected', server: null, meeting: { ...meeting, addressGone: true } })))
       .toBe('Not connected to a server · hosting a meeting, code ABC234, that nobody can reach: this computer left its network (join it again, or stop the meeting and start it again)');
   });
