@@ -15,7 +15,7 @@ import { BLANK_REPORT_TEMPLATE } from '../../shared/report-template.ts';
 import { bodyOf, Origin, readMeta } from '../../shared/ydoc.ts';
 import { ServerLink, reconnectRemembered, type SyncState } from '../../main/services/sync/client.ts';
 import { ServerLinks, SERVER_LINKS_FILE } from '../../main/services/sync/server-links.ts';
-import { startMeeting, parseInvite, type Meeting } from '../../main/services/sync/meeting-host.ts';
+import { NAMED_PER_GUEST, startMeeting, parseInvite, type Meeting } from '../../main/services/sync/meeting-host.ts';
 import { describeSync } from '../../renderer/sync-ui/sync-status.ts';
 import { addParagraph, paragraphTexts } from '../unit/helpers/add-paragraph.ts';
 
@@ -295,6 +295,26 @@ describe('hosting a meeting', () => {
     ana.destroy();
     await waitFor(() => meeting.guestNames().length === 1, 10_000, 'Ana gone');
     expect(meeting.guestNames()).toEqual(['Bo Lin (private sector)']);
+
+    // A connection that announces a crowd (its app carries one person's few windows) names a few of them only.
+    const crowd = client(meeting.url, reportId, meeting.code);
+    await crowd.settled();
+    const invented = new Awareness(new Y.Doc());
+    cleanups.push(() => invented.destroy());
+    const ids: number[] = [];
+    for (let i = 0; i < 500; i++) {
+      invented.clientID = 1_000_000 + i;
+      // Twice: a state at clock 0 is taken for one already seen.
+      invented.setLocalState({});
+      invented.setLocalState({ user: { name: `Invented ${i}`, group: '', colour: 0 } });
+      ids.push(invented.clientID);
+    }
+    applyAwarenessUpdate(crowd.provider.awareness!, encodeAwarenessUpdate(invented, ids), 'crowd');
+    await waitFor(() => meeting.guestNames().length > 1, 10_000, 'the crowd named');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(meeting.guestCount()).toBe(2);
+    // (The crowd's own presence, which names nobody, may take one of its places.)
+    expect(meeting.guestNames().length).toBeLessThanOrEqual(1 + NAMED_PER_GUEST);
   });
 
   it('rations wrong codes: after a few from one computer even the right one is refused for a while, with a reason', async () => {

@@ -180,6 +180,13 @@ class MeetingBridge implements Extension {
 }
 
 /**
+ * How many of the people one guest's connection carries are named. A guest's app announces
+ * its own windows (a few, one person); a connection announcing thousands would otherwise
+ * have them sorted, sent to every page and drawn at each change of anyone's presence.
+ */
+export const NAMED_PER_GUEST = 8;
+
+/**
  * Guests connected to the report, or sending it their copy in parts (incoming-copies.ts;
  * their link waits until that is through): each socket once, and not the connection the
  * meeting opens itself to merge such a copy. Named by the presence each guest's own
@@ -193,7 +200,7 @@ function guestsOf(server: SyncServer, reportId: string): { count: number; names:
     const states = document.awareness.getStates();
     for (const connection of document.getConnections()) {
       sockets.add(connection.socketId);
-      for (const client of document.getClients(connection)) {
+      for (const client of [...document.getClients(connection)].slice(0, NAMED_PER_GUEST)) {
         const user = readUser(states.get(client));
         if (user) names.add(presenceLabel(user));
       }
