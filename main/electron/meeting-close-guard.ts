@@ -7,9 +7,9 @@
  * stays open without windows, it would not quit at all.
  */
 import { app, dialog, type BrowserWindow } from 'electron';
-import { meetingCloseQuestion } from '../services/meeting-close-question.ts';
+import { meetingCloseQuestion, type MeetingGuests } from '../services/meeting-close-question.ts';
 
-export function askBeforeClosingMeeting(window: BrowserWindow, guests: () => number): void {
+export function askBeforeClosingMeeting(window: BrowserWindow, guests: () => MeetingGuests): void {
   let asking = false;
   let endAgreed = false;
   // Electron emits "before-quit" before it closes the windows, and nothing when a window calls the quit off.

@@ -10,10 +10,25 @@ export interface CloseQuestion {
   buttons: [close: string, keep: string];
 }
 
-export function meetingCloseQuestion(guests: number): CloseQuestion | null {
-  if (guests <= 0) return null;
+/** Who is in the meeting: each guest's connection counted, and named where their presence says (meeting-host.ts). */
+export interface MeetingGuests {
+  count: number;
+  names: string[];
+}
+
+/** A few people are named ("Ana Diaz and Bo Lin"); a room, or guests not all named yet, is counted. */
+function whoIsIn({ count, names }: MeetingGuests): string {
+  if (names.length === count && count <= 3) {
+    const listed = count === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names.at(-1)!}`;
+    return `${listed} ${count === 1 ? 'is' : 'are'} in the meeting you are hosting.`;
+  }
+  return count === 1 ? 'A guest is in the meeting you are hosting.' : `${count} guests are in the meeting you are hosting.`;
+}
+
+export function meetingCloseQuestion(guests: MeetingGuests): CloseQuestion | null {
+  if (guests.count <= 0) return null;
   return {
-    message: guests === 1 ? 'A guest is in the meeting you are hosting.' : `${guests} guests are in the meeting you are hosting.`,
+    message: whoIsIn(guests),
     detail: 'Closing this report ends the meeting for them. Everyone keeps what they have: their own edits, and all they received; what they sent is in this report.',
     buttons: ['End the meeting and close', 'Keep the meeting'],
   };

@@ -19,6 +19,7 @@ import { ServerLink, type SyncStatus } from './sync/client.ts';
 import { ServerLinks } from './sync/server-links.ts';
 import { MEETING_ENDED, meetingInterfaces, parseInvite, startMeeting, type Meeting } from './sync/meeting-host.ts';
 import { isEveryAddress } from './sync/meeting-address.ts';
+import type { MeetingGuests } from './meeting-close-question.ts';
 import { isValidReportId } from '../../shared/report-id.ts';
 import type { Awareness } from 'y-protocols/awareness';
 import { relayAwareness, type AwarenessRelay } from './awareness-relay.ts';
@@ -459,9 +460,9 @@ export class ReportLinks {
     return infoOf(this.meeting);
   }
 
-  /** How many guests' connections the meeting this app hosts has now (0 without one). */
-  meetingGuests(): number {
-    return this.meeting?.guestCount() ?? 0;
+  /** Who is in the meeting this app hosts now (nobody without one). */
+  meetingGuests(): MeetingGuests {
+    return { count: this.meeting?.guestCount() ?? 0, names: this.meeting?.guestNames() ?? [] };
   }
 
   async stopMeeting(): Promise<SyncStatusView> {

@@ -35,8 +35,8 @@ async function hostingApp() {
   }
 }
 
-/** A guest in the meeting, with the close codes its connection ended with. */
-async function guestIn(meeting: MeetingInfo): Promise<{ closes: number[] }> {
+/** A guest in the meeting (named, if `user` is given, as their app names them), with the close codes its connection ended with. */
+async function guestIn(meeting: MeetingInfo, user?: { name: string; group: string }): Promise<{ closes: number[] }> {
   const closes: number[] = [];
   class Watched extends WebSocket {
     constructor(address: string, protocols?: string | string[]) {
@@ -49,6 +49,7 @@ async function guestIn(meeting: MeetingInfo): Promise<{ closes: number[] }> {
   const provider = new HocuspocusProvider({ url: meeting.url, name: reportId, document: new Y.Doc(), token: meeting.code, WebSocketPolyfill: Watched } as ConstructorParameters<typeof HocuspocusProvider>[0]);
   cleanups.push(() => provider.destroy());
   await until(() => provider.isSynced, 'the guest to be in the meeting');
+  if (user) provider.setAwarenessField('user', { ...user, colour: 0 });
   return { closes };
 }
 
@@ -92,13 +93,22 @@ async function onPlatform(platform: NodeJS.Platform, body: () => Promise<void>):
 it.each(['darwin', 'linux'] as const)('quitting (%s) while a guest is in the meeting: asked; kept, the meeting stays; ended, the app quits', (platform) =>
   onPlatform(platform, async () => {
     const { fake, window, meeting } = await hostingApp();
-    const guest = await guestIn(meeting);
+    const guest = await guestIn(meeting, { name: 'Ana Diaz', group: 'civil society' });
     let quits = 0;
     fake.app.on('will-quit', () => quits++);
+    // Named once their presence has come.
+    let named: string[] = [];
+    const syncStatus = async () => (await fake.invoke('plenary:request', pageEvent(window.webContents), 'syncStatus', [])) as { value: { meeting: MeetingInfo | null } };
+    for (let i = 0; i < 100 && named.length === 0; i++) {
+      named = (await syncStatus()).value.meeting?.guestNames ?? [];
+      if (named.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(named).toEqual(['Ana Diaz (civil society)']);
 
     fake.dialogAnswers.message = 1;
     fake.app.quit();
     await until(() => fake.messageBoxes.length === 1, 'the question');
+    expect(fake.messageBoxes[0]!.message).toBe('Ana Diaz (civil society) is in the meeting you are hosting.');
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(window.isDestroyed()).toBe(false);
     expect(quits).toBe(0);
