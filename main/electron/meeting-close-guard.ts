@@ -7,7 +7,8 @@
  * stays open without windows, it would not quit at all.
  */
 import { app, dialog, type BrowserWindow } from 'electron';
-import { meetingCloseQuestion, type MeetingGuests } from '../services/meeting-close-question.ts';
+import { meetingCloseQuestion } from '../services/meeting-close-question.ts';
+import type { MeetingGuests } from '../services/sync/meeting-host.ts';
 
 export function askBeforeClosingMeeting(window: BrowserWindow, guests: () => MeetingGuests): void {
   let asking = false;

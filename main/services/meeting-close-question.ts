@@ -3,6 +3,8 @@
  * the report ends the meeting for them, and a window closed by a slip of the hand in the
  * middle of a session would cut the room off. No guests, no question: nobody is cut off.
  */
+import type { MeetingGuests } from './sync/meeting-host.ts';
+
 export interface CloseQuestion {
   message: string;
   detail: string;
@@ -10,11 +12,6 @@ export interface CloseQuestion {
   buttons: [close: string, keep: string];
 }
 
-/** Who is in the meeting: each guest's connection counted, and named where their presence says (meeting-host.ts). */
-export interface MeetingGuests {
-  count: number;
-  names: string[];
-}
 
 /** A few people are named ("Ana Diaz and Bo Lin"); a room, or guests not all named yet, is counted. */
 function whoIsIn({ count, names }: MeetingGuests): string {

@@ -17,9 +17,8 @@ import type { OpenReport } from './open-report.ts';
 import { applyDroppingMisplacedWaiting } from './sync/neighbour-order-guard.ts';
 import { ServerLink, type SyncStatus } from './sync/client.ts';
 import { ServerLinks } from './sync/server-links.ts';
-import { MEETING_ENDED, meetingInterfaces, parseInvite, startMeeting, type Meeting } from './sync/meeting-host.ts';
+import { MEETING_ENDED, meetingInterfaces, parseInvite, startMeeting, type Meeting, type MeetingGuests } from './sync/meeting-host.ts';
 import { isEveryAddress } from './sync/meeting-address.ts';
-import type { MeetingGuests } from './meeting-close-question.ts';
 import { isValidReportId } from '../../shared/report-id.ts';
 import type { Awareness } from 'y-protocols/awareness';
 import { relayAwareness, type AwarenessRelay } from './awareness-relay.ts';
@@ -68,7 +67,8 @@ interface LinkOptions {
 }
 
 function infoOf(meeting: Meeting): MeetingInfo {
-  return { url: meeting.url, code: meeting.code, invite: meeting.invite, shortInvite: meeting.shortInvite, addressGone: meeting.addressGone(), guests: meeting.guestCount(), guestNames: meeting.guestNames() };
+  const guests = meeting.guests();
+  return { url: meeting.url, code: meeting.code, invite: meeting.invite, shortInvite: meeting.shortInvite, addressGone: meeting.addressGone(), guests: guests.count, guestNames: guests.names };
 }
 
 export class ReportLinks {
@@ -462,7 +462,7 @@ export class ReportLinks {
 
   /** Who is in the meeting this app hosts now (nobody without one). */
   meetingGuests(): MeetingGuests {
-    return { count: this.meeting?.guestCount() ?? 0, names: this.meeting?.guestNames() ?? [] };
+    return this.meeting?.guests() ?? { count: 0, names: [] };
   }
 
   async stopMeeting(): Promise<SyncStatusView> {

@@ -239,20 +239,20 @@ describe('hosting a meeting', () => {
     let told = 0;
     const meeting = await startMeeting({ reportId, doc: report.doc, host: '127.0.0.1', onChange: () => told++ });
     cleanups.push(() => meeting.stop());
-    expect(meeting.guestCount()).toBe(0);
+    expect(meeting.guests().count).toBe(0);
     const guestA = client(meeting.url, reportId, meeting.code);
     const guestB = client(meeting.url, reportId, meeting.code);
     await Promise.all([guestA.settled(), guestB.settled()]);
-    await waitFor(() => meeting.guestCount() === 2, 10_000, 'two guests counted');
+    await waitFor(() => meeting.guests().count === 2, 10_000, 'two guests counted');
     expect(told).toBeGreaterThanOrEqual(2);
 
     const intruder = client(meeting.url, reportId, 'WRONG1');
     await new Promise<void>((resolve) => intruder.provider.on('authenticationFailed', () => resolve()));
-    expect(meeting.guestCount()).toBe(2);
+    expect(meeting.guests().count).toBe(2);
 
     const toldBefore = told;
     guestA.destroy();
-    await waitFor(() => meeting.guestCount() === 1, 10_000, 'guest A gone');
+    await waitFor(() => meeting.guests().count === 1, 10_000, 'guest A gone');
     await waitFor(() => told > toldBefore, 10_000, 'the host told that guest A left');
   });
 
@@ -275,10 +275,10 @@ describe('hosting a meeting', () => {
     await Promise.all([ana.settled(), bo.settled()]);
     ana.provider.awareness!.setLocalStateField('user', { name: 'Ana Diaz', group: 'civil society', colour: 2 });
     bo.provider.awareness!.setLocalStateField('user', { name: 'Bo Lin', group: '', colour: 3 });
-    await waitFor(() => meeting.guestNames().length === 2, 10_000, 'both guests named');
+    await waitFor(() => meeting.guests().names.length === 2, 10_000, 'both guests named');
     await waitFor(() => [...ana.provider.awareness!.getStates().values()].some((state) => (state.user as { name?: string } | undefined)?.name === 'Chair'), 10_000, 'the chair in the meeting too');
-    expect(meeting.guestNames()).toEqual(['Ana Diaz (civil society)', 'Bo Lin']);
-    expect(meeting.guestCount()).toBe(2);
+    expect(meeting.guests().names).toEqual(['Ana Diaz (civil society)', 'Bo Lin']);
+    expect(meeting.guests().count).toBe(2);
 
     // A caret moved (a change of presence, many a second in a session) tells the host nothing.
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -289,12 +289,12 @@ describe('hosting a meeting', () => {
 
     // A new name ("I am …" chosen from the roster) is told.
     bo.provider.awareness!.setLocalStateField('user', { name: 'Bo Lin', group: 'private sector', colour: 3 });
-    await waitFor(() => meeting.guestNames().includes('Bo Lin (private sector)'), 10_000, 'Bo renamed');
+    await waitFor(() => meeting.guests().names.includes('Bo Lin (private sector)'), 10_000, 'Bo renamed');
     await waitFor(() => told > toldBefore, 10_000, 'the host told of the new name');
 
     ana.destroy();
-    await waitFor(() => meeting.guestNames().length === 1, 10_000, 'Ana gone');
-    expect(meeting.guestNames()).toEqual(['Bo Lin (private sector)']);
+    await waitFor(() => meeting.guests().names.length === 1, 10_000, 'Ana gone');
+    expect(meeting.guests().names).toEqual(['Bo Lin (private sector)']);
 
     // A connection that announces a crowd (its app carries one person's few windows) names a few of them only.
     const crowd = client(meeting.url, reportId, meeting.code);
@@ -310,11 +310,11 @@ describe('hosting a meeting', () => {
       ids.push(invented.clientID);
     }
     applyAwarenessUpdate(crowd.provider.awareness!, encodeAwarenessUpdate(invented, ids), 'crowd');
-    await waitFor(() => meeting.guestNames().length > 1, 10_000, 'the crowd named');
+    await waitFor(() => meeting.guests().names.length > 1, 10_000, 'the crowd named');
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(meeting.guestCount()).toBe(2);
+    expect(meeting.guests().count).toBe(2);
     // (The crowd's own presence, which names nobody, may take one of its places.)
-    expect(meeting.guestNames().length).toBeLessThanOrEqual(1 + NAMED_PER_GUEST);
+    expect(meeting.guests().names.length).toBeLessThanOrEqual(1 + NAMED_PER_GUEST);
   });
 
   it('rations wrong codes: after a few from one computer even the right one is refused for a while, with a reason', async () => {

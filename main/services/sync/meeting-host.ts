@@ -81,6 +81,17 @@ export interface MeetingOptions {
   onChange?: () => void;
 }
 
+export interface MeetingGuests {
+  /** Guests connected: each app's connection once. */
+  count: number;
+  /**
+   * Who they say they are ("Ana Diaz (government)"), each once, in alphabetical order:
+   * from their presence, so a guest whose presence has not come yet is counted but not
+   * named.
+   */
+  names: string[];
+}
+
 export interface Meeting {
   /** `ws://HOST:N`: with the report id and the code, all a guest needs. */
   readonly url: string;
@@ -90,14 +101,8 @@ export interface Meeting {
   readonly invite: string;
   /** For members who have the report open already: `ws://HOST:N#<code>`, short enough to read off a screen. */
   readonly shortInvite: string;
-  /** How many guests are connected right now. */
-  guestCount(): number;
-  /**
-   * Who they say they are ("Ana Diaz (government)"), each once, in alphabetical order:
-   * from their presence, so a guest whose presence has not come yet is counted but not
-   * named.
-   */
-  guestNames(): string[];
+  /** Who is in the meeting right now. */
+  guests(): MeetingGuests;
   /** Whether this computer no longer has the address the meeting listens on (it left that network). */
   addressGone(): boolean;
   stop(): Promise<void>;
@@ -192,7 +197,7 @@ export const NAMED_PER_GUEST = 8;
  * meeting opens itself to merge such a copy. Named by the presence each guest's own
  * connection carries: not the host's people, relayed into the same awareness.
  */
-function guestsOf(server: SyncServer, reportId: string): { count: number; names: string[] } {
+function guestsOf(server: SyncServer, reportId: string): MeetingGuests {
   const sockets = new Set<string>();
   const names = new Set<string>();
   for (const [name, document] of server.hocuspocus.documents) {
@@ -212,8 +217,10 @@ function guestsOf(server: SyncServer, reportId: string): { count: number; names:
 export async function startMeeting(options: MeetingOptions): Promise<Meeting> {
   assertValidReportId(options.reportId);
   const code = newMeetingCode();
+  // Set as the server listens, before any guest can come.
   let server: SyncServer | null = null;
   let addressGone = false;
+  // What the host was last told of: presence changes many a second, a name seldom.
   let shown = '';
   const changed = (): void => {
     if (!server) return;
@@ -259,8 +266,7 @@ export async function startMeeting(options: MeetingOptions): Promise<Meeting> {
     code,
     invite: `${started.url}/${options.reportId}#${code}`,
     shortInvite: `${started.url}#${code}`,
-    guestCount: () => guestsOf(started, options.reportId).count,
-    guestNames: () => guestsOf(started, options.reportId).names,
+    guests: () => guestsOf(started, options.reportId),
     addressGone: () => addressGone,
     async stop() {
       unwatch();
