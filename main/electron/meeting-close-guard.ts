@@ -10,16 +10,30 @@ import { app, dialog, type BrowserWindow } from 'electron';
 import { meetingCloseQuestion } from '../services/meeting-close-question.ts';
 import type { MeetingGuests } from '../services/sync/meeting-host.ts';
 
+/** Each open window's note of a quit under way; one app listener for all (Node warns past ten on one event). */
+const quitWatchers = new Set<() => void>();
+let watchingQuit = false;
+
+function watchQuit(started: () => void): () => void {
+  if (!watchingQuit) {
+    watchingQuit = true;
+    app.on('before-quit', () => {
+      for (const watcher of quitWatchers) watcher();
+    });
+  }
+  quitWatchers.add(started);
+  return () => quitWatchers.delete(started);
+}
+
 export function askBeforeClosingMeeting(window: BrowserWindow, guests: () => MeetingGuests): void {
   let asking = false;
   let endAgreed = false;
   // Electron emits "before-quit" before it closes the windows, and nothing when a window calls the quit off.
   let quitting = false;
-  const quitStarted = (): void => {
+  const unwatch = watchQuit(() => {
     quitting = true;
-  };
-  app.on('before-quit', quitStarted);
-  window.on('closed', () => app.off('before-quit', quitStarted));
+  });
+  window.on('closed', unwatch);
   window.on('close', (event) => {
     if (endAgreed) return;
     const question = meetingCloseQuestion(guests());

@@ -7,6 +7,9 @@
  */
 import { afterEach, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as Y from 'yjs';
 import { HocuspocusProvider } from '@hocuspocus/provider';
 import { cleanupApps, pageEvent, startApp, until } from './main-harness.ts';
@@ -140,6 +143,20 @@ it('a window closed by itself after a quit was called off does not quit the app 
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(quits).toBe(0);
   }));
+
+it('a secretariat with many reports open: one quit listener for all their windows, not one each (Node warns past ten)', async () => {
+  const { fake, window } = await hostingApp();
+  const folder = mkdtempSync(join(tmpdir(), 'plenary-many-'));
+  cleanups.push(() => rmSync(folder, { recursive: true, force: true }));
+  for (let i = 0; i < 11; i++) {
+    fake.dialogAnswers.save = join(folder, `Report ${i}.plenary`);
+    expect(await fake.invoke('plenary:request', pageEvent(window.webContents), 'newReport', [])).toMatchObject({ ok: true });
+  }
+  expect(fake.windows()).toHaveLength(12);
+  // Each page asks for its sync status as it opens, and so has its window guarded.
+  for (const each of fake.windows()) await fake.invoke('plenary:request', pageEvent(each.webContents), 'syncStatus', []);
+  expect(fake.app.listenerCount('before-quit')).toBe(1);
+});
 
 it('closes at once a window whose meeting nobody is in', async () => {
   const { fake, window } = await hostingApp();
