@@ -28,6 +28,11 @@ export function readUser(state: Record<string, unknown> | undefined): PresenceUs
   return { name: user.name.slice(0, 80), group: typeof user.group === 'string' ? user.group.slice(0, 80) : '', colour };
 }
 
+/** "Ana Diaz", "Ana Diaz and Bo Lin", "Ana Diaz, Bo Lin and Chen Sato": a few people in a sentence. */
+export function namesInSentence(labels: string[]): string {
+  return labels.length <= 1 ? (labels[0] ?? '') : `${labels.slice(0, -1).join(', ')} and ${labels.at(-1)!}`;
+}
+
 /** "Ana Diaz (government)", or the name alone for someone off the roster. */
 export function presenceLabel(user: PresenceUser): string {
   return user.group ? `${user.name} (${user.group})` : user.name;

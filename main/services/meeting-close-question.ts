@@ -4,6 +4,7 @@
  * middle of a session would cut the room off. No guests, no question: nobody is cut off.
  */
 import type { MeetingGuests } from './sync/meeting-host.ts';
+import { namesInSentence } from '../../shared/presence-user.ts';
 
 export interface CloseQuestion {
   message: string;
@@ -12,12 +13,10 @@ export interface CloseQuestion {
   buttons: [close: string, keep: string];
 }
 
-
 /** A few people are named ("Ana Diaz and Bo Lin"); a room, or guests not all named yet, is counted. */
 function whoIsIn({ count, names }: MeetingGuests): string {
   if (names.length === count && count <= 3) {
-    const listed = count === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names.at(-1)!}`;
-    return `${listed} ${count === 1 ? 'is' : 'are'} in the meeting you are hosting.`;
+    return `${namesInSentence(names)} ${count === 1 ? 'is' : 'are'} in the meeting you are hosting.`;
   }
   return count === 1 ? 'A guest is in the meeting you are hosting.' : `${count} guests are in the meeting you are hosting.`;
 }

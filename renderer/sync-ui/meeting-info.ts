@@ -78,8 +78,9 @@ export function showMeetingNow(info: HTMLElement, m: MeetingInfo): void {
   // Set only when it changes: a live region speaks every time its text is set.
   if (guests && guests.textContent !== said) guests.textContent = said;
   const names = info.querySelector<HTMLElement>('.sync-meeting-guest-names');
-  if (names && names.dataset.shown !== JSON.stringify(m.guestNames)) {
-    names.dataset.shown = JSON.stringify(m.guestNames);
+  const named = JSON.stringify(m.guestNames);
+  if (names && names.dataset.shown !== named) {
+    names.dataset.shown = named;
     names.replaceChildren(...m.guestNames.map((name) => Object.assign(document.createElement('li'), { textContent: name, title: name })));
     names.hidden = m.guestNames.length === 0;
   }

@@ -10,7 +10,7 @@
  * which is just when "… left" must still be said.
  */
 import type * as awarenessProtocol from 'y-protocols/awareness';
-import { presenceLabel as label, readUser, type PresenceUser } from '../../shared/presence-user.ts';
+import { namesInSentence, presenceLabel as label, readUser, type PresenceUser } from '../../shared/presence-user.ts';
 import { presenceDot, renderPresencePanel } from './presence-panel.ts';
 import { politeRegion } from '../ui/live-region.ts';
 
@@ -24,8 +24,7 @@ export const LEFT_SAID_AFTER_MS = 5_000;
 function namesOf(labels: string[], what: 'joined' | 'left'): string {
   if (labels.length === 0) return '';
   if (labels.length > 3) return `${labels.length} people ${what}.`;
-  const names = labels.length === 1 ? labels[0]! : `${labels.slice(0, -1).join(', ')} and ${labels.at(-1)!}`;
-  return `${names} ${what}.`;
+  return `${namesInSentence(labels)} ${what}.`;
 }
 
 /** "Ana Diaz (government) joined.", "Ana Diaz and Bo Lin left.", "5 people joined. Bo Lin left." */
