@@ -121,10 +121,15 @@ export function tempDataDir(): string {
   return mkdtempSync(join(tmpdir(), 'plenary-e2e-'));
 }
 
-/** `preload`: a module the host's Node imports first (node --import), to stand in for what a test cannot change. */
-export async function startHost(options: { dataDir: string; port?: number; report?: string; changes?: string[]; preload?: string }): Promise<Host> {
+/**
+ * `preload`: a module the host's Node imports first (node --import), to stand in for what a test cannot change.
+ * `meetingHost`: where meetings hosted from its pages listen; `'room'` leaves it to the host, as for a user.
+ */
+export async function startHost(options: { dataDir: string; port?: number; report?: string; changes?: string[]; preload?: string; meetingHost?: string }): Promise<Host> {
   // Meetings hosted from a test page listen on loopback, like every server in the tests.
-  const args = [builtHost(), '--port', String(options.port ?? 0), '--data', options.dataDir, '--meeting-host', '127.0.0.1'];
+  const meetingHost = options.meetingHost ?? '127.0.0.1';
+  const args = [builtHost(), '--port', String(options.port ?? 0), '--data', options.dataDir];
+  if (meetingHost !== 'room') args.push('--meeting-host', meetingHost);
   if (options.preload) args.unshift('--import', options.preload);
   if (options.report) args.push('--report', options.report);
   for (const file of options.changes ?? []) args.push('--changes', file);
